@@ -1,0 +1,52 @@
+"""The DigestError tree and the exit codes, mapped to each other in one place.
+
+Library code raises these at the edges (bad arguments, an unusable store); inside a batch, failures
+are data (a failed result with a message), and ``cli`` decides the exit code once, at the end.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """What a run tells cron; every command exits with one of these."""
+
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    PARTIAL = 3  # some sources or channels failed, the rest went through
+    EMPTY = 4  # nothing to do, and the user asked to be told (--fail-empty)
+    LOCKED = 75  # EX_TEMPFAIL: another run holds the lock
+    INTERRUPTED = 130
+
+
+class DigestError(Exception):
+    """An error the user can act on: a one-line message, an optional hint and an exit code."""
+
+    exit_code = ExitCode.ERROR
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(DigestError):
+    """The arguments do not make sense together (bad date, unknown format …)."""
+
+    exit_code = ExitCode.USAGE
+
+
+class StoreError(DigestError):
+    """The database cannot be opened, is corrupt, or is from a newer version of digest."""
+
+
+class InputError(DigestError):
+    """A file or stream cannot be read or parsed as news items."""
+
+
+class LockedError(DigestError):
+    """Another run holds the lock."""
+
+    exit_code = ExitCode.LOCKED

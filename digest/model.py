@@ -1,0 +1,141 @@
+"""Frozen dataclasses passed between the stages of the pipeline.
+
+acquire → text → store → select → summarize → render → deliver: each stage takes and returns these
+types, never dicts or database rows.  Times are timezone-aware ``datetime`` objects; a naive
+datetime anywhere in here is a bug.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+@dataclass(frozen=True, slots=True)
+class RawItem:
+    """One news item as a loader or fetcher found it, before cleaning.
+
+    ``title`` is None when the title is the first line of ``body`` (the mobile-news text layout).
+    ``body`` is plain text (HTML already reduced to text, paragraphs separated by newlines).
+    ``key`` identifies the item within its origin (a GUID, a URL or None: the content decides).
+    """
+
+    body: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: datetime | None = None
+    key: str | None = None
+    feed_summary: str | None = None
+    language: str | None = None
+    origin: str = ""  # file path or feed URL, for messages
+
+
+@dataclass(frozen=True, slots=True)
+class CleanedText:
+    """What the cleaning stage makes of a raw item: clean title and body plus the metadata it found."""
+
+    title: str
+    text: str
+    language: str
+    source: str | None = None
+    published: datetime | None = None
+    editor: str | None = None
+    reporter: str | None = None
+    repairs: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """A summary and how it was made: ``method`` is lead, extractive, feed or full."""
+
+    text: str
+    method: str
+    version: str = "1"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A stored news item: cleaned text, metadata, the raw text it came from and its summary."""
+
+    id: str
+    title: str
+    text: str
+    language: str
+    fetched: datetime
+    source: str | None = None
+    url: str | None = None
+    published: datetime | None = None
+    editor: str | None = None
+    reporter: str | None = None
+    summary: Summary | None = None
+    feed_summary: str | None = None
+    raw: str = ""
+    repairs: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def time(self) -> datetime:
+        """The moment the item belongs to: its publication time, never later than when it was fetched."""
+        if self.published is None or self.published > self.fetched:
+            return self.fetched
+        return self.published
+
+    def to_json(self) -> dict[str, Any]:
+        """The item schema of the guide (§3); keys are stable, extra keys may be added."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "source": self.source,
+            "url": self.url,
+            "published": self.published.isoformat() if self.published else None,
+            "fetched": self.fetched.isoformat(),
+            "editor": self.editor,
+            "reporter": self.reporter,
+            "language": self.language,
+            "text": self.text,
+            "summary": self.summary.text if self.summary else None,
+            "summary_method": self.summary.method if self.summary else None,
+            "repairs": dict(self.repairs),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """The items that carry one story; ``ids[0]`` is the representative shown in the digest."""
+
+    ids: tuple[str, ...]
+    sources: tuple[str, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"size": self.size, "ids": list(self.ids), "sources": list(self.sources)}
+
+
+@dataclass(frozen=True, slots=True)
+class DigestEntry:
+    """One numbered line of the bulletin: the representative item and the cluster it stands for."""
+
+    item: Item
+    cluster: Cluster
+
+    @classmethod
+    def single(cls, item: Item) -> DigestEntry:
+        return cls(item, Cluster((item.id,), (item.source,) if item.source else ()))
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.item.to_json(), "cluster": self.cluster.to_json()}
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """A bulletin: the day (or None for an open window) and its entries in display order."""
+
+    entries: tuple[DigestEntry, ...]
+    generated: datetime
+    day: date | None = None
+    title: str = "digest"
+    extra: Mapping[str, Any] = field(default_factory=dict)

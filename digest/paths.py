@@ -1,0 +1,48 @@
+"""Where digest keeps its files: the only module that knows.
+
+``DIGEST_HOME`` overrides everything (tests and demos set it); otherwise the platform's user data
+directory holds the store and the user config directory holds ``config.toml``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "digest"
+
+
+def home_dir() -> Path | None:
+    """The ``DIGEST_HOME`` directory when it is set, else None."""
+    value = os.environ.get("DIGEST_HOME")
+    return Path(value).expanduser() if value else None
+
+
+def data_dir() -> Path:
+    """Directory of the store and the lock file (created 0700 on first use by the store)."""
+    home = home_dir()
+    if home is not None:
+        return home
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_path() -> Path:
+    """Path of ``config.toml`` (it need not exist)."""
+    home = home_dir()
+    if home is not None:
+        return home / "config.toml"
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+def default_db_path() -> Path:
+    return data_dir() / "digest.db"
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) with mode 0700 if missing; return it."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,39 @@
+"""Make untrusted text safe to store and to show: no control characters, no invalid code points.
+
+Applied at ingest (everything that reaches the store) and again at render.  Keeps ``\\n`` and
+``\\t``; removes the other C0 and C1 controls (terminal escape sequences lose their ESC and become
+inert text), bidi overrides and isolates, lone surrogates, noncharacters and U+FFFD.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 (but \t \n) and C1 controls
+    "\u200e\u200f\u202a-\u202e\u2066-\u2069"  # bidi marks, embeddings, overrides, isolates
+    "\ud800-\udfff"  # lone surrogates (from &#xD800; and broken decoders)
+    "\ufdd0-\ufdef\ufffe\uffff\ufffd]"  # noncharacters and the replacement character
+)
+# An escape sequence whose ESC is removed would leave its parameters behind as visible junk
+# ("]0;PWNED"); remove whole CSI/OSC/DCS sequences first, then any stray control character.
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
+    r"|\x1b[\]P^_][^\x07\x1b]*(?:\x07|\x1b\\|$)"  # OSC, DCS, PM, APC up to BEL or ST
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+    r"|[\x9d\x90\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c|$)"  # 8-bit OSC, DCS, PM, APC
+)
+
+
+def strip_controls(text: str) -> str:
+    """Return ``text`` NFC-normalised, without escape sequences, controls or invalid code points."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    text = _UNSAFE.sub("", text)
+    return unicodedata.normalize("NFC", text)
+
+
+def one_line(text: str) -> str:
+    """Collapse all white space (newlines included) to single spaces, for titles and names."""
+    return " ".join(strip_controls(text).split())
