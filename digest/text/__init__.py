@@ -1,68 +1,175 @@
 """Cleaning: raw item text in, clean title, body and metadata out.  Pure: no I/O, no clock.
 
-``clean_item`` is the one entry point the loader and the fetcher use.
+``clean_item`` is the one entry point the loader and the fetcher use.  The stages, in order
+(each one needs the text as the one before left it):
+
+1. sanitise: controls and invalid code points out (U+FFFD kept for stage 2, then removed);
+2. garbled spans: GBK text decoded out of step, repaired or removed (``garbled``); needs the
+   pinyin annotations still in place, they pin lost bytes;
+3. pinyin annotations removed (``annotations``);
+4. layout: title line, header line (source, time, editor) (``mobile``);
+5. script policy: machine-converted traditional → simplified (``script``);
+6. boilerplate and metadata lines, byline (``mobile``, ``page``);
+7. ASCII clause punctuation → full width (``punctuation``); title site suffix (``page``).
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, tzinfo
-from functools import cache
-from typing import TYPE_CHECKING
 
 from digest.model import CleanedText, RawItem
+from digest.text.annotations import learn_annotations, remove_annotations
+from digest.text.garbled import repair_garbled
 from digest.text.language import detect_language
-from digest.text.mobile import is_share_line, parse_header, remove_pinyin_annotations
+from digest.text.mobile import (
+    editor_credit,
+    is_boilerplate,
+    parse_byline,
+    parse_header,
+    strip_trailing_marks,
+)
+from digest.text.page import parse_meta_line, strip_site_suffix
+from digest.text.punctuation import fix_punctuation
 from digest.text.sanitize import one_line, strip_controls
+from digest.text.script import POLICIES, to_simplified, to_traditional, wants_simplified
 
-if TYPE_CHECKING:
-    import opencc
+__all__ = ["POLICIES", "clean_item", "one_line", "strip_controls"]
 
-__all__ = ["clean_item", "one_line", "strip_controls"]
-
-
-@cache
-def _t2s() -> opencc.OpenCC:
-    import opencc
-
-    return opencc.OpenCC("t2s")
+_BLANKS = re.compile(r"[ \t\u3000\xa0]+")
+_HEADER_LINES = 3  # the header sits right under the title; never look deep into the body
 
 
-def clean_item(raw: RawItem, *, now: datetime, tz: tzinfo, script: str = "auto") -> CleanedText:
-    """Clean one raw item.
+def _sanitize(text: str) -> str:
+    # strip_controls removes U+FFFD, which marks a garbled span: keep it for the repair stage.
+    return "\ufffd".join(strip_controls(part) for part in text.split("\ufffd"))
 
-    ``now`` is when the item was obtained (a header date with no year is placed before it), ``tz``
-    the zone of times written without one, ``script`` the policy auto|simplified|traditional|keep.
-    Never raises on any text; what was repaired is counted in ``repairs``.
+
+def clean_item(
+    raw: RawItem,
+    *,
+    now: datetime,
+    tz: tzinfo,
+    script: str = "auto",
+    mainland: bool | None = None,
+) -> CleanedText:
+    """Clean one raw item: title, body and the metadata found in them.
+
+    ``now`` is when the item was obtained (a date with no year is placed at or before it), ``tz``
+    the zone of times written without one.  ``script`` is the policy auto|simplified|traditional|
+    keep (anything else counts as auto); ``mainland`` the source's configured region (None:
+    unknown, decide from the text).  Never raises on any text.  ``repairs`` counts what was done:
+    ``pinyin_annotations``, ``traditional_to_simplified`` (characters), ``punctuation`` (marks),
+    ``garbled_spans`` (spans repaired or removed), plus ``garbled_removed`` (characters the bytes
+    could not give back), ``boilerplate`` (lines) and ``title_suffix`` when non-zero.
     """
-    body = strip_controls(raw.body)
-    title = one_line(raw.title) if raw.title is not None else None
-    body, annotations = remove_pinyin_annotations(body)
-    repairs: dict[str, int] = {}
-    if annotations:
-        repairs["pinyin_annotations"] = annotations
-    lines = [line.strip() for line in body.split("\n")]
-    lines = [line for line in lines if line and not is_share_line(line)]
-    if title is None and lines:
-        title = lines.pop(0)
-    source, published, editor = raw.source, raw.published, None
-    if lines and (header := parse_header(lines[0], now=now, tz=tz)) is not None:
-        lines.pop(0)
-        source = source or header.source
-        published = published or header.published
-        editor = header.editor
-    title, _ = remove_pinyin_annotations(title or "")
-    text = "\n".join(lines)
-    if script == "simplified" or (script == "auto" and annotations):
-        convert = _t2s().convert
-        title, text = convert(title), convert(text)
+    body = _sanitize(raw.body)
+    title = _sanitize(raw.title) if raw.title is not None else None
+    learned = learn_annotations(body if title is None else f"{title}\n{body}")
+
+    body, garbles = repair_garbled(body, learned)
+    spans, removed = garbles.spans, garbles.removed
+    if title is not None:
+        title, title_garbles = repair_garbled(title, learned)
+        title = title.replace("\ufffd", "")
+        spans, removed = spans + title_garbles.spans, removed + title_garbles.removed
+    body = body.replace("\ufffd", "")  # the repair stage removes these; be sure
+    body, annotations = remove_annotations(body)
+    if title is not None:
+        title, title_annotations = remove_annotations(title)
+        annotations += title_annotations
+
+    lines = [line for line in (_BLANKS.sub(" ", line).strip() for line in body.split("\n")) if line]
+    boilerplate = 0
+    if title is None:
+        while lines and is_boilerplate(lines[0]):
+            lines.pop(0)
+            boilerplate += 1
+        title = lines.pop(0) if lines else ""
+    title = one_line(title)
+
+    source, published, editor, reporter = raw.source, raw.published, None, None
+    for index, line in enumerate(lines[:_HEADER_LINES]):
+        header = parse_header(line, now=now, tz=tz)
+        if header is not None:
+            del lines[index]
+            source = source or header.source
+            published = published or header.published
+            editor = header.editor
+            break
+
+    # 5. Script policy, decided on the whole text, applied to every field.
+    whole = "\n".join([title, *lines, source or "", editor or ""])
+    converted = 0
+    if wants_simplified(whole, policy=script, mainland=mainland, marks=annotations + spans):
+        convert = to_simplified
+    elif script == "traditional":
+        convert = to_traditional
+    else:
+        convert = None
+    if convert is not None:
+        new_whole = convert(whole)
+        converted = sum(a != b for a, b in zip(whole, new_whole, strict=False))
+        title = convert(title)
+        lines = [convert(line) for line in lines]
         source = convert(source) if source else source
         editor = convert(editor) if editor else editor
+
+    # 6. Boilerplate, metadata lines and the byline.
+    kept: list[str] = []
+    for line in lines:
+        meta = parse_meta_line(line, now=now, tz=tz)
+        if meta is not None:
+            source = source or meta.source
+            reporter = reporter or meta.author
+            published = published or meta.published
+            editor = editor or meta.editor
+            boilerplate += 1
+            continue
+        if is_boilerplate(line):
+            editor = editor or editor_credit(line)
+            boilerplate += 1
+            continue
+        line, credit = strip_trailing_marks(line)
+        editor = editor or credit
+        if line:
+            kept.append(line)
+    if kept:
+        first, byline_reporter = parse_byline(kept[0])
+        if byline_reporter is not None or first != kept[0]:
+            kept[0] = first
+            reporter = reporter or byline_reporter
+            boilerplate += 1
+
+    # 7. Punctuation and the title's site suffix.
+    punctuation = 0
+    fixed: list[str] = []
+    for line in kept:
+        line, count = fix_punctuation(line)
+        fixed.append(line)
+        punctuation += count
+    title, count = fix_punctuation(title)
+    punctuation += count
+    title, suffixes = strip_site_suffix(title)
+    text = "\n".join(fixed)
+
+    repairs = {
+        "pinyin_annotations": annotations,
+        "traditional_to_simplified": converted if convert is to_simplified else 0,
+        "punctuation": punctuation,
+        "garbled_spans": spans,
+    }
+    extras = {"garbled_removed": removed, "boilerplate": boilerplate, "title_suffix": suffixes}
+    if convert is to_traditional:
+        extras["simplified_to_traditional"] = converted
+    repairs.update({key: value for key, value in extras.items() if value})
     return CleanedText(
         title=title,
         text=text,
         language=raw.language or detect_language(title + text),
-        source=source,
+        source=one_line(source) if source else None,
         published=published,
         editor=editor,
+        reporter=reporter,
         repairs=repairs,
     )

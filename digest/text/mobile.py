@@ -1,7 +1,11 @@
-"""The mobile-news (手机报) text layout: title line, header line, paragraphs, share-button text.
+"""The mobile-news (手机报) layout: title line, header line, byline, paragraphs, share buttons.
 
-Header lines look like ``開封手機報 04-25 22:47 責編:陶宋之 我要分享``: a source name, a month-day
-and a time with no year, and an editor.  The year is inferred (see ``infer_year``).
+Header lines look like ``開封手機報 04-25 22:47 責編:陶宋之 我要分享``: a source name, a date
+(often with no year) and time, an editor.  A year-less date gets the latest year that does not
+put it after the moment the item was obtained (``infer_year``).  Bylines look like
+``本報訊 全媒體記者王寅龍報道`` or ``（记者 张三 李四）`` at the start of the first paragraph.
+Patterns accept both scripts, because the ``keep`` and ``traditional`` policies leave traditional
+text in place.  Regular expressions, not a library: these are fixed formats of Chinese newsrooms.
 """
 
 from __future__ import annotations
@@ -10,38 +14,64 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-_PINYIN_VOWEL_WITH_TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
-# A pinyin syllable in ASCII parentheses right after an ideograph: 鄉(xiāng).  A tone mark is
-# required so that real parentheses such as 张三(a) or 公司(ABC) are never touched.
-PINYIN_ANNOTATION = re.compile(
-    rf"(?<=[\u3400-\u9fff])\((?=[a-zü{_PINYIN_VOWEL_WITH_TONE}]*[{_PINYIN_VOWEL_WITH_TONE}])"
-    rf"[a-zü{_PINYIN_VOWEL_WITH_TONE}]{{1,7}}\)"
+_DATE = (
+    r"(?:(?P<year>(?:19|20)\d{2})\s*[-/.年]\s*)?"
+    r"(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})\s*日?"
 )
-_SHARE_LINE = re.compile(r"^(?:我要分享|分享(?:到)?|分享此文|点击分享)$")
+_TIME = r"(?P<hour>\d{1,2})[:：](?P<minute>\d{2})(?:[:：]\d{2})?"
+EDITOR_LABEL = r"(?:[責责][编編]|[責责]任[编編][辑輯]|[编編][辑輯])"
+_SHARE = r"(?:我要分享|分享)"
 _HEADER = re.compile(
-    r"^(?P<source>\S{2,30}?)\s+(?P<month>\d{1,2})-(?P<day>\d{1,2})\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})"
-    r"(?:\s+(?:責編|责编|責任編輯|责任编辑|編輯|编辑)\s*[:：]\s*(?P<editor>[^\s]+))?"
-    r"(?:\s+(?:我要分享|分享))?\s*$"
+    rf"^(?P<source>\S{{2,30}}?)\s+{_DATE}(?:\s+{_TIME})?"
+    rf"(?:\s+{EDITOR_LABEL}\s*[:：]\s*(?P<editor>[^\s:：]{{1,20}}?))?(?:\s*{_SHARE})?\s*$"
+)
+_DATETIME = re.compile(rf"^\s*{_DATE}(?:\s*{_TIME})?")
+
+_NAME = r"[\u3400-\u9fff·]{2,4}"
+_NAMES = rf"{_NAME}(?:\s*[、,，\s]\s*{_NAME})*"
+_REPORTER = r"(?:全媒[体體]|融媒[体體]|首席|[见見]习|[见見]習|[实實]习|[实實]習|本[报報])?[记記]者"
+_HELPER = r"(?:\s*[、,，]?\s*通[讯訊][员員]\s*" + _NAMES + ")?"
+_AGENCY = r"本[报報](?:[\u4e00-\u9fff]{0,8}[讯訊电電])"
+# Tried in order: the name is closed by 报道, by a parenthesis, or by white space.
+_BYLINES = (
+    re.compile(rf"^(?:{_AGENCY})?\s*{_REPORTER}\s*(?P<names>{_NAMES}?){_HELPER}\s*[报報][道導]\s*"),
+    re.compile(
+        rf"^(?:{_AGENCY})?\s*[（(【\[]\s*{_REPORTER}\s*(?P<names>{_NAMES}){_HELPER}\s*[）)】\]]\s*"
+    ),
+    re.compile(rf"^{_AGENCY}\s*{_REPORTER}\s*(?P<names>{_NAME})(?:{_HELPER})\s+"),
+    re.compile(rf"^{_REPORTER}\s+(?P<names>{_NAME})\s+"),
+    re.compile(rf"^{_AGENCY}\s*[:：]?\s*"),
+)
+_NAME_SPLIT = re.compile(r"\s*[、,，\s]\s*")
+
+_BOILERPLATE = re.compile(
+    r"^(?:我要分享|分享|分享此文|点击分享|分享到.{0,20}|[扫掃][码碼]关注.*|[扫掃]描二[维維][码碼].*"
+    r"|[长長][按].{0,10}二[维維][码碼].*|[(（【\[]\s*完\s*[)）】\]]|完|"
+    r"返回.{0,6}首[页頁].*|返回搜狐.*|[点點][击擊].{0,10}(?:阅读|閱讀|进入|進入|查看).*|阅读原文|閱讀原文|"
+    r"[转轉][载載][请請]注明.*|(?:本文)?免[责責][声聲]明.*|版[权權][声聲]明.*|原[标標][题題][:：].*|"
+    r"[关關]注我[们們].*|更多精彩.*|"
+    r"[(（]?\s*" + EDITOR_LABEL + r"\s*[:：].{0,20}?[)）]?)$"
+)
+_EDITOR_LINE = re.compile(
+    rf"^[(（]?\s*{EDITOR_LABEL}\s*[:：]\s*(?P<editor>[^\s)）]{{1,20}})\s*[)）]?$"
+)
+_TRAILING = re.compile(
+    rf"\s*(?:[(（【\[]\s*完\s*[)）】\]]|[(（]\s*{EDITOR_LABEL}\s*[:：][^)）]{{1,20}}[)）])+\s*$"
 )
 
 
 @dataclass(frozen=True, slots=True)
 class Header:
+    """What a mobile-news header line says: source name, time, editor."""
+
     source: str
     published: datetime | None
     editor: str | None
 
 
-def remove_pinyin_annotations(text: str) -> tuple[str, int]:
-    """``text`` without pinyin annotations, and how many were removed."""
-    return PINYIN_ANNOTATION.subn("", text)
-
-
-def is_share_line(line: str) -> bool:
-    return bool(_SHARE_LINE.match(line.strip()))
-
-
-def infer_year(month: int, day: int, hour: int, minute: int, *, now: datetime, tz: tzinfo) -> datetime | None:
+def infer_year(
+    month: int, day: int, hour: int, minute: int, *, now: datetime, tz: tzinfo
+) -> datetime | None:
     """The latest datetime with this month-day-time, in ``tz``, that is not after ``now``.
 
     Returns None when the fields are not a real date (02-30, 13-01 …).
@@ -59,12 +89,66 @@ def infer_year(month: int, day: int, hour: int, minute: int, *, now: datetime, t
     return None
 
 
+def _moment(match: re.Match[str], *, now: datetime, tz: tzinfo) -> datetime | None:
+    hour = int(match["hour"]) if match["hour"] else 0
+    minute = int(match["minute"]) if match["minute"] else 0
+    month, day = int(match["month"]), int(match["day"])
+    if match["year"]:
+        try:
+            return datetime(int(match["year"]), month, day, hour, minute, tzinfo=tz)
+        except ValueError:
+            return None
+    if hour > 23 or minute > 59:
+        return None
+    return infer_year(month, day, hour, minute, now=now, tz=tz)
+
+
+def parse_datetime(text: str, *, now: datetime, tz: tzinfo) -> datetime | None:
+    """The date and time at the start of ``text`` (``2021-04-25 22:47``, ``04月25日``…), or None."""
+    match = _DATETIME.match(text)
+    return _moment(match, now=now, tz=tz) if match else None
+
+
 def parse_header(line: str, *, now: datetime, tz: tzinfo) -> Header | None:
     """The header line's source, time and editor; None when ``line`` is not a header."""
     match = _HEADER.match(line.strip())
-    if match is None:
+    if match is None or match["source"][0].isdigit():
         return None
-    published = infer_year(
-        int(match["month"]), int(match["day"]), int(match["hour"]), int(match["minute"]), now=now, tz=tz
+    return Header(
+        source=match["source"], published=_moment(match, now=now, tz=tz), editor=match["editor"]
     )
-    return Header(source=match["source"], published=published, editor=match["editor"])
+
+
+def parse_byline(paragraph: str) -> tuple[str, str | None]:
+    """``paragraph`` without a leading byline, and the reporter(s) it names (``、``-joined)."""
+    for pattern in _BYLINES:
+        match = pattern.match(paragraph)
+        if match is None:
+            continue
+        names = match.groupdict().get("names")
+        rest = paragraph[match.end() :].lstrip()
+        if not rest:
+            continue  # a paragraph that is only a byline would be a strange one: leave it
+        reporter = "、".join(_NAME_SPLIT.split(names.strip())) if names else None
+        return rest, reporter
+    return paragraph, None
+
+
+def is_boilerplate(line: str) -> bool:
+    """True for share buttons, QR-code prompts, (完), editor credits and the like."""
+    return bool(_BOILERPLATE.match(line.strip()))
+
+
+def editor_credit(line: str) -> str | None:
+    """The editor named by a ``责任编辑：张三`` line, else None."""
+    match = _EDITOR_LINE.match(line.strip())
+    return match["editor"] if match else None
+
+
+def strip_trailing_marks(paragraph: str) -> tuple[str, str | None]:
+    """``paragraph`` without a trailing ``（完）`` or ``（责任编辑：张三）``, and that editor."""
+    match = _TRAILING.search(paragraph)
+    if match is None:
+        return paragraph, None
+    credit = re.search(rf"{EDITOR_LABEL}\s*[:：]\s*([^)）\s]+)", match.group())
+    return paragraph[: match.start()], credit[1] if credit else None

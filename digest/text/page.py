@@ -1,0 +1,100 @@
+"""Feed items and article pages: title site suffixes, ``来源：``/``作者：``/``发布时间：`` lines.
+
+``标题_科技_腾讯网`` → ``标题``; ``标题 - 新浪新闻`` → ``标题``.  A line made only of
+labelled fields (``来源：新华网 作者：张三 发布时间：2021-04-25 10:00``) is metadata, not body
+text: its values fill the item's fields and the line is removed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from digest.text.mobile import EDITOR_LABEL, parse_datetime
+
+_SEPARATOR = re.compile(r"\s*(?:_|\||｜|\s[-–—]\s|——)\s*")
+_SITE = re.compile(
+    r"(?:网|網|新闻|新聞|频道|頻道|日报|日報|晚报|晚報|时报|時報|早报|早報|报|報|在线|在線|网站|網站|"
+    r"客户端|资讯|資訊|TV|\.com|\.cn|\.net|News|Online)$",
+    re.IGNORECASE,
+)
+_LABELS = {
+    "source": r"(?:来源|來源|稿源|出处|出處)",
+    "author": r"(?:作者|[记記]者)",
+    "published": (
+        r"(?:[发發][布佈][时時][间間]|[时時][间間]|日期|[发發][表][时時][间間]|更新[时時][间間])"
+    ),
+    "editor": EDITOR_LABEL,
+    "other": (
+        r"(?:[浏瀏][览覽](?:次[数數]|量)?|[阅閱][读讀](?:[数數]|量)?|字[号號]"
+        r"|点击|點擊|[评評]论|[评評]論)"
+    ),
+}
+_FIELD = re.compile(
+    r"(?P<label>" + "|".join(f"(?P<{key}>{pattern})" for key, pattern in _LABELS.items()) + r")"
+    r"\s*[:：]\s*"
+)
+_FONT_SIZE = re.compile(r"^(?:[大中小]\s*){1,3}$")
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    """Fields found on a metadata line of an article page."""
+
+    source: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    editor: str | None = None
+
+
+def strip_site_suffix(title: str) -> tuple[str, int]:
+    """``title`` without trailing site and channel names; how many segments were removed.
+
+    After ``_`` any short segment goes (channels: ``_科技``); after `` - `` or ``|`` only segments
+    that look like site names do, so ``A - B`` headlines keep their second half.
+    """
+    removed = 0
+    while True:
+        separators = list(_SEPARATOR.finditer(title))
+        if not separators:
+            return title, removed
+        last = separators[-1]
+        head, tail = title[: last.start()], title[last.end() :]
+        underscore = "_" in last.group()
+        if len(head) < 4 or not tail or len(tail) > 16:
+            return title, removed
+        if not (underscore or _SITE.search(tail)):
+            return title, removed
+        title = head
+        removed += 1
+
+
+def parse_meta_line(line: str, *, now: datetime, tz: tzinfo) -> PageMeta | None:
+    """The fields of a line made only of labelled fields, or None when ``line`` is body text."""
+    fields = list(_FIELD.finditer(line))
+    if not fields or fields[0].start() != 0:
+        return None
+    values: dict[str, str] = {}
+    for field, following in zip(fields, [*fields[1:], None], strict=True):
+        value = line[field.end() : following.start() if following else len(line)].strip()
+        if len(value) > 40:  # a sentence that happens to start with 来源: is body text
+            return None
+        kind = next(key for key in _LABELS if field[key] is not None)
+        values.setdefault(kind, value)
+    published = (
+        parse_datetime(values["published"], now=now, tz=tz) if "published" in values else None
+    )
+    return PageMeta(
+        source=_first_word(values.get("source")),
+        author=_first_word(values.get("author")),
+        published=published,
+        editor=_first_word(values.get("editor")),
+    )
+
+
+def _first_word(value: str | None) -> str | None:
+    if not value:
+        return None
+    word = value.split()[0]
+    return None if _FONT_SIZE.match(word) else word

@@ -1,0 +1,83 @@
+"""ASCII clause punctuation inside Chinese → full width: ``开展以来,城乡`` → ``开展以来，城乡``.
+
+``, : ; ! ?`` become ``， ： ； ！ ？`` when they punctuate Chinese: the character before or after
+them is Chinese (an ideograph or full-width punctuation) and the mark does not sit between two
+digits.  Marks are converted left to right, so ``吗?!`` becomes ``吗？！``.  ``( )`` become
+``（ ）`` as a pair, when the pair touches or holds Chinese.
+Numbers, times, URLs and English keep their ASCII: ``1,200``, ``22:47``, ``http://a.b/c?d=1``.
+Rule-based on purpose: the context that decides is one character wide, and no library does it
+(summarisers and segmenters treat ``,`` as an English comma and split Chinese sentences wrongly).
+"""
+
+from __future__ import annotations
+
+import re
+
+_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
+_CHINESE = re.compile(
+    r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3001-\u3011\uff01-\uff0f\uff1a-\uff1f“”‘’…—《》]"
+)
+_CANDIDATE = re.compile(r"[,:;!?]")
+_PAIR = re.compile(r"\(([^()\n]{0,80})\)")
+_URL = re.compile(r"(?:https?://|www\.)[!-~]+")
+
+
+def _chinese(char: str) -> bool:
+    return bool(char) and _CHINESE.match(char) is not None
+
+
+def _convert_marks(text: str) -> tuple[str, int]:
+    chars = list(text)
+    converted = 0
+    for match in _CANDIDATE.finditer(text):
+        i = match.start()
+        before = chars[i - 1] if i else ""  # already converted: 吗?! → 吗？！
+        after = text[i + 1] if i + 1 < len(text) else ""
+        if before.isdigit() and after.isdigit():
+            continue  # 1,200 · 22:47 · 3:1
+        if _chinese(before) or _chinese(after):
+            chars[i] = _FULL[chars[i]]
+            converted += 1
+    return "".join(chars), converted
+
+
+def _convert_pairs(text: str) -> tuple[str, int]:
+    converted = 0
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal converted
+        inner = match[1]
+        before = text[match.start() - 1] if match.start() else ""
+        after = text[match.end()] if match.end() < len(text) else ""
+        if any(_chinese(c) for c in inner) or _chinese(before) or _chinese(after):
+            converted += 2
+            return f"（{inner}）"
+        return match.group()
+
+    return _PAIR.sub(replace, text), converted
+
+
+def fix_punctuation(text: str) -> tuple[str, int]:
+    """``text`` with ASCII clause punctuation inside Chinese made full-width; how many marks.
+
+    URLs are left untouched.  Never raises.
+    """
+    if not _CHINESE.search(text):
+        return text, 0
+    pieces: list[str] = []
+    total = 0
+    last = 0
+    for url in _URL.finditer(text):
+        piece, count = _fix_piece(text[last : url.start()])
+        pieces += [piece, url.group()]
+        total += count
+        last = url.end()
+    piece, count = _fix_piece(text[last:])
+    pieces.append(piece)
+    return "".join(pieces), total + count
+
+
+def _fix_piece(text: str) -> tuple[str, int]:
+    text, marks = _convert_marks(text)
+    text, pairs = _convert_pairs(text)
+    return text, marks + pairs

@@ -1,0 +1,90 @@
+"""Script policy: simplified, traditional, keep, or auto (decide from the text and the source).
+
+OpenCC does the conversion; deciding *whether* to convert is ours.  ``auto`` converts to simplified
+when the text shows it was machine-converted from simplified (pinyin annotations, repaired GBK
+garbage, simplified and traditional characters mixed, OpenCC's non-Taiwan variants such as 爲衆僞,
+mainland-only terms written in traditional characters, a 手机报 source) or when the source is
+configured as mainland; genuine Taiwan/Hong Kong text (traditional, none of those marks) is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import opencc
+
+POLICIES = ("auto", "simplified", "traditional", "keep")
+
+# Variants OpenCC's s2t writes that Taiwan and Hong Kong standards do not (TW/HK: 為眾偽著線).
+_OPENCC_VARIANTS = re.compile("[爲衆僞綫]")
+# Mainland-only terms (Taiwan/Hong Kong say 影片, 資訊, 網路, 軟體, 品質, 列印 …): written in
+# traditional characters they betray a converted mainland text.
+_MAINLAND_TERMS = re.compile(
+    "視頻|信息|網絡|軟件|質量|打印|鼠標|屏幕|服務器|數據庫|短信|手機報|黨史|黨工委|黨委|全媒體|"
+    "融媒體|示範區|社區|幹部|群眾|老舊小區|互聯網\\+|人民群眾|學習教育|本報訊|責編|責任編輯"
+)
+_HANZI = re.compile(r"[\u3400-\u9fff]")
+
+
+@cache
+def _converter(config: str) -> opencc.OpenCC:
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    """``text`` converted to simplified characters (OpenCC t2s)."""
+    return str(_converter("t2s").convert(text))
+
+
+def to_traditional(text: str) -> str:
+    """``text`` converted to traditional characters (OpenCC s2t)."""
+    return str(_converter("s2t").convert(text))
+
+
+def script_counts(text: str) -> tuple[int, int]:
+    """How many characters of ``text`` are only traditional, and how many only simplified."""
+    hanzi = "".join(_HANZI.findall(text))
+    if not hanzi:
+        return 0, 0
+    simplified = to_simplified(hanzi)
+    traditional = to_traditional(hanzi)
+    only_traditional = sum(a != b for a, b in zip(hanzi, simplified, strict=False))
+    only_simplified = sum(a != b for a, b in zip(hanzi, traditional, strict=False))
+    return only_traditional, only_simplified
+
+
+def machine_converted(text: str, *, marks: int = 0) -> bool:
+    """True when traditional ``text`` looks converted by machine from simplified.
+
+    ``marks`` counts evidence found by earlier repairs (annotations, garbled spans).
+    """
+    traditional, simplified = script_counts(text)
+    if traditional == 0:
+        return False
+    if marks:
+        return True
+    # A converter leaves no simplified character behind, but pasted-in fragments do; one or two
+    # are within what genuine text shares with simplified (e.g. 后 in 皇后), so ask for a few.
+    if simplified >= 3 and simplified * 20 >= traditional:
+        return True
+    return bool(_OPENCC_VARIANTS.search(text) or _MAINLAND_TERMS.search(text))
+
+
+def wants_simplified(text: str, *, policy: str, mainland: bool | None, marks: int = 0) -> bool:
+    """Whether ``text`` should be converted to simplified under ``policy``.
+
+    ``policy`` is one of ``POLICIES`` (anything else counts as auto); ``mainland`` is the
+    source's configured region, None when unknown.
+    """
+    if policy == "simplified":
+        return True
+    if policy in ("keep", "traditional"):
+        return False
+    if mainland:
+        return True
+    return machine_converted(text, marks=marks)
