@@ -18,8 +18,15 @@ _VOWELS = f"aeiouüv{TONED}"
 # Checked separately for the single tone mark so the regex stays readable.
 SYLLABLE = rf"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?[{_VOWELS}]{{1,4}}(?:ng|n|r)?"
 _IDEOGRAPH = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+_IDEOGRAPH_RE = re.compile(_IDEOGRAPH)
+_FULL_WIDTH = str.maketrans({",": "，", ":": "：", ";": "；", "!": "！", "?": "？"})
 ANNOTATION = re.compile(rf"(?<={_IDEOGRAPH})[(（](?P<syllable>{SYLLABLE})[)）]")
 _TONE_MARKS = re.compile(f"[{TONED}]")
+# An annotator that matched bytes, not characters, can annotate a character made of the last byte
+# of a Chinese character and an ASCII letter: ，F → AC 46 = 現, so ``，F(xiàn)-35``.
+_AFTER_LETTER = re.compile(
+    rf"(?P<previous>[^\x00-\x7f]|[,:;!?])(?P<letter>[\x40-\x7e])[(（](?P<syllable>{SYLLABLE})[)）]"
+)
 
 
 def is_syllable(word: str) -> bool:
@@ -41,7 +48,26 @@ def remove_annotations(text: str) -> tuple[str, int]:
         removed += out == ""
         return out
 
-    return ANNOTATION.sub(replace, text), removed
+    def replace_after_letter(match: re.Match[str]) -> str:
+        nonlocal removed
+        if is_syllable(match["syllable"]) and _straddles(match["previous"], match["letter"]):
+            removed += 1
+            return match["previous"] + match["letter"]
+        return match.group()
+
+    text = ANNOTATION.sub(replace, text)
+    return _AFTER_LETTER.sub(replace_after_letter, text), removed
+
+
+def _straddles(previous: str, letter: str) -> bool:
+    """True when the last GBK byte of ``previous`` and ``letter`` make an ideograph."""
+    try:
+        # The site made ，：；！？ ASCII after the damage; in GBK they were full width.
+        code = previous.translate(_FULL_WIDTH).encode("gbk")
+        char = bytes([code[-1], ord(letter)]).decode("gbk")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return False
+    return len(code) == 2 and _IDEOGRAPH_RE.match(char) is not None
 
 
 def learn_annotations(text: str) -> Mapping[str, frozenset[str]]:

@@ -23,24 +23,41 @@ and charset detectors work on whole byte strings, not on text that was decoded a
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 
 from digest.text.annotations import SYLLABLE, is_syllable
-from digest.text.hanzi_frequency import log_frequency
+from digest.text.hanzi_frequency import log_frequency, word_weight
 
 MARKERS = "?\ufffd"
 _FRAGMENT = re.compile(rf"(?P<syllable>{SYLLABLE})\)")
 # The site turned full-width punctuation into ASCII after the garbling; GBK had the full-width.
 _TO_FULL_WIDTH = str.maketrans({"!": "！", ",": "，", ":": "：", ";": "；"})
-_RUN_CHAR = re.compile(
-    r"[\u3000-\u303f\u3400-\u9fff\ue000-\uf8ff\uf900-\ufaff\uff01-\uff5e“”‘’…—·!,:;]"
-)
+# Any non-ASCII character can be half of a misread pair (GBK has symbols, kana, Greek, box
+# drawing …); ASCII clause marks too, since the site made them ASCII afterwards.
+# (U+3000, the ideographic space, is GBK A1A1: it belongs to runs, unlike ASCII white space.)
+_RUN_CHAR = re.compile(r"[^\x00-\x20\x22-\x2b\x2d-\x39\x3c-\x7f\x80-\xa0\ufffd\u2028\u2029]")
+# A byte 40–7E after a lost lead byte reads as ASCII (與 = C5 63 → ``?c``): it may open a run.
+_TRAIL_AS_ASCII = re.compile(r"[\x40-\x7e]")
+# A spliced annotation whose character is not known from elsewhere in the text is still damage;
+# the best candidate is kept only if it reads like ordinary text (real text scores about -7).
+_PLAUSIBLE = -9.5
 _MAX_RUN = 40
 # A kept repair must read this much more like Chinese (mean natural-log frequency per character).
 _MARGIN = 2.0
 _RARE = -16.0  # e^-16 ≈ 1e-7: rarer than this, a "repaired" character is itself garbage
+_WORD_BONUS = 0.5  # × ln(count) per neighbouring pair that is a word: 心中 beats 心有
+# A lost second byte is put back only when its first byte nearly decides the character: after
+# A1 it is 。 more often than all the other A1xx symbols together.
+_DOMINANT = 0.5
+# An unrepaired span closed by a second marker is removed when it reads this badly (mean natural
+# log frequency): real text scores about -7, misread pairs -11 and below.
+_GARBAGE = -10.5
+_MAX_GARBAGE = 12
 _PUA = re.compile("[\ue000-\uf8ff]")
 
 
@@ -61,34 +78,76 @@ def _gbk(text: str) -> bytes | None:
     return data if len(data) == 2 * len(text) else None
 
 
-def _decode(data: bytes) -> tuple[str, int | None]:
-    """Decode GBK pairs; returns the text and a dangling last lead byte (or None)."""
+def _pair(lead: int, trail: int) -> str | None:
+    try:
+        return bytes([lead, trail]).decode("gbk")
+    except UnicodeDecodeError:
+        return None
+
+
+def _decode(data: bytes) -> tuple[str, int | None] | None:
+    """Decode GBK pairs: the text and a dangling last lead byte (or None); None if invalid."""
     chars: list[str] = []
     i = 0
     while i < len(data):
-        byte = data[i]
-        if byte < 0x80:
-            chars.append(chr(byte))
+        if data[i] < 0x80:
+            chars.append(chr(data[i]))
             i += 1
             continue
         if i + 1 == len(data):
-            return "".join(chars), byte
-        try:
-            chars.append(data[i : i + 2].decode("gbk"))
-        except UnicodeDecodeError:
-            return "".join(chars), None if not chars else -1
+            return "".join(chars), data[i]
+        char = _pair(data[i], data[i + 1])
+        if char is None:
+            return None
+        chars.append(char)
         i += 2
     return "".join(chars), None
 
 
-def _score(text: str) -> float:
+def _score(text: str, before: str = "", after: str = "") -> float:
+    """Mean log frequency of ``text``'s characters, plus a bonus for each word pair."""
     if not text:
         return -30.0
-    return sum(log_frequency(char) for char in text) / len(text)
+    total = sum(log_frequency(char) for char in text)
+    context = f"{before[-1:]}{text}{after[:1]}"
+    total += _WORD_BONUS * sum(word_weight(a, b) for a, b in itertools.pairwise(context))
+    return total / len(text)
+
+
+@cache
+def _dominant(lead: int) -> str | None:
+    """The character that lead byte ``lead`` almost always starts (。 for A1), or None."""
+    weights: dict[str, float] = {}
+    for trail in (*range(0x40, 0x7F), *range(0x80, 0xFF)):
+        char = _pair(lead, trail)
+        if char is not None:
+            weights[char] = math.exp(log_frequency(char))
+    if not weights:
+        return None
+    best = max(weights, key=weights.__getitem__)
+    return best if weights[best] >= _DOMINANT * sum(weights.values()) else None
+
+
+def _annotated(
+    syllable: str,
+    learned: Mapping[str, frozenset[str]],
+    before: str,
+    after: str,
+    lead: int | None = None,
+) -> str | None:
+    """The character this text annotates with ``syllable`` (starting with byte ``lead``)."""
+    chars = [
+        char
+        for char in sorted(learned.get(syllable, ()))
+        if lead is None or ((code := _gbk(char)) is not None and code[0] == lead)
+    ]
+    if not chars:
+        return None
+    return max(chars, key=lambda char: _score(char, before, after))
 
 
 def _pinned_byte(previous: str, syllable: str, learned: Mapping[str, frozenset[str]]) -> int | None:
-    """The lost byte, when an annotated character straddles ``previous`` and the next character."""
+    """The lost byte, when an annotated character straddles ``previous`` and the next one."""
     head = _gbk(previous) if previous else None
     if not head:
         return None
@@ -99,12 +158,39 @@ def _pinned_byte(previous: str, syllable: str, learned: Mapping[str, frozenset[s
     return None
 
 
-def _complete(lead: int, syllable: str, learned: Mapping[str, frozenset[str]]) -> str | None:
-    for char in sorted(learned.get(syllable, ())):
-        code = _gbk(char)
-        if code and code[0] == lead:
-            return char
-    return None
+def _annotation_at(text: str, at: int) -> re.Match[str] | None:
+    """A ``syllable)`` piece (spliced annotation) or a whole ``(syllable)`` at ``text[at]``."""
+    start = at + 1 if text[at : at + 1] in ("(", "（") else at
+    match = _FRAGMENT.match(text, start)
+    return match if match and is_syllable(match["syllable"]) else None
+
+
+def _close(
+    text: str, end: int, decoded: str, dangling: int, learned: Mapping[str, frozenset[str]]
+) -> tuple[str, int, int]:
+    """Finish a realigned run whose last lead byte ``dangling`` lost its partner.
+
+    Returns (decoded text, where the garble ends, characters removed).
+    """
+    tail = text[end : end + 1]
+    if tail and 0x40 <= ord(tail) <= 0x7E:  # the partner was read as ASCII: 茳h → 撥黨
+        char = _pair(dangling, ord(tail))
+        if char is not None:
+            return decoded + char, end + 1, 0
+    if tail and tail in MARKERS:
+        # The marker stands for the lost partner.  An annotation right after it names the
+        # character; otherwise the first byte alone may decide it (A1 → 。).
+        annotation = _annotation_at(text, end + 1)
+        after = text[end + 1 : end + 2]
+        if annotation is not None:
+            syllable = annotation["syllable"]
+            char = _annotated(syllable, learned, decoded[-1:], after, lead=dangling)
+            spliced = text[end + 1] not in "(（"
+            stop = annotation.end() if spliced else end + 1
+            return decoded + (char or ""), stop, 0 if char else 1
+        char = _dominant(dangling)
+        return decoded + (char or ""), end + 1, 0 if char else 1
+    return decoded, end, 1
 
 
 def _attempt(
@@ -120,49 +206,66 @@ def _attempt(
     if fragment and is_syllable(fragment["syllable"]):
         pinned = _pinned_byte(previous, fragment["syllable"], learned)
         start = fragment.end()
+    else:
+        fragment = None
     end = start
+    prefix = b""
+    if (
+        _TRAIL_AS_ASCII.match(text, start)
+        and start + 1 < len(text)
+        and (_RUN_CHAR.match(text, start + 1) or text[start + 1] in MARKERS)
+    ):
+        prefix, start, end = text[start].encode(), start + 1, start + 1
     while end < len(text) and end - start < _MAX_RUN and _RUN_CHAR.match(text[end]):
         end += 1
     run = text[start:end]
     code = _gbk(run)
-    if not run or code is None:
+    if code is None or (not run and not prefix and pinned is None and fragment is None):
         return None
+    code = prefix + code
     best: tuple[float, str, int, int] | None = None
     for lead in [pinned] if pinned is not None else range(0x81, 0xFF):
-        decoded, dangling = _decode(bytes([lead]) + code)
-        if dangling == -1 or not decoded:
+        result = _decode(bytes([lead]) + code)
+        if result is None:
             continue
+        decoded, dangling = result
         stop, removed = end, 0
         if dangling is not None:
-            tail = text[end : end + 1]
-            after = _FRAGMENT.match(text, end + 1) if tail and tail in MARKERS else None
-            if tail and 0x40 <= ord(tail) <= 0x7E and tail.isascii():
-                try:
-                    decoded += bytes([dangling, ord(tail)]).decode("gbk")
-                    stop = end + 1
-                except UnicodeDecodeError:
-                    removed = 1
-            elif after and is_syllable(after["syllable"]):
-                completed = _complete(dangling, after["syllable"], learned)
-                decoded += completed or ""
-                removed = 0 if completed else 1
-                stop = after.end()
-            elif tail and tail in MARKERS:
-                removed, stop = 1, end + 1
-            else:
-                removed = 1
-        score = _score(decoded) - 0.5 * removed
-        if min(log_frequency(char) for char in decoded) < _RARE:
+            decoded, stop, removed = _close(text, end, decoded, dangling, learned)
+        if not decoded or min(log_frequency(char) for char in decoded) < _RARE:
             continue
+        score = _score(decoded, previous, text[stop : stop + 1]) - 0.5 * removed
         if best is None or score > best[0]:
             best = (score, decoded, stop, removed)
     if best is None:
         return None
     score, decoded, stop, removed = best
-    original = text[at:stop].replace("?", "？").translate(_TO_FULL_WIDTH)
-    if pinned is None and score < _score(original) + _MARGIN:
+    if pinned is not None:
+        return decoded, stop, removed
+    if fragment is not None and fragment.end() <= start:
+        return (decoded, stop, removed) if score >= _PLAUSIBLE else None
+    # ASCII in the original is not evidence of damage (大?|澎湃新闻 is a title and a site name).
+    original = "".join(
+        c for c in text[at:stop].replace("?", "？").translate(_TO_FULL_WIDTH) if not c.isascii()
+    )
+    if score < _score(original, previous, text[stop : stop + 1]) + _MARGIN:
         return None
     return decoded, stop, removed
+
+
+def _garbage_end(text: str, at: int) -> int | None:
+    """Where a short garbled run that starts after the marker at ``at`` ends (its closing marker).
+
+    Only runs closed by a second marker and reading far below real text qualify, so
+    ``好吗?是的?`` stays.
+    """
+    end = at + 1
+    while end < len(text) and end - at <= _MAX_GARBAGE and _RUN_CHAR.match(text[end]):
+        end += 1
+    if end == at + 1 or end >= len(text) or text[end] not in MARKERS:
+        return None
+    run = text[at + 1 : end].translate(_TO_FULL_WIDTH)
+    return end if _score(run) < _GARBAGE else None
 
 
 def repair_garbled(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[str, GarbleRepairs]:
@@ -171,7 +274,8 @@ def repair_garbled(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[st
     ``learned`` maps pinyin syllables to the characters this text annotates with them (see
     ``annotations.learn_annotations``).  Never raises.  A ``?`` that starts no garble is left
     in place; U+FFFD, private-use characters and orphaned annotation pieces (``?lián)``) that
-    cannot be repaired are removed.
+    cannot be repaired are removed; a marker right before an annotation (``?(huì)``) becomes
+    the character the text annotates with that syllable.
     """
     if not any(marker in text for marker in MARKERS) and not _PUA.search(text):
         return text, GarbleRepairs()
@@ -192,11 +296,23 @@ def repair_garbled(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[st
             spans += 1
             removed += lost
             continue
-        fragment = _FRAGMENT.match(text, i + 1)
-        if fragment and is_syllable(fragment["syllable"]):
+        annotation = _annotation_at(text, i + 1)
+        garbage = _garbage_end(text, i)
+        if annotation is not None and text[i + 1] in "(（":
+            # ``?(huì)``: annotations follow ideographs only, so the marker was one.
+            found = _annotated(annotation["syllable"], learned, previous, text[annotation.end() :])
+            out.append(found or "")
+            spans += 1
+            removed += found is None
+            i += 1
+        elif annotation is not None:
             spans += 1
             removed += 1
-            i = fragment.end()
+            i = annotation.end()
+        elif garbage is not None:
+            spans += 1
+            removed += garbage - i - 1
+            i = garbage + 1
         elif char == "\ufffd":
             removed += 1
             i += 1

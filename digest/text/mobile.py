@@ -34,7 +34,15 @@ _HELPER = r"(?:\s*[、,，]?\s*通[讯訊][员員]\s*" + _NAMES + ")?"
 _AGENCY = r"本[报報](?:[\u4e00-\u9fff]{0,8}[讯訊电電])"
 # Tried in order: the name is closed by 报道, by a parenthesis, or by white space.
 _BYLINES = (
-    re.compile(rf"^(?:{_AGENCY})?\s*{_REPORTER}\s*(?P<names>{_NAMES}?){_HELPER}\s*[报報][道導]\s*"),
+    # 记者王寅龙报道 …; names with spaces between them only when 报道 ends the byline (记者 黄明
+    # 据港媒报道，… is a reporter and a sentence, not two reporters).
+    re.compile(
+        rf"^(?:{_AGENCY})?\s*{_REPORTER}\s*(?P<names>{_NAME}(?:[、,，]{_NAME})*?){_HELPER}"
+        r"\s*[报報][道導]\s*"
+    ),
+    re.compile(
+        rf"^(?:{_AGENCY})?\s*{_REPORTER}\s*(?P<names>{_NAMES}?){_HELPER}\s*[报報][道導](?:\s+|$)"
+    ),
     re.compile(
         rf"^(?:{_AGENCY})?\s*[（(【\[]\s*{_REPORTER}\s*(?P<names>{_NAMES}){_HELPER}\s*[）)】\]]\s*"
     ),

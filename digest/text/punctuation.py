@@ -26,13 +26,21 @@ def _chinese(char: str) -> bool:
     return bool(char) and _CHINESE.match(char) is not None
 
 
+def _neighbour(chars: list[str] | str, i: int, step: int) -> str:
+    """The character next to ``i`` in direction ``step``, looking past ASCII quotes (""；"")."""
+    i += step
+    while 0 <= i < len(chars) and chars[i] in "\"'":
+        i += step
+    return chars[i] if 0 <= i < len(chars) else ""
+
+
 def _convert_marks(text: str) -> tuple[str, int]:
     chars = list(text)
     converted = 0
     for match in _CANDIDATE.finditer(text):
         i = match.start()
-        before = chars[i - 1] if i else ""  # already converted: 吗?! → 吗？！
-        after = text[i + 1] if i + 1 < len(text) else ""
+        before = _neighbour(chars, i, -1)  # already converted: 吗?! → 吗？！
+        after = _neighbour(text, i, 1)
         if before.isdigit() and after.isdigit():
             continue  # 1,200 · 22:47 · 3:1
         if _chinese(before) or _chinese(after):
@@ -78,6 +86,7 @@ def fix_punctuation(text: str) -> tuple[str, int]:
 
 
 def _fix_piece(text: str) -> tuple[str, int]:
-    text, marks = _convert_marks(text)
+    # Pairs first, so that a mark after a converted pair sees Chinese: (design); → （design）；
     text, pairs = _convert_pairs(text)
+    text, marks = _convert_marks(text)
     return text, marks + pairs

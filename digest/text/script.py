@@ -37,8 +37,12 @@ def _converter(config: str) -> opencc.OpenCC:
 
 
 def to_simplified(text: str) -> str:
-    """``text`` converted to simplified characters (OpenCC t2s)."""
-    return str(_converter("t2s").convert(text))
+    """``text`` converted to simplified characters.
+
+    OpenCC's tw2s rather than t2s: it also undoes Taiwan variants and, with its phrase table,
+    turns the 著 that converters write for 着 back (有著 → 有着) while keeping 著名 and 显著.
+    """
+    return str(_converter("tw2s").convert(text))
 
 
 def to_traditional(text: str) -> str:
