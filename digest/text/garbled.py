@@ -86,22 +86,16 @@ def _pair(lead: int, trail: int) -> str | None:
 
 
 def _decode(data: bytes) -> tuple[str, int | None] | None:
-    """Decode GBK pairs: the text and a dangling last lead byte (or None); None if invalid."""
-    chars: list[str] = []
-    i = 0
-    while i < len(data):
-        if data[i] < 0x80:
-            chars.append(chr(data[i]))
-            i += 1
-            continue
-        if i + 1 == len(data):
-            return "".join(chars), data[i]
-        char = _pair(data[i], data[i + 1])
-        if char is None:
+    """Decode GBK: the text and a dangling last lead byte (or None); None when invalid."""
+    try:
+        return data.decode("gbk"), None
+    except UnicodeDecodeError as error:
+        if error.start != len(data) - 1:
             return None
-        chars.append(char)
-        i += 2
-    return "".join(chars), None
+    try:
+        return data[:-1].decode("gbk"), data[-1]
+    except UnicodeDecodeError:
+        return None
 
 
 def _score(text: str, before: str = "", after: str = "") -> float:
@@ -225,6 +219,9 @@ def _attempt(
     code = prefix + code
     best: tuple[float, str, int, int] | None = None
     for lead in [pinned] if pinned is not None else range(0x81, 0xFF):
+        first = _pair(lead, code[0]) if code else None
+        if first is not None and log_frequency(first) < _RARE:
+            continue  # cheap test before decoding the whole run
         result = _decode(bytes([lead]) + code)
         if result is None:
             continue

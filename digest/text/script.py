@@ -67,11 +67,11 @@ def machine_converted(text: str, *, marks: int = 0) -> bool:
 
     ``marks`` counts evidence found by earlier repairs (annotations, garbled spans).
     """
+    if marks:
+        return any("\u3400" <= char <= "\u9fff" for char in text)
     traditional, simplified = script_counts(text)
     if traditional == 0:
         return False
-    if marks:
-        return True
     # A converter leaves no simplified character behind, but pasted-in fragments do; one or two
     # are within what genuine text shares with simplified (e.g. 后 in 皇后), so ask for a few.
     if simplified >= 3 and simplified * 20 >= traditional:
