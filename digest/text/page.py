@@ -35,6 +35,7 @@ _FIELD = re.compile(
     r"(?P<label>" + "|".join(f"(?P<{key}>{pattern})" for key, pattern in _LABELS.items()) + r")"
     r"\s*[:：]\s*"
 )
+_SENTENCE = re.compile("[，。！？；,!?;]")
 _FONT_SIZE = re.compile(r"^(?:[大中小]\s*){1,3}$")
 
 
@@ -78,7 +79,7 @@ def parse_meta_line(line: str, *, now: datetime, tz: tzinfo) -> PageMeta | None:
     values: dict[str, str] = {}
     for field, following in zip(fields, [*fields[1:], None], strict=True):
         value = line[field.end() : following.start() if following else len(line)].strip()
-        if len(value) > 40:  # a sentence that happens to start with 来源: is body text
+        if len(value) > 30 or _SENTENCE.search(value):  # a sentence that starts with 来源：
             return None
         kind = next(key for key in _LABELS if field[key] is not None)
         values.setdefault(kind, value)

@@ -36,16 +36,22 @@ def _neighbour(chars: list[str] | str, i: int, step: int) -> str:
 
 def _convert_marks(text: str) -> tuple[str, int]:
     chars = list(text)
+    pending = [match.start() for match in _CANDIDATE.finditer(text)]
     converted = 0
-    for match in _CANDIDATE.finditer(text):
-        i = match.start()
-        before = _neighbour(chars, i, -1)  # already converted: 吗?! → 吗？！
-        after = _neighbour(text, i, 1)
-        if before.isdigit() and after.isdigit():
-            continue  # 1,200 · 22:47 · 3:1
-        if _chinese(before) or _chinese(after):
-            chars[i] = _FULL[chars[i]]
-            converted += 1
+    # A converted mark is Chinese context for its neighbours (吗?! → 吗？！, :?中 → ：？中), so
+    # repeat until nothing changes: the result is then the same when cleaned again.
+    changed = True
+    while changed and pending:
+        changed = False
+        for i in list(pending):
+            before, after = _neighbour(chars, i, -1), _neighbour(chars, i, 1)
+            if before.isdigit() and after.isdigit():
+                continue  # 1,200 · 22:47 · 3:1
+            if _chinese(before) or _chinese(after):
+                chars[i] = _FULL[chars[i]]
+                pending.remove(i)
+                converted += 1
+                changed = True
     return "".join(chars), converted
 
 
@@ -86,7 +92,12 @@ def fix_punctuation(text: str) -> tuple[str, int]:
 
 
 def _fix_piece(text: str) -> tuple[str, int]:
-    # Pairs first, so that a mark after a converted pair sees Chinese: (design); → （design）；
-    text, pairs = _convert_pairs(text)
-    text, marks = _convert_marks(text)
-    return text, marks + pairs
+    # Each conversion is Chinese context for the other kind ((a),中 → (a)，中 → （a），中), so
+    # repeat until nothing changes; a handful of rounds at most, as each converts something.
+    total = 0
+    while True:
+        text, pairs = _convert_pairs(text)
+        text, marks = _convert_marks(text)
+        total += pairs + marks
+        if not pairs + marks:
+            return text, total

@@ -46,20 +46,41 @@ def to_simplified(text: str) -> str:
 
 
 def to_traditional(text: str) -> str:
-    """``text`` converted to traditional characters (OpenCC s2t)."""
-    return str(_converter("s2t").convert(text))
+    """``text`` converted to traditional characters, Taiwan standard (OpenCC s2tw).
+
+    s2tw rather than s2t: the forms readers of traditional text expect (裡, 為, 眾), not
+    OpenCC's own (裏, 爲, 衆), which are themselves a mark of machine conversion.
+    """
+    return str(_converter("s2tw").convert(text))
+
+
+def _encodes(char: str, codec: str) -> bool:
+    try:
+        char.encode(codec)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@cache
+def _script(char: str) -> int:
+    """1 for a character only traditional text uses, -1 for one only simplified text uses, else 0.
+
+    The national character sets decide, not OpenCC: 台, 里 and 后 are simplified forms *and*
+    ordinary traditional characters, so a converter's output cannot tell.  A character missing
+    from GB2312 that converts is traditional-only (經); one in GB2312 but missing from Big5 is
+    simplified-only (经, 们).
+    """
+    in_gb2312 = _encodes(char, "gb2312")
+    if not in_gb2312:
+        return 1 if to_simplified(char) != char else 0
+    return -1 if not _encodes(char, "cp950") else 0
 
 
 def script_counts(text: str) -> tuple[int, int]:
     """How many characters of ``text`` are only traditional, and how many only simplified."""
-    hanzi = "".join(_HANZI.findall(text))
-    if not hanzi:
-        return 0, 0
-    simplified = to_simplified(hanzi)
-    traditional = to_traditional(hanzi)
-    only_traditional = sum(a != b for a, b in zip(hanzi, simplified, strict=False))
-    only_simplified = sum(a != b for a, b in zip(hanzi, traditional, strict=False))
-    return only_traditional, only_simplified
+    kinds = [_script(char) for char in _HANZI.findall(text)]
+    return kinds.count(1), kinds.count(-1)
 
 
 def machine_converted(text: str, *, marks: int = 0) -> bool:

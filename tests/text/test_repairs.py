@@ -1,0 +1,308 @@
+"""One test group per kind of damage, through the functions that repair it and ``clean_item``."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone, tzinfo
+
+import pytest
+
+from digest.model import RawItem
+from digest.text import clean_item
+from digest.text.annotations import learn_annotations, remove_annotations
+from digest.text.garbled import repair_garbled
+from digest.text.mobile import infer_year, parse_byline, parse_header
+from digest.text.page import parse_meta_line, strip_site_suffix
+from digest.text.punctuation import fix_punctuation
+from digest.text.script import wants_simplified
+
+# 1. Pinyin annotations -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("damaged", "clean", "count"),
+    [
+        ("城鄉(xiāng)一體化示范區(qū)", "城鄉一體化示范區", 2),
+        ("綠(lǜ)色", "綠色", 1),
+        ("全角（xiāng）括号", "全角括号", 1),
+    ],
+)
+def test_annotations_are_removed(damaged: str, clean: str, count: int) -> None:
+    assert remove_annotations(damaged) == (clean, count)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "报告(2021)显示",
+        "路透社(Reuters)报道",
+        "（记者 张三）",
+        "Option (a) is fine",
+        "咖啡馆(café)开业",
+        "中国(China)",
+        "邮件(email)",
+        "拼音(xiang)没有声调",
+    ],
+)
+def test_real_parentheses_are_kept(text: str) -> None:
+    assert remove_annotations(text) == (text, 0)
+
+
+def test_annotation_spliced_after_a_letter_is_removed() -> None:
+    # ，F is A3AC 46 in GBK; AC 46 is 現, which a byte-matching annotator marked.
+    assert remove_annotations("還說,F(xiàn)-35") == ("還說,F-35", 1)
+
+
+def test_learned_annotations_map_syllables_to_characters() -> None:
+    learned = learn_annotations("聯(lián)動 當(dāng)然 時(shí)實(shí)")
+    assert learned["lián"] == {"聯"}
+    assert learned["shí"] == {"時", "實"}
+
+
+# 2. Script policy -------------------------------------------------------------------------------
+
+TAIWAN = "「台灣」的經濟在過去一年裡表現穩健，政府表示將持續推動產業轉型。"
+CONVERTED = "城鄉一體化示範區黨史學習教育走心出新見實效，全媒體記者報道。"
+
+
+def test_genuine_taiwan_text_is_kept_under_auto(now: datetime, tz: tzinfo) -> None:
+    cleaned = clean_item(RawItem(body=TAIWAN, title="台灣經濟"), now=now, tz=tz)
+    assert cleaned.text == TAIWAN
+    assert cleaned.title == "台灣經濟"
+    assert cleaned.repairs["traditional_to_simplified"] == 0
+
+
+def test_machine_converted_text_is_simplified_under_auto() -> None:
+    assert wants_simplified(CONVERTED, policy="auto", mainland=None)
+    assert wants_simplified("爲了人民羣衆的利益", policy="auto", mainland=None)  # OpenCC variants
+    assert wants_simplified("經濟", policy="auto", mainland=None, marks=1)  # annotations seen
+
+
+def test_mixed_scripts_count_as_machine_conversion() -> None:
+    assert wants_simplified(
+        "这个城市的經濟发展很快，国际贸易與投资增长。", policy="auto", mainland=None
+    )
+
+
+@pytest.mark.parametrize(
+    ("policy", "mainland", "expected"),
+    [
+        ("simplified", False, "台湾的经济"),
+        ("keep", True, "台灣的經濟"),
+        ("auto", True, "台湾的经济"),
+        ("auto", None, "台灣的經濟"),
+        ("traditional", None, "臺灣的經濟"),  # s2tw writes the official 臺
+    ],
+)
+def test_script_policies(
+    policy: str, mainland: bool | None, expected: str, now: datetime, tz: tzinfo
+) -> None:
+    raw = RawItem(body="台灣的經濟", title="標題")
+    assert clean_item(raw, now=now, tz=tz, script=policy, mainland=mainland).text == expected
+
+
+def test_traditional_policy_converts_simplified(now: datetime, tz: tzinfo) -> None:
+    cleaned = clean_item(
+        RawItem(body="经济发展", title="标题"), now=now, tz=tz, script="traditional"
+    )
+    assert cleaned.text == "經濟發展"
+    assert cleaned.repairs["simplified_to_traditional"] == 5  # 经济发 and 标题
+
+
+# 3. Punctuation ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("damaged", "clean"),
+    [
+        ("开展以来,城乡", "开展以来，城乡"),
+        ("问题:部分群众", "问题：部分群众"),
+        ("真的吗?!太好了", "真的吗？！太好了"),
+        ("讨论;街道", "讨论；街道"),
+        ("示范区(试点)", "示范区（试点）"),
+        ("报告(2021)显示", "报告（2021）显示"),
+        ("iPhone 6,售价", "iPhone 6，售价"),
+        ('学了"";""敬礼', '学了""；""敬礼'),
+    ],
+)
+def test_ascii_clause_punctuation_in_chinese_becomes_full_width(damaged: str, clean: str) -> None:
+    assert fix_punctuation(damaged)[0] == clean
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "共1,200人",
+        "时间22:47开始",
+        "见 http://a.b/c?d=1 的说明",
+        "Hello, world! (a) test: yes; no?",
+        "比分3:1",
+    ],
+)
+def test_numbers_times_urls_and_english_keep_ascii(text: str) -> None:
+    assert fix_punctuation(text) == (text, 0)
+
+
+# 4. Garbled spans -------------------------------------------------------------------------------
+
+
+def test_shifted_gbk_span_is_realigned_and_lost_character_removed() -> None:
+    text, repairs = repair_garbled("幸福感?!奥牎毙穆?。老舊", {})
+    assert text == "幸福感。“聽”心。老舊"
+    assert (repairs.spans, repairs.removed) == (1, 1)
+
+
+def test_spliced_annotation_is_undone_with_the_learned_character() -> None:
+    learned = {"lián": frozenset({"聯"}), "dāng": frozenset({"當"})}
+    assert repair_garbled("下?lián)茳h史", learned)[0] == "下撥黨史"
+    assert repair_garbled("勇?lián)\ue2fd?dāng)、以", learned)[0] == "勇擔當、以"
+
+
+def test_marker_before_an_annotation_becomes_the_annotated_character() -> None:
+    text, repairs = repair_garbled("房價肯定要漲。?(huì)不會(huì)崩盤", {"huì": frozenset({"會"})})
+    assert text == "房價肯定要漲。會(huì)不會(huì)崩盤"
+    assert repairs.spans == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "他去吗?我不知道。",
+        "真的吗?是的?好",
+        "你好吗?",
+        "http://a.b/c?d=1",
+        "为什么手机的屏幕变得越来越大?|澎湃新闻",
+        "有什么秘密呢?@中国警察",
+        "How are you? Fine.",
+    ],
+)
+def test_real_question_marks_are_not_damage(text: str) -> None:
+    assert repair_garbled(text, {}) == (text, repair_garbled(text, {})[1])
+    assert repair_garbled(text, {})[1].spans == 0
+
+
+def test_unrepairable_garbage_is_removed_never_left() -> None:
+    text, repairs = repair_garbled("永久性?貙⑽混短?平洋\ufffd地區", {})
+    assert "\ufffd" not in text and "⑽" not in text
+    assert repairs.removed >= 1
+
+
+def test_private_use_characters_are_removed() -> None:
+    assert repair_garbled("基地\ue2fd位於", {})[0] == "基地位於"
+
+
+# 5. Header, byline, boilerplate -----------------------------------------------------------------
+
+
+def test_header_line(now: datetime, tz: tzinfo) -> None:
+    header = parse_header("開封手機報 04-25 22:47 責編:陶宋之 我要分享", now=now, tz=tz)
+    assert header is not None
+    assert (header.source, header.editor) == ("開封手機報", "陶宋之")
+    assert header.published == datetime(2026, 4, 25, 22, 47, tzinfo=tz)
+
+
+@pytest.mark.parametrize("label", ["責編", "责编", "责任编辑", "編輯", "编辑"])
+def test_editor_labels_in_either_script(label: str, now: datetime, tz: tzinfo) -> None:
+    header = parse_header(f"郑州手机报 01-09 10:05 {label}：彭英", now=now, tz=tz)
+    assert header is not None and header.editor == "彭英"
+
+
+def test_year_is_the_latest_not_after_now() -> None:
+    tz = timezone(timedelta(hours=8))
+    now = datetime(2026, 1, 2, 12, 0, tzinfo=tz)
+    assert infer_year(12, 31, 23, 0, now=now, tz=tz) == datetime(2025, 12, 31, 23, 0, tzinfo=tz)
+    assert infer_year(1, 2, 11, 0, now=now, tz=tz) == datetime(2026, 1, 2, 11, 0, tzinfo=tz)
+    assert infer_year(2, 29, 8, 0, now=now, tz=tz) == datetime(2024, 2, 29, 8, 0, tzinfo=tz)
+    assert infer_year(2, 30, 8, 0, now=now, tz=tz) is None
+
+
+def test_a_sentence_is_not_a_header(now: datetime, tz: tzinfo) -> None:
+    assert parse_header("党史学习教育开展以来 城乡一体化", now=now, tz=tz) is None
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "rest", "reporter"),
+    [
+        ("本報訊 全媒體記者王寅龍報道 黨史學習", "黨史學習", "王寅龍"),
+        ("本报讯（记者 张三 李四）今天上午", "今天上午", "张三、李四"),
+        ("本报讯 记者 张三 今天", "今天", "张三"),
+        ("本报讯 记者 黄明 据港媒报道，早前", "据港媒报道，早前", "黄明"),
+        ("记者从市政府获悉，今年", "记者从市政府获悉，今年", None),
+    ],
+)
+def test_byline(paragraph: str, rest: str, reporter: str | None) -> None:
+    assert parse_byline(paragraph) == (rest, reporter)
+
+
+def test_boilerplate_lines_are_removed(now: datetime, tz: tzinfo) -> None:
+    body = "正文第一段。\n扫码关注开封手机报\n（完）\n责任编辑：张三\n我要分享\n分享"
+    cleaned = clean_item(RawItem(body=body, title="标题"), now=now, tz=tz)
+    assert cleaned.text == "正文第一段。"
+    assert cleaned.editor == "张三"
+    assert cleaned.repairs["boilerplate"] == 5
+
+
+def test_trailing_end_mark_is_removed(now: datetime, tz: tzinfo) -> None:
+    cleaned = clean_item(RawItem(body="他说，一切顺利。（完）", title="标题"), now=now, tz=tz)
+    assert cleaned.text == "他说，一切顺利。"
+
+
+# 6. Feed items and article pages ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "clean"),
+    [
+        ("苹果发布新手机_科技_腾讯网", "苹果发布新手机"),
+        ("苹果发布新手机 - 新浪新闻", "苹果发布新手机"),
+        ("苹果发布新手机|澎湃新闻", "苹果发布新手机"),
+        ("中美会谈 - 双方同意继续磋商", "中美会谈 - 双方同意继续磋商"),
+        ("Apple - a review", "Apple - a review"),
+    ],
+)
+def test_site_suffixes(title: str, clean: str) -> None:
+    assert strip_site_suffix(title)[0] == clean
+
+
+def test_meta_line(now: datetime, tz: tzinfo) -> None:
+    meta = parse_meta_line("来源：新华网 作者：张三 发布时间：2021-04-25 10:00", now=now, tz=tz)
+    assert meta is not None
+    assert (meta.source, meta.author) == ("新华网", "张三")
+    assert meta.published == datetime(2021, 4, 25, 10, 0, tzinfo=tz)
+    assert (
+        parse_meta_line(
+            "来源：据新华网报道，今年以来全国各地普遍开展了大规模的植树造林活动和城市绿化",
+            now=now,
+            tz=tz,
+        )
+        is None
+    )
+
+
+def test_page_item(now: datetime, tz: tzinfo) -> None:
+    raw = RawItem(
+        title="苹果发布新手机_科技_腾讯网",
+        body=(
+            "来源：新华网 作者：张三 发布时间：2021-04-25 10:00\n"
+            "苹果公司今天发布新手机,售价1,200美元。\n"
+            "责任编辑：李四"
+        ),
+    )
+    cleaned = clean_item(raw, now=now, tz=tz)
+    assert cleaned.title == "苹果发布新手机"
+    assert cleaned.text == "苹果公司今天发布新手机，售价1,200美元。"
+    assert (cleaned.source, cleaned.reporter, cleaned.editor) == ("新华网", "张三", "李四")
+    assert cleaned.published == datetime(2021, 4, 25, 10, 0, tzinfo=tz)
+    assert cleaned.repairs["title_suffix"] == 2
+
+
+def test_english_item_passes_through(now: datetime, tz: tzinfo) -> None:
+    body = "Markets rose on Monday (Reuters).\nShares gained 1,200 points: a record? Yes!"
+    cleaned = clean_item(RawItem(body=body, title="Markets rise"), now=now, tz=tz)
+    assert (cleaned.title, cleaned.text, cleaned.language) == ("Markets rise", body, "en")
+    assert not any(cleaned.repairs.values())
+
+
+@pytest.mark.parametrize("text", [":?㐀", "(a),中", "a:b?中", "((中))", "中(a)(b),x"])
+def test_punctuation_is_idempotent(text: str) -> None:
+    once = fix_punctuation(text)[0]
+    assert fix_punctuation(once) == (once, 0)
