@@ -37,7 +37,6 @@ from digest.text.script import POLICIES, to_simplified, to_traditional, wants_si
 __all__ = ["POLICIES", "clean_item", "one_line", "strip_controls"]
 
 _BLANKS = re.compile(r"[ \t\u3000\xa0]+")
-_HEADER_LINES = 3  # the header sits right under the title; never look deep into the body
 
 
 def _sanitize(text: str) -> str:
@@ -88,18 +87,8 @@ def clean_item(
         title = lines.pop(0) if lines else ""
     title = one_line(title)
 
-    source, published, editor, reporter = raw.source, raw.published, None, None
-    for index, line in enumerate(lines[:_HEADER_LINES]):
-        header = parse_header(line, now=now, tz=tz)
-        if header is not None:
-            del lines[index]
-            source = source or header.source
-            published = published or header.published
-            editor = header.editor
-            break
-
     # 5. Script policy, decided on the whole text, applied to every field.
-    whole = "\n".join([title, *lines, source or "", editor or ""])
+    whole = "\n".join([title, *lines])
     converted = 0
     if wants_simplified(whole, policy=script, mainland=mainland, marks=annotations + spans):
         convert = to_simplified
@@ -112,34 +101,46 @@ def clean_item(
         converted = sum(a != b for a, b in zip(whole, new_whole, strict=False))
         title = convert(title)
         lines = [convert(line) for line in lines]
-        source = convert(source) if source else source
-        editor = convert(editor) if editor else editor
 
-    # 6. Boilerplate, metadata lines and the byline.
+    # 6. Header, metadata lines, boilerplate and the byline.  A line is looked at again after
+    # each removal from it (a byline may hide a header or leave only 分享), so that cleaning
+    # the result again finds nothing more to do.
+    source, published, editor, reporter = raw.source, raw.published, None, None
+    header_found = False
     kept: list[str] = []
     for line in lines:
-        meta = parse_meta_line(line, now=now, tz=tz)
-        if meta is not None:
-            source = source or meta.source
-            reporter = reporter or meta.author
-            published = published or meta.published
-            editor = editor or meta.editor
-            boilerplate += 1
-            continue
-        if is_boilerplate(line):
-            editor = editor or editor_credit(line)
-            boilerplate += 1
-            continue
-        line, credit = strip_trailing_marks(line)
-        editor = editor or credit
+        while line:
+            header = None if header_found or kept else parse_header(line, now=now, tz=tz)
+            meta = None if header else parse_meta_line(line, now=now, tz=tz)
+            if header is not None:
+                header_found = True
+                source = source or header.source
+                published = published or header.published
+                editor = editor or header.editor
+                line = ""
+            elif meta is not None:
+                source = source or meta.source
+                reporter = reporter or meta.author
+                published = published or meta.published
+                editor = editor or meta.editor
+                boilerplate += 1
+                line = ""
+            elif is_boilerplate(line):
+                editor = editor or editor_credit(line)
+                boilerplate += 1
+                line = ""
+            else:
+                rest, credit = strip_trailing_marks(line)
+                editor = editor or credit
+                if not kept:
+                    rest, byline_reporter = parse_byline(rest)
+                    reporter = reporter or byline_reporter
+                if rest == line:
+                    break
+                boilerplate += rest != line
+                line = rest.strip()
         if line:
             kept.append(line)
-    if kept:
-        first, byline_reporter = parse_byline(kept[0])
-        if byline_reporter is not None or first != kept[0]:
-            kept[0] = first
-            reporter = reporter or byline_reporter
-            boilerplate += 1
 
     # 7. Punctuation and the title's site suffix.
     punctuation = 0
@@ -167,9 +168,9 @@ def clean_item(
         title=title,
         text=text,
         language=raw.language or detect_language(title + text),
-        source=one_line(source) if source else None,
+        source=one_line(convert(source) if convert and source else source) if source else None,
         published=published,
-        editor=editor,
-        reporter=reporter,
+        editor=convert(editor) if convert and editor else editor,
+        reporter=convert(reporter) if convert and reporter else reporter,
         repairs=repairs,
     )

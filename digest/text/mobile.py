@@ -46,8 +46,8 @@ _BYLINES = (
     re.compile(
         rf"^(?:{_AGENCY})?\s*[（(【\[]\s*{_REPORTER}\s*(?P<names>{_NAMES}){_HELPER}\s*[）)】\]]\s*"
     ),
-    re.compile(rf"^{_AGENCY}\s*{_REPORTER}\s*(?P<names>{_NAME})(?:{_HELPER})\s+"),
-    re.compile(rf"^{_REPORTER}\s+(?P<names>{_NAME})\s+"),
+    re.compile(rf"^{_AGENCY}\s*{_REPORTER}\s*(?P<names>{_NAME})(?:{_HELPER})(?:\s+|$)"),
+    re.compile(rf"^{_REPORTER}\s+(?P<names>{_NAME})(?:\s+|$)"),
     re.compile(rf"^{_AGENCY}\s*[:：]?\s*"),
 )
 _NAME_SPLIT = re.compile(r"\s*[、,，\s]\s*")
@@ -128,15 +128,16 @@ def parse_header(line: str, *, now: datetime, tz: tzinfo) -> Header | None:
 
 
 def parse_byline(paragraph: str) -> tuple[str, str | None]:
-    """``paragraph`` without a leading byline, and the reporter(s) it names (``、``-joined)."""
+    """``paragraph`` without a leading byline, and the reporter(s) it names (``、``-joined).
+
+    A paragraph that is only a byline (``本报记者 张三``) comes back empty.
+    """
     for pattern in _BYLINES:
         match = pattern.match(paragraph)
         if match is None:
             continue
         names = match.groupdict().get("names")
         rest = paragraph[match.end() :].lstrip()
-        if not rest:
-            continue  # a paragraph that is only a byline would be a strange one: leave it
         reporter = "、".join(_NAME_SPLIT.split(names.strip())) if names else None
         return rest, reporter
     return paragraph, None

@@ -306,3 +306,10 @@ def test_english_item_passes_through(now: datetime, tz: tzinfo) -> None:
 def test_punctuation_is_idempotent(text: str) -> None:
     once = fix_punctuation(text)[0]
     assert fix_punctuation(once) == (once, 0)
+
+
+def test_a_line_that_is_only_a_byline_is_removed(now: datetime, tz: tzinfo) -> None:
+    cleaned = clean_item(
+        RawItem(body="本报记者 张三\n今天上午，会议召开。", title="标题"), now=now, tz=tz
+    )
+    assert (cleaned.text, cleaned.reporter) == ("今天上午，会议召开。", "张三")
