@@ -7,9 +7,10 @@
 2. garbled spans: GBK text decoded out of step, repaired or removed (``garbled``); needs the
    pinyin annotations still in place, they pin lost bytes;
 3. pinyin annotations removed (``annotations``);
-4. layout: title line, header line (source, time, editor) (``mobile``);
+4. layout: the title line when the item has no title (``mobile``);
 5. script policy: machine-converted traditional → simplified (``script``);
-6. boilerplate and metadata lines, byline (``mobile``, ``page``);
+6. header lines (source, time, editor), metadata lines, boilerplate, bylines (``mobile``,
+   ``page``), each line looked at again after every removal from it;
 7. ASCII clause punctuation → full width (``punctuation``); title site suffix (``page``).
 """
 
@@ -106,14 +107,12 @@ def clean_item(
     # each removal from it (a byline may hide a header or leave only 分享), so that cleaning
     # the result again finds nothing more to do.
     source, published, editor, reporter = raw.source, raw.published, None, None
-    header_found = False
     kept: list[str] = []
     for line in lines:
         while line:
-            header = None if header_found or kept else parse_header(line, now=now, tz=tz)
+            header = None if kept else parse_header(line, now=now, tz=tz)
             meta = None if header else parse_meta_line(line, now=now, tz=tz)
             if header is not None:
-                header_found = True
                 source = source or header.source
                 published = published or header.published
                 editor = editor or header.editor

@@ -122,9 +122,10 @@ def parse_header(line: str, *, now: datetime, tz: tzinfo) -> Header | None:
     match = _HEADER.match(line.strip())
     if match is None or match["source"][0].isdigit():
         return None
-    return Header(
-        source=match["source"], published=_moment(match, now=now, tz=tz), editor=match["editor"]
-    )
+    published = _moment(match, now=now, tz=tz)
+    if published is None:  # 0/0 is no date, so the line is no header
+        return None
+    return Header(source=match["source"], published=published, editor=match["editor"])
 
 
 def parse_byline(paragraph: str) -> tuple[str, str | None]:
