@@ -88,6 +88,12 @@ def test_open_applies_missing_migrations_and_records_them(tmp_path: Path) -> Non
         assert store.count_items() == 0
 
 
+def test_new_store_is_private(tmp_path: Path) -> None:
+    Store.open(tmp_path / "state" / "d.db").close()
+    assert (tmp_path / "state").stat().st_mode & 0o777 == 0o700
+    assert (tmp_path / "state" / "d.db").stat().st_mode & 0o777 == 0o600
+
+
 def test_store_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "d.db"
     Store.open(path).close()
