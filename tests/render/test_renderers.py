@@ -54,7 +54,9 @@ def sample_digest() -> Digest:
     )
 
 
-@pytest.mark.parametrize(("fmt", "suffix"), [("text", "txt"), ("markdown", "md"), ("json", "json"), ("jsonl", "jsonl")])
+@pytest.mark.parametrize(
+    ("fmt", "suffix"), [("text", "txt"), ("markdown", "md"), ("json", "json"), ("jsonl", "jsonl")]
+)
 def test_string_formats_match_golden(fmt: str, suffix: str, golden) -> None:  # type: ignore[no-untyped-def]
     golden(f"render/digest.{suffix}", render_digest(sample_digest(), fmt, tz=TZ, width=60))
 
