@@ -11,7 +11,8 @@ from digest.model import Digest
 _ESCAPE_C1 = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
 
 
-def _dumps(value: object, indent: int | None = None) -> str:
+def dumps(value: object, indent: int | None = None) -> str:
+    """JSON text with non-ASCII kept readable and DEL/C1 controls escaped."""
     return json.dumps(value, ensure_ascii=False, indent=indent).translate(_ESCAPE_C1)
 
 
@@ -22,8 +23,8 @@ def render_json(digest: Digest) -> str:
         "count": len(digest.entries),
         "items": [entry.to_json() for entry in digest.entries],
     }
-    return _dumps(document, indent=2) + "\n"
+    return dumps(document, indent=2) + "\n"
 
 
 def render_jsonl(digest: Digest) -> str:
-    return "".join(_dumps(entry.to_json()) + "\n" for entry in digest.entries)
+    return "".join(dumps(entry.to_json()) + "\n" for entry in digest.entries)
