@@ -3,7 +3,8 @@
 For each channel: plan the messages (compose + split within the budget), record them in the
 outbox (first run only: the bulletin is then fixed), recover parts a dead run left mid-send as
 *uncertain*, and send what is still pending or failed, in order, stopping the channel at its first
-failure so parts never arrive out of order.  Each send is bracketed by two committed transactions
+failure so parts never arrive out of order (an uncertain part is held back but does not stop the
+parts after it).  Each send is bracketed by two committed transactions
 (claim → sending, then sent / failed / uncertain), so a crash at any point loses no part and
 duplicates none silently.
 
@@ -18,8 +19,10 @@ Callers must hold the run lock (``digest.lock.run_lock``) around ``push_digest``
 
 from __future__ import annotations
 
+import os
 import random
 import re
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -198,7 +201,6 @@ def _deliver(
         if row.part in report.recovered:
             detail = "a run stopped between sending it and recording the result; resend with --force"
             report.parts.append(PartReport(row.part, row.total, row.body, "uncertain", detail))
-            stopped = True
             continue
         if stopped:
             report.parts.append(
@@ -216,10 +218,15 @@ def _deliver(
             # Interrupted mid-send (SIGTERM, Ctrl-C): we cannot know whether it arrived.
             outbox.finish(day, channel.name, row.part, "uncertain", error="interrupted while sending")
             raise
+        _checkpoint(f"after-send-{row.part}")
         state = {SENT: "sent", UNCERTAIN: "uncertain"}.get(outcome.status, "failed")
         outbox.finish(day, channel.name, row.part, state, error=outcome.detail or None, sent_at=reached_at)
+        _checkpoint(f"after-mark-{row.part}")
         report.parts.append(PartReport(row.part, row.total, row.body, state, outcome.detail))
-        if state != "sent":
+        if state == "failed":
+            # Not delivered: later parts wait, so the reader never gets part 3 before part 2.  An
+            # uncertain part does not hold the rest back: it most likely arrived, and holding
+            # would lose the parts after it until someone intervenes.
             stopped = True
 
 
@@ -253,6 +260,15 @@ def _send_with_retries(
                 options.sleep(outcome.retry_after)
                 continue
         return outcome, reached_at
+
+
+def _checkpoint(name: str) -> None:
+    """Crash tests kill the process at a named point (RELIABILITY Part 4): with
+    ``DIGEST_TEST_CHECKPOINT=name`` the run announces the point on stderr and stalls there."""
+    if os.environ.get("DIGEST_TEST_CHECKPOINT") == name:
+        sys.stderr.write(f"checkpoint {name}\n")
+        sys.stderr.flush()
+        time.sleep(60)
 
 
 def _title(first_part: str) -> str:

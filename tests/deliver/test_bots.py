@@ -36,9 +36,15 @@ def posts(server: HTTPServer) -> list[Request]:
     return [request for request, _ in server.log if request.method == "POST"]
 
 
-def test_wecom_success_and_rerun_sends_nothing(httpserver: HTTPServer, store: Store, options: PushOptions) -> None:
-    httpserver.expect_request("/cgi-bin/webhook/send", method="POST").respond_with_json({"errcode": 0, "errmsg": "ok"})
-    wecom = channel("wecom", f"wecombot://{WECOM_KEY}", base_url=httpserver.url_for(""), format="markdown", budget=600)
+def test_wecom_success_and_rerun_sends_nothing(
+    httpserver: HTTPServer, store: Store, options: PushOptions
+) -> None:
+    httpserver.expect_request("/cgi-bin/webhook/send", method="POST").respond_with_json(
+        {"errcode": 0, "errmsg": "ok"}
+    )
+    wecom = channel(
+        "wecom", f"wecombot://{WECOM_KEY}", base_url=httpserver.url_for(""), format="markdown", budget=600
+    )
     first = push_digest(store, sample_digest(6), [wecom], tz=UTC8, options=options)
     assert first.exit_code == ExitCode.OK
     sent = posts(httpserver)
@@ -67,7 +73,12 @@ def test_wecom_success_and_rerun_sends_nothing(httpserver: HTTPServer, store: St
     ],
 )
 def test_an_error_inside_the_answer_is_a_failure(
-    httpserver: HTTPServer, store: Store, options: PushOptions, kind: str, status: int, answer: dict[str, object]
+    httpserver: HTTPServer,
+    store: Store,
+    options: PushOptions,
+    kind: str,
+    status: int,
+    answer: dict[str, object],
 ) -> None:
     httpserver.expect_request("", method="POST").respond_with_json(answer, status=status)
     urls = {
@@ -90,9 +101,13 @@ def test_an_error_inside_the_answer_is_a_failure(
     assert retry.exit_code == ExitCode.OK and retry.channels[0].parts[0].state == "sent"
 
 
-def test_dingtalk_signs_every_request_afresh(httpserver: HTTPServer, store: Store, fake_time: FakeTime) -> None:
+def test_dingtalk_signs_every_request_afresh(
+    httpserver: HTTPServer, store: Store, fake_time: FakeTime
+) -> None:
     httpserver.expect_request("/robot/send", method="POST").respond_with_json({"errcode": 0, "errmsg": "ok"})
-    ding = channel("ding", f"dingtalk://{DING_SECRET}@{DING_TOKEN}", base_url=httpserver.url_for(""), budget=700)
+    ding = channel(
+        "ding", f"dingtalk://{DING_SECRET}@{DING_TOKEN}", base_url=httpserver.url_for(""), budget=700
+    )
     options = PushOptions(clock=fake_time.clock, sleep=fake_time.sleep)
     push_digest(store, sample_digest(6), [ding], tz=UTC8, options=options)
     fake_time.now += 61 * 60  # H10: an hour later, through a new run
@@ -112,7 +127,9 @@ def test_dingtalk_signs_every_request_afresh(httpserver: HTTPServer, store: Stor
         timestamps.add(timestamp)
     assert len(timestamps) == 2  # fresh per run (the fake clock only moves between runs)
     # The URL does not grow from run to run: the same three parameters, once each.
-    assert {tuple(sorted(parse_qs(urlsplit(r.url).query))) for r in requests} == {("access_token", "sign", "timestamp")}
+    assert {tuple(sorted(parse_qs(urlsplit(r.url).query))) for r in requests} == {
+        ("access_token", "sign", "timestamp")
+    }
 
 
 def test_feishu_signature_is_in_the_body(httpserver: HTTPServer, store: Store, options: PushOptions) -> None:
@@ -132,7 +149,12 @@ def test_telegram_waits_out_a_short_retry_after(
 ) -> None:
     path = f"/bot{TG_TOKEN}/sendMessage"
     httpserver.expect_ordered_request(path, method="POST").respond_with_json(
-        {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 7", "parameters": {"retry_after": 7}},
+        {
+            "ok": False,
+            "error_code": 429,
+            "description": "Too Many Requests: retry after 7",
+            "parameters": {"retry_after": 7},
+        },
         status=429,
     )
     httpserver.expect_ordered_request(path, method="POST").respond_with_json({"ok": True, "result": {}})
@@ -148,7 +170,12 @@ def test_telegram_huge_retry_after_defers_to_the_next_run(
     httpserver: HTTPServer, store: Store, options: PushOptions, fake_time: FakeTime
 ) -> None:
     httpserver.expect_request("", method="POST").respond_with_json(
-        {"ok": False, "error_code": 429, "description": "Too Many Requests", "parameters": {"retry_after": 86400}},
+        {
+            "ok": False,
+            "error_code": 429,
+            "description": "Too Many Requests",
+            "parameters": {"retry_after": 86400},
+        },
         status=429,
     )
     tg = channel("tg", f"tgram://{TG_TOKEN}/-100123", base_url=httpserver.url_for(""))

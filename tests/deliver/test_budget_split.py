@@ -101,7 +101,9 @@ _CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF)
 _EMOJI = st.sampled_from(["😀", "👍🏽", "🇨🇳", "👨\u200d👩\u200d👧", "❤️"])
 _PUNCT = st.sampled_from(["。", "，", "、", "；", "！", "？", ". ", ", ", " "])
 _WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12)
-_URL = st.builds(lambda path: f"https://example.com/{path}", st.text(alphabet="abcxyz0123456789/-_", max_size=40))
+_URL = st.builds(
+    lambda path: f"https://example.com/{path}", st.text(alphabet="abcxyz0123456789/-_", max_size=40)
+)
 _TOKEN = st.one_of(_CJK, _EMOJI, _PUNCT, _WORD, _URL.map(lambda url: f" {url} "))
 _TEXT = st.lists(_TOKEN, min_size=1, max_size=60).map("".join)
 _BUDGETS = st.sampled_from(

@@ -77,7 +77,9 @@ def test_sms_ladder_steps_down_until_it_fits() -> None:
     headlines = plan_messages(digest, "sms", Budget("sms", 1), tz=UTC8, max_parts=3)
     assert headlines.rung == "headlines"
     assert "规划" in headlines.parts[0] and "2028" not in "".join(headlines.parts)
-    counted = plan_messages(digest, "sms", Budget("sms", 1), tz=UTC8, max_parts=1, link="https://news.example.com/today")
+    counted = plan_messages(
+        digest, "sms", Budget("sms", 1), tz=UTC8, max_parts=1, link="https://news.example.com/today"
+    )
     assert counted.rung == "count"
     assert counted.parts == ("Digest 04-25: 5 items. https://news.example.com/today",)
     for plan, limit in ((roomy, 10), (short, 3), (headlines, 1), (counted, 1)):

@@ -24,7 +24,7 @@ class Sink:
     def __init__(self) -> None:
         self.messages: list[tuple[str, list[str], bytes]] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # aiosmtpd calls it so
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
         return "250 OK"
 
@@ -61,7 +61,9 @@ def test_email_arrives_whole_and_headers_cannot_be_injected(
     assert "victim@example.com" not in message["To"]
 
 
-def test_email_to_a_closed_port_fails_before_sending(store: Store, options: PushOptions, closed_port: int) -> None:
+def test_email_to_a_closed_port_fails_before_sending(
+    store: Store, options: PushOptions, closed_port: int
+) -> None:
     mail = channel("mail", f"mailto://127.0.0.1:{closed_port}/?from=a@example.com&to=b@example.com")
     report = push_digest(store, sample_digest(1), [mail], tz=UTC8, options=options)
     assert report.exit_code == ExitCode.PARTIAL
@@ -94,7 +96,9 @@ def test_apprise_channels_fail_separately(httpserver: HTTPServer, store: Store, 
     assert paths.count("/good") == 1 and paths.count("/bad") == 2
 
 
-def test_apprise_does_not_follow_a_redirect(httpserver: HTTPServer, store: Store, options: PushOptions) -> None:
+def test_apprise_does_not_follow_a_redirect(
+    httpserver: HTTPServer, store: Store, options: PushOptions
+) -> None:
     httpserver.expect_request("/hook", method="POST").respond_with_data(
         "", status=307, headers={"Location": httpserver.url_for("/elsewhere")}
     )
