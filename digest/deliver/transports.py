@@ -97,6 +97,11 @@ class Sender:
             return self._send_apprise(channel, message)
         except _ChannelUrlError as error:
             return Outcome(NOT_SENT, str(error))
+        except Exception as error:
+            # A library failing in a way we did not foresee, possibly mid-request: the message may
+            # have gone, so it is uncertain (never resent by itself), and the text is redacted
+            # because library exceptions often quote the URL, i.e. the secret.
+            return Outcome(UNCERTAIN, "unexpected " + self._describe(error))
 
     # HTTP bots ---------------------------------------------------------------------------------
 

@@ -230,3 +230,26 @@ def test_today_output_writes_atomically(home: Path) -> None:
     link.symlink_to(home / "feed.xml")
     assert main(["today", "--date", "2026-04-25", "--output", str(link)]) == 1
     assert (home / "feed.xml").read_text(encoding="utf-8").startswith("<?xml")
+
+
+def test_sigterm_stops_cleanly_and_releases_the_lock(home: Path, httpserver: HTTPServer) -> None:
+    calls: list[str] = []
+
+    def bot(request: Request) -> Response:
+        calls.append(request.get_json()["text"]["content"])
+        return Response(json.dumps({"errcode": 0}), content_type="application/json")
+
+    httpserver.expect_request("/cgi-bin/webhook/send").respond_with_handler(bot)
+    _config(home, httpserver, budget=400)
+    command = [sys.executable, "-m", "digest", "push", "--date", "2026-04-25"]
+    env = {**_subprocess_env(home), "DIGEST_TEST_CHECKPOINT": "after-mark-1"}
+    run = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert run.stderr is not None and run.stderr.readline().strip() == "checkpoint after-mark-1"
+    begun = time.monotonic()
+    run.send_signal(signal.SIGTERM)
+    assert run.wait(10) == 143
+    assert time.monotonic() - begun < 5
+    rerun = subprocess.run(command, env=_subprocess_env(home), capture_output=True, text=True, timeout=60)
+    assert rerun.returncode == 0  # the lock was released; the rest went out once
+    total = int(calls[0].split("/")[1].split(")")[0])
+    assert len(calls) == total and len(set(calls)) == total
