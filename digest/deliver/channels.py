@@ -46,6 +46,8 @@ SMS_SCHEMES = frozenset(
         "aliyun", "sns", "46elks", "elks", "smpp", "smpps",
     }
 )  # fmt: skip
+# Schemes that travel unencrypted; refused towards anything but this machine unless allow_http (K5).
+PLAIN_SCHEMES = frozenset({"http", "json", "xml", "form", "ntfy"})
 DEFAULT_BASE = {
     "dingtalk": "https://oapi.dingtalk.com",
     "wecom": "https://qyapi.weixin.qq.com",
@@ -150,10 +152,19 @@ def make_channel(name: str, section: Mapping[str, Any]) -> Channel:
             f"channel {name}: the url has no scheme", hint="e.g. wecombot://KEY or tgram://TOKEN/CHAT"
         )
     kind = _kind_of(scheme, parts.hostname or "", parts.path)
-    if scheme == "http" and kind == "apprise" and not section.get("allow_http"):
+    allow_http = bool(section.get("allow_http"))
+    base_url = section.get("base_url")
+    if base_url is not None and not isinstance(base_url, str):
+        raise UsageError(f"channel {name}: base_url must be a URL")
+    if not allow_http and (
+        (scheme in PLAIN_SCHEMES and not _loopback(parts.hostname))
+        or (
+            base_url and base_url.lower().startswith("http://") and not _loopback(urlsplit(base_url).hostname)
+        )
+    ):
         raise UsageError(
-            f"channel {name}: plain http:// sends the message unencrypted",
-            hint="use https, or set allow_http = true",
+            f"channel {name}: {scheme}:// would send the message and its key unencrypted",
+            hint="use the TLS form (https://, jsons://, ntfys://), or set allow_http = true",
         )
     style = str(section.get("format", "sms" if scheme in SMS_SCHEMES else "text"))
     if style not in ("text", "markdown", "sms"):
@@ -176,12 +187,16 @@ def make_channel(name: str, section: Mapping[str, Any]) -> Channel:
         max_parts=max_parts,
         link=section.get("link"),
         secret=section.get("secret"),
-        base_url=section.get("base_url"),
+        base_url=base_url,
         timeout=float(timeout),
         pacing=PACING["feishu" if kind == "lark" else kind],
         scheme=scheme,
         options=dict(section),
     )
+
+
+def _loopback(host: str | None) -> bool:
+    return host in ("localhost", "127.0.0.1", "::1") or bool(host and host.startswith("127."))
 
 
 def _kind_of(scheme: str, host: str, path: str) -> str:

@@ -116,8 +116,20 @@ def test_apprise_connection_refused_is_retried(store: Store, options: PushOption
     assert report.channels[0].parts[0].detail == "could not connect"
 
 
-def test_plain_http_channel_urls_are_refused() -> None:
+@pytest.mark.parametrize(
+    ("url", "options"),
+    [
+        ("json://hooks.example.com/x", {}),
+        ("ntfy://ntfy.example.com/topic", {}),
+        ("http://hooks.example.com/x", {}),
+        ("wecombot://KEY0123456", {"base_url": "http://proxy.example.com"}),
+    ],
+)
+def test_unencrypted_channels_are_refused_unless_allowed(url: str, options: dict[str, str]) -> None:
     from digest.errors import UsageError
 
-    with pytest.raises(UsageError, match="unencrypted"):
-        channel("hook", "http://127.0.0.1:9/hook")
+    with pytest.raises(UsageError, match="unencrypted") as caught:
+        channel("hook", url, **options)
+    assert "KEY0123456" not in caught.value.message
+    assert channel("hook", url, allow_http=True, **options).kind in ("apprise", "wecom")
+    assert channel("hook", "json://127.0.0.1:9/x").kind == "apprise"  # loopback never leaves the machine
