@@ -93,7 +93,9 @@ def compose_blocks(
             pieces.append(Piece(" " + target, atomic=True))
         return [Block(tuple(pieces))]
     if style == "markdown":
-        blocks = [Block((Piece(f"**{mentions.markdown(head)}**", atomic=True, fallback=head),))]
+        blocks = [
+            Block((Piece(f"**{mentions.markdown(head)}**", atomic=True, fallback=mentions.plain(head)),))
+        ]
     else:
         blocks = [Block((Piece(mentions.plain(head)),))]
     for number, entry in enumerate(digest.entries, start=1):
