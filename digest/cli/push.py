@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import signal
+from collections.abc import Mapping
 from types import FrameType
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -55,6 +56,7 @@ def push_command(
 
     settings = settings_for()
     channels = channels_from_config(settings.file, channel or (), to or ())
+    _warn_if_config_is_readable(settings.file)
     if not channels:
         raise UsageError(
             "no channels to push to", hint='add [channels.NAME] url = "…" to config.toml, or use --to URL'
@@ -90,3 +92,18 @@ def push_command(
         elif not quiet:
             write_out("".join(f"{line}\n" for line in lines))
     return report.exit_code
+
+
+def _warn_if_config_is_readable(config: Mapping[str, Any]) -> None:
+    """Channel URLs are bearer credentials: say so when others can read the file (RELIABILITY K3)."""
+    from digest import paths
+
+    if not config.get("channels"):
+        return
+    path = paths.config_path()
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        return
+    if mode & 0o077:
+        warn(f"{path} holds channel secrets but is readable by others (mode {mode:o}); run: chmod 600 {path}")

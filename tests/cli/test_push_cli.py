@@ -65,6 +65,7 @@ def _config(home: Path, server: HTTPServer, **extra: object) -> None:
     lines = ["[channels.wecom]", f'url = "wecombot://{KEY}"', f'base_url = "{server.url_for("")}"']
     lines += [f"{name} = {json.dumps(value)}" for name, value in extra.items()]
     (home / "config.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (home / "config.toml").chmod(0o600)
 
 
 def _bodies(server: HTTPServer) -> list[str]:
@@ -253,3 +254,15 @@ def test_sigterm_stops_cleanly_and_releases_the_lock(home: Path, httpserver: HTT
     assert rerun.returncode == 0  # the lock was released; the rest went out once
     total = int(calls[0].split("/")[1].split(")")[0])
     assert len(calls) == total and len(set(calls)) == total
+
+
+def test_a_config_readable_by_others_is_warned_about(
+    home: Path, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _config(home, httpserver)
+    (home / "config.toml").chmod(0o644)
+    assert main(["push", "--date", "2026-04-25", "--dry-run"]) == 0
+    assert "readable by others" in capsys.readouterr().err
+    (home / "config.toml").chmod(0o600)
+    assert main(["push", "--date", "2026-04-25", "--dry-run"]) == 0
+    assert "readable by others" not in capsys.readouterr().err
