@@ -133,3 +133,24 @@ def test_unencrypted_channels_are_refused_unless_allowed(url: str, options: dict
     assert "KEY0123456" not in caught.value.message
     assert channel("hook", url, allow_http=True, **options).kind in ("apprise", "wecom")
     assert channel("hook", "json://127.0.0.1:9/x").kind == "apprise"  # loopback never leaves the machine
+
+
+def test_apprise_read_timeout_is_uncertain_not_resent(
+    httpserver: HTTPServer, store: Store, options: PushOptions
+) -> None:
+    import time
+
+    from werkzeug import Request, Response
+
+    def slow(request: Request) -> Response:
+        time.sleep(1.0)
+        return Response("ok")
+
+    httpserver.expect_request("/hook", method="POST").respond_with_handler(slow)
+    hook = channel("hook", f"json://{httpserver.host}:{httpserver.port}/hook?rto=0.3")
+    report = push_digest(store, sample_digest(1), [hook], tz=UTC8, options=options)
+    assert report.channels[0].parts[0].state == "uncertain"
+    again = push_digest(store, sample_digest(1), [hook], tz=UTC8, options=options)
+    assert again.channels[0].parts[0].state == "held"
+    time.sleep(1.0)
+    assert len(httpserver.log) == 1
