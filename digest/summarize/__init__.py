@@ -10,7 +10,9 @@ import re
 
 from digest.model import Summary
 
-__all__ = ["DEFAULT_CHARS", "summarize"]
+__all__ = ["DEFAULT_CHARS", "SUMMARY_VERSION", "summarize"]
+
+SUMMARY_VERSION = "lead-1"
 
 DEFAULT_CHARS = {"zh": 120, "en": 240}
 _SENTENCE = re.compile(r".+?(?:[。！？!?]+[”’」』\"']?|[.](?=\s)|$)", re.DOTALL)
@@ -34,7 +36,7 @@ def summarize(
     """
     budget = chars or DEFAULT_CHARS.get(language, 120)
     if len(text) <= budget and sentences is None:
-        return Summary(text=text.replace("\n", " ").strip(), method="full")
+        return Summary(text=text.replace("\n", " ").strip(), method="full", version=SUMMARY_VERSION)
     picked: list[str] = []
     used = 0
     for sentence in _sentences(text):
@@ -46,5 +48,11 @@ def summarize(
         used += len(sentence)
     if not picked:
         first = _sentences(text)[0] if text.strip() else ""
-        return Summary(text=first[: budget - 1] + "…" if len(first) > budget else first, method="lead")
-    return Summary(text=("" if language == "zh" else " ").join(picked), method="lead")
+        return Summary(
+            text=first[: budget - 1] + "…" if len(first) > budget else first,
+            method="lead",
+            version=SUMMARY_VERSION,
+        )
+    return Summary(
+        text=("" if language == "zh" else " ").join(picked), method="lead", version=SUMMARY_VERSION
+    )
