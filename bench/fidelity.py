@@ -150,9 +150,7 @@ def table(scores: dict[str, Score]) -> tuple[str, bool]:
     def pct(key: str) -> list[str]:
         return [f"{100 * s.exact[key] / s.items:.1f} %" for s in scores.values()]
 
-    rows.append(
-        ("body similarity", [f"{s.similarity / s.items:.4f}" for s in scores.values()], "≥ 0.995")
-    )
+    rows.append(("body similarity", [f"{s.similarity / s.items:.4f}" for s in scores.values()], "≥ 0.995"))
     for key in ("title", "source", "published", "editor", "reporter"):
         rows.append((f"{key} exact", pct(key), "≥ 99 %"))
     for key in ("annotations", "traditional", "ascii clause punct.", "foreign chars"):
@@ -198,10 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.limit:
         rows = rows[: args.limit]
     rng = random.Random(args.seed)
-    items = [
-        damage(r["summary"], r["text"], rng=rng, now=NOW, tz=TZ, lost_rate=args.lost_rate)
-        for r in rows
-    ]
+    items = [damage(r["summary"], r["text"], rng=rng, now=NOW, tz=TZ, lost_rate=args.lost_rate) for r in rows]
     scores = {"ftfy+opencc": run(items, baseline), "digest clean": run(items, ours)}
     text, ok = table(scores)
     print(f"fidelity: {len(items)} items from {DATA.name}, damage seed {args.seed}")

@@ -51,9 +51,7 @@ SOURCES_PAGE = ["新华网", "人民网", "中国新闻网", "澎湃新闻", "�
 SUFFIXES = ["_科技_腾讯网", "_财经_新浪网", " - 新浪新闻", "|澎湃新闻", "_新华网", " - 网易新闻"]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘陶"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉宇浩凯晨龙寅之宋"
-FULL_TO_ASCII = str.maketrans(
-    {"，": ",", "：": ":", "；": ";", "！": "!", "？": "?", "（": "(", "）": ")"}
-)
+FULL_TO_ASCII = str.maketrans({"，": ",", "：": ":", "；": ";", "！": "!", "？": "?", "（": "(", "）": ")"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +88,7 @@ def _gbk_bytes(text: str) -> bytes:
 
 def _annotate_bytes(data: bytes) -> bytes:
     """Insert readings after every byte match of an annotated character, aligned or not."""
-    table = {
-        char.encode("gbk"): f"({reading})".encode("gbk") for char, reading in ANNOTATED.items()
-    }
+    table = {char.encode("gbk"): f"({reading})".encode("gbk") for char, reading in ANNOTATED.items()}
     out = bytearray()
     i = 0
     while i < len(data):
@@ -173,9 +169,7 @@ def _decode(data: bytes, replacement: str) -> str:
 
 _CJK = "[\u3400-\u9fff\u3001-\u3011\uff01-\uff5e“”]"
 _ASCII_MARK = re.compile(rf"(?<={_CJK})[,:;!?]|[,:;!?](?={_CJK})")
-_ASCII_PAIR = re.compile(
-    rf"\(([^()]*{_CJK}[^()]*)\)|(?<={_CJK})\(([^()]*)\)|\(([^()]*)\)(?={_CJK})"
-)
+_ASCII_PAIR = re.compile(rf"\(([^()]*{_CJK}[^()]*)\)|(?<={_CJK})\(([^()]*)\)|\(([^()]*)\)(?={_CJK})")
 _FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
 
 
@@ -186,9 +180,7 @@ def house_style(text: str) -> str:
     here independently of the cleaner: a mark touching Chinese, a pair touching or holding it.
     """
     text = _ASCII_MARK.sub(lambda m: _FULL[m.group()], text)
-    return _ASCII_PAIR.sub(
-        lambda m: "（" + next(g for g in m.groups() if g is not None) + "）", text
-    )
+    return _ASCII_PAIR.sub(lambda m: "（" + next(g for g in m.groups() if g is not None) + "）", text)
 
 
 def damage(
@@ -229,11 +221,7 @@ def damage(
     # Lost bytes hit the article text, as in the seed (its title and header lines are intact);
     # the annotator's splices hit everything.
     head, _found, rest = body.partition(text)
-    body = (
-        through_the_site(head, 0.0)
-        + through_the_site(text, lost_rate)
-        + through_the_site(rest, 0.0)
-    )
+    body = through_the_site(head, 0.0) + through_the_site(text, lost_rate) + through_the_site(rest, 0.0)
     if item_title is not None:
         item_title = through_the_site(item_title, 0.0)
     truth = Truth(title, text, source, published, editor, reporter)

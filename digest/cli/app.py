@@ -11,8 +11,8 @@ from typing import Annotated
 
 import typer
 
+from digest.cli import clean, items, load, push, today
 from digest.cli import config as config_commands
-from digest.cli import items, load, push, today
 from digest.errors import DigestError, ExitCode
 
 app = typer.Typer(
@@ -48,6 +48,7 @@ def root(
 
 
 app.command("load")(load.load_command)
+app.command("clean")(clean.clean_command)
 app.command("today")(today.today_command)
 app.command("items")(items.items_command)
 app.command("show")(items.show_command)

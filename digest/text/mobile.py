@@ -40,12 +40,8 @@ _BYLINES = (
         rf"^(?:{_AGENCY})?\s*{_REPORTER}\s*(?P<names>{_NAME}(?:[、,，]{_NAME})*?){_HELPER}"
         r"\s*[报報][道導]\s*"
     ),
-    re.compile(
-        rf"^(?:{_AGENCY})?\s*{_REPORTER}\s*(?P<names>{_NAMES}?){_HELPER}\s*[报報][道導](?:\s+|$)"
-    ),
-    re.compile(
-        rf"^(?:{_AGENCY})?\s*[（(【\[]\s*{_REPORTER}\s*(?P<names>{_NAMES}){_HELPER}\s*[）)】\]]\s*"
-    ),
+    re.compile(rf"^(?:{_AGENCY})?\s*{_REPORTER}\s*(?P<names>{_NAMES}?){_HELPER}\s*[报報][道導](?:\s+|$)"),
+    re.compile(rf"^(?:{_AGENCY})?\s*[（(【\[]\s*{_REPORTER}\s*(?P<names>{_NAMES}){_HELPER}\s*[）)】\]]\s*"),
     re.compile(rf"^{_AGENCY}\s*{_REPORTER}\s*(?P<names>{_NAME})(?:{_HELPER})(?:\s+|$)"),
     re.compile(rf"^{_REPORTER}\s+(?P<names>{_NAME})(?:\s+|$)"),
     re.compile(rf"^{_AGENCY}\s*[:：]?\s*"),
@@ -60,9 +56,7 @@ _BOILERPLATE = re.compile(
     r"[关關]注我[们們].*|更多精彩.*|"
     r"[(（]?\s*" + EDITOR_LABEL + r"\s*[:：].{0,20}?[)）]?)$"
 )
-_EDITOR_LINE = re.compile(
-    rf"^[(（]?\s*{EDITOR_LABEL}\s*[:：]\s*(?P<editor>[^\s)）]{{1,20}})\s*[)）]?$"
-)
+_EDITOR_LINE = re.compile(rf"^[(（]?\s*{EDITOR_LABEL}\s*[:：]\s*(?P<editor>[^\s)）]{{1,20}})\s*[)）]?$")
 _TRAILING = re.compile(
     rf"\s*(?:[(（【\[]\s*完\s*[)）】\]]|[(（]\s*{EDITOR_LABEL}\s*[:：][^)）]{{1,20}}[)）])+\s*$"
 )
@@ -77,9 +71,7 @@ class Header:
     editor: str | None
 
 
-def infer_year(
-    month: int, day: int, hour: int, minute: int, *, now: datetime, tz: tzinfo
-) -> datetime | None:
+def infer_year(month: int, day: int, hour: int, minute: int, *, now: datetime, tz: tzinfo) -> datetime | None:
     """The latest datetime with this month-day-time, in ``tz``, that is not after ``now``.
 
     Returns None when the fields are not a real date (02-30, 13-01 …).

@@ -22,9 +22,7 @@ _SITE = re.compile(
 _LABELS = {
     "source": r"(?:来源|來源|稿源|出处|出處)",
     "author": r"(?:作者|[记記]者)",
-    "published": (
-        r"(?:[发發][布佈][时時][间間]|[时時][间間]|日期|[发發][表][时時][间間]|更新[时時][间間])"
-    ),
+    "published": (r"(?:[发發][布佈][时時][间間]|[时時][间間]|日期|[发發][表][时時][间間]|更新[时時][间間])"),
     "editor": EDITOR_LABEL,
     "other": (
         r"(?:[浏瀏][览覽](?:次[数數]|量)?|[阅閱][读讀](?:[数數]|量)?|字[号號]"
@@ -83,9 +81,7 @@ def parse_meta_line(line: str, *, now: datetime, tz: tzinfo) -> PageMeta | None:
             return None
         kind = next(key for key in _LABELS if field[key] is not None)
         values.setdefault(kind, value)
-    published = (
-        parse_datetime(values["published"], now=now, tz=tz) if "published" in values else None
-    )
+    published = parse_datetime(values["published"], now=now, tz=tz) if "published" in values else None
     return PageMeta(
         source=_first_word(values.get("source")),
         author=_first_word(values.get("author")),

@@ -1,4 +1,8 @@
-"""Fixtures for the cleaning tests: a fixed moment and zone, and the ``--update-golden`` switch."""
+"""Fixtures for the cleaning tests: a fixed moment and zone, the seed, the golden folder.
+
+``--update-golden`` itself is registered by tests/conftest.py (pytest only takes options from
+the root conftest); ``update_golden`` reads it.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +15,6 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "text"
 CHINA = timezone(timedelta(hours=8))
 NOW = datetime(2026, 5, 1, 8, 0, tzinfo=CHINA)
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--update-golden",
-        action="store_true",
-        default=False,
-        help="rewrite tests/golden/text/* from the current output (review the diff!)",
-    )
 
 
 @pytest.fixture

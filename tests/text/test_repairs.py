@@ -78,9 +78,7 @@ def test_machine_converted_text_is_simplified_under_auto() -> None:
 
 
 def test_mixed_scripts_count_as_machine_conversion() -> None:
-    assert wants_simplified(
-        "这个城市的經濟发展很快，国际贸易與投资增长。", policy="auto", mainland=None
-    )
+    assert wants_simplified("这个城市的經濟发展很快，国际贸易與投资增长。", policy="auto", mainland=None)
 
 
 @pytest.mark.parametrize(
@@ -101,9 +99,7 @@ def test_script_policies(
 
 
 def test_traditional_policy_converts_simplified(now: datetime, tz: tzinfo) -> None:
-    cleaned = clean_item(
-        RawItem(body="经济发展", title="标题"), now=now, tz=tz, script="traditional"
-    )
+    cleaned = clean_item(RawItem(body="经济发展", title="标题"), now=now, tz=tz, script="traditional")
     assert cleaned.text == "經濟發展"
     assert cleaned.repairs["simplified_to_traditional"] == 5  # 经济发 and 标题
 
@@ -309,7 +305,5 @@ def test_punctuation_is_idempotent(text: str) -> None:
 
 
 def test_a_line_that_is_only_a_byline_is_removed(now: datetime, tz: tzinfo) -> None:
-    cleaned = clean_item(
-        RawItem(body="本报记者 张三\n今天上午，会议召开。", title="标题"), now=now, tz=tz
-    )
+    cleaned = clean_item(RawItem(body="本报记者 张三\n今天上午，会议召开。", title="标题"), now=now, tz=tz)
     assert (cleaned.text, cleaned.reporter) == ("今天上午，会议召开。", "张三")
