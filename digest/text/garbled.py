@@ -47,6 +47,9 @@ _TRAIL_AS_ASCII = re.compile(r"[\x40-\x7e]")
 # the best candidate is kept only if it reads like ordinary text (real text scores about -7).
 _PLAUSIBLE = -9.5
 _MAX_RUN = 40
+# Each attempt tries up to 126 lead bytes; past this many markers in one text (no real item has
+# them) the rest are only removed or kept, so a hostile input cannot make cleaning slow.
+_MAX_ATTEMPTS = 500
 # A kept repair must read this much more like Chinese (mean natural-log frequency per character).
 _MARGIN = 2.0
 _RARE = -16.0  # e^-16 ≈ 1e-7: rarer than this, a "repaired" character is itself garbage
@@ -58,6 +61,7 @@ _DOMINANT = 0.5
 # log frequency): real text scores about -7, misread pairs -11 and below.
 _GARBAGE = -10.5
 _MAX_GARBAGE = 12
+_RARE_SINGLE = -11.0
 _PUA = re.compile("[\ue000-\uf8ff]")
 
 
@@ -241,6 +245,12 @@ def _attempt(
         return decoded, stop, removed
     if fragment is not None and fragment.end() <= start:
         return (decoded, stop, removed) if score >= _PLAUSIBLE else None
+    if len(run) + len(prefix) < 2 and (
+        not run or stop <= end or log_frequency(run.translate(_TO_FULL_WIDTH)) > _RARE_SINGLE
+    ):
+        # One realigned character is little evidence: ask for a closing marker and a character
+        # too rare to be meant (?嬀? is garbage; 中?中? is not 中手).
+        return None
     # ASCII in the original is not evidence of damage (大?|澎湃新闻 is a title and a site name).
     original = "".join(
         c for c in text[at:stop].replace("?", "？").translate(_TO_FULL_WIDTH) if not c.isascii()
@@ -277,7 +287,7 @@ def repair_garbled(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[st
     if not any(marker in text for marker in MARKERS) and not _PUA.search(text):
         return text, GarbleRepairs()
     out: list[str] = []
-    spans = removed = 0
+    spans = removed = attempts = 0
     i = 0
     while i < len(text):
         char = text[i]
@@ -286,7 +296,8 @@ def repair_garbled(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[st
             i += 1
             continue
         previous = out[-1] if out else ""
-        repaired = _attempt(text, i, previous, learned)
+        attempts += 1
+        repaired = _attempt(text, i, previous, learned) if attempts <= _MAX_ATTEMPTS else None
         if repaired is not None:
             replacement, i, lost = repaired
             out.append(replacement)
