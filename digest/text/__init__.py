@@ -103,9 +103,10 @@ def clean_item(
         title = convert(title)
         lines = [convert(line) for line in lines]
 
-    # 6. Header, metadata lines, boilerplate and the byline.  A line is looked at again after
-    # each removal from it (a byline may hide a header or leave only 分享), so that cleaning
-    # the result again finds nothing more to do.
+    # 6. Header, metadata lines, boilerplate and the byline, read from the converted lines (so
+    # their names are in the chosen script; a configured ``raw.source`` is kept as configured).
+    # A line is looked at again after each removal from it (a byline may hide a header or leave
+    # only 分享), so that cleaning the result again finds nothing more to do.
     source, published, editor, reporter = raw.source, raw.published, None, None
     kept: list[str] = []
     for line in lines:
@@ -167,9 +168,9 @@ def clean_item(
         title=title,
         text=text,
         language=raw.language or detect_language(title + text),
-        source=one_line(convert(source) if convert and source else source) if source else None,
+        source=one_line(source) if source else None,
         published=published,
-        editor=convert(editor) if convert and editor else editor,
-        reporter=convert(reporter) if convert and reporter else reporter,
+        editor=editor,
+        reporter=reporter,
         repairs=repairs,
     )

@@ -5,9 +5,12 @@ decoder met a byte it could not use:
 
 1. **A lost byte.**  ``幸福感?!奥牎毙穆?。``: the span ``。“聽”心聲`` lost its first byte, so every
    later pair of bytes straddles two characters (``！奥牎毙穆``), until the lone last byte became
-   ``?``.  Re-encoding the span as GBK and putting a lead byte back in front decodes to
-   ``。“聽”心`` plus the lead byte of the last character, whose second byte is gone for good: that
-   character is removed, never guessed.
+   ``?``.  Re-encoding the run as GBK and putting a lead byte back in front decodes to
+   ``。“聽”心`` plus the first byte of the last character, whose second byte is gone: that
+   character is removed, not guessed among the ~190 that share its first byte.  It is put back
+   only when the bytes say what it was: a well-formed annotation right after the marker names
+   it (``?(huì)`` → 會), a byte in 40–7E completes it (``茳h`` → 撥黨), or its first byte alone
+   nearly decides it (A1 is 。 more often than all other A1xx symbols together).
 2. **An annotation spliced into a character.**  ``下?lián)茳h史``: an annotator matched the bytes of
    聯 (C2 93) across 下 (CF C2) and 撥 (93 DC) and inserted ``(lián)`` between them; the decoder
    then ate ``93 (`` as one bad pair.  Dropping the annotation and re-reading ``93`` + the following
@@ -15,10 +18,13 @@ decoder met a byte it could not use:
    character a syllable belongs to (the annotated set is fixed per source), which pins the
    missing byte.
 
-Which lead byte was lost is decided by character frequency (``hanzi_frequency``): a repair is
-kept only when it reads as far more common text than the garble it replaces, so a real question
-mark, followed by real text, is left alone.  No library does this: ftfy handles Latin mojibake
-and charset detectors work on whole byte strings, not on text that was decoded already.
+Which lead byte was lost is decided by character frequency and two-character words
+(``hanzi_frequency``): a repair is kept only when it reads as far more common text than what it
+replaces, so a real question mark, followed by real text, is left alone.  What cannot be repaired
+is removed when it is certainly damage: U+FFFD, private-use characters (GBK's user-defined area),
+orphaned annotation pieces (``?lián)``) and short runs between two markers that read as no
+Chinese text does.  No library does any of this: ftfy repairs Latin mojibake, and charset
+detectors work on byte strings, not on text that was decoded already.
 """
 
 from __future__ import annotations
@@ -63,6 +69,7 @@ _GARBAGE = -10.5
 _MAX_GARBAGE = 12
 _RARE_SINGLE = -11.0
 _PUA = re.compile("[\ue000-\uf8ff]")
+_WIDE_MARKER = re.compile(rf"？(?=(?P<syllable>{SYLLABLE})\))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +291,8 @@ def repair_garbled(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[st
     cannot be repaired are removed; a marker right before an annotation (``?(huì)``) becomes
     the character the text annotates with that syllable.
     """
+    # A site that made ASCII marks full width again turns the splice marker into ？ (？lián)).
+    text = _WIDE_MARKER.sub(lambda m: "?" if is_syllable(m["syllable"]) else m.group(), text)
     if not any(marker in text for marker in MARKERS) and not _PUA.search(text):
         return text, GarbleRepairs()
     out: list[str] = []

@@ -172,8 +172,8 @@ def test_marker_before_an_annotation_becomes_the_annotated_character() -> None:
     ],
 )
 def test_real_question_marks_are_not_damage(text: str) -> None:
-    assert repair_garbled(text, {}) == (text, repair_garbled(text, {})[1])
-    assert repair_garbled(text, {})[1].spans == 0
+    repaired, repairs = repair_garbled(text, {})
+    assert (repaired, repairs.spans, repairs.removed) == (text, 0, 0)
 
 
 def test_unrepairable_garbage_is_removed_never_left() -> None:
@@ -307,3 +307,16 @@ def test_punctuation_is_idempotent(text: str) -> None:
 def test_a_line_that_is_only_a_byline_is_removed(now: datetime, tz: tzinfo) -> None:
     cleaned = clean_item(RawItem(body="本报记者 张三\n今天上午，会议召开。", title="标题"), now=now, tz=tz)
     assert (cleaned.text, cleaned.reporter) == ("今天上午，会议召开。", "张三")
+
+
+def test_a_lost_full_stop_is_restored_from_its_first_byte() -> None:
+    # 健康。 lost its first byte and its last; the A1 left of 。 decides it (A1xx is mostly 。).
+    data = "做好身体健康。".encode("gbk")
+    damaged = "我们要?" + data[1:-1].decode("gbk") + "?"
+    text, repairs = repair_garbled(damaged, {})
+    assert text == "我们要做好身体健康。"
+    assert (repairs.spans, repairs.removed) == (1, 0)
+
+
+def test_single_character_runs_need_strong_evidence() -> None:
+    assert repair_garbled("中?中?中?", {})[0] == "中?中?中?"
