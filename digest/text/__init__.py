@@ -132,9 +132,10 @@ def clean_item(
             else:
                 rest, credit = strip_trailing_marks(line)
                 editor = editor or credit
-                if not kept:
-                    rest, byline_reporter = parse_byline(rest)
-                    reporter = reporter or byline_reporter
+                # A byline opens the first paragraph, or stands alone on a line anywhere.
+                bare, byline_reporter = parse_byline(rest)
+                if not kept or (not bare and byline_reporter):
+                    rest, reporter = bare, reporter or byline_reporter
                 if rest == line:
                     break
                 boilerplate += rest != line

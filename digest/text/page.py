@@ -13,7 +13,8 @@ from datetime import datetime, tzinfo
 
 from digest.text.mobile import EDITOR_LABEL, parse_datetime
 
-_SEPARATOR = re.compile(r"\s*(?:_|\||｜|\s[-–—]\s|——)\s*")
+# ``-`` without spaces too: a non-underscore separator only ever cuts off a site-like name.
+_SEPARATOR = re.compile(r"\s*(?:_|\||｜|\s[-–—]\s|——|-)\s*")
 _SITE = re.compile(
     r"(?:网|網|新闻|新聞|频道|頻道|日报|日報|晚报|晚報|时报|時報|早报|早報|报|報|在线|在線|网站|網站|"
     r"客户端|资讯|資訊|TV|\.com|\.cn|\.net|News|Online)$",
@@ -32,6 +33,11 @@ _LABELS = {
 _FIELD = re.compile(
     r"(?P<label>" + "|".join(f"(?P<{key}>{pattern})" for key, pattern in _LABELS.items()) + r")"
     r"\s*[:：]\s*"
+)
+# A full date and time (a bare 4月25日 opens sentences; a year and a clock time do not).
+_LEADING_DATETIME = re.compile(
+    r"^(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?"
+    r"(?=\s|$)"
 )
 _SENTENCE = re.compile("[，。！？；,!?;]")
 _FONT_SIZE = re.compile(r"^(?:[大中小]\s*){1,3}$")
@@ -70,7 +76,23 @@ def strip_site_suffix(title: str) -> tuple[str, int]:
 
 
 def parse_meta_line(line: str, *, now: datetime, tz: tzinfo) -> PageMeta | None:
-    """The fields of a line made only of labelled fields, or None when ``line`` is body text."""
+    """The fields of a line made only of labelled fields, or None when ``line`` is body text.
+
+    Pages often open the line with the date itself: ``2021-04-25 10:00 来源：新华网``; a line that
+    is only a date and time is metadata too.
+    """
+    dated = _LEADING_DATETIME.match(line)
+    if dated is not None:
+        published = parse_datetime(dated.group(), now=now, tz=tz)
+        rest = line[dated.end() :].strip()
+        if published is None:
+            return None
+        if not rest:
+            return PageMeta(published=published)
+        meta = parse_meta_line(rest, now=now, tz=tz)
+        if meta is None:
+            return None
+        return PageMeta(meta.source, meta.author, meta.published or published, meta.editor)
     fields = list(_FIELD.finditer(line))
     if not fields or fields[0].start() != 0:
         return None

@@ -320,3 +320,18 @@ def test_a_lost_full_stop_is_restored_from_its_first_byte() -> None:
 
 def test_single_character_runs_need_strong_evidence() -> None:
     assert repair_garbled("中?中?中?", {})[0] == "中?中?中?"
+
+
+def test_dated_meta_line_and_closing_byline(now: datetime, tz: tzinfo) -> None:
+    body = "2021-04-25 10:00 来源：新华网\n今天上午，会议召开。\n本报记者 张三"
+    cleaned = clean_item(RawItem(body=body, title="会议召开-新华网"), now=now, tz=tz)
+    assert (cleaned.title, cleaned.text) == ("会议召开", "今天上午，会议召开。")
+    assert (cleaned.source, cleaned.reporter) == ("新华网", "张三")
+    assert cleaned.published == datetime(2021, 4, 25, 10, 0, tzinfo=tz)
+
+
+def test_a_sentence_opening_with_a_date_is_body_text(now: datetime, tz: tzinfo) -> None:
+    body = "4月25日 22:47，会议召开。\n2021年4月25日，会议召开。"
+    assert clean_item(RawItem(body=body, title="标题"), now=now, tz=tz).text == (
+        "4月25日 22:47，会议召开。\n2021年4月25日，会议召开。"
+    )
