@@ -20,11 +20,11 @@ POLICIES = ("auto", "simplified", "traditional", "keep")
 
 # Variants OpenCC's s2t writes that Taiwan and Hong Kong standards do not (TW/HK: 為眾偽著線).
 _OPENCC_VARIANTS = re.compile("[爲衆僞綫]")
-# Mainland-only terms (Taiwan/Hong Kong say 影片, 資訊, 網路, 軟體, 品質, 列印 …): written in
-# traditional characters they betray a converted mainland text.
+# Terms only mainland media use: written in traditional characters they betray a converted
+# mainland text.  Kept short on purpose: Hong Kong shares much mainland vocabulary (網絡, 信息,
+# 軟件, 視頻, 打印) and Taiwan says 社區, 群眾, 幹部 too, so those prove nothing.
 _MAINLAND_TERMS = re.compile(
-    "視頻|信息|網絡|軟件|質量|打印|鼠標|屏幕|服務器|數據庫|短信|手機報|黨史|黨工委|黨委|全媒體|"
-    "融媒體|示範區|社區|幹部|群眾|老舊小區|互聯網\\+|人民群眾|學習教育|本報訊|責編|責任編輯"
+    "手機報|黨史|黨工委|黨委書記|全媒體|融媒體|示範區|鼠標|服務器|人民群眾|老舊小區|互聯網\\+|責編|總書記"
 )
 _HANZI = re.compile(r"[\u3400-\u9fff]")
 

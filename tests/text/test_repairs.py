@@ -335,3 +335,14 @@ def test_a_sentence_opening_with_a_date_is_body_text(now: datetime, tz: tzinfo) 
     assert clean_item(RawItem(body=body, title="标题"), now=now, tz=tz).text == (
         "4月25日 22:47，会议召开。\n2021年4月25日，会议召开。"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "香港的網絡和信息科技發展迅速，市民常用視頻軟件。",
+        "台北市社區的群眾踴躍參加活動，幹部到場說明。",
+    ],
+)
+def test_vocabulary_shared_with_taiwan_and_hong_kong_is_no_mark(text: str) -> None:
+    assert not wants_simplified(text, policy="auto", mainland=None)
