@@ -29,10 +29,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cluster_corpus import LCSTS, Story, test_set  # noqa: E402
+from cluster_corpus import LCSTS, Story, test_set
 
-from digest.model import Item  # noqa: E402
-from digest.select.cluster import cluster_items  # noqa: E402
+from digest.model import Item
+from digest.select.cluster import cluster_items
 
 NOW = datetime(2026, 4, 25, 8, 0, tzinfo=UTC)
 
@@ -52,7 +52,14 @@ def score(stories: list[Story], predicted: list[str]) -> tuple[float, float, int
 def run(size: int | None, seed: int) -> dict[str, object]:
     stories = test_set(size, seed=seed)
     items = [
-        Item(id=f"s{index}", title=s.title, text=s.text, language=s.language, fetched=NOW, source=f"o{index % 7}")
+        Item(
+            id=f"s{index}",
+            title=s.title,
+            text=s.text,
+            language=s.language,
+            fetched=NOW,
+            source=f"o{index % 7}",
+        )
         for index, s in enumerate(stories)
     ]
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the target says
@@ -95,8 +102,12 @@ def main() -> int:
     if args.one is not None:
         print(json.dumps(run(None if args.one == "base" else int(args.one), args.seed)))
         return 0
-    print(f"cores available: {len(os.sched_getaffinity(0))} (shared with other work); clustering pinned to one")
-    print(f"{'set':>8} {'items':>7} {'stories':>7} {'precision':>9} {'recall':>7} {'seconds':>7} {'peak MB':>7}")
+    print(
+        f"cores available: {len(os.sched_getaffinity(0))} (shared with other work); clustering pinned to one"
+    )
+    print(
+        f"{'set':>8} {'items':>7} {'stories':>7} {'precision':>9} {'recall':>7} {'seconds':>7} {'peak MB':>7}"
+    )
     for size in args.sizes.split(","):
         child = subprocess.run(
             [sys.executable, __file__, "--one", size, "--seed", str(args.seed)],

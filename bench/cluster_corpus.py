@@ -155,20 +155,24 @@ class Rewriter:
     def _punctuate(self, text: str) -> str:
         rng = self.random
         if rng.random() < 0.5:
-            text = text.translate(str.maketrans("，。：；！？（）", ",.:;!?()"))  # noqa: RUF001
+            text = text.translate(str.maketrans("，。：；！？（）", ",.:;!?()"))
         else:
-            text = text.translate(str.maketrans({",": "，", ":": "：", "“": "「", "”": "」"}))  # noqa: RUF001
+            text = text.translate(str.maketrans({",": "，", ":": "：", "“": "「", "”": "」"}))
         if rng.random() < 0.4:
-            text = re.sub(r"[，,](?=.)", lambda m: "" if rng.random() < 0.3 else m[0], text)  # noqa: RUF001
+            text = re.sub(r"[，,](?=.)", lambda m: "" if rng.random() < 0.3 else m[0], text)
         if rng.random() < 0.3:
-            text = re.sub(r"(?<=[\u4e00-\u9fff])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[\u4e00-\u9fff])", " ", text)
+            text = re.sub(
+                r"(?<=[\u4e00-\u9fff])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[\u4e00-\u9fff])", " ", text
+            )
         return text
 
     def follow_up(self, story: Story, label: int) -> Story | None:
         """A distinct story on the same template: new figures, another closing sentence."""
         rng = self.random
         kept = _sentences(story.text, story.language)[:-1] or [story.text]
-        figures = [d for d in re.findall(r"\d+", _join(kept, story.language)) if not re.fullmatch(r"(19|20)\d\d", d)]
+        figures = [
+            d for d in re.findall(r"\d+", _join(kept, story.language)) if not re.fullmatch(r"(19|20)\d\d", d)
+        ]
         if len(figures) < 2:
             return None  # fewer than two figures to change: it would be a rewrite, not a new story
 
@@ -178,7 +182,9 @@ class Rewriter:
                 return digits  # a year: follow-ups are mostly in the same year
             new = digits
             while new == digits:
-                new = str(rng.randint(1, 10 ** len(digits) - 1)) if len(digits) > 1 else str(rng.randint(1, 9))
+                new = (
+                    str(rng.randint(1, 10 ** len(digits) - 1)) if len(digits) > 1 else str(rng.randint(1, 9))
+                )
             return new
 
         sentences = _sentences(re.sub(r"\d+", renumber, story.text), story.language)
@@ -213,7 +219,7 @@ def made_stories(base: list[Story], count: int, seed: int, first_label: int) -> 
         letters = rng.sample(lower, 26)
         table = str.maketrans(
             {**dict(zip(hanzi, shuffled, strict=True)), **dict(zip(lower, letters, strict=True))}
-            | {c.upper(): l.upper() for c, l in zip(lower, letters, strict=True)}
+            | {c.upper(): m.upper() for c, m in zip(lower, letters, strict=True)}
         )
         for story in base:
             if made >= count:

@@ -16,7 +16,15 @@ from rich.table import Table
 from rich.text import Text
 
 from digest.model import Digest
-from digest.render.layout import EMPTY_HINT, heading, meta_line, safe_url, summary_of
+from digest.render.layout import (
+    EMPTY_HINT,
+    explain_of,
+    group_heading,
+    heading,
+    meta_line,
+    safe_url,
+    summary_of,
+)
 from digest.text import one_line
 
 
@@ -30,6 +38,8 @@ def render_terminal(digest: Digest, *, tz: tzinfo) -> RenderableType:
     table.add_column(justify="right", no_wrap=True)
     table.add_column(overflow="fold")
     for number, entry in enumerate(digest.entries, start=1):
+        if (group := group_heading(digest, number - 1)) is not None:
+            table.add_row(Text(""), Text(group, style="bold magenta"))
         url = safe_url(entry.item.url)
         title = Text(one_line(entry.item.title), style=Style(bold=True, link=url) if url else "bold")
         body = Text.assemble(
@@ -39,6 +49,9 @@ def render_terminal(digest: Digest, *, tz: tzinfo) -> RenderableType:
             "\n",
             Text(meta_line(entry, tz), style="dim"),
         )
+        if (why := explain_of(digest, number - 1)) is not None:
+            body.append("\n")
+            body.append(Text(why, style="italic dim"))
         table.add_row(Text(f"{number}.", style="bold cyan"), Padding(body, (0, 0, 1, 0)))
     parts.append(table)
     return Group(*parts)

@@ -310,9 +310,7 @@ def figures_agree(a: Figures, b: Figures) -> bool:
     return all(not (digits.isdisjoint(large[key])) for key, digits in small.items() if key in large)
 
 
-def near_pairs(
-    shingles: Shingles, figures: Sequence[Figures]
-) -> list[tuple[int, int, Similarity]]:
+def near_pairs(shingles: Shingles, figures: Sequence[Figures]) -> list[tuple[int, int, Similarity]]:
     """(3–5) Verified same-story pairs ``(i, j, similarity)`` of a batch, ``i < j``."""
     enough = shingles.counts >= MIN_SHINGLES
     signatures = minhash(shingles, sketched=common_shingles(shingles))
