@@ -26,7 +26,9 @@ def meta_line(entry: DigestEntry, tz: tzinfo) -> str:
     item = entry.item
     parts = [one_line(item.source)] if item.source else []
     parts.append(item.time.astimezone(tz).strftime("%m-%d %H:%M"))
-    others = entry.cluster.size - 1
+    # Outlets, not items: a source that updated its own article is still one source.
+    sources = entry.cluster.sources
+    others = len({s for s in sources if s != item.source}) if sources else entry.cluster.size - 1
     if others:
         parts.append(f"also reported by {others} source{'s' if others > 1 else ''}")
     return " · ".join(parts)
