@@ -6,7 +6,8 @@
 Quality: precision and recall of "same story" pairs (two items in one predicted cluster vs. one
 label), for the whole set and per kind of item.  Speed: wall time of ``cluster_items`` on one
 core and the process's peak resident memory; each size runs in its own subprocess, so the peak is
-that size's alone (it includes the test set itself and the interpreter).
+that size's alone.  The peak includes the test set and the interpreter; "test set alone" is the
+peak before clustering started.
 
 The test set comes from ``../shared/data`` (see ``bench/cluster_corpus.py``); without it the
 benchmark says so and exits 0.  Targets: precision ≥ 0.98, recall ≥ 0.95, 100,000 items in < 30 s
@@ -63,6 +64,7 @@ def run(size: int | None, seed: int) -> dict[str, object]:
         for index, s in enumerate(stories)
     ]
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the target says
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     clustering = cluster_items(items)
     elapsed = time.perf_counter() - started
@@ -77,6 +79,10 @@ def run(size: int | None, seed: int) -> dict[str, object]:
         subset = [i for i, s in enumerate(stories) if s.label in labels_here or predicted[i] in clusters_here]
         p, r, _, _ = score([stories[i] for i in subset], [predicted[i] for i in subset])
         kinds[kind] = {"items": len(chosen), "precision": round(p, 4), "recall": round(r, 4)}
+    for language in ("zh", "en"):
+        chosen = [i for i, s in enumerate(stories) if s.language == language]
+        p, r, _, _ = score([stories[i] for i in chosen], [predicted[i] for i in chosen])
+        kinds[f"lang {language}"] = {"items": len(chosen), "precision": round(p, 4), "recall": round(r, 4)}
     return {
         "items": len(items),
         "stories": len({s.label for s in stories}),
@@ -86,6 +92,7 @@ def run(size: int | None, seed: int) -> dict[str, object]:
         "recall": round(recall, 4),
         "seconds": round(elapsed, 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "rss_before_mb": round(before / 1024),
         "kinds": kinds,
     }
 
@@ -102,11 +109,14 @@ def main() -> int:
     if args.one is not None:
         print(json.dumps(run(None if args.one == "base" else int(args.one), args.seed)))
         return 0
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(
-        f"cores available: {len(os.sched_getaffinity(0))} (shared with other work); clustering pinned to one"
+        f"cores available: {len(os.sched_getaffinity(0))}, shared with other work (load average {load});"
+        f" clustering pinned to one core; seed {args.seed}"
     )
     print(
-        f"{'set':>8} {'items':>7} {'stories':>7} {'precision':>9} {'recall':>7} {'seconds':>7} {'peak MB':>7}"
+        f"{'set':>8} {'items':>7} {'stories':>7} {'precision':>9} {'recall':>7} {'seconds':>7}"
+        f" {'peak MB':>7} {'(test set alone)':>16}"
     )
     for size in args.sizes.split(","):
         child = subprocess.run(
@@ -119,6 +129,7 @@ def main() -> int:
         print(
             f"{size:>8} {result['items']:>7} {result['stories']:>7} {result['precision']:>9.4f}"
             f" {result['recall']:>7.4f} {result['seconds']:>7.2f} {result['peak_rss_mb']:>7}"
+            f" {result['rss_before_mb']:>16}"
         )
         for kind, figures in result["kinds"].items():
             print(

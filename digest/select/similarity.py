@@ -41,11 +41,12 @@ PERMUTATIONS = 64
 BAND_ROWS = 2  # 32 bands of 2: a pair with Jaccard 0.3 becomes a candidate with p ≈ 0.95
 JACCARD_SAME = 0.45  # at or above: same story
 OVERLAP_SAME = 0.7  # or: this share of the shorter text is in the longer one …
-OVERLAP_MIN_JACCARD = 0.25  # … and they are not wholly different otherwise
+OVERLAP_MIN_JACCARD = 0.3  # … and they are not wholly different otherwise
 MIN_SHINGLES = 8  # texts shorter than this are matched exactly only
 COMMON_SHARE = 0.01  # shingles in more than this share of a batch …
 COMMON_FLOOR = 50  # … and in more than this many texts are not sketched
-_CHUNK = 4096  # texts shingled at a time
+_CHUNK = 4096  # texts normalised and shingled at a time
+_SAMPLE = 20_000  # texts sampled for document frequencies
 _BUCKET_ALL_PAIRS = 24  # larger LSH buckets are linked as a chain, not all pairs
 
 Array = npt.NDArray[np.uint64]
@@ -64,10 +65,14 @@ def _t2s() -> opencc.OpenCC:
 
 def normalise_texts(texts: Sequence[str]) -> list[str]:
     """(1) The matching form of each text: simplified, NFKC, case-folded, letters and digits only."""
-    # One OpenCC call for the batch: the per-call overhead dominates for short texts.
-    joined = "\n".join(text.replace("\n", " ") for text in texts)
-    converted = _t2s().convert(joined).split("\n") if texts else []
-    return [_NON_WORD.sub("", unicodedata.normalize("NFKC", text).casefold()) for text in converted]
+    # One OpenCC call per few thousand texts: the per-call overhead dominates for short texts,
+    # and one call for all of them would hold several copies of the whole batch at once.
+    result: list[str] = []
+    for first in range(0, len(texts), _CHUNK):
+        joined = "\n".join(text.replace("\n", " ") for text in texts[first : first + _CHUNK])
+        converted = _t2s().convert(joined).split("\n")
+        result.extend(_NON_WORD.sub("", unicodedata.normalize("NFKC", text).casefold()) for text in converted)
+    return result
 
 
 def numbers_in(normalised: Sequence[str]) -> list[Figures]:
@@ -128,17 +133,19 @@ def _mix(values: Array) -> Array:
 
 def shingle_texts(normalised: Sequence[str]) -> Shingles:
     """(2) The character n-gram hashes of each normalised text, deterministic across runs."""
-    # In chunks of texts: the temporaries of a chunk are a few MB, the result is 8 bytes a shingle.
-    hashes: list[Array] = []
-    counts: list[npt.NDArray[np.int64]] = []
+    # In chunks of texts, written into one array sized for the worst case (a shingle per
+    # character): the temporaries of a chunk are a few MB and the result is never copied.
+    bound = sum(len(text) for text in normalised)
+    hashes = np.empty(bound, dtype=np.uint64)
+    counts = np.zeros(len(normalised), dtype=np.int64)
+    filled = 0
     for first in range(0, len(normalised), _CHUNK):
         chunk_hashes, chunk_counts = _shingle_chunk(normalised[first : first + _CHUNK])
-        hashes.append(chunk_hashes)
-        counts.append(chunk_counts)
-    all_counts = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
-    starts = np.concatenate(([0], np.cumsum(all_counts))).astype(np.int64)
-    joined = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint64)
-    return Shingles(hashes=joined, starts=starts)
+        hashes[filled : filled + len(chunk_hashes)] = chunk_hashes
+        counts[first : first + len(chunk_counts)] = chunk_counts
+        filled += len(chunk_hashes)
+    starts = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+    return Shingles(hashes=hashes[:filled], starts=starts)
 
 
 def _shingle_chunk(normalised: Sequence[str]) -> tuple[Array, npt.NDArray[np.int64]]:
@@ -186,11 +193,7 @@ def minhash(shingles: Shingles, *, sketched: npt.NDArray[np.bool_] | None = None
     distinct per-text values, so it never shares a band with anything.
     """
     hashes, starts = shingles.hashes, shingles.starts
-    if sketched is not None:
-        hashes = hashes[sketched]
-        starts = np.concatenate(([0], np.cumsum(sketched, dtype=np.int64)))[starts]
     texts = len(starts) - 1
-    counts = np.diff(starts)
     signatures = np.empty((texts, PERMUTATIONS), dtype=np.uint32)
     signatures[:] = np.arange(texts, dtype=np.uint32)[:, None] ^ (
         np.uint32(0x9E3779B9) + np.arange(PERMUTATIONS, dtype=np.uint32)
@@ -202,8 +205,14 @@ def minhash(shingles: Shingles, *, sketched: npt.NDArray[np.bool_] | None = None
         last = int(np.searchsorted(starts, starts[first] + 1_000_000, side="right")) - 1
         last = min(max(last, first + 1), texts)
         block = hashes[starts[first] : starts[last]]
-        present = np.flatnonzero(counts[first:last] > 0)
-        offsets = (starts[first:last] - starts[first])[present]
+        offsets = starts[first:last] - starts[first]
+        if sketched is not None:
+            mask = sketched[starts[first] : starts[last]]
+            offsets = np.concatenate(([0], np.cumsum(mask, dtype=np.int64)))[offsets]
+            block = block[mask]
+        ends = np.append(offsets[1:], len(block))
+        present = np.flatnonzero(ends > offsets)
+        offsets = offsets[present]
         scratch = np.empty_like(block)
         with np.errstate(over="ignore"):
             for column in range(PERMUTATIONS):
@@ -217,22 +226,31 @@ def minhash(shingles: Shingles, *, sketched: npt.NDArray[np.bool_] | None = None
 
 
 def common_shingles(shingles: Shingles) -> npt.NDArray[np.bool_]:
-    """(4) A mask of shingles that are not too common in this batch to tell texts apart."""
+    """(4) A mask of shingles that are not too common in this batch to tell texts apart.
+
+    Document frequencies come from an evenly spread sample of at most ``_SAMPLE`` texts: common
+    shingles are common in any large sample, and counting all of a big batch costs gigabytes.
+    """
     texts = len(shingles.starts) - 1
     limit = max(COMMON_FLOOR, int(COMMON_SHARE * texts))
     if texts <= limit:
         return np.ones(len(shingles.hashes), dtype=bool)
-    # Each text's shingles are repeat-free, so a value's count is the number of texts holding it.
-    ordered = np.sort(shingles.hashes)
-    boundaries = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1], [True])))
-    runs = np.diff(boundaries)
-    common = ordered[boundaries[:-1][runs > limit]]
-    del ordered
+    step = max(1, texts // _SAMPLE)
+    sample = np.concatenate([shingles.of(index) for index in range(0, texts, step)])
+    sampled_limit = max(limit // step, 2)
+    # Each text's shingles are repeat-free, so a value's run length is its number of texts.
+    sample.sort()
+    boundaries = np.flatnonzero(np.concatenate(([True], sample[1:] != sample[:-1], [True])))
+    common = sample[boundaries[:-1][np.diff(boundaries) > sampled_limit]]
+    del sample, boundaries
+    keep = np.ones(len(shingles.hashes), dtype=bool)
     if not len(common):
-        return np.ones(len(shingles.hashes), dtype=bool)
-    where = np.searchsorted(common, shingles.hashes)
-    np.minimum(where, len(common) - 1, out=where)
-    return np.asarray(common[where] != shingles.hashes)
+        return keep
+    for first in range(0, len(keep), 1 << 20):
+        block = shingles.hashes[first : first + (1 << 20)]
+        where = np.minimum(np.searchsorted(common, block), len(common) - 1)
+        keep[first : first + len(block)] = common[where] != block
+    return keep
 
 
 def candidate_pairs(signatures: npt.NDArray[np.uint32]) -> npt.NDArray[np.int64]:
