@@ -164,3 +164,16 @@ def test_next_day_the_story_is_not_news_again(
     capsys.readouterr()
     assert main(["today", "--date", "2026-04-26", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["count"] == 0
+
+
+@pytest.mark.parametrize("output_format", ["markdown", "rich"])
+def test_other_formats_show_groups_and_reasons(
+    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, output_format: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    args = ["today", "--date", DAY, "-f", output_format, "--explain", "--group-by", "tag", "--no-color"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "national" in out and "untagged" in out
+    assert out.count("why: score") == 5
+    assert "also reported by 2 sources" in out

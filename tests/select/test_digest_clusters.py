@@ -114,3 +114,27 @@ def test_filters_tags_and_grouping(tmp_path: Path) -> None:
         assert {e.item.source for e in tagged.entries} == {"云南日报", "科技报"}
         grouped = build_digest(store, _query(DAY1, group_by="tag", profiles=profiles), now=NOW)
         assert sorted(grouped.extra["groups"]) == ["local", "national", "tech"]
+
+
+def test_a_bridging_item_merges_stored_clusters(tmp_path: Path) -> None:
+    from digest.store import clusters as stored
+
+    path = tmp_path / "d.db"
+    head = "中国地震台网正式测定，4月24日21时15分在四川雅安市芦山县发生5.1级地震，震源深度12千米。"
+    middle = "当地应急管理部门表示，目前暂无人员伤亡报告，救援队伍已连夜赶赴震中开展排查。"
+    tail = "气象部门提醒，未来三天震区有降雨，需防范次生地质灾害，请群众远离山体和河道。"
+    first, second = make_item(head + "（新华社）", source="甲"), make_item(tail + middle[:10], source="乙")
+    bridge = make_item(head + middle + tail, source="丙")
+    with Store.open(path) as store:
+        store.add_items([first, second])
+        build_digest(store, _query(DAY1, mark_shown=False), now=NOW)
+        with store.write() as db:
+            before = stored.assignments(db, [first.id, second.id])
+        assert before[first.id] != before[second.id]
+        store.add_items([bridge])
+        digest = build_digest(store, _query(DAY1, mark_shown=False), now=NOW)
+        with store.write() as db:
+            after = stored.assignments(db, [first.id, second.id, bridge.id])
+    assert len(set(after.values())) == 1
+    assert set(after.values()) == {min(before.values(), key=int)}
+    assert [entry.cluster.size for entry in digest.entries] == [3]
