@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from digest.model import Item
 from digest.select.canonical import canonical_url
 from digest.select.similarity import (
@@ -51,12 +53,6 @@ class Clustering:
     cluster_of: Mapping[str, str]
     links: tuple[Link, ...] = ()
     merged: Mapping[str, str] = field(default_factory=dict)  # old key → the old key it joined
-
-    def members(self) -> dict[str, list[str]]:
-        groups: dict[str, list[str]] = {}
-        for item_id, key in self.cluster_of.items():
-            groups.setdefault(key, []).append(item_id)
-        return groups
 
 
 class _Union:
@@ -174,8 +170,6 @@ def materially_changed(item: Item, shown: Sequence[Item]) -> bool:
         found = similarity(mine, shingles.of(index))
         if found.jaccard >= MATERIAL_JACCARD:
             return False
-    import numpy as np
-
     seen = np.concatenate([shingles.of(index) for index in range(1, len(shown) + 1)])
     unique = np.unique(mine)
     new_share = float(np.isin(unique, seen, invert=True).mean()) if len(unique) else 0.0
