@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from digest.select.canonical import canonical_url
 
@@ -43,3 +45,24 @@ def test_meaningful_parameters_keep_articles_apart() -> None:
 @pytest.mark.parametrize("url", [None, "", "javascript:alert(1)", "mailto:a@b.c", "http://[::1", "/relative"])
 def test_not_a_web_url(url: str | None) -> None:
     assert canonical_url(url) is None
+
+
+@given(st.text(max_size=80))
+def test_never_raises(text: str) -> None:
+    canonical_url(text)
+    canonical_url("https://example.com/" + text)
+
+
+@given(
+    st.sampled_from(["www.", "m.", "wap.", ""]),
+    st.from_regex(r"[a-z]{1,8}(/[a-zA-Z0-9._-]{0,8}){0,3}", fullmatch=True),
+    st.lists(
+        st.tuples(st.sampled_from(["id", "p", "utm_source", "spm", "from"]), st.text("ab1", max_size=3))
+    ),
+)
+def test_idempotent(prefix: str, path: str, params: list[tuple[str, str]]) -> None:
+    from urllib.parse import urlencode
+
+    key = canonical_url(f"https://{prefix}example.com/{path}?{urlencode(params)}")
+    assert key is not None
+    assert canonical_url("http://" + key) == key
