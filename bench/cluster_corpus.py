@@ -238,7 +238,8 @@ def test_set(items: int | None, seed: int = 7) -> list[Story]:
     rng = random.Random(seed)
     stories = list(base)
     if items is not None:
-        target_bases = max(items // 3 - len(base), 0)
+        # A story and its rewrites average about 2.86 items; make a few more and cut to size.
+        target_bases = max(int(items / 2.8) - len(base), 0)
         stories += list(made_stories(base, target_bases, seed, first_label=len(base)))
     # Added and replacing sentences come from any story of the set, made ones included.
     rewriter = Rewriter(seed, stories)
