@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from select_texts import (
+from test_today_select_texts import (
     QUAKE,
     QUAKE_DRILL,
     QUAKE_HK,

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from hashlib import blake2b
 
-import pytest
-
 NOW = datetime(2026, 4, 25, 12, 0, tzinfo=UTC)
 
 
@@ -32,10 +30,3 @@ def make_item(
         source=source,
         url=url,
     )
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("DIGEST_HOME", str(tmp_path))
-    monkeypatch.delenv("DIGEST_NOW", raising=False)
-    return tmp_path
