@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -29,7 +30,18 @@ from digest.errors import ExitCode, UsageError
 from digest.render import FORMATS
 
 if TYPE_CHECKING:
+    from digest.config import Settings
     from digest.model import Digest
+
+
+def filters_path(settings: Settings) -> Path:
+    """``[filters] file`` of the config, else ``filters.txt`` next to ``config.toml``."""
+    from digest import paths
+
+    section = settings.file.get("filters")
+    if isinstance(section, dict) and isinstance(section.get("file"), str):
+        return Path(section["file"]).expanduser()
+    return paths.config_path().parent / "filters.txt"
 
 
 def today_command(
@@ -50,8 +62,29 @@ def today_command(
         Path | None,
         typer.Option("--output", "-o", help="Write to FILE atomically instead of stdout."),
     ] = None,
+    keyword: Annotated[
+        list[str] | None,
+        typer.Option("--keyword", help="Only stories mentioning this term or /regex/ (repeatable)."),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", help="Leave out stories mentioning this term or /regex/ (repeatable)."),
+    ] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", help="Only sources with this tag in the config (repeatable)."),
+    ] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="Say why each story is where it is.")] = False,
+    group_by: Annotated[
+        str | None, typer.Option("--group-by", help="Group the stories by source or tag.")
+    ] = None,
 ) -> int:
-    """Show the day's digest: numbered items, newest first, each with a short summary."""
+    """Show the day's digest: one numbered entry per story, best first, each with a short summary.
+
+    A story several sources carry appears once, with how many carried it; a story an earlier
+    day's digest showed is left out unless it changed.  Filters: --keyword, --exclude, --tag and
+    the filters.txt file next to config.toml (one term or /regex/ a line, !term excludes).
+    """
     from digest.config import current_time
     from digest.select import DigestQuery, build_digest
     from digest.select.window import day_window, parse_day, parse_since
@@ -66,6 +99,13 @@ def today_command(
     else:
         day = parse_day(date) if date else now.astimezone(tz).date()
         start, end = day_window(day, tz)
+    from digest.select.digest import GROUPINGS
+    from digest.select.filters import load_filters, option_filters
+    from digest.select.sources import profiles_from_config
+
+    if group_by is not None and group_by not in GROUPINGS:
+        raise UsageError(f"--group-by wants source or tag, got {group_by!r}")
+    filters = load_filters(filters_path(settings)) + option_filters(keyword or (), exclude or ())
     query = DigestQuery(
         start=start,
         end=end,
@@ -74,9 +114,16 @@ def today_command(
         language=lang,
         limit=limit,
         chars=chars,
+        tags=tuple(tag or ()),
+        filters=filters,
+        profiles=profiles_from_config(settings.file),
+        group_by=group_by,
+        seen_day=now.astimezone(tz).date() if day is None else day,
     )
     with open_store(settings, db) as store:
         digest = build_digest(store, query, now=now)
+    if not explain:
+        digest = replace(digest, extra={k: v for k, v in digest.extra.items() if k != "ranks"})
     if output is not None:
         from digest.deliver.files import write_atomic
         from digest.render import render_digest

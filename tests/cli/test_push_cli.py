@@ -33,20 +33,30 @@ ITEM = """<item><title>{title}</title><link>https://news.example.com/{n}</link>
 <pubDate>Sat, 25 Apr 2026 {hour:02d}:00:00 +0800</pubDate><description>{text}</description></item>"""
 
 
+STORIES = [
+    (
+        "郑州发布低空经济规划 @所有人",
+        "郑州市今日发布低空经济规划，提出到2028年建成50个无人机起降点。",
+    ),
+    (
+        "Metro line to the airport opens @all",
+        "The line links the airport and the centre in 25 minutes.",
+    ),
+    ("开封菊花文化节筹备工作启动", "第44届中国开封菊花文化节筹备工作日前启动，预计展出菊花300万盆。"),
+    (
+        "Wheat harvest expected early",
+        "Warm weather means Henan farmers start cutting wheat early.",
+    ),
+    ("洛阳新建三座城市书房", "洛阳市今年新建的三座城市书房本周开放，每座藏书一万册，全天免费开放。"),
+]
+
+
 def _feed() -> str:
-    items = []
-    for n in range(1, 6):
-        if n % 2:
-            title, text = (
-                f"郑州发布第{n}项低空经济规划 @所有人",
-                "郑州市今日发布低空经济产业发展规划，提出到2028年建成50个无人机起降点。" * 2,
-            )
-        else:
-            title, text = (
-                f"Metro line {n} opens @all",
-                "The line links the airport with the city centre in 25 minutes. " * 2,
-            )
-        items.append(ITEM.format(title=title, n=n, hour=8 + n, text=text))
+    # Five distinct stories (similar ones would be merged into one entry by the clustering).
+    items = [
+        ITEM.format(title=title, n=n, hour=8 + n, text=text * 2)
+        for n, (title, text) in enumerate(STORIES, start=1)
+    ]
     return FEED.format(items="\n".join(items))
 
 
