@@ -1,0 +1,182 @@
+"""Summaries, measured: digest's summariser against lead and the peers, on the same rows.
+
+    python bench/summarize.py [--limit N] [--only zh|en] [--skip-peers]
+
+Data (never copied into the repository): ``shared/data/lcsts-dev.jsonl`` (Chinese, budget 30
+characters, character-level ROUGE) and ``shared/data/frank-dev.jsonl`` (English: CNN/DailyMail
+3 sentences, XSum 1 sentence; rouge-score ROUGE-1/2/Lsum F1 with stemming).  Both sets are dev
+sets: they are all the tuning this code has seen.
+
+Prints one table: R1/R2/RL F1 (0-100) and documents per second on one core for every system,
+plus the published neural systems whose outputs ship in frank-dev.jsonl (``peers``), scored
+the same way.  Throughput is wall-clock on a shared machine: expect ±20 % between runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from summarize_peers import Budget, System, snownlp_system, sumy_system  # noqa: E402
+from summarize_rouge import zh_rouge  # noqa: E402
+
+from digest.summarize import split_sentences, summarize  # noqa: E402
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared/data"
+
+# Published figure, not re-run (the LCSTS paper's supervised RNN, as quoted in issue 4).
+LCSTS_PUBLISHED = {"LCSTS paper RNN (published)": (29.9, 17.4, 27.2)}
+
+Row = dict[str, Any]
+Scorer = Callable[[str, str], tuple[float, float, float]]
+
+
+def load(name: str) -> list[Row] | None:
+    path = DATA / name
+    if not path.exists():
+        return None
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def en_scorer() -> Scorer:
+    from rouge_score import rouge_scorer
+
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeLsum"], use_stemmer=True)
+
+    def score(candidate: str, reference: str) -> tuple[float, float, float]:
+        # rougeLsum wants one sentence per line, for the candidate and the reference alike.
+        c = "\n".join(split_sentences(candidate, "en"))
+        r = "\n".join(split_sentences(reference, "en"))
+        s = scorer.score(r, c)
+        return (
+            100 * s["rouge1"].fmeasure,
+            100 * s["rouge2"].fmeasure,
+            100 * s["rougeLsum"].fmeasure,
+        )
+
+    return score
+
+
+def digest_system(language: str, method: str = "extractive") -> System:
+    def run(text: str, budget: Budget) -> str:
+        kind, n = budget
+        if kind == "chars":
+            return summarize(text, language=language, chars=n, method=method).text
+        return summarize(text, language=language, sentences=n, method=method).text
+
+    return run
+
+
+def plain_lead(language: str) -> System:
+    """The issue's lead: the first sentence(s), hard-truncated to a character budget."""
+
+    def run(text: str, budget: Budget) -> str:
+        kind, n = budget
+        sentences = split_sentences(text, language)
+        if kind == "chars":
+            return sentences[0][:n] if sentences else ""
+        return ("" if language == "zh" else " ").join(sentences[:n])
+
+    return run
+
+
+def evaluate(
+    system: System, docs: Iterable[tuple[str, str]], budget: Budget, score: Scorer
+) -> tuple[tuple[float, float, float], float, int]:
+    """Mean ROUGE, documents per second (summarising only, scoring excluded) and row count."""
+    docs = list(docs)
+    start = time.perf_counter()
+    outputs = [system(text, budget) for text, _ in docs]
+    elapsed = time.perf_counter() - start
+    totals = [0.0, 0.0, 0.0]
+    for output, (_, reference) in zip(outputs, docs, strict=True):
+        for k, value in enumerate(score(output, reference)):
+            totals[k] += value
+    n = max(len(docs), 1)
+    means = (totals[0] / n, totals[1] / n, totals[2] / n)
+    return means, len(docs) / elapsed if elapsed > 0 else float("inf"), len(docs)
+
+
+def score_outputs(outputs: list[tuple[str, str]], score: Scorer) -> tuple[float, float, float]:
+    totals = [0.0, 0.0, 0.0]
+    for output, reference in outputs:
+        for k, value in enumerate(score(output, reference)):
+            totals[k] += value
+    n = max(len(outputs), 1)
+    return (totals[0] / n, totals[1] / n, totals[2] / n)
+
+
+def line(dataset: str, name: str, rouge: tuple[float, float, float], rate: str, n: int) -> str:
+    r1, r2, rl = rouge
+    return f"| {dataset} | {name} | {r1:.1f} | {r2:.1f} | {rl:.1f} | {rate} | {n} |"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, default=None, help="first N rows of each set")
+    parser.add_argument("--only", choices=["zh", "en"], default=None)
+    parser.add_argument("--skip-peers", action="store_true", help="digest systems only")
+    args = parser.parse_args(argv)
+
+    lcsts, frank = load("lcsts-dev.jsonl"), load("frank-dev.jsonl")
+    if lcsts is None and frank is None:
+        print(f"summarize bench: no data in {DATA}; skipped.", file=sys.stderr)
+        return 0
+
+    print("| set | system | R1 | R2 | RL | docs/s | rows |")
+    print("|---|---|---|---|---|---|---|")
+    if lcsts is not None and args.only in (None, "zh"):
+        rows = lcsts[: args.limit]
+        docs = [(r["text"], r["summary"]) for r in rows]
+        systems: dict[str, System] = {
+            "digest extractive": digest_system("zh"),
+            "digest lead": digest_system("zh", "lead"),
+            "lead (first sentence, cut)": plain_lead("zh"),
+        }
+        if not args.skip_peers:
+            systems["sumy TextRank"] = sumy_system("textrank", "zh")
+            systems["sumy LexRank"] = sumy_system("lexrank", "zh")
+            systems["SnowNLP"] = snownlp_system()
+        for name, system in systems.items():
+            rouge, rate, n = evaluate(system, docs, ("chars", 30), zh_rouge)
+            print(line("LCSTS ≤30 chars", name, rouge, f"{rate:,.0f}", n), flush=True)
+        for name, published in LCSTS_PUBLISHED.items():
+            print(line("LCSTS ≤30 chars", name, published, "—", 0))
+    elif args.only in (None, "zh"):
+        print("summarize bench: lcsts-dev.jsonl absent; Chinese skipped.", file=sys.stderr)
+
+    if frank is not None and args.only in (None, "en"):
+        score = en_scorer()
+        for dataset, label, count in (("cnndm", "CNN/DM 3 sent.", 3), ("xsum", "XSum 1 sent.", 1)):
+            rows = [r for r in frank if r["dataset"] == dataset][: args.limit]
+            docs = [(r["article"], r["reference"]) for r in rows]
+            systems = {
+                "digest extractive": digest_system("en"),
+                "digest lead": digest_system("en", "lead"),
+            }
+            if not args.skip_peers:
+                systems["sumy TextRank"] = sumy_system("textrank", "en")
+                systems["sumy LexRank"] = sumy_system("lexrank", "en")
+            for name, system in systems.items():
+                rouge, rate, n = evaluate(system, docs, ("sentences", count), score)
+                print(line(label, name, rouge, f"{rate:,.0f}", n), flush=True)
+            peer_names = sorted({p for r in rows for p in r.get("peers", {})})
+            for peer in peer_names:
+                outputs = [(r["peers"][peer], r["reference"]) for r in rows if peer in r["peers"]]
+                rouge = score_outputs(outputs, score)
+                print(line(label, f"{peer} (published outputs)", rouge, "—", len(outputs)))
+    elif args.only in (None, "en"):
+        print("summarize bench: frank-dev.jsonl absent; English skipped.", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
