@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+
 @dataclass(frozen=True, slots=True)
 class RawItem:
     """One news item as a loader or fetcher found it, before cleaning.

@@ -65,6 +65,11 @@ def parse_header(line: str, *, now: datetime, tz: tzinfo) -> Header | None:
     if match is None:
         return None
     published = infer_year(
-        int(match["month"]), int(match["day"]), int(match["hour"]), int(match["minute"]), now=now, tz=tz
+        int(match["month"]),
+        int(match["day"]),
+        int(match["hour"]),
+        int(match["minute"]),
+        now=now,
+        tz=tz,
     )
     return Header(source=match["source"], published=published, editor=match["editor"])

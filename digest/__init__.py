@@ -1,0 +1,56 @@
+"""digest: build a daily mobile-news bulletin from feeds, pages and files.
+
+The library API, for Python users (the CLI is a thin layer over it)::
+
+    from digest import Store, load_inputs, build_digest, DigestQuery, render_text
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# Lazy attributes: `import digest` stays cheap (the CLI's start-up time depends on it).
+_EXPORTS = {
+    "Store": "digest.store",
+    "load_inputs": "digest.acquire.load",
+    "IngestOptions": "digest.acquire.ingest",
+    "build_digest": "digest.select",
+    "DigestQuery": "digest.select",
+    "clean_item": "digest.text",
+    "summarize": "digest.summarize",
+    "render_text": "digest.render.text",
+    "load_settings": "digest.config",
+}
+
+if TYPE_CHECKING:
+    from digest.acquire.ingest import IngestOptions
+    from digest.acquire.load import load_inputs
+    from digest.config import load_settings
+    from digest.render.text import render_text
+    from digest.select import DigestQuery, build_digest
+    from digest.store import Store
+    from digest.summarize import summarize
+    from digest.text import clean_item
+
+__all__ = [
+    "DigestQuery",
+    "IngestOptions",
+    "Store",
+    "__version__",
+    "build_digest",
+    "clean_item",
+    "load_inputs",
+    "load_settings",
+    "render_text",
+    "summarize",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        import importlib
+
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'digest' has no attribute {name!r}")

@@ -1,0 +1,5 @@
+"""``python -m digest``."""
+
+from digest.cli.app import run
+
+run()

@@ -1,0 +1,78 @@
+"""Read news items from files, folders (recursively) and standard input.
+
+One unreadable or malformed file becomes a failed ``DocumentResult`` with a message; the others
+still load.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from digest.acquire.formats import KNOWN_SUFFIXES, parse_document
+from digest.errors import InputError
+from digest.model import RawItem
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentResult:
+    """What one input yielded: its raw items, or the error that stopped it."""
+
+    origin: str
+    items: tuple[RawItem, ...] = ()
+    error: str | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+
+def expand_paths(paths: Sequence[str]) -> Iterator[str]:
+    """Each path as given; folders expand to the files below them with a known suffix, sorted.
+
+    Hidden files and folders are skipped inside folders.  ``-`` stands for standard input.
+    """
+    for given in paths:
+        path = Path(given)
+        if given != "-" and path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith(".") and Path(name).suffix.lower() in KNOWN_SUFFIXES:
+                        yield str(Path(root) / name)
+        else:
+            yield given
+
+
+def read_documents(paths: Sequence[str], stdin: BinaryIO | None = None) -> Iterator[DocumentResult]:
+    """Parse every input; never raises for a bad input, which yields a failed result instead."""
+    for name in expand_paths(paths):
+        try:
+            data = _read(name, stdin)
+            items = parse_document(data, "<stdin>" if name == "-" else name)
+        except InputError as error:
+            yield DocumentResult(origin=name, error=error.message)
+            continue
+        yield DocumentResult(origin=name, items=tuple(items))
+
+
+def _read(name: str, stdin: BinaryIO | None) -> bytes:
+    if name == "-":
+        if stdin is None:
+            raise InputError("<stdin>: no standard input")
+        data = stdin.read(MAX_FILE_BYTES + 1)
+    else:
+        try:
+            with open(name, "rb") as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)
+        except FileNotFoundError:
+            raise InputError(f"{name}: no such file") from None
+        except IsADirectoryError:
+            raise InputError(f"{name}: is a directory") from None
+        except OSError as error:
+            raise InputError(f"{name}: cannot read ({error.strerror})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(f"{name}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB, skipped")
+    return data

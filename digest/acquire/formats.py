@@ -1,0 +1,227 @@
+"""Parsers from bytes to raw items: feeds, JSON items, article pages and plain text.
+
+Each parser takes the bytes of one document and a name for messages, returns the raw items found
+and raises ``InputError`` (one line, no traceback) when the document is not what it claims to be.
+Sizes are capped per field and per document so that a hostile file cannot exhaust memory
+(RELIABILITY B7).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from digest.acquire.decode import decode_bytes
+from digest.errors import InputError
+from digest.model import RawItem
+from digest.text.html import html_to_text
+
+MAX_ITEMS_PER_DOCUMENT = 1000
+MAX_TITLE_CHARS = 500
+MAX_BODY_CHARS = 200_000
+Parser = Callable[[bytes, str], list[RawItem]]
+
+
+def capped(text: str | None, limit: int) -> str | None:
+    return text if text is None or len(text) <= limit else text[:limit]
+
+
+def parse_time(value: Any) -> datetime | None:
+    """An aware datetime from ISO 8601 text, a feedparser struct_time, or None when invalid.
+
+    Naive ISO times are taken as UTC; years outside 1..9999 and impossible fields give None
+    (RELIABILITY D1, D2).
+    """
+    if value is None or value == "":
+        return None
+    try:
+        if isinstance(value, str):
+            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        else:  # time.struct_time from feedparser, already normalised to UTC
+            year, month, day, hour, minute, second = value[:6]
+            moment = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    if not 1970 <= moment.year <= 9998:
+        return None
+    return moment
+
+
+def parse_feed(data: bytes, name: str, headers: Mapping[str, str] | None = None) -> list[RawItem]:
+    """Items of an RSS, Atom, RDF or JSON Feed document (feedparser, always given bytes)."""
+    import feedparser
+
+    parsed = feedparser.parse(io.BytesIO(data), response_headers=dict(headers or {}))
+    entries = parsed.get("entries") or []
+    if not entries:
+        version = parsed.get("version")
+        if parsed.get("bozo") and not version:
+            reason = str(parsed.get("bozo_exception", "unreadable")).splitlines()[0][:200]
+            raise InputError(f"{name}: not a feed ({reason})")
+        if not version:
+            raise InputError(f"{name}: not a feed")
+        return []
+    feed = parsed.get("feed", {})
+    source = _text(feed.get("title")) or None
+    scope = _text(feed.get("link")) or source or name
+    items = []
+    for entry in entries[:MAX_ITEMS_PER_DOCUMENT]:
+        content = entry.get("content") or []
+        description = html_to_text(_text(entry.get("summary")))
+        body = html_to_text(_text(content[0].get("value"))) if content else description
+        guid = _text(entry.get("id"))
+        url = _text(entry.get("link")) or None
+        published = parse_time(entry.get("published_parsed") or entry.get("updated_parsed"))
+        items.append(
+            RawItem(
+                body=capped(body, MAX_BODY_CHARS) or "",
+                title=capped(html_to_text(_text(entry.get("title"))), MAX_TITLE_CHARS) or "",
+                source=source,
+                url=url,
+                published=published,
+                # A GUID is only unique within its feed (RELIABILITY E5); some feeds give every
+                # item the same one (E1), so the link disambiguates.
+                key=f"{scope}\n{guid}\n{url or ''}" if guid else None,
+                feed_summary=capped(description, MAX_BODY_CHARS) if content and description else None,
+                origin=name,
+            )
+        )
+    return items
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def parse_json_items(data: bytes, name: str) -> list[RawItem]:
+    """Items from JSON (one object or a list) or JSON Lines in the item schema of the guide.
+
+    A JSON Feed document goes to ``parse_feed``.  JSON Lines skips blank lines; a bad line is an
+    error naming its line number.
+    """
+    text = decode_bytes(data).text.strip()
+    try:
+        document = json.loads(text)
+    except RecursionError:
+        raise InputError(f"{name}: JSON nested too deeply") from None
+    except json.JSONDecodeError:
+        return [_json_item(_json_line(line, name, n), f"{name}:{n}")
+                for n, line in enumerate(text.splitlines(), 1) if line.strip()]  # fmt: skip
+    if isinstance(document, dict) and "jsonfeed" in str(document.get("version", "")):
+        return parse_feed(data, name)
+    rows = document if isinstance(document, list) else [document]
+    return [_json_item(row, f"{name}[{n}]") for n, row in enumerate(rows[:MAX_ITEMS_PER_DOCUMENT])]
+
+
+def _json_line(line: str, name: str, number: int) -> Any:
+    try:
+        return json.loads(line)
+    except (json.JSONDecodeError, RecursionError) as error:
+        raise InputError(f"{name}:{number}: not JSON ({error.__class__.__name__})") from None
+
+
+def _json_item(row: Any, where: str) -> RawItem:
+    if not isinstance(row, dict):
+        raise InputError(f'{where}: expected an object with a "text" field')
+    body = row.get("text", row.get("body"))
+    if not isinstance(body, str):
+        raise InputError(f'{where}: "text" must be a string')
+    fields = {key: row.get(key) for key in ("title", "source", "url", "id", "language", "published")}
+    for key, value in fields.items():
+        if value is not None and not isinstance(value, str):
+            raise InputError(f'{where}: "{key}" must be a string')
+    published = parse_time(fields["published"])
+    if fields["published"] and published is None:
+        raise InputError(f'{where}: "published" is not an ISO 8601 time')
+    return RawItem(
+        body=capped(body, MAX_BODY_CHARS) or "",
+        title=capped(fields["title"], MAX_TITLE_CHARS) if fields["title"] is not None else "",
+        source=fields["source"],
+        url=fields["url"],
+        published=published,
+        key=fields["id"],
+        language=fields["language"] if fields["language"] in ("zh", "en") else None,
+        origin=where,
+    )
+
+
+def parse_html(data: bytes, name: str, url: str | None = None) -> list[RawItem]:
+    """The article of an HTML page (trafilatura), as one item."""
+    import trafilatura
+
+    html = decode_bytes(data, declared=_meta_charset(data)).text
+    document = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
+    text = getattr(document, "text", None) if document is not None else None
+    if not text:
+        raise InputError(f"{name}: no article text found in the page")
+    return [
+        RawItem(
+            body=capped(text, MAX_BODY_CHARS) or "",
+            title=capped(getattr(document, "title", None) or "", MAX_TITLE_CHARS),
+            source=getattr(document, "sitename", None),
+            url=getattr(document, "url", None) or url,
+            published=parse_time(getattr(document, "date", None)),
+            origin=name,
+        )
+    ]
+
+
+def _meta_charset(data: bytes) -> str | None:
+    import re
+
+    # Pages put <meta charset> anywhere in the head, not only in the first 1024 bytes (C5).
+    match = re.search(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", data[:65536], re.I)
+    return match.group(1).decode("ascii") if match else None
+
+
+def parse_text(data: bytes, name: str) -> list[RawItem]:
+    """A plain-text or Markdown item: the first line is the title (mobile-news layout)."""
+    text = decode_bytes(data).text
+    if not text.strip():
+        raise InputError(f"{name}: empty file")
+    lines = text.lstrip().split("\n")
+    if lines[0].startswith("#"):
+        lines[0] = lines[0].lstrip("#").strip()
+    return [RawItem(body=capped("\n".join(lines), MAX_BODY_CHARS) or "", title=None, origin=name)]
+
+
+_BY_SUFFIX: dict[str, Parser] = {
+    ".xml": parse_feed,
+    ".rss": parse_feed,
+    ".atom": parse_feed,
+    ".rdf": parse_feed,
+    ".feed": parse_feed,
+    ".json": parse_json_items,
+    ".jsonl": parse_json_items,
+    ".ndjson": parse_json_items,
+    ".html": parse_html,
+    ".htm": parse_html,
+    ".txt": parse_text,
+    ".md": parse_text,
+}
+KNOWN_SUFFIXES = frozenset(_BY_SUFFIX)
+
+
+def parser_for(name: str, data: bytes) -> Parser:
+    """The parser for a document, by its suffix or, failing that, by sniffing its first bytes."""
+    suffix = name[name.rfind(".") :].lower() if "." in name.rsplit("/", 1)[-1] else ""
+    if suffix in _BY_SUFFIX:
+        return _BY_SUFFIX[suffix]
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"{", b"[")):
+        return parse_json_items
+    if head.startswith(b"<"):
+        if b"<html" in head or head.startswith(b"<!doctype html"):
+            return parse_html
+        return parse_feed
+    return parse_text
+
+
+def parse_document(data: bytes, name: str) -> list[RawItem]:
+    """Raw items of one document of any supported format; raises InputError."""
+    return parser_for(name, data)(data, name)

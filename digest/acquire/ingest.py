@@ -1,0 +1,68 @@
+"""Raw items to stored items: id, cleaning, summary, insert.  Shared by ``load`` and ``fetch``.
+
+An item already in the store is recognised by its id before any cleaning work is done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from digest.acquire.identity import item_id
+from digest.model import Item, RawItem
+from digest.store import Store
+from digest.summarize import summarize
+from digest.text import clean_item
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOptions:
+    """How raw items become items: when they were obtained, the zone of bare times, 繁/简 policy."""
+
+    now: datetime
+    tz: tzinfo
+    script: str = "auto"
+    chars: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IngestCount:
+    added: int
+    existing: int
+
+
+def build_item(raw: RawItem, options: IngestOptions, identifier: str | None = None) -> Item:
+    """Clean and summarise one raw item (pure)."""
+    cleaned = clean_item(raw, now=options.now, tz=options.tz, script=options.script)
+    summary = summarize(cleaned.text, language=cleaned.language, title=cleaned.title, chars=options.chars)
+    return Item(
+        id=identifier or item_id(raw),
+        title=cleaned.title,
+        text=cleaned.text,
+        language=cleaned.language,
+        fetched=options.now,
+        source=cleaned.source or raw.source,
+        url=raw.url,
+        published=cleaned.published,
+        editor=cleaned.editor,
+        reporter=cleaned.reporter,
+        summary=summary,
+        feed_summary=raw.feed_summary,
+        raw=raw.body if raw.title is None else f"{raw.title}\n{raw.body}",
+        repairs=cleaned.repairs,
+    )
+
+
+def ingest(raws: Iterable[RawItem], store: Store, options: IngestOptions) -> IngestCount:
+    """Store the items of ``raws`` that are new; count new and already-stored ones."""
+    new: dict[str, Item] = {}
+    existing = 0
+    for raw in raws:
+        identifier = item_id(raw)
+        if identifier in new or store.has_item(identifier):
+            existing += 1
+            continue
+        new[identifier] = build_item(raw, options, identifier)
+    result = store.add_items(new.values())
+    return IngestCount(added=result.added, existing=existing + result.existing)

@@ -1,0 +1,84 @@
+"""The ``digest`` command: a thin Typer app.  Commands live one per module; each parses options,
+calls one library function and prints the result.  ``main`` is the one place where exceptions
+become a one-line message and an exit code.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Annotated
+
+import typer
+
+from digest.cli import config as config_commands
+from digest.cli import items, load, today
+from digest.errors import DigestError, ExitCode
+
+app = typer.Typer(
+    name="digest",
+    help="Build a daily mobile-news bulletin (手机报) from feeds, pages and files.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def root(
+    traceback: Annotated[
+        bool, typer.Option("--traceback", help="Show the Python traceback of an unexpected error.")
+    ] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    """Load news items, clean and summarise them, show today's digest and push it."""
+    if version:
+        from digest import __version__
+
+        typer.echo(f"digest {__version__}")
+        raise typer.Exit()
+
+
+app.command("load")(load.load_command)
+app.command("today")(today.today_command)
+app.command("items")(items.items_command)
+app.command("show")(items.show_command)
+app.add_typer(config_commands.app, name="config")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the exit code (the console script exits with it)."""
+    import click
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        result = app(args=args, prog_name="digest", standalone_mode=False)
+    except click.exceptions.UsageError as error:
+        error.show()
+        return ExitCode.USAGE
+    except click.exceptions.Abort:
+        sys.stderr.write("digest: interrupted\n")
+        return ExitCode.INTERRUPTED
+    except KeyboardInterrupt:
+        sys.stderr.write("digest: interrupted\n")
+        return ExitCode.INTERRUPTED
+    except DigestError as error:
+        sys.stderr.write(f"digest: error: {error.message}\n")
+        if error.hint:
+            sys.stderr.write(f"hint: {error.hint}\n")
+        return error.exit_code
+    except BrokenPipeError:
+        return ExitCode.OK  # `digest today | head`: the reader left, nothing more to say
+    except Exception as error:
+        if "--traceback" in args:
+            raise
+        sys.stderr.write(f"digest: error: unexpected {type(error).__name__}: {error}\n")
+        sys.stderr.write("hint: run again with --traceback and report it\n")
+        return ExitCode.ERROR
+    return int(result) if isinstance(result, int) else ExitCode.OK
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""What every command shares: the option types (same flag, same meaning everywhere), the console,
+the settings and the store of this run, and printing a document in the chosen format.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from digest.errors import UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from digest.config import Settings
+    from digest.store import Store
+
+DbOption = Annotated[
+    Path | None, typer.Option("--db", help="SQLite store to use [default: $DIGEST_HOME/digest.db].")
+]
+FormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        help="auto (rich on a terminal, text in a pipe), rich, text, markdown, json, jsonl.",
+    ),
+]
+LimitOption = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many items.")]
+SinceOption = Annotated[
+    str | None, typer.Option("--since", help="A window back from now (30m, 12h, 3d, 2w) or a date.")
+]
+DateOption = Annotated[str | None, typer.Option("--date", help="The day, YYYY-MM-DD [default: today].")]
+SourceOption = Annotated[list[str] | None, typer.Option("--source", help="Only this source (repeatable).")]
+LangOption = Annotated[str | None, typer.Option("--lang", help="Only items in this language (zh, en).")]
+CharsOption = Annotated[
+    int | None,
+    typer.Option("--chars", min=10, help="Summary budget in characters [default: 120 for zh]."),
+]
+WidthOption = Annotated[
+    int | None, typer.Option("--width", min=20, help="Wrap plain text at this many cells [72].")
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Say more on stderr.")]
+NoColorOption = Annotated[bool, typer.Option("--no-color", help="No colour (NO_COLOR is honoured too).")]
+
+
+def settings_for(**flags: Any) -> Settings:
+    """This run's settings, flags taking precedence (None means the flag was not given)."""
+    from digest.config import load_settings
+
+    return load_settings({name: value for name, value in flags.items() if value is not None})
+
+
+@contextmanager
+def open_store(settings: Settings, db: Path | None = None) -> Iterator[Store]:
+    from digest.store import Store
+
+    store = Store.open(db or settings.db_path)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def stdout_console(no_color: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(
+        no_color=no_color or "NO_COLOR" in os.environ,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        soft_wrap=False,
+    )
+
+
+def resolve_format(value: str, allowed: tuple[str, ...]) -> str:
+    """The concrete format: ``auto`` is rich on a terminal and text in a pipe."""
+    if value not in allowed:
+        raise UsageError(f"unknown format {value!r}", hint=f"use one of {', '.join(allowed)}")
+    if value == "auto":
+        return "rich" if sys.stdout.isatty() else "text"
+    return value
+
+
+def write_out(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def warn(message: str) -> None:
+    """A one-line diagnostic on stderr (never raw untrusted text: callers pass sanitised lines)."""
+    sys.stderr.write(f"digest: {message}\n")

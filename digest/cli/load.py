@@ -1,0 +1,49 @@
+"""``digest load PATH... | -``"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from digest.cli.common import CharsOption, DbOption, QuietOption, open_store, settings_for, warn
+from digest.errors import ExitCode
+
+
+def load_command(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive) or - for stdin.")],
+    db: DbOption = None,
+    script: Annotated[
+        str | None,
+        typer.Option("--script", help="繁/简 policy: auto, simplified, traditional, keep."),
+    ] = None,
+    chars: CharsOption = None,
+    quiet: QuietOption = False,
+) -> int:
+    """Load news items from text, Markdown, feed (RSS/Atom/JSON Feed), HTML and JSON/JSONL files."""
+    from digest.acquire.ingest import IngestOptions
+    from digest.acquire.load import load_inputs
+    from digest.config import current_time
+
+    settings = settings_for(script=script, chars=chars)
+    options = IngestOptions(
+        now=current_time(), tz=settings.zone, script=settings.script, chars=settings.chars
+    )
+    with open_store(settings, db) as store:
+        results = load_inputs(paths, store, options, stdin=sys.stdin.buffer)
+        total = store.count_items()
+    failed = [result for result in results if result.error]
+    for result in failed:
+        warn(f"error: {result.error}")
+    if not quiet:
+        added = sum(result.added for result in results)
+        existing = sum(result.existing for result in results)
+        read = len(results) - len(failed)
+        warn(
+            f"loaded {added} new item{'s' * (added != 1)} from {read} input{'s' * (read != 1)}"
+            f" ({existing} already stored, {len(failed)} failed); {total} in the store"
+        )
+    if failed:
+        return ExitCode.ERROR if len(failed) == len(results) else ExitCode.PARTIAL
+    return ExitCode.OK

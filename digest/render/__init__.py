@@ -1,0 +1,30 @@
+"""Renderers: one module per output format; none of them does I/O."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from digest.model import Digest
+
+FORMATS = ("auto", "rich", "text", "markdown", "json", "jsonl")
+
+
+def render_digest(digest: Digest, output_format: str, *, tz: tzinfo, width: int = 72) -> str:
+    """The digest as a string in ``output_format`` (text, markdown, json or jsonl)."""
+    if output_format == "text":
+        from digest.render.text import render_text
+
+        return render_text(digest, tz=tz, width=width)
+    if output_format == "markdown":
+        from digest.render.markdown import render_markdown
+
+        return render_markdown(digest, tz=tz)
+    if output_format == "json":
+        from digest.render.json import render_json
+
+        return render_json(digest)
+    if output_format == "jsonl":
+        from digest.render.json import render_jsonl
+
+        return render_jsonl(digest)
+    raise ValueError(f"no string renderer for {output_format!r}")

@@ -1,0 +1,47 @@
+"""What every renderer shows for a digest: the heading and each entry's meta line.  Pure."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from digest.model import Digest, DigestEntry
+from digest.text import one_line
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def heading(digest: Digest, tz: tzinfo) -> str:
+    """``Digest for 2026-04-25 (Saturday) · 3 items`` (or ``… since …`` for an open window)."""
+    count = len(digest.entries)
+    noun = "item" if count == 1 else "items"
+    if digest.day is not None:
+        when = f"{digest.day.isoformat()} ({WEEKDAYS[digest.day.weekday()]})"
+    else:
+        when = digest.generated.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    return f"{digest.title.capitalize()} for {when} · {count} {noun}"
+
+
+def meta_line(entry: DigestEntry, tz: tzinfo) -> str:
+    """``开封手机报 · 04-25 22:47`` plus ``· also in N sources`` for a merged story."""
+    item = entry.item
+    parts = [one_line(item.source)] if item.source else []
+    parts.append(item.time.astimezone(tz).strftime("%m-%d %H:%M"))
+    others = entry.cluster.size - 1
+    if others:
+        parts.append(f"also reported by {others} source{'s' if others > 1 else ''}")
+    return " · ".join(parts)
+
+
+def summary_of(entry: DigestEntry) -> str:
+    item = entry.item
+    return one_line(item.summary.text if item.summary else item.text[:200])
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL when it is http(s); anything else (javascript:, data:, file:) is not shown."""
+    if url and url.strip().lower().startswith(("http://", "https://")):
+        return one_line(url).replace(" ", "%20")
+    return None
+
+
+EMPTY_HINT = "Nothing for this day. Load items with `digest load PATH`, or pick another day with --date."

@@ -1,0 +1,32 @@
+"""Markdown bulletin.  Untrusted text is escaped so it cannot forge structure or links (G5)."""
+
+from __future__ import annotations
+
+import re
+from datetime import tzinfo
+
+from digest.model import Digest
+from digest.render.layout import EMPTY_HINT, heading, meta_line, safe_url, summary_of
+from digest.text import one_line
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~>])")
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` with every Markdown metacharacter backslash-escaped, on one line."""
+    return _SPECIAL.sub(r"\\\1", one_line(text))
+
+
+def render_markdown(digest: Digest, *, tz: tzinfo) -> str:
+    lines = [f"# {escape_markdown(heading(digest, tz))}", ""]
+    if not digest.entries:
+        lines.append(escape_markdown(EMPTY_HINT))
+    for number, entry in enumerate(digest.entries, start=1):
+        title = escape_markdown(entry.item.title)
+        url = safe_url(entry.item.url)
+        link = f"[{title}](<{url.replace('>', '%3E')}>)" if url else title
+        lines.append(f"{number}\\. **{link}**  ")
+        lines.append(f"   {escape_markdown(summary_of(entry))}  ")
+        lines.append(f"   *{escape_markdown(meta_line(entry, tz))}*")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,0 +1,39 @@
+"""Plain-text bulletin: no escape codes, wrapped by display cells, stable for cron to push as is.
+
+Layout::
+
+    Digest for 2026-04-25 (Saturday) · 2 items
+
+    1. Headline
+       Summary wrapped at the width, continuation lines indented under the headline.
+       开封手机报 · 04-25 22:47
+       https://example.com/a
+"""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from digest.model import Digest
+from digest.render.layout import EMPTY_HINT, heading, meta_line, safe_url, summary_of
+from digest.render.wrap import wrap_cells
+from digest.text import one_line
+
+
+def render_text(digest: Digest, *, tz: tzinfo, width: int = 72) -> str:
+    """The bulletin as plain text ending in a newline."""
+    lines = [heading(digest, tz), ""]
+    if not digest.entries:
+        lines.append(EMPTY_HINT)
+    for number, entry in enumerate(digest.entries, start=1):
+        marker = f"{number}. "
+        indent = " " * len(marker)
+        inner = max(width - len(marker), 10)
+        title_lines = wrap_cells(one_line(entry.item.title), inner)
+        lines.append(marker + title_lines[0])
+        lines.extend(indent + line for line in title_lines[1:])
+        for block in (summary_of(entry), meta_line(entry, tz), safe_url(entry.item.url)):
+            if block:
+                lines.extend(indent + line for line in wrap_cells(block, inner))
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"

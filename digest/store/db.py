@@ -1,0 +1,246 @@
+"""The store: one SQLite file in WAL mode.
+
+Durability and concurrency choices (RELIABILITY J1, J2, J5):
+- WAL with ``synchronous=FULL``: a committed row (an item, a delivery mark) survives power loss;
+  the volumes here are small, so the extra fsync per commit costs nothing that matters.
+- ``busy_timeout`` so readers and a cron writer never see "database is locked".
+- Autocommit connection; every write runs in ``BEGIN IMMEDIATE`` (``Store.write``), so a
+  transaction never tries to upgrade a read lock to a write lock (which fails at once under load).
+- Migrations run at open, each in its own immediate transaction, recorded in ``schema_migrations``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from digest.errors import StoreError
+from digest.model import Item, Summary
+from digest.paths import ensure_private_dir
+from digest.store.migrations import MIGRATIONS
+
+BUSY_TIMEOUT_MS = 10_000
+_ITEM_COLUMNS = (
+    "id, title, text, raw, language, source, url, published, fetched, editor, reporter, "
+    "feed_summary, repairs, summary, summary_method, summary_version"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    added: int
+    existing: int
+
+
+class Store:
+    """A handle on the digest database.  Open with ``Store.open(path)``; close when done."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self.connection = connection
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        """Open (creating if needed) and migrate the store at ``path``.
+
+        Raises StoreError when the file is not a database, is corrupt, or was written by a newer
+        version of digest.  Never recreates or empties an existing file.
+        """
+        if path.parent != Path():
+            ensure_private_dir(path.parent)
+        try:
+            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot open {path}: {error}") from None
+        store = cls(connection, path)
+        try:
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = FULL")
+            connection.execute("PRAGMA foreign_keys = ON")
+            store._migrate()
+        except sqlite3.DatabaseError as error:
+            connection.close()
+            raise StoreError(
+                f"{path} is not a usable digest database: {error}",
+                hint="restore it from a backup, or move it aside to start a new store",
+            ) from None
+        return store
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: ``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on any exception)."""
+        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.connection
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        self.connection.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        with self.write() as db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)"
+            )
+        applied = {row[0] for row in self.connection.execute("SELECT name FROM schema_migrations")}
+        known = {name for name, _ in MIGRATIONS}
+        if unknown := applied - known:
+            raise StoreError(
+                f"{self.path} was written by a newer digest (migrations {', '.join(sorted(unknown))})",
+                hint="upgrade digest",
+            )
+        for number, (name, script) in enumerate(MIGRATIONS, start=1):
+            if name in applied:
+                continue
+            with self.write() as db:
+                # Re-check inside the lock: another process may have just applied it.
+                if db.execute("SELECT 1 FROM schema_migrations WHERE name = ?", (name,)).fetchone():
+                    continue
+                for statement in _statements(script):
+                    db.execute(statement)
+                db.execute(
+                    "INSERT INTO schema_migrations (name, applied) VALUES (?, ?)",
+                    (name, datetime.now(UTC).isoformat()),
+                )
+                db.execute(f"PRAGMA user_version = {number}")
+
+    # Items -----------------------------------------------------------------------------------
+
+    def add_items(self, items: Iterable[Item]) -> AddResult:
+        """Insert items whose id is not stored yet, in one transaction; count added and existing."""
+        added = existing = 0
+        with self.write() as db:
+            for item in items:
+                cursor = db.execute(
+                    f"INSERT OR IGNORE INTO items ({_ITEM_COLUMNS}, sort_ts) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*_item_row(item), int(item.time.timestamp())),
+                )
+                if cursor.rowcount:
+                    added += 1
+                else:
+                    existing += 1
+        return AddResult(added, existing)
+
+    def has_item(self, item_id: str) -> bool:
+        return self.connection.execute("SELECT 1 FROM items WHERE id = ?", (item_id,)).fetchone() is not None
+
+    def get_item(self, id_or_prefix: str) -> list[Item]:
+        """Items whose id equals ``id_or_prefix`` or starts with it (at most 2: enough to tell)."""
+        exact = self.connection.execute(
+            f"SELECT {_ITEM_COLUMNS} FROM items WHERE id = ?", (id_or_prefix,)
+        ).fetchall()
+        if exact:
+            return [_item_from_row(row) for row in exact]
+        escaped = id_or_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self.connection.execute(
+            f"SELECT {_ITEM_COLUMNS} FROM items WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
+            (escaped + "%",),
+        ).fetchall()
+        return [_item_from_row(row) for row in rows]
+
+    def items_between(
+        self,
+        start: datetime | None,
+        end: datetime | None,
+        *,
+        sources: Iterable[str] = (),
+        language: str | None = None,
+        limit: int | None = None,
+    ) -> list[Item]:
+        """Items whose time is in [start, end), newest first (the time index serves the range)."""
+        where: list[str] = ["1 = 1"]
+        params: list[str | int] = []
+        if start is not None:
+            where.append("sort_ts >= ?")
+            params.append(int(start.timestamp()))
+        if end is not None:
+            where.append("sort_ts < ?")
+            params.append(int(end.timestamp()))
+        source_list = list(sources)
+        if source_list:
+            where.append(f"source IN ({', '.join('?' * len(source_list))})")
+            params.extend(source_list)
+        if language:
+            where.append("language = ?")
+            params.append(language)
+        sql = f"SELECT {_ITEM_COLUMNS} FROM items WHERE {' AND '.join(where)} ORDER BY sort_ts DESC, id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [_item_from_row(row) for row in self.connection.execute(sql, params)]
+
+    def count_items(self) -> int:
+        return int(self.connection.execute("SELECT count(*) FROM items").fetchone()[0])
+
+    def set_summaries(self, summaries: Iterable[tuple[str, Summary]]) -> None:
+        """Store recomputed summaries by item id."""
+        with self.write() as db:
+            db.executemany(
+                "UPDATE items SET summary = ?, summary_method = ?, summary_version = ? WHERE id = ?",
+                [(s.text, s.method, s.version, item_id) for item_id, s in summaries],
+            )
+
+
+def _statements(script: str) -> list[str]:
+    # sqlite3.executescript would COMMIT our transaction; split on ';' instead (no ';' in literals).
+    return [part.strip() for part in script.split(";") if part.strip()]
+
+
+def _item_row(item: Item) -> tuple[Any, ...]:
+    summary = item.summary
+    return (
+        item.id,
+        item.title,
+        item.text,
+        item.raw,
+        item.language,
+        item.source,
+        item.url,
+        item.published.isoformat() if item.published else None,
+        item.fetched.astimezone(UTC).isoformat(),
+        item.editor,
+        item.reporter,
+        item.feed_summary,
+        json.dumps(dict(item.repairs), ensure_ascii=False, sort_keys=True),
+        summary.text if summary else None,
+        summary.method if summary else None,
+        summary.version if summary else None,
+    )
+
+
+def _item_from_row(row: tuple[Any, ...]) -> Item:
+    (id_, title, text, raw, language, source, url, published, fetched, editor, reporter,
+     feed_summary, repairs, summary, summary_method, summary_version) = row  # fmt: skip
+    return Item(
+        id=id_,
+        title=title,
+        text=text,
+        raw=raw,
+        language=language,
+        source=source,
+        url=url,
+        published=datetime.fromisoformat(published) if published else None,
+        fetched=datetime.fromisoformat(fetched),
+        editor=editor,
+        reporter=reporter,
+        feed_summary=feed_summary,
+        repairs=json.loads(repairs),
+        summary=Summary(summary, summary_method, summary_version) if summary is not None else None,
+    )

@@ -1,0 +1,36 @@
+"""The schema as an ordered list of migrations; each runs once, in its own transaction.
+
+Append only: never edit a migration that has shipped, add a new one.  ``schema_migrations``
+records what ran; ``PRAGMA user_version`` mirrors the count for quick checks.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "001_items",
+        """
+        CREATE TABLE items (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            raw TEXT NOT NULL,
+            language TEXT NOT NULL,
+            source TEXT,
+            url TEXT,
+            published TEXT,           -- ISO 8601 with the offset it was found with
+            fetched TEXT NOT NULL,    -- ISO 8601, UTC
+            sort_ts INTEGER NOT NULL, -- epoch seconds of Item.time: the digest window and order
+            editor TEXT,
+            reporter TEXT,
+            feed_summary TEXT,
+            repairs TEXT NOT NULL DEFAULT '{}',
+            summary TEXT,
+            summary_method TEXT,
+            summary_version TEXT
+        );
+        CREATE INDEX items_by_time ON items (sort_ts DESC);
+        CREATE INDEX items_by_source_time ON items (source, sort_ts DESC);
+        """,
+    ),
+]
