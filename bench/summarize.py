@@ -24,10 +24,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from summarize_peers import Budget, System, snownlp_system, sumy_system  # noqa: E402
-from summarize_rouge import zh_rouge  # noqa: E402
+from summarize_peers import Budget, RegexTokenizer, System, snownlp_system, sumy_system
+from summarize_rouge import zh_rouge
 
-from digest.summarize import split_sentences, summarize  # noqa: E402
+from digest.summarize import split_sentences, summarize
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared/data"
 
@@ -52,9 +52,11 @@ def en_scorer() -> Scorer:
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeLsum"], use_stemmer=True)
 
     def score(candidate: str, reference: str) -> tuple[float, float, float]:
-        # rougeLsum wants one sentence per line, for the candidate and the reference alike.
-        c = "\n".join(split_sentences(candidate, "en"))
-        r = "\n".join(split_sentences(reference, "en"))
+        # rougeLsum wants one sentence per line, for the candidate and the reference alike.  The
+        # scorer splits with the same plain regex for every system, never with digest's splitter,
+        # so a change to digest cannot move the yardstick.
+        c = "\n".join(RegexTokenizer().to_sentences(candidate))
+        r = "\n".join(RegexTokenizer().to_sentences(reference))
         s = scorer.score(r, c)
         return (
             100 * s["rouge1"].fmeasure,

@@ -22,11 +22,9 @@ what 120 Chinese characters do.  With ``sentences`` alone only the count limits.
 
 from __future__ import annotations
 
-from collections import Counter
-
 from digest.model import Summary
 from digest.summarize.fit import ELLIPSIS, cut_sentence, join_sentences
-from digest.summarize.rank import Weights, overlap, sentence_scores, span_score, terms
+from digest.summarize.rank import WEIGHTS, Scorer, Weights, overlap, terms
 from digest.summarize.sentences import clause_ends, split_sentences
 
 __all__ = [
@@ -38,7 +36,7 @@ __all__ = [
     "summarize",
 ]
 
-SUMMARY_VERSION = "2"
+SUMMARY_VERSION = "summarize-2"
 DEFAULT_CHARS = {"zh": 120, "en": 240}
 METHODS = ("extractive", "lead", "feed", "full")
 
@@ -47,6 +45,7 @@ METHODS = ("extractive", "lead", "feed", "full")
 _SHORT_BODY = 40
 # Term-set overlap above which a sentence repeats one already picked (captions, pull quotes).
 _REDUNDANT = 0.6
+_CLAUSE_MARKS = "，、；：,;: "
 
 
 def summarize(
@@ -84,7 +83,7 @@ def summarize(
     if method == "lead":
         return _fitted(units, "lead", language, chars, sentences)
     return Summary(
-        _extract(units, language, chars, sentences, weights or Weights()),
+        _extract(units, language, chars, sentences, weights or WEIGHTS[language]),
         "extractive",
         SUMMARY_VERSION,
     )
@@ -122,27 +121,29 @@ def _fitted(
 def _extract(
     units: list[str], language: str, chars: int | None, sentences: int | None, weights: Weights
 ) -> str:
-    if sentences is not None and sentences <= 0 or chars is not None and chars <= 0:
+    if (sentences is not None and sentences <= 0) or (chars is not None and chars <= 0):
         return ""
     unit_terms = [terms(u, language) for u in units]
-    document: Counter[str] = Counter()
-    for t in unit_terms:
-        document.update(t)
-    scores, scale = sentence_scores(unit_terms, document, weights)
+    scorer = Scorer(unit_terms, weights)
+    scores = scorer.scores
     order = sorted(range(len(units)), key=lambda i: (-scores[i], i))
     picked: list[int] = []
+    used = 0
+    separator = 0 if language == "zh" else 1
     for i in order:
         if sentences is not None and len(picked) >= sentences:
             break
         if any(overlap(unit_terms[i], unit_terms[j]) > _REDUNDANT for j in picked):
             continue
-        if not _fits([units[j] for j in sorted([*picked, i])], language, chars, None):
+        extra = len(units[i]) + (separator if picked else 0)
+        if chars is not None and used + extra > chars:
             continue
         picked.append(i)
-    if chars is not None and language == "zh":
-        # Under a tight Chinese budget, a clause span of the best sentence often says more
-        # than a whole weaker sentence that happens to fit: let them compete (measured on LCSTS).
-        best = _best_span(units, language, chars, document, scale, weights)
+        used += extra
+    if chars is not None and weights.spans:
+        # Under a tight budget, a clause span of a strong sentence often says more than a whole
+        # weaker sentence that happens to fit: let them compete (measured on LCSTS).
+        best = _best_span(units, language, chars, scorer)
         if best is not None and (not picked or best[0] > scores[picked[0]]):
             return best[1]
     if picked:
@@ -156,30 +157,44 @@ def _best_span(
     units: list[str],
     language: str,
     chars: int,
-    document: Counter[str],
-    scale: float,
-    weights: Weights,
+    scorer: Scorer,
 ) -> tuple[float, str] | None:
     """The best-scoring run of whole clauses from one sentence that fits ``chars``.
 
-    A run that stops before the sentence does ends with ``…`` (counted in the budget); one that
-    starts after a leading clause (``据新华社报道，`` …) simply drops it.  A sentence whose first
-    clause alone is too long offers that clause cut at a word boundary.
+    Only sentences that do not fit whole are cut.  A run that stops before the sentence does
+    ends with ``…`` (counted in the budget); one that starts after a leading clause
+    (``据新华社报道，`` …) simply drops it.  A first clause too long on its own is cut at a word
+    boundary.
     """
-    best: tuple[float, int, str] | None = None
+    best: tuple[float, str] | None = None
     for index, unit in enumerate(units):
+        if len(unit) <= chars:
+            continue
         bounds = [0, *[e for e in clause_ends(unit) if e < len(unit)], len(unit)]
+        clause_terms = [terms(unit[bounds[k] : bounds[k + 1]], language) for k in range(len(bounds) - 1)]
+        gain = scorer.gain
         for a in range(len(bounds) - 1):
+            # Grow the span clause by clause, adding the gain of each term not yet seen.
+            seen: set[str] = set()
+            total = 0
+            length = 0
             for b in range(a + 1, len(bounds)):
                 piece = unit[bounds[a] : bounds[b]].strip()
                 if b < len(bounds) - 1:
-                    piece = piece.rstrip("，、；：,;: ") + ELLIPSIS
-                if len(piece) > chars:
-                    if b == a + 1:
-                        piece = cut_sentence(piece.rstrip(ELLIPSIS), chars)
-                    else:
-                        break
-                score = span_score(terms(piece, language), index, document, scale, weights)
+                    piece = piece.rstrip(_CLAUSE_MARKS) + ELLIPSIS
+                if len(piece) <= chars:
+                    added = clause_terms[b - 1]
+                elif b == a + 1:
+                    piece = cut_sentence(piece.removesuffix(ELLIPSIS), chars)
+                    added = terms(piece, language)
+                else:
+                    break
+                length += len(added)
+                for t in added:
+                    if t not in seen:
+                        seen.add(t)
+                        total += gain.get(t, 0)
+                score = scorer.span_score(total, length, index)
                 if best is None or score > best[0]:
-                    best = (score, index, piece)
-    return None if best is None else (best[0], best[2])
+                    best = (score, piece)
+    return best

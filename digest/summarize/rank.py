@@ -13,12 +13,13 @@ and ASCII words; for English lower-cased words with a light suffix stemmer.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Weights", "overlap", "sentence_scores", "span_score", "terms"]
+__all__ = ["WEIGHTS", "Scorer", "Weights", "overlap", "terms"]
 
 _ZH_TERM = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[a-z0-9]+")
 _EN_TERM = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
@@ -35,7 +36,7 @@ _EN_STOP = frozenset(
     there these they this those through to too under until up very was we were what when where
     which while who whom why will with would you your yours yourself told mr mrs ms one two new
     year years last first
-    """.split()
+    """.split()  # noqa: SIM905 -- a word list reads better as text than as 150 quoted strings
 )
 
 
@@ -47,6 +48,16 @@ class Weights:
     position_weight: float = 0.5
     long_weight: float = 0.0
     long_terms: int = 20
+    spans: bool = False
+
+
+# Measured on the dev sets (bench/summarize.py); see the notes there for what else was tried.
+# Chinese (LCSTS, 30 characters): clause spans help, a mild position prior.  English (CNN/DM,
+# XSum): news leads with its point, and very long "sentences" are usually captions glued to text.
+WEIGHTS = {
+    "zh": Weights(length_power=0.3, position_weight=0.5, spans=True),
+    "en": Weights(length_power=0.3, position_weight=2.0, long_weight=0.5, long_terms=15),
+}
 
 
 def _stem(word: str) -> str:
@@ -67,40 +78,39 @@ def terms(text: str, language: str) -> list[str]:
     return [_stem(w) for w in _EN_TERM.findall(lowered) if w not in _EN_STOP]
 
 
-def _centrality(unit: Sequence[str], document: Counter[str], length_power: float) -> float:
-    if not unit:
-        return 0.0
-    own = Counter(unit)
-    repeated = sum(document[t] - own[t] for t in own)
-    return repeated / len(unit) ** length_power
+class Scorer:
+    """Scores the sentences of one document, and parts of them on the same scale.
 
+    ``scores[i]`` is sentence ``i``'s score (see the module docstring); ``span_score`` scores
+    a part of sentence ``i`` (its terms) so that it can compete with whole sentences.
+    """
 
-def sentence_scores(
-    sentence_terms: Sequence[Sequence[str]], document: Counter[str], weights: Weights
-) -> tuple[list[float], float]:
-    """Score of each sentence and the scale (best raw centrality) used to normalise spans."""
-    raw = [_centrality(t, document, weights.length_power) for t in sentence_terms]
-    scale = max(raw, default=0.0) or 1.0
-    return (
-        [
-            c / scale
-            + weights.position_weight / (1 + i)
-            - weights.long_weight
-            * max(0, len(sentence_terms[i]) - weights.long_terms)
-            / weights.long_terms
-            for i, c in enumerate(raw)
-        ],
-        scale,
-    )
+    def __init__(self, sentence_terms: Sequence[Sequence[str]], weights: Weights) -> None:
+        document: Counter[str] = Counter()
+        for unit in sentence_terms:
+            document.update(unit)
+        # What a term is worth: how often it occurs beyond once.  Terms seen once add nothing.
+        self.gain = {t: c - 1 for t, c in document.items() if c > 1}
+        self._weights = weights
+        raw = [self._centrality(unit) for unit in sentence_terms]
+        self._scale = max(raw, default=0.0) or 1.0
+        self.scores = [c / self._scale + self._prior(i, len(sentence_terms[i])) for i, c in enumerate(raw)]
 
+    def _centrality(self, unit: Sequence[str]) -> float:
+        gain = self.gain
+        return self.normalise(sum(gain.get(t, 0) for t in set(unit)), len(unit))
 
-def span_score(
-    unit: Sequence[str], index: int, document: Counter[str], scale: float, weights: Weights
-) -> float:
-    """Score of a part of sentence ``index`` on the same scale as ``sentence_scores``."""
-    return _centrality(unit, document, weights.length_power) / scale + weights.position_weight / (
-        1 + index
-    )
+    def normalise(self, total_gain: float, length: int) -> float:
+        """Centrality of a unit of ``length`` terms whose distinct terms gain ``total_gain``."""
+        return total_gain / math.pow(length, self._weights.length_power) if length else 0.0
+
+    def _prior(self, index: int, length: int) -> float:
+        w = self._weights
+        return w.position_weight / (1 + index) - w.long_weight * max(0, length - w.long_terms) / w.long_terms
+
+    def span_score(self, total_gain: float, length: int, index: int) -> float:
+        """Score of a part of sentence ``index``: ``length`` terms, distinct ones gaining ``total_gain``."""
+        return self.normalise(total_gain, length) / self._scale + self._prior(index, length)
 
 
 def overlap(a: Sequence[str], b: Sequence[str]) -> float:

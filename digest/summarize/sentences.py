@@ -9,8 +9,9 @@ followed by any closing quotes or brackets.  ASCII marks inside a URL do not end
 
 English: a sentence ends after ``.!?`` (and closing quotes or brackets) when whitespace and then
 something that can start a sentence follows, or, with no space, when a lower-case word ends and a
-capitalised word begins (paragraphs glued together by scraping: ``harbour.Bidders``).  A period does not end a sentence after a known
-abbreviation (``Mr.``, ``U.S.``, ``Jan.`` …) or a single initial, and never inside a number
+capitalised word begins (paragraphs glued together by scraping: ``harbour.Bidders``).  A period
+does not end a sentence after a known abbreviation (``Mr.``, ``U.S.``, ``Jan.`` …) or a single
+initial, and never inside a number
 (``3.5``), because no whitespace follows it there.
 
 ``clause_ends(sentence)`` gives the offsets just after clause punctuation (``，、；：,;:``) that
@@ -42,24 +43,30 @@ _ABBREVIATIONS = frozenset(
     insp det fr no nos vs etc al inc ltd co corp bros dept univ assn est approx fig vol pp ed eds
     jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
     u.s u.k u.n e.u u.s.a d.c a.m p.m e.g i.e ph.d m.d b.a m.a op cit ibid
-    """.split()
+    """.split()  # noqa: SIM905 -- a word list reads better as text than as 150 quoted strings
 )
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s\u3000-\u303f\uff01-\uff5e“”‘’]+", re.IGNORECASE)
-# Runs a cut must never split: URLs, numbers (with decimal points, thousands separators, percent
-# signs), and Latin words (with inner apostrophes and hyphens).
+# Runs a cut must never split: URLs, and runs of Latin letters and digits joined by inner
+# punctuation: words ("don't", "F-35", "COVID-19"), numbers ("3.5", "1,000", "12:30", "$5", "7%").
 _PROTECTED = re.compile(
     r"(?:https?://|www\.)[^\s\u3000-\u303f\uff01-\uff5e“”‘’]+"
-    r"|[$¥€£]?\d+(?:[.,:/]\d+)*%?"
-    r"|[A-Za-z\u00c0-\u024f]+(?:['’-][A-Za-z\u00c0-\u024f]+)*",
+    r"|[$¥€£]?[A-Za-z0-9\u00c0-\u024f]+(?:[.,:/'’-][A-Za-z0-9\u00c0-\u024f]+)*[%％]?",
     re.IGNORECASE,
 )
+_INITIALS = re.compile(r"(?:[a-z]\.)*[a-z]")
 _CLAUSE = re.compile(r"[，、；：,;:]+")
 
 
 def protected_spans(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of every URL, number and Latin word in ``text``: never cut inside one."""
-    return [m.span() for m in _PROTECTED.finditer(text)]
+    """``(start, end)`` of every URL, number and Latin word in ``text``: never cut inside one.
+
+    Spans may overlap (a URL glued to a word), which is fine for "is this position inside one".
+    """
+    spans = [m.span() for m in _PROTECTED.finditer(text)]
+    if "://" in text or "www." in text.lower():
+        spans.extend(m.span() for m in _URL.finditer(text))
+    return spans
 
 
 def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
@@ -90,7 +97,7 @@ def _split_at(paragraph: str, cuts: list[int]) -> list[str]:
 
 def _split_zh(paragraph: str) -> list[str]:
     urls = [m.span() for m in _URL.finditer(paragraph)]
-    cuts = []
+    cuts: list[int] = []
     for match in _ZH_END.finditer(paragraph):
         if urls and _inside(match.start() + 1, urls):
             continue
@@ -107,7 +114,7 @@ def _split_zh(paragraph: str) -> list[str]:
 
 
 def _split_en(paragraph: str) -> list[str]:
-    cuts = []
+    cuts: list[int] = []
     for match in _EN_END.finditer(paragraph):
         if paragraph[match.start()] == "." and _is_abbreviation(paragraph, match.start()):
             continue
@@ -120,8 +127,8 @@ def _is_abbreviation(paragraph: str, period: int) -> bool:
     while word_start > 0 and not paragraph[word_start - 1].isspace():
         word_start -= 1
     word = paragraph[word_start:period].lstrip("\"“‘'([").lower()
-    if len(word) == 1 and word.isalpha():
-        return True  # an initial: "John F. Kennedy"
+    if _INITIALS.fullmatch(word):
+        return True  # an initial or initials: "John F. Kennedy", "B.B. King", "J.R.R. Tolkien"
     return word in _ABBREVIATIONS
 
 
