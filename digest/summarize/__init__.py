@@ -173,7 +173,9 @@ def _best_span(
         bounds = [0, *[e for e in clause_ends(unit) if e < len(unit)], len(unit)]
         clause_terms = [terms(unit[bounds[k] : bounds[k + 1]], language) for k in range(len(bounds) - 1)]
         gain = scorer.gain
-        for a in range(len(bounds) - 1):
+        # English spans start where the sentence does: a clause torn from its start reads badly.
+        starts = len(bounds) - 1 if language == "zh" else 1
+        for a in range(starts):
             # Grow the span clause by clause, adding the gain of each term not yet seen.
             seen: set[str] = set()
             total = 0

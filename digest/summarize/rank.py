@@ -56,7 +56,7 @@ class Weights:
 # XSum): news leads with its point, and very long "sentences" are usually captions glued to text.
 WEIGHTS = {
     "zh": Weights(length_power=0.3, position_weight=0.5, spans=True),
-    "en": Weights(length_power=0.3, position_weight=2.0, long_weight=0.5, long_terms=15),
+    "en": Weights(length_power=0.3, position_weight=2.0, long_weight=0.5, long_terms=15, spans=True),
 }
 
 
