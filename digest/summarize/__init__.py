@@ -123,7 +123,11 @@ def _extract(
 ) -> str:
     if (sentences is not None and sentences <= 0) or (chars is not None and chars <= 0):
         return ""
-    unit_terms = [terms(u, language) for u in units]
+    clauses = [_clauses(u, language) for u in units] if chars is not None and weights.spans else None
+    if clauses is not None:
+        unit_terms = [[t for c in unit_clauses for t in c[2]] for unit_clauses in clauses]
+    else:
+        unit_terms = [terms(u, language) for u in units]
     scorer = Scorer(unit_terms, weights)
     scores = scorer.scores
     order = sorted(range(len(units)), key=lambda i: (-scores[i], i))
@@ -140,10 +144,10 @@ def _extract(
             continue
         picked.append(i)
         used += extra
-    if chars is not None and weights.spans:
+    if chars is not None and clauses is not None:
         # Under a tight budget, a clause span of a strong sentence often says more than a whole
         # weaker sentence that happens to fit: let them compete (measured on LCSTS).
-        best = _best_span(units, language, chars, scorer)
+        best = _best_span(units, clauses, language, chars, scorer)
         if best is not None and (not picked or best[0] > scores[picked[0]]):
             return best[1]
     if picked:
@@ -153,8 +157,21 @@ def _extract(
     return cut_sentence(units[order[0]], chars)
 
 
+Clause = tuple[int, int, list[str]]
+
+
+def _clauses(unit: str, language: str) -> list[Clause]:
+    """``(start, end, terms)`` of each clause of ``unit``; their terms add up to the unit's."""
+    bounds = [0, *[e for e in clause_ends(unit) if e < len(unit)], len(unit)]
+    return [
+        (bounds[k], bounds[k + 1], terms(unit[bounds[k] : bounds[k + 1]], language))
+        for k in range(len(bounds) - 1)
+    ]
+
+
 def _best_span(
     units: list[str],
+    clauses: list[list[Clause]],
     language: str,
     chars: int,
     scorer: Scorer,
@@ -167,36 +184,37 @@ def _best_span(
     boundary.
     """
     best: tuple[float, str] | None = None
+    gain = scorer.gain
     for index, unit in enumerate(units):
         if len(unit) <= chars:
             continue
-        bounds = [0, *[e for e in clause_ends(unit) if e < len(unit)], len(unit)]
-        clause_terms = [terms(unit[bounds[k] : bounds[k + 1]], language) for k in range(len(bounds) - 1)]
-        gain = scorer.gain
+        parts = clauses[index]
+        span_score = scorer.span_scorer(index)
         # English spans start where the sentence does: a clause torn from its start reads badly.
-        starts = len(bounds) - 1 if language == "zh" else 1
+        starts = len(parts) if language == "zh" else 1
         for a in range(starts):
             # Grow the span clause by clause, adding the gain of each term not yet seen.
             seen: set[str] = set()
             total = 0
             length = 0
-            for b in range(a + 1, len(bounds)):
-                piece = unit[bounds[a] : bounds[b]].strip()
-                if b < len(bounds) - 1:
+            for b in range(a, len(parts)):
+                piece = unit[parts[a][0] : parts[b][1]].strip()
+                if b < len(parts) - 1:
                     piece = piece.rstrip(_CLAUSE_MARKS) + ELLIPSIS
                 if len(piece) <= chars:
-                    added = clause_terms[b - 1]
-                elif b == a + 1:
+                    length += len(parts[b][2])
+                    new = set(parts[b][2]) - seen
+                elif b == a:
                     piece = cut_sentence(piece.removesuffix(ELLIPSIS), chars)
-                    added = terms(piece, language)
+                    cut_terms = terms(piece, language)
+                    length += len(cut_terms)
+                    new = set(cut_terms)
                 else:
                     break
-                length += len(added)
-                for t in added:
-                    if t not in seen:
-                        seen.add(t)
-                        total += gain.get(t, 0)
-                score = scorer.span_score(total, length, index)
+                if new:
+                    seen |= new
+                    total += sum([gain[t] for t in new if t in gain])
+                score = span_score(total, length)
                 if best is None or score > best[0]:
                     best = (score, piece)
     return best

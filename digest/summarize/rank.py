@@ -13,19 +13,22 @@ and ASCII words; for English lower-cased words with a light suffix stemmer.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 __all__ = ["WEIGHTS", "Scorer", "Weights", "overlap", "terms"]
 
-_ZH_TERM = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[a-z0-9]+")
+# The commonest Chinese function characters; they say nothing about what a text is about.
+_ZH_STOP = "的了是在和与及也都而就被把对为将于以其这那有个中上下等之所从到让向并或着过"
+# Ideographs other than those, and ASCII words: the stop list is applied inside the pattern
+# (a look-ahead runs in C), which is a third faster than filtering the matches in Python.
+_ZH_TERM = re.compile(rf"(?![{_ZH_STOP}])[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[a-z0-9]+")
 _EN_TERM = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 
-# The commonest Chinese function characters; they say nothing about what a text is about.
-_ZH_STOP = frozenset("的了是在和与及也都而就被把对为将于以其这那有个中上下等之所从到让向并或着过")
 _EN_STOP = frozenset(
     """
     a about above after again against all also am an and any are as at be because been before
@@ -38,6 +41,9 @@ _EN_STOP = frozenset(
     year years last first
     """.split()  # noqa: SIM905 -- a word list reads better as text than as 150 quoted strings
 )
+
+
+_ZEROS = itertools.repeat(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +80,7 @@ def terms(text: str, language: str) -> list[str]:
     """The content terms of ``text`` in order (see the module docstring)."""
     lowered = text.lower()
     if language == "zh":
-        return [t for t in _ZH_TERM.findall(lowered) if t not in _ZH_STOP]
+        return _ZH_TERM.findall(lowered)
     return [_stem(w) for w in _EN_TERM.findall(lowered) if w not in _EN_STOP]
 
 
@@ -86,9 +92,7 @@ class Scorer:
     """
 
     def __init__(self, sentence_terms: Sequence[Sequence[str]], weights: Weights) -> None:
-        document: Counter[str] = Counter()
-        for unit in sentence_terms:
-            document.update(unit)
+        document = Counter(itertools.chain.from_iterable(sentence_terms))
         # What a term is worth: how often it occurs beyond once.  Terms seen once add nothing.
         self.gain = {t: c - 1 for t, c in document.items() if c > 1}
         self._weights = weights
@@ -97,8 +101,7 @@ class Scorer:
         self.scores = [c / self._scale + self._prior(i, len(sentence_terms[i])) for i, c in enumerate(raw)]
 
     def _centrality(self, unit: Sequence[str]) -> float:
-        gain = self.gain
-        return self.normalise(sum(gain.get(t, 0) for t in set(unit)), len(unit))
+        return self.normalise(sum(map(self.gain.get, set(unit), _ZEROS)), len(unit))
 
     def normalise(self, total_gain: float, length: int) -> float:
         """Centrality of a unit of ``length`` terms whose distinct terms gain ``total_gain``."""
@@ -108,9 +111,22 @@ class Scorer:
         w = self._weights
         return w.position_weight / (1 + index) - w.long_weight * max(0, length - w.long_terms) / w.long_terms
 
-    def span_score(self, total_gain: float, length: int, index: int) -> float:
-        """Score of a part of sentence ``index``: ``length`` terms, distinct ones gaining ``total_gain``."""
-        return self.normalise(total_gain, length) / self._scale + self._prior(index, length)
+    def span_scorer(self, index: int) -> Callable[[float, int], float]:
+        """Scores parts of sentence ``index`` from ``(total_gain, length)``: ``length`` terms whose
+        distinct ones gain ``total_gain``; same scale as ``scores``.  Made once per sentence
+        because spans are scored in the innermost loop."""
+        w = self._weights
+        position = w.position_weight / (1 + index)
+        denominator = self._scale
+        power = w.length_power
+
+        def score(total_gain: float, length: int) -> float:
+            if not length:
+                return position
+            long = w.long_weight * max(0, length - w.long_terms) / w.long_terms if w.long_weight else 0.0
+            return float(total_gain / (length**power * denominator)) + position - long
+
+        return score
 
 
 def overlap(a: Sequence[str], b: Sequence[str]) -> float:

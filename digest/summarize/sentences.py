@@ -55,7 +55,9 @@ _PROTECTED = re.compile(
     re.IGNORECASE,
 )
 _INITIALS = re.compile(r"(?:[a-z]\.)*[a-z]")
-_CLAUSE = re.compile(r"[，、；：,;:]+")
+_CLAUSE_MARKS = "，、；：,;:"
+_CLAUSE = re.compile(f"[{_CLAUSE_MARKS}]+")
+_ASCII_CLAUSE = re.compile(r"[,;:]")
 
 
 def protected_spans(text: str) -> list[tuple[int, int]]:
@@ -134,5 +136,15 @@ def _is_abbreviation(paragraph: str, period: int) -> bool:
 
 def clause_ends(sentence: str) -> list[int]:
     """Offsets just after each run of clause punctuation that is not inside a number or URL."""
+    ends = [m.end() for m in _CLAUSE.finditer(sentence)]
+    if not ends or not _ASCII_CLAUSE.search(sentence):
+        return ends  # full-width marks never sit inside a number or URL: no need to look
     spans = protected_spans(sentence)
-    return [m.end() for m in _CLAUSE.finditer(sentence) if not _inside(m.start(), spans)]
+    return [end for end in ends if not _inside(_last_mark_start(sentence, end), spans)]
+
+
+def _last_mark_start(sentence: str, end: int) -> int:
+    start = end
+    while start > 0 and sentence[start - 1] in _CLAUSE_MARKS:
+        start -= 1
+    return start
