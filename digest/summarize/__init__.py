@@ -135,18 +135,17 @@ def _extract(
     scores = scorer.scores
     order = sorted(range(len(units)), key=lambda i: (-scores[i], i))
     picked: list[int] = []
-    used = 0
-    separator = 0 if language == "zh" else 1
     for i in order:
         if sentences is not None and len(picked) >= sentences:
             break
+        if chars is not None and len(units[i]) > chars:
+            continue
         if any(overlap(unit_terms[i], unit_terms[j]) > _REDUNDANT for j in picked):
             continue
-        extra = len(units[i]) + (separator if picked else 0)
-        if chars is not None and used + extra > chars:
+        # The joined length, separators included, is what must fit.
+        if chars is not None and _length([units[j] for j in sorted([*picked, i])], language) > chars:
             continue
         picked.append(i)
-        used += extra
     if chars is not None and clauses is not None:
         # Under a tight budget, a clause span of a strong sentence often says more than a whole
         # weaker sentence that happens to fit: let them compete (measured on LCSTS).

@@ -21,8 +21,23 @@ _TRAILING = " \t，、；：,;:—-–(（“‘\"'「『《【"
 
 
 def join_sentences(sentences: list[str], language: str) -> str:
-    """Chinese sentences run on without spaces; English ones are separated by one space."""
-    return ("" if language == "zh" else " ").join(sentences)
+    """Chinese sentences run on without spaces; English ones are separated by one space.
+
+    In Chinese, a space is kept where an ASCII character would otherwise run into a Latin letter
+    or digit (``…版本2`` + ``iOS…``, ``OK!`` + ``Yes``), so no word is glued to another.
+    """
+    if language != "zh":
+        return " ".join(sentences)
+    joined = ""
+    for sentence in sentences:
+        if joined and sentence and joined[-1].isascii() and not joined[-1].isspace() and _latin(sentence[0]):
+            joined += " "
+        joined += sentence
+    return joined
+
+
+def _latin(char: str) -> bool:
+    return char.isascii() and char.isalnum()
 
 
 def cut_sentence(sentence: str, limit: int) -> str:

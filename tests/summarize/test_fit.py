@@ -73,3 +73,12 @@ def test_cut_never_over_budget_never_mid_word(pieces: list[tuple[str, str]], lim
 
 def _alnum(char: str) -> bool:
     return char.isascii() and char.isalnum()
+
+
+def test_chinese_join_keeps_latin_words_apart() -> None:
+    from digest.summarize.fit import join_sentences
+
+    assert join_sentences(["升级到版本2", "iOS同步推出。"], "zh") == "升级到版本2 iOS同步推出。"
+    assert join_sentences(["alpha.", "beta"], "zh") == "alpha. beta"
+    assert join_sentences(["新闻。", "iPhone发布"], "zh") == "新闻。iPhone发布"
+    assert join_sentences(["One.", "Two."], "en") == "One. Two."
