@@ -5,7 +5,8 @@ stripped and non-empty; joining them loses only whitespace.  Paragraph breaks (`
 a sentence.  It never raises.
 
 Chinese: a sentence ends after ``。！？；…`` (full-width or ASCII ``!?;``, repeated or mixed),
-followed by any closing quotes or brackets.  ASCII marks inside a URL do not end a sentence.
+followed by any closing quotes or brackets; an ASCII ``.`` between ideographs ends one too.
+ASCII marks inside a URL do not end a sentence.
 
 English: a sentence ends after ``.!?`` (and closing quotes or brackets) when whitespace and then
 something that can start a sentence follows, or, with no space, when a lower-case word ends and a
@@ -27,7 +28,13 @@ __all__ = ["clause_ends", "protected_spans", "split_sentences"]
 # Closing quotes and brackets that belong to the sentence they follow.
 _CLOSERS = "”’」』）)】》\"'"
 
-_ZH_END = re.compile(rf"(?:[。！？；!?;]|…+|\.{{3,}})+[{_CLOSERS}]*")
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_ZH_END = re.compile(
+    rf"(?:[。！？；!?;]|…+|\.{{3,}}"
+    # An ASCII period typed for 。: after an ideograph and before one (or the end), so never in
+    # a number, an abbreviation or a URL.
+    rf"|(?<=[{_CJK}])\.(?=[{_CJK}“「『（\s]|$))+[{_CLOSERS}]*"
+)
 
 _EN_END = re.compile(
     rf"[.!?]+[{_CLOSERS}]*(?=\s+[\"“‘'(\[]?[A-Z0-9\u3400-\u9fff])"

@@ -27,6 +27,8 @@ from digest.summarize.sentences import clause_ends, split_sentences
         ("第一句。没有句号的第二句", ["第一句。", "没有句号的第二句"]),
         # A question mark inside a URL is not the end of a sentence.
         ("详见https://example.com/a?b=1。谢谢", ["详见https://example.com/a?b=1。", "谢谢"]),
+        # An ASCII period typed for 。 between ideographs ends a sentence; in a number it does not.
+        ("今天下雨.明天晴.涨了3.5%", ["今天下雨.", "明天晴.", "涨了3.5%"]),
         # Decimals and times are not sentence ends.
         ("股价上涨7％，至51.45美元。收盘", ["股价上涨7％，至51.45美元。", "收盘"]),
     ],
