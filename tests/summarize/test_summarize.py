@@ -162,8 +162,20 @@ def test_any_text_within_budget_and_whole_words(text: str, language: str, chars:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(max_size=300), st.sampled_from(["zh", "en"]), st.one_of(st.none(), st.integers(-2, 200)))
-def test_never_raises(text: str, language: str, chars: int | None) -> None:
-    summary = summarize(text, language=language, chars=chars, sentences=None if chars else 2)
+@given(
+    st.text(max_size=300),
+    st.sampled_from(["zh", "en"]),
+    st.one_of(st.none(), st.integers(-2, 200)),
+    st.one_of(st.none(), st.integers(-1, 5)),
+    st.one_of(st.none(), st.text(max_size=60)),
+)
+def test_never_raises(
+    text: str, language: str, chars: int | None, sentences: int | None, feed: str | None
+) -> None:
+    summary = summarize(text, language=language, chars=chars, sentences=sentences, feed_summary=feed)
+    assert summary.method in {"extractive", "full", "feed"}
+    assert summary.version == SUMMARY_VERSION
     if chars is not None:
         assert len(summary.text) <= max(chars, 0)
+    if sentences is not None and summary.method != "feed":
+        assert len(split_sentences(summary.text, language)) <= max(sentences, 0) or summary.method == "full"
