@@ -36,12 +36,11 @@ _ZH_END = re.compile(
     rf"|(?<=[{_CJK}])\.(?=[{_CJK}“「『（\s]|$))+[{_CLOSERS}]*"
 )
 
-_EN_END = re.compile(
-    rf"[.!?]+[{_CLOSERS}]*(?=\s+[\"“‘'(\[]?[A-Z0-9\u3400-\u9fff])"
-    # Scraped text often loses the space between paragraphs ("…the harbour.Bidders had…"):
-    # a word of two lower-case letters, the mark, then a capitalised word, is a boundary too.
-    rf"|(?<=[a-z]{{2}})[.!?]+[{_CLOSERS}]*(?=[A-Z][a-z])"
-)
+# The mark comes first in the pattern so that the scan fails fast everywhere else.  The second
+# look-ahead is for scraped text that lost the space between paragraphs ("…the harbour.Bidders
+# had…"); ``_split_en`` accepts it only after a word of two lower-case letters.
+_EN_END = re.compile(rf"[.!?]+[{_CLOSERS}]*(?=\s+[\"“‘'(\[]?[A-Z0-9\u3400-\u9fff]|[A-Z][a-z])")
+_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 # Words that end in a period without ending a sentence.  Lower-cased, without the final period.
 _ABBREVIATIONS = frozenset(
@@ -125,17 +124,21 @@ def _split_zh(paragraph: str) -> list[str]:
 def _split_en(paragraph: str) -> list[str]:
     cuts: list[int] = []
     for match in _EN_END.finditer(paragraph):
-        if paragraph[match.start()] == "." and _is_abbreviation(paragraph, match.start()):
+        start, end = match.span()
+        glued = not paragraph[end].isspace()
+        if glued and not (start >= 2 and paragraph[start - 1] in _LOWER and paragraph[start - 2] in _LOWER):
             continue
-        cuts.append(match.end())
+        if paragraph[start] == "." and _is_abbreviation(paragraph, start):
+            continue
+        cuts.append(end)
     return _split_at(paragraph, cuts)
 
 
 def _is_abbreviation(paragraph: str, period: int) -> bool:
-    word_start = period
-    while word_start > 0 and not paragraph[word_start - 1].isspace():
-        word_start -= 1
-    word = paragraph[word_start:period].lstrip("\"“‘'([").lower()
+    # The word before the period; abbreviations are short, so a bounded look back will do.
+    window = paragraph[max(0, period - 12) : period]
+    before = window.split() if window and not window[-1].isspace() else []
+    word = before[-1].lstrip("\"“‘'([").lower() if before else ""
     if _INITIALS.fullmatch(word):
         return True  # an initial or initials: "John F. Kennedy", "B.B. King", "J.R.R. Tolkien"
     return word in _ABBREVIATIONS

@@ -69,6 +69,8 @@ def test_chinese_sentences(text: str, expected: list[str]) -> None:
             ["They are moored in the harbour.", "Bidders had until May."],
         ),
         ("Visit www.example.com today.", ["Visit www.example.com today."]),
+        # A detached period (tokenised text) ends the sentence even after an abbreviation-like word.
+        ("He met Mr . Then he left.", ["He met Mr .", "Then he left."]),
     ],
 )
 def test_english_sentences(text: str, expected: list[str]) -> None:
