@@ -159,16 +159,23 @@ def _extract(
     return cut_sentence(units[order[0]], chars)
 
 
-Clause = tuple[int, int, list[str]]
+Clause = tuple[int, int, list[str], set[str]]
 
 
 def _clauses(unit: str, language: str) -> list[Clause]:
-    """``(start, end, terms)`` of each clause of ``unit``; their terms add up to the unit's."""
+    """``(start, end, terms, set(terms))`` of each clause of ``unit``; the terms add up to the unit's."""
     bounds = [0, *[e for e in clause_ends(unit) if e < len(unit)], len(unit)]
-    return [
-        (bounds[k], bounds[k + 1], terms(unit[bounds[k] : bounds[k + 1]], language))
-        for k in range(len(bounds) - 1)
-    ]
+    clauses: list[Clause] = []
+    for k in range(len(bounds) - 1):
+        clause_terms = terms(unit[bounds[k] : bounds[k + 1]], language)
+        clauses.append((bounds[k], bounds[k + 1], clause_terms, set(clause_terms)))
+    return clauses
+
+
+def _span_text(unit: str, start: int, end: int, short: bool) -> str:
+    """The text of ``unit[start:end]``; a span that stops short of its sentence ends with ``…``."""
+    piece = unit[start:end].strip()
+    return piece.rstrip(_CLAUSE_MARKS) + ELLIPSIS if short else piece
 
 
 def _best_span(
@@ -186,11 +193,13 @@ def _best_span(
     boundary.
     """
     best: tuple[float, str] | None = None
+    best_score = float("-inf")
     gain = scorer.gain
     for index, unit in enumerate(units):
         if len(unit) <= chars:
             continue
         parts = clauses[index]
+        last = len(parts) - 1
         span_score = scorer.span_scorer(index)
         # English spans start where the sentence does: a clause torn from its start reads badly.
         starts = len(parts) if language == "zh" else 1
@@ -199,13 +208,16 @@ def _best_span(
             seen: set[str] = set()
             total = 0
             length = 0
+            start = parts[a][0]
             for b in range(a, len(parts)):
-                piece = unit[parts[a][0] : parts[b][1]].strip()
-                if b < len(parts) - 1:
-                    piece = piece.rstrip(_CLAUSE_MARKS) + ELLIPSIS
-                if len(piece) <= chars:
+                piece: str | None = None
+                # The text is built only when needed: its length is at most the raw span's
+                # (+1 for the ellipsis), and it is needed only by a new best.
+                if parts[b][1] - start + (b < last) > chars:
+                    piece = _span_text(unit, start, parts[b][1], b < last)
+                if piece is None or len(piece) <= chars:
                     length += len(parts[b][2])
-                    new = set(parts[b][2]) - seen
+                    new = parts[b][3] - seen
                 elif b == a:
                     piece = cut_sentence(piece.removesuffix(ELLIPSIS), chars)
                     cut_terms = terms(piece, language)
@@ -217,6 +229,7 @@ def _best_span(
                     seen |= new
                     total += sum([gain[t] for t in new if t in gain])
                 score = span_score(total, length)
-                if best is None or score > best[0]:
-                    best = (score, piece)
+                if score > best_score:
+                    best_score = score
+                    best = (score, piece or _span_text(unit, start, parts[b][1], b < last))
     return best
