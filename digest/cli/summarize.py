@@ -42,7 +42,7 @@ def summarize_command(
         int | None, typer.Option("--sentences", min=1, help="At most this many sentences.")
     ] = None,
 ) -> int:
-    """Summarise text within --chars (default 120 for zh, 240 for en) or --sentences.
+    """Summarise text within --chars (default 120 for zh, 240 for en) and/or --sentences.
 
     JSONL input has one object per line with "text" and optional "id", "title"; the output has one
     object per input line, in order, with "id", "summary" and "method".

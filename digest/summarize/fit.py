@@ -23,17 +23,25 @@ _TRAILING = " \t，、；：,;:—-–(（“‘\"'「『《【"
 def join_sentences(sentences: list[str], language: str) -> str:
     """Chinese sentences run on without spaces; English ones are separated by one space.
 
-    In Chinese, a space is kept where an ASCII character would otherwise run into a Latin letter
-    or digit (``…版本2`` + ``iOS…``, ``OK!`` + ``Yes``), so no word is glued to another.
+    In Chinese, a space is kept after a sentence with no closing mark (a heading or a paragraph
+    that just stops: ``示范区见实效`` + ``群众现场提问题。``) and where an ASCII character would
+    otherwise run into a Latin letter or digit (``…版本2`` + ``iOS…``, ``OK!`` + ``Yes``), so
+    neither two sentences nor two words are glued together.
     """
     if language != "zh":
         return " ".join(sentences)
     joined = ""
     for sentence in sentences:
-        if joined and sentence and joined[-1].isascii() and not joined[-1].isspace() and _latin(sentence[0]):
-            joined += " "
+        if joined and sentence and not joined[-1].isspace():
+            last = joined[-1]
+            if last not in _ZH_CLOSING or (last.isascii() and _latin(sentence[0])):
+                joined += " "
         joined += sentence
     return joined
+
+
+# Marks a Chinese sentence can end with; after anything else the next sentence needs a space.
+_ZH_CLOSING = "。！？；…!?;.”’」』）)】》\"'"
 
 
 def _latin(char: str) -> bool:

@@ -81,4 +81,6 @@ def test_chinese_join_keeps_latin_words_apart() -> None:
     assert join_sentences(["升级到版本2", "iOS同步推出。"], "zh") == "升级到版本2 iOS同步推出。"
     assert join_sentences(["alpha.", "beta"], "zh") == "alpha. beta"
     assert join_sentences(["新闻。", "iPhone发布"], "zh") == "新闻。iPhone发布"
+    assert join_sentences(["示范区见实效", "群众现场提问题。"], "zh") == "示范区见实效 群众现场提问题。"
+    assert join_sentences(["他说：“好。”", "走了。"], "zh") == "他说：“好。”走了。"
     assert join_sentences(["One.", "Two."], "en") == "One. Two."
