@@ -56,8 +56,8 @@ def declared_in_xml(data: bytes) -> str | None:
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
-    """Decode ``data``: a BOM wins, then a declared label that decodes cleanly, then UTF-8, then
-    detection.  Raises InputError when nothing decodes it as text.
+    """Decode ``data``: a BOM wins, then valid UTF-8, then a declared label that decodes cleanly,
+    then detection.  Raises InputError when nothing decodes it as text.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -65,17 +65,19 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
                 return Decoded(data.decode(encoding), encoding, detected=False)
             except UnicodeDecodeError:
                 raise InputError(f"invalid {encoding} after a byte-order mark") from None
+    # Valid UTF-8 with non-ASCII bytes is next to impossible by accident in a legacy encoding, so
+    # it beats a label: pages and feeds that say "gb2312" or "big5" but send UTF-8 are common.
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8", detected=False)
+    except UnicodeDecodeError:
+        pass
     for label in (declared, declared_in_xml(data)):
         claimed = canonical_encoding(label)
         if claimed and claimed != "utf-8":
             try:
                 return Decoded(data.decode(claimed), claimed, detected=False)
             except UnicodeDecodeError:
-                continue  # the label lies; fall through to UTF-8 and detection
-    try:
-        return Decoded(data.decode("utf-8"), "utf-8", detected=False)
-    except UnicodeDecodeError:
-        pass
+                continue  # the label lies; fall through to detection
     return _detect(data)
 
 

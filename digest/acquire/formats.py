@@ -59,11 +59,12 @@ def parse_feed(data: bytes, name: str, headers: Mapping[str, str] | None = None)
     parsed = feedparser.parse(io.BytesIO(data), response_headers=dict(headers or {}))
     entries = parsed.get("entries") or []
     if not entries:
-        version = parsed.get("version")
-        if parsed.get("bozo") and not version:
+        # A well-formed feed may be empty; a malformed one with nothing salvaged is an error, so
+        # that a truncated download is never taken for a short feed (RELIABILITY A8, B6).
+        if parsed.get("bozo"):
             reason = str(parsed.get("bozo_exception", "unreadable")).splitlines()[0][:200]
-            raise InputError(f"{name}: not a feed ({reason})")
-        if not version:
+            raise InputError(f"{name}: not a valid feed ({reason})")
+        if not parsed.get("version"):
             raise InputError(f"{name}: not a feed")
         return []
     feed = parsed.get("feed", {})
@@ -84,14 +85,21 @@ def parse_feed(data: bytes, name: str, headers: Mapping[str, str] | None = None)
                 source=source,
                 url=url,
                 published=published,
-                # A GUID is only unique within its feed (RELIABILITY E5); some feeds give every
-                # item the same one (E1), so the link disambiguates.
-                key=f"{scope}\n{guid}\n{url or ''}" if guid else None,
+                key=feed_item_key(scope, guid, url),
                 feed_summary=capped(description, MAX_BODY_CHARS) if content and description else None,
                 origin=name,
             )
         )
     return items
+
+
+def feed_item_key(scope: str, guid: str, url: str | None) -> str | None:
+    """The identity of a feed entry: its GUID within its feed, or None to fall back to URL/content.
+
+    A GUID is only unique within its feed (RELIABILITY E5); some feeds give every item the same
+    one (E1), so the link is part of the key too.
+    """
+    return f"{scope}\n{guid.strip()}\n{url or ''}" if guid.strip() else None
 
 
 def _text(value: Any) -> str:
@@ -101,7 +109,7 @@ def _text(value: Any) -> str:
 def parse_json_items(data: bytes, name: str) -> list[RawItem]:
     """Items from JSON (one object or a list) or JSON Lines in the item schema of the guide.
 
-    A JSON Feed document goes to ``parse_feed``.  JSON Lines skips blank lines; a bad line is an
+    A JSON Feed document goes to ``parse_json_feed``.  JSON Lines skips blank lines; a bad line is an
     error naming its line number.
     """
     text = decode_bytes(data).text.strip()
@@ -113,9 +121,45 @@ def parse_json_items(data: bytes, name: str) -> list[RawItem]:
         return [_json_item(_json_line(line, name, n), f"{name}:{n}")
                 for n, line in enumerate(text.splitlines(), 1) if line.strip()]  # fmt: skip
     if isinstance(document, dict) and "jsonfeed" in str(document.get("version", "")):
-        return parse_feed(data, name)
+        return parse_json_feed(document, name)
     rows = document if isinstance(document, list) else [document]
     return [_json_item(row, f"{name}[{n}]") for n, row in enumerate(rows[:MAX_ITEMS_PER_DOCUMENT])]
+
+
+def parse_json_feed(document: Mapping[str, Any], name: str) -> list[RawItem]:
+    """Items of a JSON Feed 1.0/1.1 document (feedparser 6 reads only XML feeds).
+
+    Fields of the wrong type are treated as absent; ``items`` that is not a list is an error
+    (RELIABILITY B8).
+    """
+    entries = document.get("items")
+    if not isinstance(entries, list):
+        raise InputError(f'{name}: JSON Feed without an "items" list')
+    source = _text(document.get("title")) or None
+    scope = _text(document.get("home_page_url")) or _text(document.get("feed_url")) or source or name
+    items = []
+    for entry in entries[:MAX_ITEMS_PER_DOCUMENT]:
+        if not isinstance(entry, dict):
+            continue
+        html = _text(entry.get("content_html"))
+        description = _text(entry.get("summary"))
+        body = html_to_text(html) if html else _text(entry.get("content_text")) or description
+        guid = entry.get("id")
+        guid = str(guid) if isinstance(guid, str | int) else ""
+        url = _text(entry.get("url")) or None
+        items.append(
+            RawItem(
+                body=capped(body, MAX_BODY_CHARS) or "",
+                title=capped(_text(entry.get("title")), MAX_TITLE_CHARS) or "",
+                source=source,
+                url=url,
+                published=parse_time(_text(entry.get("date_published")) or _text(entry.get("date_modified"))),
+                key=feed_item_key(scope, guid, url),
+                feed_summary=description or None,
+                origin=name,
+            )
+        )
+    return items
 
 
 def _json_line(line: str, name: str, number: int) -> Any:

@@ -13,7 +13,7 @@ from digest.acquire.identity import item_id
 from digest.model import Item, RawItem
 from digest.store import Store
 from digest.summarize import summarize
-from digest.text import clean_item
+from digest.text import clean_item, one_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +42,8 @@ def build_item(raw: RawItem, options: IngestOptions, identifier: str | None = No
         text=cleaned.text,
         language=cleaned.language,
         fetched=options.now,
-        source=cleaned.source or raw.source,
-        url=raw.url,
+        source=one_line(cleaned.source or raw.source or "") or None,
+        url=one_line(raw.url) if raw.url else None,
         published=cleaned.published,
         editor=cleaned.editor,
         reporter=cleaned.reporter,

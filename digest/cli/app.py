@@ -26,19 +26,25 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from digest import __version__
+
+        typer.echo(f"digest {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def root(
     traceback: Annotated[
         bool, typer.Option("--traceback", help="Show the Python traceback of an unexpected error.")
     ] = False,
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
 ) -> None:
     """Load news items, clean and summarise them, show today's digest and push it."""
-    if version:
-        from digest import __version__
-
-        typer.echo(f"digest {__version__}")
-        raise typer.Exit()
 
 
 app.command("load")(load.load_command)
@@ -51,17 +57,18 @@ app.add_typer(config_commands.app, name="config")
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code (the console script exits with it)."""
-    import click
-
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         result = app(args=args, prog_name="digest", standalone_mode=False)
-    except click.exceptions.UsageError as error:
-        error.show()
-        return ExitCode.USAGE
-    except click.exceptions.Abort:
+    except typer.Abort:
         sys.stderr.write("digest: interrupted\n")
         return ExitCode.INTERRUPTED
+    except typer.TyperException as error:
+        # Typer's (vendored click) usage errors: they print themselves with the usage line.
+        show = getattr(error, "show", None)
+        if show is not None:
+            show()
+        return int(getattr(error, "exit_code", ExitCode.USAGE))
     except KeyboardInterrupt:
         sys.stderr.write("digest: interrupted\n")
         return ExitCode.INTERRUPTED

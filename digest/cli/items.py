@@ -34,10 +34,8 @@ def items_command(
     db: DbOption = None,
 ) -> int:
     """List stored items, newest first: id, time, source, title."""
-    import json
-
     from digest.config import current_time
-    from digest.render.listing import render_listing_jsonl, render_listing_text
+    from digest.render.listing import render_listing_json, render_listing_text
     from digest.select.window import parse_since
 
     settings = settings_for(width=width)
@@ -46,10 +44,8 @@ def items_command(
     start = parse_since(since, now=now, tz=tz) if since else None
     with open_store(settings, db) as store:
         found = store.items_between(start, None, sources=tuple(source or ()), language=lang, limit=limit)
-    if chosen == "json":
-        write_out(json.dumps([item.to_json() for item in found], ensure_ascii=False, indent=2) + "\n")
-    elif chosen == "jsonl":
-        write_out(render_listing_jsonl(found))
+    if chosen in ("json", "jsonl"):
+        write_out(render_listing_json(found, chosen))
     else:
         write_out(render_listing_text(found, tz=tz, width=width or 100))
     return ExitCode.OK
@@ -62,8 +58,7 @@ def show_command(
     db: DbOption = None,
 ) -> int:
     """Show one stored item in full."""
-    import json
-
+    from digest.render.json import dumps
     from digest.render.listing import render_item_text
 
     settings = settings_for(width=width)
@@ -76,9 +71,7 @@ def show_command(
         raise DigestError(f"{item_id!r} matches several items", hint="give more of the id")
     item = found[0]
     if chosen in ("json", "jsonl"):
-        write_out(
-            json.dumps(item.to_json(), ensure_ascii=False, indent=2 if chosen == "json" else None) + "\n"
-        )
+        write_out(dumps(item.to_json(), indent=2 if chosen == "json" else None) + "\n")
     else:
         write_out(render_item_text(item, tz=settings.zone, width=settings.width))
     return ExitCode.OK

@@ -6,6 +6,15 @@ import json
 
 from digest.model import Digest
 
+# json.dumps escapes C0 controls but passes DEL and C1 (\x9b is a one-byte CSI on some terminals)
+# through when ensure_ascii is off; escape them too so the output is safe to print (RELIABILITY G1).
+_ESCAPE_C1 = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
+
+
+def dumps(value: object, indent: int | None = None) -> str:
+    """JSON text with non-ASCII kept readable and DEL/C1 controls escaped."""
+    return json.dumps(value, ensure_ascii=False, indent=indent).translate(_ESCAPE_C1)
+
 
 def render_json(digest: Digest) -> str:
     document = {
@@ -14,8 +23,8 @@ def render_json(digest: Digest) -> str:
         "count": len(digest.entries),
         "items": [entry.to_json() for entry in digest.entries],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return dumps(document, indent=2) + "\n"
 
 
 def render_jsonl(digest: Digest) -> str:
-    return "".join(json.dumps(entry.to_json(), ensure_ascii=False) + "\n" for entry in digest.entries)
+    return "".join(dumps(entry.to_json()) + "\n" for entry in digest.entries)

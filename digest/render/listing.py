@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import tzinfo
 
 from rich.cells import cell_len
 
 from digest.model import Item
+from digest.render.json import dumps
 from digest.render.wrap import wrap_cells
 from digest.text import one_line
 
@@ -30,8 +30,11 @@ def render_listing_text(items: list[Item], *, tz: tzinfo, width: int = 100) -> s
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def render_listing_jsonl(items: list[Item]) -> str:
-    return "".join(json.dumps(item.to_json(), ensure_ascii=False) + "\n" for item in items)
+def render_listing_json(items: list[Item], output_format: str) -> str:
+    """Items as a JSON array (``json``) or one object per line (``jsonl``)."""
+    if output_format == "json":
+        return dumps([item.to_json() for item in items], indent=2) + "\n"
+    return "".join(dumps(item.to_json()) + "\n" for item in items)
 
 
 def render_item_text(item: Item, *, tz: tzinfo, width: int = 72) -> str:

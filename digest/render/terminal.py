@@ -7,37 +7,55 @@ http(s) URLs.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import tzinfo
 
-from rich.console import Group, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType
+from rich.measure import Measurement
 from rich.padding import Padding
-from rich.style import Style
+from rich.style import Style, StyleType
 from rich.table import Table
 from rich.text import Text
 
 from digest.model import Digest
 from digest.render.layout import EMPTY_HINT, heading, meta_line, safe_url, summary_of
+from digest.render.wrap import wrap_cells
 from digest.text import one_line
+
+
+class CellWrapped:
+    """Text wrapped by ``wrap_cells`` at the width rich offers: rich's own wrapping breaks only at
+    spaces and lets closing punctuation (、，。) start a line, which is wrong for Chinese.
+    """
+
+    def __init__(self, text: str, style: StyleType = "") -> None:
+        self.text = text
+        self.style = style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
+        for line in wrap_cells(self.text, options.max_width):
+            yield Text(line, style=self.style, no_wrap=True, overflow="ignore")
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(min(options.max_width, 4), min(options.max_width, cell_len(self.text)))
 
 
 def render_terminal(digest: Digest, *, tz: tzinfo) -> RenderableType:
     """A renderable for ``Console.print``: a numbered list, headline bold, meta dim."""
-    parts: list[RenderableType] = [Text(heading(digest, tz), style="bold underline"), Text("")]
+    parts: list[RenderableType] = [CellWrapped(heading(digest, tz), "bold underline"), Text("")]
     if not digest.entries:
-        parts.append(Text(EMPTY_HINT, style="dim"))
+        parts.append(CellWrapped(EMPTY_HINT, "dim"))
         return Group(*parts)
     table = Table.grid(padding=(0, 1))
     table.add_column(justify="right", no_wrap=True)
-    table.add_column(overflow="fold")
+    table.add_column(ratio=1)
     for number, entry in enumerate(digest.entries, start=1):
         url = safe_url(entry.item.url)
-        title = Text(one_line(entry.item.title), style=Style(bold=True, link=url) if url else "bold")
-        body = Text.assemble(
-            title,
-            "\n",
-            Text(summary_of(entry)),
-            "\n",
-            Text(meta_line(entry, tz), style="dim"),
+        body = Group(
+            CellWrapped(one_line(entry.item.title), Style(bold=True, link=url) if url else "bold"),
+            CellWrapped(summary_of(entry)),
+            CellWrapped(meta_line(entry, tz), "dim"),
         )
         table.add_row(Text(f"{number}.", style="bold cyan"), Padding(body, (0, 0, 1, 0)))
     parts.append(table)

@@ -22,7 +22,7 @@ from digest.text import one_line
 
 def render_text(digest: Digest, *, tz: tzinfo, width: int = 72) -> str:
     """The bulletin as plain text ending in a newline."""
-    lines = [heading(digest, tz), ""]
+    lines = [*wrap_cells(heading(digest, tz), width), ""]
     if not digest.entries:
         lines.append(EMPTY_HINT)
     for number, entry in enumerate(digest.entries, start=1):

@@ -12,6 +12,7 @@ Durability and concurrency choices (RELIABILITY J1, J2, J5):
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -54,6 +55,7 @@ class Store:
         """
         if path.parent != Path():
             ensure_private_dir(path.parent)
+        _create_private(path)
         try:
             connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         except sqlite3.Error as error:
@@ -196,6 +198,16 @@ class Store:
                 "UPDATE items SET summary = ?, summary_method = ?, summary_version = ? WHERE id = ?",
                 [(s.text, s.method, s.version, item_id) for item_id, s in summaries],
             )
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file 0600 if it is missing (SQLite gives -wal and -shm the same mode)."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as error:
+        raise StoreError(f"cannot create {path}: {error.strerror}") from None
 
 
 def _statements(script: str) -> list[str]:

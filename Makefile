@@ -1,0 +1,42 @@
+# Each target sets up what it needs: a virtual environment in .venv with the project installed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-test
+BENCH_STAMP := $(VENV)/.installed-bench
+DEMO_ENV := DIGEST_HOME=.demo-home DIGEST_TIMEZONE=Asia/Shanghai DIGEST_NOW=2026-04-26T08:00:00+08:00
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+## demo: load the bundled samples (examples/) into a fresh store and print their digest
+demo: $(STAMP)
+	rm -rf .demo-home
+	$(DEMO_ENV) $(BIN)/digest load examples/
+	$(DEMO_ENV) $(BIN)/digest today --date 2026-04-25
+
+## test: the whole test suite
+test: $(STAMP)
+	$(BIN)/pytest
+
+## lint: ruff and mypy --strict
+lint: $(STAMP)
+	$(BIN)/ruff check digest tests bench
+	$(BIN)/ruff format --check digest tests bench
+	$(BIN)/mypy
+
+## bench: benchmarks and quality evaluations (read ../shared/data when present)
+bench: $(BENCH_STAMP)
+	$(BIN)/python bench/startup_today.py
+
+clean:
+	rm -rf $(VENV) .demo-home .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,166 @@
+"""The CLI end to end, in-process: load → today → items → show, formats, exit codes, help."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES, FIXTURES
+
+
+def test_demo_flow_shows_the_seed_item(cli) -> None:  # type: ignore[no-untyped-def]
+    loaded = cli("load", str(EXAMPLES))
+    assert loaded.code == 0, loaded.err
+    assert "loaded 5 new items from 2 inputs" in loaded.err
+    result = cli("today", "--date", "2026-04-25", "--format", "text")
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert lines[0] == "Digest for 2026-04-25 (Saturday) · 4 items"
+    assert "1. 城乡一体化示范区党史学习教育走心出新见实效" in lines
+    assert "   开封手机报 · 04-25 22:47" in lines
+    assert "(xiāng)" not in result.out and "Previous day" not in result.out
+
+
+def test_loading_twice_leaves_the_count_unchanged(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("load", str(EXAMPLES))
+    again = cli("load", str(EXAMPLES))
+    assert again.code == 0
+    assert "loaded 0 new items" in again.err and "5 already stored" in again.err
+    assert len(cli("items", "--format", "jsonl").out.splitlines()) == 5
+
+
+def test_corrupt_file_among_good_ones_is_partial_failure(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("load", str(FIXTURES / "atom_en.xml"), str(FIXTURES / "corrupt.xml"))
+    assert result.code == 3
+    assert "corrupt.xml: not a valid feed" in result.err
+    assert "loaded 2 new items" in result.err
+
+
+def test_all_inputs_failing_is_an_error(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("load", "no-such-file.txt")
+    assert result.code == 1
+    assert "digest: error: no-such-file.txt: no such file" in result.err
+
+
+def test_stdin_is_an_input(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("load", "-", stdin=(FIXTURES / "seed_kaifeng.txt").read_bytes())
+    assert result.code == 0 and "loaded 1 new item" in result.err
+
+
+def test_today_json_follows_the_item_schema(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("load", str(EXAMPLES))
+    document = json.loads(cli("today", "--date", "2026-04-25", "-f", "json").out)
+    assert document["date"] == "2026-04-25" and document["count"] == 4
+    times = [item["published"] for item in document["items"]]
+    assert times == sorted(times, reverse=True)  # newest first
+    seed = next(item for item in document["items"] if item["source"] == "开封手机报")
+    assert seed["id"].startswith("b2:")
+    assert seed["published"] == "2026-04-25T22:47:00+08:00"
+    assert seed["editor"] == "陶宋之"
+    assert seed["language"] == "zh"
+    assert seed["repairs"]["pinyin_annotations"] == 211
+    assert "(xiāng)" not in seed["summary"] and seed["summary"]
+    assert seed["cluster"]["size"] == 1
+
+
+def test_today_selection_follows_the_configured_zone(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    cli("load", str(EXAMPLES))
+    # 2026-04-25 22:47 in China is 14:47 UTC; 2026-04-24 21:00 China is 13:00 UTC on the 24th.
+    monkeypatch.setenv("DIGEST_TIMEZONE", "America/Los_Angeles")
+    pacific = json.loads(cli("today", "--date", "2026-04-24", "-f", "json").out)
+    titles = {item["title"] for item in pacific["items"]}
+    # In Los Angeles the whole Chinese 25th except its last hours falls on the 24th.
+    assert "Previous day's story stays out of the 25 April bulletin" in titles
+    assert "开封今年新开工老旧小区改造项目42个" in titles
+    assert "城乡一体化示范区党史学习教育走心出新见实效" not in titles  # 07:47 on the 25th in LA
+
+
+def test_empty_day_says_so_and_fail_empty_exits_4(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("today", "--date", "2020-01-01", "-f", "text")
+    assert result.code == 0
+    assert "Nothing for this day" in result.out and "digest load" in result.out
+    assert cli("today", "--date", "2020-01-01", "-f", "text", "--fail-empty").code == 4
+
+
+def test_since_source_and_limit(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("load", str(EXAMPLES))
+    listed = cli("items", "--since", "3d", "--source", "晨间新闻", "-f", "jsonl").out.splitlines()
+    assert len(listed) == 4
+    assert all(json.loads(line)["source"] == "晨间新闻" for line in listed)
+    limited = json.loads(cli("today", "--date", "2026-04-25", "-n", "2", "-f", "json").out)
+    assert limited["count"] == 2
+
+
+def test_show_by_prefix_and_unknown_id(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("load", str(FIXTURES / "seed_kaifeng.txt"))
+    item_id = json.loads(cli("items", "-f", "jsonl").out)["id"]
+    shown = cli("show", item_id[:10], "-f", "text")
+    assert shown.code == 0 and shown.out.startswith("城乡一体化示范区")
+    assert "editor: 陶宋之" in shown.out
+    missing = cli("show", "b2:ffff")
+    assert missing.code == 1 and missing.err.startswith("digest: error: no item")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("today", "--date", "25/04/2026"),
+        ("today", "--format", "pdf"),
+        ("today", "--since", "later"),
+        ("nope",),
+    ],
+)
+def test_usage_errors_exit_2(cli, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    result = cli(*args)
+    assert result.code == 2
+    assert "Traceback" not in result.err
+
+
+def test_corrupt_store_is_a_one_line_error(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"garbage" * 1000)
+    result = cli("today", "--db", str(bad))
+    assert result.code == 1
+    assert result.err.startswith("digest: error: ") and "hint:" in result.err
+    assert bad.read_bytes() == b"garbage" * 1000
+
+
+def test_config_file_env_and_flag_precedence(cli, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text('width = 50\nscript = "keep"\n', encoding="utf-8")
+    monkeypatch.setenv("DIGEST_WIDTH", "60")
+    shown = cli("config", "show").out
+    assert "width = 60  # env DIGEST_WIDTH" in shown
+    assert f"script = keep  # {home / 'config.toml'}" in shown
+    assert cli("config", "path").out.strip() == str(home / "config.toml")
+    cli("load", str(EXAMPLES))
+    text = cli("today", "--date", "2026-04-25", "-f", "text", "--width", "30").out
+    from rich.cells import cell_len
+
+    assert max(cell_len(line) for line in text.splitlines()) <= 30
+
+
+def test_every_command_has_help(cli) -> None:  # type: ignore[no-untyped-def]
+    import typer.main
+
+    from digest.cli.app import app
+
+    group = typer.main.get_command(app)
+    names = list(group.commands)  # type: ignore[attr-defined]
+    assert {"load", "today", "items", "show", "config"} <= set(names)
+    for name in names:
+        command = group.commands[name]  # type: ignore[attr-defined]
+        assert command.help, f"{name} has no help text"
+        result = cli(name, "--help")
+        assert result.code == 0 and "Usage" in result.out
+
+
+def test_console_script_runs_as_module() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "digest", "--version"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0 and result.stdout.startswith("digest ")

@@ -1,0 +1,76 @@
+"""Shared fixtures: a temporary DIGEST_HOME, a pinned clock, the CLI in-process, golden files.
+
+Golden files live in tests/golden/ as readable UTF-8; they are rewritten only by
+``pytest --update-golden`` and reviewed in the diff.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GOLDEN = Path(__file__).parent / "golden"
+EXAMPLES = Path(__file__).parent.parent / "examples"
+NOW = "2026-04-26T08:00:00+08:00"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden files from actual output")
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh DIGEST_HOME, China time zone, clock pinned to the morning after the sample day."""
+    monkeypatch.setenv("DIGEST_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("DIGEST_TIMEZONE", "Asia/Shanghai")
+    monkeypatch.setenv("DIGEST_NOW", NOW)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    for name in ("DIGEST_DB", "DIGEST_CHARS", "DIGEST_WIDTH", "DIGEST_SCRIPT"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path / "home"
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(
+    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., CliResult]:
+    """Run ``digest ARGS`` in-process; ``stdin`` bytes are offered on standard input."""
+    from digest.cli.app import main
+
+    def run(*args: str, stdin: bytes = b"") -> CliResult:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+        capsys.readouterr()
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return CliResult(int(code), captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Iterator[Callable[[str, str], None]]:
+    """``golden(name, actual)``: assert ``actual`` equals tests/golden/NAME (or rewrite it)."""
+    update = bool(request.config.getoption("--update-golden"))
+
+    def check(name: str, actual: str) -> None:
+        path = GOLDEN / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(actual, encoding="utf-8")
+        assert path.exists(), f"missing golden file {path}; run pytest --update-golden and review it"
+        assert actual == path.read_text(encoding="utf-8")
+
+    yield check

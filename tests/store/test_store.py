@@ -1,0 +1,180 @@
+"""The SQLite store: idempotent loads, migrations on open, corrupt files, concurrent access."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from digest.errors import StoreError
+from digest.model import Item, Summary
+from digest.store import Store
+from digest.store.migrations import MIGRATIONS
+
+T0 = datetime(2026, 4, 25, 12, 0, tzinfo=UTC)
+
+
+def make_item(n: int, *, published: datetime | None = None, source: str = "源") -> Item:
+    return Item(
+        id=f"b2:{n:024x}",
+        title=f"标题{n}",
+        text=f"正文{n}。",
+        language="zh",
+        fetched=T0,
+        source=source,
+        published=published or T0 - timedelta(minutes=n),
+        summary=Summary(f"正文{n}。", "full", "v"),
+        repairs={"pinyin_annotations": n},
+    )
+
+
+def test_items_round_trip_and_reloading_adds_nothing(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "d.db") as store:
+        first = store.add_items([make_item(1), make_item(2)])
+        again = store.add_items([make_item(1), make_item(2), make_item(3)])
+        assert (first.added, first.existing) == (2, 0)
+        assert (again.added, again.existing) == (1, 2)
+        assert store.count_items() == 3
+        (item,) = store.get_item("b2:" + "0" * 23 + "2")
+        assert item == make_item(2)
+
+
+def test_id_prefix_lookup(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "d.db") as store:
+        store.add_items([make_item(1), make_item(2)])
+        assert len(store.get_item("b2:0000")) == 2  # ambiguous: both come back, the caller says so
+        assert store.get_item("b2:%") == []  # LIKE wildcards are escaped
+
+
+def test_items_between_uses_time_window_and_source(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "d.db") as store:
+        store.add_items([make_item(n, source="甲" if n % 2 else "乙") for n in range(10)])
+        window = store.items_between(T0 - timedelta(minutes=5), T0 - timedelta(minutes=1))
+        assert [item.id[-1] for item in window] == ["2", "3", "4", "5"]  # newest first, end exclusive
+        assert {item.source for item in store.items_between(None, None, sources=["乙"])} == {"乙"}
+        plan = " ".join(
+            str(row)
+            for row in store.connection.execute(
+                "EXPLAIN QUERY PLAN SELECT id FROM items "
+                "WHERE sort_ts >= 0 AND sort_ts < 1 ORDER BY sort_ts DESC"
+            )
+        )
+        assert "items_by_time" in plan  # the digest window never scans the whole table
+
+
+def test_future_publication_is_clamped_to_fetch_time(tmp_path: Path) -> None:
+    future = make_item(1, published=T0 + timedelta(days=3000))
+    with Store.open(tmp_path / "d.db") as store:
+        store.add_items([future])
+        assert store.items_between(T0, T0 + timedelta(seconds=1))[0].id == future.id
+
+
+def test_open_applies_missing_migrations_and_records_them(tmp_path: Path) -> None:
+    path = tmp_path / "d.db"
+    Store.open(path).close()
+    with sqlite3.connect(path) as raw:
+        names = [row[0] for row in raw.execute("SELECT name FROM schema_migrations ORDER BY name")]
+        assert names == sorted(name for name, _ in MIGRATIONS)
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    # A store that has recorded no migration yet (as after a kill during the first one) completes.
+    old = tmp_path / "old.db"
+    with sqlite3.connect(old) as raw:
+        raw.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
+    with Store.open(old) as store:
+        assert store.count_items() == 0
+
+
+def test_new_store_is_private(tmp_path: Path) -> None:
+    Store.open(tmp_path / "state" / "d.db").close()
+    assert (tmp_path / "state").stat().st_mode & 0o777 == 0o700
+    assert (tmp_path / "state" / "d.db").stat().st_mode & 0o777 == 0o600
+
+
+def test_store_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "d.db"
+    Store.open(path).close()
+    with sqlite3.connect(path) as raw:
+        raw.execute("INSERT INTO schema_migrations VALUES ('999_future', 'x')")
+    with pytest.raises(StoreError, match="newer digest"):
+        Store.open(path)
+
+
+def test_corrupt_file_is_reported_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "d.db"
+    garbage = b"this is not a database" * 100
+    path.write_bytes(garbage)
+    with pytest.raises(StoreError, match="not a usable digest database") as error:
+        Store.open(path)
+    assert error.value.hint and "backup" in error.value.hint
+    assert path.read_bytes() == garbage
+
+
+def test_reader_is_never_locked_out_while_a_writer_inserts(tmp_path: Path) -> None:
+    path = tmp_path / "d.db"
+    Store.open(path).close()
+    errors: list[BaseException] = []
+    done, reading = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        try:
+            reading.wait(10)
+            with Store.open(path) as store:
+                for batch in range(40):
+                    store.add_items(make_item(batch * 25 + n) for n in range(25))
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    reads = 0
+    with Store.open(path) as reader:
+        while True:
+            reader.items_between(None, None, limit=50)
+            reads += 1
+            reading.set()
+            if done.is_set():
+                break
+    thread.join()
+    assert errors == []
+    assert reads > 1
+    with Store.open(path) as store:
+        assert store.count_items() == 1000
+
+
+def test_two_writers_at_once_both_commit(tmp_path: Path) -> None:
+    path = tmp_path / "d.db"
+    Store.open(path).close()
+    errors: list[BaseException] = []
+
+    def writer(offset: int) -> None:
+        try:
+            with Store.open(path) as store:
+                for n in range(200):
+                    store.add_items([make_item(offset + n)])
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=writer, args=(k * 1000,)) for k in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with Store.open(path) as store:
+        assert store.count_items() == 400
+
+
+def test_writes_begin_immediate(tmp_path: Path) -> None:
+    """A write transaction takes the write lock at BEGIN, never upgrading a read lock later."""
+    path = tmp_path / "d.db"
+    with Store.open(path) as store, store.write():
+        other = sqlite3.connect(path, timeout=0)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        other.close()
