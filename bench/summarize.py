@@ -9,8 +9,10 @@ sets: they are all the tuning this code has seen.
 
 Prints one table: R1/R2/RL F1 (0-100) and documents per second on one core for every system,
 plus the published neural systems whose outputs ship in frank-dev.jsonl (``peers``), scored
-the same way.  Throughput is wall-clock, one thread pinned to one CPU, fastest of ``--repeat``
-passes; on a shared machine expect ±20 % between runs all the same.
+the same way, then how many times faster digest extractive is than the fastest peer.
+Throughput is wall-clock, one thread pinned to one CPU, the fastest of ``--repeat`` rounds in
+which every system runs once (so they share the machine's load); on a shared machine the rates
+still move by a factor of two between runs, the ratios less.
 Needs the ``bench`` extra (``pip install -e '.[bench]'``); without it the peers are skipped.
 
 Notes (what was tried, on these dev sets; R1):
@@ -39,7 +41,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +58,7 @@ DATA = Path(__file__).resolve().parents[1].parent / "shared/data"
 LCSTS_PUBLISHED = {"LCSTS paper RNN (published)": (29.9, 17.4, 27.2)}
 
 Row = dict[str, Any]
+PEERS = ["sumy TextRank", "sumy LexRank", "SnowNLP"]
 Scorer = Callable[[str, str], tuple[float, float, float]]
 
 
@@ -111,28 +114,43 @@ def plain_lead(language: str) -> System:
     return run
 
 
-def evaluate(
-    system: System, docs: Iterable[tuple[str, str]], budget: Budget, score: Scorer, repeat: int = 1
-) -> tuple[tuple[float, float, float], float, int]:
-    """Mean ROUGE, documents per second (summarising only, scoring excluded) and row count.
+Result = tuple[tuple[float, float, float], float, int]
 
-    The rate is from the fastest of ``repeat`` passes (the others are disturbed by whatever else
-    the machine is doing); every system is deterministic, so the outputs of any pass will do.
+
+def evaluate(
+    systems: dict[str, System], docs: list[tuple[str, str]], budget: Budget, score: Scorer, repeat: int = 1
+) -> dict[str, Result]:
+    """Per system: mean ROUGE, documents per second (summarising only) and row count.
+
+    Systems are timed in rounds, each system once per round, so that all of them share whatever
+    else the machine is doing at the time; a system's rate is from its fastest round.  Every
+    system is deterministic, so the outputs of any round will do for ROUGE.
     """
-    docs = list(docs)
-    elapsed = float("inf")
-    outputs: list[str] = []
+    elapsed = dict.fromkeys(systems, float("inf"))
+    outputs: dict[str, list[str]] = {}
     for _ in range(max(repeat, 1)):
-        start = time.perf_counter()
-        outputs = [system(text, budget) for text, _ in docs]
-        elapsed = min(elapsed, time.perf_counter() - start)
-    totals = [0.0, 0.0, 0.0]
-    for output, (_, reference) in zip(outputs, docs, strict=True):
-        for k, value in enumerate(score(output, reference)):
-            totals[k] += value
-    n = max(len(docs), 1)
-    means = (totals[0] / n, totals[1] / n, totals[2] / n)
-    return means, len(docs) / elapsed if elapsed > 0 else float("inf"), len(docs)
+        for name, system in systems.items():
+            start = time.perf_counter()
+            outputs[name] = [system(text, budget) for text, _ in docs]
+            elapsed[name] = min(elapsed[name], time.perf_counter() - start)
+    results: dict[str, Result] = {}
+    for name in systems:
+        rouge = score_outputs([(o, ref) for o, (_, ref) in zip(outputs[name], docs, strict=True)], score)
+        rate = len(docs) / elapsed[name] if elapsed[name] > 0 else float("inf")
+        results[name] = (rouge, rate, len(docs))
+    return results
+
+
+def print_results(dataset: str, results: dict[str, Result], peers: list[str]) -> str | None:
+    """Print the rows; return how much faster digest extractive is than the fastest peer."""
+    for name, (rouge, rate, n) in results.items():
+        print(line(dataset, name, rouge, f"{rate:,.0f}", n), flush=True)
+    timed = [p for p in peers if p in results]
+    if not timed or "digest extractive" not in results:
+        return None
+    fastest = max(timed, key=lambda p: results[p][1])
+    ratio = results["digest extractive"][1] / results[fastest][1]
+    return f"{dataset}: digest extractive is {ratio:.1f}x the fastest peer ({fastest})"
 
 
 def score_outputs(outputs: list[tuple[str, str]], score: Scorer) -> tuple[float, float, float]:
@@ -178,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"summarize bench: no data in {DATA}; skipped.", file=sys.stderr)
         return 0
 
+    speeds: list[str | None] = []
     print("| set | system | R1 | R2 | RL | docs/s | rows |")
     print("|---|---|---|---|---|---|---|")
     if lcsts is not None and args.only in (None, "zh"):
@@ -192,9 +211,8 @@ def main(argv: list[str] | None = None) -> int:
             systems["sumy TextRank"] = sumy_system("textrank", "zh")
             systems["sumy LexRank"] = sumy_system("lexrank", "zh")
             systems["SnowNLP"] = snownlp_system()
-        for name, system in systems.items():
-            rouge, rate, n = evaluate(system, docs, ("chars", 30), zh_rouge, args.repeat)
-            print(line("LCSTS ≤30 chars", name, rouge, f"{rate:,.0f}", n), flush=True)
+        results = evaluate(systems, docs, ("chars", 30), zh_rouge, args.repeat)
+        speeds.append(print_results("LCSTS ≤30 chars", results, PEERS))
         for name, published in LCSTS_PUBLISHED.items():
             print(line("LCSTS ≤30 chars", name, published, "—", 0))
     elif args.only in (None, "zh"):
@@ -214,9 +232,8 @@ def main(argv: list[str] | None = None) -> int:
             if not args.skip_peers and _have("sumy"):
                 systems["sumy TextRank"] = sumy_system("textrank", "en")
                 systems["sumy LexRank"] = sumy_system("lexrank", "en")
-            for name, system in systems.items():
-                rouge, rate, n = evaluate(system, docs, ("sentences", count), score, args.repeat)
-                print(line(label, name, rouge, f"{rate:,.0f}", n), flush=True)
+            results = evaluate(systems, docs, ("sentences", count), score, args.repeat)
+            speeds.append(print_results(label, results, PEERS))
             peer_names = sorted({p for r in rows for p in r.get("peers", {})})
             for peer in peer_names:
                 outputs = [(r["peers"][peer], r["reference"]) for r in rows if peer in r["peers"]]
@@ -224,6 +241,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(line(label, f"{peer} (published outputs)", rouge, "—", len(outputs)))
     elif args.only in (None, "en"):
         print("summarize bench: frank-dev.jsonl absent; English skipped.", file=sys.stderr)
+    for speed in speeds:
+        if speed:
+            print(speed)
     return 0
 
 
