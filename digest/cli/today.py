@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import tzinfo
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -45,6 +46,10 @@ def today_command(
     fail_empty: Annotated[
         bool, typer.Option("--fail-empty", help="Exit 4 when there is nothing to show.")
     ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to FILE atomically instead of stdout."),
+    ] = None,
 ) -> int:
     """Show the day's digest: numbered items, newest first, each with a short summary."""
     from digest.config import current_time
@@ -72,7 +77,15 @@ def today_command(
     )
     with open_store(settings, db) as store:
         digest = build_digest(store, query, now=now)
-    _print_digest(digest, chosen, settings.width, tz, no_color)
+    if output is not None:
+        from digest.deliver.files import write_atomic
+        from digest.render import render_digest
+
+        # A file gets a string format: "auto"/"rich" mean plain text there.
+        file_format = "text" if chosen == "rich" else chosen
+        write_atomic(output, render_digest(digest, file_format, tz=tz, width=settings.width))
+    else:
+        _print_digest(digest, chosen, settings.width, tz, no_color)
     if not digest.entries and fail_empty:
         return ExitCode.EMPTY
     return ExitCode.OK

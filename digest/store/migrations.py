@@ -33,4 +33,24 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX items_by_source_time ON items (source, sort_ts DESC);
         """,
     ),
+    (
+        "003_outbox",
+        """
+        CREATE TABLE outbox (
+            day TEXT NOT NULL,            -- the bulletin's date (YYYY-MM-DD), or 'since:…'
+            channel TEXT NOT NULL,        -- the channel's name (never its URL: that is a secret)
+            part INTEGER NOT NULL,        -- 1-based
+            total INTEGER NOT NULL,
+            body TEXT NOT NULL,           -- exactly what is (re)sent: planned once, then fixed
+            state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'uncertain')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            error TEXT,                   -- the last failure, redacted
+            created TEXT NOT NULL,        -- ISO 8601 UTC
+            updated TEXT NOT NULL,
+            sent_at REAL,                 -- epoch seconds of the send, for pacing across runs
+            PRIMARY KEY (day, channel, part)
+        );
+        CREATE INDEX outbox_by_channel_sent ON outbox (channel, sent_at)
+        """,
+    ),
 ]

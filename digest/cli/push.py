@@ -1,0 +1,109 @@
+"""``digest push``: deliver the day's bulletin to the configured channels, exactly once."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Mapping
+from types import FrameType
+from typing import Annotated, Any
+
+import typer
+
+from digest.cli.common import DateOption, DbOption, QuietOption, open_store, settings_for, warn, write_out
+from digest.errors import ExitCode, UsageError
+
+
+class _Terminated(BaseException):
+    """SIGTERM (systemd stopping the timer's service, cron's kill): unwind, recording state."""
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise _Terminated()
+
+
+def push_command(
+    channel: Annotated[
+        list[str] | None,
+        typer.Option("--channel", "-c", help="A [channels.NAME] from config.toml (repeatable)."),
+    ] = None,
+    to: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--to", help="An ad-hoc channel URL (repeatable). Prefer config: argv is visible to ps."
+        ),
+    ] = None,
+    date: DateOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print what each channel would get, with sizes; send nothing.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Send again, even parts already sent or uncertain.")
+    ] = False,
+    db: DbOption = None,
+    quiet: QuietOption = False,
+) -> int:
+    """Push the day's bulletin to chat bots, phones and mailboxes: split to fit, sent once.
+
+    Exit 0 when everything was sent (or there was nothing to send), 3 when some channel failed or
+    a part's delivery is uncertain, 75 when another run holds the lock.
+    """
+    from digest.config import current_time
+    from digest.deliver import PushOptions, channels_from_config, push_digest
+    from digest.deliver.report import describe_channel, describe_dry_run
+    from digest.lock import run_lock
+    from digest.select import DigestQuery, build_digest
+    from digest.select.window import day_window, parse_day
+
+    settings = settings_for()
+    channels = channels_from_config(settings.file, channel or (), to or ())
+    _warn_if_config_is_readable(settings.file)
+    if not channels:
+        raise UsageError(
+            "no channels to push to", hint='add [channels.NAME] url = "…" to config.toml, or use --to URL'
+        )
+    tz, now = settings.zone, current_time()
+    day = parse_day(date) if date else now.astimezone(tz).date()
+    start, end = day_window(day, tz)
+    query = DigestQuery(start=start, end=end, day=day)
+    options = PushOptions(force=force, dry_run=dry_run)
+
+    if dry_run:
+        with open_store(settings, db) as store:
+            report = push_digest(store, build_digest(store, query, now=now), channels, tz=tz, options=options)
+        write_out(describe_dry_run(report))
+        return ExitCode.OK
+
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        with run_lock(), open_store(settings, db) as store:
+            report = push_digest(store, build_digest(store, query, now=now), channels, tz=tz, options=options)
+    except _Terminated:
+        warn("terminated: parts in flight are recorded as uncertain")
+        return 143
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if report.empty and not quiet:
+        warn(f"nothing to send for {report.day}: the bulletin is empty")
+    for channel_report in report.channels:
+        lines = describe_channel(channel_report)
+        if channel_report.failed:
+            for line in lines:
+                warn(line)
+        elif not quiet:
+            write_out("".join(f"{line}\n" for line in lines))
+    return report.exit_code
+
+
+def _warn_if_config_is_readable(config: Mapping[str, Any]) -> None:
+    """Channel URLs are bearer credentials: say so when others can read the file (RELIABILITY K3)."""
+    from digest import paths
+
+    if not config.get("channels"):
+        return
+    path = paths.config_path()
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        return
+    if mode & 0o077:
+        warn(f"{path} holds channel secrets but is readable by others (mode {mode:o}); run: chmod 600 {path}")

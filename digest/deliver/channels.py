@@ -1,0 +1,256 @@
+"""Channels: where a bulletin goes, read from ``[channels.NAME]`` in config.toml or ``--to URL``.
+
+A channel URL is a secret (it carries the webhook key or bot token), so a ``Channel`` never shows
+it: ``display`` is the name and the scheme, and ``secrets`` lists every fragment the redactor must
+hide.  The URL decides the kind:
+
+=====================================  ========  ==========================  =================
+URL                                    kind      default budget              pacing
+=====================================  ========  ==========================  =================
+``dingtalk://[SECRET@]TOKEN``          dingtalk  20,000 bytes                20/min
+``wecombot://KEY``                     wecom     2,048 bytes (markdown 4096) 20/min
+``feishu://TOKEN[/SECRET]``, lark://   feishu    19,500 bytes (20 KB body)   5/s, 100/min
+``tgram://BOTTOKEN/CHATID``            telegram  4,096 UTF-16 units          1/s, 20/min
+``mailto://[U:P@]HOST[:PORT]/?to=…``   email     unbounded                   none
+SMS schemes of apprise (twilio://…)    apprise   1 SMS segment, 3 messages   1/s
+any other apprise URL (ntfy://, …)     apprise   ntfy 4,096 bytes, else the  1/s
+                                                 plugin's ``body_maxlen``
+=====================================  ========  ==========================  =================
+
+The native webhook URLs (``https://oapi.dingtalk.com/robot/send?access_token=…``,
+``https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…``, ``https://open.feishu.cn/open-apis/
+bot/v2/hook/…``) are accepted too.  Options in the table: ``format`` (text|markdown|sms),
+``budget`` (in the kind's unit), ``unit``, ``max_parts``, ``link`` (the URL an SMS "count and
+link" bulletin points to), ``secret`` (DingTalk/Feishu signing), ``base_url`` (the API endpoint,
+for a proxy or a test server), ``timeout`` (seconds), ``allow_http`` (permit a plain-http
+channel URL; refused otherwise, RELIABILITY K5).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from digest.deliver.budget import UNITS, Budget
+from digest.errors import UsageError
+
+# apprise schemes that end up as text messages on a phone: budget in SMS segments.
+SMS_SCHEMES = frozenset(
+    {
+        "twilio", "clicksend", "sinch", "d7sms", "bulksms", "bulkvs", "msg91", "kavenegar", "plivo",
+        "vonage", "nexmo", "messagebird", "smseagle", "httpsms", "seven", "sms77", "signalwire",
+        "africas", "atalk", "burstsms", "dapnet", "freemobile", "smsmgr", "voipms", "tgram-sms",
+        "aliyun", "sns", "46elks", "elks", "smpp", "smpps",
+    }
+)  # fmt: skip
+# Schemes that travel unencrypted; refused towards anything but this machine unless allow_http (K5).
+PLAIN_SCHEMES = frozenset({"http", "json", "xml", "form", "ntfy"})
+DEFAULT_BASE = {
+    "dingtalk": "https://oapi.dingtalk.com",
+    "wecom": "https://qyapi.weixin.qq.com",
+    "feishu": "https://open.feishu.cn",
+    "lark": "https://open.larksuite.com",
+    "telegram": "https://api.telegram.org",
+}
+# (messages, seconds) windows each channel stays under; DingTalk and WeCom documents 20/min per
+# bot, Feishu custom bots 100/min and 5/s, Telegram 20/min per group and about 1/s per chat.
+PACING: Mapping[str, tuple[tuple[int, float], ...]] = {
+    "dingtalk": ((20, 60.0),),
+    "wecom": ((20, 60.0),),
+    "feishu": ((5, 1.0), (100, 60.0)),
+    "telegram": ((1, 1.0), (20, 60.0)),
+    "email": (),
+    "apprise": ((1, 1.0),),
+}
+KNOWN_OPTIONS = frozenset(
+    {"url", "format", "budget", "unit", "max_parts", "link", "secret", "base_url", "timeout", "allow_http"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """One destination.  ``url`` is secret; show ``display`` instead."""
+
+    name: str
+    url: str
+    kind: str
+    style: str
+    budget: Budget
+    max_parts: int | None = None
+    link: str | None = None
+    secret: str | None = None
+    base_url: str | None = None
+    timeout: float = 10.0
+    pacing: tuple[tuple[int, float], ...] = ()
+    scheme: str = ""
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def display(self) -> str:
+        return f"{self.name} ({self.scheme}://…)"
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Every fragment of the URL and options that could identify or authorise the bot."""
+        found: set[str] = {self.url}
+        if self.secret:
+            found.add(self.secret)
+        parts = urlsplit(self.url)
+        for fragment in (parts.username, parts.password, parts.netloc, parts.hostname):
+            if fragment:
+                found.add(unquote(fragment))
+        for segment in parts.path.split("/"):
+            if len(segment) >= 6:
+                found.add(unquote(segment))
+        for values in parse_qs(parts.query).values():
+            found.update(value for value in values if len(value) >= 6)
+        return tuple(sorted((s for s in found if len(s) >= 4), key=len, reverse=True))
+
+
+def channels_from_config(
+    config: Mapping[str, Any], names: Sequence[str] = (), urls: Sequence[str] = ()
+) -> list[Channel]:
+    """The channels to push to: ``names`` from ``[channels.*]`` (all when none are named and no
+    ``urls`` are given) plus one ad-hoc channel per URL.
+
+    Raises UsageError for an unknown name, an unusable URL or a bad option (without the URL).
+    """
+    table = config.get("channels", {})
+    if not isinstance(table, Mapping):
+        raise UsageError("[channels] in config.toml must be a table of tables")
+    chosen: list[Channel] = []
+    wanted = list(names) if names or urls else list(table)
+    for name in wanted:
+        if name not in table:
+            known = ", ".join(table) or "none configured"
+            raise UsageError(
+                f"no channel named {name!r} ({known})", hint="add [channels.NAME] url = … to config.toml"
+            )
+        section = table[name]
+        if not isinstance(section, Mapping) or not isinstance(section.get("url"), str):
+            raise UsageError(f'[channels.{name}] needs url = "…"')
+        chosen.append(make_channel(name, section))
+    for url in urls:
+        digest_of_url = hashlib.sha256(url.encode()).hexdigest()[:8]
+        chosen.append(make_channel(f"to-{digest_of_url}", {"url": url}))
+    return chosen
+
+
+def make_channel(name: str, section: Mapping[str, Any]) -> Channel:
+    """A channel from a config section (``url`` plus options)."""
+    unknown = set(section) - KNOWN_OPTIONS
+    if unknown:
+        raise UsageError(f"[channels.{name}]: unknown option(s) {', '.join(sorted(unknown))}")
+    url = str(section["url"]).strip()
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if not scheme:
+        raise UsageError(
+            f"channel {name}: the url has no scheme", hint="e.g. wecombot://KEY or tgram://TOKEN/CHAT"
+        )
+    kind = _kind_of(scheme, parts.hostname or "", parts.path)
+    allow_http = bool(section.get("allow_http"))
+    base_url = section.get("base_url")
+    if base_url is not None and not isinstance(base_url, str):
+        raise UsageError(f"channel {name}: base_url must be a URL")
+    if not allow_http and (
+        (scheme in PLAIN_SCHEMES and not _loopback(parts.hostname))
+        or (
+            base_url and base_url.lower().startswith("http://") and not _loopback(urlsplit(base_url).hostname)
+        )
+    ):
+        raise UsageError(
+            f"channel {name}: {scheme}:// would send the message and its key unencrypted",
+            hint="use the TLS form (https://, jsons://, ntfys://), or set allow_http = true",
+        )
+    style = str(section.get("format", "sms" if scheme in SMS_SCHEMES else "text"))
+    if style not in ("text", "markdown", "sms"):
+        raise UsageError(f"channel {name}: format must be text, markdown or sms")
+    if kind in ("feishu", "telegram", "email") and style == "markdown":
+        style = "text"  # sent as plain text: these get no Markdown parse mode from us (see docs)
+    budget = _budget(name, kind, scheme, style, section)
+    max_parts = section.get("max_parts", 3 if style == "sms" else None)
+    if max_parts is not None and (not isinstance(max_parts, int) or max_parts < 1):
+        raise UsageError(f"channel {name}: max_parts must be a positive whole number")
+    timeout = section.get("timeout", 10.0)
+    if not isinstance(timeout, int | float) or timeout <= 0:
+        raise UsageError(f"channel {name}: timeout must be a positive number of seconds")
+    return Channel(
+        name=name,
+        url=url,
+        kind=kind,
+        style=style,
+        budget=budget,
+        max_parts=max_parts,
+        link=section.get("link"),
+        secret=section.get("secret"),
+        base_url=base_url,
+        timeout=float(timeout),
+        pacing=PACING["feishu" if kind == "lark" else kind],
+        scheme=scheme,
+        options=dict(section),
+    )
+
+
+def _loopback(host: str | None) -> bool:
+    return host in ("localhost", "127.0.0.1", "::1") or bool(host and host.startswith("127."))
+
+
+def _kind_of(scheme: str, host: str, path: str) -> str:
+    if scheme == "dingtalk" or (scheme == "https" and host == "oapi.dingtalk.com"):
+        return "dingtalk"
+    if scheme == "wecombot" or (scheme == "https" and host == "qyapi.weixin.qq.com"):
+        return "wecom"
+    if scheme in ("feishu", "lark") or (
+        scheme == "https" and host in ("open.feishu.cn", "open.larksuite.com")
+    ):
+        return "feishu"
+    if scheme in ("tgram", "telegram"):
+        return "telegram"
+    if scheme in ("mailto", "mailtos"):
+        return "email"
+    return "apprise"
+
+
+def _budget(name: str, kind: str, scheme: str, style: str, section: Mapping[str, Any]) -> Budget:
+    unit, limit = _default_budget(kind, scheme, style)
+    unit = str(section.get("unit", unit))
+    if unit not in UNITS:
+        raise UsageError(f"channel {name}: unit must be one of {', '.join(UNITS)}")
+    limit = section.get("budget", limit)
+    if not isinstance(limit, int) or (unit != "none" and limit < 1):
+        raise UsageError(f"channel {name}: budget must be a positive whole number ({unit})")
+    return Budget(unit, limit)
+
+
+def _default_budget(kind: str, scheme: str, style: str) -> tuple[str, int]:
+    if style == "sms":
+        return "sms", 1
+    if kind == "dingtalk":
+        return "bytes", 20_000
+    if kind == "wecom":
+        return "bytes", 4096 if style == "markdown" else 2048
+    if kind == "feishu":
+        return "bytes", 19_500  # the request body may be 20 KB; leave room for the JSON around it
+    if kind == "telegram":
+        return "utf16", 4096
+    if kind == "email":
+        return "none", 0
+    if scheme in ("ntfy", "ntfys"):
+        return "bytes", 4096
+    return "chars", _apprise_body_maxlen(scheme)
+
+
+def _apprise_body_maxlen(scheme: str) -> int:
+    """apprise's own limit for the plugin behind ``scheme`` (characters); 32,768 if unknown."""
+    try:
+        from apprise.manager_plugins import NotificationManager
+
+        plugin = NotificationManager()[scheme]  # type: ignore[no-untyped-call]
+        value = getattr(plugin, "body_maxlen", 0)
+        return int(value) if isinstance(value, int) and value > 0 else 32_768
+    except Exception:  # an unknown scheme is reported when sending; the budget is only a default
+        return 32_768

@@ -1,0 +1,48 @@
+"""One run at a time: a non-blocking ``flock`` on a file in the data directory (RELIABILITY I1, I2).
+
+The kernel drops the lock when the holder exits, however it exits (``kill -9`` included), so a
+stale lock cannot outlive its process.  The file holds the holder's pid, for the message a second
+run prints; the file itself is never deleted (deleting it would let two runs lock two different
+files).  It lives in the data directory (0700), not ``/tmp``, where a cleaner could remove it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from digest.errors import LockedError
+from digest.paths import data_dir, ensure_private_dir
+
+LOCK_NAME = "digest.lock"
+
+
+@contextmanager
+def run_lock(directory: Path | None = None) -> Iterator[Path]:
+    """Hold the run lock for the ``with`` block; yields the lock file's path.
+
+    Raises LockedError (exit 75) at once, naming the holder's pid, when another run holds it.
+    """
+    folder = ensure_private_dir(directory or data_dir())
+    path = folder / LOCK_NAME
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(descriptor, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            raise LockedError(
+                f"another run in progress (pid {holder})",
+                hint="wait for it to finish; the lock is released when that process exits",
+            ) from None
+        os.ftruncate(descriptor, 0)
+        os.pwrite(descriptor, f"{os.getpid()}\n".encode(), 0)
+        try:
+            yield path
+        finally:
+            os.ftruncate(descriptor, 0)
+    finally:
+        os.close(descriptor)  # closing the descriptor releases the flock

@@ -1,0 +1,138 @@
+"""The delivery outbox: one row per (bulletin day, channel, part).  All of delivery's SQL.
+
+States and moves (each move is its own ``BEGIN IMMEDIATE`` transaction, committed with
+``synchronous=FULL`` before the next network call, so a crash can lose no mark)::
+
+    pending ──claim──► sending ──► sent
+       ▲                  │ └────► failed ──claim──► sending …   (the server said no / never reached)
+       └── --force        └──────► uncertain                      (sent, answer lost: not resent)
+
+A row left in ``sending`` means the process died between sending and marking; the next run
+cannot know whether the message went out, so ``recover`` turns it into ``uncertain``, which is
+reported and never resent without ``--force``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from digest.store.db import Store
+
+STATES = ("pending", "sending", "sent", "failed", "uncertain")
+CLAIMABLE = ("pending", "failed")
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxPart:
+    day: str
+    channel: str
+    part: int
+    total: int
+    body: str
+    state: str
+    attempts: int = 0
+    error: str | None = None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+_COLUMNS = "day, channel, part, total, body, state, attempts, error"
+
+
+class Outbox:
+    """Delivery state in ``store``.  Every method is one short transaction or one read."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def parts(self, day: str, channel: str) -> list[OutboxPart]:
+        rows = self.store.connection.execute(
+            f"SELECT {_COLUMNS} FROM outbox WHERE day = ? AND channel = ? ORDER BY part", (day, channel)
+        ).fetchall()
+        return [OutboxPart(*row) for row in rows]
+
+    def plan(
+        self, day: str, channel: str, bodies: Sequence[str], *, replace: bool = False
+    ) -> list[OutboxPart]:
+        """The parts to deliver for (day, channel).
+
+        The first run records ``bodies`` as pending; later runs get the parts recorded then (a
+        bulletin, once planned, is fixed, so a rerun completes the same message rather than a
+        re-rendered one).  ``replace`` (``--force``) records ``bodies`` afresh, all pending.
+        """
+        with self.store.write() as db:
+            exists = db.execute(
+                "SELECT 1 FROM outbox WHERE day = ? AND channel = ? LIMIT 1", (day, channel)
+            ).fetchone()
+            if exists and not replace:
+                pass
+            else:
+                db.execute("DELETE FROM outbox WHERE day = ? AND channel = ?", (day, channel))
+                now = _now()
+                db.executemany(
+                    "INSERT INTO outbox (day, channel, part, total, body, state, created, updated) "
+                    "VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",
+                    [(day, channel, n, len(bodies), body, now, now) for n, body in enumerate(bodies, 1)],
+                )
+        return self.parts(day, channel)
+
+    def recover(self, day: str, channel: str) -> list[int]:
+        """Turn parts left in ``sending`` by a dead run into ``uncertain``; their numbers.
+
+        Only call this while holding the run lock: then no live process can be mid-send.
+        """
+        with self.store.write() as db:
+            rows = db.execute(
+                "SELECT part FROM outbox WHERE day = ? AND channel = ? AND state = 'sending' ORDER BY part",
+                (day, channel),
+            ).fetchall()
+            db.execute(
+                "UPDATE outbox SET state = 'uncertain', updated = ?, "
+                "error = 'the run sending it stopped before it knew the result' "
+                "WHERE day = ? AND channel = ? AND state = 'sending'",
+                (_now(), day, channel),
+            )
+        return [row[0] for row in rows]
+
+    def claim(self, day: str, channel: str, part: int) -> bool:
+        """Record the intent to send: pending/failed → sending.  False when another run took it
+        or it is no longer claimable (sent, uncertain)."""
+        with self.store.write() as db:
+            cursor = db.execute(
+                "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated = ? "
+                "WHERE day = ? AND channel = ? AND part = ? AND state IN ('pending', 'failed')",
+                (_now(), day, channel, part),
+            )
+            return cursor.rowcount == 1
+
+    def finish(
+        self,
+        day: str,
+        channel: str,
+        part: int,
+        state: str,
+        *,
+        error: str | None = None,
+        sent_at: float | None = None,
+    ) -> None:
+        """Record the outcome of a send: sent, failed or uncertain (``error`` already redacted)."""
+        if state not in ("sent", "failed", "uncertain"):
+            raise ValueError(f"cannot finish a part as {state!r}")
+        with self.store.write() as db:
+            db.execute(
+                "UPDATE outbox SET state = ?, error = ?, updated = ?, sent_at = coalesce(?, sent_at) "
+                "WHERE day = ? AND channel = ? AND part = ?",
+                (state, error, _now(), sent_at, day, channel, part),
+            )
+
+    def recent_sends(self, channel: str, since: float) -> list[float]:
+        """Epoch times of the channel's sends (sent or uncertain) since ``since``, oldest first:
+        pacing counts messages from earlier runs too."""
+        rows = self.store.connection.execute(
+            "SELECT sent_at FROM outbox WHERE channel = ? AND sent_at >= ? ORDER BY sent_at", (channel, since)
+        ).fetchall()
+        return [float(row[0]) for row in rows]

@@ -1,0 +1,51 @@
+"""Fixtures for delivery: a fresh store, push options that never really sleep, a closed port."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from digest.deliver.push import PushOptions
+from digest.store import Store
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store.open(tmp_path / "digest.db") as opened:
+        yield opened
+
+
+class FakeTime:
+    """A clock that advances only when the code under test sleeps; records every sleep."""
+
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def fake_time() -> FakeTime:
+    return FakeTime()
+
+
+@pytest.fixture
+def options(fake_time: FakeTime) -> PushOptions:
+    return PushOptions(clock=fake_time.clock, sleep=fake_time.sleep)
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A port on 127.0.0.1 nothing listens on (bound, then closed)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -1,0 +1,61 @@
+"""Builders shared by the delivery tests: digests made in memory, channels pointed at 127.0.0.1."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from digest.deliver.channels import Channel, make_channel
+from digest.model import Digest, DigestEntry, Item, Summary
+
+DAY = date(2026, 4, 25)
+NOW = datetime(2026, 4, 25, 23, 0, tzinfo=UTC)
+
+
+def item(number: int, title: str, summary: str, *, language: str = "zh", url: str | None = None) -> Item:
+    return Item(
+        id=f"test:{number}",
+        title=title,
+        text=summary,
+        language=language,
+        fetched=NOW,
+        source="测试台",
+        url=url,
+        published=NOW - timedelta(minutes=number),
+        summary=Summary(summary, "lead"),
+    )
+
+
+def digest_of(*items: Item, day: date | None = DAY) -> Digest:
+    return Digest(entries=tuple(DigestEntry.single(i) for i in items), generated=NOW, day=day)
+
+
+def sample_digest(count: int = 5) -> Digest:
+    items = []
+    for n in range(1, count + 1):
+        if n % 2:
+            items.append(
+                item(
+                    n,
+                    f"第{n}条：郑州发布低空经济规划 @所有人",
+                    "郑州市今日发布低空经济产业发展规划，提出到2028年建成50个无人机起降点。"
+                    "规划涵盖物流配送、城市巡检和应急救援三大场景，预计带动产值超过百亿元。",
+                    url=f"https://news.example.com/zh/{n}",
+                )
+            )
+        else:
+            items.append(
+                item(
+                    n,
+                    f"Story {n}: metro line opens @everyone",
+                    "The 38-kilometre line links the airport with the city centre in 25 minutes. "
+                    "Trains run every four minutes at peak hours.",
+                    language="en",
+                    url=f"https://news.example.com/en/{n}",
+                )
+            )
+    return digest_of(*items)
+
+
+def channel(name: str, url: str, **options: Any) -> Channel:
+    return make_channel(name, {"url": url, **options})
