@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from digest.cli import config as config_commands
-from digest.cli import items, load, push, today
+from digest.cli import items, load, push, summarize, today
 from digest.errors import DigestError, ExitCode
 
 app = typer.Typer(
@@ -51,6 +51,7 @@ app.command("load")(load.load_command)
 app.command("today")(today.today_command)
 app.command("items")(items.items_command)
 app.command("show")(items.show_command)
+app.command("summarize")(summarize.summarize_command)
 app.command("push")(push.push_command)
 app.add_typer(config_commands.app, name="config")
 
