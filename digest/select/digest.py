@@ -32,7 +32,7 @@ from digest.select.rank import Rank, rank_story
 from digest.select.sources import SourceProfile
 from digest.store import Store
 from digest.store import clusters as stored
-from digest.summarize import summarize
+from digest.summarize import SUMMARY_VERSION, summarize_item
 
 GROUPINGS = ("source", "tag")
 UNTAGGED = "untagged"
@@ -223,14 +223,11 @@ def _group_label(item: Item, query: DigestQuery) -> str:
 
 
 def _with_summaries(store: Store, items: list[Item], chars: int | None) -> list[Item]:
-    from digest.summarize import SUMMARY_VERSION
-
     updated: list[Item] = []
     stale: list[Item] = []
     for item in items:
         if chars is not None or item.summary is None or item.summary.version != SUMMARY_VERSION:
-            fresh = summarize(item.text, language=item.language, title=item.title, chars=chars)
-            item = replace(item, summary=fresh)
+            item = replace(item, summary=summarize_item(item, chars=chars))
             if chars is None:
                 stale.append(item)
         updated.append(item)

@@ -25,7 +25,7 @@ what 120 Chinese characters do.  With ``sentences`` alone only the count limits.
 
 from __future__ import annotations
 
-from digest.model import Summary
+from digest.model import Item, Summary
 from digest.summarize.fit import ELLIPSIS, cut_sentence, join_sentences
 from digest.summarize.rank import WEIGHTS, Scorer, Weights, overlap, terms
 from digest.summarize.sentences import clause_ends, split_sentences
@@ -37,6 +37,7 @@ __all__ = [
     "Weights",
     "split_sentences",
     "summarize",
+    "summarize_item",
 ]
 
 SUMMARY_VERSION = "summarize-2"
@@ -233,3 +234,10 @@ def _best_span(
                     best_score = score
                     best = (score, piece or _span_text(unit, start, parts[b][1], b < last))
     return best
+
+
+def summarize_item(item: Item, *, chars: int | None = None) -> Summary:
+    """The summary of a stored or newly built item: its text, with its title and feed description."""
+    return summarize(
+        item.text, language=item.language, title=item.title, chars=chars, feed_summary=item.feed_summary
+    )
