@@ -30,18 +30,7 @@ from digest.errors import ExitCode, UsageError
 from digest.render import FORMATS
 
 if TYPE_CHECKING:
-    from digest.config import Settings
     from digest.model import Digest
-
-
-def filters_path(settings: Settings) -> Path:
-    """``[filters] file`` of the config, else ``filters.txt`` next to ``config.toml``."""
-    from digest import paths
-
-    section = settings.file.get("filters")
-    if isinstance(section, dict) and isinstance(section.get("file"), str):
-        return Path(section["file"]).expanduser()
-    return paths.config_path().parent / "filters.txt"
 
 
 def today_command(
@@ -86,7 +75,7 @@ def today_command(
     the filters.txt file next to config.toml (one term or /regex/ a line, !term excludes).
     """
     from digest.config import current_time
-    from digest.select import DigestQuery, build_digest
+    from digest.select import build_digest, bulletin_query
     from digest.select.window import day_window, parse_day, parse_since
 
     if date and since:
@@ -99,26 +88,20 @@ def today_command(
     else:
         day = parse_day(date) if date else now.astimezone(tz).date()
         start, end = day_window(day, tz)
-    from digest.select.digest import GROUPINGS
-    from digest.select.filters import load_filters, option_filters
-    from digest.select.sources import profiles_from_config
-
-    if group_by is not None and group_by not in GROUPINGS:
-        raise UsageError(f"--group-by wants source or tag, got {group_by!r}")
-    filters = load_filters(filters_path(settings)) + option_filters(keyword or (), exclude or ())
-    query = DigestQuery(
+    query = bulletin_query(
+        settings,
         start=start,
         end=end,
         day=day,
+        now=now,
+        keywords=keyword or (),
+        excludes=exclude or (),
         sources=tuple(source or ()),
         language=lang,
         limit=limit,
         chars=chars,
         tags=tuple(tag or ()),
-        filters=filters,
-        profiles=profiles_from_config(settings.file),
         group_by=group_by,
-        seen_day=now.astimezone(tz).date() if day is None else day,
     )
     with open_store(settings, db) as store:
         digest = build_digest(store, query, now=now)

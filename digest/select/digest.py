@@ -20,11 +20,12 @@ label); and ``"hidden"``: how many stories were left out as already shown.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from digest.errors import UsageError
 from digest.model import Cluster, Digest, DigestEntry, Item
 from digest.select.cluster import choose_representative, cluster_items, materially_changed
 from digest.select.filters import FilterSet, Verdict
@@ -33,6 +34,9 @@ from digest.select.sources import SourceProfile
 from digest.store import Store
 from digest.store import clusters as stored
 from digest.summarize import SUMMARY_VERSION, summarize_item
+
+if TYPE_CHECKING:
+    from digest.config import Settings
 
 GROUPINGS = ("source", "tag")
 UNTAGGED = "untagged"
@@ -63,6 +67,43 @@ class DigestQuery:
     seen_day: date | None = None
     hide_shown: bool = True
     mark_shown: bool = True
+
+
+def bulletin_query(
+    settings: Settings,
+    *,
+    start: datetime | None,
+    end: datetime | None,
+    day: date | None,
+    now: datetime,
+    keywords: Sequence[str] = (),
+    excludes: Sequence[str] = (),
+    **narrowing: Any,
+) -> DigestQuery:
+    """The query for a bulletin as configured: the filter file and the ``[sources]`` profiles of
+    ``settings``, plus ``--keyword``/``--exclude`` terms and other ``DigestQuery`` fields
+    (``sources``, ``language``, ``limit``, ``chars``, ``tags``, ``group_by``).
+
+    ``digest today`` and ``digest push`` both build their digest from this, so what is pushed is
+    what the terminal shows.  Raises ``UsageError`` for an unreadable filter file or bad profiles.
+    """
+    from digest import paths
+    from digest.select.filters import load_filters, option_filters
+    from digest.select.sources import profiles_from_config
+
+    group_by = narrowing.get("group_by")
+    if group_by is not None and group_by not in GROUPINGS:
+        raise UsageError(f"--group-by wants source or tag, got {group_by!r}")
+    filters = load_filters(paths.filters_path(settings.file)) + option_filters(keywords, excludes)
+    return DigestQuery(
+        start=start,
+        end=end,
+        day=day,
+        filters=filters,
+        profiles=profiles_from_config(settings.file),
+        seen_day=now.astimezone(settings.zone).date() if day is None else day,
+        **narrowing,
+    )
 
 
 @dataclass(slots=True)

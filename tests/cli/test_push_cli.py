@@ -102,6 +102,19 @@ def test_dry_run_prints_parts_with_sizes_and_sends_nothing(
     assert httpserver.log == []
 
 
+def test_push_applies_the_same_filters_as_today(
+    home: Path, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _config(home, httpserver)
+    (home / "filters.txt").write_text("!菊花\n", encoding="utf-8")
+    assert main(["push", "--date", "2026-04-25", "--dry-run"]) == 0
+    pushed = capsys.readouterr().out
+    assert main(["today", "--date", "2026-04-25", "--format", "text"]) == 0
+    shown = capsys.readouterr().out
+    assert "洛阳新建三座城市书房" in pushed and "洛阳新建三座城市书房" in shown
+    assert "菊花" not in pushed and "菊花" not in shown
+
+
 def test_push_sends_once_and_a_rerun_sends_nothing(
     home: Path, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
