@@ -37,6 +37,8 @@ lint: $(STAMP)
 ## bench: benchmarks and quality evaluations (read ../shared/data when present)
 bench: $(BENCH_STAMP)
 	$(BIN)/python bench/startup_today.py
+	$(BIN)/python bench/summarize.py
+	$(BIN)/python bench/cluster.py
 
 clean:
 	rm -rf $(VENV) .demo-home .pytest_cache .mypy_cache .ruff_cache

@@ -19,6 +19,7 @@ class ExitCode(IntEnum):
     EMPTY = 4  # nothing to do, and the user asked to be told (--fail-empty)
     LOCKED = 75  # EX_TEMPFAIL: another run holds the lock
     INTERRUPTED = 130
+    TERMINATED = 143  # SIGTERM (systemd stopping the unit, cron's kill): state recorded, lock released
 
 
 class DigestError(Exception):

@@ -6,13 +6,13 @@ An item already in the store is recognised by its id before any cleaning work is
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 
 from digest.acquire.identity import item_id
 from digest.model import Item, RawItem
 from digest.store import Store
-from digest.summarize import summarize
+from digest.summarize import summarize_item
 from digest.text import clean_item, one_line
 
 
@@ -35,8 +35,7 @@ class IngestCount:
 def build_item(raw: RawItem, options: IngestOptions, identifier: str | None = None) -> Item:
     """Clean and summarise one raw item (pure)."""
     cleaned = clean_item(raw, now=options.now, tz=options.tz, script=options.script)
-    summary = summarize(cleaned.text, language=cleaned.language, title=cleaned.title, chars=options.chars)
-    return Item(
+    item = Item(
         id=identifier or item_id(raw),
         title=cleaned.title,
         text=cleaned.text,
@@ -47,11 +46,11 @@ def build_item(raw: RawItem, options: IngestOptions, identifier: str | None = No
         published=cleaned.published,
         editor=cleaned.editor,
         reporter=cleaned.reporter,
-        summary=summary,
         feed_summary=raw.feed_summary,
         raw=raw.body if raw.title is None else f"{raw.title}\n{raw.body}",
         repairs=cleaned.repairs,
     )
+    return replace(item, summary=summarize_item(item, chars=options.chars))
 
 
 def ingest(raws: Iterable[RawItem], store: Store, options: IngestOptions) -> IngestCount:

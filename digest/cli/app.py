@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from digest.cli import clean, items, load, push, today
+from digest.cli import clean, items, load, push, summarize, today
 from digest.cli import config as config_commands
 from digest.errors import DigestError, ExitCode
 
@@ -52,6 +52,7 @@ app.command("clean")(clean.clean_command)
 app.command("today")(today.today_command)
 app.command("items")(items.items_command)
 app.command("show")(items.show_command)
+app.command("summarize")(summarize.summarize_command)
 app.command("push")(push.push_command)
 app.add_typer(config_commands.app, name="config")
 

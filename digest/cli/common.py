@@ -41,7 +41,7 @@ SourceOption = Annotated[list[str] | None, typer.Option("--source", help="Only t
 LangOption = Annotated[str | None, typer.Option("--lang", help="Only items in this language (zh, en).")]
 CharsOption = Annotated[
     int | None,
-    typer.Option("--chars", min=10, help="Summary budget in characters [default: 120 for zh]."),
+    typer.Option("--chars", min=10, help="Summary budget in characters [default: 120 for zh, 240 for en]."),
 ]
 WidthOption = Annotated[
     int | None, typer.Option("--width", min=20, help="Wrap plain text at this many cells [72].")

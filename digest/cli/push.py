@@ -51,7 +51,7 @@ def push_command(
     from digest.deliver import PushOptions, channels_from_config, push_digest
     from digest.deliver.report import describe_channel, describe_dry_run
     from digest.lock import run_lock
-    from digest.select import DigestQuery, build_digest
+    from digest.select import build_digest, bulletin_query
     from digest.select.window import day_window, parse_day
 
     settings = settings_for()
@@ -64,7 +64,7 @@ def push_command(
     tz, now = settings.zone, current_time()
     day = parse_day(date) if date else now.astimezone(tz).date()
     start, end = day_window(day, tz)
-    query = DigestQuery(start=start, end=end, day=day)
+    query = bulletin_query(settings, start=start, end=end, day=day, now=now)
     options = PushOptions(force=force, dry_run=dry_run)
 
     if dry_run:
@@ -79,7 +79,7 @@ def push_command(
             report = push_digest(store, build_digest(store, query, now=now), channels, tz=tz, options=options)
     except _Terminated:
         warn("terminated: parts in flight are recorded as uncertain")
-        return 143
+        return ExitCode.TERMINATED
     finally:
         signal.signal(signal.SIGTERM, previous)
     if report.empty and not quiet:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -50,10 +51,31 @@ def today_command(
         Path | None,
         typer.Option("--output", "-o", help="Write to FILE atomically instead of stdout."),
     ] = None,
+    keyword: Annotated[
+        list[str] | None,
+        typer.Option("--keyword", help="Only stories mentioning this term or /regex/ (repeatable)."),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", help="Leave out stories mentioning this term or /regex/ (repeatable)."),
+    ] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", help="Only sources with this tag in the config (repeatable)."),
+    ] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="Say why each story is where it is.")] = False,
+    group_by: Annotated[
+        str | None, typer.Option("--group-by", help="Group the stories by source or tag.")
+    ] = None,
 ) -> int:
-    """Show the day's digest: numbered items, newest first, each with a short summary."""
+    """Show the day's digest: one numbered entry per story, best first, each with a short summary.
+
+    A story several sources carry appears once, with how many carried it; a story an earlier
+    day's digest showed is left out unless it changed.  Filters: --keyword, --exclude, --tag and
+    the filters.txt file next to config.toml (one term or /regex/ a line, !term excludes).
+    """
     from digest.config import current_time
-    from digest.select import DigestQuery, build_digest
+    from digest.select import build_digest, bulletin_query
     from digest.select.window import day_window, parse_day, parse_since
 
     if date and since:
@@ -66,17 +88,25 @@ def today_command(
     else:
         day = parse_day(date) if date else now.astimezone(tz).date()
         start, end = day_window(day, tz)
-    query = DigestQuery(
+    query = bulletin_query(
+        settings,
         start=start,
         end=end,
         day=day,
+        now=now,
+        keywords=keyword or (),
+        excludes=exclude or (),
         sources=tuple(source or ()),
         language=lang,
         limit=limit,
         chars=chars,
+        tags=tuple(tag or ()),
+        group_by=group_by,
     )
     with open_store(settings, db) as store:
         digest = build_digest(store, query, now=now)
+    if not explain:
+        digest = replace(digest, extra={k: v for k, v in digest.extra.items() if k != "ranks"})
     if output is not None:
         from digest.deliver.files import write_atomic
         from digest.render import render_digest

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from digest.model import Digest
 
@@ -16,15 +17,30 @@ def dumps(value: object, indent: int | None = None) -> str:
     return json.dumps(value, ensure_ascii=False, indent=indent).translate(_ESCAPE_C1)
 
 
+def _entries(digest: Digest) -> list[dict[str, Any]]:
+    """Each entry's JSON, with ``rank`` under ``--explain`` and ``group`` when grouped."""
+    ranks = digest.extra.get("ranks") or ()
+    groups = digest.extra.get("groups") or ()
+    documents = []
+    for index, entry in enumerate(digest.entries):
+        document = entry.to_json()
+        if index < len(ranks):
+            document["rank"] = ranks[index].to_json()
+        if index < len(groups):
+            document["group"] = groups[index]
+        documents.append(document)
+    return documents
+
+
 def render_json(digest: Digest) -> str:
     document = {
         "date": digest.day.isoformat() if digest.day else None,
         "generated": digest.generated.isoformat(),
         "count": len(digest.entries),
-        "items": [entry.to_json() for entry in digest.entries],
+        "items": _entries(digest),
     }
     return dumps(document, indent=2) + "\n"
 
 
 def render_jsonl(digest: Digest) -> str:
-    return "".join(dumps(entry.to_json()) + "\n" for entry in digest.entries)
+    return "".join(dumps(document) + "\n" for document in _entries(digest))

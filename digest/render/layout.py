@@ -22,14 +22,34 @@ def heading(digest: Digest, tz: tzinfo) -> str:
 
 
 def meta_line(entry: DigestEntry, tz: tzinfo) -> str:
-    """``开封手机报 · 04-25 22:47`` plus ``· also in N sources`` for a merged story."""
+    """``开封手机报 · 04-25 22:47`` plus ``· also reported by N sources`` for a merged story."""
     item = entry.item
     parts = [one_line(item.source)] if item.source else []
     parts.append(item.time.astimezone(tz).strftime("%m-%d %H:%M"))
-    others = entry.cluster.size - 1
+    # Outlets, not items: a source that updated its own article is still one source.
+    sources = entry.cluster.sources
+    others = len({s for s in sources if s != item.source}) if sources else entry.cluster.size - 1
     if others:
         parts.append(f"also reported by {others} source{'s' if others > 1 else ''}")
     return " · ".join(parts)
+
+
+def explain_of(digest: Digest, index: int) -> str | None:
+    """The ``--explain`` line of entry ``index`` (``why: score …``), when the digest carries ranks."""
+    ranks = digest.extra.get("ranks")
+    if not ranks or index >= len(ranks):
+        return None
+    return "why: " + one_line(ranks[index].explain())
+
+
+def group_heading(digest: Digest, index: int) -> str | None:
+    """The group label when entry ``index`` starts a new group of a grouped digest, else None."""
+    groups = digest.extra.get("groups")
+    if not groups or index >= len(groups):
+        return None
+    if index > 0 and groups[index - 1] == groups[index]:
+        return None
+    return one_line(str(groups[index]))
 
 
 def summary_of(entry: DigestEntry) -> str:

@@ -6,7 +6,15 @@ import re
 from datetime import tzinfo
 
 from digest.model import Digest
-from digest.render.layout import EMPTY_HINT, heading, meta_line, safe_url, summary_of
+from digest.render.layout import (
+    EMPTY_HINT,
+    explain_of,
+    group_heading,
+    heading,
+    meta_line,
+    safe_url,
+    summary_of,
+)
 from digest.text import one_line
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~>])")
@@ -22,11 +30,16 @@ def render_markdown(digest: Digest, *, tz: tzinfo) -> str:
     if not digest.entries:
         lines.append(escape_markdown(EMPTY_HINT))
     for number, entry in enumerate(digest.entries, start=1):
+        if (group := group_heading(digest, number - 1)) is not None:
+            lines.extend([f"## {escape_markdown(group)}", ""])
         title = escape_markdown(entry.item.title)
         url = safe_url(entry.item.url)
         link = f"[{title}](<{url.replace('>', '%3E')}>)" if url else title
         lines.append(f"{number}\\. **{link}**  ")
         lines.append(f"   {escape_markdown(summary_of(entry))}  ")
         lines.append(f"   *{escape_markdown(meta_line(entry, tz))}*")
+        if (why := explain_of(digest, number - 1)) is not None:
+            lines[-1] += "  "
+            lines.append(f"   {escape_markdown(why)}")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -19,7 +19,15 @@ from rich.table import Table
 from rich.text import Text
 
 from digest.model import Digest
-from digest.render.layout import EMPTY_HINT, heading, meta_line, safe_url, summary_of
+from digest.render.layout import (
+    EMPTY_HINT,
+    explain_of,
+    group_heading,
+    heading,
+    meta_line,
+    safe_url,
+    summary_of,
+)
 from digest.render.wrap import wrap_cells
 from digest.text import one_line
 
@@ -51,12 +59,16 @@ def render_terminal(digest: Digest, *, tz: tzinfo) -> RenderableType:
     table.add_column(justify="right", no_wrap=True)
     table.add_column(ratio=1)
     for number, entry in enumerate(digest.entries, start=1):
+        if (group := group_heading(digest, number - 1)) is not None:
+            table.add_row(Text(""), Text(group, style="bold magenta"))
         url = safe_url(entry.item.url)
-        body = Group(
+        lines = [
             CellWrapped(one_line(entry.item.title), Style(bold=True, link=url) if url else "bold"),
             CellWrapped(summary_of(entry)),
             CellWrapped(meta_line(entry, tz), "dim"),
-        )
-        table.add_row(Text(f"{number}.", style="bold cyan"), Padding(body, (0, 0, 1, 0)))
+        ]
+        if (why := explain_of(digest, number - 1)) is not None:
+            lines.append(CellWrapped(why, "italic dim"))
+        table.add_row(Text(f"{number}.", style="bold cyan"), Padding(Group(*lines), (0, 0, 1, 0)))
     parts.append(table)
     return Group(*parts)

@@ -15,7 +15,15 @@ from __future__ import annotations
 from datetime import tzinfo
 
 from digest.model import Digest
-from digest.render.layout import EMPTY_HINT, heading, meta_line, safe_url, summary_of
+from digest.render.layout import (
+    EMPTY_HINT,
+    explain_of,
+    group_heading,
+    heading,
+    meta_line,
+    safe_url,
+    summary_of,
+)
 from digest.render.wrap import wrap_cells
 from digest.text import one_line
 
@@ -26,13 +34,21 @@ def render_text(digest: Digest, *, tz: tzinfo, width: int = 72) -> str:
     if not digest.entries:
         lines.append(EMPTY_HINT)
     for number, entry in enumerate(digest.entries, start=1):
+        if (group := group_heading(digest, number - 1)) is not None:
+            lines.extend([f"== {group} ==", ""])
         marker = f"{number}. "
         indent = " " * len(marker)
         inner = max(width - len(marker), 10)
         title_lines = wrap_cells(one_line(entry.item.title), inner)
         lines.append(marker + title_lines[0])
         lines.extend(indent + line for line in title_lines[1:])
-        for block in (summary_of(entry), meta_line(entry, tz), safe_url(entry.item.url)):
+        blocks = (
+            summary_of(entry),
+            meta_line(entry, tz),
+            safe_url(entry.item.url),
+            explain_of(digest, number - 1),
+        )
+        for block in blocks:
             if block:
                 lines.extend(indent + line for line in wrap_cells(block, inner))
         lines.append("")

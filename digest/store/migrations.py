@@ -53,4 +53,26 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX outbox_by_channel_sent ON outbox (channel, sent_at)
         """,
     ),
+    (
+        "004_clusters",
+        """
+        CREATE TABLE clusters (
+            id INTEGER PRIMARY KEY,
+            created TEXT NOT NULL      -- ISO 8601, UTC
+        );
+        CREATE TABLE cluster_members (
+            item_id TEXT PRIMARY KEY REFERENCES items (id) ON DELETE CASCADE,
+            cluster_id INTEGER NOT NULL REFERENCES clusters (id) ON DELETE CASCADE,
+            added TEXT NOT NULL        -- ISO 8601, UTC
+        );
+        CREATE INDEX cluster_members_by_cluster ON cluster_members (cluster_id);
+        CREATE TABLE cluster_shown (
+            cluster_id INTEGER NOT NULL REFERENCES clusters (id) ON DELETE CASCADE,
+            item_id TEXT NOT NULL,
+            day TEXT NOT NULL,         -- the digest day it was first shown for, YYYY-MM-DD
+            shown_at TEXT NOT NULL,    -- ISO 8601, UTC
+            PRIMARY KEY (cluster_id, item_id)
+        )
+        """,
+    ),
 ]

@@ -164,3 +164,19 @@ def test_console_script_runs_as_module() -> None:
         [sys.executable, "-m", "digest", "--version"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0 and result.stdout.startswith("digest ")
+
+
+def test_teaser_body_is_summarised_from_the_feed_description(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    feed = tmp_path / "teaser.xml"
+    feed.write_text(
+        """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Teasers</title><id>urn:t</id><updated>2026-04-25T01:00:00Z</updated>
+<entry><title>港口新航线开通</title><id>urn:t:1</id><updated>2026-04-25T01:00:00Z</updated>
+<summary>连云港港25日开通至东南亚的新集装箱航线，每周一班，单程约十二天，可为沿线企业节省物流成本约一成。</summary>
+<content type="html">&lt;p&gt;详见正文。&lt;/p&gt;</content></entry></feed>""",
+        encoding="utf-8",
+    )
+    assert cli("load", str(feed)).code == 0
+    (item,) = json.loads(cli("today", "--date", "2026-04-25", "-f", "json").out)["items"]
+    assert item["summary_method"] == "feed"
+    assert item["summary"].startswith("连云港港25日开通")

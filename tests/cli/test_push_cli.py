@@ -33,20 +33,30 @@ ITEM = """<item><title>{title}</title><link>https://news.example.com/{n}</link>
 <pubDate>Sat, 25 Apr 2026 {hour:02d}:00:00 +0800</pubDate><description>{text}</description></item>"""
 
 
+STORIES = [
+    (
+        "郑州发布低空经济规划 @所有人",
+        "郑州市今日发布低空经济规划，提出到2028年建成50个无人机起降点。",
+    ),
+    (
+        "Metro line to the airport opens @all",
+        "The line links the airport and the centre in 25 minutes.",
+    ),
+    ("开封菊花文化节筹备工作启动", "第44届中国开封菊花文化节筹备工作日前启动，预计展出菊花300万盆。"),
+    (
+        "Wheat harvest expected early",
+        "Warm weather means Henan farmers start cutting wheat early.",
+    ),
+    ("洛阳新建三座城市书房", "洛阳市今年新建的三座城市书房本周开放，每座藏书一万册，全天免费开放。"),
+]
+
+
 def _feed() -> str:
-    items = []
-    for n in range(1, 6):
-        if n % 2:
-            title, text = (
-                f"郑州发布第{n}项低空经济规划 @所有人",
-                "郑州市今日发布低空经济产业发展规划，提出到2028年建成50个无人机起降点。" * 2,
-            )
-        else:
-            title, text = (
-                f"Metro line {n} opens @all",
-                "The line links the airport with the city centre in 25 minutes. " * 2,
-            )
-        items.append(ITEM.format(title=title, n=n, hour=8 + n, text=text))
+    # Five distinct stories (similar ones would be merged into one entry by the clustering).
+    items = [
+        ITEM.format(title=title, n=n, hour=8 + n, text=text * 2)
+        for n, (title, text) in enumerate(STORIES, start=1)
+    ]
     return FEED.format(items="\n".join(items))
 
 
@@ -90,6 +100,19 @@ def test_dry_run_prints_parts_with_sizes_and_sends_nothing(
     assert KEY not in out and "secrettoken0123" not in out
     assert "@所有人" not in out and "＠所有人" in out
     assert httpserver.log == []
+
+
+def test_push_applies_the_same_filters_as_today(
+    home: Path, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _config(home, httpserver)
+    (home / "filters.txt").write_text("!菊花\n", encoding="utf-8")
+    assert main(["push", "--date", "2026-04-25", "--dry-run"]) == 0
+    pushed = capsys.readouterr().out
+    assert main(["today", "--date", "2026-04-25", "--format", "text"]) == 0
+    shown = capsys.readouterr().out
+    assert "洛阳新建三座城市书房" in pushed and "洛阳新建三座城市书房" in shown
+    assert "菊花" not in pushed and "菊花" not in shown
 
 
 def test_push_sends_once_and_a_rerun_sends_nothing(

@@ -16,14 +16,14 @@ from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import FakeTime
-from deliver_helpers import channel, sample_digest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from digest.deliver.push import PushOptions, push_digest
 from digest.errors import ExitCode
 from digest.store import Store
+from tests.deliver.conftest import FakeTime
+from tests.deliver.deliver_helpers import channel, sample_digest
 
 UTC8 = ZoneInfo("Asia/Shanghai")
 WECOM_KEY = "0a1b2c3d-4e5f-6789-abcd-ef0123456789"

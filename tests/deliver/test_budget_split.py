@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from deliver_helpers import digest_of, item, sample_digest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digest.deliver.budget import Budget, sms_encoding, sms_segments, sms_units
 from digest.deliver.compose import clauses, plan_messages
 from digest.deliver.split import Block, Piece, split_blocks
+from tests.deliver.deliver_helpers import digest_of, item, sample_digest
 
 UTC8 = __import__("zoneinfo").ZoneInfo("Asia/Shanghai")
 LABEL = re.compile(r"^\((\d+)/(\d+)\) ")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 import pytest
-from deliver_helpers import digest_of, item, sample_digest
 
 from digest.deliver.budget import Budget
 from digest.deliver.compose import plan_messages
 from digest.deliver.mentions import markdown, plain, safe_link
+from tests.deliver.deliver_helpers import digest_of, item, sample_digest
 
 UTC8 = ZoneInfo("Asia/Shanghai")
 HOSTILE = [

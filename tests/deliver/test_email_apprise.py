@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from aiosmtpd.controller import Controller
-from deliver_helpers import channel, digest_of, item, sample_digest
 from pytest_httpserver import HTTPServer
 
 from digest.deliver.push import PushOptions, push_digest
 from digest.errors import ExitCode
 from digest.store import Store
+from tests.deliver.deliver_helpers import channel, digest_of, item, sample_digest
 
 UTC8 = ZoneInfo("Asia/Shanghai")
 

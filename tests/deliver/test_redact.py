@@ -6,12 +6,12 @@ import logging
 from zoneinfo import ZoneInfo
 
 import pytest
-from deliver_helpers import channel, sample_digest
 
 from digest.deliver.push import PushOptions, push_digest
 from digest.deliver.redact import Redactor, install_log_redaction
 from digest.deliver.transports import Sender
 from digest.store import Store
+from tests.deliver.deliver_helpers import channel, sample_digest
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 

@@ -1,0 +1,126 @@
+"""``digest summarize PATH|-``: summarise a text file, or a JSONL stream of records, in one run."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Annotated, TextIO
+
+import typer
+
+from digest.cli.common import CharsOption, warn, write_out
+from digest.errors import ExitCode, InputError, UsageError
+
+if TYPE_CHECKING:
+    from digest.summarize.batch import BatchResult
+
+OUTPUT_FORMATS = ("auto", "text", "json", "jsonl")
+
+
+def summarize_command(
+    path: Annotated[
+        str, typer.Argument(metavar="PATH|-", help="A UTF-8 text or JSONL file, or - for stdin.")
+    ],
+    input_format: Annotated[
+        str,
+        typer.Option(
+            "--input-format",
+            help="auto (.jsonl/.ndjson or a first line that is a JSON object), text, jsonl.",
+        ),
+    ] = "auto",
+    output_format: Annotated[
+        str,
+        typer.Option("--format", "-f", help="auto (jsonl for JSONL input, else text), text, json, jsonl."),
+    ] = "auto",
+    lang: Annotated[
+        str, typer.Option("--lang", help="Language of the input: auto (per text), zh, en.")
+    ] = "auto",
+    chars: CharsOption = None,
+    sentences: Annotated[
+        int | None, typer.Option("--sentences", min=1, help="At most this many sentences.")
+    ] = None,
+) -> int:
+    """Summarise text within --chars (default 120 for zh, 240 for en) and/or --sentences.
+
+    JSONL input has one object per line with "text" and optional "id", "title"; the output has one
+    object per input line, in order, with "id", "summary" and "method".
+    """
+    from digest.summarize.batch import (
+        INPUT_FORMATS,
+        LANGUAGES,
+        guess_input_format,
+        summarize_document,
+        summarize_records,
+    )
+
+    for value, allowed, what in (
+        (input_format, INPUT_FORMATS, "input format"),
+        (output_format, OUTPUT_FORMATS, "format"),
+        (lang, LANGUAGES, "language"),
+    ):
+        if value not in allowed:
+            raise UsageError(f"unknown {what} {value!r}", hint=f"use one of {', '.join(allowed)}")
+
+    stream = _open(path)
+    try:
+        head = stream.readline()
+        chosen_input = guess_input_format(path, head) if input_format == "auto" else input_format
+        chosen = (
+            output_format if output_format != "auto" else ("jsonl" if chosen_input == "jsonl" else "text")
+        )
+        results: Iterable[BatchResult]
+        if chosen_input == "jsonl":
+            # Streamed: each record is summarised and written before the next line is read.
+            lines = itertools.chain([head], stream)
+            results = summarize_records(lines, language=lang, chars=chars, sentences=sentences)
+        else:
+            text = head + stream.read()
+            results = [summarize_document(text, language=lang, chars=chars, sentences=sentences)]
+        total, failed = _write(results, chosen, many=chosen_input == "jsonl")
+    except OSError as error:
+        raise InputError(f"cannot read {path}: {error.strerror or error}") from None
+    finally:
+        if path != "-":
+            stream.close()
+
+    for message in failed:
+        warn(f"error: {message}")
+    if failed:
+        return ExitCode.ERROR if len(failed) == total else ExitCode.PARTIAL
+    return ExitCode.OK
+
+
+def _open(path: str) -> TextIO:
+    """The input as text: UTF-8, a BOM dropped, undecodable bytes replaced (never a crash)."""
+    if path == "-":
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="replace", newline=None)
+    try:
+        return open(path, encoding="utf-8-sig", errors="replace")
+    except OSError as error:
+        raise InputError(f"cannot read {path}: {error.strerror or error}", hint="check the path") from None
+
+
+def _write(results: Iterable[BatchResult], output_format: str, *, many: bool) -> tuple[int, list[str]]:
+    """Print the results; return how many there were and the error messages among them."""
+    import json
+
+    total = 0
+    failed: list[str] = []
+    collected: list[dict[str, object]] = []
+    for result in results:
+        total += 1
+        if result.error:
+            failed.append(result.error)
+        if output_format == "jsonl":
+            write_out(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+        elif output_format == "json":
+            collected.append(result.to_json())
+        else:
+            # One summary per line: a summary never holds a newline (its sentences are joined).
+            write_out((result.summary.text if result.summary else "") + "\n")
+    if output_format == "json":
+        data: object = collected if many else (collected[0] if collected else None)
+        write_out(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    return total, failed

@@ -1,0 +1,176 @@
+"""Clusters: which items tell one story, and which of them stands for it.  Pure: no I/O, no clock.
+
+``cluster_items`` links items that share a canonical URL, a normalised text, or pass the near-
+duplicate test of ``similarity``, and unions the links into clusters.  Clusters found on earlier
+runs are kept: an item already in a cluster stays there, a new item joins the cluster of what it
+matches, and a new item that matches two old clusters merges them (into the older one).
+
+``choose_representative`` orders a cluster's members: the most complete text first (within 10% of
+the longest counts as complete — a byline more is no reason to switch), then the source with the
+highest configured priority, then the earliest publication, then the id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from digest.model import Item
+from digest.select.canonical import canonical_url
+from digest.select.similarity import (
+    near_pairs,
+    normalise_texts,
+    numbers_in,
+    shingle_texts,
+    similarity,
+    text_key,
+)
+
+COMPLETE_SHARE = 0.9
+MATERIAL_JACCARD = 0.7  # below this against everything already shown: the story changed
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Why two items are in one cluster: ``how`` is url, text or near; ``score`` the Jaccard."""
+
+    left: str
+    right: str
+    how: str
+    score: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Clustering:
+    """The result: ``cluster_of`` maps every item id to a cluster key; ``links`` are the evidence.
+
+    Keys of clusters that existed before are kept; new clusters get the id of their earliest
+    member (by ``Item.time``, then id) as key, prefixed ``new:`` so the store can number them.
+    """
+
+    cluster_of: Mapping[str, str]
+    links: tuple[Link, ...] = ()
+    merged: Mapping[str, str] = field(default_factory=dict)  # old key → the old key it joined
+
+
+class _Union:
+    def __init__(self, ids: Iterable[str]) -> None:
+        self.parent = {item_id: item_id for item_id in ids}
+
+    def find(self, item_id: str) -> str:
+        root = item_id
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[item_id] != root:  # path compression
+            self.parent[item_id], item_id = root, self.parent[item_id]
+        return root
+
+    def join(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def match_text(item: Item) -> str:
+    """What is compared for near-duplicates: the body, or title and body when the body is short.
+
+    Headlines are what outlets rewrite most, so they count only when there is little else.
+    """
+    return item.text if len(item.text) >= 40 else f"{item.title}\n{item.text}"
+
+
+def find_links(items: Sequence[Item]) -> list[Link]:
+    """Every same-story link between ``items``: equal canonical URLs, equal text, near-duplicates."""
+    links: list[Link] = []
+    first_by_key: dict[str, str] = {}
+    normalised = normalise_texts([match_text(item) for item in items])
+    for item, norm in zip(items, normalised, strict=True):
+        for how, key in (("url", canonical_url(item.url)), ("text", text_key(norm))):
+            if key is None:
+                continue
+            key = f"{how}:{key}"
+            if key in first_by_key:
+                links.append(Link(first_by_key[key], item.id, how))
+            else:
+                first_by_key[key] = item.id
+    shingles = shingle_texts(normalised)
+    figures = numbers_in(normalised)
+    for i, j, found in near_pairs(shingles, figures):
+        links.append(Link(items[i].id, items[j].id, "near", round(found.jaccard, 3)))
+    return links
+
+
+def cluster_items(items: Sequence[Item], existing: Mapping[str, str] | None = None) -> Clustering:
+    """Cluster ``items``, keeping the clusters in ``existing`` (item id → cluster key).
+
+    ``existing`` may name items not in ``items`` (they are ignored).  Items of one old cluster stay
+    together even when today's batch holds no link between them.
+    """
+    existing = existing or {}
+    ids = [item.id for item in items]
+    union = _Union(ids)
+    links = find_links(items)
+    for link in links:
+        union.join(link.left, link.right)
+    by_old: dict[str, str] = {}
+    for item_id in ids:
+        if item_id in existing:
+            key = existing[item_id]
+            if key in by_old:
+                union.join(by_old[key], item_id)
+            else:
+                by_old[key] = item_id
+    order = {item.id: (item.time, item.id) for item in items}
+    groups: dict[str, list[str]] = {}
+    for item_id in ids:
+        groups.setdefault(union.find(item_id), []).append(item_id)
+    cluster_of: dict[str, str] = {}
+    merged: dict[str, str] = {}
+    for members in groups.values():
+        old_keys = sorted({existing[m] for m in members if m in existing}, key=_key_order)
+        if old_keys:
+            key = old_keys[0]
+            merged.update({other: key for other in old_keys[1:]})
+        else:
+            key = "new:" + min(members, key=order.__getitem__)
+        cluster_of.update({m: key for m in members})
+    return Clustering(cluster_of=cluster_of, links=tuple(links), merged=merged)
+
+
+def _key_order(key: str) -> tuple[int, str]:
+    # Store keys are decimal row ids: the older cluster has the smaller number.
+    return (int(key), key) if key.isdigit() else (1 << 62, key)
+
+
+def choose_representative(members: Sequence[Item], priority: Mapping[str, int]) -> list[Item]:
+    """``members`` best first: complete text, source priority, earliest publication, id."""
+    longest = max((len(item.text) for item in members), default=0)
+
+    def rank(item: Item) -> tuple[bool, int, float, str]:
+        complete = len(item.text) >= COMPLETE_SHARE * longest
+        return (not complete, -priority.get(item.source or "", 0), item.time.timestamp(), item.id)
+
+    return sorted(members, key=rank)
+
+
+def materially_changed(item: Item, shown: Sequence[Item]) -> bool:
+    """True when ``item`` says something the ``shown`` items of its story did not.
+
+    Measured on the same shingles as clustering: below ``MATERIAL_JACCARD`` against every shown
+    item, or with at least a third of its text new to all of them.
+    """
+    if not shown:
+        return True
+    normalised = normalise_texts([match_text(other) for other in (item, *shown)])
+    shingles = shingle_texts(normalised)
+    mine = shingles.of(0)
+    for index in range(1, len(shown) + 1):
+        found = similarity(mine, shingles.of(index))
+        if found.jaccard >= MATERIAL_JACCARD:
+            return False
+    seen = np.concatenate([shingles.of(index) for index in range(1, len(shown) + 1)])
+    unique = np.unique(mine)
+    new_share = float(np.isin(unique, seen, invert=True).mean()) if len(unique) else 0.0
+    return new_share >= 1 / 3

@@ -1,0 +1,117 @@
+"""Clusters in the store: which items tell one story, and which stories a digest already showed.
+
+Tables (migration ``004_clusters``): ``clusters`` (one row a story), ``cluster_members`` (item →
+cluster, one cluster per item), ``cluster_shown`` (the items of a cluster a digest showed, with the
+day of that digest).  Cluster keys outside the store are the row ids as decimal strings; keys the
+clustering invents for new clusters start with ``new:`` and get a row here.
+
+Every function takes the connection of an open write transaction (``Store.write()``), so reading
+the old assignments and writing the new ones is one atomic step: two digests built at once cannot
+both create a cluster for the same story.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
+
+_BATCH = 500  # host parameters per IN (…): well under SQLite's limit
+
+
+def _chunks(values: list[str]) -> Iterable[list[str]]:
+    for start in range(0, len(values), _BATCH):
+        yield values[start : start + _BATCH]
+
+
+def assignments(db: sqlite3.Connection, item_ids: Iterable[str]) -> dict[str, str]:
+    """The cluster key (decimal row id) of each of ``item_ids`` that is in a cluster."""
+    found: dict[str, str] = {}
+    for chunk in _chunks(list(item_ids)):
+        rows = db.execute(
+            "SELECT item_id, cluster_id FROM cluster_members "
+            f"WHERE item_id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        )
+        found.update({item_id: str(cluster_id) for item_id, cluster_id in rows})
+    return found
+
+
+def save_assignments(
+    db: sqlite3.Connection,
+    cluster_of: Mapping[str, str],
+    merged: Mapping[str, str],
+    *,
+    now: datetime,
+) -> dict[str, int]:
+    """Store ``cluster_of`` (item id → key); return every key's row id.
+
+    ``new:`` keys get a new row; ``merged`` (old key → surviving old key) moves the members and
+    shown records of absorbed clusters and deletes them.  Items keep their cluster otherwise.
+    """
+    stamp = now.astimezone(UTC).isoformat()
+    rows: dict[str, int] = {}
+    for key in sorted(set(cluster_of.values())):
+        if key.startswith("new:"):
+            cursor = db.execute("INSERT INTO clusters (created) VALUES (?)", (stamp,))
+            rows[key] = int(cursor.lastrowid or 0)
+        else:
+            rows[key] = int(key)
+    for old, survivor in merged.items():
+        db.execute(
+            "UPDATE cluster_members SET cluster_id = ? WHERE cluster_id = ?", (int(survivor), int(old))
+        )
+        db.execute(
+            "UPDATE OR IGNORE cluster_shown SET cluster_id = ? WHERE cluster_id = ?",
+            (int(survivor), int(old)),
+        )
+        db.execute("DELETE FROM clusters WHERE id = ?", (int(old),))
+    db.executemany(
+        "INSERT INTO cluster_members (item_id, cluster_id, added) VALUES (?, ?, ?) "
+        "ON CONFLICT (item_id) DO UPDATE SET cluster_id = excluded.cluster_id "
+        "WHERE cluster_id != excluded.cluster_id",
+        [(item_id, rows[key], stamp) for item_id, key in cluster_of.items()],
+    )
+    return rows
+
+
+def members(db: sqlite3.Connection, cluster_ids: Iterable[int]) -> dict[int, list[tuple[str, str | None]]]:
+    """Every member of each cluster as ``(item id, source)``, oldest item first."""
+    found: dict[int, list[tuple[str, str | None]]] = {}
+    for chunk in _chunks([str(cid) for cid in cluster_ids]):
+        rows = db.execute(
+            "SELECT m.cluster_id, m.item_id, i.source "
+            "FROM cluster_members m JOIN items i ON i.id = m.item_id "
+            f"WHERE m.cluster_id IN ({', '.join('?' * len(chunk))}) ORDER BY i.sort_ts, i.id",
+            chunk,
+        )
+        for cluster_id, item_id, source in rows:
+            found.setdefault(int(cluster_id), []).append((item_id, source))
+    return found
+
+
+def shown(db: sqlite3.Connection, cluster_ids: Iterable[int]) -> dict[int, list[tuple[str, date]]]:
+    """For each cluster a digest showed: the items it showed and the day of that digest."""
+    found: dict[int, list[tuple[str, date]]] = {}
+    for chunk in _chunks([str(cid) for cid in cluster_ids]):
+        rows = db.execute(
+            "SELECT cluster_id, item_id, day FROM cluster_shown "
+            f"WHERE cluster_id IN ({', '.join('?' * len(chunk))}) ORDER BY day, item_id",
+            chunk,
+        )
+        for cluster_id, item_id, day in rows:
+            found.setdefault(int(cluster_id), []).append((item_id, date.fromisoformat(day)))
+    return found
+
+
+def mark_shown(
+    db: sqlite3.Connection, shown_items: Iterable[tuple[int, str]], *, day: date, now: datetime
+) -> None:
+    """Record that a digest for ``day`` showed these ``(cluster id, item id)``; the first day stays."""
+    stamp = now.astimezone(UTC).isoformat()
+    db.executemany(
+        "INSERT INTO cluster_shown (cluster_id, item_id, day, shown_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (cluster_id, item_id) DO UPDATE SET day = excluded.day, shown_at = excluded.shown_at "
+        "WHERE excluded.day < day",
+        [(cluster_id, item_id, day.isoformat(), stamp) for cluster_id, item_id in shown_items],
+    )

@@ -1,0 +1,118 @@
+"""Summarising many texts at once: plain text or JSONL records in, results out.  Pure: no I/O.
+
+``summarize_records(lines, …)`` takes the lines of a JSONL stream (one object per line with
+``text`` and optional ``id``, ``title``, ``language``) and yields one ``BatchResult`` per
+non-blank line, in order.  A line that is not a JSON object with a string ``text`` yields a
+result with ``error`` set (errors are data inside a batch): it never raises.  Setup is paid once
+per batch, never per line: nothing here loads anything.
+
+``summarize_document(text, …)`` does the same for a single plain-text document.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from digest.model import Summary
+from digest.summarize import summarize
+from digest.text.language import detect_language
+
+__all__ = ["INPUT_FORMATS", "BatchResult", "guess_input_format", "summarize_document", "summarize_records"]
+
+INPUT_FORMATS = ("auto", "text", "jsonl")
+LANGUAGES = ("auto", "zh", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """The summary of one input (or why there is none): ``id`` is the record's, else its line number."""
+
+    id: Any
+    summary: Summary | None
+    language: str | None = None
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """``id``, ``summary``, ``method`` (the JSONL contract), plus ``version``, ``language``, ``error``."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "summary": self.summary.text if self.summary else None,
+            "method": self.summary.method if self.summary else None,
+            "version": self.summary.version if self.summary else None,
+            "language": self.language,
+        }
+        if self.error is not None:
+            data["error"] = self.error
+        return data
+
+
+def guess_input_format(name: str, head: str) -> str:
+    """``jsonl`` for a ``.jsonl``/``.ndjson`` name or text whose first line is a JSON object."""
+    if name.lower().endswith((".jsonl", ".ndjson")):
+        return "jsonl"
+    first = head.lstrip("\ufeff \t\r\n").split("\n", 1)[0].strip()
+    if first.startswith("{") and first.endswith("}"):
+        try:
+            return "jsonl" if isinstance(json.loads(first), dict) else "text"
+        except ValueError:
+            return "text"
+    return "text"
+
+
+def summarize_document(
+    text: str,
+    *,
+    language: str = "auto",
+    title: str | None = None,
+    chars: int | None = None,
+    sentences: int | None = None,
+    id: Any = None,
+) -> BatchResult:
+    """Summarise one text; ``language="auto"`` detects zh or en from its characters."""
+    lang = detect_language((title or "") + text) if language == "auto" else language
+    summary = summarize(text, language=lang, title=title, chars=chars, sentences=sentences)
+    return BatchResult(id=id, summary=summary, language=lang)
+
+
+def summarize_records(
+    lines: Iterable[str],
+    *,
+    language: str = "auto",
+    chars: int | None = None,
+    sentences: int | None = None,
+) -> Iterator[BatchResult]:
+    """One result per non-blank JSONL line, in order (see the module docstring)."""
+    for number, line in enumerate(lines, start=1):
+        line = line.strip().lstrip("\ufeff")
+        if not line:
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield BatchResult(id=number, summary=None, error=f"line {number}: not JSON ({error.msg})")
+            continue
+        except (ValueError, RecursionError):
+            yield BatchResult(id=number, summary=None, error=f"line {number}: not JSON")
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            yield BatchResult(
+                id=record.get("id", number) if isinstance(record, dict) else number,
+                summary=None,
+                error=f"line {number}: expected an object with a string 'text'",
+            )
+            continue
+        title = record.get("title") if isinstance(record.get("title"), str) else None
+        lang = language
+        if lang == "auto" and record.get("language") in ("zh", "en"):
+            lang = record["language"]
+        yield summarize_document(
+            record["text"],
+            language=lang,
+            title=title,
+            chars=chars,
+            sentences=sentences,
+            id=record.get("id", number),
+        )

@@ -1,0 +1,117 @@
+"""Clustering: one story from several outlets is one cluster (zh, en, 繁/简); different stories that
+share many words are not."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from digest.select.cluster import choose_representative, cluster_items, materially_changed
+from digest.select.similarity import figures_agree, normalise_texts, numbers_in
+from tests.select.conftest import NOW, make_item
+from tests.select.texts import (
+    QUAKE,
+    QUAKE_DRILL,
+    QUAKE_HK,
+    QUAKE_OTHER,
+    QUAKE_SHORT,
+    RATES,
+    RATES_OTHER,
+    RATES_REWRITE,
+)
+
+
+def _together(clustering, a, b) -> bool:  # type: ignore[no-untyped-def]
+    return bool(clustering.cluster_of[a.id] == clustering.cluster_of[b.id])
+
+
+def test_traditional_and_simplified_versions_are_one_story() -> None:
+    wire, hk, short = (
+        make_item(QUAKE),
+        make_item(QUAKE_HK, source="乙报"),
+        make_item(QUAKE_SHORT, source="丙报"),
+    )
+    clustering = cluster_items([wire, hk, short])
+    assert len(set(clustering.cluster_of.values())) == 1
+    assert {link.how for link in clustering.links} == {"near"}
+
+
+def test_same_wording_other_figures_stays_apart() -> None:
+    wire, other = make_item(QUAKE), make_item(QUAKE_OTHER, source="乙报")
+    assert not _together(cluster_items([wire, other]), wire, other)
+
+
+def test_same_topic_other_story_stays_apart() -> None:
+    wire, drill = make_item(QUAKE), make_item(QUAKE_DRILL, source="乙报")
+    assert not _together(cluster_items([wire, drill]), wire, drill)
+
+
+def test_english_rewrite_is_one_story_and_the_other_decision_is_not() -> None:
+    a = make_item(RATES, language="en", source="A")
+    b = make_item(RATES_REWRITE, language="en", source="B")
+    c = make_item(RATES_OTHER, language="en", source="C")
+    clustering = cluster_items([a, b, c])
+    assert _together(clustering, a, b)
+    assert not _together(clustering, a, c)
+
+
+def test_same_canonical_url_is_one_story_whatever_the_text() -> None:
+    a = make_item("第一版正文。", url="https://www.example.com/n/1.html?utm_source=x")
+    b = make_item("改过的正文，完全不同。", url="https://m.example.com/n/1.html", source="乙报")
+    clustering = cluster_items([a, b])
+    assert _together(clustering, a, b)
+    assert [link.how for link in clustering.links] == ["url"]
+
+
+def test_same_text_is_one_story_even_when_short_for_shingles() -> None:
+    text = "市政府今天发布通知，明日起地铁延长运营时间一小时。"
+    a, b = make_item(text), make_item(text.replace("，", ","), source="乙报", title="另一个标题")
+    clustering = cluster_items([a, b])
+    assert _together(clustering, a, b)
+
+
+def test_existing_clusters_are_kept_and_new_items_join_them() -> None:
+    old, new = make_item(QUAKE), make_item(QUAKE_HK, source="乙报")
+    clustering = cluster_items([old, new], existing={old.id: "7"})
+    assert clustering.cluster_of == {old.id: "7", new.id: "7"}
+
+
+def test_an_item_matching_two_old_clusters_merges_them_into_the_older() -> None:
+    a, b = make_item(QUAKE), make_item(QUAKE_SHORT, source="乙报")
+    bridge = make_item(QUAKE_HK, source="丙报")
+    clustering = cluster_items([a, b, bridge], existing={a.id: "12", b.id: "5"})
+    assert set(clustering.cluster_of.values()) == {"5"}
+    assert clustering.merged == {"12": "5"}
+
+
+def test_representative_prefers_complete_text_then_priority_then_earliest() -> None:
+    short = make_item(QUAKE_SHORT, source="快报")
+    early = make_item(QUAKE, source="甲报", when=NOW - timedelta(hours=2))
+    late = make_item(QUAKE + "（完）", source="乙报")
+    assert choose_representative([short, late, early], {})[0] is early
+    assert choose_representative([short, late, early], {"乙报": 3})[0] is late
+    assert choose_representative([short, early], {"快报": 9})[0] is early  # completeness first
+
+
+def test_material_change() -> None:
+    shown = make_item(QUAKE)
+    assert not materially_changed(make_item(QUAKE_HK, source="乙报"), [shown])
+    update = make_item(
+        QUAKE_SHORT + "截至25日上午，地震已造成3人受伤，1200余间房屋受损，当地已转移安置群众4000余人，"
+        "省里派出工作组赶赴灾区指导抗震救灾工作，铁路部门临时调整了部分列车运行。",
+        source="乙报",
+    )
+    assert materially_changed(update, [shown])
+
+
+def test_figures_are_compared_in_their_wording() -> None:
+    a, b, c = numbers_in(
+        normalise_texts(["突破23关口，2014年", "突破78关口，2014年", "2014年，突破23关口，新增5人"])
+    )
+    assert not figures_agree(a, b)
+    assert figures_agree(a, c)
+
+
+def test_no_text_no_crash() -> None:
+    items = [make_item(""), make_item("短", source="乙报"), make_item("", source="丙报")]
+    clustering = cluster_items(items)
+    assert set(clustering.cluster_of) == {item.id for item in items}

@@ -1,0 +1,139 @@
+"""build_digest with clusters: one entry per story across sources and days, clusters kept in the
+store between runs, a story shown on an earlier day hidden unless it changed."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from digest.select import DigestQuery, build_digest
+from digest.select.sources import SourceProfile
+from digest.store import Store
+from tests.select.conftest import NOW, make_item
+from tests.select.texts import QUAKE, QUAKE_HK, QUAKE_OTHER, QUAKE_SHORT
+
+DAY1 = date(2026, 4, 25)
+
+
+def _query(day: date, **options: object) -> DigestQuery:
+    from datetime import UTC, datetime, time
+
+    start = datetime.combine(day, time(0), tzinfo=UTC)
+    return DigestQuery(start=start, end=start + timedelta(days=1), day=day, **options)  # type: ignore[arg-type]
+
+
+def test_one_story_from_three_sources_is_one_entry(tmp_path: Path) -> None:
+    items = [
+        make_item(QUAKE, source="新华社"),
+        make_item(QUAKE_HK, source="明报"),
+        make_item(QUAKE_SHORT, source="快报"),
+        make_item(QUAKE_OTHER, source="新华社"),
+    ]
+    with Store.open(tmp_path / "d.db") as store:
+        store.add_items(items)
+        digest = build_digest(store, _query(DAY1), now=NOW)
+    assert len(digest.entries) == 2
+    first = digest.entries[0]
+    assert first.cluster.size == 3
+    assert set(first.cluster.sources) == {"新华社", "明报", "快报"}
+    assert first.cluster.ids[0] == first.item.id
+    assert digest.entries[1].cluster.to_json() == {
+        "size": 1,
+        "ids": [items[3].id],
+        "sources": ["新华社"],
+    }
+
+
+def test_priority_chooses_the_representative(tmp_path: Path) -> None:
+    items = [make_item(QUAKE, source="新华社"), make_item(QUAKE_HK, source="明报")]
+    profiles = {"明报": SourceProfile(priority=5)}
+    with Store.open(tmp_path / "d.db") as store:
+        store.add_items(items)
+        digest = build_digest(store, _query(DAY1, profiles=profiles), now=NOW)
+    assert digest.entries[0].item.source == "明报"
+
+
+def test_clusters_persist_and_a_shown_story_is_not_news_the_next_day(tmp_path: Path) -> None:
+    path = tmp_path / "d.db"
+    with Store.open(path) as store:
+        store.add_items([make_item(QUAKE, source="新华社")])
+        assert len(build_digest(store, _query(DAY1), now=NOW).entries) == 1
+    day2_now = NOW + timedelta(days=1)
+    with Store.open(path) as store:
+        # The next day another outlet carries the same story: not news again.
+        store.add_items([make_item(QUAKE_HK, source="明报", when=day2_now)])
+        day2 = build_digest(store, _query(DAY1 + timedelta(days=1)), now=day2_now)
+        assert day2.entries == ()
+        assert day2.extra["hidden"] == 1
+        # Re-running the first day still shows it, now with both outlets.
+        again = build_digest(store, _query(DAY1), now=day2_now)
+        assert len(again.entries) == 1
+        assert again.entries[0].cluster.size == 2
+
+
+def test_a_material_update_is_shown_again(tmp_path: Path) -> None:
+    path = tmp_path / "d.db"
+    day2_now = NOW + timedelta(days=1)
+    update = make_item(
+        QUAKE_SHORT + "截至25日上午，地震已造成3人受伤，1200余间房屋受损，当地已转移安置群众4000余人，"
+        "省里派出工作组赶赴灾区指导抗震救灾工作，铁路部门临时调整了部分列车运行。",
+        source="明报",
+        when=day2_now,
+    )
+    with Store.open(path) as store:
+        store.add_items([make_item(QUAKE, source="新华社")])
+        build_digest(store, _query(DAY1), now=NOW)
+        store.add_items([update])
+        day2 = build_digest(store, _query(DAY1 + timedelta(days=1)), now=day2_now)
+    assert [entry.item.id for entry in day2.entries] == [update.id]
+    assert day2.entries[0].cluster.size == 2
+    assert "updated since shown for 2026-04-25" in day2.extra["ranks"][0].explain()
+
+
+def test_filters_tags_and_grouping(tmp_path: Path) -> None:
+    from digest.select.filters import option_filters
+
+    items = [
+        make_item(QUAKE, source="新华社"),
+        make_item(QUAKE_OTHER, source="云南日报"),
+        make_item("华为今天在深圳发布了新款折叠屏手机，售价九千九百元起，下月开始发货。", source="科技报"),
+    ]
+    profiles = {
+        "新华社": SourceProfile(tags=("national",)),
+        "云南日报": SourceProfile(tags=("local",)),
+        "科技报": SourceProfile(tags=("tech",)),
+    }
+    with Store.open(tmp_path / "d.db") as store:
+        store.add_items(items)
+        only = build_digest(store, _query(DAY1, mark_shown=False, filters=option_filters(["地震"])), now=NOW)
+        assert {e.item.source for e in only.entries} == {"新华社", "云南日报"}
+        tagged = build_digest(
+            store, _query(DAY1, mark_shown=False, tags=("local", "tech"), profiles=profiles), now=NOW
+        )
+        assert {e.item.source for e in tagged.entries} == {"云南日报", "科技报"}
+        grouped = build_digest(store, _query(DAY1, group_by="tag", profiles=profiles), now=NOW)
+        assert sorted(grouped.extra["groups"]) == ["local", "national", "tech"]
+
+
+def test_a_bridging_item_merges_stored_clusters(tmp_path: Path) -> None:
+    from digest.store import clusters as stored
+
+    path = tmp_path / "d.db"
+    head = "中国地震台网正式测定，4月24日21时15分在四川雅安市芦山县发生5.1级地震，震源深度12千米。"
+    middle = "当地应急管理部门表示，目前暂无人员伤亡报告，救援队伍已连夜赶赴震中开展排查。"
+    tail = "气象部门提醒，未来三天震区有降雨，需防范次生地质灾害，请群众远离山体和河道。"
+    first, second = make_item(head + "（新华社）", source="甲"), make_item(tail + middle[:10], source="乙")
+    bridge = make_item(head + middle + tail, source="丙")
+    with Store.open(path) as store:
+        store.add_items([first, second])
+        build_digest(store, _query(DAY1, mark_shown=False), now=NOW)
+        with store.write() as db:
+            before = stored.assignments(db, [first.id, second.id])
+        assert before[first.id] != before[second.id]
+        store.add_items([bridge])
+        digest = build_digest(store, _query(DAY1, mark_shown=False), now=NOW)
+        with store.write() as db:
+            after = stored.assignments(db, [first.id, second.id, bridge.id])
+    assert len(set(after.values())) == 1
+    assert set(after.values()) == {min(before.values(), key=int)}
+    assert [entry.cluster.size for entry in digest.entries] == [3]

@@ -1,0 +1,93 @@
+"""Sentence splitting for Chinese and English: the rules in digest/summarize/sentences.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from digest.summarize.sentences import clause_ends, split_sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Full-width terminators, each ending a sentence.
+        ("今天下雨。明天晴！后天呢？", ["今天下雨。", "明天晴！", "后天呢？"]),
+        # ASCII ?! and ; in Chinese text (pasted or half-width input) end sentences too.
+        ("你去吗?我不去!好吧;再见。", ["你去吗?", "我不去!", "好吧;", "再见。"]),
+        # The full-width semicolon separates sentences; the comma does not.
+        ("一是降价；二是提质，三是增效。", ["一是降价；", "二是提质，三是增效。"]),
+        # A closing quote after the terminator belongs to the sentence it closes.
+        ("他说：“我来了。”然后走了。", ["他说：“我来了。”", "然后走了。"]),
+        ("「真的吗？」她问。", ["「真的吗？」", "她问。"]),
+        # ASCII quotes: closing when the sentence opened one, else they open the next sentence.
+        ('他说:"好的。"我们走吧。', ['他说:"好的。"', "我们走吧。"]),
+        # Repeated and mixed marks stay together; the ellipsis ends a sentence.
+        ("真的吗？！太好了……我们出发", ["真的吗？！", "太好了……", "我们出发"]),
+        # The last sentence needs no terminator (sumy's Chinese splitter drops it).
+        ("第一句。没有句号的第二句", ["第一句。", "没有句号的第二句"]),
+        # A question mark inside a URL is not the end of a sentence.
+        ("详见https://example.com/a?b=1。谢谢", ["详见https://example.com/a?b=1。", "谢谢"]),
+        # An ASCII period typed for 。 between ideographs ends a sentence; in a number it does not.
+        ("今天下雨.明天晴.涨了3.5%", ["今天下雨.", "明天晴.", "涨了3.5%"]),
+        # Decimals and times are not sentence ends.
+        ("股价上涨7％，至51.45美元。收盘", ["股价上涨7％，至51.45美元。", "收盘"]),
+    ],
+)
+def test_chinese_sentences(text: str, expected: list[str]) -> None:
+    assert split_sentences(text, "zh") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "It rained. Then it stopped! Why? Nobody knows.",
+            ["It rained.", "Then it stopped!", "Why?", "Nobody knows."],
+        ),
+        # Titles, initials and well-known abbreviations do not end sentences.
+        (
+            "Mr. Smith met Dr. Jones in the U.S. Army base.",
+            ["Mr. Smith met Dr. Jones in the U.S. Army base."],
+        ),
+        ("John F. Kennedy and B.B. King. Both famous.", ["John F. Kennedy and B.B. King.", "Both famous."]),
+        (
+            "Prices rose on Jan. 5 after the report. Markets fell.",
+            ["Prices rose on Jan. 5 after the report.", "Markets fell."],
+        ),
+        # Decimals and version numbers.
+        ("Growth was 3.5 per cent. Inflation was 2.1%.", ["Growth was 3.5 per cent.", "Inflation was 2.1%."]),
+        # Quotes closing after the terminator.
+        (
+            '"We will win," he said. "We always do." Then he left.',
+            ['"We will win," he said.', '"We always do."', "Then he left."],
+        ),
+        # A lower-case word after a period is no new sentence.
+        ("The price was approx. ten dollars. Cheap.", ["The price was approx. ten dollars.", "Cheap."]),
+        # Paragraphs glued by scraping still split: "harbour.Bidders".
+        (
+            "They are moored in the harbour.Bidders had until May.",
+            ["They are moored in the harbour.", "Bidders had until May."],
+        ),
+        ("Visit www.example.com today.", ["Visit www.example.com today."]),
+        # A detached period (tokenised text) ends the sentence even after an abbreviation-like word.
+        ("He met Mr . Then he left.", ["He met Mr .", "Then he left."]),
+    ],
+)
+def test_english_sentences(text: str, expected: list[str]) -> None:
+    assert split_sentences(text, "en") == expected
+
+
+def test_paragraph_breaks_end_sentences() -> None:
+    assert split_sentences("标题没有句号\n正文第一句。", "zh") == ["标题没有句号", "正文第一句。"]
+    assert split_sentences("A heading\nThe body.", "en") == ["A heading", "The body."]
+
+
+def test_blank_input_has_no_sentences() -> None:
+    assert split_sentences("", "zh") == []
+    assert split_sentences(" \n \n", "en") == []
+
+
+def test_clause_ends_skip_numbers() -> None:
+    sentence = "投资1,000万元，建成后，年产3.5吨"
+    ends = clause_ends(sentence)
+    assert [sentence[:e] for e in ends] == ["投资1,000万元，", "投资1,000万元，建成后，"]
