@@ -55,8 +55,13 @@ def remove_annotations(text: str) -> tuple[str, int]:
             return match["previous"] + match["letter"]
         return match.group()
 
-    text = ANNOTATION.sub(replace, text)
-    return _AFTER_LETTER.sub(replace_after_letter, text), removed
+    # Again while something goes: removing 一(ā) from 一(ā)(ā) puts the second one after 一.
+    before = -1
+    while removed != before:
+        before = removed
+        text = ANNOTATION.sub(replace, text)
+        text = _AFTER_LETTER.sub(replace_after_letter, text)
+    return text, removed
 
 
 def _straddles(previous: str, letter: str) -> bool:

@@ -316,12 +316,13 @@ def repair_garbled(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[st
         annotation = _annotation_at(text, i + 1)
         garbage = _garbage_end(text, i)
         if annotation is not None and text[i + 1] in "(（":
-            # ``?(huì)``: annotations follow ideographs only, so the marker was one.
+            # ``?(huì)``: annotations follow ideographs only, so the marker was one.  Known, it is
+            # put back and its annotation left for the annotation stage; unknown, both go.
             found = _annotated(annotation["syllable"], learned, previous, text[annotation.end() :])
             out.append(found or "")
             spans += 1
             removed += found is None
-            i += 1
+            i = i + 1 if found else annotation.end()
         elif annotation is not None:
             spans += 1
             removed += 1

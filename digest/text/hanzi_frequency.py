@@ -19,7 +19,7 @@ from pathlib import Path
 _PUNCTUATION_SHARE = {
     "，": 0.05, "。": 0.03, "、": 0.008, "“": 0.006, "”": 0.006, "：": 0.003, "；": 0.002,
     "？": 0.001, "！": 0.001, "（": 0.001, "）": 0.001, "《": 0.001, "》": 0.001, "—": 0.0005,
-    "…": 0.0003, "·": 0.0003,
+    "…": 0.0003, "·": 0.0003, "\u3000": 0.002,  # the ideographic space indents paragraphs
 }  # fmt: skip
 _FLOOR = math.log(1e-9)  # a character never seen in the word list
 

@@ -346,3 +346,16 @@ def test_a_sentence_opening_with_a_date_is_body_text(now: datetime, tz: tzinfo) 
 )
 def test_vocabulary_shared_with_taiwan_and_hong_kong_is_no_mark(text: str) -> None:
     assert not wants_simplified(text, policy="auto", mainland=None)
+
+
+def test_marker_before_an_unknown_annotation_goes_with_it() -> None:
+    text, repairs = repair_garbled("房价?(xiāng)不会", {})
+    assert (text, repairs.spans, repairs.removed) == ("房价不会", 1, 1)
+
+
+def test_indented_text_between_question_marks_is_not_garbage() -> None:
+    assert repair_garbled("\u3000?\u3000中文?", {})[0] == "\u3000?\u3000中文?"
+
+
+def test_stacked_annotations_all_go() -> None:
+    assert remove_annotations("一(yī)(yī)二") == ("一二", 2)
