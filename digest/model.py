@@ -148,7 +148,7 @@ class Source:
 
     The first block is what the user set (``sources add``, OPML, config); the rest is fetch state:
     conditional-GET validators, the hash of the last body, and the failure record that decides
-    when a failing source is reported (RELIABILITY A10–A12, I5).
+    when a failing source is reported (RELIABILITY A10-A12, I5).
     """
 
     name: str

@@ -296,9 +296,7 @@ async def get(
         async with asyncio.timeout(policy.deadline):
             return await _follow(client, check_url(url), policy, dict(headers or {}), now)
     except TimeoutError:
-        raise FetchError(
-            f"no complete answer within the {policy.deadline:g}s deadline", "timeout"
-        ) from None
+        raise FetchError(f"no complete answer within the {policy.deadline:g}s deadline", "timeout") from None
 
 
 async def _follow(
@@ -358,7 +356,8 @@ async def _follow(
             kind = "tls" if "CERTIFICATE" in reason or "SSL" in reason else "connect"
             raise FetchError(f"cannot connect: {reason}", kind) from None
         except (httpx.HTTPError, OSError) as error:
-            raise FetchError(f"request failed: {type(error).__name__}: {_reason(error)}", "protocol") from None
+            reason = f"{type(error).__name__}: {_reason(error)}"
+            raise FetchError(f"request failed: {reason}", "protocol") from None
 
 
 def _status_error(response: httpx.Response, now: datetime | None) -> FetchError:
@@ -411,10 +410,8 @@ class _BoundedDecoder:
     def _start(self, first: bytes) -> Any:
         if self._coding == "deflate":
             # "deflate" should be zlib-wrapped; some servers send raw deflate.
-            wbits = 15 if first and first[0] & 0x0F == 8 else -15
-        else:
-            wbits = 16 + 15
-        return zlib.decompressobj(wbits)
+            return zlib.decompressobj(15 if first and first[0] & 0x0F == 8 else -15)
+        return zlib.decompressobj(16 + 15)
 
     def decode(self, data: bytes, room: int) -> bytes:
         """Decompress ``data``; at most ``room + 1`` bytes come out (one more signals overflow)."""

@@ -12,7 +12,8 @@ from typing import Annotated
 import typer
 
 from digest.cli import config as config_commands
-from digest.cli import items, load, today
+from digest.cli import fetch, items, load, today
+from digest.cli import sources as sources_commands
 from digest.errors import DigestError, ExitCode
 
 app = typer.Typer(
@@ -46,6 +47,8 @@ app.command("today")(today.today_command)
 app.command("items")(items.items_command)
 app.command("show")(items.show_command)
 app.add_typer(config_commands.app, name="config")
+app.command("fetch")(fetch.fetch_command)
+app.add_typer(sources_commands.app, name="sources")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -45,6 +45,9 @@ def today_command(
     fail_empty: Annotated[
         bool, typer.Option("--fail-empty", help="Exit 4 when there is nothing to show.")
     ] = False,
+    no_fetch: Annotated[
+        bool, typer.Option("--no-fetch", help="Do not fetch sources older than fetch_interval first.")
+    ] = False,
 ) -> int:
     """Show the day's digest: numbered items, newest first, each with a short summary."""
     from digest.config import current_time
@@ -70,6 +73,10 @@ def today_command(
         limit=limit,
         chars=chars,
     )
+    if not no_fetch:
+        from digest.cli.fetch import fetch_due
+
+        fetch_due(settings, db, now)
     with open_store(settings, db) as store:
         digest = build_digest(store, query, now=now)
     _print_digest(digest, chosen, settings.width, tz, no_color)

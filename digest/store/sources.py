@@ -53,8 +53,7 @@ def add_source(store: Store, source: Source) -> None:
         existing = find_source(store, source.name) or _by_url(store, source.url)
         what = f"name {source.name!r}" if existing and existing.name == source.name else "URL"
         raise DigestError(
-            f"a source with this {what} already exists"
-            + (f" ({existing.name})" if existing else ""),
+            f"a source with this {what} already exists" + (f" ({existing.name})" if existing else ""),
             hint="remove it first, or choose another --name",
         ) from None
 
