@@ -104,6 +104,11 @@ _SINGLE_BYTE_PREFIXES = ("cp", "latin", "iso8859", "koi8", "mac", "windows", "ti
 
 
 _SIBLING = {"gb18030": "big5hkscs", "big5hkscs": "gb18030"}
+_ENOUGH_TO_JUDGE = 64  # non-ASCII bytes (~32 Chinese characters)
+
+
+def _non_ascii(data: bytes) -> int:
+    return len(data.translate(None, bytes(range(128))))
 
 
 def _is_single_byte(encoding: str) -> bool:
@@ -159,9 +164,11 @@ def reconcile(data: bytes, *labels: str | None) -> Decoded:
         guess = _guess(data, None)
         if guess and not _is_single_byte(guess) and _decodes(data, guess):
             multi = [guess]
-    if len(multi) == 1 and _SIBLING.get(multi[0]) and _decodes(data, _SIBLING[multi[0]]):
+    sibling = _SIBLING.get(multi[0]) if len(multi) == 1 else None
+    if sibling and _non_ascii(data) >= _ENOUGH_TO_JUDGE and _decodes(data, sibling):
         # GBK and Big5 decode each other's bytes cleanly: a lone label is not proof between them.
-        multi.append(_SIBLING[multi[0]])
+        # With only a few characters, detection is weaker than the label, so the label stands.
+        multi.append(sibling)
     choice = None
     if len(multi) == 1:
         choice = multi[0]
