@@ -27,19 +27,19 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from hashlib import blake2b
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from digest.acquire.http import MAX_BYTES, FetchError, HttpPolicy, IPNetwork, Response
 from digest.acquire.identity import item_id
-from digest.acquire.ingest import IngestOptions, build_item
+from digest.acquire.ingest import IngestCount, IngestOptions, ingest
 from digest.errors import InputError
-from digest.model import Item, RawItem, Source
+from digest.model import RawItem, Source
 
 if TYPE_CHECKING:
     import httpx
 
-    from digest.acquire.formats import ParsedFeed
     from digest.store import Store
 
 T = TypeVar("T")
@@ -169,6 +169,7 @@ class _Run:
         self._clients: dict[Any, httpx.AsyncClient] = {}
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._slots: asyncio.Semaphore | None = None
+        self._inflight: asyncio.Semaphore | None = None
 
     def _done(self, result: FetchResult, state: Source | None = None) -> None:
         self.results[result.source] = result
@@ -181,6 +182,9 @@ class _Run:
         from digest.acquire.http import open_client
 
         self._slots = asyncio.Semaphore(max(1, self.options.concurrency))
+        # Bodies wait for a parse worker; without this bound, fetching (fast) would pile every
+        # body of the run up in memory in front of parsing (slow).
+        self._inflight = asyncio.Semaphore(max(2, self.options.concurrency))
         tasks: dict[asyncio.Task[None], Source] = {}
         for source in sources:
             if source.disabled:
@@ -226,8 +230,10 @@ class _Run:
             return await get(client, url, policy, headers, now=self.now)
 
     async def _one(self, source: Source) -> None:
+        assert self._inflight is not None
         try:
-            await self._fetch(source)
+            async with self._inflight:
+                await self._fetch(source)
         except (FetchError, InputError) as error:
             self._fail(source, error.message, error)
         except asyncio.CancelledError:
@@ -286,31 +292,33 @@ class _Run:
             self._done(FetchResult(source.name, "unchanged", notes=tuple(notes)), state)
             return
         assert self.pool is not None
-        parsed: ParsedFeed = await self.pool.run(
-            self.options.parse_budget, _parse_job, response.body, source.name, dict(response.headers)
+        options = self.ingest if not source.script else replace(self.ingest, script=source.script)
+        job = _Job(
+            name=source.name,
+            language=source.language,
+            db=str(self.store.path),
+            options=options,
+            full_text=self._full_text_rule(source),
         )
-        state = replace(state, content_hash=digest, encoding_note=parsed.encoding_note)
-        if parsed.encoding_note:
-            notes.append(f"encoding: {parsed.encoding_note}")
-        raws = [self._adopt(raw, source) for raw in parsed.items]
-        fresh: dict[str, RawItem] = {}
-        for raw in raws:
-            identifier = item_id(raw)
-            if identifier not in fresh and not self.store.has_item(identifier):
-                fresh[identifier] = raw
-        existing = len(raws) - len(fresh)
-        if fresh:
-            fresh = await self._full_texts(source, fresh, notes)
-            options = self.ingest if not source.script else replace(self.ingest, script=source.script)
-            items: list[Item] = await self.pool.run(
-                self.options.parse_budget, _build_job, list(fresh.items()), options
+        outcome: _Outcome = await self.pool.run(
+            self.options.parse_budget, _ingest_feed, response.body, dict(response.headers), job
+        )
+        state = replace(state, content_hash=digest, encoding_note=outcome.encoding_note)
+        if outcome.encoding_note:
+            notes.append(f"encoding: {outcome.encoding_note}")
+        added, existing = outcome.added, outcome.existing
+        if outcome.pending:
+            pending = await self._full_texts(source, dict(outcome.pending), notes)
+            count: IngestCount = await self.pool.run(
+                self.options.parse_budget, _ingest_raws, list(pending.values()), job
             )
-            result = self.store.add_items(items)
-            added, existing = result.added, existing + result.existing
-        else:
-            added = 0
+            added, existing = added + count.added, existing + count.existing
         self.added[source.name] = added
         self._done(FetchResult(source.name, "new", added, existing, notes=tuple(notes)), state)
+
+    def _full_text_rule(self, source: Source) -> tuple[str, int, int]:
+        mode = "always" if source.full_text and self.options.full_text != "never" else self.options.full_text
+        return (mode, self.options.full_text_below, self.options.max_full_text)
 
     def _follow_move(self, state: Source, response: Response, notes: list[str]) -> Source:
         # A 301 is adopted only when the next run sees it again; a 302 never is (RELIABILITY A5).
@@ -322,36 +330,22 @@ class _Run:
             return replace(state, url=moved, moved_to=None)
         return replace(state, moved_to=moved)
 
-    def _adopt(self, raw: RawItem, source: Source) -> RawItem:
-        # Items carry the name the user gave the source: it is what `--source` filters on.
-        return replace(raw, source=source.name, language=source.language or raw.language)
-
     async def _full_texts(
-        self, source: Source, fresh: dict[str, RawItem], notes: list[str]
+        self, source: Source, pending: dict[str, RawItem], notes: list[str]
     ) -> dict[str, RawItem]:
-        mode = self.options.full_text
-        if mode == "never":
-            return fresh
-        wanted = [
-            identifier
-            for identifier, raw in fresh.items()
-            if raw.url
-            and (mode == "always" or source.full_text or len(raw.body) < self.options.full_text_below)
-        ][: self.options.max_full_text]
-        if not wanted:
-            return fresh
-        outcomes = await asyncio.gather(*(self._article(source, fresh[identifier]) for identifier in wanted))
+        wanted = list(pending)
+        outcomes = await asyncio.gather(*(self._article(source, pending[key]) for key in wanted))
         failures: list[str] = []
-        for identifier, outcome in zip(wanted, outcomes, strict=True):
+        for key, outcome in zip(wanted, outcomes, strict=True):
             if isinstance(outcome, str):
                 failures.append(outcome)
             else:
-                fresh[identifier] = outcome
+                pending[key] = outcome
         if failures:
             notes.append(
                 f"full text failed for {len(failures)} of {len(wanted)} items, feed text kept ({failures[0]})"
             )
-        return fresh
+        return pending
 
     async def _article(self, source: Source, raw: RawItem) -> RawItem | str:
         """The item with its article's text, or a one-line reason why not (the item stays)."""
@@ -371,14 +365,70 @@ class _Run:
 # Worker side ---------------------------------------------------------------------------------
 
 
-def _parse_job(data: bytes, name: str, headers: dict[str, str]) -> ParsedFeed:
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """What a worker needs to ingest one feed: the source's name and language, the store's path,
+    the ingest options, and the full-text rule (mode, below how many characters, at most how many).
+    """
+
+    name: str
+    language: str | None
+    db: str
+    options: IngestOptions
+    full_text: tuple[str, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """A feed ingested by a worker: counts, the encoding note, and the new items still waiting
+    for their article's full text (keyed by id), which the caller fetches and ingests next.
+    """
+
+    added: int
+    existing: int
+    encoding_note: str | None
+    pending: tuple[tuple[str, RawItem], ...]
+
+
+_STORES: dict[str, Store] = {}
+
+
+def _worker_store(path: str) -> Store:
+    # Each worker keeps one connection; writes are BEGIN IMMEDIATE, so workers take turns.
+    from digest.store import Store
+
+    if path not in _STORES:
+        _STORES[path] = Store.open(Path(path))
+    return _STORES[path]
+
+
+def _ingest_feed(data: bytes, headers: dict[str, str], job: _Job) -> _Outcome:
+    """Worker: parse a feed and store its new items (``ingest``), except those that first need
+    their article's full text, which are handed back.
+    """
     from digest.acquire.formats import read_feed
 
-    return read_feed(data, name, headers)
+    parsed = read_feed(data, job.name, headers)
+    store = _worker_store(job.db)
+    # Items carry the name the user gave the source: it is what `--source` filters on.
+    raws = [replace(raw, source=job.name, language=job.language or raw.language) for raw in parsed.items]
+    mode, below, most = job.full_text
+    pending: dict[str, RawItem] = {}
+    if mode != "never":
+        for raw in raws:
+            if len(pending) >= most:
+                break
+            if raw.url and (mode == "always" or len(raw.body) < below):
+                key = item_id(raw)
+                if key not in pending and not store.has_item(key):
+                    pending[key] = raw
+    count = ingest((raw for raw in raws if item_id(raw) not in pending), store, job.options)
+    return _Outcome(count.added, count.existing, parsed.encoding_note, tuple(pending.items()))
 
 
-def _build_job(pairs: list[tuple[str, RawItem]], options: IngestOptions) -> list[Item]:
-    return [build_item(raw, options, identifier) for identifier, raw in pairs]
+def _ingest_raws(raws: list[RawItem], job: _Job) -> IngestCount:
+    """Worker: store raw items (their full text fetched or not) with ``ingest``."""
+    return ingest(raws, _worker_store(job.db), job.options)
 
 
 def _extract_job(data: bytes, url: str) -> str:
@@ -387,8 +437,10 @@ def _extract_job(data: bytes, url: str) -> str:
     return parse_html(data, url, url)[0].body
 
 
-def _limit_worker() -> None:
+def _start_worker() -> None:
     import resource
+
+    _STORES.clear()  # never use a connection opened before the fork
 
     try:
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -423,12 +475,16 @@ class _WorkerPool:
     def __exit__(self, *exc: object) -> None:
         if self._executor is not None:
             self._kill(self._executor)
+        else:
+            for store in _STORES.values():
+                store.close()
+            _STORES.clear()
 
     def _new(self) -> ProcessPoolExecutor:
         import multiprocessing
 
         return ProcessPoolExecutor(
-            self.size, mp_context=multiprocessing.get_context("fork"), initializer=_limit_worker
+            self.size, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker
         )
 
     def _kill(self, executor: ProcessPoolExecutor) -> None:
