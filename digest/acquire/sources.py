@@ -57,14 +57,18 @@ def make_source(
     allow_private: bool = False,
     origin: str = "cli",
 ) -> Source:
-    """A validated ``Source``: http(s) URL, clean one-line name (default: the URL's host), tags
+    """A validated ``Source``: http(s) URL, clean one-line name (default: host and path), tags
     without commas (OPML joins them with commas).  Raises UsageError.
     """
     try:
         url = check_url(url)
     except FetchError as error:
         raise UsageError(f"{url[:80]!r}: {error.message}") from None
-    clean_name = one_line(name or "") or (urlsplit(url).hostname or url)
+    parts = urlsplit(url)
+    # Without a name (and without a check that finds the feed's title), host and path: the host
+    # alone would collide for every second feed of a site.
+    default = f"{parts.hostname}{parts.path.rstrip('/')}" if parts.path.strip("/") else parts.hostname
+    clean_name = one_line(name or "") or one_line(default or url)
     clean_tags = tuple(dict.fromkeys(one_line(tag) for tag in tags if one_line(tag)))
     if any("," in tag for tag in clean_tags):
         raise UsageError("a tag cannot contain a comma")

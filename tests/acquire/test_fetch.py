@@ -233,3 +233,31 @@ def test_due_sources_skips_recent_and_disabled_ones() -> None:
     gone = Source("gone", "http://d.test/", disabled=True)
     due = due_sources([fresh, stale, never, gone], NOW, timedelta(hours=1))
     assert [s.name for s in due] == ["stale", "never"]
+
+
+def test_no_host_gets_more_than_per_host_requests_at_once(
+    raw_server: RawServer, store: Store, options: FetchOptions, ingest_options: IngestOptions
+) -> None:
+    active = {"now": 0, "most": 0}
+
+    async def slow_feed(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        active["now"] += 1
+        active["most"] = max(active["most"], active["now"])
+        await asyncio.sleep(0.2)
+        active["now"] -= 1
+        await respond("200 OK", RSS)(reader, writer)
+
+    raw_server.routes["/feed"] = slow_feed
+    for n in range(6):
+        follow(store, f"feed{n}", raw_server.url(f"/feed?{n}"))
+    results = run(store, replace(options, concurrency=10, per_host=2), ingest_options)
+    assert all(r.status == "new" for r in results.values())
+    assert active["most"] == 2
+
+
+def test_a_source_without_a_name_is_called_by_host_and_path() -> None:
+    from digest.acquire.sources import make_source
+
+    assert make_source("https://example.com/").name == "example.com"
+    assert make_source("https://example.com/zh/rss.xml").name == "example.com/zh/rss.xml"
+    assert make_source("https://example.com/x", " 新华\n网 ").name == "新华 网"
