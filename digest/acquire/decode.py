@@ -154,10 +154,14 @@ def reconcile(data: bytes, *labels: str | None) -> Decoded:
     bogus = f"unknown charset label {unknown[0][:30]!r}" if unknown else None
     if data.isascii():
         return Decoded(data.decode("ascii"), "utf-8", detected=False, note=bogus)
-    if _decodes(data, "utf-8"):
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
         others = [c for c in claimed if c != "utf-8"]
         note = f"declared {others[0]}, but the body is UTF-8" if others else bogus
-        return Decoded(data.decode("utf-8"), "utf-8", detected=False, note=note)
+        return Decoded(text, "utf-8", detected=False, note=note)
     clean = [c for c in claimed if c != "utf-8" and _decodes(data, c)]
     multi = [c for c in clean if not _is_single_byte(c)]
     if not multi:

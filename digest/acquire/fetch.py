@@ -51,7 +51,7 @@ FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
-WORKER_MEMORY = 4 * 1024**3  # address-space limit of a parse worker: a bomb fails, not the machine
+WORKER_MEMORY = 2 * 1024**3  # address space a parse worker may add: a bomb fails, not the machine
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +172,17 @@ class _Run:
         self._inflight: asyncio.Semaphore | None = None
 
     def _done(self, result: FetchResult, state: Source | None = None) -> None:
+        from digest.text import one_line
+
+        # Messages quote servers (a reason phrase, a parser's complaint): no control characters,
+        # one line, bounded, before they reach the store or a terminal (RELIABILITY G1).
+        result = replace(
+            result,
+            error=one_line(result.error)[:300] if result.error else None,
+            notes=tuple(one_line(note)[:300] for note in result.notes),
+        )
+        if state is not None and state.last_error:
+            state = replace(state, last_error=result.error)
         self.results[result.source] = result
         if state is not None:
             self.states[result.source] = state
@@ -279,9 +290,19 @@ class _Run:
             consecutive_failures=0,
             gone_count=0,
             retry_at=None,
-            etag=response.headers.get("etag") or source.etag,
-            last_modified=response.headers.get("last-modified") or source.last_modified,
         )
+        if response.status == 304:  # a 304 may omit the validators; the stored ones still hold
+            state = replace(
+                state,
+                etag=response.headers.get("etag") or source.etag,
+                last_modified=response.headers.get("last-modified") or source.last_modified,
+            )
+        else:
+            state = replace(
+                state,
+                etag=_validator(response.headers.get("etag")),
+                last_modified=_validator(response.headers.get("last-modified")),
+            )
         notes: list[str] = []
         state = self._follow_move(state, response, notes)
         if response.status == 304:
@@ -360,6 +381,13 @@ class _Run:
         if len(text) <= len(raw.body):
             return "the page has no more text than the feed"
         return replace(raw, body=text, feed_summary=raw.feed_summary or raw.body or None)
+
+
+def _validator(value: str | None) -> str | None:
+    # Sent back verbatim in a header on the next run: keep it short and free of line breaks.
+    if not value or len(value) > 512 or any(ch in value for ch in "\r\n\0"):
+        return None
+    return value.strip()
 
 
 # Worker side ---------------------------------------------------------------------------------
@@ -444,7 +472,11 @@ def _start_worker() -> None:
 
     try:
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = WORKER_MEMORY if hard == resource.RLIM_INFINITY else min(WORKER_MEMORY, hard)
+        # Room to grow on top of what the fork inherited, whatever that was.
+        with open("/proc/self/statm") as statm:
+            inherited = int(statm.read().split()[0]) * resource.getpagesize()
+        limit = inherited + WORKER_MEMORY
+        limit = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     except (ValueError, OSError):  # pragma: no cover - a platform without the limit
         pass

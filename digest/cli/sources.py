@@ -92,7 +92,8 @@ def list_command(
         if source.encoding_note:
             state += f"; encoding: {source.encoding_note}"
         tags = f" [{', '.join(source.tags)}]" if source.tags else ""
-        write_out(f"{one_line(source.name)}{tags}\n  {source.url}\n  {source.item_count} items; {state}\n")
+        url = one_line(source.url)
+        write_out(f"{one_line(source.name)}{tags}\n  {url}\n  {source.item_count} items; {state}\n")
 
 
 @app.command("remove")
