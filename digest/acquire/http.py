@@ -256,9 +256,15 @@ def open_client(policy: HttpPolicy, connections: int = 20) -> httpx.AsyncClient:
     Share it between the requests of a run (connection reuse); close it with ``aclose``.
     Redirects are *not* followed by the client: ``get`` does that, hop by hop.
     """
+    import logging
+
     import httpcore
     import httpx
 
+    # httpx logs every request URL at INFO; a feed URL may carry a token (RELIABILITY K1).
+    for name in ("httpx", "httpcore"):
+        logger = logging.getLogger(name)
+        logger.setLevel(max(logger.getEffectiveLevel(), logging.WARNING))
     transport = httpx.AsyncHTTPTransport(
         trust_env=False,
         limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),

@@ -48,8 +48,11 @@ def fetch_command(
         ),
     ] = False,
     full_text: Annotated[
-        str | None,
-        typer.Option("--full-text", help="Fetch article pages: auto (short excerpts), always, never."),
+        bool | None,
+        typer.Option(
+            "--full-text/--no-full-text",
+            help="Fetch every new item's article page (or none) [default: when the feed text is short].",
+        ),
     ] = None,
     db: DbOption = None,
     quiet: QuietOption = False,
@@ -66,7 +69,7 @@ def fetch_command(
         timeout=min(timeout, 10.0) if timeout else None,
         run_deadline=deadline,
         allow_private=allow_private,
-        full_text=full_text,
+        full_text=None if full_text is None else ("always" if full_text else "never"),
     )
     with open_store(settings, db) as store:
         from digest.acquire.sources import sync_config_sources
