@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from digest.acquire.formats import MAX_ITEMS_PER_DOCUMENT, MAX_TITLE_CHARS, read_feed
 from digest.errors import InputError
@@ -70,7 +72,8 @@ def test_billion_laughs_in_a_feed_is_not_expanded() -> None:
 def test_external_entities_in_a_feed_are_never_fetched(raw_server: RawServer) -> None:
     xxe = f"""<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "{raw_server.url("/x.dtd")}">
 <!ENTITY y SYSTEM "file:///etc/passwd">]>
-<rss version="2.0"><channel><title>t</title><item><title>a&x;&y;</title><guid>1</guid></item></channel></rss>"""
+<rss version="2.0"><channel><title>t</title>
+<item><title>a&x;&y;</title><guid>1</guid></item></channel></rss>"""
     try:
         items = read_feed(xxe.encode(), "x").items
     except InputError:
@@ -112,3 +115,25 @@ def test_controls_and_bad_code_points_never_reach_items_uncleaned() -> None:
 
     cleaned = clean_item(raw, now=datetime(2026, 4, 26, tzinfo=UTC), tz=UTC)
     assert "\x1b" not in cleaned.text and "\ud800" not in cleaned.title
+
+
+def _mutations(seed: bytes) -> st.SearchStrategy[bytes]:
+    """The seed with a slice replaced by random bytes: mostly-valid feeds broken somewhere."""
+    return st.tuples(st.integers(0, len(seed)), st.integers(0, 50), st.binary(max_size=50)).map(
+        lambda cut: seed[: cut[0]] + cut[2] + seed[cut[0] + cut[1] :]
+    )
+
+
+SEEDS = [RSS, rss(item("标题", body="正文")), b'{"version": "https://jsonfeed.org/version/1", "items": []}']
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.binary(max_size=2000), st.sampled_from(SEEDS).flatmap(_mutations)))
+def test_any_bytes_give_items_or_an_input_error(data: bytes) -> None:
+    try:
+        items = read_feed(data, "fuzz").items
+    except InputError as error:
+        assert "\n" not in error.message
+        return
+    for found in items:
+        assert isinstance(found.body, str) and isinstance(found.title, str)
