@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-USER_AGENT = f"digest/{__version__} (+https://pypi.org/project/digest/; news digest fetcher)"
+USER_AGENT = f"digest/{__version__} (news digest feed fetcher; httpx)"
 MAX_BYTES = 15 * 1024 * 1024
 MAX_REDIRECTS = 5
 MAX_RETRY_AFTER = 24 * 3600.0  # a server cannot park a source for longer than a day (A11)

@@ -88,3 +88,13 @@ def test_today_fetches_due_sources_first_unless_no_fetch(
     assert len(httpserver.log) == 1
     assert main(["today", "--format", "text"]) == 0  # fetched within fetch_interval: not again
     assert len(httpserver.log) == 1
+
+
+def test_the_cli_does_not_import_the_http_and_parsing_stack_up_front() -> None:
+    import subprocess
+    import sys
+
+    heavy = "('httpx', 'feedparser', 'fastfeedparser', 'trafilatura')"
+    probe = f"import sys, digest.cli.app; print(sorted(m for m in {heavy} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
