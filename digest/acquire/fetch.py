@@ -14,7 +14,8 @@ Stages, per source:
    up is killed, not waited for (RELIABILITY Part 3).  Workers also make parsing use both cores.
 4. Items already stored are dropped by id; for the rest, the article page is fetched and extracted
    when the feed only carries an excerpt (same limits; on failure the feed text stays, with a note).
-5. New items are cleaned and summarised (``ingest.build_item``) in the workers, stored here.
+5. The workers also ingest the new items (``ingest``: clean, summarise, insert) through their own
+   connection to the store, so only counts travel back; SQLite's write lock takes them in turn.
 """
 
 from __future__ import annotations
@@ -133,7 +134,6 @@ def fetch_sources(
     """
     from digest.store.sources import save_fetch_states
 
-    now = ingest_options.now
     run = _Run(store, options, ingest_options, progress)
     try:
         with _WorkerPool(options.workers) as pool:
@@ -142,9 +142,7 @@ def fetch_sources(
     finally:
         save_fetch_states(store, run.states.values(), run.added)
     order = {source.name: n for n, source in enumerate(sources)}
-    results = sorted(run.results.values(), key=lambda r: order.get(r.source, 0))
-    del now
-    return results
+    return sorted(run.results.values(), key=lambda r: order.get(r.source, 0))
 
 
 class _Run:

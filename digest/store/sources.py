@@ -110,11 +110,20 @@ def save_fetch_states(store: Store, sources: Iterable[Source], added: dict[str, 
     with store.write() as db:
         for source in sources:
             row = _row(source)
-            db.execute(
-                f"UPDATE sources SET {', '.join(f'{c} = ?' for c in _STATE)}, "
-                "item_count = item_count + ? WHERE name = ?",
-                (*(row[c] for c in _STATE), added.get(source.name, 0), source.name),
-            )
+            try:
+                _update_state(db, row, _STATE, added.get(source.name, 0))
+            except sqlite3.IntegrityError:
+                # The URL it moved to is another source's already: keep following the old one.
+                unmoved = tuple(c for c in _STATE if c != "url")
+                _update_state(db, row, unmoved, added.get(source.name, 0))
+
+
+def _update_state(db: sqlite3.Connection, row: dict[str, Any], columns: tuple[str, ...], added: int) -> None:
+    db.execute(
+        f"UPDATE sources SET {', '.join(f'{c} = ?' for c in columns)}, "
+        "item_count = item_count + ? WHERE name = ?",
+        (*(row[c] for c in columns), added, row["name"]),
+    )
 
 
 def _row(source: Source) -> dict[str, Any]:

@@ -113,8 +113,9 @@ def test_conditional_get_parses_nothing_on_304_and_stores_nothing_twice(
     follow(store, "etag", httpserver.url_for("/etag"))
     follow(store, "same", httpserver.url_for("/same"))
     first = run(store, options, ingest_options)
-    assert first["etag"].added == 2 and first["same"].added == 0  # same items: same GUIDs
-    assert first["same"].existing == 2
+    # Both serve the same items (same GUIDs): whichever is stored first, the other finds them.
+    assert first["etag"].added + first["same"].added == 2
+    assert first["etag"].existing + first["same"].existing == 2
     second = run(store, options, replace(ingest_options, now=NOW + timedelta(hours=1)))
     assert second["etag"].status == second["same"].status == "unchanged"
     assert seen == [None, '"v1"']
@@ -261,3 +262,17 @@ def test_a_source_without_a_name_is_called_by_host_and_path() -> None:
     assert make_source("https://example.com/").name == "example.com"
     assert make_source("https://example.com/zh/rss.xml").name == "example.com/zh/rss.xml"
     assert make_source("https://example.com/x", " 新华\n网 ").name == "新华 网"
+
+
+def test_a_move_onto_another_sources_url_is_not_adopted(
+    raw_server: RawServer, store: Store, options: FetchOptions, ingest_options: IngestOptions
+) -> None:
+    raw_server.routes["/old"] = redirect("/new", "301 Moved Permanently")
+    raw_server.routes["/new"] = respond("200 OK", RSS)
+    follow(store, "old", raw_server.url("/old"))
+    follow(store, "new", raw_server.url("/new"))
+    for _ in range(2):
+        results = run(store, options, ingest_options)
+    assert results["old"].status == "unchanged"
+    source = find_source(store, "old")
+    assert source is not None and source.url == raw_server.url("/old")
