@@ -102,7 +102,9 @@ async def _check(url: str, policy: HttpPolicy) -> CheckedFeed:
         response = await get(client, url, policy)
         try:
             parsed = read_feed(response.body, url, response.headers)
-            return CheckedFeed(response.url, parsed.title, len(parsed.items), discovered=False)
+            # Keep the URL given unless it moved for good (a 302 is temporary: RELIABILITY A5).
+            where = response.permanent_url or check_url(url)
+            return CheckedFeed(where, parsed.title, len(parsed.items), discovered=False)
         except InputError as not_feed:
             links = discover_feeds(response.body, response.url)
             if not links:
@@ -115,7 +117,8 @@ async def _check(url: str, policy: HttpPolicy) -> CheckedFeed:
             try:
                 found = await get(client, link, policy)
                 parsed = read_feed(found.body, link, found.headers)
-                return CheckedFeed(found.url, parsed.title, len(parsed.items), discovered=True)
+                where = found.permanent_url or link
+                return CheckedFeed(where, parsed.title, len(parsed.items), discovered=True)
             except (FetchError, InputError) as error:
                 failures.append(error.message)
         raise DigestError(f"the feeds {url} links to do not work ({failures[0]})")
