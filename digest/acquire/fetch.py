@@ -36,12 +36,13 @@ from digest.acquire.http import MAX_BYTES, FetchError, HttpPolicy, IPNetwork, Re
 from digest.acquire.identity import item_id
 from digest.acquire.ingest import IngestCount, IngestOptions, ingest
 from digest.errors import InputError
-from digest.model import RawItem, Source
+from digest.model import Item, RawItem, Source
 
 if TYPE_CHECKING:
     import httpx
 
     from digest.store import Store
+    from digest.store.db import AddResult
 
 T = TypeVar("T")
 
@@ -417,14 +418,30 @@ class _Outcome:
 
 
 _STORES: dict[str, Store] = {}
+_WRITE_LOCK: Any = None  # a multiprocessing lock shared by the workers of one pool
 
 
 def _worker_store(path: str) -> Store:
-    # Each worker keeps one connection; writes are BEGIN IMMEDIATE, so workers take turns.
+    # Each worker keeps one connection.  Writes take a lock shared by the workers first: SQLite's
+    # own busy handler would also serialise them, but it sleeps in steps of up to 100 ms instead of
+    # waking when the lock is free, and two workers writing often then spend their time asleep.
     from digest.store import Store
 
     if path not in _STORES:
-        _STORES[path] = Store.open(Path(path))
+
+        class _TakingTurns(Store):
+            def add_items(self, items: Iterable[Item]) -> AddResult:
+                built = list(items)  # built outside the lock
+                # A worker killed while holding the lock never releases it: then wait no longer
+                # than SQLite's own busy timeout would, and write anyway.
+                if _WRITE_LOCK is None or not _WRITE_LOCK.acquire(timeout=10):
+                    return super().add_items(built)
+                try:
+                    return super().add_items(built)
+                finally:
+                    _WRITE_LOCK.release()
+
+        _STORES[path] = _TakingTurns.open(Path(path))
     return _STORES[path]
 
 
@@ -463,9 +480,11 @@ def _extract_job(data: bytes, url: str) -> str:
     return parse_html(data, url, url)[0].body
 
 
-def _start_worker() -> None:
+def _start_worker(lock: Any) -> None:
     import resource
 
+    global _WRITE_LOCK
+    _WRITE_LOCK = lock
     _STORES.clear()  # never use a connection opened before the fork
 
     try:
@@ -513,8 +532,9 @@ class _WorkerPool:
     def _new(self) -> ProcessPoolExecutor:
         import multiprocessing
 
+        context = multiprocessing.get_context("fork")
         return ProcessPoolExecutor(
-            self.size, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker
+            self.size, mp_context=context, initializer=_start_worker, initargs=(context.Lock(),)
         )
 
     def _kill(self, executor: ProcessPoolExecutor) -> None:
