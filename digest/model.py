@@ -140,3 +140,60 @@ class Digest:
     day: date | None = None
     title: str = "digest"
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A feed the user follows, with what the last fetches left behind.
+
+    The first block is what the user set (``sources add``, OPML, config); the rest is fetch state:
+    conditional-GET validators, the hash of the last body, and the failure record that decides
+    when a failing source is reported (RELIABILITY A10-A12, I5).
+    """
+
+    name: str
+    url: str
+    tags: tuple[str, ...] = ()
+    language: str | None = None
+    script: str | None = None
+    full_text: bool = False
+    allow_private: bool = False
+    origin: str = "cli"
+    added: datetime | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    content_hash: str | None = None
+    last_fetch: datetime | None = None
+    last_success: datetime | None = None
+    last_error: str | None = None
+    last_status: int | None = None
+    consecutive_failures: int = 0
+    retry_at: datetime | None = None
+    gone_count: int = 0
+    disabled: bool = False
+    moved_to: str | None = None
+    encoding_note: str | None = None
+    item_count: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        def when(moment: datetime | None) -> str | None:
+            return moment.isoformat() if moment else None
+
+        return {
+            "name": self.name,
+            "url": self.url,
+            "tags": list(self.tags),
+            "language": self.language,
+            "script": self.script,
+            "full_text": self.full_text,
+            "allow_private": self.allow_private,
+            "origin": self.origin,
+            "last_success": when(self.last_success),
+            "last_fetch": when(self.last_fetch),
+            "last_error": self.last_error,
+            "consecutive_failures": self.consecutive_failures,
+            "retry_at": when(self.retry_at),
+            "disabled": self.disabled,
+            "encoding_note": self.encoding_note,
+            "item_count": self.item_count,
+        }

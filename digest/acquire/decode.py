@@ -37,6 +37,7 @@ class Decoded:
     text: str
     encoding: str
     detected: bool  # True when no BOM or trustworthy label decided it
+    note: str | None = None  # why the labels were overruled, or that the bytes were guessed
 
 
 def canonical_encoding(label: str | None) -> str | None:
@@ -92,4 +93,108 @@ def _detect(data: bytes) -> Decoded:
         return Decoded(data.decode(encoding), encoding, detected=True)
     except UnicodeDecodeError:
         # Detection looked at a prefix; a stray bad byte later is dropped rather than guessed.
-        return Decoded(data.decode(encoding, errors="replace"), encoding, detected=True)
+        return Decoded(
+            data.decode(encoding, errors="replace"),
+            encoding,
+            detected=True,
+            note=f"some bytes are not valid {encoding} and were replaced",
+        )
+
+
+# Encodings where almost every byte sequence decodes: a clean decode proves nothing about them.
+_SINGLE_BYTE_PREFIXES = ("cp", "latin", "iso8859", "koi8", "mac", "windows", "tis")
+
+
+_SIBLING = {"gb18030": "big5hkscs", "big5hkscs": "gb18030"}
+_ENOUGH_TO_JUDGE = 64  # non-ASCII bytes (~32 Chinese characters)
+
+
+def _non_ascii(data: bytes) -> int:
+    return len(data.translate(None, bytes(range(128))))
+
+
+def _is_single_byte(encoding: str) -> bool:
+    return encoding.replace("-", "_").startswith(_SINGLE_BYTE_PREFIXES) and encoding not in (
+        "cp932",
+        "cp949",
+        "cp950",
+    )
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def reconcile(data: bytes, *labels: str | None) -> Decoded:
+    """Decode a web document whose charset labels (HTTP header first, then the document's own
+    declaration) may be missing, unknown or lying.  Raises InputError when it is not text.
+
+    Order of evidence (RELIABILITY C2–C4):
+    1. a byte-order mark;
+    2. a body that is valid UTF-8 with non-ASCII bytes is UTF-8, whatever the labels say (random
+       legacy-encoded text practically never is valid UTF-8);
+    3. the labelled encodings that decode the bytes without error; multi-byte ones (GB18030, Big5,
+       Shift_JIS …) beat single-byte ones, which decode anything; when several remain and disagree,
+       charset-normalizer judges between just those (GBK decodes Big5 bytes cleanly, as nonsense);
+    4. detection.
+    ``Decoded.note`` says when the labels were overruled or the bytes had to be guessed, so the
+    caller can flag the source instead of storing mojibake silently.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return Decoded(data.decode(encoding), encoding, detected=False)
+            except UnicodeDecodeError:
+                raise InputError(f"invalid {encoding} after a byte-order mark") from None
+    given = [label.strip() for label in labels if label and label.strip()]
+    claimed = [c for c in dict.fromkeys(canonical_encoding(label) for label in given) if c]
+    unknown = [label for label in given if canonical_encoding(label) is None]
+    bogus = f"unknown charset label {unknown[0][:30]!r}" if unknown else None
+    if data.isascii():
+        return Decoded(data.decode("ascii"), "utf-8", detected=False, note=bogus)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        others = [c for c in claimed if c != "utf-8"]
+        note = f"declared {others[0]}, but the body is UTF-8" if others else bogus
+        return Decoded(text, "utf-8", detected=False, note=note)
+    clean = [c for c in claimed if c != "utf-8" and _decodes(data, c)]
+    multi = [c for c in clean if not _is_single_byte(c)]
+    if not multi:
+        guess = _guess(data, None)
+        if guess and not _is_single_byte(guess) and _decodes(data, guess):
+            multi = [guess]
+    sibling = _SIBLING.get(multi[0]) if len(multi) == 1 else None
+    if sibling and _non_ascii(data) >= _ENOUGH_TO_JUDGE and _decodes(data, sibling):
+        # GBK and Big5 decode each other's bytes cleanly: a lone label is not proof between them.
+        # With only a few characters, detection is weaker than the label, so the label stands.
+        multi.append(sibling)
+    choice = None
+    if len(multi) == 1:
+        choice = multi[0]
+    elif multi:
+        choice = _guess(data, multi) or multi[0]
+    elif clean:
+        choice = clean[0]
+    if choice is None:
+        decoded = _detect(data)
+        note = "no charset label fits the bytes; " if claimed else ""
+        return Decoded(decoded.text, decoded.encoding, True, note=f"{note}guessed {decoded.encoding}")
+    note = bogus
+    if not claimed or choice != claimed[0]:
+        said = f"declared {claimed[0]}, " if claimed else "no charset declared, "
+        note = f"{said}decoded as {choice}"
+    return Decoded(data.decode(choice), choice, detected=choice not in claimed, note=note)
+
+
+def _guess(data: bytes, among: list[str] | None) -> str | None:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000], cp_isolation=among).best()
+    return canonical_encoding(best.encoding) if best else None

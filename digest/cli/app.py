@@ -11,8 +11,9 @@ from typing import Annotated
 
 import typer
 
-from digest.cli import clean, items, load, push, summarize, today
+from digest.cli import clean, fetch, items, load, push, summarize, today
 from digest.cli import config as config_commands
+from digest.cli import sources as sources_commands
 from digest.errors import DigestError, ExitCode
 
 app = typer.Typer(
@@ -47,6 +48,9 @@ def root(
     """Load news items, clean and summarise them, show today's digest and push it."""
 
 
+# In the order of the daily job: sources → fetch/load → clean → today → push.
+app.add_typer(sources_commands.app, name="sources")
+app.command("fetch")(fetch.fetch_command)
 app.command("load")(load.load_command)
 app.command("clean")(clean.clean_command)
 app.command("today")(today.today_command)

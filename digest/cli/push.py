@@ -5,12 +5,16 @@ from __future__ import annotations
 import signal
 from collections.abc import Mapping
 from types import FrameType
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from digest.cli.common import DateOption, DbOption, QuietOption, open_store, settings_for, warn, write_out
 from digest.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from digest.model import Digest
+    from digest.store import Store
 
 
 class _Terminated(BaseException):
@@ -53,6 +57,7 @@ def push_command(
     from digest.lock import run_lock
     from digest.select import build_digest, bulletin_query
     from digest.select.window import day_window, parse_day
+    from digest.store.sources import list_sources
 
     settings = settings_for()
     channels = channels_from_config(settings.file, channel or (), to or ())
@@ -64,19 +69,23 @@ def push_command(
     tz, now = settings.zone, current_time()
     day = parse_day(date) if date else now.astimezone(tz).date()
     start, end = day_window(day, tz)
-    query = bulletin_query(settings, start=start, end=end, day=day, now=now)
     options = PushOptions(force=force, dry_run=dry_run)
+
+    def bulletin(store: Store) -> Digest:
+        followed = list_sources(store)
+        query = bulletin_query(settings, start=start, end=end, day=day, now=now, followed=followed)
+        return build_digest(store, query, now=now)
 
     if dry_run:
         with open_store(settings, db) as store:
-            report = push_digest(store, build_digest(store, query, now=now), channels, tz=tz, options=options)
+            report = push_digest(store, bulletin(store), channels, tz=tz, options=options)
         write_out(describe_dry_run(report))
         return ExitCode.OK
 
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         with run_lock(), open_store(settings, db) as store:
-            report = push_digest(store, build_digest(store, query, now=now), channels, tz=tz, options=options)
+            report = push_digest(store, bulletin(store), channels, tz=tz, options=options)
     except _Terminated:
         warn("terminated: parts in flight are recorded as uncertain")
         return ExitCode.TERMINATED

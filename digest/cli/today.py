@@ -61,12 +61,15 @@ def today_command(
     ] = None,
     tag: Annotated[
         list[str] | None,
-        typer.Option("--tag", help="Only sources with this tag in the config (repeatable)."),
+        typer.Option("--tag", help="Only sources with this tag (sources add --tag, or config) (repeatable)."),
     ] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Say why each story is where it is.")] = False,
     group_by: Annotated[
         str | None, typer.Option("--group-by", help="Group the stories by source or tag.")
     ] = None,
+    no_fetch: Annotated[
+        bool, typer.Option("--no-fetch", help="Do not fetch sources older than fetch_interval first.")
+    ] = False,
 ) -> int:
     """Show the day's digest: one numbered entry per story, best first, each with a short summary.
 
@@ -77,6 +80,7 @@ def today_command(
     from digest.config import current_time
     from digest.select import build_digest, bulletin_query
     from digest.select.window import day_window, parse_day, parse_since
+    from digest.store.sources import list_sources
 
     if date and since:
         raise UsageError("--date and --since cannot be used together")
@@ -88,22 +92,27 @@ def today_command(
     else:
         day = parse_day(date) if date else now.astimezone(tz).date()
         start, end = day_window(day, tz)
-    query = bulletin_query(
-        settings,
-        start=start,
-        end=end,
-        day=day,
-        now=now,
-        keywords=keyword or (),
-        excludes=exclude or (),
-        sources=tuple(source or ()),
-        language=lang,
-        limit=limit,
-        chars=chars,
-        tags=tuple(tag or ()),
-        group_by=group_by,
-    )
+    if not no_fetch:
+        from digest.cli.fetch import fetch_due
+
+        fetch_due(settings, db, now)
     with open_store(settings, db) as store:
+        query = bulletin_query(
+            settings,
+            start=start,
+            end=end,
+            day=day,
+            now=now,
+            followed=list_sources(store),
+            keywords=keyword or (),
+            excludes=exclude or (),
+            sources=tuple(source or ()),
+            language=lang,
+            limit=limit,
+            chars=chars,
+            tags=tuple(tag or ()),
+            group_by=group_by,
+        )
         digest = build_digest(store, query, now=now)
     if not explain:
         digest = replace(digest, extra={k: v for k, v in digest.extra.items() if k != "ranks"})

@@ -37,6 +37,7 @@ from digest.summarize import SUMMARY_VERSION, summarize_item
 
 if TYPE_CHECKING:
     from digest.config import Settings
+    from digest.model import Source
 
 GROUPINGS = ("source", "tag")
 UNTAGGED = "untagged"
@@ -76,20 +77,22 @@ def bulletin_query(
     end: datetime | None,
     day: date | None,
     now: datetime,
+    followed: Sequence[Source] = (),
     keywords: Sequence[str] = (),
     excludes: Sequence[str] = (),
     **narrowing: Any,
 ) -> DigestQuery:
     """The query for a bulletin as configured: the filter file and the ``[sources]`` profiles of
-    ``settings``, plus ``--keyword``/``--exclude`` terms and other ``DigestQuery`` fields
-    (``sources``, ``language``, ``limit``, ``chars``, ``tags``, ``group_by``).
+    ``settings`` (over the tags of the ``followed`` sources of the store), plus ``--keyword``/
+    ``--exclude`` terms and other ``DigestQuery`` fields (``sources``, ``language``, ``limit``,
+    ``chars``, ``tags``, ``group_by``).
 
     ``digest today`` and ``digest push`` both build their digest from this, so what is pushed is
     what the terminal shows.  Raises ``UsageError`` for an unreadable filter file or bad profiles.
     """
     from digest import paths
     from digest.select.filters import load_filters, option_filters
-    from digest.select.sources import profiles_from_config
+    from digest.select.sources import merge_profiles, profiles_from_config
 
     group_by = narrowing.get("group_by")
     if group_by is not None and group_by not in GROUPINGS:
@@ -100,7 +103,10 @@ def bulletin_query(
         end=end,
         day=day,
         filters=filters,
-        profiles=profiles_from_config(settings.file),
+        profiles=merge_profiles(
+            {source.name: SourceProfile(tags=source.tags) for source in followed},
+            profiles_from_config(settings.file),
+        ),
         seen_day=now.astimezone(settings.zone).date() if day is None else day,
         **narrowing,
     )

@@ -34,6 +34,36 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
+        "002_sources",
+        """
+        CREATE TABLE sources (
+            name TEXT PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            tags TEXT NOT NULL DEFAULT '[]',  -- JSON list
+            language TEXT,
+            script TEXT,
+            full_text INTEGER NOT NULL DEFAULT 0,
+            allow_private INTEGER NOT NULL DEFAULT 0,
+            origin TEXT NOT NULL DEFAULT 'cli',   -- cli, opml or config
+            added TEXT NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            content_hash TEXT,
+            last_fetch TEXT,
+            last_success TEXT,
+            last_error TEXT,
+            last_status INTEGER,
+            consecutive_failures INTEGER NOT NULL DEFAULT 0,
+            retry_at TEXT,                        -- do not fetch before (429/503 Retry-After, backoff)
+            gone_count INTEGER NOT NULL DEFAULT 0,
+            disabled INTEGER NOT NULL DEFAULT 0,
+            moved_to TEXT,                        -- a 301 target seen once, adopted when it repeats
+            encoding_note TEXT,
+            item_count INTEGER NOT NULL DEFAULT 0
+        )
+        """,
+    ),
+    (
         "003_outbox",
         """
         CREATE TABLE outbox (

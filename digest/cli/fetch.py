@@ -1,0 +1,174 @@
+"""``digest fetch [NAME...]``, and the fetch that ``digest today`` runs first.
+
+Output rules (GUIDE §4): on a terminal, a progress bar on stderr and one line per problem at the
+end; in a pipe, under cron or with ``--quiet``, nothing but the failures that have lasted
+``NOISY_AFTER`` runs in a row.  Exit code: 0, 3 when some sources failed, 1 when all did.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from digest.cli.common import DbOption, QuietOption, VerboseOption, open_store, settings_for, warn
+from digest.errors import ExitCode
+
+if TYPE_CHECKING:
+    from digest.acquire.fetch import FetchOptions, FetchResult
+    from digest.config import Settings
+    from digest.model import Source
+    from digest.store import Store
+
+
+def fetch_command(
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Fetch only these sources [default: all].")
+    ] = None,
+    concurrency: Annotated[
+        int | None, typer.Option("--concurrency", min=1, help="Requests at once [16; 4 per host].")
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", min=0.1, help="Seconds for one whole request, body included [30]."),
+    ] = None,
+    deadline: Annotated[
+        float | None,
+        typer.Option("--deadline", min=0.1, help="Seconds for the whole run; the rest is deferred."),
+    ] = None,
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private", help="Let every source reach private and loopback addresses this run."
+        ),
+    ] = False,
+    full_text: Annotated[
+        bool | None,
+        typer.Option(
+            "--full-text/--no-full-text",
+            help="Fetch every new item's article page (or none) [default: when the feed text is short].",
+        ),
+    ] = None,
+    db: DbOption = None,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> int:
+    """Fetch the sources' feeds into the store (conditional GET, concurrent, within limits)."""
+    from digest.acquire.fetch import fetch_options, select_sources
+
+    settings = settings_for()
+    options = fetch_options(
+        settings.file,
+        concurrency=concurrency,
+        deadline=timeout,
+        timeout=min(timeout, 10.0) if timeout else None,
+        run_deadline=deadline,
+        allow_private=allow_private,
+        full_text=None if full_text is None else ("always" if full_text else "never"),
+    )
+    with open_store(settings, db) as store:
+        from digest.acquire.sources import sync_config_sources
+
+        sources = select_sources(sync_config_sources(store, settings.file), names or [])
+        if not sources:
+            if not quiet:
+                warn("no sources to fetch; add one with `digest sources add URL`")
+            return ExitCode.OK
+        results = run_fetch(store, settings, sources, options, quiet=quiet)
+    return report(results, quiet=quiet, verbose=verbose)
+
+
+def fetch_due(settings: Settings, db: Path | None, now: datetime, *, quiet: bool = False) -> None:
+    """What ``digest today`` runs first: fetch the sources older than ``fetch_interval``.
+
+    Prints only lasting failures (and a progress bar on a terminal); never changes the exit code.
+    """
+    from digest.acquire.fetch import due_sources, fetch_options
+    from digest.acquire.sources import sync_config_sources
+    from digest.select.window import parse_duration
+
+    interval = parse_duration(settings.fetch_interval)
+    with open_store(settings, db) as store:
+        due = due_sources(sync_config_sources(store, settings.file), now, interval)
+        if due:
+            results = run_fetch(store, settings, due, fetch_options(settings.file), quiet=quiet)
+            report(results, quiet=True, verbose=False)
+
+
+def run_fetch(
+    store: Store, settings: Settings, sources: Sequence[Source], options: FetchOptions, *, quiet: bool
+) -> list[FetchResult]:
+    from digest.acquire.fetch import fetch_sources
+    from digest.acquire.ingest import IngestOptions
+    from digest.config import current_time
+
+    ingest_options = IngestOptions(
+        now=current_time(), tz=settings.zone, script=settings.script, chars=settings.chars
+    )
+    with _progress(len(sources), enabled=not quiet and sys.stderr.isatty()) as advance:
+        return fetch_sources(store, sources, options, ingest_options, progress=advance)
+
+
+@contextmanager
+def _progress(total: int, *, enabled: bool) -> Iterator[Callable[[FetchResult], None] | None]:
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    counts = {"new": 0, "failed": 0}
+    console = Console(stderr=True, markup=False, emoji=False, highlight=False)
+    with Progress(
+        TextColumn("fetching"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[new]} new items, {task.fields[failed]} failed"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("fetch", total=total, new=0, failed=0)
+
+        def advance(result: FetchResult) -> None:
+            counts["new"] += result.added
+            counts["failed"] += result.failed
+            bar.update(task, advance=1, new=counts["new"], failed=counts["failed"])
+
+        yield advance
+
+
+def report(results: Sequence[FetchResult], *, quiet: bool, verbose: bool) -> int:
+    """Print one line per failure (only lasting ones when quiet or not a terminal) and the
+    totals on a terminal; return the exit code: 0, 3 some failed, 1 all failed.
+    """
+    from digest.text import one_line
+
+    interactive = not quiet and (verbose or sys.stderr.isatty())
+    for result in results:
+        name = one_line(result.source)
+        if result.failed and (result.noisy or interactive):
+            runs = result.consecutive_failures
+            streak = f" (failed {runs} runs in a row)" if runs > 1 else ""
+            warn(f"error: {name}: {result.error}{streak}")
+        elif interactive:
+            for note in result.notes:
+                warn(f"{name}: {note}")
+    attempted = [r for r in results if r.status in ("new", "unchanged", "failed")]
+    failed = [r for r in attempted if r.failed]
+    if interactive:
+        added = sum(r.added for r in results)
+        unchanged = sum(r.status == "unchanged" for r in results)
+        deferred = sum(r.status in ("deferred", "disabled") for r in results)
+        warn(
+            f"fetched {len(attempted)} source{'s' * (len(attempted) != 1)}: {added} new item"
+            f"{'s' * (added != 1)}, {unchanged} unchanged, {len(failed)} failed, {deferred} skipped"
+        )
+    if failed:
+        return ExitCode.ERROR if len(failed) == len(attempted) else ExitCode.PARTIAL
+    return ExitCode.OK

@@ -1,0 +1,153 @@
+"""``digest sources add|list|remove|import|export``: the feeds digest follows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from digest.cli.common import DbOption, QuietOption, open_store, settings_for, warn, write_out
+from digest.errors import InputError, UsageError
+
+app = typer.Typer(help="The feeds digest follows: add, list, remove, import and export (OPML).")
+
+
+@app.command("add")
+def add_command(
+    url: Annotated[str, typer.Argument(help="The feed's URL, or a page that links to its feed.")],
+    name: Annotated[
+        str | None, typer.Option("--name", help="Name shown on its items [default: the feed title].")
+    ] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Language of its items: zh or en.")] = None,
+    script: Annotated[
+        str | None, typer.Option("--script", help="繁/简 policy: auto, simplified, traditional, keep.")
+    ] = None,
+    full_text: Annotated[
+        bool, typer.Option("--full-text", help="Always fetch each article's page for its full text.")
+    ] = False,
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private", help="Let this source reach loopback and private addresses (self-hosted)."
+        ),
+    ] = False,
+    no_check: Annotated[
+        bool, typer.Option("--no-check", help="Do not fetch the URL to check that it is a feed.")
+    ] = False,
+    db: DbOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Follow a feed.  The URL is fetched first to check that it serves a feed, or to find the feed
+    a page links to (<link rel="alternate">), unless --no-check.
+    """
+    from digest.acquire.fetch import fetch_options
+    from digest.acquire.sources import follow_source, make_source
+
+    settings = settings_for()
+    source = make_source(
+        url, name, tags=tag or (), language=lang, script=script, full_text=full_text,
+        allow_private=allow_private,
+    )  # fmt: skip
+    policy = fetch_options(settings.file).policy(source)
+    with open_store(settings, db) as store:
+        stored, checked = follow_source(
+            store, source, check=not no_check, name_given=name is not None, policy=policy
+        )
+    if not quiet:
+        found = ""
+        if checked is not None:
+            via = " (found via the page's feed link)" if checked.discovered else ""
+            found = f": a feed with {checked.items} items{via}"
+        warn(f"added {stored.name} <{stored.url}>{found}")
+
+
+@app.command("list")
+def list_command(
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    db: DbOption = None,
+) -> None:
+    """List the sources: name, URL, tags, last success, last error, failures in a row, items."""
+    from digest.acquire.sources import sync_config_sources
+    from digest.text import one_line
+
+    if output_format not in ("text", "json", "auto"):
+        raise UsageError(f"unknown format {output_format!r}", hint="use text or json")
+    settings = settings_for()
+    with open_store(settings, db) as store:
+        sources = sync_config_sources(store, settings.file)
+    if output_format == "json":
+        write_out(json.dumps([s.to_json() for s in sources], ensure_ascii=False, indent=2) + "\n")
+        return
+    for source in sources:
+        state = "never fetched"
+        if source.last_success:
+            state = f"ok {source.last_success.isoformat(timespec='minutes')}"
+        if source.consecutive_failures:
+            state += f"; failing {source.consecutive_failures}x: {one_line(source.last_error or '')}"
+        if source.disabled:
+            state += "; disabled"
+        if source.encoding_note:
+            state += f"; encoding: {source.encoding_note}"
+        tags = f" [{', '.join(source.tags)}]" if source.tags else ""
+        url = one_line(source.url)
+        write_out(f"{one_line(source.name)}{tags}\n  {url}\n  {source.item_count} items; {state}\n")
+
+
+@app.command("remove")
+def remove_command(
+    name: Annotated[str, typer.Argument(help="The source's name (see `digest sources list`).")],
+    db: DbOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Stop following a source (its items stay in the store)."""
+    from digest.store.sources import remove_source
+
+    settings = settings_for()
+    with open_store(settings, db) as store:
+        if not remove_source(store, name):
+            raise UsageError(f"no source called {name!r}", hint="see `digest sources list`")
+    if not quiet:
+        warn(f"removed {name}")
+
+
+@app.command("import")
+def import_command(
+    path: Annotated[Path, typer.Argument(help="An OPML file (- for standard input).")],
+    db: DbOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Follow the feeds of an OPML file (names, URLs, tags); ones already followed are skipped."""
+    import sys
+
+    from digest.acquire.opml import MAX_OPML_BYTES
+    from digest.acquire.sources import import_sources
+
+    try:
+        if str(path) == "-":
+            data = sys.stdin.buffer.read(MAX_OPML_BYTES + 1)
+        else:
+            with path.open("rb") as handle:
+                data = handle.read(MAX_OPML_BYTES + 1)
+    except OSError as error:
+        raise InputError(f"{path}: cannot read ({error.strerror})") from None
+    settings = settings_for()
+    with open_store(settings, db) as store:
+        added, skipped = import_sources(store, data, str(path))
+    if not quiet:
+        warn(f"imported {len(added)} source{'s' * (len(added) != 1)} ({len(skipped)} already followed)")
+
+
+@app.command("export")
+def export_command(db: DbOption = None) -> None:
+    """Print the sources as OPML 2.0."""
+    from digest.acquire.opml import write_opml
+    from digest.acquire.sources import sync_config_sources
+    from digest.config import current_time
+
+    settings = settings_for()
+    with open_store(settings, db) as store:
+        sources = sync_config_sources(store, settings.file)
+    write_out(write_opml(sources, current_time()))
