@@ -84,8 +84,9 @@ def read_feed(data: bytes, name: str, headers: Mapping[str, str] | None = None) 
        matching declaration, so no parser second-guesses it into mojibake.
     2. fastfeedparser (lxml, no entity expansion, no network) parses it: about 100x faster than
        feedparser, which is what makes fetching hundreds of feeds take seconds.
-    3. A document fastfeedparser rejects, other than an HTML page, goes to feedparser, which
-       salvages ill-formed feeds (always given bytes, never a string that could be a path).
+    3. A document fastfeedparser rejects (other than an HTML page) or finds no entries in goes to
+       feedparser, which salvages ill-formed feeds and tells a well-formed empty feed from a
+       broken one (always given bytes, never a string that could be a path).
     Raises InputError: "not a feed" for HTML, empty or unreadable documents.
     """
     if not data.strip():
