@@ -1,4 +1,6 @@
-"""One run at a time: a non-blocking ``flock`` on a file in the data directory (RELIABILITY I1, I2).
+"""One run of a job at a time: a non-blocking ``flock`` on a file per job (``push.lock``,
+``fetch.lock``) in the data directory (RELIABILITY I1, I2).  Different jobs may overlap (the hourly
+fetch and the 07:00 push): the store's transactions keep them apart; two runs of one job may not.
 
 The kernel drops the lock when the holder exits, however it exits (``kill -9`` included), so a
 stale lock cannot outlive its process.  The file holds the holder's pid, for the message a second
@@ -17,17 +19,19 @@ from pathlib import Path
 from digest.errors import LockedError
 from digest.paths import data_dir, ensure_private_dir
 
-LOCK_NAME = "digest.lock"
+JOBS = ("push", "fetch")
 
 
 @contextmanager
-def run_lock(directory: Path | None = None) -> Iterator[Path]:
-    """Hold the run lock for the ``with`` block; yields the lock file's path.
+def run_lock(job: str = "push", directory: Path | None = None) -> Iterator[Path]:
+    """Hold ``job``'s run lock for the ``with`` block; yields the lock file's path.
 
     Raises LockedError (exit 75) at once, naming the holder's pid, when another run holds it.
     """
     folder = ensure_private_dir(directory or data_dir())
-    path = folder / LOCK_NAME
+    if job not in JOBS:
+        raise ValueError(f"unknown job {job!r}")
+    path = folder / f"{job}.lock"
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     try:
         try:
@@ -35,7 +39,7 @@ def run_lock(directory: Path | None = None) -> Iterator[Path]:
         except BlockingIOError:
             holder = os.pread(descriptor, 32, 0).decode("ascii", "replace").strip() or "unknown"
             raise LockedError(
-                f"another run in progress (pid {holder})",
+                f"another {job} run in progress (pid {holder})",
                 hint="wait for it to finish; the lock is released when that process exits",
             ) from None
         os.ftruncate(descriptor, 0)

@@ -71,9 +71,10 @@ def fetch_command(
         allow_private=allow_private,
         full_text=None if full_text is None else ("always" if full_text else "never"),
     )
-    with open_store(settings, db) as store:
-        from digest.acquire.sources import sync_config_sources
+    from digest.acquire.sources import sync_config_sources
+    from digest.lock import run_lock
 
+    with run_lock("fetch"), open_store(settings, db) as store:
         sources = select_sources(sync_config_sources(store, settings.file), names or [])
         if not sources:
             if not quiet:
@@ -87,17 +88,27 @@ def fetch_due(settings: Settings, db: Path | None, now: datetime, *, quiet: bool
     """What ``digest today`` runs first: fetch the sources older than ``fetch_interval``.
 
     Prints only lasting failures (and a progress bar on a terminal); never changes the exit code.
+    When a ``digest fetch`` is running already, this one is skipped: the digest shows what is stored.
     """
     from digest.acquire.fetch import due_sources, fetch_options
     from digest.acquire.sources import sync_config_sources
+    from digest.errors import LockedError
+    from digest.lock import run_lock
     from digest.select.window import parse_duration
 
     interval = parse_duration(settings.fetch_interval)
     with open_store(settings, db) as store:
         due = due_sources(sync_config_sources(store, settings.file), now, interval)
-        if due:
-            results = run_fetch(store, settings, due, fetch_options(settings.file), quiet=quiet)
-            report(results, quiet=True, verbose=False)
+        if not due:
+            return
+        try:
+            with run_lock("fetch"):
+                results = run_fetch(store, settings, due, fetch_options(settings.file), quiet=quiet)
+        except LockedError as error:
+            if not quiet:
+                warn(f"not fetching first: {error.message}")
+            return
+    report(results, quiet=True, verbose=False)
 
 
 def run_fetch(

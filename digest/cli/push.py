@@ -84,7 +84,7 @@ def push_command(
 
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        with run_lock(), open_store(settings, db) as store:
+        with run_lock("push"), open_store(settings, db) as store:
             report = push_digest(store, bulletin(store), channels, tz=tz, options=options)
     except _Terminated:
         warn("terminated: parts in flight are recorded as uncertain")

@@ -180,3 +180,16 @@ def test_teaser_body_is_summarised_from_the_feed_description(cli, tmp_path: Path
     (item,) = json.loads(cli("today", "--date", "2026-04-25", "-f", "json").out)["items"]
     assert item["summary_method"] == "feed"
     assert item["summary"].startswith("连云港港25日开通")
+
+
+def test_fetch_lock_skips_todays_fetch_but_a_second_fetch_exits_75(cli, home: Path) -> None:  # type: ignore[no-untyped-def]
+    from digest.lock import run_lock
+
+    cli("load", str(EXAMPLES))
+    with run_lock("fetch"):
+        second = cli("fetch")
+        assert second.code == 75 and "another fetch run in progress" in second.err
+        shown = cli("today", "--date", "2026-04-25", "-f", "text")
+        assert shown.code == 0 and "城乡一体化示范区" in shown.out
+    with run_lock("push"):  # another job's lock does not stop fetching
+        assert cli("fetch").code == 0

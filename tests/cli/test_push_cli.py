@@ -239,7 +239,7 @@ def test_two_concurrent_runs_send_once(home: Path, httpserver: HTTPServer) -> No
     second = subprocess.run(command, env=_subprocess_env(home), capture_output=True, text=True, timeout=30)
     assert second.returncode == 75
     assert time.monotonic() - begun < 5
-    assert f"another run in progress (pid {first.pid})" in second.stderr
+    assert f"another push run in progress (pid {first.pid})" in second.stderr
     assert first.wait(30) == 0
     total = int(calls[0].split("/")[1].split(")")[0])
     assert len(calls) == total and len(set(calls)) == total

@@ -78,7 +78,7 @@ def test_pacer_waits_for_the_oldest_message_to_leave_the_window() -> None:
 def test_second_holder_of_the_lock_is_refused_with_the_pid(tmp_path: Path) -> None:
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys, time; from digest.lock import run_lock\n"
-         f"with run_lock(__import__('pathlib').Path({str(tmp_path)!r})):\n"
+         f"with run_lock('push', __import__('pathlib').Path({str(tmp_path)!r})):\n"
          "    print('held', flush=True); time.sleep(30)"],
         stdout=subprocess.PIPE,
         text=True,
@@ -86,8 +86,8 @@ def test_second_holder_of_the_lock_is_refused_with_the_pid(tmp_path: Path) -> No
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         with (
-            pytest.raises(LockedError, match=rf"another run in progress \(pid {holder.pid}\)") as caught,
-            run_lock(tmp_path),
+            pytest.raises(LockedError, match=rf"another push run in progress \(pid {holder.pid}\)") as caught,
+            run_lock("push", tmp_path),
         ):
             pass
         assert caught.value.exit_code == 75
@@ -95,7 +95,7 @@ def test_second_holder_of_the_lock_is_refused_with_the_pid(tmp_path: Path) -> No
         holder.kill()
         holder.wait()
     # The kernel released the dead holder's lock (I2): no stale lock.
-    with run_lock(tmp_path) as path:
+    with run_lock("push", tmp_path) as path:
         assert path.read_text().strip() == str(os.getpid())
     assert oct(path.stat().st_mode & 0o777) == "0o600"
 
