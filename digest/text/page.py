@@ -93,9 +93,9 @@ def parse_meta_line(line: str, *, now: datetime, tz: tzinfo) -> PageMeta | None:
         if meta is None:
             return None
         return PageMeta(meta.source, meta.author, meta.published or published, meta.editor)
-    fields = list(_FIELD.finditer(line))
-    if not fields or fields[0].start() != 0:
+    if _FIELD.match(line) is None:  # cheap anchored test first: almost every line is body text
         return None
+    fields = list(_FIELD.finditer(line))
     values: dict[str, str] = {}
     for field, following in zip(fields, [*fields[1:], None], strict=True):
         value = line[field.end() : following.start() if following else len(line)].strip()
