@@ -83,11 +83,13 @@ def summarize(
     units = split_sentences(text, language)
     if title is not None and units and _same(units[0], title, language):
         units = units[1:]
-    body_length = sum(len(u) for u in units)
+    body_length = sum(map(len, units))
     feed = split_sentences(feed_summary, language) if feed_summary else []
     if feed and body_length < _SHORT_BODY and body_length < sum(len(u) for u in feed):
         return _fitted(feed, "feed", language, chars, sentences)
-    if _fits(units, language, chars, sentences):
+    # Joining only adds separators: a body whose sentences alone exceed the budget cannot fit,
+    # and most bodies are decided here without building the joined text.
+    if (chars is None or body_length <= chars) and _fits(units, language, chars, sentences):
         return Summary(join_sentences(units, language), "full", SUMMARY_VERSION)
     if method == "lead":
         return _fitted(units, "lead", language, chars, sentences)

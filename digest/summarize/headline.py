@@ -29,10 +29,11 @@ clauses' values without it loses 1.4 R1 (a run repeating the subject scores twic
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
-from itertools import chain, repeat
+from itertools import chain
 
-from digest.summarize.fit import ELLIPSIS, cut_sentence, join_sentences
+from digest.summarize.fit import ELLIPSIS, cut_sentence, join_sentences, zh_needs_space
 from digest.summarize.sentences import clause_ends
 
 __all__ = ["best_run"]
@@ -43,8 +44,9 @@ _TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[a-z0-9]+")
 _FUNCTION = frozenset("的了是在和与及也都而就被把对为将于以其这那有个中上下等之所从到让向并或着过")
 # P(token in the reference) by (occurrences in the document capped at 4, occurs in the first
 # sentence); function characters get half.  Measured on LCSTS dev and rounded.
-_P_OTHER = {1: 0.10, 2: 0.23, 3: 0.40, 4: 0.45}
-_P_FIRST = {1: 0.13, 2: 0.36, 3: 0.56, 4: 0.70}
+# Indexed by the count (0 unused).
+_P_OTHER = (0.0, 0.10, 0.23, 0.40, 0.45)
+_P_FIRST = (0.0, 0.13, 0.36, 0.56, 0.70)
 _FUNCTION_FACTOR = 0.5
 _REFERENCE_SHARE = 0.5
 # Trimmed from the end of a run that stops short, before the ellipsis.
@@ -55,95 +57,88 @@ def best_run(units: list[str], chars: int) -> str:
     """The best run of clauses of ``units`` within ``chars`` (see the module docstring)."""
     if not units or chars < 1:
         return ""
-    # The clauses of the whole document, in order, as parallel lists (this is the hot loop of
-    # the batch path, so no objects per clause).  A run starting at clause k starts at
-    # ``head[k]`` of its unit; one ending at k stops at ``stop[k]`` (its trailing marks and
-    # spaces trimmed when it stops short, to make room for the ellipsis).
+    # The clauses of the whole document, in order, as parallel lists: this is the hot loop of
+    # the batch path, so no objects per clause.  Positions are in the text that
+    # ``join_sentences`` would make of all the units: a run from clause a to clause z is
+    # ``ends[z] - starts[a]`` characters long (its ellipsis included when it stops short, which
+    # takes the place of at least its last clause mark), so the runs that fit are found by
+    # bisection rather than by building their text.
     unit_of: list[int] = []
-    head: list[int] = []
-    stop: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
     short: list[bool] = []
     tokens: list[list[str]] = []
-    offsets: list[int] = []  # where each unit starts in the units run together
+    unit_ends: list[int] = []
+    findall = _TOKEN.findall
     offset = 0
     for index, unit in enumerate(units):
-        offsets.append(offset)
-        offset += len(unit)
+        if index and zh_needs_space(units[index - 1][-1], unit[0]):
+            offset += 1
         start = 0
         size = len(unit)
-        for end in [*clause_ends(unit), size]:
+        for end in clause_ends(unit):
             if end >= size:
-                end = size
+                break
             piece = unit[start:end]
             unit_of.append(index)
-            head.append(start + len(piece) - len(piece.lstrip()))
-            stop.append(end if end == size else len(unit[:end].rstrip(_TRIM)))
-            short.append(end != size)
-            tokens.append(_TOKEN.findall(piece.lower()))
+            starts.append(offset + start + len(piece) - len(piece.lstrip()))
+            ends.append(offset + len(unit[:end].rstrip(_TRIM)) + 1)
+            short.append(True)
+            tokens.append(findall(piece.lower()))
             start = end
-            if end == size:
-                break
+        piece = unit[start:]
+        unit_of.append(index)
+        starts.append(offset + start + len(piece) - len(piece.lstrip()))
+        ends.append(offset + size)
+        short.append(False)
+        tokens.append(findall(piece.lower()))
+        offset += size
+        unit_ends.append(offset)
     counts = Counter(chain.from_iterable(tokens))
-    # Built with C-level loops where possible: this runs once per document.
-    p = dict(zip(counts, map(_P_OTHER.get, counts.values(), repeat(_P_OTHER[4])), strict=True))
-    for t in set(chain.from_iterable(tokens[: unit_of.count(0)])):
-        p[t] = _P_FIRST.get(counts[t], _P_FIRST[4])
+    first = set(chain.from_iterable(tokens[: unit_of.count(0)]))
+    p = {t: (_P_FIRST if t in first else _P_OTHER)[c if c < 4 else 4] for t, c in counts.items()}
     for t in _FUNCTION.intersection(p):
         p[t] *= _FUNCTION_FACTOR
     get = p.__getitem__
     sets = [set(t) for t in tokens]
     values = [sum(map(get, s)) for s in sets]
+    lengths = [len(t) for t in tokens]
     reference = _REFERENCE_SHARE * chars
     best_score = -1.0
     best: tuple[int, int] | str = ""
-    count = len(unit_of)
-    for a in range(count):
-        first = unit_of[a]
-        begin = offsets[first] + head[a]
-        seen: set[str] = sets[a]
-        value = 0.0
-        length = 0
-        for z in range(a, count):
-            index = unit_of[z]
-            # Exact for a run inside one sentence; across sentences ``join_sentences`` may add a
-            # space per sentence joined, so the text is built when that could matter.
-            size = offsets[index] + stop[z] - begin + short[z] + (index - first)
-            if size > chars and (
-                index == first
-                or size - (index - first) > chars
-                or len(_text(units, unit_of, head, stop, short, a, z)) > chars
-            ):
-                if z == a:
-                    cut = cut_sentence(units[first][head[a] :], chars)
-                    cut_tokens = _TOKEN.findall(cut.lower())
-                    score = sum([p.get(t, 0.0) for t in set(cut_tokens)]) / (len(cut_tokens) + reference)
-                    if score > best_score:
-                        best_score, best = score, cut
-                break
-            if z == a:
-                value = values[a]
-            else:
-                new = sets[z] - seen
-                if new:
-                    seen = seen | new
-                    value += sum(map(get, new))
-            length += len(tokens[z])
-            if size - short[z] <= 0:
-                continue  # nothing but marks and spaces
-            score = value / (length + reference)
+    joined = ""
+    for a, begin in enumerate(starts):
+        # The last clause a run from ``a`` can reach; ``ends`` only grows.
+        last = bisect_right(ends, begin + chars, a) - 1
+        if last < a:
+            # Not even clause ``a`` fits: the rest of its sentence, cut, competes instead.
+            joined = joined or join_sentences(units, "zh")
+            cut = cut_sentence(joined[begin : unit_ends[unit_of[a]]], chars)
+            cut_tokens = findall(cut.lower())
+            score = sum([p.get(t, 0.0) for t in set(cut_tokens)]) / (len(cut_tokens) + reference)
+            if score > best_score:
+                best_score, best = score, cut
+            continue
+        seen = sets[a]
+        value = values[a]
+        length = lengths[a] + reference
+        if ends[a] > begin + short[a]:  # not just marks and spaces
+            score = value / length
+            if score > best_score:
+                best_score, best = score, (a, a)
+        for z in range(a + 1, last + 1):
+            new = sets[z] - seen
+            if new:
+                seen = seen | new
+                value += sum(map(get, new))
+            length += lengths[z]
+            score = value / length
             if score > best_score:
                 best_score, best = score, (a, z)
-    return best if isinstance(best, str) else _text(units, unit_of, head, stop, short, *best)
-
-
-def _text(
-    units: list[str], unit_of: list[int], head: list[int], stop: list[int], short: list[bool], a: int, z: int
-) -> str:
-    """Clauses ``a`` … ``z`` as text: sentences joined as ``join_sentences`` does, ``…`` if short."""
-    first, index = unit_of[a], unit_of[z]
-    if first == index:
-        text = units[first][head[a] : stop[z]]
-    else:
-        pieces = [units[first][head[a] :], *units[first + 1 : index], units[index][: stop[z]]]
-        text = join_sentences([piece for piece in pieces if piece], "zh")
-    return text + ELLIPSIS if short[z] else text
+    if isinstance(best, str):
+        return best
+    a, z = best
+    joined = joined or join_sentences(units, "zh")
+    text = joined[starts[a] : ends[z] - 1] + ELLIPSIS if short[z] else joined[starts[a] : ends[z]]
+    # The positions make this impossible; the check keeps the budget a promise regardless.
+    return text if len(text) <= chars else cut_sentence(text.removesuffix(ELLIPSIS), chars)
