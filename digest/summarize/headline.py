@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from itertools import chain
+from itertools import accumulate, chain
 
 from digest.summarize.fit import ELLIPSIS, cut_sentence, join_sentences, zh_needs_space
 from digest.summarize.sentences import clause_ends
@@ -44,10 +44,12 @@ _TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[a-z0-9]+")
 _FUNCTION = frozenset("的了是在和与及也都而就被把对为将于以其这那有个中上下等之所从到让向并或着过")
 # P(token in the reference) by (occurrences in the document capped at 4, occurs in the first
 # sentence); function characters get half.  Measured on LCSTS dev and rounded.
-# Indexed by the count (0 unused).
-_P_OTHER = (0.0, 0.10, 0.23, 0.40, 0.45)
-_P_FIRST = (0.0, 0.13, 0.36, 0.56, 0.70)
-_FUNCTION_FACTOR = 0.5
+# Indexed by the count (0 unused), in units of 1/200 so that every sum is an exact integer: the
+# sum over a set must not depend on the set's iteration order, which changes with the hash seed
+# from one process to the next (float sums did, and flipped ties between runs).
+_P_OTHER = (0, 20, 46, 80, 90)  # 0.10, 0.23, 0.40, 0.45
+_P_FIRST = (0, 26, 72, 112, 140)  # 0.13, 0.36, 0.56, 0.70
+_FUNCTION_DIVISOR = 2  # exact: every entry above is even
 _REFERENCE_SHARE = 0.5
 # Trimmed from the end of a run that stops short, before the ellipsis.
 _TRIM = "，、；：,;: \t\u3000\xa0"
@@ -98,11 +100,13 @@ def best_run(units: list[str], chars: int) -> str:
     first = set(chain.from_iterable(tokens[: unit_of.count(0)]))
     p = {t: (_P_FIRST if t in first else _P_OTHER)[c if c < 4 else 4] for t, c in counts.items()}
     for t in _FUNCTION.intersection(p):
-        p[t] *= _FUNCTION_FACTOR
+        p[t] //= _FUNCTION_DIVISOR
     get = p.__getitem__
     sets = [set(t) for t in tokens]
     values = [sum(map(get, s)) for s in sets]
     lengths = [len(t) for t in tokens]
+    cumulative_value = [0, *accumulate(values)]
+    cumulative_length = [0, *accumulate(lengths)]
     reference = _REFERENCE_SHARE * chars
     best_score = -1.0
     best: tuple[int, int] | str = ""
@@ -115,24 +119,22 @@ def best_run(units: list[str], chars: int) -> str:
             joined = joined or join_sentences(units, "zh")
             cut = cut_sentence(joined[begin : unit_ends[unit_of[a]]], chars)
             cut_tokens = findall(cut.lower())
-            score = sum([p.get(t, 0.0) for t in set(cut_tokens)]) / (len(cut_tokens) + reference)
+            score = sum([p.get(t, 0) for t in set(cut_tokens)]) / (len(cut_tokens) + reference)
             if score > best_score:
                 best_score, best = score, cut
             continue
-        seen = sets[a]
-        value = values[a]
-        length = lengths[a] + reference
         if ends[a] > begin + short[a]:  # not just marks and spaces
-            score = value / length
+            score = values[a] / (lengths[a] + reference)
             if score > best_score:
                 best_score, best = score, (a, a)
         for z in range(a + 1, last + 1):
-            new = sets[z] - seen
-            if new:
-                seen = seen | new
-                value += sum(map(get, new))
-            length += lengths[z]
-            score = value / length
+            length = cumulative_length[z + 1] - cumulative_length[a] + reference
+            # Summing the clauses' values counts a repeated token more than once, so this bounds
+            # the run's value from above; the exact (deduplicated) value is needed only when the
+            # bound could win, which after the first few runs is rare.
+            if cumulative_value[z + 1] - cumulative_value[a] <= best_score * length:
+                continue
+            score = sum(map(get, set().union(*sets[a : z + 1]))) / length
             if score > best_score:
                 best_score, best = score, (a, z)
     if isinstance(best, str):
