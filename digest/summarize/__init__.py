@@ -11,7 +11,7 @@ are recomputed when either changes.  The stages, in order:
 3. Chinese under a character budget (the 手机报 and LCSTS case): the best contiguous run of
    whole clauses, possibly across sentence ends, scored by its expected ROUGE-1 F1 against a
    headline (``headline.py``; on LCSTS at 30 characters +1.0 R1 over the centrality scorer of
-   ``summarize-2``, +1.2/+1.3 on each half when its table is fitted on the other half).  Done;
+   ``summarize-2``, +1.0 … +1.7 on each half when its table is fitted on the other half).  Done;
 4. otherwise score the sentences (``rank.py``: centrality + position prior) and pick, best
    first, the sentences that fit the budget and do not repeat one already picked (term
    overlap > 0.6);
