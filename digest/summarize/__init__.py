@@ -8,13 +8,17 @@ are recomputed when either changes.  The stages, in order:
 2. choose the method: ``feed`` when the body is too short to summarise and the feed gave a
    description, ``full`` when the body already fits the budget, else ``extractive`` (or
    ``lead`` when asked for);
-3. score the sentences (``rank.py``: centrality + position prior) and pick, best first, the
-   sentences that fit the budget and do not repeat one already picked (term overlap > 0.6);
-4. under a character budget, sentences too long to fit offer clause spans (Chinese: any run of
-   whole clauses; English: a prefix ending at a clause, else word, boundary), scored on the
-   same scale; the best span wins if it outscores the best sentence picked in step 3
-   (on LCSTS at 30 characters this is worth +3.4 R1 over cutting only when nothing fits);
-5. output the picked sentences in document order (Chinese joined without spaces, English
+3. Chinese under a character budget (the 手机报 and LCSTS case): the best contiguous run of
+   whole clauses, possibly across sentence ends, scored by its expected ROUGE-1 F1 against a
+   headline (``headline.py``; on LCSTS at 30 characters +1.0 R1 over the centrality scorer of
+   ``summarize-2``, +1.0 … +1.7 on each half when its table is fitted on the other half).  Done;
+4. otherwise score the sentences (``rank.py``: centrality + position prior) and pick, best
+   first, the sentences that fit the budget and do not repeat one already picked (term
+   overlap > 0.6);
+5. English under a character budget: sentences too long to fit offer clause spans (a prefix
+   ending at a clause, else word, boundary), scored on the same scale; the best span wins if
+   it outscores the best sentence picked in step 4;
+6. output the picked sentences in document order (Chinese joined without spaces, English
    with one), or the winning span, which ends with ``…`` where it stops short of its sentence.
 
 Budgets: ``chars`` counts characters (``len``: a Chinese character or a Latin letter is one).
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 from digest.model import Item, Summary
 from digest.summarize.fit import ELLIPSIS, cut_sentence, join_sentences
+from digest.summarize.headline import best_run
 from digest.summarize.rank import WEIGHTS, Scorer, Weights, overlap, terms
 from digest.summarize.sentences import clause_ends, split_sentences
 
@@ -40,7 +45,7 @@ __all__ = [
     "summarize_item",
 ]
 
-SUMMARY_VERSION = "summarize-2"
+SUMMARY_VERSION = "summarize-3"
 DEFAULT_CHARS = {"zh": 120, "en": 240}
 METHODS = ("extractive", "lead", "feed", "full")
 
@@ -78,11 +83,13 @@ def summarize(
     units = split_sentences(text, language)
     if title is not None and units and _same(units[0], title, language):
         units = units[1:]
-    body_length = sum(len(u) for u in units)
+    body_length = sum(map(len, units))
     feed = split_sentences(feed_summary, language) if feed_summary else []
     if feed and body_length < _SHORT_BODY and body_length < sum(len(u) for u in feed):
         return _fitted(feed, "feed", language, chars, sentences)
-    if _fits(units, language, chars, sentences):
+    # Joining only adds separators: a body whose sentences alone exceed the budget cannot fit,
+    # and most bodies are decided here without building the joined text.
+    if (chars is None or body_length <= chars) and _fits(units, language, chars, sentences):
         return Summary(join_sentences(units, language), "full", SUMMARY_VERSION)
     if method == "lead":
         return _fitted(units, "lead", language, chars, sentences)
@@ -127,6 +134,8 @@ def _extract(
 ) -> str:
     if (sentences is not None and sentences <= 0) or (chars is not None and chars <= 0):
         return ""
+    if language == "zh" and chars is not None and sentences is None and weights.spans:
+        return best_run(units, chars)
     clauses = [_clauses(u, language) for u in units] if chars is not None and weights.spans else None
     if clauses is not None:
         unit_terms = [[t for c in unit_clauses for t in c[2]] for unit_clauses in clauses]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from digest.summarize.sentences import clause_ends, protected_spans
 
-__all__ = ["ELLIPSIS", "cut_sentence", "join_sentences"]
+__all__ = ["ELLIPSIS", "cut_sentence", "join_sentences", "zh_needs_space"]
 
 ELLIPSIS = "…"
 # Marks that should not be left dangling in front of the ellipsis.
@@ -32,12 +32,18 @@ def join_sentences(sentences: list[str], language: str) -> str:
         return " ".join(sentences)
     joined = ""
     for sentence in sentences:
-        if joined and sentence and not joined[-1].isspace():
-            last = joined[-1]
-            if last not in _ZH_CLOSING or (last.isascii() and _latin(sentence[0])):
-                joined += " "
+        if joined and sentence and zh_needs_space(joined[-1], sentence[0]):
+            joined += " "
         joined += sentence
     return joined
+
+
+def zh_needs_space(last: str, first: str) -> bool:
+    """Whether ``join_sentences`` puts a space between Chinese text ending with the character
+    ``last`` and a sentence starting with ``first``."""
+    if last.isspace():
+        return False
+    return last not in _ZH_CLOSING or (last.isascii() and _latin(first))
 
 
 # Marks a Chinese sentence can end with; after anything else the next sentence needs a space.

@@ -19,7 +19,6 @@ start-up), for English lower-cased words with a light suffix stemmer.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 import re
@@ -74,10 +73,8 @@ WEIGHTS = {
 }
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str | None:
-    """The stem of a lower-cased word, None for a stop word.  Memoised: news reuses its words,
-    and this was most of the time spent on English (a pure function, so the cache is safe)."""
+    """The stem of a lower-cased word, None for a stop word."""
     if word in _EN_STOP:
         return None
     # A light stemmer: enough to match "court/courts", "charge/charged/charges" for centrality.
@@ -89,12 +86,29 @@ def _stem(word: str) -> str | None:
     return word
 
 
+class _Stems(dict[str, str | None]):
+    """Memoised ``_stem``: news reuses its words, and stemming was most of the time spent on
+    English.  A dict whose misses compute (rather than ``lru_cache``) lets ``terms`` map it over
+    the words at C speed; it is emptied when full, so memory stays bounded."""
+
+    def __missing__(self, word: str) -> str | None:
+        if len(self) >= _STEMS_MAX:
+            self.clear()
+        stem = self[word] = _stem(word)
+        return stem
+
+
+_STEMS_MAX = 1 << 16
+_STEMS = _Stems()
+
+
 def terms(text: str, language: str) -> list[str]:
     """The content terms of ``text`` in order (see the module docstring)."""
     lowered = text.lower()
     if language == "zh":
         return _ZH_TERM.findall(lowered)
-    return [stem for stem in map(_stem, _EN_TERM.findall(lowered)) if stem is not None]
+    # Stems are never empty, so ``filter(None, …)`` drops exactly the stop words.
+    return list(filter(None, map(_STEMS.__getitem__, _EN_TERM.findall(lowered))))
 
 
 class Scorer:

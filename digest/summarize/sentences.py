@@ -60,6 +60,7 @@ _PROTECTED = re.compile(
     r"|[$¥€£]?[A-Za-z0-9\u00c0-\u024f]+(?:[.,:/'’-][A-Za-z0-9\u00c0-\u024f]+)*[%％]?",
     re.IGNORECASE,
 )
+_LONGEST_ABBREVIATION = max(map(len, _ABBREVIATIONS))
 _INITIALS = re.compile(r"(?:[a-z]\.)*[a-z]")
 _CLAUSE_MARKS = "，、；：,;:"
 _CLAUSE = re.compile(f"[{_CLAUSE_MARKS}]+")
@@ -135,6 +136,13 @@ def _split_en(paragraph: str) -> list[str]:
 
 
 def _is_abbreviation(paragraph: str, period: int) -> bool:
+    # Seven letters before the period: a word longer than any abbreviation, and not initials
+    # (which alternate letters and periods).  Most sentence ends are decided here, cheaply.
+    if (
+        period >= _LONGEST_ABBREVIATION + 1
+        and paragraph[period - _LONGEST_ABBREVIATION - 1 : period].isalpha()
+    ):
+        return False
     # The word before the period; abbreviations are short, so a bounded look back will do.
     window = paragraph[max(0, period - 12) : period]
     before = window.split() if window and not window[-1].isspace() else []

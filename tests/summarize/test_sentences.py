@@ -91,3 +91,23 @@ def test_clause_ends_skip_numbers() -> None:
     sentence = "投资1,000万元，建成后，年产3.5吨"
     ends = clause_ends(sentence)
     assert [sentence[:e] for e in ends] == ["投资1,000万元，", "投资1,000万元，建成后，"]
+
+
+def test_long_word_before_period_ends_sentence_but_abbreviation_does_not() -> None:
+    # The seven-letter shortcut in the abbreviation check must not swallow real abbreviations.
+    text = "Police arrested suspects. Approx. Five men were held by Capt. Smith at the harbour."
+    assert split_sentences(text, "en") == [
+        "Police arrested suspects.",
+        "Approx. Five men were held by Capt. Smith at the harbour.",
+    ]
+
+
+def test_stem_memo_is_bounded_and_still_right() -> None:
+    from digest.summarize import rank
+
+    stems = rank._Stems()
+    for k in range(rank._STEMS_MAX + 10):
+        assert stems[f"word{k}ing"] == f"word{k}"
+    assert len(stems) <= rank._STEMS_MAX
+    assert stems["the"] is None
+    assert rank.terms("The courts charged", "en") == ["court", "charg"]
