@@ -45,7 +45,7 @@ __all__ = [
     "summarize_item",
 ]
 
-SUMMARY_VERSION = "summarize-3"
+SUMMARY_VERSION = "summarize-4"
 DEFAULT_CHARS = {"zh": 120, "en": 240}
 METHODS = ("extractive", "lead", "feed", "full")
 

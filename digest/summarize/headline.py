@@ -51,6 +51,11 @@ _P_OTHER = (0, 20, 46, 80, 90)  # 0.10, 0.23, 0.40, 0.45
 _P_FIRST = (0, 26, 72, 112, 140)  # 0.13, 0.36, 0.56, 0.70
 _FUNCTION_DIVISOR = 2  # exact: every entry above is even
 _REFERENCE_SHARE = 0.5
+# Where a run may start: at a sentence, or after a sentence's short opening clause (an attribution
+# or a time: "据新华社报道，", "3月26日，", "开展以来，").  Starting after a longer first clause drops
+# the sentence's subject ("雅虎发布第四季度财报，并推出…" → "并推出…"), which reads as a fragment in
+# a bulletin even when it scores well.
+_OPENING_CLAUSE = 10
 # Trimmed from the end of a run that stops short, before the ellipsis.
 _TRIM = "，、；：,;: \t\u3000\xa0"
 
@@ -69,6 +74,7 @@ def best_run(units: list[str], chars: int) -> str:
     starts: list[int] = []
     ends: list[int] = []
     short: list[bool] = []
+    opens: list[bool] = []  # a run may start at this clause
     tokens: list[list[str]] = []
     unit_ends: list[int] = []
     findall = _TOKEN.findall
@@ -76,12 +82,14 @@ def best_run(units: list[str], chars: int) -> str:
     for index, unit in enumerate(units):
         if index and zh_needs_space(units[index - 1][-1], unit[0]):
             offset += 1
-        start = 0
+        start = clause = 0
         size = len(unit)
         for end in clause_ends(unit):
             if end >= size:
                 break
             piece = unit[start:end]
+            opens.append(start == 0 or (clause == 1 and start <= _OPENING_CLAUSE))
+            clause += 1
             unit_of.append(index)
             starts.append(offset + start + len(piece) - len(piece.lstrip()))
             ends.append(offset + len(unit[:end].rstrip(_TRIM)) + 1)
@@ -89,6 +97,7 @@ def best_run(units: list[str], chars: int) -> str:
             tokens.append(findall(piece.lower()))
             start = end
         piece = unit[start:]
+        opens.append(start == 0 or (clause == 1 and start <= _OPENING_CLAUSE))
         unit_of.append(index)
         starts.append(offset + start + len(piece) - len(piece.lstrip()))
         ends.append(offset + size)
@@ -112,6 +121,8 @@ def best_run(units: list[str], chars: int) -> str:
     best: tuple[int, int] | str = ""
     joined = ""
     for a, begin in enumerate(starts):
+        if not opens[a]:
+            continue
         # The last clause a run from ``a`` can reach; ``ends`` only grows.
         last = bisect_right(ends, begin + chars, a) - 1
         if last < a:

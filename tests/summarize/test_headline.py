@@ -20,6 +20,18 @@ def test_leading_attribution_clause_left_out() -> None:
     assert summary == "雅虎宣布剥离阿里巴巴股份。"
 
 
+def test_run_never_starts_after_a_long_first_clause() -> None:
+    # Starting at "并推出…" would drop the subject of the sentence; only a short opening clause
+    # (an attribution, a time) may be left out.
+    text = (
+        "雅虎发布2014年第四季度财报，并推出了免税方式剥离其持有的阿里巴巴集团股权的计划，"
+        "打算将这一价值约四百亿美元的投资分配给股东。截止发稿前，雅虎股价上涨了大约百分之七。"
+    )
+    for chars in (30, 60, 120):
+        summary = summarize(text, language="zh", chars=chars).text
+        assert summary.startswith(("雅虎发布", "截止发稿前", "雅虎股价")), (chars, summary)
+
+
 def test_run_may_cross_a_sentence_end() -> None:
     # Both short sentences are about what the long one repeats: together they say more.
     units = ["雅虎涨。", "阿里跌。", "雅虎阿里涨跌互见，这是一个很长的说明句子。", "雅虎阿里。"]
