@@ -36,7 +36,6 @@ _XML_DECLARATION = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9
 class Decoded:
     text: str
     encoding: str
-    detected: bool  # True when no BOM or trustworthy label decided it
     note: str | None = None  # why the labels were overruled, or that the bytes were guessed
 
 
@@ -57,46 +56,23 @@ def declared_in_xml(data: bytes) -> str | None:
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
-    """Decode ``data``: a BOM wins, then valid UTF-8, then a declared label that decodes cleanly,
-    then detection.  Raises InputError when nothing decodes it as text.
+    """Decode a file or page: ``reconcile`` with the ``declared`` label (a page's ``<meta
+    charset>``) and the XML declaration.  Raises InputError when the bytes are not text.
     """
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return Decoded(data.decode(encoding), encoding, detected=False)
-            except UnicodeDecodeError:
-                raise InputError(f"invalid {encoding} after a byte-order mark") from None
-    # Valid UTF-8 with non-ASCII bytes is next to impossible by accident in a legacy encoding, so
-    # it beats a label: pages and feeds that say "gb2312" or "big5" but send UTF-8 are common.
-    try:
-        return Decoded(data.decode("utf-8"), "utf-8", detected=False)
-    except UnicodeDecodeError:
-        pass
-    for label in (declared, declared_in_xml(data)):
-        claimed = canonical_encoding(label)
-        if claimed and claimed != "utf-8":
-            try:
-                return Decoded(data.decode(claimed), claimed, detected=False)
-            except UnicodeDecodeError:
-                continue  # the label lies; fall through to detection
-    return _detect(data)
+    return reconcile(data, declared, declared_in_xml(data))
 
 
 def _detect(data: bytes) -> Decoded:
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:200_000]).best()
-    encoding = canonical_encoding(best.encoding if best else None)
+    encoding = _guess(data, None)
     if encoding is None:
         raise InputError("cannot tell the text encoding (binary data?)")
     try:
-        return Decoded(data.decode(encoding), encoding, detected=True)
+        return Decoded(data.decode(encoding), encoding)
     except UnicodeDecodeError:
         # Detection looked at a prefix; a stray bad byte later is dropped rather than guessed.
         return Decoded(
             data.decode(encoding, errors="replace"),
             encoding,
-            detected=True,
             note=f"some bytes are not valid {encoding} and were replaced",
         )
 
@@ -147,7 +123,7 @@ def reconcile(data: bytes, *labels: str | None) -> Decoded:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return Decoded(data.decode(encoding), encoding, detected=False)
+                return Decoded(data.decode(encoding), encoding)
             except UnicodeDecodeError:
                 raise InputError(f"invalid {encoding} after a byte-order mark") from None
     given = [label.strip() for label in labels if label and label.strip()]
@@ -155,7 +131,7 @@ def reconcile(data: bytes, *labels: str | None) -> Decoded:
     unknown = [label for label in given if canonical_encoding(label) is None]
     bogus = f"unknown charset label {unknown[0][:30]!r}" if unknown else None
     if data.isascii():
-        return Decoded(data.decode("ascii"), "utf-8", detected=False, note=bogus)
+        return Decoded(data.decode("ascii"), "utf-8", note=bogus)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -163,7 +139,7 @@ def reconcile(data: bytes, *labels: str | None) -> Decoded:
     else:
         others = [c for c in claimed if c != "utf-8"]
         note = f"declared {others[0]}, but the body is UTF-8" if others else bogus
-        return Decoded(text, "utf-8", detected=False, note=note)
+        return Decoded(text, "utf-8", note=note)
     clean = [c for c in claimed if c != "utf-8" and _decodes(data, c)]
     multi = [c for c in clean if not _is_single_byte(c)]
     if not multi:
@@ -185,16 +161,21 @@ def reconcile(data: bytes, *labels: str | None) -> Decoded:
     if choice is None:
         decoded = _detect(data)
         note = "no charset label fits the bytes; " if claimed else ""
-        return Decoded(decoded.text, decoded.encoding, True, note=f"{note}guessed {decoded.encoding}")
+        return Decoded(decoded.text, decoded.encoding, note=f"{note}guessed {decoded.encoding}")
     note = bogus
     if not claimed or choice != claimed[0]:
         said = f"declared {claimed[0]}, " if claimed else "no charset declared, "
         note = f"{said}decoded as {choice}"
-    return Decoded(data.decode(choice), choice, detected=choice not in claimed, note=note)
+    return Decoded(data.decode(choice), choice, note=note)
+
+
+# C0 control bytes (an escape sequence in a hostile title) make charset-normalizer call the whole
+# document binary; they never belong to a multi-byte character, so detection looks past them.
+_C0_CONTROLS = bytes(set(range(0x20)) - {0x09, 0x0A, 0x0D})
 
 
 def _guess(data: bytes, among: list[str] | None) -> str | None:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:200_000], cp_isolation=among).best()
+    best = from_bytes(data[:200_000].translate(None, _C0_CONTROLS), cp_isolation=among).best()
     return canonical_encoding(best.encoding) if best else None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -26,7 +26,6 @@ class DocumentResult:
     origin: str
     items: tuple[RawItem, ...] = ()
     error: str | None = None
-    warnings: tuple[str, ...] = field(default=())
 
 
 def expand_paths(paths: Sequence[str]) -> Iterator[str]:

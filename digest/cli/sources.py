@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -79,7 +78,9 @@ def list_command(
     with open_store(settings, db) as store:
         sources = sync_config_sources(store, settings.file)
     if output_format == "json":
-        write_out(json.dumps([s.to_json() for s in sources], ensure_ascii=False, indent=2) + "\n")
+        from digest.render.json import dumps
+
+        write_out(dumps([s.to_json() for s in sources], indent=2) + "\n")
         return
     for source in sources:
         state = "never fetched"

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import itertools
 import sys
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, BinaryIO
 
 import typer
 
@@ -21,7 +20,8 @@ OUTPUT_FORMATS = ("auto", "text", "json", "jsonl")
 
 def summarize_command(
     path: Annotated[
-        str, typer.Argument(metavar="PATH|-", help="A UTF-8 text or JSONL file, or - for stdin.")
+        str,
+        typer.Argument(metavar="PATH|-", help="A text file (any encoding) or a JSONL file, or - for stdin."),
     ],
     input_format: Annotated[
         str,
@@ -47,6 +47,7 @@ def summarize_command(
     JSONL input has one object per line with "text" and optional "id", "title"; the output has one
     object per input line, in order, with "id", "summary" and "method".
     """
+    from digest.acquire.decode import decode_bytes
     from digest.summarize.batch import (
         INPUT_FORMATS,
         LANGUAGES,
@@ -66,17 +67,23 @@ def summarize_command(
     stream = _open(path)
     try:
         head = stream.readline()
-        chosen_input = guess_input_format(path, head) if input_format == "auto" else input_format
+        chosen_input = (
+            guess_input_format(path, head.decode("utf-8", "replace"))
+            if input_format == "auto"
+            else input_format
+        )
         chosen = (
             output_format if output_format != "auto" else ("jsonl" if chosen_input == "jsonl" else "text")
         )
         results: Iterable[BatchResult]
         if chosen_input == "jsonl":
             # Streamed: each record is summarised and written before the next line is read.
-            lines = itertools.chain([head], stream)
+            # JSON text is UTF-8 (RFC 8259); a stray bad byte is replaced, never a crash.
+            lines = (line.decode("utf-8-sig", "replace") for line in itertools.chain([head], stream))
             results = summarize_records(lines, language=lang, chars=chars, sentences=sentences)
         else:
-            text = head + stream.read()
+            # A plain text may come in any encoding: detected as for `digest load`.
+            text = decode_bytes(head + stream.read()).text
             results = [summarize_document(text, language=lang, chars=chars, sentences=sentences)]
         total, failed = _write(results, chosen, many=chosen_input == "jsonl")
     except OSError as error:
@@ -92,19 +99,19 @@ def summarize_command(
     return ExitCode.OK
 
 
-def _open(path: str) -> TextIO:
-    """The input as text: UTF-8, a BOM dropped, undecodable bytes replaced (never a crash)."""
+def _open(path: str) -> BinaryIO:
+    """The input as bytes: decoding depends on the format (see ``summarize_command``)."""
     if path == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="replace", newline=None)
+        return sys.stdin.buffer
     try:
-        return open(path, encoding="utf-8-sig", errors="replace")
+        return open(path, "rb")
     except OSError as error:
         raise InputError(f"cannot read {path}: {error.strerror or error}", hint="check the path") from None
 
 
 def _write(results: Iterable[BatchResult], output_format: str, *, many: bool) -> tuple[int, list[str]]:
     """Print the results; return how many there were and the error messages among them."""
-    import json
+    from digest.render.json import dumps
 
     total = 0
     failed: list[str] = []
@@ -114,7 +121,7 @@ def _write(results: Iterable[BatchResult], output_format: str, *, many: bool) ->
         if result.error:
             failed.append(result.error)
         if output_format == "jsonl":
-            write_out(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+            write_out(dumps(result.to_json()) + "\n")
         elif output_format == "json":
             collected.append(result.to_json())
         else:
@@ -122,5 +129,5 @@ def _write(results: Iterable[BatchResult], output_format: str, *, many: bool) ->
             write_out((result.summary.text if result.summary else "") + "\n")
     if output_format == "json":
         data: object = collected if many else (collected[0] if collected else None)
-        write_out(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        write_out(dumps(data, indent=2) + "\n")
     return total, failed

@@ -19,6 +19,7 @@ from typing import Any
 from digest.model import Summary
 from digest.summarize import summarize
 from digest.text.language import detect_language
+from digest.text.sanitize import strip_controls
 
 __all__ = ["INPUT_FORMATS", "BatchResult", "guess_input_format", "summarize_document", "summarize_records"]
 
@@ -71,7 +72,13 @@ def summarize_document(
     sentences: int | None = None,
     id: Any = None,
 ) -> BatchResult:
-    """Summarise one text; ``language="auto"`` detects zh or en from its characters."""
+    """Summarise one text; ``language="auto"`` detects zh or en from its characters.
+
+    The text is untrusted: control characters and escape sequences are removed first, so the
+    summary is safe to print.
+    """
+    text = strip_controls(text)
+    title = strip_controls(title) if title is not None else None
     lang = detect_language((title or "") + text) if language == "auto" else language
     summary = summarize(text, language=lang, title=title, chars=chars, sentences=sentences)
     return BatchResult(id=id, summary=summary, language=lang)

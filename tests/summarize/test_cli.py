@@ -108,3 +108,19 @@ def test_bad_option_values_are_usage_errors(flag: list[str], capsys: pytest.Capt
     code, _, err = run(["summarize", "-", *flag], capsys, stdin="x")
     assert code == ExitCode.USAGE
     assert "digest: error: unknown" in err
+
+
+def test_legacy_encoded_text_with_escape_sequences(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "郑州市政府今天宣布，地铁环线将于明年通车。\x1b]0;PWNED\x07沿线设站十四座，方便市民出行。\x9b6n"
+    path = tmp_path / "gbk.txt"
+    path.write_bytes(text.replace("\x9b", "").encode("gbk") + "\x9b6n".encode("latin-1")[1:])
+    assert main(["summarize", str(path)]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert out.startswith("郑州市政府今天宣布")  # decoded as GBK, not replaced with U+FFFD
+    assert "\x1b" not in out and "\x07" not in out and "PWNED" not in out
+    line = json.dumps({"id": 1, "text": "标题\u009b2J。正文第二句，很长很长很长。"})
+    code, out, _ = run(["summarize", "-", "--format", "jsonl"], capsys, stdin=line)
+    assert code == ExitCode.OK
+    assert "\u009b" not in out and "\\u009b" not in out
