@@ -113,9 +113,9 @@ def test_bad_option_values_are_usage_errors(flag: list[str], capsys: pytest.Capt
 def test_legacy_encoded_text_with_escape_sequences(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    text = "郑州市政府今天宣布，地铁环线将于明年通车。\x1b]0;PWNED\x07沿线设站十四座，方便市民出行。\x9b6n"
+    text = "郑州市政府今天宣布，地铁环线将于明年通车。\x1b]0;PWNED\x07沿线设站十四座，方便市民出行。"
     path = tmp_path / "gbk.txt"
-    path.write_bytes(text.replace("\x9b", "").encode("gbk") + "\x9b6n".encode("latin-1")[1:])
+    path.write_bytes(text.encode("gbk"))
     assert main(["summarize", str(path)]) == ExitCode.OK
     out = capsys.readouterr().out
     assert out.startswith("郑州市政府今天宣布")  # decoded as GBK, not replaced with U+FFFD
