@@ -60,6 +60,13 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
         raise UsageError(f"script must be one of {', '.join(SCRIPT_POLICIES)} ({origin})")
     if name == "timezone" and value is not None:
         resolve_zone(value)
+    if name == "fetch_interval":
+        from digest.select.window import parse_duration
+
+        try:
+            parse_duration(value)
+        except UsageError as error:
+            raise UsageError(f"fetch_interval: {error.message} ({origin})", hint=error.hint) from None
     return value
 
 

@@ -23,7 +23,7 @@ JOBS = ("push", "fetch")
 
 
 @contextmanager
-def run_lock(job: str = "push", directory: Path | None = None) -> Iterator[Path]:
+def run_lock(job: str, directory: Path | None = None) -> Iterator[Path]:
     """Hold ``job``'s run lock for the ``with`` block; yields the lock file's path.
 
     Raises LockedError (exit 75) at once, naming the holder's pid, when another run holds it.

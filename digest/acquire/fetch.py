@@ -608,8 +608,6 @@ def fetch_options(config: Mapping[str, Any], **flags: Any) -> FetchOptions:
     if full_text not in ("auto", "always", "never"):
         raise UsageError("fetch full_text must be auto, always or never")
     values["full_text"] = full_text
-    if flags.get("workers") is not None:
-        values["workers"] = int(flags["workers"])
     return FetchOptions(**values)
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from digest.acquire.http import FetchError, HttpPolicy, check_url
+from digest.config import SCRIPT_POLICIES
 from digest.errors import DigestError, InputError, UsageError
 from digest.model import Source
 from digest.text import one_line
@@ -33,7 +34,6 @@ FEED_TYPES = (
     "text/xml",
 )
 LANGUAGES = ("zh", "en")
-SCRIPTS = ("auto", "simplified", "traditional", "keep")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +74,8 @@ def make_source(
         raise UsageError("a tag cannot contain a comma")
     if language is not None and language not in LANGUAGES:
         raise UsageError(f"--lang must be one of {', '.join(LANGUAGES)}")
-    if script is not None and script not in SCRIPTS:
-        raise UsageError(f"--script must be one of {', '.join(SCRIPTS)}")
+    if script is not None and script not in SCRIPT_POLICIES:
+        raise UsageError(f"--script must be one of {', '.join(SCRIPT_POLICIES)}")
     return Source(
         name=clean_name[:200],
         url=url,

@@ -13,8 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from digest.cli.common import resolve_format, settings_for, warn, write_out
-from digest.errors import ExitCode
+from digest.cli.common import ScriptOption, batch_exit_code, resolve_format, settings_for, warn, write_out
 from digest.model import CleanedText, RawItem
 
 CLEAN_FORMATS = ("text", "json", "jsonl")
@@ -25,10 +24,7 @@ def clean_command(
     output_format: Annotated[
         str, typer.Option("--format", "-f", help="text, json (one array of items) or jsonl.")
     ] = "text",
-    script: Annotated[
-        str | None,
-        typer.Option("--script", help="繁/简 policy: auto, simplified, traditional, keep."),
-    ] = None,
+    script: ScriptOption = None,
 ) -> int:
     """Clean news items and print them: no annotations, garbage or ASCII punctuation left."""
     from digest.acquire.files import read_documents
@@ -59,9 +55,7 @@ def clean_command(
             write_out(dumps(documents, indent=2) + "\n")
         else:
             write_out("".join(dumps(document) + "\n" for document in documents))
-    if failed:
-        return ExitCode.ERROR if len(failed) == len(results) else ExitCode.PARTIAL
-    return ExitCode.OK
+    return batch_exit_code(len(failed), len(results))
 
 
 def item_json(raw: RawItem, item: CleanedText, identifier: str) -> dict[str, Any]:

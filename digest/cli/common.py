@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from digest.errors import UsageError
+from digest.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -48,6 +48,9 @@ WidthOption = Annotated[
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Say more on stderr.")]
+ScriptOption = Annotated[
+    str | None, typer.Option("--script", help="繁/简 policy: auto, simplified, traditional, keep.")
+]
 NoColorOption = Annotated[bool, typer.Option("--no-color", help="No colour (NO_COLOR is honoured too).")]
 
 
@@ -93,6 +96,14 @@ def resolve_format(value: str, allowed: tuple[str, ...]) -> str:
 def write_out(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+def batch_exit_code(failed: int, total: int) -> ExitCode:
+    """The exit code of a batch (inputs, sources, records): 0 when none failed, 1 when all did,
+    3 (partial) in between."""
+    if not failed:
+        return ExitCode.OK
+    return ExitCode.ERROR if failed >= total else ExitCode.PARTIAL
 
 
 def warn(message: str) -> None:

@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from digest.cli.common import DbOption, QuietOption, VerboseOption, open_store, settings_for, warn
+from digest.cli.common import (
+    DbOption,
+    QuietOption,
+    VerboseOption,
+    batch_exit_code,
+    open_store,
+    settings_for,
+    warn,
+)
 from digest.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -87,27 +95,28 @@ def fetch_command(
 def fetch_due(settings: Settings, db: Path | None, now: datetime, *, quiet: bool = False) -> None:
     """What ``digest today`` runs first: fetch the sources older than ``fetch_interval``.
 
-    Prints only lasting failures (and a progress bar on a terminal); never changes the exit code.
-    When a ``digest fetch`` is running already, this one is skipped: the digest shows what is stored.
+    Prints only lasting failures (and a progress bar on a terminal); never changes the exit code:
+    when a ``digest fetch`` is running already, or the sources in the config cannot be used, this
+    fetch is skipped with a one-line note and the digest shows what is stored.
     """
     from digest.acquire.fetch import due_sources, fetch_options
     from digest.acquire.sources import sync_config_sources
-    from digest.errors import LockedError
+    from digest.errors import DigestError
     from digest.lock import run_lock
     from digest.select.window import parse_duration
 
     interval = parse_duration(settings.fetch_interval)
-    with open_store(settings, db) as store:
-        due = due_sources(sync_config_sources(store, settings.file), now, interval)
-        if not due:
-            return
-        try:
+    try:
+        with open_store(settings, db) as store:
+            due = due_sources(sync_config_sources(store, settings.file), now, interval)
+            if not due:
+                return
             with run_lock("fetch"):
                 results = run_fetch(store, settings, due, fetch_options(settings.file), quiet=quiet)
-        except LockedError as error:
-            if not quiet:
-                warn(f"not fetching first: {error.message}")
-            return
+    except DigestError as error:
+        if not quiet:
+            warn(f"not fetching first: {error.message}")
+        return
     report(results, quiet=True, verbose=False)
 
 
@@ -180,6 +189,4 @@ def report(results: Sequence[FetchResult], *, quiet: bool, verbose: bool) -> int
             f"fetched {len(attempted)} source{'s' * (len(attempted) != 1)}: {added} new item"
             f"{'s' * (added != 1)}, {unchanged} unchanged, {len(failed)} failed, {deferred} skipped"
         )
-    if failed:
-        return ExitCode.ERROR if len(failed) == len(attempted) else ExitCode.PARTIAL
-    return ExitCode.OK
+    return batch_exit_code(len(failed), len(attempted))

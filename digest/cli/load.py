@@ -7,17 +7,22 @@ from typing import Annotated
 
 import typer
 
-from digest.cli.common import CharsOption, DbOption, QuietOption, open_store, settings_for, warn
-from digest.errors import ExitCode
+from digest.cli.common import (
+    CharsOption,
+    DbOption,
+    QuietOption,
+    ScriptOption,
+    batch_exit_code,
+    open_store,
+    settings_for,
+    warn,
+)
 
 
 def load_command(
     paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive) or - for stdin.")],
     db: DbOption = None,
-    script: Annotated[
-        str | None,
-        typer.Option("--script", help="繁/简 policy: auto, simplified, traditional, keep."),
-    ] = None,
+    script: ScriptOption = None,
     chars: CharsOption = None,
     quiet: QuietOption = False,
 ) -> int:
@@ -44,6 +49,4 @@ def load_command(
             f"loaded {added} new item{'s' * (added != 1)} from {read} input{'s' * (read != 1)}"
             f" ({existing} already stored, {len(failed)} failed); {total} in the store"
         )
-    if failed:
-        return ExitCode.ERROR if len(failed) == len(results) else ExitCode.PARTIAL
-    return ExitCode.OK
+    return batch_exit_code(len(failed), len(results))

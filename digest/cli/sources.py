@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from digest.cli.common import DbOption, QuietOption, open_store, settings_for, warn, write_out
+from digest.cli.common import DbOption, QuietOption, ScriptOption, open_store, settings_for, warn, write_out
 from digest.errors import InputError, UsageError
 
 app = typer.Typer(help="The feeds digest follows: add, list, remove, import and export (OPML).")
@@ -21,9 +21,7 @@ def add_command(
     ] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).")] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="Language of its items: zh or en.")] = None,
-    script: Annotated[
-        str | None, typer.Option("--script", help="繁/简 policy: auto, simplified, traditional, keep.")
-    ] = None,
+    script: ScriptOption = None,
     full_text: Annotated[
         bool, typer.Option("--full-text", help="Always fetch each article's page for its full text.")
     ] = False,

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated, BinaryIO
 
 import typer
 
-from digest.cli.common import CharsOption, warn, write_out
-from digest.errors import ExitCode, InputError, UsageError
+from digest.cli.common import CharsOption, batch_exit_code, warn, write_out
+from digest.errors import InputError, UsageError
 
 if TYPE_CHECKING:
     from digest.summarize.batch import BatchResult
@@ -94,9 +94,7 @@ def summarize_command(
 
     for message in failed:
         warn(f"error: {message}")
-    if failed:
-        return ExitCode.ERROR if len(failed) == total else ExitCode.PARTIAL
-    return ExitCode.OK
+    return batch_exit_code(len(failed), total)
 
 
 def _open(path: str) -> BinaryIO:

@@ -92,27 +92,30 @@ def today_command(
     else:
         day = parse_day(date) if date else now.astimezone(tz).date()
         start, end = day_window(day, tz)
+    with open_store(settings, db) as store:
+        followed = list_sources(store)
+    # Built (and so checked: filter file, --group-by) before any network work is done.
+    query = bulletin_query(
+        settings,
+        start=start,
+        end=end,
+        day=day,
+        now=now,
+        followed=followed,
+        keywords=keyword or (),
+        excludes=exclude or (),
+        sources=tuple(source or ()),
+        language=lang,
+        limit=limit,
+        chars=chars,
+        tags=tuple(tag or ()),
+        group_by=group_by,
+    )
     if not no_fetch:
         from digest.cli.fetch import fetch_due
 
         fetch_due(settings, db, now)
     with open_store(settings, db) as store:
-        query = bulletin_query(
-            settings,
-            start=start,
-            end=end,
-            day=day,
-            now=now,
-            followed=list_sources(store),
-            keywords=keyword or (),
-            excludes=exclude or (),
-            sources=tuple(source or ()),
-            language=lang,
-            limit=limit,
-            chars=chars,
-            tags=tuple(tag or ()),
-            group_by=group_by,
-        )
         digest = build_digest(store, query, now=now)
     if not explain:
         digest = replace(digest, extra={k: v for k, v in digest.extra.items() if k != "ranks"})

@@ -107,7 +107,7 @@ class Store:
                 f"{self.path} was written by a newer digest (migrations {', '.join(sorted(unknown))})",
                 hint="upgrade digest",
             )
-        for number, (name, script) in enumerate(MIGRATIONS, start=1):
+        for name, script in MIGRATIONS:
             if name in applied:
                 continue
             with self.write() as db:
@@ -120,7 +120,9 @@ class Store:
                     "INSERT INTO schema_migrations (name, applied) VALUES (?, ?)",
                     (name, datetime.now(UTC).isoformat()),
                 )
-                db.execute(f"PRAGMA user_version = {number}")
+                # How many migrations this store has: it only grows, whatever their order.
+                count = db.execute("SELECT count(*) FROM schema_migrations").fetchone()[0]
+                db.execute(f"PRAGMA user_version = {int(count)}")
 
     # Items -----------------------------------------------------------------------------------
 

@@ -69,11 +69,18 @@ def upsert_source(store: Store, source: Source) -> bool:
         return True
     settings = ("url", "tags", "language", "script", "full_text", "allow_private")
     row = _row(source)
-    with store.write() as db:
-        db.execute(
-            f"UPDATE sources SET {', '.join(f'{c} = ?' for c in settings)} WHERE name = ?",
-            (*(row[c] for c in settings), source.name),
-        )
+    try:
+        with store.write() as db:
+            db.execute(
+                f"UPDATE sources SET {', '.join(f'{c} = ?' for c in settings)} WHERE name = ?",
+                (*(row[c] for c in settings), source.name),
+            )
+    except sqlite3.IntegrityError:
+        other = _by_url(store, source.url)
+        raise DigestError(
+            f"source {source.name!r}: its URL is already followed" + (f" as {other.name!r}" if other else ""),
+            hint="follow each URL under one name only",
+        ) from None
     return False
 
 

@@ -37,7 +37,6 @@ from digest.summarize.sentences import clause_ends, split_sentences
 
 __all__ = [
     "DEFAULT_CHARS",
-    "METHODS",
     "SUMMARY_VERSION",
     "Weights",
     "split_sentences",
@@ -47,7 +46,6 @@ __all__ = [
 
 SUMMARY_VERSION = "summarize-4"
 DEFAULT_CHARS = {"zh": 120, "en": 240}
-METHODS = ("extractive", "lead", "feed", "full")
 
 # A body with fewer characters than this (and than the feed's description) is a teaser or a stub:
 # the feed's own description says more.

@@ -17,7 +17,3 @@ def detect_language(text: str) -> str:
     cjk = len(_CJK.findall(sample))
     latin = len(_LATIN.findall(sample))
     return "zh" if cjk * 3 >= latin and cjk > 0 else "en"
-
-
-def is_cjk(char: str) -> bool:
-    return bool(_CJK.match(char))

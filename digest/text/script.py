@@ -13,10 +13,12 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
+from digest.config import SCRIPT_POLICIES
+
 if TYPE_CHECKING:
     import opencc
 
-POLICIES = ("auto", "simplified", "traditional", "keep")
+POLICIES = SCRIPT_POLICIES
 
 # Variants OpenCC's s2t writes that Taiwan and Hong Kong standards do not (TW/HK: 為眾偽著線).
 _OPENCC_VARIANTS = re.compile("[爲衆僞綫]")
