@@ -32,10 +32,10 @@ class IngestCount:
     existing: int
 
 
-def build_item(raw: RawItem, options: IngestOptions, identifier: str | None = None) -> Item:
-    """Clean and summarise one raw item (pure)."""
+def clean_raw_item(raw: RawItem, options: IngestOptions, identifier: str | None = None) -> Item:
+    """Clean one raw item into an ``Item`` without a summary (pure): what ``digest clean`` shows."""
     cleaned = clean_item(raw, now=options.now, tz=options.tz, script=options.script)
-    item = Item(
+    return Item(
         id=identifier or item_id(raw),
         title=cleaned.title,
         text=cleaned.text,
@@ -50,6 +50,11 @@ def build_item(raw: RawItem, options: IngestOptions, identifier: str | None = No
         raw=raw.body if raw.title is None else f"{raw.title}\n{raw.body}",
         repairs=cleaned.repairs,
     )
+
+
+def build_item(raw: RawItem, options: IngestOptions, identifier: str | None = None) -> Item:
+    """Clean and summarise one raw item (pure): what is stored."""
+    item = clean_raw_item(raw, options, identifier)
     return replace(item, summary=summarize_item(item, chars=options.chars))
 
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from digest.cli.common import ScriptOption, batch_exit_code, resolve_format, settings_for, warn, write_out
-from digest.model import CleanedText, RawItem
+from digest.model import Item, RawItem
 
 CLEAN_FORMATS = ("text", "json", "jsonl")
 
@@ -28,14 +28,13 @@ def clean_command(
 ) -> int:
     """Clean news items and print them: no annotations, garbage or ASCII punctuation left."""
     from digest.acquire.files import read_documents
-    from digest.acquire.identity import item_id
+    from digest.acquire.ingest import IngestOptions, clean_raw_item
     from digest.config import current_time
-    from digest.text import clean_item
 
     chosen = resolve_format(output_format, CLEAN_FORMATS)
     settings = settings_for(script=script)
-    now = current_time()
-    cleaned: list[tuple[RawItem, CleanedText]] = []
+    options = IngestOptions(now=current_time(), tz=settings.zone, script=settings.script)
+    cleaned: list[tuple[RawItem, Item]] = []
     results = list(read_documents(paths, stdin=sys.stdin.buffer))
     failed = [result for result in results if result.error]
     for result in results:
@@ -43,14 +42,13 @@ def clean_command(
             warn(f"error: {result.error}")
             continue
         for raw in result.items:
-            item = clean_item(raw, now=now, tz=settings.zone, script=settings.script)
-            cleaned.append((raw, item))
+            cleaned.append((raw, clean_raw_item(raw, options)))
     if chosen == "text":
         write_out("\n".join(render_text(item) for _, item in cleaned))
     else:
         from digest.render.json import dumps
 
-        documents = [item_json(raw, item, item_id(raw)) for raw, item in cleaned]
+        documents = [_clean_json(raw, item) for raw, item in cleaned]
         if chosen == "json":
             write_out(dumps(documents, indent=2) + "\n")
         else:
@@ -58,24 +56,15 @@ def clean_command(
     return batch_exit_code(len(failed), len(results))
 
 
-def item_json(raw: RawItem, item: CleanedText, identifier: str) -> dict[str, Any]:
+def _clean_json(raw: RawItem, item: Item) -> dict[str, Any]:
     """The item schema of the guide (§3) for a cleaned, unstored item, plus its ``origin``."""
-    return {
-        "id": identifier,
-        "title": item.title,
-        "source": item.source,
-        "url": raw.url,
-        "published": item.published.isoformat() if item.published else None,
-        "editor": item.editor,
-        "reporter": item.reporter,
-        "language": item.language,
-        "text": item.text,
-        "repairs": dict(item.repairs),
-        "origin": raw.origin,
-    }
+    document = item.to_json()
+    for unknown in ("fetched", "summary", "summary_method"):  # not made by cleaning
+        del document[unknown]
+    return {**document, "origin": raw.origin}
 
 
-def render_text(item: CleanedText) -> str:
+def render_text(item: Item) -> str:
     """Title, a line of metadata (what is known of source, time, editor, reporter), the body."""
     zh = item.language == "zh"
     facts = [

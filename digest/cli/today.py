@@ -107,7 +107,7 @@ def today_command(
         sources=tuple(source or ()),
         language=lang,
         limit=limit,
-        chars=chars,
+        chars=settings.chars,
         tags=tuple(tag or ()),
         group_by=group_by,
     )
