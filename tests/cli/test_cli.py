@@ -193,3 +193,10 @@ def test_fetch_lock_skips_todays_fetch_but_a_second_fetch_exits_75(cli, home: Pa
         assert shown.code == 0 and "城乡一体化示范区" in shown.out
     with run_lock("push"):  # another job's lock does not stop fetching
         assert cli("fetch").code == 0
+
+
+def test_configured_summary_budget_applies_to_today(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    cli("load", str(EXAMPLES))
+    monkeypatch.setenv("DIGEST_CHARS", "30")
+    document = json.loads(cli("today", "--date", "2026-04-25", "-f", "json", "--no-fetch").out)
+    assert document["items"] and all(len(item["summary"]) <= 30 for item in document["items"])
