@@ -1,19 +1,25 @@
 """Raw items to stored items: id, cleaning, summary, insert.  Shared by ``load`` and ``fetch``.
 
-An item already in the store is recognised by its id before any cleaning work is done.
+An item already in the store is recognised by its id before any cleaning work is done.  Only
+items recent enough to reach a bulletin (``SUMMARY_HORIZON``) are summarised here: the first fetch
+of a feed brings its whole backlog, and an old item's summary is made the first time a digest
+shows it (``select.digest``), then stored.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from digest.acquire.identity import item_id
 from digest.model import Item, RawItem
 from digest.store import Store
 from digest.summarize import summarize_item
 from digest.text import clean_item, one_line
+
+
+SUMMARY_HORIZON = timedelta(days=3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +59,10 @@ def clean_raw_item(raw: RawItem, options: IngestOptions, identifier: str | None 
 
 
 def build_item(raw: RawItem, options: IngestOptions, identifier: str | None = None) -> Item:
-    """Clean and summarise one raw item (pure): what is stored."""
+    """Clean one raw item and, when it is recent, summarise it (pure): what is stored."""
     item = clean_raw_item(raw, options, identifier)
+    if item.time < options.now - SUMMARY_HORIZON:
+        return item
     return replace(item, summary=summarize_item(item, chars=options.chars))
 
 

@@ -70,6 +70,12 @@ def show_command(
     if len(found) > 1:
         raise DigestError(f"{item_id!r} matches several items", hint="give more of the id")
     item = found[0]
+    if item.summary is None:  # an old item no digest has shown yet: summarised on first use
+        from dataclasses import replace
+
+        from digest.summarize import summarize_item
+
+        item = replace(item, summary=summarize_item(item))
     if chosen in ("json", "jsonl"):
         write_out(dumps(item.to_json(), indent=2 if chosen == "json" else None) + "\n")
     else:

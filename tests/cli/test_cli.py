@@ -200,3 +200,20 @@ def test_configured_summary_budget_applies_to_today(cli, monkeypatch: pytest.Mon
     monkeypatch.setenv("DIGEST_CHARS", "30")
     document = json.loads(cli("today", "--date", "2026-04-25", "-f", "json", "--no-fetch").out)
     assert document["items"] and all(len(item["summary"]) <= 30 for item in document["items"])
+
+
+def test_backlog_items_are_summarised_on_first_use(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    old = tmp_path / "old.jsonl"
+    old.write_text(
+        json.dumps({"title": "旧闻", "text": "十天前的新闻第一句很长很长。" * 20, "source": "档案",
+                    "published": "2026-04-16T09:00:00+08:00"}, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    cli("load", str(old))
+    (stored,) = [json.loads(line) for line in cli("items", "-f", "jsonl").out.splitlines()]
+    assert stored["summary"] is None  # ten days before DIGEST_NOW: not summarised at load
+    assert cli("show", stored["id"], "-f", "json").out.count("十天前的新闻") >= 2  # text and summary
+    (shown,) = json.loads(cli("today", "--date", "2026-04-16", "-f", "json", "--no-fetch").out)["items"]
+    assert shown["summary"] and shown["summary_method"] == "extractive"
+    (again,) = [json.loads(line) for line in cli("items", "-f", "jsonl").out.splitlines()]
+    assert again["summary"] == shown["summary"]  # stored by the digest
