@@ -18,7 +18,6 @@ from digest.store import Store
 from digest.summarize import summarize_item
 from digest.text import clean_item, one_line
 
-
 SUMMARY_HORIZON = timedelta(days=3)
 
 
