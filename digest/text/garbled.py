@@ -70,6 +70,7 @@ _GARBAGE = -10.5
 _MAX_GARBAGE = 12
 _RARE_SINGLE = -11.0
 _PUA = re.compile("[\ue000-\uf8ff]")
+_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 _WIDE_MARKER = re.compile(rf"？(?=(?P<syllable>{SYLLABLE})\))")
 
 
@@ -296,6 +297,11 @@ def repair_garbled(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[st
     text = _WIDE_MARKER.sub(lambda m: "?" if is_syllable(m["syllable"]) else m.group(), text)
     if not any(marker in text for marker in MARKERS) and not _PUA.search(text):
         return text, GarbleRepairs()
+    if not _HAN.search(text):
+        # Shifted GBK bytes only ever damage Chinese text; an English text's question marks are
+        # its own (and trying each one cost more than all the other cleaning of a feed).
+        kept, unusable = _PUA.subn("", text)
+        return kept.replace("\ufffd", ""), GarbleRepairs(removed=unusable + kept.count("\ufffd"))
     out: list[str] = []
     spans = removed = attempts = 0
     i = 0

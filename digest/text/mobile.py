@@ -149,7 +149,8 @@ def editor_credit(line: str) -> str | None:
 
 def strip_trailing_marks(paragraph: str) -> tuple[str, str | None]:
     """``paragraph`` without a trailing ``（完）`` or ``（责任编辑：张三）``, and that editor."""
-    match = _TRAILING.search(paragraph)
+    # The marks close with a bracket: test the last character before a regex scans the paragraph.
+    match = _TRAILING.search(paragraph) if paragraph.rstrip().endswith((")", "）", "】", "]")) else None
     if match is None:
         return paragraph, None
     credit = re.search(rf"{EDITOR_LABEL}\s*[:：]\s*([^)）\s]+)", match.group())

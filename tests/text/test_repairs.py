@@ -359,3 +359,12 @@ def test_indented_text_between_question_marks_is_not_garbage() -> None:
 
 def test_stacked_annotations_all_go() -> None:
     assert remove_annotations("一(yī)(yī)二") == ("一二", 2)
+
+
+def test_english_text_keeps_its_question_marks_and_loses_replacement_characters() -> None:
+    from digest.text.garbled import repair_garbled
+
+    text = "Why now? Who pays?! The council\ufffd said: \ue001later?"
+    repaired, repairs = repair_garbled(text, {})
+    assert repaired == "Why now? Who pays?! The council said: later?"
+    assert repairs.removed == 2 and repairs.spans == 0
