@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from digest.cli.app import main
-from tests.cli.test_today_select_texts import (
+from tests.select.texts import (
     QUAKE,
     QUAKE_DRILL,
     QUAKE_HK,
