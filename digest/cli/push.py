@@ -73,7 +73,9 @@ def push_command(
 
     def bulletin(store: Store) -> Digest:
         followed = list_sources(store)
-        query = bulletin_query(settings, start=start, end=end, day=day, now=now, followed=followed)
+        query = bulletin_query(
+            settings, start=start, end=end, day=day, now=now, followed=followed, record=not dry_run
+        )
         return build_digest(store, query, now=now)
 
     if dry_run:

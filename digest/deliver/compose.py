@@ -5,7 +5,8 @@
 for the splitter; ``plan_messages`` splits it within the channel's budget.  For SMS it steps down
 a ladder until every item fits whole and the bulletin takes at most ``max_parts`` messages:
 
-    full (headline + summary) → short (headline + first clause) → headlines → count and a link
+    full (headline + summary) → short (headline + the summary's opening, cut where the summariser
+    cuts) → headlines → count and a link
 
 All untrusted text goes through ``mentions.plain``/``mentions.markdown`` here, so no channel can
 receive a live mention or forged markup whatever the feed said.
@@ -13,6 +14,7 @@ receive a live mention or forged markup whatever the feed said.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,15 +25,16 @@ from digest.deliver.budget import Budget
 from digest.deliver.split import Block, Piece, Split, split_blocks
 from digest.model import Digest, DigestEntry
 from digest.render.layout import heading, meta_line, summary_of
+from digest.summarize.fit import ELLIPSIS, cut_sentence, join_sentences
+from digest.summarize.sentences import clause_ends, split_sentences
 
 STYLES = ("text", "markdown", "sms")
 RUNGS = ("full", "short", "headlines", "count")
 SHORT_SUMMARY_CHARS = 24
 
 _URL = re.compile(r"https?://[^\s<>\"'，。；：！？、）】」』]+")
-# Where a summary may be cut: after sentence or clause punctuation, Chinese or Western (a Western
-# full stop or comma only before a space, so 3.14 and 1,000 stay whole).
-_CLAUSE_END = re.compile(r"(?<=[。！？；…，、：])|(?<=[.!?;,:])(?=\s|[\u3400-\u9fff])")
+# Where a shortened summary's kept sentences end: no full stop before the ellipsis.
+_SENTENCE_MARKS = "。. "
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,25 +47,35 @@ class Plan:
     dropped: tuple[str, ...] = ()
 
 
-def clauses(text: str) -> list[str]:
-    """``text`` cut after each sentence or clause mark, with URLs kept whole."""
+def clauses(text: str, language: str) -> list[str]:
+    """``text`` cut after each sentence and clause mark, where the summariser would cut (never
+    inside a number or URL: ``summarize.sentences``), and around each URL, kept whole.  Joining
+    the pieces gives ``text`` back."""
     pieces: list[str] = []
     position = 0
     for match in _URL.finditer(text):
-        pieces.extend(_clauses_plain(text[position : match.start()]))
+        pieces.extend(_clauses_plain(text[position : match.start()], language))
         pieces.append(match.group())
         position = match.end()
-    pieces.extend(_clauses_plain(text[position:]))
+    pieces.extend(_clauses_plain(text[position:], language))
     return [piece for piece in pieces if piece]
 
 
-def _clauses_plain(text: str) -> list[str]:
-    return [part for part in _CLAUSE_END.split(text) if part]
+def _clauses_plain(text: str, language: str) -> list[str]:
+    cuts = set(clause_ends(text))
+    position = 0
+    for sentence in split_sentences(text, language):
+        # Sentences come stripped and in order: find each one to cut at its end, so the
+        # whitespace between sentences stays in the pieces.
+        position = text.index(sentence, position) + len(sentence)
+        cuts.add(position)
+    bounds = [0, *sorted(cuts), len(text)]
+    return [text[start:end] for start, end in itertools.pairwise(bounds) if end > start]
 
 
-def _summary_pieces(summary: str, escape: bool, prefix: str) -> list[Piece]:
+def _summary_pieces(summary: str, language: str, escape: bool, prefix: str) -> list[Piece]:
     result: list[Piece] = []
-    for index, clause in enumerate(clauses(summary)):
+    for index, clause in enumerate(clauses(summary, language)):
         link = mentions.safe_link(clause) if _URL.fullmatch(clause) else None
         if link:
             text = link
@@ -74,8 +87,13 @@ def _summary_pieces(summary: str, escape: bool, prefix: str) -> list[Piece]:
     return result
 
 
+def _language(entry: DigestEntry) -> str:
+    """The language the sentence rules of ``summarize`` know the entry's text by: zh or en."""
+    return "zh" if entry.item.language.startswith("zh") else "en"
+
+
 def _sep(entry: DigestEntry) -> str:
-    return "：" if entry.item.language.startswith("zh") else ": "
+    return "：" if _language(entry) == "zh" else ": "
 
 
 def compose_blocks(
@@ -121,41 +139,41 @@ def _entry_block(number: int, entry: DigestEntry, style: str, *, tz: tzinfo, run
             return Block((Piece(title),))
         body = mentions.plain(summary)
         if rung == "short":
-            body = _shorten(body, SHORT_SUMMARY_CHARS)
-        return Block((Piece(title + _sep(entry)), *_summary_pieces(body, False, "")))
+            body = _shorten(body, SHORT_SUMMARY_CHARS, _language(entry))
+        return Block((Piece(title + _sep(entry)), *_summary_pieces(body, _language(entry), False, "")))
     if style == "markdown":
         title = mentions.markdown(item.title)
         pieces = [Piece(f"**{number}. {title}**", atomic=True, fallback=f"{number}. {title}")]
-        pieces.extend(_summary_pieces(mentions.plain(summary), True, "\n"))
+        pieces.extend(_summary_pieces(mentions.plain(summary), _language(entry), True, "\n"))
         pieces.append(Piece("\n" + mentions.markdown(meta_line(entry, tz))))
         if url:
             pieces.append(Piece(f" [link]({url})", atomic=True))
         return Block(tuple(pieces))
     pieces = [Piece(f"{number}. {mentions.plain(item.title)}")]
-    pieces.extend(_summary_pieces(mentions.plain(summary), False, "\n"))
+    pieces.extend(_summary_pieces(mentions.plain(summary), _language(entry), False, "\n"))
     pieces.append(Piece("\n" + mentions.plain(meta_line(entry, tz))))
     if url:
         pieces.append(Piece("\n" + url, atomic=True))
     return Block(tuple(pieces))
 
 
-def _shorten(text: str, chars: int) -> str:
-    """The first clause(s) of ``text`` up to ``chars`` characters, ending in … when cut."""
-    # Latin letters are narrow: allow twice as many, and cut them at a space, not mid-word.
+def _shorten(text: str, chars: int, language: str) -> str:
+    """The whole sentences of ``text`` that fit in ``chars`` characters, else its first sentence
+    cut by ``summarize.fit.cut_sentence`` (at a clause mark, never inside a number, URL or word);
+    ending in … when anything was left out, and never longer than ``chars``."""
+    # Latin letters are narrow: allow twice as many.
     wide = sum(1 for char in text[: chars * 2] if ord(char) >= 0x2E80)
     chars = chars * 2 if wide < chars // 2 else chars
-    kept = ""
-    for clause in clauses(text):
-        if _URL.fullmatch(clause) or len(kept) + len(clause) > chars:
+    if len(text) <= chars:
+        return text
+    kept: list[str] = []
+    for sentence in split_sentences(text, language):
+        if len(join_sentences([*kept, sentence], language)) + len(ELLIPSIS) > chars:
             break
-        kept += clause
+        kept.append(sentence)
     if not kept:
-        kept = text[:chars]
-        space = kept.rfind(" ")
-        if len(kept) < len(text) and space > chars // 2:
-            kept = kept[:space]
-    kept = kept.rstrip("，、,;；:：。. ")
-    return kept if kept == text else kept + "…"
+        return cut_sentence(text, chars)
+    return join_sentences(kept, language).rstrip(_SENTENCE_MARKS) + ELLIPSIS
 
 
 def plan_messages(

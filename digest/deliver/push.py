@@ -118,6 +118,8 @@ def push_digest(
 ) -> PushReport:
     """Deliver ``digest`` (which must have a ``day``) to ``channels``; see the module docstring.
 
+    A channel that has parts of this day in the outbox gets the missing ones even when ``digest``
+    is now empty (an empty digest with nothing planned sends nothing, ``report.empty``).
     Never raises for a channel's failure: each channel's outcome is in the report, errors
     redacted.  With ``options.dry_run`` nothing is sent or written; the report holds what would
     be sent (what the outbox recorded, if a run already planned this day).
@@ -141,13 +143,19 @@ def push_digest(
         for channel in channels:
             channel_report = ChannelReport(channel)
             report.channels.append(channel_report)
-            try:
-                parts, channel_report.rung = plan_channel(digest, channel, tz=tz)
-            except ValueError as error:  # a budget too small for any message
-                channel_report.error = redactor(str(error))
-                continue
-            if not digest.entries:
-                continue  # nothing to send: cron should not page anyone with an empty bulletin
+            if digest.entries:
+                try:
+                    parts, channel_report.rung = plan_channel(digest, channel, tz=tz)
+                except ValueError as error:  # a budget too small for any message
+                    channel_report.error = redactor(str(error))
+                    continue
+            else:
+                # The digest can be empty now although a run already planned this day (its stories
+                # since shown elsewhere): the planned bulletin is still owed, so deliver that.
+                parts = tuple(row.body for row in outbox.parts(day, channel.name))
+                if not parts:
+                    continue  # nothing to send: cron should not page anyone with an empty bulletin
+                report.empty = False
             if options.dry_run:
                 _dry_run(outbox, day, channel, parts, options.force, channel_report)
                 continue

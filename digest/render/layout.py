@@ -65,3 +65,13 @@ def safe_url(url: str | None) -> str | None:
 
 
 EMPTY_HINT = "Nothing for this day. Load items with `digest load PATH`, or pick another day with --date."
+
+
+def empty_hint(digest: Digest) -> str:
+    """What an empty digest says: that its stories were all shown on an earlier day, when that is
+    why (the ``hidden`` count ``build_digest`` leaves in ``extra``), else how to get some."""
+    hidden = int(digest.extra.get("hidden") or 0)
+    if not hidden:
+        return EMPTY_HINT
+    stories = "story was" if hidden == 1 else "stories were"
+    return f"Nothing new for this day: {hidden} {stories} already shown in an earlier day's digest."

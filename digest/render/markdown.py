@@ -7,7 +7,7 @@ from datetime import tzinfo
 
 from digest.model import Digest
 from digest.render.layout import (
-    EMPTY_HINT,
+    empty_hint,
     explain_of,
     group_heading,
     heading,
@@ -28,7 +28,7 @@ def escape_markdown(text: str) -> str:
 def render_markdown(digest: Digest, *, tz: tzinfo) -> str:
     lines = [f"# {escape_markdown(heading(digest, tz))}", ""]
     if not digest.entries:
-        lines.append(escape_markdown(EMPTY_HINT))
+        lines.append(escape_markdown(empty_hint(digest)))
     for number, entry in enumerate(digest.entries, start=1):
         if (group := group_heading(digest, number - 1)) is not None:
             lines.extend([f"## {escape_markdown(group)}", ""])

@@ -20,7 +20,7 @@ from rich.text import Text
 
 from digest.model import Digest
 from digest.render.layout import (
-    EMPTY_HINT,
+    empty_hint,
     explain_of,
     group_heading,
     heading,
@@ -53,7 +53,7 @@ def render_terminal(digest: Digest, *, tz: tzinfo) -> RenderableType:
     """A renderable for ``Console.print``: a numbered list, headline bold, meta dim."""
     parts: list[RenderableType] = [CellWrapped(heading(digest, tz), "bold underline"), Text("")]
     if not digest.entries:
-        parts.append(CellWrapped(EMPTY_HINT, "dim"))
+        parts.append(CellWrapped(empty_hint(digest), "dim"))
         return Group(*parts)
     table = Table.grid(padding=(0, 1))
     table.add_column(justify="right", no_wrap=True)

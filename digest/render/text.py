@@ -16,7 +16,7 @@ from datetime import tzinfo
 
 from digest.model import Digest
 from digest.render.layout import (
-    EMPTY_HINT,
+    empty_hint,
     explain_of,
     group_heading,
     heading,
@@ -32,7 +32,7 @@ def render_text(digest: Digest, *, tz: tzinfo, width: int = 72) -> str:
     """The bulletin as plain text ending in a newline."""
     lines = [*wrap_cells(heading(digest, tz), width), ""]
     if not digest.entries:
-        lines.append(EMPTY_HINT)
+        lines.append(empty_hint(digest))
     for number, entry in enumerate(digest.entries, start=1):
         if (group := group_heading(digest, number - 1)) is not None:
             lines.extend([f"== {group} ==", ""])

@@ -11,7 +11,8 @@ The steps, in order:
    did not show changed the story materially (then that item stands for it: an update).
 5. Choose each story's representative, rank the stories (``select.rank``), cut to ``limit``,
    group them (``group_by``) and refresh the representatives' summaries.
-6. Record what this digest showed, for step 4 of later days (``mark_shown``).
+6. Record what this digest showed, for step 4 of later days — only when ``mark_shown``: a look at
+   a past day or a dry run must not change what later bulletins show.
 
 ``Digest.extra`` carries, aligned with the entries: ``"ranks"`` (``Rank`` objects, whose
 ``explain()`` is the ``--explain`` line) and, when grouped, ``"groups"`` (each entry's group
@@ -51,6 +52,8 @@ class DigestQuery:
     an open window); ``seen_day``: the day this digest counts as shown on (default ``day``, else
     the UTC date of ``now``) — stories shown for an earlier day are hidden unless updated.
     ``profiles``: source name → priority and tags (config, the sources table, or both).
+    ``mark_shown``: record the stories shown as shown on ``seen_day``; off by default, because
+    only the caller knows whether this digest is the day's real bulletin (``bulletin_query``).
     """
 
     start: datetime | None
@@ -67,7 +70,7 @@ class DigestQuery:
     lookback: timedelta = timedelta(days=3)
     seen_day: date | None = None
     hide_shown: bool = True
-    mark_shown: bool = True
+    mark_shown: bool = False
 
 
 def bulletin_query(
@@ -80,6 +83,7 @@ def bulletin_query(
     followed: Sequence[Source] = (),
     keywords: Sequence[str] = (),
     excludes: Sequence[str] = (),
+    record: bool = True,
     **narrowing: Any,
 ) -> DigestQuery:
     """The query for a bulletin as configured: the filter file and the ``[sources]`` profiles of
@@ -88,7 +92,11 @@ def bulletin_query(
     ``chars``, ``tags``, ``group_by``).
 
     ``digest today`` and ``digest push`` both build their digest from this, so what is pushed is
-    what the terminal shows.  Raises ``UsageError`` for an unreadable filter file or bad profiles.
+    what the terminal shows.  The digest records what it shows (so later days do not repeat it)
+    only when it is the bulletin of the current day — ``day`` is the day that contains ``now`` in
+    the configured zone — and ``record`` is on: a past ``--date``, an open ``--since`` window and
+    ``record=False`` (``push --dry-run``) leave later bulletins as they were.
+    Raises ``UsageError`` for an unreadable filter file or bad profiles.
     """
     from digest import paths
     from digest.select.filters import load_filters, option_filters
@@ -98,6 +106,7 @@ def bulletin_query(
     if group_by is not None and group_by not in GROUPINGS:
         raise UsageError(f"--group-by wants source or tag, got {group_by!r}")
     filters = load_filters(paths.filters_path(settings.file)) + option_filters(keywords, excludes)
+    today = now.astimezone(settings.zone).date()
     return DigestQuery(
         start=start,
         end=end,
@@ -107,7 +116,8 @@ def bulletin_query(
             {source.name: SourceProfile(tags=source.tags) for source in followed},
             profiles_from_config(settings.file),
         ),
-        seen_day=now.astimezone(settings.zone).date() if day is None else day,
+        seen_day=today if day is None else day,
+        mark_shown=record and day == today,
         **narrowing,
     )
 

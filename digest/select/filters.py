@@ -23,29 +23,18 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from digest.errors import UsageError
 from digest.model import Item
-
-if TYPE_CHECKING:
-    import opencc
+from digest.text.script import to_simplified
 
 _SECTION = re.compile(r"^\[\s*(?:source\s+(?P<source>.+?)|(?P<all>all|\*))\s*\]$", re.IGNORECASE)
 
 
-@cache
-def _t2s() -> opencc.OpenCC:
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 def fold(text: str) -> str:
     """The form terms and texts are compared in: simplified, NFKC, case-folded."""
-    return unicodedata.normalize("NFKC", _t2s().convert(text)).casefold()
+    return unicodedata.normalize("NFKC", to_simplified(text)).casefold()
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +101,7 @@ def parse_rule(line: str, *, source: str | None = None, origin: str = "") -> Rul
         body = text
         if len(body) >= 2 and body.startswith("/") and body.endswith("/"):
             try:
-                pattern = re.compile(unicodedata.normalize("NFKC", _t2s().convert(body[1:-1])), re.IGNORECASE)
+                pattern = re.compile(unicodedata.normalize("NFKC", to_simplified(body[1:-1])), re.IGNORECASE)
             except re.error as error:
                 raise UsageError(
                     f"bad regular expression {body!r}{origin}: {error}", hint="fix the filter rule"

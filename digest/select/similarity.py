@@ -2,9 +2,10 @@
 
 The stages, in order (numbered as in the code):
 
-1. **Normalise** for matching: OpenCC ``t2s`` (so 繁 and 简 versions of one story are the same
-   text), NFKC (full-width letters and digits become ASCII), case-folded, and every character that
-   is not a letter or digit dropped — punctuation and spacing are what outlets change most.
+1. **Normalise** for matching: ``text.script.to_simplified``, the conversion ingest uses (so 繁
+   and 简 versions of one story are the same text), NFKC (full-width letters and digits become
+   ASCII), case-folded, and every character that is not a letter or digit dropped — punctuation
+   and spacing are what outlets change most.
 2. **Shingle**: overlapping character n-grams — 3 for Chinese, 5 for other scripts.  Characters,
    not words: splitting on spaces, as most dedup tools do, gives one "word" per Chinese sentence.
 3. **Sketch**: MinHash signatures (``PERMUTATIONS`` values per text), computed for the whole batch
@@ -27,15 +28,12 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from hashlib import blake2b
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
-if TYPE_CHECKING:
-    import opencc
+from digest.text.script import to_simplified
 
 PERMUTATIONS = 64
 BAND_ROWS = 2  # 32 bands of 2: a pair with Jaccard 0.3 becomes a candidate with p ≈ 0.95
@@ -56,13 +54,6 @@ _NUMBER = re.compile(r"\d+")
 Figures = dict[str, frozenset[str]]
 
 
-@cache
-def _t2s() -> opencc.OpenCC:
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 def normalise_texts(texts: Sequence[str]) -> list[str]:
     """(1) The matching form of each text: simplified, NFKC, case-folded, letters and digits only."""
     # One OpenCC call per few thousand texts: the per-call overhead dominates for short texts,
@@ -70,7 +61,7 @@ def normalise_texts(texts: Sequence[str]) -> list[str]:
     result: list[str] = []
     for first in range(0, len(texts), _CHUNK):
         joined = "\n".join(text.replace("\n", " ") for text in texts[first : first + _CHUNK])
-        converted = _t2s().convert(joined).split("\n")
+        converted = to_simplified(joined).split("\n")
         result.extend(_NON_WORD.sub("", unicodedata.normalize("NFKC", text).casefold()) for text in converted)
     return result
 

@@ -20,9 +20,6 @@ from datetime import UTC, datetime
 
 from digest.store.db import Store
 
-STATES = ("pending", "sending", "sent", "failed", "uncertain")
-CLAIMABLE = ("pending", "failed")
-
 
 @dataclass(frozen=True, slots=True)
 class OutboxPart:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from digest.cli.app import main
-from tests.cli.test_today_select_texts import (
+from tests.select.texts import (
     QUAKE,
     QUAKE_DRILL,
     QUAKE_HK,
@@ -141,10 +141,8 @@ def test_group_by_source(home: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert main(["today", "--date", DAY, "--group-by", "nonsense"]) == 2
 
 
-def test_next_day_the_story_is_not_news_again(
-    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _json(capsys)  # shown for the 25th
+def _a_day_later(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clock moves to the 26th, and another outlet carries the 25th's quake that day."""
     late = home / "late.jsonl"
     late.write_text(
         json.dumps(
@@ -161,9 +159,38 @@ def test_next_day_the_story_is_not_news_again(
     )
     monkeypatch.setenv("DIGEST_NOW", "2026-04-26T12:00:00+08:00")
     assert main(["load", str(late), "--quiet"]) == 0
+
+
+def test_next_day_the_story_is_not_news_again(
+    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _json(capsys)  # the bulletin of the 25th, on the 25th
+    _a_day_later(home, monkeypatch)
     capsys.readouterr()
     assert main(["today", "--date", "2026-04-26", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["count"] == 0
+    assert main(["today", "--format", "text"]) == 0
+    assert "Nothing new for this day: 1 story was already shown" in capsys.readouterr().out
+
+
+def test_looking_at_a_past_day_leaves_later_digests_alone(
+    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _a_day_later(home, monkeypatch)
+    _json(capsys)  # the 25th, looked at on the 26th: not that day's bulletin any more
+    assert main(["today", "--format", "json"]) == 0
+    today = json.loads(capsys.readouterr().out)
+    assert [item["source"] for item in today["items"]] == ["晚报"]
+
+
+def test_a_push_dry_run_leaves_later_digests_alone(
+    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["push", "--dry-run", "--to", "json://127.0.0.1:9/hook"]) == 0  # the 25th, on the 25th
+    _a_day_later(home, monkeypatch)
+    capsys.readouterr()
+    assert main(["today", "--format", "json"]) == 0
+    assert [item["source"] for item in json.loads(capsys.readouterr().out)["items"]] == ["晚报"]
 
 
 @pytest.mark.parametrize("output_format", ["markdown", "rich"])

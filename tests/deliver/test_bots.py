@@ -23,7 +23,7 @@ from digest.deliver.push import PushOptions, push_digest
 from digest.errors import ExitCode
 from digest.store import Store
 from tests.deliver.conftest import FakeTime
-from tests.deliver.deliver_helpers import channel, sample_digest
+from tests.deliver.deliver_helpers import channel, digest_of, sample_digest
 
 UTC8 = ZoneInfo("Asia/Shanghai")
 WECOM_KEY = "0a1b2c3d-4e5f-6789-abcd-ef0123456789"
@@ -251,3 +251,28 @@ def test_pacing_keeps_wecom_under_20_a_minute(
     for index, moment in enumerate(moments):
         in_window = [m for m in moments[: index + 1] if m > moment - 60]
         assert len(in_window) <= 20
+
+
+def test_a_failed_part_is_still_sent_when_the_digest_has_since_emptied(
+    httpserver: HTTPServer, store: Store, options: PushOptions
+) -> None:
+    httpserver.expect_oneshot_request("", method="POST").respond_with_json({"errcode": 93000}, status=200)
+    httpserver.expect_request("", method="POST").respond_with_json({"errcode": 0, "errmsg": "ok"})
+    wecom = channel("wecom", f"wecombot://{WECOM_KEY}", base_url=httpserver.url_for(""))
+    planned = sample_digest(2)
+    assert push_digest(store, planned, [wecom], tz=UTC8, options=options).exit_code == ExitCode.PARTIAL
+    # By the retry the day's stories count as shown elsewhere: the planned bulletin is still owed.
+    retry = push_digest(store, digest_of(), [wecom], tz=UTC8, options=options)
+    assert retry.exit_code == ExitCode.OK and not retry.empty
+    assert [part.state for part in retry.channels[0].parts] == ["sent"]
+    first, second = (request.get_json()["text"]["content"] for request in posts(httpserver))
+    assert second == first and "郑州发布低空经济规划" in second
+
+
+def test_an_empty_digest_with_nothing_planned_sends_nothing(
+    httpserver: HTTPServer, store: Store, options: PushOptions
+) -> None:
+    wecom = channel("wecom", f"wecombot://{WECOM_KEY}", base_url=httpserver.url_for(""))
+    report = push_digest(store, digest_of(), [wecom], tz=UTC8, options=options)
+    assert report.empty and report.exit_code == ExitCode.OK and report.channels[0].parts == []
+    assert posts(httpserver) == []

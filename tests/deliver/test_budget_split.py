@@ -73,7 +73,7 @@ def test_a_long_item_is_cut_at_chinese_clause_marks() -> None:
 
 def test_a_url_is_never_cut_and_an_oversized_one_is_left_out() -> None:
     url = "https://example.com/" + "a" * 120
-    assert clauses(f"见{url}，详情。") == ["见", url, "，", "详情。"]
+    assert clauses(f"见{url}，详情。", "zh") == ["见", url, "，", "详情。"]
     blocks = [Block((Piece("前文" * 30), Piece("\n" + url, atomic=True)))]
     split = split_blocks(blocks, Budget("bytes", 160))
     assert any(url in part for part in split.parts)
@@ -148,7 +148,7 @@ def test_no_part_ever_exceeds_the_budget(
 @settings(max_examples=100, deadline=None)
 @given(texts=st.lists(_TEXT, min_size=1, max_size=8), limit=st.integers(min_value=40, max_value=600))
 def test_splitting_loses_nothing_when_nothing_is_dropped(texts: list[str], limit: int) -> None:
-    blocks = [Block(tuple(Piece(c) for c in clauses(text))) for text in texts]
+    blocks = [Block(tuple(Piece(c) for c in clauses(text, "zh"))) for text in texts]
     budget = Budget("bytes", limit)
     split = split_blocks(blocks, budget)
     assert all(budget.fits(part) for part in split.parts)

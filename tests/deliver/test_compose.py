@@ -90,3 +90,14 @@ def test_sms_ladder_steps_down_until_it_fits() -> None:
 def test_an_empty_bulletin_has_only_its_heading() -> None:
     plan = plan_messages(digest_of(), "text", Budget("bytes", 2048), tz=UTC8)
     assert plan.parts == ("Digest for 2026-04-25 (Saturday) · 0 items",)
+
+
+def test_the_short_rung_never_cuts_a_number() -> None:
+    summary = (
+        "国家统计局今日公布数据显示全年国内生产总值为1349084亿元，比上年增长5.2%，"
+        "其中第三产业增加值占比过半，消费对经济增长的贡献率进一步提高。"
+    )
+    digest = digest_of(*(item(n, f"第{n}条新闻标题", summary) for n in range(1, 4)))
+    plan = plan_messages(digest, "sms", Budget("sms", 2), tz=UTC8, max_parts=2)
+    assert plan.rung == "short"
+    assert "：国家统计局今日公布数据显示全年国内生产总值为…\n" in plan.parts[0]  # not "为13…"

@@ -35,6 +35,10 @@ def test_traditional_and_simplified_versions_are_one_story() -> None:
     assert {link.how for link in clustering.links} == {"near"}
 
 
+def test_matching_folds_taiwan_forms_as_ingest_does() -> None:
+    assert normalise_texts(["台灣有著許多夜市"]) == normalise_texts(["台湾有着许多夜市"])
+
+
 def test_same_wording_other_figures_stays_apart() -> None:
     wire, other = make_item(QUAKE), make_item(QUAKE_OTHER, source="乙报")
     assert not _together(cluster_items([wire, other]), wire, other)

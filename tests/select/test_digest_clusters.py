@@ -57,7 +57,7 @@ def test_clusters_persist_and_a_shown_story_is_not_news_the_next_day(tmp_path: P
     path = tmp_path / "d.db"
     with Store.open(path) as store:
         store.add_items([make_item(QUAKE, source="新华社")])
-        assert len(build_digest(store, _query(DAY1), now=NOW).entries) == 1
+        assert len(build_digest(store, _query(DAY1, mark_shown=True), now=NOW).entries) == 1
     day2_now = NOW + timedelta(days=1)
     with Store.open(path) as store:
         # The next day another outlet carries the same story: not news again.
@@ -71,6 +71,18 @@ def test_clusters_persist_and_a_shown_story_is_not_news_the_next_day(tmp_path: P
         assert again.entries[0].cluster.size == 2
 
 
+def test_a_digest_records_nothing_unless_asked(tmp_path: Path) -> None:
+    day2_now = NOW + timedelta(days=1)
+    with Store.open(tmp_path / "d.db") as store:
+        store.add_items(
+            [make_item(QUAKE, source="新华社"), make_item(QUAKE_HK, source="明报", when=day2_now)]
+        )
+        # A look at the first day (a past --date, a dry run): the next day still has the story.
+        assert len(build_digest(store, _query(DAY1), now=day2_now).entries) == 1
+        day2 = build_digest(store, _query(DAY1 + timedelta(days=1)), now=day2_now)
+    assert len(day2.entries) == 1 and day2.extra["hidden"] == 0
+
+
 def test_a_material_update_is_shown_again(tmp_path: Path) -> None:
     path = tmp_path / "d.db"
     day2_now = NOW + timedelta(days=1)
@@ -82,7 +94,7 @@ def test_a_material_update_is_shown_again(tmp_path: Path) -> None:
     )
     with Store.open(path) as store:
         store.add_items([make_item(QUAKE, source="新华社")])
-        build_digest(store, _query(DAY1), now=NOW)
+        build_digest(store, _query(DAY1, mark_shown=True), now=NOW)
         store.add_items([update])
         day2 = build_digest(store, _query(DAY1 + timedelta(days=1)), now=day2_now)
     assert [entry.item.id for entry in day2.entries] == [update.id]

@@ -32,6 +32,11 @@ def test_includes_excludes_and_regex() -> None:
     assert rules.judge(make_item("!重要 通知")).kept  # an escaped literal "!"
 
 
+def test_taiwan_forms_match_the_simplified_term() -> None:
+    # Folding uses the ingest's tw2s, not plain t2s: Taiwan text writes 着 as 著 (有著).
+    assert option_filters(["有着"]).judge(make_item("台灣有著許多夜市。")).kept
+
+
 def test_section_rules_apply_to_their_source_only() -> None:
     rules = parse_filters(FILE)
     assert rules.judge(make_item("华为发布会当天天气晴。", source="甲报")).kept
