@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,15 +131,29 @@ class DigestEntry:
         return {**self.item.to_json(), "cluster": self.cluster.to_json()}
 
 
+class Explanation(Protocol):
+    """Why an entry is where it is (``select.rank.Rank``): the ``--explain`` line and its JSON."""
+
+    def explain(self) -> str: ...
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Digest:
-    """A bulletin: the day (or None for an open window) and its entries in display order."""
+    """A bulletin: the day (or None for an open window) and its entries in display order.
+
+    ``ranks`` (empty when not explaining) and ``groups`` (empty when not grouped) are aligned with
+    ``entries``; ``hidden`` counts the stories left out because an earlier day's bulletin showed them.
+    """
 
     entries: tuple[DigestEntry, ...]
     generated: datetime
     day: date | None = None
     title: str = "digest"
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    ranks: tuple[Explanation, ...] = ()
+    groups: tuple[str, ...] = ()
+    hidden: int = 0
 
 
 @dataclass(frozen=True, slots=True)

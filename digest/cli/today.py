@@ -118,7 +118,7 @@ def today_command(
     with open_store(settings, db) as store:
         digest = build_digest(store, query, now=now)
     if not explain:
-        digest = replace(digest, extra={k: v for k, v in digest.extra.items() if k != "ranks"})
+        digest = replace(digest, ranks=())
     if output is not None:
         from digest.deliver.files import write_atomic
         from digest.render import render_digest

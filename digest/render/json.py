@@ -19,15 +19,13 @@ def dumps(value: object, indent: int | None = None) -> str:
 
 def _entries(digest: Digest) -> list[dict[str, Any]]:
     """Each entry's JSON, with ``rank`` under ``--explain`` and ``group`` when grouped."""
-    ranks = digest.extra.get("ranks") or ()
-    groups = digest.extra.get("groups") or ()
     documents = []
     for index, entry in enumerate(digest.entries):
         document = entry.to_json()
-        if index < len(ranks):
-            document["rank"] = ranks[index].to_json()
-        if index < len(groups):
-            document["group"] = groups[index]
+        if index < len(digest.ranks):
+            document["rank"] = digest.ranks[index].to_json()
+        if index < len(digest.groups):
+            document["group"] = digest.groups[index]
         documents.append(document)
     return documents
 

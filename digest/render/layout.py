@@ -36,16 +36,15 @@ def meta_line(entry: DigestEntry, tz: tzinfo) -> str:
 
 def explain_of(digest: Digest, index: int) -> str | None:
     """The ``--explain`` line of entry ``index`` (``why: score …``), when the digest carries ranks."""
-    ranks = digest.extra.get("ranks")
-    if not ranks or index >= len(ranks):
+    if index >= len(digest.ranks):
         return None
-    return "why: " + one_line(ranks[index].explain())
+    return "why: " + one_line(digest.ranks[index].explain())
 
 
 def group_heading(digest: Digest, index: int) -> str | None:
     """The group label when entry ``index`` starts a new group of a grouped digest, else None."""
-    groups = digest.extra.get("groups")
-    if not groups or index >= len(groups):
+    groups = digest.groups
+    if index >= len(groups):
         return None
     if index > 0 and groups[index - 1] == groups[index]:
         return None
@@ -69,9 +68,8 @@ EMPTY_HINT = "Nothing for this day. Load items with `digest load PATH`, or pick 
 
 def empty_hint(digest: Digest) -> str:
     """What an empty digest says: that its stories were all shown on an earlier day, when that is
-    why (the ``hidden`` count ``build_digest`` leaves in ``extra``), else how to get some."""
-    hidden = int(digest.extra.get("hidden") or 0)
-    if not hidden:
+    why (``Digest.hidden``), else how to get some."""
+    if not digest.hidden:
         return EMPTY_HINT
-    stories = "story was" if hidden == 1 else "stories were"
-    return f"Nothing new for this day: {hidden} {stories} already shown in an earlier day's digest."
+    stories = "story was" if digest.hidden == 1 else "stories were"
+    return f"Nothing new for this day: {digest.hidden} {stories} already shown in an earlier day's digest."

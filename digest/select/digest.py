@@ -14,9 +14,9 @@ The steps, in order:
 6. Record what this digest showed, for step 4 of later days — only when ``mark_shown``: a look at
    a past day or a dry run must not change what later bulletins show.
 
-``Digest.extra`` carries, aligned with the entries: ``"ranks"`` (``Rank`` objects, whose
-``explain()`` is the ``--explain`` line) and, when grouped, ``"groups"`` (each entry's group
-label); and ``"hidden"``: how many stories were left out as already shown.
+The ``Digest`` carries, aligned with the entries, ``ranks`` (``Rank`` objects, whose ``explain()``
+is the ``--explain`` line) and, when grouped, ``groups`` (each entry's group label); and
+``hidden``: how many stories were left out as already shown.
 """
 
 from __future__ import annotations
@@ -221,11 +221,14 @@ def build_digest(store: Store, query: DigestQuery, *, now: datetime) -> Digest:
         ]
         with store.write() as db:
             stored.mark_shown(db, shown_pairs, day=seen_day, now=now)
-    extra: dict[str, Any] = {"ranks": tuple(rank for rank, _ in ranked), "hidden": hidden}
-    if groups:
-        extra["groups"] = tuple(groups)
-        extra["group_by"] = query.group_by
-    return Digest(entries=entries, generated=now, day=query.day, extra=extra)
+    return Digest(
+        entries=entries,
+        generated=now,
+        day=query.day,
+        ranks=tuple(rank for rank, _ in ranked),
+        groups=tuple(groups),
+        hidden=hidden,
+    )
 
 
 def _stories(window: list[Item], cluster_of: Mapping[str, int], query: DigestQuery) -> dict[int, _Story]:

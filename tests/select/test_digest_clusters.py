@@ -64,7 +64,7 @@ def test_clusters_persist_and_a_shown_story_is_not_news_the_next_day(tmp_path: P
         store.add_items([make_item(QUAKE_HK, source="明报", when=day2_now)])
         day2 = build_digest(store, _query(DAY1 + timedelta(days=1)), now=day2_now)
         assert day2.entries == ()
-        assert day2.extra["hidden"] == 1
+        assert day2.hidden == 1
         # Re-running the first day still shows it, now with both outlets.
         again = build_digest(store, _query(DAY1), now=day2_now)
         assert len(again.entries) == 1
@@ -80,7 +80,7 @@ def test_a_digest_records_nothing_unless_asked(tmp_path: Path) -> None:
         # A look at the first day (a past --date, a dry run): the next day still has the story.
         assert len(build_digest(store, _query(DAY1), now=day2_now).entries) == 1
         day2 = build_digest(store, _query(DAY1 + timedelta(days=1)), now=day2_now)
-    assert len(day2.entries) == 1 and day2.extra["hidden"] == 0
+    assert len(day2.entries) == 1 and day2.hidden == 0
 
 
 def test_a_material_update_is_shown_again(tmp_path: Path) -> None:
@@ -99,7 +99,7 @@ def test_a_material_update_is_shown_again(tmp_path: Path) -> None:
         day2 = build_digest(store, _query(DAY1 + timedelta(days=1)), now=day2_now)
     assert [entry.item.id for entry in day2.entries] == [update.id]
     assert day2.entries[0].cluster.size == 2
-    assert "updated since shown for 2026-04-25" in day2.extra["ranks"][0].explain()
+    assert "updated since shown for 2026-04-25" in day2.ranks[0].explain()
 
 
 def test_filters_tags_and_grouping(tmp_path: Path) -> None:
@@ -124,7 +124,7 @@ def test_filters_tags_and_grouping(tmp_path: Path) -> None:
         )
         assert {e.item.source for e in tagged.entries} == {"云南日报", "科技报"}
         grouped = build_digest(store, _query(DAY1, group_by="tag", profiles=profiles), now=NOW)
-        assert sorted(grouped.extra["groups"]) == ["local", "national", "tech"]
+        assert sorted(grouped.groups) == ["local", "national", "tech"]
 
 
 def test_a_bridging_item_merges_stored_clusters(tmp_path: Path) -> None:
