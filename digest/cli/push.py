@@ -74,7 +74,14 @@ def push_command(
     def bulletin(store: Store) -> Digest:
         followed = list_sources(store)
         query = bulletin_query(
-            settings, start=start, end=end, day=day, now=now, followed=followed, record=not dry_run
+            settings,
+            start=start,
+            end=end,
+            day=day,
+            now=now,
+            followed=followed,
+            record=not dry_run,
+            chars=settings.chars,
         )
         return build_digest(store, query, now=now)
 

@@ -35,7 +35,9 @@ def profiles_from_config(file: Mapping[str, Any]) -> dict[str, SourceProfile]:
     section = file.get("sources")
     entries: list[tuple[str, Mapping[str, Any]]] = []
     if isinstance(section, Mapping):
-        entries = [(str(name), value) for name, value in section.items() if isinstance(value, Mapping)]
+        # A table's own ``name`` key wins over its key, as for the sources the fetcher follows.
+        entries = [(str(value.get("name", name)), value) for name, value in section.items()
+                   if isinstance(value, Mapping)]  # fmt: skip
     elif isinstance(section, list):
         entries = [(str(v["name"]), v) for v in section if isinstance(v, Mapping) and "name" in v]
     profiles: dict[str, SourceProfile] = {}
