@@ -56,8 +56,6 @@ def push_command(
     from digest.deliver.report import describe_channel, describe_dry_run
     from digest.lock import run_lock
     from digest.select import build_digest, bulletin_query
-    from digest.select.window import day_window, parse_day
-    from digest.store.sources import list_sources
 
     settings = settings_for()
     channels = channels_from_config(settings.file, channel or (), to or ())
@@ -67,22 +65,10 @@ def push_command(
             "no channels to push to", hint='add [channels.NAME] url = "…" to config.toml, or use --to URL'
         )
     tz, now = settings.zone, current_time()
-    day = parse_day(date) if date else now.astimezone(tz).date()
-    start, end = day_window(day, tz)
     options = PushOptions(force=force, dry_run=dry_run)
 
     def bulletin(store: Store) -> Digest:
-        followed = list_sources(store)
-        query = bulletin_query(
-            settings,
-            start=start,
-            end=end,
-            day=day,
-            now=now,
-            followed=followed,
-            record=not dry_run,
-            chars=settings.chars,
-        )
+        query = bulletin_query(settings, store, now=now, on_date=date, record=not dry_run)
         return build_digest(store, query, now=now)
 
     if dry_run:

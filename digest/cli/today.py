@@ -26,7 +26,7 @@ from digest.cli.common import (
     stdout_console,
     write_out,
 )
-from digest.errors import ExitCode, UsageError
+from digest.errors import ExitCode
 from digest.render import FORMATS
 
 if TYPE_CHECKING:
@@ -79,38 +79,26 @@ def today_command(
     """
     from digest.config import current_time
     from digest.select import build_digest, bulletin_query
-    from digest.select.window import day_window, parse_day, parse_since
-    from digest.store.sources import list_sources
 
-    if date and since:
-        raise UsageError("--date and --since cannot be used together")
     settings = settings_for(chars=chars, width=width)
     chosen = resolve_format(output_format, FORMATS)
     tz, now = settings.zone, current_time()
-    if since:
-        day, start, end = None, parse_since(since, now=now, tz=tz), None
-    else:
-        day = parse_day(date) if date else now.astimezone(tz).date()
-        start, end = day_window(day, tz)
+    # Built (and so checked: dates, filter file, --group-by) before any network work is done.
     with open_store(settings, db) as store:
-        followed = list_sources(store)
-    # Built (and so checked: filter file, --group-by) before any network work is done.
-    query = bulletin_query(
-        settings,
-        start=start,
-        end=end,
-        day=day,
-        now=now,
-        followed=followed,
-        keywords=keyword or (),
-        excludes=exclude or (),
-        sources=tuple(source or ()),
-        language=lang,
-        limit=limit,
-        chars=settings.chars,
-        tags=tuple(tag or ()),
-        group_by=group_by,
-    )
+        query = bulletin_query(
+            settings,
+            store,
+            now=now,
+            on_date=date,
+            since=since,
+            keywords=keyword or (),
+            excludes=exclude or (),
+            sources=tuple(source or ()),
+            language=lang,
+            limit=limit,
+            tags=tuple(tag or ()),
+            group_by=group_by,
+        )
     if not no_fetch:
         from digest.cli.fetch import fetch_due
 

@@ -38,7 +38,6 @@ from digest.summarize import SUMMARY_VERSION, summarize_item
 
 if TYPE_CHECKING:
     from digest.config import Settings
-    from digest.model import Source
 
 GROUPINGS = ("source", "tag")
 UNTAGGED = "untagged"
@@ -75,38 +74,53 @@ class DigestQuery:
 
 def bulletin_query(
     settings: Settings,
+    store: Store,
     *,
-    start: datetime | None,
-    end: datetime | None,
-    day: date | None,
     now: datetime,
-    followed: Sequence[Source] = (),
+    on_date: str | None = None,
+    since: str | None = None,
     keywords: Sequence[str] = (),
     excludes: Sequence[str] = (),
     record: bool = True,
     **narrowing: Any,
 ) -> DigestQuery:
-    """The query for a bulletin as configured: the filter file and the ``[sources]`` profiles of
-    ``settings`` (over the tags of the ``followed`` sources of the store), plus ``--keyword``/
-    ``--exclude`` terms and other ``DigestQuery`` fields (``sources``, ``language``, ``limit``,
-    ``chars``, ``tags``, ``group_by``).
+    """The query for a bulletin as configured.
+
+    The window is the calendar day ``on_date`` (``YYYY-MM-DD``; default: the day of ``now`` in the
+    configured zone) or the open window ``since`` (a duration or a date).  The filter file and the
+    ``[sources]`` profiles of ``settings`` apply, over the tags of the sources ``store`` follows,
+    plus ``--keyword``/``--exclude`` terms and other ``DigestQuery`` fields (``sources``,
+    ``language``, ``limit``, ``chars`` — default the configured budget —, ``tags``, ``group_by``).
 
     ``digest today`` and ``digest push`` both build their digest from this, so what is pushed is
     what the terminal shows.  The digest records what it shows (so later days do not repeat it)
-    only when it is the bulletin of the current day — ``day`` is the day that contains ``now`` in
-    the configured zone — and ``record`` is on: a past ``--date``, an open ``--since`` window and
-    ``record=False`` (``push --dry-run``) leave later bulletins as they were.
-    Raises ``UsageError`` for an unreadable filter file or bad profiles.
+    only when it is the bulletin of the current day and ``record`` is on: a past ``--date``, an
+    open ``--since`` window and ``record=False`` (``push --dry-run``) leave later bulletins as
+    they were.  Raises ``UsageError`` for a bad date or window, an unreadable filter file or bad
+    profiles.
     """
     from digest import paths
     from digest.select.filters import load_filters, option_filters
     from digest.select.sources import merge_profiles, profiles_from_config
+    from digest.select.window import day_window, parse_day, parse_since
+    from digest.store.sources import list_sources
 
+    if on_date and since:
+        raise UsageError("--date and --since cannot be used together")
     group_by = narrowing.get("group_by")
     if group_by is not None and group_by not in GROUPINGS:
         raise UsageError(f"--group-by wants source or tag, got {group_by!r}")
+    tz = settings.zone
+    today = now.astimezone(tz).date()
+    day: date | None
+    if since:
+        day, start, end = None, parse_since(since, now=now, tz=tz), None
+    else:
+        day = parse_day(on_date) if on_date else today
+        start, end = day_window(day, tz)
     filters = load_filters(paths.filters_path(settings.file)) + option_filters(keywords, excludes)
-    today = now.astimezone(settings.zone).date()
+    followed = list_sources(store)
+    narrowing.setdefault("chars", settings.chars)
     return DigestQuery(
         start=start,
         end=end,
