@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -154,18 +155,30 @@ def _subprocess_env(home: Path) -> dict[str, str]:
     return env
 
 
-def test_a_run_killed_mid_send_neither_duplicates_nor_loses(home: Path, httpserver: HTTPServer) -> None:
-    arrived = threading.Event()
+def _recording_bot(server: HTTPServer, on_call: Callable[[int], None] | None = None) -> list[str]:
+    """A WeCom bot on ``server`` that answers errcode 0; returns the list of texts it receives.
+    ``on_call(n)`` runs before the n-th answer (to stall it, or to signal that it arrived)."""
     calls: list[str] = []
 
     def bot(request: Request) -> Response:
         calls.append(request.get_json()["text"]["content"])
-        if len(calls) == 2:  # the second part arrives; the sender dies before it hears back
-            arrived.set()
-            time.sleep(1.5)
+        if on_call is not None:
+            on_call(len(calls))
         return Response(json.dumps({"errcode": 0}), content_type="application/json")
 
-    httpserver.expect_request("/cgi-bin/webhook/send").respond_with_handler(bot)
+    server.expect_request("/cgi-bin/webhook/send").respond_with_handler(bot)
+    return calls
+
+
+def test_a_run_killed_mid_send_neither_duplicates_nor_loses(home: Path, httpserver: HTTPServer) -> None:
+    arrived = threading.Event()
+
+    def stall_second(n: int) -> None:
+        if n == 2:  # the second part arrives; the sender dies before it hears back
+            arrived.set()
+            time.sleep(1.5)
+
+    calls = _recording_bot(httpserver, stall_second)
     _config(home, httpserver, budget=400)
     command = [sys.executable, "-m", "digest", "push", "--date", "2026-04-25"]
     run = subprocess.Popen(command, env=_subprocess_env(home), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -189,13 +202,7 @@ def test_a_run_killed_mid_send_neither_duplicates_nor_loses(home: Path, httpserv
 def test_a_run_killed_at_a_checkpoint_neither_duplicates_nor_loses(
     home: Path, httpserver: HTTPServer, checkpoint: str
 ) -> None:
-    calls: list[str] = []
-
-    def bot(request: Request) -> Response:
-        calls.append(request.get_json()["text"]["content"])
-        return Response(json.dumps({"errcode": 0}), content_type="application/json")
-
-    httpserver.expect_request("/cgi-bin/webhook/send").respond_with_handler(bot)
+    calls = _recording_bot(httpserver)
     _config(home, httpserver, budget=400)
     command = [sys.executable, "-m", "digest", "push", "--date", "2026-04-25"]
     env = {**_subprocess_env(home), "DIGEST_TEST_CHECKPOINT": checkpoint}
@@ -219,16 +226,13 @@ def test_a_run_killed_at_a_checkpoint_neither_duplicates_nor_loses(
 
 
 def test_two_concurrent_runs_send_once(home: Path, httpserver: HTTPServer) -> None:
-    calls: list[str] = []
     started = threading.Event()
 
-    def bot(request: Request) -> Response:
-        calls.append(request.get_json()["text"]["content"])
+    def slow(n: int) -> None:
         started.set()
         time.sleep(0.5)
-        return Response(json.dumps({"errcode": 0}), content_type="application/json")
 
-    httpserver.expect_request("/cgi-bin/webhook/send").respond_with_handler(bot)
+    calls = _recording_bot(httpserver, slow)
     _config(home, httpserver, budget=400)
     command = [sys.executable, "-m", "digest", "push", "--date", "2026-04-25"]
     first = subprocess.Popen(
@@ -257,13 +261,7 @@ def test_today_output_writes_atomically(home: Path) -> None:
 
 
 def test_sigterm_stops_cleanly_and_releases_the_lock(home: Path, httpserver: HTTPServer) -> None:
-    calls: list[str] = []
-
-    def bot(request: Request) -> Response:
-        calls.append(request.get_json()["text"]["content"])
-        return Response(json.dumps({"errcode": 0}), content_type="application/json")
-
-    httpserver.expect_request("/cgi-bin/webhook/send").respond_with_handler(bot)
+    calls = _recording_bot(httpserver)
     _config(home, httpserver, budget=400)
     command = [sys.executable, "-m", "digest", "push", "--date", "2026-04-25"]
     env = {**_subprocess_env(home), "DIGEST_TEST_CHECKPOINT": "after-mark-1"}
