@@ -7,7 +7,10 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from digest.errors import UsageError
 
-_DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
+_DURATION = re.compile(r"^\s*(\d{1,6})\s*([mhdw])\s*$")  # up to 999999 units: no overflow
+# Windows are kept well inside datetime's range, so arithmetic on them (a day's end, a zone's
+# offset, "now minus a duration") can never overflow.
+_EARLIEST, _LATEST = date(1900, 1, 1), date(9000, 12, 31)
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
@@ -19,14 +22,22 @@ def day_window(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
 
 
 def parse_day(value: str) -> date:
+    """A calendar day written ``YYYY-MM-DD``; UsageError for anything else or an absurd year."""
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
-        raise UsageError(f"--date wants YYYY-MM-DD, got {value!r}") from None
+        raise UsageError(f"--date wants a real day as YYYY-MM-DD, got {value!r}") from None
+    return _in_range(day, value)
+
+
+def _in_range(day: date, value: str) -> date:
+    if not _EARLIEST <= day <= _LATEST:
+        raise UsageError(f"{value!r} is out of range ({_EARLIEST.year}–{_LATEST.year})")
+    return day
 
 
 def parse_duration(value: str) -> timedelta:
-    """``30m``, ``12h``, ``3d`` or ``2w`` as a timedelta."""
+    """``30m``, ``12h``, ``3d`` or ``2w`` (up to 999999 units) as a timedelta."""
     match = _DURATION.match(value)
     if not match:
         raise UsageError(f"not a duration: {value!r}", hint="use e.g. 30m, 12h, 3d or 2w")
@@ -36,9 +47,15 @@ def parse_duration(value: str) -> timedelta:
 def parse_since(value: str, *, now: datetime, tz: tzinfo) -> datetime:
     """The start of a ``--since`` window: a duration back from ``now`` or a date/time in ``tz``."""
     if _DURATION.match(value):
-        return now - parse_duration(value)
+        try:
+            start = now - parse_duration(value)
+        except OverflowError:
+            raise UsageError(f"{value!r} is out of range") from None
+        _in_range(start.date(), value)
+        return start
     try:
         moment = datetime.fromisoformat(value.strip())
+        _in_range(moment.date(), value)
     except ValueError:
         raise UsageError(
             f"--since wants a duration or a date, got {value!r}",

@@ -33,3 +33,17 @@ def test_since_duration_and_date() -> None:
     assert parse_since("2026-04-25", now=now, tz=SHANGHAI) == datetime(2026, 4, 24, 16, tzinfo=UTC)
     with pytest.raises(UsageError):
         parse_since("last tuesday", now=now, tz=SHANGHAI)
+
+
+@pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01", "2026-02-30", "25/04/2026"])
+def test_impossible_or_absurd_days_are_usage_errors(value: str) -> None:
+    from digest.select.window import parse_day
+
+    with pytest.raises(UsageError):
+        parse_day(value)
+
+
+@pytest.mark.parametrize("value", ["999999w", "99999999d", "0001-01-01", "9999-12-31T00:00"])
+def test_absurd_windows_are_usage_errors_not_overflows(value: str) -> None:
+    with pytest.raises(UsageError):
+        parse_since(value, now=datetime(2026, 4, 26, tzinfo=UTC), tz=SHANGHAI)
