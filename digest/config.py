@@ -147,6 +147,6 @@ def current_time(environ: Mapping[str, str] | None = None) -> datetime:
         if moment.tzinfo is None:
             raise UsageError("DIGEST_NOW needs a UTC offset, e.g. 2026-04-26T08:00:00+08:00")
         if not 1900 <= moment.year <= 9000:
-            raise UsageError(f"DIGEST_NOW is out of range (1900–9000): {pinned!r}")
+            raise UsageError(f"DIGEST_NOW is out of range (1900 to 9000): {pinned!r}")
         return moment.astimezone(UTC)
     return datetime.now(UTC)
