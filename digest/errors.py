@@ -43,6 +43,12 @@ class StoreError(DigestError):
     """The database cannot be opened, is corrupt, or is from a newer version of digest."""
 
 
+class StoreBusyError(StoreError):
+    """Another process holds the database's write lock for longer than the busy timeout."""
+
+    exit_code = ExitCode.LOCKED
+
+
 class InputError(DigestError):
     """A file or stream cannot be read or parsed as news items."""
 

@@ -5,6 +5,7 @@ become a one-line message and an exit code.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from collections.abc import Sequence
 from typing import Annotated
@@ -83,6 +84,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if error.hint:
             sys.stderr.write(f"hint: {error.hint}\n")
         return error.exit_code
+    except sqlite3.DatabaseError as error:
+        # Damage found after the store opened (a malformed page), or a lock held too long.
+        from digest.store.db import store_error
+
+        failure = store_error("the store", error)
+        sys.stderr.write(f"digest: error: {failure.message}\nhint: {failure.hint}\n")
+        return failure.exit_code
     except BrokenPipeError:
         return ExitCode.OK  # `digest today | head`: the reader left, nothing more to say
     except Exception as error:

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from digest.errors import StoreError
+from digest.errors import StoreBusyError, StoreError
 from digest.model import Item, Summary
 from digest.paths import ensure_private_dir
 from digest.store.migrations import MIGRATIONS
@@ -53,8 +53,11 @@ class Store:
         Raises StoreError when the file is not a database, is corrupt, or was written by a newer
         version of digest.  Never recreates or empties an existing file.
         """
-        if path.parent != Path():
-            ensure_private_dir(path.parent)
+        try:
+            if path.parent != Path():
+                ensure_private_dir(path.parent)
+        except OSError as error:
+            raise StoreError(f"cannot create {path.parent}: {error.strerror}") from None
         _create_private(path)
         try:
             connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
@@ -69,10 +72,7 @@ class Store:
             store._migrate()
         except sqlite3.DatabaseError as error:
             connection.close()
-            raise StoreError(
-                f"{path} is not a usable digest database: {error}",
-                hint="restore it from a backup, or move it aside to start a new store",
-            ) from None
+            raise store_error(path, error) from None
         return store
 
     def close(self) -> None:
@@ -200,6 +200,27 @@ class Store:
                 "UPDATE items SET summary = ?, summary_method = ?, summary_version = ? WHERE id = ?",
                 [(s.text, s.method, s.version, item_id) for item_id, s in summaries],
             )
+
+
+_BUSY = ("SQLITE_BUSY", "SQLITE_LOCKED")
+_NOT_WRITABLE = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_IOERR", "SQLITE_FULL")
+
+
+def store_error(where: Path | str, error: sqlite3.DatabaseError) -> StoreError:
+    """The StoreError for an SQLite error: busy, not writable, or a damaged database.
+
+    Only damage gets the "restore or move aside" hint: a busy or read-only store is fine and
+    must not be thrown away.
+    """
+    name = getattr(error, "sqlite_errorname", "") or ""  # extended names: SQLITE_IOERR_WRITE …
+    if name.startswith(_BUSY):
+        return StoreBusyError(f"{where} is busy: {error}", hint="another digest run is writing; try again")
+    if name.startswith(_NOT_WRITABLE):
+        return StoreError(f"cannot use {where}: {error}", hint="check the disk space and the permissions")
+    return StoreError(
+        f"{where} is not a usable digest database: {error}",
+        hint="restore it from a backup, or move it aside to start a new store",
+    )
 
 
 def _create_private(path: Path) -> None:

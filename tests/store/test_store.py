@@ -178,3 +178,22 @@ def test_writes_begin_immediate(tmp_path: Path) -> None:
         with pytest.raises(sqlite3.OperationalError, match="locked"):
             other.execute("BEGIN IMMEDIATE")
         other.close()
+
+
+def test_a_busy_store_is_not_called_damaged(tmp_path: Path) -> None:
+    from digest.errors import ExitCode
+    from digest.store.db import store_error
+
+    path = tmp_path / "d.db"
+    Store.open(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    other = sqlite3.connect(path, timeout=0)
+    with pytest.raises(sqlite3.OperationalError) as caught:
+        other.execute("INSERT INTO schema_migrations VALUES ('x', 'y')")
+    error = store_error(path, caught.value)
+    assert error.exit_code == ExitCode.LOCKED and "busy" in error.message
+    assert error.hint and "backup" not in error.hint
+    holder.execute("ROLLBACK")
+    damaged = store_error(path, sqlite3.DatabaseError("database disk image is malformed"))
+    assert damaged.exit_code == ExitCode.ERROR and damaged.hint and "backup" in damaged.hint
