@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from digest.errors import LockedError
+from digest.errors import DigestError, LockedError
 from digest.paths import data_dir, ensure_private_dir
 
 JOBS = ("push", "fetch")
@@ -28,11 +28,15 @@ def run_lock(job: str, directory: Path | None = None) -> Iterator[Path]:
 
     Raises LockedError (exit 75) at once, naming the holder's pid, when another run holds it.
     """
-    folder = ensure_private_dir(directory or data_dir())
     if job not in JOBS:
         raise ValueError(f"unknown job {job!r}")
-    path = folder / f"{job}.lock"
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        path = ensure_private_dir(directory or data_dir()) / f"{job}.lock"
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    except OSError as error:
+        raise DigestError(
+            f"cannot create the {job} lock: {error.strerror}", hint="check DIGEST_HOME"
+        ) from None
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -15,6 +15,7 @@ import typer
 from digest.cli import clean, fetch, items, load, push, summarize, today
 from digest.cli import config as config_commands
 from digest.cli import sources as sources_commands
+from digest.cli.common import printable
 from digest.errors import DigestError, ExitCode
 
 app = typer.Typer(
@@ -80,23 +81,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("digest: interrupted\n")
         return ExitCode.INTERRUPTED
     except DigestError as error:
-        sys.stderr.write(f"digest: error: {error.message}\n")
+        sys.stderr.write(f"digest: error: {printable(error.message)}\n")
         if error.hint:
-            sys.stderr.write(f"hint: {error.hint}\n")
+            sys.stderr.write(f"hint: {printable(error.hint)}\n")
         return error.exit_code
     except sqlite3.DatabaseError as error:
         # Damage found after the store opened (a malformed page), or a lock held too long.
         from digest.store.db import store_error
 
         failure = store_error("the store", error)
-        sys.stderr.write(f"digest: error: {failure.message}\nhint: {failure.hint}\n")
+        sys.stderr.write(f"digest: error: {printable(failure.message)}\nhint: {failure.hint}\n")
         return failure.exit_code
     except BrokenPipeError:
         return ExitCode.OK  # `digest today | head`: the reader left, nothing more to say
     except Exception as error:
         if "--traceback" in args:
             raise
-        sys.stderr.write(f"digest: error: unexpected {type(error).__name__}: {error}\n")
+        sys.stderr.write(f"digest: error: unexpected {type(error).__name__}: {printable(str(error))}\n")
         sys.stderr.write("hint: run again with --traceback and report it\n")
         return ExitCode.ERROR
     return int(result) if isinstance(result, int) else ExitCode.OK

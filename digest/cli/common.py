@@ -107,5 +107,13 @@ def batch_exit_code(failed: int, total: int) -> ExitCode:
 
 
 def warn(message: str) -> None:
-    """A one-line diagnostic on stderr (never raw untrusted text: callers pass sanitised lines)."""
-    sys.stderr.write(f"digest: {message}\n")
+    """A one-line diagnostic on stderr.  Messages quote file names, URLs and feed titles, so they
+    are made inert here, whatever the caller passed: no control characters, one line."""
+    sys.stderr.write(f"digest: {printable(message)}\n")
+
+
+def printable(message: str) -> str:
+    """``message`` on one line with control characters and escape sequences removed."""
+    from digest.text.sanitize import one_line
+
+    return one_line(message)
