@@ -5,6 +5,7 @@ become a one-line message and an exit code.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -15,7 +16,7 @@ import typer
 from digest.cli import clean, fetch, items, load, push, summarize, today
 from digest.cli import config as config_commands
 from digest.cli import sources as sources_commands
-from digest.cli.common import printable
+from digest.cli.common import OutputClosed, printable
 from digest.errors import DigestError, ExitCode
 
 app = typer.Typer(
@@ -92,8 +93,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         failure = store_error("the store", error)
         sys.stderr.write(f"digest: error: {printable(failure.message)}\nhint: {failure.hint}\n")
         return failure.exit_code
-    except BrokenPipeError:
-        return ExitCode.OK  # `digest today | head`: the reader left, nothing more to say
+    except (OutputClosed, BrokenPipeError):
+        # `digest today | head`: the reader left, nothing more to say.  Point stdout at /dev/null
+        # so the interpreter's final flush does not fail again (and turn the exit code into 1).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return ExitCode.OK
     except Exception as error:
         if "--traceback" in args:
             raise

@@ -93,9 +93,19 @@ def resolve_format(value: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
+class OutputClosed(Exception):
+    """Standard output was closed by its reader (``digest today | head``).
+
+    Deliberately not an OSError: click turns an EPIPE OSError into exit 1.
+    """
+
+
 def write_out(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise OutputClosed from None
 
 
 def batch_exit_code(failed: int, total: int) -> ExitCode:

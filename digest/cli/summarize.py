@@ -48,6 +48,8 @@ def summarize_command(
     object per input line, in order, with "id", "summary" and "method".
     """
     from digest.acquire.decode import decode_bytes
+    from digest.acquire.files import MAX_FILE_BYTES
+    from digest.acquire.formats import MAX_BODY_CHARS, capped
     from digest.summarize.batch import (
         INPUT_FORMATS,
         LANGUAGES,
@@ -82,8 +84,11 @@ def summarize_command(
             lines = (line.decode("utf-8-sig", "replace") for line in itertools.chain([head], stream))
             results = summarize_records(lines, language=lang, chars=chars, sentences=sentences)
         else:
-            # A plain text may come in any encoding: detected as for `digest load`.
-            text = decode_bytes(head + stream.read()).text
+            # A plain text may come in any encoding: detected as for `digest load`, under its cap.
+            data = head + stream.read(MAX_FILE_BYTES + 1 - len(head))
+            if len(data) > MAX_FILE_BYTES:
+                raise InputError(f"{path}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+            text = capped(decode_bytes(data).text, MAX_BODY_CHARS) or ""
             results = [summarize_document(text, language=lang, chars=chars, sentences=sentences)]
         total, failed = _write(results, chosen, many=chosen_input == "jsonl")
     except OSError as error:

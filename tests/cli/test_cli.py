@@ -225,3 +225,19 @@ def test_file_names_in_diagnostics_are_inert(cli, tmp_path: Path) -> None:  # ty
     result = cli("load", str(tmp_path))
     assert result.code == 1 and "empty file" in result.err
     assert "\x1b" not in result.err and "\x07" not in result.err
+
+
+def test_a_reader_that_leaves_early_is_not_an_error(home: Path, tmp_path: Path) -> None:
+    lines = "".join(json.dumps({"id": n, "text": f"第{n}条新闻。正文。"}) + "\n" for n in range(3000))
+    source = tmp_path / "many.jsonl"
+    source.write_text(lines, encoding="utf-8")
+    with source.open("rb") as stdin:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "digest", "summarize", "-f", "jsonl", "-"],
+            stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.readline()
+        process.stdout.close()  # `| head -1`
+        assert process.wait(timeout=60) == 0
+        assert process.stderr.read() == b""
