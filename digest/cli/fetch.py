@@ -166,6 +166,10 @@ def _progress(total: int, *, enabled: bool) -> Iterator[Callable[[FetchResult], 
 def report(results: Sequence[FetchResult], *, quiet: bool, verbose: bool) -> int:
     """Print one line per failure (only lasting ones when quiet or not a terminal) and the
     totals on a terminal; return the exit code: 0, 3 some failed, 1 all failed.
+
+    Under cron (quiet, or no terminal) a failure that is not yet lasting is recorded on its
+    source but neither printed nor counted in the exit code: a passing outage must not page
+    anyone, and an exit code with nothing said would.
     """
     from digest.text import one_line
 
@@ -189,4 +193,5 @@ def report(results: Sequence[FetchResult], *, quiet: bool, verbose: bool) -> int
             f"fetched {len(attempted)} source{'s' * (len(attempted) != 1)}: {added} new item"
             f"{'s' * (added != 1)}, {unchanged} unchanged, {len(failed)} failed, {deferred} skipped"
         )
-    return batch_exit_code(len(failed), len(attempted))
+    reported = failed if interactive else [r for r in failed if r.noisy]
+    return batch_exit_code(len(reported), len(attempted))
