@@ -7,6 +7,7 @@ are data (a failed result with a message), and ``cli`` decides the exit code onc
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -51,6 +52,14 @@ class StoreBusyError(StoreError):
 
 class InputError(DigestError):
     """A file or stream cannot be read or parsed as news items."""
+
+
+class PartialDocument(InputError):
+    """Some records of a document are bad: ``items`` holds the good ones, the message the bad."""
+
+    def __init__(self, message: str, items: list[Any]) -> None:
+        super().__init__(message)
+        self.items = items
 
 
 class LockedError(DigestError):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from digest.acquire.formats import KNOWN_SUFFIXES, parse_document
-from digest.errors import InputError
+from digest.errors import InputError, PartialDocument
 from digest.model import RawItem
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -21,7 +21,7 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 
 @dataclass(frozen=True, slots=True)
 class DocumentResult:
-    """What one input yielded: its raw items, or the error that stopped it."""
+    """What one input yielded: its raw items, and the error that stopped it or some of its records."""
 
     origin: str
     items: tuple[RawItem, ...] = ()
@@ -51,8 +51,14 @@ def read_documents(paths: Sequence[str], stdin: BinaryIO | None = None) -> Itera
         try:
             data = _read(name, stdin)
             items = parse_document(data, "<stdin>" if name == "-" else name)
+        except PartialDocument as partial:
+            yield DocumentResult(origin=name, items=tuple(partial.items), error=partial.message)
+            continue
         except InputError as error:
-            yield DocumentResult(origin=name, error=error.message)
+            # Every message names its input (a decoder's message does not know the file).
+            label = "<stdin>" if name == "-" else name
+            message = error.message if label in error.message else f"{label}: {error.message}"
+            yield DocumentResult(origin=name, error=message)
             continue
         yield DocumentResult(origin=name, items=tuple(items))
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from digest.acquire.decode import declared_in_xml, decode_bytes, reconcile
-from digest.errors import InputError
+from digest.errors import InputError, PartialDocument
 from digest.model import RawItem
 from digest.text import one_line
 from digest.text.html import html_to_text
@@ -257,12 +257,36 @@ def parse_json_items(data: bytes, name: str) -> list[RawItem]:
     except RecursionError:
         raise InputError(f"{name}: JSON nested too deeply") from None
     except json.JSONDecodeError:
-        return [_json_item(_json_line(line, name, n), f"{name}:{n}")
-                for n, line in enumerate(text.splitlines(), 1) if line.strip()]  # fmt: skip
+        lines = [(f"{name}:{n}", line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+        return _good_records(lines, parse_lines=True)
     if isinstance(document, dict) and "jsonfeed" in str(document.get("version", "")):
         return parse_json_feed(document, name)
     rows = document if isinstance(document, list) else [document]
-    return [_json_item(row, f"{name}[{n}]") for n, row in enumerate(rows[:MAX_ITEMS_PER_DOCUMENT])]
+    return _good_records(
+        [(f"{name}[{n}]", row) for n, row in enumerate(rows[:MAX_ITEMS_PER_DOCUMENT])], parse_lines=False
+    )
+
+
+def _good_records(records: Iterable[tuple[str, Any]], *, parse_lines: bool) -> list[RawItem]:
+    """The items of the records that are good; the bad ones are reported, not fatal, unless all are.
+
+    ``records`` are (where, JSON Lines text or an already parsed value).  Raises
+    ``PartialDocument`` (carrying the good items) when some records are bad, InputError when
+    every one is.
+    """
+    items: list[RawItem] = []
+    problems: list[str] = []
+    for where, record in records:
+        try:
+            items.append(_json_item(_json_line(record, where) if parse_lines else record, where))
+        except InputError as error:
+            problems.append(error.message)
+    if problems and not items:
+        raise InputError(problems[0] + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+    if problems:
+        more = f" (and {len(problems) - 1} more bad records)" if len(problems) > 1 else ""
+        raise PartialDocument(problems[0] + more, items)
+    return items
 
 
 def parse_json_feed(document: Mapping[str, Any], name: str) -> list[RawItem]:
@@ -301,11 +325,11 @@ def parse_json_feed(document: Mapping[str, Any], name: str) -> list[RawItem]:
     return items
 
 
-def _json_line(line: str, name: str, number: int) -> Any:
+def _json_line(line: str, where: str) -> Any:
     try:
         return json.loads(line)
     except (json.JSONDecodeError, RecursionError) as error:
-        raise InputError(f"{name}:{number}: not JSON ({error.__class__.__name__})") from None
+        raise InputError(f"{where}: not JSON ({error.__class__.__name__})") from None
 
 
 def _json_item(row: Any, where: str) -> RawItem:
@@ -314,13 +338,14 @@ def _json_item(row: Any, where: str) -> RawItem:
     body = row.get("text", row.get("body"))
     if not isinstance(body, str):
         raise InputError(f'{where}: "text" must be a string')
+    if isinstance(row.get("id"), int) and not isinstance(row.get("id"), bool):
+        row = {**row, "id": str(row["id"])}
     fields = {key: row.get(key) for key in ("title", "source", "url", "id", "language", "published")}
     for key, value in fields.items():
         if value is not None and not isinstance(value, str):
             raise InputError(f'{where}: "{key}" must be a string')
+    # An unreadable time is unknown, not fatal: the item counts from when it was loaded (D1).
     published = parse_time(fields["published"])
-    if fields["published"] and published is None:
-        raise InputError(f'{where}: "published" is not an ISO 8601 time')
     return RawItem(
         body=capped(body, MAX_BODY_CHARS) or "",
         title=capped(fields["title"], MAX_TITLE_CHARS) if fields["title"] is not None else "",

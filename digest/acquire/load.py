@@ -13,7 +13,8 @@ from digest.store import Store
 
 @dataclass(frozen=True, slots=True)
 class LoadResult:
-    """One input's outcome: items added and already stored, or the error that stopped it."""
+    """One input's outcome: items added and already stored, and the error that stopped it or
+    some of its records."""
 
     origin: str
     added: int = 0
@@ -27,9 +28,7 @@ def load_inputs(
     """Load every input into ``store``; a failed input is reported and the rest go on."""
     results = []
     for document in read_documents(paths, stdin):
-        if document.error is not None:
-            results.append(LoadResult(document.origin, error=document.error))
-            continue
+        # A document with bad records still loads its good ones (error and items together).
         count = ingest(document.items, store, options)
-        results.append(LoadResult(document.origin, count.added, count.existing))
+        results.append(LoadResult(document.origin, count.added, count.existing, document.error))
     return results

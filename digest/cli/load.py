@@ -17,6 +17,7 @@ from digest.cli.common import (
     settings_for,
     warn,
 )
+from digest.errors import ExitCode
 
 
 def load_command(
@@ -38,15 +39,18 @@ def load_command(
     with open_store(settings, db) as store:
         results = load_inputs(paths, store, options, stdin=sys.stdin.buffer)
         total = store.count_items()
-    failed = [result for result in results if result.error]
-    for result in failed:
+    errors = [result for result in results if result.error]
+    lost = [result for result in errors if not (result.added or result.existing)]
+    for result in errors:
         warn(f"error: {result.error}")
     if not quiet:
         added = sum(result.added for result in results)
         existing = sum(result.existing for result in results)
-        read = len(results) - len(failed)
+        read = len(results) - len(lost)
         warn(
-            f"loaded {added} new item{'s' * (added != 1)} from {read} input{'s' * (read != 1)}"
-            f" ({existing} already stored, {len(failed)} failed); {total} in the store"
+            f"loaded {added} new item{'s' * (added != 1)} from {read} of {len(results)} input"
+            f"{'s' * (len(results) != 1)} ({existing} already stored, {len(errors)} with errors);"
+            f" {total} in the store"
         )
-    return batch_exit_code(len(failed), len(results))
+    code = batch_exit_code(len(lost), len(results))
+    return ExitCode.PARTIAL if code == ExitCode.OK and errors else code

@@ -15,7 +15,7 @@ from tests.conftest import EXAMPLES, FIXTURES
 def test_demo_flow_shows_the_seed_item(cli) -> None:  # type: ignore[no-untyped-def]
     loaded = cli("load", str(EXAMPLES))
     assert loaded.code == 0, loaded.err
-    assert "loaded 5 new items from 2 inputs" in loaded.err
+    assert "loaded 5 new items from 2 of 2 inputs" in loaded.err
     result = cli("today", "--date", "2026-04-25", "--format", "text")
     assert result.code == 0
     lines = result.out.splitlines()
@@ -241,3 +241,22 @@ def test_a_reader_that_leaves_early_is_not_an_error(home: Path, tmp_path: Path) 
         process.stdout.close()  # `| head -1`
         assert process.wait(timeout=60) == 0
         assert process.stderr.read() == b""
+
+
+def test_bad_records_do_not_drop_the_good_ones(cli) -> None:  # type: ignore[no-untyped-def]
+    # items.jsonl: two good records and one whose title is a number.
+    result = cli("load", str(FIXTURES / "items.jsonl"))
+    assert result.code == 3
+    assert "items.jsonl:3" in result.err and "loaded 2 new items from 1 of 1 input" in result.err
+    sources = {json.loads(line)["source"] for line in cli("items", "-f", "jsonl").out.splitlines()}
+    assert sources == {"洛阳日报", "Harbour News"}
+
+
+def test_unreadable_record_time_and_numeric_id_are_kept(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "odd.jsonl"
+    path.write_text(
+        '{"id": 42, "title": "t", "text": "正文。", "published": "yesterday"}\n', encoding="utf-8"
+    )
+    assert cli("load", str(path)).code == 0
+    (item,) = [json.loads(line) for line in cli("items", "-f", "jsonl").out.splitlines()]
+    assert item["published"] is None  # unknown, not fatal (RELIABILITY D1)
