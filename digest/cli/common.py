@@ -118,12 +118,14 @@ def batch_exit_code(failed: int, total: int) -> ExitCode:
 
 def warn(message: str) -> None:
     """A one-line diagnostic on stderr.  Messages quote file names, URLs and feed titles, so they
-    are made inert here, whatever the caller passed: no control characters, one line."""
+    are made inert and secret-free here, whatever the caller passed (``printable``)."""
     sys.stderr.write(f"digest: {printable(message)}\n")
 
 
 def printable(message: str) -> str:
-    """``message`` on one line with control characters and escape sequences removed."""
+    """``message`` on one line, with control characters and escape sequences removed and
+    credential-looking parts of URLs (user:password@, token=, key=, bot tokens) masked."""
+    from digest.deliver.redact import Redactor
     from digest.text.sanitize import one_line
 
-    return one_line(message)
+    return Redactor()(one_line(message))

@@ -260,3 +260,9 @@ def test_unreadable_record_time_and_numeric_id_are_kept(cli, tmp_path: Path) -> 
     assert cli("load", str(path)).code == 0
     (item,) = [json.loads(line) for line in cli("items", "-f", "jsonl").out.splitlines()]
     assert item["published"] is None  # unknown, not fatal (RELIABILITY D1)
+
+
+def test_credentials_in_urls_never_reach_diagnostics(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("sources", "add", "--allow-private", "http://user:pw@127.0.0.1:9/feed?token=SECRET")
+    assert result.code == 1 and "cannot fetch" in result.err
+    assert "SECRET" not in result.err and "user:pw" not in result.err
