@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from email.utils import format_datetime
 from typing import Any
@@ -64,9 +65,14 @@ def read_opml(data: bytes, name: str = "OPML") -> list[Source]:
                 )
             except UsageError as error:
                 raise InputError(f"{name}: outline {label[:40]!r}: {error.message}") from None
-            if source.name not in seen:
-                seen.add(source.name)
-                sources.append(source)
+            if source.name in seen:
+                # Two outlines with one title ("News" in two folders): the second is named by its
+                # URL rather than silently dropped.
+                source = replace(source, name=make_source(url, None).name)
+                if source.name in seen:
+                    continue  # the same feed listed twice
+            seen.add(source.name)
+            sources.append(source)
 
     walk(root.find("body"), ())
     return sources

@@ -79,3 +79,13 @@ def test_an_outline_with_a_non_http_url_is_refused() -> None:
     document = b'<opml version="2.0"><body><outline text="x" xmlUrl="file:///etc/passwd"/></body></opml>'
     with pytest.raises(InputError, match="only http and https"):
         read_opml(document)
+
+
+def test_outlines_sharing_a_title_are_all_imported() -> None:
+    document = b"""<?xml version="1.0"?><opml version="2.0"><head/><body>
+    <outline text="News" type="rss" xmlUrl="https://a.example/f"/>
+    <outline text="News" type="rss" xmlUrl="https://b.example/f"/>
+    <outline text="News" type="rss" xmlUrl="https://b.example/f"/></body></opml>"""
+    sources = read_opml(document)
+    assert [s.url for s in sources] == ["https://a.example/f", "https://b.example/f"]
+    assert sources[0].name == "News" and sources[1].name != "News"
