@@ -45,15 +45,20 @@ class Settings:
 
 
 _SCALARS = ("timezone", "db", "chars", "width", "script", "fetch_interval")
+_MINIMUMS = {"chars": 10, "width": 20}  # as the --chars and --width flags
 
 
 def _coerce(name: str, value: Any, origin: str) -> Any:
     kind = {f.name: f.type for f in fields(Settings)}[name]
-    if "int" in str(kind) and not isinstance(value, int):
+    if "int" in str(kind):
         try:
+            if isinstance(value, bool | float):
+                raise ValueError
             value = int(value)
         except (TypeError, ValueError):
             raise UsageError(f"{name} must be a whole number, got {value!r} ({origin})") from None
+        if value < _MINIMUMS[name]:
+            raise UsageError(f"{name} must be at least {_MINIMUMS[name]}, got {value} ({origin})")
     if "int" not in str(kind) and value is not None and not isinstance(value, str):
         raise UsageError(f"{name} must be a string, got {value!r} ({origin})")
     if name == "script" and value not in SCRIPT_POLICIES:

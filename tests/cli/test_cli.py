@@ -266,3 +266,11 @@ def test_credentials_in_urls_never_reach_diagnostics(cli) -> None:  # type: igno
     result = cli("sources", "add", "--allow-private", "http://user:pw@127.0.0.1:9/feed?token=SECRET")
     assert result.code == 1 and "cannot fetch" in result.err
     assert "SECRET" not in result.err and "user:pw" not in result.err
+
+
+@pytest.mark.parametrize("setting", ["width = -5", "width = 1.5", "chars = 3", 'script = "weird"'])
+def test_bad_config_values_are_usage_errors(cli, home: Path, setting: str) -> None:  # type: ignore[no-untyped-def]
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(setting + "\n", encoding="utf-8")
+    result = cli("today", "--no-fetch")
+    assert result.code == 2 and result.err.startswith("digest: error: ")
