@@ -5,6 +5,7 @@ become a one-line message and an exit code.
 
 from __future__ import annotations
 
+import io
 import os
 import sqlite3
 import sys
@@ -67,6 +68,11 @@ app.add_typer(config_commands.app, name="config")
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code (the console script exits with it)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal or pipe that cannot encode Chinese (LANG=C, PYTHONIOENCODING=ascii) gets
+        # replacement marks rather than a UnicodeEncodeError halfway through the digest.
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
     try:
         result = app(args=args, prog_name="digest", standalone_mode=False)
     except typer.Abort:

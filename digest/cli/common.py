@@ -39,6 +39,16 @@ SinceOption = Annotated[
 DateOption = Annotated[str | None, typer.Option("--date", help="The day, YYYY-MM-DD [default: today].")]
 SourceOption = Annotated[list[str] | None, typer.Option("--source", help="Only this source (repeatable).")]
 LangOption = Annotated[str | None, typer.Option("--lang", help="Only items in this language (zh, en).")]
+LANGUAGES = ("zh", "en")
+
+
+def checked_language(value: str | None) -> str | None:
+    """``--lang`` as given, or UsageError for a language digest does not tell apart."""
+    if value is not None and value not in LANGUAGES:
+        raise UsageError(f"unknown language {value!r}", hint="use zh or en")
+    return value
+
+
 CharsOption = Annotated[
     int | None,
     typer.Option("--chars", min=10, help="Summary budget in characters [default: 120 for zh, 240 for en]."),

@@ -14,6 +14,7 @@ from digest.cli.common import (
     SinceOption,
     SourceOption,
     WidthOption,
+    checked_language,
     open_store,
     resolve_format,
     settings_for,
@@ -43,7 +44,9 @@ def items_command(
     tz, now = settings.zone, current_time()
     start = parse_since(since, now=now, tz=tz) if since else None
     with open_store(settings, db) as store:
-        found = store.items_between(start, None, sources=tuple(source or ()), language=lang, limit=limit)
+        found = store.items_between(
+            start, None, sources=tuple(source or ()), language=checked_language(lang), limit=limit
+        )
     if chosen in ("json", "jsonl"):
         write_out(render_listing_json(found, chosen))
     else:

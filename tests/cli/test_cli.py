@@ -274,3 +274,8 @@ def test_bad_config_values_are_usage_errors(cli, home: Path, setting: str) -> No
     (home / "config.toml").write_text(setting + "\n", encoding="utf-8")
     result = cli("today", "--no-fetch")
     assert result.code == 2 and result.err.startswith("digest: error: ")
+
+
+def test_unknown_language_is_a_usage_error(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("today", "--lang", "fr", "--no-fetch").code == 2
+    assert cli("items", "--lang", "xx").code == 2
