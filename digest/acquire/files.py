@@ -36,11 +36,15 @@ def expand_paths(paths: Sequence[str]) -> Iterator[str]:
     for given in paths:
         path = Path(given)
         if given != "-" and path.is_dir():
+            found = False
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     if not name.startswith(".") and Path(name).suffix.lower() in KNOWN_SUFFIXES:
+                        found = True
                         yield str(Path(root) / name)
+            if not found:
+                yield given  # read as a file, it fails with a message naming the folder
         else:
             yield given
 
@@ -75,7 +79,8 @@ def _read(name: str, stdin: BinaryIO | None) -> bytes:
         except FileNotFoundError:
             raise InputError(f"{name}: no such file") from None
         except IsADirectoryError:
-            raise InputError(f"{name}: is a directory") from None
+            suffixes = " ".join(sorted(KNOWN_SUFFIXES))
+            raise InputError(f"{name}: a folder with no files to load (looked for {suffixes})") from None
         except OSError as error:
             raise InputError(f"{name}: cannot read ({error.strerror})") from None
     if len(data) > MAX_FILE_BYTES:

@@ -182,6 +182,9 @@ def build_digest(store: Store, query: DigestQuery, *, now: datetime) -> Digest:
         story.items = changed
         story.notes.append(f"updated since shown for {min(d for _, d in shown[cluster_id]).isoformat()}")
     priority = {name: profile.priority for name, profile in query.profiles.items()}
+    # Recency is measured from the end of a past day's window, not from today: otherwise every
+    # story of a past bulletin is equally "old" and the ranking says nothing.
+    as_of = min(now, query.end) if query.end is not None else now
     ranked: list[tuple[Rank, DigestEntry]] = []
     for cluster_id, story in stories.items():
         ordered = choose_representative(story.items, priority)
@@ -206,7 +209,7 @@ def build_digest(store: Store, query: DigestQuery, *, now: datetime) -> Digest:
             notes.append("merged by " + ", ".join(hows))
         rank = rank_story(
             newest=max(item.time for item in story.items),
-            now=now,
+            now=as_of,
             sources=max(len(sources), 1),
             source_priority=priority.get(best.source or "", 0),
             matched=matched,

@@ -279,3 +279,17 @@ def test_bad_config_values_are_usage_errors(cli, home: Path, setting: str) -> No
 def test_unknown_language_is_a_usage_error(cli) -> None:  # type: ignore[no-untyped-def]
     assert cli("today", "--lang", "fr", "--no-fetch").code == 2
     assert cli("items", "--lang", "xx").code == 2
+
+
+def test_a_past_day_is_ranked_as_of_its_end(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    cli("load", str(EXAMPLES))
+    monkeypatch.setenv("DIGEST_NOW", "2026-11-26T08:00:00+08:00")  # seven months later
+    document = json.loads(cli("today", "--date", "2026-04-25", "--explain", "-f", "json", "--no-fetch").out)
+    ages = [item["rank"]["age_hours"] for item in document["items"]]
+    assert max(ages) < 24 and len(set(ages)) == len(ages)
+
+
+def test_a_folder_with_nothing_to_load_says_so(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "picture.png").write_bytes(b"\x89PNG")
+    result = cli("load", str(tmp_path))
+    assert result.code == 1 and "a folder with no files to load" in result.err
