@@ -72,14 +72,14 @@ def push_command(
         return build_digest(store, query, now=now)
 
     if dry_run:
-        with open_store(settings, db) as store:
+        with open_store(settings, db, create=False) as store:
             report = push_digest(store, bulletin(store), channels, tz=tz, options=options)
         write_out(describe_dry_run(report))
         return ExitCode.OK
 
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        with run_lock("push"), open_store(settings, db) as store:
+        with run_lock("push"), open_store(settings, db, create=False) as store:
             report = push_digest(store, bulletin(store), channels, tz=tz, options=options)
     except _Terminated:
         warn("terminated: parts in flight are recorded as uncertain")

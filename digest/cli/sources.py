@@ -73,7 +73,7 @@ def list_command(
     if output_format not in ("text", "json", "auto"):
         raise UsageError(f"unknown format {output_format!r}", hint="use text or json")
     settings = settings_for()
-    with open_store(settings, db) as store:
+    with open_store(settings, db, create=False) as store:
         sources = sync_config_sources(store, settings.file)
     if output_format == "json":
         from digest.render.json import dumps
@@ -105,7 +105,7 @@ def remove_command(
     from digest.store.sources import remove_source
 
     settings = settings_for()
-    with open_store(settings, db) as store:
+    with open_store(settings, db, create=False) as store:
         if not remove_source(store, name):
             raise UsageError(f"no source called {name!r}", hint="see `digest sources list`")
     if not quiet:
@@ -147,6 +147,6 @@ def export_command(db: DbOption = None) -> None:
     from digest.config import current_time
 
     settings = settings_for()
-    with open_store(settings, db) as store:
+    with open_store(settings, db, create=False) as store:
         sources = sync_config_sources(store, settings.file)
     write_out(write_opml(sources, current_time()))

@@ -85,7 +85,7 @@ def today_command(
     chosen = resolve_format(output_format, FORMATS)
     tz, now = settings.zone, current_time()
     # Built (and so checked: dates, filter file, --group-by) before any network work is done.
-    with open_store(settings, db) as store:
+    with open_store(settings, db, create=False) as store:
         query = bulletin_query(
             settings,
             store,
@@ -104,7 +104,7 @@ def today_command(
         from digest.cli.fetch import fetch_due
 
         fetch_due(settings, db, now)
-    with open_store(settings, db) as store:
+    with open_store(settings, db, create=False) as store:
         digest = build_digest(store, query, now=now)
     if not explain:
         digest = replace(digest, ranks=())

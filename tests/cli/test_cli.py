@@ -293,3 +293,12 @@ def test_a_folder_with_nothing_to_load_says_so(cli, tmp_path: Path) -> None:  # 
     (tmp_path / "picture.png").write_bytes(b"\x89PNG")
     result = cli("load", str(tmp_path))
     assert result.code == 1 and "a folder with no files to load" in result.err
+
+
+def test_a_mistyped_db_path_is_not_an_empty_store(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    typo = tmp_path / "no" / "such.db"
+    result = cli("today", "--db", str(typo), "--no-fetch")
+    assert result.code == 1 and "no store at" in result.err
+    assert not typo.parent.exists()
+    assert cli("load", "--db", str(typo), str(EXAMPLES)).code == 0  # loading creates it
+    assert cli("items", "--db", str(typo)).code == 0
