@@ -42,7 +42,7 @@ def clean_raw_item(raw: RawItem, options: IngestOptions, identifier: str | None 
     cleaned = clean_item(raw, now=options.now, tz=options.tz, script=options.script)
     return Item(
         id=identifier or item_id(raw),
-        title=cleaned.title,
+        title=cleaned.title or _title_from(cleaned.text),
         text=cleaned.text,
         language=cleaned.language,
         fetched=options.now,
@@ -55,6 +55,15 @@ def clean_raw_item(raw: RawItem, options: IngestOptions, identifier: str | None 
         raw=raw.body if raw.title is None else f"{raw.title}\n{raw.body}",
         repairs=cleaned.repairs,
     )
+
+
+_UNTITLED_CHARS = 30
+
+
+def _title_from(text: str) -> str:
+    """A stand-in headline for an item that came without one: the start of its first line."""
+    first = text.strip().split("\n", 1)[0]
+    return first if len(first) <= _UNTITLED_CHARS else first[: _UNTITLED_CHARS - 1].rstrip() + "…"
 
 
 def build_item(raw: RawItem, options: IngestOptions, identifier: str | None = None) -> Item:

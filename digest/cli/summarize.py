@@ -89,6 +89,8 @@ def summarize_command(
             if len(data) > MAX_FILE_BYTES:
                 raise InputError(f"{path}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
             text = capped(decode_bytes(data).text, MAX_BODY_CHARS) or ""
+            if not text.strip():
+                raise InputError(f"{path}: no text to summarise")
             results = [summarize_document(text, language=lang, chars=chars, sentences=sentences)]
         total, failed = _write(results, chosen, many=chosen_input == "jsonl")
     except OSError as error:

@@ -302,3 +302,15 @@ def test_a_mistyped_db_path_is_not_an_empty_store(cli, tmp_path: Path) -> None: 
     assert not typo.parent.exists()
     assert cli("load", "--db", str(typo), str(EXAMPLES)).code == 0  # loading creates it
     assert cli("items", "--db", str(typo)).code == 0
+
+
+def test_an_untitled_item_gets_the_start_of_its_text_as_headline(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "untitled.jsonl"
+    body = "郑州市今天发布低空经济产业发展规划，提出到二〇二八年建成五十个无人机起降点。"
+    path.write_text(json.dumps({"text": body}, ensure_ascii=False) + "\n", encoding="utf-8")
+    cli("load", str(path))
+    (item,) = [json.loads(line) for line in cli("items", "-f", "jsonl").out.splitlines()]
+    assert item["title"] == body[:29] + "…"
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"  \n")
+    assert cli("summarize", str(empty)).code == 1
