@@ -56,8 +56,9 @@ def test_served_with_any_charset_label_the_titles_are_right(
             add_source(store, Source(f"feed-{label}", httpserver.url_for(f"/{n}")))
             [result] = fetch_sources(store, list_sources(store), options, ingest_options)
             assert result.status == "new", result.error
-            stored = {item.title for item in store.items_between(None, None)}
-        assert stored == {one_line(title) for title in titles}, label
+            # An entry without a title gets the start of its text as headline: compare the others.
+            stored = {item.title for item in store.items_between(None, None) if not item.title.endswith("…")}
+        assert stored == {one_line(title) for title in titles if title.strip()}, label
         if any(note.startswith("encoding") for note in result.notes):
             flagged.add(label)
     assert {"utf-8", "iso-8859-1", labels(encoding)[4], "x-no-such"} <= flagged
