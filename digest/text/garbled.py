@@ -40,7 +40,7 @@ from digest.text.annotations import SYLLABLE, is_syllable
 from digest.text.hanzi_frequency import log_frequency, word_weight
 
 MARKERS = "?\ufffd"
-_MARKER = re.compile("[?\ufffd]")
+_MARKER = re.compile(f"[{re.escape(MARKERS)}]")
 _FRAGMENT = re.compile(rf"(?P<syllable>{SYLLABLE})\)")
 # The site turned full-width punctuation into ASCII after the garbling; GBK had the full-width.
 _TO_FULL_WIDTH = str.maketrans({"!": "！", ",": "，", ":": "：", ";": "；"})
@@ -295,7 +295,7 @@ def repair_garbled(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[st
     """
     # A site that made ASCII marks full width again turns the splice marker into ？ (？lián)).
     text = _WIDE_MARKER.sub(lambda m: "?" if is_syllable(m["syllable"]) else m.group(), text)
-    if not any(marker in text for marker in MARKERS) and not _PUA.search(text):
+    if not _MARKER.search(text) and not _PUA.search(text):
         return text, GarbleRepairs()
     if not _HAN.search(text):
         # Shifted GBK bytes only ever damage Chinese text; an English text's question marks are
