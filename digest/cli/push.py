@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import signal
 from collections.abc import Mapping
-from types import FrameType
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from digest.cli.common import DateOption, DbOption, QuietOption, open_store, settings_for, warn, write_out
-from digest.errors import ExitCode, UsageError
+from digest.errors import ExitCode, Terminated, UsageError
 
 if TYPE_CHECKING:
     from digest.model import Digest
     from digest.store import Store
-
-
-class _Terminated(BaseException):
-    """SIGTERM (systemd stopping the timer's service, cron's kill): unwind, recording state."""
-
-
-def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise _Terminated()
 
 
 def push_command(
@@ -77,15 +67,12 @@ def push_command(
         write_out(describe_dry_run(report))
         return ExitCode.OK
 
-    previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         with run_lock("push"), open_store(settings, db, create=False) as store:
             report = push_digest(store, bulletin(store), channels, tz=tz, options=options)
-    except _Terminated:
+    except Terminated:  # raised by the SIGTERM handler the command runs under
         warn("terminated: parts in flight are recorded as uncertain")
         return ExitCode.TERMINATED
-    finally:
-        signal.signal(signal.SIGTERM, previous)
     if report.empty and not quiet:
         warn(f"nothing to send for {report.day}: the bulletin is empty")
     for channel_report in report.channels:

@@ -40,7 +40,7 @@ def add_command(
     """Follow a feed.  The URL is fetched first to check that it serves a feed, or to find the feed
     a page links to (<link rel="alternate">), unless --no-check.
     """
-    from digest.acquire.fetch import fetch_options
+    from digest.acquire.fetch_config import fetch_options
     from digest.acquire.sources import follow_source, make_source
 
     settings = settings_for()
