@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from digest.acquire.files import read_documents
+from digest.acquire.files import DocumentParser, read_documents
+from digest.acquire.formats import parse_document
 from digest.acquire.ingest import IngestOptions, ingest
 from digest.store import Store
 
@@ -23,11 +24,16 @@ class LoadResult:
 
 
 def load_inputs(
-    paths: Sequence[str], store: Store, options: IngestOptions, stdin: BinaryIO | None = None
+    paths: Sequence[str],
+    store: Store,
+    options: IngestOptions,
+    stdin: BinaryIO | None = None,
+    parse: DocumentParser = parse_document,
 ) -> list[LoadResult]:
-    """Load every input into ``store``; a failed input is reported and the rest go on."""
+    """Load every input into ``store``; a failed input is reported and the rest go on.
+    ``parse`` as for ``read_documents``."""
     results = []
-    for document in read_documents(paths, stdin):
+    for document in read_documents(paths, stdin, parse):
         # A document with bad records still loads its good ones (error and items together).
         count = ingest(document.items, store, options)
         results.append(LoadResult(document.origin, count.added, count.existing, document.error))

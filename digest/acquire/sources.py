@@ -9,12 +9,13 @@ rules as fetching (``http.get``).  Errors are ``DigestError`` with one line for 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
+from digest.acquire.formats import ParsedFeed, read_feed
 from digest.acquire.http import FetchError, HttpPolicy, check_url
 from digest.config import SCRIPT_POLICIES
 from digest.errors import DigestError, InputError, UsageError
@@ -88,13 +89,18 @@ def make_source(
     )
 
 
-def check_feed_url(url: str, policy: HttpPolicy) -> CheckedFeed:
-    """Fetch ``url`` and return the feed it serves or links to; DigestError when there is none."""
-    return asyncio.run(_check(url, policy))
+FeedReader = Callable[[bytes, str, Mapping[str, str]], ParsedFeed]
 
 
-async def _check(url: str, policy: HttpPolicy) -> CheckedFeed:
-    from digest.acquire.formats import read_feed
+def check_feed_url(url: str, policy: HttpPolicy, read: FeedReader = read_feed) -> CheckedFeed:
+    """Fetch ``url`` and return the feed it serves or links to; DigestError when there is none.
+
+    ``read`` parses what came back: ``read_feed``, or the same under a budget (``WorkerPool``).
+    """
+    return asyncio.run(_check(url, policy, read))
+
+
+async def _check(url: str, policy: HttpPolicy, read_feed: FeedReader) -> CheckedFeed:
     from digest.acquire.http import get, open_client
 
     client = open_client(policy, connections=2)
@@ -213,9 +219,16 @@ def config_sources(config: Mapping[str, Any]) -> list[Source]:
 
 
 def follow_source(
-    store: Store, source: Source, *, check: bool, name_given: bool, policy: HttpPolicy
+    store: Store,
+    source: Source,
+    *,
+    check: bool,
+    name_given: bool,
+    policy: HttpPolicy,
+    read: FeedReader = read_feed,
 ) -> tuple[Source, CheckedFeed | None]:
     """Check (unless ``check`` is False) and store ``source``; the stored source and the check.
+    ``read`` as for ``check_feed_url``.
 
     With a check, the stored URL is the feed found (autodiscovery may change it) and, when no
     name was given, the name is the feed's title.  Raises DigestError (bad feed, duplicate).
@@ -227,26 +240,30 @@ def follow_source(
     checked = None
     if check:
         allow = policy.allow_private or source.allow_private
-        checked = check_feed_url(source.url, replace(policy, allow_private=allow))
+        checked = check_feed_url(source.url, replace(policy, allow_private=allow), read)
         name = source.name if name_given else (one_line(checked.title or "")[:200] or source.name)
         source = replace(source, url=checked.url, name=name)
     add_source(store, source)
     return source, checked
 
 
-def import_sources(store: Store, data: bytes, name: str) -> tuple[list[Source], list[Source]]:
+def import_sources(
+    store: Store, data: bytes, name: str, read: Callable[[bytes, str], list[Source]] | None = None
+) -> tuple[list[Source], list[Source]]:
     """Add the sources of an OPML document that are not followed yet (same name or URL).
 
     Returns (added, skipped).  URLs are not checked: the next fetch reports any that fail.
+    ``read`` is ``read_opml`` (the default) or the same under a budget (``WorkerPool.call``).
     """
     from digest.acquire.opml import read_opml
     from digest.store.sources import add_source, list_sources
 
+    read = read or read_opml
     existing = list_sources(store)
     names = {s.name for s in existing}
     urls = {s.url for s in existing}
     added, skipped = [], []
-    for source in read_opml(data, name):
+    for source in read(data, name):
         if source.name in names or source.url in urls:
             skipped.append(source)
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -41,17 +42,25 @@ def add_command(
     a page links to (<link rel="alternate">), unless --no-check.
     """
     from digest.acquire.fetch_config import fetch_options
+    from digest.acquire.formats import read_feed
     from digest.acquire.sources import follow_source, make_source
+    from digest.acquire.workers import WorkerPool
 
     settings = settings_for()
     source = make_source(
         url, name, tags=tag or (), language=lang, script=script, full_text=full_text,
         allow_private=allow_private,
     )  # fmt: skip
-    policy = fetch_options(settings.file).policy(source)
-    with open_store(settings, db) as store:
+    options = fetch_options(settings.file)
+    # What the URL serves is untrusted: parsed under the same budget as a fetch.
+    with WorkerPool(options.parse) as pool, open_store(settings, db) as store:
         stored, checked = follow_source(
-            store, source, check=not no_check, name_given=name is not None, policy=policy
+            store,
+            source,
+            check=not no_check,
+            name_given=name is not None,
+            policy=options.policy(source),
+            read=partial(pool.call, read_feed),
         )
     if not quiet:
         found = ""
@@ -121,8 +130,9 @@ def import_command(
     """Follow the feeds of an OPML file (names, URLs, tags); ones already followed are skipped."""
     import sys
 
-    from digest.acquire.opml import MAX_OPML_BYTES
+    from digest.acquire.opml import MAX_OPML_BYTES, read_opml
     from digest.acquire.sources import import_sources
+    from digest.acquire.workers import WorkerPool, parse_budget
 
     try:
         if str(path) == "-":
@@ -133,8 +143,8 @@ def import_command(
     except OSError as error:
         raise InputError(f"{path}: cannot read ({error.strerror})") from None
     settings = settings_for()
-    with open_store(settings, db) as store:
-        added, skipped = import_sources(store, data, str(path))
+    with WorkerPool(parse_budget(settings.file)) as pool, open_store(settings, db) as store:
+        added, skipped = import_sources(store, data, str(path), partial(pool.call, read_opml))
     if not quiet:
         warn(f"imported {len(added)} source{'s' * (len(added) != 1)} ({len(skipped)} already followed)")
 

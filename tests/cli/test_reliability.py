@@ -27,7 +27,8 @@ from tests.cli.hostile import (
 )
 
 pytestmark = pytest.mark.slow
-LONG_PARSE = 64_000  # author characters: about half a minute of parsing without a budget
+LONG_PARSE = 128_000  # author characters: about two minutes of parsing without a budget
+WITHIN = 30  # seconds a command may take here: far less than the unbudgeted parse, far more than 1 s
 
 
 @pytest.fixture
@@ -103,3 +104,32 @@ def test_a_stopped_fetch_stops_its_workers_records_state_and_exits_143_or_130(
     write_config(home, parse_seconds=1)
     again = digest(home, "fetch", "-q")
     assert again.returncode == 3, again.stderr
+
+
+def test_the_redos_feed_is_stopped_by_the_parse_budget_in_sources_add(
+    home: Path, httpserver: HTTPServer
+) -> None:
+    _serve(httpserver)
+    write_config(home, parse_seconds=1)
+    added = digest(home, "sources", "add", httpserver.url_for("/hostile"), "--name", "h", timeout=WITHIN)
+    assert added.returncode == 1
+    assert "parsing took longer than 1s; stopped" in added.stderr
+    assert added.stderr.count("\n") == 2  # the error and its hint, nothing else
+    assert _sources(home) == {}
+
+
+@pytest.mark.parametrize("command", ["load", "clean"])
+def test_the_redos_feed_is_stopped_by_the_parse_budget_and_the_other_files_go_on(
+    home: Path, tmp_path: Path, command: str
+) -> None:
+    write_config(home, parse_seconds=1)
+    (tmp_path / "hostile.xml").write_bytes(redos_feed(LONG_PARSE))
+    (tmp_path / "good.xml").write_text(GOOD_RSS, encoding="utf-8")
+    result = digest(home, command, str(tmp_path / "hostile.xml"), str(tmp_path / "good.xml"), timeout=WITHIN)
+    assert result.returncode == 3, result.stderr  # one input failed, the other went through
+    assert f"{tmp_path / 'hostile.xml'}: parsing took longer than 1s; stopped" in result.stderr
+    if command == "clean":
+        assert "地铁新线今日开通" in result.stdout
+    else:
+        listed = digest(home, "items", "--format", "jsonl")
+        assert [json.loads(line)["title"] for line in listed.stdout.splitlines()] == ["地铁新线今日开通"]
