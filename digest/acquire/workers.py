@@ -111,9 +111,8 @@ def _die_with(parent: int) -> None:
 
 
 class WorkerPool:
-    """Worker processes with a time budget per job.  A job over budget kills the pool (there is no
-    other way to stop a parser stuck in C code); jobs that die with it are retried once on a new
-    pool.  Processes start on first use.  With ``workers=0`` jobs run in this process, unbudgeted.
+    """Worker processes with a time and memory budget per job.  Processes start on first use.
+    With ``workers=0`` jobs run in this process, unbudgeted.
 
     Use as a context manager: leaving it stops every worker, finished or not.
     """
@@ -156,17 +155,11 @@ class WorkerPool:
         if self.size == 0:
             return job(*args)
         for attempt in (1, 2):
-            self.start()
-            executor = self._executor
-            assert executor is not None
+            executor, future = self._submit(job, args)
             try:
-                return executor.submit(job, *args).result(timeout=self.budget.seconds)
-            except FutureTimeout:
-                self._over_time(executor)
-            except MemoryError:
-                raise _out_of_memory() from None
-            except BrokenProcessPool:
-                self._broken(executor, attempt)
+                return future.result(timeout=self.budget.seconds)
+            except (FutureTimeout, MemoryError, BrokenProcessPool) as error:
+                self._stopped(executor, error, attempt)
         raise AssertionError("unreachable")
 
     async def run(self, job: Callable[..., T], *args: Any) -> T:
@@ -174,36 +167,31 @@ class WorkerPool:
         if self.size == 0:
             return job(*args)
         for attempt in (1, 2):
-            self.start()
-            executor = self._executor
-            assert executor is not None
-            future: Future[T] = executor.submit(job, *args)
+            executor, future = self._submit(job, args)
             try:
                 return await asyncio.wait_for(asyncio.wrap_future(future), self.budget.seconds)
-            except TimeoutError:
-                self._over_time(executor)
-            except MemoryError:
-                raise _out_of_memory() from None
-            except BrokenProcessPool:
-                self._broken(executor, attempt)
+            except (TimeoutError, MemoryError, BrokenProcessPool) as error:
+                self._stopped(executor, error, attempt)
         raise AssertionError("unreachable")
 
-    def _over_time(self, executor: ProcessPoolExecutor) -> None:
-        if self._executor is executor:
-            _kill(executor)
-            self._executor = None
-        raise ParseStopped(f"parsing took longer than {self.budget.seconds:g}s; stopped")
+    def _submit(self, job: Callable[..., T], args: tuple[Any, ...]) -> tuple[ProcessPoolExecutor, Future[T]]:
+        self.start()
+        assert self._executor is not None
+        return self._executor, self._executor.submit(job, *args)
 
-    def _broken(self, executor: ProcessPoolExecutor, attempt: int) -> None:
+    def _stopped(self, executor: ProcessPoolExecutor, error: BaseException, attempt: int) -> None:
+        """Raise ParseStopped for a job over budget, or return to retry one whose worker died
+        (once: a job that kills its worker twice is stopped too).  A worker over its time is
+        killed with the rest of its pool, the only way to stop a parser stuck in C code."""
+        if isinstance(error, MemoryError):
+            raise ParseStopped("parsing ran out of memory; stopped")
         if self._executor is executor:
             _kill(executor)
             self._executor = None
+        if isinstance(error, TimeoutError | FutureTimeout):
+            raise ParseStopped(f"parsing took longer than {self.budget.seconds:g}s; stopped")
         if attempt == 2:
             raise ParseStopped("the parser process died")
-
-
-def _out_of_memory() -> ParseStopped:
-    return ParseStopped("parsing ran out of memory; stopped")
 
 
 def _kill(executor: ProcessPoolExecutor) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,16 @@ def _follow(home: Path, httpserver: HTTPServer) -> None:
         assert added.returncode == 0, added.stderr
 
 
+def _fetch_until_parsing(home: Path, httpserver: HTTPServer) -> tuple[subprocess.Popen[str], list[int]]:
+    """A ``digest fetch`` of the hostile and the good feed, caught while a worker parses; its
+    process and the processes below it."""
+    _serve(httpserver)
+    write_config(home, parse_seconds=120)
+    _follow(home, httpserver)
+    fetch = start(home, "fetch")
+    return fetch, wait_until_parsing(fetch)
+
+
 def _sources(home: Path) -> dict[str, dict[str, object]]:
     listed = digest(home, "sources", "list", "--format", "json")
     assert listed.returncode == 0, listed.stderr
@@ -58,11 +69,7 @@ def _sources(home: Path) -> dict[str, dict[str, object]]:
 def test_kill_9_mid_parse_leaves_no_worker_and_the_next_today_and_fetch_run_at_once(
     home: Path, httpserver: HTTPServer
 ) -> None:
-    _serve(httpserver)
-    write_config(home, parse_seconds=120)
-    _follow(home, httpserver)
-    fetch = start(home, "fetch")
-    below = wait_until_parsing(fetch)
+    fetch, below = _fetch_until_parsing(home, httpserver)
     os.kill(fetch.pid, signal.SIGKILL)
     fetch.wait()
     assert wait_gone(below) == []  # no worker outlives the command, none holds the lock
@@ -82,11 +89,7 @@ def test_kill_9_mid_parse_leaves_no_worker_and_the_next_today_and_fetch_run_at_o
 def test_a_stopped_fetch_stops_its_workers_records_state_and_exits_143_or_130(
     home: Path, httpserver: HTTPServer, signum: int, code: int
 ) -> None:
-    _serve(httpserver)
-    write_config(home, parse_seconds=120)
-    _follow(home, httpserver)
-    fetch = start(home, "fetch")
-    below = wait_until_parsing(fetch)
+    fetch, below = _fetch_until_parsing(home, httpserver)
     # Ctrl-C reaches the whole process group, workers included; a service stop only the command.
     if signum == signal.SIGINT:
         os.killpg(fetch.pid, signum)
