@@ -63,8 +63,7 @@ def _imported_names(
             blocks += [statement for handler in node.handlers for statement in handler.body]
             names += _imported_names(blocks, module, is_package, deferred=deferred)
         elif isinstance(node, ast.With | ast.AsyncWith | ast.For | ast.AsyncFor | ast.While):
-            if deferred or isinstance(node, ast.With):
-                names += _imported_names(node.body, module, is_package, deferred=deferred)
+            names += _imported_names(node.body, module, is_package, deferred=deferred)
     return names
 
 
