@@ -34,9 +34,9 @@ from urllib.parse import urlsplit
 
 from digest.acquire.fetch_config import FetchOptions
 from digest.acquire.http import FetchError, Response
-from digest.acquire.ingest import IngestCount, IngestOptions
+from digest.acquire.ingest import Ingest, IngestCount, IngestOptions
 from digest.acquire.jobs import FeedJob, FeedOutcome, close_stores, extract_page, ingest_feed, ingest_raws
-from digest.acquire.workers import WorkerPool
+from digest.acquire.workers import PARSERS, WorkerPool
 from digest.errors import InputError
 from digest.model import RawItem, Source
 
@@ -98,22 +98,25 @@ def fetch_sources(
     options: FetchOptions,
     ingest_options: IngestOptions,
     progress: Callable[[FetchResult], None] | None = None,
+    *,
+    ingest: Ingest,
 ) -> list[FetchResult]:
-    """Fetch ``sources`` into ``store``; one result per source, in the order given.
+    """Fetch ``sources`` into ``store``; one result per source, in the order given.  Parse
+    workers hand each feed's raw items to ``ingest`` (the pipeline's: clean, summarise, store).
 
     Never raises for a source's failure; KeyboardInterrupt propagates after the state of the
     sources done so far is saved.
     """
-    from digest.store.sources import save_fetch_states
+    from digest.store.followed import save_fetch_states
 
-    pool = WorkerPool(options.parse)
-    run = _Run(store, options, ingest_options, pool, progress)
+    pool = WorkerPool(options.parse, preload=(*PARSERS, ingest.__module__))
+    run = _Run(store, options, ingest_options, ingest, pool, progress)
     try:
         with pool:
             # Start the workers before the event loop and its threads exist, and before any
             # parse is timed.
             pool.start()
-            asyncio.run(run.all(sources))
+            asyncio.run(run.fetch_all(sources))
     finally:
         close_stores()
         save_fetch_states(store, run.states.values(), run.added)
@@ -129,12 +132,14 @@ class _Run:
         store: Store,
         options: FetchOptions,
         ingest_options: IngestOptions,
+        ingest: Ingest,
         pool: WorkerPool,
         progress: Callable[[FetchResult], None] | None,
     ) -> None:
         self.store = store
         self.options = options
-        self.ingest = ingest_options
+        self.ingest_options = ingest_options
+        self.ingest = ingest
         self.now = ingest_options.now
         self.progress = progress
         self.results: dict[str, FetchResult] = {}
@@ -146,11 +151,11 @@ class _Run:
         self._slots: asyncio.Semaphore | None = None
         self._inflight: asyncio.Semaphore | None = None
 
-    def _done(self, result: FetchResult, state: Source | None = None) -> None:
+    def _record(self, result: FetchResult, state: Source | None = None) -> None:
         from digest.text import one_line
 
         # Messages quote servers (a reason phrase, a parser's complaint): no control characters,
-        # one line, bounded, before they reach the store or a terminal.
+        # one line, bounded, before they reach the store or a terminal, where they could forge lines.
         result = replace(
             result,
             error=one_line(result.error)[:300] if result.error else None,
@@ -164,7 +169,7 @@ class _Run:
         if self.progress is not None:
             self.progress(result)
 
-    async def all(self, sources: Sequence[Source]) -> None:
+    async def fetch_all(self, sources: Sequence[Source]) -> None:
         from digest.acquire.http import open_client
 
         self._slots = asyncio.Semaphore(max(1, self.options.concurrency))
@@ -175,23 +180,23 @@ class _Run:
         for source in sources:
             if source.disabled:
                 gone = "disabled: the feed is gone (HTTP 410)"
-                self._done(FetchResult(source.name, "disabled", error=gone))
+                self._record(FetchResult(source.name, "disabled", error=gone))
             elif source.retry_at is not None and source.retry_at > self.now:
                 wait = f"the server asked to wait until {source.retry_at.isoformat(timespec='minutes')}"
-                self._done(FetchResult(source.name, "deferred", notes=(wait,)))
+                self._record(FetchResult(source.name, "deferred", notes=(wait,)))
             else:
                 key = self.options.policy(source).network_key
                 if key not in self._clients:
                     self._clients[key] = open_client(
                         self.options.policy(source), connections=self.options.concurrency * 2
                     )
-                tasks[asyncio.create_task(self._one(source))] = source
+                tasks[asyncio.create_task(self._fetch_recording_failure(source))] = source
         try:
             if tasks:
                 _, pending = await asyncio.wait(tasks, timeout=self.options.run_deadline)
                 for task in pending:
                     task.cancel()
-                    self._done(
+                    self._record(
                         FetchResult(
                             tasks[task].name,
                             "deferred",
@@ -215,7 +220,7 @@ class _Run:
         async with self._slots, self._hosts[host]:
             return await get(client, url, policy, headers, now=self.now)
 
-    async def _one(self, source: Source) -> None:
+    async def _fetch_recording_failure(self, source: Source) -> None:
         assert self._inflight is not None
         try:
             async with self._inflight:
@@ -254,7 +259,7 @@ class _Run:
             consecutive_failures=failures,
             permanent=_permanent(source, error),
         )
-        self._done(result, state)
+        self._record(result, state)
 
     async def _fetch(self, source: Source) -> None:
         headers = {"Accept": FEED_ACCEPT}
@@ -288,22 +293,25 @@ class _Run:
         notes: list[str] = []
         state = self._follow_move(state, response, notes)
         if response.status == 304:
-            self._done(FetchResult(source.name, "unchanged", notes=tuple(notes)), state)
+            self._record(FetchResult(source.name, "unchanged", notes=tuple(notes)), state)
             return
-        digest = "b2:" + blake2b(response.body, digest_size=16).hexdigest()
-        if digest == source.content_hash:
-            self._done(FetchResult(source.name, "unchanged", notes=tuple(notes)), state)
+        body_hash = "b2:" + blake2b(response.body, digest_size=16).hexdigest()
+        if body_hash == source.content_hash:
+            self._record(FetchResult(source.name, "unchanged", notes=tuple(notes)), state)
             return
-        options = self.ingest if not source.script else replace(self.ingest, script=source.script)
+        options = (
+            self.ingest_options if not source.script else replace(self.ingest_options, script=source.script)
+        )
         job = FeedJob(
             name=source.name,
             language=source.language,
             db=str(self.store.path),
             options=options,
+            ingest=self.ingest,
             full_text=self._full_text_rule(source),
         )
         outcome: FeedOutcome = await self.pool.run(ingest_feed, response.body, dict(response.headers), job)
-        state = replace(state, content_hash=digest, encoding_note=outcome.encoding_note)
+        state = replace(state, content_hash=body_hash, encoding_note=outcome.encoding_note)
         if outcome.encoding_note:
             notes.append(f"encoding: {outcome.encoding_note}")
         added, existing = outcome.added, outcome.existing
@@ -312,7 +320,7 @@ class _Run:
             count: IngestCount = await self.pool.run(ingest_raws, list(pending.values()), job)
             added, existing = added + count.added, existing + count.existing
         self.added[source.name] = added
-        self._done(FetchResult(source.name, "new", added, existing, notes=tuple(notes)), state)
+        self._record(FetchResult(source.name, "new", added, existing, notes=tuple(notes)), state)
 
     def _full_text_rule(self, source: Source) -> tuple[str, int, int]:
         mode = "always" if source.full_text and self.options.full_text != "never" else self.options.full_text

@@ -3,14 +3,16 @@ config.toml (flags take precedence)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from digest.acquire.http import MAX_BYTES, HttpPolicy, IPNetwork, parse_networks
 from digest.acquire.workers import ParseBudget, parse_budget
 from digest.errors import DigestError, UsageError
 from digest.model import Source
+
+if TYPE_CHECKING:
+    from digest.config import FetchConfig, ParseConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,40 +47,22 @@ class FetchOptions:
         )
 
 
-def fetch_options(config: Mapping[str, Any], **flags: Any) -> FetchOptions:
-    """``FetchOptions`` from the ``[fetch]`` section of config.toml, overridden by flags (None =
-    not given).  Keys: concurrency, per_host, timeout, deadline, run_deadline, max_mib,
-    allow_private (true: every source may reach private addresses), allowed_networks (a list of
-    addresses or CIDR networks any source may reach, e.g. ["127.0.0.1", "192.168.1.0/24"]),
-    full_text (auto|always|never), full_text_below; and the parse budget (``parse_budget``).
-    Raises UsageError on bad values.
+def fetch_options(config: FetchConfig, parse: ParseConfig, **flags: Any) -> FetchOptions:
+    """``FetchOptions`` from the ``[fetch]`` and ``[parse]`` sections of config.toml, overridden by
+    flags (None = not given).  Raises UsageError on bad values (the flags are checked as the
+    config is).
     """
-    section = config.get("fetch", {})
-    if not isinstance(section, Mapping):
-        raise UsageError("config: [fetch] must be a table")
-    values: dict[str, Any] = {}
-    numbers = {"concurrency": int, "per_host": int, "timeout": float, "deadline": float,
-               "run_deadline": float, "full_text_below": int}  # fmt: skip
-    for key, kind in numbers.items():
-        value = flags.get(key) if flags.get(key) is not None else section.get(key)
-        if value is None:
-            continue
-        try:
-            values[key] = kind(value)
-        except (TypeError, ValueError):
-            raise UsageError(f"fetch {key} must be a number, got {value!r}") from None
-        if values[key] <= 0:
-            raise UsageError(f"fetch {key} must be more than 0")
-    if "max_mib" in section:
-        values["max_bytes"] = int(float(section["max_mib"]) * 1024 * 1024)
-    values["allow_private"] = bool(flags.get("allow_private") or section.get("allow_private", False))
+    merged = config.overridden(**flags)
+    numbers = {"concurrency", "per_host", "timeout", "deadline", "run_deadline", "full_text_below"}
+    values: dict[str, Any] = {
+        key: getattr(merged, key) for key in numbers if getattr(merged, key) is not None
+    }
+    if merged.max_mib is not None:
+        values["max_bytes"] = int(merged.max_mib * 1024 * 1024)
     try:
-        values["allowed_networks"] = parse_networks(section.get("allowed_networks", []))
+        values["allowed_networks"] = parse_networks(merged.allowed_networks)
     except DigestError as error:
         raise UsageError(f"config [fetch] allowed_networks: {error.message}") from None
-    full_text = flags.get("full_text") or section.get("full_text", "auto")
-    if full_text not in ("auto", "always", "never"):
-        raise UsageError("fetch full_text must be auto, always or never")
-    values["full_text"] = full_text
-    values["parse"] = parse_budget(config)
-    return FetchOptions(**values)
+    return FetchOptions(
+        **values, allow_private=merged.allow_private, full_text=merged.full_text, parse=parse_budget(parse)
+    )

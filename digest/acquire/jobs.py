@@ -13,7 +13,7 @@ from pathlib import Path
 
 from digest.acquire.formats import parse_html, read_feed
 from digest.acquire.identity import item_id
-from digest.acquire.ingest import IngestCount, IngestOptions, ingest
+from digest.acquire.ingest import Ingest, IngestCount, IngestOptions
 from digest.acquire.workers import turn_lock
 from digest.model import Item, RawItem
 from digest.store import Store
@@ -25,13 +25,15 @@ TURN_WAIT = 10.0  # seconds: no longer than SQLite's own busy timeout would wait
 @dataclass(frozen=True, slots=True)
 class FeedJob:
     """What a worker needs to ingest one feed: the source's name and language, the store's path,
-    the ingest options, and the full-text rule (mode, below how many characters, at most how many).
+    the ingest options and function, and the full-text rule (mode, below how many characters, at
+    most how many).
     """
 
     name: str
     language: str | None
     db: str
     options: IngestOptions
+    ingest: Ingest  # a module-level function, so it reaches the worker process by name
     full_text: tuple[str, int, int]
 
 
@@ -85,7 +87,7 @@ def close_stores() -> None:
 
 
 def ingest_feed(data: bytes, headers: dict[str, str], job: FeedJob) -> FeedOutcome:
-    """Parse a feed and store its new items (``ingest``), except those that first need their
+    """Parse a feed and store its new items (the job's ``ingest``), except those that first need their
     article's full text, which are handed back.
     """
     parsed = read_feed(data, job.name, headers)
@@ -102,13 +104,13 @@ def ingest_feed(data: bytes, headers: dict[str, str], job: FeedJob) -> FeedOutco
                 key = item_id(raw)
                 if key not in pending and not store.has_item(key):
                     pending[key] = raw
-    count = ingest((raw for raw in raws if item_id(raw) not in pending), store, job.options)
+    count = job.ingest((raw for raw in raws if item_id(raw) not in pending), store, job.options)
     return FeedOutcome(count.added, count.existing, parsed.encoding_note, tuple(pending.items()))
 
 
 def ingest_raws(raws: list[RawItem], job: FeedJob) -> IngestCount:
-    """Store raw items (their full text fetched or not) with ``ingest``."""
-    return ingest(raws, _worker_store(job.db), job.options)
+    """Store raw items (their full text fetched or not) with the job's ``ingest``."""
+    return job.ingest(raws, _worker_store(job.db), job.options)
 
 
 def extract_page(data: bytes, url: str) -> str:

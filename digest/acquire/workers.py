@@ -19,19 +19,24 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from digest.errors import InputError, UsageError
+from digest.errors import InputError
+
+if TYPE_CHECKING:
+    from digest.config import ParseConfig
 
 T = TypeVar("T")
 
 DEFAULT_SECONDS = 20.0
 DEFAULT_MEMORY = 2 * 1024**3  # address space a worker may add: a bomb fails, not the machine
+# Imported by every worker before its first job, so that no job's budget pays for them.
+PARSERS = ("digest.acquire.jobs", "fastfeedparser", "feedparser")
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
@@ -47,22 +52,14 @@ class ParseBudget:
     workers: int | None = None
 
 
-def parse_budget(config: Mapping[str, Any]) -> ParseBudget:
-    """The ``[parse]`` section of config.toml: ``seconds``, ``memory_mib``, ``workers``."""
-    section = config.get("parse", {})
-    if not isinstance(section, Mapping):
-        raise UsageError("config: [parse] must be a table")
-    budget = ParseBudget()
-    try:
-        seconds = float(section.get("seconds", budget.seconds))
-        memory = int(float(section.get("memory_mib", budget.memory / 1024**2)) * 1024**2)
-        workers = section.get("workers", budget.workers)
-        workers = None if workers is None else int(workers)
-    except (TypeError, ValueError):
-        raise UsageError("config [parse]: seconds, memory_mib and workers must be numbers") from None
-    if seconds <= 0 or memory <= 0 or (workers is not None and workers < 0):
-        raise UsageError("config [parse]: seconds and memory_mib must be more than 0, workers 0 or more")
-    return ParseBudget(seconds, memory, workers)
+def parse_budget(config: ParseConfig) -> ParseBudget:
+    """The budget the ``[parse]`` section of config.toml sets (defaults where it says nothing)."""
+    default = ParseBudget()
+    return ParseBudget(
+        config.seconds or default.seconds,
+        int(config.memory_mib * 1024**2) if config.memory_mib else default.memory,
+        config.workers,
+    )
 
 
 class ParseStopped(InputError):
@@ -77,7 +74,8 @@ def turn_lock() -> Any:
     return _TURNS
 
 
-def _start_worker(turns: Any, memory: int, parent: int) -> None:
+def _start_worker(turns: Any, memory: int, parent: int, preload: tuple[str, ...]) -> None:
+    import importlib
     import resource
     import signal
 
@@ -85,6 +83,8 @@ def _start_worker(turns: Any, memory: int, parent: int) -> None:
     _TURNS = turns
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with(parent)
+    for module in preload:
+        importlib.import_module(module)
     try:
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         # Room to grow on top of what the worker starts with, whatever that was.
@@ -117,8 +117,9 @@ class WorkerPool:
     Use as a context manager: leaving it stops every worker, finished or not.
     """
 
-    def __init__(self, budget: ParseBudget) -> None:
+    def __init__(self, budget: ParseBudget, preload: tuple[str, ...] = PARSERS) -> None:
         self.budget = budget
+        self.preload = preload
         self.size = min(2, os.cpu_count() or 1) if budget.workers is None else budget.workers
         self._executor: ProcessPoolExecutor | None = None
 
@@ -134,10 +135,13 @@ class WorkerPool:
             self._executor = None
 
     def start(self) -> None:
-        """Start the workers now (before an event loop, so that their start is not timed)."""
+        """Start every worker and wait until each has imported ``preload``: a job's budget is for
+        the job, not for starting an interpreter.  (Each job submitted before any has finished
+        gets a process of its own, up to the pool's size.)"""
         if self.size > 0 and self._executor is None:
             self._executor = self._new()
-            self._executor.submit(int).result()
+            for started in [self._executor.submit(int) for _ in range(self.size)]:
+                started.result()
 
     def _new(self) -> ProcessPoolExecutor:
         import multiprocessing
@@ -147,7 +151,7 @@ class WorkerPool:
             self.size,
             mp_context=context,
             initializer=_start_worker,
-            initargs=(context.Lock(), self.budget.memory, os.getpid()),
+            initargs=(context.Lock(), self.budget.memory, os.getpid(), self.preload),
         )
 
     def call(self, job: Callable[..., T], *args: Any) -> T:

@@ -38,7 +38,7 @@ def clean_command(
     settings = settings_for(script=script)
     options = IngestOptions(now=current_time(), tz=settings.zone, script=settings.script)
     cleaned: list[tuple[RawItem, Item]] = []
-    with WorkerPool(parse_budget(settings.file)) as pool:
+    with WorkerPool(parse_budget(settings.config.parse)) as pool:
         # Untrusted bytes: parsed under the same time and memory budget as a fetch.
         results = list(read_documents(paths, sys.stdin.buffer, partial(pool.call, parse_document)))
     failed = [result for result in results if result.error]

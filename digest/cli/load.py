@@ -31,15 +31,15 @@ def load_command(
     """Load news items from text, Markdown, feed (RSS/Atom/JSON Feed), HTML and JSON/JSONL files."""
     from digest.acquire.formats import parse_document
     from digest.acquire.ingest import IngestOptions
-    from digest.acquire.load import load_inputs
     from digest.acquire.workers import WorkerPool, parse_budget
     from digest.config import current_time
+    from digest.pipeline import load_inputs
 
     settings = settings_for(script=script, chars=chars)
     options = IngestOptions(
         now=current_time(), tz=settings.zone, script=settings.script, chars=settings.chars
     )
-    with WorkerPool(parse_budget(settings.file)) as pool, open_store(settings, db) as store:
+    with WorkerPool(parse_budget(settings.config.parse)) as pool, open_store(settings, db) as store:
         parse = partial(pool.call, parse_document)  # untrusted bytes: parsed under the budget
         results = load_inputs(paths, store, options, stdin=sys.stdin.buffer, parse=parse)
         total = store.count_items()

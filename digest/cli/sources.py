@@ -42,8 +42,8 @@ def add_command(
     a page links to (<link rel="alternate">), unless --no-check.
     """
     from digest.acquire.fetch_config import fetch_options
+    from digest.acquire.following import follow_source, make_source
     from digest.acquire.formats import read_feed
-    from digest.acquire.sources import follow_source, make_source
     from digest.acquire.workers import WorkerPool
 
     settings = settings_for()
@@ -51,7 +51,7 @@ def add_command(
         url, name, tags=tag or (), language=lang, script=script, full_text=full_text,
         allow_private=allow_private,
     )  # fmt: skip
-    options = fetch_options(settings.file)
+    options = fetch_options(settings.config.fetch, settings.config.parse)
     # What the URL serves is untrusted: parsed under the same budget as a fetch.
     with WorkerPool(options.parse) as pool, open_store(settings, db) as store:
         stored, checked = follow_source(
@@ -76,14 +76,14 @@ def list_command(
     db: DbOption = None,
 ) -> None:
     """List the sources: name, URL, tags, last success, last error, failures in a row, items."""
-    from digest.acquire.sources import sync_config_sources
+    from digest.acquire.following import sync_config_sources
     from digest.text import one_line
 
     if output_format not in ("text", "json", "auto"):
         raise UsageError(f"unknown format {output_format!r}", hint="use text or json")
     settings = settings_for()
     with open_store(settings, db, create=False) as store:
-        sources = sync_config_sources(store, settings.file)
+        sources = sync_config_sources(store, settings.config.sources)
     if output_format == "json":
         from digest.render.json import dumps
 
@@ -111,7 +111,7 @@ def remove_command(
     quiet: QuietOption = False,
 ) -> None:
     """Stop following a source (its items stay in the store)."""
-    from digest.store.sources import remove_source
+    from digest.store.followed import remove_source
 
     settings = settings_for()
     with open_store(settings, db, create=False) as store:
@@ -130,8 +130,7 @@ def import_command(
     """Follow the feeds of an OPML file (names, URLs, tags); ones already followed are skipped."""
     import sys
 
-    from digest.acquire.opml import MAX_OPML_BYTES, read_opml
-    from digest.acquire.sources import import_sources
+    from digest.acquire.opml import MAX_OPML_BYTES, import_sources, read_opml
     from digest.acquire.workers import WorkerPool, parse_budget
 
     try:
@@ -143,7 +142,7 @@ def import_command(
     except OSError as error:
         raise InputError(f"{path}: cannot read ({error.strerror})") from None
     settings = settings_for()
-    with WorkerPool(parse_budget(settings.file)) as pool, open_store(settings, db) as store:
+    with WorkerPool(parse_budget(settings.config.parse)) as pool, open_store(settings, db) as store:
         added, skipped = import_sources(store, data, str(path), partial(pool.call, read_opml))
     if not quiet:
         warn(f"imported {len(added)} source{'s' * (len(added) != 1)} ({len(skipped)} already followed)")
@@ -152,11 +151,11 @@ def import_command(
 @app.command("export")
 def export_command(db: DbOption = None) -> None:
     """Print the sources as OPML 2.0."""
+    from digest.acquire.following import sync_config_sources
     from digest.acquire.opml import write_opml
-    from digest.acquire.sources import sync_config_sources
     from digest.config import current_time
 
     settings = settings_for()
     with open_store(settings, db, create=False) as store:
-        sources = sync_config_sources(store, settings.file)
+        sources = sync_config_sources(store, settings.config.sources)
     write_out(write_opml(sources, current_time()))
