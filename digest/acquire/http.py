@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urljoin, urlsplit
 
 from digest import __version__
@@ -73,6 +73,12 @@ class HttpPolicy:
         return (self.allow_private, self.allowed_networks)
 
 
+# What kind of failure a FetchError is; ``parse``: the body came but could not be read as a feed.
+FailureKind = Literal[
+    "status", "timeout", "blocked", "too_large", "scheme", "redirects", "connect", "tls", "protocol", "parse"
+]
+
+
 class FetchError(DigestError):
     """One request failed.  ``kind`` classifies it for the caller (``status``, ``timeout``,
     ``blocked``, ``too_large``, ``scheme``, ``redirects``, ``connect``, ``tls``, ``protocol``);
@@ -83,7 +89,7 @@ class FetchError(DigestError):
     def __init__(
         self,
         message: str,
-        kind: str,
+        kind: FailureKind,
         *,
         status: int | None = None,
         retry_after: float | None = None,
@@ -359,7 +365,7 @@ async def _follow(
             ) from None
         except httpx.ConnectError as error:
             reason = _reason(error)
-            kind = "tls" if "CERTIFICATE" in reason or "SSL" in reason else "connect"
+            kind: FailureKind = "tls" if "CERTIFICATE" in reason or "SSL" in reason else "connect"
             raise FetchError(f"cannot connect: {reason}", kind) from None
         except (httpx.HTTPError, OSError) as error:
             reason = f"{type(error).__name__}: {_reason(error)}"
