@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urljoin, urlsplit
 
@@ -36,7 +37,6 @@ from digest import __version__
 from digest.errors import DigestError
 
 if TYPE_CHECKING:
-    import httpcore
     import httpx
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -183,53 +183,21 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     return min(max((when - now).total_seconds(), 0.0), MAX_RETRY_AFTER)
 
 
-class _GuardedBackend:
-    """An httpcore network backend that resolves, checks and pins every connection it opens.
+async def _allowed_addresses(policy: HttpPolicy, host: str, port: int, timeout: float | None) -> list[str]:
+    """The addresses ``host`` resolves to, once; FetchError unless ``policy`` allows every one.
 
     The check lives here, at connect time, rather than before the request: that is the only place
     that sees the address actually connected to, for the first URL and for every redirect hop.
     """
-
-    def __init__(self, policy: HttpPolicy) -> None:
-        import httpcore
-
-        self._inner = httpcore.AnyIOBackend()
-        self._policy = policy
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        import httpcore
-
-        addresses = await _resolve(host, port, timeout)
-        for address in addresses:
-            if not address_allowed(address, self._policy):
-                raise FetchError(
-                    f"refused to connect to {host} ({address}): not a public address "
-                    "(add the source with --allow-private to fetch self-hosted feeds)",
-                    "blocked",
-                )
-        error: Exception | None = None
-        for address in addresses[:3]:
-            try:
-                return await self._inner.connect_tcp(
-                    str(address), port, timeout, local_address, socket_options
-                )
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as failure:
-                error = failure
-        assert error is not None
-        raise error
-
-    async def connect_unix_socket(self, *args: Any, **kwargs: Any) -> httpcore.AsyncNetworkStream:
-        raise FetchError("unix sockets are not allowed", "blocked")
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
+    addresses = await _resolve(host, port, timeout)
+    for address in addresses:
+        if not address_allowed(address, policy):
+            raise FetchError(
+                f"refused to connect to {host} ({address}): not a public address "
+                "(add the source with --allow-private to fetch self-hosted feeds)",
+                "blocked",
+            )
+    return [str(address) for address in addresses]
 
 
 async def _resolve(host: str, port: int, timeout: float | None) -> list[IPAddress]:
@@ -264,24 +232,20 @@ def open_client(policy: HttpPolicy, connections: int = 20) -> httpx.AsyncClient:
     """
     import logging
 
-    import httpcore
     import httpx
 
     # httpx logs every request URL at INFO; a feed URL may carry a token (RELIABILITY K1).
     for name in ("httpx", "httpcore"):
         logger = logging.getLogger(name)
         logger.setLevel(max(logger.getEffectiveLevel(), logging.WARNING))
-    transport = httpx.AsyncHTTPTransport(
-        trust_env=False,
-        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
-    )
-    # httpx has no public way to hand a network backend to its transport; rebuild the pool the
-    # transport made with the guarded backend (same settings: TLS verified, HTTP/1.1, no proxy).
-    transport._pool = httpcore.AsyncConnectionPool(
+    # The transport module imports httpx and httpcore (90 ms, python -X importtime): most users
+    # of this module only check a URL's form and never open a connection.
+    from digest.acquire.transport import PinnedTransport
+
+    transport = PinnedTransport(
+        partial(_allowed_addresses, policy),
+        connections=connections,
         ssl_context=httpx.create_ssl_context(trust_env=False),
-        max_connections=connections,
-        max_keepalive_connections=connections,
-        network_backend=_GuardedBackend(policy),  # type: ignore[arg-type]
     )
     return httpx.AsyncClient(
         transport=transport,
