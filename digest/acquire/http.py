@@ -1,20 +1,23 @@
 """The one place where digest speaks HTTP: every fetch of a feed or an article page goes through here.
 
 Contract of ``get``: one URL in, one ``Response`` (2xx or 304) out, or a ``FetchError`` saying in one
-line what went wrong.  Whatever the server does, these hold (RELIABILITY A1–A13):
+line what went wrong.  Whatever the server does, these hold:
 
-1. Only ``http`` and ``https``, checked on the first URL and on every redirect target (A4).
-2. Redirects are followed by hand, at most ``max_redirects`` (5) hops, each one re-checked (A2, A5).
+1. Only ``http`` and ``https``, checked on the first URL and on every redirect target (no
+   ``file:`` or ``ftp:`` by way of a redirect).
+2. Redirects are followed by hand, at most ``max_redirects`` (5) hops, each one re-checked, so a
+   loop ends and no hop escapes the rules below.
 3. SSRF policy at connect time: the host is resolved once, *every* address it resolves to must be
    allowed, and the connection goes to the address that was checked — a second DNS answer is never
-   used (A1, A3).  The default allows only public (globally routable) addresses; a self-hosted feed
-   needs ``allow_private`` (per source, per run, or in config) or an entry in ``allowed_networks``.
+   used, so a host cannot pass the check with one address and connect to another.  The default
+   allows only public (globally routable) addresses; a self-hosted feed needs ``allow_private``
+   (per source, per run, or in config) or an entry in ``allowed_networks``.
 4. Timeouts for connect and for each read, *and* one deadline for the whole request — all hops,
-   headers and body — so a server that drips bytes or headers cannot hold a fetch past it (A6).
+   headers and body — so a server that drips bytes or headers cannot hold a fetch past it.
 5. The size cap counts the *decompressed* body; decompression itself is bounded, so a gzip bomb
-   stops at the cap instead of inflating first (A7, A8, A9).  Only gzip and deflate are offered.
+   stops at the cap instead of inflating first.  Only gzip and deflate are offered.
 6. A body cut short (a lying Content-Length, a closed connection) is an error, never a short feed.
-7. TLS certificates are always verified; there is no switch to turn that off (A13).
+7. TLS certificates are always verified; there is no switch to turn that off.
 
 Proxies from the environment are ignored: they would hide the real destination from the policy.
 """
@@ -45,7 +48,7 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 USER_AGENT = f"digest/{__version__} (news digest feed fetcher; httpx)"
 MAX_BYTES = 15 * 1024 * 1024
 MAX_REDIRECTS = 5
-MAX_RETRY_AFTER = 24 * 3600.0  # a server cannot park a source for longer than a day (A11)
+MAX_RETRY_AFTER = 24 * 3600.0  # a server cannot park a source for longer than a day
 ALLOWED_SCHEMES = ("http", "https")
 _READ_CHUNK = 64 * 1024
 
@@ -122,7 +125,7 @@ class Response:
 
 
 def check_url(url: str) -> str:
-    """``url`` stripped, when it is an absolute http(s) URL with a host; else FetchError (A4)."""
+    """``url`` stripped, when it is an absolute http(s) URL with a host; else FetchError."""
     url = url.strip()
     try:
         parts = urlsplit(url)
@@ -167,7 +170,7 @@ def parse_networks(values: Iterable[str]) -> tuple[IPNetwork, ...]:
 def parse_retry_after(value: str | None, now: datetime) -> float | None:
     """Seconds to wait from a ``Retry-After`` value (seconds or an HTTP date), capped at a day.
 
-    None when absent or unreadable: the caller then applies its default backoff (A11).
+    None when absent or unreadable: the caller then applies its default backoff.
     """
     if not value:
         return None
@@ -234,7 +237,7 @@ def open_client(policy: HttpPolicy, connections: int = 20) -> httpx.AsyncClient:
 
     import httpx
 
-    # httpx logs every request URL at INFO; a feed URL may carry a token (RELIABILITY K1).
+    # httpx logs every request URL at INFO; a feed URL may carry a token, which must not reach logs.
     for name in ("httpx", "httpcore"):
         logger = logging.getLogger(name)
         logger.setLevel(max(logger.getEffectiveLevel(), logging.WARNING))
@@ -372,7 +375,9 @@ def _too_large(max_bytes: int) -> FetchError:
 
 
 class _BoundedDecoder:
-    """gzip/deflate decompression that never produces more than it is allowed to (A9)."""
+    """gzip/deflate decompression that never produces more than it is allowed to: a small
+    compressed body cannot inflate to gigabytes before the size cap sees it.
+    """
 
     def __init__(self, content_encoding: str) -> None:
         codings = [c.strip().lower() for c in content_encoding.split(",") if c.strip()]
