@@ -7,6 +7,7 @@ Golden files live in tests/golden/ as readable UTF-8; they are rewritten only by
 from __future__ import annotations
 
 import io
+import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,6 +23,19 @@ NOW = "2026-04-26T08:00:00+08:00"
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite golden files from actual output")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own DIGEST_HOME and none of the caller's DIGEST_* settings.
+
+    Tests run in parallel worker processes (pytest-xdist): a test that forgot to set DIGEST_HOME
+    would otherwise share the user's real store and lock file with the others, and a
+    DIGEST_TEST_CHECKPOINT left in a shell would stall every run.
+    """
+    for name in [name for name in os.environ if name.startswith("DIGEST_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("DIGEST_HOME", str(tmp_path / "isolated-home"))
 
 
 @pytest.fixture

@@ -40,6 +40,7 @@ def follow(store: Store, name: str, url: str) -> None:
 
 
 # The slow routes hold a request for 20 s or more; only the per-request deadline ends them sooner.
+@pytest.mark.slow
 @pytest.mark.timeout(30)
 def test_bad_sources_fail_one_by_one_and_the_good_ones_are_stored(
     raw_server: RawServer, store: Store, options: FetchOptions, ingest_options: IngestOptions

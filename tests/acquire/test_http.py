@@ -152,6 +152,7 @@ def test_permanent_redirects_are_reported_and_temporary_ones_are_not(raw_server:
 
 # Each route holds the request for 20 s or more (the drips never pause long enough for a read
 # timeout): only the 2 s deadline ends it before this timeout fails the test.
+@pytest.mark.slow
 @pytest.mark.timeout(15)
 @pytest.mark.parametrize("route", [drip_body, drip_headers, silent], ids=["body", "headers", "silent"])
 def test_a_slow_server_cannot_hold_a_request_past_its_deadline(raw_server: RawServer, route: Handler) -> None:

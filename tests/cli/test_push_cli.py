@@ -170,6 +170,7 @@ def _recording_bot(server: HTTPServer, on_call: Callable[[int], None] | None = N
     return calls
 
 
+@pytest.mark.slow
 def test_a_run_killed_mid_send_neither_duplicates_nor_loses(home: Path, httpserver: HTTPServer) -> None:
     arrived = threading.Event()
 
@@ -198,6 +199,7 @@ def test_a_run_killed_mid_send_neither_duplicates_nor_loses(home: Path, httpserv
     assert quiet.returncode == 0 and len(calls) == total
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("checkpoint", ["after-mark-1", "after-send-2"])
 def test_a_run_killed_at_a_checkpoint_neither_duplicates_nor_loses(
     home: Path, httpserver: HTTPServer, checkpoint: str
@@ -225,6 +227,7 @@ def test_a_run_killed_at_a_checkpoint_neither_duplicates_nor_loses(
         assert calls[:2] == sent_before and len(calls) == total and len(set(calls)) == total
 
 
+@pytest.mark.slow
 def test_two_concurrent_runs_send_once(home: Path, httpserver: HTTPServer) -> None:
     started = threading.Event()
     release = threading.Event()
@@ -267,6 +270,7 @@ def test_today_output_writes_atomically(home: Path) -> None:
     assert (home / "feed.xml").read_text(encoding="utf-8").startswith("<?xml")
 
 
+@pytest.mark.slow
 def test_sigterm_stops_cleanly_and_releases_the_lock(home: Path, httpserver: HTTPServer) -> None:
     calls = _recording_bot(httpserver)
     _config(home, httpserver, budget=400)

@@ -38,6 +38,7 @@ def _stored_titles(database: Path) -> set[str]:
     return set(titles)
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 def test_sigkill_between_insert_and_commit_keeps_exactly_the_committed_items(tmp_path: Path) -> None:
     env = {**os.environ, "DIGEST_HOME": str(tmp_path / "home"), "DIGEST_TIMEZONE": "UTC"}
