@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
@@ -57,10 +58,17 @@ class CliResult:
     err: str
 
 
+class Cli(Protocol):
+    """The ``cli`` fixture's type: ``cli("today", "--date", …, stdin=b"…")``."""
+
+    def __call__(self, *args: str, stdin: bytes = b"") -> CliResult: ...
+
+
+Golden = Callable[[str, str], None]
+
+
 @pytest.fixture
-def cli(
-    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Callable[..., CliResult]:
+def cli(home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
     """Run ``digest ARGS`` in-process; ``stdin`` bytes are offered on standard input."""
     from digest.cli.app import main
 
@@ -75,7 +83,7 @@ def cli(
 
 
 @pytest.fixture
-def golden(request: pytest.FixtureRequest) -> Iterator[Callable[[str, str], None]]:
+def golden(request: pytest.FixtureRequest) -> Iterator[Golden]:
     """``golden(name, actual)``: assert ``actual`` equals tests/golden/NAME (or rewrite it)."""
     update = bool(request.config.getoption("--update-golden"))
 

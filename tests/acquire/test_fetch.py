@@ -4,6 +4,7 @@ Retry-After, 410, moved feeds, worker budgets, full text."""
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import time
 from dataclasses import replace
 from datetime import timedelta
@@ -29,6 +30,9 @@ from tests.acquire.conftest import (
     respond,
     silent,
 )
+
+# The test servers live on loopback: the one private network these runs may reach.
+_LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"),)
 
 
 def run(store: Store, options: FetchOptions, ingest: IngestOptions) -> dict[str, FetchResult]:
@@ -62,7 +66,7 @@ def test_bad_sources_fail_one_by_one_and_the_good_ones_are_stored(
     for path in routes:
         follow(store, path.strip("/"), raw_server.url(path))
     follow(store, "blocked", "http://169.254.169.254/latest/meta-data/")  # allow_private is per run
-    results = run(store, replace(options, allow_private=False, allowed_networks=_loopback()), ingest_options)
+    results = run(store, replace(options, allow_private=False, allowed_networks=_LOOPBACK), ingest_options)
     assert raw_server.most_open >= 2, "the sources were fetched in parallel"
     assert results["good"].status == "new" and results["good"].added == 2
     expected = {
@@ -86,12 +90,6 @@ def test_bad_sources_fail_one_by_one_and_the_good_ones_are_stored(
     stored = {s.name: s for s in list_sources(store)}
     assert stored["e500"].consecutive_failures == 1 and stored["e500"].last_error
     assert stored["good"].last_success == NOW and stored["good"].item_count == 2
-
-
-def _loopback() -> tuple[object, ...]:
-    import ipaddress
-
-    return (ipaddress.ip_network("127.0.0.0/8"),)
 
 
 def test_conditional_get_parses_nothing_on_304_and_stores_nothing_twice(
