@@ -79,7 +79,8 @@ def today_command(
     the filters.txt file next to config.toml (one term or /regex/ a line, !term excludes).
     """
     from digest.config import current_time
-    from digest.select import build_digest, bulletin_query
+    from digest.pipeline import build_digest
+    from digest.select import bulletin_query
 
     settings = settings_for(chars=chars, width=width)
     chosen = resolve_format(output_format, FORMATS)

@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from digest.select import DigestQuery, build_digest
+from digest.pipeline import build_digest
+from digest.select import DigestQuery
 from digest.select.filters import FilterSet, option_filters
-from digest.select.sources import SourceProfile
+from digest.select.profiles import SourceProfile
 from digest.store import Store
 from digest.store import clusters as stored
 from tests.select.conftest import NOW, make_item
