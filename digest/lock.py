@@ -1,6 +1,7 @@
 """One run of a job at a time: a non-blocking POSIX record lock (``lockf``) on a file per job
-(``push.lock``, ``fetch.lock``) in the data directory.  Different jobs may overlap (the hourly
-fetch and the 07:00 push): the store's transactions keep them apart; two runs of one job may not.
+(``push.lock``, ``fetch.lock``) in the data directory, so two cron runs of one job never send or
+store the same thing twice.  Different jobs may overlap (the hourly fetch and the 07:00 push):
+the store's transactions keep them apart; two runs of one job may not.
 
 Why a record lock and not ``flock``: a record lock belongs to the process that took it.  A child
 process never inherits it, and the kernel drops it when that process exits, however it exits

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from hashlib import blake2b
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from digest.acquire.fetch_config import FetchOptions
@@ -56,6 +56,9 @@ FEED_ACCEPT = (
 )
 
 
+FetchStatus = Literal["new", "unchanged", "failed", "deferred", "disabled"]
+
+
 @dataclass(frozen=True, slots=True)
 class FetchResult:
     """What happened to one source in this run.
@@ -68,7 +71,7 @@ class FetchResult:
     """
 
     source: str
-    status: str
+    status: FetchStatus
     added: int = 0
     existing: int = 0
     error: str | None = None

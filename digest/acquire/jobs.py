@@ -15,7 +15,7 @@ from digest.acquire.formats import parse_html, read_feed
 from digest.acquire.identity import item_id
 from digest.acquire.ingest import Ingest, IngestCount, IngestOptions
 from digest.acquire.workers import turn_lock
-from digest.model import Item, RawItem
+from digest.model import Item, Language, RawItem
 from digest.store import Store
 from digest.store.db import AddResult
 
@@ -30,7 +30,7 @@ class FeedJob:
     """
 
     name: str
-    language: str | None
+    language: Language | None
     db: str
     options: IngestOptions
     ingest: Ingest  # a module-level function, so it reaches the worker process by name

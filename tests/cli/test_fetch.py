@@ -44,6 +44,7 @@ def test_fetch_stores_new_items_and_exits_0(
     assert "地铁新线今日开通" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_a_passing_outage_is_quiet_under_cron_until_it_persists_but_the_exit_code_says_it_at_once(
     httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
