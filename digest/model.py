@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 
@@ -143,8 +143,11 @@ class Explanation(Protocol):
 class Digest:
     """A bulletin: the day (or None for an open window) and its entries in display order.
 
-    ``ranks`` (empty when not explaining) and ``groups`` (empty when not grouped) are aligned with
-    ``entries``; ``hidden`` counts the stories left out because an earlier day's bulletin showed them.
+    ``ranks`` (empty when not explaining) and ``groups`` (empty when not grouped, else each entry's
+    group or section title) are aligned with ``entries``; ``hidden`` counts the stories left out
+    because an earlier day's bulletin showed them.  ``start``/``end`` is the window the stories
+    were taken from (``end`` None: up to ``generated``).  An edition's bulletin carries its name,
+    its masthead as ``title`` and the language of its chrome (headings, dates, counts) as ``lang``.
     """
 
     entries: tuple[DigestEntry, ...]
@@ -154,6 +157,27 @@ class Digest:
     ranks: tuple[Explanation, ...] = ()
     groups: tuple[str, ...] = ()
     hidden: int = 0
+    start: datetime | None = None
+    end: datetime | None = None
+    edition: str | None = None
+    lang: str = "en"
+
+    @property
+    def key(self) -> str:
+        """What identifies this bulletin in the outbox: its day, or its edition and window.
+
+        Raises ValueError for an open window outside an edition, which nothing can deliver once.
+        """
+        if self.edition is None:
+            if self.day is None:
+                raise ValueError("only the bulletin of a day or of an edition can be delivered")
+            return self.day.isoformat()
+        if self.day is not None:
+            return f"{self.edition}:{self.day.isoformat()}"
+        end = self.end or self.generated
+        if self.start is None:
+            raise ValueError("an edition's window needs a start")
+        return f"{self.edition}:{self.start.astimezone(UTC):%Y-%m-%dT%H:%MZ}/{end.astimezone(UTC):%Y-%m-%dT%H:%MZ}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,9 +24,10 @@ from digest.deliver import mentions
 from digest.deliver.budget import Budget
 from digest.deliver.split import Block, Piece, Split, split_blocks
 from digest.model import Digest, DigestEntry
-from digest.render.layout import heading, meta_line, summary_of
+from digest.render.layout import heading, meta_line, short_date, summary_of
 from digest.summarize.fit import ELLIPSIS, cut_sentence, join_sentences
 from digest.summarize.sentences import clause_ends, split_sentences
+from digest.text import one_line
 
 STYLES = ("text", "markdown", "sms")
 RUNGS = ("full", "short", "headlines", "count")
@@ -117,18 +118,22 @@ def compose_blocks(
     else:
         blocks = [Block((Piece(mentions.plain(head)),))]
     for number, entry in enumerate(digest.entries, start=1):
-        blocks.append(_entry_block(number, entry, style, tz=tz, rung=rung))
+        blocks.append(_entry_block(number, entry, style, tz=tz, rung=rung, lang=digest.lang))
     return blocks
 
 
 def _sms_heading(digest: Digest, tz: tzinfo) -> str:
-    """A heading short enough for a text message, in the GSM-7 alphabet: ``Digest 04-25: 5 items``."""
-    when = digest.day if digest.day is not None else digest.generated.astimezone(tz).date()
+    """A heading short enough for a text message: ``Digest 04-25: 5 items`` (GSM-7 alphabet), or an
+    edition's masthead with the date and count in its chrome (``开封手机报 4月25日 共8条``)."""
+    when = short_date(digest, tz)
     count = len(digest.entries)
-    return f"Digest {when:%m-%d}: {count} item{'s' * (count != 1)}"
+    if digest.edition is not None and digest.lang == "zh":
+        return f"{one_line(digest.title)} {when.month}月{when.day}日 共{count}条"
+    name = one_line(digest.title) if digest.edition is not None else "Digest"
+    return f"{name} {when:%m-%d}: {count} item{'s' * (count != 1)}"
 
 
-def _entry_block(number: int, entry: DigestEntry, style: str, *, tz: tzinfo, rung: str) -> Block:
+def _entry_block(number: int, entry: DigestEntry, style: str, *, tz: tzinfo, rung: str, lang: str) -> Block:
     item = entry.item
     # Summaries may carry URLs; those must stay whole, so only the prose between them is escaped.
     summary = " ".join(summary_of(entry).split())
@@ -145,13 +150,13 @@ def _entry_block(number: int, entry: DigestEntry, style: str, *, tz: tzinfo, run
         title = mentions.markdown(item.title)
         pieces = [Piece(f"**{number}. {title}**", atomic=True, fallback=f"{number}. {title}")]
         pieces.extend(_summary_pieces(mentions.plain(summary), _language(entry), True, "\n"))
-        pieces.append(Piece("\n" + mentions.markdown(meta_line(entry, tz))))
+        pieces.append(Piece("\n" + mentions.markdown(meta_line(entry, tz, lang))))
         if url:
             pieces.append(Piece(f" [link]({url})", atomic=True))
         return Block(tuple(pieces))
     pieces = [Piece(f"{number}. {mentions.plain(item.title)}")]
     pieces.extend(_summary_pieces(mentions.plain(summary), _language(entry), False, "\n"))
-    pieces.append(Piece("\n" + mentions.plain(meta_line(entry, tz))))
+    pieces.append(Piece("\n" + mentions.plain(meta_line(entry, tz, lang))))
     if url:
         pieces.append(Piece("\n" + url, atomic=True))
     return Block(tuple(pieces))

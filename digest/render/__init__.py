@@ -22,7 +22,7 @@ def render_digest(digest: Digest, output_format: str, *, tz: tzinfo, width: int 
     if output_format == "json":
         from digest.render.json import render_json
 
-        return render_json(digest)
+        return render_json(digest, tz=tz)
     if output_format == "jsonl":
         from digest.render.json import render_jsonl
 

@@ -31,6 +31,7 @@ from digest.model import Cluster, Digest, DigestEntry, Item
 from digest.select.cluster import choose_representative, cluster_items, materially_changed
 from digest.select.filters import FilterSet, Verdict
 from digest.select.rank import Rank, rank_story
+from digest.select.sections import Section, deal_into_sections
 from digest.select.sources import SourceProfile
 from digest.store import Store
 from digest.store import clusters as stored
@@ -70,6 +71,7 @@ class DigestQuery:
     seen_day: date | None = None
     hide_shown: bool = True
     mark_shown: bool = False
+    sections: tuple[Section, ...] = ()  # an edition's sections; they replace group_by
 
 
 def bulletin_query(
@@ -217,10 +219,12 @@ def build_digest(store: Store, query: DigestQuery, *, now: datetime) -> Digest:
         )
         ranked.append((rank, DigestEntry(best, Cluster(ids, sources))))
     ranked.sort(key=lambda pair: (-pair[0].score, -pair[1].item.time.timestamp(), pair[1].item.id))
-    if query.limit is not None:
-        ranked = ranked[: query.limit]
     groups: list[str] = []
-    if query.group_by is not None:
+    if query.sections:
+        ranked, groups = deal_into_sections(ranked, query.sections, query.profiles, query.limit)
+    elif query.limit is not None:
+        ranked = ranked[: query.limit]
+    if query.group_by is not None and not query.sections:
         labelled = [(_group_label(entry.item, query), rank, entry) for rank, entry in ranked]
         first_seen: dict[str, int] = {}
         for position, (label, _, _) in enumerate(labelled):
@@ -245,6 +249,8 @@ def build_digest(store: Store, query: DigestQuery, *, now: datetime) -> Digest:
         ranks=tuple(rank for rank, _ in ranked),
         groups=tuple(groups),
         hidden=hidden,
+        start=query.start,
+        end=query.end,
     )
 
 
