@@ -28,6 +28,7 @@ from digest.select.sections import Section
 
 if TYPE_CHECKING:
     from digest.config import Settings
+    from digest.model import Digest
     from digest.select.digest import DigestQuery
     from digest.store import Store
 
@@ -39,6 +40,7 @@ _KEYS = frozenset(
      "exclude", "languages", "sections", "channels"}
 )  # fmt: skip
 _SECTION_KEYS = frozenset({"title", "tags", "keywords", "limit"})
+OWED_WITHIN = timedelta(days=7)  # how far back an undelivered bulletin is still worth completing
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,3 +253,78 @@ def edition_query(
         mark_shown=False,
         sections=edition.sections,
     )
+
+
+def edition_bulletin(
+    edition: Edition,
+    settings: Settings,
+    store: Store,
+    window: Window,
+    *,
+    now: datetime,
+    limit: int | None = None,
+    chars: int | None = None,
+) -> Digest:
+    """The bulletin of ``edition`` over ``window``: its stories, masthead and chrome language.
+    Raises what ``build_digest`` raises (``StoreError``)."""
+    from dataclasses import replace
+
+    from digest.select.digest import build_digest
+
+    query = edition_query(edition, settings, store, window, now=now, limit=limit, chars=chars)
+    digest = build_digest(store, query, now=now)
+    return replace(digest, edition=edition.name, title=edition.title, lang=edition.lang)
+
+
+def record_window(edition: Edition, store: Store, digest: Digest, *, now: datetime) -> None:
+    """Record a since-last bulletin about to be delivered, so the next one starts where it ends.
+    A day bulletin, or an empty one, records nothing: the next run covers the same ground."""
+    from digest.store.editions import record_bulletin
+
+    if edition.window != "since-last" or not digest.entries or digest.start is None:
+        return
+    record_bulletin(
+        store,
+        key=digest.key,
+        edition=edition.name,
+        series=edition.series,
+        start=digest.start,
+        end=digest.end or digest.generated,
+        now=now,
+    )
+
+
+def owed_windows(edition: Edition, store: Store, channels: Sequence[str], *, now: datetime) -> list[Window]:
+    """Windows of this edition's recorded bulletins from the last week that a channel has not had
+    in full (a run stopped before planning, or parts failed): the next push completes them."""
+    from digest.store.editions import owed_bulletins
+
+    if edition.window != "since-last":
+        return []
+    owed = owed_bulletins(store, edition.name, channels, now=now, within=OWED_WITHIN)
+    return [Window(bulletin.start, bulletin.end) for bulletin in owed]
+
+
+def bulletins_to_push(
+    edition: Edition,
+    settings: Settings,
+    store: Store,
+    channels: Sequence[str],
+    *,
+    now: datetime,
+    on_date: str | None = None,
+    limit: int | None = None,
+    record: bool = True,
+) -> list[Digest]:
+    """What ``push --edition`` delivers, oldest first: any bulletin still owed to ``channels``,
+    then the edition's bulletin for now (recorded when ``record``, before anything is sent, so
+    a run that dies midway is completed by the next rather than repeated)."""
+    owed = [
+        edition_bulletin(edition, settings, store, window, now=now)
+        for window in owed_windows(edition, store, channels, now=now)
+    ]
+    window = edition_window(edition, store, now=now, settings=settings, on_date=on_date)
+    digest = edition_bulletin(edition, settings, store, window, now=now, limit=limit)
+    if record:
+        record_window(edition, store, digest, now=now)
+    return [*owed, digest]

@@ -19,7 +19,7 @@ any other apprise URL (ntfy://, …)     apprise   ntfy 4,096 bytes, else the  1
 
 The native webhook URLs (``https://oapi.dingtalk.com/robot/send?access_token=…``,
 ``https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…``, ``https://open.feishu.cn/open-apis/
-bot/v2/hook/…``) are accepted too.  Options in the table: ``format`` (text|markdown|sms),
+bot/v2/hook/…``) are accepted too.  Options in the table: ``format`` (text|markdown|sms, or html for e-mail),
 ``budget`` (in the kind's unit), ``unit``, ``max_parts``, ``link`` (the URL an SMS "count and
 link" bulletin points to), ``secret`` (DingTalk/Feishu signing), ``base_url`` (the API endpoint,
 for a proxy or a test server), ``timeout`` (seconds), ``allow_http`` (permit a plain-http
@@ -65,6 +65,7 @@ PACING: Mapping[str, tuple[tuple[int, float], ...]] = {
     "email": (),
     "apprise": ((1, 1.0),),
 }
+STYLES = ("text", "markdown", "sms", "html")  # html: an e-mail with a plain-text alternative part
 KNOWN_OPTIONS = frozenset(
     {"url", "format", "budget", "unit", "max_parts", "link", "secret", "base_url", "timeout", "allow_http"}
 )
@@ -167,8 +168,10 @@ def make_channel(name: str, section: Mapping[str, Any]) -> Channel:
             hint="use the TLS form (https://, jsons://, ntfys://), or set allow_http = true",
         )
     style = str(section.get("format", "sms" if scheme in SMS_SCHEMES else "text"))
-    if style not in ("text", "markdown", "sms"):
-        raise UsageError(f"channel {name}: format must be text, markdown or sms")
+    if style not in STYLES:
+        raise UsageError(f"channel {name}: format must be text, markdown, sms or html")
+    if style == "html" and kind != "email":
+        raise UsageError(f"channel {name}: format html is for e-mail channels (mailto://)")
     if kind in ("feishu", "telegram", "email") and style == "markdown":
         style = "text"  # sent as plain text: these get no Markdown parse mode from us (see docs)
     budget = _budget(name, kind, scheme, style, section)

@@ -17,14 +17,14 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import tzinfo
 
 from digest.deliver import mentions
 from digest.deliver.budget import Budget
 from digest.deliver.split import Block, Piece, Split, split_blocks
 from digest.model import Digest, DigestEntry
-from digest.render.layout import heading, meta_line, short_date, summary_of
+from digest.render.layout import meta_line, short_date, summary_of, title_lines
 from digest.summarize.fit import ELLIPSIS, cut_sentence, join_sentences
 from digest.summarize.sentences import clause_ends, split_sentences
 from digest.text import one_line
@@ -46,6 +46,7 @@ class Plan:
     rung: str = "full"
     cut: bool = False
     dropped: tuple[str, ...] = ()
+    html: str | None = None  # the HTML bulletin an e-mail carries beside its plain-text part
 
 
 def clauses(text: str, language: str) -> list[str]:
@@ -103,7 +104,8 @@ def compose_blocks(
     """The bulletin as blocks in ``style`` at ladder ``rung`` (only SMS uses rungs below full)."""
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}")
-    head = _sms_heading(digest, tz) if style == "sms" else heading(digest, tz)
+    # An edition's masthead stands on its own line above the dateline; SMS has one short line.
+    head = _sms_heading(digest, tz) if style == "sms" else "\n".join(title_lines(digest, tz))
     target = mentions.safe_link(link)
     if rung == "count":
         # One block: the count and the link belong in the same message.
@@ -113,10 +115,20 @@ def compose_blocks(
         return [Block(tuple(pieces))]
     if style == "markdown":
         blocks = [
-            Block((Piece(f"**{mentions.markdown(head)}**", atomic=True, fallback=mentions.plain(head)),))
+            Block(
+                tuple(
+                    Piece(
+                        ("\n" if index else "") + f"**{mentions.markdown(line)}**",
+                        atomic=True,
+                        fallback=("\n" if index else "") + mentions.plain(line),
+                    )
+                    for index, line in enumerate(head.split("\n"))
+                )
+            )
         ]
     else:
-        blocks = [Block((Piece(mentions.plain(head)),))]
+        lines = head.split("\n")
+        blocks = [Block(tuple(Piece(("\n" if i else "") + mentions.plain(line)) for i, line in enumerate(lines)))]
     for number, entry in enumerate(digest.entries, start=1):
         blocks.append(_entry_block(number, entry, style, tz=tz, rung=rung, lang=digest.lang))
     return blocks
@@ -195,6 +207,11 @@ def plan_messages(
     A rung is good enough when nothing was cut mid-text or left out and, if ``max_parts`` is set,
     the bulletin takes no more messages than that.  The last rung is used whatever it gives.
     """
+    if style == "html":
+        from digest.render.html import render_html
+
+        text = plan_messages(digest, "text", budget, tz=tz, max_parts=max_parts, link=link)
+        return replace(text, html=render_html(digest, tz=tz))
     rungs: Sequence[str] = RUNGS if style == "sms" else ("full",)
     separator = "\n" if style == "sms" else "\n\n"
     split: Split | None = None

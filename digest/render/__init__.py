@@ -6,11 +6,11 @@ from datetime import tzinfo
 
 from digest.model import Digest
 
-FORMATS = ("auto", "rich", "text", "markdown", "json", "jsonl")
+FORMATS = ("auto", "rich", "text", "markdown", "json", "jsonl", "html")
 
 
 def render_digest(digest: Digest, output_format: str, *, tz: tzinfo, width: int = 72) -> str:
-    """The digest as a string in ``output_format`` (text, markdown, json or jsonl)."""
+    """The digest as a string in ``output_format`` (text, markdown, json, jsonl or html)."""
     if output_format == "text":
         from digest.render.text import render_text
 
@@ -27,4 +27,8 @@ def render_digest(digest: Digest, output_format: str, *, tz: tzinfo, width: int 
         from digest.render.json import render_jsonl
 
         return render_jsonl(digest)
+    if output_format == "html":
+        from digest.render.html import render_html
+
+        return render_html(digest, tz=tz)
     raise ValueError(f"no string renderer for {output_format!r}")
