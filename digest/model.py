@@ -177,7 +177,8 @@ class Digest:
         end = self.end or self.generated
         if self.start is None:
             raise ValueError("an edition's window needs a start")
-        return f"{self.edition}:{self.start.astimezone(UTC):%Y-%m-%dT%H:%MZ}/{end.astimezone(UTC):%Y-%m-%dT%H:%MZ}"
+        stamp = "%Y-%m-%dT%H:%M:%SZ"
+        return f"{self.edition}:{self.start.astimezone(UTC):{stamp}}/{end.astimezone(UTC):{stamp}}"
 
 
 @dataclass(frozen=True, slots=True)

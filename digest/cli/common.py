@@ -33,7 +33,8 @@ FormatOption = Annotated[
     ),
 ]
 EditionOption = Annotated[
-    str | None, typer.Option("--edition", "-e", help="An [editions.NAME] from config.toml: its window, size, chrome.")
+    str | None,
+    typer.Option("--edition", "-e", help="An [editions.NAME] from config.toml: its window, size, chrome."),
 ]
 LimitOption = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many items.")]
 SinceOption = Annotated[

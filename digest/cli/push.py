@@ -68,10 +68,9 @@ def push_command(
     from digest.config import current_time
     from digest.deliver import PushOptions, PushReport, channels_from_config, push_digest
     from digest.deliver.report import describe_channel, describe_dry_run
+    from digest.editions import bulletins_to_push, edition_named
     from digest.lock import run_lock
     from digest.select import build_digest, bulletin_query
-
-    from digest.editions import bulletins_to_push, edition_named
 
     settings = settings_for()
     chosen = edition_named(settings.file, edition) if edition is not None else None
@@ -101,9 +100,7 @@ def push_command(
         return [build_digest(store, query, now=now)]
 
     def push_all(store: Store) -> list[PushReport]:
-        return [
-            push_digest(store, digest, channels, tz=tz, options=options) for digest in bulletins(store)
-        ]
+        return [push_digest(store, digest, channels, tz=tz, options=options) for digest in bulletins(store)]
 
     if dry_run:
         with open_store(settings, db, create=False) as store:

@@ -127,8 +127,8 @@ def compose_blocks(
             )
         ]
     else:
-        lines = head.split("\n")
-        blocks = [Block(tuple(Piece(("\n" if i else "") + mentions.plain(line)) for i, line in enumerate(lines)))]
+        lines = enumerate(head.split("\n"))
+        blocks = [Block(tuple(Piece(("\n" if i else "") + mentions.plain(line)) for i, line in lines))]
     for number, entry in enumerate(digest.entries, start=1):
         blocks.append(_entry_block(number, entry, style, tz=tz, rung=rung, lang=digest.lang))
     return blocks

@@ -20,7 +20,8 @@ def title_lines(digest: Digest, tz: tzinfo) -> list[str]:
     if digest.edition is not None:
         return [one_line(digest.title), dateline(digest, tz)]
     count = len(digest.entries)
-    return [f"{digest.title.capitalize()} for {_when_en(digest, tz, plain=True)} · {count} {_items_en(count)}"]
+    when = _when_en(digest, tz, plain=True)
+    return [f"{digest.title.capitalize()} for {when} · {count} {_items_en(count)}"]
 
 
 def heading(digest: Digest, tz: tzinfo) -> str:

@@ -19,10 +19,10 @@ from digest.render.layout import (
     empty_hint,
     explain_of,
     group_heading,
-    title_lines,
     meta_line,
     safe_url,
     summary_of,
+    title_lines,
 )
 from digest.render.wrap import wrap_cells
 from digest.text import one_line

@@ -62,7 +62,8 @@ def owed_bulletins(
                 )
             }
             if not states or states & {"pending", "failed"}:
-                owed.append(RecordedBulletin(key, name, datetime.fromisoformat(start), datetime.fromisoformat(end)))
+                window = datetime.fromisoformat(start), datetime.fromisoformat(end)
+                owed.append(RecordedBulletin(key, name, *window))
                 break
     return owed
 

@@ -94,7 +94,8 @@ def test_editions_of_different_series_share_stories(
     _bot(httpserver)
     edition_home(httpserver.url_for("/"))
     assert _push_at(monkeypatch, "2026-04-25T23:00:00+08:00", "--edition", "evening") == 0
-    assert _push_at(monkeypatch, "2026-04-25T23:00:00+08:00", "--edition", "world", "--date", "2026-04-25") == 0
+    late = "2026-04-25T23:00:00+08:00"
+    assert _push_at(monkeypatch, late, "--edition", "world", "--date", "2026-04-25") == 0
     evening, world = _bodies(httpserver)
     assert STORIES[6][2] in evening and STORIES[6][2] in world
     assert world.startswith("Henan in English\nSaturday 25 April 2026 · 1 item")
