@@ -109,7 +109,8 @@ def compose_blocks(
     target = mentions.safe_link(link)
     if rung == "count":
         # One block: the count and the link belong in the same message.
-        pieces = [Piece(head + ("." if target else ""))]
+        stop = "。" if digest.lang == "zh" and digest.edition is not None else "."
+        pieces = [Piece(head + (stop if target else ""))]
         if target:
             pieces.append(Piece(" " + target, atomic=True))
         return [Block(tuple(pieces))]
