@@ -64,6 +64,7 @@ title = "开封手机报·早间版"
 lang = "zh"
 window = "since-last"
 series = "kaifeng"
+first = "72h"
 limit = 8
 chars = 60
 channels = ["team"]
