@@ -13,7 +13,7 @@ tag or keyword group with its own limit, in order), the ``channels`` it goes to 
   duration, 24h unless set).
 
 ``editions_from_config`` parses and checks every edition once; ``edition_window`` decides the window
-of the next bulletin; ``edition_query`` turns an edition into the query ``select`` runs.
+of the next bulletin; ``edition_bulletin`` builds it; ``bulletins_to_push`` is what a push sends.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from digest.select.sections import Section
 if TYPE_CHECKING:
     from digest.config import Settings
     from digest.model import Digest
-    from digest.select.digest import DigestQuery
     from digest.store import Store
 
 WINDOWS = ("day", "since-last")
@@ -213,7 +212,7 @@ def edition_window(
     return Window(min(start, now), now)
 
 
-def edition_query(
+def edition_bulletin(
     edition: Edition,
     settings: Settings,
     store: Store,
@@ -222,13 +221,19 @@ def edition_query(
     now: datetime,
     limit: int | None = None,
     chars: int | None = None,
-) -> DigestQuery:
-    """The selection for ``edition`` over ``window``; ``limit``/``chars`` (flags) override the
-    edition's.  The window alone keeps bulletins of a series from repeating each other, so an
-    edition neither hides stories other bulletins showed nor records what it shows for them."""
+    hide_shown: bool = True,
+) -> Digest:
+    """The bulletin of ``edition`` over ``window``: its stories, masthead and chrome language;
+    ``limit``/``chars`` (flags) override the edition's.  Raises what ``bulletin_query`` (a bad
+    filter file) and ``build_digest`` (``StoreError``) raise.
+
+    A story an earlier bulletin of the series showed is left out (``hide_shown``) unless a new
+    report changed it materially: the windows keep the items of a series' bulletins apart, this
+    keeps its stories apart.  What other editions and plain digests showed does not count.
+    """
     from dataclasses import replace
 
-    from digest.select.digest import bulletin_query
+    from digest.select.digest import build_digest, bulletin_query
 
     base = bulletin_query(
         settings,
@@ -243,55 +248,41 @@ def edition_query(
         chars=chars or edition.chars or settings.chars,
         tags=edition.tags,
     )
-    return replace(
+    query = replace(
         base,
         start=window.start,
         end=window.end,
         day=window.day,
         seen_day=None,
-        hide_shown=False,
+        hide_shown=hide_shown,
         mark_shown=False,
         sections=edition.sections,
+        series=edition.series,
     )
-
-
-def edition_bulletin(
-    edition: Edition,
-    settings: Settings,
-    store: Store,
-    window: Window,
-    *,
-    now: datetime,
-    limit: int | None = None,
-    chars: int | None = None,
-) -> Digest:
-    """The bulletin of ``edition`` over ``window``: its stories, masthead and chrome language.
-    Raises what ``build_digest`` raises (``StoreError``)."""
-    from dataclasses import replace
-
-    from digest.select.digest import build_digest
-
-    query = edition_query(edition, settings, store, window, now=now, limit=limit, chars=chars)
     digest = build_digest(store, query, now=now)
     return replace(digest, edition=edition.name, title=edition.title, lang=edition.lang)
 
 
-def record_window(edition: Edition, store: Store, digest: Digest, *, now: datetime) -> None:
-    """Record a since-last bulletin about to be delivered, so the next one starts where it ends.
-    A day bulletin, or an empty one, records nothing: the next run covers the same ground."""
-    from digest.store.editions import record_bulletin
+def record_bulletin(edition: Edition, store: Store, digest: Digest, *, now: datetime) -> None:
+    """Record a bulletin about to be delivered: the stories it shows, for the series' later
+    bulletins, and for a since-last edition its window, so the next one starts where it ends.
+    An empty bulletin records nothing: the next run covers the same ground."""
+    from digest.store import editions as journal
 
-    if edition.window != "since-last" or not digest.entries or digest.start is None:
+    if not digest.entries or digest.start is None or digest.end is None:
         return
-    record_bulletin(
-        store,
-        key=digest.key,
-        edition=edition.name,
-        series=edition.series,
-        start=digest.start,
-        end=digest.end or digest.generated,
-        now=now,
-    )
+    shown = (item_id for entry in digest.entries for item_id in entry.cluster.ids)
+    journal.mark_series_shown(store, edition.series, shown, until=digest.end, now=now)
+    if edition.window == "since-last":
+        journal.record_bulletin(
+            store,
+            key=digest.key,
+            edition=edition.name,
+            series=edition.series,
+            start=digest.start,
+            end=digest.end,
+            now=now,
+        )
 
 
 def owed_windows(edition: Edition, store: Store, channels: Sequence[str], *, now: datetime) -> list[Window]:
@@ -319,12 +310,13 @@ def bulletins_to_push(
     """What ``push --edition`` delivers, oldest first: any bulletin still owed to ``channels``,
     then the edition's bulletin for now (recorded when ``record``, before anything is sent, so
     a run that dies midway is completed by the next rather than repeated)."""
+    # An owed bulletin is rebuilt as it was: its own stories are marked shown by now.
     owed = [
-        edition_bulletin(edition, settings, store, window, now=now)
+        edition_bulletin(edition, settings, store, window, now=now, hide_shown=False)
         for window in owed_windows(edition, store, channels, now=now)
     ]
     window = edition_window(edition, store, now=now, settings=settings, on_date=on_date)
     digest = edition_bulletin(edition, settings, store, window, now=now, limit=limit)
     if record:
-        record_window(edition, store, digest, now=now)
+        record_bulletin(edition, store, digest, now=now)
     return [*owed, digest]

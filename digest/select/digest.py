@@ -21,6 +21,7 @@ is the ``--explain`` line) and, when grouped, ``groups`` (each entry's group lab
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -35,6 +36,7 @@ from digest.select.sections import Section, deal_into_sections
 from digest.select.sources import SourceProfile
 from digest.store import Store
 from digest.store import clusters as stored
+from digest.store.editions import series_shown
 from digest.summarize import SUMMARY_VERSION, summarize_item
 
 if TYPE_CHECKING:
@@ -72,6 +74,7 @@ class DigestQuery:
     hide_shown: bool = True
     mark_shown: bool = False
     sections: tuple[Section, ...] = ()  # an edition's sections; they replace group_by
+    series: str | None = None  # an edition's series: hide what its earlier bulletins showed
 
 
 def bulletin_query(
@@ -166,10 +169,10 @@ def build_digest(store: Store, query: DigestQuery, *, now: datetime) -> Digest:
         cluster_of = {item_id: rows[key] for item_id, key in clustering.cluster_of.items()}
         stories = _stories(window, cluster_of, query)
         all_members = stored.members(db, stories)
-        shown = stored.shown(db, stories) if query.hide_shown else {}
+        shown = _shown_before(db, stories, query, seen_day) if query.hide_shown else {}
     hidden = 0
     for cluster_id, story in list(stories.items()):
-        earlier_shown = [item_id for item_id, day in shown.get(cluster_id, []) if day < seen_day]
+        earlier_shown = [item_id for item_id, _ in shown.get(cluster_id, [])]
         if not earlier_shown:
             continue
         shown_items = [everything[i] for i in earlier_shown if i in everything] or _fetch(
@@ -274,6 +277,21 @@ def _stories(window: list[Item], cluster_of: Mapping[str, int], query: DigestQue
         story.items.append(item)
         story.verdicts[item.id] = verdict
     return stories
+
+
+def _shown_before(
+    db: sqlite3.Connection, stories: Mapping[int, _Story], query: DigestQuery, seen_day: date
+) -> dict[int, list[tuple[str, date]]]:
+    """(4) What earlier bulletins showed of each story: the items and the day they were shown.
+    An edition's series counts its own bulletins that ended by this one's start; a plain digest
+    counts every digest of an earlier day."""
+    if query.series is not None and query.start is not None:
+        return series_shown(db, stories, query.series, before=query.start)
+    return {
+        cluster_id: earlier
+        for cluster_id, rows in stored.shown(db, stories).items()
+        if (earlier := [(item_id, day) for item_id, day in rows if day < seen_day])
+    }
 
 
 def _fetch(store: Store, item_ids: list[str]) -> list[Item]:

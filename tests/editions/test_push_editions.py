@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
 
 from digest.cli.app import main
-from tests.editions.conftest import STORIES
+from digest.model import Item
+from digest.store import Store
+from tests.editions.conftest import STORIES, TZ
 
 
 def _bot(server: HTTPServer) -> None:
@@ -121,3 +124,23 @@ def test_an_unknown_edition_is_a_usage_error(
     assert _push_at(monkeypatch, "2026-04-25T07:00:00+08:00", "--edition", "noon") == 2
     err = capsys.readouterr().err
     assert "no edition named 'noon' (morning, evening, world, sections)" in err
+
+
+def test_a_story_reported_again_later_is_not_repeated_by_the_next_bulletin(
+    edition_home: Callable[[str], Path], httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _bot(httpserver)
+    home = edition_home(httpserver.url_for("/"))
+    _, _, title, text = STORIES[4]  # published 06:20, shown by the 07:00 edition
+    later = datetime(2026, 4, 25, 10, 0, tzinfo=TZ)
+    again = Item(id="t:again", title=title, text=text, language="zh", fetched=later, published=later,
+                 source="大河报", url="https://other.example.com/again")  # fmt: skip
+    with Store.open(home / "digest.db") as store:
+        store.add_items([again])
+    assert _push_at(monkeypatch, "2026-04-25T07:00:00+08:00", "--edition", "morning") == 0
+    assert _push_at(monkeypatch, "2026-04-25T18:00:00+08:00", "--edition", "evening") == 0
+    morning, evening = _bodies(httpserver)
+    assert title in morning
+    # The 10:00 report is in the evening's window, but its story went out in the morning.
+    assert title not in evening
+    assert _titles_in(evening) == {story[2] for story in STORIES[5:8]}
