@@ -68,11 +68,12 @@ def _cpu() -> float:
 def scenario_digest(port: int, copies: int, db: str) -> dict[str, float]:
     from datetime import UTC, datetime
 
-    from digest.acquire.fetch import FetchOptions, fetch_sources
+    from digest.acquire.fetch import FetchOptions
     from digest.acquire.ingest import IngestOptions
     from digest.model import Source
+    from digest.pipeline import fetch_sources
     from digest.store import Store
-    from digest.store.sources import add_source, list_sources
+    from digest.store.followed import add_source, list_sources
 
     with Store.open(Path(db)) as store:
         if not list_sources(store):

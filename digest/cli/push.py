@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 from collections.abc import Mapping
 from types import FrameType
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,6 +23,7 @@ from digest.cli.common import (
 from digest.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
+    from digest.config import ChannelConfig
     from digest.model import Digest
     from digest.store import Store
 
@@ -70,13 +71,14 @@ def push_command(
     from digest.deliver.report import describe_channel, describe_dry_run
     from digest.editions import bulletins_to_push, edition_named
     from digest.lock import run_lock
-    from digest.select import build_digest, bulletin_query
+    from digest.pipeline import build_digest
+    from digest.select import bulletin_query
 
     settings = settings_for()
-    chosen = edition_named(settings.file, edition) if edition is not None else None
+    chosen = edition_named(settings.config, edition) if edition is not None else None
     names = channel or (chosen.channels if chosen is not None and not to else ())
-    channels = channels_from_config(settings.file, names, to or ())
-    _warn_if_config_is_readable(settings.file)
+    channels = channels_from_config(settings.config.channels, names, to or ())
+    _warn_if_config_is_readable(settings.config.channels)
     if not channels:
         raise UsageError(
             "no channels to push to", hint='add [channels.NAME] url = "…" to config.toml, or use --to URL'
@@ -130,11 +132,13 @@ def push_command(
     return max((report.exit_code for report in reports), default=ExitCode.OK)
 
 
-def _warn_if_config_is_readable(config: Mapping[str, Any]) -> None:
-    """Channel URLs are bearer credentials: say so when others can read the file (RELIABILITY K3)."""
+def _warn_if_config_is_readable(channels: Mapping[str, ChannelConfig]) -> None:
+    """Channel URLs are bearer credentials: say so when others can read the file, so a shared
+    machine does not leak the keys to every local user.
+    """
     from digest import paths
 
-    if not config.get("channels"):
+    if not channels:
         return
     path = paths.config_path()
     try:

@@ -84,7 +84,8 @@ def today_command(
     masthead and chrome, as `digest push --edition NAME` would send it now.
     """
     from digest.config import current_time
-    from digest.select import build_digest, bulletin_query
+    from digest.pipeline import build_digest
+    from digest.select import bulletin_query
 
     settings = settings_for(chars=chars, width=width)
     chosen = resolve_format(output_format, FORMATS)
@@ -144,7 +145,7 @@ def _today_edition(
     from digest.config import current_time
     from digest.editions import edition_bulletin, edition_named, edition_window
 
-    edition = edition_named(settings.file, name)
+    edition = edition_named(settings.config, name)
     tz, now = settings.zone, current_time()
     with open_store(settings, db, create=False) as store:
         window = edition_window(edition, store, now=now, settings=settings, on_date=on_date)

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from digest.model import DigestEntry
 from digest.select.filters import FilterSet, option_filters
-from digest.select.sources import SourceProfile
+from digest.select.profiles import SourceProfile
 
 T = TypeVar("T")
 

@@ -12,12 +12,13 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from digest.acquire.fetch import FetchOptions, FetchResult, _WorkerPool, due_sources, fetch_sources
+from digest.acquire.fetch import FetchOptions, FetchResult, _WorkerPool, due_sources
 from digest.acquire.http import FetchError
 from digest.acquire.ingest import IngestOptions
 from digest.model import Source
+from digest.pipeline import fetch_sources
 from digest.store import Store
-from digest.store.sources import add_source, find_source, list_sources
+from digest.store.followed import add_source, find_source, list_sources
 from tests.acquire.conftest import (
     NOW,
     RSS,
@@ -257,7 +258,7 @@ def test_no_host_gets_more_than_per_host_requests_at_once(
 
 
 def test_a_source_without_a_name_is_called_by_host_and_path() -> None:
-    from digest.acquire.sources import make_source
+    from digest.acquire.following import make_source
 
     assert make_source("https://example.com/").name == "example.com"
     assert make_source("https://example.com/zh/rss.xml").name == "example.com/zh/rss.xml"

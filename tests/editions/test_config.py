@@ -1,5 +1,5 @@
-"""``[editions.NAME]`` parsing: what a valid table becomes, and a one-line error naming the key for
-each kind of mistake."""
+"""``[editions.NAME]`` parsing, with the rest of config.toml: what a valid table becomes, and a
+one-line error naming the key for each kind of mistake."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from digest.editions import edition_named, editions_from_config
+from digest.config import parse_config
+from digest.editions import edition_named
 from digest.errors import UsageError
 
 CONTRACT = """
@@ -32,12 +33,12 @@ limit = 3
 """
 
 
-def _config(text: str) -> dict[str, Any]:
+def _document(text: str) -> dict[str, Any]:
     return tomllib.loads(text)
 
 
 def test_the_contract_example_parses_into_a_typed_edition() -> None:
-    edition = edition_named(_config(CONTRACT), "morning")
+    edition = edition_named(parse_config(_document(CONTRACT)), "morning")
     assert edition.title == "开封手机报·早间版" and edition.lang == "zh" and edition.window == "since-last"
     assert (edition.limit, edition.chars, edition.tags, edition.channels) == (8, 60, ("local",), ("team",))
     assert edition.series == "morning" and edition.first == timedelta(hours=24)
@@ -46,7 +47,7 @@ def test_the_contract_example_parses_into_a_typed_edition() -> None:
 
 
 def test_no_editions_is_an_empty_mapping() -> None:
-    assert editions_from_config({}) == {}
+    assert parse_config({}).editions == {}
 
 
 @pytest.mark.parametrize(
@@ -61,18 +62,17 @@ def test_no_editions_is_an_empty_mapping() -> None:
         ({"first": "soon"}, "editions.morning.first: not a duration"),
         ({"colour": "red"}, r"editions.morning: unknown key\(s\) colour"),
         ({"tags": [1]}, "editions.morning.tags must be a list of strings"),
-        ({"sections": [{"title": "x", "keywords": ["/(/"]}]}, "bad regular expression"),
         ({"sections": [{"keywords": ["郑州"]}]}, r"editions.morning.sections\[1\].title must be"),
         ({"sections": {"title": "x"}}, "editions.morning.sections must be an array of tables"),
     ],
 )
 def test_each_mistake_is_one_line_naming_the_key(change: dict[str, Any], message: str) -> None:
-    config = _config(CONTRACT)
-    config["editions"]["morning"].update(change)
+    document = _document(CONTRACT)
+    document["editions"]["morning"].update(change)
     with pytest.raises(UsageError, match=message):
-        editions_from_config(config)
+        parse_config(document)
 
 
 def test_an_unknown_edition_names_the_configured_ones() -> None:
     with pytest.raises(UsageError, match=r"no edition named 'evening' \(morning\)"):
-        edition_named(_config(CONTRACT), "evening")
+        edition_named(parse_config(_document(CONTRACT)), "evening")

@@ -94,3 +94,17 @@ def test_a_since_window_header_shows_the_window(
     )
     assert document["edition"] is None
     assert document["window"] == {"start": "2026-04-25T19:00:00+08:00", "end": "2026-04-26T07:00:00+08:00"}
+
+
+def test_a_bad_section_regex_is_a_one_line_usage_error(
+    edition_home: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = edition_home("http://127.0.0.1:9/")
+    config = home / "config.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('"/停车|马拉松/"', '"/停车(/"'), encoding="utf-8"
+    )
+    monkeypatch.setenv("DIGEST_NOW", "2026-04-26T07:00:00+08:00")
+    assert main(["today", "--no-fetch", "--edition", "sections"]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()[:1]
+    assert line.startswith("digest: error: bad regular expression '/停车(/'")

@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from digest.select import DigestQuery, build_digest
-from digest.select.sources import SourceProfile
+from digest.pipeline import build_digest
+from digest.select import DigestQuery
+from digest.select.profiles import SourceProfile
 from digest.store import Store
 from tests.select.conftest import NOW, make_item
 from tests.select.texts import QUAKE, QUAKE_HK, QUAKE_OTHER, QUAKE_SHORT
