@@ -248,7 +248,7 @@ def parse_channel(name: str, table: Mapping[str, Any]) -> ChannelConfig:
         raise UsageError(f"[channels.{name}]: unknown option(s) {', '.join(sorted(unknown))}")
     style = table.get("format")
     if style is not None and style not in CHANNEL_FORMATS:
-        raise UsageError(f"channel {name}: format must be {', '.join(CHANNEL_FORMATS)}")
+        raise UsageError(f"channel {name}: format must be text, markdown, sms or html")
     for key in ("link", "secret", "base_url", "unit"):
         if table.get(key) is not None and not isinstance(table[key], str):
             raise UsageError(f"channel {name}: {key} must be a string")
