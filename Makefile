@@ -27,9 +27,9 @@ demo: $(STAMP)
 	cp examples/kaifeng-editions.toml .demo-home/config.toml
 	$(DEMO_ENV) $(BIN)/digest today --edition morning --no-fetch
 
-## test: the whole test suite
+## test: the whole test suite, slow tests included, one worker process per core
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 ## lint: ruff and mypy --strict
 lint: $(STAMP)
