@@ -23,7 +23,8 @@ bot/v2/hook/…``) are accepted too.  Options in the table: ``format`` (text|mar
 ``budget`` (in the kind's unit), ``unit``, ``max_parts``, ``link`` (the URL an SMS "count and
 link" bulletin points to), ``secret`` (DingTalk/Feishu signing), ``base_url`` (the API endpoint,
 for a proxy or a test server), ``timeout`` (seconds), ``allow_http`` (permit a plain-http
-channel URL; refused otherwise, RELIABILITY K5).
+channel URL; refused otherwise, since the message and any key in the URL would cross the network
+in clear).
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ SMS_SCHEMES = frozenset(
         "aliyun", "sns", "46elks", "elks", "smpp", "smpps",
     }
 )  # fmt: skip
-# Schemes that travel unencrypted; refused towards anything but this machine unless allow_http (K5).
+# Schemes that travel unencrypted; refused towards anything but this machine unless allow_http, so
+# a message and the key in its URL never cross the network in clear by accident.
 PLAIN_SCHEMES = frozenset({"http", "json", "xml", "form", "ntfy"})
 DEFAULT_BASE = {
     "dingtalk": "https://oapi.dingtalk.com",

@@ -1,4 +1,5 @@
-"""Markdown bulletin.  Untrusted text is escaped so it cannot forge structure or links (G5)."""
+"""Markdown bulletin.  Untrusted text is escaped so it cannot forge structure or links
+(a title could otherwise add a heading, a list or a link to a place of its choosing)."""
 
 from __future__ import annotations
 
