@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from digest.config import ChannelConfig, parse_channel
-from digest.deliver.budget import UNITS, Budget
+from digest.deliver.budget import UNITS, Budget, BudgetUnit
 from digest.errors import UsageError
 
 # apprise schemes that end up as text messages on a phone: budget in SMS segments.
@@ -194,8 +194,8 @@ def _kind_of(scheme: str, host: str, path: str) -> str:
 
 
 def _budget(config: ChannelConfig, kind: str, scheme: str, style: str) -> Budget:
-    unit, limit = _default_budget(kind, scheme, style)
-    unit = config.unit or unit
+    default_unit, limit = _default_budget(kind, scheme, style)
+    unit = config.unit or default_unit
     if unit not in UNITS:
         raise UsageError(f"channel {config.name}: unit must be one of {', '.join(UNITS)}")
     limit = config.budget if config.budget is not None else limit
@@ -204,7 +204,7 @@ def _budget(config: ChannelConfig, kind: str, scheme: str, style: str) -> Budget
     return Budget(unit, limit)
 
 
-def _default_budget(kind: str, scheme: str, style: str) -> tuple[str, int]:
+def _default_budget(kind: str, scheme: str, style: str) -> tuple[BudgetUnit, int]:
     if style == "sms":
         return "sms", 1
     if kind == "dingtalk":

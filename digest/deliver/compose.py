@@ -23,7 +23,7 @@ from datetime import tzinfo
 import digest.deliver.mentions as mentions
 from digest.deliver.budget import Budget
 from digest.deliver.split import Block, Piece, Split, split_blocks
-from digest.model import Digest, DigestEntry
+from digest.model import Digest, DigestEntry, Language
 from digest.render.layout import meta_line, short_date, summary_of, title_lines
 from digest.summarize.fit import ELLIPSIS, cut_sentence, join_sentences
 from digest.summarize.sentences import clause_ends, split_sentences
@@ -89,7 +89,7 @@ def _summary_pieces(summary: str, language: str, escape: bool, prefix: str) -> l
     return result
 
 
-def _language(entry: DigestEntry) -> str:
+def _language(entry: DigestEntry) -> Language:
     """The language the sentence rules of ``summarize`` know the entry's text by: zh or en."""
     return "zh" if entry.item.language.startswith("zh") else "en"
 
@@ -146,7 +146,9 @@ def _sms_heading(digest: Digest, tz: tzinfo) -> str:
     return f"{name} {when:%m-%d}: {count} item{'s' * (count != 1)}"
 
 
-def _entry_block(number: int, entry: DigestEntry, style: str, *, tz: tzinfo, rung: str, lang: str) -> Block:
+def _entry_block(
+    number: int, entry: DigestEntry, style: str, *, tz: tzinfo, rung: str, lang: Language
+) -> Block:
     item = entry.item
     # Summaries may carry URLs; those must stay whole, so only the prose between them is escaped.
     summary = " ".join(summary_of(entry).split())

@@ -35,7 +35,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final, Literal
 from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 from digest.deliver.channels import DEFAULT_BASE, Channel
@@ -45,7 +45,14 @@ from digest.text import one_line
 if TYPE_CHECKING:
     import httpx
 
-SENT, NOT_SENT, REJECTED, THROTTLED, UNCERTAIN = "sent", "not_sent", "rejected", "throttled", "uncertain"
+# What became of one request: sent; not sent (it never left: safe to try again); rejected by the
+# server; throttled (try again after ``retry_after``); uncertain (it may have arrived).
+OutcomeStatus = Literal["sent", "not_sent", "rejected", "throttled", "uncertain"]
+SENT: Final = "sent"
+NOT_SENT: Final = "not_sent"
+REJECTED: Final = "rejected"
+THROTTLED: Final = "throttled"
+UNCERTAIN: Final = "uncertain"
 # Business codes that mean "too fast": DingTalk 130101, WeCom 45009, Feishu 9499 and 11232.
 _RATE_CODES = frozenset({130101, 45009, 9499, 11232})
 # What apprise (through requests/urllib3) logs when the request never left.
@@ -61,7 +68,7 @@ _CONNECT_FAILURES = (
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    status: str
+    status: OutcomeStatus
     detail: str = ""
     retry_after: float | None = None
 
@@ -158,7 +165,7 @@ class Sender:
         if code is None:
             return Outcome(REJECTED, f"HTTP {status} without a {code_key} in the answer")
         if code != 0:
-            kind = THROTTLED if code in _RATE_CODES else REJECTED
+            kind: OutcomeStatus = THROTTLED if code in _RATE_CODES else REJECTED
             return Outcome(kind, f"{code_key} {code} {message}".strip())
         return Outcome(SENT)
 

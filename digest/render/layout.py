@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
 
-from digest.model import Digest, DigestEntry
+from digest.model import Digest, DigestEntry, Language
 from digest.select.window import day_window
 from digest.text import one_line
 
@@ -86,7 +86,7 @@ def short_date(digest: Digest, tz: tzinfo) -> date:
     return window_of(digest, tz)[1].date()
 
 
-def meta_line(entry: DigestEntry, tz: tzinfo, lang: str = "en") -> str:
+def meta_line(entry: DigestEntry, tz: tzinfo, lang: Language = "en") -> str:
     """``开封手机报 · 04-25 22:47`` plus, for a merged story, ``· also reported by N sources`` (en)
     or ``· 3家媒体报道`` (zh: how many outlets carried it, this one included)."""
     item = entry.item

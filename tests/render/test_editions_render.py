@@ -18,14 +18,14 @@ import pytest
 from digest.deliver.budget import Budget
 from digest.deliver.compose import RUNGS, compose_blocks
 from digest.deliver.split import split_blocks
-from digest.model import Cluster, Digest, DigestEntry, Item, Summary
+from digest.model import Cluster, Digest, DigestEntry, Item, Language, Summary
 from digest.render import render_digest
 
 TZ = ZoneInfo("Asia/Shanghai")
 GENERATED = datetime(2026, 4, 24, 23, 0, tzinfo=UTC)  # 07:00 on 25 April in Shanghai
 
 
-def _item(number: int, title: str, summary: str, source: str, hour: int, language: str = "zh") -> Item:
+def _item(number: int, title: str, summary: str, source: str, hour: int, language: Language = "zh") -> Item:
     when = datetime(2026, 4, 24, hour, 10, tzinfo=UTC)
     return Item(
         id=f"t:{number}",
