@@ -30,8 +30,12 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="auto (rich on a terminal, text in a pipe), rich, text, markdown, json, jsonl.",
+        help="auto (rich on a terminal, text in a pipe), rich, text, markdown, json, jsonl, html.",
     ),
+]
+EditionOption = Annotated[
+    str | None,
+    typer.Option("--edition", "-e", help="An [editions.NAME] from config.toml: its window, size, chrome."),
 ]
 LimitOption = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many items.")]
 SinceOption = Annotated[
