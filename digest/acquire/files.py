@@ -53,12 +53,13 @@ DocumentParser = Callable[[bytes, str], list[RawItem]]
 
 
 def read_documents(
-    paths: Sequence[str], stdin: BinaryIO | None = None, parse: DocumentParser = parse_document
+    paths: Sequence[str], stdin: BinaryIO | None = None, parse: DocumentParser | None = None
 ) -> Iterator[DocumentResult]:
     """Parse every input; never raises for a bad input, which yields a failed result instead.
 
-    ``parse`` is ``parse_document`` or the same run under a budget (``WorkerPool.call``).
+    ``parse`` is ``parse_document`` (the default) or the same under a budget (``WorkerPool.call``).
     """
+    parse = parse or parse_document
     for name in expand_paths(paths):
         try:
             data = _read(name, stdin)
