@@ -313,12 +313,14 @@ class _Run:
             return
         assert self.pool is not None
         options = self.ingest if not source.script else replace(self.ingest, script=source.script)
+        options = replace(options, backlog=source.last_success is None)
         job = _Job(
             name=source.name,
             language=source.language,
             db=str(self.store.path),
             options=options,
             full_text=self._full_text_rule(source),
+            url=response.url,
         )
         outcome: _Outcome = await self.pool.run(
             self.options.parse_budget, _ingest_feed, response.body, dict(response.headers), job
@@ -403,6 +405,7 @@ class _Job:
     db: str
     options: IngestOptions
     full_text: tuple[str, int, int]
+    url: str | None = None  # where the feed was read from at last: relative links resolve against it
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,7 +454,7 @@ def _ingest_feed(data: bytes, headers: dict[str, str], job: _Job) -> _Outcome:
     """
     from digest.acquire.formats import read_feed
 
-    parsed = read_feed(data, job.name, headers)
+    parsed = read_feed(data, job.name, headers, base_url=job.url)
     store = _worker_store(job.db)
     # Items carry the name the user gave the source: it is what `--source` filters on.
     raws = [replace(raw, source=job.name, language=job.language or raw.language) for raw in parsed.items]

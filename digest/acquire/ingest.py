@@ -29,6 +29,8 @@ class IngestOptions:
     tz: tzinfo
     script: str = "auto"
     chars: int | None = None
+    # A source's first fetch brings its whole backlog: its undated items are not today's news.
+    backlog: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,7 @@ def clean_raw_item(raw: RawItem, options: IngestOptions, identifier: str | None 
         feed_summary=raw.feed_summary,
         raw=raw.body if raw.title is None else f"{raw.title}\n{raw.body}",
         repairs=cleaned.repairs,
+        backlog=options.backlog and cleaned.published is None,
     )
 
 
