@@ -17,8 +17,9 @@ no translated conjunct are not counted.  A check counts for feedparser when the 
 holds on feedparser's result.  Categories: the corpus folder for sanitising, encodings and
 ill-formed documents, else the field checked.  The ``entities`` folder tests a feed title in
 documents that never close (``</rss`` without ``>``): digest reports such a document as cut short
-instead of reading it, so those titles are also measured moved into a closed document.  Each parse runs under a 10 s alarm: an exception
-that is not a clean "not a feed" is a crash, an alarm a time-out.
+instead of reading it, so those titles are also measured moved into a closed document.  Each
+parse runs under a 10 s alarm: an exception that is not a clean "not a feed" is a crash, an alarm
+a time-out.
 
 The date table places each vector of feedparser's date tests (``tests/runtests.py``,
 ``date_tests``) in an RSS ``pubDate`` and an Atom ``updated``: a pass is the expected moment (or
@@ -42,7 +43,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +63,10 @@ def corpus() -> Path:
         return tests
     CACHE.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:"]
-        + [f"feedparser=={VERSION}", "-d", str(CACHE)],
+        [
+            *(sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:"),
+            *(f"feedparser=={VERSION}", "-d", str(CACHE)),
+        ],
         check=True,
     )
     with tarfile.open(CACHE / f"feedparser-{VERSION}.tar.gz") as archive:
@@ -250,7 +253,7 @@ def run_corpus(tests: Path) -> tuple[list[Check], Counter[str], float, float]:
             signal.alarm(0)
         spent["digest"] += time.perf_counter() - started
         ours = _digest_entries(items, title)
-        for conjunct, (root, index, field) in wanted:
+        for conjunct, (_, _, field) in wanted:
             source = ast.unparse(conjunct)
             try:
                 fp_pass = bool(eval(source, fp_env))
@@ -261,9 +264,7 @@ def run_corpus(tests: Path) -> tuple[list[Check], Counter[str], float, float]:
                 digest_pass, got = _digest_check(conjunct, source, fp_env, fp_result, ours, items, title)
             except Exception as error:
                 digest_pass, got = False, f"{type(error).__name__}"
-            checks.append(
-                Check(rel, _category(rel, field), source, fp_pass, digest_pass, got)
-            )
+            checks.append(Check(rel, _category(rel, field), source, fp_pass, digest_pass, got))
     return checks, trouble, spent["digest"], spent["feedparser"]
 
 
@@ -301,15 +302,20 @@ def _digest_check(
         view.update({field: texts[0], "description": texts[0], "summary": texts[0]})
         env["entries"] = [*env["entries"][:index], view, *env["entries"][index + 1 :]]
     result = bool(eval(source, env))
-    shown = ours["entries"][index].get(field if field != "date" else "published_parsed") if index < len(
-        ours["entries"]
-    ) else "no such item"
+    shown = (
+        ours["entries"][index].get(field if field != "date" else "published_parsed")
+        if index < len(ours["entries"])
+        else "no such item"
+    )
     return result, str(shown)[:200]
 
 
 # Dates --------------------------------------------------------------------------------------------
 
-RSS = '<rss version="2.0"><channel><title>t</title><item><title>x</title><pubDate>{}</pubDate></item></channel></rss>'
+RSS = (
+    '<rss version="2.0"><channel><title>t</title><item><title>x</title><pubDate>{}</pubDate></item>'
+    "</channel></rss>"
+)
 ATOM = (
     '<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><title>x</title><id>i</id>'
     "<updated>{}</updated></entry></feed>"
@@ -322,7 +328,8 @@ def date_vectors(tests: Path) -> list[tuple[str, tuple[int, ...] | None]]:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "date_tests" for t in node.targets):
             table = node.value
             assert isinstance(table, ast.Dict)
-            return [ast.literal_eval(pair) for group in table.values for pair in group.elts]  # type: ignore[attr-defined]
+            groups = [group for group in table.values if isinstance(group, ast.Tuple)]
+            return [ast.literal_eval(pair) for group in groups for pair in group.elts]
     raise SystemExit("date_tests not found in runtests.py")
 
 
@@ -379,7 +386,9 @@ def run_entities(tests: Path) -> Counter[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--failures", action="store_true", help="list the checks digest fails")
     args = parser.parse_args()
     tests = corpus()

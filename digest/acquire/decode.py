@@ -186,7 +186,7 @@ def reconcile(data: bytes, *labels: str | None) -> Decoded:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        mixed = _mostly_utf8(data)
+        mixed = _mostly_utf8(data, labelled="utf-8" in claimed)
         if mixed is not None:
             return mixed
     else:
@@ -223,20 +223,21 @@ def reconcile(data: bytes, *labels: str | None) -> Decoded:
 
 
 _NON_ASCII_RUN = re.compile(rb"[\x80-\xff]+")
-# A document is UTF-8 with a few foreign bytes when at least this share of its non-ASCII runs
-# (characters or groups of them) decode as UTF-8: one GBK item pasted into a UTF-8 feed, a stray
-# 0xFF.  A legacy-encoded document practically never has even a few runs that are valid UTF-8.
-_MOSTLY = 0.9
+# A document is UTF-8 with a few foreign bytes when most of its non-ASCII runs (characters or
+# groups of them) decode as UTF-8: one GBK item pasted into a UTF-8 feed, a stray 0xFF.  A
+# legacy-encoded document practically never has even a few runs that are valid UTF-8, so a
+# majority is enough when the document says it is UTF-8, and nine in ten when it says nothing.
+_MOSTLY_LABELLED, _MOSTLY_UNLABELLED = 0.5, 0.9
 
 
-def _mostly_utf8(data: bytes) -> Decoded | None:
+def _mostly_utf8(data: bytes, *, labelled: bool) -> Decoded | None:
     """``data`` read as UTF-8 where it is UTF-8, and run by run as GB18030 (what a pasted Chinese
     item is) or dropped where it is not, so that foreign bytes cost themselves, not the document.
     None when the document is not mostly UTF-8.
     """
     runs = _NON_ASCII_RUN.findall(data)
     valid = sum(_decodes(run, "utf-8") for run in runs)
-    if valid < _MOSTLY * len(runs):
+    if valid <= (_MOSTLY_LABELLED if labelled else _MOSTLY_UNLABELLED) * len(runs):
         return None
     counts = {"gb18030": 0, "dropped": 0}
 
@@ -259,12 +260,13 @@ def _mostly_utf8(data: bytes) -> Decoded | None:
 # Mojibake of Western text: C1 control characters (cp1252's curly quotes and dashes read as
 # latin-1: "don\x92t") and UTF-8 read as cp1252 ("â€™", "Ã©").  Only text with these marks goes
 # through ftfy, which is slow on long text and has nothing to do on the rest.
+_SUSPECT = re.compile("[\x80-\x9f\xc2\xc3\xe2]")  # one character class: a fast scan of every text
 _MOJIBAKE_MARKS = re.compile("[\x80-\x9f]|[âÃÂ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
 
 
 def repair_mojibake(text: str) -> str:
     """``text`` with cp1252 quirks and double-encoded UTF-8 repaired (ftfy); other text as is."""
-    if not _MOJIBAKE_MARKS.search(text):
+    if not _SUSPECT.search(text) or not _MOJIBAKE_MARKS.search(text):
         return text
     import ftfy
 

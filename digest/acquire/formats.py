@@ -8,6 +8,7 @@ Sizes are capped per field and per document so that a hostile file cannot exhaus
 
 from __future__ import annotations
 
+import html.entities
 import io
 import json
 import re
@@ -88,7 +89,11 @@ def read_feed(
         return _json_feed(document, name)
     decoded = reconcile(data, _header(headers, "content-type", charset=True), declared_in_xml(data))
     # Valid UTF-8 as it came (no BOM): use the bytes as they are rather than encode them again.
-    as_sent = data if decoded.encoding == "utf-8" and decoded.exact and not data.startswith(b"\xef\xbb\xbf") else None
+    as_sent = (
+        data
+        if decoded.encoding == "utf-8" and decoded.exact and not data.startswith(b"\xef\xbb\xbf")
+        else None
+    )
     utf8 = _as_utf8_document(decoded.text, as_sent)
     base = urljoin(base_url or "", _header(headers, "content-location") or "") or None
     if _HTML_PAGE.match(utf8[:4096]):
@@ -107,7 +112,9 @@ def read_feed(
     source = one_line(_typed_text(feed.get("title"), detail if isinstance(detail, Mapping) else None)) or None
     link = _absolute(_text(feed.get("link")), base)
     scope = link or source or name
-    items = [_raw_item(entry, source, scope, name, base, fast=fast) for entry in entries[:MAX_ITEMS_PER_DOCUMENT]]
+    items = [
+        _raw_item(entry, source, scope, name, base, fast=fast) for entry in entries[:MAX_ITEMS_PER_DOCUMENT]
+    ]
     if not _closes(utf8):
         kept = items[:-1]
         raise PartialDocument(
@@ -129,7 +136,9 @@ def _header(headers: Mapping[str, str] | None, wanted: str, *, charset: bool = F
     return None
 
 
-_HTML_PAGE = re.compile(rb"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html\b)", re.I | re.S)
+_HTML_PAGE = re.compile(
+    rb"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html\b)", re.I | re.S
+)
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*?\?>")
 _UTF8_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']utf-?8["']""", re.I)
 
@@ -173,7 +182,23 @@ def _as_utf8_document(text: str, as_sent: bytes | None = None) -> bytes:
             data = data.replace(noncharacter, b"")
     if b"&#" in data:
         data = _CHAR_REFERENCE.sub(_valid_reference, data)
+    if b"&" in data:
+        data = _NAMED_REFERENCE.sub(_numeric_reference, data)
     return data
+
+
+# HTML's named entities (&mdash; &nbsp; …) are not XML's: lxml stops at the first one, dropping the
+# rest of the text or the whole feed.  They become the numeric references XML knows, everywhere:
+# inside a CDATA section, where "&mdash;" is text, "&#8212;" reads as the same text once the HTML is
+# reduced to text.  An unknown name is escaped, so it shows as written.
+_NAMED_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _numeric_reference(match: re.Match[bytes]) -> bytes:
+    meant = html.entities.html5.get(match.group(1).decode("ascii") + ";")
+    if meant is None:
+        return b"&amp;" + match.group()[1:]
+    return b"".join(b"&#%d;" % ord(char) for char in meant)
 
 
 def _raw_date(text: str) -> str:
@@ -196,8 +221,8 @@ def _use_our_dates(fastfeedparser: Any) -> None:
 
 
 # What fastfeedparser gets wrong and feedparser gets right, measured on feedparser's test corpus
-# (bench/feeds_corpus.py): HTML entities XML does not define (lxml drops the text from there or
-# the whole feed), Atom xhtml and base64 content (any declared type but HTML and text) and text
+# (bench/feeds_corpus.py), other than HTML's named entities (made numeric before either parser
+# sees the document): Atom xhtml and base64 content (any declared type but HTML and text) and text
 # with escaped brackets (unescaped, it would be read as markup), markup written
 # straight into a title or description (it keeps only the text before the first tag), an XHTML
 # <body> or <fullitem> as an item's content (ignored), escaped brackets in a title (text or markup?
@@ -211,7 +236,6 @@ def _use_our_dates(fastfeedparser: Any) -> None:
 _FAST_PARSER_MISREADS = tuple(
     (literal, re.compile(pattern, re.I))
     for literal, pattern in (
-        (b"&", rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)[A-Za-z][A-Za-z0-9]*;"),
         (
             b"type",
             rb"<(?:content|title|summary|subtitle|rights|tagline)\b[^>]*\btype\s*=\s*[\"']"
@@ -241,12 +265,16 @@ def _fast_parser_fits(document: bytes) -> bool:
 
 def _found_outside_cdata(pattern: re.Pattern[bytes], document: bytes) -> bool:
     """Whether ``pattern`` occurs outside CDATA sections (inside them everything is just text)."""
-    if b"<![CDATA[" not in document:
-        return pattern.search(document) is not None
-    for match in pattern.finditer(document):
+    match = pattern.search(document)
+    while match is not None:
         start = match.start()
-        if document.rfind(b"<![CDATA[", 0, start) <= document.rfind(b"]]>", 0, start):
+        opened = document.rfind(b"<![CDATA[", 0, start)
+        if opened <= document.rfind(b"]]>", 0, start):
             return True
+        closed = document.find(b"]]>", start)  # in a CDATA section: go on after it
+        if closed < 0:
+            return False
+        match = pattern.search(document, closed)
     return False
 
 

@@ -98,7 +98,9 @@ _FORMS = tuple(
         r"(?:\s*(?P<hour>\d{1,2})\s*[:：]\s*(?P<minute>\d{2}))?",
     )
 )
-_RELATIVE_DAY = re.compile(r"(?P<word>今天|今日|昨天|昨日|前天)\s*(?:(?P<hour>\d{1,2})\s*[:：]\s*(?P<minute>\d{2}))?")
+_RELATIVE_DAY = re.compile(
+    r"(?P<word>今天|今日|昨天|昨日|前天)\s*(?:(?P<hour>\d{1,2})\s*[:：]\s*(?P<minute>\d{2}))?"
+)
 _AGO = re.compile(r"(?P<count>\d{1,4})\s*(?P<unit>秒|分钟|分鐘|小时|小時|个小时|個小時|天|日|周|週)\s*前")
 _JUST_NOW = re.compile(r"刚刚|剛剛|刚才|剛才")
 _AGO_UNITS = {"秒": "seconds", "分钟": "minutes", "分鐘": "minutes", "小时": "hours", "小時": "hours"}
@@ -199,9 +201,10 @@ def _relative(text: str, now: datetime | None, tz: tzinfo) -> datetime | None:
 
 
 def _moment(fields: dict[str, str | None], *, now: datetime | None, tz: tzinfo) -> datetime | None:
-    year = int(fields["year"]) if fields.get("year") and not fields.get("yy") else None
-    if fields.get("yy"):
-        two = int(fields["yy"] or 0)
+    written_year, two_digits = fields.get("year"), fields.get("yy")
+    year = int(written_year) if written_year and not two_digits else None
+    if two_digits:
+        two = int(two_digits)
         year = 2000 + two if two < 50 else 1900 + two  # RFC 2822's rule for two-digit years
     if fields.get("mon"):
         month = _MONTHS.get((fields["mon"] or "").lower().rstrip("."))
