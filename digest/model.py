@@ -31,6 +31,8 @@ class RawItem:
     feed_summary: str | None = None
     language: str | None = None
     origin: str = ""  # file path or feed URL, for messages
+    author: str | None = None  # the byline an article page names (its reporter)
+    editor: str | None = None  # the editor an article page names (责任编辑)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from digest.acquire.article import read_article
 from digest.acquire.decode import declared_in_xml, decode_bytes, reconcile, repair_mojibake
 from digest.errors import InputError, PartialDocument
 from digest.model import RawItem
@@ -536,22 +537,21 @@ def _json_item(row: Any, where: str) -> RawItem:
 
 
 def parse_html(data: bytes, name: str, url: str | None = None) -> list[RawItem]:
-    """The article of an HTML page (trafilatura), as one item."""
-    import trafilatura
-
+    """The article of an HTML page (``article.read_article``), as one item."""
     html = decode_bytes(data, declared=_meta_charset(data)).text
-    document = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
-    text = getattr(document, "text", None) if document is not None else None
-    if not text:
+    article = read_article(html, url)
+    if article is None:
         raise InputError(f"{name}: no article text found in the page")
     return [
         RawItem(
-            body=capped(text, MAX_BODY_CHARS) or "",
-            title=capped(getattr(document, "title", None) or "", MAX_TITLE_CHARS),
-            source=getattr(document, "sitename", None),
-            url=getattr(document, "url", None) or url,
-            published=parse_time(getattr(document, "date", None)),
+            body=capped(article.text, MAX_BODY_CHARS) or "",
+            title=capped(article.title or "", MAX_TITLE_CHARS),
+            source=article.sitename,
+            url=article.url,
+            published=article.published,
             origin=name,
+            author=article.author,
+            editor=article.editor,
         )
     ]
 

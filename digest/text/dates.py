@@ -78,7 +78,7 @@ _FORMS = tuple(
         r"(?P<zone>Z|[+-]\d{2}:?\d{2})?)?)?",
         r"(?P<year>\d{4})",
         # two-digit years, year first (ISO's order; also how Chinese sites abbreviate: 18-03-08)
-        r"(?P<yy>\d{2})-(?P<month>\d{2})-(?P<day>\d{2})",
+        rf"(?P<yy>\d{{2}})-(?P<month>\d{{2}})-(?P<day>\d{{2}})(?:\s+{_CLOCK})?",
         r"(?P<yy>\d{2})(?P<month>\d{2})(?P<day>\d{2})",
         r"-(?P<yy>\d{2})-?(?P<month>\d{2})",
         # RFC 822 family: [Thu,] 01 Jan[uary][,] 2004 [19:48[:21]] [zone]

@@ -76,11 +76,12 @@ def strip_site_suffix(title: str) -> tuple[str, int]:
         removed += 1
 
 
-def parse_meta_line(line: str, *, now: datetime, tz: tzinfo) -> PageMeta | None:
+def parse_meta_line(line: str, *, now: datetime | None, tz: tzinfo) -> PageMeta | None:
     """The fields of a line made only of labelled fields, or None when ``line`` is body text.
 
     Pages often open the line with the date itself: ``2021-04-25 10:00 来源：新华网``; a line that
-    is only a date and time is metadata too.
+    is only a date and time is metadata too.  ``now`` (when the page was obtained) gives a year-less
+    date its year; without it such a date is unknown.
     """
     dated = _LEADING_DATETIME.match(line)
     if dated is not None:
