@@ -2,8 +2,7 @@
 
 Each parser takes the bytes of one document and a name for messages, returns the raw items found
 and raises ``InputError`` (one line, no traceback) when the document is not what it claims to be.
-Sizes are capped per field and per document so that a hostile file cannot exhaust memory
-(RELIABILITY B7).
+Sizes are capped per field and per document so that a hostile file cannot exhaust memory.
 """
 
 from __future__ import annotations
@@ -401,8 +400,8 @@ def _closes(document: bytes) -> bool:
 def feed_item_key(scope: str, guid: str, url: str | None) -> str | None:
     """The identity of a feed entry: its GUID within its feed, or None to fall back to URL/content.
 
-    A GUID is only unique within its feed (RELIABILITY E5); some feeds give every item the same
-    one (E1), so the link is part of the key too.
+    A GUID is only unique within its feed (two feeds may both number their items 1, 2, 3); some
+    feeds give every item the same one, so the link is part of the key too.
     """
     return f"{scope}\n{guid.strip()}\n{url or ''}" if guid.strip() else None
 
@@ -522,7 +521,8 @@ def _json_item(row: Any, where: str) -> RawItem:
     for key, value in fields.items():
         if value is not None and not isinstance(value, str):
             raise InputError(f'{where}: "{key}" must be a string')
-    # An unreadable time is unknown, not fatal: the item counts from when it was loaded (D1).
+    # An unreadable time is unknown, not fatal: the item is undated and counts from when it was
+    # loaded (loading a file is asking for its items now).
     published = parse_time(fields["published"])
     return RawItem(
         body=capped(body, MAX_BODY_CHARS) or "",
@@ -559,7 +559,7 @@ def parse_html(data: bytes, name: str, url: str | None = None) -> list[RawItem]:
 def _meta_charset(data: bytes) -> str | None:
     import re
 
-    # Pages put <meta charset> anywhere in the head, not only in the first 1024 bytes (C5).
+    # Pages put <meta charset> anywhere in the head, not only in the first 1024 bytes.
     match = re.search(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", data[:65536], re.I)
     return match.group(1).decode("ascii") if match else None
 

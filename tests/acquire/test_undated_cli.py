@@ -33,14 +33,12 @@ def feed(*items: str) -> str:
 
 
 @pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("DIGEST_HOME", str(tmp_path))
-    monkeypatch.setenv("DIGEST_NOW", "2026-04-26T08:00:00+08:00")
-    monkeypatch.setenv("DIGEST_TIMEZONE", "Asia/Shanghai")
-    (tmp_path / "config.toml").write_text(
+def fetch_config(home: Path) -> None:
+    """The shared home (pinned clock, China time) with short fetch deadlines and no full text."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(
         '[fetch]\ntimeout = 2\ndeadline = 3\nfull_text = "never"\n', encoding="utf-8"
     )
-    return tmp_path
 
 
 def test_undated_backlog_stays_out_and_later_undated_items_come_last_and_say_why(
