@@ -8,9 +8,10 @@ links to with ``<link rel="alternate">`` (autodiscovery).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 from digest.acquire.decode import decode_bytes
@@ -39,7 +40,12 @@ class CheckedFeed:
     discovered: bool
 
 
-FeedReader = Callable[[bytes, str, Mapping[str, str]], ParsedFeed]
+class FeedReader(Protocol):
+    """``read_feed``'s signature: what ``check_feed_url`` parses the answers with."""
+
+    def __call__(
+        self, data: bytes, name: str, headers: Mapping[str, str] | None = None, *, base_url: str | None = None
+    ) -> ParsedFeed: ...
 
 
 def check_feed_url(url: str, policy: HttpPolicy, read: FeedReader = read_feed) -> CheckedFeed:
@@ -55,7 +61,7 @@ async def _check(url: str, policy: HttpPolicy, read_feed: FeedReader) -> Checked
     try:
         response = await get(client, url, policy)
         try:
-            parsed = read_feed(response.body, url, response.headers)
+            parsed = read_feed(response.body, url, response.headers, base_url=response.url)
             # Keep the URL given unless it moved for good: a 302 is temporary, the site may point
             # elsewhere tomorrow.
             where = response.permanent_url or check_url(url)
@@ -71,7 +77,7 @@ async def _check(url: str, policy: HttpPolicy, read_feed: FeedReader) -> Checked
         for link in links[:3]:
             try:
                 found = await get(client, link, policy)
-                parsed = read_feed(found.body, link, found.headers)
+                parsed = read_feed(found.body, link, found.headers, base_url=found.url)
                 where = found.permanent_url or link
                 return CheckedFeed(where, parsed.title, len(parsed.items), discovered=True)
             except (FetchError, InputError) as error:

@@ -305,6 +305,7 @@ class _Run:
         options = (
             self.ingest_options if not source.script else replace(self.ingest_options, script=source.script)
         )
+        options = replace(options, backlog=source.last_success is None)
         job = FeedJob(
             name=source.name,
             language=source.language,
@@ -312,6 +313,7 @@ class _Run:
             options=options,
             ingest=self.ingest,
             full_text=self._full_text_rule(source),
+            url=response.url,
         )
         outcome: FeedOutcome = await self.pool.run(ingest_feed, response.body, dict(response.headers), job)
         state = replace(state, content_hash=body_hash, encoding_note=outcome.encoding_note)

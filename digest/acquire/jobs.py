@@ -35,6 +35,7 @@ class FeedJob:
     options: IngestOptions
     ingest: Ingest  # a module-level function, so it reaches the worker process by name
     full_text: tuple[str, int, int]
+    url: str | None = None  # where the feed was read from at last: relative links resolve against it
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +91,7 @@ def ingest_feed(data: bytes, headers: dict[str, str], job: FeedJob) -> FeedOutco
     """Parse a feed and store its new items (the job's ``ingest``), except those that first need their
     article's full text, which are handed back.
     """
-    parsed = read_feed(data, job.name, headers)
+    parsed = read_feed(data, job.name, headers, base_url=job.url)
     store = _worker_store(job.db)
     # Items carry the name the user gave the source: it is what `--source` filters on.
     raws = [replace(raw, source=job.name, language=job.language or raw.language) for raw in parsed.items]

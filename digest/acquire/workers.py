@@ -154,12 +154,12 @@ class WorkerPool:
             initargs=(context.Lock(), self.budget.memory, os.getpid(), self.preload),
         )
 
-    def call(self, job: Callable[..., T], *args: Any) -> T:
-        """Run ``job(*args)`` in a worker and wait for it; ParseStopped when over budget."""
+    def call(self, job: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run ``job(*args, **kwargs)`` in a worker and wait for it; ParseStopped when over budget."""
         if self.size == 0:
-            return job(*args)
+            return job(*args, **kwargs)
         for attempt in (1, 2):
-            executor, future = self._submit(job, args)
+            executor, future = self._submit(job, args, kwargs)
             try:
                 return future.result(timeout=self.budget.seconds)
             except (FutureTimeout, MemoryError, BrokenProcessPool) as error:
@@ -171,17 +171,19 @@ class WorkerPool:
         if self.size == 0:
             return job(*args)
         for attempt in (1, 2):
-            executor, future = self._submit(job, args)
+            executor, future = self._submit(job, args, {})
             try:
                 return await asyncio.wait_for(asyncio.wrap_future(future), self.budget.seconds)
             except (TimeoutError, MemoryError, BrokenProcessPool) as error:
                 self._stopped(executor, error, attempt)
         raise AssertionError("unreachable")
 
-    def _submit(self, job: Callable[..., T], args: tuple[Any, ...]) -> tuple[ProcessPoolExecutor, Future[T]]:
+    def _submit(
+        self, job: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> tuple[ProcessPoolExecutor, Future[T]]:
         self.start()
         assert self._executor is not None
-        return self._executor, self._executor.submit(job, *args)
+        return self._executor, self._executor.submit(job, *args, **kwargs)
 
     def _stopped(self, executor: ProcessPoolExecutor, error: BaseException, attempt: int) -> None:
         """Raise ParseStopped for a job over budget, or return to retry one whose worker died
