@@ -25,6 +25,9 @@ _PUNCTUATION_SHARE = {
     "，": 0.05, "。": 0.03, "、": 0.008, "“": 0.006, "”": 0.006, "：": 0.003, "；": 0.002,
     "？": 0.001, "！": 0.001, "（": 0.001, "）": 0.001, "《": 0.001, "》": 0.001, "—": 0.0005,
     "…": 0.0003, "·": 0.0003, "\u3000": 0.002,  # the ideographic space indents paragraphs
+    # Not rare, but rare enough in mainland news that 。 stays the usual A1xx character (a lost
+    # second byte after A1 is put back as 。); Taiwan and Hong Kong quote with corner brackets.
+    **dict.fromkeys("「」『』【】〈〉％～‧‘’", 0.0001),
 }  # fmt: skip
 _FLOOR = math.log(1e-9)  # a character never seen in the word list
 

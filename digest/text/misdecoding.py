@@ -1,0 +1,76 @@
+"""Chinese text decoded with the wrong codec: UTF-8 read as GBK, Big5 read as GBK and back.
+
+``鍙戝竷`` is 发布 in UTF-8 read as GBK; ``锟斤拷`` is two U+FFFD in UTF-8 read as GBK (a page
+that had already lost characters).  Each run of non-ASCII text is re-encoded with the codec it
+was wrongly decoded with and decoded with the right one; the result is kept only when it reads
+as far more common Chinese (``hanzi_frequency``) than the run did, so text that was decoded
+right — simplified, traditional, or anything else — is never touched.  ``锟斤拷`` runs carry no
+text and are removed.  ftfy repairs UTF-8 read as Latin-1 or cp1252, not these.
+"""
+
+from __future__ import annotations
+
+import re
+
+from digest.text.hanzi_frequency import log_frequency
+
+# (codec the bytes were wrongly decoded with, codec they were written in)
+_CONFUSIONS = (("gbk", "utf-8"), ("gbk", "cp950"), ("cp950", "gbk"))
+# Two U+FFFD (EF BF BD EF BF BD) read as GBK, in either script (the page may have been
+# converted to traditional after the damage).
+_REPLACEMENT_MOJIBAKE = re.compile("(?:[锟錕]斤[拷]|[锟錕]斤)+")
+_RUN = re.compile(r"[^\x00-\x7f\s]{2,}")
+# A decoder that met bytes it could not use wrote U+FFFD (or ?) for them: in UTF-8 the character
+# they belonged to is lost, the ones after it are not (UTF-8 finds its step again by itself).
+_LOST = "\ufffd"
+# A kept repair must read this much more like Chinese (mean natural-log frequency per character)
+# and be ordinary text itself (real text scores about -7, mojibake -11 and below).
+_MARGIN = 2.5
+_PLAUSIBLE = -9.5
+_HAN = re.compile("[\u3400-\u9fff]")
+
+
+def _mean(text: str) -> float:
+    return sum(log_frequency(char) for char in text) / len(text) if text else -30.0
+
+
+def _redecode(run: str) -> str | None:
+    """The run decoded right, or None when no confusion reads far better than it does."""
+    before = _mean(run)
+    if before > _PLAUSIBLE:
+        return None  # reads as Chinese already: nothing to repair
+    best: tuple[float, str] | None = None
+    for wrong, right in _CONFUSIONS:
+        try:
+            if right == "utf-8":
+                data = b"\xff".join(part.encode(wrong) for part in run.split(_LOST))
+                decoded = data.decode(right, errors="replace").replace(_LOST, "")
+            else:
+                decoded = run.encode(wrong).decode(right)
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if not _HAN.search(decoded):
+            continue
+        score = _mean(decoded)
+        if score >= max(before + _MARGIN, _PLAUSIBLE) and (best is None or score > best[0]):
+            best = (score, decoded)
+    return best[1] if best else None
+
+
+def repair_misdecoding(text: str) -> tuple[str, int]:
+    """``text`` with wrongly decoded runs decoded right and ``锟斤拷`` removed; how many runs.
+
+    Never raises.
+    """
+    text, removed = _REPLACEMENT_MOJIBAKE.subn("", text)
+    if text.isascii():
+        return text, removed
+    repaired = 0
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal repaired
+        decoded = _redecode(match.group())
+        repaired += decoded is not None
+        return decoded if decoded is not None else match.group()
+
+    return _RUN.sub(replace, text), removed + repaired
