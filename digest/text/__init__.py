@@ -36,6 +36,7 @@ from digest.text.mobile import (
     parse_byline,
     parse_header,
     strip_trailing_marks,
+    unwrap,
 )
 from digest.text.page import parse_meta_line, strip_site_suffix
 from digest.text.punctuation import fix_punctuation
@@ -74,7 +75,7 @@ def _repair_bytes(fields: list[str], repairs: Counter[str]) -> list[str]:
     for field in fields:
         field, misdecoded = repair_misdecoding(field)
         field, garbles = repair_garbled(field, learned)
-        field, annotations = remove_annotations(field)
+        field, annotations = remove_annotations(field, learned)
         # Spans with no marker at their start are found by their characters, once annotations
         # (ASCII, which splits the runs) are gone; a marker left after them is their lost byte.
         field, unlikely = repair_unlikely_spans(field)
@@ -134,7 +135,7 @@ def _read_line(line: str, first: bool, meta: _Metadata, *, now: datetime, tz: tz
     boilerplate = 0
     while line:
         header = parse_header(line, now=now, tz=tz) if first else None
-        found = None if header else parse_meta_line(line, now=now, tz=tz)
+        found = None if header else parse_meta_line(unwrap(line), now=now, tz=tz)
         if header is not None:
             meta.source = meta.source or header.source
             meta.published = meta.published or header.published

@@ -79,15 +79,22 @@ def is_reading(char: str, word: str) -> bool:
     return is_syllable(word) and toneless(word) in readings(char)
 
 
-def remove_annotations(text: str) -> tuple[str, int]:
-    """``text`` without pinyin annotations, and how many were removed.  Never raises."""
+def remove_annotations(text: str, learned: Mapping[str, frozenset[str]] | None = None) -> tuple[str, int]:
+    """``text`` without pinyin annotations, and how many were removed.  Never raises.
+
+    ``learned`` (from ``learn_annotations``) names the syllables this text annotates: one of them
+    in brackets after an ideograph is the same annotator's mark even when the character before
+    it was damaged out of recognition.
+    """
     if "(" not in text and "（" not in text:
         return text, 0
     removed = 0
+    known = learned or {}
 
     def replace(match: re.Match[str]) -> str:
         nonlocal removed
-        if is_reading(text[match.start() - 1], match["syllable"]):
+        syllable = match["syllable"]
+        if syllable in known or is_reading(text[match.start() - 1], syllable):
             removed += 1
             return ""
         return match.group()

@@ -365,8 +365,17 @@ _LONELY = -9.5
 _GAP = 3
 _REACH = 3  # the span may start or end this many characters outside the region of suspects
 _SPAN_MARGIN = 2.0  # mean natural-log frequency gained per character of the replaced span
-_LOST_CHAR = 3.0  # the score a character the bytes cannot give back costs (it is removed)
-_UNREPAIRABLE = -11.0  # a region of suspects reading this badly is removed when nothing repairs it
+# What a character the bytes cannot give back costs: as much as a rare one, unless a decoder's
+# mark says a byte was lost there; the first character of a span, whose byte is the shift
+# itself, in between.
+_LOST_CHAR = 10.0
+_LOST_MARKED = 3.0
+_LOST_FIRST = 6.0
+_MIN_SUSPECTS = 3  # two rare characters together are a name (澎湃, 霞萍) as often as damage
+_WORDS_PER_CHAR = 0.25  # a real re-reading makes words: at least one pair in four characters
+_UNREPAIRABLE = -11.0
+_END_MARKERS = ("\ufffd", "?", "？")
+_MARKED_REACH = 10  # a region of suspects reading this badly is removed when nothing repairs it
 
 
 def _suspects(run: str) -> list[int]:
@@ -384,12 +393,12 @@ def _suspects(run: str) -> list[int]:
 
 
 def _regions(run: str) -> list[tuple[int, int]]:
-    """Stretches of ``run`` with two or more suspects close together, as (start, end)."""
+    """Stretches of ``run`` with several suspects close together, as (start, end)."""
     regions: list[tuple[int, int]] = []
     group: list[int] = []
     for i in [*_suspects(run), len(run) + _GAP + 1]:
         if group and i - group[-1] > _GAP:
-            if len(group) >= 2:
+            if len(group) >= _MIN_SUSPECTS:
                 regions.append((group[0], group[-1] + 1))
             group = []
         group.append(i)
@@ -417,10 +426,11 @@ def _best_lead(trail: int, before: str, after: str) -> str | None:
     return best if weights[best] >= _DOMINANT * sum(weights.values()) else None
 
 
-def _realign(text: str, start: int, end: int) -> tuple[float, str, int, int] | None:
+def _realign(text: str, start: int, end: int) -> tuple[float, float, str, int, int] | None:
     """The best re-reading of ``text[start:end]`` one byte out of step, either direction.
 
-    Returns (gain per character, replacement, where the replaced span ends, characters removed).
+    Returns (gain, gain per character replaced, replacement, where the replaced span ends,
+    characters removed).
     """
     code = _gbk(text[start:end])
     if not code or len(code) < 4 or len(_HAN.findall(text, start, end)) < 2:
@@ -430,36 +440,46 @@ def _realign(text: str, start: int, end: int) -> tuple[float, str, int, int] | N
         return None
     decoded, dangling = tail
     decoded, stop, removed = _close(text, end, decoded, dangling, {})
+    lost_cost = _LOST_MARKED if stop > end and text[end] in _END_MARKERS else _LOST_CHAR
     if not decoded or min(log_frequency(char) for char in decoded) < _RARE:
         return None
     before, after = text[start - 1 : start], text[stop : stop + 1]
     original = text[start:stop].replace("?", "？").translate(_TO_FULL_WIDTH).replace("\ufffd", "")
     old = _total(original, before, after)
-    options = [(decoded, removed + 1)]  # the first character's lost byte cannot be told
+    # The first character's lost byte is put back when the neighbours nearly decide it.
+    options = [(decoded, removed, 1)]
     lead = _best_lead(code[0], before, decoded)
     if lead is not None:
-        options.append((lead + decoded, removed))
-    best: tuple[float, str, int, int] | None = None
-    for replacement, lost in options:
-        gain = (_total(replacement, before, after) - _LOST_CHAR * lost - old) / (stop - start)
+        options.append((lead + decoded, removed, 0))
+    best: tuple[float, float, str, int, int] | None = None
+    for replacement, lost, first_lost in options:
+        words = sum(word_weight(a, b) > 0 for a, b in itertools.pairwise(replacement))
+        if words < _WORDS_PER_CHAR * len(replacement):
+            continue
+        cost = lost_cost * lost + _LOST_FIRST * first_lost
+        gain = _total(replacement, before, after) - cost - old
         if best is None or gain > best[0]:
-            best = (gain, replacement, stop, lost)
+            best = (gain, gain / (stop - start), replacement, stop, lost + first_lost)
     return best
 
 
-def _repair_region(text: str, first: int, last: int, low: int, high: int) -> tuple[int, str, int, int] | None:
-    """Repair the suspects ``text[first:last]``; the span may reach out to ``low``…``high``.
+def _repair_region(
+    text: str, first: int, last: int, low: int, high: int, reach: int = _REACH
+) -> tuple[int, str, int, int] | None:
+    """Repair the suspects ``text[first:last]``; the span may start up to ``reach`` characters
+    earlier and end up to ``_REACH`` later, within ``low``…``high``.
 
     Returns (start, replacement, end, characters removed), or None to leave the text alone.
     """
-    best: tuple[float, int, str, int, int] | None = None
-    for start in range(max(low, first - _REACH), first + 1):
+    # The span whose re-reading gains the most in all; kept if it gains enough per character.
+    best: tuple[float, float, int, str, int, int] | None = None
+    for start in range(max(low, first - reach), first + 1):
         for end in range(last, min(high, last + _REACH) + 1):
             found = _realign(text, start, end)
             if found is not None and (best is None or found[0] > best[0]):
-                best = (found[0], start, found[1], found[2], found[3])
-    if best is not None and best[0] >= _SPAN_MARGIN:
-        return best[1:]
+                best = (found[0], found[1], start, found[2], found[3], found[4])
+    if best is not None and best[1] >= _SPAN_MARGIN:
+        return best[2:]
     region = text[first:last]
     rare_ideographs = sum(1 for char in region if _HAN.match(char) and log_frequency(char) < _SUSPECT)
     if rare_ideographs >= 2 and _score(region.translate(_TO_FULL_WIDTH)) < _UNREPAIRABLE:
@@ -481,11 +501,15 @@ def repair_unlikely_spans(text: str) -> tuple[str, GarbleRepairs]:
     spans = removed = 0
     done = 0
     for run in _WIDE_RUN.finditer(text):
-        for first, last in _regions(run.group()):
-            first, last = run.start() + first, run.start() + last
+        regions = [(run.start() + first, run.start() + last, _REACH) for first, last in _regions(run.group())]
+        if text[run.end() : run.end() + 1] in _END_MARKERS and len(run.group()) >= 2:
+            # A decoder's mark right after the run is where a span out of step met a byte it
+            # could not pair: the span ends here and starts up to _MARKED_REACH characters back.
+            regions.append((run.end() - 2, run.end(), _MARKED_REACH))
+        for first, last, reach in regions:
             if first < done:
                 continue
-            repaired = _repair_region(text, first, last, max(run.start(), done), run.end())
+            repaired = _repair_region(text, first, last, max(run.start(), done), run.end(), reach)
             if repaired is None:
                 continue
             start, replacement, end, lost = repaired

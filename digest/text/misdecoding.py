@@ -31,37 +31,47 @@ _HAN = re.compile("[\u3400-\u9fff]")
 
 
 def _mean(text: str) -> float:
-    return sum(log_frequency(char) for char in text) / len(text) if text else -30.0
+    """Mean log frequency of the characters of ``text`` that are not ASCII."""
+    wide = [char for char in text if not char.isascii() and char != _LOST]
+    return sum(log_frequency(char) for char in wide) / len(wide) if wide else -30.0
 
 
-def _redecode(run: str) -> str | None:
-    """The run decoded right, or None when no confusion reads far better than it does."""
-    before = _mean(run)
+def _decodings(text: str, wrong: str, right: str) -> list[str]:
+    """``text`` re-encoded with ``wrong`` and decoded with ``right``; a U+FFFD (bytes the wrong
+    decoder could not use, one or two of them) is tried as each, and what cannot be decoded
+    is dropped."""
+    parts = [part.encode(wrong) for part in text.split(_LOST)]
+    lost = (b"\xff",) if right == "utf-8" else (b"\xff", b"\xff\xff")
+    found = []
+    for placeholder in lost if len(parts) > 1 else (b"",):
+        data = placeholder.join(parts)
+        found.append(data.decode(right, errors="replace").replace(_LOST, ""))
+    return found
+
+
+def _redecode(text: str) -> str | None:
+    """``text`` decoded right, or None when no confusion reads far better than it does."""
+    before = _mean(text)
     if before > _PLAUSIBLE:
         return None  # reads as Chinese already: nothing to repair
     best: tuple[float, str] | None = None
     for wrong, right in _CONFUSIONS:
         try:
-            if right == "utf-8":
-                data = b"\xff".join(part.encode(wrong) for part in run.split(_LOST))
-                decoded = data.decode(right, errors="replace").replace(_LOST, "")
-            else:
-                decoded = run.encode(wrong).decode(right)
-        except (UnicodeEncodeError, UnicodeDecodeError):
+            decodings = _decodings(text, wrong, right)
+        except UnicodeEncodeError:
             continue
-        if not _HAN.search(decoded):
-            continue
-        score = _mean(decoded)
-        if score >= max(before + _MARGIN, _PLAUSIBLE) and (best is None or score > best[0]):
-            best = (score, decoded)
+        for decoded in decodings:
+            if not _HAN.search(decoded):
+                continue
+            score = _mean(decoded)
+            if score >= max(before + _MARGIN, _PLAUSIBLE) and (best is None or score > best[0]):
+                best = (score, decoded)
     return best[1] if best else None
 
 
 def repair_misdecoding(text: str) -> tuple[str, int]:
-    """``text`` with wrongly decoded runs decoded right and ``锟斤拷`` removed; how many runs.
-
-    Never raises.
-    """
+    """``text`` with wrongly decoded lines (or runs within a line) decoded right and ``锟斤拷``
+    removed; how many lines, runs and ``锟斤拷`` runs.  Never raises."""
     text, removed = _REPLACEMENT_MOJIBAKE.subn("", text)
     if text.isascii():
         return text, removed
@@ -73,4 +83,13 @@ def repair_misdecoding(text: str) -> tuple[str, int]:
         repaired += decoded is not None
         return decoded if decoded is not None else match.group()
 
-    return _RUN.sub(replace, text), removed + repaired
+    lines = []
+    for line in text.split("\n"):
+        # The whole line first: the bytes of a wrongly decoded page run on through its ASCII.
+        decoded = _redecode(line) if not line.isascii() else None
+        if decoded is not None:
+            repaired += 1
+            lines.append(decoded)
+        else:
+            lines.append(_RUN.sub(replace, line))
+    return "\n".join(lines), removed + repaired
