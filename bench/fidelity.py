@@ -175,9 +175,15 @@ def _row(label: str, values: Sequence[str], target: str = "") -> str:
 
 def damaged_table(title: str, scores: dict[str, Score]) -> tuple[list[str], bool]:
     lines = [title, _row("", list(scores), "target")]
-    lines.append(_row("body similarity", [f"{s.similarity / s.items:.4f}" for s in scores.values()], "≥ 0.997"))
+    lines.append(
+        _row("body similarity", [f"{s.similarity / s.items:.4f}" for s in scores.values()], "≥ 0.997")
+    )
     for key in FIELDS:
-        lines.append(_row(f"{key} exact", [f"{100 * s.exact[key] / s.items:.1f} %" for s in scores.values()], "≥ 99.5 %"))
+        lines.append(
+            _row(
+                f"{key} exact", [f"{100 * s.exact[key] / s.items:.1f} %" for s in scores.values()], "≥ 99.5 %"
+            )
+        )
     for key in ("annotations", "traditional", "ascii clause punct.", "chars not in original"):
         values = [f"{1000 * s.residue[key] / max(s.chars, 1):.2f}" for s in scores.values()]
         lines.append(_row(f"residue/1k: {key}", values))
@@ -196,7 +202,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     lcsts, frank = SHARED / "lcsts-dev.jsonl", SHARED / "frank-dev.jsonl"
     if not lcsts.exists() or not frank.exists():
-        print(f"fidelity: {SHARED} has no lcsts-dev.jsonl or frank-dev.jsonl; nothing to measure", file=sys.stderr)
+        print(
+            f"fidelity: {SHARED} has no lcsts-dev.jsonl or frank-dev.jsonl; nothing to measure",
+            file=sys.stderr,
+        )
         return 0
     zh = [json.loads(line) for line in lcsts.read_text(encoding="utf-8").splitlines() if line]
     # Rows with ASCII double quotes are left out: LCSTS doubles them (``""速生鸡""``), a form with
@@ -224,13 +233,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     english_items = [damage_english(text, rng=rng, rate=1.0) for text in english]
     print(f"\nEnglish (frank-dev), {len(english_items)} items damaged with entities, invisible, full-width")
     print(_row("", list(CLEANERS)))
-    sims = [sum(similarity(c(i.title, i.body, "auto").text, i.truth.text) for i in english_items) / len(english_items) for c in CLEANERS.values()]
+    sims = [
+        sum(similarity(c(i.title, i.body, "auto").text, i.truth.text) for i in english_items)
+        / len(english_items)
+        for c in CLEANERS.values()
+    ]
     print(_row("body similarity", [f"{s:.4f}" for s in sims]))
 
     clean_sets = {
         "simplified (LCSTS), auto": ([(r["summary"], r["text"]) for r in zh], "auto"),
-        "English (frank-dev), auto": ([(t.partition(". ")[0], t.partition(". ")[2]) for t in english], "auto"),
-        "traditional (LCSTS s2tw), keep": ([(_S2TW.convert(r["summary"]), _S2TW.convert(r["text"])) for r in zh], "keep"),
+        "English (frank-dev), auto": (
+            [(t.partition(". ")[0], t.partition(". ")[2]) for t in english],
+            "auto",
+        ),
+        "traditional (LCSTS s2tw), keep": (
+            [(_S2TW.convert(r["summary"]), _S2TW.convert(r["text"])) for r in zh],
+            "keep",
+        ),
         "traditional (Big5 feeds), keep": (_big5_items(), "keep"),
     }
     print("\nClean inputs: characters changed (items changed) of characters in; must be 0")
@@ -238,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for label, (pairs, script) in clean_sets.items():
         values = []
         for name, cleaner in CLEANERS.items():
-            chars, touched, size = changed(pairs, cleaner, script)
+            chars, touched, _size = changed(pairs, cleaner, script)
             values.append(f"{chars} ({touched})")
             if name == "digest clean" and chars:
                 ok = False

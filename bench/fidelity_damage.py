@@ -155,7 +155,9 @@ def _through_gbk(text: str, rng: random.Random, annotated: dict[bytes, bytes], l
 
 def _wrong_codec(text: str, rng: random.Random, traditional: bool) -> str:
     # Big5 holds traditional characters only: a simplified text is never Big5 to begin with.
-    kind = rng.choice(("utf8-as-gbk", "big5-as-gbk", "gbk-as-big5") if traditional else ("utf8-as-gbk", "gbk-as-big5"))
+    kind = rng.choice(
+        ("utf8-as-gbk", "big5-as-gbk", "gbk-as-big5") if traditional else ("utf8-as-gbk", "gbk-as-big5")
+    )
     if kind == "utf8-as-gbk":
         return text.encode("utf-8").decode("gbk", errors="replace")
     if kind == "big5-as-gbk":
@@ -186,7 +188,9 @@ def damage_chinese(
     published = (now - timedelta(minutes=rng.randint(60, 300 * 24 * 60))).astimezone(tz)
     published = published.replace(second=0, microsecond=0)
     editor, reporter = _name(rng), _name(rng)
-    families = [f for f in ("script", "annotations", "lost", "codec", "characters", "ascii") if rng.random() < rate]
+    families = [
+        f for f in ("script", "annotations", "lost", "codec", "characters", "ascii") if rng.random() < rate
+    ]
     mobile = rng.random() < 0.5
     if mobile:
         source = rng.choice(SOURCES_MOBILE)
@@ -199,7 +203,12 @@ def damage_chinese(
             )
         )
         byline = rng.choice(
-            (f"本报讯 全媒体记者{reporter}报道 ", f"本报讯（记者 {reporter}）", f"（记者 {reporter}）", f"本报讯 记者 {reporter} ")
+            (
+                f"本报讯 全媒体记者{reporter}报道 ",
+                f"本报讯（记者 {reporter}）",
+                f"（记者 {reporter}）",
+                f"本报讯 记者 {reporter} ",
+            )
         )
         tail = rng.choice(("分享", f"扫码关注{source}", "（完）", f"（责任编辑：{editor}）"))
         parts = [f"{title}\n\n{header}\n\n  {byline}", text, f"\n\n{tail}"]
@@ -230,7 +239,9 @@ def damage_chinese(
             annotated[written.encode("gb18030")] = bracket.encode("gb18030")
     lost_rate = 0.004 * rate if "lost" in families else 0.0
     # Lost bytes hit the article text; the annotator hits everything.
-    body = "".join(_through_gbk(part, rng, annotated, lost_rate if i == 1 else 0.0) for i, part in enumerate(parts))
+    body = "".join(
+        _through_gbk(part, rng, annotated, lost_rate if i == 1 else 0.0) for i, part in enumerate(parts)
+    )
     if item_title is not None:
         item_title = _through_gbk(item_title, rng, annotated, 0.0)
     if "codec" in families:

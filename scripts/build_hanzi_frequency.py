@@ -62,9 +62,10 @@ def main() -> None:
         if not any(c.isspace() for c in pair):
             by_bucket["p", bucket(count)].append(pair)
     lines = [
-        "# Chinese character and two-character word frequencies, built by scripts/build_hanzi_frequency.py",
-        "# from jieba 0.42.1's dict.txt.  Format: kind (c = character, p = two-character word), a tab,",
-        f"# round(ln(count) * {STEPS_PER_UNIT}), a tab, every character or pair with that count, run together.",
+        "# Chinese character and two-character word frequencies, built by",
+        "# scripts/build_hanzi_frequency.py from jieba 0.42.1's dict.txt.  Format: kind (c = character, p = two-character word), a tab,",
+        f"# round(ln(count) * {STEPS_PER_UNIT}), a tab, every character or pair with that count, run",
+        "# together.",
         f"total\t{round(math.log(total) * STEPS_PER_UNIT)}",
     ]
     for (kind, value), items in sorted(by_bucket.items(), key=lambda kv: (kv[0][0], -kv[0][1])):

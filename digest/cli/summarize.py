@@ -42,7 +42,10 @@ def summarize_command(
         int | None, typer.Option("--sentences", min=1, help="At most this many sentences.")
     ] = None,
     raw: Annotated[
-        bool, typer.Option("--raw", help="Summarise the text as given, without cleaning it as `digest clean` does.")
+        bool,
+        typer.Option(
+            "--raw", help="Summarise the text as given, without cleaning it as `digest clean` does."
+        ),
     ] = False,
     script: ScriptOption = None,
 ) -> int:

@@ -76,7 +76,9 @@ class Cleaning:
 
 def _cleaned(text: str, title: str | None, cleaning: Cleaning) -> tuple[str, str | None]:
     """(text, title) as ``digest clean`` makes them; a one-line text stays the text."""
-    item = clean_item(RawItem(body=text, title=title), now=cleaning.now, tz=cleaning.tz, script=cleaning.script)
+    item = clean_item(
+        RawItem(body=text, title=title), now=cleaning.now, tz=cleaning.tz, script=cleaning.script
+    )
     if not item.text and title is None:
         return item.title, None
     return item.text, item.title or None

@@ -79,9 +79,10 @@ def _repair_bytes(fields: list[str], repairs: Counter[str]) -> list[str]:
         # Spans with no marker at their start are found by their characters, once annotations
         # (ASCII, which splits the runs) are gone; a marker left after them is their lost byte.
         field, unlikely = repair_unlikely_spans(field)
+        unusable = field.count("\ufffd")
         repairs["misdecoded"] += misdecoded
         repairs["garbled_spans"] += garbles.spans + unlikely.spans
-        repairs["garbled_removed"] += garbles.removed + unlikely.removed
+        repairs["garbled_removed"] += garbles.removed + unlikely.removed + unusable
         field = field.replace("\ufffd", "")
         repairs["pinyin_annotations"] += annotations
         out.append(field)

@@ -44,10 +44,11 @@ def toneless(word: str) -> str:
 
 @cache
 def _pinyin_dict() -> Mapping[int, str]:
-    # pypinyin's table of every reading of every character (code point → "xiāng,xiǎng").
+    # pypinyin's table of every reading of every character (code point → "xiāng,xiǎng"), imported
+    # on the first bracket after an ideograph: most texts have none, and the table is large.
     from pypinyin.pinyin_dict import pinyin_dict
 
-    return pinyin_dict  # type: ignore[no-any-return]
+    return pinyin_dict
 
 
 @cache

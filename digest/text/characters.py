@@ -36,7 +36,8 @@ def normalise_characters(text: str) -> tuple[str, int]:
             return decoded  # not an entity HTML knows
         changes += 1
         # An entity for a control character or U+FFFD is no text (&#0; decodes to U+FFFD).
-        return decoded if decoded.isprintable() and decoded != "\ufffd" or decoded.isspace() else ""
+        readable = (decoded.isprintable() and decoded != "\ufffd") or decoded.isspace()
+        return decoded if readable else ""
 
     for _ in range(_MAX_ENTITY_ROUNDS):
         before = changes

@@ -289,8 +289,9 @@ def repair_garbled(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[st
 
     ``learned`` maps pinyin syllables to the characters this text annotates with them (see
     ``annotations.learn_annotations``).  Never raises.  A ``?`` that starts no garble is left
-    in place; U+FFFD, private-use characters and orphaned annotation pieces (``?lián)``) that
-    cannot be repaired are removed; a marker right before an annotation (``?(huì)``) becomes
+    in place, and so is U+FFFD (``repair_unlikely_spans`` may find the span that ends at it;
+    the caller removes what is left); private-use characters and orphaned annotation pieces
+    (``?lián)``) that cannot be repaired are removed; a marker right before an annotation (``?(huì)``) becomes
     the character the text annotates with that syllable.
     """
     # A site that made ASCII marks full width again turns the splice marker into ？ (？lián)).
@@ -346,7 +347,8 @@ def repair_garbled(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[st
             removed += garbage - i - 1
             i = garbage + 1
         elif char == "\ufffd":
-            removed += 1
+            # Left for the search by characters: a span out of step may end here.
+            out.append(char)
             i += 1
         else:
             previous = char
@@ -436,9 +438,11 @@ def _realign(text: str, start: int, end: int) -> tuple[float, float, str, int, i
     if not code or len(code) < 4 or len(_HAN.findall(text, start, end)) < 2:
         return None
     tail = _decode(code[1:])  # the bytes after the first, back in step
-    if tail is None or tail[1] is None:
+    if tail is None:
         return None
     decoded, dangling = tail
+    if dangling is None:
+        return None
     decoded, stop, removed = _close(text, end, decoded, dangling, {})
     lost_cost = _LOST_MARKED if stop > end and text[end] in _END_MARKERS else _LOST_CHAR
     if not decoded or min(log_frequency(char) for char in decoded) < _RARE:

@@ -30,6 +30,7 @@ _PUNCTUATION_SHARE = {
     **dict.fromkeys("「」『』【】〈〉％～‧‘’", 0.0001),
 }  # fmt: skip
 _FLOOR = math.log(1e-9)  # a character never seen in the word list
+_MIN_CHARACTERS = 5000  # the built table has about 12,000; fewer means a broken file
 
 
 class FrequencyTableError(DigestError):
@@ -38,7 +39,6 @@ class FrequencyTableError(DigestError):
 
 @cache
 def _table() -> tuple[dict[str, float], dict[str, float]]:
-    """(character → ln share of all characters, two-character word → ln count)."""
     try:
         text = resources.files("digest.text").joinpath("data", TABLE).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -46,6 +46,12 @@ def _table() -> tuple[dict[str, float], dict[str, float]]:
             f"character-frequency table {TABLE} cannot be read: {error}",
             hint="reinstall digest (the table is package data)",
         ) from None
+    return parse_table(text)
+
+
+def parse_table(text: str) -> tuple[dict[str, float], dict[str, float]]:
+    """(character → ln share of all characters, two-character word → ln count) from the table's
+    text; raises ``FrequencyTableError`` when it is not a complete table."""
     chars: dict[str, float] = {}
     pairs: dict[str, float] = {}
     log_total: float | None = None
@@ -56,13 +62,11 @@ def _table() -> tuple[dict[str, float], dict[str, float]]:
         if fields[0] == "total" and len(fields) == 2:
             log_total = int(fields[1]) / _STEPS_PER_UNIT
         elif fields[0] == "c" and len(fields) == 3:
-            value = int(fields[1]) / _STEPS_PER_UNIT
-            chars.update(dict.fromkeys(fields[2], value))
+            chars.update(dict.fromkeys(fields[2], int(fields[1]) / _STEPS_PER_UNIT))
         elif fields[0] == "p" and len(fields) == 3:
-            value = int(fields[1]) / _STEPS_PER_UNIT
-            run = fields[2]
+            run, value = fields[2], int(fields[1]) / _STEPS_PER_UNIT
             pairs.update(dict.fromkeys((run[i : i + 2] for i in range(0, len(run), 2)), value))
-    if log_total is None or len(chars) < 5000:
+    if log_total is None or len(chars) < _MIN_CHARACTERS:
         raise FrequencyTableError(
             f"character-frequency table {TABLE} is incomplete ({len(chars)} characters)",
             hint="rebuild it with scripts/build_hanzi_frequency.py or reinstall digest",
@@ -91,6 +95,14 @@ def log_frequency(char: str) -> float:
     chars = _table()[0]
     # The word list has a few traditional words with tiny counts; the simplified form decides.
     return max(chars.get(char, _FLOOR), chars.get(_simplified(char), _FLOOR))
+
+
+def log_frequency_as_written(char: str) -> float:
+    """Like ``log_frequency`` but for ``char`` exactly as written: a traditional character scores
+    as rare as it is in simplified text (to choose between readings of bytes, not to judge text)."""
+    if char in _PUNCTUATION_SHARE:
+        return math.log(_PUNCTUATION_SHARE[char])
+    return _table()[0].get(char, _FLOOR)
 
 
 def word_weight(first: str, second: str) -> float:

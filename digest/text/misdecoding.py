@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from digest.text.hanzi_frequency import log_frequency
+from digest.text.hanzi_frequency import log_frequency, log_frequency_as_written
 
 # (codec the bytes were wrongly decoded with, codec they were written in)
 _CONFUSIONS = (("gbk", "utf-8"), ("gbk", "cp950"), ("cp950", "gbk"))
@@ -36,17 +36,52 @@ def _mean(text: str) -> float:
     return sum(log_frequency(char) for char in wide) / len(wide) if wide else -30.0
 
 
-def _decodings(text: str, wrong: str, right: str) -> list[str]:
-    """``text`` re-encoded with ``wrong`` and decoded with ``right``; a U+FFFD (bytes the wrong
-    decoder could not use, one or two of them) is tried as each, and what cannot be decoded
-    is dropped."""
+def _pairs_in(lead: int, trail: bytes, wrong: str) -> bool:
+    try:
+        (bytes([lead]) + trail).decode(wrong)
+    except UnicodeDecodeError:
+        return False
+    return bool(trail)
+
+
+def _read(data: bytes, right: str) -> float:
+    """How well ``data`` decodes with ``right``: characters it cannot decode cost dearly."""
+    text = data.decode(right, errors="replace")
+    # As written for UTF-8: 记 (E8 AE B0) must not lose to 議 (E8 AD B0) for being 议 in
+    # traditional dress; Big5 text is traditional, so there the simplified form decides.
+    frequency = log_frequency_as_written if right == "utf-8" else log_frequency
+    return -100.0 * text.count(_LOST) + sum(
+        frequency(char) for char in text if char != _LOST and not char.isascii()
+    )
+
+
+def _lost_byte(before: bytes, after: bytes, wrong: str, right: str) -> bytes:
+    """The byte a GBK or Big5 decoder wrote U+FFFD for (Python's decoders write one for each
+    lead byte whose partner is no trail byte, then read the partner again), chosen so that the
+    bytes around it decode and read best.  UTF-8 finds its step again by itself, so three bytes
+    each side decide; double-byte codecs need the whole line."""
+    if right == "utf-8":
+        before, after = before[-3:], after[:3]
+    best: tuple[float, bytes] | None = None
+    for value in range(0x80, 0x100):
+        if _pairs_in(value, after[:1], wrong):
+            continue  # the decoder would have read it with the next byte, not written U+FFFD
+        score = _read(before + bytes([value]) + after, right)
+        if best is None or score > best[0]:
+            best = (score, bytes([value]))
+    return best[1] if best else b"\xff"
+
+
+def _decoding(text: str, wrong: str, right: str) -> str:
+    """``text`` re-encoded with ``wrong`` and decoded with ``right``, each U+FFFD (a byte the
+    wrong decoder could not use) replaced by the byte that fits best; what still cannot be
+    decoded is dropped."""
     parts = [part.encode(wrong) for part in text.split(_LOST)]
-    lost = (b"\xff",) if right == "utf-8" else (b"\xff", b"\xff\xff")
-    found = []
-    for placeholder in lost if len(parts) > 1 else (b"",):
-        data = placeholder.join(parts)
-        found.append(data.decode(right, errors="replace").replace(_LOST, ""))
-    return found
+    data = parts[0]
+    for index, part in enumerate(parts[1:], start=1):
+        rest = b"".join(parts[index:])
+        data += _lost_byte(data, rest if right != "utf-8" else part, wrong, right) + part
+    return data.decode(right, errors="replace").replace(_LOST, "")
 
 
 def _redecode(text: str) -> str | None:
@@ -57,7 +92,7 @@ def _redecode(text: str) -> str | None:
     best: tuple[float, str] | None = None
     for wrong, right in _CONFUSIONS:
         try:
-            decodings = _decodings(text, wrong, right)
+            decodings = [_decoding(text, wrong, right)]
         except UnicodeEncodeError:
             continue
         for decoded in decodings:

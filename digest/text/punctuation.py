@@ -4,7 +4,8 @@
 them is Chinese (an ideograph or full-width punctuation) and the mark does not sit between two
 digits.  Curly quotes, ``…`` and ``—`` belong to English as much as to Chinese, so they decide
 nothing: the mark looks through them (``“Hello,” he said`` keeps its comma, ``“好”,他`` does not).
-ASCII quotes around Chinese become Chinese quotes: ``称为"好莱坞"原则`` → ``称为“好莱坞”原则``.  Marks are converted left to right, so ``吗?!`` becomes ``吗？！``.  ``( )`` become
+ASCII quotes around Chinese become Chinese quotes: ``称为"好莱坞"原则`` → ``称为“好莱坞”原则``.
+Marks are converted left to right, so ``吗?!`` becomes ``吗？！``.  ``( )`` become
 ``（ ）`` as a pair, when the pair touches or holds Chinese.
 Numbers, times, URLs and English keep their ASCII: ``1,200``, ``22:47``, ``http://a.b/c?d=1``.
 Rule-based on purpose: the context that decides is one character wide, and no library does it
