@@ -33,6 +33,8 @@ from pathlib import Path
 
 import opencc
 
+from digest.model import Language
+
 DATA_DIR = Path(__file__).resolve().parents[1].parent / "shared/data"
 LCSTS = DATA_DIR / "lcsts-dev.jsonl"
 FRANK = DATA_DIR / "frank-dev.jsonl"
@@ -67,7 +69,7 @@ class Story:
     label: int
     title: str
     text: str
-    language: str
+    language: Language
     kind: str  # base, rewrite, follow-up, made
 
 
@@ -157,7 +159,7 @@ class Rewriter:
         if rng.random() < 0.5:
             text = text.translate(str.maketrans("，。：；！？（）", ",.:;!?()"))
         else:
-            text = text.translate(str.maketrans({",": "，", ":": "：", "“": "「", "”": "」"}))
+            text = text.translate(str.maketrans(",:“”", "，：「」"))
         if rng.random() < 0.4:
             text = re.sub(r"[，,](?=.)", lambda m: "" if rng.random() < 0.3 else m[0], text)
         if rng.random() < 0.3:

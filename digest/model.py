@@ -9,8 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any, Protocol
+from datetime import UTC, date, datetime
+from typing import Any, Literal, Protocol, get_args
+
+Language = Literal["zh", "en"]
+LANGUAGES: tuple[Language, ...] = get_args(Language)
+
+# 繁/简 policy of the cleaning stage: auto (convert machine-converted traditional text back to
+# simplified), simplified, traditional, or keep the text as it came.
+ScriptPolicy = Literal["auto", "simplified", "traditional", "keep"]
+SCRIPT_POLICIES: tuple[ScriptPolicy, ...] = get_args(ScriptPolicy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +37,7 @@ class RawItem:
     published: datetime | None = None
     key: str | None = None
     feed_summary: str | None = None
-    language: str | None = None
+    language: Language | None = None
     origin: str = ""  # file path or feed URL, for messages
 
 
@@ -39,7 +47,7 @@ class CleanedText:
 
     title: str
     text: str
-    language: str
+    language: Language
     source: str | None = None
     published: datetime | None = None
     editor: str | None = None
@@ -63,7 +71,7 @@ class Item:
     id: str
     title: str
     text: str
-    language: str
+    language: Language
     fetched: datetime
     source: str | None = None
     url: str | None = None
@@ -143,8 +151,11 @@ class Explanation(Protocol):
 class Digest:
     """A bulletin: the day (or None for an open window) and its entries in display order.
 
-    ``ranks`` (empty when not explaining) and ``groups`` (empty when not grouped) are aligned with
-    ``entries``; ``hidden`` counts the stories left out because an earlier day's bulletin showed them.
+    ``ranks`` (empty when not explaining) and ``groups`` (empty when not grouped, else each entry's
+    group or section title) are aligned with ``entries``; ``hidden`` counts the stories left out
+    because an earlier day's bulletin showed them.  ``start``/``end`` is the window the stories
+    were taken from (``end`` None: up to ``generated``).  An edition's bulletin carries its name,
+    its masthead as ``title`` and the language of its chrome (headings, dates, counts) as ``lang``.
     """
 
     entries: tuple[DigestEntry, ...]
@@ -154,6 +165,28 @@ class Digest:
     ranks: tuple[Explanation, ...] = ()
     groups: tuple[str, ...] = ()
     hidden: int = 0
+    start: datetime | None = None
+    end: datetime | None = None
+    edition: str | None = None
+    lang: Language = "en"
+
+    @property
+    def key(self) -> str:
+        """What identifies this bulletin in the outbox: its day, or its edition and window.
+
+        Raises ValueError for an open window outside an edition, which nothing can deliver once.
+        """
+        if self.edition is None:
+            if self.day is None:
+                raise ValueError("only the bulletin of a day or of an edition can be delivered")
+            return self.day.isoformat()
+        if self.day is not None:
+            return f"{self.edition}:{self.day.isoformat()}"
+        end = self.end or self.generated
+        if self.start is None:
+            raise ValueError("an edition's window needs a start")
+        stamp = "%Y-%m-%dT%H:%M:%SZ"
+        return f"{self.edition}:{self.start.astimezone(UTC):{stamp}}/{end.astimezone(UTC):{stamp}}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,14 +195,15 @@ class Source:
 
     The first block is what the user set (``sources add``, OPML, config); the rest is fetch state:
     conditional-GET validators, the hash of the last body, and the failure record that decides
-    when a failing source is reported (RELIABILITY A10-A12, I5).
+    when a failing source is reported (only after failing several runs in a row, so one bad
+    night does not cry wolf).
     """
 
     name: str
     url: str
     tags: tuple[str, ...] = ()
-    language: str | None = None
-    script: str | None = None
+    language: Language | None = None
+    script: ScriptPolicy | None = None
     full_text: bool = False
     allow_private: bool = False
     origin: str = "cli"

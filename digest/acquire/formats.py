@@ -18,7 +18,7 @@ from typing import Any
 
 from digest.acquire.decode import declared_in_xml, decode_bytes, reconcile
 from digest.errors import InputError, PartialDocument
-from digest.model import RawItem
+from digest.model import LANGUAGES, RawItem
 from digest.text import one_line
 from digest.text.html import html_to_text
 
@@ -71,7 +71,7 @@ class ParsedFeed:
     encoding_note: str | None = None
 
 
-def parse_feed(data: bytes, name: str, headers: Mapping[str, str] | None = None) -> list[RawItem]:
+def feed_items(data: bytes, name: str, headers: Mapping[str, str] | None = None) -> list[RawItem]:
     """Items of an RSS, Atom, RDF or JSON Feed document; raises InputError when it is not a feed."""
     return read_feed(data, name, headers).items
 
@@ -353,7 +353,7 @@ def _json_item(row: Any, where: str) -> RawItem:
         url=fields["url"],
         published=published,
         key=fields["id"],
-        language=fields["language"] if fields["language"] in ("zh", "en") else None,
+        language=fields["language"] if fields["language"] in LANGUAGES else None,
         origin=where,
     )
 
@@ -399,11 +399,11 @@ def parse_text(data: bytes, name: str) -> list[RawItem]:
 
 
 _BY_SUFFIX: dict[str, Parser] = {
-    ".xml": parse_feed,
-    ".rss": parse_feed,
-    ".atom": parse_feed,
-    ".rdf": parse_feed,
-    ".feed": parse_feed,
+    ".xml": feed_items,
+    ".rss": feed_items,
+    ".atom": feed_items,
+    ".rdf": feed_items,
+    ".feed": feed_items,
     ".json": parse_json_items,
     ".jsonl": parse_json_items,
     ".ndjson": parse_json_items,
@@ -426,7 +426,7 @@ def parser_for(name: str, data: bytes) -> Parser:
     if head.startswith(b"<"):
         if b"<html" in head or head.startswith(b"<!doctype html"):
             return parse_html
-        return parse_feed
+        return feed_items
     return parse_text
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from digest.errors import ExitCode, UsageError
+from digest.model import LANGUAGES, Language
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -29,8 +30,12 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="auto (rich on a terminal, text in a pipe), rich, text, markdown, json, jsonl.",
+        help="auto (rich on a terminal, text in a pipe), rich, text, markdown, json, jsonl, html.",
     ),
+]
+EditionOption = Annotated[
+    str | None,
+    typer.Option("--edition", "-e", help="An [editions.NAME] from config.toml: its window, size, chrome."),
 ]
 LimitOption = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many items.")]
 SinceOption = Annotated[
@@ -39,10 +44,9 @@ SinceOption = Annotated[
 DateOption = Annotated[str | None, typer.Option("--date", help="The day, YYYY-MM-DD [default: today].")]
 SourceOption = Annotated[list[str] | None, typer.Option("--source", help="Only this source (repeatable).")]
 LangOption = Annotated[str | None, typer.Option("--lang", help="Only items in this language (zh, en).")]
-LANGUAGES = ("zh", "en")
 
 
-def checked_language(value: str | None) -> str | None:
+def checked_language(value: str | None) -> Language | None:
     """``--lang`` as given, or UsageError for a language digest does not tell apart."""
     if value is not None and value not in LANGUAGES:
         raise UsageError(f"unknown language {value!r}", hint="use zh or en")

@@ -5,14 +5,25 @@ from __future__ import annotations
 import signal
 from collections.abc import Mapping
 from types import FrameType
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from digest.cli.common import DateOption, DbOption, QuietOption, open_store, settings_for, warn, write_out
+from digest.cli.common import (
+    DateOption,
+    DbOption,
+    EditionOption,
+    LimitOption,
+    QuietOption,
+    open_store,
+    settings_for,
+    warn,
+    write_out,
+)
 from digest.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
+    from digest.config import ChannelConfig
     from digest.model import Digest
     from digest.store import Store
 
@@ -26,6 +37,7 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 
 def push_command(
+    edition: EditionOption = None,
     channel: Annotated[
         list[str] | None,
         typer.Option("--channel", "-c", help="A [channels.NAME] from config.toml (repeatable)."),
@@ -37,6 +49,7 @@ def push_command(
         ),
     ] = None,
     date: DateOption = None,
+    limit: LimitOption = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print what each channel would get, with sizes; send nothing.")
     ] = False,
@@ -48,18 +61,24 @@ def push_command(
 ) -> int:
     """Push the day's bulletin to chat bots, phones and mailboxes: split to fit, sent once.
 
+    With --edition NAME: that edition's bulletin, to its channels (unless --channel/--to say
+    otherwise); a since-last edition also completes any earlier bulletin a channel did not get.
     Exit 0 when everything was sent (or there was nothing to send), 3 when some channel failed or
     a part's delivery is uncertain, 75 when another run holds the lock.
     """
     from digest.config import current_time
-    from digest.deliver import PushOptions, channels_from_config, push_digest
+    from digest.deliver import PushOptions, PushReport, channels_from_config, push_digest
     from digest.deliver.report import describe_channel, describe_dry_run
+    from digest.editions import bulletins_to_push, edition_named
     from digest.lock import run_lock
-    from digest.select import build_digest, bulletin_query
+    from digest.pipeline import build_digest
+    from digest.select import bulletin_query
 
     settings = settings_for()
-    channels = channels_from_config(settings.file, channel or (), to or ())
-    _warn_if_config_is_readable(settings.file)
+    chosen = edition_named(settings.config, edition) if edition is not None else None
+    names = channel or (chosen.channels if chosen is not None and not to else ())
+    channels = channels_from_config(settings.config.channels, names, to or ())
+    _warn_if_config_is_readable(settings.config.channels)
     if not channels:
         raise UsageError(
             "no channels to push to", hint='add [channels.NAME] url = "…" to config.toml, or use --to URL'
@@ -67,42 +86,59 @@ def push_command(
     tz, now = settings.zone, current_time()
     options = PushOptions(force=force, dry_run=dry_run)
 
-    def bulletin(store: Store) -> Digest:
-        query = bulletin_query(settings, store, now=now, on_date=date, record=not dry_run)
-        return build_digest(store, query, now=now)
+    def bulletins(store: Store) -> list[Digest]:
+        if chosen is not None:
+            return bulletins_to_push(
+                chosen,
+                settings,
+                store,
+                [c.name for c in channels],
+                now=now,
+                on_date=date,
+                limit=limit,
+                record=not dry_run,
+            )
+        query = bulletin_query(settings, store, now=now, on_date=date, record=not dry_run, limit=limit)
+        return [build_digest(store, query, now=now)]
+
+    def push_all(store: Store) -> list[PushReport]:
+        return [push_digest(store, digest, channels, tz=tz, options=options) for digest in bulletins(store)]
 
     if dry_run:
         with open_store(settings, db, create=False) as store:
-            report = push_digest(store, bulletin(store), channels, tz=tz, options=options)
-        write_out(describe_dry_run(report))
+            reports = push_all(store)
+        write_out("".join(describe_dry_run(report) for report in reports))
         return ExitCode.OK
 
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         with run_lock("push"), open_store(settings, db, create=False) as store:
-            report = push_digest(store, bulletin(store), channels, tz=tz, options=options)
+            reports = push_all(store)
     except _Terminated:
         warn("terminated: parts in flight are recorded as uncertain")
         return ExitCode.TERMINATED
     finally:
         signal.signal(signal.SIGTERM, previous)
-    if report.empty and not quiet:
-        warn(f"nothing to send for {report.day}: the bulletin is empty")
-    for channel_report in report.channels:
-        lines = describe_channel(channel_report)
-        if channel_report.failed:
-            for line in lines:
-                warn(line)
-        elif not quiet:
-            write_out("".join(f"{line}\n" for line in lines))
-    return report.exit_code
+    for report in reports:
+        if report.empty and not quiet:
+            warn(f"nothing to send for {report.day}: the bulletin is empty")
+        for channel_report in report.channels:
+            lines = describe_channel(channel_report)
+            if channel_report.failed:
+                for line in lines:
+                    warn(line)
+            elif not quiet:
+                write_out("".join(f"{line}\n" for line in lines))
+    return max((report.exit_code for report in reports), default=ExitCode.OK)
 
 
-def _warn_if_config_is_readable(config: Mapping[str, Any]) -> None:
-    """Channel URLs are bearer credentials: say so when others can read the file (RELIABILITY K3)."""
+def _warn_if_config_is_readable(channels: Mapping[str, ChannelConfig]) -> None:
+    """Channel URLs are bearer credentials: say so when others can read the file, so a shared
+    machine does not leak the keys to every local user.
+    """
     from digest import paths
 
-    if not config.get("channels"):
+    if not channels:
         return
     path = paths.config_path()
     try:

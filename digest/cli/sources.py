@@ -41,14 +41,14 @@ def add_command(
     a page links to (<link rel="alternate">), unless --no-check.
     """
     from digest.acquire.fetch import fetch_options
-    from digest.acquire.sources import follow_source, make_source
+    from digest.acquire.following import follow_source, make_source
 
     settings = settings_for()
     source = make_source(
         url, name, tags=tag or (), language=lang, script=script, full_text=full_text,
         allow_private=allow_private,
     )  # fmt: skip
-    policy = fetch_options(settings.file).policy(source)
+    policy = fetch_options(settings.config.fetch).policy(source)
     with open_store(settings, db) as store:
         stored, checked = follow_source(
             store, source, check=not no_check, name_given=name is not None, policy=policy
@@ -67,14 +67,14 @@ def list_command(
     db: DbOption = None,
 ) -> None:
     """List the sources: name, URL, tags, last success, last error, failures in a row, items."""
-    from digest.acquire.sources import sync_config_sources
+    from digest.acquire.following import sync_config_sources
     from digest.text import one_line
 
     if output_format not in ("text", "json", "auto"):
         raise UsageError(f"unknown format {output_format!r}", hint="use text or json")
     settings = settings_for()
     with open_store(settings, db, create=False) as store:
-        sources = sync_config_sources(store, settings.file)
+        sources = sync_config_sources(store, settings.config.sources)
     if output_format == "json":
         from digest.render.json import dumps
 
@@ -102,7 +102,7 @@ def remove_command(
     quiet: QuietOption = False,
 ) -> None:
     """Stop following a source (its items stay in the store)."""
-    from digest.store.sources import remove_source
+    from digest.store.followed import remove_source
 
     settings = settings_for()
     with open_store(settings, db, create=False) as store:
@@ -121,8 +121,7 @@ def import_command(
     """Follow the feeds of an OPML file (names, URLs, tags); ones already followed are skipped."""
     import sys
 
-    from digest.acquire.opml import MAX_OPML_BYTES
-    from digest.acquire.sources import import_sources
+    from digest.acquire.opml import MAX_OPML_BYTES, import_sources
 
     try:
         if str(path) == "-":
@@ -142,11 +141,11 @@ def import_command(
 @app.command("export")
 def export_command(db: DbOption = None) -> None:
     """Print the sources as OPML 2.0."""
+    from digest.acquire.following import sync_config_sources
     from digest.acquire.opml import write_opml
-    from digest.acquire.sources import sync_config_sources
     from digest.config import current_time
 
     settings = settings_for()
     with open_store(settings, db, create=False) as store:
-        sources = sync_config_sources(store, settings.file)
+        sources = sync_config_sources(store, settings.config.sources)
     write_out(write_opml(sources, current_time()))

@@ -13,6 +13,7 @@ from digest.cli.common import (
     CharsOption,
     DateOption,
     DbOption,
+    EditionOption,
     FormatOption,
     LangOption,
     LimitOption,
@@ -27,14 +28,16 @@ from digest.cli.common import (
     stdout_console,
     write_out,
 )
-from digest.errors import ExitCode
+from digest.errors import ExitCode, UsageError
 from digest.render import FORMATS
 
 if TYPE_CHECKING:
+    from digest.config import Settings
     from digest.model import Digest
 
 
 def today_command(
+    edition: EditionOption = None,
     date: DateOption = None,
     since: SinceOption = None,
     source: SourceOption = None,
@@ -77,14 +80,28 @@ def today_command(
     A story several sources carry appears once, with how many carried it; a story an earlier
     day's digest showed is left out unless it changed.  Filters: --keyword, --exclude, --tag and
     the filters.txt file next to config.toml (one term or /regex/ a line, !term excludes).
+    --edition NAME shows that edition's next bulletin instead: its window, sources, sections,
+    masthead and chrome, as `digest push --edition NAME` would send it now.
     """
     from digest.config import current_time
-    from digest.select import build_digest, bulletin_query
+    from digest.pipeline import build_digest
+    from digest.select import bulletin_query
 
     settings = settings_for(chars=chars, width=width)
     chosen = resolve_format(output_format, FORMATS)
     tz, now = settings.zone, current_time()
     # Built (and so checked: dates, filter file, --group-by) before any network work is done.
+    if edition is not None:
+        narrowing = {"--since": since, "--source": source, "--lang": lang, "--keyword": keyword,
+                     "--exclude": exclude, "--tag": tag, "--group-by": group_by}  # fmt: skip
+        if given := [flag for flag, value in narrowing.items() if value]:
+            raise UsageError(
+                f"{', '.join(given)} cannot be used with --edition",
+                hint="the edition's config decides its window and stories",
+            )
+        return _today_edition(
+            edition, settings, db, date, limit, chars, output, chosen, no_fetch, fail_empty, no_color
+        )
     with open_store(settings, db, create=False) as store:
         query = bulletin_query(
             settings,
@@ -108,15 +125,51 @@ def today_command(
         digest = build_digest(store, query, now=now)
     if not explain:
         digest = replace(digest, ranks=())
+    return _show(digest, chosen, output, settings.width, tz, no_color, fail_empty)
+
+
+def _today_edition(
+    name: str,
+    settings: Settings,
+    db: Path | None,
+    on_date: str | None,
+    limit: int | None,
+    chars: int | None,
+    output: Path | None,
+    chosen: str,
+    no_fetch: bool,
+    fail_empty: bool,
+    no_color: bool,
+) -> int:
+    """The edition's bulletin as it would go out now; it records nothing, so it is only a look."""
+    from digest.config import current_time
+    from digest.editions import edition_bulletin, edition_named, edition_window
+
+    edition = edition_named(settings.config, name)
+    tz, now = settings.zone, current_time()
+    with open_store(settings, db, create=False) as store:
+        window = edition_window(edition, store, now=now, settings=settings, on_date=on_date)
+    if not no_fetch:
+        from digest.cli.fetch import fetch_due
+
+        fetch_due(settings, db, now)
+    with open_store(settings, db, create=False) as store:
+        digest = edition_bulletin(edition, settings, store, window, now=now, limit=limit, chars=chars)
+    return _show(replace(digest, ranks=()), chosen, output, settings.width, tz, no_color, fail_empty)
+
+
+def _show(
+    digest: Digest, chosen: str, output: Path | None, width: int, tz: tzinfo, no_color: bool, fail_empty: bool
+) -> int:
     if output is not None:
         from digest.deliver.files import write_atomic
         from digest.render import render_digest
 
         # A file gets a string format: "auto"/"rich" mean plain text there.
         file_format = "text" if chosen == "rich" else chosen
-        write_atomic(output, render_digest(digest, file_format, tz=tz, width=settings.width))
+        write_atomic(output, render_digest(digest, file_format, tz=tz, width=width))
     else:
-        _print_digest(digest, chosen, settings.width, tz, no_color)
+        _print_digest(digest, chosen, width, tz, no_color)
     if not digest.entries and fail_empty:
         return ExitCode.EMPTY
     return ExitCode.OK

@@ -10,15 +10,17 @@ have reached the server.
   follow): nothing was delivered, retry on a later run;
 - ``throttled``: rejected for rate, with the server's ``retry_after`` when it gave one;
 - ``uncertain``: the request left and the answer was lost (read timeout, connection dropped):
-  it may have been delivered, so it is never resent automatically (RELIABILITY H4).
+  it may have been delivered, so it is never resent automatically (a reader would get it twice).
 
 The Chinese bots and Telegram are called directly with httpx rather than through apprise because
-apprise judges by HTTP status only (H1), cannot be pointed at a local test server, and ignores
-Telegram's ``retry_after`` (H3); the request is built afresh for each message, so a DingTalk
-signature is never stale and never appended twice (H10).  E-mail is built with
-``email.message.EmailMessage`` (G6).  Everything else goes through apprise, one ``Apprise`` object
-per channel so one channel's result is never mixed with another's (H6), with redirects off (K5)
-and no config includes (we never load an apprise config file: K4).
+apprise judges by HTTP status only (the bots answer 200 with an error code in the body), cannot
+be pointed at a local test server, and ignores Telegram's ``retry_after``; the request is built
+afresh for each message, so a DingTalk signature (valid for an hour) is never stale and never
+appended twice.  E-mail is built with ``email.message.EmailMessage``, which encodes headers so a
+title cannot add one of its own.  Everything else goes through apprise, one ``Apprise`` object per
+channel so one channel's result is never mixed with another's, with redirects off (a redirect
+would carry the message and its key to another server) and no config includes (we never load an
+apprise config file, which could pull in URLs we did not configure).
 
 Error details are redacted here, before they leave the module.
 """
@@ -33,8 +35,8 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from typing import TYPE_CHECKING, Any, Final, Literal
+from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 from digest.deliver.channels import DEFAULT_BASE, Channel
 from digest.deliver.redact import Redactor
@@ -43,7 +45,14 @@ from digest.text import one_line
 if TYPE_CHECKING:
     import httpx
 
-SENT, NOT_SENT, REJECTED, THROTTLED, UNCERTAIN = "sent", "not_sent", "rejected", "throttled", "uncertain"
+# What became of one request: sent; not sent (it never left: safe to try again); rejected by the
+# server; throttled (try again after ``retry_after``); uncertain (it may have arrived).
+OutcomeStatus = Literal["sent", "not_sent", "rejected", "throttled", "uncertain"]
+SENT: Final = "sent"
+NOT_SENT: Final = "not_sent"
+REJECTED: Final = "rejected"
+THROTTLED: Final = "throttled"
+UNCERTAIN: Final = "uncertain"
 # Business codes that mean "too fast": DingTalk 130101, WeCom 45009, Feishu 9499 and 11232.
 _RATE_CODES = frozenset({130101, 45009, 9499, 11232})
 # What apprise (through requests/urllib3) logs when the request never left.
@@ -59,7 +68,7 @@ _CONNECT_FAILURES = (
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    status: str
+    status: OutcomeStatus
     detail: str = ""
     retry_after: float | None = None
 
@@ -71,10 +80,12 @@ class Outcome:
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """One part to send: the text, the bulletin heading (subject / DingTalk markdown title)."""
+    """One part to send: the text, the bulletin heading (subject / DingTalk markdown title) and,
+    for an e-mail channel in the html format, the HTML alternative."""
 
     text: str
     title: str
+    html: str | None = None
 
 
 class Sender:
@@ -154,7 +165,7 @@ class Sender:
         if code is None:
             return Outcome(REJECTED, f"HTTP {status} without a {code_key} in the answer")
         if code != 0:
-            kind = THROTTLED if code in _RATE_CODES else REJECTED
+            kind: OutcomeStatus = THROTTLED if code in _RATE_CODES else REJECTED
             return Outcome(kind, f"{code_key} {code} {message}".strip())
         return Outcome(SENT)
 
@@ -180,6 +191,9 @@ class Sender:
         mail["Date"] = email.utils.formatdate(self.clock(), localtime=False)
         mail["Message-ID"] = email.utils.make_msgid(domain="digest.local")
         mail.set_content(message.text)
+        if message.html is not None:
+            # multipart/alternative: the plain text first, the HTML bulletin as the preferred part.
+            mail.add_alternative(message.html, subtype="html")
         port = parts.port or (465 if parts.scheme == "mailtos" else 25)
         smtp_class = smtplib.SMTP_SSL if parts.scheme == "mailtos" else smtplib.SMTP
         try:
@@ -216,7 +230,7 @@ class Sender:
         notifier = self._apprise.get(channel.name)
         if notifier is None:
             asset = apprise.AppriseAsset()
-            asset.http_redirects = False  # a POST redirect would carry the message elsewhere (K5)
+            asset.http_redirects = False  # a POST redirect would carry the message elsewhere
             notifier = apprise.Apprise(asset=asset)
             if not notifier.add(channel.url):
                 raise _ChannelUrlError(f"apprise does not understand the {channel.scheme}:// URL")
@@ -283,70 +297,87 @@ def _seconds(value: object) -> float | None:
     return seconds if seconds >= 0 else None
 
 
-def _build_request(
-    channel: Channel, message: Message, now: float
-) -> tuple[str, dict[str, str], dict[str, Any]]:
-    """URL, query parameters and JSON body for one message to an HTTP bot (fresh each time)."""
+# One request builder per platform: (URL, query parameters, JSON body) for one message, built
+# fresh each time (the signatures include the time).
+_Request = tuple[str, dict[str, str], dict[str, Any]]
+
+
+def _build_request(channel: Channel, message: Message, now: float) -> _Request:
+    """URL, query parameters and JSON body for one message to an HTTP bot."""
     parts = urlsplit(channel.url)
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
-    markdown = channel.style == "markdown"
-    if channel.kind == "dingtalk":
-        if parts.scheme == "dingtalk":  # dingtalk://[SECRET@]TOKEN, as apprise spells it
-            token = unquote(parts.netloc.rsplit("@", 1)[-1])
-            secret = unquote(parts.username or "") or query.get("secret")
-        else:
-            token, secret = query.get("access_token", ""), None
-        secret = channel.secret or secret
-        if not token:
-            raise _ChannelUrlError("a DingTalk channel needs its access token")
-        base = (channel.base_url or DEFAULT_BASE["dingtalk"]).rstrip("/")
-        params = {"access_token": token}
-        if secret:
-            timestamp = str(int(now * 1000))
-            digest = hmac.new(secret.encode(), f"{timestamp}\n{secret}".encode(), hashlib.sha256).digest()
-            params |= {"timestamp": timestamp, "sign": base64.b64encode(digest).decode()}
-        at = {"isAtAll": False, "atMobiles": [], "atUserIds": []}
-        if markdown:
-            body: dict[str, Any] = {
-                "msgtype": "markdown",
-                "markdown": {"title": message.title, "text": message.text},
-            }
-        else:
-            body = {"msgtype": "text", "text": {"content": message.text}}
-        return f"{base}/robot/send", params, {**body, "at": at}
-    if channel.kind == "wecom":
-        key = unquote(parts.netloc) if parts.scheme == "wecombot" else query.get("key", "")
-        if not key:
-            raise _ChannelUrlError("a WeCom channel needs its webhook key")
-        base = (channel.base_url or DEFAULT_BASE["wecom"]).rstrip("/")
-        kind = "markdown" if markdown else "text"
-        return (
-            f"{base}/cgi-bin/webhook/send",
-            {"key": key},
-            {"msgtype": kind, kind: {"content": message.text}},
-        )
-    if channel.kind == "feishu":
-        if parts.scheme in ("feishu", "lark"):
-            segments = [unquote(parts.netloc), *[s for s in parts.path.split("/") if s]]
-            token, secret = segments[0], (segments[1] if len(segments) > 1 else None)
-            default = DEFAULT_BASE["lark" if parts.scheme == "lark" else "feishu"]
-        else:
-            token, secret = parts.path.rstrip("/").rsplit("/", 1)[-1], None
-            default = f"https://{parts.hostname}"
-        secret = channel.secret or secret
-        if not token:
-            raise _ChannelUrlError("a Feishu channel needs its hook token")
-        base = (channel.base_url or default).rstrip("/")
-        body = {"msg_type": "text", "content": {"text": message.text}}
-        if secret:
-            timestamp = str(int(now))
-            signing_key = f"{timestamp}\n{secret}".encode()
-            body |= {
-                "timestamp": timestamp,
-                "sign": base64.b64encode(hmac.new(signing_key, b"", hashlib.sha256).digest()).decode(),
-            }
-        return f"{base}/open-apis/bot/v2/hook/{token}", {}, body
-    # telegram: tgram://BOTTOKEN/CHAT_ID
+    builder = {"dingtalk": _dingtalk_request, "wecom": _wecom_request, "feishu": _feishu_request}
+    return builder.get(channel.kind, _telegram_request)(channel, message, now, parts, query)
+
+
+def _dingtalk_request(
+    channel: Channel, message: Message, now: float, parts: SplitResult, query: dict[str, str]
+) -> _Request:
+    if parts.scheme == "dingtalk":  # dingtalk://[SECRET@]TOKEN, as apprise spells it
+        token = unquote(parts.netloc.rsplit("@", 1)[-1])
+        secret = unquote(parts.username or "") or query.get("secret")
+    else:
+        token, secret = query.get("access_token", ""), None
+    secret = channel.secret or secret
+    if not token:
+        raise _ChannelUrlError("a DingTalk channel needs its access token")
+    base = (channel.base_url or DEFAULT_BASE["dingtalk"]).rstrip("/")
+    params = {"access_token": token}
+    if secret:
+        timestamp = str(int(now * 1000))
+        signature = hmac.new(secret.encode(), f"{timestamp}\n{secret}".encode(), hashlib.sha256).digest()
+        params |= {"timestamp": timestamp, "sign": base64.b64encode(signature).decode()}
+    at = {"isAtAll": False, "atMobiles": [], "atUserIds": []}
+    if channel.style == "markdown":
+        body: dict[str, Any] = {
+            "msgtype": "markdown",
+            "markdown": {"title": message.title, "text": message.text},
+        }
+    else:
+        body = {"msgtype": "text", "text": {"content": message.text}}
+    return f"{base}/robot/send", params, {**body, "at": at}
+
+
+def _wecom_request(
+    channel: Channel, message: Message, now: float, parts: SplitResult, query: dict[str, str]
+) -> _Request:
+    key = unquote(parts.netloc) if parts.scheme == "wecombot" else query.get("key", "")
+    if not key:
+        raise _ChannelUrlError("a WeCom channel needs its webhook key")
+    base = (channel.base_url or DEFAULT_BASE["wecom"]).rstrip("/")
+    kind = "markdown" if channel.style == "markdown" else "text"
+    return f"{base}/cgi-bin/webhook/send", {"key": key}, {"msgtype": kind, kind: {"content": message.text}}
+
+
+def _feishu_request(
+    channel: Channel, message: Message, now: float, parts: SplitResult, query: dict[str, str]
+) -> _Request:
+    if parts.scheme in ("feishu", "lark"):
+        segments = [unquote(parts.netloc), *[s for s in parts.path.split("/") if s]]
+        token, secret = segments[0], (segments[1] if len(segments) > 1 else None)
+        default = DEFAULT_BASE["lark" if parts.scheme == "lark" else "feishu"]
+    else:
+        token, secret = parts.path.rstrip("/").rsplit("/", 1)[-1], None
+        default = f"https://{parts.hostname}"
+    secret = channel.secret or secret
+    if not token:
+        raise _ChannelUrlError("a Feishu channel needs its hook token")
+    base = (channel.base_url or default).rstrip("/")
+    body: dict[str, Any] = {"msg_type": "text", "content": {"text": message.text}}
+    if secret:
+        timestamp = str(int(now))
+        signing_key = f"{timestamp}\n{secret}".encode()
+        body |= {
+            "timestamp": timestamp,
+            "sign": base64.b64encode(hmac.new(signing_key, b"", hashlib.sha256).digest()).decode(),
+        }
+    return f"{base}/open-apis/bot/v2/hook/{token}", {}, body
+
+
+def _telegram_request(
+    channel: Channel, message: Message, now: float, parts: SplitResult, query: dict[str, str]
+) -> _Request:
+    """tgram://BOTTOKEN/CHAT_ID"""
     token = unquote(parts.netloc)
     chats = [unquote(s) for s in parts.path.split("/") if s]
     if not token or len(chats) != 1:

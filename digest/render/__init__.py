@@ -6,11 +6,13 @@ from datetime import tzinfo
 
 from digest.model import Digest
 
-FORMATS = ("auto", "rich", "text", "markdown", "json", "jsonl")
+FORMATS = ("auto", "rich", "text", "markdown", "json", "jsonl", "html")
 
 
 def render_digest(digest: Digest, output_format: str, *, tz: tzinfo, width: int = 72) -> str:
-    """The digest as a string in ``output_format`` (text, markdown, json or jsonl)."""
+    """The digest as a string in ``output_format`` (text, markdown, json, jsonl or html)."""
+    # Each renderer is imported when asked for: text and markdown wrap and clean with the text
+    # package, which costs JSON output about 50 ms (python -X importtime) it does not need.
     if output_format == "text":
         from digest.render.text import render_text
 
@@ -22,9 +24,13 @@ def render_digest(digest: Digest, output_format: str, *, tz: tzinfo, width: int 
     if output_format == "json":
         from digest.render.json import render_json
 
-        return render_json(digest)
+        return render_json(digest, tz=tz)
     if output_format == "jsonl":
         from digest.render.json import render_jsonl
 
         return render_jsonl(digest)
+    if output_format == "html":
+        from digest.render.html import render_html
+
+        return render_html(digest, tz=tz)
     raise ValueError(f"no string renderer for {output_format!r}")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import tzinfo
 from typing import Any
 
 from digest.model import Digest
+from digest.render.layout import window_of
 
 # json.dumps escapes C0 controls but passes DEL and C1 (\x9b is a one-byte CSI on some terminals)
-# through when ensure_ascii is off; escape them too so the output is safe to print (RELIABILITY G1).
+# through when ensure_ascii is off; escape them too so the output is safe to print.
 _ESCAPE_C1 = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
 
 
@@ -30,11 +32,15 @@ def _entries(digest: Digest) -> list[dict[str, Any]]:
     return documents
 
 
-def render_json(digest: Digest) -> str:
+def render_json(digest: Digest, *, tz: tzinfo) -> str:
+    """The digest as one JSON document: the day, the edition and window, and the items."""
+    start, end = window_of(digest, tz)
     document = {
         "date": digest.day.isoformat() if digest.day else None,
         "generated": digest.generated.isoformat(),
         "count": len(digest.entries),
+        "edition": digest.edition,
+        "window": {"start": start.isoformat(), "end": end.isoformat()},
         "items": _entries(digest),
     }
     return dumps(document, indent=2) + "\n"

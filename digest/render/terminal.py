@@ -1,8 +1,9 @@
 """The digest for a terminal: rich renderables, built from ``Text`` objects only.
 
-Untrusted text never goes through markup parsing or emoji codes (G2), and control characters
-are stripped before it becomes a ``Text`` (G1).  Links become terminal hyperlinks only for
-http(s) URLs.
+Untrusted text never goes through markup parsing or emoji codes (a headline reading
+``[link=…]`` or ``:warning:`` stays those characters), and control characters are stripped before
+it becomes a ``Text`` (an escape sequence in a title could otherwise drive the terminal).  Links
+become terminal hyperlinks only for http(s) URLs.
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ from digest.render.layout import (
     empty_hint,
     explain_of,
     group_heading,
-    heading,
     meta_line,
     safe_url,
     summary_of,
+    title_lines,
 )
 from digest.render.wrap import wrap_cells
 from digest.text import one_line
@@ -51,7 +52,10 @@ class CellWrapped:
 
 def render_terminal(digest: Digest, *, tz: tzinfo) -> RenderableType:
     """A renderable for ``Console.print``: a numbered list, headline bold, meta dim."""
-    parts: list[RenderableType] = [CellWrapped(heading(digest, tz), "bold underline"), Text("")]
+    first, *rest = title_lines(digest, tz)
+    parts: list[RenderableType] = [CellWrapped(first, "bold underline")]
+    parts.extend(CellWrapped(line, "bold") for line in rest)
+    parts.append(Text(""))
     if not digest.entries:
         parts.append(CellWrapped(empty_hint(digest), "dim"))
         return Group(*parts)
@@ -65,7 +69,7 @@ def render_terminal(digest: Digest, *, tz: tzinfo) -> RenderableType:
         lines = [
             CellWrapped(one_line(entry.item.title), Style(bold=True, link=url) if url else "bold"),
             CellWrapped(summary_of(entry)),
-            CellWrapped(meta_line(entry, tz), "dim"),
+            CellWrapped(meta_line(entry, tz, digest.lang), "dim"),
         ]
         if (why := explain_of(digest, number - 1)) is not None:
             lines.append(CellWrapped(why, "italic dim"))

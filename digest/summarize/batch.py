@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
+from digest.model import LANGUAGES as ITEM_LANGUAGES
 from digest.model import RawItem, Summary
 from digest.summarize import summarize
 from digest.text import clean_item
@@ -38,7 +39,7 @@ __all__ = [
 ]
 
 INPUT_FORMATS = ("auto", "text", "jsonl")
-LANGUAGES = ("auto", "zh", "en")
+LANGUAGES = ("auto", *ITEM_LANGUAGES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +152,7 @@ def summarize_records(
             continue
         title = record.get("title") if isinstance(record.get("title"), str) else None
         lang = language
-        if lang == "auto" and record.get("language") in ("zh", "en"):
+        if lang == "auto" and record.get("language") in ITEM_LANGUAGES:
             lang = record["language"]
         yield summarize_document(
             record["text"],

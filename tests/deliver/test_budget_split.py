@@ -1,4 +1,5 @@
-"""Budgets in each channel's unit, and the splitter's promises (RELIABILITY H7)."""
+"""Budgets in each channel's unit, and the splitter's promises: no part over budget, nothing lost
+that was not dropped on purpose, parts in order."""
 
 from __future__ import annotations
 
@@ -119,6 +120,7 @@ _BUDGETS = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     titles=st.lists(_TEXT, min_size=1, max_size=6),

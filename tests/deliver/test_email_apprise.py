@@ -1,44 +1,23 @@
-"""E-mail through a loopback SMTP server (aiosmtpd) and a JSON webhook through real apprise (G6, H6, K5)."""
+"""E-mail through a loopback SMTP server (aiosmtpd) and a JSON webhook through real apprise:
+headers a title cannot forge, channels that fail independently, no redirects, no plain text to
+other hosts."""
 
 from __future__ import annotations
 
 import email
 import email.policy
-from collections.abc import Iterator
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiosmtpd.controller import Controller
 from pytest_httpserver import HTTPServer
 
 from digest.deliver.push import PushOptions, push_digest
 from digest.errors import ExitCode
 from digest.store import Store
+from tests.deliver.conftest import Sink
 from tests.deliver.deliver_helpers import channel, digest_of, item, sample_digest
 
 UTC8 = ZoneInfo("Asia/Shanghai")
-
-
-class Sink:
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, list[str], bytes]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # aiosmtpd calls it so
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(closed_port: int) -> Iterator[tuple[Sink, int]]:
-    sink = Sink()
-    # aiosmtpd probes its own port after starting, so it needs a real one, not 0.
-    controller = Controller(sink, hostname="127.0.0.1", port=closed_port)
-    controller.start()
-    try:
-        yield sink, closed_port
-    finally:
-        controller.stop()
 
 
 def test_email_arrives_whole_and_headers_cannot_be_injected(
@@ -90,7 +69,7 @@ def test_apprise_channels_fail_separately(httpserver: HTTPServer, store: Store, 
     report = push_digest(store, sample_digest(2), [good, bad], tz=UTC8, options=options)
     assert report.exit_code == ExitCode.PARTIAL
     assert [c.parts[0].state for c in report.channels] == ["sent", "failed"]
-    # Next run: the good channel gets no duplicate, the bad one is tried again (H6).
+    # Next run: the good channel gets no duplicate, the bad one is tried again.
     push_digest(store, sample_digest(2), [good, bad], tz=UTC8, options=options)
     paths = [request.path for request, _ in httpserver.log]
     assert paths.count("/good") == 1 and paths.count("/bad") == 2
@@ -135,6 +114,7 @@ def test_unencrypted_channels_are_refused_unless_allowed(url: str, options: dict
     assert channel("hook", "json://127.0.0.1:9/x").kind == "apprise"  # loopback never leaves the machine
 
 
+@pytest.mark.slow
 def test_apprise_read_timeout_is_uncertain_not_resent(
     httpserver: HTTPServer, store: Store, options: PushOptions
 ) -> None:
