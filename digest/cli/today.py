@@ -28,8 +28,9 @@ from digest.cli.common import (
     stdout_console,
     write_out,
 )
+from digest.cli.fetch import fetch_due
 from digest.errors import ExitCode, UsageError
-from digest.render import FORMATS
+from digest.render import FORMATS, render_digest
 
 if TYPE_CHECKING:
     from digest.config import Settings
@@ -118,8 +119,6 @@ def today_command(
             group_by=group_by,
         )
     if not no_fetch:
-        from digest.cli.fetch import fetch_due
-
         fetch_due(settings, db, now)
     with open_store(settings, db, create=False) as store:
         digest = build_digest(store, query, now=now)
@@ -150,8 +149,6 @@ def _today_edition(
     with open_store(settings, db, create=False) as store:
         window = edition_window(edition, store, now=now, settings=settings, on_date=on_date)
     if not no_fetch:
-        from digest.cli.fetch import fetch_due
-
         fetch_due(settings, db, now)
     with open_store(settings, db, create=False) as store:
         digest = edition_bulletin(edition, settings, store, window, now=now, limit=limit, chars=chars)
@@ -163,7 +160,6 @@ def _show(
 ) -> int:
     if output is not None:
         from digest.deliver.files import write_atomic
-        from digest.render import render_digest
 
         # A file gets a string format: "auto"/"rich" mean plain text there.
         file_format = "text" if chosen == "rich" else chosen
@@ -181,6 +177,4 @@ def _print_digest(digest: Digest, chosen: str, width: int, tz: tzinfo, no_color:
 
         stdout_console(no_color).print(render_terminal(digest, tz=tz))
     else:
-        from digest.render import render_digest
-
         write_out(render_digest(digest, chosen, tz=tz, width=width))
