@@ -491,9 +491,10 @@ def _repair_region(
     return None
 
 
-# Only characters GBK writes in two bytes: ASCII marks may have been made ASCII after the damage,
-# but a span found by its characters alone is not stretched over them.
-_WIDE_RUN = re.compile(r"[^\x00-\xa0\s\ufffd]+")
+# Characters GBK writes in two bytes, less the marks the punctuation stage writes (，：；！？（）
+# “”‘’): a run must be the same whether they are still ASCII or not, or cleaning the output
+# again would find spans the first cleaning did not.
+_WIDE_RUN = re.compile(r"[^\x00-\xa0\s\ufffd，：；！？（）“”‘’]+")
 
 
 def repair_unlikely_spans(text: str) -> tuple[str, GarbleRepairs]:
