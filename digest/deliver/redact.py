@@ -15,15 +15,20 @@ import re
 from collections.abc import Iterable
 
 MASK = "***"
+# Where a URL ends in a message: white space, brackets, quotes, CJK punctuation, an ellipsis; and
+# sentence punctuation right before one of those.  Only the URL is masked, never what follows it.
+_ENDS_URL = r"\s<>()\[\]{}\"'`，。；、…"
+_URL_BODY = rf"[^{_ENDS_URL}]+?(?=[.,;:!?]*(?:[{_ENDS_URL}]|$))"
 _PATTERNS = (
     re.compile(r"bot\d+:[\w-]+"),
     re.compile(r"\b\d{6,}:[\w-]{30,}"),  # a Telegram token without the "bot" prefix
-    re.compile(r"(?i)((?:key|access_token|token|secret|sign|password|passwd)=)[^&\s\"']+"),
+    re.compile(rf"(?i)((?:key|access_token|token|secret|sign|password|passwd)=)[^&,;{_ENDS_URL}]+"),
     re.compile(r"(?i)(hook/)[\w-]+"),
     re.compile(r"(?i)(send/)[\w-]{16,}"),
     re.compile(r"(?i)(\w+://)[^/\s:@]+:[^/\s@]+@"),  # user:password@
     re.compile(
-        r"(?i)\b((?:dingtalk|wecombot|feishu|lark|tgram|telegram|mailtos?|twilio|ntfys?|jsons?)://)\S+"
+        r"(?i)\b((?:dingtalk|wecombot|feishu|lark|tgram|telegram|mailtos?|twilio|ntfys?|jsons?)://)"
+        + _URL_BODY
     ),
 )
 

@@ -14,8 +14,11 @@ from datetime import datetime, tzinfo
 from digest.text.dates import parse_date
 from digest.text.mobile import EDITOR_LABEL
 
-# ``-`` without spaces too: a non-underscore separator only ever cuts off a site-like name.
-_SEPARATOR = re.compile(r"\s*(?:_|\||｜|\s[-–—]\s|——|-)\s*")
+# ``-`` without spaces too: a non-underscore separator only ever cuts off a site-like name.  An
+# underscore between two ASCII letters or digits is part of a name (``user_id``), not a separator.
+_SEPARATOR = re.compile(r"\s*(?:(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|\||｜|\s[-–—]\s|——|-)\s*")
+# Markup, quotes and assignments never occur in a site or channel name.
+_NOT_A_NAME = re.compile("[<>\"'=&{}]")
 _SITE = re.compile(
     r"(?:网|網|新闻|新聞|频道|頻道|日报|日報|晚报|晚報|时报|時報|早报|早報|报|報|在线|在線|网站|網站|"
     r"客户端|资讯|資訊|TV|\.com|\.cn|\.net|News|Online)$",
@@ -68,7 +71,7 @@ def strip_site_suffix(title: str) -> tuple[str, int]:
         last = separators[-1]
         head, tail = title[: last.start()], title[last.end() :]
         underscore = "_" in last.group()
-        if len(head) < 4 or not tail or len(tail) > 16:
+        if len(head) < 4 or not tail or len(tail) > 16 or _NOT_A_NAME.search(tail):
             return title, removed
         if not (underscore or _SITE.search(tail)):
             return title, removed

@@ -60,3 +60,22 @@ def test_an_unexpected_exception_during_send_is_redacted_and_uncertain(
     part = report.channels[0].parts[0]
     assert part.state == "uncertain"
     assert "RuntimeError" in part.detail and TOKEN not in part.detail and "AAHdq" not in part.detail
+
+
+@pytest.mark.parametrize(
+    ("message", "masked"),
+    [
+        ("channel (wecombot://693a91f6-7xxx-4bc4…) 1 failed", "channel (wecombot://***…) 1 failed"),
+        (
+            "to https://, jsons://host/p?x=1 ntfys://topic and more",
+            "to https://, jsons://*** ntfys://*** and more",
+        ),
+        ("error talking to wecombot://693a91f6-7xxx: boom", "error talking to wecombot://***: boom"),
+        (
+            "see https://a.example/send?key=abc), then retry",
+            "see https://a.example/send?key=***), then retry",
+        ),
+    ],
+)
+def test_only_the_secret_is_masked_never_the_text_after_it(message: str, masked: str) -> None:
+    assert Redactor()(message) == masked

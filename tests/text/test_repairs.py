@@ -254,6 +254,9 @@ def test_trailing_end_mark_is_removed(now: datetime, tz: tzinfo) -> None:
         ("苹果发布新手机|澎湃新闻", "苹果发布新手机"),
         ("中美会谈 - 双方同意继续磋商", "中美会谈 - 双方同意继续磋商"),
         ("Apple - a review", "Apple - a review"),
+        ('会议 <at user_id="ou_abc"> 通知', '会议 <at user_id="ou_abc"> 通知'),
+        ("接口 get_user_name 的说明", "接口 get_user_name 的说明"),
+        ("snake_case 命名规范_科技_腾讯网", "snake_case 命名规范"),
     ],
 )
 def test_site_suffixes(title: str, clean: str) -> None:

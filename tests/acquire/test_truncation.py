@@ -1,0 +1,60 @@
+"""A body cut short is a failed fetch, never a short feed, and the next complete fetch stores it
+all: through ``digest fetch`` against a raw server that lies about Content-Length."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+
+from digest.cli.app import main
+from tests.acquire.conftest import RawServer, respond
+
+FEED = (
+    '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+    + "".join(
+        f"<item><title>第{n}条新闻</title><guid>{n}</guid><pubDate>Sun, 26 Apr 2026 07:0{n} +0800</pubDate>"
+        f"<description>第{n}条新闻的正文，内容完整，共有二十多个字。</description></item>"
+        for n in range(6)
+    )
+    + "</channel></rss>"
+).encode()
+
+
+async def _cut_short(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Declares the whole feed, sends 60 % of it, closes."""
+    head = f"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: {len(FEED)}\r\n\r\n"
+    writer.write(head.encode() + FEED[: len(FEED) * 6 // 10])
+    await writer.drain()
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("DIGEST_HOME", str(tmp_path))
+    monkeypatch.setenv("DIGEST_NOW", "2026-04-26T08:00:00+08:00")
+    monkeypatch.setenv("DIGEST_TIMEZONE", "Asia/Shanghai")
+    (tmp_path / "config.toml").write_text('[fetch]\ntimeout = 2\ndeadline = 3\nfull_text = "never"\n')
+    return tmp_path
+
+
+def test_a_body_shorter_than_its_content_length_fails_and_the_next_fetch_stores_it_whole(
+    raw_server: RawServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw_server.routes["/feed"] = _cut_short
+    assert (
+        main(["sources", "add", raw_server.url("/feed"), "--name", "cut", "--no-check", "--allow-private"])
+        == 0
+    )
+    capsys.readouterr()
+    assert main(["fetch", "-q"]) == 1
+    assert "cut: the server broke the connection" in capsys.readouterr().err
+    assert main(["items", "--format", "jsonl"]) == 0
+    assert capsys.readouterr().out == ""  # nothing of the cut body was stored
+    raw_server.routes["/feed"] = respond("200 OK", FEED, {"Content-Type": "application/rss+xml"})
+    assert main(["fetch", "-q"]) == 0
+    assert main(["items", "--format", "jsonl"]) == 0
+    items = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert sorted(item["title"] for item in items) == [f"第{n}条新闻" for n in range(6)]
+    assert all(item["text"].endswith("二十多个字。") for item in items)
