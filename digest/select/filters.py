@@ -13,6 +13,9 @@ The file (``filters.txt`` next to ``config.toml``, or ``[filters] file = …``),
     [all]                back to rules for every source
 
 Terms match 繁/简-, width- and case-insensitively: ``華為`` in the text matches the term ``华为``.
+Regular expressions run on RE2 (``google-re2``), whose matching time is linear in the text: a
+pattern such as ``/(a+)+$/`` cannot hang a digest.  RE2 has no backreferences or lookaround; such a
+pattern is refused with a message.
 Per-source includes and digest-wide includes are both required when both exist.  Parsing never
 fails on a term; a bad regular expression is a ``UsageError`` naming the file and line.
 """
@@ -24,10 +27,29 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
+
+import re2
 
 from digest.errors import UsageError
 from digest.model import Item
 from digest.text.script import to_simplified
+
+class Searcher(Protocol):
+    """A compiled user pattern: what a rule needs of it."""
+
+    def search(self, text: str) -> object | None: ...
+
+
+def compile_user_pattern(pattern: str) -> Searcher:
+    """A case-insensitive RE2 pattern (linear-time matching); ``re2.error`` when RE2 cannot
+    compile it (bad syntax, or a backreference or lookaround, which RE2 does not have)."""
+    options = re2.Options()
+    options.case_sensitive = False
+    options.log_errors = False  # the error becomes our one-line message, not a log line on stderr
+    compiled: Searcher = re2.compile(pattern, options)
+    return compiled
+
 
 _SECTION = re.compile(r"^\[\s*(?:source\s+(?P<source>.+?)|(?P<all>all|\*))\s*\]$", re.IGNORECASE)
 
@@ -45,7 +67,7 @@ class Rule:
     exclude: bool = False
     source: str | None = None
     term: str | None = None  # folded
-    pattern: re.Pattern[str] | None = None
+    pattern: Searcher | None = None
 
     def matches(self, folded: str) -> bool:
         if self.pattern is not None:
@@ -101,10 +123,12 @@ def parse_rule(line: str, *, source: str | None = None, origin: str = "") -> Rul
         body = text
         if len(body) >= 2 and body.startswith("/") and body.endswith("/"):
             try:
-                pattern = re.compile(unicodedata.normalize("NFKC", to_simplified(body[1:-1])), re.IGNORECASE)
-            except re.error as error:
+                pattern = compile_user_pattern(unicodedata.normalize("NFKC", to_simplified(body[1:-1])))
+            except re2.error as error:
+                reason = error.args[0].decode(errors="replace") if error.args else "invalid"
                 raise UsageError(
-                    f"bad regular expression {body!r}{origin}: {error}", hint="fix the filter rule"
+                    f"bad regular expression {body!r}{origin}: {reason}",
+                    hint="fix the filter rule (no backreferences or lookaround: patterns run in linear time)",
                 ) from None
             return Rule(text=line.strip(), exclude=exclude, source=source, pattern=pattern)
     if not body:

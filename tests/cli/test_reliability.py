@@ -136,3 +136,27 @@ def test_the_redos_feed_is_stopped_by_the_parse_budget_and_the_other_files_go_on
     else:
         listed = digest(home, "items", "--format", "jsonl")
         assert [json.loads(line)["title"] for line in listed.stdout.splitlines()] == ["地铁新线今日开通"]
+
+
+def test_a_catastrophic_user_regex_cannot_hang_today_and_an_unsupported_one_is_refused(
+    home: Path, tmp_path: Path
+) -> None:
+    write_config(home, parse_seconds=10)
+    body = "a" * 60 + "b 这条新闻的正文足够长，可以做摘要。"  # backtracking engines take 2**60 steps here
+    items = [
+        {"title": "aaaa 回溯", "text": body, "published": "2026-04-26T07:00:00+08:00"},
+        {
+            "title": "地铁新线今日开通",
+            "text": "新线全长二十公里，共设十五座车站。",
+            "published": "2026-04-26T07:10:00+08:00",
+        },
+    ]
+    (tmp_path / "items.jsonl").write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items))
+    assert digest(home, "load", str(tmp_path / "items.jsonl")).returncode == 0
+    shown = digest(home, "today", "--no-fetch", "--format", "text", "--exclude", "/(a+)+$/", timeout=WITHIN)
+    assert shown.returncode == 0, shown.stderr
+    assert "地铁新线今日开通" in shown.stdout and "aaaa 回溯" in shown.stdout  # nothing ends in a's
+    refused = digest(home, "today", "--no-fetch", "--keyword", r"/(a)\1/")
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("digest: error: bad regular expression '/(a)\\\\1/' (--keyword)")
+    assert "Traceback" not in refused.stderr and "re2.cc" not in refused.stderr
