@@ -76,17 +76,20 @@ def settings_for(**flags: Any) -> Settings:
 
 
 @contextmanager
-def open_store(settings: Settings, db: Path | None = None, *, create: bool = True) -> Iterator[Store]:
+def open_store(
+    settings: Settings, db: Path | None = None, *, create: bool = True, read_only: bool = False
+) -> Iterator[Store]:
     """The store of this run: ``--db`` if given, else the configured one.
 
     A ``--db`` path that does not exist is created only by commands that add to the store
-    (``create``); for the others a typo must not look like an empty store.
+    (``create``); for the others a typo must not look like an empty store.  ``read_only`` for
+    commands that only read: they never wait for a writer.
     """
     from digest.store import Store
 
     if db is not None and not create and not db.exists():
         raise StoreError(f"no store at {db}", hint="check the --db path; `digest load` creates a store")
-    store = Store.open(db or settings.db_path)
+    store = Store.open(db or settings.db_path, read_only=read_only)
     try:
         yield store
     finally:

@@ -43,7 +43,7 @@ def items_command(
     chosen = resolve_format(output_format, LIST_FORMATS)
     tz, now = settings.zone, current_time()
     start = parse_since(since, now=now, tz=tz) if since else None
-    with open_store(settings, db, create=False) as store:
+    with open_store(settings, db, create=False, read_only=True) as store:
         found = store.items_between(
             start, None, sources=tuple(source or ()), language=checked_language(lang), limit=limit
         )
@@ -66,7 +66,7 @@ def show_command(
 
     settings = settings_for(width=width)
     chosen = resolve_format(output_format, LIST_FORMATS)
-    with open_store(settings, db, create=False) as store:
+    with open_store(settings, db, create=False, read_only=True) as store:
         found = store.get_item(item_id)
     if not found:
         raise DigestError(f"no item {item_id!r}", hint="list ids with `digest items`")

@@ -40,6 +40,7 @@ def load_command(
         now=current_time(), tz=settings.zone, script=settings.script, chars=settings.chars
     )
     with WorkerPool(parse_budget(settings.config.parse)) as pool, open_store(settings, db) as store:
+        store.check_pages()  # never add to a store with damaged pages
         parse = partial(pool.call, parse_document)  # untrusted bytes: parsed under the budget
         results = load_inputs(paths, store, options, stdin=sys.stdin.buffer, parse=parse)
         total = store.count_items()

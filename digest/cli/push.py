@@ -57,7 +57,7 @@ def push_command(
     a part's delivery is uncertain, 75 when another run holds the lock.
     """
     from digest.config import current_time
-    from digest.deliver import PushOptions, PushReport, channels_from_config, push_digest
+    from digest.deliver import PushOptions, PushReport, channels_from_config, check_deliveries, push_digest
     from digest.deliver.report import describe_channel, describe_dry_run
     from digest.editions import bulletins_to_push, edition_named
     from digest.lock import run_lock
@@ -92,6 +92,8 @@ def push_command(
         return [build_digest(store, query, now=now)]
 
     def push_all(store: Store) -> list[PushReport]:
+        if not force:
+            check_deliveries(store)  # before the bulletin is built (recorded as shown) or sent
         return [push_digest(store, digest, channels, tz=tz, options=options) for digest in bulletins(store)]
 
     if dry_run:

@@ -8,7 +8,7 @@
 from digest.deliver.budget import Budget, sms_segments
 from digest.deliver.channels import Channel, channels_from_config, make_channel
 from digest.deliver.compose import plan_messages
-from digest.deliver.push import PushOptions, PushReport, plan_channel, push_digest
+from digest.deliver.push import PushOptions, PushReport, check_deliveries, plan_channel, push_digest
 
 __all__ = [
     "Budget",
@@ -16,6 +16,7 @@ __all__ = [
     "PushOptions",
     "PushReport",
     "channels_from_config",
+    "check_deliveries",
     "make_channel",
     "plan_channel",
     "plan_messages",

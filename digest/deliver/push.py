@@ -14,7 +14,8 @@ and a rate-limit answer whose ``retry_after`` is short (waited once).  Everythin
 the next run; uncertain parts wait for ``--force``.
 
 Callers must hold the run lock (``digest.lock.run_lock``) around ``push_digest`` unless
-``dry_run``: recovery of ``sending`` parts assumes no other live run.
+``dry_run``: recovery of ``sending`` parts assumes no other live run.  Before anything is built or
+sent, ``check_deliveries`` compares the outbox with the delivery journal beside the store.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from digest.deliver.compose import Plan, plan_messages
 from digest.deliver.pacing import Pacer
 from digest.deliver.redact import Redactor, install_log_redaction
 from digest.deliver.transports import NOT_SENT, SENT, THROTTLED, UNCERTAIN, Message, Outcome, Sender
-from digest.errors import ExitCode
+from digest.errors import ExitCode, StoreError
 from digest.model import Digest
 from digest.store.outbox import Outbox
 
@@ -103,6 +104,20 @@ def plan_channel(digest: Digest, channel: Channel, *, tz: tzinfo) -> Plan:
     return plan_messages(
         digest, channel.style, channel.budget, tz=tz, max_parts=channel.max_parts, link=channel.link
     )
+
+
+def check_deliveries(store: Store) -> None:
+    """StoreError when the store has lost delivery records that the journal beside it keeps (a
+    store emptied, recreated, restored from an old backup, or cut back by a lost ``-wal``): a
+    push from it would send parts again.  Call before any write or send."""
+    lost = Outbox(store).lost_deliveries()
+    if lost:
+        day, channel, part = lost[0]
+        raise StoreError(
+            f"the store has lost the record of {len(lost)} part(s) claimed for sending (part {part}"
+            f" of {day} to {channel}, …) that the delivery journal beside it keeps",
+            hint="restore the store from a backup; `digest push --force` sends again anyway",
+        )
 
 
 def push_digest(

@@ -35,6 +35,7 @@ from digest.errors import UsageError
 from digest.model import Item
 from digest.text.script import to_simplified
 
+
 class Searcher(Protocol):
     """A compiled user pattern: what a rule needs of it."""
 

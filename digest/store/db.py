@@ -20,11 +20,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from digest.checkpoint import checkpoint
 from digest.errors import StoreBusyError, StoreError
 from digest.model import Item, Summary
 from digest.paths import ensure_private_dir
+from digest.store.journal import journal_path
 from digest.store.migrations import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 10_000
@@ -48,33 +50,71 @@ class Store:
         self.path = path
 
     @classmethod
-    def open(cls, path: Path) -> Store:
+    def open(cls, path: Path, *, read_only: bool = False) -> Store:
         """Open (creating if needed) and migrate the store at ``path``.
 
-        Raises StoreError when the file is not a database, is corrupt, or was written by a newer
-        version of digest.  Never recreates or empties an existing file.
+        ``read_only`` opens an existing store for reading only: no write transaction, so a reader
+        never waits for a writer (a fetch) and cannot change the file; a store that still needs a
+        migration is opened for writing once to get it.
+
+        Raises StoreError when the file is not a database, is corrupt, was written by a newer
+        version of digest, is empty (0 bytes: a store cut back to nothing, never one we made), or
+        is missing while the delivery journal beside it says it had sent bulletins.  Never
+        recreates or empties an existing file.
         """
+        _check_not_lost(path)
+        if read_only and path.exists():
+            store = cls._connect(path, f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
+            if not store._pending_migrations():
+                return store
+            store.close()
         try:
             if path.parent != Path():
                 ensure_private_dir(path.parent)
         except OSError as error:
             raise StoreError(f"cannot create {path.parent}: {error.strerror}") from None
         _create_private(path)
+        store = cls._connect(path, str(path), uri=False)
         try:
-            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        except sqlite3.Error as error:
-            raise StoreError(f"cannot open {path}: {error}") from None
-        store = cls(connection, path)
-        try:
-            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute("PRAGMA synchronous = FULL")
-            connection.execute("PRAGMA foreign_keys = ON")
+            store.connection.execute("PRAGMA journal_mode = WAL")
+            store.connection.execute("PRAGMA synchronous = FULL")
             store._migrate()
         except sqlite3.DatabaseError as error:
-            connection.close()
+            store.close()
             raise store_error(path, error) from None
         return store
+
+    @classmethod
+    def _connect(cls, path: Path, target: str, *, uri: bool) -> Store:
+        try:
+            connection = sqlite3.connect(
+                target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, uri=uri
+            )
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            connection.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.DatabaseError as error:
+            raise store_error(path, error) from None
+        return cls(connection, path)
+
+    def _pending_migrations(self) -> bool:
+        try:
+            applied = {row[0] for row in self.connection.execute("SELECT name FROM schema_migrations")}
+        except sqlite3.DatabaseError:
+            return True  # not even the migrations table: let the writing open say what is wrong
+        return any(name not in applied for name, _ in MIGRATIONS)
+
+    def check_pages(self) -> None:
+        """StoreError when SQLite finds damaged pages (``PRAGMA quick_check``): a writer must not
+        add to a store whose pages are corrupt, where its rows could land on damaged ones."""
+        try:
+            problems = [row[0] for row in self.connection.execute("PRAGMA quick_check(5)")]
+        except sqlite3.DatabaseError as error:
+            raise store_error(self.path, error) from None
+        if problems != ["ok"]:
+            raise StoreError(
+                f"{self.path} is damaged: {'; '.join(problems)[:200]}",
+                hint="restore it from a backup, or move it aside to start a new store",
+            )
 
     def close(self) -> None:
         self.connection.close()
@@ -225,6 +265,27 @@ def store_error(where: Path | str, error: sqlite3.DatabaseError) -> StoreError:
         f"{where} is not a usable digest database: {error}",
         hint="restore it from a backup, or move it aside to start a new store",
     )
+
+
+def _check_not_lost(path: Path) -> None:
+    """Refuse a store that was cut back to nothing, or lost while it had sent bulletins: opening
+    (creating) it would start afresh and the next push would send the day's bulletin again."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        if journal_path(path).exists():
+            raise StoreError(
+                f"{path} is missing, but the delivery journal beside it shows bulletins were sent",
+                hint=f"restore it from a backup; to start afresh, move {journal_path(path).name} aside too",
+            ) from None
+        return
+    except OSError as error:
+        raise StoreError(f"cannot use {path}: {error.strerror}") from None
+    if size == 0:
+        raise StoreError(
+            f"{path} is empty (0 bytes): the store was cut back to nothing",
+            hint="restore it from a backup, or move it aside to start a new store",
+        )
 
 
 def _create_private(path: Path) -> None:

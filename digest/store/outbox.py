@@ -10,6 +10,9 @@ States and moves (each move is its own ``BEGIN IMMEDIATE`` transaction, committe
 A row left in ``sending`` means the process died between sending and marking; the next run
 cannot know whether the message went out, so ``recover`` turns it into ``uncertain``, which is
 reported and never resent without ``--force``.
+
+Every claim is also appended to the delivery journal beside the store (``store.journal``), which
+survives the store: ``lost_deliveries`` compares the two before anything is sent.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from digest.store.db import Store
+from digest.store.journal import Journal, journal_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +50,18 @@ class Outbox:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.journal = Journal(journal_path(store.path))
+
+    def lost_deliveries(self) -> list[tuple[str, str, int]]:
+        """Parts the journal says were claimed for sending that the store does not know were:
+        no row, or a row still pending.  Not empty means the store lost delivery records."""
+        known = {
+            (day, channel, part)
+            for day, channel, part in self.store.connection.execute(
+                "SELECT day, channel, part FROM outbox WHERE state != 'pending'"
+            )
+        }
+        return sorted({entry for entry in self.journal.entries() if entry not in known})
 
     def parts(self, day: str, channel: str) -> list[OutboxPart]:
         rows = self.store.connection.execute(
@@ -115,7 +131,10 @@ class Outbox:
                 "WHERE day = ? AND channel = ? AND part = ? AND state IN ('pending', 'failed')",
                 (_now(), day, channel, part),
             )
-            return cursor.rowcount == 1
+            claimed = cursor.rowcount == 1
+        if claimed:  # durable beside the store before the caller sends anything
+            self.journal.record(day, channel, part)
+        return claimed
 
     def finish(
         self,

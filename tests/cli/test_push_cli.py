@@ -298,3 +298,86 @@ def test_a_config_readable_by_others_is_warned_about(
     (home / "config.toml").chmod(0o600)
     assert main(["push", "--date", "2026-04-25", "--dry-run"]) == 0
     assert "readable by others" not in capsys.readouterr().err
+
+
+# A damaged store must never lead to a second send: the delivery journal beside it remembers.
+
+
+def _pushed_once(home: Path, httpserver: HTTPServer) -> list[str]:
+    calls = _recording_bot(httpserver)
+    _config(home, httpserver, budget=400)
+    assert main(["push", "-q", "--date", "2026-04-25"]) == 0
+    assert calls
+    return calls
+
+
+def test_a_store_cut_to_zero_bytes_is_refused_by_every_command_and_nothing_is_sent_again(
+    home: Path, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls = _pushed_once(home, httpserver)
+    sent = list(calls)
+    (home / "digest.db").write_bytes(b"")
+    capsys.readouterr()
+    push = ["push", "--date", "2026-04-25"]
+    for command in (["items"], ["today", "--no-fetch"], push, ["load", str(home / "feed.xml")]):
+        assert main(command) == 1, command
+        assert "is empty (0 bytes)" in capsys.readouterr().err
+    assert calls == sent and (home / "digest.db").stat().st_size == 0
+
+
+def test_a_lost_or_older_store_is_refused_by_push_before_anything_is_sent(
+    home: Path, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    backup = (home / "digest.db").read_bytes()  # the store as it was before the push
+    calls = _pushed_once(home, httpserver)
+    sent = list(calls)
+    # Restored from the older copy: what a lost -wal or an old backup leaves.
+    for leftover in ("digest.db-wal", "digest.db-shm"):
+        (home / leftover).unlink(missing_ok=True)
+    (home / "digest.db").write_bytes(backup)
+    capsys.readouterr()
+    assert main(["push", "--date", "2026-04-25"]) == 1
+    assert "lost the record of" in capsys.readouterr().err
+    # Gone altogether: not silently recreated.
+    (home / "digest.db").unlink()
+    assert main(["push", "--date", "2026-04-25"]) == 1
+    assert (
+        "is missing, but the delivery journal beside it shows bulletins were sent" in capsys.readouterr().err
+    )
+    assert not (home / "digest.db").exists()
+    assert calls == sent
+
+
+def test_items_reads_while_a_writer_holds_the_store(home: Path) -> None:
+    import sqlite3
+
+    writer = sqlite3.connect(home / "digest.db", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # what a fetch holds while it stores a feed
+    try:
+        listed = subprocess.run(
+            [sys.executable, "-m", "digest", "items", "--format", "jsonl"],
+            env=_subprocess_env(home),
+            capture_output=True,
+            text=True,
+            timeout=8,  # a writing open would wait for the lock for 10 s, then exit 75
+        )
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.count("\n") >= 1
+
+
+def test_load_refuses_a_store_with_a_damaged_page(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = home / "digest.db"
+    page = 4096
+    pages = path.stat().st_size // page
+    assert pages >= 4
+    with path.open("r+b") as handle:  # a page of rows overwritten; the header and schema intact
+        handle.seek((pages - 2) * page)
+        handle.write(b"\xff" * page)
+    extra = home / "extra.txt"
+    extra.write_text("新的一条\n\n这是一条新的新闻正文，内容足够长。\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["load", str(extra)]) == 1  # without the page check it loads into the damage
+    assert "hint: restore it from a backup" in capsys.readouterr().err
