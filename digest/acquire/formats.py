@@ -130,6 +130,9 @@ _UTF8_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']utf-?8["']"""
 _XML_INVALID_BYTES = bytes(sorted(set(range(0x20)) - {0x9, 0xA, 0xD}))
 _NONCHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")  # U+FFFE, U+FFFF
 _CHAR_REFERENCE = re.compile(rb"&#(x[0-9a-fA-F]{1,8}|[0-9]{1,10});")
+# A terminal escape sequence (ESC, raw or as a reference, then [31m) whose ESC alone were removed
+# would leave "[31m" in the title: such sequences go whole, before the forbidden characters do.
+_ESCAPE_SEQUENCE = re.compile(rb"(?:\x1b|&#0*27;|&#[xX]0*1[bB];)\[[0-?]*[ -/]*[@-~]")
 
 
 def _valid_reference(match: re.Match[bytes]) -> bytes:
@@ -156,6 +159,8 @@ def _as_utf8_document(text: str, as_sent: bytes | None = None) -> bytes:
         if match:
             text = '<?xml version="1.0" encoding="utf-8"?>' + text[match.end() :]
         data = text.encode("utf-8", "replace")  # lone surrogates cannot be encoded; they become "?"
+    if b"\x1b" in data or b"&#" in data:
+        data = _ESCAPE_SEQUENCE.sub(b"", data)
     data = data.translate(None, _XML_INVALID_BYTES)
     for noncharacter in _NONCHARACTERS:
         if noncharacter in data:

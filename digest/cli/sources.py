@@ -10,10 +10,20 @@ import typer
 from digest.cli.common import DbOption, QuietOption, ScriptOption, open_store, settings_for, warn, write_out
 from digest.errors import InputError, UsageError
 
-app = typer.Typer(help="The feeds digest follows: add, list, remove, import and export (OPML).")
+app = typer.Typer(
+    help="The feeds digest follows: add, list, remove, import and export (OPML).  Alone: the list.",
+    invoke_without_command=True,
+)
 
 
-@app.command("add")
+@app.callback()
+def sources_callback(ctx: typer.Context) -> None:
+    """`digest sources` alone lists them, as `git remote` does."""
+    if ctx.invoked_subcommand is None:
+        list_command(output_format="text", db=None)
+
+
+@app.command("add", short_help="Follow a feed (or several).")
 def add_command(
     url: Annotated[str, typer.Argument(help="The feed's URL, or a page that links to its feed.")],
     name: Annotated[
@@ -61,7 +71,7 @@ def add_command(
         warn(f"added {stored.name} <{stored.url}>{found}")
 
 
-@app.command("list")
+@app.command("list", short_help="List the sources and how they fare.")
 def list_command(
     output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
     db: DbOption = None,
@@ -76,10 +86,12 @@ def list_command(
     with open_store(settings, db, create=False) as store:
         sources = sync_config_sources(store, settings.file)
     if output_format == "json":
-        from digest.render.json import dumps
+        from digest.render.json import dumps, versioned
 
-        write_out(dumps([s.to_json() for s in sources], indent=2) + "\n")
+        write_out(dumps([versioned(s.to_json()) for s in sources], indent=2) + "\n")
         return
+    if not sources:
+        warn("no sources yet: follow one with `digest sources add URL`")
     for source in sources:
         state = "never fetched"
         if source.last_success:
@@ -95,7 +107,7 @@ def list_command(
         write_out(f"{one_line(source.name)}{tags}\n  {url}\n  {source.item_count} items; {state}\n")
 
 
-@app.command("remove")
+@app.command("remove", short_help="Stop following a source.")
 def remove_command(
     name: Annotated[str, typer.Argument(help="The source's name (see `digest sources list`).")],
     db: DbOption = None,
@@ -112,7 +124,7 @@ def remove_command(
         warn(f"removed {name}")
 
 
-@app.command("import")
+@app.command("import", short_help="Follow the feeds of an OPML file.")
 def import_command(
     path: Annotated[Path, typer.Argument(help="An OPML file (- for standard input).")],
     db: DbOption = None,
@@ -139,7 +151,7 @@ def import_command(
         warn(f"imported {len(added)} source{'s' * (len(added) != 1)} ({len(skipped)} already followed)")
 
 
-@app.command("export")
+@app.command("export", short_help="Print the sources as OPML.")
 def export_command(db: DbOption = None) -> None:
     """Print the sources as OPML 2.0."""
     from digest.acquire.opml import write_opml

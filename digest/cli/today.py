@@ -13,22 +13,27 @@ from digest.cli.common import (
     CharsOption,
     DateOption,
     DbOption,
+    FieldsOption,
     FormatOption,
     LangOption,
     LimitOption,
     NoColorOption,
+    NoPagerOption,
     SinceOption,
     SourceOption,
     WidthOption,
+    checked_fields,
     checked_language,
+    checked_sources,
     open_store,
     resolve_format,
+    rich_text,
     settings_for,
-    stdout_console,
-    write_out,
+    show_output,
 )
 from digest.errors import ExitCode
 from digest.render import FORMATS
+from digest.render.json import ENTRY_FIELDS
 
 if TYPE_CHECKING:
     from digest.model import Digest
@@ -42,9 +47,11 @@ def today_command(
     limit: LimitOption = None,
     chars: CharsOption = None,
     output_format: FormatOption = "auto",
+    fields: FieldsOption = None,
     width: WidthOption = None,
     db: DbOption = None,
     no_color: NoColorOption = False,
+    no_pager: NoPagerOption = False,
     fail_empty: Annotated[
         bool, typer.Option("--fail-empty", help="Exit 4 when there is nothing to show.")
     ] = False,
@@ -77,12 +84,20 @@ def today_command(
     A story several sources carry appears once, with how many carried it; a story an earlier
     day's digest showed is left out unless it changed.  Filters: --keyword, --exclude, --tag and
     the filters.txt file next to config.toml (one term or /regex/ a line, !term excludes).
+
+    \b
+    Examples:
+      digest today
+      digest today --since 3d --lang zh -n 10
+      digest today --date 2026-04-25 --format markdown --output bulletin.md
+      digest today --fields title,url,summary | jq .
     """
     from digest.config import current_time
     from digest.select import build_digest, bulletin_query
 
     settings = settings_for(chars=chars, width=width)
-    chosen = resolve_format(output_format, FORMATS)
+    picked = checked_fields(fields, ENTRY_FIELDS)
+    chosen = resolve_format(output_format, FORMATS, picked)
     tz, now = settings.zone, current_time()
     # Built (and so checked: dates, filter file, --group-by) before any network work is done.
     with open_store(settings, db, create=False) as store:
@@ -94,7 +109,7 @@ def today_command(
             since=since,
             keywords=keyword or (),
             excludes=exclude or (),
-            sources=tuple(source or ()),
+            sources=checked_sources(store, tuple(source or ())),
             language=checked_language(lang),
             limit=limit,
             tags=tuple(tag or ()),
@@ -114,20 +129,30 @@ def today_command(
 
         # A file gets a string format: "auto"/"rich" mean plain text there.
         file_format = "text" if chosen == "rich" else chosen
-        write_atomic(output, render_digest(digest, file_format, tz=tz, width=settings.width))
+        rendered = render_digest(digest, file_format, tz=tz, width=settings.width, fields=picked)
+        write_atomic(output, rendered)
     else:
-        _print_digest(digest, chosen, settings.width, tz, no_color)
+        _print_digest(digest, chosen, settings.width, tz, no_color=no_color, no_pager=no_pager, fields=picked)
     if not digest.entries and fail_empty:
         return ExitCode.EMPTY
     return ExitCode.OK
 
 
-def _print_digest(digest: Digest, chosen: str, width: int, tz: tzinfo, no_color: bool) -> None:
+def _print_digest(
+    digest: Digest,
+    chosen: str,
+    width: int,
+    tz: tzinfo,
+    *,
+    no_color: bool,
+    no_pager: bool,
+    fields: tuple[str, ...] | None,
+) -> None:
     if chosen == "rich":
         from digest.render.terminal import render_terminal
 
-        stdout_console(no_color).print(render_terminal(digest, tz=tz))
+        show_output(rich_text(render_terminal(digest, tz=tz), no_color), no_pager)
     else:
         from digest.render import render_digest
 
-        write_out(render_digest(digest, chosen, tz=tz, width=width))
+        show_output(render_digest(digest, chosen, tz=tz, width=width, fields=fields), no_pager)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import tzinfo
 
 from digest.model import Digest
@@ -9,8 +10,16 @@ from digest.model import Digest
 FORMATS = ("auto", "rich", "text", "markdown", "json", "jsonl")
 
 
-def render_digest(digest: Digest, output_format: str, *, tz: tzinfo, width: int = 72) -> str:
-    """The digest as a string in ``output_format`` (text, markdown, json or jsonl)."""
+def render_digest(
+    digest: Digest,
+    output_format: str,
+    *,
+    tz: tzinfo,
+    width: int = 72,
+    fields: Sequence[str] | None = None,
+) -> str:
+    """The digest as a string in ``output_format`` (text, markdown, json or jsonl); ``fields``
+    picks the fields of each item in JSON."""
     if output_format == "text":
         from digest.render.text import render_text
 
@@ -22,9 +31,9 @@ def render_digest(digest: Digest, output_format: str, *, tz: tzinfo, width: int 
     if output_format == "json":
         from digest.render.json import render_json
 
-        return render_json(digest)
+        return render_json(digest, fields)
     if output_format == "jsonl":
         from digest.render.json import render_jsonl
 
-        return render_jsonl(digest)
+        return render_jsonl(digest, fields)
     raise ValueError(f"no string renderer for {output_format!r}")
