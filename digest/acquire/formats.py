@@ -421,10 +421,18 @@ KNOWN_SUFFIXES = frozenset(_BY_SUFFIX)
 
 
 def parser_for(name: str, data: bytes) -> Parser:
-    """The parser for a document, by its suffix or, failing that, by sniffing its first bytes."""
+    """The parser for a document, by its suffix or, failing that, by its content (``sniff``).
+    A page saved as ``.txt`` or ``.md`` is read as the page it is, not as text full of tags."""
     suffix = name[name.rfind(".") :].lower() if "." in name.rsplit("/", 1)[-1] else ""
-    if suffix in _BY_SUFFIX:
-        return _BY_SUFFIX[suffix]
+    by_suffix = _BY_SUFFIX.get(suffix)
+    if by_suffix is parse_text:
+        return parse_html if sniff(data) is parse_html else parse_text
+    return by_suffix or sniff(data) or parse_text
+
+
+def sniff(data: bytes) -> Parser | None:
+    """The parser a document's first bytes call for (JSON, an HTML page, a feed), or None when
+    they look like none of them (plain text, or not text at all)."""
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"{", b"[")):
         return parse_json_items
@@ -432,7 +440,7 @@ def parser_for(name: str, data: bytes) -> Parser:
         if b"<html" in head or head.startswith(b"<!doctype html"):
             return parse_html
         return parse_feed
-    return parse_text
+    return None
 
 
 def parse_document(data: bytes, name: str) -> list[RawItem]:

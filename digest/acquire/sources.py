@@ -9,8 +9,8 @@ rules as fetching (``http.get``).  Errors are ``DigestError`` with one line for 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
@@ -90,7 +90,28 @@ def make_source(
 
 def check_feed_url(url: str, policy: HttpPolicy) -> CheckedFeed:
     """Fetch ``url`` and return the feed it serves or links to; DigestError when there is none."""
-    return asyncio.run(_check(url, policy))
+    result = check_feed_urls([(url, policy)])[0]
+    if isinstance(result, DigestError):
+        raise result
+    return result
+
+
+def check_feed_urls(requests: Sequence[tuple[str, HttpPolicy]]) -> list[CheckedFeed | DigestError]:
+    """Check several URLs at once, each under its own policy: for each, the feed it serves or
+    links to, or the DigestError saying why there is none.  Forty URLs take about as long as the
+    slowest of them, not the sum."""
+
+    async def check_all() -> list[CheckedFeed | BaseException]:
+        return await asyncio.gather(
+            *(_check(url, policy) for url, policy in requests), return_exceptions=True
+        )
+
+    results: list[CheckedFeed | DigestError] = []
+    for result in asyncio.run(check_all()):
+        if isinstance(result, BaseException) and not isinstance(result, DigestError):
+            raise result
+        results.append(result)
+    return results
 
 
 async def _check(url: str, policy: HttpPolicy) -> CheckedFeed:
@@ -123,7 +144,15 @@ async def _check(url: str, policy: HttpPolicy) -> CheckedFeed:
                 failures.append(error.message)
         raise DigestError(f"the feeds {url} links to do not work ({failures[0]})")
     except FetchError as error:
-        raise DigestError(f"cannot fetch {url}: {error.message}", hint="--no-check adds it anyway") from None
+        # A refused private address is not worked around by --no-check: the fetch would refuse it
+        # too.  Any other failure may be passing (a server down for the night).
+        hint = (
+            "--allow-private lets this source reach it (a self-hosted feed), or list its network "
+            "in [fetch] allowed_networks"
+            if error.kind == "blocked"
+            else "--no-check adds it anyway"
+        )
+        raise DigestError(f"cannot fetch {url}: {error.message}", hint=hint) from None
     finally:
         await client.aclose()
 
@@ -212,30 +241,57 @@ def config_sources(config: Mapping[str, Any]) -> list[Source]:
     return sources
 
 
+def follow_sources(
+    store: Store, sources: Sequence[Source], *, check: bool, name_given: bool, policies: Sequence[HttpPolicy]
+) -> list[tuple[Source, CheckedFeed | None] | DigestError]:
+    """Check (unless ``check`` is False, all at once) and store each of ``sources`` (fetched under
+    the matching one of ``policies``); for each, the stored source and its check, or the error.
+
+    With a check, the stored URL is the feed found (autodiscovery may change it) and, when no
+    name was given, the name is the feed's title.  One bad source (no feed, a duplicate) does not
+    stop the others.
+    """
+    from digest.store.sources import add_source
+
+    checks: list[CheckedFeed | DigestError | None] = [None] * len(sources)
+    if check:
+        requests = [
+            (source.url, replace(policy, allow_private=policy.allow_private or source.allow_private))
+            for source, policy in zip(sources, policies, strict=True)
+        ]
+        checks = list(check_feed_urls(requests))
+    outcomes: list[tuple[Source, CheckedFeed | None] | DigestError] = []
+    for source, checked in zip(sources, checks, strict=True):
+        if isinstance(checked, DigestError):
+            outcomes.append(checked)
+            continue
+        if checked is not None:
+            name = source.name if name_given else (one_line(checked.title or "")[:200] or source.name)
+            source = replace(source, url=checked.url, name=name)
+        try:
+            add_source(store, source)
+        except DigestError as error:
+            outcomes.append(error)
+            continue
+        outcomes.append((source, checked))
+    return outcomes
+
+
 def follow_source(
     store: Store, source: Source, *, check: bool, name_given: bool, policy: HttpPolicy
 ) -> tuple[Source, CheckedFeed | None]:
-    """Check (unless ``check`` is False) and store ``source``; the stored source and the check.
-
-    With a check, the stored URL is the feed found (autodiscovery may change it) and, when no
-    name was given, the name is the feed's title.  Raises DigestError (bad feed, duplicate).
-    """
-    from dataclasses import replace
-
-    from digest.store.sources import add_source
-
-    checked = None
-    if check:
-        allow = policy.allow_private or source.allow_private
-        checked = check_feed_url(source.url, replace(policy, allow_private=allow))
-        name = source.name if name_given else (one_line(checked.title or "")[:200] or source.name)
-        source = replace(source, url=checked.url, name=name)
-    add_source(store, source)
-    return source, checked
+    """``follow_sources`` for one source; raises its DigestError."""
+    outcome = follow_sources(store, [source], check=check, name_given=name_given, policies=[policy])[0]
+    if isinstance(outcome, DigestError):
+        raise outcome
+    return outcome
 
 
-def import_sources(store: Store, data: bytes, name: str) -> tuple[list[Source], list[Source]]:
-    """Add the sources of an OPML document that are not followed yet (same name or URL).
+def import_sources(
+    store: Store, data: bytes, name: str, *, allow_private: bool = False
+) -> tuple[list[Source], list[Source]]:
+    """Add the sources of an OPML document that are not followed yet (same name or URL), each
+    allowed to reach private addresses when ``allow_private`` (a self-hosted reader's export).
 
     Returns (added, skipped).  URLs are not checked: the next fetch reports any that fail.
     """
@@ -247,6 +303,7 @@ def import_sources(store: Store, data: bytes, name: str) -> tuple[list[Source], 
     urls = {s.url for s in existing}
     added, skipped = [], []
     for source in read_opml(data, name):
+        source = replace(source, allow_private=allow_private)
         if source.name in names or source.url in urls:
             skipped.append(source)
             continue

@@ -7,8 +7,17 @@ from typing import Annotated
 
 import typer
 
-from digest.cli.common import DbOption, QuietOption, ScriptOption, open_store, settings_for, warn, write_out
-from digest.errors import InputError, UsageError
+from digest.cli.common import (
+    DbOption,
+    QuietOption,
+    ScriptOption,
+    batch_exit_code,
+    open_store,
+    settings_for,
+    warn,
+    write_out,
+)
+from digest.errors import DigestError, InputError, UsageError
 
 app = typer.Typer(
     help="The feeds digest follows: add, list, remove, import and export (OPML).  Alone: the list.",
@@ -25,7 +34,10 @@ def sources_callback(ctx: typer.Context) -> None:
 
 @app.command("add", short_help="Follow a feed (or several).")
 def add_command(
-    url: Annotated[str, typer.Argument(help="The feed's URL, or a page that links to its feed.")],
+    urls: Annotated[
+        list[str],
+        typer.Argument(metavar="URL...", help="Feed URLs, or pages that link to their feed."),
+    ],
     name: Annotated[
         str | None, typer.Option("--name", help="Name shown on its items [default: the feed title].")
     ] = None,
@@ -46,29 +58,61 @@ def add_command(
     ] = False,
     db: DbOption = None,
     quiet: QuietOption = False,
-) -> None:
-    """Follow a feed.  The URL is fetched first to check that it serves a feed, or to find the feed
-    a page links to (<link rel="alternate">), unless --no-check.
+) -> int:
+    """Follow feeds.  Each URL is fetched first to check that it serves a feed, or to find the feed
+    a page links to (<link rel="alternate">), unless --no-check; several URLs are checked at once.
+    One that fails is reported and the others are still added (exit 3).
+
+    \b
+    Examples:
+      digest sources add https://example.com/feed.xml --tag world
+      digest sources add https://example.com/ https://example.org/rss --lang en
+      digest sources add http://192.168.1.5/feed.xml --allow-private
     """
     from digest.acquire.fetch import fetch_options
-    from digest.acquire.sources import follow_source, make_source
+    from digest.acquire.sources import follow_sources, make_source
 
+    if name is not None and len(urls) > 1:
+        raise UsageError("--name names one source, but several URLs were given")
     settings = settings_for()
-    source = make_source(
-        url, name, tags=tag or (), language=lang, script=script, full_text=full_text,
-        allow_private=allow_private,
-    )  # fmt: skip
-    policy = fetch_options(settings.file).policy(source)
-    with open_store(settings, db) as store:
-        stored, checked = follow_source(
-            store, source, check=not no_check, name_given=name is not None, policy=policy
+    sources = [
+        make_source(
+            url,
+            name,
+            tags=tag or (),
+            language=lang,
+            script=script,
+            full_text=full_text,
+            allow_private=allow_private,
         )
-    if not quiet:
-        found = ""
-        if checked is not None:
-            via = " (found via the page's feed link)" if checked.discovered else ""
-            found = f": a feed with {checked.items} items{via}"
-        warn(f"added {stored.name} <{stored.url}>{found}")
+        for url in urls
+    ]
+    options = fetch_options(settings.file)
+    with open_store(settings, db) as store:
+        outcomes = follow_sources(
+            store,
+            sources,
+            check=not no_check,
+            name_given=name is not None,
+            policies=[options.policy(source) for source in sources],
+        )
+    if len(outcomes) == 1 and isinstance(outcomes[0], DigestError):
+        raise outcomes[0]  # one source: its error is the command's
+    failed = 0
+    for outcome in outcomes:
+        if isinstance(outcome, DigestError):
+            failed += 1
+            warn(f"error: {outcome.message}" + (f" (hint: {outcome.hint})" if outcome.hint else ""))
+            continue
+        stored, checked = outcome
+        if not quiet:
+            found = ""
+            if checked is not None:
+                via = " (found via the page's feed link)" if checked.discovered else ""
+                noun = "item" if checked.items == 1 else "items"
+                found = f": a feed with {checked.items} {noun}{via}"
+            warn(f"added {stored.name} <{stored.url}>{found}")
+    return batch_exit_code(failed, len(outcomes))
 
 
 @app.command("list", short_help="List the sources and how they fare.")
@@ -95,7 +139,8 @@ def list_command(
     for source in sources:
         state = "never fetched"
         if source.last_success:
-            state = f"ok {source.last_success.isoformat(timespec='minutes')}"
+            # In the configured zone, as items are shown.
+            state = f"ok {source.last_success.astimezone(settings.zone).strftime('%Y-%m-%d %H:%M %z')}"
         if source.consecutive_failures:
             state += f"; failing {source.consecutive_failures}x: {one_line(source.last_error or '')}"
         if source.disabled:
@@ -127,6 +172,12 @@ def remove_command(
 @app.command("import", short_help="Follow the feeds of an OPML file.")
 def import_command(
     path: Annotated[Path, typer.Argument(help="An OPML file (- for standard input).")],
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private", help="Let these sources reach loopback and private addresses (self-hosted)."
+        ),
+    ] = False,
     db: DbOption = None,
     quiet: QuietOption = False,
 ) -> None:
@@ -146,7 +197,7 @@ def import_command(
         raise InputError(f"{path}: cannot read ({error.strerror})") from None
     settings = settings_for()
     with open_store(settings, db) as store:
-        added, skipped = import_sources(store, data, str(path))
+        added, skipped = import_sources(store, data, str(path), allow_private=allow_private)
     if not quiet:
         warn(f"imported {len(added)} source{'s' * (len(added) != 1)} ({len(skipped)} already followed)")
 

@@ -223,7 +223,7 @@ def test_backlog_items_are_summarised_on_first_use(cli, tmp_path: Path) -> None:
 def test_file_names_in_diagnostics_are_inert(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     hostile = tmp_path / "a\x1b]0;PWNED\x07b.txt"
     hostile.write_bytes(b"")
-    result = cli("load", str(tmp_path))
+    result = cli("load", str(hostile))
     assert result.code == 1 and "empty file" in result.err
     assert "\x1b" not in result.err and "\x07" not in result.err
 
