@@ -49,7 +49,14 @@ def push_command(
     """Push the day's bulletin to chat bots, phones and mailboxes: split to fit, sent once.
 
     Exit 0 when everything was sent (or there was nothing to send), 3 when some channel failed or
-    a part's delivery is uncertain, 75 when another run holds the lock.
+    a part's delivery is uncertain, 75 when another run holds the lock.  --dry-run checks every
+    channel URL too (1 when none can be sent to, 3 when some cannot).
+
+    \b
+    Examples:
+      digest push --dry-run
+      digest push --channel team --date 2026-04-25
+      digest push -q              # from cron: silent unless something failed
     """
     from digest.config import current_time
     from digest.deliver import PushOptions, channels_from_config, push_digest
@@ -72,10 +79,22 @@ def push_command(
         return build_digest(store, query, now=now)
 
     if dry_run:
-        with open_store(settings, db, create=False) as store:
-            report = push_digest(store, bulletin(store), channels, tz=tz, options=options)
-        write_out(describe_dry_run(report))
-        return ExitCode.OK
+        # A plan for a channel that cannot be sent to would promise what the real push breaks.
+        from digest.deliver.channels import channel_problem
+
+        usable = []
+        for candidate in channels:
+            if (problem := channel_problem(candidate)) is not None:
+                warn(f"error: channel {candidate.display}: {problem}")
+            else:
+                usable.append(candidate)
+        if usable:
+            with open_store(settings, db, create=False) as store:
+                report = push_digest(store, bulletin(store), usable, tz=tz, options=options)
+            write_out(describe_dry_run(report))
+        if len(usable) == len(channels):
+            return ExitCode.OK
+        return ExitCode.PARTIAL if usable else ExitCode.ERROR
 
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
