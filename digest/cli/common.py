@@ -125,7 +125,12 @@ def checked_sources(store: Store, names: tuple[str, ...]) -> tuple[str, ...]:
 def stdout_console(no_color: bool = False) -> Console:
     from rich.console import Console
 
+    # The terminal's own size, even where rich would assume 80 columns (TERM=dumb): rich uses a
+    # width it is given only together with a height.
+    size = shutil.get_terminal_size() if sys.stdout.isatty() else None
     return Console(
+        width=size.columns if size else None,
+        height=size.lines if size else None,
         no_color=no_color or "NO_COLOR" in os.environ,
         markup=False,
         emoji=False,
