@@ -35,9 +35,9 @@ demo: $(DEMO_STAMP)
 	$(DEMO_ENV) $(BIN)/digest load examples/
 	$(DEMO_ENV) $(BIN)/digest today --date 2026-04-25
 
-## test: the whole test suite
+## test: the whole test suite, slow tests included, one worker process per core
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 ## lint: ruff and mypy --strict
 lint: $(LINT_STAMP)

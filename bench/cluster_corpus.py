@@ -157,7 +157,7 @@ class Rewriter:
         if rng.random() < 0.5:
             text = text.translate(str.maketrans("，。：；！？（）", ",.:;!?()"))
         else:
-            text = text.translate(str.maketrans({",": "，", ":": "：", "“": "「", "”": "」"}))
+            text = text.translate(str.maketrans(",:“”", "，：「」"))
         if rng.random() < 0.4:
             text = re.sub(r"[，,](?=.)", lambda m: "" if rng.random() < 0.3 else m[0], text)
         if rng.random() < 0.3:

@@ -88,7 +88,7 @@ def load(name: str) -> list[Row] | None:
 
 
 def en_scorer() -> Scorer:
-    from rouge_score import rouge_scorer  # type: ignore[import-untyped]
+    from rouge_score import rouge_scorer
 
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeLsum"], use_stemmer=True)
 

@@ -41,12 +41,12 @@ def _truncate(text: str, budget: Budget) -> str:
 
 def sumy_system(algorithm: str, language: str) -> System:
     """sumy's TextRank or LexRank for ``language`` ("zh" or "en")."""
-    from sumy.nlp.stemmers import Stemmer  # type: ignore[import-untyped]
-    from sumy.nlp.tokenizers import Tokenizer  # type: ignore[import-untyped]
-    from sumy.parsers.plaintext import PlaintextParser  # type: ignore[import-untyped]
-    from sumy.summarizers.lex_rank import LexRankSummarizer  # type: ignore[import-untyped]
-    from sumy.summarizers.text_rank import TextRankSummarizer  # type: ignore[import-untyped]
-    from sumy.utils import get_stop_words  # type: ignore[import-untyped]
+    from sumy.nlp.stemmers import Stemmer
+    from sumy.nlp.tokenizers import Tokenizer
+    from sumy.parsers.plaintext import PlaintextParser
+    from sumy.summarizers.lex_rank import LexRankSummarizer
+    from sumy.summarizers.text_rank import TextRankSummarizer
+    from sumy.utils import get_stop_words
 
     sumy_language = "chinese" if language == "zh" else "english"
     tokenizer: Any = Tokenizer("chinese") if language == "zh" else RegexTokenizer()
@@ -71,7 +71,7 @@ def snownlp_system() -> System:
     That is the issue's set-up (23.9 R1 on LCSTS, reproduced).  Its best three fragments joined
     in its rank order score 25.8 at the same speed: still below lead and digest, so not used.
     """
-    from snownlp import SnowNLP  # type: ignore[import-untyped]
+    from snownlp import SnowNLP
 
     def run(text: str, budget: Budget) -> str:
         fragments = SnowNLP(text).summary(1)

@@ -14,9 +14,9 @@ __version__ = "0.1.0"
 # Lazy attributes: `import digest` stays cheap (the CLI's start-up time depends on it).
 _EXPORTS = {
     "Store": "digest.store",
-    "load_inputs": "digest.acquire.load",
+    "load_inputs": "digest.pipeline",
     "IngestOptions": "digest.acquire.ingest",
-    "build_digest": "digest.select",
+    "build_digest": "digest.pipeline",
     "DigestQuery": "digest.select",
     "clean_item": "digest.text",
     "summarize": "digest.summarize",
@@ -26,10 +26,10 @@ _EXPORTS = {
 
 if TYPE_CHECKING:
     from digest.acquire.ingest import IngestOptions
-    from digest.acquire.load import load_inputs
     from digest.config import load_settings
+    from digest.pipeline import build_digest, load_inputs
     from digest.render.text import render_text
-    from digest.select import DigestQuery, build_digest
+    from digest.select import DigestQuery
     from digest.store import Store
     from digest.summarize import summarize
     from digest.text import clean_item

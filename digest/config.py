@@ -3,6 +3,16 @@
 ``load_settings`` reads the file and the environment once per run; commands pass the flags the
 user gave.  Each setting ``x`` has the environment variable ``DIGEST_X``.  The clock is here too:
 ``DIGEST_NOW`` (ISO 8601) pins "now" for reproducible demos and tests.
+
+The file's sections (``[sources]``, ``[channels]``, ``[fetch]``, ``[filters]``) are parsed here,
+once, into the frozen dataclasses below, and every command uses those: one set of rules for what
+a value may be, and a bad value is the same ``UsageError`` whichever command reads it.  Checks
+that need another stage's knowledge stay with that stage (a source URL's safety in ``acquire``, a
+channel URL's platform and budget in ``deliver``); the types and ranges are checked here.
+
+To add a section (``[editions.NAME]`` for one): a frozen dataclass for one table, a
+``_parse_NAME(value)`` that checks it and raises ``UsageError`` naming the key, a field on
+``ConfigFile`` and one line in ``parse_config``.
 """
 
 from __future__ import annotations
@@ -10,16 +20,264 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from digest import paths
+from digest.durations import parse_duration
 from digest.errors import DigestError, UsageError
+from digest.model import LANGUAGES, SCRIPT_POLICIES, Language, ScriptPolicy
 
-SCRIPT_POLICIES = ("auto", "simplified", "traditional", "keep")
+FullTextPolicy = Literal["auto", "always", "never"]
+FULL_TEXT_POLICIES: tuple[FullTextPolicy, ...] = get_args(FullTextPolicy)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceConfig:
+    """One entry of ``[sources]``: a feed to follow (with ``url``) and/or a profile for the items
+    of that source name (``priority``, ``tags``).  ``name`` is None only for an array entry
+    without one; it is then named after its URL when followed.
+    """
+
+    name: str | None
+    url: str | None = None
+    priority: int = 0  # higher wins when choosing a story's representative, and ranks higher
+    tags: tuple[str, ...] = ()
+    language: Language | None = None
+    script: ScriptPolicy | None = None
+    full_text: bool = False
+    allow_private: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelConfig:
+    """One ``[channels.NAME]`` table.  None means "the platform's default", which ``deliver``
+    knows (a WeCom bot's byte budget differs from an SMS gateway's).
+    """
+
+    name: str
+    url: str
+    format: Literal["text", "markdown", "sms"] | None = None
+    budget: int | None = None
+    unit: str | None = None
+    max_parts: int | None = None
+    link: str | None = None
+    secret: str | None = None
+    base_url: str | None = None
+    timeout: float = 10.0
+    allow_http: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FetchConfig:
+    """The ``[fetch]`` table; None means the fetcher's default."""
+
+    concurrency: int | None = None
+    per_host: int | None = None
+    timeout: float | None = None
+    deadline: float | None = None
+    run_deadline: float | None = None
+    full_text_below: int | None = None
+    max_mib: float | None = None
+    allow_private: bool = False  # every source may reach private addresses
+    allowed_networks: tuple[str, ...] = ()  # addresses or CIDR networks any source may reach
+    full_text: FullTextPolicy = "auto"
+
+    def overridden(self, **flags: Any) -> FetchConfig:
+        """This table with the command-line ``flags`` that were given (not None) put over it,
+        checked by the same rules.
+        """
+        given = {key: value for key, value in flags.items() if value is not None}
+        if given.get("allow_private") is False:
+            del given["allow_private"]  # a flag can allow private addresses, not forbid them
+        return _parse_fetch({**asdict(self), **given})
+
+
+@dataclass(frozen=True, slots=True)
+class FiltersConfig:
+    """The ``[filters]`` table: ``file`` is the filter file (default: beside config.toml)."""
+
+    file: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigFile:
+    """``config.toml``, parsed and checked."""
+
+    sources: tuple[SourceConfig, ...] = ()
+    channels: Mapping[str, ChannelConfig] = field(default_factory=dict)
+    fetch: FetchConfig = field(default_factory=FetchConfig)
+    filters: FiltersConfig = field(default_factory=FiltersConfig)
+
+
+def parse_config(data: Mapping[str, Any]) -> ConfigFile:
+    """Check the sections of a parsed TOML document and type them; UsageError names a bad key."""
+    return ConfigFile(
+        sources=_parse_sources(data.get("sources")),
+        channels=_parse_channels(data.get("channels")),
+        fetch=_parse_fetch(_table(data.get("fetch"), "[fetch]")),
+        filters=_parse_filters(_table(data.get("filters"), "[filters]")),
+    )
+
+
+def _table(value: Any, where: str) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise UsageError(f"config: {where} must be a table")
+    return value
+
+
+def _parse_sources(section: Any) -> tuple[SourceConfig, ...]:
+    """``[sources.KEY]`` tables (a table's own ``name`` wins over its key) or ``[[sources]]``."""
+    if section is None:
+        return ()
+    if isinstance(section, Mapping):
+        entries = [(value.get("name", key) if isinstance(value, Mapping) else key, value)
+                   for key, value in section.items()]  # fmt: skip
+    elif isinstance(section, list):
+        entries = [(value.get("name") if isinstance(value, Mapping) else None, value) for value in section]
+    else:
+        raise UsageError("config: [sources] must be a table or an array of tables")
+    return tuple(_parse_source(None if name is None else str(name), table) for name, table in entries)
+
+
+def _parse_source(name: str | None, table: Any) -> SourceConfig:
+    where = f"sources.{name}" if name else "sources"
+    if not isinstance(table, Mapping):
+        raise UsageError(f"config: {where} must be a table")
+    url = table.get("url")
+    if url is not None and not isinstance(url, str):
+        raise UsageError(f"config: source {name!r}: url must be a string")
+    priority = table.get("priority", 0)
+    if not _whole(priority):
+        raise UsageError(f"{where}.priority must be a whole number, got {priority!r}")
+    # One rule for tags wherever they are read: one string, or a list of strings.
+    tags = table.get("tags", [])
+    if isinstance(tags, str):
+        tags = [tags]
+    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        raise UsageError(f"{where}.tags must be a list of strings, got {tags!r}")
+    language = table.get("lang", table.get("language")) or None
+    if language is not None and language not in LANGUAGES:
+        raise UsageError(f"{where}.lang must be one of {', '.join(LANGUAGES)}, got {language!r}")
+    script = table.get("script")
+    if script is not None and script not in SCRIPT_POLICIES:
+        raise UsageError(f"{where}.script must be one of {', '.join(SCRIPT_POLICIES)}, got {script!r}")
+    return SourceConfig(
+        name=name,
+        url=url,
+        priority=priority,
+        tags=tuple(tags),
+        language=language,
+        script=script,
+        full_text=_flag(table, "full_text", where),
+        allow_private=_flag(table, "allow_private", where),
+    )
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _flag(table: Mapping[str, Any], key: str, where: str) -> bool:
+    value = table.get(key, False)
+    if not isinstance(value, bool):
+        raise UsageError(f"{where}.{key} must be true or false, got {value!r}")
+    return value
+
+
+_CHANNEL_KEYS = frozenset(field.name for field in fields(ChannelConfig)) - {"name"}
+
+
+def _parse_channels(section: Any) -> dict[str, ChannelConfig]:
+    if section is None:
+        return {}
+    if not isinstance(section, Mapping):
+        raise UsageError("[channels] in config.toml must be a table of tables")
+    channels = {}
+    for name, table in section.items():
+        if not isinstance(table, Mapping) or not isinstance(table.get("url"), str):
+            raise UsageError(f'[channels.{name}] needs url = "…"')
+        channels[name] = parse_channel(name, table)
+    return channels
+
+
+def parse_channel(name: str, table: Mapping[str, Any]) -> ChannelConfig:
+    """One channel table (``url`` plus options); also what ``--to URL`` makes of a bare URL."""
+    unknown = set(table) - _CHANNEL_KEYS
+    if unknown:
+        raise UsageError(f"[channels.{name}]: unknown option(s) {', '.join(sorted(unknown))}")
+    style = table.get("format")
+    if style is not None and style not in ("text", "markdown", "sms"):
+        raise UsageError(f"channel {name}: format must be text, markdown or sms")
+    for key in ("link", "secret", "base_url", "unit"):
+        if table.get(key) is not None and not isinstance(table[key], str):
+            raise UsageError(f"channel {name}: {key} must be a string")
+    max_parts = table.get("max_parts")
+    if max_parts is not None and (not _whole(max_parts) or max_parts < 1):
+        raise UsageError(f"channel {name}: max_parts must be a positive whole number")
+    timeout = table.get("timeout", 10.0)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise UsageError(f"channel {name}: timeout must be a positive number of seconds")
+    budget = table.get("budget")
+    if budget is not None and not _whole(budget):
+        raise UsageError(f"channel {name}: budget must be a whole number")
+    return ChannelConfig(
+        name=name,
+        url=str(table["url"]).strip(),
+        format=style,
+        budget=budget,
+        unit=table.get("unit"),
+        max_parts=max_parts,
+        link=table.get("link"),
+        secret=table.get("secret"),
+        base_url=table.get("base_url"),
+        timeout=float(timeout),
+        allow_http=bool(table.get("allow_http")),
+    )
+
+
+_FETCH_NUMBERS: dict[str, type[int] | type[float]] = {
+    "concurrency": int, "per_host": int, "timeout": float, "deadline": float, "run_deadline": float,
+    "full_text_below": int, "max_mib": float,
+}  # fmt: skip
+
+
+def _parse_fetch(table: Mapping[str, Any]) -> FetchConfig:
+    numbers: dict[str, Any] = {}
+    for key, kind in _FETCH_NUMBERS.items():
+        value = table.get(key)
+        if value is None:
+            continue
+        try:
+            numbers[key] = kind(value)
+        except (TypeError, ValueError):
+            raise UsageError(f"fetch {key} must be a number, got {value!r}") from None
+        if numbers[key] <= 0:
+            raise UsageError(f"fetch {key} must be more than 0")
+    networks = table.get("allowed_networks", [])
+    if isinstance(networks, str) or not isinstance(networks, list | tuple):
+        raise UsageError("config [fetch] allowed_networks must be a list of addresses or networks")
+    full_text = table.get("full_text", "auto")
+    if full_text not in FULL_TEXT_POLICIES:
+        raise UsageError("fetch full_text must be auto, always or never")
+    return FetchConfig(
+        **numbers,
+        allow_private=bool(table.get("allow_private", False)),
+        allowed_networks=tuple(str(network) for network in networks),
+        full_text=cast(FullTextPolicy, full_text),
+    )
+
+
+def _parse_filters(table: Mapping[str, Any]) -> FiltersConfig:
+    file = table.get("file")
+    if file is not None and not isinstance(file, str):
+        raise UsageError("config: [filters] file must be a path")
+    return FiltersConfig(file=Path(file).expanduser() if file else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +288,9 @@ class Settings:
     db: str | None = None  # path of the SQLite store; None: $DIGEST_HOME/digest.db
     chars: int | None = None  # summary budget; None: the summariser's default for the language
     width: int = 72  # plain-text wrap width in terminal cells
-    script: str = "auto"  # 繁/简 policy: auto|simplified|traditional|keep
+    script: ScriptPolicy = "auto"  # 繁/简 policy
     fetch_interval: str = "1h"  # `today` fetches sources older than this first
-    file: Mapping[str, Any] = field(default_factory=dict)  # the whole config file, for sections
+    config: ConfigFile = field(default_factory=ConfigFile)  # the file's sections
     origins: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -66,8 +324,6 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
     if name == "timezone" and value is not None:
         resolve_zone(value)
     if name == "fetch_interval":
-        from digest.select.window import parse_duration
-
         try:
             parse_duration(value)
         except UsageError as error:
@@ -108,7 +364,7 @@ def load_settings(
                 break
         else:
             origins[name] = "default"
-    return Settings(**values, file=file_values, origins=origins)
+    return Settings(**values, config=parse_config(file_values), origins=origins)
 
 
 def resolve_zone(name: str | None) -> tzinfo:

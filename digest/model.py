@@ -10,7 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol, get_args
+
+Language = Literal["zh", "en"]
+LANGUAGES: tuple[Language, ...] = get_args(Language)
+
+# 繁/简 policy of the cleaning stage: auto (convert machine-converted traditional text back to
+# simplified), simplified, traditional, or keep the text as it came.
+ScriptPolicy = Literal["auto", "simplified", "traditional", "keep"]
+SCRIPT_POLICIES: tuple[ScriptPolicy, ...] = get_args(ScriptPolicy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,14 +170,15 @@ class Source:
 
     The first block is what the user set (``sources add``, OPML, config); the rest is fetch state:
     conditional-GET validators, the hash of the last body, and the failure record that decides
-    when a failing source is reported (RELIABILITY A10-A12, I5).
+    when a failing source is reported (only after failing several runs in a row, so one bad
+    night does not cry wolf).
     """
 
     name: str
     url: str
     tags: tuple[str, ...] = ()
-    language: str | None = None
-    script: str | None = None
+    language: Language | None = None
+    script: ScriptPolicy | None = None
     full_text: bool = False
     allow_private: bool = False
     origin: str = "cli"

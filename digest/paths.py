@@ -7,9 +7,7 @@ directory holds the store and the user config directory holds ``config.toml``.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 APP_NAME = "digest"
 
@@ -40,12 +38,9 @@ def config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
 
 
-def filters_path(config: Mapping[str, Any]) -> Path:
+def filters_path(configured: Path | None) -> Path:
     """The filter file: ``[filters] file`` of the config, else ``filters.txt`` beside ``config.toml``."""
-    section = config.get("filters")
-    if isinstance(section, dict) and isinstance(section.get("file"), str):
-        return Path(section["file"]).expanduser()
-    return config_path().parent / "filters.txt"
+    return configured if configured is not None else config_path().parent / "filters.txt"
 
 
 def default_db_path() -> Path:

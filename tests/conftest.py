@@ -7,10 +7,12 @@ Golden files live in tests/golden/ as readable UTF-8; they are rewritten only by
 from __future__ import annotations
 
 import io
+import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
@@ -22,6 +24,19 @@ NOW = "2026-04-26T08:00:00+08:00"
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite golden files from actual output")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own DIGEST_HOME and none of the caller's DIGEST_* settings.
+
+    Tests run in parallel worker processes (pytest-xdist): a test that forgot to set DIGEST_HOME
+    would otherwise share the user's real store and lock file with the others, and a
+    DIGEST_TEST_CHECKPOINT left in a shell would stall every run.
+    """
+    for name in [name for name in os.environ if name.startswith("DIGEST_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("DIGEST_HOME", str(tmp_path / "isolated-home"))
 
 
 @pytest.fixture
@@ -43,10 +58,17 @@ class CliResult:
     err: str
 
 
+class Cli(Protocol):
+    """The ``cli`` fixture's type: ``cli("today", "--date", …, stdin=b"…")``."""
+
+    def __call__(self, *args: str, stdin: bytes = b"") -> CliResult: ...
+
+
+Golden = Callable[[str, str], None]
+
+
 @pytest.fixture
-def cli(
-    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Callable[..., CliResult]:
+def cli(home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
     """Run ``digest ARGS`` in-process; ``stdin`` bytes are offered on standard input."""
     from digest.cli.app import main
 
@@ -61,7 +83,7 @@ def cli(
 
 
 @pytest.fixture
-def golden(request: pytest.FixtureRequest) -> Iterator[Callable[[str, str], None]]:
+def golden(request: pytest.FixtureRequest) -> Iterator[Golden]:
     """``golden(name, actual)``: assert ``actual`` equals tests/golden/NAME (or rewrite it)."""
     update = bool(request.config.getoption("--update-golden"))
 

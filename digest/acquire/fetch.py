@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -34,13 +34,14 @@ from urllib.parse import urlsplit
 
 from digest.acquire.http import MAX_BYTES, FetchError, HttpPolicy, IPNetwork, Response
 from digest.acquire.identity import item_id
-from digest.acquire.ingest import IngestCount, IngestOptions, ingest
+from digest.acquire.ingest import Ingest, IngestCount, IngestOptions
 from digest.errors import InputError
 from digest.model import Item, RawItem, Source
 
 if TYPE_CHECKING:
     import httpx
 
+    from digest.config import FetchConfig
     from digest.store import Store
     from digest.store.db import AddResult
 
@@ -127,19 +128,22 @@ def fetch_sources(
     options: FetchOptions,
     ingest_options: IngestOptions,
     progress: Callable[[FetchResult], None] | None = None,
+    *,
+    ingest: Ingest,
 ) -> list[FetchResult]:
-    """Fetch ``sources`` into ``store``; one result per source, in the order given.
+    """Fetch ``sources`` into ``store``; one result per source, in the order given.  Parse
+    workers hand each feed's raw items to ``ingest`` (the pipeline's: clean, summarise, store).
 
     Never raises for a source's failure; KeyboardInterrupt propagates after the state of the
     sources done so far is saved.
     """
-    from digest.store.sources import save_fetch_states
+    from digest.store.followed import save_fetch_states
 
-    run = _Run(store, options, ingest_options, progress)
+    run = _Run(store, options, ingest_options, ingest, progress)
     try:
         with _WorkerPool(options.workers) as pool:
             run.pool = pool
-            asyncio.run(run.all(sources))
+            asyncio.run(run.fetch_all(sources))
     finally:
         save_fetch_states(store, run.states.values(), run.added)
     order = {source.name: n for n, source in enumerate(sources)}
@@ -154,11 +158,13 @@ class _Run:
         store: Store,
         options: FetchOptions,
         ingest_options: IngestOptions,
+        ingest: Ingest,
         progress: Callable[[FetchResult], None] | None,
     ) -> None:
         self.store = store
         self.options = options
-        self.ingest = ingest_options
+        self.ingest_options = ingest_options
+        self.ingest = ingest
         self.now = ingest_options.now
         self.progress = progress
         self.results: dict[str, FetchResult] = {}
@@ -170,11 +176,11 @@ class _Run:
         self._slots: asyncio.Semaphore | None = None
         self._inflight: asyncio.Semaphore | None = None
 
-    def _done(self, result: FetchResult, state: Source | None = None) -> None:
+    def _record(self, result: FetchResult, state: Source | None = None) -> None:
         from digest.text import one_line
 
         # Messages quote servers (a reason phrase, a parser's complaint): no control characters,
-        # one line, bounded, before they reach the store or a terminal (RELIABILITY G1).
+        # one line, bounded, before they reach the store or a terminal, where they could forge lines.
         result = replace(
             result,
             error=one_line(result.error)[:300] if result.error else None,
@@ -188,7 +194,7 @@ class _Run:
         if self.progress is not None:
             self.progress(result)
 
-    async def all(self, sources: Sequence[Source]) -> None:
+    async def fetch_all(self, sources: Sequence[Source]) -> None:
         from digest.acquire.http import open_client
 
         self._slots = asyncio.Semaphore(max(1, self.options.concurrency))
@@ -199,23 +205,23 @@ class _Run:
         for source in sources:
             if source.disabled:
                 gone = "disabled: the feed is gone (HTTP 410)"
-                self._done(FetchResult(source.name, "disabled", error=gone))
+                self._record(FetchResult(source.name, "disabled", error=gone))
             elif source.retry_at is not None and source.retry_at > self.now:
                 wait = f"the server asked to wait until {source.retry_at.isoformat(timespec='minutes')}"
-                self._done(FetchResult(source.name, "deferred", notes=(wait,)))
+                self._record(FetchResult(source.name, "deferred", notes=(wait,)))
             else:
                 key = self.options.policy(source).network_key
                 if key not in self._clients:
                     self._clients[key] = open_client(
                         self.options.policy(source), connections=self.options.concurrency * 2
                     )
-                tasks[asyncio.create_task(self._one(source))] = source
+                tasks[asyncio.create_task(self._fetch_recording_failure(source))] = source
         try:
             if tasks:
                 _, pending = await asyncio.wait(tasks, timeout=self.options.run_deadline)
                 for task in pending:
                     task.cancel()
-                    self._done(
+                    self._record(
                         FetchResult(
                             tasks[task].name,
                             "deferred",
@@ -239,7 +245,7 @@ class _Run:
         async with self._slots, self._hosts[host]:
             return await get(client, url, policy, headers, now=self.now)
 
-    async def _one(self, source: Source) -> None:
+    async def _fetch_recording_failure(self, source: Source) -> None:
         assert self._inflight is not None
         try:
             async with self._inflight:
@@ -271,7 +277,7 @@ class _Run:
                     timedelta(seconds=error.retry_after) if error.retry_after is not None else DEFAULT_BACKOFF
                 )
                 state = replace(state, retry_at=self.now + wait)
-        self._done(FetchResult(source.name, "failed", error=message, consecutive_failures=failures), state)
+        self._record(FetchResult(source.name, "failed", error=message, consecutive_failures=failures), state)
 
     async def _fetch(self, source: Source) -> None:
         headers = {"Accept": FEED_ACCEPT}
@@ -305,25 +311,28 @@ class _Run:
         notes: list[str] = []
         state = self._follow_move(state, response, notes)
         if response.status == 304:
-            self._done(FetchResult(source.name, "unchanged", notes=tuple(notes)), state)
+            self._record(FetchResult(source.name, "unchanged", notes=tuple(notes)), state)
             return
-        digest = "b2:" + blake2b(response.body, digest_size=16).hexdigest()
-        if digest == source.content_hash:
-            self._done(FetchResult(source.name, "unchanged", notes=tuple(notes)), state)
+        body_hash = "b2:" + blake2b(response.body, digest_size=16).hexdigest()
+        if body_hash == source.content_hash:
+            self._record(FetchResult(source.name, "unchanged", notes=tuple(notes)), state)
             return
         assert self.pool is not None
-        options = self.ingest if not source.script else replace(self.ingest, script=source.script)
+        options = (
+            self.ingest_options if not source.script else replace(self.ingest_options, script=source.script)
+        )
         job = _Job(
             name=source.name,
             language=source.language,
             db=str(self.store.path),
             options=options,
+            ingest=self.ingest,
             full_text=self._full_text_rule(source),
         )
         outcome: _Outcome = await self.pool.run(
             self.options.parse_budget, _ingest_feed, response.body, dict(response.headers), job
         )
-        state = replace(state, content_hash=digest, encoding_note=outcome.encoding_note)
+        state = replace(state, content_hash=body_hash, encoding_note=outcome.encoding_note)
         if outcome.encoding_note:
             notes.append(f"encoding: {outcome.encoding_note}")
         added, existing = outcome.added, outcome.existing
@@ -334,7 +343,7 @@ class _Run:
             )
             added, existing = added + count.added, existing + count.existing
         self.added[source.name] = added
-        self._done(FetchResult(source.name, "new", added, existing, notes=tuple(notes)), state)
+        self._record(FetchResult(source.name, "new", added, existing, notes=tuple(notes)), state)
 
     def _full_text_rule(self, source: Source) -> tuple[str, int, int]:
         mode = "always" if source.full_text and self.options.full_text != "never" else self.options.full_text
@@ -402,6 +411,7 @@ class _Job:
     language: str | None
     db: str
     options: IngestOptions
+    ingest: Ingest  # a module-level function, so it reaches the worker process by name
     full_text: tuple[str, int, int]
 
 
@@ -465,13 +475,13 @@ def _ingest_feed(data: bytes, headers: dict[str, str], job: _Job) -> _Outcome:
                 key = item_id(raw)
                 if key not in pending and not store.has_item(key):
                     pending[key] = raw
-    count = ingest((raw for raw in raws if item_id(raw) not in pending), store, job.options)
+    count = job.ingest((raw for raw in raws if item_id(raw) not in pending), store, job.options)
     return _Outcome(count.added, count.existing, parsed.encoding_note, tuple(pending.items()))
 
 
 def _ingest_raws(raws: list[RawItem], job: _Job) -> IngestCount:
     """Worker: store raw items (their full text fetched or not) with ``ingest``."""
-    return ingest(raws, _worker_store(job.db), job.options)
+    return job.ingest(raws, _worker_store(job.db), job.options)
 
 
 def _extract_job(data: bytes, url: str) -> str:
@@ -571,44 +581,25 @@ class _WorkerPool:
         raise AssertionError("unreachable")
 
 
-def fetch_options(config: Mapping[str, Any], **flags: Any) -> FetchOptions:
+def fetch_options(config: FetchConfig, **flags: Any) -> FetchOptions:
     """``FetchOptions`` from the ``[fetch]`` section of config.toml, overridden by flags (None =
-    not given).  Keys: concurrency, per_host, timeout, deadline, run_deadline, max_mib,
-    allow_private (true: every source may reach private addresses), allowed_networks (a list of
-    addresses or CIDR networks any source may reach, e.g. ["127.0.0.1", "192.168.1.0/24"]),
-    full_text (auto|always|never), full_text_below.  Raises UsageError on bad values.
+    not given).  Raises UsageError on bad values (the flags are checked as the config is).
     """
     from digest.acquire.http import parse_networks
     from digest.errors import DigestError, UsageError
 
-    section = config.get("fetch", {})
-    if not isinstance(section, Mapping):
-        raise UsageError("config: [fetch] must be a table")
-    values: dict[str, Any] = {}
-    numbers = {"concurrency": int, "per_host": int, "timeout": float, "deadline": float,
-               "run_deadline": float, "full_text_below": int}  # fmt: skip
-    for key, kind in numbers.items():
-        value = flags.get(key) if flags.get(key) is not None else section.get(key)
-        if value is None:
-            continue
-        try:
-            values[key] = kind(value)
-        except (TypeError, ValueError):
-            raise UsageError(f"fetch {key} must be a number, got {value!r}") from None
-        if values[key] <= 0:
-            raise UsageError(f"fetch {key} must be more than 0")
-    if "max_mib" in section:
-        values["max_bytes"] = int(float(section["max_mib"]) * 1024 * 1024)
-    values["allow_private"] = bool(flags.get("allow_private") or section.get("allow_private", False))
+    merged = config.overridden(**flags)
+    numbers = {"concurrency", "per_host", "timeout", "deadline", "run_deadline", "full_text_below"}
+    values: dict[str, Any] = {
+        key: getattr(merged, key) for key in numbers if getattr(merged, key) is not None
+    }
+    if merged.max_mib is not None:
+        values["max_bytes"] = int(merged.max_mib * 1024 * 1024)
     try:
-        values["allowed_networks"] = parse_networks(section.get("allowed_networks", []))
+        values["allowed_networks"] = parse_networks(merged.allowed_networks)
     except DigestError as error:
         raise UsageError(f"config [fetch] allowed_networks: {error.message}") from None
-    full_text = flags.get("full_text") or section.get("full_text", "auto")
-    if full_text not in ("auto", "always", "never"):
-        raise UsageError("fetch full_text must be auto, always or never")
-    values["full_text"] = full_text
-    return FetchOptions(**values)
+    return FetchOptions(**values, allow_private=merged.allow_private, full_text=merged.full_text)
 
 
 def select_sources(sources: Sequence[Source], names: Sequence[str]) -> list[Source]:

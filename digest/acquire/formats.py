@@ -71,7 +71,7 @@ class ParsedFeed:
     encoding_note: str | None = None
 
 
-def parse_feed(data: bytes, name: str, headers: Mapping[str, str] | None = None) -> list[RawItem]:
+def feed_items(data: bytes, name: str, headers: Mapping[str, str] | None = None) -> list[RawItem]:
     """Items of an RSS, Atom, RDF or JSON Feed document; raises InputError when it is not a feed."""
     return read_feed(data, name, headers).items
 
@@ -404,11 +404,11 @@ def parse_text(data: bytes, name: str) -> list[RawItem]:
 
 
 _BY_SUFFIX: dict[str, Parser] = {
-    ".xml": parse_feed,
-    ".rss": parse_feed,
-    ".atom": parse_feed,
-    ".rdf": parse_feed,
-    ".feed": parse_feed,
+    ".xml": feed_items,
+    ".rss": feed_items,
+    ".atom": feed_items,
+    ".rdf": feed_items,
+    ".feed": feed_items,
     ".json": parse_json_items,
     ".jsonl": parse_json_items,
     ".ndjson": parse_json_items,
@@ -439,7 +439,7 @@ def sniff(data: bytes) -> Parser | None:
     if head.startswith(b"<"):
         if b"<html" in head or head.startswith(b"<!doctype html"):
             return parse_html
-        return parse_feed
+        return feed_items
     return None
 
 

@@ -1,24 +1,19 @@
-"""Raw items to stored items: id, cleaning, summary, insert.  Shared by ``load`` and ``fetch``.
+"""A raw item becomes an ``Item``: its id and its cleaned text and metadata.  Pure.
 
-An item already in the store is recognised by its id before any cleaning work is done.  Only
-items recent enough to reach a bulletin (``SUMMARY_HORIZON``) are summarised here: the first fetch
-of a feed brings its whole backlog, and an old item's summary is made the first time a digest
-shows it (``select.digest``), then stored.
+The order of ingest (skip what is stored, clean, summarise, store) is ``digest.pipeline``'s;
+``load`` and ``fetch`` are handed that step (``Ingest``) rather than reaching for it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, tzinfo
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
 
 from digest.acquire.identity import item_id
-from digest.model import Item, RawItem
+from digest.model import Item, RawItem, ScriptPolicy
 from digest.store import Store
-from digest.summarize import summarize_item
 from digest.text import clean_item, one_line
-
-SUMMARY_HORIZON = timedelta(days=3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +22,7 @@ class IngestOptions:
 
     now: datetime
     tz: tzinfo
-    script: str = "auto"
+    script: ScriptPolicy = "auto"
     chars: int | None = None
 
 
@@ -80,23 +75,5 @@ def _in_word(char: str) -> bool:
     return char.isalnum() and not "\u2e80" <= char <= "\ufaff"
 
 
-def build_item(raw: RawItem, options: IngestOptions, identifier: str | None = None) -> Item:
-    """Clean one raw item and, when it is recent, summarise it (pure): what is stored."""
-    item = clean_raw_item(raw, options, identifier)
-    if item.time < options.now - SUMMARY_HORIZON:
-        return item
-    return replace(item, summary=summarize_item(item, chars=options.chars))
-
-
-def ingest(raws: Iterable[RawItem], store: Store, options: IngestOptions) -> IngestCount:
-    """Store the items of ``raws`` that are new; count new and already-stored ones."""
-    new: dict[str, Item] = {}
-    existing = 0
-    for raw in raws:
-        identifier = item_id(raw)
-        if identifier in new or store.has_item(identifier):
-            existing += 1
-            continue
-        new[identifier] = build_item(raw, options, identifier)
-    result = store.add_items(new.values())
-    return IngestCount(added=result.added, existing=existing + result.existing)
+# Stores the new items of a batch of raw items and counts them (``digest.pipeline.ingest``).
+Ingest = Callable[[Iterable[RawItem], Store, IngestOptions], IngestCount]

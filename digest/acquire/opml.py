@@ -16,8 +16,11 @@ from datetime import datetime
 from email.utils import format_datetime
 from typing import Any
 
+from digest.acquire.following import make_source
 from digest.errors import InputError, UsageError
-from digest.model import Source
+from digest.model import LANGUAGES, Source
+from digest.store import Store
+from digest.store.followed import add_source, list_sources
 
 MAX_OPML_BYTES = 10 * 1024 * 1024
 MAX_OUTLINES = 10_000
@@ -27,8 +30,6 @@ def read_opml(data: bytes, name: str = "OPML") -> list[Source]:
     """The sources of an OPML document (names, URLs, tags, language); raises InputError."""
     import defusedxml.ElementTree as SafeET
     from defusedxml import DefusedXmlException
-
-    from digest.acquire.sources import make_source
 
     if len(data) > MAX_OPML_BYTES:
         raise InputError(f"{name}: invalid OPML (larger than {MAX_OPML_BYTES // 1024 // 1024} MiB)")
@@ -60,7 +61,7 @@ def read_opml(data: bytes, name: str = "OPML") -> list[Source]:
                     url,
                     label or None,
                     tags=tags,
-                    language=language if language in ("zh", "en") else None,
+                    language=language if language in LANGUAGES else None,
                     origin="opml",
                 )
             except UsageError as error:
@@ -94,3 +95,27 @@ def write_opml(sources: Iterable[Source], now: datetime, title: str = "digest so
         ET.SubElement(body, "outline", attributes)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def import_sources(
+    store: Store, data: bytes, name: str, *, allow_private: bool = False
+) -> tuple[list[Source], list[Source]]:
+    """Add the sources of an OPML document that are not followed yet (same name or URL), each
+    allowed to reach private addresses when ``allow_private`` (a self-hosted reader's export).
+
+    Returns (added, skipped).  URLs are not checked: the next fetch reports any that fail.
+    """
+    existing = list_sources(store)
+    names = {s.name for s in existing}
+    urls = {s.url for s in existing}
+    added, skipped = [], []
+    for source in read_opml(data, name):
+        source = replace(source, allow_private=allow_private)
+        if source.name in names or source.url in urls:
+            skipped.append(source)
+            continue
+        add_source(store, source)
+        names.add(source.name)
+        urls.add(source.url)
+        added.append(source)
+    return added, skipped

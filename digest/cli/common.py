@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from digest.errors import ExitCode, UsageError
+from digest.model import LANGUAGES, Language
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -56,10 +57,9 @@ SinceOption = Annotated[
 DateOption = Annotated[str | None, typer.Option("--date", help="The day, YYYY-MM-DD [default: today].")]
 SourceOption = Annotated[list[str] | None, typer.Option("--source", help="Only this source (repeatable).")]
 LangOption = Annotated[str | None, typer.Option("--lang", help="Only items in this language (zh, en).")]
-LANGUAGES = ("zh", "en")
 
 
-def checked_language(value: str | None) -> str | None:
+def checked_language(value: str | None) -> Language | None:
     """``--lang`` as given, or UsageError for a language digest does not tell apart."""
     if value is not None and value not in LANGUAGES:
         raise UsageError(f"unknown language {value!r}", hint="use zh or en")
@@ -112,7 +112,7 @@ def checked_sources(store: Store, names: tuple[str, ...]) -> tuple[str, ...]:
     stored item: a typo must not look like a quiet day."""
     from difflib import get_close_matches
 
-    from digest.store.sources import find_source, list_sources
+    from digest.store.followed import find_source, list_sources
 
     for name in names:
         if find_source(store, name) is None and not store.items_between(None, None, sources=(name,), limit=1):

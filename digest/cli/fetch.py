@@ -71,7 +71,7 @@ def fetch_command(
 
     settings = settings_for()
     options = fetch_options(
-        settings.file,
+        settings.config.fetch,
         concurrency=concurrency,
         deadline=timeout,
         timeout=min(timeout, 10.0) if timeout else None,
@@ -79,11 +79,11 @@ def fetch_command(
         allow_private=allow_private,
         full_text=None if full_text is None else ("always" if full_text else "never"),
     )
-    from digest.acquire.sources import sync_config_sources
+    from digest.acquire.following import sync_config_sources
     from digest.lock import run_lock
 
     with run_lock("fetch"), open_store(settings, db) as store:
-        sources = select_sources(sync_config_sources(store, settings.file), names or [])
+        sources = select_sources(sync_config_sources(store, settings.config.sources), names or [])
         if not sources:
             if not quiet:
                 warn("no sources to fetch; add one with `digest sources add URL`")
@@ -100,19 +100,19 @@ def fetch_due(settings: Settings, db: Path | None, now: datetime, *, quiet: bool
     fetch is skipped with a one-line note and the digest shows what is stored.
     """
     from digest.acquire.fetch import due_sources, fetch_options
-    from digest.acquire.sources import sync_config_sources
+    from digest.acquire.following import sync_config_sources
+    from digest.durations import parse_duration
     from digest.errors import DigestError
     from digest.lock import run_lock
-    from digest.select.window import parse_duration
 
     interval = parse_duration(settings.fetch_interval)
     try:
         with open_store(settings, db) as store:
-            due = due_sources(sync_config_sources(store, settings.file), now, interval)
+            due = due_sources(sync_config_sources(store, settings.config.sources), now, interval)
             if not due:
                 return
             with run_lock("fetch"):
-                results = run_fetch(store, settings, due, fetch_options(settings.file), quiet=quiet)
+                results = run_fetch(store, settings, due, fetch_options(settings.config.fetch), quiet=quiet)
     except DigestError as error:
         if not quiet:
             warn(f"not fetching first: {error.message}")
@@ -123,9 +123,9 @@ def fetch_due(settings: Settings, db: Path | None, now: datetime, *, quiet: bool
 def run_fetch(
     store: Store, settings: Settings, sources: Sequence[Source], options: FetchOptions, *, quiet: bool
 ) -> list[FetchResult]:
-    from digest.acquire.fetch import fetch_sources
     from digest.acquire.ingest import IngestOptions
     from digest.config import current_time
+    from digest.pipeline import fetch_sources
 
     ingest_options = IngestOptions(
         now=current_time(), tz=settings.zone, script=settings.script, chars=settings.chars

@@ -29,8 +29,8 @@ def load_command(
 ) -> int:
     """Load news items from text, Markdown, feed (RSS/Atom/JSON Feed), HTML and JSON/JSONL files."""
     from digest.acquire.ingest import IngestOptions
-    from digest.acquire.load import load_inputs
     from digest.config import current_time
+    from digest.pipeline import load_inputs
 
     settings = settings_for(script=script, chars=chars)
     options = IngestOptions(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 from collections.abc import Mapping
 from types import FrameType
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,6 +13,7 @@ from digest.cli.common import DateOption, DbOption, QuietOption, open_store, set
 from digest.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
+    from digest.config import ChannelConfig
     from digest.model import Digest
     from digest.store import Store
 
@@ -62,11 +63,12 @@ def push_command(
     from digest.deliver import PushOptions, channels_from_config, push_digest
     from digest.deliver.report import describe_channel, describe_dry_run
     from digest.lock import run_lock
-    from digest.select import build_digest, bulletin_query
+    from digest.pipeline import build_digest
+    from digest.select import bulletin_query
 
     settings = settings_for()
-    channels = channels_from_config(settings.file, channel or (), to or ())
-    _warn_if_config_is_readable(settings.file)
+    channels = channels_from_config(settings.config.channels, channel or (), to or ())
+    _warn_if_config_is_readable(settings.config.channels)
     if not channels:
         raise UsageError(
             "no channels to push to", hint='add [channels.NAME] url = "…" to config.toml, or use --to URL'
@@ -117,11 +119,13 @@ def push_command(
     return report.exit_code
 
 
-def _warn_if_config_is_readable(config: Mapping[str, Any]) -> None:
-    """Channel URLs are bearer credentials: say so when others can read the file (RELIABILITY K3)."""
+def _warn_if_config_is_readable(channels: Mapping[str, ChannelConfig]) -> None:
+    """Channel URLs are bearer credentials: say so when others can read the file, so a shared
+    machine does not leak the keys to every local user.
+    """
     from digest import paths
 
-    if not config.get("channels"):
+    if not channels:
         return
     path = paths.config_path()
     try:

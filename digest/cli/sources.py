@@ -70,7 +70,7 @@ def add_command(
       digest sources add http://192.168.1.5/feed.xml --allow-private
     """
     from digest.acquire.fetch import fetch_options
-    from digest.acquire.sources import follow_sources, make_source
+    from digest.acquire.following import follow_sources, make_source
 
     if name is not None and len(urls) > 1:
         raise UsageError("--name names one source, but several URLs were given")
@@ -87,7 +87,7 @@ def add_command(
         )
         for url in urls
     ]
-    options = fetch_options(settings.file)
+    options = fetch_options(settings.config.fetch)
     with open_store(settings, db) as store:
         outcomes = follow_sources(
             store,
@@ -121,14 +121,14 @@ def list_command(
     db: DbOption = None,
 ) -> None:
     """List the sources: name, URL, tags, last success, last error, failures in a row, items."""
-    from digest.acquire.sources import sync_config_sources
+    from digest.acquire.following import sync_config_sources
     from digest.text import one_line
 
     if output_format not in ("text", "json", "auto"):
         raise UsageError(f"unknown format {output_format!r}", hint="use text or json")
     settings = settings_for()
     with open_store(settings, db, create=False) as store:
-        sources = sync_config_sources(store, settings.file)
+        sources = sync_config_sources(store, settings.config.sources)
     if output_format == "json":
         from digest.render.json import dumps, versioned
 
@@ -159,7 +159,7 @@ def remove_command(
     quiet: QuietOption = False,
 ) -> None:
     """Stop following a source (its items stay in the store)."""
-    from digest.store.sources import remove_source
+    from digest.store.followed import remove_source
 
     settings = settings_for()
     with open_store(settings, db, create=False) as store:
@@ -184,8 +184,7 @@ def import_command(
     """Follow the feeds of an OPML file (names, URLs, tags); ones already followed are skipped."""
     import sys
 
-    from digest.acquire.opml import MAX_OPML_BYTES
-    from digest.acquire.sources import import_sources
+    from digest.acquire.opml import MAX_OPML_BYTES, import_sources
 
     try:
         if str(path) == "-":
@@ -205,11 +204,11 @@ def import_command(
 @app.command("export", short_help="Print the sources as OPML.")
 def export_command(db: DbOption = None) -> None:
     """Print the sources as OPML 2.0."""
+    from digest.acquire.following import sync_config_sources
     from digest.acquire.opml import write_opml
-    from digest.acquire.sources import sync_config_sources
     from digest.config import current_time
 
     settings = settings_for()
     with open_store(settings, db, create=False) as store:
-        sources = sync_config_sources(store, settings.file)
+        sources = sync_config_sources(store, settings.config.sources)
     write_out(write_opml(sources, current_time()))

@@ -93,7 +93,8 @@ def today_command(
       digest today --fields title,url,summary | jq .
     """
     from digest.config import current_time
-    from digest.select import build_digest, bulletin_query
+    from digest.pipeline import build_digest
+    from digest.select import bulletin_query
 
     settings = settings_for(chars=chars, width=width)
     picked = checked_fields(fields, ENTRY_FIELDS)

@@ -30,10 +30,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from digest.config import ChannelConfig, parse_channel
 from digest.deliver.budget import UNITS, Budget
 from digest.errors import UsageError
 
@@ -65,9 +65,6 @@ PACING: Mapping[str, tuple[tuple[int, float], ...]] = {
     "email": (),
     "apprise": ((1, 1.0),),
 }
-KNOWN_OPTIONS = frozenset(
-    {"url", "format", "budget", "unit", "max_parts", "link", "secret", "base_url", "timeout", "allow_http"}
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +83,6 @@ class Channel:
     timeout: float = 10.0
     pacing: tuple[tuple[int, float], ...] = ()
     scheme: str = ""
-    options: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def display(self) -> str:
@@ -111,40 +107,31 @@ class Channel:
 
 
 def channels_from_config(
-    config: Mapping[str, Any], names: Sequence[str] = (), urls: Sequence[str] = ()
+    configured: Mapping[str, ChannelConfig], names: Sequence[str] = (), urls: Sequence[str] = ()
 ) -> list[Channel]:
     """The channels to push to: ``names`` from ``[channels.*]`` (all when none are named and no
     ``urls`` are given) plus one ad-hoc channel per URL.
 
     Raises UsageError for an unknown name, an unusable URL or a bad option (without the URL).
     """
-    table = config.get("channels", {})
-    if not isinstance(table, Mapping):
-        raise UsageError("[channels] in config.toml must be a table of tables")
     chosen: list[Channel] = []
-    wanted = list(names) if names or urls else list(table)
+    wanted = list(names) if names or urls else list(configured)
     for name in wanted:
-        if name not in table:
-            known = ", ".join(table) or "none configured"
+        if name not in configured:
+            known = ", ".join(configured) or "none configured"
             raise UsageError(
                 f"no channel named {name!r} ({known})", hint="add [channels.NAME] url = … to config.toml"
             )
-        section = table[name]
-        if not isinstance(section, Mapping) or not isinstance(section.get("url"), str):
-            raise UsageError(f'[channels.{name}] needs url = "…"')
-        chosen.append(make_channel(name, section))
+        chosen.append(make_channel(configured[name]))
     for url in urls:
-        digest_of_url = hashlib.sha256(url.encode()).hexdigest()[:8]
-        chosen.append(make_channel(f"to-{digest_of_url}", {"url": url}))
+        url_hash = hashlib.sha256(url.encode()).hexdigest()[:8]
+        chosen.append(make_channel(parse_channel(f"to-{url_hash}", {"url": url})))
     return chosen
 
 
-def make_channel(name: str, section: Mapping[str, Any]) -> Channel:
-    """A channel from a config section (``url`` plus options)."""
-    unknown = set(section) - KNOWN_OPTIONS
-    if unknown:
-        raise UsageError(f"[channels.{name}]: unknown option(s) {', '.join(sorted(unknown))}")
-    url = str(section["url"]).strip()
+def make_channel(config: ChannelConfig) -> Channel:
+    """A channel from its checked config table: the platform, budget and pacing its URL implies."""
+    name, url = config.name, config.url
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if not scheme:
@@ -152,11 +139,8 @@ def make_channel(name: str, section: Mapping[str, Any]) -> Channel:
             f"channel {name}: the url has no scheme", hint="e.g. wecombot://KEY or tgram://TOKEN/CHAT"
         )
     kind = _kind_of(scheme, parts.hostname or "", parts.path)
-    allow_http = bool(section.get("allow_http"))
-    base_url = section.get("base_url")
-    if base_url is not None and not isinstance(base_url, str):
-        raise UsageError(f"channel {name}: base_url must be a URL")
-    if not allow_http and (
+    base_url = config.base_url
+    if not config.allow_http and (
         (scheme in PLAIN_SCHEMES and not _loopback(parts.hostname))
         or (
             base_url and base_url.lower().startswith("http://") and not _loopback(urlsplit(base_url).hostname)
@@ -166,32 +150,22 @@ def make_channel(name: str, section: Mapping[str, Any]) -> Channel:
             f"channel {name}: {scheme}:// would send the message and its key unencrypted",
             hint="use the TLS form (https://, jsons://, ntfys://), or set allow_http = true",
         )
-    style = str(section.get("format", "sms" if scheme in SMS_SCHEMES else "text"))
-    if style not in ("text", "markdown", "sms"):
-        raise UsageError(f"channel {name}: format must be text, markdown or sms")
+    style = config.format or ("sms" if scheme in SMS_SCHEMES else "text")
     if kind in ("feishu", "telegram", "email") and style == "markdown":
         style = "text"  # sent as plain text: these get no Markdown parse mode from us (see docs)
-    budget = _budget(name, kind, scheme, style, section)
-    max_parts = section.get("max_parts", 3 if style == "sms" else None)
-    if max_parts is not None and (not isinstance(max_parts, int) or max_parts < 1):
-        raise UsageError(f"channel {name}: max_parts must be a positive whole number")
-    timeout = section.get("timeout", 10.0)
-    if not isinstance(timeout, int | float) or timeout <= 0:
-        raise UsageError(f"channel {name}: timeout must be a positive number of seconds")
     return Channel(
         name=name,
         url=url,
         kind=kind,
         style=style,
-        budget=budget,
-        max_parts=max_parts,
-        link=section.get("link"),
-        secret=section.get("secret"),
+        budget=_budget(config, kind, scheme, style),
+        max_parts=config.max_parts if config.max_parts is not None else (3 if style == "sms" else None),
+        link=config.link,
+        secret=config.secret,
         base_url=base_url,
-        timeout=float(timeout),
+        timeout=config.timeout,
         pacing=PACING["feishu" if kind == "lark" else kind],
         scheme=scheme,
-        options=dict(section),
     )
 
 
@@ -249,14 +223,14 @@ def _kind_of(scheme: str, host: str, path: str) -> str:
     return "apprise"
 
 
-def _budget(name: str, kind: str, scheme: str, style: str, section: Mapping[str, Any]) -> Budget:
+def _budget(config: ChannelConfig, kind: str, scheme: str, style: str) -> Budget:
     unit, limit = _default_budget(kind, scheme, style)
-    unit = str(section.get("unit", unit))
+    unit = config.unit or unit
     if unit not in UNITS:
-        raise UsageError(f"channel {name}: unit must be one of {', '.join(UNITS)}")
-    limit = section.get("budget", limit)
-    if not isinstance(limit, int) or (unit != "none" and limit < 1):
-        raise UsageError(f"channel {name}: budget must be a positive whole number ({unit})")
+        raise UsageError(f"channel {config.name}: unit must be one of {', '.join(UNITS)}")
+    limit = config.budget if config.budget is not None else limit
+    if unit != "none" and limit < 1:
+        raise UsageError(f"channel {config.name}: budget must be a positive whole number ({unit})")
     return Budget(unit, limit)
 
 

@@ -19,16 +19,15 @@ Callers must hold the run lock (``digest.lock.run_lock``) around ``push_digest``
 
 from __future__ import annotations
 
-import os
 import random
 import re
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import TYPE_CHECKING
 
+from digest.checkpoint import checkpoint
 from digest.deliver.channels import Channel
 from digest.deliver.compose import plan_messages
 from digest.deliver.pacing import Pacer
@@ -226,10 +225,10 @@ def _deliver(
             # Interrupted mid-send (SIGTERM, Ctrl-C): we cannot know whether it arrived.
             outbox.finish(day, channel.name, row.part, "uncertain", error="interrupted while sending")
             raise
-        _checkpoint(f"after-send-{row.part}")
+        checkpoint(f"after-send-{row.part}")
         state = {SENT: "sent", UNCERTAIN: "uncertain"}.get(outcome.status, "failed")
         outbox.finish(day, channel.name, row.part, state, error=outcome.detail or None, sent_at=reached_at)
-        _checkpoint(f"after-mark-{row.part}")
+        checkpoint(f"after-mark-{row.part}")
         report.parts.append(PartReport(row.part, row.total, row.body, state, outcome.detail))
         if state == "failed":
             # Not delivered: later parts wait, so the reader never gets part 3 before part 2.  An
@@ -268,15 +267,6 @@ def _send_with_retries(
                 options.sleep(outcome.retry_after)
                 continue
         return outcome, reached_at
-
-
-def _checkpoint(name: str) -> None:
-    """Crash tests kill the process at a named point (RELIABILITY Part 4): with
-    ``DIGEST_TEST_CHECKPOINT=name`` the run announces the point on stderr and stalls there."""
-    if os.environ.get("DIGEST_TEST_CHECKPOINT") == name:
-        sys.stderr.write(f"checkpoint {name}\n")
-        sys.stderr.flush()
-        time.sleep(60)
 
 
 def _title(first_part: str) -> str:

@@ -34,7 +34,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 from digest.deliver.channels import DEFAULT_BASE, Channel, email_addresses
 from digest.deliver.redact import Redactor
@@ -280,70 +280,87 @@ def _seconds(value: object) -> float | None:
     return seconds if seconds >= 0 else None
 
 
-def _build_request(
-    channel: Channel, message: Message, now: float
-) -> tuple[str, dict[str, str], dict[str, Any]]:
-    """URL, query parameters and JSON body for one message to an HTTP bot (fresh each time)."""
+# One request builder per platform: (URL, query parameters, JSON body) for one message, built
+# fresh each time (the signatures include the time).
+_Request = tuple[str, dict[str, str], dict[str, Any]]
+
+
+def _build_request(channel: Channel, message: Message, now: float) -> _Request:
+    """URL, query parameters and JSON body for one message to an HTTP bot."""
     parts = urlsplit(channel.url)
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
-    markdown = channel.style == "markdown"
-    if channel.kind == "dingtalk":
-        if parts.scheme == "dingtalk":  # dingtalk://[SECRET@]TOKEN, as apprise spells it
-            token = unquote(parts.netloc.rsplit("@", 1)[-1])
-            secret = unquote(parts.username or "") or query.get("secret")
-        else:
-            token, secret = query.get("access_token", ""), None
-        secret = channel.secret or secret
-        if not token:
-            raise _ChannelUrlError("a DingTalk channel needs its access token")
-        base = (channel.base_url or DEFAULT_BASE["dingtalk"]).rstrip("/")
-        params = {"access_token": token}
-        if secret:
-            timestamp = str(int(now * 1000))
-            digest = hmac.new(secret.encode(), f"{timestamp}\n{secret}".encode(), hashlib.sha256).digest()
-            params |= {"timestamp": timestamp, "sign": base64.b64encode(digest).decode()}
-        at = {"isAtAll": False, "atMobiles": [], "atUserIds": []}
-        if markdown:
-            body: dict[str, Any] = {
-                "msgtype": "markdown",
-                "markdown": {"title": message.title, "text": message.text},
-            }
-        else:
-            body = {"msgtype": "text", "text": {"content": message.text}}
-        return f"{base}/robot/send", params, {**body, "at": at}
-    if channel.kind == "wecom":
-        key = unquote(parts.netloc) if parts.scheme == "wecombot" else query.get("key", "")
-        if not key:
-            raise _ChannelUrlError("a WeCom channel needs its webhook key")
-        base = (channel.base_url or DEFAULT_BASE["wecom"]).rstrip("/")
-        kind = "markdown" if markdown else "text"
-        return (
-            f"{base}/cgi-bin/webhook/send",
-            {"key": key},
-            {"msgtype": kind, kind: {"content": message.text}},
-        )
-    if channel.kind == "feishu":
-        if parts.scheme in ("feishu", "lark"):
-            segments = [unquote(parts.netloc), *[s for s in parts.path.split("/") if s]]
-            token, secret = segments[0], (segments[1] if len(segments) > 1 else None)
-            default = DEFAULT_BASE["lark" if parts.scheme == "lark" else "feishu"]
-        else:
-            token, secret = parts.path.rstrip("/").rsplit("/", 1)[-1], None
-            default = f"https://{parts.hostname}"
-        secret = channel.secret or secret
-        if not token:
-            raise _ChannelUrlError("a Feishu channel needs its hook token")
-        base = (channel.base_url or default).rstrip("/")
-        body = {"msg_type": "text", "content": {"text": message.text}}
-        if secret:
-            timestamp = str(int(now))
-            signing_key = f"{timestamp}\n{secret}".encode()
-            body |= {
-                "timestamp": timestamp,
-                "sign": base64.b64encode(hmac.new(signing_key, b"", hashlib.sha256).digest()).decode(),
-            }
-        return f"{base}/open-apis/bot/v2/hook/{token}", {}, body
-    # telegram: tgram://BOTTOKEN/CHAT_ID
+    builder = {"dingtalk": _dingtalk_request, "wecom": _wecom_request, "feishu": _feishu_request}
+    return builder.get(channel.kind, _telegram_request)(channel, message, now, parts, query)
+
+
+def _dingtalk_request(
+    channel: Channel, message: Message, now: float, parts: SplitResult, query: dict[str, str]
+) -> _Request:
+    if parts.scheme == "dingtalk":  # dingtalk://[SECRET@]TOKEN, as apprise spells it
+        token = unquote(parts.netloc.rsplit("@", 1)[-1])
+        secret = unquote(parts.username or "") or query.get("secret")
+    else:
+        token, secret = query.get("access_token", ""), None
+    secret = channel.secret or secret
+    if not token:
+        raise _ChannelUrlError("a DingTalk channel needs its access token")
+    base = (channel.base_url or DEFAULT_BASE["dingtalk"]).rstrip("/")
+    params = {"access_token": token}
+    if secret:
+        timestamp = str(int(now * 1000))
+        signature = hmac.new(secret.encode(), f"{timestamp}\n{secret}".encode(), hashlib.sha256).digest()
+        params |= {"timestamp": timestamp, "sign": base64.b64encode(signature).decode()}
+    at = {"isAtAll": False, "atMobiles": [], "atUserIds": []}
+    if channel.style == "markdown":
+        body: dict[str, Any] = {
+            "msgtype": "markdown",
+            "markdown": {"title": message.title, "text": message.text},
+        }
+    else:
+        body = {"msgtype": "text", "text": {"content": message.text}}
+    return f"{base}/robot/send", params, {**body, "at": at}
+
+
+def _wecom_request(
+    channel: Channel, message: Message, now: float, parts: SplitResult, query: dict[str, str]
+) -> _Request:
+    key = unquote(parts.netloc) if parts.scheme == "wecombot" else query.get("key", "")
+    if not key:
+        raise _ChannelUrlError("a WeCom channel needs its webhook key")
+    base = (channel.base_url or DEFAULT_BASE["wecom"]).rstrip("/")
+    kind = "markdown" if channel.style == "markdown" else "text"
+    return f"{base}/cgi-bin/webhook/send", {"key": key}, {"msgtype": kind, kind: {"content": message.text}}
+
+
+def _feishu_request(
+    channel: Channel, message: Message, now: float, parts: SplitResult, query: dict[str, str]
+) -> _Request:
+    if parts.scheme in ("feishu", "lark"):
+        segments = [unquote(parts.netloc), *[s for s in parts.path.split("/") if s]]
+        token, secret = segments[0], (segments[1] if len(segments) > 1 else None)
+        default = DEFAULT_BASE["lark" if parts.scheme == "lark" else "feishu"]
+    else:
+        token, secret = parts.path.rstrip("/").rsplit("/", 1)[-1], None
+        default = f"https://{parts.hostname}"
+    secret = channel.secret or secret
+    if not token:
+        raise _ChannelUrlError("a Feishu channel needs its hook token")
+    base = (channel.base_url or default).rstrip("/")
+    body: dict[str, Any] = {"msg_type": "text", "content": {"text": message.text}}
+    if secret:
+        timestamp = str(int(now))
+        signing_key = f"{timestamp}\n{secret}".encode()
+        body |= {
+            "timestamp": timestamp,
+            "sign": base64.b64encode(hmac.new(signing_key, b"", hashlib.sha256).digest()).decode(),
+        }
+    return f"{base}/open-apis/bot/v2/hook/{token}", {}, body
+
+
+def _telegram_request(
+    channel: Channel, message: Message, now: float, parts: SplitResult, query: dict[str, str]
+) -> _Request:
+    """tgram://BOTTOKEN/CHAT_ID"""
     token = unquote(parts.netloc)
     chats = [unquote(s) for s in parts.path.split("/") if s]
     if not token or len(chats) != 1:

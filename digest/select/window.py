@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from digest.durations import is_duration, parse_duration
 from digest.errors import UsageError
 
-_DURATION = re.compile(r"^\s*(\d{1,6})\s*([mhdw])\s*$")  # up to 999999 units: no overflow
 # Windows are kept well inside datetime's range, so arithmetic on them (a day's end, a zone's
 # offset, "now minus a duration") can never overflow.
 _EARLIEST, _LATEST = date(1900, 1, 1), date(9000, 12, 31)
-_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
 def day_window(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
@@ -36,17 +34,9 @@ def _in_range(day: date, value: str) -> date:
     return day
 
 
-def parse_duration(value: str) -> timedelta:
-    """``30m``, ``12h``, ``3d`` or ``2w`` (up to 999999 units) as a timedelta."""
-    match = _DURATION.match(value)
-    if not match:
-        raise UsageError(f"not a duration: {value!r}", hint="use e.g. 30m, 12h, 3d or 2w")
-    return timedelta(**{_UNITS[match[2]]: int(match[1])})
-
-
 def parse_since(value: str, *, now: datetime, tz: tzinfo) -> datetime:
     """The start of a ``--since`` window: a duration back from ``now`` or a date/time in ``tz``."""
-    if _DURATION.match(value):
+    if is_duration(value):
         try:
             start = now - parse_duration(value)
         except OverflowError:

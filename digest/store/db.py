@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from digest.checkpoint import checkpoint
 from digest.errors import StoreBusyError, StoreError
 from digest.model import Item, Summary
 from digest.paths import ensure_private_dir
@@ -140,6 +141,8 @@ class Store:
                     added += 1
                 else:
                     existing += 1
+            # Crash tests stop a load here: every row of the batch written, none committed.
+            checkpoint("before-commit-items")
         return AddResult(added, existing)
 
     def has_item(self, item_id: str) -> bool:

@@ -13,7 +13,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
-from digest.config import SCRIPT_POLICIES
+from digest.model import SCRIPT_POLICIES
 
 if TYPE_CHECKING:
     import opencc

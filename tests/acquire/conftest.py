@@ -40,13 +40,15 @@ Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]
 class RawServer:
     """An HTTP/1.1 server on 127.0.0.1 whose answer is scripted per path, byte by byte.
 
-    ``hits`` records every request line's path.  Handlers stop on their own or when the client
-    goes away; every loop is bounded.
+    ``hits`` records every request line's path; ``most_open`` is the largest number of
+    connections that were open at one time (how a test sees that requests ran in parallel).
+    Handlers stop on their own or when the client goes away; every loop is bounded.
     """
 
     def __init__(self, host: str = "127.0.0.1") -> None:
         self.host = host
         self.hits: list[str] = []
+        self.open = self.most_open = 0
         self.routes: dict[str, Handler] = {}
         self.loop = asyncio.new_event_loop()
         self._ready = threading.Event()
@@ -65,6 +67,8 @@ class RawServer:
         return f"http://{self.host}:{self.port}{path}"
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.open += 1
+        self.most_open = max(self.most_open, self.open)
         try:
             request = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
             path = request.split(b" ", 2)[1].decode()
@@ -74,6 +78,7 @@ class RawServer:
         except (ConnectionError, asyncio.IncompleteReadError, TimeoutError, asyncio.LimitOverrunError):
             pass
         finally:
+            self.open -= 1
             writer.close()
 
     async def _shutdown(self) -> None:

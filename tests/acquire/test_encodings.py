@@ -9,12 +9,13 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from digest.acquire.decode import declared_in_xml, reconcile
-from digest.acquire.fetch import FetchOptions, fetch_sources
+from digest.acquire.fetch import FetchOptions
 from digest.acquire.formats import read_feed
 from digest.acquire.ingest import IngestOptions
 from digest.model import Source
+from digest.pipeline import fetch_sources
 from digest.store import Store
-from digest.store.sources import add_source, list_sources
+from digest.store.followed import add_source, list_sources
 from digest.text import one_line
 from tests.acquire.conftest import FIXTURES
 

@@ -3,8 +3,6 @@ one-line InputError; ill-formed feeds are salvaged; sizes are capped."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -54,19 +52,20 @@ def test_ill_formed_feeds_are_salvaged() -> None:
     assert titles[0] == "One & only"
 
 
+# Expanding the entities would build 10**7 characters per title and run far past this timeout.
+@pytest.mark.timeout(30)
 def test_billion_laughs_in_a_feed_is_not_expanded() -> None:
     bomb = b"""<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">
 <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
 <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
 <!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;"><!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">]>
 <rss version="2.0"><channel><title>t</title><item><title>&g;</title><guid>1</guid></item></channel></rss>"""
-    start = time.monotonic()
     try:
         items = read_feed(bomb, "x").items
     except InputError:
         items = []
-    assert time.monotonic() - start < 2
     assert all(len(i.title or "") <= MAX_TITLE_CHARS for i in items)
+    assert not any("aaaaaaaaaa" in (i.title or "") for i in items), "no entity was expanded"
 
 
 def test_external_entities_in_a_feed_are_never_fetched(raw_server: RawServer) -> None:

@@ -4,6 +4,7 @@ Retry-After, 410, moved feeds, worker budgets, full text."""
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import time
 from dataclasses import replace
 from datetime import timedelta
@@ -12,12 +13,13 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from digest.acquire.fetch import FetchOptions, FetchResult, _WorkerPool, due_sources, fetch_sources
+from digest.acquire.fetch import FetchOptions, FetchResult, _WorkerPool, due_sources
 from digest.acquire.http import FetchError
 from digest.acquire.ingest import IngestOptions
 from digest.model import Source
+from digest.pipeline import fetch_sources
 from digest.store import Store
-from digest.store.sources import add_source, find_source, list_sources
+from digest.store.followed import add_source, find_source, list_sources
 from tests.acquire.conftest import (
     NOW,
     RSS,
@@ -30,6 +32,9 @@ from tests.acquire.conftest import (
     silent,
 )
 
+# The test servers live on loopback: the one private network these runs may reach.
+_LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"),)
+
 
 def run(store: Store, options: FetchOptions, ingest: IngestOptions) -> dict[str, FetchResult]:
     return {r.source: r for r in fetch_sources(store, list_sources(store), options, ingest)}
@@ -39,6 +44,8 @@ def follow(store: Store, name: str, url: str) -> None:
     add_source(store, Source(name, url))
 
 
+# The slow routes hold a request for 20 s or more; only the per-request deadline ends them sooner.
+@pytest.mark.slow
 @pytest.mark.timeout(30)
 def test_bad_sources_fail_one_by_one_and_the_good_ones_are_stored(
     raw_server: RawServer, store: Store, options: FetchOptions, ingest_options: IngestOptions
@@ -60,10 +67,8 @@ def test_bad_sources_fail_one_by_one_and_the_good_ones_are_stored(
     for path in routes:
         follow(store, path.strip("/"), raw_server.url(path))
     follow(store, "blocked", "http://169.254.169.254/latest/meta-data/")  # allow_private is per run
-    start = time.monotonic()
-    results = run(store, replace(options, allow_private=False, allowed_networks=_loopback()), ingest_options)
-    elapsed = time.monotonic() - start
-    assert elapsed < options.deadline + 3, "the slow sources ran in parallel, within their deadline"
+    results = run(store, replace(options, allow_private=False, allowed_networks=_LOOPBACK), ingest_options)
+    assert raw_server.most_open >= 2, "the sources were fetched in parallel"
     assert results["good"].status == "new" and results["good"].added == 2
     expected = {
         "e500": "HTTP 500",
@@ -86,12 +91,6 @@ def test_bad_sources_fail_one_by_one_and_the_good_ones_are_stored(
     stored = {s.name: s for s in list_sources(store)}
     assert stored["e500"].consecutive_failures == 1 and stored["e500"].last_error
     assert stored["good"].last_success == NOW and stored["good"].item_count == 2
-
-
-def _loopback() -> tuple[object, ...]:
-    import ipaddress
-
-    return (ipaddress.ip_network("127.0.0.0/8"),)
 
 
 def test_conditional_get_parses_nothing_on_304_and_stores_nothing_twice(
@@ -122,14 +121,15 @@ def test_conditional_get_parses_nothing_on_304_and_stores_nothing_twice(
     assert store.count_items() == 2
 
 
+# A run that slept out the 600 s Retry-After would be stopped by this timeout.
+@pytest.mark.timeout(60)
 def test_429_is_honoured_on_the_next_run_without_sleeping(
     raw_server: RawServer, store: Store, options: FetchOptions, ingest_options: IngestOptions
 ) -> None:
     raw_server.routes["/busy"] = respond("429 Too Many Requests", headers={"Retry-After": "600"})
     follow(store, "busy", raw_server.url("/busy"))
-    start = time.monotonic()
     assert run(store, options, ingest_options)["busy"].failed
-    assert time.monotonic() - start < 2
+    assert raw_server.hits == ["/busy"]  # not retried within the run
     source = find_source(store, "busy")
     assert source is not None and source.retry_at == NOW + timedelta(seconds=600)
     later = run(store, options, replace(ingest_options, now=NOW + timedelta(minutes=5)))
@@ -189,18 +189,18 @@ def test_full_text_replaces_a_short_excerpt_and_a_failure_keeps_the_feed_text(
     assert any("full text failed for 1 of 2" in note for note in result.notes)
 
 
+# The parse sleeps for 600 s: a pool that waited for it instead of stopping it would hit this timeout.
+@pytest.mark.timeout(60)
 def test_a_parse_over_budget_is_stopped_and_the_pool_recovers() -> None:
     async def scenario(pool: _WorkerPool) -> tuple[str, int]:
         with pytest.raises(FetchError) as caught:
-            await pool.run(0.5, time.sleep, 30)
+            await pool.run(0.5, time.sleep, 600)
         return caught.value.message, await pool.run(5, abs, -3)
 
-    start = time.monotonic()
     with _WorkerPool(1) as pool:
         message, answer = asyncio.run(scenario(pool))
     assert "longer than 0.5s" in message
-    assert answer == 3
-    assert time.monotonic() - start < 10
+    assert answer == 3  # the one worker was replaced: a waiting pool would have missed this budget
 
 
 def test_parsing_in_worker_processes_gives_the_same_items(
@@ -257,7 +257,7 @@ def test_no_host_gets_more_than_per_host_requests_at_once(
 
 
 def test_a_source_without_a_name_is_called_by_host_and_path() -> None:
-    from digest.acquire.sources import make_source
+    from digest.acquire.following import make_source
 
     assert make_source("https://example.com/").name == "example.com"
     assert make_source("https://example.com/zh/rss.xml").name == "example.com/zh/rss.xml"

@@ -12,10 +12,11 @@ import pytest
 from digest.acquire.files import read_documents
 from digest.acquire.formats import parse_document, parse_time
 from digest.errors import InputError
+from digest.model import RawItem
 from tests.conftest import FIXTURES
 
 
-def items_of(name: str) -> list:  # type: ignore[type-arg]
+def items_of(name: str) -> list[RawItem]:
     path = FIXTURES / name
     return parse_document(path.read_bytes(), str(path))
 

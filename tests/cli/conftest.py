@@ -11,9 +11,10 @@ import struct
 import subprocess
 import sys
 import termios
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
@@ -27,8 +28,14 @@ class TerminalRun:
     err: str
 
 
+class Terminal(Protocol):
+    def __call__(
+        self, *args: str, columns: int = 60, env: Mapping[str, str] | None = None
+    ) -> TerminalRun: ...
+
+
 @pytest.fixture
-def terminal(home: Path) -> Callable[..., TerminalRun]:
+def terminal(home: Path) -> Terminal:
     """``terminal(*args, columns=60, env={...})``: ``python -m digest ARGS`` with its stdout on a
     pseudo-terminal ``columns`` wide; stderr is a pipe."""
 

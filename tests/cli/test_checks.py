@@ -13,13 +13,13 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, Cli
 
 RSS = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>
 <item><title>一条新闻</title><guid>{title}-1</guid><description>正文。</description></item></channel></rss>"""
 
 
-def test_show_takes_an_id_prefix_without_its_algorithm(cli) -> None:  # type: ignore[no-untyped-def]
+def test_show_takes_an_id_prefix_without_its_algorithm(cli: Cli) -> None:
     cli("load", str(EXAMPLES))
     first = json.loads(cli("items", "-f", "json").out)[0]["id"]
     bare = first.removeprefix("b2:")[:6]
@@ -28,7 +28,7 @@ def test_show_takes_an_id_prefix_without_its_algorithm(cli) -> None:  # type: ig
     assert json.loads(result.out)["id"] == first
 
 
-def test_traceback_counts_after_the_subcommand(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_traceback_counts_after_the_subcommand(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     import digest.cli.items
 
     def broken(*args: object, **kwargs: object) -> None:
@@ -41,7 +41,7 @@ def test_traceback_counts_after_the_subcommand(cli, monkeypatch: pytest.MonkeyPa
         cli("items", "--traceback")
 
 
-def test_sources_alone_lists_them(cli) -> None:  # type: ignore[no-untyped-def]
+def test_sources_alone_lists_them(cli: Cli) -> None:
     cli("load", str(EXAMPLES))  # creates the store
     empty = cli("sources")
     assert empty.code == 0 and "no sources yet" in empty.err
@@ -50,14 +50,14 @@ def test_sources_alone_lists_them(cli) -> None:  # type: ignore[no-untyped-def]
     assert listed.code == 0 and listed.out.startswith("Example\n  https://example.com/feed.xml\n")
 
 
-def test_a_url_without_a_scheme_is_named_as_such(cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_url_without_a_scheme_is_named_as_such(cli: Cli) -> None:
     result = cli("sources", "add", "notaurl")
     assert result.code == 2
     assert "not a URL: it needs http:// or https:// in front" in result.err
     assert "not no scheme" not in result.err
 
 
-def test_an_unknown_source_is_an_error_not_an_empty_digest(cli) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_source_is_an_error_not_an_empty_digest(cli: Cli) -> None:
     cli("load", str(EXAMPLES))
     cli("sources", "add", "https://example.com/feed.xml", "--no-check", "--name", "晨间新闻网")
     result = cli("today", "--source", "nosuch", "--no-fetch")
@@ -66,7 +66,7 @@ def test_an_unknown_source_is_an_error_not_an_empty_digest(cli) -> None:  # type
     assert cli("today", "--source", "晨间新闻", "--date", "2026-04-25", "--no-fetch").code == 0
 
 
-def test_a_folder_with_an_empty_file_a_suffixless_feed_and_a_page_named_txt(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_folder_with_an_empty_file_a_suffixless_feed_and_a_page_named_txt(cli: Cli, tmp_path: Path) -> None:
     folder = tmp_path / "inbox"
     folder.mkdir()
     (folder / "empty.txt").write_bytes(b"")
@@ -88,7 +88,7 @@ def test_a_folder_with_an_empty_file_a_suffixless_feed_and_a_page_named_txt(cli,
     assert "<p>" not in page["text"] and "DOCTYPE" not in page["text"]
 
 
-def test_many_sources_are_checked_at_once(cli, httpserver: HTTPServer) -> None:  # type: ignore[no-untyped-def]
+def test_many_sources_are_checked_at_once(cli: Cli, httpserver: HTTPServer) -> None:
     # Each feed answers only once all of them have been asked for: checked one after another,
     # the first would wait for the others and the add would fail; checked at once, all succeed.
     count = 4
@@ -112,7 +112,7 @@ def test_many_sources_are_checked_at_once(cli, httpserver: HTTPServer) -> None: 
     assert result.err.count("digest: added feed") == count, result.err
 
 
-def test_adding_several_reports_each_failure_and_keeps_the_rest(cli, httpserver: HTTPServer) -> None:  # type: ignore[no-untyped-def]
+def test_adding_several_reports_each_failure_and_keeps_the_rest(cli: Cli, httpserver: HTTPServer) -> None:
     httpserver.expect_request("/good").respond_with_data(
         RSS.format(title="好"), content_type="application/rss+xml"
     )
@@ -124,7 +124,9 @@ def test_adding_several_reports_each_failure_and_keeps_the_rest(cli, httpserver:
     assert "added 好" in result.err and "is not a feed and the page links to none" in result.err
 
 
-def test_a_refused_private_address_suggests_allow_private_not_no_check(cli, httpserver: HTTPServer) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_private_address_suggests_allow_private_not_no_check(
+    cli: Cli, httpserver: HTTPServer
+) -> None:
     httpserver.expect_request("/rss").respond_with_data(
         RSS.format(title="x"), content_type="application/rss+xml"
     )
@@ -133,7 +135,7 @@ def test_a_refused_private_address_suggests_allow_private_not_no_check(cli, http
     assert "--allow-private" in result.err and "--no-check" not in result.err
 
 
-def test_import_can_allow_private_addresses(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_import_can_allow_private_addresses(cli: Cli, tmp_path: Path) -> None:
     opml = tmp_path / "feeds.opml"
     opml.write_text(
         '<?xml version="1.0"?><opml version="2.0"><body>'
@@ -153,7 +155,7 @@ def test_import_can_allow_private_addresses(cli, tmp_path: Path) -> None:  # typ
         ("mailtos://smtp.example.com/", "an e-mail channel needs ?from=…&to=…"),
     ],
 )
-def test_a_dry_run_checks_every_channel_url(cli, url: str, problem: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_dry_run_checks_every_channel_url(cli: Cli, url: str, problem: str) -> None:
     cli("load", str(EXAMPLES))
     alone = cli("push", "--dry-run", "--to", url, "--date", "2026-04-25")
     assert alone.code == 1 and problem in alone.err and alone.out == ""

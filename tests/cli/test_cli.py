@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, FIXTURES
+from tests.conftest import EXAMPLES, FIXTURES, Cli
 
 
-def test_demo_flow_shows_the_seed_item(cli) -> None:  # type: ignore[no-untyped-def]
+def test_demo_flow_shows_the_seed_item(cli: Cli) -> None:
     loaded = cli("load", str(EXAMPLES))
     assert loaded.code == 0, loaded.err
     assert "loaded 5 new items from 2 of 2 inputs" in loaded.err
@@ -25,7 +25,7 @@ def test_demo_flow_shows_the_seed_item(cli) -> None:  # type: ignore[no-untyped-
     assert "(xiāng)" not in result.out and "Previous day" not in result.out
 
 
-def test_loading_twice_leaves_the_count_unchanged(cli) -> None:  # type: ignore[no-untyped-def]
+def test_loading_twice_leaves_the_count_unchanged(cli: Cli) -> None:
     cli("load", str(EXAMPLES))
     again = cli("load", str(EXAMPLES))
     assert again.code == 0
@@ -33,25 +33,25 @@ def test_loading_twice_leaves_the_count_unchanged(cli) -> None:  # type: ignore[
     assert len(cli("items", "--format", "jsonl").out.splitlines()) == 5
 
 
-def test_corrupt_file_among_good_ones_is_partial_failure(cli) -> None:  # type: ignore[no-untyped-def]
+def test_corrupt_file_among_good_ones_is_partial_failure(cli: Cli) -> None:
     result = cli("load", str(FIXTURES / "atom_en.xml"), str(FIXTURES / "corrupt.xml"))
     assert result.code == 3
     assert "corrupt.xml: not a feed" in result.err
     assert "loaded 2 new items" in result.err
 
 
-def test_all_inputs_failing_is_an_error(cli) -> None:  # type: ignore[no-untyped-def]
+def test_all_inputs_failing_is_an_error(cli: Cli) -> None:
     result = cli("load", "no-such-file.txt")
     assert result.code == 1
     assert "digest: error: no-such-file.txt: no such file" in result.err
 
 
-def test_stdin_is_an_input(cli) -> None:  # type: ignore[no-untyped-def]
+def test_stdin_is_an_input(cli: Cli) -> None:
     result = cli("load", "-", stdin=(FIXTURES / "seed_kaifeng.txt").read_bytes())
     assert result.code == 0 and "loaded 1 new item" in result.err
 
 
-def test_today_json_follows_the_item_schema(cli) -> None:  # type: ignore[no-untyped-def]
+def test_today_json_follows_the_item_schema(cli: Cli) -> None:
     cli("load", str(EXAMPLES))
     document = json.loads(cli("today", "--date", "2026-04-25", "-f", "json").out)
     assert document["date"] == "2026-04-25" and document["count"] == 4
@@ -67,7 +67,7 @@ def test_today_json_follows_the_item_schema(cli) -> None:  # type: ignore[no-unt
     assert seed["cluster"]["size"] == 1
 
 
-def test_today_selection_follows_the_configured_zone(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_today_selection_follows_the_configured_zone(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     cli("load", str(EXAMPLES))
     # 2026-04-25 22:47 in China is 14:47 UTC; 2026-04-24 21:00 China is 13:00 UTC on the 24th.
     monkeypatch.setenv("DIGEST_TIMEZONE", "America/Los_Angeles")
@@ -79,14 +79,14 @@ def test_today_selection_follows_the_configured_zone(cli, monkeypatch: pytest.Mo
     assert "城乡一体化示范区党史学习教育走心出新见实效" not in titles  # 07:47 on the 25th in LA
 
 
-def test_empty_day_says_so_and_fail_empty_exits_4(cli) -> None:  # type: ignore[no-untyped-def]
+def test_empty_day_says_so_and_fail_empty_exits_4(cli: Cli) -> None:
     result = cli("today", "--date", "2020-01-01", "-f", "text")
     assert result.code == 0
     assert "Nothing for this day" in result.out and "digest load" in result.out
     assert cli("today", "--date", "2020-01-01", "-f", "text", "--fail-empty").code == 4
 
 
-def test_since_source_and_limit(cli) -> None:  # type: ignore[no-untyped-def]
+def test_since_source_and_limit(cli: Cli) -> None:
     cli("load", str(EXAMPLES))
     listed = cli("items", "--since", "3d", "--source", "晨间新闻", "-f", "jsonl").out.splitlines()
     assert len(listed) == 4
@@ -95,7 +95,7 @@ def test_since_source_and_limit(cli) -> None:  # type: ignore[no-untyped-def]
     assert limited["count"] == 2
 
 
-def test_show_by_prefix_and_unknown_id(cli) -> None:  # type: ignore[no-untyped-def]
+def test_show_by_prefix_and_unknown_id(cli: Cli) -> None:
     cli("load", str(FIXTURES / "seed_kaifeng.txt"))
     item_id = json.loads(cli("items", "-f", "jsonl").out)["id"]
     shown = cli("show", item_id[:10], "-f", "text")
@@ -114,13 +114,13 @@ def test_show_by_prefix_and_unknown_id(cli) -> None:  # type: ignore[no-untyped-
         ("nope",),
     ],
 )
-def test_usage_errors_exit_2(cli, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+def test_usage_errors_exit_2(cli: Cli, args: tuple[str, ...]) -> None:
     result = cli(*args)
     assert result.code == 2
     assert "Traceback" not in result.err
 
 
-def test_corrupt_store_is_a_one_line_error(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_corrupt_store_is_a_one_line_error(cli: Cli, tmp_path: Path) -> None:
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"garbage" * 1000)
     result = cli("today", "--db", str(bad))
@@ -129,7 +129,7 @@ def test_corrupt_store_is_a_one_line_error(cli, tmp_path: Path) -> None:  # type
     assert bad.read_bytes() == b"garbage" * 1000
 
 
-def test_config_file_env_and_flag_precedence(cli, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_config_file_env_and_flag_precedence(cli: Cli, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     home.mkdir(parents=True, exist_ok=True)
     (home / "config.toml").write_text('width = 50\nscript = "keep"\n', encoding="utf-8")
     monkeypatch.setenv("DIGEST_WIDTH", "60")
@@ -145,16 +145,18 @@ def test_config_file_env_and_flag_precedence(cli, home: Path, monkeypatch: pytes
     assert max(cell_len(line) for line in text.splitlines() if "://" not in line) <= 30
 
 
-def test_every_command_has_help(cli) -> None:  # type: ignore[no-untyped-def]
+def test_every_command_has_help(cli: Cli) -> None:
+    import typer.core
     import typer.main
 
     from digest.cli.app import app
 
     group = typer.main.get_command(app)
-    names = list(group.commands)  # type: ignore[attr-defined]
+    assert isinstance(group, typer.core.TyperGroup)
+    names = list(group.commands)
     assert {"load", "today", "items", "show", "config"} <= set(names)
     for name in names:
-        command = group.commands[name]  # type: ignore[attr-defined]
+        command = group.commands[name]
         assert command.help, f"{name} has no help text"
         result = cli(name, "--help")
         assert result.code == 0 and "Usage" in result.out
@@ -167,7 +169,7 @@ def test_console_script_runs_as_module() -> None:
     assert result.returncode == 0 and result.stdout.startswith("digest ")
 
 
-def test_teaser_body_is_summarised_from_the_feed_description(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_teaser_body_is_summarised_from_the_feed_description(cli: Cli, tmp_path: Path) -> None:
     feed = tmp_path / "teaser.xml"
     feed.write_text(
         """<?xml version="1.0" encoding="utf-8"?>
@@ -183,7 +185,7 @@ def test_teaser_body_is_summarised_from_the_feed_description(cli, tmp_path: Path
     assert item["summary"].startswith("连云港港25日开通")
 
 
-def test_fetch_lock_skips_todays_fetch_but_a_second_fetch_exits_75(cli, home: Path) -> None:  # type: ignore[no-untyped-def]
+def test_fetch_lock_skips_todays_fetch_but_a_second_fetch_exits_75(cli: Cli, home: Path) -> None:
     from digest.lock import run_lock
 
     cli("load", str(EXAMPLES))
@@ -196,14 +198,14 @@ def test_fetch_lock_skips_todays_fetch_but_a_second_fetch_exits_75(cli, home: Pa
         assert cli("fetch").code == 0
 
 
-def test_configured_summary_budget_applies_to_today(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_configured_summary_budget_applies_to_today(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     cli("load", str(EXAMPLES))
     monkeypatch.setenv("DIGEST_CHARS", "30")
     document = json.loads(cli("today", "--date", "2026-04-25", "-f", "json", "--no-fetch").out)
     assert document["items"] and all(len(item["summary"]) <= 30 for item in document["items"])
 
 
-def test_backlog_items_are_summarised_on_first_use(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_backlog_items_are_summarised_on_first_use(cli: Cli, tmp_path: Path) -> None:
     old = tmp_path / "old.jsonl"
     old.write_text(
         json.dumps({"title": "旧闻", "text": "十天前的新闻第一句很长很长。" * 20, "source": "档案",
@@ -220,7 +222,7 @@ def test_backlog_items_are_summarised_on_first_use(cli, tmp_path: Path) -> None:
     assert again["summary"] == shown["summary"]  # stored by the digest
 
 
-def test_file_names_in_diagnostics_are_inert(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_file_names_in_diagnostics_are_inert(cli: Cli, tmp_path: Path) -> None:
     hostile = tmp_path / "a\x1b]0;PWNED\x07b.txt"
     hostile.write_bytes(b"")
     result = cli("load", str(hostile))
@@ -244,7 +246,7 @@ def test_a_reader_that_leaves_early_is_not_an_error(home: Path, tmp_path: Path) 
         assert process.stderr.read() == b""
 
 
-def test_bad_records_do_not_drop_the_good_ones(cli) -> None:  # type: ignore[no-untyped-def]
+def test_bad_records_do_not_drop_the_good_ones(cli: Cli) -> None:
     # items.jsonl: two good records and one whose title is a number.
     result = cli("load", str(FIXTURES / "items.jsonl"))
     assert result.code == 3
@@ -253,7 +255,7 @@ def test_bad_records_do_not_drop_the_good_ones(cli) -> None:  # type: ignore[no-
     assert sources == {"洛阳日报", "Harbour News"}
 
 
-def test_unreadable_record_time_and_numeric_id_are_kept(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_unreadable_record_time_and_numeric_id_are_kept(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "odd.jsonl"
     path.write_text(
         '{"id": 42, "title": "t", "text": "正文。", "published": "yesterday"}\n', encoding="utf-8"
@@ -263,26 +265,26 @@ def test_unreadable_record_time_and_numeric_id_are_kept(cli, tmp_path: Path) -> 
     assert item["published"] is None  # unknown, not fatal (RELIABILITY D1)
 
 
-def test_credentials_in_urls_never_reach_diagnostics(cli) -> None:  # type: ignore[no-untyped-def]
+def test_credentials_in_urls_never_reach_diagnostics(cli: Cli) -> None:
     result = cli("sources", "add", "--allow-private", "http://user:pw@127.0.0.1:9/feed?token=SECRET")
     assert result.code == 1 and "cannot fetch" in result.err
     assert "SECRET" not in result.err and "user:pw" not in result.err
 
 
 @pytest.mark.parametrize("setting", ["width = -5", "width = 1.5", "chars = 3", 'script = "weird"'])
-def test_bad_config_values_are_usage_errors(cli, home: Path, setting: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_config_values_are_usage_errors(cli: Cli, home: Path, setting: str) -> None:
     home.mkdir(parents=True, exist_ok=True)
     (home / "config.toml").write_text(setting + "\n", encoding="utf-8")
     result = cli("today", "--no-fetch")
     assert result.code == 2 and result.err.startswith("digest: error: ")
 
 
-def test_unknown_language_is_a_usage_error(cli) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_language_is_a_usage_error(cli: Cli) -> None:
     assert cli("today", "--lang", "fr", "--no-fetch").code == 2
     assert cli("items", "--lang", "xx").code == 2
 
 
-def test_a_past_day_is_ranked_as_of_its_end(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_past_day_is_ranked_as_of_its_end(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     cli("load", str(EXAMPLES))
     monkeypatch.setenv("DIGEST_NOW", "2026-11-26T08:00:00+08:00")  # seven months later
     document = json.loads(cli("today", "--date", "2026-04-25", "--explain", "-f", "json", "--no-fetch").out)
@@ -290,13 +292,13 @@ def test_a_past_day_is_ranked_as_of_its_end(cli, monkeypatch: pytest.MonkeyPatch
     assert max(ages) < 24 and len(set(ages)) == len(ages)
 
 
-def test_a_folder_with_nothing_to_load_says_so(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_folder_with_nothing_to_load_says_so(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "picture.png").write_bytes(b"\x89PNG")
     result = cli("load", str(tmp_path))
     assert result.code == 1 and "a folder with no files to load" in result.err
 
 
-def test_a_mistyped_db_path_is_not_an_empty_store(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_mistyped_db_path_is_not_an_empty_store(cli: Cli, tmp_path: Path) -> None:
     typo = tmp_path / "no" / "such.db"
     result = cli("today", "--db", str(typo), "--no-fetch")
     assert result.code == 1 and "no store at" in result.err
@@ -305,7 +307,7 @@ def test_a_mistyped_db_path_is_not_an_empty_store(cli, tmp_path: Path) -> None: 
     assert cli("items", "--db", str(typo)).code == 0
 
 
-def test_an_untitled_item_gets_the_start_of_its_text_as_headline(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_untitled_item_gets_the_start_of_its_text_as_headline(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "untitled.jsonl"
     body = "郑州市今天发布低空经济产业发展规划，提出到二〇二八年建成五十个无人机起降点。"
     path.write_text(json.dumps({"text": body}, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, Cli
 
 REPO = Path(__file__).resolve().parents[2]
-GROUPS = ([], ["sources"], ["config"])
+GROUPS: tuple[list[str], ...] = ([], ["sources"], ["config"])
 
 
 @pytest.mark.parametrize("group", GROUPS)
-def test_command_lists_show_whole_descriptions(cli, group: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_command_lists_show_whole_descriptions(cli: Cli, group: list[str]) -> None:
     shown = cli(*group, "--help").out
     commands = shown.split("Commands:")[1].split("\n\n")[0].strip().splitlines()
     assert len(commands) >= 2
@@ -33,7 +33,7 @@ def test_command_lists_show_whole_descriptions(cli, group: list[str]) -> None:  
 @pytest.mark.parametrize(
     "command", [[], ["today"], ["items"], ["show"], ["push"], ["sources", "add"]], ids=" ".join
 )
-def test_help_has_examples(cli, command: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_help_has_examples(cli: Cli, command: list[str]) -> None:
     shown = cli(*command, "--help").out
     examples = shown.split("Examples:")[1]
     assert re.search(r"^\s+digest \w+", examples, re.MULTILINE), shown
@@ -68,7 +68,7 @@ def test_shell_completion_is_on(home: Path) -> None:
     assert {"--no-fetch", "--no-pager", "--no-color"} <= set(completed.stdout.split())
 
 
-def test_config_init_writes_a_commented_starter_whose_lines_are_valid(cli, home: Path) -> None:  # type: ignore[no-untyped-def]
+def test_config_init_writes_a_commented_starter_whose_lines_are_valid(cli: Cli, home: Path) -> None:
     result = cli("config", "init")
     assert result.code == 0, result.err
     path = home / "config.toml"
@@ -89,8 +89,8 @@ def test_config_init_writes_a_commented_starter_whose_lines_are_valid(cli, home:
 
 
 def test_config_edit_opens_the_editor_and_checks_the_result(
-    cli, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     editor = tmp_path / "editor.py"
     editor.write_text("import sys\nopen(sys.argv[-1], 'w').write(sys.argv[1] + '\\n')\n")
     monkeypatch.delenv("VISUAL", raising=False)
@@ -115,7 +115,7 @@ def _documented_fields() -> dict[str, set[str]]:
     return sections
 
 
-def test_every_json_field_printed_is_documented_and_carries_the_schema(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_every_json_field_printed_is_documented_and_carries_the_schema(cli: Cli, tmp_path: Path) -> None:
     documented = _documented_fields()
     item_fields = documented["Item"]
     cli("load", str(EXAMPLES))
@@ -147,7 +147,7 @@ def test_every_json_field_printed_is_documented_and_carries_the_schema(cli, tmp_
         assert record["schema"] == 1 and set(record) <= documented["Summary"]
 
 
-def test_fields_picks_item_fields_as_gh_json_does(cli) -> None:  # type: ignore[no-untyped-def]
+def test_fields_picks_item_fields_as_gh_json_does(cli: Cli) -> None:
     cli("load", str(EXAMPLES))
     listed = json.loads(cli("items", "--fields", "title,id").out)
     assert [list(item) for item in listed] == [["schema", "title", "id"]] * 5

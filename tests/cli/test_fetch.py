@@ -44,6 +44,7 @@ def test_fetch_stores_new_items_and_exits_0(
     assert "地铁新线今日开通" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_some_failed_is_3_all_failed_is_1_and_quiet_runs_stay_silent_until_it_persists(
     httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from rich.cells import cell_len
 
-from tests.conftest import EXAMPLES
+from tests.cli.conftest import Terminal
+from tests.conftest import EXAMPLES, Cli
 
 LONG_URL = (
     "https://www.example.com/news/world/asia/why-jamaat-ncp-boycotted-tarique-rahmans-swearing-in"
@@ -37,21 +38,21 @@ def _feed(tmp_path: Path, title: str, link: str = LONG_URL, body: str | None = N
     return path
 
 
-def test_a_long_url_is_never_broken_and_loses_its_tracking_parameters(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_long_url_is_never_broken_and_loses_its_tracking_parameters(cli: Cli, tmp_path: Path) -> None:
     cli("load", str(_feed(tmp_path, "Boycott of the swearing-in")))
     out_file = tmp_path / "bulletin.txt"
-    for result in (
-        cli("today", "--date", "2026-04-25", "-f", "text", "--width", "60", "--no-fetch").out,
-        cli("today", "--date", "2026-04-25", "-f", "text", "--width", "60", "--no-fetch", "-o", str(out_file))
-        and out_file.read_text(encoding="utf-8"),
-    ):
+    day = ("today", "--date", "2026-04-25", "-f", "text", "--width", "60", "--no-fetch")
+    printed = cli(*day).out
+    assert cli(*day, "-o", str(out_file)).code == 0
+    for result in (printed, out_file.read_text(encoding="utf-8")):
         assert f"   {SHOWN_URL}" in result.splitlines()  # whole, on a line of its own
         assert "at_medium" not in result and "utm_source" not in result and "maca" not in result
-    shown = cli("show", "--width", "60", cli("items", "-f", "json").out.split('"id": "')[1][:8]).out
+    item_id = json.loads(cli("items", "-f", "json").out)[0]["id"]
+    shown = cli("show", "--width", "60", item_id).out
     assert SHOWN_URL in shown.splitlines()  # wider than the line: alone on the next one
 
 
-def test_show_keeps_text_that_fits_as_it_is(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_show_keeps_text_that_fits_as_it_is(cli: Cli, tmp_path: Path) -> None:
     # A body already wrapped at 72 cells (a line break before "，" must not appear, nor a split URL).
     line = "开封市今年计划新开工改造老旧小区四十二个涉及居民一万二千户目前已有十八"
     (tmp_path / "wrapped.txt").write_text(
@@ -68,7 +69,7 @@ def test_show_keeps_text_that_fits_as_it_is(cli, tmp_path: Path) -> None:  # typ
     assert line in piped.splitlines()
 
 
-def test_no_line_ends_in_an_opening_bracket_or_spaces(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_no_line_ends_in_an_opening_bracket_or_spaces(cli: Cli, tmp_path: Path) -> None:
     body = "据报道，" + "市里召开会议研究部署" * 2 + "以及《开封市城市更新条例》的实施工作。"
     cli("load", str(_feed(tmp_path, "开封部署城市更新", body=body)))
     for width in range(30, 61):
@@ -78,7 +79,9 @@ def test_no_line_ends_in_an_opening_bracket_or_spaces(cli, tmp_path: Path) -> No
             assert line == line.rstrip(), (width, line)
 
 
-def test_terminal_output_has_no_padding_and_shows_links_without_hyperlinks(cli, terminal) -> None:  # type: ignore[no-untyped-def]
+def test_terminal_output_has_no_padding_and_shows_links_without_hyperlinks(
+    cli: Cli, terminal: Terminal
+) -> None:
     cli("load", str(EXAMPLES))
     for columns in (60, 120):
         result = terminal("today", "--date", "2026-04-25", "--no-fetch", columns=columns)
@@ -90,7 +93,7 @@ def test_terminal_output_has_no_padding_and_shows_links_without_hyperlinks(cli, 
         assert max(cell_len(line) for line in lines) <= columns
 
 
-def test_items_fit_the_terminal_at_60_columns(cli, terminal) -> None:  # type: ignore[no-untyped-def]
+def test_items_fit_the_terminal_at_60_columns(cli: Cli, terminal: Terminal) -> None:
     cli("load", str(EXAMPLES))
     result = terminal("items", columns=60)
     lines = result.out.splitlines()
@@ -103,7 +106,9 @@ def test_items_fit_the_terminal_at_60_columns(cli, terminal) -> None:  # type: i
     assert all(cell_len(line) <= 60 for line in cli("items", "--width", "60").out.splitlines())
 
 
-def test_a_terminal_pages_through_the_pager_and_no_pager_does_not(cli, terminal, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_terminal_pages_through_the_pager_and_no_pager_does_not(
+    cli: Cli, terminal: Terminal, tmp_path: Path
+) -> None:
     cli("load", str(EXAMPLES))
     paged = tmp_path / "paged.txt"
     recorder = tmp_path / "pager.py"
@@ -127,7 +132,7 @@ def test_a_terminal_pages_through_the_pager_and_no_pager_does_not(cli, terminal,
     assert with_pager_env.out == "" and paged.exists()
 
 
-def test_markdown_escapes_only_what_commonmark_reads_as_syntax(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_markdown_escapes_only_what_commonmark_reads_as_syntax(cli: Cli, tmp_path: Path) -> None:
     title = "Talks end 2026-11-30 (Monday). Next: *all* [sides] &amp; more"
     record = {"title": title, "text": "- 1. # Body", "published": "2026-04-25T10:00:00+08:00"}
     (tmp_path / "item.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
@@ -139,13 +144,13 @@ def test_markdown_escapes_only_what_commonmark_reads_as_syntax(cli, tmp_path: Pa
     assert "\\(" not in text and "\\." not in text.replace("1\\.", "") and text.count("\\-") == 1
 
 
-def test_an_escape_sequence_in_a_feed_title_leaves_nothing(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_escape_sequence_in_a_feed_title_leaves_nothing(cli: Cli, tmp_path: Path) -> None:
     cli("load", str(_feed(tmp_path, "&#27;[31mRed&#27;[0m alert \x1b[1mnow")))
     [item] = json.loads(cli("items", "-f", "json").out)
     assert item["title"] == "Red alert now"
 
 
-def test_a_derived_headline_is_not_cut_inside_a_word(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_derived_headline_is_not_cut_inside_a_word(cli: Cli, tmp_path: Path) -> None:
     body = '{"text": "这是一个没有标题的稿件它介绍一种新型桥梁设计一个能让SUVs安全通过的方案。"}\n'
     (tmp_path / "untitled.jsonl").write_text(body, encoding="utf-8")
     cli("load", str(tmp_path / "untitled.jsonl"))
@@ -153,7 +158,7 @@ def test_a_derived_headline_is_not_cut_inside_a_word(cli, tmp_path: Path) -> Non
     assert item["title"].endswith("一个能让…")
 
 
-def test_listing_help_offers_only_the_formats_it_accepts(cli) -> None:  # type: ignore[no-untyped-def]
+def test_listing_help_offers_only_the_formats_it_accepts(cli: Cli) -> None:
     for command in ("items", "show"):
         shown = cli(command, "--help").out
         assert "rich" not in shown and "markdown" not in shown

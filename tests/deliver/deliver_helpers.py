@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from digest.config import parse_channel
 from digest.deliver.channels import Channel, make_channel
 from digest.model import Digest, DigestEntry, Item, Summary
 
@@ -58,4 +59,4 @@ def sample_digest(count: int = 5) -> Digest:
 
 
 def channel(name: str, url: str, **options: Any) -> Channel:
-    return make_channel(name, {"url": url, **options})
+    return make_channel(parse_channel(name, {"url": url, **options}))

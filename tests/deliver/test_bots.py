@@ -186,6 +186,7 @@ def test_telegram_huge_retry_after_defers_to_the_next_run(
     assert len(posts(httpserver)) == 1
 
 
+@pytest.mark.slow
 def test_an_answer_that_never_comes_is_uncertain_and_not_resent(
     httpserver: HTTPServer, store: Store, options: PushOptions
 ) -> None:

@@ -119,6 +119,7 @@ _BUDGETS = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     titles=st.lists(_TEXT, min_size=1, max_size=6),

@@ -135,6 +135,7 @@ def test_unencrypted_channels_are_refused_unless_allowed(url: str, options: dict
     assert channel("hook", "json://127.0.0.1:9/x").kind == "apprise"  # loopback never leaves the machine
 
 
+@pytest.mark.slow
 def test_apprise_read_timeout_is_uncertain_not_resent(
     httpserver: HTTPServer, store: Store, options: PushOptions
 ) -> None:

@@ -13,6 +13,7 @@ from digest.model import Digest, DigestEntry, Item, Summary
 from digest.render import render_digest
 from digest.render.terminal import render_terminal
 from digest.render.wrap import wrap_cells
+from tests.conftest import Golden
 
 TZ = ZoneInfo("Asia/Shanghai")
 FETCHED = datetime(2026, 4, 26, 0, 0, tzinfo=UTC)
@@ -57,11 +58,11 @@ def sample_digest() -> Digest:
 @pytest.mark.parametrize(
     ("fmt", "suffix"), [("text", "txt"), ("markdown", "md"), ("json", "json"), ("jsonl", "jsonl")]
 )
-def test_string_formats_match_golden(fmt: str, suffix: str, golden) -> None:  # type: ignore[no-untyped-def]
+def test_string_formats_match_golden(fmt: str, suffix: str, golden: Golden) -> None:
     golden(f"render/digest.{suffix}", render_digest(sample_digest(), fmt, tz=TZ, width=60))
 
 
-def test_terminal_matches_golden_at_fixed_width(golden) -> None:  # type: ignore[no-untyped-def]
+def test_terminal_matches_golden_at_fixed_width(golden: Golden) -> None:
     console = Console(width=60, record=True, color_system=None, force_terminal=False, markup=False)
     console.print(render_terminal(sample_digest(), tz=TZ))
     golden("render/digest.terminal.txt", console.export_text())

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from hashlib import blake2b
 
+from digest.model import Item
+
 NOW = datetime(2026, 4, 25, 12, 0, tzinfo=UTC)
 
 
@@ -16,9 +18,7 @@ def make_item(
     url: str | None = None,
     when: datetime = NOW,
     language: str = "zh",
-) -> object:
-    from digest.model import Item
-
+) -> Item:
     digest = blake2b(f"{source}|{url}|{title}|{text}".encode(), digest_size=8).hexdigest()
     return Item(
         id="t:" + digest,

@@ -48,9 +48,17 @@ def test_not_a_web_url(url: str | None) -> None:
 
 
 @given(st.text(max_size=80))
-def test_never_raises(text: str) -> None:
-    canonical_url(text)
-    canonical_url("https://example.com/" + text)
+def test_any_text_gives_a_key_on_its_host_or_none(text: str) -> None:
+    # Text that names no http(s) scheme is not a web address.
+    if "http" not in text.lower():
+        assert canonical_url(text) is None
+    # Whatever follows the host, the key is that host with no scheme or fragment, and the same
+    # for the plain-http and www. spellings of the address.
+    key = canonical_url("https://example.com/" + text)
+    assert key is not None
+    assert key == "example.com" or key.startswith(("example.com/", "example.com?"))
+    assert "#" not in key
+    assert canonical_url("http://www.example.com/" + text) == key
 
 
 @given(

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from digest.select.cluster import choose_representative, cluster_items, materially_changed
+from digest.model import Item
+from digest.select.cluster import Clustering, choose_representative, cluster_items, materially_changed
 from digest.select.similarity import figures_agree, normalise_texts, numbers_in
 from tests.select.conftest import NOW, make_item
 from tests.select.texts import (
@@ -20,8 +21,8 @@ from tests.select.texts import (
 )
 
 
-def _together(clustering, a, b) -> bool:  # type: ignore[no-untyped-def]
-    return bool(clustering.cluster_of[a.id] == clustering.cluster_of[b.id])
+def _together(clustering: Clustering, a: Item, b: Item) -> bool:
+    return clustering.cluster_of[a.id] == clustering.cluster_of[b.id]
 
 
 def test_traditional_and_simplified_versions_are_one_story() -> None:

@@ -3,23 +3,43 @@ store between runs, a story shown on an earlier day hidden unless it changed."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from digest.select import DigestQuery, build_digest
-from digest.select.sources import SourceProfile
+from digest.pipeline import build_digest
+from digest.select import DigestQuery
+from digest.select.filters import FilterSet, option_filters
+from digest.select.profiles import SourceProfile
 from digest.store import Store
+from digest.store import clusters as stored
 from tests.select.conftest import NOW, make_item
 from tests.select.texts import QUAKE, QUAKE_HK, QUAKE_OTHER, QUAKE_SHORT
 
 DAY1 = date(2026, 4, 25)
 
 
-def _query(day: date, **options: object) -> DigestQuery:
-    from datetime import UTC, datetime, time
-
+def _query(
+    day: date,
+    *,
+    mark_shown: bool = False,
+    profiles: Mapping[str, SourceProfile] | None = None,
+    filters: FilterSet | None = None,
+    tags: tuple[str, ...] = (),
+    group_by: str | None = None,
+) -> DigestQuery:
+    """The query for the UTC calendar ``day``, with the selection options the tests vary."""
     start = datetime.combine(day, time(0), tzinfo=UTC)
-    return DigestQuery(start=start, end=start + timedelta(days=1), day=day, **options)  # type: ignore[arg-type]
+    return DigestQuery(
+        start=start,
+        end=start + timedelta(days=1),
+        day=day,
+        mark_shown=mark_shown,
+        profiles=profiles or {},
+        filters=filters or FilterSet(),
+        tags=tags,
+        group_by=group_by,
+    )
 
 
 def test_one_story_from_three_sources_is_one_entry(tmp_path: Path) -> None:
@@ -103,8 +123,6 @@ def test_a_material_update_is_shown_again(tmp_path: Path) -> None:
 
 
 def test_filters_tags_and_grouping(tmp_path: Path) -> None:
-    from digest.select.filters import option_filters
-
     items = [
         make_item(QUAKE, source="新华社"),
         make_item(QUAKE_OTHER, source="云南日报"),
@@ -128,8 +146,6 @@ def test_filters_tags_and_grouping(tmp_path: Path) -> None:
 
 
 def test_a_bridging_item_merges_stored_clusters(tmp_path: Path) -> None:
-    from digest.store import clusters as stored
-
     path = tmp_path / "d.db"
     head = "中国地震台网正式测定，4月24日21时15分在四川雅安市芦山县发生5.1级地震，震源深度12千米。"
     middle = "当地应急管理部门表示，目前暂无人员伤亡报告，救援队伍已连夜赶赴震中开展排查。"

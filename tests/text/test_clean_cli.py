@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tests.conftest import Cli
+
 SEED = Path(__file__).resolve().parents[1] / "fixtures" / "seed_kaifeng.txt"
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "text" / "seed_kaifeng.json"
-Cli = Callable[..., Any]
 
 
 def expected() -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The sources table: the feeds the user follows and what each fetch left behind.
+"""The followed sources table: the feeds the user follows and what each fetch left behind.
 
 All SQL about sources lives here.  Functions take an open ``Store``; writes run in
 ``Store.write()`` (BEGIN IMMEDIATE).  Names are unique and so are URLs.

@@ -1,0 +1,368 @@
+"""Which stories a digest shows, from the store: window, clusters, filters, order.
+
+The steps, in order (``select_stories``):
+
+1. Read the window's items and, for matching across days, the ``lookback`` before it.
+2. Cluster them (``select.cluster``), keeping the clusters stored by earlier runs, and store the
+   result — in one write transaction, so concurrent runs agree on the clusters.
+3. Keep the stories with an item in the window that passes the filters (``--source``, ``--lang``,
+   ``--tag``, the filter file, ``--keyword``/``--exclude``).
+4. Drop the stories a digest for an earlier day already showed, unless an item the earlier digest
+   did not show changed the story materially (then that item stands for it: an update).
+5. Choose each story's representative and rank the stories (``select.rank``).
+6. Cut to ``limit`` and group them (``group_by``).
+
+``record_shown`` stores what a digest showed, for step 4 of later days; ``digest.pipeline``
+decides when (only for the day's real bulletin: a look at a past day or a dry run must not change
+what later bulletins show) and refreshes the summaries.
+
+A ``Selection`` carries, aligned with the entries, ``ranks`` (``Rank`` objects, whose
+``explain()`` is the ``--explain`` line) and, when grouped, ``groups`` (each entry's group label);
+and ``hidden``: how many stories were left out as already shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from digest import paths
+from digest.config import Settings
+from digest.errors import UsageError
+from digest.model import Cluster, DigestEntry, Item, Language
+from digest.select.cluster import Clustering, choose_representative, cluster_items, materially_changed
+from digest.select.filters import FilterSet, Verdict, load_filters, option_filters
+from digest.select.profiles import SourceProfile, merge_profiles, profiles_from_config
+from digest.select.rank import Rank, rank_story
+from digest.select.window import day_window, parse_day, parse_since
+from digest.store import Store
+from digest.store import clusters as stored
+from digest.store.followed import list_sources
+
+GROUPINGS = ("source", "tag")
+UNTAGGED = "untagged"
+
+
+@dataclass(frozen=True, slots=True)
+class DigestQuery:
+    """What to select.
+
+    ``start``/``end``: the window [start, end) in UTC.  ``day``: the digest's calendar day (None for
+    an open window); ``seen_day``: the day this digest counts as shown on (default ``day``, else
+    the UTC date of ``now``) — stories shown for an earlier day are hidden unless updated.
+    ``profiles``: source name → priority and tags (config, the sources table, or both).
+    ``mark_shown``: record the stories shown as shown on ``seen_day``; off by default, because
+    only the caller knows whether this digest is the day's real bulletin (``bulletin_query``).
+    """
+
+    start: datetime | None
+    end: datetime | None
+    day: date | None = None
+    sources: tuple[str, ...] = ()
+    language: Language | None = None
+    limit: int | None = None
+    chars: int | None = None  # a summary budget other than the stored default
+    tags: tuple[str, ...] = ()
+    filters: FilterSet = field(default_factory=FilterSet)
+    profiles: Mapping[str, SourceProfile] = field(default_factory=dict)
+    group_by: str | None = None
+    lookback: timedelta = timedelta(days=3)
+    seen_day: date | None = None
+    hide_shown: bool = True
+    mark_shown: bool = False
+
+
+def bulletin_query(
+    settings: Settings,
+    store: Store,
+    *,
+    now: datetime,
+    on_date: str | None = None,
+    since: str | None = None,
+    keywords: Sequence[str] = (),
+    excludes: Sequence[str] = (),
+    record: bool = True,
+    sources: tuple[str, ...] = (),
+    language: Language | None = None,
+    limit: int | None = None,
+    tags: tuple[str, ...] = (),
+    group_by: str | None = None,
+) -> DigestQuery:
+    """The query for a bulletin as configured.
+
+    The window is the calendar day ``on_date`` (``YYYY-MM-DD``; default: the day of ``now`` in the
+    configured zone) or the open window ``since`` (a duration or a date).  The filter file and the
+    ``[sources]`` profiles of ``settings`` apply, over the tags of the sources ``store`` follows,
+    plus ``--keyword``/``--exclude`` terms; ``sources``, ``language``, ``limit``, ``tags`` and
+    ``group_by`` narrow it as the ``DigestQuery`` fields of those names do.  The summary budget is
+    the configured one.
+
+    ``digest today`` and ``digest push`` both build their digest from this, so what is pushed is
+    what the terminal shows.  The digest records what it shows (so later days do not repeat it)
+    only when it is the bulletin of the current day and ``record`` is on: a past ``--date``, an
+    open ``--since`` window and ``record=False`` (``push --dry-run``) leave later bulletins as
+    they were.  Raises ``UsageError`` for a bad date or window, an unreadable filter file or bad
+    profiles.
+    """
+    if on_date and since:
+        raise UsageError("--date and --since cannot be used together")
+    if group_by is not None and group_by not in GROUPINGS:
+        raise UsageError(f"--group-by wants source or tag, got {group_by!r}")
+    tz = settings.zone
+    today = now.astimezone(tz).date()
+    day: date | None
+    if since:
+        day, start, end = None, parse_since(since, now=now, tz=tz), None
+    else:
+        day = parse_day(on_date) if on_date else today
+        start, end = day_window(day, tz)
+    filters = load_filters(paths.filters_path(settings.config.filters.file))
+    filters += option_filters(keywords, excludes)
+    followed = list_sources(store)
+    return DigestQuery(
+        start=start,
+        end=end,
+        day=day,
+        filters=filters,
+        profiles=merge_profiles(
+            {source.name: SourceProfile(tags=source.tags) for source in followed},
+            profiles_from_config(settings.config.sources),
+        ),
+        seen_day=today if day is None else day,
+        mark_shown=record and day == today,
+        sources=sources,
+        language=language,
+        limit=limit,
+        chars=settings.chars,
+        tags=tags,
+        group_by=group_by,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The stories chosen, best first (grouped when asked), with what ``Digest`` carries of the
+    choice, and ``shown``: (cluster id, item id) of every item the entries stand for, for
+    ``record_shown``.
+    """
+
+    entries: tuple[DigestEntry, ...]
+    ranks: tuple[Rank, ...]
+    groups: tuple[str, ...]
+    hidden: int
+    seen_day: date
+    shown: tuple[tuple[int, str], ...]
+
+
+@dataclass(slots=True)
+class _Story:
+    cluster_id: int
+    items: list[Item]  # the cluster's items in the window that pass the filters
+    verdicts: dict[str, Verdict]
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Clustered:
+    """What step 2 found: every item read, the clustering, and per story its stored members and
+    the days it was shown.
+    """
+
+    everything: dict[str, Item]
+    clustering: Clustering
+    cluster_of: dict[str, int]
+    stories: dict[int, _Story]
+    members: dict[int, list[tuple[str, str | None]]]
+    shown: dict[int, list[tuple[str, date]]]
+
+
+def select_stories(store: Store, query: DigestQuery, *, now: datetime) -> Selection:
+    """The stories for ``query``, best first, one entry per story (summaries as stored).
+
+    Raises ``StoreError`` on a broken store; filters were checked when they were parsed.
+    """
+    seen_day = query.seen_day or query.day or now.date()
+    window, everything = _read_window(store, query)
+    clustered = _cluster(store, window, everything, query, now)
+    hidden = _hide_shown(store, clustered, seen_day)
+    # Recency is measured from the end of a past day's window, not from today: otherwise every
+    # story of a past bulletin is equally "old" and the ranking says nothing.
+    as_of = min(now, query.end) if query.end is not None else now
+    priority = {name: profile.priority for name, profile in query.profiles.items()}
+    ranked = [_rank(story, clustered, priority, as_of) for story in clustered.stories.values()]
+    ranked.sort(key=lambda pair: (-pair[0].score, -pair[1].item.time.timestamp(), pair[1].item.id))
+    if query.limit is not None:
+        ranked = ranked[: query.limit]
+    ranked, groups = _grouped(ranked, query)
+    shown = tuple(
+        (clustered.cluster_of[entry.item.id], item.id)
+        for _, entry in ranked
+        for item in clustered.stories[clustered.cluster_of[entry.item.id]].items
+    )
+    return Selection(
+        entries=tuple(entry for _, entry in ranked),
+        ranks=tuple(rank for rank, _ in ranked),
+        groups=tuple(groups),
+        hidden=hidden,
+        seen_day=seen_day,
+        shown=shown,
+    )
+
+
+def record_shown(store: Store, selection: Selection, *, now: datetime) -> None:
+    """Store that ``selection``'s stories were shown on its ``seen_day`` (step 4 of later days)."""
+    if selection.shown:
+        with store.write() as db:
+            stored.mark_shown(db, list(selection.shown), day=selection.seen_day, now=now)
+
+
+def _read_window(store: Store, query: DigestQuery) -> tuple[list[Item], dict[str, Item]]:
+    """(1) The window's items, and by id those and the ``lookback`` before the window."""
+    window = store.items_between(query.start, query.end)
+    earlier = (
+        store.items_between(query.start - query.lookback, query.start) if query.start is not None else []
+    )
+    return window, {item.id: item for item in (*window, *earlier)}
+
+
+def _cluster(
+    store: Store, window: list[Item], everything: dict[str, Item], query: DigestQuery, now: datetime
+) -> _Clustered:
+    """(2, 3) Cluster and store the clusters; the stories with a window item the filters keep."""
+    with store.write() as db:
+        existing = stored.assignments(db, everything)
+        clustering = cluster_items(list(everything.values()), existing)
+        rows = stored.save_assignments(db, clustering.cluster_of, clustering.merged, now=now)
+        cluster_of = {item_id: rows[key] for item_id, key in clustering.cluster_of.items()}
+        stories = _stories(window, cluster_of, query)
+        members = stored.members(db, stories)
+        shown = stored.shown(db, stories) if query.hide_shown else {}
+    return _Clustered(everything, clustering, cluster_of, stories, members, shown)
+
+
+def _hide_shown(store: Store, clustered: _Clustered, seen_day: date) -> int:
+    """(4) Drop the stories shown on an earlier day that did not change; how many were dropped.
+    A story that changed keeps only its changed items, with a note saying so.
+    """
+    hidden = 0
+    for cluster_id, story in list(clustered.stories.items()):
+        shown = clustered.shown.get(cluster_id, [])
+        earlier_shown = [item_id for item_id, day in shown if day < seen_day]
+        if not earlier_shown:
+            continue
+        everything = clustered.everything
+        shown_items = [everything[i] for i in earlier_shown if i in everything] or _fetch(
+            store, earlier_shown
+        )
+        fresh = [item for item in story.items if item.id not in set(earlier_shown)]
+        changed = [item for item in fresh if materially_changed(item, shown_items)]
+        if not changed:
+            del clustered.stories[cluster_id]
+            hidden += 1
+            continue
+        story.items = changed
+        story.notes.append(f"updated since shown for {min(day for _, day in shown).isoformat()}")
+    return hidden
+
+
+def _rank(
+    story: _Story, clustered: _Clustered, priority: Mapping[str, int], as_of: datetime
+) -> tuple[Rank, DigestEntry]:
+    """(5) The story's representative, its cluster's ids and sources, and its rank."""
+    everything = clustered.everything
+    ordered = choose_representative(story.items, priority)
+    best = ordered[0]
+    members = clustered.members.get(story.cluster_id, [(item.id, item.source) for item in ordered])
+    rest = [
+        item
+        for item in choose_representative([everything[i] for i, _ in members if i in everything], priority)
+        if item.id != best.id
+    ]
+    known = {best.id, *(item.id for item in rest)}
+    ids = (best.id, *(item.id for item in rest), *(i for i, _ in members if i not in known))
+    source_of = dict(members) | {item.id: item.source for item in (best, *rest)}
+    sources = tuple(dict.fromkeys(s for s in (source_of.get(i) for i in ids) if s))
+    matched = tuple(dict.fromkeys(m for item in story.items for m in story.verdicts[item.id].matched))
+    notes = [*story.notes, _why_representative(best, ordered, priority)]
+    links = [
+        link for link in clustered.clustering.links if link.left in source_of and link.right in source_of
+    ]
+    if links:
+        notes.append("merged by " + ", ".join(sorted({link.how for link in links})))
+    rank = rank_story(
+        newest=max(item.time for item in story.items),
+        now=as_of,
+        sources=max(len(sources), 1),
+        source_priority=priority.get(best.source or "", 0),
+        matched=matched,
+        notes=tuple(notes),
+    )
+    return rank, DigestEntry(best, Cluster(ids, sources))
+
+
+def _grouped(
+    ranked: list[tuple[Rank, DigestEntry]], query: DigestQuery
+) -> tuple[list[tuple[Rank, DigestEntry]], list[str]]:
+    """(6) With ``group_by``: the groups in the order of their best story, rank order inside a
+    group, and each entry's group label.  Without: as given, no labels.
+    """
+    if query.group_by is None:
+        return ranked, []
+    labelled = [(_group_label(entry.item, query), rank, entry) for rank, entry in ranked]
+    first_seen: dict[str, int] = {}
+    for position, (label, _, _) in enumerate(labelled):
+        first_seen.setdefault(label, position)
+    labelled.sort(key=lambda triple: first_seen[triple[0]])  # stable: rank order inside a group
+    return [(rank, entry) for _, rank, entry in labelled], [label for label, _, _ in labelled]
+
+
+def _stories(window: list[Item], cluster_of: Mapping[str, int], query: DigestQuery) -> dict[int, _Story]:
+    """(3) The clusters with a window item that passes the filters, with those items."""
+    stories: dict[int, _Story] = {}
+    wanted_tags = set(query.tags)
+    for item in window:
+        if query.sources and item.source not in query.sources:
+            continue
+        if query.language and item.language != query.language:
+            continue
+        if wanted_tags:
+            profile = query.profiles.get(item.source or "")
+            if profile is None or not wanted_tags & set(profile.tags):
+                continue
+        verdict = query.filters.judge(item)
+        if not verdict.kept:
+            continue
+        story = stories.setdefault(cluster_of[item.id], _Story(cluster_of[item.id], [], {}))
+        story.items.append(item)
+        story.verdicts[item.id] = verdict
+    return stories
+
+
+def _fetch(store: Store, item_ids: list[str]) -> list[Item]:
+    found: list[Item] = []
+    for item_id in item_ids:
+        found.extend(item for item in store.get_item(item_id) if item.id == item_id)
+    return found
+
+
+def _why_representative(best: Item, ordered: list[Item], priority: Mapping[str, int]) -> str:
+    if len(ordered) == 1:
+        return "only item"
+    second = ordered[1]
+    if len(best.text) > len(second.text) / 0.9:
+        return "representative: most complete text"
+    if priority.get(best.source or "", 0) > priority.get(second.source or "", 0):
+        return "representative: source priority"
+    if best.time < second.time:
+        return "representative: earliest"
+    return "representative: first by id"
+
+
+def _group_label(item: Item, query: DigestQuery) -> str:
+    if query.group_by == "source":
+        return item.source or "(no source)"
+    profile = query.profiles.get(item.source or "")
+    tags = profile.tags if profile else ()
+    chosen = [tag for tag in tags if tag in query.tags] or list(tags)
+    return chosen[0] if chosen else UNTAGGED
