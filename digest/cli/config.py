@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shlex
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -40,7 +43,8 @@ STARTER = """\
 # [fetch]
 # concurrency = 16
 # per_host = 4
-# timeout = 30                 # seconds a request
+# timeout = 10                 # seconds to connect, and for each read
+# deadline = 30                # seconds for a whole request
 # allowed_networks = ["192.168.1.0/24"]   # self-hosted feeds; private addresses are refused otherwise
 
 # [filters]
@@ -61,22 +65,104 @@ def path_command() -> None:
     write_out(f"{paths.config_path()}\n")
 
 
-@app.command("show", short_help="Print the settings in effect.")
+@app.command("show", short_help="Print everything in effect.")
 def show_command() -> None:
-    """Print the effective settings and where each comes from (secrets masked)."""
+    """Print everything in effect, as TOML: each setting with where it comes from, then the
+    sources, channels (secrets masked), [fetch] with its defaults filled in, [filters] and any
+    other section of config.toml.  Sources added with `digest sources add` are listed by
+    `digest sources list`.
+    """
+    from dataclasses import fields
+
     from digest.config import load_settings
 
     settings = load_settings()
     rows = [
         ("timezone", settings.timezone or f"{settings.zone} (system)"),
         ("db", str(settings.db_path)),
-        ("chars", settings.chars if settings.chars is not None else "summariser default"),
+        ("chars", settings.chars if settings.chars is not None else "120 for zh, 240 for en"),
         ("width", settings.width),
         ("script", settings.script),
         ("fetch_interval", settings.fetch_interval),
     ]
-    for name, value in rows:
-        write_out(f"{name} = {value}  # {settings.origins.get(name, 'default')}\n")
+    lines = [f"{name} = {_toml(value)}  # {settings.origins.get(name, 'default')}" for name, value in rows]
+    for section in fields(settings.config):
+        lines.extend(_section(section.name, getattr(settings.config, section.name)))
+    write_out("".join(f"{line}\n" for line in lines))
+
+
+def _section(name: str, value: object) -> list[str]:
+    """The TOML lines of one section of the config: a table, a table of tables, or an array of
+    tables, whichever ``value`` (a dataclass, a mapping or a tuple of dataclasses) is."""
+    from dataclasses import asdict, is_dataclass
+
+    if is_dataclass(value) and not isinstance(value, type):
+        return ["", f"[{name}]", *_table_lines(name, asdict(value))]
+    lines: list[str] = []
+    if isinstance(value, Mapping):
+        for key, table in value.items():
+            lines += ["", f"[{name}.{_key(key)}]", *_table_lines(name, asdict(table))]
+    elif isinstance(value, tuple):
+        for table in value:
+            fields = asdict(table)
+            header = f"[{name}.{_key(fields['name'])}]" if fields.get("name") else f"[[{name}]]"
+            lines += ["", header, *_table_lines(name, fields)]
+    return lines
+
+
+# Keys whose values are credentials: a channel URL carries its webhook key or bot token.
+_SECRET_KEYS = ("secret", "token", "password")
+
+
+def _table_lines(section: str, table: dict[str, object]) -> list[str]:
+    defaults = _defaults(section)
+    lines = []
+    for key, value in table.items():
+        if key == "name":
+            continue
+        note = ""
+        if value is None and key in defaults:
+            value, note = defaults[key], "  # default"
+        if value is None:
+            continue
+        if isinstance(value, str) and (key in _SECRET_KEYS or (section == "channels" and key == "url")):
+            value = value.split("://", 1)[0] + "://…" if key == "url" else "…"
+        lines.append(f"{key} = {_toml(value)}{note}")
+    return lines
+
+
+def _defaults(section: str) -> dict[str, object]:
+    """What a setting left out of ``section`` is in effect: the fetcher's limits and the filter
+    file's place."""
+    from digest import paths
+
+    if section == "fetch":
+        from digest.acquire.fetch import FetchOptions
+
+        limits = FetchOptions()
+        names = ("concurrency", "per_host", "timeout", "deadline", "full_text_below")
+        return {
+            **{name: getattr(limits, name) for name in names},
+            "max_mib": round(limits.max_bytes / 1024 / 1024, 2),
+        }
+    if section == "filters":
+        return {"file": paths.filters_path(None)}
+    return {}
+
+
+def _key(name: str) -> str:
+    """A table name as TOML writes it: bare when it can be, else quoted (``"新华社"``)."""
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else json.dumps(name, ensure_ascii=False)
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)
 
 
 @app.command("init", short_help="Write a commented starter config.toml.")

@@ -135,7 +135,7 @@ def test_config_file_env_and_flag_precedence(cli: Cli, home: Path, monkeypatch: 
     monkeypatch.setenv("DIGEST_WIDTH", "60")
     shown = cli("config", "show").out
     assert "width = 60  # env DIGEST_WIDTH" in shown
-    assert f"script = keep  # {home / 'config.toml'}" in shown
+    assert f'script = "keep"  # {home / "config.toml"}' in shown
     assert cli("config", "path").out.strip() == str(home / "config.toml")
     cli("load", str(EXAMPLES))
     text = cli("today", "--date", "2026-04-25", "-f", "text", "--width", "30").out

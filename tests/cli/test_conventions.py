@@ -85,7 +85,7 @@ def test_config_init_writes_a_commented_starter_whose_lines_are_valid(cli: Cli, 
     )
     shown = cli("config", "show")
     assert shown.code == 0, shown.err
-    assert "width = 72" in shown.out and "script = auto" in shown.out
+    assert "width = 72" in shown.out and 'script = "auto"' in shown.out
 
 
 def test_config_edit_opens_the_editor_and_checks_the_result(
