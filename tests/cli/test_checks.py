@@ -164,3 +164,13 @@ def test_a_dry_run_checks_every_channel_url(cli: Cli, url: str, problem: str) ->
     )
     assert with_good.code == 3 and problem in with_good.err
     assert "jsons://…" in with_good.out and "part 1/" in with_good.out
+
+
+def test_sources_list_shows_times_in_the_configured_zone(cli: Cli, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/rss").respond_with_data(
+        RSS.format(title="本地"), content_type="application/rss+xml"
+    )
+    assert cli("sources", "add", httpserver.url_for("/rss"), "--allow-private").code == 0
+    assert cli("fetch").code == 0
+    listed = cli("sources").out  # DIGEST_NOW is 2026-04-26 08:00 in Asia/Shanghai
+    assert "ok 2026-04-26 08:00 +0800" in listed, listed
