@@ -71,7 +71,7 @@ def render_item_text(item: Item, *, tz: tzinfo, width: int | None = 72) -> str:
         if value:
             lines.extend(wrapped(f"{name}: {one_line(value)}"))
     if item.repairs:
-        lines.append("repairs: " + ", ".join(f"{k} {v}" for k, v in sorted(item.repairs.items())))
+        lines.extend(wrapped("repairs: " + ", ".join(f"{k} {v}" for k, v in sorted(item.repairs.items()))))
     lines.append("")
     for paragraph in item.text.split("\n"):
         lines.extend(line.rstrip() for line in wrapped(paragraph))
