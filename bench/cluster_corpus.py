@@ -33,6 +33,8 @@ from pathlib import Path
 
 import opencc
 
+from digest.model import Language
+
 DATA_DIR = Path(__file__).resolve().parents[1].parent / "shared/data"
 LCSTS = DATA_DIR / "lcsts-dev.jsonl"
 FRANK = DATA_DIR / "frank-dev.jsonl"
@@ -67,7 +69,7 @@ class Story:
     label: int
     title: str
     text: str
-    language: str
+    language: Language
     kind: str  # base, rewrite, follow-up, made
 
 

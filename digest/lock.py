@@ -1,5 +1,6 @@
 """One run of a job at a time: a non-blocking ``flock`` on a file per job (``push.lock``,
-``fetch.lock``) in the data directory (RELIABILITY I1, I2).  Different jobs may overlap (the hourly
+``fetch.lock``) in the data directory, so two cron runs of one job never send or
+store the same thing twice.  Different jobs may overlap (the hourly
 fetch and the 07:00 push): the store's transactions keep them apart; two runs of one job may not.
 
 The kernel drops the lock when the holder exits, however it exits (``kill -9`` included), so a

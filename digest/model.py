@@ -37,7 +37,7 @@ class RawItem:
     published: datetime | None = None
     key: str | None = None
     feed_summary: str | None = None
-    language: str | None = None
+    language: Language | None = None
     origin: str = ""  # file path or feed URL, for messages
 
 
@@ -47,7 +47,7 @@ class CleanedText:
 
     title: str
     text: str
-    language: str
+    language: Language
     source: str | None = None
     published: datetime | None = None
     editor: str | None = None
@@ -71,7 +71,7 @@ class Item:
     id: str
     title: str
     text: str
-    language: str
+    language: Language
     fetched: datetime
     source: str | None = None
     url: str | None = None

@@ -10,6 +10,7 @@ from digest.acquire.following import config_sources
 from digest.config import FetchConfig, SourceConfig, parse_config
 from digest.errors import UsageError
 from digest.select.profiles import SourceProfile, profiles_from_config
+from tests.conftest import Cli
 
 
 def test_tags_one_string_or_a_list_of_strings_for_the_fetcher_and_for_selection_alike() -> None:
@@ -76,3 +77,16 @@ def test_filters_file_is_a_path() -> None:
     assert parse_config({}).filters.file is None
     with pytest.raises(UsageError, match="file must be a path"):
         parse_config({"filters": {"file": 3}})
+
+
+@pytest.mark.parametrize("command", [("fetch",), ("load", "-"), ("today", "--no-fetch"), ("sources", "list")])
+def test_a_bad_tag_is_the_same_usage_error_for_every_command(
+    cli: Cli, home: Path, command: tuple[str, ...]
+) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(
+        '[sources.wire]\nurl = "https://example.com/rss"\ntags = [1, 2]\n', encoding="utf-8"
+    )
+    result = cli(*command)
+    assert result.code == 2
+    assert result.err.startswith("digest: error: sources.wire.tags must be a list of strings, got [1, 2]")

@@ -29,14 +29,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from hashlib import blake2b
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from digest.acquire.http import MAX_BYTES, FetchError, HttpPolicy, IPNetwork, Response
 from digest.acquire.identity import item_id
 from digest.acquire.ingest import Ingest, IngestCount, IngestOptions
 from digest.errors import InputError
-from digest.model import Item, RawItem, Source
+from digest.model import Item, Language, RawItem, Source
 
 if TYPE_CHECKING:
     import httpx
@@ -90,6 +90,9 @@ class FetchOptions:
         )
 
 
+FetchStatus = Literal["new", "unchanged", "failed", "deferred", "disabled"]
+
+
 @dataclass(frozen=True, slots=True)
 class FetchResult:
     """What happened to one source in this run.
@@ -100,7 +103,7 @@ class FetchResult:
     """
 
     source: str
-    status: str
+    status: FetchStatus
     added: int = 0
     existing: int = 0
     error: str | None = None
@@ -408,7 +411,7 @@ class _Job:
     """
 
     name: str
-    language: str | None
+    language: Language | None
     db: str
     options: IngestOptions
     ingest: Ingest  # a module-level function, so it reaches the worker process by name

@@ -18,7 +18,7 @@ from typing import Any
 
 from digest.acquire.decode import declared_in_xml, decode_bytes, reconcile
 from digest.errors import InputError, PartialDocument
-from digest.model import RawItem
+from digest.model import LANGUAGES, RawItem
 from digest.text import one_line
 from digest.text.html import html_to_text
 
@@ -358,7 +358,7 @@ def _json_item(row: Any, where: str) -> RawItem:
         url=fields["url"],
         published=published,
         key=fields["id"],
-        language=fields["language"] if fields["language"] in ("zh", "en") else None,
+        language=fields["language"] if fields["language"] in LANGUAGES else None,
         origin=where,
     )
 

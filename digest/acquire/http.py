@@ -1,20 +1,23 @@
 """The one place where digest speaks HTTP: every fetch of a feed or an article page goes through here.
 
 Contract of ``get``: one URL in, one ``Response`` (2xx or 304) out, or a ``FetchError`` saying in one
-line what went wrong.  Whatever the server does, these hold (RELIABILITY A1–A13):
+line what went wrong.  Whatever the server does, these hold:
 
-1. Only ``http`` and ``https``, checked on the first URL and on every redirect target (A4).
-2. Redirects are followed by hand, at most ``max_redirects`` (5) hops, each one re-checked (A2, A5).
+1. Only ``http`` and ``https``, checked on the first URL and on every redirect target (no
+   ``file:`` or ``ftp:`` by way of a redirect).
+2. Redirects are followed by hand, at most ``max_redirects`` (5) hops, each one re-checked, so a
+   loop ends and no hop escapes the rules below.
 3. SSRF policy at connect time: the host is resolved once, *every* address it resolves to must be
    allowed, and the connection goes to the address that was checked — a second DNS answer is never
-   used (A1, A3).  The default allows only public (globally routable) addresses; a self-hosted feed
-   needs ``allow_private`` (per source, per run, or in config) or an entry in ``allowed_networks``.
+   used, so a host cannot pass the check with one address and connect to another.  The default
+   allows only public (globally routable) addresses; a self-hosted feed needs ``allow_private``
+   (per source, per run, or in config) or an entry in ``allowed_networks``.
 4. Timeouts for connect and for each read, *and* one deadline for the whole request — all hops,
-   headers and body — so a server that drips bytes or headers cannot hold a fetch past it (A6).
+   headers and body — so a server that drips bytes or headers cannot hold a fetch past it.
 5. The size cap counts the *decompressed* body; decompression itself is bounded, so a gzip bomb
-   stops at the cap instead of inflating first (A7, A8, A9).  Only gzip and deflate are offered.
+   stops at the cap instead of inflating first.  Only gzip and deflate are offered.
 6. A body cut short (a lying Content-Length, a closed connection) is an error, never a short feed.
-7. TLS certificates are always verified; there is no switch to turn that off (A13).
+7. TLS certificates are always verified; there is no switch to turn that off.
 
 Proxies from the environment are ignored: they would hide the real destination from the policy.
 """
@@ -29,14 +32,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urljoin, urlsplit
 
 from digest import __version__
 from digest.errors import DigestError
 
 if TYPE_CHECKING:
-    import httpcore
     import httpx
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -45,7 +48,7 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 USER_AGENT = f"digest/{__version__} (news digest feed fetcher; httpx)"
 MAX_BYTES = 15 * 1024 * 1024
 MAX_REDIRECTS = 5
-MAX_RETRY_AFTER = 24 * 3600.0  # a server cannot park a source for longer than a day (A11)
+MAX_RETRY_AFTER = 24 * 3600.0  # a server cannot park a source for longer than a day
 ALLOWED_SCHEMES = ("http", "https")
 _READ_CHUNK = 64 * 1024
 
@@ -73,6 +76,12 @@ class HttpPolicy:
         return (self.allow_private, self.allowed_networks)
 
 
+# What kind of failure a FetchError is; ``parse``: the body came but could not be read as a feed.
+FailureKind = Literal[
+    "status", "timeout", "blocked", "too_large", "scheme", "redirects", "connect", "tls", "protocol", "parse"
+]
+
+
 class FetchError(DigestError):
     """One request failed.  ``kind`` classifies it for the caller (``status``, ``timeout``,
     ``blocked``, ``too_large``, ``scheme``, ``redirects``, ``connect``, ``tls``, ``protocol``);
@@ -83,7 +92,7 @@ class FetchError(DigestError):
     def __init__(
         self,
         message: str,
-        kind: str,
+        kind: FailureKind,
         *,
         status: int | None = None,
         retry_after: float | None = None,
@@ -116,7 +125,7 @@ class Response:
 
 
 def check_url(url: str) -> str:
-    """``url`` stripped, when it is an absolute http(s) URL with a host; else FetchError (A4)."""
+    """``url`` stripped, when it is an absolute http(s) URL with a host; else FetchError."""
     url = url.strip()
     try:
         parts = urlsplit(url)
@@ -162,7 +171,7 @@ def parse_networks(values: Iterable[str]) -> tuple[IPNetwork, ...]:
 def parse_retry_after(value: str | None, now: datetime) -> float | None:
     """Seconds to wait from a ``Retry-After`` value (seconds or an HTTP date), capped at a day.
 
-    None when absent or unreadable: the caller then applies its default backoff (A11).
+    None when absent or unreadable: the caller then applies its default backoff.
     """
     if not value:
         return None
@@ -178,53 +187,21 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     return min(max((when - now).total_seconds(), 0.0), MAX_RETRY_AFTER)
 
 
-class _GuardedBackend:
-    """An httpcore network backend that resolves, checks and pins every connection it opens.
+async def _allowed_addresses(policy: HttpPolicy, host: str, port: int, timeout: float | None) -> list[str]:
+    """The addresses ``host`` resolves to, once; FetchError unless ``policy`` allows every one.
 
     The check lives here, at connect time, rather than before the request: that is the only place
     that sees the address actually connected to, for the first URL and for every redirect hop.
     """
-
-    def __init__(self, policy: HttpPolicy) -> None:
-        import httpcore
-
-        self._inner = httpcore.AnyIOBackend()
-        self._policy = policy
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        import httpcore
-
-        addresses = await _resolve(host, port, timeout)
-        for address in addresses:
-            if not address_allowed(address, self._policy):
-                raise FetchError(
-                    f"refused to connect to {host} ({address}): not a public address "
-                    "(add the source with --allow-private to fetch self-hosted feeds)",
-                    "blocked",
-                )
-        error: Exception | None = None
-        for address in addresses[:3]:
-            try:
-                return await self._inner.connect_tcp(
-                    str(address), port, timeout, local_address, socket_options
-                )
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as failure:
-                error = failure
-        assert error is not None
-        raise error
-
-    async def connect_unix_socket(self, *args: Any, **kwargs: Any) -> httpcore.AsyncNetworkStream:
-        raise FetchError("unix sockets are not allowed", "blocked")
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
+    addresses = await _resolve(host, port, timeout)
+    for address in addresses:
+        if not address_allowed(address, policy):
+            raise FetchError(
+                f"refused to connect to {host} ({address}): not a public address "
+                "(add the source with --allow-private to fetch self-hosted feeds)",
+                "blocked",
+            )
+    return [str(address) for address in addresses]
 
 
 async def _resolve(host: str, port: int, timeout: float | None) -> list[IPAddress]:
@@ -259,24 +236,20 @@ def open_client(policy: HttpPolicy, connections: int = 20) -> httpx.AsyncClient:
     """
     import logging
 
-    import httpcore
     import httpx
 
-    # httpx logs every request URL at INFO; a feed URL may carry a token (RELIABILITY K1).
+    # httpx logs every request URL at INFO; a feed URL may carry a token, which must not reach logs.
     for name in ("httpx", "httpcore"):
         logger = logging.getLogger(name)
         logger.setLevel(max(logger.getEffectiveLevel(), logging.WARNING))
-    transport = httpx.AsyncHTTPTransport(
-        trust_env=False,
-        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
-    )
-    # httpx has no public way to hand a network backend to its transport; rebuild the pool the
-    # transport made with the guarded backend (same settings: TLS verified, HTTP/1.1, no proxy).
-    transport._pool = httpcore.AsyncConnectionPool(
+    # The transport module imports httpx and httpcore (90 ms, python -X importtime): most users
+    # of this module only check a URL's form and never open a connection.
+    from digest.acquire.transport import PinnedTransport
+
+    transport = PinnedTransport(
+        partial(_allowed_addresses, policy),
+        connections=connections,
         ssl_context=httpx.create_ssl_context(trust_env=False),
-        max_connections=connections,
-        max_keepalive_connections=connections,
-        network_backend=_GuardedBackend(policy),  # type: ignore[arg-type]
     )
     return httpx.AsyncClient(
         transport=transport,
@@ -360,7 +333,7 @@ async def _follow(
             ) from None
         except httpx.ConnectError as error:
             reason = _reason(error)
-            kind = "tls" if "CERTIFICATE" in reason or "SSL" in reason else "connect"
+            kind: FailureKind = "tls" if "CERTIFICATE" in reason or "SSL" in reason else "connect"
             raise FetchError(f"cannot connect: {reason}", kind) from None
         except (httpx.HTTPError, OSError) as error:
             reason = f"{type(error).__name__}: {_reason(error)}"
@@ -403,7 +376,9 @@ def _too_large(max_bytes: int) -> FetchError:
 
 
 class _BoundedDecoder:
-    """gzip/deflate decompression that never produces more than it is allowed to (A9)."""
+    """gzip/deflate decompression that never produces more than it is allowed to: a small
+    compressed body cannot inflate to gigabytes before the size cap sees it.
+    """
 
     def __init__(self, content_encoding: str) -> None:
         codings = [c.strip().lower() for c in content_encoding.split(",") if c.strip()]

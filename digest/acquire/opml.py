@@ -1,7 +1,8 @@
 """OPML 2.0: sources in and out.
 
-``read_opml`` parses with defusedxml (no entity expansion, no external DTDs or entities: RELIABILITY
-B1, B2); anything malformed or hostile is ``InputError("invalid OPML …")``.  Every ``<outline>``
+``read_opml`` parses with defusedxml (no entity expansion, no external DTDs or entities: a
+"billion laughs" file cannot exhaust memory and a file cannot make us read local files or URLs);
+anything malformed or hostile is ``InputError("invalid OPML …")``.  Every ``<outline>``
 with an ``xmlUrl`` is a source, at any depth; its tags are its ``category`` (comma-separated, a
 leading ``/`` dropped) plus the text of the folders it sits in.  ``write_opml`` writes a flat list
 with ``category`` holding the tags, so export → import gives back names, URLs and tags.

@@ -18,8 +18,10 @@ Units:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
-UNITS = ("bytes", "utf16", "chars", "sms", "none")
+BudgetUnit = Literal["bytes", "utf16", "chars", "sms", "none"]
+UNITS: tuple[BudgetUnit, ...] = get_args(BudgetUnit)
 
 # GSM 03.38 basic set and the extension table (extension characters cost two septets: ESC + char).
 _GSM_BASIC = frozenset(
@@ -74,7 +76,7 @@ def utf16_units(text: str) -> int:
 class Budget:
     """The most one message may hold: ``limit`` in ``unit`` (``none``: no limit)."""
 
-    unit: str
+    unit: BudgetUnit
     limit: int = 0
 
     def __post_init__(self) -> None:

@@ -23,7 +23,8 @@ bot/v2/hook/…``) are accepted too.  Options in the table: ``format`` (text|mar
 ``budget`` (in the kind's unit), ``unit``, ``max_parts``, ``link`` (the URL an SMS "count and
 link" bulletin points to), ``secret`` (DingTalk/Feishu signing), ``base_url`` (the API endpoint,
 for a proxy or a test server), ``timeout`` (seconds), ``allow_http`` (permit a plain-http
-channel URL; refused otherwise, RELIABILITY K5).
+channel URL; refused otherwise, since the message and any key in the URL would cross the network
+in clear).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from digest.config import ChannelConfig, parse_channel
-from digest.deliver.budget import UNITS, Budget
+from digest.deliver.budget import UNITS, Budget, BudgetUnit
 from digest.errors import UsageError
 
 # apprise schemes that end up as text messages on a phone: budget in SMS segments.
@@ -46,7 +47,8 @@ SMS_SCHEMES = frozenset(
         "aliyun", "sns", "46elks", "elks", "smpp", "smpps",
     }
 )  # fmt: skip
-# Schemes that travel unencrypted; refused towards anything but this machine unless allow_http (K5).
+# Schemes that travel unencrypted; refused towards anything but this machine unless allow_http, so
+# a message and the key in its URL never cross the network in clear by accident.
 PLAIN_SCHEMES = frozenset({"http", "json", "xml", "form", "ntfy"})
 DEFAULT_BASE = {
     "dingtalk": "https://oapi.dingtalk.com",
@@ -224,8 +226,8 @@ def _kind_of(scheme: str, host: str, path: str) -> str:
 
 
 def _budget(config: ChannelConfig, kind: str, scheme: str, style: str) -> Budget:
-    unit, limit = _default_budget(kind, scheme, style)
-    unit = config.unit or unit
+    default_unit, limit = _default_budget(kind, scheme, style)
+    unit = config.unit or default_unit
     if unit not in UNITS:
         raise UsageError(f"channel {config.name}: unit must be one of {', '.join(UNITS)}")
     limit = config.budget if config.budget is not None else limit
@@ -234,7 +236,7 @@ def _budget(config: ChannelConfig, kind: str, scheme: str, style: str) -> Budget
     return Budget(unit, limit)
 
 
-def _default_budget(kind: str, scheme: str, style: str) -> tuple[str, int]:
+def _default_budget(kind: str, scheme: str, style: str) -> tuple[BudgetUnit, int]:
     if style == "sms":
         return "sms", 1
     if kind == "dingtalk":

@@ -23,7 +23,7 @@ from datetime import tzinfo
 import digest.deliver.mentions as mentions
 from digest.deliver.budget import Budget
 from digest.deliver.split import Block, Piece, Split, split_blocks
-from digest.model import Digest, DigestEntry
+from digest.model import Digest, DigestEntry, Language
 from digest.render.layout import heading, meta_line, summary_of
 from digest.summarize.fit import ELLIPSIS, cut_sentence, join_sentences
 from digest.summarize.sentences import clause_ends, split_sentences
@@ -87,7 +87,7 @@ def _summary_pieces(summary: str, language: str, escape: bool, prefix: str) -> l
     return result
 
 
-def _language(entry: DigestEntry) -> str:
+def _language(entry: DigestEntry) -> Language:
     """The language the sentence rules of ``summarize`` know the entry's text by: zh or en."""
     return "zh" if entry.item.language.startswith("zh") else "en"
 

@@ -1,4 +1,5 @@
-"""Write a file so that readers see the old content or the new, never a half (RELIABILITY J6).
+"""Write a file so that readers see the old content or the new, never a half: a cron job
+may be reading the bulletin while the next one is written, and a crash must not leave it cut off.
 
 A temporary file in the target's directory (so the rename cannot cross file systems), written,
 ``fsync``-ed, renamed over the target with ``os.replace`` (atomic on POSIX), then the directory is

@@ -1,4 +1,5 @@
-"""Client-side rate limits: sliding windows of (messages, seconds) per channel (RELIABILITY H2).
+"""Client-side rate limits: sliding windows of (messages, seconds) per channel: the bots
+refuse (and may block) senders that exceed them.
 
 The limiter is seeded with the channel's requests from earlier runs (the outbox keeps their
 times), so two runs a minute apart cannot together exceed a bot's 20 messages a minute.  The clock

@@ -1,4 +1,5 @@
-"""Keep secrets out of everything we print or log (RELIABILITY K1).
+"""Keep secrets out of everything we print or log: a bot URL or token in a cron mail or a log
+file is as good as the bot itself to whoever reads it.
 
 Two layers: the exact secret fragments of the channels in use (``Redactor(secrets)``), and
 patterns that catch credentials we were not told about (a Telegram bot token, ``key=``,

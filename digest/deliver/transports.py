@@ -10,15 +10,17 @@ have reached the server.
   follow): nothing was delivered, retry on a later run;
 - ``throttled``: rejected for rate, with the server's ``retry_after`` when it gave one;
 - ``uncertain``: the request left and the answer was lost (read timeout, connection dropped):
-  it may have been delivered, so it is never resent automatically (RELIABILITY H4).
+  it may have been delivered, so it is never resent automatically (a reader would get it twice).
 
 The Chinese bots and Telegram are called directly with httpx rather than through apprise because
-apprise judges by HTTP status only (H1), cannot be pointed at a local test server, and ignores
-Telegram's ``retry_after`` (H3); the request is built afresh for each message, so a DingTalk
-signature is never stale and never appended twice (H10).  E-mail is built with
-``email.message.EmailMessage`` (G6).  Everything else goes through apprise, one ``Apprise`` object
-per channel so one channel's result is never mixed with another's (H6), with redirects off (K5)
-and no config includes (we never load an apprise config file: K4).
+apprise judges by HTTP status only (the bots answer 200 with an error code in the body), cannot
+be pointed at a local test server, and ignores Telegram's ``retry_after``; the request is built
+afresh for each message, so a DingTalk signature (valid for an hour) is never stale and never
+appended twice.  E-mail is built with ``email.message.EmailMessage``, which encodes headers so a
+title cannot add one of its own.  Everything else goes through apprise, one ``Apprise`` object per
+channel so one channel's result is never mixed with another's, with redirects off (a redirect
+would carry the message and its key to another server) and no config includes (we never load an
+apprise config file, which could pull in URLs we did not configure).
 
 Error details are redacted here, before they leave the module.
 """
@@ -33,7 +35,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final, Literal
 from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 from digest.deliver.channels import DEFAULT_BASE, Channel, email_addresses
@@ -43,7 +45,14 @@ from digest.text import one_line
 if TYPE_CHECKING:
     import httpx
 
-SENT, NOT_SENT, REJECTED, THROTTLED, UNCERTAIN = "sent", "not_sent", "rejected", "throttled", "uncertain"
+# What became of one request: sent; not sent (it never left: safe to try again); rejected by the
+# server; throttled (try again after ``retry_after``); uncertain (it may have arrived).
+OutcomeStatus = Literal["sent", "not_sent", "rejected", "throttled", "uncertain"]
+SENT: Final = "sent"
+NOT_SENT: Final = "not_sent"
+REJECTED: Final = "rejected"
+THROTTLED: Final = "throttled"
+UNCERTAIN: Final = "uncertain"
 # Business codes that mean "too fast": DingTalk 130101, WeCom 45009, Feishu 9499 and 11232.
 _RATE_CODES = frozenset({130101, 45009, 9499, 11232})
 # What apprise (through requests/urllib3) logs when the request never left.
@@ -59,7 +68,7 @@ _CONNECT_FAILURES = (
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    status: str
+    status: OutcomeStatus
     detail: str = ""
     retry_after: float | None = None
 
@@ -154,7 +163,7 @@ class Sender:
         if code is None:
             return Outcome(REJECTED, f"HTTP {status} without a {code_key} in the answer")
         if code != 0:
-            kind = THROTTLED if code in _RATE_CODES else REJECTED
+            kind: OutcomeStatus = THROTTLED if code in _RATE_CODES else REJECTED
             return Outcome(kind, f"{code_key} {code} {message}".strip())
         return Outcome(SENT)
 
@@ -213,7 +222,7 @@ class Sender:
         notifier = self._apprise.get(channel.name)
         if notifier is None:
             asset = apprise.AppriseAsset()
-            asset.http_redirects = False  # a POST redirect would carry the message elsewhere (K5)
+            asset.http_redirects = False  # a POST redirect would carry the message elsewhere
             notifier = apprise.Apprise(asset=asset)
             if not notifier.add(channel.url):
                 raise _ChannelUrlError(f"apprise does not understand the {channel.scheme}:// URL")

@@ -24,7 +24,7 @@ ITEM_FIELDS = (
 ENTRY_FIELDS = (*ITEM_FIELDS, "cluster", "rank", "group")
 
 # json.dumps escapes C0 controls but passes DEL and C1 (\x9b is a one-byte CSI on some terminals)
-# through when ensure_ascii is off; escape them too so the output is safe to print (RELIABILITY G1).
+# through when ensure_ascii is off; escape them too so the output is safe to print.
 _ESCAPE_C1 = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
 
 

@@ -1,5 +1,6 @@
-"""Markdown bulletin.  Untrusted text is escaped so it cannot forge structure or links, and only
-where CommonMark would read it as syntax: ``2026-11-30 (Monday).`` stays as it is.
+"""Markdown bulletin.  Untrusted text is escaped so it cannot forge structure or links (a title
+could otherwise add a heading, a list or a link to a place of its choosing), and only where
+CommonMark would read it as syntax: ``2026-11-30 (Monday).`` stays as it is.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """The digest for a terminal: rich renderables, built from ``Text`` objects only.
 
-Untrusted text never goes through markup parsing or emoji codes (a title could otherwise style
-or hide the rest of the screen), and control characters are stripped before it becomes a ``Text``
-(an escape sequence could otherwise drive the terminal).  Links become terminal hyperlinks only for
-http(s) URLs.
+Untrusted text never goes through markup parsing or emoji codes (a headline reading
+``[link=…]`` or ``:warning:`` stays those characters), and control characters are stripped before
+it becomes a ``Text`` (an escape sequence in a title could otherwise drive the terminal).  Links
+become terminal hyperlinks only for http(s) URLs.
 """
 
 from __future__ import annotations

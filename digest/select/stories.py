@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Literal, get_args
 
 from digest import paths
 from digest.config import Settings
@@ -40,7 +41,8 @@ from digest.store import Store
 from digest.store import clusters as stored
 from digest.store.followed import list_sources
 
-GROUPINGS = ("source", "tag")
+Grouping = Literal["source", "tag"]
+GROUPINGS: tuple[Grouping, ...] = get_args(Grouping)
 UNTAGGED = "untagged"
 
 
@@ -66,7 +68,7 @@ class DigestQuery:
     tags: tuple[str, ...] = ()
     filters: FilterSet = field(default_factory=FilterSet)
     profiles: Mapping[str, SourceProfile] = field(default_factory=dict)
-    group_by: str | None = None
+    group_by: Grouping | None = None
     lookback: timedelta = timedelta(days=3)
     seen_day: date | None = None
     hide_shown: bool = True

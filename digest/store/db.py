@@ -1,6 +1,6 @@
 """The store: one SQLite file in WAL mode.
 
-Durability and concurrency choices (RELIABILITY J1, J2, J5):
+Durability and concurrency choices (a cron job, a reader and a crash may meet at any moment):
 - WAL with ``synchronous=FULL``: a committed row (an item, a delivery mark) survives power loss;
   the volumes here are small, so the extra fsync per commit costs nothing that matters.
 - ``busy_timeout`` so readers and a cron writer never see "database is locked".

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from digest.model import LANGUAGES as ITEM_LANGUAGES
 from digest.model import Summary
 from digest.summarize import summarize
 from digest.text.language import detect_language
@@ -24,7 +25,7 @@ from digest.text.sanitize import strip_controls
 __all__ = ["INPUT_FORMATS", "BatchResult", "guess_input_format", "summarize_document", "summarize_records"]
 
 INPUT_FORMATS = ("auto", "text", "jsonl")
-LANGUAGES = ("auto", "zh", "en")
+LANGUAGES = ("auto", *ITEM_LANGUAGES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +114,7 @@ def summarize_records(
             continue
         title = record.get("title") if isinstance(record.get("title"), str) else None
         lang = language
-        if lang == "auto" and record.get("language") in ("zh", "en"):
+        if lang == "auto" and record.get("language") in ITEM_LANGUAGES:
             lang = record["language"]
         yield summarize_document(
             record["text"],

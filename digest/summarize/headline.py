@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
+from dataclasses import dataclass
 from itertools import accumulate, chain
 
 from digest.summarize.fit import ELLIPSIS, cut_sentence, join_sentences, zh_needs_space
@@ -60,21 +61,42 @@ _OPENING_CLAUSE = 10
 _TRIM = "，、；：,;: \t\u3000\xa0"
 
 
+@dataclass(frozen=True, slots=True)
+class _Clauses:
+    """The clauses of a whole document, in order, as parallel lists: this is the hot loop of the
+    batch path, so no objects per clause.
+
+    Positions are in the text that ``join_sentences`` would make of all the units: a run from
+    clause a to clause z is ``ends[z] - starts[a]`` characters long (its ellipsis included when it
+    stops short, which takes the place of at least its last clause mark), so the runs that fit are
+    found by bisection rather than by building their text.
+    """
+
+    unit_of: list[int]  # the unit (sentence) each clause belongs to
+    starts: list[int]
+    ends: list[int]  # only grows
+    short: list[bool]  # the clause stops before its unit does: a run ending here gets an ellipsis
+    opens: list[bool]  # a run may start at this clause
+    tokens: list[list[str]]
+    unit_ends: list[int]  # where each unit ends
+
+
 def best_run(units: list[str], chars: int) -> str:
     """The best run of clauses of ``units`` within ``chars`` (see the module docstring)."""
     if not units or chars < 1:
         return ""
-    # The clauses of the whole document, in order, as parallel lists: this is the hot loop of
-    # the batch path, so no objects per clause.  Positions are in the text that
-    # ``join_sentences`` would make of all the units: a run from clause a to clause z is
-    # ``ends[z] - starts[a]`` characters long (its ellipsis included when it stops short, which
-    # takes the place of at least its last clause mark), so the runs that fit are found by
-    # bisection rather than by building their text.
+    clauses = _clauses(units)
+    best = _best_span(clauses, _token_values(clauses), units, chars)
+    return best if isinstance(best, str) else _run_text(clauses, units, best, chars)
+
+
+def _clauses(units: list[str]) -> _Clauses:
+    """Split every unit at its clause marks and place each clause in the joined document."""
     unit_of: list[int] = []
     starts: list[int] = []
     ends: list[int] = []
     short: list[bool] = []
-    opens: list[bool] = []  # a run may start at this clause
+    opens: list[bool] = []
     tokens: list[list[str]] = []
     unit_ends: list[int] = []
     findall = _TOKEN.findall
@@ -105,15 +127,28 @@ def best_run(units: list[str], chars: int) -> str:
         tokens.append(findall(piece.lower()))
         offset += size
         unit_ends.append(offset)
-    counts = Counter(chain.from_iterable(tokens))
-    first = set(chain.from_iterable(tokens[: unit_of.count(0)]))
+    return _Clauses(unit_of, starts, ends, short, opens, tokens, unit_ends)
+
+
+def _token_values(clauses: _Clauses) -> dict[str, int]:
+    """Each token's probability of being in the reference (in units of 1/200, see ``_P_OTHER``)."""
+    counts = Counter(chain.from_iterable(clauses.tokens))
+    first = set(chain.from_iterable(clauses.tokens[: clauses.unit_of.count(0)]))
     p = {t: (_P_FIRST if t in first else _P_OTHER)[c if c < 4 else 4] for t, c in counts.items()}
     for t in _FUNCTION.intersection(p):
         p[t] //= _FUNCTION_DIVISOR
+    return p
+
+
+def _best_span(clauses: _Clauses, p: dict[str, int], units: list[str], chars: int) -> tuple[int, int] | str:
+    """The first and last clause of the best-scoring run that fits, or the text of a cut
+    sentence when that scores best (a clause too long for the budget competes that way)."""
+    starts, ends, short, opens = clauses.starts, clauses.ends, clauses.short, clauses.opens
+    findall = _TOKEN.findall
     get = p.__getitem__
-    sets = [set(t) for t in tokens]
+    sets = [set(t) for t in clauses.tokens]
     values = [sum(map(get, s)) for s in sets]
-    lengths = [len(t) for t in tokens]
+    lengths = [len(t) for t in clauses.tokens]
     cumulative_value = [0, *accumulate(values)]
     cumulative_length = [0, *accumulate(lengths)]
     reference = _REFERENCE_SHARE * chars
@@ -123,12 +158,12 @@ def best_run(units: list[str], chars: int) -> str:
     for a, begin in enumerate(starts):
         if not opens[a]:
             continue
-        # The last clause a run from ``a`` can reach; ``ends`` only grows.
+        # The last clause a run from ``a`` can reach.
         last = bisect_right(ends, begin + chars, a) - 1
         if last < a:
             # Not even clause ``a`` fits: the rest of its sentence, cut, competes instead.
             joined = joined or join_sentences(units, "zh")
-            cut = cut_sentence(joined[begin : unit_ends[unit_of[a]]], chars)
+            cut = cut_sentence(joined[begin : clauses.unit_ends[clauses.unit_of[a]]], chars)
             cut_tokens = findall(cut.lower())
             score = sum([p.get(t, 0) for t in set(cut_tokens)]) / (len(cut_tokens) + reference)
             if score > best_score:
@@ -148,10 +183,15 @@ def best_run(units: list[str], chars: int) -> str:
             score = sum(map(get, set().union(*sets[a : z + 1]))) / length
             if score > best_score:
                 best_score, best = score, (a, z)
-    if isinstance(best, str):
-        return best
-    a, z = best
-    joined = joined or join_sentences(units, "zh")
-    text = joined[starts[a] : ends[z] - 1] + ELLIPSIS if short[z] else joined[starts[a] : ends[z]]
+    return best
+
+
+def _run_text(clauses: _Clauses, units: list[str], span: tuple[int, int], chars: int) -> str:
+    """The text of the run from clause ``span[0]`` to ``span[1]``, with an ellipsis when it stops
+    before its sentence ends."""
+    a, z = span
+    joined = join_sentences(units, "zh")
+    start, end = clauses.starts[a], clauses.ends[z]
+    text = joined[start : end - 1] + ELLIPSIS if clauses.short[z] else joined[start:end]
     # The positions make this impossible; the check keeps the budget a promise regardless.
     return text if len(text) <= chars else cut_sentence(text.removesuffix(ELLIPSIS), chars)

@@ -1,4 +1,5 @@
-"""Feed parsing of hostile and broken documents (RELIABILITY B1–B8): the only exception is a
+"""Feed parsing of hostile and broken documents (entity bombs, external entities, binary and
+huge input, broken markup): the only exception is a
 one-line InputError; ill-formed feeds are salvaged; sizes are capped."""
 
 from __future__ import annotations

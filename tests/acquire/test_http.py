@@ -1,5 +1,5 @@
-"""The HTTP layer against real sockets on 127.0.0.1: schemes, SSRF, redirects, deadlines, caps
-(RELIABILITY A1–A11)."""
+"""The HTTP layer against real sockets on 127.0.0.1: schemes, requests to private addresses
+(SSRF), redirects, deadlines, size caps: what a hostile or broken server can try."""
 
 from __future__ import annotations
 

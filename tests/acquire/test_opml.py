@@ -1,5 +1,5 @@
-"""OPML import and export: a round trip of names, URLs and tags; hostile documents refused
-(RELIABILITY B1, B2)."""
+"""OPML import and export: a round trip of names, URLs and tags; hostile documents (entity
+bombs, external entities) refused."""
 
 from __future__ import annotations
 

@@ -262,7 +262,7 @@ def test_unreadable_record_time_and_numeric_id_are_kept(cli: Cli, tmp_path: Path
     )
     assert cli("load", str(path)).code == 0
     (item,) = [json.loads(line) for line in cli("items", "-f", "jsonl").out.splitlines()]
-    assert item["published"] is None  # unknown, not fatal (RELIABILITY D1)
+    assert item["published"] is None  # an unreadable time is unknown, not fatal
 
 
 def test_credentials_in_urls_never_reach_diagnostics(cli: Cli) -> None:

@@ -1,4 +1,5 @@
-"""``digest push`` end to end: config, dry run, exit codes, a killed run, two runs at once (H4, I1, K1).
+"""``digest push`` end to end: config, dry run, exit codes, a killed run, two runs at once:
+nothing sent twice or lost, one run at a time, the key never printed.
 
 Runs the real CLI (in-process through ``main`` or as a subprocess) against a fake WeCom bot on
 127.0.0.1; the bot's request log is what was delivered.

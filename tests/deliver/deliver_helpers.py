@@ -7,13 +7,13 @@ from typing import Any
 
 from digest.config import parse_channel
 from digest.deliver.channels import Channel, make_channel
-from digest.model import Digest, DigestEntry, Item, Summary
+from digest.model import Digest, DigestEntry, Item, Language, Summary
 
 DAY = date(2026, 4, 25)
 NOW = datetime(2026, 4, 25, 23, 0, tzinfo=UTC)
 
 
-def item(number: int, title: str, summary: str, *, language: str = "zh", url: str | None = None) -> Item:
+def item(number: int, title: str, summary: str, *, language: Language = "zh", url: str | None = None) -> Item:
     return Item(
         id=f"test:{number}",
         title=title,

@@ -1,4 +1,5 @@
-"""The Chinese bots and Telegram against real HTTP servers on 127.0.0.1 (RELIABILITY H1–H5, H10, K1, K5).
+"""The Chinese bots and Telegram against real HTTP servers on 127.0.0.1: errors in a 200 body,
+rate limits, lost answers, signatures, keys kept out of output, redirects refused.
 
 Each fake answers the way the real platform does: errors inside a 200 body, 429 with
 ``retry_after``, answers that never come.  The server's request log is the ground truth.
@@ -94,7 +95,7 @@ def test_an_error_inside_the_answer_is_a_failure(
     assert len(posts(httpserver)) == 1
     for secret in (WECOM_KEY, DING_TOKEN, DING_SECRET, "f3i5hus3cr3t"):
         assert secret not in part.detail
-    # The next run tries again, and succeeds when the bot has recovered (H6).
+    # The next run tries again, and succeeds when the bot has recovered: a failure is not final.
     httpserver.clear_all_handlers()
     httpserver.expect_request("", method="POST").respond_with_json({"errcode": 0, "code": 0})
     retry = push_digest(store, sample_digest(2), [bot], tz=UTC8, options=options)
@@ -110,7 +111,7 @@ def test_dingtalk_signs_every_request_afresh(
     )
     options = PushOptions(clock=fake_time.clock, sleep=fake_time.sleep)
     push_digest(store, sample_digest(6), [ding], tz=UTC8, options=options)
-    fake_time.now += 61 * 60  # H10: an hour later, through a new run
+    fake_time.now += 61 * 60  # an hour later, past a signature's lifetime, through a new run
     push_digest(store, sample_digest(6), [ding], tz=UTC8, options=replace(options, force=True))
     requests = posts(httpserver)
     assert len(requests) >= 4
@@ -203,7 +204,7 @@ def test_an_answer_that_never_comes_is_uncertain_and_not_resent(
     assert again.channels[0].parts[0].state == "held"
     assert again.exit_code == ExitCode.OK  # warned once; the next run is quiet about it
     time.sleep(1.0)
-    assert len(posts(httpserver)) == 1  # H4: exactly one POST reached the server
+    assert len(posts(httpserver)) == 1  # one POST reached the server: an unanswered one is never resent
 
 
 def test_connection_refused_is_retried_with_backoff_then_fails(
@@ -230,7 +231,7 @@ def test_a_redirect_is_not_followed(httpserver: HTTPServer, store: Store, option
         report = push_digest(store, sample_digest(2), [wecom], tz=UTC8, options=options)
         assert report.channels[0].parts[0].state == "failed"
         assert "redirect" in report.channels[0].parts[0].detail
-        assert len(second.log) == 0  # K5: the payload and the key never reached the second server
+        assert len(second.log) == 0  # the payload and the key never reached the second server
     finally:
         second.stop()
 

@@ -1,4 +1,5 @@
-"""Budgets in each channel's unit, and the splitter's promises (RELIABILITY H7)."""
+"""Budgets in each channel's unit, and the splitter's promises: no part over budget, nothing lost
+that was not dropped on purpose, parts in order."""
 
 from __future__ import annotations
 

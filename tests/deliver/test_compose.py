@@ -1,4 +1,4 @@
-"""What a channel receives: mentions defused, markup unforgeable, the SMS ladder (G5, H8)."""
+"""What a channel receives: mentions defused, markup unforgeable, the SMS ladder."""
 
 from __future__ import annotations
 

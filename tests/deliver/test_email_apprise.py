@@ -1,4 +1,6 @@
-"""E-mail through a loopback SMTP server (aiosmtpd) and a JSON webhook through real apprise (G6, H6, K5)."""
+"""E-mail through a loopback SMTP server (aiosmtpd) and a JSON webhook through real apprise:
+headers a title cannot forge, channels that fail independently, no redirects, no plain text to
+other hosts."""
 
 from __future__ import annotations
 
@@ -90,7 +92,7 @@ def test_apprise_channels_fail_separately(httpserver: HTTPServer, store: Store, 
     report = push_digest(store, sample_digest(2), [good, bad], tz=UTC8, options=options)
     assert report.exit_code == ExitCode.PARTIAL
     assert [c.parts[0].state for c in report.channels] == ["sent", "failed"]
-    # Next run: the good channel gets no duplicate, the bad one is tried again (H6).
+    # Next run: the good channel gets no duplicate, the bad one is tried again.
     push_digest(store, sample_digest(2), [good, bad], tz=UTC8, options=options)
     paths = [request.path for request, _ in httpserver.log]
     assert paths.count("/good") == 1 and paths.count("/bad") == 2

@@ -1,4 +1,5 @@
-"""The outbox's state machine, the run lock and atomic file writes (H4, I1, I2, J3, J6)."""
+"""The outbox's state machine, the run lock and atomic file writes: nothing sent twice,
+one run of a job at a time, no stale lock after a crash, no half-written file."""
 
 from __future__ import annotations
 
@@ -94,7 +95,7 @@ def test_second_holder_of_the_lock_is_refused_with_the_pid(tmp_path: Path) -> No
     finally:
         holder.kill()
         holder.wait()
-    # The kernel released the dead holder's lock (I2): no stale lock.
+    # The kernel released the dead holder's lock: no stale lock.
     with run_lock("push", tmp_path) as path:
         assert path.read_text().strip() == str(os.getpid())
     assert oct(path.stat().st_mode & 0o777) == "0o600"

@@ -1,4 +1,4 @@
-"""Secrets never reach output, logs or errors (RELIABILITY K1)."""
+"""Secrets never reach output, logs or errors, where cron mail and log files would spread them."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from hashlib import blake2b
 
-from digest.model import Item
+from digest.model import Item, Language
 
 NOW = datetime(2026, 4, 25, 12, 0, tzinfo=UTC)
 
@@ -17,7 +17,7 @@ def make_item(
     source: str | None = "甲报",
     url: str | None = None,
     when: datetime = NOW,
-    language: str = "zh",
+    language: Language = "zh",
 ) -> Item:
     digest = blake2b(f"{source}|{url}|{title}|{text}".encode(), digest_size=8).hexdigest()
     return Item(

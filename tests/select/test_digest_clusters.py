@@ -11,6 +11,7 @@ from digest.pipeline import build_digest
 from digest.select import DigestQuery
 from digest.select.filters import FilterSet, option_filters
 from digest.select.profiles import SourceProfile
+from digest.select.stories import Grouping
 from digest.store import Store
 from digest.store import clusters as stored
 from tests.select.conftest import NOW, make_item
@@ -26,7 +27,7 @@ def _query(
     profiles: Mapping[str, SourceProfile] | None = None,
     filters: FilterSet | None = None,
     tags: tuple[str, ...] = (),
-    group_by: str | None = None,
+    group_by: Grouping | None = None,
 ) -> DigestQuery:
     """The query for the UTC calendar ``day``, with the selection options the tests vary."""
     start = datetime.combine(day, time(0), tzinfo=UTC)
