@@ -49,6 +49,8 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
+# --traceback is listed here for --help; `main` takes it out of the arguments wherever it stands,
+# so this parameter itself is never set.
 @app.callback()
 def root(
     traceback: Annotated[

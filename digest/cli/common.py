@@ -127,7 +127,7 @@ def stdout_console(no_color: bool = False) -> Console:
 
     # The terminal's own size, even where rich would assume 80 columns (TERM=dumb): rich uses a
     # width it is given only together with a height.
-    size = shutil.get_terminal_size() if sys.stdout.isatty() else None
+    size = _terminal_size()
     return Console(
         width=size.columns if size else None,
         height=size.lines if size else None,
@@ -167,9 +167,12 @@ def checked_fields(value: str | None, available: tuple[str, ...]) -> tuple[str, 
 
 def terminal_width() -> int | None:
     """The width of the terminal standard output goes to, or None in a pipe or file."""
-    if not sys.stdout.isatty():
-        return None
-    return shutil.get_terminal_size().columns
+    size = _terminal_size()
+    return size.columns if size else None
+
+
+def _terminal_size() -> os.terminal_size | None:
+    return shutil.get_terminal_size() if sys.stdout.isatty() else None
 
 
 def pager_command(no_pager: bool = False) -> list[str] | None:

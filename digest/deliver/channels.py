@@ -198,7 +198,7 @@ def channel_problem(channel: Channel) -> str | None:
             f"{channel.scheme}:// is not a channel digest knows (DingTalk, WeCom and Feishu webhooks "
             "are); for a JSON webhook use json:// or jsons://"
         )
-    import apprise
+    import apprise  # a quarter second to import: only a dry run asks this
 
     if apprise.Apprise.instantiate(channel.url) is None:
         return f"apprise does not understand this {channel.scheme}:// URL (see docs/delivery.md)"
