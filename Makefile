@@ -29,11 +29,14 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $@
 
-## demo: load the bundled samples (examples/) into a fresh store and print their digest
+## demo: load the bundled samples (examples/) into a fresh store and print their digest, then the
+## Chinese morning edition of examples/kaifeng-editions.toml (masthead, window, sections)
 demo: $(DEMO_STAMP)
 	rm -rf .demo-home
 	$(DEMO_ENV) $(BIN)/digest load examples/
 	$(DEMO_ENV) $(BIN)/digest today --date 2026-04-25
+	cp examples/kaifeng-editions.toml .demo-home/config.toml
+	$(DEMO_ENV) $(BIN)/digest today --edition morning --no-fetch
 
 ## test: the whole test suite, slow tests included, one worker process per core
 test: $(STAMP)

@@ -4,15 +4,15 @@
 user gave.  Each setting ``x`` has the environment variable ``DIGEST_X``.  The clock is here too:
 ``DIGEST_NOW`` (ISO 8601) pins "now" for reproducible demos and tests.
 
-The file's sections (``[sources]``, ``[channels]``, ``[fetch]``, ``[filters]``) are parsed here,
+The file's sections (``[sources]``, ``[channels]``, ``[fetch]``, ``[filters]``, ``[editions]``) are
+parsed here,
 once, into the frozen dataclasses below, and every command uses those: one set of rules for what
 a value may be, and a bad value is the same ``UsageError`` whichever command reads it.  Checks
 that need another stage's knowledge stay with that stage (a source URL's safety in ``acquire``, a
 channel URL's platform and budget in ``deliver``); the types and ranges are checked here.
 
-To add a section (``[editions.NAME]`` for one): a frozen dataclass for one table, a
-``_parse_NAME(value)`` that checks it and raises ``UsageError`` naming the key, a field on
-``ConfigFile`` and one line in ``parse_config``.
+To add a section: a frozen dataclass for one table, a ``_parse_NAME(value)`` that checks it and
+raises ``UsageError`` naming the key, a field on ``ConfigFile`` and one line in ``parse_config``.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ import os
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any, Literal, cast, get_args
+from typing import Any, Literal, TypeVar, cast, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from digest import paths
@@ -33,6 +33,11 @@ from digest.model import LANGUAGES, SCRIPT_POLICIES, Language, ScriptPolicy
 
 FullTextPolicy = Literal["auto", "always", "never"]
 FULL_TEXT_POLICIES: tuple[FullTextPolicy, ...] = get_args(FullTextPolicy)
+# html: an e-mail with the HTML bulletin and a plain-text alternative part (e-mail channels only).
+ChannelFormat = Literal["text", "markdown", "sms", "html"]
+CHANNEL_FORMATS: tuple[ChannelFormat, ...] = get_args(ChannelFormat)
+EditionWindow = Literal["day", "since-last"]
+EDITION_WINDOWS: tuple[EditionWindow, ...] = get_args(EditionWindow)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +65,7 @@ class ChannelConfig:
 
     name: str
     url: str
-    format: Literal["text", "markdown", "sms"] | None = None
+    format: ChannelFormat | None = None
     budget: int | None = None
     unit: str | None = None
     max_parts: int | None = None
@@ -104,6 +109,38 @@ class FiltersConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class SectionConfig:
+    """One ``[[editions.NAME.sections]]`` table: a titled tag or keyword group with its limit
+    (neither tags nor keywords: whatever no earlier section took)."""
+
+    title: str
+    tags: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()  # terms or /regex/, as --keyword
+    limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EditionConfig:
+    """One ``[editions.NAME]`` table: a bulletin shaped for one audience (``digest.editions``)."""
+
+    name: str
+    title: str  # the masthead
+    lang: Language = "zh"  # language of the chrome: dates, counts, headings
+    window: EditionWindow = "day"
+    series: str = ""  # editions of one series share their since-last clock; default: the name
+    first: timedelta = timedelta(hours=24)  # what the first since-last bulletin covers
+    limit: int | None = None
+    chars: int | None = None
+    sources: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    languages: tuple[Language, ...] = ()
+    sections: tuple[SectionConfig, ...] = ()
+    channels: tuple[str, ...] = ()  # names of [channels.*]; none: all of them
+
+
+@dataclass(frozen=True, slots=True)
 class ConfigFile:
     """``config.toml``, parsed and checked."""
 
@@ -111,17 +148,20 @@ class ConfigFile:
     channels: Mapping[str, ChannelConfig] = field(default_factory=dict)
     fetch: FetchConfig = field(default_factory=FetchConfig)
     filters: FiltersConfig = field(default_factory=FiltersConfig)
+    editions: Mapping[str, EditionConfig] = field(default_factory=dict)
 
 
 def parse_config(data: Mapping[str, Any]) -> ConfigFile:
     """Check the sections of a parsed TOML document and type them; UsageError names a bad key,
     and a key that is not a setting at all (``timezon``), with the one it is closest to."""
     check_keys(data, {*_SCALARS, *(section.name for section in fields(ConfigFile))}, "config.toml")
+    channels = _parse_channels(data.get("channels"))
     return ConfigFile(
         sources=_parse_sources(data.get("sources")),
-        channels=_parse_channels(data.get("channels")),
+        channels=channels,
         fetch=_parse_fetch(_table(data.get("fetch"), "[fetch]", _FETCH_KEYS)),
         filters=_parse_filters(_table(data.get("filters"), "[filters]", _FILTERS_KEYS)),
+        editions=_parse_editions(data.get("editions"), channels),
     )
 
 
@@ -173,12 +213,7 @@ def _parse_source(name: str | None, table: Any) -> SourceConfig:
     priority = table.get("priority", 0)
     if not _whole(priority):
         raise UsageError(f"{where}.priority must be a whole number, got {priority!r}")
-    # One rule for tags wherever they are read: one string, or a list of strings.
-    tags = table.get("tags", [])
-    if isinstance(tags, str):
-        tags = [tags]
-    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
-        raise UsageError(f"{where}.tags must be a list of strings, got {tags!r}")
+    tags = _strings(table.get("tags", []), f"{where}.tags")
     language = table.get("lang", table.get("language")) or None
     if language is not None and language not in LANGUAGES:
         raise UsageError(f"{where}.lang must be one of {', '.join(LANGUAGES)}, got {language!r}")
@@ -189,7 +224,7 @@ def _parse_source(name: str | None, table: Any) -> SourceConfig:
         name=name,
         url=url,
         priority=priority,
-        tags=tuple(tags),
+        tags=tags,
         language=language,
         script=script,
         full_text=_flag(table, "full_text", where),
@@ -231,8 +266,8 @@ def parse_channel(name: str, table: Mapping[str, Any]) -> ChannelConfig:
     """One channel table (``url`` plus options); also what ``--to URL`` makes of a bare URL."""
     check_keys(table, _CHANNEL_KEYS, f"[channels.{name}]")
     style = table.get("format")
-    if style is not None and style not in ("text", "markdown", "sms"):
-        raise UsageError(f"channel {name}: format must be text, markdown or sms")
+    if style is not None and style not in CHANNEL_FORMATS:
+        raise UsageError(f"channel {name}: format must be text, markdown, sms or html")
     for key in ("link", "secret", "base_url", "unit"):
         if table.get(key) is not None and not isinstance(table[key], str):
             raise UsageError(f"channel {name}: {key} must be a string")
@@ -299,6 +334,110 @@ def _parse_filters(table: Mapping[str, Any]) -> FiltersConfig:
     if file is not None and not isinstance(file, str):
         raise UsageError("config: [filters] file must be a path")
     return FiltersConfig(file=Path(file).expanduser() if file else None)
+
+
+_EDITION_KEYS = frozenset(field.name for field in fields(EditionConfig)) - {"name"}
+_SECTION_KEYS = frozenset(field.name for field in fields(SectionConfig))
+
+
+def _parse_editions(section: Any, channels: Mapping[str, ChannelConfig]) -> dict[str, EditionConfig]:
+    editions = {}
+    for name, table in _table(section, "[editions]").items():
+        if not isinstance(table, Mapping):
+            raise UsageError(f"editions.{name} must be a table")
+        editions[str(name)] = _parse_edition(str(name), table, channels)
+    return editions
+
+
+def _parse_edition(
+    name: str, table: Mapping[str, Any], channels: Mapping[str, ChannelConfig]
+) -> EditionConfig:
+    where = f"editions.{name}"
+    check_keys(table, _EDITION_KEYS, f"[{where}]")
+    title = table.get("title", name)
+    if not isinstance(title, str) or not title.strip():
+        raise UsageError(f"{where}.title must be a non-empty string")
+    series = table.get("series", name)
+    if not isinstance(series, str) or not series:
+        raise UsageError(f"{where}.series must be a non-empty string")
+    first = table.get("first", "24h")
+    if not isinstance(first, str):
+        raise UsageError(f"{where}.first must be a duration such as 24h, got {first!r}")
+    try:
+        first_window = parse_duration(first)
+    except UsageError as error:
+        raise UsageError(f"{where}.first: {error.message}", hint=error.hint) from None
+    wanted = _strings(table.get("channels", []), f"{where}.channels")
+    if missing := [channel for channel in wanted if channel not in channels]:
+        raise UsageError(
+            f"{where}.channels: no channel named {', '.join(missing)}", hint="add [channels.NAME] url = …"
+        )
+    languages = _strings(table.get("languages", []), f"{where}.languages")
+    return EditionConfig(
+        name=name,
+        title=title.strip(),
+        lang=_choice(table.get("lang", "zh"), LANGUAGES, f"{where}.lang"),
+        window=_choice(table.get("window", "day"), EDITION_WINDOWS, f"{where}.window"),
+        series=series,
+        first=first_window,
+        limit=_count(table.get("limit"), f"{where}.limit", 1),
+        chars=_count(table.get("chars"), f"{where}.chars", _MINIMUMS["chars"]),
+        sources=_strings(table.get("sources", []), f"{where}.sources"),
+        tags=_strings(table.get("tags", []), f"{where}.tags"),
+        keywords=_strings(table.get("keywords", []), f"{where}.keywords"),
+        exclude=_strings(table.get("exclude", []), f"{where}.exclude"),
+        languages=tuple(_choice(language, LANGUAGES, f"{where}.languages") for language in languages),
+        sections=_parse_sections(table.get("sections", []), where),
+        channels=wanted,
+    )
+
+
+def _parse_sections(value: Any, where: str) -> tuple[SectionConfig, ...]:
+    if not isinstance(value, list) or not all(isinstance(entry, Mapping) for entry in value):
+        raise UsageError(f"{where}.sections must be an array of tables ([[{where}.sections]])")
+    sections = []
+    for number, table in enumerate(value, start=1):
+        here = f"{where}.sections[{number}]"
+        check_keys(table, _SECTION_KEYS, here)
+        title = table.get("title")
+        if not isinstance(title, str) or not title.strip():
+            raise UsageError(f"{here}.title must be a non-empty string")
+        sections.append(
+            SectionConfig(
+                title=title.strip(),
+                tags=_strings(table.get("tags", []), f"{here}.tags"),
+                keywords=_strings(table.get("keywords", []), f"{here}.keywords"),
+                limit=_count(table.get("limit"), f"{here}.limit", 1),
+            )
+        )
+    return tuple(sections)
+
+
+_Choice = TypeVar("_Choice", bound=str)
+
+
+def _choice(value: Any, allowed: tuple[_Choice, ...], where: str) -> _Choice:
+    for choice in allowed:
+        if value == choice:
+            return choice
+    raise UsageError(f"{where} must be one of {', '.join(allowed)}, got {value!r}")
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    """One string, or a list of strings (the rule tags follow everywhere)."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(entry, str) for entry in value):
+        raise UsageError(f"{where} must be a list of strings, got {value!r}")
+    return tuple(value)
+
+
+def _count(value: Any, where: str, minimum: int) -> int | None:
+    if value is None:
+        return None
+    if not _whole(value) or value < minimum:
+        raise UsageError(f"{where} must be a whole number of at least {minimum}, got {value!r}")
+    return int(value)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal, Protocol, get_args
 
 Language = Literal["zh", "en"]
@@ -151,8 +151,11 @@ class Explanation(Protocol):
 class Digest:
     """A bulletin: the day (or None for an open window) and its entries in display order.
 
-    ``ranks`` (empty when not explaining) and ``groups`` (empty when not grouped) are aligned with
-    ``entries``; ``hidden`` counts the stories left out because an earlier day's bulletin showed them.
+    ``ranks`` (empty when not explaining) and ``groups`` (empty when not grouped, else each entry's
+    group or section title) are aligned with ``entries``; ``hidden`` counts the stories left out
+    because an earlier day's bulletin showed them.  ``start``/``end`` is the window the stories
+    were taken from (``end`` None: up to ``generated``).  An edition's bulletin carries its name,
+    its masthead as ``title`` and the language of its chrome (headings, dates, counts) as ``lang``.
     """
 
     entries: tuple[DigestEntry, ...]
@@ -162,6 +165,28 @@ class Digest:
     ranks: tuple[Explanation, ...] = ()
     groups: tuple[str, ...] = ()
     hidden: int = 0
+    start: datetime | None = None
+    end: datetime | None = None
+    edition: str | None = None
+    lang: Language = "en"
+
+    @property
+    def key(self) -> str:
+        """What identifies this bulletin in the outbox: its day, or its edition and window.
+
+        Raises ValueError for an open window outside an edition, which nothing can deliver once.
+        """
+        if self.edition is None:
+            if self.day is None:
+                raise ValueError("only the bulletin of a day or of an edition can be delivered")
+            return self.day.isoformat()
+        if self.day is not None:
+            return f"{self.edition}:{self.day.isoformat()}"
+        end = self.end or self.generated
+        if self.start is None:
+            raise ValueError("an edition's window needs a start")
+        stamp = "%Y-%m-%dT%H:%M:%SZ"
+        return f"{self.edition}:{self.start.astimezone(UTC):{stamp}}/{end.astimezone(UTC):{stamp}}"
 
 
 @dataclass(frozen=True, slots=True)

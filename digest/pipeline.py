@@ -118,6 +118,8 @@ def build_digest(store: Store, query: DigestQuery, *, now: datetime) -> Digest:
         ranks=selection.ranks,
         groups=selection.groups,
         hidden=selection.hidden,
+        start=query.start,
+        end=query.end,
     )
 
 

@@ -65,7 +65,7 @@ def test_channels_are_checked_for_types_and_unknown_options() -> None:
         ({"url": "wecombot://KEY", "colour": "red"}, "unknown key 'colour'"),
         ({"url": "wecombot://KEY", "max_parts": 0}, "max_parts must be a positive whole number"),
         ({"url": "wecombot://KEY", "timeout": "soon"}, "timeout must be a positive number"),
-        ({"url": "wecombot://KEY", "format": "html"}, "format must be text, markdown or sms"),
+        ({"url": "wecombot://KEY", "format": "pdf"}, "format must be text, markdown, sms or html"),
         ({"format": "text"}, "needs url"),
     ):
         with pytest.raises(UsageError, match=message):

@@ -33,7 +33,7 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="auto (rich on a terminal, text in a pipe), rich, text, markdown, json, jsonl.",
+        help="auto (rich on a terminal, text in a pipe), rich, text, markdown, json, jsonl, html.",
     ),
 ]
 # What `items` and `show` print: a listing has no rich or Markdown form.
@@ -49,6 +49,10 @@ FieldsOption = Annotated[
 ]
 NoPagerOption = Annotated[
     bool, typer.Option("--no-pager", help="Do not page through less on a terminal (also: PAGER=cat).")
+]
+EditionOption = Annotated[
+    str | None,
+    typer.Option("--edition", "-e", help="An [editions.NAME] from config.toml: its window, size, chrome."),
 ]
 LimitOption = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many items.")]
 SinceOption = Annotated[

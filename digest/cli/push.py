@@ -9,11 +9,22 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from digest.cli.common import DateOption, DbOption, QuietOption, open_store, settings_for, warn, write_out
+from digest.cli.common import (
+    DateOption,
+    DbOption,
+    EditionOption,
+    LimitOption,
+    QuietOption,
+    open_store,
+    settings_for,
+    warn,
+    write_out,
+)
 from digest.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from digest.config import ChannelConfig
+    from digest.deliver.channels import Channel
     from digest.model import Digest
     from digest.store import Store
 
@@ -27,6 +38,7 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 
 def push_command(
+    edition: EditionOption = None,
     channel: Annotated[
         list[str] | None,
         typer.Option("--channel", "-c", help="A [channels.NAME] from config.toml (repeatable)."),
@@ -38,6 +50,7 @@ def push_command(
         ),
     ] = None,
     date: DateOption = None,
+    limit: LimitOption = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print what each channel would get, with sizes; send nothing.")
     ] = False,
@@ -49,6 +62,8 @@ def push_command(
 ) -> int:
     """Push the day's bulletin to chat bots, phones and mailboxes: split to fit, sent once.
 
+    With --edition NAME: that edition's bulletin, to its channels (unless --channel/--to say
+    otherwise); a since-last edition also completes any earlier bulletin a channel did not get.
     Exit 0 when everything was sent (or there was nothing to send), 3 when some channel failed or
     a part's delivery is uncertain, 75 when another run holds the lock.  --dry-run checks every
     channel URL too (1 when none can be sent to, 3 when some cannot).
@@ -60,14 +75,17 @@ def push_command(
       digest push -q              # from cron: silent unless something failed
     """
     from digest.config import current_time
-    from digest.deliver import PushOptions, channels_from_config, push_digest
+    from digest.deliver import PushOptions, PushReport, channels_from_config, push_digest
     from digest.deliver.report import describe_channel, describe_dry_run
+    from digest.editions import bulletins_to_push, edition_named
     from digest.lock import run_lock
     from digest.pipeline import build_digest
     from digest.select import bulletin_query
 
     settings = settings_for()
-    channels = channels_from_config(settings.config.channels, channel or (), to or ())
+    chosen = edition_named(settings.config, edition) if edition is not None else None
+    names = channel or (chosen.channels if chosen is not None and not to else ())
+    channels = channels_from_config(settings.config.channels, names, to or ())
     _warn_if_config_is_readable(settings.config.channels)
     if not channels:
         raise UsageError(
@@ -76,9 +94,23 @@ def push_command(
     tz, now = settings.zone, current_time()
     options = PushOptions(force=force, dry_run=dry_run)
 
-    def bulletin(store: Store) -> Digest:
-        query = bulletin_query(settings, store, now=now, on_date=date, record=not dry_run)
-        return build_digest(store, query, now=now)
+    def bulletins(store: Store) -> list[Digest]:
+        if chosen is not None:
+            return bulletins_to_push(
+                chosen,
+                settings,
+                store,
+                [c.name for c in channels],
+                now=now,
+                on_date=date,
+                limit=limit,
+                record=not dry_run,
+            )
+        query = bulletin_query(settings, store, now=now, on_date=date, record=not dry_run, limit=limit)
+        return [build_digest(store, query, now=now)]
+
+    def push_all(store: Store, targets: list[Channel]) -> list[PushReport]:
+        return [push_digest(store, digest, targets, tz=tz, options=options) for digest in bulletins(store)]
 
     if dry_run:
         # A plan for a channel that cannot be sent to would promise what the real push breaks.
@@ -92,8 +124,8 @@ def push_command(
                 usable.append(candidate)
         if usable:
             with open_store(settings, db, create=False) as store:
-                report = push_digest(store, bulletin(store), usable, tz=tz, options=options)
-            write_out(describe_dry_run(report))
+                reports = push_all(store, usable)
+            write_out("".join(describe_dry_run(report) for report in reports))
         if len(usable) == len(channels):
             return ExitCode.OK
         return ExitCode.PARTIAL if usable else ExitCode.ERROR
@@ -101,22 +133,23 @@ def push_command(
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         with run_lock("push"), open_store(settings, db, create=False) as store:
-            report = push_digest(store, bulletin(store), channels, tz=tz, options=options)
+            reports = push_all(store, channels)
     except _Terminated:
         warn("terminated: parts in flight are recorded as uncertain")
         return ExitCode.TERMINATED
     finally:
         signal.signal(signal.SIGTERM, previous)
-    if report.empty and not quiet:
-        warn(f"nothing to send for {report.day}: the bulletin is empty")
-    for channel_report in report.channels:
-        lines = describe_channel(channel_report)
-        if channel_report.failed:
-            for line in lines:
-                warn(line)
-        elif not quiet:
-            write_out("".join(f"{line}\n" for line in lines))
-    return report.exit_code
+    for report in reports:
+        if report.empty and not quiet:
+            warn(f"nothing to send for {report.day}: the bulletin is empty")
+        for channel_report in report.channels:
+            lines = describe_channel(channel_report)
+            if channel_report.failed:
+                for line in lines:
+                    warn(line)
+            elif not quiet:
+                write_out("".join(f"{line}\n" for line in lines))
+    return max((report.exit_code for report in reports), default=ExitCode.OK)
 
 
 def _warn_if_config_is_readable(channels: Mapping[str, ChannelConfig]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -13,6 +13,7 @@ from digest.cli.common import (
     CharsOption,
     DateOption,
     DbOption,
+    EditionOption,
     FieldsOption,
     FormatOption,
     LangOption,
@@ -31,15 +32,17 @@ from digest.cli.common import (
     settings_for,
     show_output,
 )
-from digest.errors import ExitCode
+from digest.errors import ExitCode, UsageError
 from digest.render import FORMATS
 from digest.render.json import ENTRY_FIELDS
 
 if TYPE_CHECKING:
+    from digest.config import Settings
     from digest.model import Digest
 
 
 def today_command(
+    edition: EditionOption = None,
     date: DateOption = None,
     since: SinceOption = None,
     source: SourceOption = None,
@@ -84,12 +87,14 @@ def today_command(
     A story several sources carry appears once, with how many carried it; a story an earlier
     day's digest showed is left out unless it changed.  Filters: --keyword, --exclude, --tag and
     the filters.txt file next to config.toml (one term or /regex/ a line, !term excludes).
+    --edition NAME shows that edition's next bulletin instead: its window, sources, sections,
+    masthead and chrome, as `digest push --edition NAME` would send it now.
 
     \b
     Examples:
       digest today
       digest today --since 3d --lang zh -n 10
-      digest today --date 2026-04-25 --format markdown --output bulletin.md
+      digest today --edition morning --format html --output bulletin.html
       digest today --fields title,url,summary | jq .
     """
     from digest.config import current_time
@@ -98,9 +103,18 @@ def today_command(
 
     settings = settings_for(chars=chars, width=width)
     picked = checked_fields(fields, ENTRY_FIELDS)
-    chosen = resolve_format(output_format, FORMATS, picked)
+    shown = _Shown(resolve_format(output_format, FORMATS, picked), output, no_color, no_pager, picked)
     tz, now = settings.zone, current_time()
     # Built (and so checked: dates, filter file, --group-by) before any network work is done.
+    if edition is not None:
+        narrowing = {"--since": since, "--source": source, "--lang": lang, "--keyword": keyword,
+                     "--exclude": exclude, "--tag": tag, "--group-by": group_by}  # fmt: skip
+        if given := [flag for flag, value in narrowing.items() if value]:
+            raise UsageError(
+                f"{', '.join(given)} cannot be used with --edition",
+                hint="the edition's config decides its window and stories",
+            )
+        return _today_edition(edition, settings, db, date, limit, chars, shown, no_fetch, fail_empty)
     with open_store(settings, db, create=False) as store:
         query = bulletin_query(
             settings,
@@ -124,36 +138,67 @@ def today_command(
         digest = build_digest(store, query, now=now)
     if not explain:
         digest = replace(digest, ranks=())
-    if output is not None:
+    return _show(digest, shown, settings.width, tz, fail_empty)
+
+
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    """How the bulletin is shown: its format, the file it goes to (None: standard output, paged
+    on a terminal unless ``no_pager``), and the JSON ``fields`` asked for."""
+
+    chosen: str
+    output: Path | None
+    no_color: bool
+    no_pager: bool
+    fields: tuple[str, ...] | None
+
+
+def _today_edition(
+    name: str,
+    settings: Settings,
+    db: Path | None,
+    on_date: str | None,
+    limit: int | None,
+    chars: int | None,
+    shown: _Shown,
+    no_fetch: bool,
+    fail_empty: bool,
+) -> int:
+    """The edition's bulletin as it would go out now; it records nothing, so it is only a look."""
+    from digest.config import current_time
+    from digest.editions import edition_bulletin, edition_named, edition_window
+
+    edition = edition_named(settings.config, name)
+    tz, now = settings.zone, current_time()
+    with open_store(settings, db, create=False) as store:
+        window = edition_window(edition, store, now=now, settings=settings, on_date=on_date)
+    if not no_fetch:
+        from digest.cli.fetch import fetch_due
+
+        fetch_due(settings, db, now)
+    with open_store(settings, db, create=False) as store:
+        digest = edition_bulletin(edition, settings, store, window, now=now, limit=limit, chars=chars)
+    return _show(replace(digest, ranks=()), shown, settings.width, tz, fail_empty)
+
+
+def _show(digest: Digest, shown: _Shown, width: int, tz: tzinfo, fail_empty: bool) -> int:
+    from digest.render import render_digest
+
+    if shown.output is not None:
         from digest.deliver.files import write_atomic
-        from digest.render import render_digest
 
         # A file gets a string format: "auto"/"rich" mean plain text there.
-        file_format = "text" if chosen == "rich" else chosen
-        rendered = render_digest(digest, file_format, tz=tz, width=settings.width, fields=picked)
-        write_atomic(output, rendered)
+        file_format = "text" if shown.chosen == "rich" else shown.chosen
+        write_atomic(
+            shown.output, render_digest(digest, file_format, tz=tz, width=width, fields=shown.fields)
+        )
+    elif shown.chosen == "rich":
+        from digest.render.terminal import render_terminal
+
+        show_output(rich_text(render_terminal(digest, tz=tz), shown.no_color), shown.no_pager)
     else:
-        _print_digest(digest, chosen, settings.width, tz, no_color=no_color, no_pager=no_pager, fields=picked)
+        rendered = render_digest(digest, shown.chosen, tz=tz, width=width, fields=shown.fields)
+        show_output(rendered, shown.no_pager)
     if not digest.entries and fail_empty:
         return ExitCode.EMPTY
     return ExitCode.OK
-
-
-def _print_digest(
-    digest: Digest,
-    chosen: str,
-    width: int,
-    tz: tzinfo,
-    *,
-    no_color: bool,
-    no_pager: bool,
-    fields: tuple[str, ...] | None,
-) -> None:
-    if chosen == "rich":
-        from digest.render.terminal import render_terminal
-
-        show_output(rich_text(render_terminal(digest, tz=tz), no_color), no_pager)
-    else:
-        from digest.render import render_digest
-
-        show_output(render_digest(digest, chosen, tz=tz, width=width, fields=fields), no_pager)

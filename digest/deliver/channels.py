@@ -19,7 +19,7 @@ any other apprise URL (ntfy://, …)     apprise   ntfy 4,096 bytes, else the  1
 
 The native webhook URLs (``https://oapi.dingtalk.com/robot/send?access_token=…``,
 ``https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…``, ``https://open.feishu.cn/open-apis/
-bot/v2/hook/…``) are accepted too.  Options in the table: ``format`` (text|markdown|sms),
+bot/v2/hook/…``) are accepted too.  Options in the table: ``format`` (text|markdown|sms, or html for e-mail),
 ``budget`` (in the kind's unit), ``unit``, ``max_parts``, ``link`` (the URL an SMS "count and
 link" bulletin points to), ``secret`` (DingTalk/Feishu signing), ``base_url`` (the API endpoint,
 for a proxy or a test server), ``timeout`` (seconds), ``allow_http`` (permit a plain-http
@@ -153,6 +153,8 @@ def make_channel(config: ChannelConfig) -> Channel:
             hint="use the TLS form (https://, jsons://, ntfys://), or set allow_http = true",
         )
     style = config.format or ("sms" if scheme in SMS_SCHEMES else "text")
+    if style == "html" and kind != "email":
+        raise UsageError(f"channel {name}: format html is for e-mail channels (mailto://)")
     if kind in ("feishu", "telegram", "email") and style == "markdown":
         style = "text"  # sent as plain text: these get no Markdown parse mode from us (see docs)
     return Channel(

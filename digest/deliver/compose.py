@@ -17,16 +17,17 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import tzinfo
 
 import digest.deliver.mentions as mentions
 from digest.deliver.budget import Budget
 from digest.deliver.split import Block, Piece, Split, split_blocks
 from digest.model import Digest, DigestEntry, Language
-from digest.render.layout import heading, meta_line, summary_of
+from digest.render.layout import meta_line, short_date, summary_of, title_lines
 from digest.summarize.fit import ELLIPSIS, cut_sentence, join_sentences
 from digest.summarize.sentences import clause_ends, split_sentences
+from digest.text import one_line
 
 STYLES = ("text", "markdown", "sms")
 RUNGS = ("full", "short", "headlines", "count")
@@ -45,6 +46,7 @@ class Plan:
     rung: str = "full"
     cut: bool = False
     dropped: tuple[str, ...] = ()
+    html: str | None = None  # the HTML bulletin an e-mail carries beside its plain-text part
 
 
 def clauses(text: str, language: str) -> list[str]:
@@ -102,33 +104,51 @@ def compose_blocks(
     """The bulletin as blocks in ``style`` at ladder ``rung`` (only SMS uses rungs below full)."""
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}")
-    head = _sms_heading(digest, tz) if style == "sms" else heading(digest, tz)
+    # An edition's masthead stands on its own line above the dateline; SMS has one short line.
+    head = _sms_heading(digest, tz) if style == "sms" else "\n".join(title_lines(digest, tz))
     target = mentions.safe_link(link)
     if rung == "count":
         # One block: the count and the link belong in the same message.
-        pieces = [Piece(head + ("." if target else ""))]
+        stop = "。" if digest.lang == "zh" and digest.edition is not None else "."
+        pieces = [Piece(head + (stop if target else ""))]
         if target:
             pieces.append(Piece(" " + target, atomic=True))
         return [Block(tuple(pieces))]
     if style == "markdown":
         blocks = [
-            Block((Piece(f"**{mentions.markdown(head)}**", atomic=True, fallback=mentions.plain(head)),))
+            Block(
+                tuple(
+                    Piece(
+                        ("\n" if index else "") + f"**{mentions.markdown(line)}**",
+                        atomic=True,
+                        fallback=("\n" if index else "") + mentions.plain(line),
+                    )
+                    for index, line in enumerate(head.split("\n"))
+                )
+            )
         ]
     else:
-        blocks = [Block((Piece(mentions.plain(head)),))]
+        lines = enumerate(head.split("\n"))
+        blocks = [Block(tuple(Piece(("\n" if i else "") + mentions.plain(line)) for i, line in lines))]
     for number, entry in enumerate(digest.entries, start=1):
-        blocks.append(_entry_block(number, entry, style, tz=tz, rung=rung))
+        blocks.append(_entry_block(number, entry, style, tz=tz, rung=rung, lang=digest.lang))
     return blocks
 
 
 def _sms_heading(digest: Digest, tz: tzinfo) -> str:
-    """A heading short enough for a text message, in the GSM-7 alphabet: ``Digest 04-25: 5 items``."""
-    when = digest.day if digest.day is not None else digest.generated.astimezone(tz).date()
+    """A heading short enough for a text message: ``Digest 04-25: 5 items`` (GSM-7 alphabet), or an
+    edition's masthead with the date and count in its chrome (``开封手机报 4月25日 共8条``)."""
+    when = short_date(digest, tz)
     count = len(digest.entries)
-    return f"Digest {when:%m-%d}: {count} item{'s' * (count != 1)}"
+    if digest.edition is not None and digest.lang == "zh":
+        return f"{one_line(digest.title)} {when.month}月{when.day}日 共{count}条"
+    name = one_line(digest.title) if digest.edition is not None else "Digest"
+    return f"{name} {when:%m-%d}: {count} item{'s' * (count != 1)}"
 
 
-def _entry_block(number: int, entry: DigestEntry, style: str, *, tz: tzinfo, rung: str) -> Block:
+def _entry_block(
+    number: int, entry: DigestEntry, style: str, *, tz: tzinfo, rung: str, lang: Language
+) -> Block:
     item = entry.item
     # Summaries may carry URLs; those must stay whole, so only the prose between them is escaped.
     summary = " ".join(summary_of(entry).split())
@@ -145,13 +165,13 @@ def _entry_block(number: int, entry: DigestEntry, style: str, *, tz: tzinfo, run
         title = mentions.markdown(item.title)
         pieces = [Piece(f"**{number}. {title}**", atomic=True, fallback=f"{number}. {title}")]
         pieces.extend(_summary_pieces(mentions.plain(summary), _language(entry), True, "\n"))
-        pieces.append(Piece("\n" + mentions.markdown(meta_line(entry, tz))))
+        pieces.append(Piece("\n" + mentions.markdown(meta_line(entry, tz, lang))))
         if url:
             pieces.append(Piece(f" [link]({url})", atomic=True))
         return Block(tuple(pieces))
     pieces = [Piece(f"{number}. {mentions.plain(item.title)}")]
     pieces.extend(_summary_pieces(mentions.plain(summary), _language(entry), False, "\n"))
-    pieces.append(Piece("\n" + mentions.plain(meta_line(entry, tz))))
+    pieces.append(Piece("\n" + mentions.plain(meta_line(entry, tz, lang))))
     if url:
         pieces.append(Piece("\n" + url, atomic=True))
     return Block(tuple(pieces))
@@ -190,6 +210,11 @@ def plan_messages(
     A rung is good enough when nothing was cut mid-text or left out and, if ``max_parts`` is set,
     the bulletin takes no more messages than that.  The last rung is used whatever it gives.
     """
+    if style == "html":
+        from digest.render.html import render_html
+
+        text = plan_messages(digest, "text", budget, tz=tz, max_parts=max_parts, link=link)
+        return replace(text, html=render_html(digest, tz=tz))
     rungs: Sequence[str] = RUNGS if style == "sms" else ("full",)
     separator = "\n" if style == "sms" else "\n\n"
     split: Split | None = None

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from digest.checkpoint import checkpoint
 from digest.deliver.channels import Channel
-from digest.deliver.compose import plan_messages
+from digest.deliver.compose import Plan, plan_messages
 from digest.deliver.pacing import Pacer
 from digest.deliver.redact import Redactor, install_log_redaction
 from digest.deliver.transports import NOT_SENT, SENT, THROTTLED, UNCERTAIN, Message, Outcome, Sender
@@ -98,12 +98,11 @@ class PushReport:
         return ExitCode.PARTIAL if any(c.failed for c in self.channels) else ExitCode.OK
 
 
-def plan_channel(digest: Digest, channel: Channel, *, tz: tzinfo) -> tuple[tuple[str, ...], str]:
-    """The messages ``channel`` would get for ``digest`` and the ladder rung used."""
-    plan = plan_messages(
+def plan_channel(digest: Digest, channel: Channel, *, tz: tzinfo) -> Plan:
+    """The messages ``channel`` would get for ``digest``, the ladder rung used, any HTML part."""
+    return plan_messages(
         digest, channel.style, channel.budget, tz=tz, max_parts=channel.max_parts, link=channel.link
     )
-    return plan.parts, plan.rung
 
 
 def push_digest(
@@ -115,7 +114,8 @@ def push_digest(
     options: PushOptions | None = None,
     client: httpx.Client | None = None,
 ) -> PushReport:
-    """Deliver ``digest`` (which must have a ``day``) to ``channels``; see the module docstring.
+    """Deliver ``digest`` (the bulletin of a day or of an edition) to ``channels``; see the module
+    docstring.
 
     A channel that has parts of this day in the outbox gets the missing ones even when ``digest``
     is now empty (an empty digest with nothing planned sends nothing, ``report.empty``).
@@ -124,9 +124,7 @@ def push_digest(
     be sent (what the outbox recorded, if a run already planned this day).
     """
     options = options or PushOptions()
-    if digest.day is None:
-        raise ValueError("push needs the digest of a day")
-    day = digest.day.isoformat()
+    day = digest.key  # ValueError for an open window: nothing could tell its reruns apart
     redactor = Redactor(secret for channel in channels for secret in channel.secrets)
     install_log_redaction(redactor)
     report = PushReport(day=day, empty=not digest.entries)
@@ -142,12 +140,14 @@ def push_digest(
         for channel in channels:
             channel_report = ChannelReport(channel)
             report.channels.append(channel_report)
+            html = None
             if digest.entries:
                 try:
-                    parts, channel_report.rung = plan_channel(digest, channel, tz=tz)
+                    plan = plan_channel(digest, channel, tz=tz)
                 except ValueError as error:  # a budget too small for any message
                     channel_report.error = redactor(str(error))
                     continue
+                parts, channel_report.rung, html = plan.parts, plan.rung, plan.html
             else:
                 # The digest can be empty now although a run already planned this day (its stories
                 # since shown elsewhere): the planned bulletin is still owed, so deliver that.
@@ -158,7 +158,7 @@ def push_digest(
             if options.dry_run:
                 _dry_run(outbox, day, channel, parts, options.force, channel_report)
                 continue
-            _deliver(outbox, sender, day, channel, parts, options, channel_report, started)
+            _deliver(outbox, sender, day, channel, parts, options, channel_report, started, html=html)
     finally:
         if own_client:
             client.close()
@@ -187,9 +187,11 @@ def _deliver(
     options: PushOptions,
     report: ChannelReport,
     started: float,
+    *,
+    html: str | None = None,
 ) -> None:
     report.recovered = outbox.recover(day, channel.name)
-    rows = outbox.plan(day, channel.name, parts, replace=options.force)
+    rows = outbox.plan(day, channel.name, parts, replace=options.force, html=html)
     pacer = Pacer(
         channel.pacing,
         clock=options.clock,
@@ -219,7 +221,7 @@ def _deliver(
             continue
         try:
             outcome, reached_at = _send_with_retries(
-                sender, channel, Message(row.body, title), pacer, options, started
+                sender, channel, Message(row.body, title, row.html), pacer, options, started
             )
         except BaseException:
             # Interrupted mid-send (SIGTERM, Ctrl-C): we cannot know whether it arrived.

@@ -80,10 +80,12 @@ class Outcome:
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """One part to send: the text, the bulletin heading (subject / DingTalk markdown title)."""
+    """One part to send: the text, the bulletin heading (subject / DingTalk markdown title) and,
+    for an e-mail channel in the html format, the HTML alternative."""
 
     text: str
     title: str
+    html: str | None = None
 
 
 class Sender:
@@ -186,6 +188,9 @@ class Sender:
         mail["Date"] = email.utils.formatdate(self.clock(), localtime=False)
         mail["Message-ID"] = email.utils.make_msgid(domain="digest.local")
         mail.set_content(message.text)
+        if message.html is not None:
+            # multipart/alternative: the plain text first, the HTML bulletin as the preferred part.
+            mail.add_alternative(message.html, subtype="html")
         port = parts.port or (465 if parts.scheme == "mailtos" else 25)
         smtp_class = smtplib.SMTP_SSL if parts.scheme == "mailtos" else smtplib.SMTP
         try:

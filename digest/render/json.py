@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import tzinfo
 from typing import Any
 
 from digest.model import Digest
+from digest.render.layout import window_of
 
 # The version of the documents described in docs/json.md: raised when a field changes meaning or
 # goes away (new fields may appear without it).
@@ -58,11 +60,15 @@ def _entries(digest: Digest, fields: Sequence[str] | None = None) -> list[dict[s
     return documents
 
 
-def render_json(digest: Digest, fields: Sequence[str] | None = None) -> str:
+def render_json(digest: Digest, *, tz: tzinfo, fields: Sequence[str] | None = None) -> str:
+    """The digest as one JSON document: the day, the edition and window, and the items."""
+    start, end = window_of(digest, tz)
     document = {
         "date": digest.day.isoformat() if digest.day else None,
         "generated": digest.generated.isoformat(),
         "count": len(digest.entries),
+        "edition": digest.edition,
+        "window": {"start": start.isoformat(), "end": end.isoformat()},
         "items": _entries(digest, fields),
     }
     return dumps(versioned(document), indent=2) + "\n"

@@ -13,10 +13,10 @@ from digest.render.layout import (
     empty_hint,
     explain_of,
     group_heading,
-    heading,
     meta_line,
     safe_url,
     summary_of,
+    title_lines,
 )
 from digest.text import one_line
 
@@ -43,7 +43,8 @@ def _escape_block_marker(match: re.Match[str]) -> str:
 
 
 def render_markdown(digest: Digest, *, tz: tzinfo) -> str:
-    lines = [f"# {escape_markdown(heading(digest, tz))}", ""]
+    first, *rest = title_lines(digest, tz)
+    lines = [f"# {escape_markdown(first)}", *(escape_markdown(line) for line in rest), ""]
     if not digest.entries:
         lines.append(escape_markdown(empty_hint(digest)))
     for number, entry in enumerate(digest.entries, start=1):
@@ -54,7 +55,7 @@ def render_markdown(digest: Digest, *, tz: tzinfo) -> str:
         link = f"[{title}](<{url.replace('>', '%3E')}>)" if url else title
         lines.append(f"{number}\\. **{link}**  ")
         lines.append(f"   {escape_markdown(summary_of(entry))}  ")
-        lines.append(f"   *{escape_markdown(meta_line(entry, tz))}*")
+        lines.append(f"   *{escape_markdown(meta_line(entry, tz, digest.lang))}*")
         if (why := explain_of(digest, number - 1)) is not None:
             lines[-1] += "  "
             lines.append(f"   {escape_markdown(why)}")

@@ -22,10 +22,10 @@ from digest.render.layout import (
     empty_hint,
     explain_of,
     group_heading,
-    heading,
     meta_line,
     safe_url,
     summary_of,
+    title_lines,
 )
 from digest.render.wrap import wrap_cells
 from digest.text import one_line
@@ -62,7 +62,10 @@ class CellWrapped:
 def render_terminal(digest: Digest, *, tz: tzinfo) -> RenderableType:
     """A renderable for ``Console.print``: a numbered list, headline bold, meta dim, and the link
     written out (terminals without hyperlinks, tmux and ``TERM=dumb``, would show none)."""
-    parts: list[RenderableType] = [CellWrapped(heading(digest, tz), "bold underline"), Text("")]
+    first, *rest = title_lines(digest, tz)
+    parts: list[RenderableType] = [CellWrapped(first, "bold underline")]
+    parts.extend(CellWrapped(line, "bold") for line in rest)
+    parts.append(Text(""))
     if not digest.entries:
         parts.append(CellWrapped(empty_hint(digest), "dim"))
         return Group(*parts)
@@ -75,7 +78,7 @@ def render_terminal(digest: Digest, *, tz: tzinfo) -> RenderableType:
             CellWrapped(one_line(entry.item.title), "bold", marker=f"{number}. ", indent=indent, link=url)
         )
         parts.append(CellWrapped(summary_of(entry), indent=indent))
-        parts.append(CellWrapped(meta_line(entry, tz), "dim", indent=indent))
+        parts.append(CellWrapped(meta_line(entry, tz, digest.lang), "dim", indent=indent))
         if url:
             parts.append(CellWrapped(url, "dim", indent=indent, link=url))
         if (why := explain_of(digest, number - 1)) is not None:

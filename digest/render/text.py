@@ -19,10 +19,10 @@ from digest.render.layout import (
     empty_hint,
     explain_of,
     group_heading,
-    heading,
     meta_line,
     safe_url,
     summary_of,
+    title_lines,
 )
 from digest.render.wrap import wrap_cells
 from digest.text import one_line
@@ -30,7 +30,8 @@ from digest.text import one_line
 
 def render_text(digest: Digest, *, tz: tzinfo, width: int = 72) -> str:
     """The bulletin as plain text ending in a newline."""
-    lines = [*wrap_cells(heading(digest, tz), width), ""]
+    lines = [line for title in title_lines(digest, tz) for line in wrap_cells(title, width)]
+    lines.append("")
     if not digest.entries:
         lines.append(empty_hint(digest))
     for number, entry in enumerate(digest.entries, start=1):
@@ -39,12 +40,12 @@ def render_text(digest: Digest, *, tz: tzinfo, width: int = 72) -> str:
         marker = f"{number}. "
         indent = " " * len(marker)
         inner = max(width - len(marker), 10)
-        title_lines = wrap_cells(one_line(entry.item.title), inner)
-        lines.append(marker + title_lines[0])
-        lines.extend(indent + line for line in title_lines[1:])
+        headline = wrap_cells(one_line(entry.item.title), inner)
+        lines.append(marker + headline[0])
+        lines.extend(indent + line for line in headline[1:])
         blocks = (
             summary_of(entry),
-            meta_line(entry, tz),
+            meta_line(entry, tz, digest.lang),
             safe_url(entry.item.url),
             explain_of(digest, number - 1),
         )

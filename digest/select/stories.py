@@ -7,10 +7,11 @@ The steps, in order (``select_stories``):
    result — in one write transaction, so concurrent runs agree on the clusters.
 3. Keep the stories with an item in the window that passes the filters (``--source``, ``--lang``,
    ``--tag``, the filter file, ``--keyword``/``--exclude``).
-4. Drop the stories a digest for an earlier day already showed, unless an item the earlier digest
-   did not show changed the story materially (then that item stands for it: an update).
+4. Drop the stories an earlier bulletin already showed — a digest for an earlier day, or for an
+   edition an earlier bulletin of its series — unless an item the earlier bulletin did not show
+   changed the story materially (then that item stands for it: an update).
 5. Choose each story's representative and rank the stories (``select.rank``).
-6. Cut to ``limit`` and group them (``group_by``).
+6. Cut to ``limit`` and group them (``group_by``), or deal them into an edition's sections.
 
 ``record_shown`` stores what a digest showed, for step 4 of later days; ``digest.pipeline``
 decides when (only for the day's real bulletin: a look at a past day or a dry run must not change
@@ -23,6 +24,7 @@ and ``hidden``: how many stories were left out as already shown.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -36,9 +38,11 @@ from digest.select.cluster import Clustering, choose_representative, cluster_ite
 from digest.select.filters import FilterSet, Verdict, load_filters, option_filters
 from digest.select.profiles import SourceProfile, merge_profiles, profiles_from_config
 from digest.select.rank import Rank, rank_story
+from digest.select.sections import Section, deal_into_sections
 from digest.select.window import day_window, parse_day, parse_since
 from digest.store import Store
 from digest.store import clusters as stored
+from digest.store.editions import series_shown
 from digest.store.followed import list_sources
 
 Grouping = Literal["source", "tag"]
@@ -73,6 +77,8 @@ class DigestQuery:
     seen_day: date | None = None
     hide_shown: bool = True
     mark_shown: bool = False
+    sections: tuple[Section, ...] = ()  # an edition's sections; they replace group_by
+    series: str | None = None  # an edition's series: hide what its earlier bulletins showed
 
 
 def bulletin_query(
@@ -168,7 +174,7 @@ class _Story:
 @dataclass(slots=True)
 class _Clustered:
     """What step 2 found: every item read, the clustering, and per story its stored members and
-    the days it was shown.
+    the earlier bulletins that showed it (``_shown_before``).
     """
 
     everything: dict[str, Item]
@@ -186,17 +192,18 @@ def select_stories(store: Store, query: DigestQuery, *, now: datetime) -> Select
     """
     seen_day = query.seen_day or query.day or now.date()
     window, everything = _read_window(store, query)
-    clustered = _cluster(store, window, everything, query, now)
-    hidden = _hide_shown(store, clustered, seen_day)
+    clustered = _cluster(store, window, everything, query, now, seen_day)
+    hidden = _hide_shown(store, clustered)
     # Recency is measured from the end of a past day's window, not from today: otherwise every
     # story of a past bulletin is equally "old" and the ranking says nothing.
     as_of = min(now, query.end) if query.end is not None else now
     priority = {name: profile.priority for name, profile in query.profiles.items()}
     ranked = [_rank(story, clustered, priority, as_of) for story in clustered.stories.values()]
     ranked.sort(key=lambda pair: (-pair[0].score, -pair[1].item.time.timestamp(), pair[1].item.id))
-    if query.limit is not None:
-        ranked = ranked[: query.limit]
-    ranked, groups = _grouped(ranked, query)
+    if query.sections:
+        ranked, groups = deal_into_sections(ranked, query.sections, query.profiles, query.limit)
+    else:
+        ranked, groups = _grouped(ranked[: query.limit] if query.limit is not None else ranked, query)
     shown = tuple(
         (clustered.cluster_of[entry.item.id], item.id)
         for _, entry in ranked
@@ -229,7 +236,12 @@ def _read_window(store: Store, query: DigestQuery) -> tuple[list[Item], dict[str
 
 
 def _cluster(
-    store: Store, window: list[Item], everything: dict[str, Item], query: DigestQuery, now: datetime
+    store: Store,
+    window: list[Item],
+    everything: dict[str, Item],
+    query: DigestQuery,
+    now: datetime,
+    seen_day: date,
 ) -> _Clustered:
     """(2, 3) Cluster and store the clusters; the stories with a window item the filters keep."""
     with store.write() as db:
@@ -239,18 +251,18 @@ def _cluster(
         cluster_of = {item_id: rows[key] for item_id, key in clustering.cluster_of.items()}
         stories = _stories(window, cluster_of, query)
         members = stored.members(db, stories)
-        shown = stored.shown(db, stories) if query.hide_shown else {}
+        shown = _shown_before(db, stories, query, seen_day) if query.hide_shown else {}
     return _Clustered(everything, clustering, cluster_of, stories, members, shown)
 
 
-def _hide_shown(store: Store, clustered: _Clustered, seen_day: date) -> int:
-    """(4) Drop the stories shown on an earlier day that did not change; how many were dropped.
+def _hide_shown(store: Store, clustered: _Clustered) -> int:
+    """(4) Drop the stories an earlier bulletin showed that did not change; how many were dropped.
     A story that changed keeps only its changed items, with a note saying so.
     """
     hidden = 0
     for cluster_id, story in list(clustered.stories.items()):
         shown = clustered.shown.get(cluster_id, [])
-        earlier_shown = [item_id for item_id, day in shown if day < seen_day]
+        earlier_shown = [item_id for item_id, _ in shown]
         if not earlier_shown:
             continue
         everything = clustered.everything
@@ -339,6 +351,21 @@ def _stories(window: list[Item], cluster_of: Mapping[str, int], query: DigestQue
         story.items.append(item)
         story.verdicts[item.id] = verdict
     return stories
+
+
+def _shown_before(
+    db: sqlite3.Connection, stories: Mapping[int, _Story], query: DigestQuery, seen_day: date
+) -> dict[int, list[tuple[str, date]]]:
+    """(4) What earlier bulletins showed of each story: the items and the day they were shown.
+    An edition's series counts its own bulletins that ended by this one's start; a plain digest
+    counts every digest of an earlier day."""
+    if query.series is not None and query.start is not None:
+        return series_shown(db, stories, query.series, before=query.start)
+    return {
+        cluster_id: earlier
+        for cluster_id, rows in stored.shown(db, stories).items()
+        if (earlier := [(item_id, day) for item_id, day in rows if day < seen_day])
+    }
 
 
 def _fetch(store: Store, item_ids: list[str]) -> list[Item]:

@@ -105,4 +105,28 @@ MIGRATIONS: list[tuple[str, str]] = [
         )
         """,
     ),
+    (
+        "005_editions",
+        """
+        CREATE TABLE edition_bulletins (
+            key TEXT PRIMARY KEY,      -- the bulletin's outbox key: EDITION:START/END
+            edition TEXT NOT NULL,
+            series TEXT NOT NULL,      -- editions of one series share their since-last clock
+            start TEXT NOT NULL,       -- ISO 8601, UTC: the window [start, end) it covers
+            "end" TEXT NOT NULL,
+            recorded TEXT NOT NULL     -- ISO 8601, UTC
+        );
+        CREATE INDEX edition_bulletins_by_series ON edition_bulletins (series, "end");
+        CREATE TABLE edition_shown (
+            series TEXT NOT NULL,
+            item_id TEXT NOT NULL,     -- an item of a story a bulletin of the series showed
+            until TEXT NOT NULL,       -- ISO 8601, UTC: the end of that bulletin's window
+            shown_at TEXT NOT NULL,
+            PRIMARY KEY (series, item_id)
+        );
+        -- The HTML alternative of an e-mail part (a comment on the column itself would end up
+        -- inside the table's stored definition and break it).
+        ALTER TABLE outbox ADD COLUMN html TEXT
+        """,
+    ),
 ]

@@ -31,13 +31,14 @@ class OutboxPart:
     state: str
     attempts: int = 0
     error: str | None = None
+    html: str | None = None  # the HTML alternative an e-mail part carries
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-_COLUMNS = "day, channel, part, total, body, state, attempts, error"
+_COLUMNS = "day, channel, part, total, body, state, attempts, error, html"
 
 
 class Outbox:
@@ -53,13 +54,20 @@ class Outbox:
         return [OutboxPart(*row) for row in rows]
 
     def plan(
-        self, day: str, channel: str, bodies: Sequence[str], *, replace: bool = False
+        self,
+        day: str,
+        channel: str,
+        bodies: Sequence[str],
+        *,
+        replace: bool = False,
+        html: str | None = None,
     ) -> list[OutboxPart]:
         """The parts to deliver for (day, channel).
 
         The first run records ``bodies`` as pending; later runs get the parts recorded then (a
         bulletin, once planned, is fixed, so a rerun completes the same message rather than a
         re-rendered one).  ``replace`` (``--force``) records ``bodies`` afresh, all pending.
+        ``html``, the HTML alternative of a one-part e-mail bulletin, is recorded with its part.
         """
         with self.store.write() as db:
             exists = db.execute(
@@ -71,9 +79,12 @@ class Outbox:
                 db.execute("DELETE FROM outbox WHERE day = ? AND channel = ?", (day, channel))
                 now = _now()
                 db.executemany(
-                    "INSERT INTO outbox (day, channel, part, total, body, state, created, updated) "
-                    "VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",
-                    [(day, channel, n, len(bodies), body, now, now) for n, body in enumerate(bodies, 1)],
+                    "INSERT INTO outbox (day, channel, part, total, body, state, created, updated, html) "
+                    "VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
+                    [
+                        (day, channel, n, len(bodies), body, now, now, html if len(bodies) == 1 else None)
+                        for n, body in enumerate(bodies, 1)
+                    ],
                 )
         return self.parts(day, channel)
 

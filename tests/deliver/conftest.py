@@ -1,12 +1,15 @@
-"""Fixtures for delivery: a fresh store, push options that never really sleep, a closed port."""
+"""Fixtures for delivery: a fresh store, push options that never really sleep, a closed port, and a
+loopback SMTP server (aiosmtpd) that keeps what it receives."""
 
 from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from digest.deliver.push import PushOptions
 from digest.store import Store
@@ -49,3 +52,24 @@ def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str], bytes]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # aiosmtpd calls it so
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(closed_port: int) -> Iterator[tuple[Sink, int]]:
+    sink = Sink()
+    # aiosmtpd probes its own port after starting, so it needs a real one, not 0.
+    controller = Controller(sink, hostname="127.0.0.1", port=closed_port)
+    controller.start()
+    try:
+        yield sink, closed_port
+    finally:
+        controller.stop()

@@ -6,41 +6,18 @@ from __future__ import annotations
 
 import email
 import email.policy
-from collections.abc import Iterator
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiosmtpd.controller import Controller
 from pytest_httpserver import HTTPServer
 
 from digest.deliver.push import PushOptions, push_digest
 from digest.errors import ExitCode
 from digest.store import Store
+from tests.deliver.conftest import Sink
 from tests.deliver.deliver_helpers import channel, digest_of, item, sample_digest
 
 UTC8 = ZoneInfo("Asia/Shanghai")
-
-
-class Sink:
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, list[str], bytes]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # aiosmtpd calls it so
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(closed_port: int) -> Iterator[tuple[Sink, int]]:
-    sink = Sink()
-    # aiosmtpd probes its own port after starting, so it needs a real one, not 0.
-    controller = Controller(sink, hostname="127.0.0.1", port=closed_port)
-    controller.start()
-    try:
-        yield sink, closed_port
-    finally:
-        controller.stop()
 
 
 def test_email_arrives_whole_and_headers_cannot_be_injected(
