@@ -165,13 +165,15 @@ def parse_config(data: Mapping[str, Any]) -> ConfigFile:
     )
 
 
-def _table(value: Any, where: str, known: Iterable[str] = ()) -> Mapping[str, Any]:
-    """``value`` as a table (None is an empty one) whose keys are all ``known``; else UsageError."""
+def _table(value: Any, where: str, known: Iterable[str] | None = None) -> Mapping[str, Any]:
+    """``value`` as a table (None is an empty one), whose keys are all ``known`` when that is
+    given (a table of tables has names of the user's choosing as keys); else UsageError."""
     if value is None:
         return {}
     if not isinstance(value, Mapping):
         raise UsageError(f"config: {where} must be a table")
-    check_keys(value, known, where)
+    if known is not None:
+        check_keys(value, known, where)
     return value
 
 
