@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from digest.acquire.decode import binary_kind
 from digest.acquire.formats import KNOWN_SUFFIXES, parse_document, sniff
 from digest.errors import InputError, PartialDocument
 from digest.model import RawItem
@@ -73,7 +74,10 @@ def read_documents(paths: Sequence[str], stdin: BinaryIO | None = None) -> Itera
             # Every message names its input (a decoder's message does not know the file).
             label = "<stdin>" if name == "-" else name
             message = error.message if label in error.message else f"{label}: {error.message}"
-            yield DocumentResult(origin=name, error=message)
+            if in_folder and not Path(name).suffix:  # only sniffed, never asked for: a note
+                yield DocumentResult(origin=name, skipped=message.removesuffix(", skipped") + ", skipped")
+            else:
+                yield DocumentResult(origin=name, error=message)
             continue
         yield DocumentResult(origin=name, items=tuple(items))
 
@@ -103,6 +107,10 @@ def _read(name: str, stdin: BinaryIO | None) -> bytes:
             raise InputError(f"{name}: a folder with no files to load (looked for {suffixes})") from None
         except OSError as error:
             raise InputError(f"{name}: cannot read ({error.strerror})") from None
+    label = "<stdin>" if name == "-" else name
     if len(data) > MAX_FILE_BYTES:
-        raise InputError(f"{name}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB, skipped")
+        raise InputError(f"{label}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB, skipped")
+    kind = binary_kind(data)
+    if kind is not None:
+        raise InputError(f"{label}: not a text file ({kind}), skipped")
     return data

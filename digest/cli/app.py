@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from digest import __version__
 from digest.cli import clean, fetch, items, load, push, summarize, today
 from digest.cli import config as config_commands
 from digest.cli import sources as sources_commands
@@ -43,8 +44,6 @@ app = typer.Typer(
 
 def _print_version(value: bool) -> None:
     if value:
-        from digest import __version__
-
         typer.echo(f"digest {__version__}")
         raise typer.Exit()
 

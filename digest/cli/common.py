@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from digest.errors import ExitCode, UsageError
+from digest.errors import ExitCode, StoreError, UsageError
 from digest.model import LANGUAGES, Language
 
 if TYPE_CHECKING:
@@ -99,7 +99,6 @@ def open_store(settings: Settings, db: Path | None = None, *, create: bool = Tru
     A ``--db`` path that does not exist is created only by commands that add to the store
     (``create``); for the others a typo must not look like an empty store.
     """
-    from digest.errors import StoreError
     from digest.store import Store
 
     if db is not None and not create and not db.exists():

@@ -25,7 +25,7 @@ from digest.cli.common import (
     settings_for,
     warn,
 )
-from digest.errors import ExitCode
+from digest.errors import DigestError, ExitCode
 
 if TYPE_CHECKING:
     from digest.acquire.fetch import FetchOptions, FetchResult
@@ -102,7 +102,6 @@ def fetch_due(settings: Settings, db: Path | None, now: datetime, *, quiet: bool
     from digest.acquire.fetch import due_sources, fetch_options
     from digest.acquire.following import sync_config_sources
     from digest.durations import parse_duration
-    from digest.errors import DigestError
     from digest.lock import run_lock
 
     interval = parse_duration(settings.fetch_interval)

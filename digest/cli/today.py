@@ -32,8 +32,9 @@ from digest.cli.common import (
     settings_for,
     show_output,
 )
+from digest.cli.fetch import fetch_due
 from digest.errors import ExitCode, UsageError
-from digest.render import FORMATS
+from digest.render import FORMATS, render_digest
 from digest.render.json import ENTRY_FIELDS
 
 if TYPE_CHECKING:
@@ -131,8 +132,6 @@ def today_command(
             group_by=group_by,
         )
     if not no_fetch:
-        from digest.cli.fetch import fetch_due
-
         fetch_due(settings, db, now)
     with open_store(settings, db, create=False) as store:
         digest = build_digest(store, query, now=now)
@@ -173,8 +172,6 @@ def _today_edition(
     with open_store(settings, db, create=False) as store:
         window = edition_window(edition, store, now=now, settings=settings, on_date=on_date)
     if not no_fetch:
-        from digest.cli.fetch import fetch_due
-
         fetch_due(settings, db, now)
     with open_store(settings, db, create=False) as store:
         digest = edition_bulletin(edition, settings, store, window, now=now, limit=limit, chars=chars)
@@ -182,8 +179,6 @@ def _today_edition(
 
 
 def _show(digest: Digest, shown: _Shown, width: int, tz: tzinfo, fail_empty: bool) -> int:
-    from digest.render import render_digest
-
     if shown.output is not None:
         from digest.deliver.files import write_atomic
 

@@ -27,10 +27,12 @@ def render_listing_text(items: list[Item], *, tz: tzinfo, width: int = 100) -> s
     """One line per item, at most ``width`` cells: short id, local time, source, title (cut with
     … to fit).  Below 80 cells the year and part of the source column give way to the title."""
     narrow = width < 80
-    time_format, source_cells = ("%m-%d %H:%M", 10) if narrow else ("%Y-%m-%d %H:%M", 16)
+    time_format, time_cells, source_cells = ("%m-%d %H:%M", 11, 10) if narrow else ("%Y-%m-%d %H:%M", 16, 16)
     lines = []
     for item in items:
-        when = item.time.astimezone(tz).strftime(time_format)
+        # An item without a publication date says so rather than borrowing its fetch time.
+        when = item.published.astimezone(tz).strftime(time_format) if item.published else "undated"
+        when = when.ljust(time_cells)
         source = _fit(one_line(item.source or "-"), source_cells)
         title_cells = max(width - _ID_CELLS - len(when) - source_cells - 3, 10)
         title = _fit(one_line(item.title), title_cells).rstrip()

@@ -129,4 +129,12 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE outbox ADD COLUMN html TEXT
         """,
     ),
+    (
+        "006_edition_channels",
+        """
+        -- The channels a bulletin was recorded for (a JSON list), so that only those are owed it:
+        -- a channel added to an edition later does not get the backlog.
+        ALTER TABLE edition_bulletins ADD COLUMN channels TEXT NOT NULL DEFAULT '[]'
+        """,
+    ),
 ]

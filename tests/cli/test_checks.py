@@ -72,6 +72,7 @@ def test_a_folder_with_an_empty_file_a_suffixless_feed_and_a_page_named_txt(cli:
     (folder / "empty.txt").write_bytes(b"")
     (folder / "wire").write_text(RSS.format(title="通讯社"), encoding="utf-8")
     (folder / "NOTES").write_text("to do: nothing\n", encoding="utf-8")
+    (folder / "program").write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(200))
     (folder / "saved-page.txt").write_text(
         "<!DOCTYPE html><html><head><title>Bridge opens to traffic</title></head><body><article>"
         "<h1>Bridge opens to traffic</h1><p>The new bridge over the river opened on Saturday after "
@@ -82,6 +83,7 @@ def test_a_folder_with_an_empty_file_a_suffixless_feed_and_a_page_named_txt(cli:
     assert result.code == 0, result.err
     assert "note: " in result.err and "empty.txt: empty file, skipped" in result.err
     assert "NOTES: no suffix and not a feed" in result.err
+    assert "program: not a text file" in result.err and "digest: error" not in result.err
     titles = {item["title"]: item for item in json.loads(cli("items", "-f", "json").out)}
     assert "一条新闻" in titles  # the suffix-less feed was sniffed
     page = titles["Bridge opens to traffic"]

@@ -51,6 +51,7 @@ document.getElementById("bulletin").addEventListener("load", (event) => {{
     clientWidth: root.clientWidth,
     scrollWidth: root.scrollWidth,
     scripts: inner.scripts.length,
+    title: inner.title,
     overflowing: wide,
     headlines: [...inner.querySelectorAll(".headline")].map((h) => h.textContent.trim()),
   }};
@@ -115,6 +116,7 @@ def test_no_horizontal_overflow_and_every_story_present(tmp_path: Path, width: i
     assert result["scrollWidth"] <= result["clientWidth"], result
     assert result["overflowing"] == []
     assert result["scripts"] == 0  # hostile titles included
+    assert result["title"].startswith(digest.title)  # an onerror handler would have changed it
     assert len(result["headlines"]) == len(digest.entries)
     for entry, headline in zip(digest.entries, result["headlines"], strict=True):
         assert entry.item.title in headline  # hostile markup shows as its text

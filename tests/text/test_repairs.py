@@ -9,8 +9,9 @@ import pytest
 from digest.model import RawItem
 from digest.text import clean_item
 from digest.text.annotations import learn_annotations, remove_annotations
+from digest.text.dates import infer_year
 from digest.text.garbled import repair_garbled
-from digest.text.mobile import infer_year, parse_byline, parse_header
+from digest.text.mobile import parse_byline, parse_header
 from digest.text.page import parse_meta_line, strip_site_suffix
 from digest.text.punctuation import fix_punctuation
 from digest.text.script import wants_simplified
