@@ -24,8 +24,9 @@ _DATE = (
 _TIME = r"(?P<hour>\d{1,2})[:：](?P<minute>\d{2})(?:[:：]\d{2})?"
 EDITOR_LABEL = r"(?:[責责][编編]|[責责]任[编編][辑輯]|[编編][辑輯])"
 _SHARE = r"(?:我要分享|分享)"
+_SOURCE_LABEL = r"(?:[来來]源|稿源)\s*[:：]\s*"
 _HEADER = re.compile(
-    rf"^(?P<source>\S{{2,30}}?)\s+{_DATE}(?:\s+{_TIME})?"
+    rf"^(?:{_SOURCE_LABEL})?(?P<source>\S{{2,30}}?)\s+{_DATE}(?:\s+{_TIME})?"
     rf"(?:\s+{EDITOR_LABEL}\s*[:：]\s*(?P<editor>[^\s:：]{{1,20}}?))?(?:\s*{_SHARE})?\s*$"
 )
 
@@ -79,9 +80,20 @@ def _moment(match: re.Match[str], *, now: datetime, tz: tzinfo) -> datetime | No
     return from_fields(year, month or 0, day or 0, hour or 0, minute or 0, now=now, tz=tz)
 
 
+def unwrap(line: str) -> str:
+    """``line`` without the 【】 or [] that enclose all of it (``【来源：新华网】`` → ``来源：新华网``)."""
+    line = line.strip()
+    if len(line) > 2 and line[0] + line[-1] in ("【】", "[]", "〔〕") and line.count(line[0]) == 1:
+        return line[1:-1].strip()
+    return line
+
+
 def parse_header(line: str, *, now: datetime, tz: tzinfo) -> Header | None:
-    """The header line's source, time and editor; None when ``line`` is not a header."""
-    match = _HEADER.match(line.strip())
+    """The header line's source, time and editor; None when ``line`` is not a header.
+
+    ``来源：`` may label the source, and the whole line may be enclosed in 【】.
+    """
+    match = _HEADER.match(unwrap(line))
     if match is None or match["source"][0].isdigit():
         return None
     published = _moment(match, now=now, tz=tz)
