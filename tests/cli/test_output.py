@@ -133,13 +133,13 @@ def test_a_terminal_pages_through_the_pager_and_no_pager_does_not(
 
 
 def test_markdown_escapes_only_what_commonmark_reads_as_syntax(cli: Cli, tmp_path: Path) -> None:
-    title = "Talks end 2026-11-30 (Monday). Next: *all* [sides] &amp; more"
+    title = "Talks end 2026-11-30 (Monday). Next: *all* [sides] & AT&T"
     record = {"title": title, "text": "- 1. # Body", "published": "2026-04-25T10:00:00+08:00"}
     (tmp_path / "item.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
     cli("load", str(tmp_path / "item.jsonl"))
     text = cli("today", "--date", "2026-04-25", "-f", "markdown", "--no-fetch").out
     assert "# Digest for 2026-04-25 (Saturday) · 1 item" in text
-    assert "Talks end 2026-11-30 (Monday). Next: \\*all\\* \\[sides\\] \\&amp; more" in text
+    assert "Talks end 2026-11-30 (Monday). Next: \\*all\\* \\[sides\\] & AT&T" in text
     assert "   \\- 1. # Body  " in text  # a list marker only where a line starts
     assert "\\(" not in text and "\\." not in text.replace("1\\.", "") and text.count("\\-") == 1
 
