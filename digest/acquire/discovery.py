@@ -8,13 +8,14 @@ links to with ``<link rel="alternate">`` (autodiscovery).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 from digest.acquire.decode import decode_bytes
-from digest.acquire.formats import read_feed
+from digest.acquire.formats import ParsedFeed, read_feed
 from digest.acquire.http import FetchError, HttpPolicy, check_url, get, open_client
 from digest.errors import DigestError, InputError
 
@@ -39,13 +40,25 @@ class CheckedFeed:
     discovered: bool
 
 
-def check_feed_urls(requests: Sequence[tuple[str, HttpPolicy]]) -> list[CheckedFeed | DigestError]:
+class FeedReader(Protocol):
+    """``read_feed``'s signature: what ``check_feed_urls`` parses the answers with."""
+
+    def __call__(
+        self, data: bytes, name: str, headers: Mapping[str, str] | None = None, *, base_url: str | None = None
+    ) -> ParsedFeed: ...
+
+
+def check_feed_urls(
+    requests: Sequence[tuple[str, HttpPolicy]], read: FeedReader = read_feed
+) -> list[CheckedFeed | DigestError]:
     """Check several URLs at once, each under its own policy: for each, the feed it serves or
     links to, or the DigestError saying why there is none.  Forty URLs take about as long as the
-    slowest of them, not the sum."""
+    slowest of them, not the sum.  ``read`` parses what came back: ``read_feed``, or the same
+    under a budget (``WorkerPool``).
+    """
 
     async def check_all() -> list[CheckedFeed | BaseException]:
-        checks = (_check(url, policy) for url, policy in requests)
+        checks = (_check(url, policy, read) for url, policy in requests)
         return await asyncio.gather(*checks, return_exceptions=True)
 
     results: list[CheckedFeed | DigestError] = []
@@ -56,7 +69,7 @@ def check_feed_urls(requests: Sequence[tuple[str, HttpPolicy]]) -> list[CheckedF
     return results
 
 
-async def _check(url: str, policy: HttpPolicy) -> CheckedFeed:
+async def _check(url: str, policy: HttpPolicy, read_feed: FeedReader) -> CheckedFeed:
     client = open_client(policy, connections=2)
     try:
         response = await get(client, url, policy)

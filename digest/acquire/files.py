@@ -7,7 +7,7 @@ still load.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -54,19 +54,26 @@ def expand_paths(paths: Sequence[str]) -> Iterator[tuple[str, bool]]:
             yield given, False
 
 
-def read_documents(paths: Sequence[str], stdin: BinaryIO | None = None) -> Iterator[DocumentResult]:
+DocumentParser = Callable[[bytes, str], list[RawItem]]
+
+
+def read_documents(
+    paths: Sequence[str], stdin: BinaryIO | None = None, parse: DocumentParser | None = None
+) -> Iterator[DocumentResult]:
     """Parse every input; never raises for a bad input, which yields a failed result instead.
 
+    ``parse`` is ``parse_document`` (the default) or the same under a budget (``WorkerPool.call``).
     In a folder, an empty file and a file without a suffix that is no feed, page or JSON are
     skipped with a note: a folder of news is not expected to hold only news.
     """
+    parse = parse or parse_document
     for name, in_folder in expand_paths(paths):
         try:
             data = _read(name, stdin)
             if in_folder and (reason := _passed_over(name, data)):
                 yield DocumentResult(origin=name, skipped=f"{name}: {reason}, skipped")
                 continue
-            items = parse_document(data, "<stdin>" if name == "-" else name)
+            items = parse(data, "<stdin>" if name == "-" else name)
         except PartialDocument as partial:
             yield DocumentResult(origin=name, items=tuple(partial.items), error=partial.message)
             continue

@@ -8,7 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from digest.acquire.discovery import CheckedFeed, check_feed_urls
+from digest.acquire.discovery import CheckedFeed, FeedReader, check_feed_urls
+from digest.acquire.formats import read_feed
 from digest.acquire.http import FetchError, HttpPolicy, check_url
 from digest.config import SourceConfig
 from digest.errors import DigestError, UsageError
@@ -83,10 +84,17 @@ def config_sources(configured: Iterable[SourceConfig]) -> list[Source]:
 
 
 def follow_sources(
-    store: Store, sources: Sequence[Source], *, check: bool, name_given: bool, policies: Sequence[HttpPolicy]
+    store: Store,
+    sources: Sequence[Source],
+    *,
+    check: bool,
+    name_given: bool,
+    policies: Sequence[HttpPolicy],
+    read: FeedReader = read_feed,
 ) -> list[tuple[Source, CheckedFeed | None] | DigestError]:
     """Check (unless ``check`` is False, all at once) and store each of ``sources`` (fetched under
     the matching one of ``policies``); for each, the stored source and its check, or the error.
+    ``read`` as for ``check_feed_urls``.
 
     With a check, the stored URL is the feed found (autodiscovery may change it) and, when no
     name was given, the name is the feed's title.  One bad source (no feed, a duplicate) does not
@@ -98,7 +106,7 @@ def follow_sources(
             (source.url, replace(policy, allow_private=policy.allow_private or source.allow_private))
             for source, policy in zip(sources, policies, strict=True)
         ]
-        checks = list(check_feed_urls(requests))
+        checks = list(check_feed_urls(requests, read))
     outcomes: list[tuple[Source, CheckedFeed | None] | DigestError] = []
     for source, checked in zip(sources, checks, strict=True):
         if isinstance(checked, DigestError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -69,8 +70,10 @@ def add_command(
       digest sources add https://example.com/ https://example.org/rss --lang en
       digest sources add http://192.168.1.5/feed.xml --allow-private
     """
-    from digest.acquire.fetch import fetch_options
+    from digest.acquire.fetch_config import fetch_options
     from digest.acquire.following import follow_sources, make_source
+    from digest.acquire.formats import read_feed
+    from digest.acquire.workers import WorkerPool
 
     if name is not None and len(urls) > 1:
         raise UsageError("--name names one source, but several URLs were given")
@@ -87,14 +90,16 @@ def add_command(
         )
         for url in urls
     ]
-    options = fetch_options(settings.config.fetch)
-    with open_store(settings, db) as store:
+    options = fetch_options(settings.config.fetch, settings.config.parse)
+    # What the URLs serve is untrusted: parsed under the same budget as a fetch.
+    with WorkerPool(options.parse) as pool, open_store(settings, db) as store:
         outcomes = follow_sources(
             store,
             sources,
             check=not no_check,
             name_given=name is not None,
             policies=[options.policy(source) for source in sources],
+            read=partial(pool.call, read_feed),
         )
     if len(outcomes) == 1 and isinstance(outcomes[0], DigestError):
         raise outcomes[0]  # one source: its error is the command's
@@ -184,7 +189,8 @@ def import_command(
     """Follow the feeds of an OPML file (names, URLs, tags); ones already followed are skipped."""
     import sys
 
-    from digest.acquire.opml import MAX_OPML_BYTES, import_sources
+    from digest.acquire.opml import MAX_OPML_BYTES, import_sources, read_opml
+    from digest.acquire.workers import WorkerPool, parse_budget
 
     try:
         if str(path) == "-":
@@ -195,8 +201,10 @@ def import_command(
     except OSError as error:
         raise InputError(f"{path}: cannot read ({error.strerror})") from None
     settings = settings_for()
-    with open_store(settings, db) as store:
-        added, skipped = import_sources(store, data, str(path), allow_private=allow_private)
+    with WorkerPool(parse_budget(settings.config.parse)) as pool, open_store(settings, db) as store:
+        added, skipped = import_sources(
+            store, data, str(path), partial(pool.call, read_opml), allow_private=allow_private
+        )
     if not quiet:
         warn(f"imported {len(added)} source{'s' * (len(added) != 1)} ({len(skipped)} already followed)")
 
