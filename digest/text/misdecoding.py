@@ -28,6 +28,7 @@ _LOST = "\ufffd"
 _MARGIN = 2.5
 _PLAUSIBLE = -9.5
 _HAN = re.compile("[\u3400-\u9fff]")
+_MIN_HAN = 2
 
 
 def _mean(text: str) -> float:
@@ -87,8 +88,10 @@ def _decoding(text: str, wrong: str, right: str) -> str:
 def _redecode(text: str) -> str | None:
     """``text`` decoded right, or None when no confusion reads far better than it does."""
     before = _mean(text)
-    if before > _PLAUSIBLE:
-        return None  # reads as Chinese already: nothing to repair
+    if before > _PLAUSIBLE or len(_HAN.findall(text)) < _MIN_HAN:
+        # Reads as Chinese already, or is no Chinese at all: every wrong decoding of Chinese
+        # bytes is full of ideographs, and a lone symbol in English (– ’) is no evidence.
+        return None
     best: tuple[float, str] | None = None
     for wrong, right in _CONFUSIONS:
         try:
