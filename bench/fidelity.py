@@ -238,7 +238,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # damage are too long for the pure-Python edit distance.
     outputs = {name: [c(i.title, i.body, "auto").text for i in english_items] for name, c in CLEANERS.items()}
     exact = [
-        sum(o == i.truth.text for o, i in zip(out, english_items, strict=True)) for out in outputs.values()
+        sum(_laid_out(o) == _laid_out(i.truth.text) for o, i in zip(out, english_items, strict=True))
+        for out in outputs.values()
     ]
     ratios = [
         sum(

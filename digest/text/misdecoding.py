@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from digest.text.hanzi_frequency import log_frequency, log_frequency_as_written
+from digest.text.hanzi_frequency import log_frequency, log_frequency_as_written, word_weight
 
 # (codec the bytes were wrongly decoded with, codec they were written in)
 _CONFUSIONS = (("gbk", "utf-8"), ("gbk", "cp950"), ("cp950", "gbk"))
@@ -29,6 +29,7 @@ _MARGIN = 2.5
 _PLAUSIBLE = -9.5
 _HAN = re.compile("[\u3400-\u9fff]")
 _MIN_HAN = 2
+_WORD_BONUS = 0.5  # × ln(count) per neighbouring pair that is a word: 穿戴 beats 迎戴
 
 
 def _mean(text: str) -> float:
@@ -51,18 +52,18 @@ def _read(data: bytes, right: str) -> float:
     # As written for UTF-8: 记 (E8 AE B0) must not lose to 議 (E8 AD B0) for being 议 in
     # traditional dress; Big5 text is traditional, so there the simplified form decides.
     frequency = log_frequency_as_written if right == "utf-8" else log_frequency
-    return -100.0 * text.count(_LOST) + sum(
-        frequency(char) for char in text if char != _LOST and not char.isascii()
-    )
+    wide = [char for char in text if char != _LOST and not char.isascii()]
+    words = sum(word_weight(a, b) for a, b in zip(wide, wide[1:], strict=False))
+    return -100.0 * text.count(_LOST) + sum(frequency(char) for char in wide) + _WORD_BONUS * words
 
 
 def _lost_byte(before: bytes, after: bytes, wrong: str, right: str) -> bytes:
     """The byte a GBK or Big5 decoder wrote U+FFFD for (Python's decoders write one for each
     lead byte whose partner is no trail byte, then read the partner again), chosen so that the
     bytes around it decode and read best.  UTF-8 finds its step again by itself, so three bytes
-    each side decide; double-byte codecs need the whole line."""
-    if right == "utf-8":
-        before, after = before[-3:], after[:3]
+    each side decide; in a double-byte codec a lost byte changes a few characters each side."""
+    reach = 3 if right == "utf-8" else 12
+    before, after = before[-reach:], after[:reach]
     best: tuple[float, bytes] | None = None
     for value in range(0x80, 0x100):
         if _pairs_in(value, after[:1], wrong):
