@@ -10,6 +10,7 @@ text and are removed.  ftfy repairs UTF-8 read as Latin-1 or cp1252, not these.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from digest.text.hanzi_frequency import log_frequency, log_frequency_as_written, word_weight
@@ -53,7 +54,7 @@ def _read(data: bytes, right: str) -> float:
     # traditional dress; Big5 text is traditional, so there the simplified form decides.
     frequency = log_frequency_as_written if right == "utf-8" else log_frequency
     wide = [char for char in text if char != _LOST and not char.isascii()]
-    words = sum(word_weight(a, b) for a, b in zip(wide, wide[1:], strict=False))
+    words = sum(word_weight(a, b) for a, b in itertools.pairwise(wide))
     return -100.0 * text.count(_LOST) + sum(frequency(char) for char in wide) + _WORD_BONUS * words
 
 
