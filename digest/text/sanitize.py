@@ -2,9 +2,9 @@
 
 Applied at ingest (everything that reaches the store) and again at render.  Keeps ``\\n`` and
 ``\\t``; removes the other C0 and C1 controls (terminal escape sequences lose their ESC and become
-inert text), every invisible format character (Unicode category Cf: bidi marks, embeddings,
-overrides and isolates, zero-width spaces, BOMs …) except the joiners emoji and some scripts need,
-lone surrogates, noncharacters and U+FFFD.
+inert text), invisible format characters (Unicode category Cf: bidi marks, embeddings,
+overrides and isolates …; see ``_UNSAFE`` for the few kept), lone surrogates, noncharacters and
+U+FFFD.
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ import unicodedata
 _UNSAFE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 (but \t \n) and C1 controls
     # Format characters (category Cf), listed by range because the re module has no \p{Cf}; kept:
-    # U+200C/U+200D (the joiners of emoji sequences and of Persian and Indic words) and the tag
-    # characters U+E0020-E007F (subdivision flags).  A test checks the list against unicodedata.
-    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u200e\u200f"
-    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    # U+200C/U+200D (the joiners of emoji sequences and of Persian and Indic words), the tag
+    # characters U+E0020-E007F (subdivision flags), and the four invisible ones the cleaning stage
+    # removes and counts as a repair (U+00AD, U+200B, U+2060, U+FEFF: text/characters.py).  A test
+    # checks the list against unicodedata.
+    "\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200e\u200f"
+    "\u202a-\u202e\u2061-\u2064\u2066-\u206f\ufff9-\ufffb"
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
     "\ud800-\udfff"  # lone surrogates (from &#xD800; and broken decoders)
     "\ufdd0-\ufdef\ufffe\uffff\ufffd]"  # noncharacters and the replacement character
