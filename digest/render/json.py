@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import tzinfo
 from typing import Any
 
@@ -12,11 +13,15 @@ from digest.render.layout import window_of
 # json.dumps escapes C0 controls but passes DEL and C1 (\x9b is a one-byte CSI on some terminals)
 # through when ensure_ascii is off; escape them too so the output is safe to print.
 _ESCAPE_C1 = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
+# Searching first: translate() looks every character up in the table, 10 µs for a short Chinese
+# record (most of the cost of a line of `digest summarize` output), and almost no text has one.
+_C1 = re.compile("[\x7f-\x9f]")
 
 
 def dumps(value: object, indent: int | None = None) -> str:
     """JSON text with non-ASCII kept readable and DEL/C1 controls escaped."""
-    return json.dumps(value, ensure_ascii=False, indent=indent).translate(_ESCAPE_C1)
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    return text.translate(_ESCAPE_C1) if _C1.search(text) else text
 
 
 def _entries(digest: Digest) -> list[dict[str, Any]]:
