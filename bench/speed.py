@@ -21,7 +21,8 @@ Jobs and the targets they are read against:
 - ``digest summarize`` of the LCSTS dev rows repeated ``--copies`` times (``shared/data/
   lcsts-dev.jsonl`` has 363 rows: 20 copies are the 7,260 documents of the issue), start-up
   included, against sumy's LexRank in this process on the same documents (≥ 10× its docs/s);
-  and of one document given as a text file (≤ 0.15 s CPU);
+  and of one document given as a text file (≤ 0.15 s CPU); the same documents at ``--chars 30``
+  for the identity check of the headline path;
 - floors: the interpreter alone, the CLI's imports (``import digest.cli.app``), and reading and
   writing the same JSONL with the json module only.
 """
@@ -62,29 +63,32 @@ class Timing:
 
 
 class Side:
-    """One version of the code: this tree (``path`` None) or the unpacked reference."""
+    """One version of the code: a folder holding a ``digest`` package (this tree or the unpacked
+    reference), put first on the path of every subprocess."""
 
-    def __init__(self, name: str, path: Path | None) -> None:
+    def __init__(self, name: str, path: Path) -> None:
         self.name, self.path = name, path
 
     def env(self, home: Path) -> dict[str, str]:
         env = {**os.environ, "DIGEST_HOME": str(home), "DIGEST_TIMEZONE": "Asia/Shanghai", "DIGEST_NOW": NOW}
         # A user's machine keeps compiled bytecode; without it every run compiles 50 modules.
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        env.pop("PYTHONPATH", None)
-        if self.path is not None:
-            env["PYTHONPATH"] = str(self.path)
+        env["PYTHONPATH"] = str(self.path)
         return env
 
     def run(self, args: Sequence[str], home: Path) -> tuple[bytes, float, float]:
         """Output, CPU seconds and wall seconds of ``python -m digest ARGS``."""
-        return measured([sys.executable, "-m", "digest", *args], self.env(home))
+        return measured([sys.executable, "-m", "digest", *args], self.env(home), cwd=home)
 
 
-def measured(command: Sequence[str], env: dict[str, str] | None = None) -> tuple[bytes, float, float]:
+def measured(
+    command: Sequence[str], env: dict[str, str] | None = None, cwd: Path | None = None
+) -> tuple[bytes, float, float]:
+    """Output, CPU and wall seconds of ``command``.  Run it from a folder with no ``digest`` in
+    it (``python -m`` and ``-c`` put the working directory first on the path)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, check=False)
+    done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, check=False)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
@@ -126,7 +130,7 @@ def build_store(side: Side, path: Path, items: int) -> None:
         "from startup_today import build_store; build_store(Path(sys.argv[2]), int(sys.argv[3]))"
     )
     command = [sys.executable, "-c", code, str(ROOT / "bench"), str(path), str(items)]
-    measured(command, side.env(path.parent))
+    measured(command, side.env(path.parent), cwd=path.parent)
 
 
 def lcsts_input(folder: Path, copies: int) -> tuple[Path, Path, list[str]] | None:
@@ -176,7 +180,15 @@ def main(argv: list[str] | None = None) -> int:
     mismatches: list[str] = []
     with tempfile.TemporaryDirectory(prefix="digest-speed-") as scratch:
         work = Path(scratch)
-        sides = [Side("reference", unpack(options.reference, work / "reference")), Side("this tree", None)]
+        sides = [Side("reference", unpack(options.reference, work / "reference")), Side("this tree", ROOT)]
+        for side in sides:
+            where, _, _ = measured(
+                [sys.executable, "-c", "import digest; print(digest.__file__)"], side.env(work), work
+            )
+            if not Path(where.decode().strip()).is_relative_to(side.path):
+                raise SystemExit(
+                    f"speed bench: the {side.name} runs {where.decode().strip()}, not its own code"
+                )
         base = work / "base" / "digest.db"
         base.parent.mkdir()
         build_store(sides[0], base, options.items)
@@ -188,11 +200,11 @@ def main(argv: list[str] | None = None) -> int:
             return "identical" if same else "DIFFERENT"
 
         # Floors.
-        floor, _ = repeated(options.runs, lambda: measured([sys.executable, "-c", "pass"]))
+        floor, _ = repeated(options.runs, lambda: measured([sys.executable, "-c", "pass"], cwd=work))
         rows.append(("floor: python -c pass", "", floor.row(), "", ""))
         imports, _ = repeated(
             options.runs,
-            lambda: measured([sys.executable, "-c", "import digest.cli.app"], sides[1].env(work)),
+            lambda: measured([sys.executable, "-c", "import digest.cli.app"], sides[1].env(work), cwd=work),
         )
         rows.append(("floor: import digest.cli.app", "", imports.row(), "", ""))
 
@@ -229,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
                     db.execute("DELETE FROM cluster_batches")
                 return side.run(["today", "-f", "text"], home)
 
-            if side.path is None:
+            if side.path == ROOT:
                 timings[side.name, "cold"], _ = repeated(options.runs, cold)
         for key, label in (
             ("empty", "digest today, empty store"),
@@ -273,7 +285,10 @@ def main(argv: list[str] | None = None) -> int:
                     options.runs, partial(side.run, ["summarize", str(many)], work)
                 )
                 one_timing, one_out = repeated(options.runs, partial(side.run, ["summarize", str(one)], work))
-                summaries[side.name] = {"many": many_out, "one": one_out}
+                # The headline path (best_run) runs for a tenth of the rows at the default budget
+                # and for nearly all at LCSTS's 30 characters: its output is checked there too.
+                headlines, _, _ = side.run(["summarize", "--chars", "30", str(many)], work)
+                summaries[side.name] = {"many": many_out, "one": one_out, "headlines": headlines}
                 rates[side.name] = documents / statistics.median(many_timing.cpu)
                 timings[side.name, "many"], timings[side.name, "one"] = many_timing, one_timing
             io_code = (
@@ -284,7 +299,9 @@ def main(argv: list[str] | None = None) -> int:
                 "    out.write(json.dumps({'id': record['id'], 'summary': record['text'][:30]},"
                 " ensure_ascii=False) + '\\n')\n"
             )
-            io_floor, _ = repeated(options.runs, lambda: measured([sys.executable, "-c", io_code, str(many)]))
+            io_floor, _ = repeated(
+                options.runs, lambda: measured([sys.executable, "-c", io_code, str(many)], cwd=work)
+            )
             # sumy runs on the first 726 documents (two copies of the rows): its rate is steady by
             # then, and all 7,260 would take it a minute.
             peer = None if options.skip_peer else lexrank_rate(texts[:726])
@@ -313,6 +330,15 @@ def main(argv: list[str] | None = None) -> int:
                     timings["this tree", "one"].row(),
                     "≤ 0.15 s",
                     compare("one", {n: s["one"] for n, s in summaries.items()}),
+                )
+            )
+            rows.append(
+                (
+                    "digest summarize --chars 30, the same docs",
+                    "",
+                    "",
+                    "",
+                    compare("headlines", {n: s["headlines"] for n, s in summaries.items()}),
                 )
             )
             if peer:
