@@ -256,7 +256,7 @@ def _cluster(
     with store.write() as db:
         existing = stored.assignments(db, everything)
         clustering = cluster_items(items, existing, _links(db, items, now))
-        rows = stored.save_assignments(db, clustering.cluster_of, clustering.merged, now=now)
+        rows = stored.save_assignments(db, clustering.cluster_of, clustering.merged, now=now, stored=existing)
         cluster_of = {item_id: rows[key] for item_id, key in clustering.cluster_of.items()}
         stories = _stories(window, cluster_of, query)
         members = stored.members(db, stories)

@@ -53,12 +53,16 @@ def save_assignments(
     merged: Mapping[str, str],
     *,
     now: datetime,
+    stored: Mapping[str, str] | None = None,
 ) -> dict[str, int]:
     """Store ``cluster_of`` (item id → key); return every key's row id.
 
     ``new:`` keys get a new row; ``merged`` (old key → surviving old key) moves the members and
     shown records of absorbed clusters and deletes them.  Items keep their cluster otherwise.
+    ``stored``: the assignments read in this transaction (``assignments``); items whose key is
+    unchanged are not written again (on a day already clustered, that is all of them).
     """
+    stored = stored or {}
     stamp = now.astimezone(UTC).isoformat()
     rows: dict[str, int] = {}
     for key in sorted(set(cluster_of.values())):
@@ -80,7 +84,7 @@ def save_assignments(
         "INSERT INTO cluster_members (item_id, cluster_id, added) VALUES (?, ?, ?) "
         "ON CONFLICT (item_id) DO UPDATE SET cluster_id = excluded.cluster_id "
         "WHERE cluster_id != excluded.cluster_id",
-        [(item_id, rows[key], stamp) for item_id, key in cluster_of.items()],
+        [(item_id, rows[key], stamp) for item_id, key in cluster_of.items() if stored.get(item_id) != key],
     )
     return rows
 
