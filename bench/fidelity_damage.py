@@ -1,21 +1,28 @@
-"""Damage generator for the fidelity benchmark: clean Chinese news in, seed-like damaged items out.
+"""Damage generator for the fidelity benchmark: clean news in, damaged items and their truth out.
 
-Modelled on ``shared/seeds/000_c311f0e7a385d580.txt`` and on how that damage came about, not on
-what the cleaner handles.  One pipeline per item, in the order the seed's damage happened:
+Written from how web text gets damaged, not from what the cleaner repairs; every choice is drawn
+at random, so no damage sits only where a repair expects it.  Families (each item draws which
+apply, ``rate`` scales how often and how densely):
 
-1. layout (kind 5, 6): a mobile-news item (title line, header ``源 MM-DD HH:MM 责编:X 我要分享``,
-   byline ``本报讯 全媒体记者X报道``, trailing share/QR/``（完）``/editor lines) or an article page
-   (title with a site suffix such as ``_科技_腾讯网``, a ``来源：… 作者：… 发布时间：…`` line,
-   a ``责任编辑：`` line), with randomly drawn source, time, editor and reporter;
-2. machine conversion to traditional (kind 2): OpenCC s2t or s2tw, as converters differ;
-3. the text is encoded as GBK and a byte-level annotator (kind 1) inserts ``(pīnyīn)`` after every
-   byte sequence equal to one of a fixed set of characters, including sequences that straddle two
-   characters (the seed's ``下?lián)茳h史``, kind 4);
-4. lost bytes (kind 4): now and then a short span loses its first byte, which becomes ``?``;
-5. decoding with a decoder that turns a bad pair into one ``?`` (or U+FFFD) and a lone byte into
-   ``?``;
-6. full-width clause punctuation turned into ASCII (kind 3), as the seed's site did for ，：！？
-   (but not 。、“”).
+- layout: a mobile-news item (title line, a header in one of several forms, a byline in one of
+  several forms, trailing share/QR/(完)/editor lines) or an article page (title with a site
+  suffix, a labelled metadata line, possibly in 【】, an editor line);
+- script: none, or OpenCC s2t, s2tw or s2hk over the whole item;
+- pinyin annotations: a byte-level annotator puts the reading of a drawn set of characters after
+  every byte match (aligned or straddling two characters); the set always includes neutral-tone
+  characters (们 men, 么 me, 着 zhe, 吗 ma, 了 le, 的 de, 呢 ne, 吧 ba, 子 zi); readings are written
+  with tone marks, tone numbers or no tone, in ASCII or full-width brackets;
+- lost bytes: at random characters (anywhere, not only after punctuation) a span of GBK bytes
+  loses its first byte, its last byte, or both; the lost byte is dropped or written as ``?``;
+  the decoder writes ``?`` or U+FFFD for what it cannot decode;
+- wrong codec: the item (or one paragraph) is UTF-8 read as GBK, GBK read as Big5 or Big5 read
+  as GBK; ``锟斤拷`` (U+FFFD twice, UTF-8 read as GBK) inserted;
+- characters: full-width letters and digits, zero-width spaces and soft hyphens, HTML entities
+  (``&nbsp;``, ``&quot;`` and double-escaped ``&amp;quot;``);
+- punctuation: full-width ，：；！？（） made ASCII, “…” made ASCII ``"…"``.
+
+English items get the families that can happen to English text: entities, invisible characters,
+full-width letters and digits.
 """
 
 from __future__ import annotations
@@ -26,32 +33,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 import opencc
+from pypinyin import Style, pinyin
 
-# The seed's annotated set (traditional form → reading), as found in it, plus a few other common
-# characters such annotators mark; multi-reading characters get one fixed reading, as they do.
-ANNOTATED = {
-    "鄉": "xiāng", "區": "qū", "學": "xué", "習": "xí", "實": "shí", "時": "shí", "機": "jī",
-    "報": "bào", "責": "zé", "堅": "jiān", "強": "qiáng", "務": "wù", "結": "jié", "動": "dòng",
-    "會": "huì", "領": "lǐng", "導": "dǎo", "調": "diào", "關": "guān", "質": "zhì", "業": "yè",
-    "設": "shè", "個": "gè", "項": "xiàng", "運": "yùn", "轉": "zhuǎn", "發": "fā", "穩": "wěn",
-    "標": "biāo", "進": "jìn", "點": "diǎn", "細": "xì", "創": "chuàng", "現": "xiàn", "獻": "xiàn",
-    "風": "fēng", "應": "yīng", "濟": "jì", "計": "jì", "認": "rèn", "礎": "chǔ", "據": "jù",
-    "構": "gòu", "聯": "lián", "內": "nèi", "擔": "dān", "當": "dāng", "統": "tǒng", "協": "xié",
-    "經": "jīng", "訊": "xùn", "國": "guó", "這": "zhè", "產": "chǎn", "場": "chǎng", "長": "zhǎng",
-}  # fmt: skip
-SOURCES_MOBILE = [
-    "开封手机报",
-    "郑州手机报",
-    "洛阳手机报",
-    "南阳手机报",
-    "商丘手机报",
-    "新乡手机报",
-]
-SOURCES_PAGE = ["新华网", "人民网", "中国新闻网", "澎湃新闻", "腾讯网", "新浪财经", "央视网"]
+NEUTRAL = "们么着吗了的呢吧子"
+COMMON = "国会时经报发动学机实现进业长对产关点个这开区当务应结风设标转领导调质运创据联计统内"
+SOURCES_MOBILE = ["开封手机报", "郑州手机报", "洛阳手机报", "南阳手机报", "商丘手机报", "新乡手机报"]
+SOURCES_PAGE = ["新华网", "人民网", "中国新闻网", "澎湃新闻", "腾讯网", "新浪财经", "央视网", "环球网"]
 SUFFIXES = ["_科技_腾讯网", "_财经_新浪网", " - 新浪新闻", "|澎湃新闻", "_新华网", " - 网易新闻"]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘陶"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉宇浩凯晨龙寅之宋"
-FULL_TO_ASCII = str.maketrans({"，": ",", "：": ":", "；": ";", "！": "!", "？": "?", "（": "(", "）": ")"})
+TO_ASCII = str.maketrans({"，": ",", "：": ":", "；": ";", "！": "!", "？": "?", "（": "(", "）": ")"})
+_CONVERTERS = {name: opencc.OpenCC(name) for name in ("s2t", "s2tw", "s2hk")}
+_CJK = "[\u3400-\u9fff\u3001-\u3011\uff01-\uff5e“”]"
+_ASCII_MARK = re.compile(rf"(?<={_CJK})[,:;!?]|[,:;!?](?={_CJK})")
+_ASCII_PAIR = re.compile(rf"\(([^()]*{_CJK}[^()]*)\)|(?<={_CJK})\(([^()]*)\)|\(([^()]*)\)(?={_CJK})")
+_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,35 +56,44 @@ class Truth:
 
     title: str
     text: str
-    source: str
-    published: datetime
+    source: str | None
+    published: datetime | None
     editor: str | None
     reporter: str | None
 
 
 @dataclass(frozen=True, slots=True)
 class Damaged:
-    """A damaged item: ``title`` is None for the mobile layout (title is the body's first line)."""
+    """A damaged item: ``title`` is None when the title is the body's first line."""
 
     title: str | None
     body: str
     truth: Truth
-    layout: str
+    families: tuple[str, ...]
+
+
+def house_style(text: str) -> str:
+    """The clean form of a source text: clause marks touching Chinese are full width.
+
+    LCSTS has a few ASCII marks inside Chinese (``报告(2014)``); the expected text has them full
+    width, by a rule written here independently of the cleaner.
+    """
+    text = _ASCII_MARK.sub(lambda m: _FULL[m.group()], text)
+    return _ASCII_PAIR.sub(lambda m: "（" + next(g for g in m.groups() if g is not None) + "）", text)
 
 
 def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
 
-def _gbk_bytes(text: str) -> bytes:
-    # GB18030, a superset of GBK: characters outside GBK (❶, emoji) survive as four bytes, so the
-    # benchmark measures the six kinds of damage and not the loss of unencodable characters.
-    return text.encode("gb18030")
+def _reading(char: str, rng: random.Random) -> str:
+    style = rng.choice((Style.TONE, Style.TONE3, Style.NORMAL))
+    reading = pinyin(char, style=style, neutral_tone_with_five=style == Style.TONE3)[0][0]
+    return reading
 
 
-def _annotate_bytes(data: bytes) -> bytes:
-    """Insert readings after every byte match of an annotated character, aligned or not."""
-    table = {char.encode("gbk"): f"({reading})".encode("gbk") for char, reading in ANNOTATED.items()}
+def _annotate(data: bytes, table: dict[bytes, bytes]) -> bytes:
+    """Insert a reading after every byte match of an annotated character, aligned or not."""
     out = bytearray()
     i = 0
     while i < len(data):
@@ -102,127 +107,165 @@ def _annotate_bytes(data: bytes) -> bytes:
     return bytes(out)
 
 
-def _double_byte_run(data: bytes, i: int, limit: int) -> int:
-    """How many two-byte characters follow from ``data[i]``, at most ``limit``."""
-    count = 0
-    while count < limit and i + 1 < len(data) and data[i] >= 0x81 and data[i + 1] > 0x39:
-        i += 2
-        count += 1
-    return count
+def _char_starts(data: bytes) -> list[int]:
+    """Offsets of the two-byte characters in GBK ``data``."""
+    starts = []
+    i = 0
+    while i < len(data):
+        if data[i] >= 0x81 and i + 1 < len(data):
+            starts.append(i)
+            i += 2
+        else:
+            i += 1
+    return starts
 
 
 def _lose_bytes(data: bytes, rng: random.Random, rate: float) -> bytes:
-    """Now and then a run of 2–10 characters loses its first byte, written as ``?``.
-
-    The seed's two spans are such runs: the first byte became ``?``, the rest was read out of
-    step, and the orphaned last byte became ``?`` too (written here as 0xFF, never a GBK byte).
-    """
+    """At random characters, a span loses its first byte, its last byte or both."""
+    starts = _char_starts(data)
+    lost: set[int] = set()
+    marked: set[int] = set()
+    for index, start in enumerate(starts):
+        if rng.random() >= rate:
+            continue
+        side = rng.choice(("start", "end", "both"))
+        length = rng.randint(2, 8)
+        if side in ("start", "both"):
+            lost.add(start)
+        if side in ("end", "both") and index + length < len(starts):
+            lost.add(starts[index + length] + 1)
+        if rng.random() < 0.5:
+            marked.update(lost)
     out = bytearray()
-    i = 0
-    while i < len(data):
-        if data[i] >= 0x81 and rng.random() < rate:
-            chars = _double_byte_run(data, i, rng.randint(2, 10))
-            if chars >= 2:
-                out += b"?" + data[i + 1 : i + 2 * chars - 1] + b"\xff"
-                i += 2 * chars
-                continue
-        if data[i] >= 0x81:
-            out += data[i : i + 2]
-            i += 2
-        else:
-            out.append(data[i])
-            i += 1
+    for i, byte in enumerate(data):
+        if i in lost:
+            if i in marked:
+                out += b"?"
+            continue
+        out.append(byte)
     return bytes(out)
 
 
-def _decode(data: bytes, replacement: str) -> str:
-    """GBK decoding as the seed's site did it: a bad pair becomes one ``?`` (both bytes eaten)."""
-    out: list[str] = []
-    i = 0
-    while i < len(data):
-        byte = data[i]
-        if byte < 0x80:
-            out.append(chr(byte))
-            i += 1
-            continue
-        if byte == 0xFF or i + 1 == len(data):
-            out.append(replacement)
-            i += 1
-            continue
-        if 0x30 <= data[i + 1] <= 0x39 and i + 3 < len(data):  # a four-byte GB18030 sequence
-            try:
-                out.append(data[i : i + 4].decode("gb18030"))
-                i += 4
-                continue
-            except UnicodeDecodeError:
-                pass
-        try:
-            out.append(data[i : i + 2].decode("gbk"))
-        except UnicodeDecodeError:
-            try:  # GBK's user-defined area decodes to private-use characters (the seed's U+E2FD)
-                out.append(data[i : i + 2].decode("gb18030"))
-            except UnicodeDecodeError:
-                out.append(replacement)
-        i += 2
+def _through_gbk(text: str, rng: random.Random, annotated: dict[bytes, bytes], lost_rate: float) -> str:
+    data = _annotate(text.encode("gb18030"), annotated) if annotated else text.encode("gb18030")
+    if lost_rate:
+        data = _lose_bytes(data, rng, lost_rate)
+    return data.decode("gb18030", errors="replace").replace("\ufffd", rng.choice(("?", "\ufffd")))
+
+
+def _wrong_codec(text: str, rng: random.Random, traditional: bool) -> str:
+    # Big5 holds traditional characters only: a simplified text is never Big5 to begin with.
+    kind = rng.choice(
+        ("utf8-as-gbk", "big5-as-gbk", "gbk-as-big5") if traditional else ("utf8-as-gbk", "gbk-as-big5")
+    )
+    if kind == "utf8-as-gbk":
+        return text.encode("utf-8").decode("gbk", errors="replace")
+    if kind == "big5-as-gbk":
+        return text.encode("cp950", errors="replace").decode("gbk", errors="replace")
+    return text.encode("gbk", errors="replace").decode("cp950", errors="replace")
+
+
+def _characters(text: str, rng: random.Random, rate: float) -> str:
+    out = []
+    for char in text:
+        if char.isascii() and char.isalnum() and rng.random() < rate:
+            char = chr(ord(char) + 0xFEE0)
+        elif char == " " and rng.random() < rate:
+            char = "&nbsp;"
+        elif char == '"' and rng.random() < rate:
+            char = rng.choice(("&quot;", "&amp;quot;"))
+        out.append(char)
+        if rng.random() < rate * 0.02:
+            out.append(rng.choice(("\u200b", "\u00ad", "\ufeff")))
     return "".join(out)
 
 
-_CJK = "[\u3400-\u9fff\u3001-\u3011\uff01-\uff5e“”]"
-_ASCII_MARK = re.compile(rf"(?<={_CJK})[,:;!?]|[,:;!?](?={_CJK})")
-_ASCII_PAIR = re.compile(rf"\(([^()]*{_CJK}[^()]*)\)|(?<={_CJK})\(([^()]*)\)|\(([^()]*)\)(?={_CJK})")
-_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
-
-
-def house_style(text: str) -> str:
-    """LCSTS itself has a few ASCII clause marks inside Chinese (``报告(2014)``, ``学哪个?如何``).
-
-    The issue's clean form has them full width, so the expected text gets that rule, written
-    here independently of the cleaner: a mark touching Chinese, a pair touching or holding it.
-    """
-    text = _ASCII_MARK.sub(lambda m: _FULL[m.group()], text)
-    return _ASCII_PAIR.sub(lambda m: "（" + next(g for g in m.groups() if g is not None) + "）", text)
-
-
-def damage(
-    title: str, text: str, *, rng: random.Random, now: datetime, tz: tzinfo, lost_rate: float
+def damage_chinese(
+    title: str, text: str, *, rng: random.Random, now: datetime, tz: tzinfo, rate: float
 ) -> Damaged:
-    """One damaged item from a clean ``title`` and ``text`` (simplified, one paragraph)."""
+    """One damaged item from a clean simplified ``title`` and ``text`` (one paragraph)."""
     title, text = house_style(title), house_style(text)
     published = (now - timedelta(minutes=rng.randint(60, 300 * 24 * 60))).astimezone(tz)
     published = published.replace(second=0, microsecond=0)
     editor, reporter = _name(rng), _name(rng)
-    mobile = rng.random() < 0.6
+    families = [
+        f for f in ("script", "annotations", "lost", "codec", "characters", "ascii") if rng.random() < rate
+    ]
+    mobile = rng.random() < 0.5
     if mobile:
         source = rng.choice(SOURCES_MOBILE)
-        label = rng.choice(("责编", "责编", "责任编辑", "编辑"))
-        header = f"{source} {published:%m-%d %H:%M} {label}:{editor} 我要分享"
+        label = rng.choice(("责编", "责任编辑", "编辑"))
+        header = rng.choice(
+            (
+                f"{source} {published:%m-%d %H:%M} {label}:{editor} 我要分享",
+                f"来源：{source} {published:%Y-%m-%d %H:%M} {label}：{editor}",
+                f"{source} {published:%Y-%m-%d %H:%M} {label}：{editor}",
+            )
+        )
         byline = rng.choice(
             (
                 f"本报讯 全媒体记者{reporter}报道 ",
                 f"本报讯（记者 {reporter}）",
+                f"（记者 {reporter}）",
                 f"本报讯 记者 {reporter} ",
             )
         )
-        tail = rng.choice(("分享", "扫码关注" + source, "（完）", "分享"))
-        body = f"{title}\n\n{header}\n\n  {byline}{text}\n\n{tail}"
+        tail = rng.choice(("分享", f"扫码关注{source}", "（完）", f"（责任编辑：{editor}）"))
+        parts = [f"{title}\n\n{header}\n\n  {byline}", text, f"\n\n{tail}"]
         item_title: str | None = None
     else:
         source = rng.choice(SOURCES_PAGE)
         item_title = title + rng.choice(SUFFIXES)
-        meta = f"来源：{source} 作者：{reporter} 发布时间：{published:%Y-%m-%d %H:%M}"
-        body = f"{meta}\n{text}\n责任编辑：{editor}"
-    converter = opencc.OpenCC(rng.choice(("s2t", "s2tw")))
-    replacement = rng.choice(("?", "?", "\ufffd"))
-
-    def through_the_site(part: str, rate: float) -> str:
-        data = _annotate_bytes(_gbk_bytes(converter.convert(part)))
-        return _decode(_lose_bytes(data, rng, rate), replacement).translate(FULL_TO_ASCII)
-
-    # Lost bytes hit the article text, as in the seed (its title and header lines are intact);
-    # the annotator's splices hit everything.
-    head, _found, rest = body.partition(text)
-    body = through_the_site(head, 0.0) + through_the_site(text, lost_rate) + through_the_site(rest, 0.0)
+        meta = rng.choice(
+            (
+                f"来源：{source} 作者：{reporter} 发布时间：{published:%Y-%m-%d %H:%M}",
+                f"【来源：{source} 作者：{reporter} 发布时间：{published:%Y-%m-%d %H:%M}】",
+                f"{published:%Y-%m-%d %H:%M} 来源：{source} 作者：{reporter}",
+            )
+        )
+        parts = [f"{meta}\n", text, f"\n责任编辑：{editor}"]
+    script = rng.choice(tuple(_CONVERTERS)) if "script" in families else None
+    if script is not None:
+        parts = [_CONVERTERS[script].convert(part) for part in parts]
+        item_title = _CONVERTERS[script].convert(item_title) if item_title is not None else None
+    annotated: dict[bytes, bytes] = {}
+    if "annotations" in families:
+        chars = rng.sample(COMMON, rng.randint(5, 20)) + list(NEUTRAL)
+        wide = rng.random() < 0.3
+        for char in chars:
+            written = _CONVERTERS[script].convert(char) if script else char
+            reading = _reading(char, rng)
+            bracket = f"（{reading}）" if wide else f"({reading})"
+            annotated[written.encode("gb18030")] = bracket.encode("gb18030")
+    lost_rate = 0.004 * rate if "lost" in families else 0.0
+    # Lost bytes hit the article text; the annotator hits everything.
+    body = "".join(
+        _through_gbk(part, rng, annotated, lost_rate if i == 1 else 0.0) for i, part in enumerate(parts)
+    )
     if item_title is not None:
-        item_title = through_the_site(item_title, 0.0)
+        item_title = _through_gbk(item_title, rng, annotated, 0.0)
+    if "codec" in families:
+        if rng.random() < 0.2:
+            at = rng.randrange(len(body) + 1)
+            body = body[:at] + "锟斤拷" * rng.randint(1, 3) + body[at:]
+        else:
+            lines = body.split("\n")
+            index = max(range(len(lines)), key=lambda i: len(lines[i]))
+            lines[index] = _wrong_codec(lines[index], rng, script is not None)
+            body = "\n".join(lines)
+    if "ascii" in families:
+        body = re.sub("“([^”]*)”", r'"\1"', body).translate(TO_ASCII)
+        item_title = item_title.translate(TO_ASCII) if item_title is not None else None
+    if "characters" in families:
+        body = _characters(body, rng, 0.05 * rate)
     truth = Truth(title, text, source, published, editor, reporter)
-    return Damaged(item_title, body, truth, "mobile" if mobile else "page")
+    return Damaged(item_title, body, truth, tuple(families))
+
+
+def damage_english(text: str, *, rng: random.Random, rate: float) -> Damaged:
+    """An English article with the damage that happens to English text: entities, invisible
+    and full-width characters.  Its first sentence is the title."""
+    title, _, body = text.partition(". ")
+    families = ("characters",) if rng.random() < rate else ()
+    damaged = _characters(body, rng, 0.05 * rate) if families else body
+    return Damaged(title, damaged, Truth(title, body, None, None, None, None), families)

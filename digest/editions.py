@@ -128,10 +128,13 @@ def edition_bulletin(
     return replace(digest, edition=edition.name, title=edition.title, lang=edition.lang)
 
 
-def record_bulletin(edition: EditionConfig, store: Store, digest: Digest, *, now: datetime) -> None:
+def record_bulletin(
+    edition: EditionConfig, store: Store, digest: Digest, channels: Sequence[str], *, now: datetime
+) -> None:
     """Record a bulletin about to be delivered: the stories it shows, for the series' later
-    bulletins, and for a since-last edition its window, so the next one starts where it ends.
-    An empty bulletin records nothing: the next run covers the same ground."""
+    bulletins, and for a since-last edition its window, so the next one starts where it ends, and
+    the ``channels`` it is owed to.  An empty bulletin records nothing: the next run covers the
+    same ground."""
     if not digest.entries or digest.start is None or digest.end is None:
         return
     shown = (item_id for entry in digest.entries for item_id in entry.cluster.ids)
@@ -144,6 +147,7 @@ def record_bulletin(edition: EditionConfig, store: Store, digest: Digest, *, now
             series=edition.series,
             start=digest.start,
             end=digest.end,
+            channels=channels,
             now=now,
         )
 
@@ -181,5 +185,5 @@ def bulletins_to_push(
     window = edition_window(edition, store, now=now, settings=settings, on_date=on_date)
     digest = edition_bulletin(edition, settings, store, window, now=now, limit=limit)
     if record:
-        record_bulletin(edition, store, digest, now=now)
+        record_bulletin(edition, store, digest, channels, now=now)
     return [*owed, digest]

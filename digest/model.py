@@ -39,6 +39,8 @@ class RawItem:
     feed_summary: str | None = None
     language: Language | None = None
     origin: str = ""  # file path or feed URL, for messages
+    author: str | None = None  # the byline an article page names (its reporter)
+    editor: str | None = None  # the editor an article page names (责任编辑)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +84,16 @@ class Item:
     feed_summary: str | None = None
     raw: str = ""
     repairs: Mapping[str, int] = field(default_factory=dict)
+    # Undated and found on its source's first fetch: the source's backlog (an "About" page, a post
+    # from years ago), stored but counted in no day's bulletin.  Only ``Store.add_items`` reads it.
+    backlog: bool = False
 
     @property
     def time(self) -> datetime:
-        """The moment the item belongs to: its publication time, never later than when it was fetched."""
+        """The moment the item belongs to: its publication time, never later than when it was fetched.
+
+        An undated item (``published`` None) belongs to when it was first fetched.
+        """
         if self.published is None or self.published > self.fetched:
             return self.fetched
         return self.published

@@ -37,6 +37,7 @@ class Decoded:
     text: str
     encoding: str
     note: str | None = None  # why the labels were overruled, or that the bytes were guessed
+    exact: bool = True  # False when some bytes were read in another encoding or dropped
 
 
 def canonical_encoding(label: str | None) -> str | None:
@@ -53,6 +54,56 @@ def canonical_encoding(label: str | None) -> str | None:
 def declared_in_xml(data: bytes) -> str | None:
     match = _XML_DECLARATION.match(data[:200])
     return match.group(1).decode("ascii") if match else None
+
+
+# File signatures of what people have lying next to their news files.  A dozen fixed prefixes: a
+# library (libmagic through python-magic) would add a system dependency for no better answer here.
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive or Office document"),
+    (b"PK\x05\x06", "ZIP archive"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"BZh", "bzip2 archive"),
+    (b"\xfd7zXZ\x00", "xz archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (b"Rar!\x1a\x07", "RAR archive"),
+    (b"\x28\xb5\x2f\xfd", "zstd archive"),
+    (b"II*\x00", "TIFF image"),
+    (b"MM\x00*", "TIFF image"),
+    (b"\x00\x00\x01\x00", "icon"),
+    (b"\x7fELF", "program"),
+    (b"SQLite format 3\x00", "SQLite database"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Office document"),
+    (b"OggS", "Ogg audio or video"),
+    (b"ID3", "MP3 audio"),
+    (b"fLaC", "FLAC audio"),
+    (b"wOFF", "web font"),
+    (b"wOF2", "web font"),
+)
+_RIFF_KINDS = {b"WEBP": "WebP image", b"WAVE": "WAV audio", b"AVI ": "AVI video"}
+
+
+def binary_kind(data: bytes) -> str | None:
+    """What kind of binary file ``data`` is ("PNG image" …), or None when it may be text.
+
+    Known signatures first; then a NUL byte in the first 8 KiB, which no text in an encoding we
+    read without a byte-order mark has (UTF-16 and UTF-32 files carry one).
+    """
+    for signature, kind in _SIGNATURES:
+        if data.startswith(signature):
+            return kind
+    if data[:4] == b"RIFF" and data[8:12] in _RIFF_KINDS:
+        return _RIFF_KINDS[data[8:12]]
+    if data[4:8] == b"ftyp":
+        return "MP4 or QuickTime video, or HEIC image"
+    head = data[:8192]
+    if b"\x00" in head and not any(head.startswith(bom) for bom, _ in _BOMS):
+        return "binary data"
+    return None
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
@@ -109,7 +160,8 @@ def reconcile(data: bytes, *labels: str | None) -> Decoded:
     """Decode a web document whose charset labels (HTTP header first, then the document's own
     declaration) may be missing, unknown or lying.  Raises InputError when it is not text.
 
-    Order of evidence (RELIABILITY C2–C4):
+    Order of evidence (servers and pages mislabel often: a GBK page served as UTF-8, a UTF-8
+    feed declared ISO-8859-1):
     1. a byte-order mark;
     2. a body that is valid UTF-8 with non-ASCII bytes is UTF-8, whatever the labels say (random
        legacy-encoded text practically never is valid UTF-8);
@@ -135,7 +187,9 @@ def reconcile(data: bytes, *labels: str | None) -> Decoded:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
+        mixed = _mostly_utf8(data, labelled="utf-8" in claimed)
+        if mixed is not None:
+            return mixed
     else:
         others = [c for c in claimed if c != "utf-8"]
         note = f"declared {others[0]}, but the body is UTF-8" if others else bogus
@@ -167,6 +221,57 @@ def reconcile(data: bytes, *labels: str | None) -> Decoded:
         said = f"declared {claimed[0]}, " if claimed else "no charset declared, "
         note = f"{said}decoded as {choice}"
     return Decoded(data.decode(choice), choice, note=note)
+
+
+_NON_ASCII_RUN = re.compile(rb"[\x80-\xff]+")
+# A document is UTF-8 with a few foreign bytes when most of its non-ASCII runs (characters or
+# groups of them) decode as UTF-8: one GBK item pasted into a UTF-8 feed, a stray 0xFF.  A
+# legacy-encoded document practically never has even a few runs that are valid UTF-8, so a
+# majority is enough when the document says it is UTF-8, and nine in ten when it says nothing.
+_MOSTLY_LABELLED, _MOSTLY_UNLABELLED = 0.5, 0.9
+
+
+def _mostly_utf8(data: bytes, *, labelled: bool) -> Decoded | None:
+    """``data`` read as UTF-8 where it is UTF-8, and run by run as GB18030 (what a pasted Chinese
+    item is) or dropped where it is not, so that foreign bytes cost themselves, not the document.
+    None when the document is not mostly UTF-8.
+    """
+    runs = _NON_ASCII_RUN.findall(data)
+    valid = sum(_decodes(run, "utf-8") for run in runs)
+    if valid <= (_MOSTLY_LABELLED if labelled else _MOSTLY_UNLABELLED) * len(runs):
+        return None
+    counts = {"gb18030": 0, "dropped": 0}
+
+    def utf8_run(match: re.Match[bytes]) -> bytes:
+        run = match.group()
+        if _decodes(run, "utf-8"):
+            return run
+        if len(run) >= 2 and _decodes(run, "gb18030"):
+            counts["gb18030"] += len(run)
+            return run.decode("gb18030").encode("utf-8")
+        counts["dropped"] += len(run)
+        return run.decode("utf-8", "ignore").encode("utf-8")
+
+    text = _NON_ASCII_RUN.sub(utf8_run, data).decode("utf-8")
+    parts = [f"{n} bytes read as GB18030" for n in [counts["gb18030"]] if n]
+    parts += [f"{n} bytes that fit no encoding dropped" for n in [counts["dropped"]] if n]
+    return Decoded(text, "utf-8", note="mostly UTF-8: " + ", ".join(parts), exact=False)
+
+
+# Mojibake of Western text: C1 control characters (cp1252's curly quotes and dashes read as
+# latin-1: "don\x92t") and UTF-8 read as cp1252 ("â€™", "Ã©").  Only text with these marks goes
+# through ftfy, which is slow on long text and has nothing to do on the rest.
+_SUSPECT = re.compile("[\x80-\x9f\xc2\xc3\xe2]")  # one character class: a fast scan of every text
+_MOJIBAKE_MARKS = re.compile("[\x80-\x9f]|[âÃÂ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
+
+
+def repair_mojibake(text: str) -> str:
+    """``text`` with cp1252 quirks and double-encoded UTF-8 repaired (ftfy); other text as is."""
+    if not _SUSPECT.search(text) or not _MOJIBAKE_MARKS.search(text):
+        return text
+    import ftfy
+
+    return ftfy.fix_text(text, uncurl_quotes=False, normalization=None, fix_line_breaks=False)
 
 
 # C0 control bytes (an escape sequence in a hostile title) make charset-normalizer call the whole

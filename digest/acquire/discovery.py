@@ -48,7 +48,7 @@ async def _check(url: str, policy: HttpPolicy) -> CheckedFeed:
     try:
         response = await get(client, url, policy)
         try:
-            parsed = read_feed(response.body, url, response.headers)
+            parsed = read_feed(response.body, url, response.headers, base_url=response.url)
             # Keep the URL given unless it moved for good: a 302 is temporary, the site may point
             # elsewhere tomorrow.
             where = response.permanent_url or check_url(url)
@@ -64,7 +64,7 @@ async def _check(url: str, policy: HttpPolicy) -> CheckedFeed:
         for link in links[:3]:
             try:
                 found = await get(client, link, policy)
-                parsed = read_feed(found.body, link, found.headers)
+                parsed = read_feed(found.body, link, found.headers, base_url=found.url)
                 where = found.permanent_url or link
                 return CheckedFeed(where, parsed.title, len(parsed.items), discovered=True)
             except (FetchError, InputError) as error:

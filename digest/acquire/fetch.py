@@ -324,6 +324,7 @@ class _Run:
         options = (
             self.ingest_options if not source.script else replace(self.ingest_options, script=source.script)
         )
+        options = replace(options, backlog=source.last_success is None)
         job = _Job(
             name=source.name,
             language=source.language,
@@ -331,6 +332,7 @@ class _Run:
             options=options,
             ingest=self.ingest,
             full_text=self._full_text_rule(source),
+            url=response.url,
         )
         outcome: _Outcome = await self.pool.run(
             self.options.parse_budget, _ingest_feed, response.body, dict(response.headers), job
@@ -416,6 +418,7 @@ class _Job:
     options: IngestOptions
     ingest: Ingest  # a module-level function, so it reaches the worker process by name
     full_text: tuple[str, int, int]
+    url: str | None = None  # where the feed was read from at last: relative links resolve against it
 
 
 @dataclass(frozen=True, slots=True)
@@ -464,7 +467,7 @@ def _ingest_feed(data: bytes, headers: dict[str, str], job: _Job) -> _Outcome:
     """
     from digest.acquire.formats import read_feed
 
-    parsed = read_feed(data, job.name, headers)
+    parsed = read_feed(data, job.name, headers, base_url=job.url)
     store = _worker_store(job.db)
     # Items carry the name the user gave the source: it is what `--source` filters on.
     raws = [replace(raw, source=job.name, language=job.language or raw.language) for raw in parsed.items]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from digest.acquire.decode import binary_kind
 from digest.acquire.formats import KNOWN_SUFFIXES, parse_document
 from digest.errors import InputError, PartialDocument
 from digest.model import RawItem
@@ -83,6 +84,10 @@ def _read(name: str, stdin: BinaryIO | None) -> bytes:
             raise InputError(f"{name}: a folder with no files to load (looked for {suffixes})") from None
         except OSError as error:
             raise InputError(f"{name}: cannot read ({error.strerror})") from None
+    label = "<stdin>" if name == "-" else name
     if len(data) > MAX_FILE_BYTES:
-        raise InputError(f"{name}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB, skipped")
+        raise InputError(f"{label}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB, skipped")
+    kind = binary_kind(data)
+    if kind is not None:
+        raise InputError(f"{label}: not a text file ({kind}), skipped")
     return data

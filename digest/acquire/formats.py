@@ -2,24 +2,27 @@
 
 Each parser takes the bytes of one document and a name for messages, returns the raw items found
 and raises ``InputError`` (one line, no traceback) when the document is not what it claims to be.
-Sizes are capped per field and per document so that a hostile file cannot exhaust memory
-(RELIABILITY B7).
+Sizes are capped per field and per document so that a hostile file cannot exhaust memory.
 """
 
 from __future__ import annotations
 
+import html.entities
 import io
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
-from digest.acquire.decode import declared_in_xml, decode_bytes, reconcile
+from digest.acquire.article import read_article
+from digest.acquire.decode import declared_in_xml, decode_bytes, reconcile, repair_mojibake
 from digest.errors import InputError, PartialDocument
 from digest.model import LANGUAGES, RawItem
 from digest.text import one_line
+from digest.text.dates import parse_date
 from digest.text.html import html_to_text
 
 MAX_ITEMS_PER_DOCUMENT = 1000
@@ -33,27 +36,9 @@ def capped(text: str | None, limit: int) -> str | None:
     return text if text is None or len(text) <= limit else text[:limit]
 
 
-def parse_time(value: Any) -> datetime | None:
-    """An aware datetime from ISO 8601 text, a feedparser struct_time, or None when invalid.
-
-    Naive ISO times are taken as UTC; years outside 1..9999 and impossible fields give None
-    (RELIABILITY D1, D2).
-    """
-    if value is None or value == "":
-        return None
-    try:
-        if isinstance(value, str):
-            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        else:  # time.struct_time from feedparser, already normalised to UTC
-            year, month, day, hour, minute, second = value[:6]
-            moment = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-    except (ValueError, TypeError, OverflowError):
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    if not 1970 <= moment.year <= 9998:
-        return None
-    return moment
+def parse_time(value: Any, *, now: datetime | None = None, tz: tzinfo = UTC) -> datetime | None:
+    """The moment a date field names (``text.dates.parse_date``), or None for anything else."""
+    return parse_date(value, now=now, tz=tz) if isinstance(value, str) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,53 +57,88 @@ class ParsedFeed:
 
 
 def feed_items(data: bytes, name: str, headers: Mapping[str, str] | None = None) -> list[RawItem]:
-    """Items of an RSS, Atom, RDF or JSON Feed document; raises InputError when it is not a feed."""
+    """Items of an RSS, Atom, RDF or JSON Feed document; raises InputError when it is not a feed,
+    ``PartialDocument`` (with the items before the cut) when it is cut short."""
     return read_feed(data, name, headers).items
 
 
-def read_feed(data: bytes, name: str, headers: Mapping[str, str] | None = None) -> ParsedFeed:
-    """Parse a feed from its bytes and (optionally) the HTTP headers it came with.
+def read_feed(
+    data: bytes, name: str, headers: Mapping[str, str] | None = None, *, base_url: str | None = None
+) -> ParsedFeed:
+    """Parse a feed from its bytes, the HTTP headers it came with and the URL it was read from.
 
-    1. The charset is reconciled from the Content-Type header, the XML declaration, a BOM and
-       detection (``decode.reconcile``), then the document is handed on as UTF-8 bytes with a
-       matching declaration, so no parser second-guesses it into mojibake.
-    2. fastfeedparser (lxml, no entity expansion, no network) parses it: about 100x faster than
-       feedparser, which is what makes fetching hundreds of feeds take seconds.
-    3. A document fastfeedparser rejects (other than an HTML page) or finds no entries in goes to
-       feedparser, which salvages ill-formed feeds and tells a well-formed empty feed from a
-       broken one (always given bytes, never a string that could be a path).
-    Raises InputError: "not a feed" for HTML, empty or unreadable documents.
+    1. A JSON document is a JSON Feed (``_json_feed``, the one JSON Feed reader).
+    2. The charset is reconciled from the Content-Type header, the XML declaration, a BOM and
+       detection (``decode.reconcile``; bytes that fit no encoding cost those bytes, not the feed),
+       then the document is handed on as UTF-8 bytes with a matching declaration.
+    3. fastfeedparser (lxml, no network) parses it when nothing in the document is of a kind it is
+       known to get wrong (``_fast_parser_fits``), else — or when it finds no entries — feedparser
+       does.  Dates are read from the feed's own text by ``text.dates`` in both cases.
+    4. Relative links are resolved against ``xml:base`` (feedparser), the ``Content-Location``
+       header and ``base_url`` (the feed's final URL).
+    Raises InputError ("not a feed") for HTML, empty or unreadable documents, and
+    ``PartialDocument`` when the document does not close: its last item may be cut short, so it
+    is left out and the feed is reported, never stored as if it were complete.
     """
     if not data.strip():
         raise InputError(f"{name}: empty document, not a feed")
-    header_charset = _charset_of(headers)
-    decoded = reconcile(data, header_charset, declared_in_xml(data))
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
+        document = _json_document(decode_bytes(data).text, name)
+        if not isinstance(document, dict):
+            raise InputError(f"{name}: not a feed (JSON, but not a JSON Feed object)")
+        return _json_feed(document, name)
+    decoded = reconcile(data, _header(headers, "content-type", charset=True), declared_in_xml(data))
     # Valid UTF-8 as it came (no BOM): use the bytes as they are rather than encode them again.
-    as_sent = data if decoded.encoding == "utf-8" and not data.startswith(b"\xef\xbb\xbf") else None
+    as_sent = (
+        data
+        if decoded.encoding == "utf-8" and decoded.exact and not data.startswith(b"\xef\xbb\xbf")
+        else None
+    )
     utf8 = _as_utf8_document(decoded.text, as_sent)
-    entries, feed = _parse_fast(utf8, name)
+    base = urljoin(base_url or "", _header(headers, "content-location") or "") or None
+    if _HTML_PAGE.match(utf8[:4096]):
+        raise InputError(f"{name}: not a feed (an HTML page)")
+    entries: list[Any] | None = None
+    feed: Mapping[str, Any] = {}
+    fast = _fast_parser_fits(utf8)
+    if fast:
+        entries, feed = _parse_fast(utf8, name)
     if not entries:
         # Nothing from the fast parser (which recovers silently from broken XML): feedparser tells
-        # a well-formed empty feed from a truncated or broken one (RELIABILITY A8, B6).
-        entries, feed = _parse_salvaging(utf8, name)
-    source = one_line(_text(feed.get("title"))) or None
-    link = _text(feed.get("link")) or None
+        # a well-formed empty feed from a truncated or broken one.
+        fast = False
+        entries, feed = _parse_salvaging(utf8, name, base)
+    detail = feed.get("title_detail")
+    source = one_line(_typed_text(feed.get("title"), detail if isinstance(detail, Mapping) else None)) or None
+    link = _absolute(_text(feed.get("link")), base)
     scope = link or source or name
-    items = [_raw_item(entry, source, scope, name) for entry in entries[:MAX_ITEMS_PER_DOCUMENT]]
+    items = [
+        _raw_item(entry, source, scope, name, base, fast=fast) for entry in entries[:MAX_ITEMS_PER_DOCUMENT]
+    ]
+    if not _closes(utf8):
+        kept = items[:-1]
+        raise PartialDocument(
+            f"{name}: the document is cut short (it does not close); its last item is left out"
+            f" and {len(kept)} kept, to be read again complete",
+            kept,
+        )
     return ParsedFeed(items, source, link, decoded.encoding, decoded.note)
 
 
-def _charset_of(headers: Mapping[str, str] | None) -> str | None:
-    if not headers:
-        return None
-    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
-    for part in content_type.split(";")[1:]:
-        key, _, value = part.partition("=")
+def _header(headers: Mapping[str, str] | None, wanted: str, *, charset: bool = False) -> str | None:
+    value = next((v for k, v in (headers or {}).items() if k.lower() == wanted), None)
+    if value is None or not charset:
+        return value.strip() if value else None
+    for part in value.split(";")[1:]:
+        key, _, label = part.partition("=")
         if key.strip().lower() == "charset":
-            return value.strip().strip("\"'") or None
+            return label.strip().strip("\"'") or None
     return None
 
 
+_HTML_PAGE = re.compile(
+    rb"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html\b)", re.I | re.S
+)
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*?\?>")
 _UTF8_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']utf-?8["']""", re.I)
 
@@ -162,12 +182,106 @@ def _as_utf8_document(text: str, as_sent: bytes | None = None) -> bytes:
             data = data.replace(noncharacter, b"")
     if b"&#" in data:
         data = _CHAR_REFERENCE.sub(_valid_reference, data)
+    if b"&" in data:
+        data = _NAMED_REFERENCE.sub(_numeric_reference, data)
     return data
+
+
+# HTML's named entities (&mdash; &nbsp; …) are not XML's: lxml stops at the first one, dropping the
+# rest of the text or the whole feed.  They become the numeric references XML knows, everywhere:
+# inside a CDATA section, where "&mdash;" is text, "&#8212;" reads as the same text once the HTML is
+# reduced to text.  An unknown name is escaped, so it shows as written.
+_NAMED_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _numeric_reference(match: re.Match[bytes]) -> bytes:
+    meant = html.entities.html5.get(match.group(1).decode("ascii") + ";")
+    if meant is None:
+        return b"&amp;" + match.group()[1:]
+    return b"".join(b"&#%d;" % ord(char) for char in meant)
+
+
+def _raw_date(text: str) -> str:
+    return text
+
+
+def _use_our_dates(fastfeedparser: Any) -> None:
+    """Make fastfeedparser hand back the date text as written, for ``text.dates`` to read.
+
+    Its own reader completes what it cannot read from today (``Sun, 16 zzz 2012`` → 2012-11-16,
+    ``2026-13-01`` → 2026-01-13) and, for an item with no date, tries the GUID as a date with
+    dateutil's fuzzy parser, which takes about 0.2 ms a GUID: 100,000 dateless items cost over
+    20 s.  It looks its date function up as a module global when it parses, so replacing that
+    global is all it takes.  Its text is then one of the entry's date fields, or its GUID (which
+    ``_raw_item`` ignores as a date).
+    """
+    main = getattr(fastfeedparser, "main", None)
+    if main is not None and getattr(main, "_parse_date", None) is not _raw_date:
+        main._parse_date = _raw_date
+
+
+# What fastfeedparser gets wrong and feedparser gets right, measured on feedparser's test corpus
+# (bench/feeds_corpus.py), other than HTML's named entities (made numeric before either parser
+# sees the document): Atom xhtml and base64 content (any declared type but HTML and text) and text
+# with escaped brackets (unescaped, it would be read as markup), markup written
+# straight into a title or description (it keeps only the text before the first tag), an XHTML
+# <body> or <fullitem> as an item's content (ignored), escaped brackets in a title (text or markup?
+# feedparser decides by the declared type), xml:base (not applied).  A document
+# with none of these goes the fast way; one with any goes to feedparser, whole.  Real feeds rarely
+# have them outside CDATA sections (in which they are just text): 3 of the 200 real feeds in
+# shared/data/feeds-bench take the slow way.
+# Each pattern opens with a literal character and some are looked for only when a substring test
+# finds what they need: the check costs about as much as the fast parse itself, a hundredth of
+# feedparser's.
+_FAST_PARSER_MISREADS = tuple(
+    (literal, re.compile(pattern, re.I))
+    for literal, pattern in (
+        (
+            b"type",
+            rb"<(?:content|title|summary|subtitle|rights|tagline)\b[^>]*\btype\s*=\s*[\"']"
+            rb"(?:(?!html[\"']|text/html[\"']|text[\"'])|text[\"'][^>]*>[^<]*&lt;)",
+        ),
+        (b"base64", rb"""\bmode\s*=\s*["']base64"""),
+        (b"<", rb"<(?:\w+:)?(?:body|created|fullitem)\b"),
+        (b"<", rb"<(?:title|description|summary|subtitle|tagline)\b[^>]*(?<!/)>[^<]*<(?![!/])"),
+        (b"&lt;", rb"<title\b[^>]*>[^<]*&lt;"),
+    )
+)
+_XML_BASE = re.compile(rb"xml:base\s*=")
+_RELATIVE_LINK = re.compile(rb"""(?:\bhref\s*=\s*["']|<link>\s*)(?![a-zA-Z][\w+.-]*:|#)""")
+
+
+def _fast_parser_fits(document: bytes) -> bool:
+    for literal, pattern in _FAST_PARSER_MISREADS:
+        if literal in document and _found_outside_cdata(pattern, document):
+            return False
+    # xml:base changes nothing when every link is absolute (most feeds that declare it)
+    return not (
+        b"xml:base" in document
+        and _found_outside_cdata(_XML_BASE, document)
+        and _found_outside_cdata(_RELATIVE_LINK, document)
+    )
+
+
+def _found_outside_cdata(pattern: re.Pattern[bytes], document: bytes) -> bool:
+    """Whether ``pattern`` occurs outside CDATA sections (inside them everything is just text)."""
+    match = pattern.search(document)
+    while match is not None:
+        start = match.start()
+        opened = document.rfind(b"<![CDATA[", 0, start)
+        if opened <= document.rfind(b"]]>", 0, start):
+            return True
+        closed = document.find(b"]]>", start)  # in a CDATA section: go on after it
+        if closed < 0:
+            return False
+        match = pattern.search(document, closed)
+    return False
 
 
 def _parse_fast(data: bytes, name: str) -> tuple[list[Any] | None, Mapping[str, Any]]:
     import fastfeedparser
 
+    _use_our_dates(fastfeedparser)
     try:
         parsed = fastfeedparser.parse(data)
     except ValueError as error:
@@ -179,13 +293,14 @@ def _parse_fast(data: bytes, name: str) -> tuple[list[Any] | None, Mapping[str, 
     return list(parsed.get("entries") or []), parsed.get("feed") or {}
 
 
-def _parse_salvaging(data: bytes, name: str) -> tuple[list[Any], Mapping[str, Any]]:
+def _parse_salvaging(data: bytes, name: str, base: str | None) -> tuple[list[Any], Mapping[str, Any]]:
     import feedparser
 
+    headers = {"content-type": "application/xml; charset=utf-8"}
+    if base:
+        headers["content-location"] = base  # what feedparser resolves relative links against
     try:
-        parsed = feedparser.parse(
-            io.BytesIO(data), response_headers={"content-type": "application/xml; charset=utf-8"}
-        )
+        parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
     except Exception as error:  # feedparser has crashed on hostile input before (#277, &#xD800;)
         reason = " ".join(str(error).split())[:120]
         raise InputError(
@@ -194,7 +309,7 @@ def _parse_salvaging(data: bytes, name: str) -> tuple[list[Any], Mapping[str, An
     entries = list(parsed.get("entries") or [])
     if not entries:
         # A well-formed feed may be empty; a malformed one with nothing salvaged is an error, so
-        # that a truncated download is never taken for a short feed (RELIABILITY A8, B6).
+        # that a truncated download is never taken for a short feed.
         if parsed.get("bozo"):
             reason = str(parsed.get("bozo_exception", "unreadable")).splitlines()[0][:200]
             raise InputError(f"{name}: not a feed ({reason})")
@@ -203,40 +318,90 @@ def _parse_salvaging(data: bytes, name: str) -> tuple[list[Any], Mapping[str, An
     return entries, parsed.get("feed", {})
 
 
-def _raw_item(entry: Mapping[str, Any], source: str | None, scope: str, name: str) -> RawItem:
+def _typed_text(value: Any, detail: Mapping[str, Any] | None, limit: int = MAX_BODY_CHARS * 4) -> str:
+    """The text a reader sees of a feed field: markup reduced to text unless the feed declares
+    the field plain text (then ``<blink>`` in it is literally what it says)."""
+    text = _text(value)[:limit]
+    kind = _text((detail or {}).get("type"))
+    plain = kind == "text/plain" or (kind == "" and "<" not in text and "&" not in text)
+    return repair_mojibake(text.strip() if plain else html_to_text(text))
+
+
+def _raw_item(
+    entry: Mapping[str, Any], source: str | None, scope: str, name: str, base: str | None, *, fast: bool
+) -> RawItem:
     content = entry.get("content") or []
     first = content[0] if isinstance(content, list) and content and isinstance(content[0], Mapping) else {}
-    summary_html = _text(entry.get("summary")) or _text(entry.get("description"))
+    summary = entry.get("summary") or entry.get("description")
+    summary_detail = entry.get("summary_detail")
+    summary_html = _text(summary)
     content_html = _text(first.get("value"))[: MAX_BODY_CHARS * 4]
     # Many feeds repeat the whole article as the description; converting it twice is most of the
     # parse time, and a summary that long is no summary: keep only a short one beside the content.
     if content_html and len(summary_html) > _MAX_SUMMARY_HTML:
         summary_html = ""
-    description = html_to_text(summary_html[: MAX_BODY_CHARS * 4])
-    body = html_to_text(content_html) if content_html else description
+    # fastfeedparser says "text/plain" of text it has already unescaped: only feedparser's types
+    # are trusted to mean what they say.
+    description = _typed_text(summary_html, None if fast else summary_detail)
+    body = _typed_text(content_html, None if fast else first) if content_html else description
     guid = _text(entry.get("id"))
-    url = _text(entry.get("link")) or None
-    published = parse_time(entry.get("published_parsed") or entry.get("updated_parsed"))
-    if published is None:
-        published = parse_time(_text(entry.get("published")) or _text(entry.get("updated")))
-    title = html_to_text(_text(entry.get("title"))[: MAX_TITLE_CHARS * 4])
+    url = _absolute(_text(entry.get("link")) or _enclosure(entry), base)
+    title_detail = None if fast else entry.get("title_detail")
+    title = _typed_text(entry.get("title"), title_detail, MAX_TITLE_CHARS * 4)
     return RawItem(
         body=capped(body, MAX_BODY_CHARS) or "",
         title=capped(title, MAX_TITLE_CHARS) or "",
         source=source,
         url=url,
-        published=published,
+        published=_entry_date(entry, guid),
         key=feed_item_key(scope, guid, url),
         feed_summary=capped(description, MAX_BODY_CHARS) if body != description and description else None,
         origin=name,
     )
 
 
+def _entry_date(entry: Mapping[str, Any], guid: str) -> datetime | None:
+    """The entry's publication date (else its update date) read strictly from the feed's text."""
+    for key in ("published", "updated", "created"):
+        text = _text(entry.get(key)).strip()
+        if text and text != guid.strip():  # fastfeedparser offers the GUID as a date of last resort
+            moment = parse_time(text)
+            if moment is not None:
+                return moment
+    return None
+
+
+def _enclosure(entry: Mapping[str, Any]) -> str:
+    """A podcast-style item's only link may be its enclosure (the audio or video file)."""
+    for enclosure in entry.get("enclosures") or []:
+        if isinstance(enclosure, Mapping) and _text(enclosure.get("href") or enclosure.get("url")):
+            return _text(enclosure.get("href") or enclosure.get("url"))
+    return ""
+
+
+def _absolute(link: str, base: str | None) -> str | None:
+    link = link.strip()
+    if not link:
+        return None
+    if base and not urlsplit(link).scheme:
+        return urljoin(base, link)
+    return link
+
+
+# The end of a document: its root element's end tag, then at most comments, processing
+# instructions and white space.  A download cut short ends anywhere else.
+_TAIL = re.compile(rb"</[A-Za-z_][\w.:-]*\s*>(?:\s|<!--.*?-->|<\?.*?\?>)*\Z", re.S)
+
+
+def _closes(document: bytes) -> bool:
+    return _TAIL.search(document[-4096:]) is not None
+
+
 def feed_item_key(scope: str, guid: str, url: str | None) -> str | None:
     """The identity of a feed entry: its GUID within its feed, or None to fall back to URL/content.
 
-    A GUID is only unique within its feed (RELIABILITY E5); some feeds give every item the same
-    one (E1), so the link is part of the key too.
+    A GUID is only unique within its feed (two feeds may both number their items 1, 2, 3); some
+    feeds give every item the same one, so the link is part of the key too.
     """
     return f"{scope}\n{guid.strip()}\n{url or ''}" if guid.strip() else None
 
@@ -248,7 +413,7 @@ def _text(value: Any) -> str:
 def parse_json_items(data: bytes, name: str) -> list[RawItem]:
     """Items from JSON (one object or a list) or JSON Lines in the item schema of the guide.
 
-    A JSON Feed document goes to ``parse_json_feed``.  JSON Lines skips blank lines; a bad line is an
+    A JSON Feed document goes to ``_json_feed``.  JSON Lines skips blank lines; a bad line is an
     error naming its line number.
     """
     text = decode_bytes(data).text.strip()
@@ -260,11 +425,20 @@ def parse_json_items(data: bytes, name: str) -> list[RawItem]:
         lines = [(f"{name}:{n}", line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
         return _good_records(lines, parse_lines=True)
     if isinstance(document, dict) and "jsonfeed" in str(document.get("version", "")):
-        return parse_json_feed(document, name)
+        return _json_feed(document, name).items
     rows = document if isinstance(document, list) else [document]
     return _good_records(
         [(f"{name}[{n}]", row) for n, row in enumerate(rows[:MAX_ITEMS_PER_DOCUMENT])], parse_lines=False
     )
+
+
+def _json_document(text: str, name: str) -> Any:
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise InputError(f"{name}: JSON nested too deeply") from None
+    except json.JSONDecodeError as error:
+        raise InputError(f"{name}: not JSON ({error.msg} at line {error.lineno})") from None
 
 
 def _good_records(records: Iterable[tuple[str, Any]], *, parse_lines: bool) -> list[RawItem]:
@@ -289,17 +463,20 @@ def _good_records(records: Iterable[tuple[str, Any]], *, parse_lines: bool) -> l
     return items
 
 
-def parse_json_feed(document: Mapping[str, Any], name: str) -> list[RawItem]:
-    """Items of a JSON Feed 1.0/1.1 document (feedparser 6 reads only XML feeds).
+def _json_feed(document: Mapping[str, Any], name: str) -> ParsedFeed:
+    """A JSON Feed 1.0/1.1 document, for ``load`` and ``fetch`` alike.
 
-    Fields of the wrong type are treated as absent; ``items`` that is not a list is an error
-    (RELIABILITY B8).
+    Ours, not fastfeedparser's (which reads JSON Feed too): fastfeedparser fails on the whole feed
+    when one element of ``items`` is not an object, and completes unreadable dates from today.
+    Fields of the wrong type are treated as absent, elements that are not objects are skipped;
+    ``items`` that is not a list is an error.
     """
     entries = document.get("items")
     if not isinstance(entries, list):
         raise InputError(f'{name}: JSON Feed without an "items" list')
     source = _text(document.get("title")) or None
-    scope = _text(document.get("home_page_url")) or _text(document.get("feed_url")) or source or name
+    home = _text(document.get("home_page_url")) or None
+    scope = home or _text(document.get("feed_url")) or source or name
     items = []
     for entry in entries[:MAX_ITEMS_PER_DOCUMENT]:
         if not isinstance(entry, dict):
@@ -316,13 +493,13 @@ def parse_json_feed(document: Mapping[str, Any], name: str) -> list[RawItem]:
                 title=capped(_text(entry.get("title")), MAX_TITLE_CHARS) or "",
                 source=source,
                 url=url,
-                published=parse_time(_text(entry.get("date_published")) or _text(entry.get("date_modified"))),
+                published=parse_time(entry.get("date_published")) or parse_time(entry.get("date_modified")),
                 key=feed_item_key(scope, guid, url),
                 feed_summary=description or None,
                 origin=name,
             )
         )
-    return items
+    return ParsedFeed(items, source, home)
 
 
 def _json_line(line: str, where: str) -> Any:
@@ -344,7 +521,8 @@ def _json_item(row: Any, where: str) -> RawItem:
     for key, value in fields.items():
         if value is not None and not isinstance(value, str):
             raise InputError(f'{where}: "{key}" must be a string')
-    # An unreadable time is unknown, not fatal: the item counts from when it was loaded (D1).
+    # An unreadable time is unknown, not fatal: the item is undated and counts from when it was
+    # loaded (loading a file is asking for its items now).
     published = parse_time(fields["published"])
     return RawItem(
         body=capped(body, MAX_BODY_CHARS) or "",
@@ -359,22 +537,21 @@ def _json_item(row: Any, where: str) -> RawItem:
 
 
 def parse_html(data: bytes, name: str, url: str | None = None) -> list[RawItem]:
-    """The article of an HTML page (trafilatura), as one item."""
-    import trafilatura
-
+    """The article of an HTML page (``article.read_article``), as one item."""
     html = decode_bytes(data, declared=_meta_charset(data)).text
-    document = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
-    text = getattr(document, "text", None) if document is not None else None
-    if not text:
+    article = read_article(html, url)
+    if article is None:
         raise InputError(f"{name}: no article text found in the page")
     return [
         RawItem(
-            body=capped(text, MAX_BODY_CHARS) or "",
-            title=capped(getattr(document, "title", None) or "", MAX_TITLE_CHARS),
-            source=getattr(document, "sitename", None),
-            url=getattr(document, "url", None) or url,
-            published=parse_time(getattr(document, "date", None)),
+            body=capped(article.text, MAX_BODY_CHARS) or "",
+            title=capped(article.title or "", MAX_TITLE_CHARS),
+            source=article.sitename,
+            url=article.url,
+            published=article.published,
             origin=name,
+            author=article.author,
+            editor=article.editor,
         )
     ]
 
@@ -382,7 +559,7 @@ def parse_html(data: bytes, name: str, url: str | None = None) -> list[RawItem]:
 def _meta_charset(data: bytes) -> str | None:
     import re
 
-    # Pages put <meta charset> anywhere in the head, not only in the first 1024 bytes (C5).
+    # Pages put <meta charset> anywhere in the head, not only in the first 1024 bytes.
     match = re.search(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", data[:65536], re.I)
     return match.group(1).decode("ascii") if match else None
 

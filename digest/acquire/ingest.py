@@ -24,6 +24,8 @@ class IngestOptions:
     tz: tzinfo
     script: ScriptPolicy = "auto"
     chars: int | None = None
+    # A source's first fetch brings its whole backlog: its undated items are not today's news.
+    backlog: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +46,12 @@ def clean_raw_item(raw: RawItem, options: IngestOptions, identifier: str | None 
         source=one_line(cleaned.source or raw.source or "") or None,
         url=one_line(raw.url) if raw.url else None,
         published=cleaned.published,
-        editor=cleaned.editor,
-        reporter=cleaned.reporter,
+        editor=cleaned.editor or (one_line(raw.editor) if raw.editor else None),
+        reporter=cleaned.reporter or (one_line(raw.author) if raw.author else None),
         feed_summary=raw.feed_summary,
         raw=raw.body if raw.title is None else f"{raw.title}\n{raw.body}",
         repairs=cleaned.repairs,
+        backlog=options.backlog and cleaned.published is None,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -100,9 +100,10 @@ def today_command(
                 f"{', '.join(given)} cannot be used with --edition",
                 hint="the edition's config decides its window and stories",
             )
-        return _today_edition(
-            edition, settings, db, date, limit, chars, output, chosen, no_fetch, fail_empty, no_color
-        )
+        digest = _edition_digest(edition, settings, db, now, date, limit, chars, no_fetch)
+        if not explain:
+            digest = replace(digest, ranks=())
+        return _show(digest, chosen, output, settings.width, tz, no_color, fail_empty)
     with open_store(settings, db, create=False) as store:
         query = bulletin_query(
             settings,
@@ -127,32 +128,26 @@ def today_command(
     return _show(digest, chosen, output, settings.width, tz, no_color, fail_empty)
 
 
-def _today_edition(
+def _edition_digest(
     name: str,
     settings: Settings,
     db: Path | None,
+    now: datetime,
     on_date: str | None,
     limit: int | None,
     chars: int | None,
-    output: Path | None,
-    chosen: str,
     no_fetch: bool,
-    fail_empty: bool,
-    no_color: bool,
-) -> int:
+) -> Digest:
     """The edition's bulletin as it would go out now; it records nothing, so it is only a look."""
-    from digest.config import current_time
     from digest.editions import edition_bulletin, edition_named, edition_window
 
     edition = edition_named(settings.config, name)
-    tz, now = settings.zone, current_time()
     with open_store(settings, db, create=False) as store:
         window = edition_window(edition, store, now=now, settings=settings, on_date=on_date)
     if not no_fetch:
         fetch_due(settings, db, now)
     with open_store(settings, db, create=False) as store:
-        digest = edition_bulletin(edition, settings, store, window, now=now, limit=limit, chars=chars)
-    return _show(replace(digest, ranks=()), chosen, output, settings.width, tz, no_color, fail_empty)
+        return edition_bulletin(edition, settings, store, window, now=now, limit=limit, chars=chars)
 
 
 def _show(

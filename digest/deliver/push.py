@@ -272,9 +272,11 @@ def _send_with_retries(
 
 
 def _title(first_part: str) -> str:
-    """A title for e-mail subjects and DingTalk markdown: the bulletin's first line, unadorned."""
-    line = _LABEL.sub("", first_part.split("\n", 1)[0])
-    return line.strip("*").strip() or "digest"
+    """A title for e-mail subjects and DingTalk markdown: the bulletin's heading, unadorned — its
+    first line, and the dateline under an edition's masthead (the heading ends at a blank line),
+    so each day's mail has its own subject."""
+    heading = _LABEL.sub("", first_part).split("\n\n", 1)[0].split("\n")[:2]
+    return " · ".join(line.strip("*").strip() for line in heading if line.strip("*").strip()) or "digest"
 
 
 __all__ = ["ChannelReport", "PartReport", "PushOptions", "PushReport", "plan_channel", "push_digest"]

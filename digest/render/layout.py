@@ -91,7 +91,7 @@ def meta_line(entry: DigestEntry, tz: tzinfo, lang: Language = "en") -> str:
     or ``· 3家媒体报道`` (zh: how many outlets carried it, this one included)."""
     item = entry.item
     parts = [one_line(item.source)] if item.source else []
-    parts.append(item.time.astimezone(tz).strftime("%m-%d %H:%M"))
+    parts.append(item.published.astimezone(tz).strftime("%m-%d %H:%M") if item.published else "undated")
     # Outlets, not items: a source that updated its own article is still one source.
     sources = entry.cluster.sources
     others = len({s for s in sources if s != item.source}) if sources else entry.cluster.size - 1

@@ -23,7 +23,8 @@ def render_listing_text(items: list[Item], *, tz: tzinfo, width: int = 100) -> s
     """One line per item: short id, local time, source, title (fitted by display cells)."""
     lines = []
     for item in items:
-        when = item.time.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        when = item.published.astimezone(tz).strftime("%Y-%m-%d %H:%M") if item.published else "undated"
+        when = f"{when:<16}"
         source = _fit(one_line(item.source or "-"), 16)
         title_cells = max(width - 14 - 17 - 17, 10)
         lines.append(f"{item.id[:14]} {when} {source} {_fit(one_line(item.title), title_cells).rstrip()}")

@@ -207,7 +207,21 @@ def select_stories(store: Store, query: DigestQuery, *, now: datetime) -> Select
     as_of = min(now, query.end) if query.end is not None else now
     priority = {name: profile.priority for name, profile in query.profiles.items()}
     ranked = [_rank(story, clustered, priority, as_of) for story in clustered.stories.values()]
-    ranked.sort(key=lambda pair: (-pair[0].score, -pair[1].item.time.timestamp(), pair[1].item.id))
+    # Undated stories come after every dated one, whatever their score: their time is only when
+    # they were first fetched.
+    undated = {
+        cluster_id
+        for cluster_id, story in clustered.stories.items()
+        if not any(item.published for item in story.items)
+    }
+    ranked.sort(
+        key=lambda pair: (
+            clustered.cluster_of[pair[1].item.id] in undated,
+            -pair[0].score,
+            -pair[1].item.time.timestamp(),
+            pair[1].item.id,
+        )
+    )
     if query.sections:
         ranked, groups = deal_into_sections(ranked, query.sections, query.profiles, query.limit)
     else:
@@ -322,7 +336,7 @@ def _rank(
     source_of = dict(members) | {item.id: item.source for item in (best, *rest)}
     sources = tuple(dict.fromkeys(s for s in (source_of.get(i) for i in ids) if s))
     matched = tuple(dict.fromkeys(m for item in story.items for m in story.verdicts[item.id].matched))
-    notes = [*story.notes, _why_representative(best, ordered, priority)]
+    notes = [_why_in_window(story.items), *story.notes, _why_representative(best, ordered, priority)]
     links = [
         link for link in clustered.clustering.links if link.left in source_of and link.right in source_of
     ]
@@ -397,6 +411,16 @@ def _fetch(store: Store, item_ids: list[str]) -> list[Item]:
     for item_id in item_ids:
         found.extend(item for item in store.get_item(item_id) if item.id == item_id)
     return found
+
+
+def _why_in_window(items: list[Item]) -> str:
+    """Why the story is in the bulletin's window: its newest dated item, or when it was first
+    fetched for a story none of whose items has a date."""
+    dated = [item.published for item in items if item.published is not None]
+    if dated:
+        return "in the window: published " + max(dated).isoformat(timespec="minutes")
+    first = min(item.fetched for item in items).isoformat(timespec="minutes")
+    return f"in the window: undated, first fetched {first} (ranked after dated stories)"
 
 
 def _why_representative(best: Item, ordered: list[Item], priority: Mapping[str, int]) -> str:

@@ -2,7 +2,7 @@
 
 Tables (migration ``004_clusters``): ``clusters`` (one row a story), ``cluster_members`` (item →
 cluster, one cluster per item), ``cluster_shown`` (the items of a cluster a digest showed, with the
-day of that digest); and (``006_cluster_batches``) ``cluster_batches``: the links found between
+day of that digest); and (``007_cluster_batches``) ``cluster_batches``: the links found between
 the items of the last few batches clustered, so that a digest over the same items (a second look
 at the day, a push after the preview) does not normalise, shingle and compare them again.
 

@@ -135,7 +135,8 @@ class Store:
                 cursor = db.execute(
                     f"INSERT OR IGNORE INTO items ({_ITEM_COLUMNS}, sort_ts) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (*_item_row(item), int(item.time.timestamp())),
+                    # A backlog item sorts before every window: stored, never in a bulletin.
+                    (*_item_row(item), 0 if item.backlog else int(item.time.timestamp())),
                 )
                 if cursor.rowcount:
                     added += 1

@@ -10,6 +10,7 @@ bulletins, unless the new report changed it materially, as for plain daily diges
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -37,30 +38,40 @@ def last_end(store: Store, series: str) -> datetime | None:
 
 
 def record_bulletin(
-    store: Store, *, key: str, edition: str, series: str, start: datetime, end: datetime, now: datetime
+    store: Store,
+    *,
+    key: str,
+    edition: str,
+    series: str,
+    start: datetime,
+    end: datetime,
+    channels: Sequence[str],
+    now: datetime,
 ) -> None:
-    """Record that the bulletin ``key`` covers [start, end); recording it again changes nothing."""
+    """Record that the bulletin ``key`` covers [start, end) and goes to ``channels``; recording it
+    again changes nothing."""
     with store.write() as db:
         db.execute(
-            'INSERT OR IGNORE INTO edition_bulletins (key, edition, series, start, "end", recorded) '
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (key, edition, series, _utc(start), _utc(end), _utc(now)),
+            'INSERT OR IGNORE INTO edition_bulletins (key, edition, series, start, "end", channels, '
+            "recorded) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (key, edition, series, _utc(start), _utc(end), json.dumps(list(channels)), _utc(now)),
         )
 
 
 def owed_bulletins(
     store: Store, edition: str, channels: Sequence[str], *, now: datetime, within: timedelta
 ) -> list[RecordedBulletin]:
-    """Recorded bulletins of ``edition`` from the last ``within`` that some channel has not had in
-    full: no parts planned for it, or parts still pending or failed.  Oldest first."""
+    """Recorded bulletins of ``edition`` from the last ``within`` that one of ``channels`` it was
+    recorded for has not had in full: no parts planned for it, or parts still pending or failed.
+    Oldest first."""
     rows = store.connection.execute(
-        'SELECT key, edition, start, "end" FROM edition_bulletins '
+        'SELECT key, edition, start, "end", channels FROM edition_bulletins '
         'WHERE edition = ? AND "end" >= ? ORDER BY "end"',
         (edition, _utc(now - within)),
     ).fetchall()
     owed = []
-    for key, name, start, end in rows:
-        for channel in channels:
+    for key, name, start, end, recorded_for in rows:
+        for channel in set(channels) & set(json.loads(recorded_for)):
             states = {
                 state
                 for (state,) in store.connection.execute(

@@ -130,7 +130,15 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
-        "006_cluster_batches",
+        "006_edition_channels",
+        """
+        -- The channels a bulletin was recorded for (a JSON list), so that only those are owed it:
+        -- a channel added to an edition later does not get the backlog.
+        ALTER TABLE edition_bulletins ADD COLUMN channels TEXT NOT NULL DEFAULT '[]'
+        """,
+    ),
+    (
+        "007_cluster_batches",
         """
         CREATE TABLE cluster_batches (
             key TEXT PRIMARY KEY,      -- select.cluster.batch_key: matching version and the item ids

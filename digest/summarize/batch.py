@@ -7,6 +7,11 @@ result with ``error`` set (errors are data inside a batch): it never raises.  Se
 per batch, never per line: nothing here loads anything.
 
 ``summarize_document(text, …)`` does the same for a single plain-text document.
+
+With ``cleaning`` given, each text is first cleaned as ``digest clean`` cleans it
+(``digest.text.clean_item``): a plain text's first line is its title, a record's ``title`` is
+its title.  Cleaning a clean text changes nothing, so ``digest clean | digest summarize`` gives
+the same summaries as ``digest summarize`` alone.
 """
 
 from __future__ import annotations
@@ -14,15 +19,24 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from typing import Any
 
 from digest.model import LANGUAGES as ITEM_LANGUAGES
-from digest.model import Summary
+from digest.model import RawItem, Summary
 from digest.summarize import summarize
+from digest.text import clean_item
 from digest.text.language import detect_language
 from digest.text.sanitize import strip_controls
 
-__all__ = ["INPUT_FORMATS", "BatchResult", "guess_input_format", "summarize_document", "summarize_records"]
+__all__ = [
+    "INPUT_FORMATS",
+    "BatchResult",
+    "Cleaning",
+    "guess_input_format",
+    "summarize_document",
+    "summarize_records",
+]
 
 INPUT_FORMATS = ("auto", "text", "jsonl")
 LANGUAGES = ("auto", *ITEM_LANGUAGES)
@@ -51,6 +65,26 @@ class BatchResult:
         return data
 
 
+@dataclass(frozen=True, slots=True)
+class Cleaning:
+    """How to clean each input before summarising it: ``now`` and ``tz`` place dates in headers,
+    ``script`` is the script policy (see ``digest.text.clean_item``)."""
+
+    now: datetime
+    tz: tzinfo
+    script: str = "auto"
+
+
+def _cleaned(text: str, title: str | None, cleaning: Cleaning) -> tuple[str, str | None]:
+    """(text, title) as ``digest clean`` makes them; a one-line text stays the text."""
+    item = clean_item(
+        RawItem(body=text, title=title), now=cleaning.now, tz=cleaning.tz, script=cleaning.script
+    )
+    if not item.text and title is None:
+        return item.title, None
+    return item.text, item.title or None
+
+
 def guess_input_format(name: str, head: str) -> str:
     """``jsonl`` for a ``.jsonl``/``.ndjson`` name or text whose first line is a JSON object."""
     if name.lower().endswith((".jsonl", ".ndjson")):
@@ -72,12 +106,15 @@ def summarize_document(
     chars: int | None = None,
     sentences: int | None = None,
     id: Any = None,
+    cleaning: Cleaning | None = None,
 ) -> BatchResult:
     """Summarise one text; ``language="auto"`` detects zh or en from its characters.
 
     The text is untrusted: control characters and escape sequences are removed first, so the
-    summary is safe to print.
+    summary is safe to print; with ``cleaning`` it is cleaned as ``digest clean`` does.
     """
+    if cleaning is not None:
+        text, title = _cleaned(text, title, cleaning)
     text = strip_controls(text)
     title = strip_controls(title) if title is not None else None
     lang = detect_language((title or "") + text) if language == "auto" else language
@@ -91,6 +128,7 @@ def summarize_records(
     language: str = "auto",
     chars: int | None = None,
     sentences: int | None = None,
+    cleaning: Cleaning | None = None,
 ) -> Iterator[BatchResult]:
     """One result per non-blank JSONL line, in order (see the module docstring)."""
     for number, line in enumerate(lines, start=1):
@@ -123,4 +161,5 @@ def summarize_records(
             chars=chars,
             sentences=sentences,
             id=record.get("id", number),
+            cleaning=cleaning,
         )

@@ -1,34 +1,42 @@
 """Cleaning: raw item text in, clean title, body and metadata out.  Pure: no I/O, no clock.
 
-``clean_item`` is the one entry point the loader and the fetcher use.  The stages, in order
-(each one needs the text as the one before left it):
+``clean_item`` is the one entry point the loader, the fetcher and ``digest summarize`` use.  The
+stages, in order (each one needs the text as the one before left it):
 
-1. sanitise: controls and invalid code points out (U+FFFD kept for stage 2, then removed);
-2. garbled spans: GBK text decoded out of step, repaired or removed (``garbled``); needs the
-   pinyin annotations still in place, they pin lost bytes;
-3. pinyin annotations removed (``annotations``);
+1. characters: controls and invalid code points out (U+FFFD kept for stage 2), HTML entities
+   decoded, invisible characters out, full-width letters and digits made ASCII (``characters``);
+2. bytes: text decoded with the wrong codec or out of step after a marker, repaired or removed
+   (``misdecoding``, ``garbled``); needs the pinyin annotations still in place, they pin lost bytes;
+3. pinyin annotations removed (``annotations``), then spans out of step found by their characters
+   alone (``garbled``);
 4. layout: the title line when the item has no title (``mobile``);
 5. script policy: machine-converted traditional → simplified (``script``);
 6. header lines (source, time, editor), metadata lines, boilerplate, bylines (``mobile``,
    ``page``), each line looked at again after every removal from it;
-7. ASCII clause punctuation → full width (``punctuation``); title site suffix (``page``).
+7. ASCII clause punctuation and quotes → full width (``punctuation``); title site suffix (``page``).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from digest.model import CleanedText, RawItem
 from digest.text.annotations import learn_annotations, remove_annotations
-from digest.text.garbled import repair_garbled
+from digest.text.characters import normalise_characters
+from digest.text.garbled import repair_garbled, repair_unlikely_spans
 from digest.text.language import detect_language
+from digest.text.misdecoding import repair_misdecoding
 from digest.text.mobile import (
     editor_credit,
     is_boilerplate,
     parse_byline,
     parse_header,
     strip_trailing_marks,
+    unwrap,
 )
 from digest.text.page import parse_meta_line, strip_site_suffix
 from digest.text.punctuation import fix_punctuation
@@ -38,11 +46,151 @@ from digest.text.script import POLICIES, to_simplified, to_traditional, wants_si
 __all__ = ["POLICIES", "clean_item", "one_line", "strip_controls"]
 
 _BLANKS = re.compile(r"[ \t\u3000\xa0]+")
+# The counts every item reports, even when zero; the others appear only when something was done.
+_ALWAYS_REPORTED = ("pinyin_annotations", "traditional_to_simplified", "punctuation", "garbled_spans")
 
 
-def _sanitize(text: str) -> str:
+@dataclass(slots=True)
+class _Metadata:
+    """What the header, metadata and byline lines said (the first value found wins)."""
+
+    source: str | None
+    published: datetime | None
+    editor: str | None = None
+    reporter: str | None = None
+
+
+def _sanitize(text: str, repairs: Counter[str]) -> str:
     # strip_controls removes U+FFFD, which marks a garbled span: keep it for the repair stage.
-    return "\ufffd".join(strip_controls(part) for part in text.split("\ufffd"))
+    text = "\ufffd".join(strip_controls(part) for part in text.split("\ufffd"))
+    text, changed = normalise_characters(text)
+    repairs["characters"] += changed
+    return text
+
+
+def _repair_bytes(fields: list[str], repairs: Counter[str]) -> list[str]:
+    """Stages 2 and 3 on each field: wrong codecs, garbled spans, then annotations."""
+    learned = learn_annotations("\n".join(fields))
+    out = []
+    for field in fields:
+        field, misdecoded = repair_misdecoding(field)
+        field, garbles = repair_garbled(field, learned)
+        field, annotations = remove_annotations(field, learned)
+        # Spans with no marker at their start are found by their characters, once annotations
+        # (ASCII, which splits the runs) are gone; a marker left after them is their lost byte.
+        field, unlikely = repair_unlikely_spans(field)
+        unusable = field.count("\ufffd")
+        repairs["misdecoded"] += misdecoded
+        repairs["garbled_spans"] += garbles.spans + unlikely.spans
+        repairs["garbled_removed"] += garbles.removed + unlikely.removed + unusable
+        field = field.replace("\ufffd", "")
+        repairs["pinyin_annotations"] += annotations
+        out.append(field)
+    return out
+
+
+def _layout(title: str | None, body: str, repairs: Counter[str]) -> tuple[str, list[str]]:
+    """Stage 4: the body's non-empty lines and the title (the first real line when there is none)."""
+    lines = [line for line in (_BLANKS.sub(" ", line).strip() for line in body.split("\n")) if line]
+    if title is None:
+        while lines and is_boilerplate(lines[0]):
+            lines.pop(0)
+            repairs["boilerplate"] += 1
+        title = lines.pop(0) if lines else ""
+    return one_line(title), lines
+
+
+def _converter(
+    whole: str, script: str, mainland: bool | None, repairs: Counter[str]
+) -> Callable[[str], str] | None:
+    """Stage 5: the script conversion the policy asks for, decided on the whole text."""
+    marks = repairs["pinyin_annotations"] + repairs["garbled_spans"]
+    if wants_simplified(whole, policy=script, mainland=mainland, marks=marks):
+        return to_simplified
+    if script == "traditional":
+        return to_traditional
+    return None
+
+
+def _apply_script(
+    title: str, lines: list[str], script: str, mainland: bool | None, repairs: Counter[str]
+) -> tuple[str, list[str]]:
+    whole = "\n".join([title, *lines])
+    convert = _converter(whole, script, mainland, repairs)
+    if convert is None:
+        return title, lines
+    converted = convert(whole)
+    changed = sum(a != b for a, b in zip(whole, converted, strict=False))
+    key = "traditional_to_simplified" if convert is to_simplified else "simplified_to_traditional"
+    repairs[key] += changed
+    return convert(title), [convert(line) for line in lines]
+
+
+def _read_line(line: str, first: bool, meta: _Metadata, *, now: datetime, tz: tzinfo) -> tuple[str, int]:
+    """Stage 6 on one line: what is left of it once its header, metadata or byline is taken out
+    (into ``meta``), and how many pieces of boilerplate went.  ``first``: no body line kept yet.
+
+    The line is looked at again after each removal from it (a byline may hide a header or leave
+    only 分享), so that cleaning the result again finds nothing more to do.
+    """
+    boilerplate = 0
+    while line:
+        header = parse_header(line, now=now, tz=tz) if first else None
+        found = None if header else parse_meta_line(unwrap(line), now=now, tz=tz)
+        if header is not None:
+            meta.source = meta.source or header.source
+            meta.published = meta.published or header.published
+            meta.editor = meta.editor or header.editor
+            return "", boilerplate
+        if found is not None:
+            meta.source = meta.source or found.source
+            meta.reporter = meta.reporter or found.author
+            meta.published = meta.published or found.published
+            meta.editor = meta.editor or found.editor
+            return "", boilerplate + 1
+        if is_boilerplate(line):
+            meta.editor = meta.editor or editor_credit(line)
+            return "", boilerplate + 1
+        rest, credit = strip_trailing_marks(line)
+        meta.editor = meta.editor or credit
+        # A byline opens the first paragraph, or stands alone on a line anywhere.
+        bare, byline_reporter = parse_byline(rest)
+        if first or (not bare and byline_reporter):
+            rest, meta.reporter = bare, meta.reporter or byline_reporter
+        if rest == line:
+            break
+        boilerplate += rest != line
+        line = rest.strip()
+    return line, boilerplate
+
+
+def _extract_metadata(
+    lines: list[str], meta: _Metadata, repairs: Counter[str], *, now: datetime, tz: tzinfo
+) -> list[str]:
+    """Stage 6: the body lines that are body text; what the others said goes into ``meta``.
+
+    Read from the converted lines, so names are in the chosen script (a configured source is
+    kept as configured).
+    """
+    kept: list[str] = []
+    for line in lines:
+        line, boilerplate = _read_line(line, not kept, meta, now=now, tz=tz)
+        repairs["boilerplate"] += boilerplate
+        if line:
+            kept.append(line)
+    return kept
+
+
+def _punctuate(title: str, lines: list[str], repairs: Counter[str]) -> tuple[str, list[str]]:
+    """Stage 7: full-width punctuation in Chinese, and the title without its site suffix."""
+    fixed = []
+    for line in [title, *lines]:
+        line, count = fix_punctuation(line)
+        repairs["punctuation"] += count
+        fixed.append(line)
+    title, suffixes = strip_site_suffix(fixed[0])
+    repairs["title_suffix"] += suffixes
+    return title, fixed[1:]
 
 
 def clean_item(
@@ -60,118 +208,31 @@ def clean_item(
     keep (anything else counts as auto); ``mainland`` the source's configured region (None:
     unknown, decide from the text).  Never raises on any text.  ``repairs`` counts what was done:
     ``pinyin_annotations``, ``traditional_to_simplified`` (characters), ``punctuation`` (marks),
-    ``garbled_spans`` (spans repaired or removed), plus ``garbled_removed`` (characters the bytes
-    could not give back), ``boilerplate`` (lines) and ``title_suffix`` when non-zero.
+    ``garbled_spans`` (spans repaired or removed), plus, when non-zero, ``garbled_removed``
+    (characters the bytes could not give back), ``misdecoded`` (spans decoded with the wrong
+    codec, repaired or removed), ``characters`` (entities, invisible and full-width characters),
+    ``boilerplate`` (lines), ``title_suffix`` and ``simplified_to_traditional``.
     """
-    body = _sanitize(raw.body)
-    title = _sanitize(raw.title) if raw.title is not None else None
-    learned = learn_annotations(body if title is None else f"{title}\n{body}")
-
-    body, garbles = repair_garbled(body, learned)
-    spans, removed = garbles.spans, garbles.removed
-    if title is not None:
-        title, title_garbles = repair_garbled(title, learned)
-        title = title.replace("\ufffd", "")
-        spans, removed = spans + title_garbles.spans, removed + title_garbles.removed
-    body = body.replace("\ufffd", "")  # the repair stage removes these; be sure
-    body, annotations = remove_annotations(body)
-    if title is not None:
-        title, title_annotations = remove_annotations(title)
-        annotations += title_annotations
-
-    lines = [line for line in (_BLANKS.sub(" ", line).strip() for line in body.split("\n")) if line]
-    boilerplate = 0
-    if title is None:
-        while lines and is_boilerplate(lines[0]):
-            lines.pop(0)
-            boilerplate += 1
-        title = lines.pop(0) if lines else ""
-    title = one_line(title)
-
-    # 5. Script policy, decided on the whole text, applied to every field.
-    whole = "\n".join([title, *lines])
-    converted = 0
-    if wants_simplified(whole, policy=script, mainland=mainland, marks=annotations + spans):
-        convert = to_simplified
-    elif script == "traditional":
-        convert = to_traditional
-    else:
-        convert = None
-    if convert is not None:
-        new_whole = convert(whole)
-        converted = sum(a != b for a, b in zip(whole, new_whole, strict=False))
-        title = convert(title)
-        lines = [convert(line) for line in lines]
-
-    # 6. Header, metadata lines, boilerplate and the byline, read from the converted lines (so
-    # their names are in the chosen script; a configured ``raw.source`` is kept as configured).
-    # A line is looked at again after each removal from it (a byline may hide a header or leave
-    # only 分享), so that cleaning the result again finds nothing more to do.
-    source, published, editor, reporter = raw.source, raw.published, None, None
-    kept: list[str] = []
-    for line in lines:
-        while line:
-            header = None if kept else parse_header(line, now=now, tz=tz)
-            meta = None if header else parse_meta_line(line, now=now, tz=tz)
-            if header is not None:
-                source = source or header.source
-                published = published or header.published
-                editor = editor or header.editor
-                line = ""
-            elif meta is not None:
-                source = source or meta.source
-                reporter = reporter or meta.author
-                published = published or meta.published
-                editor = editor or meta.editor
-                boilerplate += 1
-                line = ""
-            elif is_boilerplate(line):
-                editor = editor or editor_credit(line)
-                boilerplate += 1
-                line = ""
-            else:
-                rest, credit = strip_trailing_marks(line)
-                editor = editor or credit
-                # A byline opens the first paragraph, or stands alone on a line anywhere.
-                bare, byline_reporter = parse_byline(rest)
-                if not kept or (not bare and byline_reporter):
-                    rest, reporter = bare, reporter or byline_reporter
-                if rest == line:
-                    break
-                boilerplate += rest != line
-                line = rest.strip()
-        if line:
-            kept.append(line)
-
-    # 7. Punctuation and the title's site suffix.
-    punctuation = 0
-    fixed: list[str] = []
-    for line in kept:
-        line, count = fix_punctuation(line)
-        fixed.append(line)
-        punctuation += count
-    title, count = fix_punctuation(title)
-    punctuation += count
-    title, suffixes = strip_site_suffix(title)
-    text = "\n".join(fixed)
-
-    repairs = {
-        "pinyin_annotations": annotations,
-        "traditional_to_simplified": converted if convert is to_simplified else 0,
-        "punctuation": punctuation,
-        "garbled_spans": spans,
-    }
-    extras = {"garbled_removed": removed, "boilerplate": boilerplate, "title_suffix": suffixes}
-    if convert is to_traditional:
-        extras["simplified_to_traditional"] = converted
-    repairs.update({key: value for key, value in extras.items() if value})
+    repairs: Counter[str] = Counter()
+    fields = [_sanitize(raw.body, repairs)]
+    if raw.title is not None:
+        fields.append(_sanitize(raw.title, repairs))
+    fields = _repair_bytes(fields, repairs)
+    title, lines = _layout(fields[1] if raw.title is not None else None, fields[0], repairs)
+    title, lines = _apply_script(title, lines, script, mainland, repairs)
+    meta = _Metadata(source=raw.source, published=raw.published)
+    lines = _extract_metadata(lines, meta, repairs, now=now, tz=tz)
+    title, lines = _punctuate(title, lines, repairs)
+    text = "\n".join(lines)
+    reported = {key: repairs[key] for key in _ALWAYS_REPORTED}
+    reported.update({key: value for key, value in repairs.items() if value and key not in reported})
     return CleanedText(
         title=title,
         text=text,
         language=raw.language or detect_language(title + text),
-        source=one_line(source) if source else None,
-        published=published,
-        editor=editor,
-        reporter=reporter,
-        repairs=repairs,
+        source=one_line(meta.source) if meta.source else None,
+        published=meta.published,
+        editor=meta.editor,
+        reporter=meta.reporter,
+        repairs=reported,
     )

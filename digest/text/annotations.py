@@ -1,27 +1,32 @@
 """Pinyin annotations: ``城鄉(xiāng)一體化`` → ``城鄉一體化``, never touching real parentheses.
 
-Some sites print the reading of a fixed set of characters after every occurrence.  An annotation
-is one pinyin syllable with a tone mark, in ASCII or full-width parentheses, right after an
-ideograph.  ``(2021)``, ``(Reuters)``, ``（记者 张三）``, ``(a)`` and ``咖啡馆(café)`` are not
-annotations: no tone mark, or not the shape of a pinyin syllable.  A regular expression is the
-right tool here: no library knows this damage, and pinyin syllables have a small closed grammar.
+Some sites print the reading of a fixed set of characters after every occurrence.  A bracketed
+word right after an ideograph is an annotation when it is a reading of that ideograph: pypinyin
+lists every reading of a character, neutral tones included (們 men, 嗎 ma, 著 zhe), and the
+character is looked up as written and in its simplified form (OpenCC), so traditional text is
+covered.  The syllable may carry a tone mark (``xiāng``), a tone number (``xiang1``) or no tone
+(``xiang``); only the letters have to match, since annotators give one fixed reading per
+character whatever the word.  ``(2021)``, ``(Reuters)``, ``（记者 张三）``, ``(a)`` and
+``咖啡馆(café)`` stay: none is a reading of the character before it.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
+from functools import cache
+
+from digest.text.script import to_simplified
 
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
-_VOWELS = f"aeiouüv{TONED}"
-# Initial (optional), a run of vowels with exactly one tone mark somewhere, an optional n/ng/r coda.
-# Checked separately for the single tone mark so the regex stays readable.
-SYLLABLE = rf"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?[{_VOWELS}]{{1,4}}(?:ng|n|r)?"
+# Letters of a syllable: ASCII, tone-marked vowels, ü (v in ASCII input), then an optional tone
+# number.  Six letters is the longest syllable (zhuang, chuang, shuang).
+SYLLABLE = rf"[a-zA-Z{TONED}üÜ]{{1,6}}[1-5]?"
 _IDEOGRAPH = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 _IDEOGRAPH_RE = re.compile(_IDEOGRAPH)
 _FULL_WIDTH = str.maketrans({",": "，", ":": "：", ";": "；", "!": "！", "?": "？"})
 ANNOTATION = re.compile(rf"(?<={_IDEOGRAPH})[(（](?P<syllable>{SYLLABLE})[)）]")
-_TONE_MARKS = re.compile(f"[{TONED}]")
 # An annotator that matched bytes, not characters, can annotate a character made of the last byte
 # of a Chinese character and an ASCII letter: ，F → AC 46 = 現, so ``，F(xiàn)-35``.
 _AFTER_LETTER = re.compile(
@@ -29,33 +34,81 @@ _AFTER_LETTER = re.compile(
 )
 
 
+def toneless(word: str) -> str:
+    """``word`` in lower case without tone marks or number, ü written v: ``Lǜ3`` → ``lv``."""
+    decomposed = unicodedata.normalize("NFD", word.lower().rstrip("12345"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c) or c == "\u0308").replace(
+        "u\u0308", "v"
+    )
+
+
+@cache
+def _pinyin_dict() -> Mapping[int, str]:
+    # pypinyin's table of every reading of every character (code point → "xiāng,xiǎng"), imported
+    # on the first bracket after an ideograph: most texts have none, and the table is large.
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return pinyin_dict
+
+
+@cache
+def readings(char: str) -> frozenset[str]:
+    """The toneless readings of ``char`` and of its simplified form (``們`` → ``{"men"}``)."""
+    found: set[str] = set()
+    for form in {char, to_simplified(char)}:
+        if len(form) == 1:
+            found.update(toneless(r) for r in _pinyin_dict().get(ord(form), "").split(",") if r)
+    return frozenset(found)
+
+
+@cache
+def _all_syllables() -> frozenset[str]:
+    return frozenset(toneless(r) for value in _pinyin_dict().values() for r in value.split(",") if r)
+
+
 def is_syllable(word: str) -> bool:
-    """True when ``word`` is one tone-marked pinyin syllable (``xiāng``, ``lǜ``), else False."""
-    return re.fullmatch(SYLLABLE, word) is not None and len(_TONE_MARKS.findall(word)) == 1
+    """True when ``word`` is one pinyin syllable, toned or not (``xiāng``, ``xiang1``, ``men``)."""
+    if re.fullmatch(SYLLABLE, word) is None or sum(c in TONED for c in word) > 1:
+        return False
+    if any(c in TONED for c in word) and word[-1].isdigit():
+        return False
+    return toneless(word) in _all_syllables()
 
 
-def _replace(match: re.Match[str]) -> str:
-    return "" if is_syllable(match["syllable"]) else match.group()
+def is_reading(char: str, word: str) -> bool:
+    """True when ``word`` is a reading of ``char`` (any script, any tone or none)."""
+    return is_syllable(word) and toneless(word) in readings(char)
 
 
-def remove_annotations(text: str) -> tuple[str, int]:
-    """``text`` without pinyin annotations, and how many were removed.  Never raises."""
+def remove_annotations(text: str, learned: Mapping[str, frozenset[str]] | None = None) -> tuple[str, int]:
+    """``text`` without pinyin annotations, and how many were removed.  Never raises.
+
+    ``learned`` (from ``learn_annotations``) names the syllables this text annotates: one of them
+    in brackets after an ideograph is the same annotator's mark even when the character before
+    it was damaged out of recognition.
+    """
+    if "(" not in text and "（" not in text:
+        return text, 0
     removed = 0
+    known = learned or {}
 
     def replace(match: re.Match[str]) -> str:
         nonlocal removed
-        out = _replace(match)
-        removed += out == ""
-        return out
+        syllable = match["syllable"]
+        if syllable in known or is_reading(text[match.start() - 1], syllable):
+            removed += 1
+            return ""
+        return match.group()
 
     def replace_after_letter(match: re.Match[str]) -> str:
         nonlocal removed
-        if is_syllable(match["syllable"]) and _straddles(match["previous"], match["letter"]):
+        joined = _straddling(match["previous"], match["letter"])
+        if joined is not None and is_reading(joined, match["syllable"]):
             removed += 1
             return match["previous"] + match["letter"]
         return match.group()
 
-    # Again while something goes: removing 一(ā) from 一(ā)(ā) puts the second one after 一.
+    # Again while something goes: removing 一(yī) from 一(yī)(yī) puts the second one after 一.
     before = -1
     while removed != before:
         before = removed
@@ -64,15 +117,15 @@ def remove_annotations(text: str) -> tuple[str, int]:
     return text, removed
 
 
-def _straddles(previous: str, letter: str) -> bool:
-    """True when the last GBK byte of ``previous`` and ``letter`` make an ideograph."""
+def _straddling(previous: str, letter: str) -> str | None:
+    """The ideograph made of the last GBK byte of ``previous`` and ``letter``, if any."""
     try:
         # The site made ，：；！？ ASCII after the damage; in GBK they were full width.
         code = previous.translate(_FULL_WIDTH).encode("gbk")
         char = bytes([code[-1], ord(letter)]).decode("gbk")
     except (UnicodeEncodeError, UnicodeDecodeError):
-        return False
-    return len(code) == 2 and _IDEOGRAPH_RE.match(char) is not None
+        return None
+    return char if len(code) == 2 and _IDEOGRAPH_RE.match(char) else None
 
 
 def learn_annotations(text: str) -> Mapping[str, frozenset[str]]:
@@ -83,7 +136,10 @@ def learn_annotations(text: str) -> Mapping[str, frozenset[str]]:
     ``garbled``).
     """
     learned: dict[str, set[str]] = {}
+    if "(" not in text and "（" not in text:
+        return {}
     for match in ANNOTATION.finditer(text):
-        if is_syllable(match["syllable"]):
-            learned.setdefault(match["syllable"], set()).add(text[match.start() - 1])
+        char = text[match.start() - 1]
+        if is_reading(char, match["syllable"]):
+            learned.setdefault(match["syllable"], set()).add(char)
     return {syllable: frozenset(chars) for syllable, chars in learned.items()}

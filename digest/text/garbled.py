@@ -289,8 +289,9 @@ def repair_garbled(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[st
 
     ``learned`` maps pinyin syllables to the characters this text annotates with them (see
     ``annotations.learn_annotations``).  Never raises.  A ``?`` that starts no garble is left
-    in place; U+FFFD, private-use characters and orphaned annotation pieces (``?lián)``) that
-    cannot be repaired are removed; a marker right before an annotation (``?(huì)``) becomes
+    in place, and so is U+FFFD (``repair_unlikely_spans`` may find the span that ends at it;
+    the caller removes what is left); private-use characters and orphaned annotation pieces
+    (``?lián)``) that cannot be repaired are removed; a marker right before an annotation (``?(huì)``) becomes
     the character the text annotates with that syllable.
     """
     # A site that made ASCII marks full width again turns the splice marker into ？ (？lián)).
@@ -346,7 +347,8 @@ def repair_garbled(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[st
             removed += garbage - i - 1
             i = garbage + 1
         elif char == "\ufffd":
-            removed += 1
+            # Left for the search by characters: a span out of step may end here.
+            out.append(char)
             i += 1
         else:
             previous = char
@@ -355,3 +357,170 @@ def repair_garbled(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[st
     result = "".join(out)
     result, pua = _PUA.subn("", result)
     return result, GarbleRepairs(spans=spans, removed=removed + pua)
+
+
+# Spans shifted by a lost or extra byte with no marker at their start: found by how unlikely their
+# characters are as Chinese, wherever they are.  A character is suspect when it is rare, or less
+# than common and forms no word with either neighbour; suspects at most _GAP apart make a region.
+_SUSPECT = -11.5
+_LONELY = -9.5
+_GAP = 3
+_REACH = 3  # the span may start or end this many characters outside the region of suspects
+_SPAN_MARGIN = 2.0  # mean natural-log frequency gained per character of the replaced span
+# What a character the bytes cannot give back costs: as much as a rare one, unless a decoder's
+# mark says a byte was lost there; the first character of a span, whose byte is the shift
+# itself, in between.
+_LOST_CHAR = 10.0
+_LOST_MARKED = 3.0
+_LOST_FIRST = 6.0
+_MIN_SUSPECTS = 3  # two rare characters together are a name (澎湃, 霞萍) as often as damage
+_WORDS_PER_CHAR = 0.25  # a real re-reading makes words: at least one pair in four characters
+_UNREPAIRABLE = -11.0
+_END_MARKERS = ("\ufffd", "?", "？")
+_MARKED_REACH = 10  # a region of suspects reading this badly is removed when nothing repairs it
+
+
+def _suspects(run: str) -> list[int]:
+    scores = [log_frequency(char) for char in run]
+    found = []
+    for i, (char, score) in enumerate(zip(run, scores, strict=True)):
+        if score < _SUSPECT:
+            found.append(i)
+        elif score < _LONELY:
+            left = word_weight(run[i - 1], char) if i else 0.0
+            right = word_weight(char, run[i + 1]) if i + 1 < len(run) else 0.0
+            if not left and not right:
+                found.append(i)
+    return found
+
+
+def _regions(run: str) -> list[tuple[int, int]]:
+    """Stretches of ``run`` with several suspects close together, as (start, end)."""
+    regions: list[tuple[int, int]] = []
+    group: list[int] = []
+    for i in [*_suspects(run), len(run) + _GAP + 1]:
+        if group and i - group[-1] > _GAP:
+            if len(group) >= _MIN_SUSPECTS:
+                regions.append((group[0], group[-1] + 1))
+            group = []
+        group.append(i)
+    return regions
+
+
+def _total(text: str, before: str, after: str) -> float:
+    """Summed log frequency of ``text`` plus the word bonus with its neighbours."""
+    total = sum(log_frequency(char) for char in text)
+    context = f"{before[-1:]}{text}{after[:1]}"
+    return total + _WORD_BONUS * sum(word_weight(a, b) for a, b in itertools.pairwise(context))
+
+
+def _best_lead(trail: int, before: str, after: str) -> str | None:
+    """The character whose second byte is ``trail`` (its first byte was lost), when the
+    neighbours nearly decide it: it must carry half the likelihood of all the candidates."""
+    weights: dict[str, float] = {}
+    for lead in range(0x81, 0xFF):
+        char = _pair(lead, trail)
+        if char is not None and _HAN.match(char) and log_frequency(char) >= _RARE:
+            weights[char] = math.exp(_total(char, before, after))
+    if not weights:
+        return None
+    best = max(weights, key=weights.__getitem__)
+    return best if weights[best] >= _DOMINANT * sum(weights.values()) else None
+
+
+def _realign(text: str, start: int, end: int) -> tuple[float, float, str, int, int] | None:
+    """The best re-reading of ``text[start:end]`` one byte out of step, either direction.
+
+    Returns (gain, gain per character replaced, replacement, where the replaced span ends,
+    characters removed).
+    """
+    code = _gbk(text[start:end])
+    if not code or len(code) < 4 or len(_HAN.findall(text, start, end)) < 2:
+        return None
+    tail = _decode(code[1:])  # the bytes after the first, back in step
+    if tail is None:
+        return None
+    decoded, dangling = tail
+    if dangling is None:
+        return None
+    decoded, stop, removed = _close(text, end, decoded, dangling, {})
+    lost_cost = _LOST_MARKED if stop > end and text[end] in _END_MARKERS else _LOST_CHAR
+    if not decoded or min(log_frequency(char) for char in decoded) < _RARE:
+        return None
+    before, after = text[start - 1 : start], text[stop : stop + 1]
+    original = text[start:stop].replace("?", "？").translate(_TO_FULL_WIDTH).replace("\ufffd", "")
+    old = _total(original, before, after)
+    # The first character's lost byte is put back when the neighbours nearly decide it.
+    options = [(decoded, removed, 1)]
+    lead = _best_lead(code[0], before, decoded)
+    if lead is not None:
+        options.append((lead + decoded, removed, 0))
+    best: tuple[float, float, str, int, int] | None = None
+    for replacement, lost, first_lost in options:
+        words = sum(word_weight(a, b) > 0 for a, b in itertools.pairwise(replacement))
+        if words < _WORDS_PER_CHAR * len(replacement):
+            continue
+        cost = lost_cost * lost + _LOST_FIRST * first_lost
+        gain = _total(replacement, before, after) - cost - old
+        if best is None or gain > best[0]:
+            best = (gain, gain / (stop - start), replacement, stop, lost + first_lost)
+    return best
+
+
+def _repair_region(
+    text: str, first: int, last: int, low: int, high: int, reach: int = _REACH
+) -> tuple[int, str, int, int] | None:
+    """Repair the suspects ``text[first:last]``; the span may start up to ``reach`` characters
+    earlier and end up to ``_REACH`` later, within ``low``…``high``.
+
+    Returns (start, replacement, end, characters removed), or None to leave the text alone.
+    """
+    # The span whose re-reading gains the most in all; kept if it gains enough per character.
+    best: tuple[float, float, int, str, int, int] | None = None
+    for start in range(max(low, first - reach), first + 1):
+        for end in range(last, min(high, last + _REACH) + 1):
+            found = _realign(text, start, end)
+            if found is not None and (best is None or found[0] > best[0]):
+                best = (found[0], found[1], start, found[2], found[3], found[4])
+    if best is not None and best[1] >= _SPAN_MARGIN:
+        return best[2:]
+    region = text[first:last]
+    rare_ideographs = sum(1 for char in region if _HAN.match(char) and log_frequency(char) < _SUSPECT)
+    if rare_ideographs >= 2 and _score(region.translate(_TO_FULL_WIDTH)) < _UNREPAIRABLE:
+        return first, "", last, len(region)  # mojibake no shift explains: removed, not left
+    return None
+
+
+# Characters GBK writes in two bytes, less the marks the punctuation stage writes (，：；！？（）
+# “”‘’): a run must be the same whether they are still ASCII or not, or cleaning the output
+# again would find spans the first cleaning did not.
+_WIDE_RUN = re.compile(r"[^\x00-\xa0\s\ufffd，：；！？（）“”‘’]+")
+
+
+def repair_unlikely_spans(text: str) -> tuple[str, GarbleRepairs]:
+    """``text`` with spans read one byte out of step repaired (or removed), found without a
+    marker by how unlikely their characters are as Chinese.  Never raises."""
+    if not _HAN.search(text):
+        return text, GarbleRepairs()
+    out: list[str] = []
+    spans = removed = 0
+    done = 0
+    for run in _WIDE_RUN.finditer(text):
+        regions = [(run.start() + first, run.start() + last, _REACH) for first, last in _regions(run.group())]
+        if text[run.end() : run.end() + 1] in _END_MARKERS and len(run.group()) >= 2:
+            # A decoder's mark right after the run is where a span out of step met a byte it
+            # could not pair: the span ends here and starts up to _MARKED_REACH characters back.
+            regions.append((run.end() - 2, run.end(), _MARKED_REACH))
+        for first, last, reach in regions:
+            if first < done:
+                continue
+            repaired = _repair_region(text, first, last, max(run.start(), done), run.end(), reach)
+            if repaired is None:
+                continue
+            start, replacement, end, lost = repaired
+            out += [text[done:start], replacement]
+            done = end
+            spans += 1
+            removed += lost
+    out.append(text[done:])
+    return "".join(out), GarbleRepairs(spans=spans, removed=removed)

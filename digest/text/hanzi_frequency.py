@@ -1,48 +1,90 @@
 """How common a character is in Chinese text: the measure that tells repaired text from mojibake.
 
-Character counts come from the word list jieba ships (``dict.txt``: words with corpus counts);
-each word adds its count to each of its characters.  Traditional characters are scored by their
-simplified form, so machine-converted text scores like the text it came from.  Two-character
-words of the same list tell which of two equally common characters fits its neighbours.  Loaded
-once, on first use (under a second); only garbled-span repair needs it.
+The counts are package data (``data/hanzi_frequency.txt``), built by
+``scripts/build_hanzi_frequency.py`` from a word list with corpus counts: each word adds its count
+to each of its characters, and common two-character words are kept as pairs.  Traditional
+characters are scored by their simplified form, so machine-converted text scores like the text it
+came from.  Loaded once, on first use (a few milliseconds).  A missing or unreadable table raises
+``FrequencyTableError``: the repairs never run on an empty table, which would quietly do nothing.
 """
 
 from __future__ import annotations
 
 import math
 from functools import cache
-from importlib.util import find_spec
-from pathlib import Path
+from importlib import resources
 
+from digest.errors import DigestError
+from digest.text.script import to_simplified
+
+TABLE = "hanzi_frequency.txt"
+_STEPS_PER_UNIT = 4.0  # the table stores round(ln(count) * 4); see the build script
 # Punctuation is not in the word list; these are typical shares of news text (。 and ， are about
 # as common as 的).  Anything else that is not an ideograph is treated as rare.
 _PUNCTUATION_SHARE = {
     "，": 0.05, "。": 0.03, "、": 0.008, "“": 0.006, "”": 0.006, "：": 0.003, "；": 0.002,
     "？": 0.001, "！": 0.001, "（": 0.001, "）": 0.001, "《": 0.001, "》": 0.001, "—": 0.0005,
     "…": 0.0003, "·": 0.0003, "\u3000": 0.002,  # the ideographic space indents paragraphs
+    # Not rare, but rare enough in mainland news that 。 stays the usual A1xx character (a lost
+    # second byte after A1 is put back as 。); Taiwan and Hong Kong quote with corner brackets.
+    **dict.fromkeys("「」『』【】〈〉％～‧‘’", 0.0001),
 }  # fmt: skip
 _FLOOR = math.log(1e-9)  # a character never seen in the word list
+_MIN_CHARACTERS = 5000  # the built table has about 12,000; fewer means a broken file
+
+
+class FrequencyTableError(DigestError):
+    """The shipped character-frequency table is missing or damaged (a broken installation)."""
 
 
 @cache
-def _counts() -> tuple[dict[str, float], float, dict[str, float]]:
-    counts: dict[str, float] = {}
+def _table() -> tuple[dict[str, float], dict[str, float]]:
+    try:
+        text = resources.files("digest.text").joinpath("data", TABLE).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise FrequencyTableError(
+            f"character-frequency table {TABLE} cannot be read: {error}",
+            hint="reinstall digest (the table is package data)",
+        ) from None
+    return parse_table(text)
+
+
+def parse_table(text: str) -> tuple[dict[str, float], dict[str, float]]:
+    """(character → ln share of all characters, two-character word → ln count) from the table's
+    text; raises ``FrequencyTableError`` when it is not a complete table."""
+    chars: dict[str, float] = {}
     pairs: dict[str, float] = {}
-    # find_spec locates the package without importing it (jieba's import pulls in pkg_resources).
-    spec = find_spec("jieba")
-    locations = list(spec.submodule_search_locations or []) if spec else []
-    if not locations:
-        return {}, 1.0, {}
-    with (Path(locations[0]) / "dict.txt").open("r", encoding="utf-8") as lines:
-        for line in lines:
-            word, _, rest = line.partition(" ")
-            count = float(rest.split(" ", 1)[0] or 0)
-            for char in word:
-                counts[char] = counts.get(char, 0.0) + count
-            if len(word) == 2:
-                pairs[word] = count
-    total = sum(counts.values())
-    return counts, total, pairs
+    log_total: float | None = None
+    for line in text.splitlines():
+        fields = line.split("\t")
+        if line.startswith("#") or not line:
+            continue
+        if fields[0] == "total" and len(fields) == 2:
+            log_total = int(fields[1]) / _STEPS_PER_UNIT
+        elif fields[0] == "c" and len(fields) == 3:
+            chars.update(dict.fromkeys(fields[2], int(fields[1]) / _STEPS_PER_UNIT))
+        elif fields[0] == "p" and len(fields) == 3:
+            run, value = fields[2], int(fields[1]) / _STEPS_PER_UNIT
+            pairs.update(dict.fromkeys((run[i : i + 2] for i in range(0, len(run), 2)), value))
+    if log_total is None or len(chars) < _MIN_CHARACTERS:
+        raise FrequencyTableError(
+            f"character-frequency table {TABLE} is incomplete ({len(chars)} characters)",
+            hint="rebuild it with scripts/build_hanzi_frequency.py or reinstall digest",
+        )
+    return {char: value - log_total for char, value in chars.items()}, pairs
+
+
+def load() -> None:
+    """Load the table now; raises ``FrequencyTableError`` when it is missing or damaged."""
+    _table()
+
+
+@cache
+def _simplified(char: str) -> str:
+    if not "\u3400" <= char <= "\u9fff":
+        return char
+    simplified = to_simplified(char)
+    return simplified if len(simplified) == 1 else char
 
 
 @cache
@@ -50,26 +92,20 @@ def log_frequency(char: str) -> float:
     """Natural log of the share of ``char`` in running Chinese text; very negative when rare."""
     if char in _PUNCTUATION_SHARE:
         return math.log(_PUNCTUATION_SHARE[char])
-    counts, total, _ = _counts()
-    count = counts.get(char, 0.0)
-    if "\u3400" <= char <= "\u9fff":
-        # jieba's list has a few traditional words with tiny counts; the simplified form decides.
-        from digest.text.script import to_simplified
-
-        simplified = to_simplified(char)
-        if simplified != char and len(simplified) == 1:
-            count = max(count, counts.get(simplified, 0.0))
-    return math.log(count / total) if count else _FLOOR
+    chars = _table()[0]
+    # The word list has a few traditional words with tiny counts; the simplified form decides.
+    return max(chars.get(char, _FLOOR), chars.get(_simplified(char), _FLOOR))
 
 
-@cache
-def _simplified(char: str) -> str:
-    from digest.text.script import to_simplified
-
-    return to_simplified(char) if "\u3400" <= char <= "\u9fff" else char
+def log_frequency_as_written(char: str) -> float:
+    """Like ``log_frequency`` but for ``char`` exactly as written: a traditional character scores
+    as rare as it is in simplified text (to choose between readings of bytes, not to judge text)."""
+    if char in _PUNCTUATION_SHARE:
+        return math.log(_PUNCTUATION_SHARE[char])
+    return _table()[0].get(char, _FLOOR)
 
 
 def word_weight(first: str, second: str) -> float:
     """How strongly the two characters (either script) read as a word: ln(1 + count), 0 if none."""
-    count = _counts()[2].get(_simplified(first) + _simplified(second), 0.0)
-    return math.log1p(count)
+    log_count = _table()[1].get(_simplified(first) + _simplified(second))
+    return math.log1p(math.exp(log_count)) if log_count is not None else 0.0

@@ -2,7 +2,8 @@
 
 Header lines look like ``開封手機報 04-25 22:47 責編:陶宋之 我要分享``: a source name, a date
 (often with no year) and time, an editor.  A year-less date gets the latest year that does not
-put it after the moment the item was obtained (``infer_year``).  Bylines look like
+put it after the moment the item was obtained; the fields are read into a moment by
+``text.dates``, the one reader of dates.  Bylines look like
 ``本報訊 全媒體記者王寅龍報道`` or ``（记者 张三 李四）`` at the start of the first paragraph.
 Patterns accept both scripts, because the ``keep`` and ``traditional`` policies leave traditional
 text in place.  Regular expressions, not a library: these are fixed formats of Chinese newsrooms.
@@ -14,6 +15,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from digest.text.dates import from_fields
+
 _DATE = (
     r"(?:(?P<year>(?:19|20)\d{2})\s*[-/.年]\s*)?"
     r"(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})\s*日?"
@@ -21,11 +24,11 @@ _DATE = (
 _TIME = r"(?P<hour>\d{1,2})[:：](?P<minute>\d{2})(?:[:：]\d{2})?"
 EDITOR_LABEL = r"(?:[責责][编編]|[責责]任[编編][辑輯]|[编編][辑輯])"
 _SHARE = r"(?:我要分享|分享)"
+_SOURCE_LABEL = r"(?:[来來]源|稿源)\s*[:：]\s*"
 _HEADER = re.compile(
-    rf"^(?P<source>\S{{2,30}}?)\s+{_DATE}(?:\s+{_TIME})?"
+    rf"^(?:{_SOURCE_LABEL})?(?P<source>\S{{2,30}}?)\s+{_DATE}(?:\s+{_TIME})?"
     rf"(?:\s+{EDITOR_LABEL}\s*[:：]\s*(?P<editor>[^\s:：]{{1,20}}?))?(?:\s*{_SHARE})?\s*$"
 )
-_DATETIME = re.compile(rf"^\s*{_DATE}(?:\s*{_TIME})?")
 
 _NAME = r"[\u3400-\u9fff·]{2,4}"
 _NAMES = rf"{_NAME}(?:\s*[、,，\s]\s*{_NAME})*"
@@ -71,47 +74,26 @@ class Header:
     editor: str | None
 
 
-def infer_year(month: int, day: int, hour: int, minute: int, *, now: datetime, tz: tzinfo) -> datetime | None:
-    """The latest datetime with this month-day-time, in ``tz``, that is not after ``now``.
-
-    Returns None when the fields are not a real date (02-30, 13-01 …).
-    """
-    local_now = now.astimezone(tz)
-    for year in range(local_now.year, local_now.year - 8, -1):  # 8 years covers any 02-29
-        try:
-            candidate = datetime(year, month, day, hour, minute, tzinfo=tz)
-        except ValueError:
-            if month == 2 and day == 29:
-                continue
-            return None
-        if candidate <= local_now:
-            return candidate
-    return None
-
-
 def _moment(match: re.Match[str], *, now: datetime, tz: tzinfo) -> datetime | None:
-    hour = int(match["hour"]) if match["hour"] else 0
-    minute = int(match["minute"]) if match["minute"] else 0
-    month, day = int(match["month"]), int(match["day"])
-    if match["year"]:
-        try:
-            return datetime(int(match["year"]), month, day, hour, minute, tzinfo=tz)
-        except ValueError:
-            return None
-    if hour > 23 or minute > 59:
-        return None
-    return infer_year(month, day, hour, minute, now=now, tz=tz)
+    fields = [int(match[key]) if match[key] else None for key in ("year", "month", "day", "hour", "minute")]
+    year, month, day, hour, minute = fields
+    return from_fields(year, month or 0, day or 0, hour or 0, minute or 0, now=now, tz=tz)
 
 
-def parse_datetime(text: str, *, now: datetime, tz: tzinfo) -> datetime | None:
-    """The date and time at the start of ``text`` (``2021-04-25 22:47``, ``04月25日``…), or None."""
-    match = _DATETIME.match(text)
-    return _moment(match, now=now, tz=tz) if match else None
+def unwrap(line: str) -> str:
+    """``line`` without the 【】 or [] that enclose all of it (``【来源：新华网】`` → ``来源：新华网``)."""
+    line = line.strip()
+    if len(line) > 2 and line[0] + line[-1] in ("【】", "[]", "〔〕") and line.count(line[0]) == 1:
+        return line[1:-1].strip()
+    return line
 
 
 def parse_header(line: str, *, now: datetime, tz: tzinfo) -> Header | None:
-    """The header line's source, time and editor; None when ``line`` is not a header."""
-    match = _HEADER.match(line.strip())
+    """The header line's source, time and editor; None when ``line`` is not a header.
+
+    ``来源：`` may label the source, and the whole line may be enclosed in 【】.
+    """
+    match = _HEADER.match(unwrap(line))
     if match is None or match["source"][0].isdigit():
         return None
     published = _moment(match, now=now, tz=tz)

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from digest.text.mobile import EDITOR_LABEL, parse_datetime
+from digest.text.dates import parse_date
+from digest.text.mobile import EDITOR_LABEL
 
 # ``-`` without spaces too: a non-underscore separator only ever cuts off a site-like name.
 _SEPARATOR = re.compile(r"\s*(?:_|\||｜|\s[-–—]\s|——|-)\s*")
@@ -75,15 +76,16 @@ def strip_site_suffix(title: str) -> tuple[str, int]:
         removed += 1
 
 
-def parse_meta_line(line: str, *, now: datetime, tz: tzinfo) -> PageMeta | None:
+def parse_meta_line(line: str, *, now: datetime | None, tz: tzinfo) -> PageMeta | None:
     """The fields of a line made only of labelled fields, or None when ``line`` is body text.
 
     Pages often open the line with the date itself: ``2021-04-25 10:00 来源：新华网``; a line that
-    is only a date and time is metadata too.
+    is only a date and time is metadata too.  ``now`` (when the page was obtained) gives a year-less
+    date its year; without it such a date is unknown.
     """
     dated = _LEADING_DATETIME.match(line)
     if dated is not None:
-        published = parse_datetime(dated.group(), now=now, tz=tz)
+        published = parse_date(dated.group(), now=now, tz=tz)
         rest = line[dated.end() :].strip()
         if published is None:
             return None
@@ -103,7 +105,7 @@ def parse_meta_line(line: str, *, now: datetime, tz: tzinfo) -> PageMeta | None:
             return None
         kind = next(key for key in _LABELS if field[key] is not None)
         values.setdefault(kind, value)
-    published = parse_datetime(values["published"], now=now, tz=tz) if "published" in values else None
+    published = parse_date(values["published"], now=now, tz=tz) if "published" in values else None
     return PageMeta(
         source=_first_word(values.get("source")),
         author=_first_word(values.get("author")),

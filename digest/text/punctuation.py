@@ -2,7 +2,10 @@
 
 ``, : ; ! ?`` become ``， ： ； ！ ？`` when they punctuate Chinese: the character before or after
 them is Chinese (an ideograph or full-width punctuation) and the mark does not sit between two
-digits.  Marks are converted left to right, so ``吗?!`` becomes ``吗？！``.  ``( )`` become
+digits.  Curly quotes, ``…`` and ``—`` belong to English as much as to Chinese, so they decide
+nothing: the mark looks through them (``“Hello,” he said`` keeps its comma, ``“好”,他`` does not).
+ASCII quotes around Chinese become Chinese quotes: ``称为"好莱坞"原则`` → ``称为“好莱坞”原则``.
+Marks are converted left to right, so ``吗?!`` becomes ``吗？！``.  ``( )`` become
 ``（ ）`` as a pair, when the pair touches or holds Chinese.
 Numbers, times, URLs and English keep their ASCII: ``1,200``, ``22:47``, ``http://a.b/c?d=1``.
 Rule-based on purpose: the context that decides is one character wide, and no library does it
@@ -14,9 +17,12 @@ from __future__ import annotations
 import re
 
 _FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
-_CHINESE = re.compile(
-    r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3001-\u3011\uff01-\uff0f\uff1a-\uff1f“”‘’…—《》]"
-)
+_CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3001-\u3011\uff01-\uff0f\uff1a-\uff1f《》]")
+_IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Marks shared by both languages: looked through when deciding what a mark punctuates.
+_TRANSPARENT = "\"'“”‘’…—"
+_QUOTED = re.compile(r"(?P<quote>[\"'])(?P<inner>[^\"'\n]{1,80})(?P=quote)")
+_CHINESE_QUOTES = {'"': ("“", "”"), "'": ("‘", "’")}
 _CANDIDATE = re.compile(r"[,:;!?]")
 _PAIR = re.compile(r"\(([^()\n]{0,80})\)")
 _URL = re.compile(r"(?:https?://|www\.)[!-~]+")
@@ -27,9 +33,9 @@ def _chinese(char: str) -> bool:
 
 
 def _neighbour(chars: list[str] | str, i: int, step: int) -> str:
-    """The character next to ``i`` in direction ``step``, looking past ASCII quotes (""；"")."""
+    """The character next to ``i`` in direction ``step``, looking past quotes, … and —."""
     i += step
-    while 0 <= i < len(chars) and chars[i] in "\"'":
+    while 0 <= i < len(chars) and chars[i] in _TRANSPARENT:
         i += step
     return chars[i] if 0 <= i < len(chars) else ""
 
@@ -71,6 +77,28 @@ def _convert_pairs(text: str) -> tuple[str, int]:
     return _PAIR.sub(replace, text), converted
 
 
+def _convert_quotes(text: str) -> tuple[str, int]:
+    """ASCII quote pairs that hold Chinese, or close on it, made Chinese quotes."""
+    converted = 0
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal converted
+        inner = match["inner"]
+        before = text[match.start() - 1] if match.start() else ""
+        after = text[match.end()] if match.end() < len(text) else ""
+        outside = bool(_IDEOGRAPH.match(before) or _IDEOGRAPH.match(after))
+        if _IDEOGRAPH.search(inner) and (outside or match["quote"] == '"' or not inner.isascii()):
+            opening, closing = _CHINESE_QUOTES[match["quote"]]
+            converted += 2
+            return f"{opening}{inner}{closing}"
+        if outside and match["quote"] == '"':
+            converted += 2
+            return f"“{inner}”"
+        return match.group()
+
+    return _QUOTED.sub(replace, text), converted
+
+
 def fix_punctuation(text: str) -> tuple[str, int]:
     """``text`` with ASCII clause punctuation inside Chinese made full-width; how many marks.
 
@@ -94,7 +122,7 @@ def fix_punctuation(text: str) -> tuple[str, int]:
 def _fix_piece(text: str) -> tuple[str, int]:
     # Each conversion is Chinese context for the other kind ((a),中 → (a)，中 → （a），中), so
     # repeat until nothing changes; a handful of rounds at most, as each converts something.
-    total = 0
+    text, total = _convert_quotes(text)
     while True:
         text, pairs = _convert_pairs(text)
         text, marks = _convert_marks(text)

@@ -27,6 +27,8 @@ _OPENCC_VARIANTS = re.compile("[爲衆僞綫]")
 # 軟件, 視頻, 打印) and Taiwan says 社區, 群眾, 幹部 too, so those prove nothing.
 _MAINLAND_TERMS = re.compile(
     "手機報|黨史|黨工委|黨委書記|全媒體|融媒體|示範區|鼠標|服務器|人民群眾|老舊小區|互聯網\\+|責編|總書記"
+    # Mainland outlets named as the source: they publish in simplified characters.
+    "|[來来]源[:：]\\s*(?:新華網|人民網|央視網|中國新聞網|環球網|澎湃新聞|騰訊網|新浪|網易|鳳凰網)"
 )
 _HANZI = re.compile(r"[\u3400-\u9fff]")
 

@@ -96,3 +96,23 @@ def test_a_failed_html_mail_is_resent_whole_from_the_outbox(
         controller.stop()
     text, html = list(_received(sink).iter_parts())
     assert "Story 2" in text.get_content() and "Story 2" in html.get_content()
+
+
+def test_an_editions_mail_subject_is_its_masthead_and_dateline(
+    smtp: tuple[Sink, int], store: Store, options: PushOptions
+) -> None:
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    sink, port = smtp
+    edition = replace(
+        sample_digest(2),
+        day=None,
+        edition="morning",
+        title="开封手机报·早间版",
+        lang="zh",
+        start=datetime(2026, 4, 24, 10, 0, tzinfo=UTC),
+        end=datetime(2026, 4, 24, 23, 0, tzinfo=UTC),
+    )
+    push_digest(store, edition, [channel("mail", _mail_url(port), format="html")], tz=UTC8, options=options)
+    assert _received(sink)["Subject"] == "开封手机报·早间版 · 4月24日18:00 — 4月25日07:00 · 共2条"

@@ -144,3 +144,20 @@ def test_a_story_reported_again_later_is_not_repeated_by_the_next_bulletin(
     # The 10:00 report is in the evening's window, but its story went out in the morning.
     assert title not in evening
     assert _titles_in(evening) == {story[2] for story in STORIES[5:8]}
+
+
+def test_a_channel_added_later_gets_new_bulletins_not_the_backlog(
+    edition_home: Callable[[str], Path], httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _bot(httpserver)
+    home = edition_home(httpserver.url_for("/"))
+    assert _push_at(monkeypatch, "2026-04-25T07:00:00+08:00", "--edition", "morning") == 0
+    config = home / "config.toml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace('chars = 60\nchannels = ["team"]', 'chars = 60\nchannels = ["team", "extra"]')
+    extra = f'[channels.extra]\nurl = "wecombot://extra-key-0001"\nbase_url = "{httpserver.url_for("/")}"\n'
+    config.write_text(text + extra, encoding="utf-8")
+    assert _push_at(monkeypatch, "2026-04-26T07:00:00+08:00", "--edition", "morning") == 0
+    keys = [request.args["key"] for request, _ in httpserver.log]
+    assert keys.count("extra-key-0001") == 1  # only the new bulletin
+    assert len(keys) == 3

@@ -108,3 +108,12 @@ def test_a_bad_section_regex_is_a_one_line_usage_error(
     assert main(["today", "--no-fetch", "--edition", "sections"]) == 2
     (line,) = capsys.readouterr().err.strip().splitlines()[:1]
     assert line.startswith("digest: error: bad regular expression '/停车(/'")
+
+
+def test_explain_works_for_an_edition(
+    edition_home: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edition_home("http://127.0.0.1:9/")
+    out = _today(monkeypatch, capsys, "2026-04-26T08:00:00+08:00", "--edition", "world", "--date",
+                 "2026-04-25", "--explain", "-f", "text")  # fmt: skip
+    assert "why: score" in out

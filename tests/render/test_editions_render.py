@@ -184,6 +184,7 @@ def test_html_is_self_contained_and_styled_inline() -> None:
     assert 'style="' in page and "prefers-color-scheme: dark" in page
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
     assert '<html lang="zh-CN">' in page
+    assert "default-src 'none'" in page  # a browser opening the file runs and loads nothing
 
 
 def test_only_http_links_become_links() -> None:

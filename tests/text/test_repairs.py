@@ -9,8 +9,9 @@ import pytest
 from digest.model import RawItem
 from digest.text import clean_item
 from digest.text.annotations import learn_annotations, remove_annotations
+from digest.text.dates import infer_year
 from digest.text.garbled import repair_garbled
-from digest.text.mobile import infer_year, parse_byline, parse_header
+from digest.text.mobile import parse_byline, parse_header
 from digest.text.page import parse_meta_line, strip_site_suffix
 from digest.text.punctuation import fix_punctuation
 from digest.text.script import wants_simplified
@@ -23,7 +24,7 @@ from digest.text.script import wants_simplified
     [
         ("城鄉(xiāng)一體化示范區(qū)", "城鄉一體化示范區", 2),
         ("綠(lǜ)色", "綠色", 1),
-        ("全角（xiāng）括号", "全角括号", 1),
+        ("城乡（xiāng）一体化", "城乡一体化", 1),
     ],
 )
 def test_annotations_are_removed(damaged: str, clean: str, count: int) -> None:
@@ -176,10 +177,10 @@ def test_real_question_marks_are_not_damage(text: str) -> None:
     assert (repaired, repairs.spans, repairs.removed) == (text, 0, 0)
 
 
-def test_unrepairable_garbage_is_removed_never_left() -> None:
-    text, repairs = repair_garbled("永久性?貙⑽混短?平洋\ufffd地區", {})
-    assert "\ufffd" not in text and "⑽" not in text
-    assert repairs.removed >= 1
+def test_unrepairable_garbage_is_removed_never_left(now: datetime, tz: tzinfo) -> None:
+    cleaned = clean_item(RawItem(body="永久性?貙⑽混短?平洋\ufffd地區", title="t"), now=now, tz=tz)
+    assert "\ufffd" not in cleaned.text and "⑽" not in cleaned.text
+    assert cleaned.repairs["garbled_removed"] >= 1
 
 
 def test_private_use_characters_are_removed() -> None:

@@ -1,0 +1,72 @@
+"""The one reader of dates (``digest.text.dates``): what it accepts, what it refuses, and that it
+never completes a date from the clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from digest.text.dates import infer_year, parse_date
+
+CHINA = timezone(timedelta(hours=8))
+NOW = datetime(2026, 4, 26, 8, 0, tzinfo=CHINA)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026年4月25日 22:47", datetime(2026, 4, 25, 22, 47, tzinfo=CHINA)),
+        ("2026年04月25日22时47分", datetime(2026, 4, 25, 22, 47, tzinfo=CHINA)),
+        ("发布时间：2026-04-25 10:00", datetime(2026, 4, 25, 10, 0, tzinfo=CHINA)),
+        ("2026/04/25 22:47:01", datetime(2026, 4, 25, 22, 47, 1, tzinfo=CHINA)),
+        ("04-25 22:47", datetime(2026, 4, 25, 22, 47, tzinfo=CHINA)),
+        ("12-31 23:00", datetime(2025, 12, 31, 23, 0, tzinfo=CHINA)),  # this year's would be future
+        ("4月25日", datetime(2026, 4, 25, tzinfo=CHINA)),
+        ("昨天 08:00", datetime(2026, 4, 25, 8, 0, tzinfo=CHINA)),
+        ("前天", datetime(2026, 4, 24, tzinfo=CHINA)),
+        ("3小时前", datetime(2026, 4, 26, 5, 0, tzinfo=CHINA)),
+        ("5分钟前", datetime(2026, 4, 26, 7, 55, tzinfo=CHINA)),
+        ("刚刚", NOW),
+        ("18-03-08", datetime(2018, 3, 8, tzinfo=CHINA)),
+        ("2021-04-25 10:00 北京时间", datetime(2021, 4, 25, 10, 0, tzinfo=CHINA)),
+        ("2026-04-25T14:47:00Z", datetime(2026, 4, 25, 14, 47, tzinfo=UTC)),
+        ("Mon, 26 January 2004 16:31:00 PT", datetime(2004, 1, 27, 0, 31, tzinfo=UTC)),
+        ("Thu, 30 Apr 2015 08:57:00 MEST", datetime(2015, 4, 30, 6, 57, tzinfo=UTC)),
+        ("Wed, 19 Feb 2012 22:40:00 GMT-01:01", datetime(2012, 2, 19, 23, 41, tzinfo=UTC)),
+        ("Sun Jan  4 16:29:06 2004", datetime(2004, 1, 4, 16, 29, 6, tzinfo=CHINA)),
+    ],
+)
+def test_forms_read(text: str, expected: datetime) -> None:
+    assert parse_date(text, now=NOW, tz=CHINA) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-13-01",  # no month 13: never read as 2026-01-13
+        "2026-02-30",
+        "Sun, 16 zzz 2012 11:47:32 GMT",
+        "Sun, 16 Dec 2012 11:47:32 IST",  # India, Israel or Ireland: unknown rather than wrong
+        "013",
+        "22013",
+        "2003-12-31T25:14:55Z",
+        "9999-12-31T23:59:59-99:99",
+        "2013-01-28T11:30:00-06:00Textra",
+        "yesterday-ish",
+        "",
+    ],
+)
+def test_what_is_not_a_date_is_none(text: str) -> None:
+    assert parse_date(text, now=NOW, tz=CHINA) is None
+
+
+@pytest.mark.parametrize("text", ["04-25 22:47", "昨天 08:00", "3小时前", "4月25日", "刚刚"])
+def test_without_now_relative_and_yearless_dates_are_unknown_not_completed_from_the_clock(text: str) -> None:
+    assert parse_date(text, tz=CHINA) is None
+
+
+def test_a_year_is_inferred_only_from_when_the_text_was_obtained() -> None:
+    assert infer_year(12, 31, 23, 0, now=NOW, tz=CHINA) == datetime(2025, 12, 31, 23, 0, tzinfo=CHINA)
+    assert infer_year(2, 29, 8, 0, now=NOW, tz=CHINA) == datetime(2024, 2, 29, 8, 0, tzinfo=CHINA)
+    assert infer_year(2, 30, 8, 0, now=NOW, tz=CHINA) is None

@@ -1,0 +1,112 @@
+"""One golden case per family of damage web pages do to Chinese text, and the clean text it keeps.
+
+Inputs are written here; the expected items are ``tests/golden/text/families.json``, checked by
+hand and rewritten only by ``pytest tests/text --update-golden`` (review the diff).  Each damaged
+input was made from a clean sentence by the damage its name says (byte strings decoded with the
+wrong codec, bytes dropped, …), so the expected text is that clean sentence, less the characters
+whose bytes are gone.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from digest.model import RawItem
+from digest.text import clean_item
+
+# (name, title or None, body, script policy)
+CASES: list[tuple[str, str | None, str, str]] = [
+    ("neutral-tone annotations", "标题", "我们（men）准备“量子飞跃”的印度会是下一个中国吗（ma）？", "auto"),
+    (
+        "toneless and numbered annotations, traditional",
+        "標題",
+        "城鄉(xiang1)一體化示範區(qu)建設著(zhe)力推進",
+        "auto",
+    ),
+    # 男主人公 lost the first byte of 男: read out of step until the decoder met a byte it could
+    # not pair (the U+FFFD); 男 and 公 cannot be told from the bytes left.
+    (
+        "shifted span with no mark at its start",
+        "标题",
+        "这部剧被称为中国版《老友记》，剧中的兄魅斯\ufffd是一名出租车司机。",
+        "auto",
+    ),
+    # 出租车司机 lost its first byte and the last byte of 机: back in step after it.
+    (
+        "shifted span with no mark at all",
+        "标题",
+        "剧中的男主人公是一名鲎獬邓菌，收费标准由政府制定。",
+        "auto",
+    ),
+    ("UTF-8 read as GBK", "标题", "鍙戝竷浼氬湪鍖椾含鍙�寮�锛岃�拌�呰幏鎮夈��", "auto"),
+    ("U+FFFD in UTF-8 read as GBK", "标题", "只是个花锟斤拷锟斤拷活。", "auto"),
+    ("GBK read as Big5", "标题", "怢俜冪撳桶珋恛翩ㄛ堤諳崝酗﹝", "auto"),
+    ("Big5 read as GBK", "標題", "籓芖竒蕾�聿{铆胺�A�X�fΘ���C", "keep"),
+    ("full-width letters and digits", "标题", "ＡＢＣ公司发布１２３款新产品。", "auto"),
+    ("zero-width and soft hyphen", "标题", "记者\u200b从市政府\u00ad获悉，今年\ufeff将新建学校。", "auto"),
+    ("HTML entities, double-escaped", "标题", "他说&amp;quot;你好&amp;quot;&nbsp;然后离开了&hellip;", "auto"),
+    (
+        "labelled header with editor",
+        None,
+        "标题行\n来源：新华网 2026-04-25 22:47 编辑：张三\n正文内容在这里。",
+        "auto",
+    ),
+    (
+        "metadata line in 【】",
+        "标题",
+        "【来源：新华网 作者：李四 发布时间：2026-04-25 10:00】\n正文内容。",
+        "auto",
+    ),
+    ("byline in full-width parentheses", "标题", "（记者 王五）今天市政府召开新闻发布会。", "auto"),
+    ("s2hk output of mainland text", "標題", "黨委書記在會上強調，要加強為民服務。", "auto"),
+    ("s2tw output of mainland text", "標題", "全媒體記者報道，示範區的老舊小區改造完成了。", "auto"),
+    ("ASCII quotes around Chinese", "标题", '这个被称为"好莱坞"原则的做法,很常见。', "auto"),
+    (
+        "English keeps its punctuation",
+        "A title",
+        "“Hello,” she said; “fine!” (Reuters) — it's 22:47.",
+        "auto",
+    ),
+    (
+        "genuine traditional under keep",
+        "標題",
+        "「台灣」的經濟在過去一年裡表現穩健，他說：「這是我們的責任。」",
+        "keep",
+    ),
+]
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "text" / "families.json"
+
+
+def _cleaned(title: str | None, body: str, script: str, now: datetime, tz: tzinfo) -> dict[str, Any]:
+    item = clean_item(RawItem(body=body, title=title), now=now, tz=tz, script=script)
+    return {
+        "title": item.title,
+        "text": item.text,
+        "source": item.source,
+        "published": item.published.isoformat() if item.published else None,
+        "editor": item.editor,
+        "reporter": item.reporter,
+        "repairs": dict(item.repairs),
+    }
+
+
+def test_golden_families(now: datetime, tz: tzinfo, update_golden: bool) -> None:
+    got = {name: _cleaned(title, body, script, now, tz) for name, title, body, script in CASES}
+    if update_golden:
+        GOLDEN.write_text(json.dumps(got, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    assert got == json.loads(GOLDEN.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("name", "title", "body", "script"), CASES, ids=[case[0] for case in CASES])
+def test_cleaning_a_golden_output_again_changes_nothing(
+    name: str, title: str | None, body: str, script: str, now: datetime, tz: tzinfo
+) -> None:
+    once = clean_item(RawItem(body=body, title=title), now=now, tz=tz, script=script)
+    twice = clean_item(RawItem(body=once.text, title=once.title), now=now, tz=tz, script=script)
+    assert (twice.title, twice.text) == (once.title, once.text)
+    assert not any(twice.repairs.values()), twice.repairs
