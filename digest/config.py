@@ -4,10 +4,10 @@
 user gave.  Each setting ``x`` has the environment variable ``DIGEST_X``.  The clock is here too:
 ``DIGEST_NOW`` (ISO 8601) pins "now" for reproducible demos and tests.
 
-The file's sections (``[sources]``, ``[channels]``, ``[fetch]``, ``[filters]``, ``[editions]``) are
-parsed here,
-once, into the frozen dataclasses below, and every command uses those: one set of rules for what
-a value may be, and a bad value is the same ``UsageError`` whichever command reads it.  Checks
+The file's sections (``[sources]``, ``[channels]``, ``[fetch]``, ``[parse]``, ``[filters]``,
+``[editions]``) are parsed here, once, into the frozen dataclasses below, and every command uses
+those: one set of rules for what a value may be, and a bad value is the same ``UsageError``
+whichever command reads it.  Checks
 that need another stage's knowledge stay with that stage (a source URL's safety in ``acquire``, a
 channel URL's platform and budget in ``deliver``); the types and ranges are checked here.
 
@@ -102,6 +102,17 @@ class FetchConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ParseConfig:
+    """The ``[parse]`` table: the budget of every parse of bytes from outside (``seconds`` of wall
+    time, ``memory_mib`` of address space) and how many ``workers`` parse; None means the default.
+    """
+
+    seconds: float | None = None
+    memory_mib: float | None = None
+    workers: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class FiltersConfig:
     """The ``[filters]`` table: ``file`` is the filter file (default: beside config.toml)."""
 
@@ -147,6 +158,7 @@ class ConfigFile:
     sources: tuple[SourceConfig, ...] = ()
     channels: Mapping[str, ChannelConfig] = field(default_factory=dict)
     fetch: FetchConfig = field(default_factory=FetchConfig)
+    parse: ParseConfig = field(default_factory=ParseConfig)
     filters: FiltersConfig = field(default_factory=FiltersConfig)
     editions: Mapping[str, EditionConfig] = field(default_factory=dict)
 
@@ -158,6 +170,7 @@ def parse_config(data: Mapping[str, Any]) -> ConfigFile:
         sources=_parse_sources(data.get("sources")),
         channels=channels,
         fetch=_parse_fetch(_table(data.get("fetch"), "[fetch]")),
+        parse=_parse_parse(_table(data.get("parse"), "[parse]")),
         filters=_parse_filters(_table(data.get("filters"), "[filters]")),
         editions=_parse_editions(data.get("editions"), channels),
     )
@@ -306,6 +319,23 @@ def _parse_fetch(table: Mapping[str, Any]) -> FetchConfig:
         allowed_networks=tuple(str(network) for network in networks),
         full_text=cast(FullTextPolicy, full_text),
     )
+
+
+def _parse_parse(table: Mapping[str, Any]) -> ParseConfig:
+    values: dict[str, Any] = {}
+    for key, kind, least in (("seconds", float, 0.0), ("memory_mib", float, 0.0), ("workers", int, -1)):
+        value = table.get(key)
+        if value is None:
+            continue
+        try:
+            if isinstance(value, bool) or (kind is int and not _whole(value)):
+                raise ValueError
+            values[key] = kind(value)
+        except (TypeError, ValueError):
+            raise UsageError(f"parse {key} must be a number, got {value!r}") from None
+        if values[key] <= least:
+            raise UsageError(f"parse {key} must be more than {least:g}")
+    return ParseConfig(**values)
 
 
 def _parse_filters(table: Mapping[str, Any]) -> FiltersConfig:

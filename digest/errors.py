@@ -23,6 +23,14 @@ class ExitCode(IntEnum):
     TERMINATED = 143  # SIGTERM (systemd stopping the unit, cron's kill): state recorded, lock released
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived (systemd stopping the unit, cron's kill): unwind, recording state on the way.
+
+    A BaseException, like KeyboardInterrupt, so that no ``except Exception`` of a batch takes it
+    for one failed input.
+    """
+
+
 class DigestError(Exception):
     """An error the user can act on: a one-line message, an optional hint and an exit code."""
 
@@ -32,6 +40,11 @@ class DigestError(Exception):
         super().__init__(message)
         self.message = message
         self.hint = hint
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Errors cross process boundaries (a parse worker raises, the command reports); subclasses
+        # take other arguments, so rebuild from the attributes rather than from ``__init__``.
+        return (_rebuild, (type(self), self.args, self.__dict__))
 
 
 class UsageError(DigestError):
@@ -66,3 +79,10 @@ class LockedError(DigestError):
     """Another run holds the lock."""
 
     exit_code = ExitCode.LOCKED
+
+
+def _rebuild(kind: type[DigestError], args: tuple[Any, ...], state: dict[str, Any]) -> DigestError:
+    error = kind.__new__(kind)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error

@@ -29,6 +29,7 @@ from digest.summarize import SUMMARY_VERSION, summarize_item
 
 if TYPE_CHECKING:
     from digest.acquire.fetch import FetchOptions, FetchResult
+    from digest.acquire.files import DocumentParser
     from digest.acquire.ingest import IngestCount, IngestOptions
 
 SUMMARY_HORIZON = timedelta(days=3)
@@ -74,10 +75,15 @@ class LoadResult:
 
 
 def load_inputs(
-    paths: Sequence[str], store: Store, options: IngestOptions, stdin: BinaryIO | None = None
+    paths: Sequence[str],
+    store: Store,
+    options: IngestOptions,
+    stdin: BinaryIO | None = None,
+    parse: DocumentParser | None = None,
 ) -> list[LoadResult]:
     """``digest load``: every file, folder or stdin (``-``) into ``store``; a failed input is
-    reported and the rest go on.
+    reported and the rest go on.  ``parse`` is ``parse_document`` (the default) or the same under
+    a budget (``WorkerPool.call``).
     """
     # The file readers and the fetcher are imported where they are used: with them (feed parsers,
     # httpx) `digest today --no-fetch` and `digest push` start 0.15 to 0.4 s later, measured with
@@ -85,7 +91,7 @@ def load_inputs(
     from digest.acquire.files import read_documents
 
     results = []
-    for document in read_documents(paths, stdin):
+    for document in read_documents(paths, stdin, parse):
         # A document with bad records still loads its good ones (error and items together).
         count = ingest(document.items, store, options)
         results.append(LoadResult(document.origin, count.added, count.existing, document.error))

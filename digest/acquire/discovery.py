@@ -8,12 +8,14 @@ links to with ``<link rel="alternate">`` (autodiscovery).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 from digest.acquire.decode import decode_bytes
-from digest.acquire.formats import read_feed
+from digest.acquire.formats import ParsedFeed, read_feed
 from digest.acquire.http import FetchError, HttpPolicy, check_url, get, open_client
 from digest.errors import DigestError, InputError
 
@@ -38,12 +40,23 @@ class CheckedFeed:
     discovered: bool
 
 
-def check_feed_url(url: str, policy: HttpPolicy) -> CheckedFeed:
-    """Fetch ``url`` and return the feed it serves or links to; DigestError when there is none."""
-    return asyncio.run(_check(url, policy))
+class FeedReader(Protocol):
+    """``read_feed``'s signature: what ``check_feed_url`` parses the answers with."""
+
+    def __call__(
+        self, data: bytes, name: str, headers: Mapping[str, str] | None = None, *, base_url: str | None = None
+    ) -> ParsedFeed: ...
 
 
-async def _check(url: str, policy: HttpPolicy) -> CheckedFeed:
+def check_feed_url(url: str, policy: HttpPolicy, read: FeedReader = read_feed) -> CheckedFeed:
+    """Fetch ``url`` and return the feed it serves or links to; DigestError when there is none.
+
+    ``read`` parses what came back: ``read_feed``, or the same under a budget (``WorkerPool``).
+    """
+    return asyncio.run(_check(url, policy, read))
+
+
+async def _check(url: str, policy: HttpPolicy, read_feed: FeedReader) -> CheckedFeed:
     client = open_client(policy, connections=2)
     try:
         response = await get(client, url, policy)

@@ -7,7 +7,7 @@ still load.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -50,12 +50,21 @@ def expand_paths(paths: Sequence[str]) -> Iterator[str]:
             yield given
 
 
-def read_documents(paths: Sequence[str], stdin: BinaryIO | None = None) -> Iterator[DocumentResult]:
-    """Parse every input; never raises for a bad input, which yields a failed result instead."""
+DocumentParser = Callable[[bytes, str], list[RawItem]]
+
+
+def read_documents(
+    paths: Sequence[str], stdin: BinaryIO | None = None, parse: DocumentParser | None = None
+) -> Iterator[DocumentResult]:
+    """Parse every input; never raises for a bad input, which yields a failed result instead.
+
+    ``parse`` is ``parse_document`` (the default) or the same under a budget (``WorkerPool.call``).
+    """
+    parse = parse or parse_document
     for name in expand_paths(paths):
         try:
             data = _read(name, stdin)
-            items = parse_document(data, "<stdin>" if name == "-" else name)
+            items = parse(data, "<stdin>" if name == "-" else name)
         except PartialDocument as partial:
             yield DocumentResult(origin=name, items=tuple(partial.items), error=partial.message)
             continue

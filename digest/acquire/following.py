@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from digest.acquire.discovery import CheckedFeed, check_feed_url
+from digest.acquire.discovery import CheckedFeed, FeedReader, check_feed_url
+from digest.acquire.formats import read_feed
 from digest.acquire.http import FetchError, HttpPolicy, check_url
 from digest.config import SourceConfig
 from digest.errors import UsageError
@@ -83,9 +84,16 @@ def config_sources(configured: Iterable[SourceConfig]) -> list[Source]:
 
 
 def follow_source(
-    store: Store, source: Source, *, check: bool, name_given: bool, policy: HttpPolicy
+    store: Store,
+    source: Source,
+    *,
+    check: bool,
+    name_given: bool,
+    policy: HttpPolicy,
+    read: FeedReader = read_feed,
 ) -> tuple[Source, CheckedFeed | None]:
     """Check (unless ``check`` is False) and store ``source``; the stored source and the check.
+    ``read`` as for ``check_feed_url``.
 
     With a check, the stored URL is the feed found (autodiscovery may change it) and, when no
     name was given, the name is the feed's title.  Raises DigestError (bad feed, duplicate).
@@ -93,7 +101,7 @@ def follow_source(
     checked = None
     if check:
         allow = policy.allow_private or source.allow_private
-        checked = check_feed_url(source.url, replace(policy, allow_private=allow))
+        checked = check_feed_url(source.url, replace(policy, allow_private=allow), read)
         name = source.name if name_given else (one_line(checked.title or "")[:200] or source.name)
         source = replace(source, url=checked.url, name=name)
     add_source(store, source)

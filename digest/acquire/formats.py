@@ -136,9 +136,9 @@ def _header(headers: Mapping[str, str] | None, wanted: str, *, charset: bool = F
     return None
 
 
-_HTML_PAGE = re.compile(
-    rb"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html\b)", re.I | re.S
-)
+# An HTML page: its first element (after the prolog, a DOCTYPE and comments) is <html>.  A feed may
+# carry an HTML DOCTYPE (feedparser's corpus has one) and is still a feed.
+_HTML_PAGE = re.compile(rb"\s*(?:<\?xml[^>]*>\s*)?(?:(?:<!--.*?-->|<!doctype[^>]*>)\s*)*<html\b", re.I | re.S)
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*?\?>")
 _UTF8_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']utf-?8["']""", re.I)
 
@@ -195,7 +195,12 @@ _NAMED_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z][A-Za-z0-
 
 
 def _numeric_reference(match: re.Match[bytes]) -> bytes:
-    meant = html.entities.html5.get(match.group(1).decode("ascii") + ";")
+    name = match.group(1).decode("ascii")
+    # HTML 4's table first: feeds were written for it, and HTML5 moved a few (&lang; &rang;).
+    code = html.entities.name2codepoint.get(name)
+    if code is not None:
+        return b"&#%d;" % code
+    meant = html.entities.html5.get(name + ";")
     if meant is None:
         return b"&amp;" + match.group()[1:]
     return b"".join(b"&#%d;" % ord(char) for char in meant)

@@ -11,7 +11,7 @@ with ``category`` holding the tags, so export → import gives back names, URLs 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 from email.utils import format_datetime
@@ -98,16 +98,20 @@ def write_opml(sources: Iterable[Source], now: datetime, title: str = "digest so
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def import_sources(store: Store, data: bytes, name: str) -> tuple[list[Source], list[Source]]:
+def import_sources(
+    store: Store, data: bytes, name: str, read: Callable[[bytes, str], list[Source]] | None = None
+) -> tuple[list[Source], list[Source]]:
     """Add the sources of an OPML document that are not followed yet (same name or URL).
 
     Returns (added, skipped).  URLs are not checked: the next fetch reports any that fail.
+    ``read`` is ``read_opml`` (the default) or the same under a budget (``WorkerPool.call``).
     """
+    read = read or read_opml
     existing = list_sources(store)
     names = {s.name for s in existing}
     urls = {s.url for s in existing}
     added, skipped = [], []
-    for source in read_opml(data, name):
+    for source in read(data, name):
         if source.name in names or source.url in urls:
             skipped.append(source)
             continue

@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import sqlite3
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -19,7 +23,7 @@ from digest.cli import clean, fetch, items, load, push, summarize, today
 from digest.cli import config as config_commands
 from digest.cli import sources as sources_commands
 from digest.cli.common import OutputClosed, printable
-from digest.errors import DigestError, ExitCode
+from digest.errors import DigestError, ExitCode, Terminated
 
 app = typer.Typer(
     name="digest",
@@ -73,7 +77,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="replace")
     try:
-        result = app(args=args, prog_name="digest", standalone_mode=False)
+        with _sigterm_unwinds():
+            result = app(args=args, prog_name="digest", standalone_mode=False)
+    except Terminated:
+        sys.stderr.write("digest: terminated; what was done is recorded\n")
+        return ExitCode.TERMINATED
     except typer.Abort:
         sys.stderr.write("digest: interrupted\n")
         return ExitCode.INTERRUPTED
@@ -111,6 +119,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("hint: run again with --traceback and report it\n")
         return ExitCode.ERROR
     return int(result) if isinstance(result, int) else ExitCode.OK
+
+
+def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+    raise Terminated()
+
+
+@contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """SIGTERM raises ``Terminated`` for the duration: every command then unwinds like on Ctrl-C
+    (``finally`` blocks record state, stop workers, release locks) and exits 143, instead of
+    dying wherever it was.  Only the main thread can set a signal handler."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def run() -> None:

@@ -9,6 +9,7 @@ are still cleaned.
 from __future__ import annotations
 
 import sys
+from functools import partial
 from typing import Annotated, Any
 
 import typer
@@ -28,14 +29,18 @@ def clean_command(
 ) -> int:
     """Clean news items and print them: no annotations, garbage or ASCII punctuation left."""
     from digest.acquire.files import read_documents
+    from digest.acquire.formats import parse_document
     from digest.acquire.ingest import IngestOptions, clean_raw_item
+    from digest.acquire.workers import WorkerPool, parse_budget
     from digest.config import current_time
 
     chosen = resolve_format(output_format, CLEAN_FORMATS)
     settings = settings_for(script=script)
     options = IngestOptions(now=current_time(), tz=settings.zone, script=settings.script)
     cleaned: list[tuple[RawItem, Item]] = []
-    results = list(read_documents(paths, stdin=sys.stdin.buffer))
+    with WorkerPool(parse_budget(settings.config.parse)) as pool:
+        # Untrusted bytes: parsed under the same time and memory budget as a fetch.
+        results = list(read_documents(paths, sys.stdin.buffer, partial(pool.call, parse_document)))
     failed = [result for result in results if result.error]
     for result in results:
         if result.error:

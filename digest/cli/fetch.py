@@ -1,8 +1,9 @@
 """``digest fetch [NAME...]``, and the fetch that ``digest today`` runs first.
 
 Output rules (GUIDE §4): on a terminal, a progress bar on stderr and one line per problem at the
-end; in a pipe, under cron or with ``--quiet``, nothing but the failures that have lasted
-``NOISY_AFTER`` runs in a row.  Exit code: 0, 3 when some sources failed, 1 when all did.
+end; in a pipe, under cron or with ``--quiet``, only failures that will not pass by themselves
+(``FetchResult.noisy``: permanent ones at once, passing ones after ``NOISY_AFTER`` runs in a row).
+The exit code does not depend on any of that: 0, 3 when some sources failed, 1 when all did.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from digest.cli.common import (
 from digest.errors import DigestError, ExitCode
 
 if TYPE_CHECKING:
-    from digest.acquire.fetch import FetchOptions, FetchResult
+    from digest.acquire.fetch import FetchResult
+    from digest.acquire.fetch_config import FetchOptions
     from digest.config import Settings
     from digest.model import Source
     from digest.store import Store
@@ -67,11 +69,13 @@ def fetch_command(
     verbose: VerboseOption = False,
 ) -> int:
     """Fetch the sources' feeds into the store (conditional GET, concurrent, within limits)."""
-    from digest.acquire.fetch import fetch_options, select_sources
+    from digest.acquire.fetch import select_sources
+    from digest.acquire.fetch_config import fetch_options
 
     settings = settings_for()
     options = fetch_options(
         settings.config.fetch,
+        settings.config.parse,
         concurrency=concurrency,
         deadline=timeout,
         timeout=min(timeout, 10.0) if timeout else None,
@@ -95,9 +99,10 @@ def fetch_command(
 def fetch_due(settings: Settings, db: Path | None, now: datetime, *, quiet: bool = False) -> None:
     """What ``digest today`` runs first: fetch the sources older than ``fetch_interval``.
 
-    Prints only lasting failures (and a progress bar on a terminal); never changes the exit code:
-    when a ``digest fetch`` is running already, or the sources in the config cannot be used, this
-    fetch is skipped with a one-line note and the digest shows what is stored.
+    Never changes the exit code, but says when it could not fetch: when a ``digest fetch`` is
+    running already, or the sources in the config cannot be used, the fetch is skipped with a
+    one-line note; when sources failed, one line counts them (and lasting failures get their own).
+    The digest then shows what is stored.
     """
     from digest.durations import parse_duration
     from digest.store.followed import list_sources
@@ -109,7 +114,8 @@ def fetch_due(settings: Settings, db: Path | None, now: datetime, *, quiet: bool
             # (httpx, the feed parsers) is not imported: 0.09 s of CPU of every `digest today`.
             if not settings.config.sources and not list_sources(store):
                 return
-            from digest.acquire.fetch import due_sources, fetch_options
+            from digest.acquire.fetch import due_sources
+            from digest.acquire.fetch_config import fetch_options
             from digest.acquire.following import sync_config_sources
             from digest.lock import run_lock
 
@@ -117,12 +123,24 @@ def fetch_due(settings: Settings, db: Path | None, now: datetime, *, quiet: bool
             if not due:
                 return
             with run_lock("fetch"):
-                results = run_fetch(store, settings, due, fetch_options(settings.config.fetch), quiet=quiet)
+                results = run_fetch(
+                    store,
+                    settings,
+                    due,
+                    fetch_options(settings.config.fetch, settings.config.parse),
+                    quiet=quiet,
+                )
     except DigestError as error:
         if not quiet:
             warn(f"not fetching first: {error.message}")
         return
     report(results, quiet=True, verbose=False)
+    failed = sum(result.failed for result in results)
+    if failed and not quiet:
+        warn(
+            f"could not fetch {failed} of {len(results)} source{'s' * (len(results) != 1)}; "
+            "showing what is stored (details: `digest fetch -v`)"
+        )
 
 
 def run_fetch(
@@ -169,12 +187,12 @@ def _progress(total: int, *, enabled: bool) -> Iterator[Callable[[FetchResult], 
 
 
 def report(results: Sequence[FetchResult], *, quiet: bool, verbose: bool) -> int:
-    """Print one line per failure (only lasting ones when quiet or not a terminal) and the
+    """Print one line per failure (only the ``noisy`` ones when quiet or not a terminal) and the
     totals on a terminal; return the exit code: 0, 3 some failed, 1 all failed.
 
-    Under cron (quiet, or no terminal) a failure that is not yet lasting is recorded on its
-    source but neither printed nor counted in the exit code: a passing outage must not page
-    anyone, and an exit code with nothing said would.
+    Under cron (quiet, or no terminal) a failure that may be a passing outage is recorded on its
+    source but not printed until it lasts, so that it does not page anyone; the exit code counts
+    it all the same, so that ``digest fetch && digest push`` never mistakes a failure for success.
     """
     from digest.text import one_line
 
@@ -198,5 +216,4 @@ def report(results: Sequence[FetchResult], *, quiet: bool, verbose: bool) -> int
             f"fetched {len(attempted)} source{'s' * (len(attempted) != 1)}: {added} new item"
             f"{'s' * (added != 1)}, {unchanged} unchanged, {len(failed)} failed, {deferred} skipped"
         )
-    reported = failed if interactive else [r for r in failed if r.noisy]
-    return batch_exit_code(len(reported), len(attempted))
+    return batch_exit_code(len(failed), len(attempted))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from typing import Annotated
 
 import typer
@@ -28,7 +29,9 @@ def load_command(
     quiet: QuietOption = False,
 ) -> int:
     """Load news items from text, Markdown, feed (RSS/Atom/JSON Feed), HTML and JSON/JSONL files."""
+    from digest.acquire.formats import parse_document
     from digest.acquire.ingest import IngestOptions
+    from digest.acquire.workers import WorkerPool, parse_budget
     from digest.config import current_time
     from digest.pipeline import load_inputs
 
@@ -36,8 +39,9 @@ def load_command(
     options = IngestOptions(
         now=current_time(), tz=settings.zone, script=settings.script, chars=settings.chars
     )
-    with open_store(settings, db) as store:
-        results = load_inputs(paths, store, options, stdin=sys.stdin.buffer)
+    with WorkerPool(parse_budget(settings.config.parse)) as pool, open_store(settings, db) as store:
+        parse = partial(pool.call, parse_document)  # untrusted bytes: parsed under the budget
+        results = load_inputs(paths, store, options, stdin=sys.stdin.buffer, parse=parse)
         total = store.count_items()
     errors = [result for result in results if result.error]
     lost = [result for result in errors if not (result.added or result.existing)]

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import signal
 from collections.abc import Mapping
-from types import FrameType
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -20,20 +18,12 @@ from digest.cli.common import (
     warn,
     write_out,
 )
-from digest.errors import ExitCode, UsageError
+from digest.errors import ExitCode, Terminated, UsageError
 
 if TYPE_CHECKING:
     from digest.config import ChannelConfig
     from digest.model import Digest
     from digest.store import Store
-
-
-class _Terminated(BaseException):
-    """SIGTERM (systemd stopping the timer's service, cron's kill): unwind, recording state."""
-
-
-def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise _Terminated()
 
 
 def push_command(
@@ -110,15 +100,12 @@ def push_command(
         write_out("".join(describe_dry_run(report) for report in reports))
         return ExitCode.OK
 
-    previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         with run_lock("push"), open_store(settings, db, create=False) as store:
             reports = push_all(store)
-    except _Terminated:
+    except Terminated:  # raised by the SIGTERM handler the command runs under
         warn("terminated: parts in flight are recorded as uncertain")
         return ExitCode.TERMINATED
-    finally:
-        signal.signal(signal.SIGTERM, previous)
     for report in reports:
         if report.empty and not quiet:
             warn(f"nothing to send for {report.day}: the bulletin is empty")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -40,18 +41,26 @@ def add_command(
     """Follow a feed.  The URL is fetched first to check that it serves a feed, or to find the feed
     a page links to (<link rel="alternate">), unless --no-check.
     """
-    from digest.acquire.fetch import fetch_options
+    from digest.acquire.fetch_config import fetch_options
     from digest.acquire.following import follow_source, make_source
+    from digest.acquire.formats import read_feed
+    from digest.acquire.workers import WorkerPool
 
     settings = settings_for()
     source = make_source(
         url, name, tags=tag or (), language=lang, script=script, full_text=full_text,
         allow_private=allow_private,
     )  # fmt: skip
-    policy = fetch_options(settings.config.fetch).policy(source)
-    with open_store(settings, db) as store:
+    options = fetch_options(settings.config.fetch, settings.config.parse)
+    # What the URL serves is untrusted: parsed under the same budget as a fetch.
+    with WorkerPool(options.parse) as pool, open_store(settings, db) as store:
         stored, checked = follow_source(
-            store, source, check=not no_check, name_given=name is not None, policy=policy
+            store,
+            source,
+            check=not no_check,
+            name_given=name is not None,
+            policy=options.policy(source),
+            read=partial(pool.call, read_feed),
         )
     if not quiet:
         found = ""
@@ -121,7 +130,8 @@ def import_command(
     """Follow the feeds of an OPML file (names, URLs, tags); ones already followed are skipped."""
     import sys
 
-    from digest.acquire.opml import MAX_OPML_BYTES, import_sources
+    from digest.acquire.opml import MAX_OPML_BYTES, import_sources, read_opml
+    from digest.acquire.workers import WorkerPool, parse_budget
 
     try:
         if str(path) == "-":
@@ -132,8 +142,8 @@ def import_command(
     except OSError as error:
         raise InputError(f"{path}: cannot read ({error.strerror})") from None
     settings = settings_for()
-    with open_store(settings, db) as store:
-        added, skipped = import_sources(store, data, str(path))
+    with WorkerPool(parse_budget(settings.config.parse)) as pool, open_store(settings, db) as store:
+        added, skipped = import_sources(store, data, str(path), partial(pool.call, read_opml))
     if not quiet:
         warn(f"imported {len(added)} source{'s' * (len(added) != 1)} ({len(skipped)} already followed)")
 

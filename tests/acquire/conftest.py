@@ -16,6 +16,7 @@ import pytest
 
 from digest.acquire.fetch import FetchOptions
 from digest.acquire.ingest import IngestOptions
+from digest.acquire.workers import ParseBudget
 from digest.store import Store
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -184,5 +185,5 @@ def options() -> FetchOptions:
         max_bytes=1024 * 1024,
         allow_private=True,
         full_text="never",
-        workers=0,
+        parse=ParseBudget(workers=0),
     )

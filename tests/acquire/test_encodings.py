@@ -12,6 +12,7 @@ from digest.acquire.decode import declared_in_xml, reconcile
 from digest.acquire.fetch import FetchOptions
 from digest.acquire.formats import read_feed
 from digest.acquire.ingest import IngestOptions
+from digest.acquire.workers import ParseBudget
 from digest.model import Source
 from digest.pipeline import fetch_sources
 from digest.store import Store
@@ -47,7 +48,9 @@ def test_served_with_any_charset_label_the_titles_are_right(
     encoding, data = truth(path)
     titles = expected_titles(data, encoding)
     assert any("\u4e00" <= ch <= "\u9fff" for title in titles for ch in title), "fixture has Chinese"
-    options = FetchOptions(timeout=2, deadline=5, allow_private=True, full_text="never", workers=0)
+    options = FetchOptions(
+        timeout=2, deadline=5, allow_private=True, full_text="never", parse=ParseBudget(workers=0)
+    )
     flagged = set()
     for n, label in enumerate(labels(encoding)):
         content_type = "application/rss+xml" + (f"; charset={label}" if label else "")

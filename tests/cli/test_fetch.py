@@ -45,23 +45,40 @@ def test_fetch_stores_new_items_and_exits_0(
 
 
 @pytest.mark.slow
-def test_some_failed_is_3_all_failed_is_1_and_quiet_runs_stay_silent_until_it_persists(
+def test_a_passing_outage_is_quiet_under_cron_until_it_persists_but_the_exit_code_says_it_at_once(
     httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     httpserver.expect_request("/rss").respond_with_data(RSS, content_type="application/rss+xml")
-    httpserver.expect_request("/dead").respond_with_data("", status=500)
+    # "flaky" worked once, then the server has an outage.
+    httpserver.expect_oneshot_request("/flaky").respond_with_data(RSS, content_type="application/rss+xml")
+    httpserver.expect_request("/flaky").respond_with_data("", status=500)
     add(httpserver.url_for("/rss"), "local")
-    add(httpserver.url_for("/dead"), "dead")
+    add(httpserver.url_for("/flaky"), "flaky")
+    assert main(["fetch", "--quiet"]) == 0
     capsys.readouterr()
-    codes = []
-    for _ in range(3):
-        codes.append(main(["fetch", "--quiet"]))
+    codes = [main(["fetch", "--quiet"]) for _ in range(3)]
     err = capsys.readouterr().err.splitlines()
-    # Under cron a failure counts (message and exit code) once it has lasted three runs.
-    assert codes == [0, 0, 3]
-    assert err == ["digest: error: dead: HTTP 500 INTERNAL SERVER ERROR (failed 3 runs in a row)"]
-    assert main(["fetch", "dead", "--quiet"]) == 1
+    assert codes == [3, 3, 3]
+    # The message waits until the failure has lasted three runs; the exit code did not wait.
+    assert err == ["digest: error: flaky: HTTP 500 INTERNAL SERVER ERROR (failed 3 runs in a row)"]
+    assert main(["fetch", "flaky", "--quiet"]) == 1
     assert main(["fetch", "nosuch"]) == 2
+
+
+def test_permanent_failures_are_reported_at_once_in_a_pipe_and_all_failing_exits_1(
+    httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    httpserver.expect_request("/gone").respond_with_data("", status=404)
+    add(httpserver.url_for("/gone"), "gone")  # reachable: --allow-private
+    assert (
+        main(["sources", "add", httpserver.url_for("/private"), "--name", "private", "--no-check", "-q"]) == 0
+    )
+    capsys.readouterr()
+    # No terminal, not quiet: what cron sees.  Refused address and 404 say so on the first run.
+    assert main(["fetch"]) == 1
+    err = capsys.readouterr().err
+    assert "digest: error: gone: HTTP 404" in err
+    assert "digest: error: private: refused to connect" in err
 
 
 def test_fetch_verbose_reports_every_failure_in_one_line(

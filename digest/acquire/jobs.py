@@ -1,0 +1,119 @@
+"""The fetch jobs a parse worker runs (``WorkerPool``): parse a feed and store its new items,
+store raw items, extract an article page.
+
+Workers write to the store through their own connection, so only counts travel back to the
+coordinator.  Each worker keeps one connection per store for its life.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from digest.acquire.formats import parse_html, read_feed
+from digest.acquire.identity import item_id
+from digest.acquire.ingest import Ingest, IngestCount, IngestOptions
+from digest.acquire.workers import turn_lock
+from digest.model import Item, Language, RawItem
+from digest.store import Store
+from digest.store.db import AddResult
+
+TURN_WAIT = 10.0  # seconds: no longer than SQLite's own busy timeout would wait
+
+
+@dataclass(frozen=True, slots=True)
+class FeedJob:
+    """What a worker needs to ingest one feed: the source's name and language, the store's path,
+    the ingest options and function, and the full-text rule (mode, below how many characters, at
+    most how many).
+    """
+
+    name: str
+    language: Language | None
+    db: str
+    options: IngestOptions
+    ingest: Ingest  # a module-level function, so it reaches the worker process by name
+    full_text: tuple[str, int, int]
+    url: str | None = None  # where the feed was read from at last: relative links resolve against it
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOutcome:
+    """A feed ingested by a worker: counts, the encoding note, and the new items still waiting
+    for their article's full text (keyed by id), which the caller fetches and ingests next.
+    """
+
+    added: int
+    existing: int
+    encoding_note: str | None
+    pending: tuple[tuple[str, RawItem], ...]
+
+
+class TurnTakingStore(Store):
+    """A worker's store: writes take a lock shared by the workers of the pool first.
+
+    SQLite's own busy handler would also serialise them, but it sleeps in steps of up to 100 ms
+    instead of waking when the lock is free, and two workers writing often then spend their time
+    asleep.
+    """
+
+    def add_items(self, items: Iterable[Item]) -> AddResult:
+        built = list(items)  # built outside the lock
+        turns = turn_lock()
+        # A worker killed while holding the lock never releases it: then wait no longer than
+        # SQLite's own busy timeout would, and write anyway.
+        if turns is None or not turns.acquire(timeout=TURN_WAIT):
+            return super().add_items(built)
+        try:
+            return super().add_items(built)
+        finally:
+            turns.release()
+
+
+_STORES: dict[str, Store] = {}
+
+
+def _worker_store(path: str) -> Store:
+    if path not in _STORES:
+        _STORES[path] = TurnTakingStore.open(Path(path))
+    return _STORES[path]
+
+
+def close_stores() -> None:
+    """Close the connections the jobs opened in this process (for in-process runs)."""
+    for store in _STORES.values():
+        store.close()
+    _STORES.clear()
+
+
+def ingest_feed(data: bytes, headers: dict[str, str], job: FeedJob) -> FeedOutcome:
+    """Parse a feed and store its new items (the job's ``ingest``), except those that first need their
+    article's full text, which are handed back.
+    """
+    parsed = read_feed(data, job.name, headers, base_url=job.url)
+    store = _worker_store(job.db)
+    # Items carry the name the user gave the source: it is what `--source` filters on.
+    raws = [replace(raw, source=job.name, language=job.language or raw.language) for raw in parsed.items]
+    mode, below, most = job.full_text
+    pending: dict[str, RawItem] = {}
+    if mode != "never":
+        for raw in raws:
+            if len(pending) >= most:
+                break
+            if raw.url and (mode == "always" or len(raw.body) < below):
+                key = item_id(raw)
+                if key not in pending and not store.has_item(key):
+                    pending[key] = raw
+    count = job.ingest((raw for raw in raws if item_id(raw) not in pending), store, job.options)
+    return FeedOutcome(count.added, count.existing, parsed.encoding_note, tuple(pending.items()))
+
+
+def ingest_raws(raws: list[RawItem], job: FeedJob) -> IngestCount:
+    """Store raw items (their full text fetched or not) with the job's ``ingest``."""
+    return job.ingest(raws, _worker_store(job.db), job.options)
+
+
+def extract_page(data: bytes, url: str) -> str:
+    """The article text of a page."""
+    return parse_html(data, url, url)[0].body

@@ -1,0 +1,211 @@
+"""Parse processes: untrusted bytes are parsed in a worker under a time and a memory budget.
+
+Every command that parses bytes from outside (``fetch``, ``load``, ``clean``, ``sources add``) does
+it through a ``WorkerPool``: a parser stuck in quadratic regular expressions or in C code is
+killed when its time is up, and a bomb hits the worker's address-space limit, not the machine.
+
+How workers are made matters as much as the budget:
+- They are fresh interpreters (the ``spawn`` start method), never forks of the command: a fork
+  would inherit its descriptors (the run lock, the store) and its threads' locks mid-use, and
+  could outlive it holding them.  (A fork server was tried: each worker it makes holds the pipe
+  whose end tells the server its client died, so neither ever learns that the command is gone.)
+- Each worker asks the kernel for SIGKILL when the command dies (``PR_SET_PDEATHSIG``), however
+  it dies: a ``kill -9`` of the command takes its workers with it, mid-parse or not.
+- Workers ignore SIGINT: Ctrl-C reaches the whole process group, and the command, not each
+  worker, decides what an interrupt means (the workers are stopped when the pool closes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from digest.errors import InputError
+
+if TYPE_CHECKING:
+    from digest.config import ParseConfig
+
+T = TypeVar("T")
+
+DEFAULT_SECONDS = 20.0
+DEFAULT_MEMORY = 2 * 1024**3  # address space a worker may add: a bomb fails, not the machine
+# Imported by every worker before its first job, so that no job's budget pays for them.
+PARSERS = ("digest.acquire.jobs", "fastfeedparser", "feedparser")
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+@dataclass(frozen=True, slots=True)
+class ParseBudget:
+    """What one parse may use: ``seconds`` of wall time and ``memory`` bytes of address space on
+    top of the worker's start.  ``workers`` is the number of processes (None: up to 2, one per
+    core); 0 parses in the calling process, with no budget at all (for tests of the parsers).
+    """
+
+    seconds: float = DEFAULT_SECONDS
+    memory: int = DEFAULT_MEMORY
+    workers: int | None = None
+
+
+def parse_budget(config: ParseConfig) -> ParseBudget:
+    """The budget the ``[parse]`` section of config.toml sets (defaults where it says nothing)."""
+    default = ParseBudget()
+    return ParseBudget(
+        config.seconds or default.seconds,
+        int(config.memory_mib * 1024**2) if config.memory_mib else default.memory,
+        config.workers,
+    )
+
+
+class ParseStopped(InputError):
+    """A parse went over its budget (time or memory) or its worker died; the input is skipped."""
+
+
+_TURNS: Any = None  # a lock shared by the workers of one pool, for taking turns at the store
+
+
+def turn_lock() -> Any:
+    """The lock the workers of this pool share (None outside a worker)."""
+    return _TURNS
+
+
+def _start_worker(turns: Any, memory: int, parent: int, preload: tuple[str, ...]) -> None:
+    import importlib
+    import resource
+    import signal
+
+    global _TURNS
+    _TURNS = turns
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with(parent)
+    for module in preload:
+        importlib.import_module(module)
+    try:
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        # Room to grow on top of what the worker starts with, whatever that was.
+        with open("/proc/self/statm") as statm:
+            inherited = int(statm.read().split()[0]) * resource.getpagesize()
+        limit = inherited + memory
+        limit = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):  # pragma: no cover - a platform without the limit
+        pass
+
+
+def _die_with(parent: int) -> None:
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux: no such request
+        return
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+
+
+class WorkerPool:
+    """Worker processes with a time and memory budget per job.  Processes start on first use.
+    With ``workers=0`` jobs run in this process, unbudgeted.
+
+    Use as a context manager: leaving it stops every worker, finished or not.
+    """
+
+    def __init__(self, budget: ParseBudget, preload: tuple[str, ...] = PARSERS) -> None:
+        self.budget = budget
+        self.preload = preload
+        self.size = min(2, os.cpu_count() or 1) if budget.workers is None else budget.workers
+        self._executor: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._executor is not None:
+            _kill(self._executor)
+            self._executor = None
+
+    def start(self) -> None:
+        """Start every worker and wait until each has imported ``preload``: a job's budget is for
+        the job, not for starting an interpreter.  (Each job submitted before any has finished
+        gets a process of its own, up to the pool's size.)"""
+        if self.size > 0 and self._executor is None:
+            self._executor = self._new()
+            for started in [self._executor.submit(int) for _ in range(self.size)]:
+                started.result()
+
+    def _new(self) -> ProcessPoolExecutor:
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")
+        return ProcessPoolExecutor(
+            self.size,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(context.Lock(), self.budget.memory, os.getpid(), self.preload),
+        )
+
+    def call(self, job: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run ``job(*args, **kwargs)`` in a worker and wait for it; ParseStopped when over budget."""
+        if self.size == 0:
+            return job(*args, **kwargs)
+        for attempt in (1, 2):
+            executor, future = self._submit(job, args, kwargs)
+            try:
+                return future.result(timeout=self.budget.seconds)
+            except (FutureTimeout, MemoryError, BrokenProcessPool) as error:
+                self._stopped(executor, error, attempt)
+        raise AssertionError("unreachable")
+
+    async def run(self, job: Callable[..., T], *args: Any) -> T:
+        """``call`` for a coroutine: the event loop goes on while the worker parses."""
+        if self.size == 0:
+            return job(*args)
+        for attempt in (1, 2):
+            executor, future = self._submit(job, args, {})
+            try:
+                return await asyncio.wait_for(asyncio.wrap_future(future), self.budget.seconds)
+            except (TimeoutError, MemoryError, BrokenProcessPool) as error:
+                self._stopped(executor, error, attempt)
+        raise AssertionError("unreachable")
+
+    def _submit(
+        self, job: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> tuple[ProcessPoolExecutor, Future[T]]:
+        self.start()
+        assert self._executor is not None
+        return self._executor, self._executor.submit(job, *args, **kwargs)
+
+    def _stopped(self, executor: ProcessPoolExecutor, error: BaseException, attempt: int) -> None:
+        """Raise ParseStopped for a job over budget, or return to retry one whose worker died
+        (once: a job that kills its worker twice is stopped too).  A worker over its time is
+        killed with the rest of its pool, the only way to stop a parser stuck in C code."""
+        if isinstance(error, MemoryError):
+            raise ParseStopped("parsing ran out of memory; stopped")
+        if self._executor is executor:
+            _kill(executor)
+            self._executor = None
+        if isinstance(error, TimeoutError | FutureTimeout):
+            raise ParseStopped(f"parsing took longer than {self.budget.seconds:g}s; stopped")
+        if attempt == 2:
+            raise ParseStopped("the parser process died")
+
+
+def _kill(executor: ProcessPoolExecutor) -> None:
+    # ProcessPoolExecutor has no public way to stop a running job; terminate its processes.
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    for process in processes:
+        process.join(timeout=1)
