@@ -2,16 +2,27 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+DEMO_STAMP := $(VENV)/.installed-demo
 STAMP := $(VENV)/.installed-test
+LINT_STAMP := $(VENV)/.installed-lint
 BENCH_STAMP := $(VENV)/.installed-bench
 DEMO_ENV := DIGEST_HOME=.demo-home DIGEST_TIMEZONE=Asia/Shanghai DIGEST_NOW=2026-04-26T08:00:00+08:00
 
 .PHONY: demo test lint bench clean
 
-$(STAMP): pyproject.toml
+# The demo needs digest alone; tests and lint add their tools on top.
+$(DEMO_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(STAMP): $(DEMO_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(LINT_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
 	touch $@
 
 $(BENCH_STAMP): $(STAMP)
@@ -20,7 +31,7 @@ $(BENCH_STAMP): $(STAMP)
 
 ## demo: load the bundled samples (examples/) into a fresh store and print their digest, then the
 ## Chinese morning edition of examples/kaifeng-editions.toml (masthead, window, sections)
-demo: $(STAMP)
+demo: $(DEMO_STAMP)
 	rm -rf .demo-home
 	$(DEMO_ENV) $(BIN)/digest load examples/
 	$(DEMO_ENV) $(BIN)/digest today --date 2026-04-25
@@ -32,7 +43,7 @@ test: $(STAMP)
 	$(BIN)/pytest -n auto
 
 ## lint: ruff and mypy --strict
-lint: $(STAMP)
+lint: $(LINT_STAMP)
 	$(BIN)/ruff check digest tests bench
 	$(BIN)/ruff format --check digest tests bench
 	$(BIN)/mypy

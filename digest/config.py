@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -164,24 +164,43 @@ class ConfigFile:
 
 
 def parse_config(data: Mapping[str, Any]) -> ConfigFile:
-    """Check the sections of a parsed TOML document and type them; UsageError names a bad key."""
+    """Check the sections of a parsed TOML document and type them; UsageError names a bad key,
+    and a key that is not a setting at all (``timezon``), with the one it is closest to."""
+    check_keys(data, {*_SCALARS, *(section.name for section in fields(ConfigFile))}, "config.toml")
     channels = _parse_channels(data.get("channels"))
     return ConfigFile(
         sources=_parse_sources(data.get("sources")),
         channels=channels,
-        fetch=_parse_fetch(_table(data.get("fetch"), "[fetch]")),
-        parse=_parse_parse(_table(data.get("parse"), "[parse]")),
-        filters=_parse_filters(_table(data.get("filters"), "[filters]")),
+        fetch=_parse_fetch(_table(data.get("fetch"), "[fetch]", _FETCH_KEYS)),
+        parse=_parse_parse(_table(data.get("parse"), "[parse]", _PARSE_KEYS)),
+        filters=_parse_filters(_table(data.get("filters"), "[filters]", _FILTERS_KEYS)),
         editions=_parse_editions(data.get("editions"), channels),
     )
 
 
-def _table(value: Any, where: str) -> Mapping[str, Any]:
+def _table(value: Any, where: str, known: Iterable[str] | None = None) -> Mapping[str, Any]:
+    """``value`` as a table (None is an empty one), whose keys are all ``known`` when that is
+    given (a table of tables has names of the user's choosing as keys); else UsageError."""
     if value is None:
         return {}
     if not isinstance(value, Mapping):
         raise UsageError(f"config: {where} must be a table")
+    if known is not None:
+        check_keys(value, known, where)
     return value
+
+
+def check_keys(table: Mapping[str, Any], known: Iterable[str], where: str) -> None:
+    """UsageError for the first key of ``table`` that is not ``known``, suggesting the closest
+    known one: a misspelt setting silently ignored would look like a setting that does not work."""
+    from difflib import get_close_matches
+
+    allowed = sorted(known)
+    for key in table:
+        if key not in allowed:
+            close = get_close_matches(str(key), allowed, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"known here: {', '.join(allowed)}"
+            raise UsageError(f"config: unknown key {key!r} in {where}", hint=hint)
 
 
 def _parse_sources(section: Any) -> tuple[SourceConfig, ...]:
@@ -202,6 +221,7 @@ def _parse_source(name: str | None, table: Any) -> SourceConfig:
     where = f"sources.{name}" if name else "sources"
     if not isinstance(table, Mapping):
         raise UsageError(f"config: {where} must be a table")
+    check_keys(table, _SOURCE_KEYS, f"[{where}]")
     url = table.get("url")
     if url is not None and not isinstance(url, str):
         raise UsageError(f"config: source {name!r}: url must be a string")
@@ -225,6 +245,9 @@ def _parse_source(name: str | None, table: Any) -> SourceConfig:
         full_text=_flag(table, "full_text", where),
         allow_private=_flag(table, "allow_private", where),
     )
+
+
+_SOURCE_KEYS = frozenset({*(field.name for field in fields(SourceConfig)), "lang"})
 
 
 def _whole(value: Any) -> bool:
@@ -256,9 +279,7 @@ def _parse_channels(section: Any) -> dict[str, ChannelConfig]:
 
 def parse_channel(name: str, table: Mapping[str, Any]) -> ChannelConfig:
     """One channel table (``url`` plus options); also what ``--to URL`` makes of a bare URL."""
-    unknown = set(table) - _CHANNEL_KEYS
-    if unknown:
-        raise UsageError(f"[channels.{name}]: unknown option(s) {', '.join(sorted(unknown))}")
+    check_keys(table, _CHANNEL_KEYS, f"[channels.{name}]")
     style = table.get("format")
     if style is not None and style not in CHANNEL_FORMATS:
         raise UsageError(f"channel {name}: format must be text, markdown, sms or html")
@@ -289,6 +310,9 @@ def parse_channel(name: str, table: Mapping[str, Any]) -> ChannelConfig:
     )
 
 
+_FETCH_KEYS = frozenset(field.name for field in fields(FetchConfig))
+_PARSE_KEYS = frozenset(field.name for field in fields(ParseConfig))
+_FILTERS_KEYS = frozenset(field.name for field in fields(FiltersConfig))
 _FETCH_NUMBERS: dict[str, type[int] | type[float]] = {
     "concurrency": int, "per_host": int, "timeout": float, "deadline": float, "run_deadline": float,
     "full_text_below": int, "max_mib": float,
@@ -362,8 +386,7 @@ def _parse_edition(
     name: str, table: Mapping[str, Any], channels: Mapping[str, ChannelConfig]
 ) -> EditionConfig:
     where = f"editions.{name}"
-    if unknown := set(table) - _EDITION_KEYS:
-        raise UsageError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    check_keys(table, _EDITION_KEYS, f"[{where}]")
     title = table.get("title", name)
     if not isinstance(title, str) or not title.strip():
         raise UsageError(f"{where}.title must be a non-empty string")
@@ -408,8 +431,7 @@ def _parse_sections(value: Any, where: str) -> tuple[SectionConfig, ...]:
     sections = []
     for number, table in enumerate(value, start=1):
         here = f"{where}.sections[{number}]"
-        if unknown := set(table) - _SECTION_KEYS:
-            raise UsageError(f"{here}: unknown key(s) {', '.join(sorted(unknown))}")
+        check_keys(table, _SECTION_KEYS, here)
         title = table.get("title")
         if not isinstance(title, str) or not title.strip():
             raise UsageError(f"{here}.title must be a non-empty string")

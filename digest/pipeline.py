@@ -66,12 +66,13 @@ def ingest(raws: Iterable[RawItem], store: Store, options: IngestOptions) -> Ing
 @dataclass(frozen=True, slots=True)
 class LoadResult:
     """One input's outcome: items added and already stored, and the error that stopped it or
-    some of its records."""
+    some of its records, or why it was passed over (not an error)."""
 
     origin: str
     added: int = 0
     existing: int = 0
     error: str | None = None
+    skipped: str | None = None
 
 
 def load_inputs(
@@ -94,7 +95,9 @@ def load_inputs(
     for document in read_documents(paths, stdin, parse):
         # A document with bad records still loads its good ones (error and items together).
         count = ingest(document.items, store, options)
-        results.append(LoadResult(document.origin, count.added, count.existing, document.error))
+        results.append(
+            LoadResult(document.origin, count.added, count.existing, document.error, document.skipped)
+        )
     return results
 
 

@@ -62,7 +62,7 @@ def test_channels_are_checked_for_types_and_unknown_options() -> None:
     channels = parse_config({"channels": {"ops": {"url": "wecombot://KEY", "format": "markdown"}}}).channels
     assert channels["ops"].format == "markdown" and channels["ops"].timeout == 10.0
     for bad, message in (
-        ({"url": "wecombot://KEY", "colour": "red"}, "unknown option"),
+        ({"url": "wecombot://KEY", "colour": "red"}, "unknown key 'colour'"),
         ({"url": "wecombot://KEY", "max_parts": 0}, "max_parts must be a positive whole number"),
         ({"url": "wecombot://KEY", "timeout": "soon"}, "timeout must be a positive number"),
         ({"url": "wecombot://KEY", "format": "pdf"}, "format must be text, markdown, sms or html"),

@@ -1,14 +1,14 @@
 """Which feed a URL stands for: the URL itself when it serves a feed, else the first feed a page
 links to with ``<link rel="alternate">`` (autodiscovery).
 
-``check_feed_url`` obeys the same HTTP rules as fetching (``http.get``).  Errors are
+``check_feed_urls`` obeys the same HTTP rules as fetching (``http.get``).  Errors are
 ``DigestError`` with one line for the user.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Protocol
@@ -41,19 +41,32 @@ class CheckedFeed:
 
 
 class FeedReader(Protocol):
-    """``read_feed``'s signature: what ``check_feed_url`` parses the answers with."""
+    """``read_feed``'s signature: what ``check_feed_urls`` parses the answers with."""
 
     def __call__(
         self, data: bytes, name: str, headers: Mapping[str, str] | None = None, *, base_url: str | None = None
     ) -> ParsedFeed: ...
 
 
-def check_feed_url(url: str, policy: HttpPolicy, read: FeedReader = read_feed) -> CheckedFeed:
-    """Fetch ``url`` and return the feed it serves or links to; DigestError when there is none.
-
-    ``read`` parses what came back: ``read_feed``, or the same under a budget (``WorkerPool``).
+def check_feed_urls(
+    requests: Sequence[tuple[str, HttpPolicy]], read: FeedReader = read_feed
+) -> list[CheckedFeed | DigestError]:
+    """Check several URLs at once, each under its own policy: for each, the feed it serves or
+    links to, or the DigestError saying why there is none.  Forty URLs take about as long as the
+    slowest of them, not the sum.  ``read`` parses what came back: ``read_feed``, or the same
+    under a budget (``WorkerPool``).
     """
-    return asyncio.run(_check(url, policy, read))
+
+    async def check_all() -> list[CheckedFeed | BaseException]:
+        checks = (_check(url, policy, read) for url, policy in requests)
+        return await asyncio.gather(*checks, return_exceptions=True)
+
+    results: list[CheckedFeed | DigestError] = []
+    for result in asyncio.run(check_all()):
+        if isinstance(result, BaseException) and not isinstance(result, DigestError):
+            raise result
+        results.append(result)
+    return results
 
 
 async def _check(url: str, policy: HttpPolicy, read_feed: FeedReader) -> CheckedFeed:
@@ -84,7 +97,15 @@ async def _check(url: str, policy: HttpPolicy, read_feed: FeedReader) -> Checked
                 failures.append(error.message)
         raise DigestError(f"the feeds {url} links to do not work ({failures[0]})")
     except FetchError as error:
-        raise DigestError(f"cannot fetch {url}: {error.message}", hint="--no-check adds it anyway") from None
+        # A refused private address is not worked around by --no-check: the fetch would refuse it
+        # too.  Any other failure may be passing (a server down for the night).
+        hint = (
+            "--allow-private lets this source reach it (a self-hosted feed), or list its network "
+            "in [fetch] allowed_networks"
+            if error.kind == "blocked"
+            else "--no-check adds it anyway"
+        )
+        raise DigestError(f"cannot fetch {url}: {error.message}", hint=hint) from None
     finally:
         await client.aclose()
 

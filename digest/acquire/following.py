@@ -4,15 +4,15 @@ URL serves a feed, or a page links to one) and stored.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from digest.acquire.discovery import CheckedFeed, FeedReader, check_feed_url
+from digest.acquire.discovery import CheckedFeed, FeedReader, check_feed_urls
 from digest.acquire.formats import read_feed
 from digest.acquire.http import FetchError, HttpPolicy, check_url
 from digest.config import SourceConfig
-from digest.errors import UsageError
+from digest.errors import DigestError, UsageError
 from digest.model import LANGUAGES, SCRIPT_POLICIES, Source
 from digest.store import Store
 from digest.store.followed import add_source, list_sources, upsert_source
@@ -83,29 +83,45 @@ def config_sources(configured: Iterable[SourceConfig]) -> list[Source]:
     ]
 
 
-def follow_source(
+def follow_sources(
     store: Store,
-    source: Source,
+    sources: Sequence[Source],
     *,
     check: bool,
     name_given: bool,
-    policy: HttpPolicy,
+    policies: Sequence[HttpPolicy],
     read: FeedReader = read_feed,
-) -> tuple[Source, CheckedFeed | None]:
-    """Check (unless ``check`` is False) and store ``source``; the stored source and the check.
-    ``read`` as for ``check_feed_url``.
+) -> list[tuple[Source, CheckedFeed | None] | DigestError]:
+    """Check (unless ``check`` is False, all at once) and store each of ``sources`` (fetched under
+    the matching one of ``policies``); for each, the stored source and its check, or the error.
+    ``read`` as for ``check_feed_urls``.
 
     With a check, the stored URL is the feed found (autodiscovery may change it) and, when no
-    name was given, the name is the feed's title.  Raises DigestError (bad feed, duplicate).
+    name was given, the name is the feed's title.  One bad source (no feed, a duplicate) does not
+    stop the others.
     """
-    checked = None
+    checks: list[CheckedFeed | DigestError | None] = [None] * len(sources)
     if check:
-        allow = policy.allow_private or source.allow_private
-        checked = check_feed_url(source.url, replace(policy, allow_private=allow), read)
-        name = source.name if name_given else (one_line(checked.title or "")[:200] or source.name)
-        source = replace(source, url=checked.url, name=name)
-    add_source(store, source)
-    return source, checked
+        requests = [
+            (source.url, replace(policy, allow_private=policy.allow_private or source.allow_private))
+            for source, policy in zip(sources, policies, strict=True)
+        ]
+        checks = list(check_feed_urls(requests, read))
+    outcomes: list[tuple[Source, CheckedFeed | None] | DigestError] = []
+    for source, checked in zip(sources, checks, strict=True):
+        if isinstance(checked, DigestError):
+            outcomes.append(checked)
+            continue
+        if checked is not None:
+            name = source.name if name_given else (one_line(checked.title or "")[:200] or source.name)
+            source = replace(source, url=checked.url, name=name)
+        try:
+            add_source(store, source)
+        except DigestError as error:
+            outcomes.append(error)
+            continue
+        outcomes.append((source, checked))
+    return outcomes
 
 
 def sync_config_sources(store: Store, configured: Iterable[SourceConfig]) -> list[Source]:

@@ -150,6 +150,9 @@ _UTF8_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']utf-?8["']"""
 _XML_INVALID_BYTES = bytes(sorted(set(range(0x20)) - {0x9, 0xA, 0xD}))
 _NONCHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")  # U+FFFE, U+FFFF
 _CHAR_REFERENCE = re.compile(rb"&#(x[0-9a-fA-F]{1,8}|[0-9]{1,10});")
+# A terminal escape sequence (ESC, raw or as a reference, then [31m) whose ESC alone were removed
+# would leave "[31m" in the title: such sequences go whole, before the forbidden characters do.
+_ESCAPE_SEQUENCE = re.compile(rb"(?:\x1b|&#0*27;|&#[xX]0*1[bB];)\[[0-?]*[ -/]*[@-~]")
 
 
 def _valid_reference(match: re.Match[bytes]) -> bytes:
@@ -176,6 +179,8 @@ def _as_utf8_document(text: str, as_sent: bytes | None = None) -> bytes:
         if match:
             text = '<?xml version="1.0" encoding="utf-8"?>' + text[match.end() :]
         data = text.encode("utf-8", "replace")  # lone surrogates cannot be encoded; they become "?"
+    if b"\x1b" in data or b"&#" in data:
+        data = _ESCAPE_SEQUENCE.sub(b"", data)
     data = data.translate(None, _XML_INVALID_BYTES)
     for noncharacter in _NONCHARACTERS:
         if noncharacter in data:
@@ -598,10 +603,18 @@ KNOWN_SUFFIXES = frozenset(_BY_SUFFIX)
 
 
 def parser_for(name: str, data: bytes) -> Parser:
-    """The parser for a document, by its suffix or, failing that, by sniffing its first bytes."""
+    """The parser for a document, by its suffix or, failing that, by its content (``sniff``).
+    A page saved as ``.txt`` or ``.md`` is read as the page it is, not as text full of tags."""
     suffix = name[name.rfind(".") :].lower() if "." in name.rsplit("/", 1)[-1] else ""
-    if suffix in _BY_SUFFIX:
-        return _BY_SUFFIX[suffix]
+    by_suffix = _BY_SUFFIX.get(suffix)
+    if by_suffix is parse_text:
+        return parse_html if sniff(data) is parse_html else parse_text
+    return by_suffix or sniff(data) or parse_text
+
+
+def sniff(data: bytes) -> Parser | None:
+    """The parser a document's first bytes call for (JSON, an HTML page, a feed), or None when
+    they look like none of them (plain text, or not text at all)."""
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"{", b"[")):
         return parse_json_items
@@ -609,7 +622,7 @@ def parser_for(name: str, data: bytes) -> Parser:
         if b"<html" in head or head.startswith(b"<!doctype html"):
             return parse_html
         return feed_items
-    return parse_text
+    return None
 
 
 def parse_document(data: bytes, name: str) -> list[RawItem]:

@@ -131,9 +131,10 @@ def check_url(url: str) -> str:
         parts = urlsplit(url)
     except ValueError:
         raise FetchError("not a valid URL", "scheme") from None
+    if not parts.scheme:
+        raise FetchError("not a URL: it needs http:// or https:// in front", "scheme")
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
-        shown = parts.scheme or "no scheme"
-        raise FetchError(f"only http and https URLs can be fetched, not {shown}", "scheme")
+        raise FetchError(f"only http and https URLs can be fetched, not {parts.scheme}:", "scheme")
     if not parts.hostname:
         raise FetchError("the URL has no host", "scheme")
     return url

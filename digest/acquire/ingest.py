@@ -59,9 +59,23 @@ _UNTITLED_CHARS = 30
 
 
 def _title_from(text: str) -> str:
-    """A stand-in headline for an item that came without one: the start of its first line."""
+    """A stand-in headline for an item that came without one: the start of its first line, cut
+    before a word that would not fit (``…一个能让SUV`` must not become ``…一个能让S``)."""
     first = text.strip().split("\n", 1)[0]
-    return first if len(first) <= _UNTITLED_CHARS else first[: _UNTITLED_CHARS - 1].rstrip() + "…"
+    if len(first) <= _UNTITLED_CHARS:
+        return first
+    cut = _UNTITLED_CHARS - 1
+    word_start = cut
+    while word_start > 0 and _in_word(first[word_start - 1]) and _in_word(first[word_start]):
+        word_start -= 1
+    if word_start > 0:  # a word longer than the whole headline is cut after all
+        cut = word_start
+    return first[:cut].rstrip(" ,;:，、；：") + "…"
+
+
+def _in_word(char: str) -> bool:
+    """A letter or digit of an alphabetic script (Chinese characters are words of their own)."""
+    return char.isalnum() and not "\u2e80" <= char <= "\ufaff"
 
 
 # Stores the new items of a batch of raw items and counts them (``digest.pipeline.ingest``).

@@ -99,9 +99,15 @@ def write_opml(sources: Iterable[Source], now: datetime, title: str = "digest so
 
 
 def import_sources(
-    store: Store, data: bytes, name: str, read: Callable[[bytes, str], list[Source]] | None = None
+    store: Store,
+    data: bytes,
+    name: str,
+    read: Callable[[bytes, str], list[Source]] | None = None,
+    *,
+    allow_private: bool = False,
 ) -> tuple[list[Source], list[Source]]:
-    """Add the sources of an OPML document that are not followed yet (same name or URL).
+    """Add the sources of an OPML document that are not followed yet (same name or URL), each
+    allowed to reach private addresses when ``allow_private`` (a self-hosted reader's export).
 
     Returns (added, skipped).  URLs are not checked: the next fetch reports any that fail.
     ``read`` is ``read_opml`` (the default) or the same under a budget (``WorkerPool.call``).
@@ -112,6 +118,7 @@ def import_sources(
     urls = {s.url for s in existing}
     added, skipped = [], []
     for source in read(data, name):
+        source = replace(source, allow_private=allow_private)
         if source.name in names or source.url in urls:
             skipped.append(source)
             continue

@@ -28,8 +28,18 @@ from digest.errors import DigestError, ExitCode, Terminated
 app = typer.Typer(
     name="digest",
     help="Build a daily mobile-news bulletin (手机报) from feeds, pages and files.",
+    epilog=(
+        "\b\nExamples:\n"
+        "  digest sources add https://example.com/feed.xml\n"
+        "  digest load ~/news/        # files and folders: text, Markdown, feeds, JSON\n"
+        "  digest today               # fetch what is due, show the day's digest\n"
+        "  digest push --dry-run      # what each channel would get\n"
+        "Every command has --help with its own examples."
+    ),
     no_args_is_help=True,
-    add_completion=False,
+    # --install-completion / --show-completion for bash, zsh, fish and PowerShell: command, option
+    # and source names complete.
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -42,10 +52,15 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
+# --traceback is listed here for --help; `main` takes it out of the arguments wherever it stands,
+# so this parameter itself is never set.
 @app.callback()
 def root(
     traceback: Annotated[
-        bool, typer.Option("--traceback", help="Show the Python traceback of an unexpected error.")
+        bool,
+        typer.Option(
+            "--traceback", help="Show the Python traceback of an unexpected error (anywhere on the line)."
+        ),
     ] = False,
     version: Annotated[
         bool,
@@ -55,22 +70,28 @@ def root(
     """Load news items, clean and summarise them, show today's digest and push it."""
 
 
-# In the order of the daily job: sources → fetch/load → clean → today → push.
-app.add_typer(sources_commands.app, name="sources")
-app.command("fetch")(fetch.fetch_command)
-app.command("load")(load.load_command)
-app.command("clean")(clean.clean_command)
-app.command("today")(today.today_command)
-app.command("items")(items.items_command)
-app.command("show")(items.show_command)
-app.command("summarize")(summarize.summarize_command)
-app.command("push")(push.push_command)
-app.add_typer(config_commands.app, name="config")
+# In the order of the daily job: sources → fetch/load → clean → today → push.  Each command has a
+# short description of its own for this list: click would cut the docstring's first sentence
+# with "…" to fit.
+app.add_typer(sources_commands.app, name="sources", short_help="Add, list, remove, import and export feeds.")
+app.command("fetch", short_help="Fetch the sources' feeds into the store.")(fetch.fetch_command)
+app.command("load", short_help="Load items from files, folders or stdin.")(load.load_command)
+app.command("clean", short_help="Print items cleaned, without storing them.")(clean.clean_command)
+app.command("today", short_help="Show the day's digest.")(today.today_command)
+app.command("items", short_help="List stored items.")(items.items_command)
+app.command("show", short_help="Show one stored item in full.")(items.show_command)
+app.command("summarize", short_help="Summarise a text or a JSONL stream.")(summarize.summarize_command)
+app.command("push", short_help="Send the bulletin to the configured channels.")(push.push_command)
+app.add_typer(config_commands.app, name="config", short_help="Show, create and edit the settings.")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code (the console script exits with it)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    # --traceback is read wherever it stands (`digest today --traceback` too), up to a `--`.
+    end = args.index("--") if "--" in args else len(args)
+    traceback = "--traceback" in args[:end]
+    args = [arg for arg in args[:end] if arg != "--traceback"] + args[end:]
     for stream in (sys.stdout, sys.stderr):
         # A terminal or pipe that cannot encode Chinese (LANG=C, PYTHONIOENCODING=ascii) gets
         # replacement marks rather than a UnicodeEncodeError halfway through the digest.
@@ -113,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return ExitCode.OK
     except Exception as error:
-        if "--traceback" in args:
+        if traceback:
             raise
         sys.stderr.write(f"digest: error: unexpected {type(error).__name__}: {printable(str(error))}\n")
         sys.stderr.write("hint: run again with --traceback and report it\n")

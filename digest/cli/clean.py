@@ -46,6 +46,8 @@ def clean_command(
         if result.error:
             warn(f"error: {result.error}")
             continue
+        if result.skipped:
+            warn(f"note: {result.skipped}")
         for raw in result.items:
             cleaned.append((raw, clean_raw_item(raw, options)))
     if chosen == "text":
@@ -58,15 +60,17 @@ def clean_command(
             write_out(dumps(documents, indent=2) + "\n")
         else:
             write_out("".join(dumps(document) + "\n" for document in documents))
-    return batch_exit_code(len(failed), len(results))
+    return batch_exit_code(len(failed), len([result for result in results if not result.skipped]))
 
 
 def _clean_json(raw: RawItem, item: Item) -> dict[str, Any]:
     """The item schema of the guide (§3) for a cleaned, unstored item, plus its ``origin``."""
+    from digest.render.json import versioned
+
     document = item.to_json()
     for unknown in ("fetched", "summary", "summary_method"):  # not made by cleaning
         del document[unknown]
-    return {**document, "origin": raw.origin}
+    return versioned({**document, "origin": raw.origin})
 
 
 def render_text(item: Item) -> str:

@@ -5,6 +5,9 @@ the settings and the store of this run, and printing a document in the chosen fo
 from __future__ import annotations
 
 import os
+import shlex
+import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +35,20 @@ FormatOption = Annotated[
         "-f",
         help="auto (rich on a terminal, text in a pipe), rich, text, markdown, json, jsonl, html.",
     ),
+]
+# What `items` and `show` print: a listing has no rich or Markdown form.
+LIST_FORMATS = ("auto", "text", "json", "jsonl")
+ListFormatOption = Annotated[str, typer.Option("--format", "-f", help="auto (text), text, json, jsonl.")]
+FieldsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--fields",
+        metavar="FIELD,…",
+        help="Print JSON with only these item fields, comma-separated (see docs/json.md).",
+    ),
+]
+NoPagerOption = Annotated[
+    bool, typer.Option("--no-pager", help="Do not page through less on a terminal (also: PAGER=cat).")
 ]
 EditionOption = Annotated[
     str | None,
@@ -93,10 +110,30 @@ def open_store(settings: Settings, db: Path | None = None, *, create: bool = Tru
         store.close()
 
 
+def checked_sources(store: Store, names: tuple[str, ...]) -> tuple[str, ...]:
+    """``--source`` names as given, or UsageError for one that is neither followed nor on any
+    stored item: a typo must not look like a quiet day."""
+    from difflib import get_close_matches
+
+    from digest.store.followed import find_source, list_sources
+
+    for name in names:
+        if find_source(store, name) is None and not store.items_between(None, None, sources=(name,), limit=1):
+            close = get_close_matches(name, [source.name for source in list_sources(store)], n=1)
+            hint = f"did you mean {close[0]!r}?" if close else "see `digest sources list` and `digest items`"
+            raise UsageError(f"no source called {name!r}", hint=hint)
+    return names
+
+
 def stdout_console(no_color: bool = False) -> Console:
     from rich.console import Console
 
+    # The terminal's own size, even where rich would assume 80 columns (TERM=dumb): rich uses a
+    # width it is given only together with a height.
+    size = _terminal_size()
     return Console(
+        width=size.columns if size else None,
+        height=size.lines if size else None,
         no_color=no_color or "NO_COLOR" in os.environ,
         markup=False,
         emoji=False,
@@ -105,13 +142,87 @@ def stdout_console(no_color: bool = False) -> Console:
     )
 
 
-def resolve_format(value: str, allowed: tuple[str, ...]) -> str:
-    """The concrete format: ``auto`` is rich on a terminal and text in a pipe."""
+def resolve_format(value: str, allowed: tuple[str, ...], fields: tuple[str, ...] | None = None) -> str:
+    """The concrete format: ``auto`` is rich on a terminal (where ``allowed`` has it) and text in a
+    pipe; with ``--fields``, JSON unless JSON Lines was asked for."""
     if value not in allowed:
         raise UsageError(f"unknown format {value!r}", hint=f"use one of {', '.join(allowed)}")
+    if fields is not None:
+        if value not in ("auto", "json", "jsonl"):
+            raise UsageError(f"--fields prints JSON, not {value}", hint="use --format json or jsonl")
+        return "jsonl" if value == "jsonl" else "json"
     if value == "auto":
-        return "rich" if sys.stdout.isatty() else "text"
+        return "rich" if sys.stdout.isatty() and "rich" in allowed else "text"
     return value
+
+
+def checked_fields(value: str | None, available: tuple[str, ...]) -> tuple[str, ...] | None:
+    """``--fields a,b`` as a tuple, or UsageError naming the fields there are (as ``gh --json``)."""
+    if value is None:
+        return None
+    fields = tuple(name.strip() for name in value.split(",") if name.strip())
+    unknown = [name for name in fields if name not in available]
+    if unknown or not fields:
+        what = f"unknown field {unknown[0]!r}" if unknown else "no fields given"
+        raise UsageError(what, hint=f"available fields: {', '.join(available)}")
+    return fields
+
+
+def terminal_width() -> int | None:
+    """The width of the terminal standard output goes to, or None in a pipe or file."""
+    size = _terminal_size()
+    return size.columns if size else None
+
+
+def _terminal_size() -> os.terminal_size | None:
+    return shutil.get_terminal_size() if sys.stdout.isatty() else None
+
+
+def pager_command(no_pager: bool = False) -> list[str] | None:
+    """The pager for output to a terminal, as git and gh choose it: ``DIGEST_PAGER``, else
+    ``PAGER``, else ``less -FRX`` (which quits at once when the output fits the screen).  None
+    in a pipe, with ``--no-pager``, or when the pager is empty, ``cat`` or not installed."""
+    if no_pager or not sys.stdout.isatty():
+        return None
+    chosen = os.environ.get("DIGEST_PAGER", os.environ.get("PAGER", "less -FRX"))
+    try:
+        argv = shlex.split(chosen)
+    except ValueError:
+        return None
+    if not argv or argv == ["cat"] or shutil.which(argv[0]) is None:
+        return None
+    return argv
+
+
+def show_output(text: str, no_pager: bool = False) -> None:
+    """Write ``text`` to standard output, through the pager on a terminal."""
+    argv = pager_command(no_pager)
+    if argv is None:
+        write_out(text)
+        return
+    # As git does: less gets -FRX unless the user set LESS (one screen: no paging; colours and
+    # links pass; the screen is not cleared on exit).
+    environment = {**os.environ, "LESS": os.environ.get("LESS", "FRX")}
+    encoding = sys.stdout.encoding or "utf-8"
+    try:
+        pager = subprocess.Popen(argv, stdin=subprocess.PIPE, env=environment)
+    except OSError:
+        write_out(text)
+        return
+    try:
+        pager.communicate(text.encode(encoding, "replace"))
+    except BrokenPipeError:
+        pass  # the reader quit the pager before the end: nothing more to show
+    except KeyboardInterrupt:
+        pager.wait()  # less handles Ctrl-C itself; leave when it does
+
+
+def rich_text(renderable: object, no_color: bool = False) -> str:
+    """What ``renderable`` prints as on this terminal (colours, links), as a string for the pager."""
+    console = stdout_console(no_color)
+    with console.capture() as captured:
+        console.print(renderable)
+    return captured.get()
 
 
 class OutputClosed(Exception):

@@ -45,8 +45,12 @@ def load_command(
         total = store.count_items()
     errors = [result for result in results if result.error]
     lost = [result for result in errors if not (result.added or result.existing)]
-    for result in errors:
-        warn(f"error: {result.error}")
+    for result in results:
+        if result.error:
+            warn(f"error: {result.error}")
+        elif result.skipped and not quiet:
+            warn(f"note: {result.skipped}")
+    results = [result for result in results if not result.skipped]
     if not quiet:
         added = sum(result.added for result in results)
         existing = sum(result.existing for result in results)

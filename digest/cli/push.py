@@ -22,6 +22,7 @@ from digest.errors import ExitCode, Terminated, UsageError
 
 if TYPE_CHECKING:
     from digest.config import ChannelConfig
+    from digest.deliver.channels import Channel
     from digest.model import Digest
     from digest.store import Store
 
@@ -54,7 +55,14 @@ def push_command(
     With --edition NAME: that edition's bulletin, to its channels (unless --channel/--to say
     otherwise); a since-last edition also completes any earlier bulletin a channel did not get.
     Exit 0 when everything was sent (or there was nothing to send), 3 when some channel failed or
-    a part's delivery is uncertain, 75 when another run holds the lock.
+    a part's delivery is uncertain, 75 when another run holds the lock.  --dry-run checks every
+    channel URL too (1 when none can be sent to, 3 when some cannot).
+
+    \b
+    Examples:
+      digest push --dry-run
+      digest push --channel team --date 2026-04-25
+      digest push -q              # from cron: silent unless something failed
     """
     from digest.config import current_time
     from digest.deliver import PushOptions, PushReport, channels_from_config, push_digest
@@ -91,18 +99,30 @@ def push_command(
         query = bulletin_query(settings, store, now=now, on_date=date, record=not dry_run, limit=limit)
         return [build_digest(store, query, now=now)]
 
-    def push_all(store: Store) -> list[PushReport]:
-        return [push_digest(store, digest, channels, tz=tz, options=options) for digest in bulletins(store)]
+    def push_all(store: Store, targets: list[Channel]) -> list[PushReport]:
+        return [push_digest(store, digest, targets, tz=tz, options=options) for digest in bulletins(store)]
 
     if dry_run:
-        with open_store(settings, db, create=False) as store:
-            reports = push_all(store)
-        write_out("".join(describe_dry_run(report) for report in reports))
-        return ExitCode.OK
+        # A plan for a channel that cannot be sent to would promise what the real push breaks.
+        from digest.deliver.channels import channel_problem
+
+        usable = []
+        for candidate in channels:
+            if (problem := channel_problem(candidate)) is not None:
+                warn(f"error: channel {candidate.display}: {problem}")
+            else:
+                usable.append(candidate)
+        if usable:
+            with open_store(settings, db, create=False) as store:
+                reports = push_all(store, usable)
+            write_out("".join(describe_dry_run(report) for report in reports))
+        if len(usable) == len(channels):
+            return ExitCode.OK
+        return ExitCode.PARTIAL if usable else ExitCode.ERROR
 
     try:
         with run_lock("push"), open_store(settings, db, create=False) as store:
-            reports = push_all(store)
+            reports = push_all(store, channels)
     except Terminated:  # raised by the SIGTERM handler the command runs under
         warn("terminated: parts in flight are recorded as uncertain")
         return ExitCode.TERMINATED

@@ -8,15 +8,37 @@ from typing import Annotated
 
 import typer
 
-from digest.cli.common import DbOption, QuietOption, ScriptOption, open_store, settings_for, warn, write_out
-from digest.errors import InputError, UsageError
+from digest.cli.common import (
+    DbOption,
+    QuietOption,
+    ScriptOption,
+    batch_exit_code,
+    open_store,
+    settings_for,
+    warn,
+    write_out,
+)
+from digest.errors import DigestError, InputError, UsageError
 
-app = typer.Typer(help="The feeds digest follows: add, list, remove, import and export (OPML).")
+app = typer.Typer(
+    help="The feeds digest follows: add, list, remove, import and export (OPML).  Alone: the list.",
+    invoke_without_command=True,
+)
 
 
-@app.command("add")
+@app.callback()
+def sources_callback(ctx: typer.Context) -> None:
+    """`digest sources` alone lists them, as `git remote` does."""
+    if ctx.invoked_subcommand is None:
+        list_command(output_format="text", db=None)
+
+
+@app.command("add", short_help="Follow a feed (or several).")
 def add_command(
-    url: Annotated[str, typer.Argument(help="The feed's URL, or a page that links to its feed.")],
+    urls: Annotated[
+        list[str],
+        typer.Argument(metavar="URL...", help="Feed URLs, or pages that link to their feed."),
+    ],
     name: Annotated[
         str | None, typer.Option("--name", help="Name shown on its items [default: the feed title].")
     ] = None,
@@ -37,40 +59,68 @@ def add_command(
     ] = False,
     db: DbOption = None,
     quiet: QuietOption = False,
-) -> None:
-    """Follow a feed.  The URL is fetched first to check that it serves a feed, or to find the feed
-    a page links to (<link rel="alternate">), unless --no-check.
+) -> int:
+    """Follow feeds.  Each URL is fetched first to check that it serves a feed, or to find the feed
+    a page links to (<link rel="alternate">), unless --no-check; several URLs are checked at once.
+    One that fails is reported and the others are still added (exit 3).
+
+    \b
+    Examples:
+      digest sources add https://example.com/feed.xml --tag world
+      digest sources add https://example.com/ https://example.org/rss --lang en
+      digest sources add http://192.168.1.5/feed.xml --allow-private
     """
     from digest.acquire.fetch_config import fetch_options
-    from digest.acquire.following import follow_source, make_source
+    from digest.acquire.following import follow_sources, make_source
     from digest.acquire.formats import read_feed
     from digest.acquire.workers import WorkerPool
 
+    if name is not None and len(urls) > 1:
+        raise UsageError("--name names one source, but several URLs were given")
     settings = settings_for()
-    source = make_source(
-        url, name, tags=tag or (), language=lang, script=script, full_text=full_text,
-        allow_private=allow_private,
-    )  # fmt: skip
+    sources = [
+        make_source(
+            url,
+            name,
+            tags=tag or (),
+            language=lang,
+            script=script,
+            full_text=full_text,
+            allow_private=allow_private,
+        )
+        for url in urls
+    ]
     options = fetch_options(settings.config.fetch, settings.config.parse)
-    # What the URL serves is untrusted: parsed under the same budget as a fetch.
+    # What the URLs serve is untrusted: parsed under the same budget as a fetch.
     with WorkerPool(options.parse) as pool, open_store(settings, db) as store:
-        stored, checked = follow_source(
+        outcomes = follow_sources(
             store,
-            source,
+            sources,
             check=not no_check,
             name_given=name is not None,
-            policy=options.policy(source),
+            policies=[options.policy(source) for source in sources],
             read=partial(pool.call, read_feed),
         )
-    if not quiet:
-        found = ""
-        if checked is not None:
-            via = " (found via the page's feed link)" if checked.discovered else ""
-            found = f": a feed with {checked.items} items{via}"
-        warn(f"added {stored.name} <{stored.url}>{found}")
+    if len(outcomes) == 1 and isinstance(outcomes[0], DigestError):
+        raise outcomes[0]  # one source: its error is the command's
+    failed = 0
+    for outcome in outcomes:
+        if isinstance(outcome, DigestError):
+            failed += 1
+            warn(f"error: {outcome.message}" + (f" (hint: {outcome.hint})" if outcome.hint else ""))
+            continue
+        stored, checked = outcome
+        if not quiet:
+            found = ""
+            if checked is not None:
+                via = " (found via the page's feed link)" if checked.discovered else ""
+                noun = "item" if checked.items == 1 else "items"
+                found = f": a feed with {checked.items} {noun}{via}"
+            warn(f"added {stored.name} <{stored.url}>{found}")
+    return batch_exit_code(failed, len(outcomes))
 
 
-@app.command("list")
+@app.command("list", short_help="List the sources and how they fare.")
 def list_command(
     output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
     db: DbOption = None,
@@ -85,14 +135,17 @@ def list_command(
     with open_store(settings, db, create=False) as store:
         sources = sync_config_sources(store, settings.config.sources)
     if output_format == "json":
-        from digest.render.json import dumps
+        from digest.render.json import dumps, versioned
 
-        write_out(dumps([s.to_json() for s in sources], indent=2) + "\n")
+        write_out(dumps([versioned(s.to_json()) for s in sources], indent=2) + "\n")
         return
+    if not sources:
+        warn("no sources yet: follow one with `digest sources add URL`")
     for source in sources:
         state = "never fetched"
         if source.last_success:
-            state = f"ok {source.last_success.isoformat(timespec='minutes')}"
+            # In the configured zone, as items are shown.
+            state = f"ok {source.last_success.astimezone(settings.zone).strftime('%Y-%m-%d %H:%M %z')}"
         if source.consecutive_failures:
             state += f"; failing {source.consecutive_failures}x: {one_line(source.last_error or '')}"
         if source.disabled:
@@ -104,7 +157,7 @@ def list_command(
         write_out(f"{one_line(source.name)}{tags}\n  {url}\n  {source.item_count} items; {state}\n")
 
 
-@app.command("remove")
+@app.command("remove", short_help="Stop following a source.")
 def remove_command(
     name: Annotated[str, typer.Argument(help="The source's name (see `digest sources list`).")],
     db: DbOption = None,
@@ -121,9 +174,15 @@ def remove_command(
         warn(f"removed {name}")
 
 
-@app.command("import")
+@app.command("import", short_help="Follow the feeds of an OPML file.")
 def import_command(
     path: Annotated[Path, typer.Argument(help="An OPML file (- for standard input).")],
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private", help="Let these sources reach loopback and private addresses (self-hosted)."
+        ),
+    ] = False,
     db: DbOption = None,
     quiet: QuietOption = False,
 ) -> None:
@@ -143,12 +202,14 @@ def import_command(
         raise InputError(f"{path}: cannot read ({error.strerror})") from None
     settings = settings_for()
     with WorkerPool(parse_budget(settings.config.parse)) as pool, open_store(settings, db) as store:
-        added, skipped = import_sources(store, data, str(path), partial(pool.call, read_opml))
+        added, skipped = import_sources(
+            store, data, str(path), partial(pool.call, read_opml), allow_private=allow_private
+        )
     if not quiet:
         warn(f"imported {len(added)} source{'s' * (len(added) != 1)} ({len(skipped)} already followed)")
 
 
-@app.command("export")
+@app.command("export", short_help="Print the sources as OPML.")
 def export_command(db: DbOption = None) -> None:
     """Print the sources as OPML 2.0."""
     from digest.acquire.following import sync_config_sources

@@ -136,7 +136,7 @@ def _open(path: str) -> BinaryIO:
 
 def _write(results: Iterable[BatchResult], output_format: str, *, many: bool) -> tuple[int, list[str]]:
     """Print the results; return how many there were and the error messages among them."""
-    from digest.render.json import dumps
+    from digest.render.json import dumps, versioned
 
     total = 0
     failed: list[str] = []
@@ -146,9 +146,9 @@ def _write(results: Iterable[BatchResult], output_format: str, *, many: bool) ->
         if result.error:
             failed.append(result.error)
         if output_format == "jsonl":
-            write_out(dumps(result.to_json()) + "\n")
+            write_out(dumps(versioned(result.to_json())) + "\n")
         elif output_format == "json":
-            collected.append(result.to_json())
+            collected.append(versioned(result.to_json()))
         else:
             # One summary per line: a summary never holds a newline (its sentences are joined).
             write_out((result.summary.text if result.summary else "") + "\n")

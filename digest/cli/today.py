@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -14,23 +14,28 @@ from digest.cli.common import (
     DateOption,
     DbOption,
     EditionOption,
+    FieldsOption,
     FormatOption,
     LangOption,
     LimitOption,
     NoColorOption,
+    NoPagerOption,
     SinceOption,
     SourceOption,
     WidthOption,
+    checked_fields,
     checked_language,
+    checked_sources,
     open_store,
     resolve_format,
+    rich_text,
     settings_for,
-    stdout_console,
-    write_out,
+    show_output,
 )
 from digest.cli.fetch import fetch_due
 from digest.errors import ExitCode, UsageError
 from digest.render import FORMATS, render_digest
+from digest.render.json import ENTRY_FIELDS
 
 if TYPE_CHECKING:
     from digest.config import Settings
@@ -46,9 +51,11 @@ def today_command(
     limit: LimitOption = None,
     chars: CharsOption = None,
     output_format: FormatOption = "auto",
+    fields: FieldsOption = None,
     width: WidthOption = None,
     db: DbOption = None,
     no_color: NoColorOption = False,
+    no_pager: NoPagerOption = False,
     fail_empty: Annotated[
         bool, typer.Option("--fail-empty", help="Exit 4 when there is nothing to show.")
     ] = False,
@@ -83,13 +90,21 @@ def today_command(
     the filters.txt file next to config.toml (one term or /regex/ a line, !term excludes).
     --edition NAME shows that edition's next bulletin instead: its window, sources, sections,
     masthead and chrome, as `digest push --edition NAME` would send it now.
+
+    \b
+    Examples:
+      digest today
+      digest today --since 3d --lang zh -n 10
+      digest today --edition morning --format html --output bulletin.html
+      digest today --fields title,url,summary | jq .
     """
     from digest.config import current_time
     from digest.pipeline import build_digest
     from digest.select import bulletin_query
 
     settings = settings_for(chars=chars, width=width)
-    chosen = resolve_format(output_format, FORMATS)
+    picked = checked_fields(fields, ENTRY_FIELDS)
+    shown = _Shown(resolve_format(output_format, FORMATS, picked), output, no_color, no_pager, picked)
     tz, now = settings.zone, current_time()
     # Built (and so checked: dates, filter file, --group-by) before any network work is done.
     if edition is not None:
@@ -103,7 +118,7 @@ def today_command(
         digest = _edition_digest(edition, settings, db, now, date, limit, chars, no_fetch)
         if not explain:
             digest = replace(digest, ranks=())
-        return _show(digest, chosen, output, settings.width, tz, no_color, fail_empty)
+        return _show(digest, shown, settings.width, tz, fail_empty)
     with open_store(settings, db, create=False) as store:
         query = bulletin_query(
             settings,
@@ -113,7 +128,7 @@ def today_command(
             since=since,
             keywords=keyword or (),
             excludes=exclude or (),
-            sources=tuple(source or ()),
+            sources=checked_sources(store, tuple(source or ())),
             language=checked_language(lang),
             limit=limit,
             tags=tuple(tag or ()),
@@ -125,7 +140,19 @@ def today_command(
         digest = build_digest(store, query, now=now)
     if not explain:
         digest = replace(digest, ranks=())
-    return _show(digest, chosen, output, settings.width, tz, no_color, fail_empty)
+    return _show(digest, shown, settings.width, tz, fail_empty)
+
+
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    """How the bulletin is shown: its format, the file it goes to (None: standard output, paged
+    on a terminal unless ``no_pager``), and the JSON ``fields`` asked for."""
+
+    chosen: str
+    output: Path | None
+    no_color: bool
+    no_pager: bool
+    fields: tuple[str, ...] | None
 
 
 def _edition_digest(
@@ -150,26 +177,22 @@ def _edition_digest(
         return edition_bulletin(edition, settings, store, window, now=now, limit=limit, chars=chars)
 
 
-def _show(
-    digest: Digest, chosen: str, output: Path | None, width: int, tz: tzinfo, no_color: bool, fail_empty: bool
-) -> int:
-    if output is not None:
+def _show(digest: Digest, shown: _Shown, width: int, tz: tzinfo, fail_empty: bool) -> int:
+    if shown.output is not None:
         from digest.deliver.files import write_atomic
 
         # A file gets a string format: "auto"/"rich" mean plain text there.
-        file_format = "text" if chosen == "rich" else chosen
-        write_atomic(output, render_digest(digest, file_format, tz=tz, width=width))
+        file_format = "text" if shown.chosen == "rich" else shown.chosen
+        write_atomic(
+            shown.output, render_digest(digest, file_format, tz=tz, width=width, fields=shown.fields)
+        )
+    elif shown.chosen == "rich":
+        from digest.render.terminal import render_terminal
+
+        show_output(rich_text(render_terminal(digest, tz=tz), shown.no_color), shown.no_pager)
     else:
-        _print_digest(digest, chosen, width, tz, no_color)
+        rendered = render_digest(digest, shown.chosen, tz=tz, width=width, fields=shown.fields)
+        show_output(rendered, shown.no_pager)
     if not digest.entries and fail_empty:
         return ExitCode.EMPTY
     return ExitCode.OK
-
-
-def _print_digest(digest: Digest, chosen: str, width: int, tz: tzinfo, no_color: bool) -> None:
-    if chosen == "rich":
-        from digest.render.terminal import render_terminal
-
-        stdout_console(no_color).print(render_terminal(digest, tz=tz))
-    else:
-        write_out(render_digest(digest, chosen, tz=tz, width=width))

@@ -173,6 +173,40 @@ def make_channel(config: ChannelConfig) -> Channel:
     )
 
 
+def email_addresses(url: str) -> tuple[str, list[str]]:
+    """The sender and recipients of a ``mailto://`` channel URL (``?from=…&to=a,b``; the sender
+    defaults to USER@HOST of the URL).  Either may be empty when the URL lacks it."""
+    parts = urlsplit(url)
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    recipients = [r.strip() for r in query.get("to", "").split(",") if r.strip()]
+    sender = query.get("from") or (f"{unquote(parts.username)}@{parts.hostname}" if parts.username else "")
+    return sender, recipients
+
+
+def channel_problem(channel: Channel) -> str | None:
+    """Why ``channel`` cannot be sent to as it is written, or None: what a dry run checks.
+
+    A URL in apprise's form (every scheme but http(s) and mailto) must be one apprise
+    understands; a plain https:// URL must be one of the native bot webhooks; an e-mail URL needs
+    a sender and recipients.  The URL itself is never part of the answer (it is a secret).
+    """
+    if channel.kind == "email":
+        sender, recipients = email_addresses(channel.url)
+        return None if sender and recipients else "an e-mail channel needs ?from=…&to=… in its URL"
+    if channel.scheme in ("http", "https"):
+        if channel.kind != "apprise":
+            return None
+        return (
+            f"{channel.scheme}:// is not a channel digest knows (DingTalk, WeCom and Feishu webhooks "
+            "are); for a JSON webhook use json:// or jsons://"
+        )
+    import apprise  # a quarter second to import: only a dry run asks this
+
+    if apprise.Apprise.instantiate(channel.url) is None:
+        return f"apprise does not understand this {channel.scheme}:// URL (see docs/delivery.md)"
+    return None
+
+
 def _loopback(host: str | None) -> bool:
     return host in ("localhost", "127.0.0.1", "::1") or bool(host and host.startswith("127."))
 

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal
 from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
-from digest.deliver.channels import DEFAULT_BASE, Channel
+from digest.deliver.channels import DEFAULT_BASE, Channel, email_addresses
 from digest.deliver.redact import Redactor
 from digest.text import one_line
 
@@ -178,10 +178,7 @@ class Sender:
 
         parts = urlsplit(channel.url)
         query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
-        recipients = [r.strip() for r in query.get("to", "").split(",") if r.strip()]
-        sender = query.get("from") or (
-            f"{unquote(parts.username)}@{parts.hostname}" if parts.username else ""
-        )
+        sender, recipients = email_addresses(channel.url)
         if not recipients or not sender:
             raise _ChannelUrlError("an e-mail channel needs ?from=…&to=… in its URL")
         mail = EmailMessage()  # default policy: refuses CR/LF in headers, folds and encodes the rest

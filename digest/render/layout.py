@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 
 from digest.model import Digest, DigestEntry, Language
+from digest.select.canonical import display_url
 from digest.select.window import day_window
 from digest.text import one_line
 
@@ -125,9 +126,10 @@ def summary_of(entry: DigestEntry) -> str:
 
 
 def safe_url(url: str | None) -> str | None:
-    """The URL when it is http(s); anything else (javascript:, data:, file:) is not shown."""
+    """The URL to show when it is http(s), without tracking parameters; anything else
+    (javascript:, data:, file:) is not shown."""
     if url and url.strip().lower().startswith(("http://", "https://")):
-        return one_line(url).replace(" ", "%20")
+        return display_url(one_line(url).replace(" ", "%20"))
     return None
 
 

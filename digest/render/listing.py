@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import tzinfo
 
 from rich.cells import cell_len
 
 from digest.model import Item
-from digest.render.json import dumps
+from digest.render.json import dumps, pick, versioned
 from digest.render.wrap import wrap_cells
+from digest.select.canonical import display_url
 from digest.text import one_line
+
+_ID_CELLS = 14  # "b2:" and 11 hex digits: unique among millions of items, and `digest show` takes it
 
 
 def _fit(text: str, cells: int) -> str:
@@ -20,26 +24,39 @@ def _fit(text: str, cells: int) -> str:
 
 
 def render_listing_text(items: list[Item], *, tz: tzinfo, width: int = 100) -> str:
-    """One line per item: short id, local time, source, title (fitted by display cells)."""
+    """One line per item, at most ``width`` cells: short id, local time, source, title (cut with
+    … to fit).  Below 80 cells the year and part of the source column give way to the title."""
+    narrow = width < 80
+    time_format, time_cells, source_cells = ("%m-%d %H:%M", 11, 10) if narrow else ("%Y-%m-%d %H:%M", 16, 16)
     lines = []
     for item in items:
-        when = item.published.astimezone(tz).strftime("%Y-%m-%d %H:%M") if item.published else "undated"
-        when = f"{when:<16}"
-        source = _fit(one_line(item.source or "-"), 16)
-        title_cells = max(width - 14 - 17 - 17, 10)
-        lines.append(f"{item.id[:14]} {when} {source} {_fit(one_line(item.title), title_cells).rstrip()}")
+        # An item without a publication date says so rather than borrowing its fetch time.
+        when = item.published.astimezone(tz).strftime(time_format) if item.published else "undated"
+        when = when.ljust(time_cells)
+        source = _fit(one_line(item.source or "-"), source_cells)
+        title_cells = max(width - _ID_CELLS - len(when) - source_cells - 3, 10)
+        title = _fit(one_line(item.title), title_cells).rstrip()
+        lines.append(f"{item.id[:_ID_CELLS]} {when} {source} {title}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def render_listing_json(items: list[Item], output_format: str) -> str:
-    """Items as a JSON array (``json``) or one object per line (``jsonl``)."""
+def render_listing_json(items: list[Item], output_format: str, fields: Sequence[str] | None = None) -> str:
+    """Items as a JSON array (``json``) or one object per line (``jsonl``), each with its schema
+    version and ``fields`` (all when None)."""
+    documents = [versioned(pick(item.to_json(), fields)) for item in items]
     if output_format == "json":
-        return dumps([item.to_json() for item in items], indent=2) + "\n"
-    return "".join(dumps(item.to_json()) + "\n" for item in items)
+        return dumps(documents, indent=2) + "\n"
+    return "".join(dumps(document) + "\n" for document in documents)
 
 
-def render_item_text(item: Item, *, tz: tzinfo, width: int = 72) -> str:
-    """The whole item: title, metadata, summary and body, wrapped by display cells."""
+def render_item_text(item: Item, *, tz: tzinfo, width: int | None = 72) -> str:
+    """The whole item: title, metadata, summary and body.  Lines wider than ``width`` cells are
+    wrapped (never inside a URL); the body's own line breaks are kept, so text that came wrapped
+    is not wrapped again.  ``width=None`` wraps nothing."""
+
+    def wrapped(text: str) -> list[str]:
+        return wrap_cells(text, width) if width else text.split("\n")
+
     meta = [
         ("id", item.id),
         ("source", item.source),
@@ -48,17 +65,17 @@ def render_item_text(item: Item, *, tz: tzinfo, width: int = 72) -> str:
         ("editor", item.editor),
         ("reporter", item.reporter),
         ("language", item.language),
-        ("url", item.url),
+        ("url", display_url(item.url) if item.url else None),
         ("summary", f"{item.summary.text} [{item.summary.method}]" if item.summary else None),
     ]
-    lines = [*wrap_cells(one_line(item.title), width), ""]
+    lines = [*wrapped(one_line(item.title)), ""]
     for name, value in meta:
         if value:
-            lines.extend(wrap_cells(f"{name}: {one_line(value)}", width))
+            lines.extend(wrapped(f"{name}: {one_line(value)}"))
     if item.repairs:
-        lines.append("repairs: " + ", ".join(f"{k} {v}" for k, v in sorted(item.repairs.items())))
+        lines.extend(wrapped("repairs: " + ", ".join(f"{k} {v}" for k, v in sorted(item.repairs.items()))))
     lines.append("")
     for paragraph in item.text.split("\n"):
-        lines.extend(wrap_cells(paragraph, width))
+        lines.extend(line.rstrip() for line in wrapped(paragraph))
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,5 +1,7 @@
-"""Markdown bulletin.  Untrusted text is escaped so it cannot forge structure or links
-(a title could otherwise add a heading, a list or a link to a place of its choosing)."""
+"""Markdown bulletin.  Untrusted text is escaped so it cannot forge structure or links (a title
+could otherwise add a heading, a list or a link to a place of its choosing), and only where
+CommonMark would read it as syntax: ``2026-11-30 (Monday).`` stays as it is.
+"""
 
 from __future__ import annotations
 
@@ -18,12 +20,26 @@ from digest.render.layout import (
 )
 from digest.text import one_line
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~>])")
+# Anywhere in a line: emphasis, code spans, links and images, autolinks and raw HTML, escapes
+# themselves, GFM strikethrough and table cells.
+_INLINE = re.compile(r"([\\`*_\[\]<>~|])")
+# Character references (&amp; &#39;) would be decoded: escape their ampersand.
+_REFERENCE = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+# At the start of a line only: headings, block quotes, list items, thematic breaks, setext
+# underlines, and an ordered-list marker (a number followed by . or ).
+_LINE_START = re.compile(r"^(\s*)(?:([#>+=-])|(\d{1,9})([.)]))")
 
 
 def escape_markdown(text: str) -> str:
-    """``text`` with every Markdown metacharacter backslash-escaped, on one line."""
-    return _SPECIAL.sub(r"\\\1", one_line(text))
+    """``text`` on one line, with a backslash before each character CommonMark (and GFM) would
+    read as syntax there, and no other."""
+    escaped = _REFERENCE.sub(r"\\&", _INLINE.sub(r"\\\1", one_line(text)))
+    return _LINE_START.sub(_escape_block_marker, escaped)
+
+
+def _escape_block_marker(match: re.Match[str]) -> str:
+    space, marker, number, delimiter = match.groups()
+    return f"{space}\\{marker}" if marker else f"{space}{number}\\{delimiter}"
 
 
 def render_markdown(digest: Digest, *, tz: tzinfo) -> str:

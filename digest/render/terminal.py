@@ -14,9 +14,7 @@ from datetime import tzinfo
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType
 from rich.measure import Measurement
-from rich.padding import Padding
 from rich.style import Style, StyleType
-from rich.table import Table
 from rich.text import Text
 
 from digest.model import Digest
@@ -34,24 +32,36 @@ from digest.text import one_line
 
 
 class CellWrapped:
-    """Text wrapped by ``wrap_cells`` at the width rich offers: rich's own wrapping breaks only at
-    spaces and lets closing punctuation (、，。) start a line, which is wrong for Chinese.
+    """Text wrapped by ``wrap_cells`` at the width rich offers, after a hanging ``marker`` on its
+    first line (``1. ``) and as many spaces on the others: rich's own wrapping breaks only at
+    spaces and lets closing punctuation (、，。) start a line, which is wrong for Chinese.  Lines
+    are not padded to the width (rich's tables and padding would end every line in spaces).
     """
 
-    def __init__(self, text: str, style: StyleType = "") -> None:
+    def __init__(
+        self, text: str, style: StyleType = "", *, marker: str = "", indent: int = 0, link: str | None = None
+    ) -> None:
         self.text = text
-        self.style = style
+        self.style = (Style.parse(style) if isinstance(style, str) else style) + Style(link=link)
+        self.marker = marker
+        self.indent = max(indent, cell_len(marker))
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
-        for line in wrap_cells(self.text, options.max_width):
-            yield Text(line, style=self.style, no_wrap=True, overflow="ignore")
+        lines = wrap_cells(self.text, options.max_width - self.indent)
+        for number, line in enumerate(lines):
+            prefix = self.marker.rjust(self.indent) if number == 0 else " " * self.indent
+            yield Text.assemble(
+                (prefix, "bold cyan"), (line, self.style), no_wrap=True, overflow="ignore", end="\n"
+            )
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement(min(options.max_width, 4), min(options.max_width, cell_len(self.text)))
+        wide = self.indent + cell_len(self.text)
+        return Measurement(min(options.max_width, 4), min(options.max_width, wide))
 
 
 def render_terminal(digest: Digest, *, tz: tzinfo) -> RenderableType:
-    """A renderable for ``Console.print``: a numbered list, headline bold, meta dim."""
+    """A renderable for ``Console.print``: a numbered list, headline bold, meta dim, and the link
+    written out (terminals without hyperlinks, tmux and ``TERM=dumb``, would show none)."""
     first, *rest = title_lines(digest, tz)
     parts: list[RenderableType] = [CellWrapped(first, "bold underline")]
     parts.extend(CellWrapped(line, "bold") for line in rest)
@@ -59,20 +69,19 @@ def render_terminal(digest: Digest, *, tz: tzinfo) -> RenderableType:
     if not digest.entries:
         parts.append(CellWrapped(empty_hint(digest), "dim"))
         return Group(*parts)
-    table = Table.grid(padding=(0, 1))
-    table.add_column(justify="right", no_wrap=True)
-    table.add_column(ratio=1)
+    indent = len(f"{len(digest.entries)}. ")
     for number, entry in enumerate(digest.entries, start=1):
         if (group := group_heading(digest, number - 1)) is not None:
-            table.add_row(Text(""), Text(group, style="bold magenta"))
+            parts.append(CellWrapped(group, "bold magenta", indent=indent))
         url = safe_url(entry.item.url)
-        lines = [
-            CellWrapped(one_line(entry.item.title), Style(bold=True, link=url) if url else "bold"),
-            CellWrapped(summary_of(entry)),
-            CellWrapped(meta_line(entry, tz, digest.lang), "dim"),
-        ]
+        parts.append(
+            CellWrapped(one_line(entry.item.title), "bold", marker=f"{number}. ", indent=indent, link=url)
+        )
+        parts.append(CellWrapped(summary_of(entry), indent=indent))
+        parts.append(CellWrapped(meta_line(entry, tz, digest.lang), "dim", indent=indent))
+        if url:
+            parts.append(CellWrapped(url, "dim", indent=indent, link=url))
         if (why := explain_of(digest, number - 1)) is not None:
-            lines.append(CellWrapped(why, "italic dim"))
-        table.add_row(Text(f"{number}.", style="bold cyan"), Padding(Group(*lines), (0, 0, 1, 0)))
-    parts.append(table)
+            parts.append(CellWrapped(why, "italic dim", indent=indent))
+        parts.append(Text(""))
     return Group(*parts)

@@ -4,9 +4,10 @@ Outlets and aggregators link one article in many ways: ``http`` or ``https``, ``
 host (``m.``, ``wap.``, ``3g.``, ``mobile.``), tracking parameters (``utm_*``, ``spm``, ``from``,
 share tokens) and fragments.  ``canonical_url`` strips all of that so equal keys mean "same page".
 
-It is a matching key, not a link to show: the scheme is dropped, and the item's own URL is what the
-digest prints.  Item ids keep using ``acquire.identity.normalise_url`` (changing that would change
-every stored id); this module only decides sameness.
+It is a matching key, not a link to show: the scheme is dropped.  ``display_url`` is the link to
+show: the item's own URL without its tracking parameters.  Item ids keep using
+``acquire.identity.normalise_url`` (changing that would change every stored id); this module only
+decides sameness and what a reader sees.
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ TRACKING_PARAMS = frozenset(
         "wfr", "ref", "ref_src", "referer", "referrer", "fbclid", "gclid", "dclid", "msclkid",
         "yclid", "igshid", "mc_cid", "mc_eid", "_ga", "_gl", "cmpid", "ncid", "ocid", "amp",
         "output", "outputtype", "ivk_sa", "utm", "vd_source", "timestamp", "tt_from", "app",
-        "s_trans", "s_channel", "xtrack", "zhida_source", "source_from", "shareid",
+        "s_trans", "s_channel", "xtrack", "zhida_source", "source_from", "shareid", "maca",
     }
 )  # fmt: skip
-_TRACKING_PREFIXES = ("utm_", "hmsr", "hmpl", "hmcu", "hmkw", "hmci", "pk_", "mtm_", "__")
+_TRACKING_PREFIXES = ("utm_", "hmsr", "hmpl", "hmcu", "hmkw", "hmci", "pk_", "mtm_", "at_", "__")
 # Leading host labels that only pick a device variant of the same site.
 _MOBILE_LABELS = frozenset({"www", "m", "wap", "mobile", "3g", "touch", "amp", "mob"})
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
@@ -73,3 +74,22 @@ def canonical_url(url: str | None) -> str | None:
 def _is_tracking(name: str) -> bool:
     lowered = name.lower()
     return lowered in TRACKING_PARAMS or lowered.startswith(_TRACKING_PREFIXES)
+
+
+def display_url(url: str) -> str:
+    """``url`` as a reader should see it: tracking parameters removed from its query and fragment
+    (``?at_medium=RSS&id=3#utm_source=x`` → ``?id=3``), everything else kept as written.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    query = _without_tracking(parts.query)
+    fragment = parts.fragment if "=" not in parts.fragment else _without_tracking(parts.fragment)
+    return parts._replace(query=query, fragment=fragment).geturl()
+
+
+def _without_tracking(query: str) -> str:
+    """The ``&``-separated parameters of ``query`` that are not tracking ones, as written."""
+    kept = [pair for pair in query.split("&") if pair and not _is_tracking(pair.partition("=")[0])]
+    return "&".join(kept)

@@ -135,13 +135,14 @@ def test_config_file_env_and_flag_precedence(cli: Cli, home: Path, monkeypatch: 
     monkeypatch.setenv("DIGEST_WIDTH", "60")
     shown = cli("config", "show").out
     assert "width = 60  # env DIGEST_WIDTH" in shown
-    assert f"script = keep  # {home / 'config.toml'}" in shown
+    assert f'script = "keep"  # {home / "config.toml"}' in shown
     assert cli("config", "path").out.strip() == str(home / "config.toml")
     cli("load", str(EXAMPLES))
     text = cli("today", "--date", "2026-04-25", "-f", "text", "--width", "30").out
     from rich.cells import cell_len
 
-    assert max(cell_len(line) for line in text.splitlines()) <= 30
+    # Only a URL, which is never broken, may be wider than the line.
+    assert max(cell_len(line) for line in text.splitlines() if "://" not in line) <= 30
 
 
 def test_every_command_has_help(cli: Cli) -> None:
@@ -224,7 +225,7 @@ def test_backlog_items_are_summarised_on_first_use(cli: Cli, tmp_path: Path) -> 
 def test_file_names_in_diagnostics_are_inert(cli: Cli, tmp_path: Path) -> None:
     hostile = tmp_path / "a\x1b]0;PWNED\x07b.txt"
     hostile.write_bytes(b"")
-    result = cli("load", str(tmp_path))
+    result = cli("load", str(hostile))
     assert result.code == 1 and "empty file" in result.err
     assert "\x1b" not in result.err and "\x07" not in result.err
 

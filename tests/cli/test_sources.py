@@ -34,7 +34,7 @@ def test_add_checks_the_feed_and_names_it_after_its_title(
 ) -> None:
     httpserver.expect_request("/rss").respond_with_data(RSS, content_type="application/rss+xml")
     assert main(["sources", "add", httpserver.url_for("/rss"), "--allow-private", "--tag", "本地"]) == 0
-    assert "a feed with 1 items" in capsys.readouterr().err
+    assert "a feed with 1 item\n" in capsys.readouterr().err
     [source] = sources(capsys)
     assert (source["name"], source["url"], source["tags"]) == (
         "本地新闻",

@@ -60,7 +60,7 @@ def test_no_editions_is_an_empty_mapping() -> None:
         ({"channels": ["nowhere"]}, "editions.morning.channels: no channel named nowhere"),
         ({"languages": ["fr"]}, "editions.morning.languages must be one of zh, en"),
         ({"first": "soon"}, "editions.morning.first: not a duration"),
-        ({"colour": "red"}, r"editions.morning: unknown key\(s\) colour"),
+        ({"colour": "red"}, r"unknown key 'colour' in \[editions.morning\]"),
         ({"tags": [1]}, "editions.morning.tags must be a list of strings"),
         ({"sections": [{"keywords": ["郑州"]}]}, r"editions.morning.sections\[1\].title must be"),
         ({"sections": {"title": "x"}}, "editions.morning.sections must be an array of tables"),
