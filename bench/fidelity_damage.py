@@ -48,6 +48,9 @@ _CJK = "[\u3400-\u9fff\u3001-\u3011\uff01-\uff5e“”]"
 _ASCII_MARK = re.compile(rf"(?<={_CJK})[,:;!?]|[,:;!?](?={_CJK})")
 _ASCII_PAIR = re.compile(rf"\(([^()]*{_CJK}[^()]*)\)|(?<={_CJK})\(([^()]*)\)|\(([^()]*)\)(?={_CJK})")
 _FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
+_WIDE_ALNUM = {
+    code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +78,11 @@ class Damaged:
 def house_style(text: str) -> str:
     """The clean form of a source text: clause marks touching Chinese are full width.
 
-    LCSTS has a few ASCII marks inside Chinese (``报告(2014)``); the expected text has them full
-    width, by a rule written here independently of the cleaner.
+    LCSTS has a few ASCII marks inside Chinese (``报告(2014)``) and full-width digits (``５１％``);
+    the expected text has the marks full width and the digits ASCII, by rules written here
+    independently of the cleaner.
     """
+    text = text.translate(_WIDE_ALNUM)
     text = _ASCII_MARK.sub(lambda m: _FULL[m.group()], text)
     return _ASCII_PAIR.sub(lambda m: "（" + next(g for g in m.groups() if g is not None) + "）", text)
 

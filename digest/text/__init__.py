@@ -3,10 +3,11 @@
 ``clean_item`` is the one entry point the loader, the fetcher and ``digest summarize`` use.  The
 stages, in order (each one needs the text as the one before left it):
 
-1. characters: controls and invalid code points out (U+FFFD kept for stage 2), HTML entities
-   decoded, invisible characters out, full-width letters and digits made ASCII (``characters``);
-2. bytes: text decoded with the wrong codec or out of step after a marker, repaired or removed
-   (``misdecoding``, ``garbled``); needs the pinyin annotations still in place, they pin lost bytes;
+1. sanitise: controls and invalid code points out (U+FFFD kept for stage 2);
+2. bytes: text decoded with the wrong codec (``misdecoding``); then HTML entities decoded,
+   invisible characters out, full-width letters and digits made ASCII (``characters``); then
+   spans out of step after a marker, repaired or removed (``garbled``), which needs the pinyin
+   annotations still in place: they pin lost bytes;
 3. pinyin annotations removed (``annotations``), then spans out of step found by their characters
    alone (``garbled``);
 4. layout: the title line when the item has no title (``mobile``);
@@ -60,12 +61,9 @@ class _Metadata:
     reporter: str | None = None
 
 
-def _sanitize(text: str, repairs: Counter[str]) -> str:
+def _sanitize(text: str) -> str:
     # strip_controls removes U+FFFD, which marks a garbled span: keep it for the repair stage.
-    text = "\ufffd".join(strip_controls(part) for part in text.split("\ufffd"))
-    text, changed = normalise_characters(text)
-    repairs["characters"] += changed
-    return text
+    return "\ufffd".join(strip_controls(part) for part in text.split("\ufffd"))
 
 
 def _repair_bytes(fields: list[str], repairs: Counter[str]) -> list[str]:
@@ -74,6 +72,10 @@ def _repair_bytes(fields: list[str], repairs: Counter[str]) -> list[str]:
     out = []
     for field in fields:
         field, misdecoded = repair_misdecoding(field)
+        # After the codecs: a wrong decoding writes full-width letters (ｅ is A3 E5 in GBK) that
+        # are bytes of the text, not letters to normalise.
+        field, changed = normalise_characters(field)
+        repairs["characters"] += changed
         field, garbles = repair_garbled(field, learned)
         field, annotations = remove_annotations(field, learned)
         # Spans with no marker at their start are found by their characters, once annotations
@@ -214,9 +216,9 @@ def clean_item(
     ``boilerplate`` (lines), ``title_suffix`` and ``simplified_to_traditional``.
     """
     repairs: Counter[str] = Counter()
-    fields = [_sanitize(raw.body, repairs)]
+    fields = [_sanitize(raw.body)]
     if raw.title is not None:
-        fields.append(_sanitize(raw.title, repairs))
+        fields.append(_sanitize(raw.title))
     fields = _repair_bytes(fields, repairs)
     title, lines = _layout(fields[1] if raw.title is not None else None, fields[0], repairs)
     title, lines = _apply_script(title, lines, script, mainland, repairs)

@@ -34,6 +34,10 @@ _AFTER_LETTER = re.compile(
 )
 
 
+# Distinct syllables annotated with their own characters that make a text an annotating one.
+_ANNOTATING = 3
+
+
 def toneless(word: str) -> str:
     """``word`` in lower case without tone marks or number, ü written v: ``Lǜ3`` → ``lv``."""
     decomposed = unicodedata.normalize("NFD", word.lower().rstrip("12345"))
@@ -85,17 +89,23 @@ def remove_annotations(text: str, learned: Mapping[str, frozenset[str]] | None =
 
     ``learned`` (from ``learn_annotations``) names the syllables this text annotates: one of them
     in brackets after an ideograph is the same annotator's mark even when the character before
-    it was damaged out of recognition.
+    it was damaged out of recognition; and in a text that annotates several syllables, any
+    bracketed pinyin syllable after an ideograph is.
     """
     if "(" not in text and "（" not in text:
         return text, 0
     removed = 0
     known = learned or {}
+    annotating = len(known) >= _ANNOTATING
 
     def replace(match: re.Match[str]) -> str:
         nonlocal removed
         syllable = match["syllable"]
-        if syllable in known or is_reading(text[match.start() - 1], syllable):
+        if (
+            syllable in known
+            or is_reading(text[match.start() - 1], syllable)
+            or (annotating and is_syllable(syllable))
+        ):
             removed += 1
             return ""
         return match.group()

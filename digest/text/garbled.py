@@ -42,6 +42,7 @@ from digest.text.hanzi_frequency import log_frequency, word_weight
 MARKERS = "?\ufffd"
 _MARKER = re.compile(f"[{re.escape(MARKERS)}]")
 _FRAGMENT = re.compile(rf"(?P<syllable>{SYLLABLE})\)")
+_BRACKETED = re.compile(rf"[(（](?P<syllable>{SYLLABLE})[)）]")
 # The site turned full-width punctuation into ASCII after the garbling; GBK had the full-width.
 _TO_FULL_WIDTH = str.maketrans({"!": "！", ",": "，", ":": "：", ";": "；"})
 # Any non-ASCII character can be half of a misread pair (GBK has symbols, kana, Greek, box
@@ -210,9 +211,18 @@ def _attempt(
     start = at + 1
     pinned: int | None = None
     fragment = _FRAGMENT.match(text, start)
+    bracketed = _BRACKETED.match(text, start)
     if fragment and is_syllable(fragment["syllable"]):
         pinned = _pinned_byte(previous, fragment["syllable"], learned)
         start = fragment.end()
+    elif (
+        bracketed
+        and is_syllable(bracketed["syllable"])
+        and (pinned := _pinned_byte(previous, bracketed["syllable"], learned)) is not None
+    ):
+        # A decoder that ate only the lone byte left the spliced annotation whole: ``乐?(zhì)``
+        # is 乐视 with 质 (D6 CA) matched across them; the marker is CA, 视's first byte.
+        fragment, start = bracketed, bracketed.end()
     else:
         fragment = None
     end = start

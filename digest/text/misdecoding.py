@@ -10,9 +10,10 @@ text and are removed.  ftfy repairs UTF-8 read as Latin-1 or cp1252, not these.
 
 from __future__ import annotations
 
+import itertools
 import re
 
-from digest.text.hanzi_frequency import log_frequency, log_frequency_as_written
+from digest.text.hanzi_frequency import log_frequency, log_frequency_as_written, word_weight
 
 # (codec the bytes were wrongly decoded with, codec they were written in)
 _CONFUSIONS = (("gbk", "utf-8"), ("gbk", "cp950"), ("cp950", "gbk"))
@@ -28,6 +29,8 @@ _LOST = "\ufffd"
 _MARGIN = 2.5
 _PLAUSIBLE = -9.5
 _HAN = re.compile("[\u3400-\u9fff]")
+_MIN_HAN = 2
+_WORD_BONUS = 0.5  # × ln(count) per neighbouring pair that is a word: 穿戴 beats 迎戴
 
 
 def _mean(text: str) -> float:
@@ -50,18 +53,18 @@ def _read(data: bytes, right: str) -> float:
     # As written for UTF-8: 记 (E8 AE B0) must not lose to 議 (E8 AD B0) for being 议 in
     # traditional dress; Big5 text is traditional, so there the simplified form decides.
     frequency = log_frequency_as_written if right == "utf-8" else log_frequency
-    return -100.0 * text.count(_LOST) + sum(
-        frequency(char) for char in text if char != _LOST and not char.isascii()
-    )
+    wide = [char for char in text if char != _LOST and not char.isascii()]
+    words = sum(word_weight(a, b) for a, b in itertools.pairwise(wide))
+    return -100.0 * text.count(_LOST) + sum(frequency(char) for char in wide) + _WORD_BONUS * words
 
 
 def _lost_byte(before: bytes, after: bytes, wrong: str, right: str) -> bytes:
     """The byte a GBK or Big5 decoder wrote U+FFFD for (Python's decoders write one for each
     lead byte whose partner is no trail byte, then read the partner again), chosen so that the
     bytes around it decode and read best.  UTF-8 finds its step again by itself, so three bytes
-    each side decide; double-byte codecs need the whole line."""
-    if right == "utf-8":
-        before, after = before[-3:], after[:3]
+    each side decide; in a double-byte codec a lost byte changes a few characters each side."""
+    reach = 3 if right == "utf-8" else 12
+    before, after = before[-reach:], after[:reach]
     best: tuple[float, bytes] | None = None
     for value in range(0x80, 0x100):
         if _pairs_in(value, after[:1], wrong):
@@ -87,8 +90,10 @@ def _decoding(text: str, wrong: str, right: str) -> str:
 def _redecode(text: str) -> str | None:
     """``text`` decoded right, or None when no confusion reads far better than it does."""
     before = _mean(text)
-    if before > _PLAUSIBLE:
-        return None  # reads as Chinese already: nothing to repair
+    if before > _PLAUSIBLE or len(_HAN.findall(text)) < _MIN_HAN:
+        # Reads as Chinese already, or is no Chinese at all: every wrong decoding of Chinese
+        # bytes is full of ideographs, and a lone symbol in English (– ’) is no evidence.
+        return None
     best: tuple[float, str] | None = None
     for wrong, right in _CONFUSIONS:
         try:

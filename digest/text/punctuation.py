@@ -21,7 +21,8 @@ _CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3001-\u3011\uf
 _IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Marks shared by both languages: looked through when deciding what a mark punctuates.
 _TRANSPARENT = "\"'“”‘’…—"
-_QUOTED = re.compile(r"(?P<quote>[\"'])(?P<inner>[^\"'\n]{1,80})(?P=quote)")
+_QUOTED = re.compile(r"(?P<quote>[\"'])(?P<inner>[^\"'\n]{1,200})(?P=quote)")
+_LATIN = re.compile("[A-Za-z]")
 _CHINESE_QUOTES = {'"': ("“", "”"), "'": ("‘", "’")}
 _CANDIDATE = re.compile(r"[,:;!?]")
 _PAIR = re.compile(r"\(([^()\n]{0,80})\)")
@@ -80,6 +81,7 @@ def _convert_pairs(text: str) -> tuple[str, int]:
 def _convert_quotes(text: str) -> tuple[str, int]:
     """ASCII quote pairs that hold Chinese, or close on it, made Chinese quotes."""
     converted = 0
+    english = len(_LATIN.findall(text)) > 3 * len(_IDEOGRAPH.findall(text))
 
     def replace(match: re.Match[str]) -> str:
         nonlocal converted
@@ -87,7 +89,8 @@ def _convert_quotes(text: str) -> tuple[str, int]:
         before = text[match.start() - 1] if match.start() else ""
         after = text[match.end()] if match.end() < len(text) else ""
         outside = bool(_IDEOGRAPH.match(before) or _IDEOGRAPH.match(after))
-        if _IDEOGRAPH.search(inner) and (outside or match["quote"] == '"' or not inner.isascii()):
+        # Chinese quoted in an English sentence (the "竹橋" at Commerce Gate) keeps its quotes.
+        if _IDEOGRAPH.search(inner) and (outside or not english):
             opening, closing = _CHINESE_QUOTES[match["quote"]]
             converted += 2
             return f"{opening}{inner}{closing}"

@@ -44,9 +44,10 @@ def to_simplified(text: str) -> str:
     """``text`` converted to simplified characters.
 
     OpenCC's tw2s rather than t2s: it also undoes Taiwan variants and, with its phrase table,
-    turns the 著 that converters write for 着 back (有著 → 有着) while keeping 著名 and 显著.
+    turns the 著 that converters write for 着 back (有著 → 有着) while keeping 著名 and 显著;
+    then hk2s for the Hong Kong variants tw2s leaves (衞生 → 卫生: s2hk output).
     """
-    return str(_converter("tw2s").convert(text))
+    return str(_converter("hk2s").convert(_converter("tw2s").convert(text)))
 
 
 def to_traditional(text: str) -> str:
