@@ -85,6 +85,7 @@ def _repair_bytes(fields: list[str], repairs: Counter[str]) -> list[str]:
         repairs["misdecoded"] += misdecoded
         repairs["garbled_spans"] += garbles.spans + unlikely.spans
         repairs["garbled_removed"] += garbles.removed + unlikely.removed + unusable
+        repairs["garbled_flagged"] += unlikely.flagged
         field = field.replace("\ufffd", "")
         repairs["pinyin_annotations"] += annotations
         out.append(field)
@@ -211,7 +212,8 @@ def clean_item(
     unknown, decide from the text).  Never raises on any text.  ``repairs`` counts what was done:
     ``pinyin_annotations``, ``traditional_to_simplified`` (characters), ``punctuation`` (marks),
     ``garbled_spans`` (spans repaired or removed), plus, when non-zero, ``garbled_removed``
-    (characters the bytes could not give back), ``misdecoded`` (spans decoded with the wrong
+    (characters the bytes could not give back), ``garbled_flagged`` (runs that read as mojibake
+    but that no byte shift explains, left in place), ``misdecoded`` (spans decoded with the wrong
     codec, repaired or removed), ``characters`` (entities, invisible and full-width characters),
     ``boilerplate`` (lines), ``title_suffix`` and ``simplified_to_traditional``.
     """

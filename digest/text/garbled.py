@@ -77,10 +77,13 @@ _WIDE_MARKER = re.compile(rf"？(?=(?P<syllable>{SYLLABLE})\))")
 
 @dataclass(frozen=True, slots=True)
 class GarbleRepairs:
-    """Counts for the item's ``repairs``: spans repaired, characters removed as unrecoverable."""
+    """Counts for the item's ``repairs``: spans repaired, characters removed as unrecoverable,
+    spans that read as mojibake but that no byte shift explains (left in place and counted: real
+    text has such runs too, 噗噗熊, and removing them would harm it)."""
 
     spans: int = 0
     removed: int = 0
+    flagged: int = 0
 
 
 def _gbk(text: str) -> bytes | None:
@@ -477,6 +480,12 @@ def _realign(text: str, start: int, end: int) -> tuple[float, float, str, int, i
     return best
 
 
+def _unrepairable(region: str) -> bool:
+    """True when a region of suspects reads as mojibake: rare ideographs, far below real text."""
+    rare = sum(1 for char in region if _HAN.match(char) and log_frequency(char) < _SUSPECT)
+    return rare >= 2 and _score(region.translate(_TO_FULL_WIDTH)) < _UNREPAIRABLE
+
+
 def _repair_region(
     text: str, first: int, last: int, low: int, high: int, reach: int = _REACH
 ) -> tuple[int, str, int, int] | None:
@@ -494,10 +503,6 @@ def _repair_region(
                 best = (found[0], found[1], start, found[2], found[3], found[4])
     if best is not None and best[1] >= _SPAN_MARGIN:
         return best[2:]
-    region = text[first:last]
-    rare_ideographs = sum(1 for char in region if _HAN.match(char) and log_frequency(char) < _SUSPECT)
-    if rare_ideographs >= 2 and _score(region.translate(_TO_FULL_WIDTH)) < _UNREPAIRABLE:
-        return first, "", last, len(region)  # mojibake no shift explains: removed, not left
     return None
 
 
@@ -513,7 +518,7 @@ def repair_unlikely_spans(text: str) -> tuple[str, GarbleRepairs]:
     if not _HAN.search(text):
         return text, GarbleRepairs()
     out: list[str] = []
-    spans = removed = 0
+    spans = removed = flagged = 0
     done = 0
     for run in _WIDE_RUN.finditer(text):
         regions = [(run.start() + first, run.start() + last, _REACH) for first, last in _regions(run.group())]
@@ -526,6 +531,7 @@ def repair_unlikely_spans(text: str) -> tuple[str, GarbleRepairs]:
                 continue
             repaired = _repair_region(text, first, last, max(run.start(), done), run.end(), reach)
             if repaired is None:
+                flagged += _unrepairable(text[first:last])
                 continue
             start, replacement, end, lost = repaired
             out += [text[done:start], replacement]
@@ -533,4 +539,4 @@ def repair_unlikely_spans(text: str) -> tuple[str, GarbleRepairs]:
             spans += 1
             removed += lost
     out.append(text[done:])
-    return "".join(out), GarbleRepairs(spans=spans, removed=removed)
+    return "".join(out), GarbleRepairs(spans=spans, removed=removed, flagged=flagged)
