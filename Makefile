@@ -51,6 +51,7 @@ lint: $(LINT_STAMP)
 ## bench: benchmarks and quality evaluations (read ../shared/data when present)
 bench: $(BENCH_STAMP)
 	$(BIN)/python bench/startup_today.py
+	$(BIN)/python bench/speed.py
 	$(BIN)/python bench/summarize.py
 	$(BIN)/python bench/cluster.py
 

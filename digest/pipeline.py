@@ -22,7 +22,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, BinaryIO
 
 from digest.acquire.identity import item_id
-from digest.acquire.ingest import IngestCount, IngestOptions, clean_raw_item
 from digest.model import Digest, Item, RawItem, Source
 from digest.select.stories import DigestQuery, record_shown, select_stories
 from digest.store import Store
@@ -31,12 +30,17 @@ from digest.summarize import SUMMARY_VERSION, summarize_item
 if TYPE_CHECKING:
     from digest.acquire.fetch import FetchOptions, FetchResult
     from digest.acquire.files import DocumentParser
+    from digest.acquire.ingest import IngestCount, IngestOptions
 
 SUMMARY_HORIZON = timedelta(days=3)
 
 
 def build_item(raw: RawItem, options: IngestOptions, identifier: str | None = None) -> Item:
     """Clean one raw item and, when it is recent, summarise it (pure): what is stored."""
+    # Cleaning (the whole digest.text package) is imported where items are built: a bulletin
+    # never cleans, and `digest today` starts 0.05 s of CPU sooner without it.
+    from digest.acquire.ingest import clean_raw_item
+
     item = clean_raw_item(raw, options, identifier)
     if item.time < options.now - SUMMARY_HORIZON:
         return item
@@ -45,6 +49,8 @@ def build_item(raw: RawItem, options: IngestOptions, identifier: str | None = No
 
 def ingest(raws: Iterable[RawItem], store: Store, options: IngestOptions) -> IngestCount:
     """Store the items of ``raws`` that are new; count new and already-stored ones."""
+    from digest.acquire.ingest import IngestCount  # see build_item
+
     new: dict[str, Item] = {}
     existing = 0
     for raw in raws:

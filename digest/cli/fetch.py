@@ -104,15 +104,21 @@ def fetch_due(settings: Settings, db: Path | None, now: datetime, *, quiet: bool
     one-line note; when sources failed, one line counts them (and lasting failures get their own).
     The digest then shows what is stored.
     """
-    from digest.acquire.fetch import due_sources
-    from digest.acquire.fetch_config import fetch_options
-    from digest.acquire.following import sync_config_sources
     from digest.durations import parse_duration
-    from digest.lock import run_lock
+    from digest.store.followed import list_sources
 
     interval = parse_duration(settings.fetch_interval)
     try:
         with open_store(settings, db) as store:
+            # With no source configured or followed there is nothing to fetch, and the fetcher
+            # (httpx, the feed parsers) is not imported: 0.09 s of CPU of every `digest today`.
+            if not settings.config.sources and not list_sources(store):
+                return
+            from digest.acquire.fetch import due_sources
+            from digest.acquire.fetch_config import fetch_options
+            from digest.acquire.following import sync_config_sources
+            from digest.lock import run_lock
+
             due = due_sources(sync_config_sources(store, settings.config.sources), now, interval)
             if not due:
                 return

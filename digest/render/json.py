@@ -8,6 +8,7 @@ fields, as ``gh --json`` does.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from datetime import tzinfo
 from typing import Any
@@ -28,11 +29,15 @@ ENTRY_FIELDS = (*ITEM_FIELDS, "cluster", "rank", "group")
 # json.dumps escapes C0 controls but passes DEL and C1 (\x9b is a one-byte CSI on some terminals)
 # through when ensure_ascii is off; escape them too so the output is safe to print.
 _ESCAPE_C1 = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
+# Searching first: translate() looks every character up in the table, 10 µs for a short Chinese
+# record (most of the cost of a line of `digest summarize` output), and almost no text has one.
+_C1 = re.compile("[\x7f-\x9f]")
 
 
 def dumps(value: object, indent: int | None = None) -> str:
     """JSON text with non-ASCII kept readable and DEL/C1 controls escaped."""
-    return json.dumps(value, ensure_ascii=False, indent=indent).translate(_ESCAPE_C1)
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    return text.translate(_ESCAPE_C1) if _C1.search(text) else text
 
 
 def versioned(document: dict[str, Any]) -> dict[str, Any]:

@@ -14,20 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-
-import numpy as np
+from hashlib import blake2b
 
 from digest.model import Item
 from digest.select.canonical import canonical_url
-from digest.select.similarity import (
-    near_pairs,
-    normalise_texts,
-    numbers_in,
-    shingle_texts,
-    similarity,
-    text_key,
-)
 
+# What the links of a batch are a function of, besides its items: bump it whenever matching
+# (normalisation, shingles, sketch, thresholds) changes, so links stored by ``batch_key`` are
+# computed again.
+MATCH_VERSION = "match-1"
 COMPLETE_SHARE = 0.9
 MATERIAL_JACCARD = 0.7  # below this against everything already shown: the story changed
 
@@ -81,8 +76,19 @@ def match_text(item: Item) -> str:
     return item.text if len(item.text) >= 40 else f"{item.title}\n{item.text}"
 
 
+def batch_key(items: Sequence[Item]) -> str:
+    """What ``find_links(items)`` is a function of: the ids in order (a stored item's title, text
+    and URL never change) and ``MATCH_VERSION``."""
+    ids = "\n".join(item.id for item in items).encode("utf-8", "surrogatepass")
+    return f"{MATCH_VERSION}:{len(items)}:{blake2b(ids, digest_size=16).hexdigest()}"
+
+
 def find_links(items: Sequence[Item]) -> list[Link]:
     """Every same-story link between ``items``: equal canonical URLs, equal text, near-duplicates."""
+    # numpy and the near-duplicate code are imported where they are used: a digest whose batch
+    # has stored links (or no items) never needs them, and they are a third of a start-up.
+    from digest.select.similarity import near_pairs, normalise_texts, numbers_in, shingle_texts, text_key
+
     links: list[Link] = []
     first_by_key: dict[str, str] = {}
     normalised = normalise_texts([match_text(item) for item in items])
@@ -102,16 +108,19 @@ def find_links(items: Sequence[Item]) -> list[Link]:
     return links
 
 
-def cluster_items(items: Sequence[Item], existing: Mapping[str, str] | None = None) -> Clustering:
+def cluster_items(
+    items: Sequence[Item], existing: Mapping[str, str] | None = None, links: Sequence[Link] | None = None
+) -> Clustering:
     """Cluster ``items``, keeping the clusters in ``existing`` (item id → cluster key).
 
     ``existing`` may name items not in ``items`` (they are ignored).  Items of one old cluster stay
-    together even when today's batch holds no link between them.
+    together even when today's batch holds no link between them.  ``links``: what
+    ``find_links(items)`` returned before for the same ``batch_key`` (found now when None).
     """
     existing = existing or {}
     ids = [item.id for item in items]
     union = _Union(ids)
-    links = find_links(items)
+    links = find_links(items) if links is None else list(links)
     for link in links:
         union.join(link.left, link.right)
     by_old: dict[str, str] = {}
@@ -163,6 +172,10 @@ def materially_changed(item: Item, shown: Sequence[Item]) -> bool:
     """
     if not shown:
         return True
+    import numpy as np  # see find_links
+
+    from digest.select.similarity import normalise_texts, shingle_texts, similarity
+
     normalised = normalise_texts([match_text(other) for other in (item, *shown)])
     shingles = shingle_texts(normalised)
     mine = shingles.of(0)

@@ -33,8 +33,6 @@ from hashlib import blake2b
 import numpy as np
 import numpy.typing as npt
 
-from digest.text.script import to_simplified
-
 PERMUTATIONS = 64
 BAND_ROWS = 2  # 32 bands of 2: a pair with Jaccard 0.3 becomes a candidate with p ≈ 0.95
 JACCARD_SAME = 0.45  # at or above: same story
@@ -56,6 +54,10 @@ Figures = dict[str, frozenset[str]]
 
 def normalise_texts(texts: Sequence[str]) -> list[str]:
     """(1) The matching form of each text: simplified, NFKC, case-folded, letters and digits only."""
+    # Imported here: the digest.text package costs 0.05 s of start-up, and a digest whose links
+    # are stored never normalises (select.cluster.find_links).
+    from digest.text.script import to_simplified
+
     # One OpenCC call per few thousand texts: the per-call overhead dominates for short texts,
     # and one call for all of them would hold several copies of the whole batch at once.
     result: list[str] = []

@@ -34,7 +34,15 @@ from digest import paths
 from digest.config import Settings
 from digest.errors import UsageError
 from digest.model import Cluster, DigestEntry, Item, Language
-from digest.select.cluster import Clustering, choose_representative, cluster_items, materially_changed
+from digest.select.cluster import (
+    Clustering,
+    Link,
+    batch_key,
+    choose_representative,
+    cluster_items,
+    find_links,
+    materially_changed,
+)
 from digest.select.filters import FilterSet, Verdict, load_filters, option_filters
 from digest.select.profiles import SourceProfile, merge_profiles, profiles_from_config
 from digest.select.rank import Rank, rank_story
@@ -258,15 +266,31 @@ def _cluster(
     seen_day: date,
 ) -> _Clustered:
     """(2, 3) Cluster and store the clusters; the stories with a window item the filters keep."""
+    items = list(everything.values())
     with store.write() as db:
         existing = stored.assignments(db, everything)
-        clustering = cluster_items(list(everything.values()), existing)
-        rows = stored.save_assignments(db, clustering.cluster_of, clustering.merged, now=now)
+        clustering = cluster_items(items, existing, _links(db, items, now))
+        rows = stored.save_assignments(db, clustering.cluster_of, clustering.merged, now=now, stored=existing)
         cluster_of = {item_id: rows[key] for item_id, key in clustering.cluster_of.items()}
         stories = _stories(window, cluster_of, query)
         members = stored.members(db, stories)
         shown = _shown_before(db, stories, query, seen_day) if query.hide_shown else {}
     return _Clustered(everything, clustering, cluster_of, stories, members, shown)
+
+
+def _links(db: sqlite3.Connection, items: list[Item], now: datetime) -> list[Link]:
+    """(2) The same-story links between ``items``: stored when this batch was clustered lately,
+    else found (``find_links``) and stored."""
+    if not items:
+        return []
+    key = batch_key(items)
+    found = stored.batch_links(db, key)
+    if found is not None:
+        return [Link(*link) for link in found]
+    links = find_links(items)
+    rows = [(link.left, link.right, link.how, link.score) for link in links]
+    stored.save_batch_links(db, key, rows, now=now)
+    return links
 
 
 def _hide_shown(store: Store, clustered: _Clustered) -> int:

@@ -2,7 +2,11 @@
 
 Tables (migration ``004_clusters``): ``clusters`` (one row a story), ``cluster_members`` (item →
 cluster, one cluster per item), ``cluster_shown`` (the items of a cluster a digest showed, with the
-day of that digest).  Cluster keys outside the store are the row ids as decimal strings; keys the
+day of that digest); and (``007_cluster_batches``) ``cluster_batches``: the links found between
+the items of the last few batches clustered, so that a digest over the same items (a second look
+at the day, a push after the preview) does not normalise, shingle and compare them again.
+
+Cluster keys outside the store are the row ids as decimal strings; keys the
 clustering invents for new clusters start with ``new:`` and get a row here.
 
 Every function takes the connection of an open write transaction (``Store.write()``), so reading
@@ -12,11 +16,17 @@ both create a cluster for the same story.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 
 _BATCH = 500  # host parameters per IN (…): well under SQLite's limit
+# Batches whose links are kept: the day's bulletin, its edition and a look at another day or
+# window each have their own batch; older ones are deleted as new ones are stored.
+KEPT_BATCHES = 8
+
+StoredLink = tuple[str, str, str, float]  # left item id, right item id, how, score
 
 
 def _chunks(values: list[str]) -> Iterable[list[str]]:
@@ -43,12 +53,16 @@ def save_assignments(
     merged: Mapping[str, str],
     *,
     now: datetime,
+    stored: Mapping[str, str] | None = None,
 ) -> dict[str, int]:
     """Store ``cluster_of`` (item id → key); return every key's row id.
 
     ``new:`` keys get a new row; ``merged`` (old key → surviving old key) moves the members and
     shown records of absorbed clusters and deletes them.  Items keep their cluster otherwise.
+    ``stored``: the assignments read in this transaction (``assignments``); items whose key is
+    unchanged are not written again (on a day already clustered, that is all of them).
     """
+    stored = stored or {}
     stamp = now.astimezone(UTC).isoformat()
     rows: dict[str, int] = {}
     for key in sorted(set(cluster_of.values())):
@@ -70,7 +84,7 @@ def save_assignments(
         "INSERT INTO cluster_members (item_id, cluster_id, added) VALUES (?, ?, ?) "
         "ON CONFLICT (item_id) DO UPDATE SET cluster_id = excluded.cluster_id "
         "WHERE cluster_id != excluded.cluster_id",
-        [(item_id, rows[key], stamp) for item_id, key in cluster_of.items()],
+        [(item_id, rows[key], stamp) for item_id, key in cluster_of.items() if stored.get(item_id) != key],
     )
     return rows
 
@@ -114,4 +128,25 @@ def mark_shown(
         "ON CONFLICT (cluster_id, item_id) DO UPDATE SET day = excluded.day, shown_at = excluded.shown_at "
         "WHERE excluded.day < day",
         [(cluster_id, item_id, day.isoformat(), stamp) for cluster_id, item_id in shown_items],
+    )
+
+
+def batch_links(db: sqlite3.Connection, key: str) -> list[StoredLink] | None:
+    """The links stored for the batch ``key``, or None when that batch was not clustered lately."""
+    row = db.execute("SELECT links FROM cluster_batches WHERE key = ?", (key,)).fetchone()
+    if row is None:
+        return None
+    return [(str(left), str(right), str(how), float(score)) for left, right, how, score in json.loads(row[0])]
+
+
+def save_batch_links(db: sqlite3.Connection, key: str, links: Iterable[StoredLink], *, now: datetime) -> None:
+    """Store the links of the batch ``key``, keeping only the ``KEPT_BATCHES`` newest batches."""
+    db.execute(
+        "INSERT OR REPLACE INTO cluster_batches (key, links, created) VALUES (?, ?, ?)",
+        (key, json.dumps(list(links), ensure_ascii=False), now.astimezone(UTC).isoformat()),
+    )
+    db.execute(
+        "DELETE FROM cluster_batches WHERE key NOT IN "
+        "(SELECT key FROM cluster_batches ORDER BY created DESC, rowid DESC LIMIT ?)",
+        (KEPT_BATCHES,),
     )

@@ -137,4 +137,14 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE edition_bulletins ADD COLUMN channels TEXT NOT NULL DEFAULT '[]'
         """,
     ),
+    (
+        "007_cluster_batches",
+        """
+        CREATE TABLE cluster_batches (
+            key TEXT PRIMARY KEY,      -- select.cluster.batch_key: matching version and the item ids
+            links TEXT NOT NULL,       -- JSON list of [left id, right id, how, score]
+            created TEXT NOT NULL      -- ISO 8601, UTC
+        )
+        """,
+    ),
 ]

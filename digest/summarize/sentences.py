@@ -30,6 +30,9 @@ _CLOSERS = "”’」』）)】》\"'"
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _ZH_END = re.compile(
+    # Every alternative starts with one of these marks: saying so first lets the scan pass over
+    # all other characters at once (it took two thirds of the time of splitting a Chinese text).
+    rf"(?=[。！？；!?;….])"
     rf"(?:[。！？；!?;]|…+|\.{{3,}}"
     # An ASCII period typed for 。: after an ideograph and before one (or the end), so never in
     # a number, an abbreviation or a URL.
@@ -73,9 +76,16 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
     Spans may overlap (a URL glued to a word), which is fine for "is this position inside one".
     """
     spans = [m.span() for m in _PROTECTED.finditer(text)]
-    if "://" in text or "www." in text.lower():
-        spans.extend(m.span() for m in _URL.finditer(text))
+    spans.extend(_url_spans(text))
     return spans
+
+
+def _url_spans(text: str) -> list[tuple[int, int]]:
+    # Testing for the two ways a URL can start is much cheaper than scanning with the pattern,
+    # and almost no sentence holds one.
+    if "://" in text or "www." in text.lower():
+        return [m.span() for m in _URL.finditer(text)]
+    return []
 
 
 def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
@@ -105,7 +115,7 @@ def _split_at(paragraph: str, cuts: list[int]) -> list[str]:
 
 
 def _split_zh(paragraph: str) -> list[str]:
-    urls = [m.span() for m in _URL.finditer(paragraph)]
+    urls = _url_spans(paragraph)
     cuts: list[int] = []
     for match in _ZH_END.finditer(paragraph):
         if urls and _inside(match.start() + 1, urls):

@@ -166,3 +166,31 @@ def test_a_bridging_item_merges_stored_clusters(tmp_path: Path) -> None:
     assert len(set(after.values())) == 1
     assert set(after.values()) == {min(before.values(), key=int)}
     assert [entry.cluster.size for entry in digest.entries] == [3]
+
+
+def test_a_batch_clustered_before_uses_its_stored_links_and_a_new_item_finds_them_again(
+    tmp_path: Path,
+) -> None:
+    first_items = [make_item(QUAKE, source="新华社"), make_item(QUAKE_OTHER, source="新华社")]
+    with Store.open(tmp_path / "d.db") as store:
+        store.add_items(first_items)
+        before = build_digest(store, _query(DAY1), now=NOW)
+        with store.write() as db:
+            (key, links), *others = db.execute("SELECT key, links FROM cluster_batches").fetchall()
+            assert not others
+            assert links == "[]"  # two different stories: nothing links them
+            # Tamper with the stored evidence: a later digest of the same batch must read it
+            # instead of comparing the texts again.
+            ids = [entry.item.id for entry in before.entries]
+            db.execute(
+                "UPDATE cluster_batches SET links = ? WHERE key = ?",
+                (f'[["{ids[0]}", "{ids[1]}", "near", 0.5]]', key),
+            )
+        assert len(build_digest(store, _query(DAY1), now=NOW).entries) == 1
+        # A new item makes a new batch: its links are found from the texts (the Hong Kong report
+        # joins the quake story, which keeps the members it had) and stored beside the first.
+        store.add_items([make_item(QUAKE_HK, source="明报")])
+        after = build_digest(store, _query(DAY1), now=NOW)
+        with store.write() as db:
+            assert db.execute("SELECT count(*) FROM cluster_batches").fetchone()[0] == 2
+    assert [entry.cluster.size for entry in after.entries] == [3]
