@@ -92,10 +92,14 @@ class Score:
     residue: dict[str, int] = field(default_factory=dict)
     chars: int = 0
     items: int = 0
+    by_family: dict[str, list[float]] = field(default_factory=dict)
 
-    def add(self, truth: Truth, out: CleanedText) -> None:
+    def add(self, truth: Truth, out: CleanedText, families: Sequence[str] = ()) -> None:
         self.items += 1
-        self.similarity += similarity(out.text, truth.text)
+        body = similarity(out.text, truth.text)
+        self.similarity += body
+        for family in families or ("none",):
+            self.by_family.setdefault(family, []).append(body)
         checks = {
             "title": out.title == truth.title,
             "source": out.source == truth.source,
@@ -147,7 +151,7 @@ CLEANERS: dict[str, Cleaner] = {"ftfy+opencc": baseline, "digest clean": ours}
 def score(items: Sequence[Damaged], clean: Cleaner) -> Score:
     total = Score()
     for item in items:
-        total.add(item.truth, clean(item.title, item.body, "auto"))
+        total.add(item.truth, clean(item.title, item.body, "auto"), item.families)
     return total
 
 
@@ -229,6 +233,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         ok = ok and rate_ok
     lines, all_ok = damaged_table("\nLCSTS, all rates together", everything)
     print("\n".join(lines))
+    print("\nBody similarity of the items each family of damage hit (all rates; items have several)")
+    print(_row("", list(CLEANERS)))
+    for family in sorted(everything["digest clean"].by_family):
+        hits = [score.by_family.get(family, []) for score in everything.values()]
+        print(_row(f"{family} ({len(hits[-1])} items)", [f"{sum(v) / max(len(v), 1):.4f}" for v in hits]))
     ok = ok and all_ok
 
     english_items = [damage_english(text, rng=rng, rate=1.0) for text in english]
@@ -283,6 +292,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _merge(into: Score, part: Score) -> None:
     into.similarity += part.similarity
     into.items += part.items
+    for family, values in part.by_family.items():
+        into.by_family.setdefault(family, []).extend(values)
     into.chars += part.chars
     for key, value in part.exact.items():
         into.exact[key] = into.exact.get(key, 0) + value
