@@ -67,6 +67,7 @@ class ParseStopped(InputError):
 
 
 _TURNS: Any = None  # a lock shared by the workers of one pool, for taking turns at the store
+_ARRIVED: Any = None  # a barrier the workers of one pool meet at before their first real job
 
 
 def turn_lock() -> Any:
@@ -74,14 +75,17 @@ def turn_lock() -> Any:
     return _TURNS
 
 
-def _start_worker(turns: Any, memory: int, parent: int, preload: tuple[str, ...]) -> None:
+def _start_worker(turns: Any, arrived: Any, memory: int, parent: int, preload: tuple[str, ...]) -> None:
     import importlib
     import resource
     import signal
 
-    global _TURNS
-    _TURNS = turns
+    global _TURNS, _ARRIVED
+    _TURNS, _ARRIVED = turns, arrived
+    # The pool started this process with SIGINT blocked (see ``WorkerPool.start``): ignore it
+    # from now on, and only then let it through, so no Ctrl-C ever interrupts a worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _die_with(parent)
     for module in preload:
         importlib.import_module(module)
@@ -136,22 +140,37 @@ class WorkerPool:
 
     def start(self) -> None:
         """Start every worker and wait until each has imported ``preload``: a job's budget is for
-        the job, not for starting an interpreter.  (Each job submitted before any has finished
-        gets a process of its own, up to the pool's size.)"""
+        the job, not for starting an interpreter.
+
+        Each first job waits at a barrier for all the others, so no worker can take two of them
+        while a slower one is still starting: when this returns, every worker is ready.  The
+        workers are spawned with SIGINT blocked (a blocked signal stays blocked across the new
+        interpreter's start): a Ctrl-C to the process group while one is still starting would
+        otherwise interrupt it with a traceback before it could ignore SIGINT.  The command
+        gets its own SIGINT once the spawning is done."""
+        import signal
+
         if self.size > 0 and self._executor is None:
             self._executor = self._new()
-            for started in [self._executor.submit(int) for _ in range(self.size)]:
-                started.result()
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                started = [self._executor.submit(_wait_for_all) for _ in range(self.size)]
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            for future in started:
+                future.result()
 
     def _new(self) -> ProcessPoolExecutor:
         import multiprocessing
 
         context = multiprocessing.get_context("spawn")
+        # Locks and barriers reach a spawned process only as it starts, hence through initargs.
+        shared = (context.Lock(), context.Barrier(self.size))
         return ProcessPoolExecutor(
             self.size,
             mp_context=context,
             initializer=_start_worker,
-            initargs=(context.Lock(), self.budget.memory, os.getpid(), self.preload),
+            initargs=(*shared, self.budget.memory, os.getpid(), self.preload),
         )
 
     def call(self, job: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -198,6 +217,12 @@ class WorkerPool:
             raise ParseStopped(f"parsing took longer than {self.budget.seconds:g}s; stopped")
         if attempt == 2:
             raise ParseStopped("the parser process died")
+
+
+def _wait_for_all() -> None:
+    """A worker's first job: wait until every worker of the pool has started.  (No time limit: a
+    worker that dies while starting breaks the pool, which then stops the ones waiting here.)"""
+    _ARRIVED.wait()
 
 
 def _kill(executor: ProcessPoolExecutor) -> None:
