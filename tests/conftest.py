@@ -15,6 +15,13 @@ from pathlib import Path
 from typing import Protocol
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Every property test runs under this profile.  Hypothesis's per-example deadline (200 ms) and its
+# too-slow health check time the machine, not the code: under a parallel run on a loaded machine
+# an ordinary example can take longer and fail a correct test.  Speed is measured in bench/.
+settings.register_profile("digest", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("digest")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLDEN = Path(__file__).parent / "golden"

@@ -5,7 +5,7 @@ one-line InputError; ill-formed feeds are salvaged; sizes are capped."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digest.acquire.formats import MAX_ITEMS_PER_DOCUMENT, MAX_TITLE_CHARS, read_feed
@@ -127,7 +127,7 @@ def _mutations(seed: bytes) -> st.SearchStrategy[bytes]:
 SEEDS = [RSS, rss(item("标题", body="正文")), b'{"version": "https://jsonfeed.org/version/1", "items": []}']
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150)
 @given(st.one_of(st.binary(max_size=2000), st.sampled_from(SEEDS).flatmap(_mutations)))
 def test_any_bytes_give_items_or_an_input_error(data: bytes) -> None:
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digest.deliver.budget import Budget, sms_encoding, sms_segments, sms_units
@@ -121,7 +121,7 @@ _BUDGETS = st.sampled_from(
 
 
 @pytest.mark.slow
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150)
 @given(
     titles=st.lists(_TEXT, min_size=1, max_size=6),
     summaries=st.lists(_TEXT, min_size=6, max_size=6),
@@ -147,7 +147,7 @@ def test_no_part_ever_exceeds_the_budget(
         assert re.fullmatch(r"https://example\.com/item/\d", found)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(texts=st.lists(_TEXT, min_size=1, max_size=8), limit=st.integers(min_value=40, max_value=600))
 def test_splitting_loses_nothing_when_nothing_is_dropped(texts: list[str], limit: int) -> None:
     blocks = [Block(tuple(Piece(c) for c in clauses(text, "zh"))) for text in texts]

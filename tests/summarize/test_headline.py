@@ -70,7 +70,7 @@ _PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(
     st.lists(st.lists(_PIECES, min_size=1, max_size=12).map("".join), min_size=1, max_size=6),
     st.integers(1, 40),

@@ -144,7 +144,7 @@ WORDS = st.sampled_from(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(
     st.lists(WORDS, max_size=60).map("".join),
     st.sampled_from(["zh", "en", "fr"]),
@@ -161,7 +161,7 @@ def test_any_text_within_budget_and_whole_words(text: str, language: str, chars:
         assert run in runs, run
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(
     st.text(max_size=300),
     st.sampled_from(["zh", "en"]),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digest.model import CleanedText, RawItem
@@ -65,7 +65,7 @@ def paragraphs(pool: list[str]) -> st.SearchStrategy[str]:
     return st.lists(sentences, min_size=1, max_size=3).map("\n".join)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(paragraphs(SIMPLIFIED))
 def test_clean_simplified_text_is_unchanged(body: str) -> None:
     cleaned = clean(body)
@@ -73,7 +73,7 @@ def test_clean_simplified_text_is_unchanged(body: str) -> None:
     assert not any(cleaned.repairs.values()), cleaned.repairs
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(paragraphs(TRADITIONAL))
 def test_clean_traditional_text_is_unchanged(body: str) -> None:
     cleaned = clean(body, title="標題")
@@ -82,7 +82,7 @@ def test_clean_traditional_text_is_unchanged(body: str) -> None:
     assert not any(cleaned.repairs.values()), cleaned.repairs
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(paragraphs(ENGLISH))
 def test_english_text_is_unchanged(body: str) -> None:
     cleaned = clean(body, title="A title")
@@ -131,7 +131,7 @@ ANNOTATION_RESIDUE = re.compile(
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd\ue000-\uf8ff\u202a-\u202e]")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150)
 @given(ANY_TEXT, st.one_of(st.none(), ANY_TEXT))
 def test_no_residue_controls_or_replacement_characters(body: str, title: str | None) -> None:
     cleaned = clean_item(RawItem(body=body, title=title), now=NOW, tz=TZ)
@@ -144,7 +144,7 @@ def test_no_residue_controls_or_replacement_characters(body: str, title: str | N
                 assert not is_syllable(match[3]), field
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150)
 @given(ANY_TEXT, ANY_TEXT)
 def test_cleaning_is_idempotent(body: str, title: str) -> None:
     once = clean(body, title=title)
