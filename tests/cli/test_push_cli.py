@@ -359,7 +359,7 @@ def test_items_reads_while_a_writer_holds_the_store(home: Path) -> None:
             env=_subprocess_env(home),
             capture_output=True,
             text=True,
-            timeout=8,  # a writing open would wait for the lock for 10 s, then exit 75
+            timeout=60,  # bounds a hang; a writing open would wait for the lock, then exit 75
         )
     finally:
         writer.execute("ROLLBACK")

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+
+import httpx
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from digest.config import parse_channel
 from digest.deliver.channels import Channel, make_channel
@@ -60,3 +65,28 @@ def sample_digest(count: int = 5) -> Digest:
 
 def channel(name: str, url: str, **options: Any) -> Channel:
     return make_channel(parse_channel(name, {"url": url, **options}))
+
+
+class Unanswered:
+    """A pytest-httpserver handler that answers nothing until ``settle()``: a client's read timeout
+    then expires whatever the machine's speed (a handler that merely slept could be overtaken by a
+    client that was itself kept waiting for the CPU).
+
+    ``settle()`` lets the held requests be answered (with ``body``) and then makes a request of its
+    own: the server handles one request at a time, in the order they came, so when that one is
+    answered every request that reached the server before it is in ``server.log``.
+    """
+
+    def __init__(self, server: HTTPServer, body: str) -> None:
+        self.server = server
+        self.body = body
+        self._answer = threading.Event()
+        server.expect_request("/settled", method="GET").respond_with_data("")
+
+    def __call__(self, request: Request) -> Response:
+        self._answer.wait(60)  # bounded: a test that fails before settle() still ends
+        return Response(self.body, content_type="application/json")
+
+    def settle(self) -> None:
+        self._answer.set()
+        httpx.get(self.server.url_for("/settled"), timeout=60).raise_for_status()

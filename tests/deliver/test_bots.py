@@ -11,7 +11,6 @@ import base64
 import hashlib
 import hmac
 import json
-import time
 from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
@@ -24,7 +23,7 @@ from digest.deliver.push import PushOptions, push_digest
 from digest.errors import ExitCode
 from digest.store import Store
 from tests.deliver.conftest import FakeTime
-from tests.deliver.deliver_helpers import channel, digest_of, sample_digest
+from tests.deliver.deliver_helpers import Unanswered, channel, digest_of, sample_digest
 
 UTC8 = ZoneInfo("Asia/Shanghai")
 WECOM_KEY = "0a1b2c3d-4e5f-6789-abcd-ef0123456789"
@@ -191,11 +190,8 @@ def test_telegram_huge_retry_after_defers_to_the_next_run(
 def test_an_answer_that_never_comes_is_uncertain_and_not_resent(
     httpserver: HTTPServer, store: Store, options: PushOptions
 ) -> None:
-    def slow(request: Request) -> Response:
-        time.sleep(1.0)
-        return Response(json.dumps({"errcode": 0}), content_type="application/json")
-
-    httpserver.expect_request("", method="POST").respond_with_handler(slow)
+    unanswered = Unanswered(httpserver, json.dumps({"errcode": 0}))
+    httpserver.expect_request("", method="POST").respond_with_handler(unanswered)
     wecom = channel("wecom", f"wecombot://{WECOM_KEY}", base_url=httpserver.url_for(""), timeout=0.3)
     report = push_digest(store, sample_digest(2), [wecom], tz=UTC8, options=options)
     assert report.exit_code == ExitCode.PARTIAL
@@ -203,7 +199,7 @@ def test_an_answer_that_never_comes_is_uncertain_and_not_resent(
     again = push_digest(store, sample_digest(2), [wecom], tz=UTC8, options=options)
     assert again.channels[0].parts[0].state == "held"
     assert again.exit_code == ExitCode.OK  # warned once; the next run is quiet about it
-    time.sleep(1.0)
+    unanswered.settle()
     assert len(posts(httpserver)) == 1  # one POST reached the server: an unanswered one is never resent
 
 

@@ -15,7 +15,7 @@ from digest.deliver.push import PushOptions, push_digest
 from digest.errors import ExitCode
 from digest.store import Store
 from tests.deliver.conftest import Sink
-from tests.deliver.deliver_helpers import channel, digest_of, item, sample_digest
+from tests.deliver.deliver_helpers import Unanswered, channel, digest_of, item, sample_digest
 
 UTC8 = ZoneInfo("Asia/Shanghai")
 
@@ -118,19 +118,12 @@ def test_unencrypted_channels_are_refused_unless_allowed(url: str, options: dict
 def test_apprise_read_timeout_is_uncertain_not_resent(
     httpserver: HTTPServer, store: Store, options: PushOptions
 ) -> None:
-    import time
-
-    from werkzeug import Request, Response
-
-    def slow(request: Request) -> Response:
-        time.sleep(1.0)
-        return Response("ok")
-
-    httpserver.expect_request("/hook", method="POST").respond_with_handler(slow)
+    unanswered = Unanswered(httpserver, "ok")
+    httpserver.expect_request("/hook", method="POST").respond_with_handler(unanswered)
     hook = channel("hook", f"json://{httpserver.host}:{httpserver.port}/hook?rto=0.3")
     report = push_digest(store, sample_digest(1), [hook], tz=UTC8, options=options)
     assert report.channels[0].parts[0].state == "uncertain"
     again = push_digest(store, sample_digest(1), [hook], tz=UTC8, options=options)
     assert again.channels[0].parts[0].state == "held"
-    time.sleep(1.0)
-    assert len(httpserver.log) == 1
+    unanswered.settle()
+    assert [request.path for request, _ in httpserver.log] == ["/hook", "/settled"]
