@@ -9,6 +9,8 @@ pattern.  About 0.5 s for 8,000 characters here, 8 s for 32,000: a parse budget 
 from __future__ import annotations
 
 import os
+import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -59,10 +61,11 @@ def digest(
 
 
 def start(home: Path, *args: str) -> subprocess.Popen[str]:
-    """``digest ARGS`` started in its own session (so a test can signal its whole group)."""
+    """``digest ARGS`` started in its own session (so a test can signal its whole group), with
+    Python's fault handler on (see ``stderr_when_done``)."""
     return subprocess.Popen(
         [sys.executable, "-m", "digest", *args],
-        env=environment(home),
+        env={**environment(home), "PYTHONFAULTHANDLER": "1"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -115,6 +118,36 @@ def wait_until_parsing(run: subprocess.Popen[str], patience: float = 30) -> list
             return below
         time.sleep(0.05)
     raise AssertionError("the parse never started")
+
+
+def wait_until_stored(home: Path, source: str, patience: float = 60) -> None:
+    """Wait until the store under ``home`` holds an item of ``source`` (a worker parsed and stored
+    its feed), reading it as any other reader would, without taking the run lock."""
+    give_up = time.monotonic() + patience
+    while time.monotonic() < give_up:
+        try:
+            with sqlite3.connect(f"file:{home / 'digest.db'}?mode=ro", uri=True) as store:
+                if store.execute("SELECT 1 FROM items WHERE source = ?", (source,)).fetchone():
+                    return
+        except sqlite3.OperationalError:  # not created yet, or its tables not yet made
+            pass
+        time.sleep(0.05)
+    raise AssertionError(f"no item of {source} was stored")
+
+
+def stderr_when_done(run: subprocess.Popen[str], patience: float = 60) -> str:
+    """Wait for ``run`` (from ``start``) to end and its output to close; return its stderr.  One
+    still running after ``patience`` fails the test with the Python stack of every thread of it
+    and of the processes below it (the fault handler prints them on SIGABRT): a hang says where."""
+    try:
+        return run.communicate(timeout=patience)[1]
+    except subprocess.TimeoutExpired:
+        stuck = [pid for pid in [run.pid, *descendants(run.pid)] if alive(pid)]
+        for pid in stuck:
+            os.kill(pid, signal.SIGABRT)
+        raise AssertionError(
+            f"still running after {patience}s: {stuck}\n{run.communicate(timeout=30)[1]}"
+        ) from None
 
 
 def wait_gone(pids: list[int], patience: float = 15) -> list[int]:

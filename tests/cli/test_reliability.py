@@ -22,8 +22,10 @@ from tests.cli.hostile import (
     digest,
     redos_feed,
     start,
+    stderr_when_done,
     wait_gone,
     wait_until_parsing,
+    wait_until_stored,
     write_config,
 )
 
@@ -51,12 +53,13 @@ def _follow(home: Path, httpserver: HTTPServer) -> None:
 
 
 def _fetch_until_parsing(home: Path, httpserver: HTTPServer) -> tuple[subprocess.Popen[str], list[int]]:
-    """A ``digest fetch`` of the hostile and the good feed, caught while a worker parses; its
-    process and the processes below it."""
+    """A ``digest fetch`` of the hostile and the good feed, caught once the good feed is stored
+    and while a worker parses the hostile one; its process and the processes below it."""
     _serve(httpserver)
     write_config(home, parse_seconds=120)
     _follow(home, httpserver)
     fetch = start(home, "fetch")
+    wait_until_stored(home, "good")
     return fetch, wait_until_parsing(fetch)
 
 
@@ -95,7 +98,7 @@ def test_a_stopped_fetch_stops_its_workers_records_state_and_exits_143_or_130(
         os.killpg(fetch.pid, signum)
     else:
         fetch.send_signal(signum)
-    _, err = fetch.communicate(timeout=30)
+    err = stderr_when_done(fetch)
     assert fetch.returncode == code, err
     assert "Traceback" not in err and "Process" not in err
     assert wait_gone(below) == []
