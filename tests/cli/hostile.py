@@ -135,6 +135,15 @@ def wait_until_stored(home: Path, source: str, patience: float = 60) -> None:
     raise AssertionError(f"no item of {source} was stored")
 
 
+def _signal_masks(pid: int) -> str:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return "gone"
+    wanted = ("SigBlk", "SigIgn", "SigPnd")
+    return " ".join(line.replace("\t", "=") for line in status if line.startswith(wanted))
+
+
 def stderr_when_done(run: subprocess.Popen[str], patience: float = 60) -> str:
     """Wait for ``run`` (from ``start``) to end and its output to close; return its stderr.  One
     still running after ``patience`` fails the test with the Python stack of every thread of it
@@ -143,10 +152,11 @@ def stderr_when_done(run: subprocess.Popen[str], patience: float = 60) -> str:
         return run.communicate(timeout=patience)[1]
     except subprocess.TimeoutExpired:
         stuck = [pid for pid in [run.pid, *descendants(run.pid)] if alive(pid)]
+        masks = {pid: _signal_masks(pid) for pid in stuck}  # a blocked or ignored SIGINT shows here
         for pid in stuck:
             os.kill(pid, signal.SIGABRT)
         raise AssertionError(
-            f"still running after {patience}s: {stuck}\n{run.communicate(timeout=30)[1]}"
+            f"still running after {patience}s: {masks}\n{run.communicate(timeout=30)[1]}"
         ) from None
 
 
