@@ -36,7 +36,7 @@ repairs, the council said, with a new cycle lane on each side and a lower speed 
 
 
 def test_a_reference_to_a_control_character_does_not_cost_the_article() -> None:
-    paragraph = "<p>" + "The council approved the new bridge over the river after a long debate. " * 5 + "</p>"
+    paragraph = "<p>" + "The council approved the new bridge over the river after a debate. " * 5 + "</p>"
     for reference in ("&#27;", "&#x1b;", "&#1;", "&#65534;"):
         article = f"<h1>Bridge</h1>{paragraph}<p>a{reference}b</p>{paragraph}"
         page = f"<html><body><article>{article}</article></body></html>"

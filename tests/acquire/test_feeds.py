@@ -57,9 +57,10 @@ def test_a_guid_shared_by_every_item_names_none_of_them() -> None:
         ids = [item_id(raw) for raw in read_feed(document, "x").items]
         assert len(set(ids)) == 20, "twenty entries are twenty items"
         assert ids == [item_id(raw) for raw in read_feed(document, "x").items], "and the same ones again"
-    edited = read_feed(rss(item("Story", guid="g", body="first")), "x").items + read_feed(
-        rss(item("Story", guid="g", body="edited")), "x"
-    ).items
+    edited = (
+        read_feed(rss(item("Story", guid="g", body="first")), "x").items
+        + read_feed(rss(item("Story", guid="g", body="edited")), "x").items
+    )
     assert len({item_id(raw) for raw in edited}) == 1, "a GUID of its own still names an edited item"
 
 
