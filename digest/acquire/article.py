@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 from digest.text.dates import parse_date
+from digest.text.html import html_to_text
 from digest.text.page import PageMeta, parse_meta_line
 
 # A page that names no time zone is read in its language's: Chinese news pages are written in
@@ -94,8 +95,6 @@ def _chinese_fields(article: Article, html: str) -> Article:
 
 def _labelled_line(html: str) -> PageMeta | None:
     """The first line of the page made of labelled fields that give a time, author or editor."""
-    from digest.text.html import html_to_text
-
     for line in html_to_text(html).split("\n"):
         if len(line) > 200 or ("：" not in line and ":" not in line):
             continue

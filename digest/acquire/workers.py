@@ -139,11 +139,11 @@ class WorkerPool:
         the job, not for starting an interpreter.  (Each job submitted before any has finished
         gets a process of its own, up to the pool's size.)"""
         if self.size > 0 and self._executor is None:
-            self._executor = self._new()
+            self._executor = self._new_executor()
             for started in [self._executor.submit(int) for _ in range(self.size)]:
                 started.result()
 
-    def _new(self) -> ProcessPoolExecutor:
+    def _new_executor(self) -> ProcessPoolExecutor:
         import multiprocessing
 
         context = multiprocessing.get_context("spawn")
