@@ -45,6 +45,10 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
+from digest.acquire.formats import read_feed
+from digest.errors import InputError
+from digest.text.html import html_to_text
+
 VERSION = "6.0.11"
 CACHE = Path.home() / ".cache" / "digest-bench" / f"feedparser-{VERSION}"
 SERVED_AT = "http://127.0.0.1:8097/"  # where runtests.py serves the corpus; some expectations name it
@@ -152,8 +156,6 @@ def _fold(text: str) -> str:
 
 
 def _reader_text(value: str, kind: str) -> str:
-    from digest.text.html import html_to_text
-
     return _fold(html_to_text(value) if "html" in kind else value)
 
 
@@ -199,9 +201,6 @@ def _feedparser_kind(result: Mapping[str, Any], root: str, index: int, field: st
 
 def run_corpus(tests: Path) -> tuple[list[Check], Counter[str], float, float]:
     import feedparser
-
-    from digest.acquire.formats import read_feed
-    from digest.errors import InputError
 
     checks: list[Check] = []
     trouble: Counter[str] = Counter()
@@ -335,8 +334,6 @@ def run_dates(tests: Path) -> dict[str, Counter[str]]:
     import html
 
     import feedparser
-
-    from digest.acquire.formats import read_feed
 
     table: dict[str, Counter[str]] = defaultdict(Counter)
     for text, expected in date_vectors(tests):

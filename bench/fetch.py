@@ -70,6 +70,8 @@ def _cpu() -> float:
 
 
 def scenario_digest(port: int, copies: int, db: str) -> dict[str, float]:
+    # Imported here, in the scenario's own process: the feedparser scenario's peak memory must not
+    # include digest's modules.
     from datetime import UTC, datetime
 
     from digest.acquire.fetch import FetchOptions

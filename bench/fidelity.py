@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fidelity_damage import Damaged, Truth, damage_chinese, damage_english, house_style
 
+from digest.acquire.files import read_documents
 from digest.model import CleanedText, RawItem
 from digest.text import clean_item
 
@@ -303,8 +304,6 @@ def _merge(into: Score, part: Score) -> None:
 
 def _big5_items() -> list[tuple[str, str]]:
     """Title and text of the items of the Big5 feeds, as ``digest`` reads them (no cleaning)."""
-    from digest.acquire.files import read_documents
-
     folder = SHARED / "feeds-zh" / "Big5"
     if not folder.exists():
         return []

@@ -172,7 +172,7 @@ def parse_config(data: Mapping[str, Any]) -> ConfigFile:
         sources=_parse_sources(data.get("sources")),
         channels=channels,
         fetch=_parse_fetch(_table(data.get("fetch"), "[fetch]", _FETCH_KEYS)),
-        parse=_parse_parse(_table(data.get("parse"), "[parse]", _PARSE_KEYS)),
+        parse=_parse_parse_budget(_table(data.get("parse"), "[parse]", _PARSE_KEYS)),
         filters=_parse_filters(_table(data.get("filters"), "[filters]", _FILTERS_KEYS)),
         editions=_parse_editions(data.get("editions"), channels),
     )
@@ -226,7 +226,7 @@ def _parse_source(name: str | None, table: Any) -> SourceConfig:
     if url is not None and not isinstance(url, str):
         raise UsageError(f"config: source {name!r}: url must be a string")
     priority = table.get("priority", 0)
-    if not _whole(priority):
+    if not _is_whole_number(priority):
         raise UsageError(f"{where}.priority must be a whole number, got {priority!r}")
     tags = _strings(table.get("tags", []), f"{where}.tags")
     language = table.get("lang", table.get("language")) or None
@@ -242,19 +242,19 @@ def _parse_source(name: str | None, table: Any) -> SourceConfig:
         tags=tags,
         language=language,
         script=script,
-        full_text=_flag(table, "full_text", where),
-        allow_private=_flag(table, "allow_private", where),
+        full_text=_boolean(table, "full_text", where),
+        allow_private=_boolean(table, "allow_private", where),
     )
 
 
 _SOURCE_KEYS = frozenset({*(field.name for field in fields(SourceConfig)), "lang"})
 
 
-def _whole(value: Any) -> bool:
+def _is_whole_number(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _flag(table: Mapping[str, Any], key: str, where: str) -> bool:
+def _boolean(table: Mapping[str, Any], key: str, where: str) -> bool:
     value = table.get(key, False)
     if not isinstance(value, bool):
         raise UsageError(f"{where}.{key} must be true or false, got {value!r}")
@@ -287,13 +287,13 @@ def parse_channel(name: str, table: Mapping[str, Any]) -> ChannelConfig:
         if table.get(key) is not None and not isinstance(table[key], str):
             raise UsageError(f"channel {name}: {key} must be a string")
     max_parts = table.get("max_parts")
-    if max_parts is not None and (not _whole(max_parts) or max_parts < 1):
+    if max_parts is not None and (not _is_whole_number(max_parts) or max_parts < 1):
         raise UsageError(f"channel {name}: max_parts must be a positive whole number")
     timeout = table.get("timeout", 10.0)
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
         raise UsageError(f"channel {name}: timeout must be a positive number of seconds")
     budget = table.get("budget")
-    if budget is not None and not _whole(budget):
+    if budget is not None and not _is_whole_number(budget):
         raise UsageError(f"channel {name}: budget must be a whole number")
     return ChannelConfig(
         name=name,
@@ -345,14 +345,14 @@ def _parse_fetch(table: Mapping[str, Any]) -> FetchConfig:
     )
 
 
-def _parse_parse(table: Mapping[str, Any]) -> ParseConfig:
+def _parse_parse_budget(table: Mapping[str, Any]) -> ParseConfig:
     values: dict[str, Any] = {}
     for key, kind, least in (("seconds", float, 0.0), ("memory_mib", float, 0.0), ("workers", int, -1)):
         value = table.get(key)
         if value is None:
             continue
         try:
-            if isinstance(value, bool) or (kind is int and not _whole(value)):
+            if isinstance(value, bool) or (kind is int and not _is_whole_number(value)):
                 raise ValueError
             values[key] = kind(value)
         except (TypeError, ValueError):
@@ -468,7 +468,7 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
 def _count(value: Any, where: str, minimum: int) -> int | None:
     if value is None:
         return None
-    if not _whole(value) or value < minimum:
+    if not _is_whole_number(value) or value < minimum:
         raise UsageError(f"{where} must be a whole number of at least {minimum}, got {value!r}")
     return int(value)
 

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 from digest.text.dates import parse_date
+from digest.text.html import html_to_text
 from digest.text.page import PageMeta, parse_meta_line
 
 # A page that names no time zone is read in its language's: Chinese news pages are written in
@@ -43,6 +44,7 @@ def read_article(html: str, url: str | None = None) -> Article | None:
     """The article in ``html``, or None when no article text is found.  Never raises for a page."""
     import trafilatura
 
+    html = _NUMERIC_REFERENCE.sub(_drop_if_not_xml_text, html)
     document = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
     text = getattr(document, "text", None) if document is not None else None
     if not text:
@@ -59,6 +61,18 @@ def read_article(html: str, url: str | None = None) -> Article | None:
         zone = _CHINA if _CHINESE.search(text[:500]) else UTC
         article = replace(article, published=parse_date(_text(getattr(document, "date", None)), tz=zone))
     return article
+
+
+# trafilatura reads the page with lxml, which gives up on the whole document at one reference to a
+# character XML forbids (``&#27;``, ``&#x1;``, ``&#65534;``): extraction then finds nothing at all.
+_NUMERIC_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+
+
+def _drop_if_not_xml_text(reference: re.Match[str]) -> str:
+    hexadecimal, decimal = reference.groups()
+    code = int(hexadecimal, 16) if hexadecimal else int(decimal)
+    allowed = code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+    return reference.group() if allowed or 0x10000 <= code <= 0x10FFFF else ""
 
 
 def _chinese_fields(article: Article, html: str) -> Article:
@@ -81,8 +95,6 @@ def _chinese_fields(article: Article, html: str) -> Article:
 
 def _labelled_line(html: str) -> PageMeta | None:
     """The first line of the page made of labelled fields that give a time, author or editor."""
-    from digest.text.html import html_to_text
-
     for line in html_to_text(html).split("\n"):
         if len(line) > 200 or ("：" not in line and ":" not in line):
             continue

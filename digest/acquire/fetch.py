@@ -33,12 +33,14 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from digest.acquire.fetch_config import FetchOptions
-from digest.acquire.http import FetchError, Response
+from digest.acquire.http import FetchError, Response, get, open_client
 from digest.acquire.ingest import Ingest, IngestCount, IngestOptions
 from digest.acquire.jobs import FeedJob, FeedOutcome, close_stores, extract_page, ingest_feed, ingest_raws
 from digest.acquire.workers import PARSERS, WorkerPool
-from digest.errors import InputError
+from digest.errors import InputError, UsageError
 from digest.model import RawItem, Source
+from digest.store.followed import save_fetch_states
+from digest.text import one_line
 
 if TYPE_CHECKING:
     import httpx
@@ -110,8 +112,6 @@ def fetch_sources(
     Never raises for a source's failure; KeyboardInterrupt propagates after the state of the
     sources done so far is saved.
     """
-    from digest.store.followed import save_fetch_states
-
     pool = WorkerPool(options.parse, preload=(*PARSERS, ingest.__module__))
     run = _Run(store, options, ingest_options, ingest, pool, progress)
     try:
@@ -155,8 +155,6 @@ class _Run:
         self._inflight: asyncio.Semaphore | None = None
 
     def _record(self, result: FetchResult, state: Source | None = None) -> None:
-        from digest.text import one_line
-
         # Messages quote servers (a reason phrase, a parser's complaint): no control characters,
         # one line, bounded, before they reach the store or a terminal, where they could forge lines.
         result = replace(
@@ -173,8 +171,6 @@ class _Run:
             self.progress(result)
 
     async def fetch_all(self, sources: Sequence[Source]) -> None:
-        from digest.acquire.http import open_client
-
         self._slots = asyncio.Semaphore(max(1, self.options.concurrency))
         # Bodies wait for a parse worker; without this bound, fetching (fast) would pile every
         # body of the run up in memory in front of parsing (slow).
@@ -212,8 +208,6 @@ class _Run:
                 await client.aclose()
 
     async def _request(self, source: Source, url: str, headers: dict[str, str] | None = None) -> Response:
-        from digest.acquire.http import get
-
         policy = self.options.policy(source)
         client = self._clients[policy.network_key]
         host = (urlsplit(url).hostname or "").lower()
@@ -397,8 +391,6 @@ def _validator(value: str | None) -> str | None:
 
 def select_sources(sources: Sequence[Source], names: Sequence[str]) -> list[Source]:
     """The sources called ``names`` (all when empty); UsageError naming any unknown one."""
-    from digest.errors import UsageError
-
     if not names:
         return list(sources)
     by_name = {source.name: source for source in sources}

@@ -11,8 +11,9 @@ import html.entities
 import io
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -112,9 +113,9 @@ def read_feed(
     source = one_line(_typed_text(feed.get("title"), detail if isinstance(detail, Mapping) else None)) or None
     link = _absolute(_text(feed.get("link")), base)
     scope = link or source or name
-    items = [
-        _raw_item(entry, source, scope, name, base, fast=fast) for entry in entries[:MAX_ITEMS_PER_DOCUMENT]
-    ]
+    items = _keys_that_identify(
+        [_raw_item(entry, source, scope, name, base, fast=fast) for entry in entries[:MAX_ITEMS_PER_DOCUMENT]]
+    )
     if not _closes(utf8):
         kept = items[:-1]
         raise PartialDocument(
@@ -416,6 +417,16 @@ def feed_item_key(scope: str, guid: str, url: str | None) -> str | None:
     return f"{scope}\n{guid.strip()}\n{url or ''}" if guid.strip() else None
 
 
+def _keys_that_identify(items: list[RawItem]) -> list[RawItem]:
+    """The items with any key that more than one entry of the document shares dropped.
+
+    Some feeds give every item the same GUID and no link: such a key names no one item, and kept
+    it would store the whole feed as one.  Without it each entry is known by its URL or content.
+    """
+    counts = Counter(item.key for item in items if item.key)
+    return [replace(item, key=None) if item.key and counts[item.key] > 1 else item for item in items]
+
+
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
@@ -509,7 +520,7 @@ def _json_feed(document: Mapping[str, Any], name: str) -> ParsedFeed:
                 origin=name,
             )
         )
-    return ParsedFeed(items, source, home)
+    return ParsedFeed(_keys_that_identify(items), source, home)
 
 
 def _json_line(line: str, where: str) -> Any:

@@ -151,7 +151,7 @@ class WorkerPool:
         import signal
 
         if self.size > 0 and self._executor is None:
-            self._executor = self._new()
+            self._executor = self._new_executor()
             blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             try:
                 started = [self._executor.submit(_wait_for_all) for _ in range(self.size)]
@@ -160,7 +160,7 @@ class WorkerPool:
             for future in started:
                 future.result()
 
-    def _new(self) -> ProcessPoolExecutor:
+    def _new_executor(self) -> ProcessPoolExecutor:
         import multiprocessing
 
         context = multiprocessing.get_context("spawn")

@@ -24,6 +24,7 @@ import digest.deliver.mentions as mentions
 from digest.deliver.budget import Budget
 from digest.deliver.split import Block, Piece, Split, split_blocks
 from digest.model import Digest, DigestEntry, Language
+from digest.render.html import render_html
 from digest.render.layout import meta_line, short_date, summary_of, title_lines
 from digest.summarize.fit import ELLIPSIS, cut_sentence, join_sentences
 from digest.summarize.sentences import clause_ends, split_sentences
@@ -211,8 +212,6 @@ def plan_messages(
     the bulletin takes no more messages than that.  The last rung is used whatever it gives.
     """
     if style == "html":
-        from digest.render.html import render_html
-
         text = plan_messages(digest, "text", budget, tz=tz, max_parts=max_parts, link=link)
         return replace(text, html=render_html(digest, tz=tz))
     rungs: Sequence[str] = RUNGS if style == "sms" else ("full",)

@@ -304,7 +304,7 @@ def _hide_shown(store: Store, clustered: _Clustered) -> int:
         if not earlier_shown:
             continue
         everything = clustered.everything
-        shown_items = [everything[i] for i in earlier_shown if i in everything] or _fetch(
+        shown_items = [everything[i] for i in earlier_shown if i in everything] or _stored_items(
             store, earlier_shown
         )
         fresh = [item for item in story.items if item.id not in set(earlier_shown)]
@@ -406,7 +406,8 @@ def _shown_before(
     }
 
 
-def _fetch(store: Store, item_ids: list[str]) -> list[Item]:
+def _stored_items(store: Store, item_ids: list[str]) -> list[Item]:
+    """The stored items whose ids are ``item_ids`` exactly (``get_item`` also matches prefixes)."""
     found: list[Item] = []
     for item_id in item_ids:
         found.extend(item for item in store.get_item(item_id) if item.id == item_id)

@@ -132,7 +132,10 @@ class Store:
         try:
             yield self.connection
         except BaseException:
-            self.connection.execute("ROLLBACK")
+            # SQLite has already rolled back after a full disk or an I/O error; a second ROLLBACK
+            # would fail and hide that error behind "no transaction is active".
+            if self.connection.in_transaction:
+                self.connection.execute("ROLLBACK")
             raise
         self.connection.execute("COMMIT")
 

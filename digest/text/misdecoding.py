@@ -49,7 +49,7 @@ def _pairs_in(lead: int, trail: bytes, wrong: str) -> bool:
     return bool(trail)
 
 
-def _read(data: bytes, right: str) -> float:
+def _decoding_score(data: bytes, right: str) -> float:
     """How well ``data`` decodes with ``right``: characters it cannot decode cost dearly."""
     text = data.decode(right, errors="replace")
     # As written for UTF-8: 记 (E8 AE B0) must not lose to 議 (E8 AD B0) for being 议 in
@@ -71,7 +71,7 @@ def _lost_byte(before: bytes, after: bytes, wrong: str, right: str) -> bytes:
     for value in range(0x80, 0x100):
         if _pairs_in(value, after[:1], wrong):
             continue  # the decoder would have read it with the next byte, not written U+FFFD
-        score = _read(before + bytes([value]) + after, right)
+        score = _decoding_score(before + bytes([value]) + after, right)
         if best is None or score > best[0]:
             best = (score, bytes([value]))
     return best[1] if best else b"\xff"

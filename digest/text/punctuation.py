@@ -123,9 +123,16 @@ def fix_punctuation(text: str) -> tuple[str, int]:
 
 
 def _fix_piece(text: str) -> tuple[str, int]:
+    # A converted pair can leave an outer pair around it (""一"" → "“一”"), so quotes are
+    # converted until none is left to convert; cleaning twice then changes nothing.
+    total = 0
+    while True:
+        text, quotes = _convert_quotes(text)
+        total += quotes
+        if not quotes:
+            break
     # Each conversion is Chinese context for the other kind ((a),中 → (a)，中 → （a），中), so
     # repeat until nothing changes; a handful of rounds at most, as each converts something.
-    text, total = _convert_quotes(text)
     while True:
         text, pairs = _convert_pairs(text)
         text, marks = _convert_marks(text)

@@ -33,3 +33,13 @@ repairs, the council said, with a new cycle lane on each side and a lower speed 
     [item] = parse_html(page, "bridge.html")
     assert item.title == "Bridge reopens"
     assert item.published == datetime(2026, 4, 25, 14, 47, tzinfo=timezone(timedelta(hours=1)))
+
+
+def test_a_reference_to_a_control_character_does_not_cost_the_article() -> None:
+    paragraph = "<p>" + "The council approved the new bridge over the river after a debate. " * 5 + "</p>"
+    for reference in ("&#27;", "&#x1b;", "&#1;", "&#65534;"):
+        article = f"<h1>Bridge</h1>{paragraph}<p>a{reference}b</p>{paragraph}"
+        page = f"<html><body><article>{article}</article></body></html>"
+        [item] = parse_html(page.encode(), "page.html", "http://example.test/a")
+        assert "The council approved the new bridge" in item.body, reference
+        assert "\x1b" not in item.body and "\x01" not in item.body

@@ -1,5 +1,6 @@
-"""Chinese feeds served with right, missing and wrong charsets come out as the Chinese they contain
-(RELIABILITY C2–C4).  The fixtures are real GB2312 and Big5 feeds (see tests/fixtures/feeds-zh)."""
+"""Chinese feeds served with right, missing and wrong charsets come out as the Chinese they contain:
+the HTTP header and the XML declaration disagreeing, bogus or unknown labels, a byte-order mark
+that contradicts both.  The fixtures are real GB2312 and Big5 feeds (see tests/fixtures/feeds-zh)."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digest.acquire.formats import MAX_ITEMS_PER_DOCUMENT, MAX_TITLE_CHARS, read_feed
+from digest.acquire.identity import item_id
 from digest.errors import InputError
 from tests.acquire.conftest import RSS, RawServer
 
@@ -45,6 +46,22 @@ def test_what_is_not_a_feed_says_so_in_one_line(document: bytes) -> None:
         read_feed(document, "src")
     assert "not a feed" in caught.value.message or "encoding" in caught.value.message
     assert "\n" not in caught.value.message
+
+
+def test_a_guid_shared_by_every_item_names_none_of_them() -> None:
+    shared = [item(f"Story {n}", guid="x", body=f"Text of story {n}") for n in range(20)]
+    linked = [
+        i.replace("</guid>", f"</guid><link>http://example.com/{n}</link>") for n, i in enumerate(shared)
+    ]
+    for document in (rss(*shared), rss(*linked)):
+        ids = [item_id(raw) for raw in read_feed(document, "x").items]
+        assert len(set(ids)) == 20, "twenty entries are twenty items"
+        assert ids == [item_id(raw) for raw in read_feed(document, "x").items], "and the same ones again"
+    edited = (
+        read_feed(rss(item("Story", guid="g", body="first")), "x").items
+        + read_feed(rss(item("Story", guid="g", body="edited")), "x").items
+    )
+    assert len({item_id(raw) for raw in edited}) == 1, "a GUID of its own still names an edited item"
 
 
 def test_ill_formed_feeds_are_salvaged() -> None:

@@ -13,6 +13,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+import digest.cli.items
 from tests.conftest import EXAMPLES, Cli
 
 RSS = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>
@@ -29,8 +30,6 @@ def test_show_takes_an_id_prefix_without_its_algorithm(cli: Cli) -> None:
 
 
 def test_traceback_counts_after_the_subcommand(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    import digest.cli.items
-
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 

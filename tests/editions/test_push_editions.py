@@ -25,6 +25,13 @@ def _bot(server: HTTPServer) -> None:
     server.expect_request("/cgi-bin/webhook/send").respond_with_json({"errcode": 0, "errmsg": "ok"})
 
 
+@pytest.fixture
+def bot_home(edition_home: Callable[[str], Path], httpserver: HTTPServer) -> Path:
+    """The editions' home, its channel pointed at a bot on 127.0.0.1 that takes every message."""
+    _bot(httpserver)
+    return edition_home(httpserver.url_for("/"))
+
+
 def _bodies(server: HTTPServer) -> list[str]:
     return [request.get_json()["text"]["content"] for request, _ in server.log]
 
@@ -39,10 +46,8 @@ def _push_at(monkeypatch: pytest.MonkeyPatch, when: str, *args: str) -> int:
 
 
 def test_since_last_catches_up_a_missed_run_and_never_repeats(
-    edition_home: Callable[[str], Path], httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+    bot_home: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _bot(httpserver)
-    edition_home(httpserver.url_for("/"))
     assert _push_at(monkeypatch, "2026-04-24T18:00:00+08:00", "--edition", "evening") == 0
     assert _push_at(monkeypatch, "2026-04-25T07:00:00+08:00", "--edition", "morning") == 0
     # The evening run of 25 April never happens (the machine was off).
@@ -62,10 +67,8 @@ def test_since_last_catches_up_a_missed_run_and_never_repeats(
 
 
 def test_a_rerun_sends_nothing_and_an_empty_window_records_nothing(
-    edition_home: Callable[[str], Path], httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+    bot_home: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _bot(httpserver)
-    edition_home(httpserver.url_for("/"))
     assert _push_at(monkeypatch, "2026-04-25T07:00:00+08:00", "--edition", "morning") == 0
     assert _push_at(monkeypatch, "2026-04-25T07:05:00+08:00", "--edition", "morning") == 0
     assert len(_bodies(httpserver)) == 1
@@ -92,10 +95,8 @@ def test_a_failed_delivery_is_completed_by_the_next_run_before_the_new_bulletin(
 
 
 def test_editions_of_different_series_share_stories(
-    edition_home: Callable[[str], Path], httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+    bot_home: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _bot(httpserver)
-    edition_home(httpserver.url_for("/"))
     assert _push_at(monkeypatch, "2026-04-25T23:00:00+08:00", "--edition", "evening") == 0
     late = "2026-04-25T23:00:00+08:00"
     assert _push_at(monkeypatch, late, "--edition", "world", "--date", "2026-04-25") == 0
@@ -106,12 +107,9 @@ def test_editions_of_different_series_share_stories(
 
 
 def test_push_limit_bounds_an_ad_hoc_bulletin(
-    edition_home: Callable[[str], Path], httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+    bot_home: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _bot(httpserver)
-    edition_home(httpserver.url_for("/"))
-    monkeypatch.setenv("DIGEST_NOW", "2026-04-26T08:00:00+08:00")
-    assert main(["push", "-q", "--date", "2026-04-25", "--limit", "2"]) == 0
+    assert _push_at(monkeypatch, "2026-04-26T08:00:00+08:00", "--date", "2026-04-25", "--limit", "2") == 0
     (body,) = _bodies(httpserver)
     assert body.startswith("Digest for 2026-04-25 (Saturday) · 2 items")
     assert len(re.findall(r"^\d+\. ", body, flags=re.MULTILINE)) == 2
@@ -127,15 +125,13 @@ def test_an_unknown_edition_is_a_usage_error(
 
 
 def test_a_story_reported_again_later_is_not_repeated_by_the_next_bulletin(
-    edition_home: Callable[[str], Path], httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+    bot_home: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _bot(httpserver)
-    home = edition_home(httpserver.url_for("/"))
     _, _, title, text = STORIES[4]  # published 06:20, shown by the 07:00 edition
     later = datetime(2026, 4, 25, 10, 0, tzinfo=TZ)
     again = Item(id="t:again", title=title, text=text, language="zh", fetched=later, published=later,
                  source="大河报", url="https://other.example.com/again")  # fmt: skip
-    with Store.open(home / "digest.db") as store:
+    with Store.open(bot_home / "digest.db") as store:
         store.add_items([again])
     assert _push_at(monkeypatch, "2026-04-25T07:00:00+08:00", "--edition", "morning") == 0
     assert _push_at(monkeypatch, "2026-04-25T18:00:00+08:00", "--edition", "evening") == 0
@@ -147,12 +143,10 @@ def test_a_story_reported_again_later_is_not_repeated_by_the_next_bulletin(
 
 
 def test_a_channel_added_later_gets_new_bulletins_not_the_backlog(
-    edition_home: Callable[[str], Path], httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+    bot_home: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _bot(httpserver)
-    home = edition_home(httpserver.url_for("/"))
     assert _push_at(monkeypatch, "2026-04-25T07:00:00+08:00", "--edition", "morning") == 0
-    config = home / "config.toml"
+    config = bot_home / "config.toml"
     text = config.read_text(encoding="utf-8")
     text = text.replace('chars = 60\nchannels = ["team"]', 'chars = 60\nchannels = ["team", "extra"]')
     extra = f'[channels.extra]\nurl = "wecombot://extra-key-0001"\nbase_url = "{httpserver.url_for("/")}"\n'

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -197,3 +199,31 @@ def test_a_busy_store_is_not_called_damaged(tmp_path: Path) -> None:
     holder.execute("ROLLBACK")
     damaged = store_error(path, sqlite3.DatabaseError("database disk image is malformed"))
     assert damaged.exit_code == ExitCode.ERROR and damaged.hint and "backup" in damaged.hint
+
+
+def test_a_write_cut_off_by_a_file_size_limit_says_so_and_keeps_the_store(tmp_path: Path) -> None:
+    path = tmp_path / "digest.db"
+    with Store.open(path) as store:
+        store.add_items([make_item(0)])
+    limit = path.stat().st_size + 20_000
+    # Enough rows that SQLite writes pages before COMMIT: the limit bites inside the transaction.
+    script = (
+        "import resource, signal, sqlite3, sys; from pathlib import Path\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))\n"
+        "from digest.store import Store\n"
+        "from digest.store.db import store_error\n"
+        "from tests.store.test_store import make_item\n"
+        f"store = Store.open(Path({str(path)!r}))\n"
+        "from dataclasses import replace\n"
+        "try:\n"
+        "    store.add_items(replace(make_item(n), text='正文' * 2000) for n in range(1, 3000))\n"
+        "except sqlite3.DatabaseError as error:\n"
+        f"    print(store_error({str(path)!r}, error).hint); sys.exit(1)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert "disk space" in result.stdout, "a full disk is not called a damaged store"
+    with Store.open(path) as store:
+        assert store.connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert store.connection.execute("SELECT count(*) FROM items").fetchone()[0] == 1
