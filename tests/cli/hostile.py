@@ -135,7 +135,8 @@ def wait_until_stored(home: Path, source: str, patience: float = 60) -> None:
     raise AssertionError(f"no item of {source} was stored")
 
 
-def _signal_masks(pid: int) -> str:
+def signal_masks(pid: int) -> str:
+    """The blocked, ignored and pending signals of ``pid`` (hexadecimal masks from /proc)."""
     try:
         status = Path(f"/proc/{pid}/status").read_text().splitlines()
     except OSError:
@@ -152,7 +153,7 @@ def stderr_when_done(run: subprocess.Popen[str], patience: float = 60) -> str:
         return run.communicate(timeout=patience)[1]
     except subprocess.TimeoutExpired:
         stuck = [pid for pid in [run.pid, *descendants(run.pid)] if alive(pid)]
-        masks = {pid: _signal_masks(pid) for pid in stuck}  # a blocked or ignored SIGINT shows here
+        masks = {pid: signal_masks(pid) for pid in stuck}  # a blocked or ignored SIGINT shows here
         for pid in stuck:
             os.kill(pid, signal.SIGABRT)
         raise AssertionError(

@@ -21,6 +21,7 @@ from tests.cli.hostile import (
     GOOD_RSS,
     digest,
     redos_feed,
+    signal_masks,
     start,
     stderr_when_done,
     wait_gone,
@@ -93,13 +94,15 @@ def test_a_stopped_fetch_stops_its_workers_records_state_and_exits_143_or_130(
     home: Path, httpserver: HTTPServer, signum: int, code: int
 ) -> None:
     fetch, below = _fetch_until_parsing(home, httpserver)
+    # Said if the command does not stop: its signal masks, and this process's, which it inherited.
+    masks = f"command: {signal_masks(fetch.pid)}; test: {signal_masks(os.getpid())}"
     # Ctrl-C reaches the whole process group, workers included; a service stop only the command.
     if signum == signal.SIGINT:
         os.killpg(fetch.pid, signum)
     else:
         fetch.send_signal(signum)
     err = stderr_when_done(fetch)
-    assert fetch.returncode == code, err
+    assert fetch.returncode == code, f"{masks}\n{err}"
     assert "Traceback" not in err and "Process" not in err
     assert wait_gone(below) == []
     sources = _sources(home)
