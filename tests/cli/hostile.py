@@ -62,7 +62,13 @@ def digest(
 
 def start(home: Path, *args: str) -> subprocess.Popen[str]:
     """``digest ARGS`` started in its own session (so a test can signal its whole group), with
-    Python's fault handler on (see ``stderr_when_done``)."""
+    Python's fault handler on (see ``stderr_when_done``).
+
+    A command inherits an ignored SIGINT across exec, and Python then keeps it ignored, as a
+    background job should.  Something earlier in a test process can leave SIGINT ignored at the C
+    level (seen under pytest-xdist in a fixed test order), so Python's own handler is put back here
+    first: the command starts as it would from a terminal, where Ctrl-C reaches it."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     return subprocess.Popen(
         [sys.executable, "-m", "digest", *args],
         env={**environment(home), "PYTHONFAULTHANDLER": "1"},
