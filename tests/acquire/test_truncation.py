@@ -58,3 +58,52 @@ def test_a_body_shorter_than_its_content_length_fails_and_the_next_fetch_stores_
     items = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert sorted(item["title"] for item in items) == [f"第{n}条新闻" for n in range(6)]
     assert all(item["text"].endswith("二十多个字。") for item in items)
+
+
+async def _closed_at_sixty_percent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """No Content-Length: the body ends when the connection closes, here after 60 % of the feed."""
+    head = "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nConnection: close\r\n\r\n"
+    writer.write(head.encode() + FEED[: len(FEED) * 6 // 10])
+    await writer.drain()
+
+
+def test_a_close_delimited_body_cut_short_is_not_stored_as_a_short_feed(
+    raw_server: RawServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw_server.routes["/feed"] = _closed_at_sixty_percent
+    assert (
+        main(["sources", "add", raw_server.url("/feed"), "--name", "cut", "--no-check", "--allow-private"])
+        == 0
+    )
+    capsys.readouterr()
+    assert main(["fetch", "-q"]) != 0  # the cut is a failure, whatever the terminal
+    assert main(["items", "--format", "jsonl"]) == 0
+    kept = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(kept) < 6  # the items past the cut were never seen ...
+    assert all(item["text"].endswith("二十多个字。") for item in kept)  # ... and none is kept cut
+    raw_server.routes["/feed"] = respond("200 OK", FEED, {"Content-Type": "application/rss+xml"})
+    assert main(["fetch", "-q"]) == 0  # the next complete fetch reads it whole
+    assert main(["items", "--format", "jsonl"]) == 0
+    items = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert sorted(item["title"] for item in items) == [f"第{n}条新闻" for n in range(6)]
+
+
+def test_a_utf8_feed_with_one_gbk_item_and_a_stray_byte_keeps_every_item(
+    raw_server: RawServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pasted = "第2条新闻的正文，内容完整，共有二十多个字。"
+    mixed = FEED.replace(pasted.encode("utf-8"), pasted.encode("gbk")).replace(
+        "第4条新闻".encode(), "第4条新闻".encode() + b"\xff"
+    )
+    assert mixed != FEED and b"\xff" in mixed
+    raw_server.routes["/feed"] = respond("200 OK", mixed, {"Content-Type": "application/rss+xml"})
+    assert (
+        main(["sources", "add", raw_server.url("/feed"), "--name", "mixed", "--no-check", "--allow-private"])
+        == 0
+    )
+    capsys.readouterr()
+    assert main(["fetch", "-q"]) == 0
+    assert main(["items", "--format", "jsonl"]) == 0
+    items = {item["title"]: item for item in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert sorted(items) == [f"第{n}条新闻" for n in range(6)]  # the bad bytes cost no item
+    assert items["第2条新闻"]["text"] == pasted  # the pasted GBK text is read as GBK
