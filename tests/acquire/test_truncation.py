@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,23 +40,32 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+def _follow(raw_server: RawServer, name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Follow the server's /feed as ``name`` (no check: the tests decide what it serves when)."""
+    assert (
+        main(["sources", "add", raw_server.url("/feed"), "--name", name, "--no-check", "--allow-private"])
+        == 0
+    )
+    capsys.readouterr()
+
+
+def _stored(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
+    """Every stored item, as ``digest items --format jsonl`` prints it."""
+    assert main(["items", "--format", "jsonl"]) == 0
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
 def test_a_body_shorter_than_its_content_length_fails_and_the_next_fetch_stores_it_whole(
     raw_server: RawServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     raw_server.routes["/feed"] = _cut_short
-    assert (
-        main(["sources", "add", raw_server.url("/feed"), "--name", "cut", "--no-check", "--allow-private"])
-        == 0
-    )
-    capsys.readouterr()
+    _follow(raw_server, "cut", capsys)
     assert main(["fetch", "-q"]) == 1
     assert "cut: the server broke the connection" in capsys.readouterr().err
-    assert main(["items", "--format", "jsonl"]) == 0
-    assert capsys.readouterr().out == ""  # nothing of the cut body was stored
+    assert _stored(capsys) == []  # nothing of the cut body was stored
     raw_server.routes["/feed"] = respond("200 OK", FEED, {"Content-Type": "application/rss+xml"})
     assert main(["fetch", "-q"]) == 0
-    assert main(["items", "--format", "jsonl"]) == 0
-    items = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    items = _stored(capsys)
     assert sorted(item["title"] for item in items) == [f"第{n}条新闻" for n in range(6)]
     assert all(item["text"].endswith("二十多个字。") for item in items)
 
@@ -71,20 +81,14 @@ def test_a_close_delimited_body_cut_short_is_not_stored_as_a_short_feed(
     raw_server: RawServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     raw_server.routes["/feed"] = _closed_at_sixty_percent
-    assert (
-        main(["sources", "add", raw_server.url("/feed"), "--name", "cut", "--no-check", "--allow-private"])
-        == 0
-    )
-    capsys.readouterr()
+    _follow(raw_server, "cut", capsys)
     assert main(["fetch", "-q"]) != 0  # the cut is a failure, whatever the terminal
-    assert main(["items", "--format", "jsonl"]) == 0
-    kept = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    kept = _stored(capsys)
     assert len(kept) < 6  # the items past the cut were never seen ...
     assert all(item["text"].endswith("二十多个字。") for item in kept)  # ... and none is kept cut
     raw_server.routes["/feed"] = respond("200 OK", FEED, {"Content-Type": "application/rss+xml"})
     assert main(["fetch", "-q"]) == 0  # the next complete fetch reads it whole
-    assert main(["items", "--format", "jsonl"]) == 0
-    items = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    items = _stored(capsys)
     assert sorted(item["title"] for item in items) == [f"第{n}条新闻" for n in range(6)]
 
 
@@ -97,13 +101,8 @@ def test_a_utf8_feed_with_one_gbk_item_and_a_stray_byte_keeps_every_item(
     )
     assert mixed != FEED and b"\xff" in mixed
     raw_server.routes["/feed"] = respond("200 OK", mixed, {"Content-Type": "application/rss+xml"})
-    assert (
-        main(["sources", "add", raw_server.url("/feed"), "--name", "mixed", "--no-check", "--allow-private"])
-        == 0
-    )
-    capsys.readouterr()
+    _follow(raw_server, "mixed", capsys)
     assert main(["fetch", "-q"]) == 0
-    assert main(["items", "--format", "jsonl"]) == 0
-    items = {item["title"]: item for item in map(json.loads, capsys.readouterr().out.splitlines())}
+    items = {item["title"]: item for item in _stored(capsys)}
     assert sorted(items) == [f"第{n}条新闻" for n in range(6)]  # the bad bytes cost no item
     assert items["第2条新闻"]["text"] == pasted  # the pasted GBK text is read as GBK
