@@ -17,6 +17,8 @@ from typing import Protocol
 import pytest
 from hypothesis import HealthCheck, settings
 
+from tests.postgres_server import ThrowawayPostgres, unavailable_reason
+
 # Every property test runs under this profile.  Hypothesis's per-example deadline (200 ms) and its
 # too-slow health check time the machine, not the code: under a parallel run on a loaded machine
 # an ordinary example can take longer and fail a correct test.  Speed is measured in bench/.
@@ -103,3 +105,19 @@ def golden(request: pytest.FixtureRequest) -> Iterator[Golden]:
         assert actual == path.read_text(encoding="utf-8")
 
     yield check
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[ThrowawayPostgres]:
+    """One throwaway PostgreSQL server per test process; skipped with the reason where there is none."""
+    reason = unavailable_reason()
+    if reason is not None:
+        pytest.skip(reason)
+    with ThrowawayPostgres() as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres_server: ThrowawayPostgres) -> str:
+    """The URL of a fresh, empty database on the throwaway server."""
+    return postgres_server.new_database()
