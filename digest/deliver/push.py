@@ -14,7 +14,9 @@ and a rate-limit answer whose ``retry_after`` is short (waited once).  Everythin
 the next run; uncertain parts wait for ``--force``.
 
 Callers must hold the run lock (``digest.lock.run_lock``) around ``push_digest`` unless
-``dry_run``: recovery of ``sending`` parts assumes no other live run.  Before anything is built or
+``dry_run``: on an SQLite store, recovery of ``sending`` parts assumes no other live run.  On a
+PostgreSQL store, runs on several hosts may push at once: each part's claim holds a lease that
+tells a live sender from a dead one (``store.outbox``).  Before anything is built or
 sent, ``check_deliveries`` compares the outbox with the delivery journal beside the store.
 """
 
@@ -219,7 +221,12 @@ def _deliver(
         if row.state == "sent":
             report.parts.append(PartReport(row.part, row.total, row.body, "skipped", "sent earlier"))
             continue
-        if row.state in ("uncertain", "sending") and row.part not in report.recovered:
+        if row.state == "sending" and row.part not in report.recovered:
+            # Its sender is alive (another host sharing the store): that run records the outcome.
+            detail = "being sent by another run"
+            report.parts.append(PartReport(row.part, row.total, row.body, "skipped", detail))
+            continue
+        if row.state == "uncertain" and row.part not in report.recovered:
             report.parts.append(PartReport(row.part, row.total, row.body, "held", "uncertain earlier"))
             continue
         if row.part in report.recovered:

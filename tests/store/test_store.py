@@ -59,7 +59,7 @@ def test_items_between_uses_time_window_and_source(tmp_path: Path) -> None:
         assert {item.source for item in store.items_between(None, None, sources=["乙"])} == {"乙"}
         plan = " ".join(
             str(row)
-            for row in store.connection.execute(
+            for row in store.execute(
                 "EXPLAIN QUERY PLAN SELECT id FROM items "
                 "WHERE sort_ts >= 0 AND sort_ts < 1 ORDER BY sort_ts DESC"
             )
@@ -184,7 +184,7 @@ def test_writes_begin_immediate(tmp_path: Path) -> None:
 
 def test_a_busy_store_is_not_called_damaged(tmp_path: Path) -> None:
     from digest.errors import ExitCode
-    from digest.store.db import store_error
+    from digest.store.sqlite import store_error
 
     path = tmp_path / "d.db"
     Store.open(path).close()
@@ -212,7 +212,7 @@ def test_a_write_cut_off_by_a_file_size_limit_says_so_and_keeps_the_store(tmp_pa
         "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
         f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))\n"
         "from digest.store import Store\n"
-        "from digest.store.db import store_error\n"
+        "from digest.store.sqlite import store_error\n"
         "from tests.store.test_store import make_item\n"
         f"store = Store.open(Path({str(path)!r}))\n"
         "from dataclasses import replace\n"
@@ -225,5 +225,5 @@ def test_a_write_cut_off_by_a_file_size_limit_says_so_and_keeps_the_store(tmp_pa
     assert result.returncode == 1, result.stderr
     assert "disk space" in result.stdout, "a full disk is not called a damaged store"
     with Store.open(path) as store:
-        assert store.connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert store.connection.execute("SELECT count(*) FROM items").fetchone()[0] == 1
+        assert store.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert store.execute("SELECT count(*) FROM items").fetchone()[0] == 1
