@@ -40,6 +40,7 @@ from digest.errors import ExitCode, StoreError
 from digest.model import Digest
 from digest.store.outbox import Outbox
 
+LEFT_TO_ANOTHER_RUN = "left to the run sending the part before it"
 _LABEL = re.compile(r"^\(\d+/\d+\) ")
 
 if TYPE_CHECKING:
@@ -67,7 +68,9 @@ class PartReport:
     part: int
     total: int
     body: str
-    state: str  # sent, failed, uncertain, skipped (already sent), held (uncertain earlier), planned
+    # sent, failed, uncertain, skipped (already sent), held (uncertain earlier), planned, elsewhere
+    # (another live run is delivering it)
+    state: str
     detail: str = ""
 
 
@@ -217,14 +220,22 @@ def _deliver(
     )
     title = _title(rows[0].body if rows else "")
     stopped = False
+    # Another live run (a host sharing a PostgreSQL store) owns a part: it sends the parts after
+    # it too, in order, so this run leaves them to it rather than race it.
+    handed_over = False
     for row in rows:
         if row.state == "sent":
             report.parts.append(PartReport(row.part, row.total, row.body, "skipped", "sent earlier"))
             continue
+        if handed_over:
+            detail = LEFT_TO_ANOTHER_RUN
+            report.parts.append(PartReport(row.part, row.total, row.body, "elsewhere", detail))
+            continue
         if row.state == "sending" and row.part not in report.recovered:
-            # Its sender is alive (another host sharing the store): that run records the outcome.
+            # Its sender is alive: that run records the outcome.
             detail = "being sent by another run"
-            report.parts.append(PartReport(row.part, row.total, row.body, "skipped", detail))
+            report.parts.append(PartReport(row.part, row.total, row.body, "elsewhere", detail))
+            handed_over = True
             continue
         if row.state == "uncertain" and row.part not in report.recovered:
             report.parts.append(PartReport(row.part, row.total, row.body, "held", "uncertain earlier"))
@@ -239,7 +250,10 @@ def _deliver(
             )
             continue
         if not outbox.claim(day, channel.name, row.part):
-            report.parts.append(PartReport(row.part, row.total, row.body, "skipped", "taken by another run"))
+            report.parts.append(
+                PartReport(row.part, row.total, row.body, "elsewhere", "taken by another run")
+            )
+            handed_over = True
             continue
         try:
             outcome, reached_at = _send_with_retries(
