@@ -68,53 +68,54 @@ def test_two_hosts_pushing_at_once_deliver_each_part_once(
     assert len(set(calls)) == len(calls)
 
 
+class HeldPart:
+    """The bot holds its answer to the ``part``-th request until ``release`` is set; ``arrived``
+    says that request came."""
+
+    def __init__(self, server: HTTPServer, part: int) -> None:
+        self.arrived, self.release = threading.Event(), threading.Event()
+        self.part = part
+        self.calls = _recording_bot(server, self._hold)
+
+    def _hold(self, n: int) -> None:
+        if n == self.part:
+            self.arrived.set()
+            self.release.wait(60)
+
+
 def test_a_part_another_host_is_sending_is_left_to_it(
     hosts: tuple[dict[str, str], dict[str, str]], httpserver: HTTPServer
 ) -> None:
-    started, release = threading.Event(), threading.Event()
-
-    def hold_the_first_part(n: int) -> None:
-        if n == 1:
-            started.set()
-            release.wait(60)
-
-    calls = _recording_bot(httpserver, hold_the_first_part)
+    bot = HeldPart(httpserver, 1)
     first_host, second_host = hosts
     first = subprocess.Popen(COMMAND, env=first_host, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        assert started.wait(30)
+        assert bot.arrived.wait(30)
         second = subprocess.run(COMMAND, env=second_host, capture_output=True, text=True, timeout=60)
         assert first.poll() is None  # the first host still waits for its first answer
-        assert len(calls) == 1  # the second host sent nothing: not part 1, not the parts after it
+        assert len(bot.calls) == 1  # the second host sent nothing: not part 1, not the parts after it
     finally:
-        release.set()
+        bot.release.set()
     assert second.returncode == 0, second.stderr
     assert "being sent by another run" in second.stdout
     assert "uncertain" not in second.stdout + second.stderr  # a live sender's part is not doubted
     assert first.wait(60) == 0
-    assert len(calls) == _total(calls) and len(set(calls)) == len(calls)
+    assert len(bot.calls) == _total(bot.calls) and len(set(bot.calls)) == len(bot.calls)
 
 
 def test_a_part_a_killed_host_left_mid_send_is_reported_by_another_and_not_resent(
     hosts: tuple[dict[str, str], dict[str, str]], httpserver: HTTPServer
 ) -> None:
-    arrived, release = threading.Event(), threading.Event()
-
-    def stall_the_second_part(n: int) -> None:
-        if n == 2:  # part 2 arrives; its sender dies before it hears back
-            arrived.set()
-            release.wait(60)
-
-    calls = _recording_bot(httpserver, stall_the_second_part)
+    bot = HeldPart(httpserver, 2)  # part 2 arrives; its sender dies before it hears back
     first_host, second_host = hosts
     first = subprocess.Popen(COMMAND, env=first_host, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        assert arrived.wait(30)
+        assert bot.arrived.wait(30)
         first.send_signal(signal.SIGKILL)
         first.wait()
     finally:
-        release.set()
+        bot.release.set()
     second = subprocess.run(COMMAND, env=second_host, capture_output=True, text=True, timeout=60)
     assert second.returncode == 3  # part 2 is uncertain: reported, not resent
     assert "part 2/" in second.stderr and "uncertain" in second.stderr
-    assert len(calls) == _total(calls) and len(set(calls)) == len(calls)
+    assert len(bot.calls) == _total(bot.calls) and len(set(bot.calls)) == len(bot.calls)
