@@ -38,8 +38,12 @@ _ESCAPE_SEQUENCE = re.compile(
 def strip_controls(text: str) -> str:
     """Return ``text`` NFC-normalised, without escape sequences, controls or invalid code points."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _ESCAPE_SEQUENCE.sub("", text)
-    text = _UNSAFE.sub("", text)
+    # Searched before substituting: almost no text has any, and a search that finds nothing is
+    # far cheaper than a substitution that rebuilds the string.  Every character an escape
+    # sequence starts with is one ``_UNSAFE`` finds.
+    if _UNSAFE.search(text):
+        text = _ESCAPE_SEQUENCE.sub("", text)
+        text = _UNSAFE.sub("", text)
     return unicodedata.normalize("NFC", text)
 
 
