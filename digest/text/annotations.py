@@ -27,6 +27,10 @@ _IDEOGRAPH = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 _IDEOGRAPH_RE = re.compile(_IDEOGRAPH)
 _FULL_WIDTH = str.maketrans({",": "，", ":": "：", ";": "；", "!": "！", "?": "？"})
 ANNOTATION = re.compile(rf"(?<={_IDEOGRAPH})[(（](?P<syllable>{SYLLABLE})[)）]")
+# What every annotation pattern here needs, and the regex engine finds fast because it opens with
+# a bracket rather than a look-behind: few texts have one, and each pattern's scan of a text
+# without any cost more than the rest of this module's work on it.
+BRACKETED_SYLLABLE = re.compile(rf"[(（](?P<syllable>{SYLLABLE})[)）]")
 # An annotator that matched bytes, not characters, can annotate a character made of the last byte
 # of a Chinese character and an ASCII letter: ，F → AC 46 = 現, so ``，F(xiàn)-35``.
 _AFTER_LETTER = re.compile(
@@ -92,7 +96,7 @@ def remove_annotations(text: str, learned: Mapping[str, frozenset[str]] | None =
     it was damaged out of recognition; and in a text that annotates several syllables, any
     bracketed pinyin syllable after an ideograph is.
     """
-    if "(" not in text and "（" not in text:
+    if not BRACKETED_SYLLABLE.search(text):
         return text, 0
     removed = 0
     known = learned or {}
@@ -146,7 +150,7 @@ def learn_annotations(text: str) -> Mapping[str, frozenset[str]]:
     ``garbled``).
     """
     learned: dict[str, set[str]] = {}
-    if "(" not in text and "（" not in text:
+    if not BRACKETED_SYLLABLE.search(text):
         return {}
     for match in ANNOTATION.finditer(text):
         char = text[match.start() - 1]

@@ -36,13 +36,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
-from digest.text.annotations import SYLLABLE, is_syllable
+from digest.text.annotations import BRACKETED_SYLLABLE, SYLLABLE, is_syllable
 from digest.text.hanzi_frequency import log_frequency, word_weight
 
 MARKERS = "?\ufffd"
 _MARKER = re.compile(f"[{re.escape(MARKERS)}]")
 _FRAGMENT = re.compile(rf"(?P<syllable>{SYLLABLE})\)")
-_BRACKETED = re.compile(rf"[(（](?P<syllable>{SYLLABLE})[)）]")
 # The site turned full-width punctuation into ASCII after the garbling; GBK had the full-width.
 _TO_FULL_WIDTH = str.maketrans({"!": "！", ",": "，", ":": "：", ";": "；"})
 # Any non-ASCII character can be half of a misread pair (GBK has symbols, kana, Greek, box
@@ -214,7 +213,7 @@ def _attempt(
     start = at + 1
     pinned: int | None = None
     fragment = _FRAGMENT.match(text, start)
-    bracketed = _BRACKETED.match(text, start)
+    bracketed = BRACKETED_SYLLABLE.match(text, start)
     if fragment and is_syllable(fragment["syllable"]):
         pinned = _pinned_byte(previous, fragment["syllable"], learned)
         start = fragment.end()
