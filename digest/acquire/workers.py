@@ -121,7 +121,9 @@ class WorkerPool:
     Use as a context manager: leaving it stops every worker, finished or not.
     """
 
-    def __init__(self, budget: ParseBudget, preload: tuple[str, ...] = PARSERS, most: int | None = None) -> None:
+    def __init__(
+        self, budget: ParseBudget, preload: tuple[str, ...] = PARSERS, most: int | None = None
+    ) -> None:
         """``most``: the number of jobs that could run at once, when known (a fetch of one source
         needs one worker, not two: each costs an interpreter and its imports)."""
         self.budget = budget
