@@ -39,8 +39,8 @@ from digest.acquire.jobs import FeedJob, FeedOutcome, close_stores, extract_page
 from digest.acquire.workers import PARSERS, WorkerPool
 from digest.errors import InputError, UsageError
 from digest.model import RawItem, Source
+from digest.sanitize import one_line
 from digest.store.followed import save_fetch_states
-from digest.text import one_line
 
 if TYPE_CHECKING:
     import httpx

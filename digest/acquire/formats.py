@@ -22,7 +22,7 @@ from digest.acquire.article import read_article
 from digest.acquire.decode import declared_in_xml, decode_bytes, reconcile, repair_mojibake
 from digest.errors import InputError, PartialDocument
 from digest.model import LANGUAGES, RawItem
-from digest.text import one_line
+from digest.sanitize import one_line
 from digest.text.dates import parse_date
 from digest.text.html import html_to_text
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from digest.model import CleanedText, RawItem
+from digest.sanitize import one_line, strip_controls
 from digest.text.annotations import learn_annotations, remove_annotations
 from digest.text.characters import normalise_characters
 from digest.text.garbled import repair_garbled, repair_unlikely_spans
@@ -41,7 +42,6 @@ from digest.text.mobile import (
 )
 from digest.text.page import parse_meta_line, strip_site_suffix
 from digest.text.punctuation import fix_punctuation
-from digest.text.sanitize import one_line, strip_controls
 from digest.text.script import POLICIES, to_simplified, to_traditional, wants_simplified
 
 __all__ = ["POLICIES", "clean_item", "one_line", "strip_controls"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import unicodedata
 
-from digest.text.sanitize import strip_controls
+from digest.sanitize import strip_controls
 
 # Kept on purpose: the joiners (emoji sequences, Persian and Indic words), the tag characters of
 # subdivision flags, and the invisible ones the cleaning stage removes and counts itself.

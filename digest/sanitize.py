@@ -5,6 +5,10 @@ Applied at ingest (everything that reaches the store) and again at render.  Keep
 inert text), invisible format characters (Unicode category Cf: bidi marks, embeddings,
 overrides and isolates …; see ``_UNSAFE`` for the few kept), lone surrogates, noncharacters and
 U+FFFD.
+
+A module of its own, outside ``digest.text``: rendering and delivery need these two functions on
+every run, and importing them from the cleaning package loaded all of it (its patterns are compiled
+at import), 0.05 s of the CPU of ``import digest.cli.app`` (0.14 → 0.09 s), so of every command.
 """
 
 from __future__ import annotations
