@@ -171,7 +171,8 @@ class WorkerPool:
         """``start`` for a coroutine: run once, in a thread, so that the event loop goes on (answers
         keep arriving) while the workers start.  A run that never has anything to parse (every
         feed unchanged) never starts them: measured, the two workers' start was most of the CPU
-        of a rerun with nothing new (bench/fetch.py)."""
+        of a rerun with nothing new (bench/fetch.py).  SIGINT is blocked while spawning in that
+        thread only: the command's own thread takes a Ctrl-C as before."""
         if self._starting is None or self._starting.get_loop() is not asyncio.get_running_loop():
             if self._executor is not None:  # started already, by ``start`` or in an earlier loop
                 return
