@@ -164,6 +164,13 @@ class Store:
             finally:
                 self._local.transaction = None
 
+    @contextmanager
+    def snapshot(self) -> Iterator[Transaction]:
+        """A read-only transaction that sees the store as it was at its first read, while writers
+        go on (``digest store copy`` reads every table from one)."""
+        with self.database.snapshot() as transaction:
+            yield transaction
+
     def hold(self, key: str) -> bool:
         """Take the lease ``key`` (a bulletin part being sent) for this process; False when a live
         process holds it.  The lease ends with ``release`` or with this process."""

@@ -69,6 +69,11 @@ class Rows:
         rest, self._next = self._rows[self._next :], len(self._rows)
         return rest
 
+    def fetchmany(self, size: int) -> list[Any]:
+        some = self._rows[self._next : self._next + size]
+        self._next += len(some)
+        return some
+
     def __iter__(self) -> Iterator[Any]:
         return iter(self.fetchall())
 
@@ -139,6 +144,20 @@ class PostgresDatabase:
                 connection.execute("SELECT pg_advisory_xact_lock(%s)", (_SERIAL_KEY,))
             yield PostgresTransaction(connection)
 
+    @contextmanager
+    def snapshot(self) -> Iterator[PostgresTransaction]:
+        with self._pool.connection() as connection, connection.transaction():
+            connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield PostgresTransaction(connection)
+
+    def columns(self, table: str) -> list[str]:
+        rows = self.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
+            (table,),
+        )
+        return [row[0] for row in rows]
+
     def has_table(self, name: str) -> bool:
         row = self._session.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()
         return bool(row and row[0])
@@ -149,13 +168,19 @@ class PostgresDatabase:
     def after_migration(self, transaction: Transaction, applied: int) -> None:
         """Nothing to mirror: ``schema_migrations`` is the record."""
 
-    def reset_identity(self, transaction: Transaction, table: str, column: str) -> None:
-        # Table and column are the store's own names, never input.
-        transaction.execute(
-            f"SELECT setval(pg_get_serial_sequence(?, ?), coalesce(max({column}), 0) + 1, false) "
-            f"FROM {table}",
-            (table, column),
-        )
+    def reset_identities(self, transaction: Transaction, table: str) -> None:
+        identities = transaction.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = ? AND is_identity = 'YES'",
+            (table,),
+        ).fetchall()
+        for (column,) in identities:
+            # Table and column are the store's own names, never input.
+            transaction.execute(
+                f"SELECT setval(pg_get_serial_sequence(?, ?), coalesce(max({column}), 0) + 1, false) "
+                f"FROM {table}",
+                (table, column),
+            )
 
     def hold(self, key: str) -> bool:
         row = self._session.execute("SELECT pg_try_advisory_lock(%s)", (_lease_key(key),)).fetchone()
@@ -248,11 +273,13 @@ def failure_of(error: BaseException) -> StoreError | None:
             f"the PostgreSQL store is busy: {_one_line(str(error), '')}",
             hint="another digest run holds what this one needs; try again",
         )
-    if isinstance(error, psycopg.Error):
+    if isinstance(error, psycopg.OperationalError | psycopg.InterfaceError):
         return StoreError(
             f"the PostgreSQL store failed: {_one_line(str(error), '')}",
             hint="check that the server runs and is reachable",
         )
+    if isinstance(error, psycopg.Error):
+        return StoreError(f"the PostgreSQL store refused: {_one_line(str(error), '')}")
     return None
 
 
