@@ -287,11 +287,15 @@ class Store:
         return int(self.execute("SELECT count(*) FROM items").fetchone()[0])
 
     def set_summaries(self, summaries: Iterable[tuple[str, Summary]]) -> None:
-        """Store recomputed summaries by item id."""
-        with self.write() as db:
+        """Store recomputed summaries by item id.  Not serial (each row's update stands alone), in id
+        order, so two hosts summarising overlapping items wait for each other in one order."""
+        with self.write(serial=False) as db:
             db.executemany(
                 "UPDATE items SET summary = ?, summary_method = ?, summary_version = ? WHERE id = ?",
-                [(s.text, s.method, s.version, item_id) for item_id, s in summaries],
+                sorted(
+                    ((s.text, s.method, s.version, item_id) for item_id, s in summaries),
+                    key=lambda row: row[3],
+                ),
             )
 
 

@@ -41,6 +41,9 @@ from digest.paths import data_dir
 from digest.store.database import Params, Transaction, masked, statements
 
 CONNECT_TIMEOUT = 10  # seconds: a server that does not answer is reported, not waited for
+# A write that waits longer than this for a lock (another host's long serial transaction) gives up
+# as "busy" (exit 75), as an SQLite writer does after its busy timeout.
+LOCK_TIMEOUT = "30s"
 POOL_SIZE = 4  # connections per process: a command uses one or two; a threaded worker a few
 # The store-wide write lock's advisory key (any fixed 64-bit number no other program uses).
 _SERIAL_KEY = int.from_bytes(blake2b(b"digest store: serial writes", digest_size=8).digest(), signed=True)
@@ -118,6 +121,7 @@ class PostgresDatabase:
         settings = _connection_settings(url)
         try:
             session = psycopg.connect(url, **settings)
+            _configure(session)
         except psycopg.Error as error:
             raise connect_error(url, error) from None
         pool = psycopg_pool.ConnectionPool(
@@ -125,6 +129,7 @@ class PostgresDatabase:
             min_size=1,
             max_size=POOL_SIZE,
             kwargs=settings,
+            configure=_configure,
             timeout=CONNECT_TIMEOUT,
             num_workers=1,
             name="digest",
@@ -196,6 +201,10 @@ class PostgresDatabase:
     def close(self) -> None:
         self._pool.close()
         self._session.close()
+
+
+def _configure(connection: psycopg.Connection[Any]) -> None:
+    connection.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
 
 
 @lru_cache(maxsize=1024)
