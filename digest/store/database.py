@@ -72,6 +72,7 @@ class Database(Protocol):
     journal_path: Path  # the delivery journal of this store on this host
     integrity_errors: tuple[type[Exception], ...]  # a unique or foreign key refused a row
     case_insensitive_like: str  # LIKE as SQLite has it: ASCII letters match either case
+    read_only: bool  # opened for reading only (SQLite; PostgreSQL readers never wait for writers)
 
     def execute(self, sql: str, params: Params = ()) -> Cursor: ...
 

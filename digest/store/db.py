@@ -84,7 +84,7 @@ class Store:
         recreates or empties an existing store.
         """
         store = cls(_open_database(location, read_only=read_only))
-        if read_only and store.database_read_only:
+        if read_only and store.database.read_only:
             if not store._pending_migrations():
                 return store
             store.close()
@@ -94,17 +94,11 @@ class Store:
             store._migrate()
         except BaseException as error:
             store.close()
-            if isinstance(error, sqlite3.DatabaseError):
-                raise store_error(location, error) from None
-            failure = database_failure(error)
+            failure = database_failure(error, where=store.display)
             if failure is not None:
                 raise failure from None
             raise
         return store
-
-    @property
-    def database_read_only(self) -> bool:
-        return bool(getattr(self.database, "read_only", False))
 
     def _pending_migrations(self) -> bool:
         try:
@@ -315,11 +309,12 @@ def _open_database(location: str | Path, *, read_only: bool) -> Database:
     return PostgresDatabase.open(str(location))
 
 
-def database_failure(error: BaseException) -> StoreError | None:
+def database_failure(error: BaseException, where: str = "the store") -> StoreError | None:
     """The one-line StoreError for a database error met after the store opened (damage found, a
-    lock held too long, a server gone), or None when ``error`` is not one."""
+    lock held too long, a server gone), or None when ``error`` is not one.  ``where`` names the
+    store in SQLite's messages."""
     if isinstance(error, sqlite3.DatabaseError):
-        return store_error("the store", error)
+        return store_error(where, error)
     # A psycopg error can only come from a PostgreSQL store, whose module is then loaded.
     postgres = sys.modules.get("digest.store.postgres")
     return postgres.failure_of(error) if postgres is not None else None
