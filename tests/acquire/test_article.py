@@ -3,12 +3,15 @@ header says what each part of the page is there to catch."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from digest.acquire.formats import parse_html
+from digest.cli.app import main
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CST = timezone(timedelta(hours=8))
@@ -144,3 +147,29 @@ def test_the_minute_stamped_on_the_day_the_page_names_is_kept(stamp: str) -> Non
     )
     [item] = parse_html(page.encode(), "bridge.html", "http://example.test/bridge")
     assert item.published == datetime(2016, 10, 13, 12, 34, tzinfo=timezone(timedelta(hours=-4)))
+
+
+def test_a_fetched_full_text_is_read_as_load_reads_the_same_page(
+    home: Path, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The feed gives the page's address, a short excerpt, and no time, byline or editor: the page
+    # fills them in, read by the same extraction as `digest load page.html`.
+    page = (FIXTURES / "article_zh.html").read_bytes()
+    httpserver.expect_request("/a").respond_with_data(page, content_type="text/html; charset=utf-8")
+    httpserver.expect_request("/rss").respond_with_data(
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>示例</title>'
+        f"<item><title>城市地铁三号线全线贯通 预计年底通车</title><link>{httpserver.url_for('/a')}</link>"
+        "<description>三号线隧道贯通。</description></item></channel></rss>",
+        content_type="application/rss+xml",
+    )
+    url = httpserver.url_for("/rss")
+    assert main(["sources", "add", url, "--name", "示例", "--no-check", "--allow-private", "-q"]) == 0
+    assert main(["fetch", "--full-text", "-q"]) == 0
+    assert main(["items", "--format", "json"]) == 0
+    [fetched] = json.loads(capsys.readouterr().out)
+    assert main(["load", str(FIXTURES / "article_zh.html"), "--db", str(home / "loaded.db"), "-q"]) == 0
+    assert main(["items", "--db", str(home / "loaded.db"), "--format", "json"]) == 0
+    [loaded] = json.loads(capsys.readouterr().out)
+    for field in ("title", "text", "published", "editor", "reporter"):
+        assert fetched[field] == loaded[field], field
+    assert (fetched["published"], fetched["editor"]) == ("2018-03-08T10:25:00+08:00", "陶宋之")
