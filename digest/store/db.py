@@ -31,6 +31,11 @@ _ITEM_COLUMNS = (
 )
 
 
+_ITEM_VALUES = f"({', '.join('?' * (_ITEM_COLUMNS.count(',') + 2))})"  # the columns and sort_ts
+# Items per INSERT: 17 values each, 850 parameters, under the 999 older SQLite builds allow.
+_ROWS_PER_INSERT = 50
+
+
 @dataclass(frozen=True, slots=True)
 class AddResult:
     added: int
@@ -211,24 +216,28 @@ class Store:
 
         Not serial: an insert that finds the id taken changes nothing, whoever took it.  Rows go in
         id order, so two PostgreSQL transactions adding overlapping batches wait for each other in
-        one order and never deadlock.
+        one order and never deadlock; and many to a statement, which spares PostgreSQL a round
+        trip per item (SQLite gains a little too).
         """
-        added = existing = 0
+        rows = [
+            # A backlog item sorts before every window: stored, never in a bulletin.
+            (*_item_row(item), 0 if item.backlog else int(item.time.timestamp()))
+            for item in sorted(items, key=lambda item: item.id)
+        ]
+        added = 0
         with self.write(serial=False) as db:
-            for item in sorted(items, key=lambda item: item.id):
+            for start in range(0, len(rows), _ROWS_PER_INSERT):
+                chunk = rows[start : start + _ROWS_PER_INSERT]
+                values = ", ".join([_ITEM_VALUES] * len(chunk))
                 cursor = db.execute(
-                    f"INSERT INTO items ({_ITEM_COLUMNS}, sort_ts) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    # A backlog item sorts before every window: stored, never in a bulletin.
-                    (*_item_row(item), 0 if item.backlog else int(item.time.timestamp())),
+                    f"INSERT INTO items ({_ITEM_COLUMNS}, sort_ts) VALUES {values} "
+                    "ON CONFLICT DO NOTHING RETURNING id",
+                    [value for row in chunk for value in row],
                 )
-                if cursor.rowcount:
-                    added += 1
-                else:
-                    existing += 1
+                added += len(cursor.fetchall())  # the rows inserted: an id already stored returns none
             # Crash tests stop a load here: every row of the batch written, none committed.
             checkpoint("before-commit-items")
-        return AddResult(added, existing)
+        return AddResult(added, len(rows) - added)
 
     def has_item(self, item_id: str) -> bool:
         return self.execute("SELECT 1 FROM items WHERE id = ?", (item_id,)).fetchone() is not None
