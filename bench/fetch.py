@@ -355,7 +355,7 @@ def main() -> None:
             for side in (None, reference) if reference else (None,):
                 measure("startup", port, 1, "", side)
             sides = (
-                {"this tree": None, f"reference {args.reference}": reference}
+                {"this tree": None, f"reference {args.reference[:10]}": reference}
                 if reference
                 else {"this tree": None}
             )
@@ -369,7 +369,7 @@ def main() -> None:
                 db = os.path.join(tmp, "reference.db")
                 rows.append(
                     (
-                        f"reference {args.reference}: digest fetch 200, first",
+                        f"reference {args.reference[:10]}: digest fetch 200, first",
                         [measure("digest", port, 1, db, reference)],
                     )
                 )
