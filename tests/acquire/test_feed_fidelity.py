@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.acquire.formats import parse_document, read_feed
+from digest.acquire.formats import CutFeed, parse_document, read_feed
 from digest.errors import PartialDocument
 from digest.model import RawItem
 
@@ -84,6 +84,47 @@ def test_a_document_that_does_not_close_is_never_complete() -> None:
         read_feed((FEEDS / "truncated.xml").read_bytes(), "truncated.xml")
     assert "cut short" in cut.value.message
     assert [item.title for item in cut.value.items] == ["Complete item"]
+
+
+def test_items_that_closed_before_the_cut_are_kept_whole_and_the_cut_is_still_reported() -> None:
+    with pytest.raises(CutFeed) as cut:
+        read_feed((FEEDS / "cut_after_items.xml").read_bytes(), "cut_after_items.xml")
+    assert "cut short" in cut.value.message
+    assert [item.title for item in cut.value.items] == ["First whole item", "Second whole item"]
+    assert cut.value.feed.title == "Cut after the items"
+    # Cut inside the feed's own title: the title is not whole, so it is not kept either.
+    with pytest.raises(CutFeed) as in_title:
+        read_feed(b'<rss version="2.0"><channel><title>Half a tit', "cut")
+    assert in_title.value.feed.title is None and in_title.value.items == []
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        b"<rss/>",
+        b'<?xml version="1.0"?>\n<!-- empty -->\n<rss version="2.0" />\n',
+        b'<rss version="2.0"><channel/></rss>',
+        b'<feed xmlns="http://www.w3.org/2005/Atom"/>',
+    ],
+)
+def test_an_empty_feed_that_closes_is_complete_not_cut_short(document: bytes) -> None:
+    assert read_feed(document, "empty").items == []
+
+
+def test_atom_text_is_read_as_its_declared_type_says() -> None:
+    encoded, raw_elements = items_of("atom_typed_content.xml")
+    assert encoded.body == "Plain <b>bold</b> words"
+    assert raw_elements.body == "Markup escaped inside a div"  # HTML, as declared: <b> is markup
+
+
+def test_media_rss_fields_never_displace_or_hide_the_items_own() -> None:
+    titled, raw, described = items_of("media_rss.xml")
+    assert titled.title == "Story title"
+    assert titled.body == "Story text."
+    assert raw.body == "Raw paragraph text."
+    assert described.body == "What the clip shows."
+    [video] = items_of("video_channel.xml")
+    assert video.body == "Arches, beams and cables & why each works.\n\nSources below."
 
 
 def test_dates_are_read_strictly_and_never_invented() -> None:
