@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.acquire.formats import CutFeed, parse_document, read_feed
+from digest.acquire.formats import CutFeed, _fast_parser, parse_document, read_feed
 from digest.errors import PartialDocument
 from digest.model import RawItem
 
@@ -157,3 +157,28 @@ def test_many_dateless_items_are_read_without_trying_each_guid_as_a_date() -> No
     items = read_feed(document, "dateless").items
     assert len(items) == 1000
     assert all(item.published is None for item in items)
+
+
+def test_a_fast_parser_that_reads_dates_its_own_way_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    # fastfeedparser is asked to hand dates back as written through a private hook; a release
+    # where that no longer takes (simulated: its dates come back completed) must cost speed only.
+    import fastfeedparser
+
+    own_parse = fastfeedparser.parse
+
+    def completing_dates(data: bytes, **options: object) -> object:
+        parsed = own_parse(data, **options)
+        for entry in parsed["entries"]:
+            entry["published"] = "2026-01-13T00:00:00+00:00"
+        return parsed
+
+    monkeypatch.setattr(fastfeedparser, "parse", completing_dates)
+    _fast_parser.cache_clear()
+    try:
+        by_title = {item.title: item.published for item in items_of("dates.xml")}
+    finally:
+        monkeypatch.undo()
+        _fast_parser.cache_clear()
+    assert by_title["Impossible month"] is None
+    assert by_title["No date"] is None
+    assert by_title["Odd offset"] == datetime(2012, 2, 19, 23, 41, tzinfo=UTC)
