@@ -118,7 +118,8 @@ def read_feed(
     link = _absolute(_text(feed.get("link")), base)
     scope = link or source or name
     if not closes:
-        entries, source, link = _closed_before_the_cut(utf8, entries, source)
+        entries, source = _closed_before_the_cut(utf8, entries, source)
+        link = None  # the feed's own link is not needed to read what closed, and may be cut
     items = _keys_that_identify(
         [_raw_item(entry, source, scope, name, base, fast=fast) for entry in entries[:MAX_ITEMS_PER_DOCUMENT]]
     )
@@ -398,7 +399,7 @@ def _typed_text(value: Any, detail: Mapping[str, Any] | None, limit: int = MAX_B
     non-text type (Atom), is not markup to guess at."""
     text = _text(value)[:limit]
     kind = _text((detail or {}).get("type")).lower()
-    markup = "html" in kind or kind.endswith("xml") if kind else "<" in text or "&" in text
+    markup = ("html" in kind or kind.endswith("xml")) if kind else ("<" in text or "&" in text)
     return repair_mojibake(html_to_text(text) if markup else text.strip())
 
 
@@ -494,9 +495,9 @@ _TEXT_SECTIONS = re.compile(rb"<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z)", re
 
 def _closed_before_the_cut(
     document: bytes, entries: list[Any], title: str | None
-) -> tuple[list[Any], str | None, None]:
+) -> tuple[list[Any], str | None]:
     """The entries and the feed title of a cut document that closed before the cut (a title is
-    whole when every title element that opened also closed); no feed link, which may be cut."""
+    whole when every title element that opened also closed)."""
     tags = _TEXT_SECTIONS.sub(b"", document)
     whole = len(_ITEM_END.findall(tags))
     opened = closed = 0
@@ -505,7 +506,7 @@ def _closed_before_the_cut(
             closed += 1
         elif not empty:
             opened += 1
-    return entries[:whole], title if opened == closed else None, None
+    return entries[:whole], title if opened == closed else None
 
 
 def feed_item_key(scope: str, guid: str, url: str | None) -> str | None:

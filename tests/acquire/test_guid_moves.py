@@ -6,7 +6,6 @@ fetch says so, and an item that is really new is still stored."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -29,12 +28,7 @@ def feed(scheme: str, guids_are_links: bool, count: int) -> str:
     )
 
 
-@pytest.fixture(autouse=True)
-def fetch_config(home: Path) -> None:
-    home.mkdir(parents=True, exist_ok=True)
-    (home / "config.toml").write_text(
-        '[fetch]\ntimeout = 2\ndeadline = 3\nfull_text = "never"\n', encoding="utf-8"
-    )
+pytestmark = pytest.mark.usefixtures("fetch_config")
 
 
 @pytest.mark.parametrize("guids_are_links", [True, False], ids=["link-guids", "plain-guids"])
