@@ -425,7 +425,14 @@ def _raw_item(
     description = _typed_text(summary_html, summary_detail)
     body = _typed_text(content_html, None if fast else first) if content_html else description
     guid = _text(entry.get("id"))
-    url = _absolute(_text(entry.get("link")) or _enclosure(entry), base)
+    # An item with no link of its own takes its GUID as its link only when the GUID is a web
+    # address: feedparser takes any GUID not marked isPermaLink="false" (even "c1", which would
+    # become a link to nowhere), fastfeedparser only those that start with http(s)://; so an item's
+    # link and id do not depend on which parser read it.
+    link = _text(entry.get("link"))
+    if entry.get("guidislink") and not guid.strip().lower().startswith(("http://", "https://")):
+        link = ""
+    url = _absolute(link or _enclosure(entry), base)
     title_detail = None if fast else entry.get("title_detail")
     title = _typed_text(entry.get("title"), title_detail, MAX_TITLE_CHARS * 4)
     return RawItem(
@@ -468,26 +475,31 @@ def _absolute(link: str, base: str | None) -> str | None:
     return link
 
 
-# The end of a document: its root element's end tag, then at most comments, processing
-# instructions and white space; or, for an empty feed (<rss/>), a root that closes itself and is
-# the only element.  A download cut short ends anywhere else.
-_TAIL = re.compile(rb"</[A-Za-z_][\w.:-]*\s*>(?:\s|<!--.*?-->|<\?.*?\?>)*\Z", re.S)
-_EMPTY_ROOT = re.compile(
-    rb"(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<[A-Za-z_][^<>]*/>(?:\s|<!--.*?-->|<\?.*?\?>)*",
-    re.S | re.I,
+# Whether a document is whole: its root element's end tag is there (the root's, not any: a
+# download cut right after an item's end tag must not pass for a short feed), outside CDATA text,
+# near the end (what follows it is not the feed's: some servers append a <script>); or it is an
+# empty feed whose root closes itself (<rss/>).  A download cut short has no such end.
+_ROOT = re.compile(
+    rb"(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<([A-Za-z_][\w.:-]*)[^<>]*?(/?)>", re.S | re.I
 )
 
 
 def _closes(document: bytes) -> bool:
-    return _TAIL.search(document[-4096:]) is not None or (
-        len(document) < 4096 and _EMPTY_ROOT.fullmatch(document) is not None
-    )
+    root = _ROOT.match(document)
+    if root is None:
+        return False
+    if root.group(2):  # <rss/>: nothing else to wait for
+        return True
+    tail = document[-4096:]
+    ends = [found.start() for found in re.finditer(rb"</" + re.escape(root.group(1)) + rb"\s*>", tail)]
+    return bool(ends) and tail.rfind(b"<![CDATA[", 0, ends[-1]) <= tail.rfind(b"]]>", 0, ends[-1])
 
 
 # In a document cut short the parsers still hand back the element the cut fell in (lxml and
 # feedparser both recover), so what is whole is told from the text: an item is whole when its end
 # tag is there, which for items in document order means the first as many as there are end tags.
 # Markup inside CDATA sections and comments is text, not tags, and is not counted.
+_ITEM_START = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)\b[^>]*>", re.I)
 _ITEM_END = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>", re.I)
 _TITLE_TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?title\b[^>]*?(/?)>", re.I)
 _TEXT_SECTIONS = re.compile(rb"<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z)", re.S)
@@ -496,17 +508,22 @@ _TEXT_SECTIONS = re.compile(rb"<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z)", re
 def _closed_before_the_cut(
     document: bytes, entries: list[Any], title: str | None
 ) -> tuple[list[Any], str | None]:
-    """The entries and the feed title of a cut document that closed before the cut (a title is
-    whole when every title element that opened also closed)."""
+    """The entries and the feed title of a cut document that closed before the cut.  The feed's
+    title is whole unless the cut fell in a title element outside every item (titles do not
+    nest: only the last one opened can be open)."""
     tags = _TEXT_SECTIONS.sub(b"", document)
     whole = len(_ITEM_END.findall(tags))
-    opened = closed = 0
-    for end, empty in _TITLE_TAG.findall(tags):
-        if end:
-            closed += 1
-        elif not empty:
-            opened += 1
-    return entries[:whole], title if opened == closed else None
+    open_title = None
+    for tag in _TITLE_TAG.finditer(tags):
+        if tag.group(1):
+            open_title = None
+        elif not tag.group(2):
+            open_title = tag.start()
+    if open_title is not None:
+        before = tags[:open_title]
+        in_an_item = len(_ITEM_START.findall(before)) > len(_ITEM_END.findall(before))
+        title = title if in_an_item else None
+    return entries[:whole], title
 
 
 def feed_item_key(scope: str, guid: str, url: str | None) -> str | None:

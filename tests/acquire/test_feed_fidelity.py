@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from digest.acquire.formats import CutFeed, _fast_parser, parse_document, read_feed
-from digest.errors import PartialDocument
+from digest.errors import InputError, PartialDocument
 from digest.model import RawItem
 
 FEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
@@ -182,3 +182,23 @@ def test_a_fast_parser_that_reads_dates_its_own_way_is_not_used(monkeypatch: pyt
     assert by_title["Impossible month"] is None
     assert by_title["No date"] is None
     assert by_title["Odd offset"] == datetime(2012, 2, 19, 23, 41, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("name", ["cut_after_items.xml", "naked_markup_cdata.xml", "video_channel.xml"])
+def test_no_cut_of_a_feed_passes_a_cut_item_off_as_whole(name: str) -> None:
+    # Every prefix of a complete feed, cut at each byte: either nothing is read from it, or it is
+    # reported as cut short and what it keeps is the complete feed's first items, unchanged.
+    complete = (FEEDS / name).read_bytes().rstrip() + (b">" if name == "cut_after_items.xml" else b"")
+    whole = read_feed(complete, name).items
+    kept = set()
+    for end in range(len(complete)):
+        try:
+            read_feed(complete[:end], name)
+        except CutFeed as cut:
+            assert cut.items == whole[: len(cut.items)], f"cut at byte {end}"
+            kept.add(len(cut.items))
+        except InputError:
+            continue
+        else:
+            raise AssertionError(f"cut at byte {end} read as a complete feed")
+    assert kept == set(range(len(whole) + 1))  # each item is kept once the cut falls after it
