@@ -479,8 +479,9 @@ def _absolute(link: str, base: str | None) -> str | None:
 # download cut right after an item's end tag must not pass for a short feed), outside CDATA text,
 # near the end (what follows it is not the feed's: some servers append a <script>); or it is an
 # empty feed whose root closes itself (<rss/>).  A download cut short has no such end.
+# Text before the root is passed over, as the parsers pass over it (a PHP notice printed first).
 _ROOT = re.compile(
-    rb"(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<([A-Za-z_][\w.:-]*)[^<>]*?(/?)>", re.S | re.I
+    rb"(?:[^<]++|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*+<([A-Za-z_][\w.:-]*)[^<>]*?(/?)>", re.S | re.I
 )
 
 

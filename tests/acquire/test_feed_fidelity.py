@@ -111,6 +111,16 @@ def test_an_empty_feed_that_closes_is_complete_not_cut_short(document: bytes) ->
     assert read_feed(document, "empty").items == []
 
 
+def test_a_whole_feed_stays_whole_with_text_before_it_or_a_script_after_it() -> None:
+    # A PHP notice printed before the document; a script a CDN appends after its end.
+    body = b'<rss version="2.0"><channel><title>t</title><item><title>Whole</title></item></channel></rss>'
+    for document in (
+        b"Notice: Undefined index in feed.php\n" + body,
+        body + b'\n<script src="/cdn.js"></script>',
+    ):
+        assert [item.title for item in read_feed(document, "extra").items] == ["Whole"]
+
+
 def test_atom_text_is_read_as_its_declared_type_says() -> None:
     encoded, raw_elements = items_of("atom_typed_content.xml")
     assert encoded.body == "Plain <b>bold</b> words"
