@@ -12,7 +12,6 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -96,7 +95,7 @@ def fetch_command(
     return report(results, quiet=quiet, verbose=verbose)
 
 
-def fetch_due(settings: Settings, db: Path | None, now: datetime, *, quiet: bool = False) -> None:
+def fetch_due(settings: Settings, db: str | None, now: datetime, *, quiet: bool = False) -> None:
     """What ``digest today`` runs first: fetch the sources older than ``fetch_interval``.
 
     Never changes the exit code, but says when it could not fetch: when a ``digest fetch`` is
