@@ -52,9 +52,10 @@ def read_article(html: str, url: str | None = None) -> Article | None:
     text = getattr(document, "text", None) if document is not None else None
     if not text:
         return None
-    title = _headline(getattr(document, "title", None), html)
+    sitename = getattr(document, "sitename", None)
+    title = _without_site_name(_headline(getattr(document, "title", None), html), sitename)
     author = getattr(document, "author", None)
-    article = Article(text, title, None, author, getattr(document, "sitename", None))
+    article = Article(text, title, None, author, sitename)
     article = replace(article, url=getattr(document, "url", None) or url)
     zone = _zone((title or "") + text[:500])
     if zone is _CHINA:
@@ -101,6 +102,33 @@ def _headline(found: str | None, html: str) -> str | None:
 
 
 # `` | ``, `` - `` … between words; ``_`` and ``|`` between Chinese characters (``标题_智能_好奇心日报``).
+def _without_site_name(title: str | None, sitename: str | None) -> str | None:
+    """``title`` without a first or last part that is the site's name (``… | Page Six`` where the
+    site calls itself ``pagesix.com``; ``Yonhap News Agency``; ``LinkNaija | Nigeria's popular news
+    platform: …``).  The cleaning rules remove only names that look like a site's (``…网``,
+    ``… News``); trafilatura knows this page's own name."""
+    if not title or not sitename or _site_key(title) == _site_key(sitename):
+        return title
+    name = " ".join(sitename.split())
+    if title.casefold().startswith(name.casefold()):
+        rest = _LEADING_SEPARATOR.sub("", title[len(name) :])
+        if rest != title[len(name) :] and rest:
+            return rest
+    parts = _TITLE_SEPARATOR.split(title)
+    for index in (-1, 0):
+        if len(parts) > 1 and _site_key(parts[index]) == _site_key(sitename):
+            del parts[index]
+            return title[title.find(parts[0]) : title.rfind(parts[-1]) + len(parts[-1])]
+    return title
+
+
+def _site_key(name: str) -> str:
+    """``pagesix.com``, ``Page Six`` → ``pagesix``."""
+    key = re.sub(r"\.(?:com|net|org|cn|co\.uk|com\.cn|gov\.cn)$", "", name.strip().casefold())
+    return re.sub(r"[\W_]+", "", key.removeprefix("www."))
+
+
+_LEADING_SEPARATOR = re.compile(r"^\s*(?:[|｜»·:：]|::|--?|[–—]|_)\s*")
 _TITLE_SEPARATOR = re.compile(
     r"\s+(?:[|｜»·:]|::|--?|[–—])\s+|\s*[|｜]\s*|(?<=[^\x00-\x7f])_(?=[^\x00-\x7f])"
 )
