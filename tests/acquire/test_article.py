@@ -176,3 +176,17 @@ def test_a_fetched_full_text_is_read_as_load_reads_the_same_page(
     for field in ("title", "text", "published", "editor", "reporter"):
         assert fetched[field] == loaded[field], field
     assert (fetched["published"], fetched["editor"]) == ("2018-03-08T10:25:00+08:00", "陶宋之")
+
+
+def test_a_japanese_page_s_bare_time_is_japan_s_not_china_s() -> None:
+    # Written for this test: kanji would make the page look Chinese; the kana say it is Japanese.
+    paragraph = (
+        "<p>" + "市の図書館は来週から毎晩十時まで開館し、仕事帰りの利用者が本を借りやすくなる。" * 4 + "</p>"
+    )
+    page = (
+        '<html lang="ja"><head><title>図書館の開館時間を延長</title>'
+        '<meta property="article:published_time" content="2018-06-19T05:50:00"></head><body>'
+        f"<article><h1>図書館の開館時間を延長</h1>{paragraph}{paragraph}</article></body></html>"
+    )
+    [item] = parse_html(page.encode(), "library.html", "http://example.test/library")
+    assert item.published == datetime(2018, 6, 19, 5, 50, tzinfo=timezone(timedelta(hours=9)))
