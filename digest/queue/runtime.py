@@ -1,0 +1,73 @@
+"""What the jobs of one worker process share (``Runtime``), and how a job gets at it."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from digest.errors import DigestError
+
+if TYPE_CHECKING:
+    from digest.acquire.fetch_config import FetchOptions
+    from digest.acquire.workers import WorkerPool
+    from digest.config import Settings
+    from digest.store import Store
+
+
+def open_store_at(location: str) -> Store:
+    """The store at ``location`` (a path or a URL), opened for this job."""
+    from digest.store import Store
+
+    return Store.open(Path(location))
+
+
+@dataclass(slots=True)
+class Tally:
+    """What this worker's jobs did, counted across its threads: for the closing line and the
+    exit code of ``digest worker --burst``."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, outcome: str) -> None:
+        with self._lock:
+            self.counts[outcome] += 1
+
+    @property
+    def failed(self) -> int:
+        return sum(count for outcome, count in self.counts.items() if outcome.endswith("failed"))
+
+
+@dataclass(slots=True)
+class Runtime:
+    """What every job of one worker process shares: the settings, where the store is, the fetch
+    limits, the parse workers (started once, not per job) and the tally."""
+
+    settings: Settings
+    store: str
+    fetch: FetchOptions
+    interval: timedelta
+    pool: WorkerPool | None = None
+    tally: Tally = field(default_factory=Tally)
+
+    @contextmanager
+    def opened_store(self) -> Iterator[Store]:
+        store = open_store_at(self.store)
+        try:
+            yield store
+        finally:
+            store.close()
+
+
+def runtime_of(context: Any) -> Runtime:
+    """The runtime ``digest worker`` hands its jobs (Procrastinate's ``additional_context``)."""
+    runtime = context.additional_context.get("digest")
+    if not isinstance(runtime, Runtime):
+        raise DigestError("this job runs only under `digest worker`")
+    return runtime
