@@ -15,7 +15,7 @@ import psycopg
 from procrastinate.schema import SchemaManager
 
 from digest.errors import DigestError, UsageError
-from digest.queue.tasks import TASKS
+from digest.queue.tasks import add_tasks
 
 if TYPE_CHECKING:
     from digest.config import Settings
@@ -48,7 +48,7 @@ def make_app(url: str) -> procrastinate.App:
     """A Procrastinate app on ``url`` with digest's tasks (``digest.queue.tasks``).  Open it
     (``async with app.open_async()``) before use."""
     app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=url))
-    app.add_tasks_from(TASKS, namespace="digest")
+    add_tasks(app)
     return app
 
 

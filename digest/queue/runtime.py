@@ -40,8 +40,13 @@ class Tally:
             self.counts[outcome] += 1
 
     @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
     def failed(self) -> int:
-        return sum(count for outcome, count in self.counts.items() if outcome.endswith("failed"))
+        """Jobs that failed, or left a source failed or a bulletin part unsent or uncertain."""
+        return sum(count for outcome, count in self.counts.items() if outcome.endswith(("failed", "partial")))
 
 
 @dataclass(slots=True)

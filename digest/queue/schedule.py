@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 from croniter import croniter
 from procrastinate.exceptions import AlreadyEnqueued
 
+from digest.queue.tasks import ENQUEUE_DUE, PUSH_EDITION
+
 if TYPE_CHECKING:
     import procrastinate
 
@@ -54,14 +56,12 @@ class Scheduled:
 def schedule_of(settings: Settings, *, fetch: bool = True) -> list[Scheduled]:
     """What the scheduler defers: each edition that has a ``schedule``, and the fetch tick."""
     plan = [
-        Scheduled(
-            f"edition:{name}", edition.schedule, settings.zone, "digest:push_edition", {"edition": name}
-        )
+        Scheduled(f"edition:{name}", edition.schedule, settings.zone, PUSH_EDITION, {"edition": name})
         for name, edition in settings.config.editions.items()
         if edition.schedule
     ]
     if fetch:
-        plan.append(Scheduled("sources", FETCH_TICK, UTC, "digest:enqueue_due_sources"))
+        plan.append(Scheduled("sources", FETCH_TICK, UTC, ENQUEUE_DUE))
     return plan
 
 
@@ -81,8 +81,13 @@ async def defer_due(
         )
     )
     deferred = 0
+    latest: dict[str, int] = {}
     for timestamp, n in due:
         scheduled = plan[n]
+        if scheduled.periodic_id not in latest:
+            latest[scheduled.periodic_id] = await _latest_deferred(app, scheduled)
+        if timestamp <= latest[scheduled.periodic_id]:
+            continue
         job = (
             app.tasks[scheduled.task].configure(task_kwargs={**scheduled.kwargs, "timestamp": timestamp}).job
         )
@@ -94,6 +99,20 @@ async def defer_due(
             continue  # the previous tick's job is still waiting (its queueing lock)
         deferred += job_id is not None
     return deferred
+
+
+async def _latest_deferred(app: procrastinate.App, scheduled: Scheduled) -> int:
+    """The latest time ``scheduled`` was deferred for (0: never).  Procrastinate keeps only that
+    one row per periodic id (it deletes the older ones as it defers a newer time), so its unique
+    constraint alone would let a scheduler that lags behind defer an older time a second time:
+    no time at or before this one is deferred."""
+    row = await app.connector.execute_query_one_async(
+        "SELECT coalesce(max(defer_timestamp), 0) AS latest FROM procrastinate_periodic_defers "
+        "WHERE task_name = %(task)s AND periodic_id = %(periodic_id)s",
+        task=scheduled.task,
+        periodic_id=scheduled.periodic_id,
+    )
+    return int(row["latest"])
 
 
 async def run_scheduler(

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import procrastinate
 from procrastinate.exceptions import AlreadyEnqueued
 
-from digest.errors import ExitCode, LockedError
+from digest.errors import LockedError
 from digest.queue.runtime import Runtime, runtime_of
 
 if TYPE_CHECKING:
@@ -33,7 +34,10 @@ if TYPE_CHECKING:
     from digest.model import Source
     from digest.store import Store
 
-TASKS = procrastinate.Blueprint()
+FETCH_SOURCE = "digest:fetch_source"
+ENQUEUE_DUE = "digest:enqueue_due_sources"
+PUSH_EDITION = "digest:push_edition"
+logger = logging.getLogger(__name__)
 PUSH_LOCK = "digest:push"
 
 
@@ -42,12 +46,18 @@ def source_key(name: str) -> str:
     return f"digest:fetch:{name}"
 
 
-@TASKS.task(
-    name="fetch_source",
-    pass_context=True,
-    # A job fails only when the store does (a source's failure is a result): try again shortly.
-    retry=procrastinate.RetryStrategy(max_attempts=3, wait=30),
-)
+def add_tasks(app: procrastinate.App) -> None:
+    """Register digest's jobs on ``app``, a new one (Procrastinate ties each task to one app)."""
+    # A fetch job fails only when the store does (a source's failure is a result): try again soon.
+    app.task(
+        name=FETCH_SOURCE, pass_context=True, retry=procrastinate.RetryStrategy(max_attempts=3, wait=30)
+    )(fetch_source)
+    app.task(name=ENQUEUE_DUE, pass_context=True, queueing_lock="digest:enqueue-due")(enqueue_due_sources)
+    # A `digest push` run on this host holds the run lock: wait for it rather than give up.
+    retry_when_locked = procrastinate.RetryStrategy(max_attempts=10, wait=30, retry_exceptions={LockedError})
+    app.task(name=PUSH_EDITION, pass_context=True, lock=PUSH_LOCK, retry=retry_when_locked)(push_edition)
+
+
 def fetch_source(context: Any, name: str) -> str:
     """Fetch the source called ``name`` unless it was fetched within the interval (or is gone or
     disabled); returns what happened: a fetch status, ``not due`` or ``no such source``."""
@@ -80,12 +90,12 @@ def _fetch_if_due(runtime: Runtime, name: str) -> str:
     return result.status
 
 
-@TASKS.task(name="enqueue_due_sources", pass_context=True, queueing_lock="digest:enqueue-due")
 async def enqueue_due_sources(context: Any, timestamp: int) -> str:
     """Queue a fetch of every source that is due (the scheduler defers this every minute)."""
     runtime = runtime_of(context)
     names = await asyncio.to_thread(_due_names, runtime)
     queued = await defer_fetches(context.app, names)
+    runtime.tally.add("enqueue of due sources")
     return f"{queued.new} queued, {queued.waiting} already waiting"
 
 
@@ -116,7 +126,7 @@ class Queued:
 
 async def defer_fetches(app: procrastinate.App, names: Iterable[str]) -> Queued:
     """Queue a ``fetch_source`` job for each source in ``names`` that has none waiting."""
-    task = app.tasks["digest:fetch_source"]
+    task = app.tasks[FETCH_SOURCE]
     new = waiting = 0
     for name in names:
         key = source_key(name)
@@ -128,16 +138,10 @@ async def defer_fetches(app: procrastinate.App, names: Iterable[str]) -> Queued:
     return Queued(new, waiting)
 
 
-@TASKS.task(
-    name="push_edition",
-    pass_context=True,
-    lock=PUSH_LOCK,
-    # A `digest push` run on this host holds the run lock: wait for it rather than give up.
-    retry=procrastinate.RetryStrategy(max_attempts=10, wait=30, retry_exceptions={LockedError}),
-)
 def push_edition(context: Any, timestamp: int, edition: str) -> str:
     """Send ``edition``'s bulletin as of ``timestamp`` (epoch seconds) to its channels, with any
     earlier bulletin they are still owed; returns ``sent``, ``partial`` or ``nothing to send``."""
+    from digest.deliver.report import describe_channel
     from digest.editions import edition_named
 
     runtime = runtime_of(context)
@@ -152,7 +156,11 @@ def push_edition(context: Any, timestamp: int, edition: str) -> str:
     except Exception:
         runtime.tally.add("push failed")
         raise
-    if any(report.exit_code != ExitCode.OK for report in reports):
+    failed = [channel for report in reports for channel in report.channels if channel.failed]
+    for channel in failed:
+        for line in describe_channel(channel):
+            logger.warning("edition %s: %s", edition, line)
+    if failed:
         outcome = "partial"
     elif all(report.empty for report in reports):
         outcome = "nothing to send"
@@ -180,4 +188,4 @@ def push_edition_now(
 
 async def defer_push(app: procrastinate.App, edition: str, now: datetime) -> None:
     """Queue a push of ``edition``'s bulletin as of ``now`` (``digest push --edition --enqueue``)."""
-    await app.tasks["digest:push_edition"].defer_async(timestamp=int(now.timestamp()), edition=edition)
+    await app.tasks[PUSH_EDITION].defer_async(timestamp=int(now.timestamp()), edition=edition)

@@ -83,27 +83,41 @@ async def run_worker(
     async with app.open_async():
         # A burst worker run after a crash takes the crashed worker's jobs over first.
         await retry_stalled(app, options.stalled_after)
-        work = asyncio.create_task(
-            app.run_worker_async(
-                concurrency=options.concurrency,
-                wait=not options.burst,
-                listen_notify=not options.burst,
-                install_signal_handlers=False,
-                update_heartbeat_interval=options.heartbeat,
-                stalled_worker_timeout=options.stalled_after,
-                delete_jobs="successful",
-                additional_context={"digest": runtime},
-            )
-        )
-        helpers = [] if options.burst else [asyncio.create_task(_sweep_stalled(app, options.stalled_after))]
-        if options.plan and not options.burst:
+        if options.burst:
+            return await _burst(app, runtime, options)
+        helpers = [asyncio.create_task(_sweep_stalled(app, options.stalled_after))]
+        if options.plan:
             helpers.append(asyncio.create_task(run_scheduler(app, options.plan)))
         try:
-            return await _until_done_or_signalled(work)
+            return await _until_done_or_signalled(asyncio.create_task(_work(app, runtime, options)))
         finally:
             for helper in helpers:
                 helper.cancel()
             await asyncio.gather(*helpers, return_exceptions=True)
+
+
+async def _burst(app: procrastinate.App, runtime: Runtime, options: WorkerOptions) -> str | None:
+    """Passes of Procrastinate's non-waiting worker until one finds nothing to do.  One pass is
+    not enough: it ends as soon as no job is free, and a job waiting for a lock that this worker's
+    own running job holds (the next push after this one) is not free until that job ends."""
+    while True:
+        before = runtime.tally.total
+        stopped_by = await _until_done_or_signalled(asyncio.create_task(_work(app, runtime, options)))
+        if stopped_by is not None or runtime.tally.total == before:
+            return stopped_by
+
+
+async def _work(app: procrastinate.App, runtime: Runtime, options: WorkerOptions) -> None:
+    await app.run_worker_async(
+        concurrency=options.concurrency,
+        wait=not options.burst,
+        listen_notify=not options.burst,
+        install_signal_handlers=False,
+        update_heartbeat_interval=options.heartbeat,
+        stalled_worker_timeout=options.stalled_after,
+        delete_jobs="successful",
+        additional_context={"digest": runtime},
+    )
 
 
 async def run_scheduler_only(app: procrastinate.App, url: str, plan: tuple[Scheduled, ...]) -> str | None:

@@ -1,6 +1,8 @@
-"""A feed server on 127.0.0.1 for the queue's tests: ``/feed/N`` is a small RSS feed of two items
-of its own, every request is logged, and paths can be held (the request waits, unanswered, until
-``release``) to catch a worker mid-fetch.
+"""A server on 127.0.0.1 for the queue's tests, standing for the feeds and the chat bot:
+``GET /feed/N`` is a small RSS feed of two items of its own; ``POST /cgi-bin/webhook/send`` is a
+WeCom bot that takes every message (their texts are in ``messages``).  Every request is logged,
+and paths can be held (the request waits, unanswered, until ``released``) to catch a worker
+mid-fetch or mid-send.
 
 Threaded, unlike pytest-httpserver's: several worker processes fetch at once, and a held request
 must not stop the others being answered.
@@ -8,9 +10,12 @@ must not stop the others being answered.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import threading
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 ITEM = """<item><title>第{n}号信源快讯{k}：城区道路改造进展</title><guid>feed-{n}-item-{k}</guid>
 <pubDate>Sun, 26 Apr 2026 0{k}:00:00 +0800</pubDate>
@@ -25,11 +30,12 @@ def feed(n: int) -> bytes:
     ).encode()
 
 
-class FeedServer:
-    """``with FeedServer() as server: server.url(3)``; ``server.requests`` counts each path."""
+class LoopbackServer:
+    """``with LoopbackServer() as server: server.url(3)``; ``server.requests`` counts each path."""
 
     def __init__(self) -> None:
         self.requests: Counter[str] = Counter()
+        self.messages: list[str] = []
         self.held: set[str] = set()
         self.released = threading.Event()
         self.arrived = threading.Condition()
@@ -37,13 +43,13 @@ class FeedServer:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
+                path = urlsplit(self.path).path
                 with owner.arrived:
-                    owner.requests[self.path] += 1
+                    owner.requests[path] += 1
                     owner.arrived.notify_all()
-                if self.path in owner.held:
-                    owner.released.wait(timeout=60)
-                number = self.path.rsplit("/", 1)[-1]
-                if not self.path.startswith("/feed/") or not number.isdigit():
+                owner.hold(path)
+                number = path.rsplit("/", 1)[-1]
+                if not path.startswith("/feed/") or not number.isdigit():
                     self.send_error(404)
                     return
                 body = feed(int(number))
@@ -53,21 +59,46 @@ class FeedServer:
                 self.end_headers()
                 self.wfile.write(body)
 
+            def do_POST(self) -> None:
+                path = urlsplit(self.path).path  # the bot's key is in the query
+                message = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                with owner.arrived:
+                    owner.requests[path] += 1
+                    owner.messages.append(message["text"]["content"])
+                    owner.arrived.notify_all()
+                owner.hold(path)
+                body = b'{"errcode": 0, "errmsg": "ok"}'
+                # The sender may be dead by now (killed mid-send on purpose).
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
 
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/"
+
     def url(self, n: int) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/feed/{n}"
+        return f"{self.base}feed/{n}"
+
+    def hold(self, path: str) -> None:
+        if path in self.held:
+            self.released.wait(timeout=60)
 
     def wait_for(self, path: str, timeout: float = 60) -> bool:
         """Wait until ``path`` has been requested; False when it was not within ``timeout``."""
         with self.arrived:
             return self.arrived.wait_for(lambda: self.requests[path] > 0, timeout=timeout)
 
-    def __enter__(self) -> FeedServer:
+    def __enter__(self) -> LoopbackServer:
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
 

@@ -1,4 +1,4 @@
-"""Workers on a shared queue (a real PostgreSQL, real feeds on 127.0.0.1, each worker its own
+"""Workers on a shared queue (a real PostgreSQL, real loopback on 127.0.0.1, each worker its own
 process): every source fetched exactly once, and a worker killed mid-fetch loses its source to
 another without anything being lost."""
 
@@ -8,7 +8,7 @@ import signal
 import time
 
 from tests.queue.conftest import digest, start_digest, write_sources
-from tests.queue.feeds import FeedServer
+from tests.queue.loopback import LoopbackServer
 
 
 def _stored_items(environment: dict[str, str]) -> set[str]:
@@ -22,9 +22,9 @@ def _expected_titles(count: int) -> set[str]:
 
 
 def test_two_burst_workers_fetch_each_due_source_exactly_once(
-    queue_env: dict[str, str], feeds: FeedServer
+    queue_env: dict[str, str], loopback: LoopbackServer
 ) -> None:
-    names = write_sources(queue_env, feeds)
+    names = write_sources(queue_env, loopback)
     queued = digest(queue_env, "fetch", "--enqueue")
     assert queued.returncode == 0, queued.stderr
     assert f"queued {len(names)} sources; 0 already waiting" in queued.stderr
@@ -38,44 +38,44 @@ def test_two_burst_workers_fetch_each_due_source_exactly_once(
     outputs = [worker.communicate(timeout=300) for worker in workers]
     assert [worker.returncode for worker in workers] == [0, 0], outputs
 
-    assert feeds.requests == {f"/feed/{n}": 1 for n in range(len(names))}
+    assert loopback.requests == {f"/feed/{n}": 1 for n in range(len(names))}
     assert _stored_items(queue_env) == _expected_titles(len(names))
     # Within the interval nothing is due: nothing is queued, and a worker finds nothing to do.
     after = digest(queue_env, "fetch", "--enqueue")
     assert "queued 0 sources; 0 already waiting" in after.stderr
     assert digest(queue_env, "worker", "--burst", "--no-schedule").returncode == 0
-    assert sum(feeds.requests.values()) == len(names)
+    assert sum(loopback.requests.values()) == len(names)
 
 
 def test_a_worker_killed_mid_fetch_loses_its_source_to_another_and_nothing_is_lost(
-    queue_env: dict[str, str], feeds: FeedServer
+    queue_env: dict[str, str], loopback: LoopbackServer
 ) -> None:
-    names = write_sources(queue_env, feeds)
+    names = write_sources(queue_env, loopback)
     held = "/feed/3"
-    feeds.held.add(held)
+    loopback.held.add(held)
     assert digest(queue_env, "fetch", "--enqueue").returncode == 0
     # Heartbeats every half second; a worker silent for three is taken over.
     timing = ("--heartbeat", "0.5", "--stalled-after", "3")
     victim = start_digest(queue_env, "worker", "--no-schedule", "--concurrency", "2", *timing)
     try:
-        assert feeds.wait_for(held), "the worker never fetched the held source"
+        assert loopback.wait_for(held), "the worker never fetched the held source"
     finally:
         victim.send_signal(signal.SIGKILL)
         victim.communicate(timeout=60)
-    feeds.released.set()
-    feeds.held.clear()
+    loopback.released.set()
+    loopback.held.clear()
 
     # Another worker runs until the dead one's job is back in the queue and done.  (Bounded: a
     # takeover that never comes fails the test instead of hanging it.)
     for _ in range(120):
         rescuer = digest(queue_env, "worker", "--burst", "--no-schedule", *timing)
         assert rescuer.returncode == 0, rescuer.stderr
-        if feeds.requests[held] >= 2 and len(_stored_items(queue_env)) == 2 * len(names):
+        if loopback.requests[held] >= 2 and len(_stored_items(queue_env)) == 2 * len(names):
             break
         time.sleep(0.5)
-    assert feeds.requests[held] == 2  # the killed fetch, and the one that took it over
+    assert loopback.requests[held] == 2  # the killed fetch, and the one that took it over
     assert _stored_items(queue_env) == _expected_titles(len(names))
     # Each other source was fetched once, by whichever worker got it.
-    assert {path: count for path, count in feeds.requests.items() if path != held} == {
+    assert {path: count for path, count in loopback.requests.items() if path != held} == {
         f"/feed/{n}": 1 for n in range(len(names)) if f"/feed/{n}" != held
     }
