@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ ENQUEUE_DUE = "digest:enqueue_due_sources"
 PUSH_EDITION = "digest:push_edition"
 logger = logging.getLogger(__name__)
 PUSH_LOCK = "digest:push"
+DEFER_BATCH = 500
 
 
 def source_key(name: str) -> str:
@@ -125,17 +127,30 @@ class Queued:
 
 
 async def defer_fetches(app: procrastinate.App, names: Iterable[str]) -> Queued:
-    """Queue a ``fetch_source`` job for each source in ``names`` that has none waiting."""
+    """Queue a ``fetch_source`` job for each source in ``names`` that has none waiting.
+
+    In batches of ``DEFER_BATCH`` (one round trip each: 10,000 sources one by one take tens of
+    seconds); a batch in which some source has a job waiting already is refused whole by the
+    database, and is then deferred one job at a time."""
     task = app.tasks[FETCH_SOURCE]
-    new = waiting = 0
-    for name in names:
-        key = source_key(name)
+    jobs = [
+        task.configure(lock=source_key(name), queueing_lock=source_key(name), task_kwargs={"name": name}).job
+        for name in names
+    ]
+    new = 0
+    for first in range(0, len(jobs), DEFER_BATCH):
+        batch = jobs[first : first + DEFER_BATCH]
         try:
-            await task.configure(lock=key, queueing_lock=key).defer_async(name=name)
-            new += 1
+            await app.job_manager.batch_defer_jobs_async(batch)
+            new += len(batch)
+            continue
         except AlreadyEnqueued:
-            waiting += 1
-    return Queued(new, waiting)
+            pass
+        for job in batch:
+            with contextlib.suppress(AlreadyEnqueued):
+                await app.job_manager.defer_job_async(job)
+                new += 1
+    return Queued(new, len(jobs) - new)
 
 
 def push_edition(context: Any, timestamp: int, edition: str) -> str:
