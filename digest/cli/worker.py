@@ -56,13 +56,13 @@ def worker_command(
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> int:
-    """Take fetch and push jobs from the queue until stopped (SIGTERM or Ctrl-C finish the jobs
-    running, then exit 0).
+    """Take fetch and push jobs from the queue until stopped (SIGTERM or Ctrl-C: the jobs running
+    finish, then exit 0).
 
     Any number of workers, on any number of hosts, may share one queue: each source is fetched by
     one of them at a time and not again before its interval, each scheduled bulletin is sent
     once.  With --burst: run what is due and exit, 0 when every job went well, 3 when some
-    source or push failed.
+    source or push failed (130/143 when stopped first).
 
     \b
     Examples:
@@ -98,7 +98,9 @@ def worker_command(
         warn("ran " + ", ".join(f"{count} {outcome}" for outcome, count in sorted(counts.items())))
     if stopped_by and not quiet:
         warn(f"stopped by {stopped_by}; the jobs that were running finished")
-    if burst and stopped_by is None and runtime.tally.failed:
+    if burst and stopped_by is not None:  # what was due is not all done
+        return ExitCode.INTERRUPTED if stopped_by == "SIGINT" else ExitCode.TERMINATED
+    if burst and runtime.tally.failed:
         return ExitCode.PARTIAL
     return ExitCode.OK
 

@@ -79,3 +79,24 @@ def test_a_worker_killed_mid_fetch_loses_its_source_to_another_and_nothing_is_lo
     assert {path: count for path, count in loopback.requests.items() if path != held} == {
         f"/feed/{n}": 1 for n in range(len(names)) if f"/feed/{n}" != held
     }
+
+
+def test_sigterm_lets_the_running_fetch_finish_and_the_worker_exits_0(
+    queue_env: dict[str, str], loopback: LoopbackServer
+) -> None:
+    write_sources(queue_env, loopback, count=1)
+    loopback.held.add("/feed/0")
+    assert digest(queue_env, "fetch", "--enqueue").returncode == 0
+    worker = start_digest(queue_env, "worker", "--no-schedule")
+    try:
+        assert loopback.wait_for("/feed/0"), "the worker never fetched the source"
+        worker.send_signal(signal.SIGTERM)
+        time.sleep(0.5)  # the stop is under way before the answer comes
+        loopback.released.set()
+        _, err = worker.communicate(timeout=120)
+    finally:
+        worker.kill()
+    assert worker.returncode == 0, err
+    assert "stopped by SIGTERM" in err
+    assert "1 fetch new" in err
+    assert _stored_items(queue_env) == _expected_titles(1)
