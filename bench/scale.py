@@ -58,6 +58,7 @@ DIGEST = [sys.executable, "-m", "digest"]
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = "2026-04-26T08:00:00+08:00"
 BOT_KEY = "0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+FETCH_CONFIG = '[fetch]\ntimeout = 10\ndeadline = 20\nfull_text = "never"\n'
 
 
 # The loopback server --------------------------------------------------------------------------
@@ -109,14 +110,23 @@ def make_home(folder: Path, queue: str, config: str) -> dict[str, str]:
     return environment
 
 
-def follow(environment: dict[str, str], loopback: Loopback, count: int) -> None:
+def following(
+    server: ThrowawayPostgres, loopback: Loopback, folder: Path, count: int
+) -> tuple[str, dict[str, str], dict[str, int]]:
+    """A fresh queue and a home whose store follows ``count`` feeds of ``loopback``: the queue's
+    URL, the environment of its ``digest`` processes, the requests each feed had so far."""
     from digest.model import Source
     from digest.store import Store
     from digest.store.followed import add_source
 
+    queue = server.new_database()
+    environment = make_home(folder, queue, FETCH_CONFIG)
+    environment["DIGEST_NOW"] = NOW
     with Store.open(Path(environment["DIGEST_HOME"]) / "digest.db") as store:
         for n in range(count):
             add_source(store, Source(name=f"s{n:05d}", url=f"{loopback.base}feed/{n}", allow_private=True))
+    requests: dict[str, int] = dict(loopback.stats()["feeds"])  # type: ignore[call-overload]
+    return queue, environment, requests
 
 
 def stored_items(environment: dict[str, str]) -> int:
@@ -198,9 +208,6 @@ def duplicates(counts: dict[str, int]) -> int:
     return sum(count - 1 for count in counts.values() if count > 1)
 
 
-FETCH_CONFIG = '[fetch]\ntimeout = 10\ndeadline = 20\nfull_text = "never"\n'
-
-
 # 1. Throughput ------------------------------------------------------------------------------
 
 
@@ -226,12 +233,8 @@ class FetchRow:
 def run_fetch(
     server: ThrowawayPostgres, loopback: Loopback, workers: int, args: argparse.Namespace
 ) -> FetchRow:
-    queue = server.new_database()
     with tempfile.TemporaryDirectory(prefix="digest-scale-") as folder:
-        environment = make_home(Path(folder), queue, FETCH_CONFIG)
-        environment["DIGEST_NOW"] = NOW
-        follow(environment, loopback, args.sources)
-        before_requests: dict[str, int] = dict(loopback.stats()["feeds"])  # type: ignore[call-overload]
+        queue, environment, before_requests = following(server, loopback, Path(folder), args.sources)
         load_before = load()
         started = time.monotonic()
         enqueue = subprocess.run(
@@ -273,12 +276,8 @@ def _new_requests(loopback: Loopback, before: dict[str, int]) -> dict[str, int]:
 
 
 def run_kill(server: ThrowawayPostgres, loopback: Loopback, args: argparse.Namespace) -> dict[str, object]:
-    queue = server.new_database()
     with tempfile.TemporaryDirectory(prefix="digest-scale-") as folder:
-        environment = make_home(Path(folder), queue, FETCH_CONFIG)
-        environment["DIGEST_NOW"] = NOW
-        follow(environment, loopback, args.sources)
-        before_requests: dict[str, int] = dict(loopback.stats()["feeds"])  # type: ignore[call-overload]
+        queue, environment, before_requests = following(server, loopback, Path(folder), args.sources)
         subprocess.run([*DIGEST, "fetch", "--enqueue", "-q"], env=environment, check=True)
         processes = start_workers(environment, 2, args.concurrency)
         started = time.monotonic()

@@ -5,9 +5,11 @@ on 127.0.0.1 for the feeds and the chat bot, a DIGEST_HOME whose config follows 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -63,3 +65,32 @@ def start_digest(environment: dict[str, str], *args: str) -> subprocess.Popen[st
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+# Heartbeats every half second; a worker silent for three is taken over.
+TAKEOVER = ("--no-schedule", "--heartbeat", "0.5", "--stalled-after", "3")
+
+
+def kill_worker_at(environment: dict[str, str], server: LoopbackServer, path: str) -> None:
+    """Start a worker, SIGKILL it once it has sent its request for ``path`` (which is held
+    unanswered till then), and let ``path`` be answered again."""
+    server.held.add(path)
+    victim = start_digest(environment, "worker", "--concurrency", "2", *TAKEOVER)
+    try:
+        assert server.wait_for(path), f"the worker never requested {path}"
+    finally:
+        victim.send_signal(signal.SIGKILL)
+        victim.communicate(timeout=60)
+    server.released.set()
+    server.held.clear()
+
+
+def burst_until(environment: dict[str, str], done: Callable[[], bool]) -> subprocess.CompletedProcess[str]:
+    """Run burst workers until ``done()`` (the dead worker's job back in the queue and finished);
+    the last one's result.  Bounded: a takeover that never comes fails the test, not hangs it."""
+    for _ in range(120):
+        last = digest(environment, "worker", "--burst", *TAKEOVER)
+        if done():
+            return last
+        time.sleep(0.5)
+    raise AssertionError(f"the job was never taken over: {last.stderr}")

@@ -11,9 +11,7 @@ those of tests/editions).
 from __future__ import annotations
 
 import asyncio
-import signal
 import sqlite3
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -25,7 +23,7 @@ from digest.queue.app import ensure_schema, make_app
 from digest.queue.schedule import Scheduled, defer_due, schedule_of
 from digest.store import Store
 from tests.editions.conftest import EDITIONS, KEY, STORIES, TZ, story_items
-from tests.queue.conftest import digest, start_digest
+from tests.queue.conftest import burst_until, kill_worker_at, start_digest
 from tests.queue.loopback import LoopbackServer
 
 BOT = "/cgi-bin/webhook/send"
@@ -131,23 +129,11 @@ def test_a_part_whose_sender_was_killed_is_reported_uncertain_and_not_sent_again
     assert _run_schedulers(postgres_url, plan, morning - STRIDE, morning, count=1) == [1]
     environment = {**queue_env}
     environment.pop("DIGEST_NOW")
-    loopback.held.add(BOT)
-    timing = ("--heartbeat", "0.5", "--stalled-after", "3")
-    victim = start_digest(environment, "worker", "--no-schedule", *timing)
-    try:
-        assert loopback.wait_for(BOT), "the worker never sent the bulletin"
-    finally:
-        victim.send_signal(signal.SIGKILL)
-        victim.communicate(timeout=60)
-    loopback.released.set()
+    kill_worker_at(environment, loopback, BOT)
 
     # The bot got the message, but the killed worker never learnt it: another worker takes the
     # job over, finds the part mid-send, and reports it instead of sending it again.
-    for _ in range(120):
-        rescuer = digest(environment, "worker", "--burst", "--no-schedule", *timing)
-        if _queued_pushes(postgres_url) == []:
-            break
-        time.sleep(0.5)
+    rescuer = burst_until(environment, lambda: _queued_pushes(postgres_url) == [])
     assert rescuer.returncode == 3, rescuer.stderr
     assert "1 push partial" in rescuer.stderr
     assert "uncertain" in rescuer.stderr

@@ -7,7 +7,7 @@ from __future__ import annotations
 import signal
 import time
 
-from tests.queue.conftest import digest, start_digest, write_sources
+from tests.queue.conftest import burst_until, digest, kill_worker_at, start_digest, write_sources
 from tests.queue.loopback import LoopbackServer
 
 
@@ -52,27 +52,13 @@ def test_a_worker_killed_mid_fetch_loses_its_source_to_another_and_nothing_is_lo
 ) -> None:
     names = write_sources(queue_env, loopback)
     held = "/feed/3"
-    loopback.held.add(held)
     assert digest(queue_env, "fetch", "--enqueue").returncode == 0
-    # Heartbeats every half second; a worker silent for three is taken over.
-    timing = ("--heartbeat", "0.5", "--stalled-after", "3")
-    victim = start_digest(queue_env, "worker", "--no-schedule", "--concurrency", "2", *timing)
-    try:
-        assert loopback.wait_for(held), "the worker never fetched the held source"
-    finally:
-        victim.send_signal(signal.SIGKILL)
-        victim.communicate(timeout=60)
-    loopback.released.set()
-    loopback.held.clear()
+    kill_worker_at(queue_env, loopback, held)
 
-    # Another worker runs until the dead one's job is back in the queue and done.  (Bounded: a
-    # takeover that never comes fails the test instead of hanging it.)
-    for _ in range(120):
-        rescuer = digest(queue_env, "worker", "--burst", "--no-schedule", *timing)
-        assert rescuer.returncode == 0, rescuer.stderr
-        if loopback.requests[held] >= 2 and len(_stored_items(queue_env)) == 2 * len(names):
-            break
-        time.sleep(0.5)
+    rescuer = burst_until(
+        queue_env, lambda: loopback.requests[held] >= 2 and len(_stored_items(queue_env)) == 2 * len(names)
+    )
+    assert rescuer.returncode == 0, rescuer.stderr
     assert loopback.requests[held] == 2  # the killed fetch, and the one that took it over
     assert _stored_items(queue_env) == _expected_titles(len(names))
     # Each other source was fetched once, by whichever worker got it.
