@@ -20,7 +20,7 @@ import contextlib
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import procrastinate
@@ -35,12 +35,13 @@ if TYPE_CHECKING:
     from digest.model import Source
     from digest.store import Store
 
+logger = logging.getLogger(__name__)
+
 FETCH_SOURCE = "digest:fetch_source"
 ENQUEUE_DUE = "digest:enqueue_due_sources"
 PUSH_EDITION = "digest:push_edition"
-logger = logging.getLogger(__name__)
 PUSH_LOCK = "digest:push"
-DEFER_BATCH = 500
+DEFER_BATCH = 500  # jobs queued per round trip to the database
 
 
 def source_key(name: str) -> str:
@@ -109,7 +110,7 @@ def _due_names(runtime: Runtime) -> list[str]:
 
 
 def due_for(
-    store: Store, settings: Settings, now: datetime, interval: Any, names: Sequence[str] = ()
+    store: Store, settings: Settings, now: datetime, interval: timedelta, names: Sequence[str] = ()
 ) -> list[Source]:
     """The sources (all, or ``names``) not fetched within ``interval``, the config's included."""
     from digest.acquire.fetch import due_sources, select_sources
