@@ -40,8 +40,8 @@ from digest.acquire.jobs import FeedJob, FeedOutcome, close_stores, extract_page
 from digest.acquire.workers import PARSERS, WorkerPool
 from digest.errors import InputError, UsageError
 from digest.model import RawItem, Source
+from digest.sanitize import one_line
 from digest.store.followed import save_fetch_states
-from digest.text import one_line
 
 if TYPE_CHECKING:
     import httpx
@@ -117,13 +117,17 @@ def fetch_sources(
     sources done so far is saved.
     """
     kept = pool is not None
-    pool = pool or parse_pool(options, ingest)
+    if pool is None:
+        # The workers start when the first feed needs parsing (``WorkerPool.started``), no more
+        # of them than there are sources to fetch.
+        pool = parse_pool(
+            options,
+            ingest,
+            most=sum(not s.disabled and not _deferred(s, ingest_options.now) for s in sources),
+        )
     run = _Run(store, options, ingest_options, ingest, pool, progress)
     try:
         with nullcontext(pool) if kept else pool:
-            # Start the workers before the event loop and its threads exist, and before any
-            # parse is timed.
-            pool.start()
             asyncio.run(run.fetch_all(sources))
     finally:
         close_stores()
@@ -132,9 +136,15 @@ def fetch_sources(
     return sorted(run.results.values(), key=lambda r: order.get(r.source, 0))
 
 
-def parse_pool(options: FetchOptions, ingest: Ingest) -> WorkerPool:
-    """The parse workers a fetch with ``options`` uses, with the parsers and ``ingest`` preloaded."""
-    return WorkerPool(options.parse, preload=(*PARSERS, ingest.__module__))
+def parse_pool(options: FetchOptions, ingest: Ingest, most: int | None = None) -> WorkerPool:
+    """The parse workers a fetch with ``options`` uses, with the parsers and ``ingest`` preloaded;
+    ``most``: the sources it will parse at most at once, when known."""
+    return WorkerPool(options.parse, preload=(*PARSERS, ingest.__module__), most=most)
+
+
+def _deferred(source: Source, now: datetime) -> bool:
+    """Whether the source's server asked to wait past ``now``."""
+    return source.retry_at is not None and source.retry_at > now
 
 
 class _Run:
@@ -190,7 +200,8 @@ class _Run:
             if source.disabled:
                 gone = "disabled: the feed is gone (HTTP 410)"
                 self._record(FetchResult(source.name, "disabled", error=gone))
-            elif source.retry_at is not None and source.retry_at > self.now:
+            elif _deferred(source, self.now):
+                assert source.retry_at is not None
                 wait = f"the server asked to wait until {source.retry_at.isoformat(timespec='minutes')}"
                 self._record(FetchResult(source.name, "deferred", notes=(wait,)))
             else:

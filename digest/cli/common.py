@@ -261,6 +261,6 @@ def printable(message: str) -> str:
     """``message`` on one line, with control characters and escape sequences removed and
     credential-looking parts of URLs (user:password@, token=, key=, bot tokens) masked."""
     from digest.deliver.redact import Redactor
-    from digest.text.sanitize import one_line
+    from digest.sanitize import one_line
 
     return Redactor()(one_line(message))

@@ -234,7 +234,7 @@ def report(results: Sequence[FetchResult], *, quiet: bool, verbose: bool) -> int
     source but not printed until it lasts, so that it does not page anyone; the exit code counts
     it all the same, so that ``digest fetch && digest push`` never mistakes a failure for success.
     """
-    from digest.text import one_line
+    from digest.sanitize import one_line
 
     interactive = not quiet and (verbose or sys.stderr.isatty())
     for result in results:
