@@ -10,6 +10,8 @@ separate hosts.  Three parts:
    queue is empty), CPU seconds of the workers (user + system, their parse workers included),
    duplicates (requests beyond one per source: must be 0), a second ``fetch --enqueue`` within
    the interval (must queue 0), items stored (2 per source).
+   Then the queue alone: N jobs for sources nobody follows (claim, open the store, finish), one
+   worker: what the queue costs per job, beside what a fetch costs.
 2. Kill: 2 workers; when a third of the sources is done one worker is ``kill -9``-ed.  Printed:
    the jobs it held, how long until they were back in the queue (its heartbeat goes stale, the
    other worker's sweep retries them) and until they were done, and that every source was
@@ -272,6 +274,38 @@ def _new_requests(loopback: Loopback, before: dict[str, int]) -> dict[str, int]:
     return {path: count - before.get(path, 0) for path, count in after.items() if count > before.get(path, 0)}
 
 
+def run_overhead(
+    server: ThrowawayPostgres, loopback: Loopback, args: argparse.Namespace
+) -> dict[str, object]:
+    """The queue's own cost: jobs for sources nobody follows, so that each job only claims, opens
+    the store, finds nothing and finishes; one worker."""
+    from digest.queue.app import ensure_schema, make_app
+    from digest.queue.tasks import defer_fetches
+
+    async def defer(queue: str) -> None:
+        await ensure_schema(queue)
+        app = make_app(queue)
+        async with app.open_async():
+            await defer_fetches(app, [f"nobody{n:05d}" for n in range(args.sources)])
+
+    with tempfile.TemporaryDirectory(prefix="digest-scale-") as folder:
+        queue, environment, _ = following(server, loopback, Path(folder), 0)
+        started = time.monotonic()
+        asyncio.run(defer(queue))
+        deferred = time.monotonic()
+        processes = start_workers(environment, 1, args.concurrency)
+        finished = wait_until_empty(queue, deferred + args.limit)
+        wall = time.monotonic() - deferred
+        cpu = stop_workers(processes)
+    return {
+        "jobs": args.sources,
+        "seconds to queue them": round(deferred - started, 1),
+        "seconds to run them (1 worker)": round(wall, 1) if finished else "not within the limit",
+        "jobs per minute": round(args.sources / wall * 60),
+        "worker CPU ms per job": round(cpu / args.sources * 1000, 2),
+    }
+
+
 # 2. Kill ------------------------------------------------------------------------------------
 
 
@@ -458,6 +492,7 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=3600, help="seconds a run may take")
     parser.add_argument("--days", type=int, default=2, help="simulated days of the schedulers")
     parser.add_argument("--no-throughput", action="store_true")
+    parser.add_argument("--no-overhead", action="store_true")
     parser.add_argument("--no-kill", action="store_true")
     parser.add_argument("--no-schedulers", action="store_true")
     args = parser.parse_args()
@@ -481,6 +516,10 @@ def main() -> None:
                         f"{row.items} | {row.load_before} → {row.load_after} |",
                         flush=True,
                     )
+            if not args.no_overhead:
+                print("\nthe queue alone (jobs that find no source to fetch):")
+                for key, value in run_overhead(server, loopback, args).items():
+                    print(f"  {key}: {value}", flush=True)
             if not args.no_kill:
                 print("\nkill -9 of one of 2 workers, a third of the way through:")
                 for key, value in run_kill(server, loopback, args).items():
