@@ -30,6 +30,7 @@ from digest import paths
 from digest.durations import parse_duration
 from digest.errors import DigestError, UsageError
 from digest.model import LANGUAGES, SCRIPT_POLICIES, Language, ScriptPolicy
+from digest.store.database import is_postgres_url
 
 FullTextPolicy = Literal["auto", "always", "never"]
 FULL_TEXT_POLICIES: tuple[FullTextPolicy, ...] = get_args(FullTextPolicy)
@@ -430,18 +431,23 @@ def _parse_edition(
 
 def _parse_schedule(value: Any, where: str) -> str | None:
     """A cron expression (five fields: minute hour day month weekday), checked by croniter, the
-    parser the job queue's scheduler uses."""
+    parser the job queue's scheduler uses, where it is installed (the ``postgresql`` extra: the
+    scheduler runs nowhere else)."""
     if value is None:
         return None
-    # Imported here: only a config that schedules editions pays for loading the cron parser.
-    from croniter import croniter
-
-    if not isinstance(value, str) or len(value.split()) != 5 or not croniter.is_valid(value):
+    try:
+        # Imported here: only a config that schedules editions pays for loading the cron parser.
+        from croniter import croniter
+    except ImportError:
+        valid = isinstance(value, str)
+    else:
+        valid = isinstance(value, str) and croniter.is_valid(value)
+    if not valid or len(value.split()) != 5:
         raise UsageError(
             f'{where}.schedule must be a cron expression such as "0 7 * * *", got {value!r}',
             hint="five fields: minute hour day-of-month month day-of-week, in the configured timezone",
         )
-    return value
+    return str(value)
 
 
 def _parse_sections(value: Any, where: str) -> tuple[SectionConfig, ...]:
@@ -497,7 +503,7 @@ class Settings:
     """Effective settings of one run; ``origins`` says where each value came from."""
 
     timezone: str | None = None  # IANA name; None: the system's zone
-    db: str | None = None  # path of the SQLite store; None: $DIGEST_HOME/digest.db
+    db: str | None = None  # SQLite path or postgresql:// URL of the store; None: $DIGEST_HOME/digest.db
     chars: int | None = None  # summary budget; None: the summariser's default for the language
     width: int = 72  # plain-text wrap width in terminal cells
     script: ScriptPolicy = "auto"  # 繁/简 policy
@@ -508,7 +514,10 @@ class Settings:
     origins: Mapping[str, str] = field(default_factory=dict)
 
     @property
-    def db_path(self) -> Path:
+    def store_location(self) -> str | Path:
+        """The store: a ``postgresql://`` URL as given, else the SQLite file's path."""
+        if self.db and is_postgres_url(self.db):
+            return self.db
         return Path(self.db).expanduser() if self.db else paths.default_db_path()
 
     @property

@@ -324,7 +324,7 @@ class _Run:
         job = FeedJob(
             name=source.name,
             language=source.language,
-            db=str(self.store.path),
+            db=self.store.location,
             options=options,
             ingest=self.ingest,
             full_text=self._full_text_rule(source),

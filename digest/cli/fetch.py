@@ -12,7 +12,6 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -109,7 +108,7 @@ def fetch_command(
     return report(results, quiet=quiet, verbose=verbose)
 
 
-def _enqueue(names: list[str], db: Path | None, *, quiet: bool) -> int:
+def _enqueue(names: list[str], db: str | None, *, quiet: bool) -> int:
     import asyncio
 
     from digest.cli.worker import store_location
@@ -136,7 +135,7 @@ def _enqueue(names: list[str], db: Path | None, *, quiet: bool) -> int:
     return ExitCode.OK
 
 
-def fetch_due(settings: Settings, db: Path | None, now: datetime, *, quiet: bool = False) -> None:
+def fetch_due(settings: Settings, db: str | None, now: datetime, *, quiet: bool = False) -> None:
     """What ``digest today`` runs first: fetch the sources older than ``fetch_interval``.
 
     Never changes the exit code, but says when it could not fetch: when a ``digest fetch`` is

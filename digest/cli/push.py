@@ -21,8 +21,6 @@ from digest.cli.common import (
 from digest.errors import ExitCode, Terminated, UsageError
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from digest.config import ChannelConfig, Settings
     from digest.deliver.channels import Channel
     from digest.model import Digest
@@ -158,7 +156,7 @@ def push_command(
     return max((report.exit_code for report in reports), default=ExitCode.OK)
 
 
-def _enqueue_push(settings: Settings, edition: str, db: Path | None, *, quiet: bool) -> int:
+def _enqueue_push(settings: Settings, edition: str, db: str | None, *, quiet: bool) -> int:
     import asyncio
 
     from digest.cli.worker import store_location

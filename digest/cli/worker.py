@@ -22,9 +22,9 @@ QueueOption = Annotated[
 ]
 
 
-def store_location(settings: Settings, db: Path | None) -> str:
+def store_location(settings: Settings, db: str | None) -> str | Path:
     """Where this run's store is, as workers open it: ``--db`` or the configured one."""
-    return str(db or settings.db_path)
+    return settings.store_location if db is None else db
 
 
 def worker_command(
@@ -92,7 +92,10 @@ def worker_command(
     worker = WorkerOptions(burst, concurrency, heartbeat, stalled_after, plan)
     with pool:
         pool.start()  # here, in the main thread: the parse workers die with the thread that made them
-        stopped_by = asyncio.run(run_worker(make_app(url), url, runtime, worker))
+        try:
+            stopped_by = asyncio.run(run_worker(make_app(url), url, runtime, worker))
+        finally:
+            runtime.close()
     counts = runtime.tally.counts
     if not quiet and counts:
         warn("ran " + ", ".join(f"{count} {outcome}" for outcome, count in sorted(counts.items())))

@@ -16,3 +16,13 @@ on the periodic id and timestamp) and sent by one push at a time (a lock shared 
 a part is sent at most once (the outbox's conditional claim); a worker that dies loses its jobs
 to the next worker that finds its heartbeat stale.
 """
+
+from digest.errors import DigestError
+
+try:
+    import procrastinate  # noqa: F401  (only to tell a missing extra from a bug)
+except ImportError as error:
+    raise DigestError(
+        f"the job queue needs Procrastinate and psycopg ({error.msg})",
+        hint="pip install 'digest[postgresql]'",
+    ) from None

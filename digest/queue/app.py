@@ -16,30 +16,28 @@ from procrastinate.schema import SchemaManager
 
 from digest.errors import DigestError, UsageError
 from digest.queue.tasks import add_tasks
+from digest.store.database import is_postgres_url
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from digest.config import Settings
 
-POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 # Any fixed number will do: every digest process that creates the schema takes this lock first,
 # so two hosts starting at once do not both run Procrastinate's (non-repeatable) schema script.
 _SCHEMA_LOCK = 0x6469676573740001
 
 
-def is_postgres(location: str) -> bool:
-    return location.startswith(POSTGRES_SCHEMES)
-
-
-def queue_url(settings: Settings, store_location: str) -> str:
+def queue_url(settings: Settings, store_location: str | Path) -> str:
     """The queue's database: the ``queue`` setting, else the store's when that is PostgreSQL.
     UsageError when there is none (a store in an SQLite file and no queue configured)."""
-    url = settings.queue or (store_location if is_postgres(store_location) else None)
+    url = settings.queue or (str(store_location) if is_postgres_url(store_location) else None)
     if url is None:
         raise UsageError(
             "no job queue: the store is an SQLite file and no queue is configured",
             hint='set queue = "postgresql://…" in config.toml (or DIGEST_QUEUE), or keep the store there',
         )
-    if not is_postgres(url):
+    if not is_postgres_url(url):
         raise UsageError(f"the job queue must be a PostgreSQL URL (postgresql://…), got {url!r}")
     return url
 

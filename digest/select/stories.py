@@ -24,7 +24,6 @@ and ``hidden``: how many stories were left out as already shown.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -50,6 +49,7 @@ from digest.select.sections import Section, deal_into_sections
 from digest.select.window import day_window, parse_day, parse_since
 from digest.store import Store
 from digest.store import clusters as stored
+from digest.store.database import Transaction
 from digest.store.editions import series_shown
 from digest.store.followed import list_sources
 
@@ -280,7 +280,7 @@ def _cluster(
     return _Clustered(everything, clustering, cluster_of, stories, members, shown)
 
 
-def _links(db: sqlite3.Connection, items: list[Item], now: datetime) -> list[Link]:
+def _links(db: Transaction, items: list[Item], now: datetime) -> list[Link]:
     """(2) The same-story links between ``items``: stored when this batch was clustered lately,
     else found (``find_links``) and stored."""
     if not items:
@@ -394,7 +394,7 @@ def _stories(window: list[Item], cluster_of: Mapping[str, int], query: DigestQue
 
 
 def _shown_before(
-    db: sqlite3.Connection, stories: Mapping[int, _Story], query: DigestQuery, seen_day: date
+    db: Transaction, stories: Mapping[int, _Story], query: DigestQuery, seen_day: date
 ) -> dict[int, list[tuple[str, date]]]:
     """(4) What earlier bulletins showed of each story: the items and the day they were shown.
     An edition's series counts its own bulletins that ended by this one's start; a plain digest

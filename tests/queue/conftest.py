@@ -26,17 +26,29 @@ def loopback() -> Iterator[LoopbackServer]:
         yield server
 
 
-@pytest.fixture
-def queue_env(tmp_path: Path, postgres_url: str) -> dict[str, str]:
-    """The environment of a ``digest`` process: its own DIGEST_HOME (an SQLite store), the
-    queue in the throwaway PostgreSQL, China time, a pinned clock."""
+@pytest.fixture(params=["sqlite", "postgresql"])
+def queue_env(request: pytest.FixtureRequest, tmp_path: Path, postgres_url: str) -> dict[str, str]:
+    """The environment of a ``digest`` process: its own DIGEST_HOME, China time, a pinned clock,
+    and either an SQLite store with the queue in the throwaway PostgreSQL, or the store and the
+    queue in one PostgreSQL database (the queue then goes where the store is, as documented)."""
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
     environment = {name: value for name, value in os.environ.items() if not name.startswith("DIGEST_")}
-    environment.update(
-        DIGEST_HOME=str(home), DIGEST_QUEUE=postgres_url, DIGEST_TIMEZONE="Asia/Shanghai", DIGEST_NOW=NOW
-    )
+    environment.update(DIGEST_HOME=str(home), DIGEST_TIMEZONE="Asia/Shanghai", DIGEST_NOW=NOW)
+    if request.param == "postgresql":
+        environment["DIGEST_DB"] = postgres_url
+    else:
+        environment["DIGEST_QUEUE"] = postgres_url
     return environment
+
+
+def store_of(environment: dict[str, str]) -> str | Path:
+    """Where the store of ``environment`` is: its PostgreSQL URL, or the SQLite file."""
+    return environment.get("DIGEST_DB") or Path(environment["DIGEST_HOME"]) / "digest.db"
+
+
+def queue_of(environment: dict[str, str]) -> str:
+    return environment.get("DIGEST_QUEUE") or environment["DIGEST_DB"]
 
 
 def write_sources(environment: dict[str, str], server: LoopbackServer, count: int = SOURCES) -> list[str]:
@@ -71,9 +83,10 @@ def start_digest(environment: dict[str, str], *args: str) -> subprocess.Popen[st
 TAKEOVER = ("--no-schedule", "--heartbeat", "0.5", "--stalled-after", "3")
 
 
-def kill_worker_at(environment: dict[str, str], server: LoopbackServer, path: str) -> None:
+def kill_worker_at(environment: dict[str, str], server: LoopbackServer, path: str) -> set[str]:
     """Start a worker, SIGKILL it once it has sent its request for ``path`` (which is held
-    unanswered till then), and let ``path`` be answered again."""
+    unanswered till then), and let ``path`` be answered again.  The paths requested by then: the
+    killed worker may have had any of them in hand."""
     server.held.add(path)
     victim = start_digest(environment, "worker", "--concurrency", "2", *TAKEOVER)
     try:
@@ -81,8 +94,10 @@ def kill_worker_at(environment: dict[str, str], server: LoopbackServer, path: st
     finally:
         victim.send_signal(signal.SIGKILL)
         victim.communicate(timeout=60)
+        requested = set(server.requests)
     server.released.set()
     server.held.clear()
+    return requested
 
 
 def burst_until(environment: dict[str, str], done: Callable[[], bool]) -> subprocess.CompletedProcess[str]:

@@ -43,35 +43,34 @@ class LoopbackServer:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                path = urlsplit(self.path).path
-                with owner.arrived:
-                    owner.requests[path] += 1
-                    owner.arrived.notify_all()
-                owner.hold(path)
+                path = self._arrived()
                 number = path.rsplit("/", 1)[-1]
                 if not path.startswith("/feed/") or not number.isdigit():
                     self.send_error(404)
                     return
-                body = feed(int(number))
-                self.send_response(200)
-                self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self._answer(feed(int(number)), "application/rss+xml; charset=utf-8")
 
             def do_POST(self) -> None:
-                path = urlsplit(self.path).path  # the bot's key is in the query
                 message = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                self._arrived(message["text"]["content"])
+                self._answer(b'{"errcode": 0, "errmsg": "ok"}', "application/json")
+
+            def _arrived(self, message: str | None = None) -> str:
+                """Log the request (and the bot's message), then hold it if its path is held."""
+                path = urlsplit(self.path).path  # the bot's key is in the query
                 with owner.arrived:
                     owner.requests[path] += 1
-                    owner.messages.append(message["text"]["content"])
+                    if message is not None:
+                        owner.messages.append(message)
                     owner.arrived.notify_all()
                 owner.hold(path)
-                body = b'{"errcode": 0, "errmsg": "ok"}'
-                # The sender may be dead by now (killed mid-send on purpose).
+                return path
+
+            def _answer(self, body: bytes, content_type: str) -> None:
+                # The client may be dead by now (a worker killed mid-request on purpose).
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.send_response(200)
-                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Type", content_type)
                     self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
                     self.wfile.write(body)

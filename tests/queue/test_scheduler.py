@@ -11,7 +11,6 @@ those of tests/editions).
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from digest.queue.app import ensure_schema, make_app
 from digest.queue.schedule import Scheduled, defer_due, schedule_of
 from digest.store import Store
 from tests.editions.conftest import EDITIONS, KEY, STORIES, TZ, story_items
-from tests.queue.conftest import burst_until, kill_worker_at, start_digest
+from tests.queue.conftest import burst_until, kill_worker_at, queue_of, start_digest, store_of
 from tests.queue.loopback import LoopbackServer
 
 BOT = "/cgi-bin/webhook/send"
@@ -36,15 +35,16 @@ def _configure(
     """The editions' store and config, morning at 07:00 and evening at 18:00; what a scheduler
     defers for them."""
     home = Path(environment["DIGEST_HOME"])
-    with Store.open(home / "digest.db") as store:
+    with Store.open(store_of(environment)) as store:
         store.add_items(story_items())
     config = EDITIONS.format(key=KEY, base=server.base)
     config = config.replace("[editions.morning]\n", '[editions.morning]\nschedule = "0 7 * * *"\n')
     config = config.replace("[editions.evening]\n", '[editions.evening]\nschedule = "0 18 * * *"\n')
     (home / "config.toml").write_text(config, encoding="utf-8")
     (home / "config.toml").chmod(0o600)
-    for name in ("DIGEST_HOME", "DIGEST_TIMEZONE"):
-        monkeypatch.setenv(name, environment[name])
+    for name, value in environment.items():
+        if name.startswith("DIGEST_") and name != "DIGEST_NOW":
+            monkeypatch.setenv(name, value)
     return schedule_of(load_settings(), fetch=False)
 
 
@@ -78,8 +78,9 @@ def _queued_pushes(url: str) -> list[tuple[str, int]]:
 
 
 def _outbox(environment: dict[str, str]) -> list[tuple[str, int]]:
-    with sqlite3.connect(Path(environment["DIGEST_HOME"]) / "digest.db") as connection:
-        return connection.execute("SELECT state, count(*) FROM outbox GROUP BY state").fetchall()
+    with Store.open(store_of(environment)) as store:
+        rows = store.execute("SELECT state, count(*) FROM outbox GROUP BY state").fetchall()
+    return [(state, int(count)) for state, count in rows]
 
 
 def _titles_in(body: str) -> list[str]:
@@ -87,11 +88,12 @@ def _titles_in(body: str) -> list[str]:
 
 
 def test_three_schedulers_defer_each_bulletin_once_and_each_part_is_delivered_once(
-    queue_env: dict[str, str], loopback: LoopbackServer, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+    queue_env: dict[str, str], loopback: LoopbackServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    queue_url = queue_of(queue_env)
     plan = _configure(queue_env, loopback, monkeypatch)
     start, end = datetime(2026, 4, 24, 8, tzinfo=TZ), datetime(2026, 4, 26, 8, tzinfo=TZ)
-    deferred = _run_schedulers(postgres_url, plan, start, end, count=3)
+    deferred = _run_schedulers(queue_url, plan, start, end, count=3)
     # 24 Apr 18:00, 25 Apr 07:00 and 18:00, 26 Apr 07:00: four bulletins, deferred once each.
     expected = [
         ("evening", datetime(2026, 4, 24, 18, tzinfo=TZ)),
@@ -100,7 +102,7 @@ def test_three_schedulers_defer_each_bulletin_once_and_each_part_is_delivered_on
         ("morning", datetime(2026, 4, 26, 7, tzinfo=TZ)),
     ]
     assert sum(deferred) == len(expected)
-    assert _queued_pushes(postgres_url) == [(name, int(moment.timestamp())) for name, moment in expected]
+    assert _queued_pushes(queue_url) == [(name, int(moment.timestamp())) for name, moment in expected]
 
     environment = {**queue_env}
     environment.pop("DIGEST_NOW")  # the bulletins are as of their scheduled times
@@ -118,22 +120,23 @@ def test_three_schedulers_defer_each_bulletin_once_and_each_part_is_delivered_on
     assert sorted(shown) == sorted(story[2] for story in STORIES)
     assert _outbox(queue_env) == [("sent", len(expected))]
     # Scheduling the same days again (a scheduler whose clock is behind) defers nothing.
-    assert _run_schedulers(postgres_url, plan, start, end, count=1) == [0]
+    assert _run_schedulers(queue_url, plan, start, end, count=1) == [0]
 
 
 def test_a_part_whose_sender_was_killed_is_reported_uncertain_and_not_sent_again(
-    queue_env: dict[str, str], loopback: LoopbackServer, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+    queue_env: dict[str, str], loopback: LoopbackServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    queue_url = queue_of(queue_env)
     plan = _configure(queue_env, loopback, monkeypatch)
     morning = datetime(2026, 4, 25, 7, tzinfo=TZ)
-    assert _run_schedulers(postgres_url, plan, morning - STRIDE, morning, count=1) == [1]
+    assert _run_schedulers(queue_url, plan, morning - STRIDE, morning, count=1) == [1]
     environment = {**queue_env}
     environment.pop("DIGEST_NOW")
     kill_worker_at(environment, loopback, BOT)
 
     # The bot got the message, but the killed worker never learnt it: another worker takes the
     # job over, finds the part mid-send, and reports it instead of sending it again.
-    rescuer = burst_until(environment, lambda: _queued_pushes(postgres_url) == [])
+    rescuer = burst_until(environment, lambda: _queued_pushes(queue_url) == [])
     assert rescuer.returncode == 3, rescuer.stderr
     assert "1 push partial" in rescuer.stderr
     assert "uncertain" in rescuer.stderr

@@ -53,7 +53,7 @@ def test_a_worker_killed_mid_fetch_loses_its_source_to_another_and_nothing_is_lo
     names = write_sources(queue_env, loopback)
     held = "/feed/3"
     assert digest(queue_env, "fetch", "--enqueue").returncode == 0
-    kill_worker_at(queue_env, loopback, held)
+    before_the_kill = kill_worker_at(queue_env, loopback, held)
 
     rescuer = burst_until(
         queue_env, lambda: loopback.requests[held] >= 2 and len(_stored_items(queue_env)) == 2 * len(names)
@@ -61,10 +61,11 @@ def test_a_worker_killed_mid_fetch_loses_its_source_to_another_and_nothing_is_lo
     assert rescuer.returncode == 0, rescuer.stderr
     assert loopback.requests[held] == 2  # the killed fetch, and the one that took it over
     assert _stored_items(queue_env) == _expected_titles(len(names))
-    # Each other source was fetched once, by whichever worker got it.
-    assert {path: count for path, count in loopback.requests.items() if path != held} == {
-        f"/feed/{n}": 1 for n in range(len(names)) if f"/feed/{n}" != held
-    }
+    # Every source was fetched; only one the killed worker had in hand may have been fetched twice.
+    assert set(loopback.requests) == {f"/feed/{n}" for n in range(len(names))}
+    twice = {path for path, count in loopback.requests.items() if count > 1}
+    assert twice <= before_the_kill
+    assert max(loopback.requests.values()) == 2
 
 
 def test_sigterm_lets_the_running_fetch_finish_and_the_worker_exits_0(
