@@ -21,8 +21,8 @@ separate hosts.  Three parts:
    is due, while 2 workers send the bulletins to the webhook.  Printed: bulletins deferred (must
    be 2 per day), parts delivered, duplicates (must be 0), outbox states.
 
-The store is an SQLite file shared by the worker processes (``--store postgres`` puts it in
-PostgreSQL too, once digest's PostgreSQL store is there).  The machine is shared: the load average
+The store is in the queue's PostgreSQL database (``--store sqlite``: an SQLite file that the
+worker processes share, as on one host).  The machine is shared: the load average
 is printed before and after each run; use ``--sources`` to size the run to it.
 
     .venv/bin/python bench/scale.py                          # 10,000 sources, 1/2/4 workers
@@ -37,7 +37,6 @@ import json
 import multiprocessing
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -101,19 +100,26 @@ class Loopback:
 # Set-up -------------------------------------------------------------------------------------
 
 
-def make_home(folder: Path, queue: str, config: str) -> dict[str, str]:
-    """A DIGEST_HOME with ``config``; the environment of the ``digest`` processes using it."""
+def make_home(folder: Path, queue: str, config: str, store: str) -> dict[str, str]:
+    """A DIGEST_HOME with ``config``; the environment of the ``digest`` processes using it.  The
+    store is an SQLite file there, or (``store`` "postgresql") the queue's database too."""
     home = folder / "home"
     home.mkdir(parents=True)
     (home / "config.toml").write_text(config, encoding="utf-8")
     (home / "config.toml").chmod(0o600)
     environment = {name: value for name, value in os.environ.items() if not name.startswith("DIGEST_")}
     environment.update(DIGEST_HOME=str(home), DIGEST_QUEUE=queue, DIGEST_TIMEZONE="Asia/Shanghai")
+    if store == "postgresql":
+        environment["DIGEST_DB"] = queue
     return environment
 
 
+def store_of(environment: dict[str, str]) -> str | Path:
+    return environment.get("DIGEST_DB") or Path(environment["DIGEST_HOME"]) / "digest.db"
+
+
 def following(
-    server: ThrowawayPostgres, loopback: Loopback, folder: Path, count: int
+    server: ThrowawayPostgres, loopback: Loopback, folder: Path, count: int, store: str
 ) -> tuple[str, dict[str, str], dict[str, int]]:
     """A fresh queue and a home whose store follows ``count`` feeds of ``loopback``: the queue's
     URL, the environment of its ``digest`` processes, the requests each feed had so far."""
@@ -122,23 +128,28 @@ def following(
     from digest.store.followed import add_source
 
     queue = server.new_database()
-    environment = make_home(folder, queue, FETCH_CONFIG)
+    environment = make_home(folder, queue, FETCH_CONFIG, store)
     environment["DIGEST_NOW"] = NOW
-    with Store.open(Path(environment["DIGEST_HOME"]) / "digest.db") as store:
+    with Store.open(store_of(environment)) as opened:
         for n in range(count):
-            add_source(store, Source(name=f"s{n:05d}", url=f"{loopback.base}feed/{n}", allow_private=True))
+            add_source(opened, Source(name=f"s{n:05d}", url=f"{loopback.base}feed/{n}", allow_private=True))
     requests: dict[str, int] = dict(loopback.stats()["feeds"])  # type: ignore[call-overload]
     return queue, environment, requests
 
 
 def stored_items(environment: dict[str, str]) -> int:
-    with sqlite3.connect(Path(environment["DIGEST_HOME"]) / "digest.db") as connection:
-        return int(connection.execute("SELECT count(*) FROM items").fetchone()[0])
+    from digest.store import Store
+
+    with Store.open(store_of(environment)) as store:
+        return store.count_items()
 
 
 def outbox_states(environment: dict[str, str]) -> dict[str, int]:
-    with sqlite3.connect(Path(environment["DIGEST_HOME"]) / "digest.db") as connection:
-        return dict(connection.execute("SELECT state, count(*) FROM outbox GROUP BY state").fetchall())
+    from digest.store import Store
+
+    with Store.open(store_of(environment)) as store:
+        rows = store.execute("SELECT state, count(*) FROM outbox GROUP BY state").fetchall()
+    return {state: int(count) for state, count in rows}
 
 
 def unfinished(queue: str) -> int:
@@ -236,7 +247,9 @@ def run_fetch(
     server: ThrowawayPostgres, loopback: Loopback, workers: int, args: argparse.Namespace
 ) -> FetchRow:
     with tempfile.TemporaryDirectory(prefix="digest-scale-") as folder:
-        queue, environment, before_requests = following(server, loopback, Path(folder), args.sources)
+        queue, environment, before_requests = following(
+            server, loopback, Path(folder), args.sources, args.store
+        )
         load_before = load()
         started = time.monotonic()
         enqueue = subprocess.run(
@@ -289,7 +302,7 @@ def run_overhead(
             await defer_fetches(app, [f"nobody{n:05d}" for n in range(args.sources)])
 
     with tempfile.TemporaryDirectory(prefix="digest-scale-") as folder:
-        queue, environment, _ = following(server, loopback, Path(folder), 0)
+        queue, environment, _ = following(server, loopback, Path(folder), 0, args.store)
         started = time.monotonic()
         asyncio.run(defer(queue))
         deferred = time.monotonic()
@@ -311,7 +324,9 @@ def run_overhead(
 
 def run_kill(server: ThrowawayPostgres, loopback: Loopback, args: argparse.Namespace) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="digest-scale-") as folder:
-        queue, environment, before_requests = following(server, loopback, Path(folder), args.sources)
+        queue, environment, before_requests = following(
+            server, loopback, Path(folder), args.sources, args.store
+        )
         subprocess.run([*DIGEST, "fetch", "--enqueue", "-q"], env=environment, check=True)
         processes = start_workers(environment, 2, args.concurrency)
         started = time.monotonic()
@@ -443,8 +458,8 @@ def run_schedulers(
     first = datetime(2026, 4, 24, 18, tzinfo=TZ)  # the series' first window ends at the first 07:00
     with tempfile.TemporaryDirectory(prefix="digest-scale-") as folder:
         config = EDITIONS.format(key=BOT_KEY, base=loopback.base)
-        environment = make_home(Path(folder), queue, config)
-        with Store.open(Path(environment["DIGEST_HOME"]) / "digest.db") as store:
+        environment = make_home(Path(folder), queue, config, args.store)
+        with Store.open(store_of(environment)) as store:
             store.add_items(simulated_items(first - timedelta(hours=12), args.days))
         sent_before = len(loopback.stats()["messages"])  # type: ignore[arg-type]
         processes = start_workers(environment, 2, 4)
@@ -491,6 +506,9 @@ def main() -> None:
     parser.add_argument("--max", type=float, default=0.8, help="most latency of a feed, seconds")
     parser.add_argument("--limit", type=float, default=3600, help="seconds a run may take")
     parser.add_argument("--days", type=int, default=2, help="simulated days of the schedulers")
+    parser.add_argument(
+        "--store", choices=("sqlite", "postgresql"), default="postgresql", help="where the digest store is"
+    )
     parser.add_argument("--no-throughput", action="store_true")
     parser.add_argument("--no-overhead", action="store_true")
     parser.add_argument("--no-kill", action="store_true")
@@ -500,7 +518,9 @@ def main() -> None:
         print(f"skipped: {reason}")
         return
     print(f"{os.cpu_count()} cores, shared with other work; load average {load()}")
-    print(f"feeds answer after {args.min:g}–{args.max:g} s; {args.concurrency} jobs at once per worker\n")
+    print(f"feeds answer after {args.min:g}–{args.max:g} s; {args.concurrency} jobs at once per worker")
+    store = "an SQLite file" if args.store == "sqlite" else "PostgreSQL, beside the queue"
+    print(f"the store: {store}\n")
     loopback = Loopback(args.min, args.max)
     try:
         with ThrowawayPostgres() as server:
