@@ -380,12 +380,21 @@ class _Run:
             page = await self._request(source, raw.url, {"Accept": "text/html, */*;q=0.5"})
             if page.status == 304 or not page.body:
                 return "empty page"
-            text = await self.pool.run(extract_page, page.body, page.url)
+            article = await self.pool.run(extract_page, page.body, page.url)
         except (FetchError, InputError) as error:
             return error.message
-        if len(text) <= len(raw.body):
+        if len(article.body) <= len(raw.body):
             return "the page has no more text than the feed"
-        return replace(raw, body=text, feed_summary=raw.feed_summary or raw.body or None)
+        # The feed's title and fields stand; the page fills in what the feed left out (a time, the
+        # byline, the responsible editor).
+        return replace(
+            raw,
+            body=article.body,
+            feed_summary=raw.feed_summary or raw.body or None,
+            published=raw.published or article.published,
+            author=raw.author or article.author,
+            editor=raw.editor or article.editor,
+        )
 
 
 # Failures that retrying later will not cure: the address is refused, the URL is not http(s) or

@@ -113,6 +113,6 @@ def ingest_raws(raws: list[RawItem], job: FeedJob) -> IngestCount:
     return job.ingest(raws, _worker_store(job.db), job.options)
 
 
-def extract_page(data: bytes, url: str) -> str:
-    """The article text of a page."""
-    return parse_html(data, url, url)[0].body
+def extract_page(data: bytes, url: str) -> RawItem:
+    """The article of a page, read as ``digest load page.html`` reads it."""
+    return parse_html(data, url, url)[0]
