@@ -334,6 +334,11 @@ class _Run:
         state = replace(state, content_hash=body_hash, encoding_note=outcome.encoding_note)
         if outcome.encoding_note:
             notes.append(f"encoding: {outcome.encoding_note}")
+        if outcome.renamed:
+            notes.append(
+                f"{outcome.renamed} items came with ids that differ from stored ones only in http://"
+                " versus https://: taken as those items, not stored again"
+            )
         added, existing = outcome.added, outcome.existing
         if outcome.pending:
             pending = await self._full_texts(source, dict(outcome.pending), notes)
