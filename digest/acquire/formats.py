@@ -24,7 +24,7 @@ from digest.acquire.decode import declared_in_xml, decode_bytes, reconcile, repa
 from digest.errors import InputError, PartialDocument
 from digest.model import LANGUAGES, RawItem
 from digest.sanitize import one_line
-from digest.text.dates import parse_date
+from digest.text.dates import parse_date, zone_of_writing
 from digest.text.html import html_to_text
 
 MAX_ITEMS_PER_DOCUMENT = 1000
@@ -444,19 +444,20 @@ def _raw_item(
         title=capped(title, MAX_TITLE_CHARS) or "",
         source=source,
         url=url,
-        published=_entry_date(entry, guid),
+        published=_entry_date(entry, guid, zone_of_writing(title + body[:200])),
         key=feed_item_key(scope, guid, url),
         feed_summary=capped(description, MAX_BODY_CHARS) if body != description and description else None,
         origin=name,
     )
 
 
-def _entry_date(entry: Mapping[str, Any], guid: str) -> datetime | None:
-    """The entry's publication date (else its update date) read strictly from the feed's text."""
+def _entry_date(entry: Mapping[str, Any], guid: str, zone: tzinfo) -> datetime | None:
+    """The entry's publication date (else its update date) read strictly from the feed's text;
+    a time written without a zone is in ``zone``."""
     for key in ("published", "updated", "created"):
         text = _text(entry.get(key)).strip()
         if text and text != guid.strip():  # fastfeedparser offers the GUID as a date of last resort
-            moment = parse_time(text)
+            moment = parse_time(text, tz=zone)
             if moment is not None:
                 return moment
     return None
@@ -631,13 +632,16 @@ def _json_feed(document: Mapping[str, Any], name: str) -> ParsedFeed:
         guid = entry.get("id")
         guid = str(guid) if isinstance(guid, str | int) else ""
         url = _text(entry.get("url")) or None
+        title = _text(entry.get("title"))
+        zone = zone_of_writing(title + body[:200])
         items.append(
             RawItem(
                 body=capped(body, MAX_BODY_CHARS) or "",
-                title=capped(_text(entry.get("title")), MAX_TITLE_CHARS) or "",
+                title=capped(title, MAX_TITLE_CHARS) or "",
                 source=source,
                 url=url,
-                published=parse_time(entry.get("date_published")) or parse_time(entry.get("date_modified")),
+                published=parse_time(entry.get("date_published"), tz=zone)
+                or parse_time(entry.get("date_modified"), tz=zone),
                 key=feed_item_key(scope, guid, url),
                 feed_summary=description or None,
                 origin=name,

@@ -151,6 +151,23 @@ _LABEL = re.compile(
 )
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_KANA_OR_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
+
+
+def zone_of_writing(sample: str) -> tzinfo:
+    """The zone to read a time written without one in, from the text it came with.
+
+    Text written in Chinese (Han characters, no Japanese kana or Korean hangul) is read at UTC+8:
+    every place that writes Chinese (the mainland, Hong Kong, Macau, Taiwan, Singapore) keeps
+    UTC+8 all year, and Chinese feeds commonly give ``2026-04-25 22:47:00`` with no zone; reading
+    it as UTC would put every such item eight hours in the future.  Anything else: UTC.
+    """
+    if _HAN.search(sample) and not _KANA_OR_HANGUL.search(sample):
+        return _BEIJING_TIME
+    return UTC
+
+
 def parse_date(text: str, *, now: datetime | None = None, tz: tzinfo = UTC) -> datetime | None:
     """The moment ``text`` names, as an aware datetime, or None when it names none for sure.
 

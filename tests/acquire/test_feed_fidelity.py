@@ -212,3 +212,33 @@ def test_no_cut_of_a_feed_passes_a_cut_item_off_as_whole(name: str) -> None:
         else:
             raise AssertionError(f"cut at byte {end} read as a complete feed")
     assert kept == set(range(len(whole) + 1))  # each item is kept once the cut falls after it
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fastfeedparser", "feedparser"])
+def test_a_time_without_a_zone_is_read_in_the_zone_of_the_writing(
+    fast: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chinese feeds often give 2026-04-25 22:47:00 with no zone: Chinese is written at UTC+8
+    (mainland, Hong Kong, Macau, Taiwan, Singapore), so reading it as UTC would put the item
+    eight hours ahead.  English (and Japanese, whose kana tell it apart) keep UTC."""
+    # Markup written straight into a description sends the document to feedparser: both parsers run.
+    markup = "" if fast else "<description>新线 <b>今日</b> 开通</description>"
+    import feedparser
+
+    calls: list[object] = []
+    real_parse = feedparser.parse
+    monkeypatch.setattr(feedparser, "parse", lambda *a, **k: calls.append(a) or real_parse(*a, **k))
+    zoneless, zoned = "2026-04-25 22:47:00", "Sat, 25 Apr 2026 22:47:00 +0000"
+    rows = [("开封地铁新线今日开通", zoneless, markup), ("Metro line opens", zoneless, "")]
+    rows += [("東京で新線が開業しました", zoneless, ""), ("开封地铁", zoned, "")]
+    items = "".join(
+        f"<item><title>{title}</title><link>http://a.test/{n}</link>{extra}<pubDate>{when}</pubDate></item>"
+        for n, (title, when, extra) in enumerate(rows)
+    )
+    document = f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>{items}</channel></rss>'
+    chinese, english, japanese, zoned_item = read_feed(document.encode(), "zones").items
+    assert bool(calls) is not fast
+    assert chinese.published == datetime(2026, 4, 25, 22, 47, tzinfo=timezone(timedelta(hours=8)))
+    assert english.published == datetime(2026, 4, 25, 22, 47, tzinfo=UTC)
+    assert japanese.published == datetime(2026, 4, 25, 22, 47, tzinfo=UTC)
+    assert zoned_item.published == datetime(2026, 4, 25, 22, 47, tzinfo=UTC)  # a written zone wins
