@@ -29,12 +29,14 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 import opencc
 from pypinyin import Style, pinyin
 
+FAMILIES = ("script", "annotations", "lost", "codec", "characters", "ascii")
 NEUTRAL = "们么着吗了的呢吧子"
 COMMON = "国会时经报发动学机实现进业长对产关点个这开区当务应结风设标转领导调质运创据联计统内"
 SOURCES_MOBILE = ["开封手机报", "郑州手机报", "洛阳手机报", "南阳手机报", "商丘手机报", "新乡手机报"]
@@ -186,16 +188,24 @@ def _characters(text: str, rng: random.Random, rate: float) -> str:
 
 
 def damage_chinese(
-    title: str, text: str, *, rng: random.Random, now: datetime, tz: tzinfo, rate: float
+    title: str,
+    text: str,
+    *,
+    rng: random.Random,
+    now: datetime,
+    tz: tzinfo,
+    rate: float,
+    only: Sequence[str] | None = None,
 ) -> Damaged:
-    """One damaged item from a clean simplified ``title`` and ``text`` (one paragraph)."""
+    """One damaged item from a clean simplified ``title`` and ``text`` (one paragraph).
+
+    ``only``: the families to apply (each at ``rate``'s density) instead of drawing them.
+    """
     title, text = house_style(title), house_style(text)
     published = (now - timedelta(minutes=rng.randint(60, 300 * 24 * 60))).astimezone(tz)
     published = published.replace(second=0, microsecond=0)
     editor, reporter = _name(rng), _name(rng)
-    families = [
-        f for f in ("script", "annotations", "lost", "codec", "characters", "ascii") if rng.random() < rate
-    ]
+    families = [f for f in FAMILIES if rng.random() < rate] if only is None else list(only)
     mobile = rng.random() < 0.5
     if mobile:
         source = rng.choice(SOURCES_MOBILE)

@@ -41,6 +41,7 @@ from digest.text.mobile import (
 )
 from digest.text.page import parse_meta_line, strip_site_suffix
 from digest.text.punctuation import fix_punctuation
+from digest.text.resync import resync
 from digest.text.sanitize import one_line, strip_controls
 from digest.text.script import POLICIES, to_simplified, to_traditional, wants_simplified
 
@@ -72,6 +73,8 @@ def _repair_bytes(fields: list[str], repairs: Counter[str]) -> list[str]:
     out = []
     for field in fields:
         field, misdecoded = repair_misdecoding(field)
+        # Before anything that changes characters: a span out of step is read again from its bytes.
+        field, resynced = resync(field, learned)
         # After the codecs: a wrong decoding writes full-width letters (ｅ is A3 E5 in GBK) that
         # are bytes of the text, not letters to normalise.
         field, changed = normalise_characters(field)
@@ -83,11 +86,12 @@ def _repair_bytes(fields: list[str], repairs: Counter[str]) -> list[str]:
         field, unlikely = repair_unlikely_spans(field)
         unusable = field.count("\ufffd")
         repairs["misdecoded"] += misdecoded
-        repairs["garbled_spans"] += garbles.spans + unlikely.spans
-        repairs["garbled_removed"] += garbles.removed + unlikely.removed + unusable
+        repairs["garbled_spans"] += garbles.spans + unlikely.spans + resynced.lines
+        repairs["garbled_removed"] += garbles.removed + unlikely.removed + resynced.removed + unusable
         repairs["garbled_flagged"] += unlikely.flagged
         field = field.replace("\ufffd", "")
-        repairs["pinyin_annotations"] += annotations
+        repairs["pinyin_annotations"] += annotations + resynced.annotations
+        repairs["punctuation"] += resynced.punctuation
         out.append(field)
     return out
 
