@@ -34,7 +34,9 @@ _NAME = r"[\u3400-\u9fff·]{2,4}"
 _NAMES = rf"{_NAME}(?:\s*[、,，\s]\s*{_NAME})*"
 _REPORTER = r"(?:全媒[体體]|融媒[体體]|首席|[见見]习|[见見]習|[实實]习|[实實]習|本[报報])?[记記]者"
 _HELPER = r"(?:\s*[、,，]?\s*通[讯訊][员員]\s*" + _NAMES + ")?"
-_AGENCY = r"本[报報](?:[\u4e00-\u9fff]{0,8}[讯訊电電])"
+# 本报讯 / 本报北京电; also 本报 and one other character before white space: a byline whose 讯 lost
+# a byte (a UTF-8 page read as GBK loses the byte before the next ASCII one) is still a byline.
+_AGENCY = r"本[报報](?:[\u4e00-\u9fff]{0,8}[讯訊电電]|[\u4e00-\u9fff]?(?=\s))"
 # Tried in order: the name is closed by 报道, by a parenthesis, or by white space.
 _BYLINES = (
     # 记者王寅龙报道 …; names with spaces between them only when 报道 ends the byline (记者 黄明

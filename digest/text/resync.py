@@ -228,6 +228,8 @@ def _read(
             if byte == _HOLE:
                 offer(i, i + 1, _QUESTION, "?")
             offer(i, i + 1, _DROP_UNKNOWN, "", dropped=1)
+            if following is not None and following < 0:  # both bytes of one character unknown
+                offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
             if following is not None and following >= 0x40 and following != 0x7F:
                 found = _choose(_with_trail(following), before, _after(data, i + 2))
                 if found is not None:
