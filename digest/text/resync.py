@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
-from digest.text.annotations import is_reading
+from digest.text.annotations import TONED, is_reading
 from digest.text.hanzi_frequency import log_frequency, word_weight
 
 # One byte a decoder could not use: a ? next to Chinese (which may also be a real question mark),
@@ -50,8 +50,14 @@ _DOMINANT = 0.5  # the new reading must be this much likelier than the text as i
 # several characters rarer than real text has more than one of in a line.
 _SUSPECT = -11.5
 _MIN_RARE = 3
+_CLUSTER = 6
 _PUA = re.compile("[\ue000-\uf8ff]")
-_MARKED = re.compile("\ufffd|(?<=[^\x00-\x7f])\\?|\\?(?=[^\x00-\x7f])")
+# The end of an annotation whose opening bracket was read together with a byte out of step
+# (``担╯hi2）`` is 等 with （shi2） inside its bytes).
+_CUT_ANNOTATION = re.compile(f"[^\\w(（{TONED}][a-z{TONED}]{{1,6}}[1-5]?[)）]")
+_HAN = re.compile("[\u3400-\u9fff]")
+# A decoder's ? inside Chinese, or before the annotation it cut into (``下?lián)``, ``种?(zhi)``).
+_MARKED = re.compile("[^\x00-\x7f]\\?(?:[^\x00-\x7f]|\\(?[a-z])")
 # An annotation in the bytes: ( or （, pinyin letters (ASCII, or tone-marked vowels and ü, which
 # GBK writes as A8xx), an optional tone number, ) or ）.  The opening bracket may be missing: a
 # decoder that met a lead byte before ``(`` may have eaten both.
@@ -69,21 +75,20 @@ class Resynced:
     punctuation: int = 0  # ASCII ，：；！ read back as the full-width marks their bytes were
 
 
-@cache
-def _common() -> frozenset[str]:
-    from digest.text.hanzi_frequency import _table  # the table's characters, scored once
-
-    return frozenset(char for char in _table()[0] if log_frequency(char) >= _SUSPECT)
-
-
 def _suspicious(line: str) -> bool:
-    if line.isascii():
+    # Shifted GBK bytes always read as ideographs among other things: a line with none is left
+    # alone (English text's question marks and curly quotes are its own).
+    if line.isascii() or not _HAN.search(line):
         return False
-    if "\ufffd" in line or _PUA.search(line) or _MARKED.search(line):
+    if "\ufffd" in line or _PUA.search(line) or _MARKED.search(line) or _CUT_ANNOTATION.search(line):
         return True
-    common = _common()
-    rare = {char for char in line if "\u2fff" < char < "\uff01" and char not in common}
-    return len(rare) >= _MIN_RARE
+    rare = {char for char in set(line) if "\u24ff" < char < "\uff01" and log_frequency(char) < _SUSPECT}
+    if len(rare) < _MIN_RARE:
+        return False
+    # Bytes out of step read as rare characters one after another; real text (names, Cantonese,
+    # rare words) has them apart: ask for _MIN_RARE of them within _CLUSTER characters.
+    places = [i for i, char in enumerate(line) if char in rare]
+    return any(places[i + _MIN_RARE - 1] - places[i] < _CLUSTER for i in range(len(places) - _MIN_RARE + 1))
 
 
 @cache
@@ -198,11 +203,13 @@ def _read(
     characters this text annotates with each syllable where it does so in step (the annotated set
     is fixed per source), which decides among the characters a syllable can be."""
 
-    def annotated(char: str | None, syllable: str) -> bool:
-        if char is None:
-            return False
-        chars = learned.get(syllable)
-        return char in chars if chars else is_reading(char, syllable)
+    def preferred(pairs: list[tuple[str, str]], syllable: str) -> list[str]:
+        """Of (annotated character, character read) pairs whose syllable reads the annotated one,
+        the characters read; only those whose annotated character the text annotates in step
+        elsewhere, when there are any (one syllable can annotate several characters)."""
+        named = [(mark, char) for mark, char in pairs if is_reading(mark, syllable)]
+        known = learned.get(syllable, frozenset())
+        return [char for mark, char in named if mark in known] or [char for _mark, char in named]
 
     n = len(data)
     best: list[_Step | None] = [None] * (n + 1)
@@ -251,7 +258,7 @@ def _read(
                 known = annotations.get(i + 2)
                 if known is not None and (known[2] or following == _HOLE):
                     end, syllable, _opened = known
-                    named = [c for c in _with_lead(byte) if annotated(c, syllable)]
+                    named = preferred([(c, c) for c in _with_lead(byte)], syllable)
                     if (found := _choose(named, before, _after(data, end), dominant=False)) is not None:
                         offer(i, end, _FILL + found[1] + _ANNOTATION, found[0], 1)
             # A byte lost with no mark next to this one: read with the likeliest partner, or drop.
@@ -275,12 +282,13 @@ def _read(
         if end >= n or data[end] < 0x40 or data[end] == 0x7F or (not opened and byte >= 0):
             continue
         previous = data[i - 1] if i else _HOLE
-        named = []
+        pairs = []
         for lead in [byte] if byte >= 0 else range(0x81, 0xFF):
             matched = _pair(previous, lead) if previous >= 0x81 else None
             char = _pair(lead, data[end])
-            if char is not None and annotated(matched, syllable):
-                named.append(char)
+            if char is not None and matched is not None:
+                pairs.append((matched, char))
+        named = preferred(pairs, syllable)
         if (found := _choose(named, before, _after(data, end + 1), dominant=False)) is not None:
             offer(i, end + 1, found[1] + _ANNOTATION, found[0], 1)
     path: list[str] = []
