@@ -215,11 +215,12 @@ def clean_item(
     keep (anything else counts as auto); ``mainland`` the source's configured region (None:
     unknown, decide from the text).  Never raises on any text.  ``repairs`` counts what was done:
     ``pinyin_annotations``, ``traditional_to_simplified`` (characters), ``punctuation`` (marks),
-    ``garbled_spans`` (spans repaired or removed; a line read again from its bytes counts once), plus, when non-zero, ``garbled_removed``
-    (characters the bytes could not give back), ``garbled_flagged`` (runs that read as mojibake
-    but that no byte shift explains, left in place), ``misdecoded`` (spans decoded with the wrong
-    codec, repaired or removed), ``characters`` (entities, invisible and full-width characters),
-    ``boilerplate`` (lines), ``title_suffix`` and ``simplified_to_traditional``.
+    ``garbled_spans`` (spans repaired or removed; a line read again from its bytes counts once),
+    plus, when non-zero, ``garbled_removed`` (characters the bytes could not give back),
+    ``garbled_flagged`` (runs that read as mojibake but that no byte shift explains, left in
+    place), ``misdecoded`` (spans decoded with the wrong codec, repaired or removed),
+    ``characters`` (entities, invisible and full-width characters), ``boilerplate`` (lines),
+    ``title_suffix`` and ``simplified_to_traditional``.
     """
     repairs: Counter[str] = Counter()
     fields = [_sanitize(raw.body)]

@@ -373,4 +373,6 @@ def resync(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[str, Resyn
             done += 1
     if not done:
         return text, Resynced()
-    return "\n".join(lines), Resynced(lines=done, annotations=annotations, removed=removed, punctuation=max(punctuation, 0))
+    return "\n".join(lines), Resynced(
+        lines=done, annotations=annotations, removed=removed, punctuation=max(punctuation, 0)
+    )
