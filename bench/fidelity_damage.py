@@ -17,8 +17,9 @@ apply, ``rate`` scales how often and how densely):
   the decoder writes ``?`` or U+FFFD for what it cannot decode;
 - wrong codec: the item (or one paragraph) is UTF-8 read as GBK, GBK read as Big5 or Big5 read
   as GBK; ``锟斤拷`` (U+FFFD twice, UTF-8 read as GBK) inserted;
-- characters: full-width letters and digits, zero-width spaces and soft hyphens, HTML entities
-  (``&nbsp;``, ``&quot;`` and double-escaped ``&amp;quot;``);
+- characters: full-width letters and digits, zero-width spaces and soft hyphens in the article
+  text as written (before the bytes are damaged), HTML entities (``&nbsp;``, ``&quot;`` and
+  double-escaped ``&amp;quot;``) in the page after it;
 - punctuation: full-width ，：；！？（） made ASCII, “…” made ASCII ``"…"``.
 
 English items get the families that can happen to English text: entities, invisible characters,
@@ -177,19 +178,33 @@ def _wrong_codec(text: str, rng: random.Random, traditional: bool) -> str:
     return text.encode("gbk", errors="replace").decode("cp950", errors="replace")
 
 
-def _characters(text: str, rng: random.Random, rate: float) -> str:
+def _typed(text: str, rng: random.Random, rate: float) -> str:
+    """Full-width letters and digits (a Chinese input method's) and invisible characters (an
+    editor's): in the text as written, before it is encoded, so a wrong decoder garbles them too."""
     out = []
     for char in text:
         if char.isascii() and char.isalnum() and rng.random() < rate:
             char = chr(ord(char) + 0xFEE0)
-        elif char == " " and rng.random() < rate:
-            char = "&nbsp;"
-        elif char == '"' and rng.random() < rate:
-            char = rng.choice(("&quot;", "&amp;quot;"))
         out.append(char)
         if rng.random() < rate * 0.02:
             out.append(rng.choice(("\u200b", "\u00ad", "\ufeff")))
     return "".join(out)
+
+
+def _entities(text: str, rng: random.Random, rate: float) -> str:
+    """HTML entities left in the text by a page or feed that escaped it once too often."""
+    out = []
+    for char in text:
+        if char == " " and rng.random() < rate:
+            char = "&nbsp;"
+        elif char == '"' and rng.random() < rate:
+            char = rng.choice(("&quot;", "&amp;quot;"))
+        out.append(char)
+    return "".join(out)
+
+
+def _characters(text: str, rng: random.Random, rate: float) -> str:
+    return _entities(_typed(text, rng, rate), rng, rate)
 
 
 def damage_chinese(
@@ -257,6 +272,8 @@ def damage_chinese(
             reading = _reading(char, rng)
             bracket = f"（{reading}）" if wide else f"({reading})"
             annotated[written.encode("gb18030")] = bracket.encode("gb18030")
+    if "characters" in families:
+        parts = [parts[0], _typed(parts[1], rng, 0.05 * rate), *parts[2:]]
     lost_rate = 0.004 * rate if "lost" in families else 0.0
     # Lost bytes hit the article text; the annotator hits everything.
     body = "".join(
@@ -277,7 +294,7 @@ def damage_chinese(
         body = re.sub("“([^”]*)”", r'"\1"', body).translate(TO_ASCII)
         item_title = item_title.translate(TO_ASCII) if item_title is not None else None
     if "characters" in families:
-        body = _characters(body, rng, 0.05 * rate)
+        body = _entities(body, rng, 0.05 * rate)
     truth = Truth(title, text, source, published, editor, reporter)
     return Damaged(item_title, body, truth, tuple(families))
 
