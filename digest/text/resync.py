@@ -34,8 +34,9 @@ _HOLE = -1
 _REPLACED = -2
 _FULL_WIDTH_ALNUM = 6.0
 _INVISIBLE = frozenset("\u200b\u00ad\ufeff\u2060")
-# The site made ，：；！ ASCII after the damage; in the bytes they were full width.
-_FULL_WIDTH = {",": "，", ":": "：", ";": "；", "!": "！"}
+# The site made ，：！ ASCII after the damage; in the bytes they were full width.
+# (Not ; which ends the entities the cleaning decodes later: &nbsp;)
+_FULL_WIDTH = {",": "，", ":": "：", "!": "！"}
 # Costs in nats (natural-log likelihood): a common character costs about 5-8, a rare one 12-20.
 _WORD_BONUS = 0.5  # × ln(count) of the word the character makes with the one before
 _QUESTION = 6.0  # a ? next to Chinese kept as a question mark (house style writes ？)
@@ -57,7 +58,7 @@ _PUA = re.compile("[\ue000-\uf8ff]")
 _CUT_ANNOTATION = re.compile(f"[^\\w(（{TONED}][a-z{TONED}]{{1,6}}[1-5]?[)）]")
 _HAN = re.compile("[\u3400-\u9fff]")
 # A decoder's ? inside Chinese, or before the annotation it cut into (``下?lián)``, ``种?(zhi)``).
-_MARKED = re.compile("[^\x00-\x7f]\\?(?:[^\x00-\x7f]|\\(?[a-z])")
+_MARKED = re.compile("[^\x00-\x7f]\\?+(?:[^\x00-\x7f]|\\(?[a-z])")
 # An annotation in the bytes: ( or （, pinyin letters (ASCII, or tone-marked vowels and ü, which
 # GBK writes as A8xx), an optional tone number, ) or ）.  The opening bracket may be missing: a
 # decoder that met a lead byte before ``(`` may have eaten both.
@@ -147,6 +148,12 @@ def _choose(
         if sum(math.exp(low - rank) for rank in ranks.values()) > 1 / _DOMINANT:
             return None
     return best, _cost(best)
+
+
+@cache
+def _read_as(syllable: str, trail: int) -> tuple[str, ...]:
+    """The characters whose second byte is ``trail`` that ``syllable`` is a reading of."""
+    return tuple(char for char in _with_trail(trail) if is_reading(char, syllable))
 
 
 @cache
@@ -284,10 +291,17 @@ def _read(
         previous = data[i - 1] if i else _HOLE
         pairs = []
         for lead in [byte] if byte >= 0 else range(0x81, 0xFF):
-            matched = _pair(previous, lead) if previous >= 0x81 else None
             char = _pair(lead, data[end])
-            if char is not None and matched is not None:
-                pairs.append((matched, char))
+            if char is None:
+                continue
+            if previous >= 0x81:
+                matched = _pair(previous, lead)
+                if matched is not None:
+                    pairs.append((matched, char))
+            else:
+                # The byte before is gone (the site made “ ASCII, or a decoder lost it): any
+                # character ending in ``lead`` that the syllable reads may have been matched.
+                pairs += [(mark, char) for mark in _read_as(syllable, lead)]
         named = preferred(pairs, syllable)
         if (found := _choose(named, before, _after(data, end + 1), dominant=False)) is not None:
             offer(i, end + 1, found[1] + _ANNOTATION, found[0], 1)
