@@ -33,6 +33,8 @@ from digest.text.hanzi_frequency import log_frequency, word_weight
 _HOLE = -1
 _REPLACED = -2
 _FULL_WIDTH_ALNUM = 6.0
+_SYMBOL = 10.0
+_UNSEEN = -20.0  # the table's floor for a character it never saw is about -20.7
 _INVISIBLE = frozenset("\u200b\u00ad\ufeff\u2060")
 # The site made ，：！ ASCII after the damage; in the bytes they were full width.
 # (Not ; which ends the entities the cleaning decodes later: &nbsp;)
@@ -45,8 +47,8 @@ _DROP_UNKNOWN = 8.0  # an unknown byte whose character is removed
 _LOST = 9.0  # a byte lost with no mark: the shift itself
 _ANNOTATION = -1.0  # an annotation whose syllable reads the character it follows: removed, a gain
 _RARE = 12.0  # an unknown byte is read as a character only when it is no rarer than this
-_ACCEPT = 12.0
-_DOMINANT = 0.5  # the new reading must be this much likelier than the text as it was
+_ACCEPT = 8.0
+_DOMINANT = 0.5
 # Lines are read again only when they show damage: a decoder's mark, a private-use character, or
 # several characters rarer than real text has more than one of in a line.
 _SUSPECT = -11.5
@@ -83,7 +85,7 @@ def _suspicious(line: str) -> bool:
         return False
     if "\ufffd" in line or _PUA.search(line) or _MARKED.search(line) or _CUT_ANNOTATION.search(line):
         return True
-    rare = {char for char in set(line) if "\u24ff" < char < "\uff01" and log_frequency(char) < _SUSPECT}
+    rare = {char for char in set(line) if "\u3400" <= char <= "\u9fff" and log_frequency(char) < _SUSPECT}
     if len(rare) < _MIN_RARE:
         return False
     # Bytes out of step read as rare characters one after another; real text (names, Cantonese,
@@ -101,9 +103,15 @@ def _pair(lead: int, trail: int) -> str | None:
     return char if len(char) == 1 else None
 
 
+@cache
 def _cost(char: str) -> float:
-    # Full-width letters and digits are ordinary in Chinese text (ＡＢＣ, １２３), not rare ideographs.
-    return _FULL_WIDTH_ALNUM if char.isalnum() and "\uff10" <= char <= "\uff5a" else -log_frequency(char)
+    frequency = log_frequency(char)
+    if frequency > _UNSEEN or _HAN.match(char) or _PUA.match(char):
+        return -frequency
+    # Full-width letters and digits, kana, Greek, small-form and other symbols GBK holds are
+    # ordinary in real text (ＡＢＣ, みかん, α, ﹐), though the table of Chinese words has none of
+    # them: dearer than a common character, cheaper than a lost byte and its character.
+    return _FULL_WIDTH_ALNUM if char.isalnum() and "\uff10" <= char <= "\uff5a" else _SYMBOL
 
 
 @cache
