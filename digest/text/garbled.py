@@ -485,9 +485,7 @@ def _unrepairable(region: str) -> bool:
     return rare >= 2 and _score(region.translate(_TO_FULL_WIDTH)) < _UNREPAIRABLE
 
 
-def _repair_region(
-    text: str, first: int, last: int, low: int, high: int
-) -> tuple[int, str, int, int] | None:
+def _repair_region(text: str, first: int, last: int, low: int, high: int) -> tuple[int, str, int, int] | None:
     """Repair the suspects ``text[first:last]``; the span may start up to ``_REACH`` characters
     earlier and end up to ``_REACH`` later, within ``low``…``high``.
 

@@ -185,7 +185,7 @@ def _units(line: str) -> list[tuple[list[int], str]]:
         near_wide = (before and not before.isascii()) or (after and not after.isascii())
         if char in _INVISIBLE:
             continue
-        if char == "\ufffd" or (char == "?" and near_wide):
+        if char == "\ufffd" or (char == "?" and (near_wide or (before != "" and before in ")）"))):
             data.append(_REPLACED if char == "\ufffd" else _HOLE)
             continue
         try:
@@ -294,7 +294,14 @@ def _read(
         if found_annotation is None:
             continue
         end, syllable, opened = found_annotation
-        if end >= n or data[end] < 0x40 or data[end] == 0x7F or (not opened and byte >= 0):
+        if end >= n or (not opened and byte >= 0):
+            continue
+        if data[end] < 0:
+            # Both bytes of the character around the annotation are unknown: it is removed with
+            # its annotation (a ? before an annotation is never a question mark).
+            offer(i, end + 1, _DROP_UNKNOWN + _ANNOTATION, "", 1, dropped=1)
+            continue
+        if data[end] < 0x40 or data[end] == 0x7F:
             continue
         previous = data[i - 1] if i else _HOLE
         pairs = []
