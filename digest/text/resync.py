@@ -34,6 +34,7 @@ _HOLE = -1
 _REPLACED = -2
 _FULL_WIDTH_ALNUM = 6.0
 _SYMBOL = 10.0
+_ORDINARY = re.compile("[\u00c0-\u04ff\u3000-\u303f\u3040-\u30ff\ufe30-\ufe6f\uff01-\uff5e]")
 _UNSEEN = -20.0  # the table's floor for a character it never saw is about -20.7
 _INVISIBLE = frozenset("\u200b\u00ad\ufeff\u2060")
 # The site made ，：！ ASCII after the damage; in the bytes they were full width.
@@ -59,6 +60,7 @@ _PUA = re.compile("[\ue000-\uf8ff]")
 # (``担╯hi2）`` is 等 with （shi2） inside its bytes).
 _CUT_ANNOTATION = re.compile(f"[^\\w(（{TONED}][a-z{TONED}]{{1,6}}[1-5]?[)）]")
 _HAN = re.compile("[\u3400-\u9fff]")
+_LONE_TRAIL = re.compile("(?<=[^\x00-\x7f])[\x40-\x7e](?=[^\x00-\x7f])")
 # A decoder's ? inside Chinese, or before the annotation it cut into (``下?lián)``, ``种?(zhi)``).
 _MARKED = re.compile("[^\x00-\x7f]\\?+(?:[^\x00-\x7f]|\\(?[a-z])")
 # An annotation in the bytes: ( or （, pinyin letters (ASCII, or tone-marked vowels and ü, which
@@ -86,6 +88,11 @@ def _suspicious(line: str) -> bool:
     if "\ufffd" in line or _PUA.search(line) or _MARKED.search(line) or _CUT_ANNOTATION.search(line):
         return True
     rare = {char for char in set(line) if "\u3400" <= char <= "\u9fff" and log_frequency(char) < _SUSPECT}
+    # A byte 40–7E read on its own between wide characters is a trail byte out of step (示範區 one
+    # byte short reads 竟爡^堅) when a rare character stands next to it; 维C or A股 have none.
+    for match in _LONE_TRAIL.finditer(line):
+        if rare.intersection(line[max(match.start() - 2, 0) : match.end() + 2]):
+            return True
     if len(rare) < _MIN_RARE:
         return False
     # Bytes out of step read as rare characters one after another; real text (names, Cantonese,
@@ -106,11 +113,12 @@ def _pair(lead: int, trail: int) -> str | None:
 @cache
 def _cost(char: str) -> float:
     frequency = log_frequency(char)
-    if frequency > _UNSEEN or _HAN.match(char) or _PUA.match(char):
+    if frequency > _UNSEEN or not _ORDINARY.match(char):
         return -frequency
-    # Full-width letters and digits, kana, Greek, small-form and other symbols GBK holds are
-    # ordinary in real text (ＡＢＣ, みかん, α, ﹐), though the table of Chinese words has none of
-    # them: dearer than a common character, cheaper than a lost byte and its character.
+    # Full-width letters and digits, kana, Greek, Cyrillic, pinyin letters and small-form marks
+    # are ordinary in real text (ＡＢＣ, みかん, α, ﹐), though the table of Chinese words has none
+    # of them: dearer than a common character, cheaper than a lost byte and its character.  GBK's
+    # other symbols (⒍ ┰ ▁ ㄛ) are as rare in text as they are common in bytes out of step.
     return _FULL_WIDTH_ALNUM if char.isalnum() and "\uff10" <= char <= "\uff5a" else _SYMBOL
 
 
