@@ -30,6 +30,7 @@ from digest import paths
 from digest.durations import parse_duration
 from digest.errors import DigestError, UsageError
 from digest.model import LANGUAGES, SCRIPT_POLICIES, Language, ScriptPolicy
+from digest.store.database import is_postgres_url
 
 FullTextPolicy = Literal["auto", "always", "never"]
 FULL_TEXT_POLICIES: tuple[FullTextPolicy, ...] = get_args(FullTextPolicy)
@@ -478,7 +479,7 @@ class Settings:
     """Effective settings of one run; ``origins`` says where each value came from."""
 
     timezone: str | None = None  # IANA name; None: the system's zone
-    db: str | None = None  # path of the SQLite store; None: $DIGEST_HOME/digest.db
+    db: str | None = None  # SQLite path or postgresql:// URL of the store; None: $DIGEST_HOME/digest.db
     chars: int | None = None  # summary budget; None: the summariser's default for the language
     width: int = 72  # plain-text wrap width in terminal cells
     script: ScriptPolicy = "auto"  # 繁/简 policy
@@ -487,7 +488,10 @@ class Settings:
     origins: Mapping[str, str] = field(default_factory=dict)
 
     @property
-    def db_path(self) -> Path:
+    def store_location(self) -> str | Path:
+        """The store: a ``postgresql://`` URL as given, else the SQLite file's path."""
+        if self.db and is_postgres_url(self.db):
+            return self.db
         return Path(self.db).expanduser() if self.db else paths.default_db_path()
 
     @property

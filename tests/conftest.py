@@ -55,7 +55,8 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DIGEST_TIMEZONE", "Asia/Shanghai")
     monkeypatch.setenv("DIGEST_NOW", NOW)
     monkeypatch.delenv("NO_COLOR", raising=False)
-    for name in ("DIGEST_DB", "DIGEST_CHARS", "DIGEST_WIDTH", "DIGEST_SCRIPT"):
+    # DIGEST_DB stays as ``any_store`` may have set it (the autouse fixture cleared the caller's).
+    for name in ("DIGEST_CHARS", "DIGEST_WIDTH", "DIGEST_SCRIPT"):
         monkeypatch.delenv(name, raising=False)
     return tmp_path / "home"
 
@@ -119,5 +120,36 @@ def postgres_server() -> Iterator[ThrowawayPostgres]:
 
 @pytest.fixture
 def postgres_url(postgres_server: ThrowawayPostgres) -> str:
-    """The URL of a fresh, empty database on the throwaway server."""
-    return postgres_server.new_database()
+    """The URL of a fresh, empty store on the throwaway server (a schema of its own)."""
+    return postgres_server.new_schema()
+
+
+# The store's two back ends: tests of the store and a representative set of commands run on both.
+BACK_ENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(params=BACK_ENDS)
+def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a fresh store goes: an SQLite file in the test's folder, or a new, empty database on
+    the throwaway PostgreSQL server (skipped with the reason where there is none)."""
+    if request.param == "postgresql":
+        return str(request.getfixturevalue("postgres_url"))
+    return str(tmp_path / "store.db")
+
+
+def store_of(home: Path) -> str:
+    """The store the commands use in ``home``: ``DIGEST_DB`` when a test set it, else the default file."""
+    return os.environ.get("DIGEST_DB") or str(home / "digest.db")
+
+
+@pytest.fixture(params=BACK_ENDS)
+def any_store(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str | None:
+    """Commands on either back end: their default SQLite file in DIGEST_HOME (None), or a new
+    PostgreSQL store named by ``DIGEST_DB`` (its URL), which subprocesses inherit.  Use it as
+    ``@pytest.mark.usefixtures("any_store")``, which sets it up before a ``home`` fixture that
+    already loads items."""
+    if request.param == "postgresql":
+        url = str(request.getfixturevalue("postgres_url"))
+        monkeypatch.setenv("DIGEST_DB", url)
+        return url
+    return None

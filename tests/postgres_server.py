@@ -2,8 +2,11 @@
 
 The server listens only on a Unix socket inside that folder (no TCP port to collide with another
 test process or a server already on the machine), trusts local connections, and is stopped and
-deleted when the context ends.  Each caller asks for a fresh database with ``new_database()``, so
-tests sharing one server never see each other's rows.
+deleted when the context ends.  Each caller asks for a fresh database with ``new_database()``, or
+for a fresh schema of one shared database with ``new_schema()`` (a URL whose ``search_path`` is
+that schema): either way tests sharing one server never see each other's rows.  A schema costs a
+fraction of a millisecond where a database costs a third of a second (a copy of ``template1``),
+which is what lets the suite run its store tests on PostgreSQL too.
 
 PostgreSQL refuses to run as root, and CI runs as root: there the data folder is handed to the
 ``postgres`` account that Debian's package creates and the server programs run under it.
@@ -12,6 +15,7 @@ PostgreSQL refuses to run as root, and CI runs as root: there the data folder is
 from __future__ import annotations
 
 import glob
+import importlib.util
 import itertools
 import os
 import pwd
@@ -50,6 +54,8 @@ def unavailable_reason() -> str | None:
     """Why a throwaway server cannot be started here (a one-line skip reason), or None."""
     if find_server_programs() is None:
         return "PostgreSQL is not installed (Debian package postgresql; .ci/run installs it)"
+    if importlib.util.find_spec("psycopg") is None:
+        return "psycopg is not installed (pip install -e '.[test]')"
     if os.geteuid() == 0:
         try:
             pwd.getpwnam(_SERVER_ACCOUNT)
@@ -70,6 +76,7 @@ class ThrowawayPostgres:
         self._data = self._folder / "data"
         self._names = itertools.count(1)
         self._running = False
+        self._schemas: str | None = None  # the database new_schema() makes its schemas in
 
     @property
     def socket_folder(self) -> Path:
@@ -97,6 +104,18 @@ class ThrowawayPostgres:
         name = f"test_{os.getpid()}_{next(self._names)}"
         self._run("createdb", "--host", str(self._folder), "--username", "postgres", name)
         return self.url(name)
+
+    def new_schema(self) -> str:
+        """Create an empty schema in a database shared by this server's schemas; the URL of that
+        database with the schema as its ``search_path``, so everything made through it lands there."""
+        import psycopg  # here: conftest imports this module where psycopg may be missing
+
+        if self._schemas is None:
+            self._schemas = self.new_database()
+        name = f"test_{os.getpid()}_{next(self._names)}"
+        with psycopg.connect(self._schemas, autocommit=True) as connection:
+            connection.execute(f"CREATE SCHEMA {name}")
+        return f"{self._schemas}&options={quote(f'-csearch_path={name}', safe='')}"
 
     def _start(self) -> None:
         if os.geteuid() == 0:

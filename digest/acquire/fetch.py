@@ -39,8 +39,8 @@ from digest.acquire.jobs import FeedJob, FeedOutcome, close_stores, extract_page
 from digest.acquire.workers import PARSERS, WorkerPool
 from digest.errors import InputError, UsageError
 from digest.model import RawItem, Source
+from digest.sanitize import one_line
 from digest.store.followed import save_fetch_states
-from digest.text import one_line
 
 if TYPE_CHECKING:
     import httpx
@@ -112,19 +112,24 @@ def fetch_sources(
     Never raises for a source's failure; KeyboardInterrupt propagates after the state of the
     sources done so far is saved.
     """
-    pool = WorkerPool(options.parse, preload=(*PARSERS, ingest.__module__))
+    # The workers start when the first feed needs parsing (``WorkerPool.started``), no more of
+    # them than there are sources to fetch.
+    fetched = sum(not s.disabled and not _deferred(s, ingest_options.now) for s in sources)
+    pool = WorkerPool(options.parse, preload=(*PARSERS, ingest.__module__), most=fetched)
     run = _Run(store, options, ingest_options, ingest, pool, progress)
     try:
         with pool:
-            # Start the workers before the event loop and its threads exist, and before any
-            # parse is timed.
-            pool.start()
             asyncio.run(run.fetch_all(sources))
     finally:
         close_stores()
         save_fetch_states(store, run.states.values(), run.added)
     order = {source.name: n for n, source in enumerate(sources)}
     return sorted(run.results.values(), key=lambda r: order.get(r.source, 0))
+
+
+def _deferred(source: Source, now: datetime) -> bool:
+    """Whether the source's server asked to wait past ``now``."""
+    return source.retry_at is not None and source.retry_at > now
 
 
 class _Run:
@@ -180,7 +185,8 @@ class _Run:
             if source.disabled:
                 gone = "disabled: the feed is gone (HTTP 410)"
                 self._record(FetchResult(source.name, "disabled", error=gone))
-            elif source.retry_at is not None and source.retry_at > self.now:
+            elif _deferred(source, self.now):
+                assert source.retry_at is not None
                 wait = f"the server asked to wait until {source.retry_at.isoformat(timespec='minutes')}"
                 self._record(FetchResult(source.name, "deferred", notes=(wait,)))
             else:
@@ -303,7 +309,7 @@ class _Run:
         job = FeedJob(
             name=source.name,
             language=source.language,
-            db=str(self.store.path),
+            db=self.store.location,
             options=options,
             ingest=self.ingest,
             full_text=self._full_text_rule(source),

@@ -14,9 +14,9 @@ from digest.acquire.http import FetchError, HttpPolicy, check_url
 from digest.config import SourceConfig
 from digest.errors import DigestError, UsageError
 from digest.model import LANGUAGES, SCRIPT_POLICIES, Source
+from digest.sanitize import one_line
 from digest.store import Store
 from digest.store.followed import add_source, list_sources, upsert_source
-from digest.text import one_line
 
 
 def make_source(

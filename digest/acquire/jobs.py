@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from digest.acquire.formats import parse_html, read_feed
 from digest.acquire.identity import item_id
@@ -24,7 +23,7 @@ TURN_WAIT = 10.0  # seconds: no longer than SQLite's own busy timeout would wait
 
 @dataclass(frozen=True, slots=True)
 class FeedJob:
-    """What a worker needs to ingest one feed: the source's name and language, the store's path,
+    """What a worker needs to ingest one feed: the source's name and language, the store's location,
     the ingest options and function, and the full-text rule (mode, below how many characters, at
     most how many).
     """
@@ -76,7 +75,7 @@ _STORES: dict[str, Store] = {}
 
 def _worker_store(path: str) -> Store:
     if path not in _STORES:
-        _STORES[path] = TurnTakingStore.open(Path(path))
+        _STORES[path] = TurnTakingStore.open(path)
     return _STORES[path]
 
 

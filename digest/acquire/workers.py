@@ -121,11 +121,18 @@ class WorkerPool:
     Use as a context manager: leaving it stops every worker, finished or not.
     """
 
-    def __init__(self, budget: ParseBudget, preload: tuple[str, ...] = PARSERS) -> None:
+    def __init__(
+        self, budget: ParseBudget, preload: tuple[str, ...] = PARSERS, most: int | None = None
+    ) -> None:
+        """``most``: the number of jobs that could run at once, when known (a fetch of one source
+        needs one worker, not two: each costs an interpreter and its imports)."""
         self.budget = budget
         self.preload = preload
         self.size = min(2, os.cpu_count() or 1) if budget.workers is None else budget.workers
+        if most is not None and budget.workers is None:
+            self.size = max(1, min(self.size, most))
         self._executor: ProcessPoolExecutor | None = None
+        self._starting: asyncio.Future[None] | None = None
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -160,6 +167,18 @@ class WorkerPool:
             for future in started:
                 future.result()
 
+    async def started(self) -> None:
+        """``start`` for a coroutine: run once, in a thread, so that the event loop goes on (answers
+        keep arriving) while the workers start.  A run that never has anything to parse (every
+        feed unchanged) never starts them: measured, the two workers' start was most of the CPU
+        of a rerun with nothing new (bench/fetch.py).  SIGINT is blocked while spawning in that
+        thread only: the command's own thread takes a Ctrl-C as before."""
+        if self._starting is None or self._starting.get_loop() is not asyncio.get_running_loop():
+            if self._executor is not None:  # started already, by ``start`` or in an earlier loop
+                return
+            self._starting = asyncio.ensure_future(asyncio.to_thread(self.start))
+        await asyncio.shield(self._starting)
+
     def _new_executor(self) -> ProcessPoolExecutor:
         import multiprocessing
 
@@ -190,6 +209,7 @@ class WorkerPool:
         if self.size == 0:
             return job(*args)
         for attempt in (1, 2):
+            await self.started()
             executor, future = self._submit(job, args, {})
             try:
                 return await asyncio.wait_for(asyncio.wrap_future(future), self.budget.seconds)
@@ -213,6 +233,7 @@ class WorkerPool:
         if self._executor is executor:
             _kill(executor)
             self._executor = None
+            self._starting = None  # the next job starts a new pool, again without blocking
         if isinstance(error, TimeoutError | FutureTimeout):
             raise ParseStopped(f"parsing took longer than {self.budget.seconds:g}s; stopped")
         if attempt == 2:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import os
 import signal
-import sqlite3
 import sys
 import threading
 from collections.abc import Iterator, Sequence
@@ -120,13 +119,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if error.hint:
             sys.stderr.write(f"hint: {printable(error.hint)}\n")
         return error.exit_code
-    except sqlite3.DatabaseError as error:
-        # Damage found after the store opened (a malformed page), or a lock held too long.
-        from digest.store.db import store_error
-
-        failure = store_error("the store", error)
-        sys.stderr.write(f"digest: error: {printable(failure.message)}\nhint: {failure.hint}\n")
-        return failure.exit_code
     except (OutputClosed, BrokenPipeError):
         # `digest today | head`: the reader left, nothing more to say.  Point stdout at /dev/null
         # so the interpreter's final flush does not fail again (and turn the exit code into 1).
@@ -134,6 +126,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return ExitCode.OK
     except Exception as error:
+        # Damage found after the store opened (a malformed page), a lock held too long, a
+        # database server gone away.
+        from digest.store.db import database_failure
+
+        failure = database_failure(error)
+        if failure is not None:
+            sys.stderr.write(f"digest: error: {printable(failure.message)}\nhint: {failure.hint}\n")
+            return failure.exit_code
         if traceback:
             raise
         sys.stderr.write(f"digest: error: unexpected {type(error).__name__}: {printable(str(error))}\n")

@@ -26,7 +26,12 @@ if TYPE_CHECKING:
     from digest.store import Store
 
 DbOption = Annotated[
-    Path | None, typer.Option("--db", help="SQLite store to use [default: $DIGEST_HOME/digest.db].")
+    str | None,
+    typer.Option(
+        "--db",
+        metavar="PATH|URL",
+        help="The store: an SQLite file or a postgresql:// URL [default: $DIGEST_HOME/digest.db].",
+    ),
 ]
 FormatOption = Annotated[
     str,
@@ -94,19 +99,22 @@ def settings_for(**flags: Any) -> Settings:
 
 @contextmanager
 def open_store(
-    settings: Settings, db: Path | None = None, *, create: bool = True, read_only: bool = False
+    settings: Settings, db: str | None = None, *, create: bool = True, read_only: bool = False
 ) -> Iterator[Store]:
     """The store of this run: ``--db`` if given, else the configured one.
 
     A ``--db`` path that does not exist is created only by commands that add to the store
-    (``create``); for the others a typo must not look like an empty store.  ``read_only`` for
-    commands that only read: they never wait for a writer.
+    (``create``); for the others a typo must not look like an empty store.  (A PostgreSQL
+    database is never created: it must exist, and its tables are made on first use.)
+    ``read_only`` for commands that only read: they never wait for a writer.
     """
     from digest.store import Store
+    from digest.store.database import is_postgres_url
 
-    if db is not None and not create and not db.exists():
+    location = settings.store_location if db is None else db if is_postgres_url(db) else Path(db).expanduser()
+    if db is not None and not create and isinstance(location, Path) and not location.exists():
         raise StoreError(f"no store at {db}", hint="check the --db path; `digest load` creates a store")
-    store = Store.open(db or settings.db_path, read_only=read_only)
+    store = Store.open(location, read_only=read_only)
     try:
         yield store
     finally:
@@ -261,6 +269,6 @@ def printable(message: str) -> str:
     """``message`` on one line, with control characters and escape sequences removed and
     credential-looking parts of URLs (user:password@, token=, key=, bot tokens) masked."""
     from digest.deliver.redact import Redactor
-    from digest.text.sanitize import one_line
+    from digest.sanitize import one_line
 
     return Redactor()(one_line(message))

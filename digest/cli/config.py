@@ -75,11 +75,12 @@ def show_command() -> None:
     from dataclasses import fields
 
     from digest.config import load_settings
+    from digest.store.database import masked
 
     settings = load_settings()
     rows = [
         ("timezone", settings.timezone or f"{settings.zone} (system)"),
-        ("db", str(settings.db_path)),
+        ("db", masked(str(settings.store_location))),
         ("chars", settings.chars if settings.chars is not None else "120 for zh, 240 for en"),
         ("width", settings.width),
         ("script", settings.script),

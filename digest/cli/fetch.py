@@ -12,7 +12,6 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -96,7 +95,7 @@ def fetch_command(
     return report(results, quiet=quiet, verbose=verbose)
 
 
-def fetch_due(settings: Settings, db: Path | None, now: datetime, *, quiet: bool = False) -> None:
+def fetch_due(settings: Settings, db: str | None, now: datetime, *, quiet: bool = False) -> None:
     """What ``digest today`` runs first: fetch the sources older than ``fetch_interval``.
 
     Never changes the exit code, but says when it could not fetch: when a ``digest fetch`` is
@@ -194,7 +193,7 @@ def report(results: Sequence[FetchResult], *, quiet: bool, verbose: bool) -> int
     source but not printed until it lasts, so that it does not page anyone; the exit code counts
     it all the same, so that ``digest fetch && digest push`` never mistakes a failure for success.
     """
-    from digest.text import one_line
+    from digest.sanitize import one_line
 
     interactive = not quiet and (verbose or sys.stderr.isatty())
     for result in results:

@@ -127,7 +127,7 @@ def list_command(
 ) -> None:
     """List the sources: name, URL, tags, last success, last error, failures in a row, items."""
     from digest.acquire.following import sync_config_sources
-    from digest.text import one_line
+    from digest.sanitize import one_line
 
     if output_format not in ("text", "json", "auto"):
         raise UsageError(f"unknown format {output_format!r}", hint="use text or json")

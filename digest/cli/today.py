@@ -158,7 +158,7 @@ class _Shown:
 def _edition_digest(
     name: str,
     settings: Settings,
-    db: Path | None,
+    db: str | None,
     now: datetime,
     on_date: str | None,
     limit: int | None,

@@ -26,9 +26,9 @@ from digest.deliver.split import Block, Piece, Split, split_blocks
 from digest.model import Digest, DigestEntry, Language
 from digest.render.html import render_html
 from digest.render.layout import meta_line, short_date, summary_of, title_lines
+from digest.sanitize import one_line
 from digest.summarize.fit import ELLIPSIS, cut_sentence, join_sentences
 from digest.summarize.sentences import clause_ends, split_sentences
-from digest.text import one_line
 
 STYLES = ("text", "markdown", "sms")
 RUNGS = ("full", "short", "headlines", "count")

@@ -18,7 +18,7 @@ Markdown link or open a tag are percent-encoded.
 from __future__ import annotations
 
 from digest.render.layout import safe_url
-from digest.text import one_line
+from digest.sanitize import one_line
 
 _MENTION = str.maketrans({"@": "＠", "<": "＜", ">": "＞"})
 _MARKUP = str.maketrans(

@@ -14,7 +14,9 @@ and a rate-limit answer whose ``retry_after`` is short (waited once).  Everythin
 the next run; uncertain parts wait for ``--force``.
 
 Callers must hold the run lock (``digest.lock.run_lock``) around ``push_digest`` unless
-``dry_run``: recovery of ``sending`` parts assumes no other live run.  Before anything is built or
+``dry_run``: on an SQLite store, recovery of ``sending`` parts assumes no other live run.  On a
+PostgreSQL store, runs on several hosts may push at once: each part's claim holds a lease that
+tells a live sender from a dead one (``store.outbox``).  Before anything is built or
 sent, ``check_deliveries`` compares the outbox with the delivery journal beside the store.
 """
 
@@ -38,6 +40,7 @@ from digest.errors import ExitCode, StoreError
 from digest.model import Digest
 from digest.store.outbox import Outbox
 
+LEFT_TO_ANOTHER_RUN = "left to the run sending the part before it"
 _LABEL = re.compile(r"^\(\d+/\d+\) ")
 
 if TYPE_CHECKING:
@@ -65,7 +68,9 @@ class PartReport:
     part: int
     total: int
     body: str
-    state: str  # sent, failed, uncertain, skipped (already sent), held (uncertain earlier), planned
+    # sent, failed, uncertain, skipped (already sent), held (uncertain earlier), planned, elsewhere
+    # (another live run is delivering it)
+    state: str
     detail: str = ""
 
 
@@ -215,11 +220,24 @@ def _deliver(
     )
     title = _title(rows[0].body if rows else "")
     stopped = False
+    # Another live run (a host sharing a PostgreSQL store) owns a part: it sends the parts after
+    # it too, in order, so this run leaves them to it rather than race it.
+    handed_over = False
     for row in rows:
         if row.state == "sent":
             report.parts.append(PartReport(row.part, row.total, row.body, "skipped", "sent earlier"))
             continue
-        if row.state in ("uncertain", "sending") and row.part not in report.recovered:
+        if handed_over:
+            detail = LEFT_TO_ANOTHER_RUN
+            report.parts.append(PartReport(row.part, row.total, row.body, "elsewhere", detail))
+            continue
+        if row.state == "sending" and row.part not in report.recovered:
+            # Its sender is alive: that run records the outcome.
+            detail = "being sent by another run"
+            report.parts.append(PartReport(row.part, row.total, row.body, "elsewhere", detail))
+            handed_over = True
+            continue
+        if row.state == "uncertain" and row.part not in report.recovered:
             report.parts.append(PartReport(row.part, row.total, row.body, "held", "uncertain earlier"))
             continue
         if row.part in report.recovered:
@@ -232,7 +250,10 @@ def _deliver(
             )
             continue
         if not outbox.claim(day, channel.name, row.part):
-            report.parts.append(PartReport(row.part, row.total, row.body, "skipped", "taken by another run"))
+            report.parts.append(
+                PartReport(row.part, row.total, row.body, "elsewhere", "taken by another run")
+            )
+            handed_over = True
             continue
         try:
             outcome, reached_at = _send_with_retries(

@@ -40,7 +40,7 @@ from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 from digest.deliver.channels import DEFAULT_BASE, Channel, email_addresses
 from digest.deliver.redact import Redactor
-from digest.text import one_line
+from digest.sanitize import one_line
 
 if TYPE_CHECKING:
     import httpx

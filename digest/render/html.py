@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from digest.model import Digest
 from digest.render.layout import empty_hint, heading, meta_line, safe_url, summary_of, title_lines
-from digest.text import one_line
+from digest.sanitize import one_line
 
 if TYPE_CHECKING:
     import jinja2

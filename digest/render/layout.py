@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 
 from digest.model import Digest, DigestEntry, Language
+from digest.sanitize import one_line
 from digest.select.canonical import display_url
 from digest.select.window import day_window
-from digest.text import one_line
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",

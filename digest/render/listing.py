@@ -10,8 +10,8 @@ from rich.cells import cell_len
 from digest.model import Item
 from digest.render.json import dumps, pick, versioned
 from digest.render.wrap import wrap_cells
+from digest.sanitize import one_line
 from digest.select.canonical import display_url
-from digest.text import one_line
 
 _ID_CELLS = 14  # "b2:" and 11 hex digits: unique among millions of items, and `digest show` takes it
 

@@ -18,7 +18,7 @@ from digest.render.layout import (
     summary_of,
     title_lines,
 )
-from digest.text import one_line
+from digest.sanitize import one_line
 
 # Anywhere in a line: emphasis, code spans, links and images, autolinks and raw HTML, escapes
 # themselves, GFM strikethrough and table cells.

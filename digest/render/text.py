@@ -25,7 +25,7 @@ from digest.render.layout import (
     title_lines,
 )
 from digest.render.wrap import wrap_cells
-from digest.text import one_line
+from digest.sanitize import one_line
 
 
 def render_text(digest: Digest, *, tz: tzinfo, width: int = 72) -> str:

@@ -24,10 +24,9 @@ and ``hidden``: how many stories were left out as already shown.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Literal, get_args
 
 from digest import paths
@@ -50,6 +49,7 @@ from digest.select.sections import Section, deal_into_sections
 from digest.select.window import day_window, parse_day, parse_since
 from digest.store import Store
 from digest.store import clusters as stored
+from digest.store.database import Transaction
 from digest.store.editions import series_shown
 from digest.store.followed import list_sources
 
@@ -87,6 +87,7 @@ class DigestQuery:
     mark_shown: bool = False
     sections: tuple[Section, ...] = ()  # an edition's sections; they replace group_by
     series: str | None = None  # an edition's series: hide what its earlier bulletins showed
+    zone: tzinfo = UTC  # the reader's time zone: the times ``--explain`` gives are in it
 
 
 def bulletin_query(
@@ -153,6 +154,7 @@ def bulletin_query(
         chars=settings.chars,
         tags=tags,
         group_by=group_by,
+        zone=tz,
     )
 
 
@@ -206,7 +208,7 @@ def select_stories(store: Store, query: DigestQuery, *, now: datetime) -> Select
     # story of a past bulletin is equally "old" and the ranking says nothing.
     as_of = min(now, query.end) if query.end is not None else now
     priority = {name: profile.priority for name, profile in query.profiles.items()}
-    ranked = [_rank(story, clustered, priority, as_of) for story in clustered.stories.values()]
+    ranked = [_rank(story, clustered, priority, as_of, query.zone) for story in clustered.stories.values()]
     # Undated stories come after every dated one, whatever their score: their time is only when
     # they were first fetched.
     undated = {
@@ -278,7 +280,7 @@ def _cluster(
     return _Clustered(everything, clustering, cluster_of, stories, members, shown)
 
 
-def _links(db: sqlite3.Connection, items: list[Item], now: datetime) -> list[Link]:
+def _links(db: Transaction, items: list[Item], now: datetime) -> list[Link]:
     """(2) The same-story links between ``items``: stored when this batch was clustered lately,
     else found (``find_links``) and stored."""
     if not items:
@@ -319,7 +321,7 @@ def _hide_shown(store: Store, clustered: _Clustered) -> int:
 
 
 def _rank(
-    story: _Story, clustered: _Clustered, priority: Mapping[str, int], as_of: datetime
+    story: _Story, clustered: _Clustered, priority: Mapping[str, int], as_of: datetime, zone: tzinfo
 ) -> tuple[Rank, DigestEntry]:
     """(5) The story's representative, its cluster's ids and sources, and its rank."""
     everything = clustered.everything
@@ -336,7 +338,7 @@ def _rank(
     source_of = dict(members) | {item.id: item.source for item in (best, *rest)}
     sources = tuple(dict.fromkeys(s for s in (source_of.get(i) for i in ids) if s))
     matched = tuple(dict.fromkeys(m for item in story.items for m in story.verdicts[item.id].matched))
-    notes = [_why_in_window(story.items), *story.notes, _why_representative(best, ordered, priority)]
+    notes = [_why_in_window(story.items, zone), *story.notes, _why_representative(best, ordered, priority)]
     links = [
         link for link in clustered.clustering.links if link.left in source_of and link.right in source_of
     ]
@@ -392,7 +394,7 @@ def _stories(window: list[Item], cluster_of: Mapping[str, int], query: DigestQue
 
 
 def _shown_before(
-    db: sqlite3.Connection, stories: Mapping[int, _Story], query: DigestQuery, seen_day: date
+    db: Transaction, stories: Mapping[int, _Story], query: DigestQuery, seen_day: date
 ) -> dict[int, list[tuple[str, date]]]:
     """(4) What earlier bulletins showed of each story: the items and the day they were shown.
     An edition's series counts its own bulletins that ended by this one's start; a plain digest
@@ -414,13 +416,13 @@ def _stored_items(store: Store, item_ids: list[str]) -> list[Item]:
     return found
 
 
-def _why_in_window(items: list[Item]) -> str:
+def _why_in_window(items: list[Item], zone: tzinfo) -> str:
     """Why the story is in the bulletin's window: its newest dated item, or when it was first
-    fetched for a story none of whose items has a date."""
+    fetched for a story none of whose items has a date; in the reader's time zone."""
     dated = [item.published for item in items if item.published is not None]
     if dated:
-        return "in the window: published " + max(dated).isoformat(timespec="minutes")
-    first = min(item.fetched for item in items).isoformat(timespec="minutes")
+        return "in the window: published " + max(dated).astimezone(zone).isoformat(timespec="minutes")
+    first = min(item.fetched for item in items).astimezone(zone).isoformat(timespec="minutes")
     return f"in the window: undated, first fetched {first} (ranked after dated stories)"
 
 

@@ -17,24 +17,27 @@ both create a cluster for the same story.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
+from typing import TypeVar
+
+from digest.store.database import Transaction
 
 _BATCH = 500  # host parameters per IN (…): well under SQLite's limit
 # Batches whose links are kept: the day's bulletin, its edition and a look at another day or
 # window each have their own batch; older ones are deleted as new ones are stored.
 KEPT_BATCHES = 8
 
+T = TypeVar("T")
 StoredLink = tuple[str, str, str, float]  # left item id, right item id, how, score
 
 
-def _chunks(values: list[str]) -> Iterable[list[str]]:
+def _chunks(values: list[T]) -> Iterable[list[T]]:
     for start in range(0, len(values), _BATCH):
         yield values[start : start + _BATCH]
 
 
-def assignments(db: sqlite3.Connection, item_ids: Iterable[str]) -> dict[str, str]:
+def assignments(db: Transaction, item_ids: Iterable[str]) -> dict[str, str]:
     """The cluster key (decimal row id) of each of ``item_ids`` that is in a cluster."""
     found: dict[str, str] = {}
     for chunk in _chunks(list(item_ids)):
@@ -48,7 +51,7 @@ def assignments(db: sqlite3.Connection, item_ids: Iterable[str]) -> dict[str, st
 
 
 def save_assignments(
-    db: sqlite3.Connection,
+    db: Transaction,
     cluster_of: Mapping[str, str],
     merged: Mapping[str, str],
     *,
@@ -67,32 +70,35 @@ def save_assignments(
     rows: dict[str, int] = {}
     for key in sorted(set(cluster_of.values())):
         if key.startswith("new:"):
-            cursor = db.execute("INSERT INTO clusters (created) VALUES (?)", (stamp,))
-            rows[key] = int(cursor.lastrowid or 0)
+            cursor = db.execute("INSERT INTO clusters (created) VALUES (?) RETURNING id", (stamp,))
+            rows[key] = int(cursor.fetchone()[0])
         else:
             rows[key] = int(key)
     for old, survivor in merged.items():
         db.execute(
             "UPDATE cluster_members SET cluster_id = ? WHERE cluster_id = ?", (int(survivor), int(old))
         )
+        # An item the survivor already records as shown keeps that record; the absorbed
+        # cluster's record of it goes with the cluster.
         db.execute(
-            "UPDATE OR IGNORE cluster_shown SET cluster_id = ? WHERE cluster_id = ?",
-            (int(survivor), int(old)),
+            "UPDATE cluster_shown SET cluster_id = ? WHERE cluster_id = ? AND item_id NOT IN "
+            "(SELECT item_id FROM cluster_shown WHERE cluster_id = ?)",
+            (int(survivor), int(old), int(survivor)),
         )
         db.execute("DELETE FROM clusters WHERE id = ?", (int(old),))
     db.executemany(
         "INSERT INTO cluster_members (item_id, cluster_id, added) VALUES (?, ?, ?) "
         "ON CONFLICT (item_id) DO UPDATE SET cluster_id = excluded.cluster_id "
-        "WHERE cluster_id != excluded.cluster_id",
+        "WHERE cluster_members.cluster_id != excluded.cluster_id",
         [(item_id, rows[key], stamp) for item_id, key in cluster_of.items() if stored.get(item_id) != key],
     )
     return rows
 
 
-def members(db: sqlite3.Connection, cluster_ids: Iterable[int]) -> dict[int, list[tuple[str, str | None]]]:
+def members(db: Transaction, cluster_ids: Iterable[int]) -> dict[int, list[tuple[str, str | None]]]:
     """Every member of each cluster as ``(item id, source)``, oldest item first."""
     found: dict[int, list[tuple[str, str | None]]] = {}
-    for chunk in _chunks([str(cid) for cid in cluster_ids]):
+    for chunk in _chunks(list(cluster_ids)):
         rows = db.execute(
             "SELECT m.cluster_id, m.item_id, i.source "
             "FROM cluster_members m JOIN items i ON i.id = m.item_id "
@@ -104,10 +110,10 @@ def members(db: sqlite3.Connection, cluster_ids: Iterable[int]) -> dict[int, lis
     return found
 
 
-def shown(db: sqlite3.Connection, cluster_ids: Iterable[int]) -> dict[int, list[tuple[str, date]]]:
+def shown(db: Transaction, cluster_ids: Iterable[int]) -> dict[int, list[tuple[str, date]]]:
     """For each cluster a digest showed: the items it showed and the day of that digest."""
     found: dict[int, list[tuple[str, date]]] = {}
-    for chunk in _chunks([str(cid) for cid in cluster_ids]):
+    for chunk in _chunks(list(cluster_ids)):
         rows = db.execute(
             "SELECT cluster_id, item_id, day FROM cluster_shown "
             f"WHERE cluster_id IN ({', '.join('?' * len(chunk))}) ORDER BY day, item_id",
@@ -118,20 +124,18 @@ def shown(db: sqlite3.Connection, cluster_ids: Iterable[int]) -> dict[int, list[
     return found
 
 
-def mark_shown(
-    db: sqlite3.Connection, shown_items: Iterable[tuple[int, str]], *, day: date, now: datetime
-) -> None:
+def mark_shown(db: Transaction, shown_items: Iterable[tuple[int, str]], *, day: date, now: datetime) -> None:
     """Record that a digest for ``day`` showed these ``(cluster id, item id)``; the first day stays."""
     stamp = now.astimezone(UTC).isoformat()
     db.executemany(
         "INSERT INTO cluster_shown (cluster_id, item_id, day, shown_at) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (cluster_id, item_id) DO UPDATE SET day = excluded.day, shown_at = excluded.shown_at "
-        "WHERE excluded.day < day",
+        "WHERE excluded.day < cluster_shown.day",
         [(cluster_id, item_id, day.isoformat(), stamp) for cluster_id, item_id in shown_items],
     )
 
 
-def batch_links(db: sqlite3.Connection, key: str) -> list[StoredLink] | None:
+def batch_links(db: Transaction, key: str) -> list[StoredLink] | None:
     """The links stored for the batch ``key``, or None when that batch was not clustered lately."""
     row = db.execute("SELECT links FROM cluster_batches WHERE key = ?", (key,)).fetchone()
     if row is None:
@@ -139,14 +143,17 @@ def batch_links(db: sqlite3.Connection, key: str) -> list[StoredLink] | None:
     return [(str(left), str(right), str(how), float(score)) for left, right, how, score in json.loads(row[0])]
 
 
-def save_batch_links(db: sqlite3.Connection, key: str, links: Iterable[StoredLink], *, now: datetime) -> None:
+def save_batch_links(db: Transaction, key: str, links: Iterable[StoredLink], *, now: datetime) -> None:
     """Store the links of the batch ``key``, keeping only the ``KEPT_BATCHES`` newest batches."""
     db.execute(
-        "INSERT OR REPLACE INTO cluster_batches (key, links, created) VALUES (?, ?, ?)",
+        "INSERT INTO cluster_batches (key, links, created) VALUES (?, ?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET links = excluded.links, created = excluded.created",
         (key, json.dumps(list(links), ensure_ascii=False), now.astimezone(UTC).isoformat()),
     )
+    # The batch just stored stays whatever the clock says (runs with one pinned clock store
+    # batches with one time); of the others, the newest.
     db.execute(
-        "DELETE FROM cluster_batches WHERE key NOT IN "
-        "(SELECT key FROM cluster_batches ORDER BY created DESC, rowid DESC LIMIT ?)",
-        (KEPT_BATCHES,),
+        "DELETE FROM cluster_batches WHERE key != ? AND key NOT IN "
+        "(SELECT key FROM cluster_batches WHERE key != ? ORDER BY created DESC, key DESC LIMIT ?)",
+        (key, key, KEPT_BATCHES - 1),
     )

@@ -1,35 +1,30 @@
-"""The store: one SQLite file in WAL mode.
+"""The store: one interface over two back ends (``store/database.py``): an SQLite file, the
+embedded default, or a PostgreSQL database that several hosts share (``postgresql://…``).
 
-Durability and concurrency choices (a cron job, a reader and a crash may meet at any moment):
-- WAL with ``synchronous=FULL``: a committed row (an item, a delivery mark) survives power loss;
-  the volumes here are small, so the extra fsync per commit costs nothing that matters.
-- ``busy_timeout`` so readers and a cron writer never see "database is locked".
-- Autocommit connection; every write runs in ``BEGIN IMMEDIATE`` (``Store.write``), so a
-  transaction never tries to upgrade a read lock to a write lock (which fails at once under load).
-- Migrations run at open, each in its own immediate transaction, recorded in ``schema_migrations``.
+Migrations run at open, each in its own serial transaction, recorded in ``schema_migrations`` with
+the same names on both back ends; an open that finds nothing pending writes nothing.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
+import sys
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from digest.checkpoint import checkpoint
-from digest.errors import StoreBusyError, StoreError
+from digest.errors import StoreError
 from digest.model import Item, Summary
-from digest.paths import ensure_private_dir
-from digest.store.journal import journal_path
+from digest.store.database import Cursor, Database, Params, Transaction, is_postgres_url
 from digest.store.migrations import MIGRATIONS
+from digest.store.sqlite import SqliteDatabase, store_error
 
-BUSY_TIMEOUT_MS = 10_000
 _ITEM_COLUMNS = (
     "id, title, text, raw, language, source, url, published, fetched, editor, reporter, "
     "feed_summary, repairs, summary, summary_method, summary_version"
@@ -43,81 +38,102 @@ class AddResult:
 
 
 class Store:
-    """A handle on the digest database.  Open with ``Store.open(path)``; close when done."""
+    """A handle on the digest database.  Open with ``Store.open(path or URL)``; close when done.
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
-        self.connection = connection
-        self.path = path
+    Reads go through ``execute``; writes through ``write()``, a transaction.  A read made while
+    this thread has a write transaction open runs inside it (and sees its rows).
+    """
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._local = threading.local()
+
+    @property
+    def location(self) -> str:
+        """What opens this store again: the SQLite path or the PostgreSQL URL (with its password)."""
+        return self.database.location
+
+    @property
+    def display(self) -> str:
+        """The store's name for messages: the path, or the URL with its password masked."""
+        return self.database.display
+
+    @property
+    def journal_path(self) -> Path:
+        return self.database.journal_path
+
+    @property
+    def integrity_errors(self) -> tuple[type[Exception], ...]:
+        """The back end's exceptions for a row a unique or foreign key refused."""
+        return self.database.integrity_errors
 
     @classmethod
-    def open(cls, path: Path, *, read_only: bool = False) -> Store:
-        """Open (creating if needed) and migrate the store at ``path``.
+    def open(cls, location: str | Path, *, read_only: bool = False) -> Store:
+        """Open (creating if needed) and migrate the store at ``location``: an SQLite path, or a
+        ``postgresql://`` URL whose database exists (it may be empty).
 
-        ``read_only`` opens an existing store for reading only: no write transaction, so a reader
-        never waits for a writer (a fetch) and cannot change the file; a store that still needs a
-        migration is opened for writing once to get it.
+        ``read_only`` (SQLite) opens an existing store for reading only: no write transaction, so
+        a reader never waits for a writer (a fetch) and cannot change the file; a store that still
+        needs a migration is opened for writing once to get it.  On PostgreSQL readers never wait
+        for writers anyway.
 
-        Raises StoreError when the file is not a database, is corrupt, was written by a newer
-        version of digest, is empty (0 bytes: a store cut back to nothing, never one we made), or
-        is missing while the delivery journal beside it says it had sent bulletins.  Never
-        recreates or empties an existing file.
+        Raises StoreError when the store cannot be reached or used: the file is not a database, is
+        corrupt, is empty (0 bytes), or is missing while its delivery journal says it had sent
+        bulletins; the server refuses, the database is missing, the credentials are wrong (one
+        line, password masked); the store was written by a newer version of digest.  Never
+        recreates or empties an existing store.
         """
-        _check_not_lost(path)
-        if read_only and path.exists():
-            store = cls._connect(path, f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
+        store = cls(_open_database(location, read_only=read_only))
+        if read_only and store.database_read_only:
             if not store._pending_migrations():
                 return store
             store.close()
+            store = cls(_open_database(location, read_only=False))
         try:
-            if path.parent != Path():
-                ensure_private_dir(path.parent)
-        except OSError as error:
-            raise StoreError(f"cannot create {path.parent}: {error.strerror}") from None
-        _create_private(path)
-        store = cls._connect(path, str(path), uri=False)
-        try:
-            store.connection.execute("PRAGMA journal_mode = WAL")
-            store.connection.execute("PRAGMA synchronous = FULL")
+            store._check_not_lost()
             store._migrate()
-        except sqlite3.DatabaseError as error:
+        except BaseException as error:
             store.close()
-            raise store_error(path, error) from None
+            if isinstance(error, sqlite3.DatabaseError):
+                raise store_error(location, error) from None
+            failure = database_failure(error)
+            if failure is not None:
+                raise failure from None
+            raise
         return store
 
-    @classmethod
-    def _connect(cls, path: Path, target: str, *, uri: bool) -> Store:
-        try:
-            connection = sqlite3.connect(
-                target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, uri=uri
-            )
-            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            connection.execute("PRAGMA foreign_keys = ON")
-        except sqlite3.DatabaseError as error:
-            raise store_error(path, error) from None
-        return cls(connection, path)
+    @property
+    def database_read_only(self) -> bool:
+        return bool(getattr(self.database, "read_only", False))
 
     def _pending_migrations(self) -> bool:
         try:
-            applied = {row[0] for row in self.connection.execute("SELECT name FROM schema_migrations")}
+            if not self.database.has_table("schema_migrations"):
+                return True
+            applied = {row[0] for row in self.execute("SELECT name FROM schema_migrations")}
         except sqlite3.DatabaseError:
-            return True  # not even the migrations table: let the writing open say what is wrong
-        return any(name not in applied for name, _ in MIGRATIONS)
+            return True  # not a readable database: let the writing open say what is wrong
+        # A migration this digest does not know is "pending" too: ``_migrate`` refuses the store.
+        return applied != {name for name, _ in MIGRATIONS}
 
-    def check_pages(self) -> None:
-        """StoreError when SQLite finds damaged pages (``PRAGMA quick_check``): a writer must not
-        add to a store whose pages are corrupt, where its rows could land on damaged ones."""
-        try:
-            problems = [row[0] for row in self.connection.execute("PRAGMA quick_check(5)")]
-        except sqlite3.DatabaseError as error:
-            raise store_error(self.path, error) from None
-        if problems != ["ok"]:
+    def _check_not_lost(self) -> None:
+        """Refuse a database without digest's tables while this host's delivery journal says it
+        had sent bulletins: migrating it afresh would let the next push send them again.  (A
+        missing or emptied SQLite file is refused before it is opened.)"""
+        if self.journal_path.exists() and not self.database.has_table("schema_migrations"):
             raise StoreError(
-                f"{self.path} is damaged: {'; '.join(problems)[:200]}",
-                hint="restore it from a backup, or move it aside to start a new store",
+                f"{self.display} has no digest tables, but the delivery journal "
+                f"{self.journal_path} shows bulletins were sent from it",
+                hint=f"restore it from a backup; to start afresh, move {self.journal_path.name} aside",
             )
 
+    def check_pages(self) -> None:
+        """StoreError when the store finds damaged pages (SQLite's ``quick_check``): a writer must
+        not add to a store whose pages are corrupt, where its rows could land on damaged ones."""
+        self.database.check_pages()
+
     def close(self) -> None:
-        self.connection.close()
+        self.database.close()
 
     def __enter__(self) -> Store:
         return self
@@ -125,30 +141,49 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def execute(self, sql: str, params: Params = ()) -> Cursor:
+        """Run one query (``?`` placeholders); inside this thread's write transaction if one is open."""
+        transaction: Transaction | None = getattr(self._local, "transaction", None)
+        if transaction is not None:
+            return transaction.execute(sql, params)
+        return self.database.execute(sql, params)
+
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction: ``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on any exception)."""
-        self.connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.connection
-        except BaseException:
-            # SQLite has already rolled back after a full disk or an I/O error; a second ROLLBACK
-            # would fail and hide that error behind "no transaction is active".
-            if self.connection.in_transaction:
-                self.connection.execute("ROLLBACK")
-            raise
-        self.connection.execute("COMMIT")
+    def write(self, *, serial: bool = True) -> Iterator[Transaction]:
+        """A write transaction, committed at the end of the block and rolled back on any exception.
+
+        ``serial`` (the default) transactions run one at a time across every process using the
+        store, so reading and then writing what was read is one step (SQLite's ``BEGIN
+        IMMEDIATE``); pass ``serial=False`` only for writes that are right whatever commits in
+        between (inserts that ignore an existing row).
+        """
+        with self.database.transaction(serial=serial) as transaction:
+            self._local.transaction = transaction
+            try:
+                yield transaction
+            finally:
+                self._local.transaction = None
+
+    def hold(self, key: str) -> bool:
+        """Take the lease ``key`` (a bulletin part being sent) for this process; False when a live
+        process holds it.  The lease ends with ``release`` or with this process."""
+        return self.database.hold(key)
+
+    def release(self, key: str) -> None:
+        self.database.release(key)
 
     def _migrate(self) -> None:
+        if not self._pending_migrations():
+            return
         with self.write() as db:
             db.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)"
             )
-        applied = {row[0] for row in self.connection.execute("SELECT name FROM schema_migrations")}
+        applied = {row[0] for row in self.execute("SELECT name FROM schema_migrations")}
         known = {name for name, _ in MIGRATIONS}
         if unknown := applied - known:
             raise StoreError(
-                f"{self.path} was written by a newer digest (migrations {', '.join(sorted(unknown))})",
+                f"{self.display} was written by a newer digest (migrations {', '.join(sorted(unknown))})",
                 hint="upgrade digest",
             )
         for name, script in MIGRATIONS:
@@ -158,7 +193,7 @@ class Store:
                 # Re-check inside the lock: another process may have just applied it.
                 if db.execute("SELECT 1 FROM schema_migrations WHERE name = ?", (name,)).fetchone():
                     continue
-                for statement in _statements(script):
+                for statement in self.database.migration_statements(script):
                     db.execute(statement)
                 db.execute(
                     "INSERT INTO schema_migrations (name, applied) VALUES (?, ?)",
@@ -166,18 +201,23 @@ class Store:
                 )
                 # How many migrations this store has: it only grows, whatever their order.
                 count = db.execute("SELECT count(*) FROM schema_migrations").fetchone()[0]
-                db.execute(f"PRAGMA user_version = {int(count)}")
+                self.database.after_migration(db, int(count))
 
     # Items -----------------------------------------------------------------------------------
 
     def add_items(self, items: Iterable[Item]) -> AddResult:
-        """Insert items whose id is not stored yet, in one transaction; count added and existing."""
+        """Insert items whose id is not stored yet, in one transaction; count added and existing.
+
+        Not serial: an insert that finds the id taken changes nothing, whoever took it.  Rows go in
+        id order, so two PostgreSQL transactions adding overlapping batches wait for each other in
+        one order and never deadlock.
+        """
         added = existing = 0
-        with self.write() as db:
-            for item in items:
+        with self.write(serial=False) as db:
+            for item in sorted(items, key=lambda item: item.id):
                 cursor = db.execute(
-                    f"INSERT OR IGNORE INTO items ({_ITEM_COLUMNS}, sort_ts) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    f"INSERT INTO items ({_ITEM_COLUMNS}, sort_ts) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                     # A backlog item sorts before every window: stored, never in a bulletin.
                     (*_item_row(item), 0 if item.backlog else int(item.time.timestamp())),
                 )
@@ -190,18 +230,17 @@ class Store:
         return AddResult(added, existing)
 
     def has_item(self, item_id: str) -> bool:
-        return self.connection.execute("SELECT 1 FROM items WHERE id = ?", (item_id,)).fetchone() is not None
+        return self.execute("SELECT 1 FROM items WHERE id = ?", (item_id,)).fetchone() is not None
 
     def get_item(self, id_or_prefix: str) -> list[Item]:
         """Items whose id equals ``id_or_prefix`` or starts with it (at most 2: enough to tell)."""
-        exact = self.connection.execute(
-            f"SELECT {_ITEM_COLUMNS} FROM items WHERE id = ?", (id_or_prefix,)
-        ).fetchall()
+        exact = self.execute(f"SELECT {_ITEM_COLUMNS} FROM items WHERE id = ?", (id_or_prefix,)).fetchall()
         if exact:
             return [_item_from_row(row) for row in exact]
         escaped = id_or_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        rows = self.connection.execute(
-            f"SELECT {_ITEM_COLUMNS} FROM items WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
+        like = self.database.case_insensitive_like
+        rows = self.execute(
+            f"SELECT {_ITEM_COLUMNS} FROM items WHERE id {like} ? ESCAPE '\\' LIMIT 2",
             (escaped + "%",),
         ).fetchall()
         return [_item_from_row(row) for row in rows]
@@ -235,10 +274,10 @@ class Store:
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        return [_item_from_row(row) for row in self.connection.execute(sql, params)]
+        return [_item_from_row(row) for row in self.execute(sql, params)]
 
     def count_items(self) -> int:
-        return int(self.connection.execute("SELECT count(*) FROM items").fetchone()[0])
+        return int(self.execute("SELECT count(*) FROM items").fetchone()[0])
 
     def set_summaries(self, summaries: Iterable[tuple[str, Summary]]) -> None:
         """Store recomputed summaries by item id."""
@@ -249,61 +288,30 @@ class Store:
             )
 
 
-_BUSY = ("SQLITE_BUSY", "SQLITE_LOCKED")
-_NOT_WRITABLE = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_IOERR", "SQLITE_FULL")
-
-
-def store_error(where: Path | str, error: sqlite3.DatabaseError) -> StoreError:
-    """The StoreError for an SQLite error: busy, not writable, or a damaged database.
-
-    Only damage gets the "restore or move aside" hint: a busy or read-only store is fine and
-    must not be thrown away.
-    """
-    name = getattr(error, "sqlite_errorname", "") or ""  # extended names: SQLITE_IOERR_WRITE …
-    if name.startswith(_BUSY):
-        return StoreBusyError(f"{where} is busy: {error}", hint="another digest run is writing; try again")
-    if name.startswith(_NOT_WRITABLE):
-        return StoreError(f"cannot use {where}: {error}", hint="check the disk space and the permissions")
-    return StoreError(
-        f"{where} is not a usable digest database: {error}",
-        hint="restore it from a backup, or move it aside to start a new store",
-    )
-
-
-def _check_not_lost(path: Path) -> None:
-    """Refuse a store that was cut back to nothing, or lost while it had sent bulletins: opening
-    (creating) it would start afresh and the next push would send the day's bulletin again."""
+def _open_database(location: str | Path, *, read_only: bool) -> Database:
+    if not is_postgres_url(location):
+        return SqliteDatabase.open(Path(location).expanduser(), read_only=read_only)
+    # Imported here, when a PostgreSQL store is opened: psycopg is an optional dependency (the
+    # ``postgresql`` extra) that an SQLite user need not install, and importing it would cost
+    # every other command start-up time.
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        if journal_path(path).exists():
-            raise StoreError(
-                f"{path} is missing, but the delivery journal beside it shows bulletins were sent",
-                hint=f"restore it from a backup; to start afresh, move {journal_path(path).name} aside too",
-            ) from None
-        return
-    except OSError as error:
-        raise StoreError(f"cannot use {path}: {error.strerror}") from None
-    if size == 0:
+        from digest.store.postgres import PostgresDatabase
+    except ImportError as error:
         raise StoreError(
-            f"{path} is empty (0 bytes): the store was cut back to nothing",
-            hint="restore it from a backup, or move it aside to start a new store",
-        )
+            f"a PostgreSQL store needs psycopg and psycopg-pool ({error.msg})",
+            hint="pip install 'digest[postgresql]'",
+        ) from None
+    return PostgresDatabase.open(str(location))
 
 
-def _create_private(path: Path) -> None:
-    """Create the database file 0600 if it is missing (SQLite gives -wal and -shm the same mode)."""
-    try:
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    except FileExistsError:
-        pass
-    except OSError as error:
-        raise StoreError(f"cannot create {path}: {error.strerror}") from None
-
-
-def _statements(script: str) -> list[str]:
-    # sqlite3.executescript would COMMIT our transaction; split on ';' instead (no ';' in literals).
-    return [part.strip() for part in script.split(";") if part.strip()]
+def database_failure(error: BaseException) -> StoreError | None:
+    """The one-line StoreError for a database error met after the store opened (damage found, a
+    lock held too long, a server gone), or None when ``error`` is not one."""
+    if isinstance(error, sqlite3.DatabaseError):
+        return store_error("the store", error)
+    # A psycopg error can only come from a PostgreSQL store, whose module is then loaded.
+    postgres = sys.modules.get("digest.store.postgres")
+    return postgres.failure_of(error) if postgres is not None else None
 
 
 def _item_row(item: Item) -> tuple[Any, ...]:

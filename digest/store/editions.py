@@ -11,11 +11,11 @@ bulletins, unless the new report changed it materially, as for plain daily diges
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from digest.store.database import Transaction
 from digest.store.db import Store
 
 _BATCH = 500  # host parameters per IN (…): well under SQLite's limit
@@ -31,9 +31,7 @@ class RecordedBulletin:
 
 def last_end(store: Store, series: str) -> datetime | None:
     """The end of the latest recorded bulletin of ``series``, or None before the first."""
-    row = store.connection.execute(
-        'SELECT max("end") FROM edition_bulletins WHERE series = ?', (series,)
-    ).fetchone()
+    row = store.execute('SELECT max("end") FROM edition_bulletins WHERE series = ?', (series,)).fetchone()
     return datetime.fromisoformat(row[0]) if row and row[0] else None
 
 
@@ -52,8 +50,8 @@ def record_bulletin(
     again changes nothing."""
     with store.write() as db:
         db.execute(
-            'INSERT OR IGNORE INTO edition_bulletins (key, edition, series, start, "end", channels, '
-            "recorded) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            'INSERT INTO edition_bulletins (key, edition, series, start, "end", channels, '
+            "recorded) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (key, edition, series, _utc(start), _utc(end), json.dumps(list(channels)), _utc(now)),
         )
 
@@ -64,7 +62,7 @@ def owed_bulletins(
     """Recorded bulletins of ``edition`` from the last ``within`` that one of ``channels`` it was
     recorded for has not had in full: no parts planned for it, or parts still pending or failed.
     Oldest first."""
-    rows = store.connection.execute(
+    rows = store.execute(
         'SELECT key, edition, start, "end", channels FROM edition_bulletins '
         'WHERE edition = ? AND "end" >= ? ORDER BY "end"',
         (edition, _utc(now - within)),
@@ -74,7 +72,7 @@ def owed_bulletins(
         for channel in set(channels) & set(json.loads(recorded_for)):
             states = {
                 state
-                for (state,) in store.connection.execute(
+                for (state,) in store.execute(
                     "SELECT state FROM outbox WHERE day = ? AND channel = ?", (key, channel)
                 )
             }
@@ -98,18 +96,18 @@ def mark_series_shown(
         db.executemany(
             "INSERT INTO edition_shown (series, item_id, until, shown_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (series, item_id) DO UPDATE SET until = excluded.until, "
-            "shown_at = excluded.shown_at WHERE excluded.until < until",
+            "shown_at = excluded.shown_at WHERE excluded.until < edition_shown.until",
             [(series, item_id, _utc(until), _utc(now)) for item_id in item_ids],
         )
 
 
 def series_shown(
-    db: sqlite3.Connection, cluster_ids: Iterable[int], series: str, *, before: datetime
+    db: Transaction, cluster_ids: Iterable[int], series: str, *, before: datetime
 ) -> dict[int, list[tuple[str, date]]]:
     """For each cluster: the items of it that bulletins of ``series`` ending by ``before`` showed,
     with the (UTC) day their window ended."""
     found: dict[int, list[tuple[str, date]]] = {}
-    wanted = [str(cluster_id) for cluster_id in cluster_ids]
+    wanted = list(cluster_ids)
     for start in range(0, len(wanted), _BATCH):
         chunk = wanted[start : start + _BATCH]
         rows = db.execute(

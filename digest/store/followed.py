@@ -1,13 +1,12 @@
 """The followed sources table: the feeds the user follows and what each fetch left behind.
 
 All SQL about sources lives here.  Functions take an open ``Store``; writes run in
-``Store.write()`` (BEGIN IMMEDIATE).  Names are unique and so are URLs.
+``Store.write()``.  Names are unique and so are URLs.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import fields
 from datetime import UTC, datetime
@@ -15,6 +14,7 @@ from typing import Any
 
 from digest.errors import DigestError
 from digest.model import Source
+from digest.store.database import Transaction
 from digest.store.db import Store
 
 _COLUMNS = tuple(f.name for f in fields(Source))
@@ -49,7 +49,7 @@ def add_source(store: Store, source: Source) -> None:
                 f"INSERT INTO sources ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                 tuple(row.values()),
             )
-    except sqlite3.IntegrityError:
+    except store.integrity_errors:
         existing = find_source(store, source.name) or _by_url(store, source.url)
         what = f"name {source.name!r}" if existing and existing.name == source.name else "URL"
         raise DigestError(
@@ -75,7 +75,7 @@ def upsert_source(store: Store, source: Source) -> bool:
                 f"UPDATE sources SET {', '.join(f'{c} = ?' for c in settings)} WHERE name = ?",
                 (*(row[c] for c in settings), source.name),
             )
-    except sqlite3.IntegrityError:
+    except store.integrity_errors:
         other = _by_url(store, source.url)
         raise DigestError(
             f"source {source.name!r}: its URL is already followed" + (f" as {other.name!r}" if other else ""),
@@ -86,21 +86,17 @@ def upsert_source(store: Store, source: Source) -> bool:
 
 def list_sources(store: Store) -> list[Source]:
     """Every source, by name."""
-    rows = store.connection.execute(f"SELECT {', '.join(_COLUMNS)} FROM sources ORDER BY name")
+    rows = store.execute(f"SELECT {', '.join(_COLUMNS)} FROM sources ORDER BY name")
     return [_source(row) for row in rows]
 
 
 def find_source(store: Store, name: str) -> Source | None:
-    row = store.connection.execute(
-        f"SELECT {', '.join(_COLUMNS)} FROM sources WHERE name = ?", (name,)
-    ).fetchone()
+    row = store.execute(f"SELECT {', '.join(_COLUMNS)} FROM sources WHERE name = ?", (name,)).fetchone()
     return _source(row) if row else None
 
 
 def _by_url(store: Store, url: str) -> Source | None:
-    row = store.connection.execute(
-        f"SELECT {', '.join(_COLUMNS)} FROM sources WHERE url = ?", (url,)
-    ).fetchone()
+    row = store.execute(f"SELECT {', '.join(_COLUMNS)} FROM sources WHERE url = ?", (url,)).fetchone()
     return _source(row) if row else None
 
 
@@ -118,14 +114,15 @@ def save_fetch_states(store: Store, sources: Iterable[Source], added: dict[str, 
         for source in sources:
             row = _row(source)
             try:
-                _update_state(db, row, _STATE, added.get(source.name, 0))
-            except sqlite3.IntegrityError:
+                with db.savepoint():
+                    _update_state(db, row, _STATE, added.get(source.name, 0))
+            except store.integrity_errors:
                 # The URL it moved to is another source's already: keep following the old one.
                 unmoved = tuple(c for c in _STATE if c != "url")
                 _update_state(db, row, unmoved, added.get(source.name, 0))
 
 
-def _update_state(db: sqlite3.Connection, row: dict[str, Any], columns: tuple[str, ...], added: int) -> None:
+def _update_state(db: Transaction, row: dict[str, Any], columns: tuple[str, ...], added: int) -> None:
     db.execute(
         f"UPDATE sources SET {', '.join(f'{c} = ?' for c in columns)}, "
         "item_count = item_count + ? WHERE name = ?",

@@ -13,6 +13,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from digest.paths import ensure_private_dir
+
 SUFFIX = ".deliveries"
 
 
@@ -30,6 +32,7 @@ class Journal:
     def record(self, day: str, channel: str, part: int) -> None:
         """Append one claimed part and make it durable before the caller sends it."""
         line = json.dumps({"day": day, "channel": channel, "part": part}, ensure_ascii=False) + "\n"
+        ensure_private_dir(self.path.parent)  # a PostgreSQL store's journals have a folder of their own
         descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
         try:
             os.write(descriptor, line.encode())

@@ -1,7 +1,7 @@
 """The delivery outbox: one row per (bulletin day, channel, part).  All of delivery's SQL.
 
-States and moves (each move is its own ``BEGIN IMMEDIATE`` transaction, committed with
-``synchronous=FULL`` before the next network call, so a crash can lose no mark)::
+States and moves (each move is its own write transaction, committed durably before the next
+network call, so a crash can lose no mark)::
 
     pending ──claim──► sending ──► sent
        ▲                  │ └────► failed ──claim──► sending …   (the server said no / never reached)
@@ -10,6 +10,12 @@ States and moves (each move is its own ``BEGIN IMMEDIATE`` transaction, committe
 A row left in ``sending`` means the process died between sending and marking; the next run
 cannot know whether the message went out, so ``recover`` turns it into ``uncertain``, which is
 reported and never resent without ``--force``.
+
+Across hosts (a PostgreSQL store): the claim is an ``UPDATE … WHERE state IN ('pending',
+'failed')``, which one transaction alone can win, and the claimer holds the part's lease
+(``Store.hold``, a lock of its database session) from before the claim until the outcome is
+recorded.  ``recover`` turns a ``sending`` row into ``uncertain`` only when it can take the lease,
+that is when the claiming process is gone; a part another live host is sending is left to it.
 
 Every claim is also appended to the delivery journal beside the store (``store.journal``), which
 survives the store: ``lost_deliveries`` compares the two before anything is sent.
@@ -22,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from digest.store.db import Store
-from digest.store.journal import Journal, journal_path
+from digest.store.journal import Journal
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +44,11 @@ class OutboxPart:
     html: str | None = None  # the HTML alternative an e-mail part carries
 
 
+def _lease(day: str, channel: str, part: int) -> str:
+    """The lease of one part (see the module docstring)."""
+    return f"outbox\x1f{day}\x1f{channel}\x1f{part}"
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -50,21 +61,21 @@ class Outbox:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.journal = Journal(journal_path(store.path))
+        self.journal = Journal(store.journal_path)
 
     def lost_deliveries(self) -> list[tuple[str, str, int]]:
         """Parts the journal says were claimed for sending that the store does not know were:
         no row, or a row still pending.  Not empty means the store lost delivery records."""
         known = {
             (day, channel, part)
-            for day, channel, part in self.store.connection.execute(
+            for day, channel, part in self.store.execute(
                 "SELECT day, channel, part FROM outbox WHERE state != 'pending'"
             )
         }
         return sorted({entry for entry in self.journal.entries() if entry not in known})
 
     def parts(self, day: str, channel: str) -> list[OutboxPart]:
-        rows = self.store.connection.execute(
+        rows = self.store.execute(
             f"SELECT {_COLUMNS} FROM outbox WHERE day = ? AND channel = ? ORDER BY part", (day, channel)
         ).fetchall()
         return [OutboxPart(*row) for row in rows]
@@ -107,34 +118,60 @@ class Outbox:
     def recover(self, day: str, channel: str) -> list[int]:
         """Turn parts left in ``sending`` by a dead run into ``uncertain``; their numbers.
 
-        Only call this while holding the run lock: then no live process can be mid-send.
+        A part whose lease a live process holds (another host sending it now) is left alone.  On
+        one SQLite file every lease is free: call this only while holding the run lock, so that no
+        live process there can be mid-send.
         """
-        with self.store.write() as db:
-            rows = db.execute(
+        sending = [
+            part
+            for (part,) in self.store.execute(
                 "SELECT part FROM outbox WHERE day = ? AND channel = ? AND state = 'sending' ORDER BY part",
                 (day, channel),
-            ).fetchall()
-            db.execute(
-                "UPDATE outbox SET state = 'uncertain', updated = ?, "
-                "error = 'the run sending it stopped before it knew the result' "
-                "WHERE day = ? AND channel = ? AND state = 'sending'",
-                (_now(), day, channel),
             )
-        return [row[0] for row in rows]
+        ]
+        recovered = []
+        for part in sending:
+            key = _lease(day, channel, part)
+            if not self.store.hold(key):
+                continue  # its sender is alive
+            try:
+                with self.store.write() as db:
+                    cursor = db.execute(
+                        "UPDATE outbox SET state = 'uncertain', updated = ?, "
+                        "error = 'the run sending it stopped before it knew the result' "
+                        "WHERE day = ? AND channel = ? AND part = ? AND state = 'sending'",
+                        (_now(), day, channel, part),
+                    )
+                    if cursor.rowcount == 1:
+                        recovered.append(part)
+            finally:
+                self.store.release(key)
+        return recovered
 
     def claim(self, day: str, channel: str, part: int) -> bool:
-        """Record the intent to send: pending/failed → sending.  False when another run took it
-        or it is no longer claimable (sent, uncertain)."""
-        with self.store.write() as db:
-            cursor = db.execute(
-                "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated = ? "
-                "WHERE day = ? AND channel = ? AND part = ? AND state IN ('pending', 'failed')",
-                (_now(), day, channel, part),
-            )
-            claimed = cursor.rowcount == 1
-        if claimed:  # durable beside the store before the caller sends anything
-            self.journal.record(day, channel, part)
-        return claimed
+        """Record the intent to send: pending/failed → sending, and hold the part's lease until
+        ``finish``.  False when another run took it or it is no longer claimable (sent,
+        uncertain)."""
+        key = _lease(day, channel, part)
+        if not self.store.hold(key):
+            return False  # another live process is claiming or sending it
+        try:
+            with self.store.write() as db:
+                cursor = db.execute(
+                    "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated = ? "
+                    "WHERE day = ? AND channel = ? AND part = ? AND state IN ('pending', 'failed')",
+                    (_now(), day, channel, part),
+                )
+                claimed = cursor.rowcount == 1
+        except BaseException:
+            self.store.release(key)
+            raise
+        if not claimed:
+            self.store.release(key)
+            return False
+        # Durable beside the store before the caller sends anything.
+        self.journal.record(day, channel, part)
+        return True
 
     def finish(
         self,
@@ -155,11 +192,12 @@ class Outbox:
                 "WHERE day = ? AND channel = ? AND part = ?",
                 (state, error, _now(), sent_at, day, channel, part),
             )
+        self.store.release(_lease(day, channel, part))
 
     def recent_sends(self, channel: str, since: float) -> list[float]:
         """Epoch times of the channel's sends (sent or uncertain) since ``since``, oldest first:
         pacing counts messages from earlier runs too."""
-        rows = self.store.connection.execute(
+        rows = self.store.execute(
             "SELECT sent_at FROM outbox WHERE channel = ? AND sent_at >= ? ORDER BY sent_at", (channel, since)
         ).fetchall()
         return [float(row[0]) for row in rows]

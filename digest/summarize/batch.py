@@ -24,10 +24,10 @@ from typing import Any
 
 from digest.model import LANGUAGES as ITEM_LANGUAGES
 from digest.model import RawItem, Summary
+from digest.sanitize import strip_controls
 from digest.summarize import summarize
 from digest.text import clean_item
 from digest.text.language import detect_language
-from digest.text.sanitize import strip_controls
 
 __all__ = [
     "INPUT_FORMATS",

@@ -19,16 +19,17 @@ stages, in order (each one needs the text as the one before left it):
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from digest.model import CleanedText, RawItem
+from digest.sanitize import one_line, strip_controls
 from digest.text.annotations import learn_annotations, remove_annotations
 from digest.text.characters import normalise_characters
 from digest.text.garbled import repair_garbled, repair_unlikely_spans
+from digest.text.html import collapse_blanks
 from digest.text.language import detect_language
 from digest.text.misdecoding import repair_misdecoding
 from digest.text.mobile import (
@@ -42,12 +43,10 @@ from digest.text.mobile import (
 from digest.text.page import parse_meta_line, strip_site_suffix
 from digest.text.punctuation import fix_punctuation
 from digest.text.resync import resync
-from digest.text.sanitize import one_line, strip_controls
 from digest.text.script import POLICIES, to_simplified, to_traditional, wants_simplified
 
 __all__ = ["POLICIES", "clean_item", "one_line", "strip_controls"]
 
-_BLANKS = re.compile(r"[ \t\u3000\xa0]+")
 # The counts every item reports, even when zero; the others appear only when something was done.
 _ALWAYS_REPORTED = ("pinyin_annotations", "traditional_to_simplified", "punctuation", "garbled_spans")
 
@@ -98,7 +97,7 @@ def _repair_bytes(fields: list[str], repairs: Counter[str]) -> list[str]:
 
 def _layout(title: str | None, body: str, repairs: Counter[str]) -> tuple[str, list[str]]:
     """Stage 4: the body's non-empty lines and the title (the first real line when there is none)."""
-    lines = [line for line in (_BLANKS.sub(" ", line).strip() for line in body.split("\n")) if line]
+    lines = [line for line in (line.strip() for line in collapse_blanks(body).split("\n")) if line]
     if title is None:
         while lines and is_boilerplate(lines[0]):
             lines.pop(0)

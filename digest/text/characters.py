@@ -20,6 +20,7 @@ _INVISIBLE = re.compile(
     "|(?<=[\x00-\x7f\u3000-\u303f\u3400-\u9fff\uff00-\uffef])[\u200c\u200d]"
     "|[\u200c\u200d](?=[\x00-\x7f\u3000-\u303f\u3400-\u9fff\uff00-\uffef])"
 )
+_MAY_BE_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u200c\u200d]")  # what ``_INVISIBLE`` can remove
 _FULL_WIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _MAX_ENTITY_ROUNDS = 3
 
@@ -45,6 +46,12 @@ def normalise_characters(text: str) -> tuple[str, int]:
             text = _ENTITY.sub(decode, text)
         if changes == before:
             break
-    text, invisible = _INVISIBLE.subn("", text)
-    text, wide = _FULL_WIDTH_ALNUM.subn(lambda m: chr(ord(m.group()) - 0xFEE0), text)
+    # Each substitution only where a search finds something to change: most texts have neither,
+    # and the look-behind of ``_INVISIBLE`` makes a scan that finds nothing cost as much as one
+    # that rebuilds the text.
+    invisible = wide = 0
+    if _MAY_BE_INVISIBLE.search(text):
+        text, invisible = _INVISIBLE.subn("", text)
+    if _FULL_WIDTH_ALNUM.search(text):
+        text, wide = _FULL_WIDTH_ALNUM.subn(lambda m: chr(ord(m.group()) - 0xFEE0), text)
     return text, changes + invisible + wide

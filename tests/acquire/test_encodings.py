@@ -16,9 +16,9 @@ from digest.acquire.ingest import IngestOptions
 from digest.acquire.workers import ParseBudget
 from digest.model import Source
 from digest.pipeline import fetch_sources
+from digest.sanitize import one_line
 from digest.store import Store
 from digest.store.followed import add_source, list_sources
-from digest.text import one_line
 from tests.acquire.conftest import FIXTURES
 
 FEEDS = sorted((FIXTURES / "feeds-zh").glob("*.xml"))

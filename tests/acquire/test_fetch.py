@@ -121,6 +121,39 @@ def test_conditional_get_parses_nothing_on_304_and_stores_nothing_twice(
     assert store.count_items() == 2
 
 
+def test_parse_workers_start_only_when_a_feed_needs_parsing_and_no_more_than_the_sources(
+    httpserver: HTTPServer,
+    store: Store,
+    options: FetchOptions,
+    ingest_options: IngestOptions,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    started: list[int] = []  # the size of each pool started, recorded around the real start
+    real_start = WorkerPool.start
+
+    def recorded_start(pool: WorkerPool) -> None:
+        if pool._executor is None:
+            started.append(pool.size)
+        real_start(pool)
+
+    monkeypatch.setattr(WorkerPool, "start", recorded_start)
+
+    def etag_aware(request: Request) -> Response:
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304)
+        return Response(RSS, headers={"ETag": '"v1"', "Content-Type": "application/rss+xml"})
+
+    httpserver.expect_request("/etag").respond_with_handler(etag_aware)
+    follow(store, "etag", httpserver.url_for("/etag"))
+    pooled = replace(options, parse=ParseBudget(seconds=20))  # the default: up to one worker a core
+    first = run(store, pooled, ingest_options)
+    assert first["etag"].added == 2
+    assert started == [1]  # one source to fetch: one worker, whatever the cores
+    second = run(store, pooled, replace(ingest_options, now=NOW + timedelta(hours=1)))
+    assert second["etag"].status == "unchanged"
+    assert started == [1]  # a 304 has nothing to parse: no worker started
+
+
 # A run that slept out the 600 s Retry-After would be stopped by this timeout.
 @pytest.mark.timeout(60)
 def test_429_is_honoured_on_the_next_run_without_sleeping(

@@ -12,6 +12,7 @@ import pytest
 from tests.conftest import EXAMPLES, FIXTURES, Cli
 
 
+@pytest.mark.usefixtures("any_store")
 def test_demo_flow_shows_the_seed_item(cli: Cli) -> None:
     loaded = cli("load", str(EXAMPLES))
     assert loaded.code == 0, loaded.err
@@ -25,6 +26,7 @@ def test_demo_flow_shows_the_seed_item(cli: Cli) -> None:
     assert "(xiāng)" not in result.out and "Previous day" not in result.out
 
 
+@pytest.mark.usefixtures("any_store")
 def test_loading_twice_leaves_the_count_unchanged(cli: Cli) -> None:
     cli("load", str(EXAMPLES))
     again = cli("load", str(EXAMPLES))
@@ -51,6 +53,7 @@ def test_stdin_is_an_input(cli: Cli) -> None:
     assert result.code == 0 and "loaded 1 new item" in result.err
 
 
+@pytest.mark.usefixtures("any_store")
 def test_today_json_follows_the_item_schema(cli: Cli) -> None:
     cli("load", str(EXAMPLES))
     document = json.loads(cli("today", "--date", "2026-04-25", "-f", "json").out)
@@ -79,6 +82,7 @@ def test_today_selection_follows_the_configured_zone(cli: Cli, monkeypatch: pyte
     assert "城乡一体化示范区党史学习教育走心出新见实效" not in titles  # 07:47 on the 25th in LA
 
 
+@pytest.mark.usefixtures("any_store")
 def test_empty_day_says_so_and_fail_empty_exits_4(cli: Cli) -> None:
     result = cli("today", "--date", "2020-01-01", "-f", "text")
     assert result.code == 0
@@ -86,6 +90,7 @@ def test_empty_day_says_so_and_fail_empty_exits_4(cli: Cli) -> None:
     assert cli("today", "--date", "2020-01-01", "-f", "text", "--fail-empty").code == 4
 
 
+@pytest.mark.usefixtures("any_store")
 def test_since_source_and_limit(cli: Cli) -> None:
     cli("load", str(EXAMPLES))
     listed = cli("items", "--since", "3d", "--source", "晨间新闻", "-f", "jsonl").out.splitlines()
@@ -95,6 +100,7 @@ def test_since_source_and_limit(cli: Cli) -> None:
     assert limited["count"] == 2
 
 
+@pytest.mark.usefixtures("any_store")
 def test_show_by_prefix_and_unknown_id(cli: Cli) -> None:
     cli("load", str(FIXTURES / "seed_kaifeng.txt"))
     item_id = json.loads(cli("items", "-f", "jsonl").out)["id"]
@@ -205,6 +211,7 @@ def test_configured_summary_budget_applies_to_today(cli: Cli, monkeypatch: pytes
     assert document["items"] and all(len(item["summary"]) <= 30 for item in document["items"])
 
 
+@pytest.mark.usefixtures("any_store")
 def test_backlog_items_are_summarised_on_first_use(cli: Cli, tmp_path: Path) -> None:
     old = tmp_path / "old.jsonl"
     old.write_text(

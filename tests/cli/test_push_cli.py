@@ -84,6 +84,7 @@ def _bodies(server: HTTPServer) -> list[str]:
     return [request.get_json()["text"]["content"] for request, _ in server.log if request.method == "POST"]
 
 
+@pytest.mark.usefixtures("any_store")
 def test_dry_run_prints_parts_with_sizes_and_sends_nothing(
     home: Path, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -117,6 +118,7 @@ def test_push_applies_the_same_filters_as_today(
     assert "菊花" not in pushed and "菊花" not in shown
 
 
+@pytest.mark.usefixtures("any_store")
 def test_push_sends_once_and_a_rerun_sends_nothing(
     home: Path, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -133,6 +135,7 @@ def test_push_sends_once_and_a_rerun_sends_nothing(
     assert "skipped" in out and KEY not in out
 
 
+@pytest.mark.usefixtures("any_store")
 def test_a_failing_channel_exits_3_without_leaking_the_key(
     home: Path, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -171,6 +174,7 @@ def _recording_bot(server: HTTPServer, on_call: Callable[[int], None] | None = N
     return calls
 
 
+@pytest.mark.usefixtures("any_store")
 @pytest.mark.slow
 def test_a_run_killed_mid_send_neither_duplicates_nor_loses(home: Path, httpserver: HTTPServer) -> None:
     arrived = threading.Event()
@@ -200,6 +204,7 @@ def test_a_run_killed_mid_send_neither_duplicates_nor_loses(home: Path, httpserv
     assert quiet.returncode == 0 and len(calls) == total
 
 
+@pytest.mark.usefixtures("any_store")
 @pytest.mark.slow
 @pytest.mark.parametrize("checkpoint", ["after-mark-1", "after-send-2"])
 def test_a_run_killed_at_a_checkpoint_neither_duplicates_nor_loses(

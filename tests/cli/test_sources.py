@@ -15,6 +15,10 @@ RSS = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><titl
 <description>正文。</description></item></channel></rss>"""
 
 
+# Following sources (unique names and URLs, imports, exports) on both back ends.
+pytestmark = pytest.mark.usefixtures("any_store")
+
+
 @pytest.fixture(autouse=True)
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DIGEST_HOME", str(tmp_path))

@@ -47,6 +47,10 @@ ROWS = [
 ]
 
 
+# Selection and what it records (clusters, stories shown) on both back ends.
+pytestmark = pytest.mark.usefixtures("any_store")
+
+
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Path:
     monkeypatch.setenv("DIGEST_HOME", str(tmp_path))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +15,9 @@ from digest.store import Store
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "digest.db") as opened:
+def store(store_location: str) -> Iterator[Store]:
+    """A fresh store on each back end: delivery's exactly-once rules hold on both."""
+    with Store.open(store_location) as opened:
         yield opened
 
 

@@ -32,8 +32,8 @@ def test_plan_is_recorded_once_and_fixed(store: Store) -> None:
     assert [p.body for p in forced] == ["new"]
 
 
-def test_a_part_is_claimed_by_one_run_only(tmp_path: Path) -> None:
-    path = tmp_path / "digest.db"
+def test_a_part_is_claimed_by_one_run_only(store_location: str) -> None:
+    path = store_location
     with Store.open(path) as store:
         Outbox(store).plan("2026-04-25", "wecom", ["a"])
     wins: list[bool] = []

@@ -15,7 +15,8 @@ import pytest
 
 from digest.model import Item
 from digest.store import Store
-from tests.conftest import FIXTURES
+from digest.store.database import is_postgres_url
+from tests.conftest import FIXTURES, store_of
 
 TZ = ZoneInfo("Asia/Shanghai")
 KEY = "0a1b2c3d-4e5f-6789-abcd-ef0123456789"
@@ -106,16 +107,21 @@ title = "其他"
 
 
 @pytest.fixture
-def edition_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], Path]:
-    """A DIGEST_HOME with the stories stored; call it with the test bot's base URL to write the
-    config (mode 600, as channel secrets want)."""
+def edition_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store_location: str
+) -> Callable[[str], Path]:
+    """A DIGEST_HOME with the stories stored, on either back end (``DIGEST_DB`` names a PostgreSQL
+    store); call it with the test bot's base URL to write the config (mode 600, as channel secrets
+    want)."""
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("DIGEST_HOME", str(home))
     monkeypatch.setenv("DIGEST_TIMEZONE", "Asia/Shanghai")
     for name in ("DIGEST_DB", "DIGEST_CHARS", "DIGEST_WIDTH", "DIGEST_SCRIPT", "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
-    with Store.open(home / "digest.db") as store:
+    if is_postgres_url(store_location):
+        monkeypatch.setenv("DIGEST_DB", store_location)
+    with Store.open(store_of(home)) as store:
         store.add_items(story_items())
 
     def configure(base: str = "http://127.0.0.1:9/") -> Path:

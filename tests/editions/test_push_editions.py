@@ -18,6 +18,7 @@ from pytest_httpserver import HTTPServer
 from digest.cli.app import main
 from digest.model import Item
 from digest.store import Store
+from tests.conftest import store_of
 from tests.editions.conftest import STORIES, TZ
 
 
@@ -131,7 +132,7 @@ def test_a_story_reported_again_later_is_not_repeated_by_the_next_bulletin(
     later = datetime(2026, 4, 25, 10, 0, tzinfo=TZ)
     again = Item(id="t:again", title=title, text=text, language="zh", fetched=later, published=later,
                  source="大河报", url="https://other.example.com/again")  # fmt: skip
-    with Store.open(bot_home / "digest.db") as store:
+    with Store.open(store_of(bot_home)) as store:
         store.add_items([again])
     assert _push_at(monkeypatch, "2026-04-25T07:00:00+08:00", "--edition", "morning") == 0
     assert _push_at(monkeypatch, "2026-04-25T18:00:00+08:00", "--edition", "evening") == 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 
 from digest.pipeline import build_digest
 from digest.select import DigestQuery
@@ -43,14 +42,14 @@ def _query(
     )
 
 
-def test_one_story_from_three_sources_is_one_entry(tmp_path: Path) -> None:
+def test_one_story_from_three_sources_is_one_entry(store_location: str) -> None:
     items = [
         make_item(QUAKE, source="新华社"),
         make_item(QUAKE_HK, source="明报"),
         make_item(QUAKE_SHORT, source="快报"),
         make_item(QUAKE_OTHER, source="新华社"),
     ]
-    with Store.open(tmp_path / "d.db") as store:
+    with Store.open(store_location) as store:
         store.add_items(items)
         digest = build_digest(store, _query(DAY1), now=NOW)
     assert len(digest.entries) == 2
@@ -65,17 +64,17 @@ def test_one_story_from_three_sources_is_one_entry(tmp_path: Path) -> None:
     }
 
 
-def test_priority_chooses_the_representative(tmp_path: Path) -> None:
+def test_priority_chooses_the_representative(store_location: str) -> None:
     items = [make_item(QUAKE, source="新华社"), make_item(QUAKE_HK, source="明报")]
     profiles = {"明报": SourceProfile(priority=5)}
-    with Store.open(tmp_path / "d.db") as store:
+    with Store.open(store_location) as store:
         store.add_items(items)
         digest = build_digest(store, _query(DAY1, profiles=profiles), now=NOW)
     assert digest.entries[0].item.source == "明报"
 
 
-def test_clusters_persist_and_a_shown_story_is_not_news_the_next_day(tmp_path: Path) -> None:
-    path = tmp_path / "d.db"
+def test_clusters_persist_and_a_shown_story_is_not_news_the_next_day(store_location: str) -> None:
+    path = store_location
     with Store.open(path) as store:
         store.add_items([make_item(QUAKE, source="新华社")])
         assert len(build_digest(store, _query(DAY1, mark_shown=True), now=NOW).entries) == 1
@@ -92,9 +91,9 @@ def test_clusters_persist_and_a_shown_story_is_not_news_the_next_day(tmp_path: P
         assert again.entries[0].cluster.size == 2
 
 
-def test_a_digest_records_nothing_unless_asked(tmp_path: Path) -> None:
+def test_a_digest_records_nothing_unless_asked(store_location: str) -> None:
     day2_now = NOW + timedelta(days=1)
-    with Store.open(tmp_path / "d.db") as store:
+    with Store.open(store_location) as store:
         store.add_items(
             [make_item(QUAKE, source="新华社"), make_item(QUAKE_HK, source="明报", when=day2_now)]
         )
@@ -104,8 +103,8 @@ def test_a_digest_records_nothing_unless_asked(tmp_path: Path) -> None:
     assert len(day2.entries) == 1 and day2.hidden == 0
 
 
-def test_a_material_update_is_shown_again(tmp_path: Path) -> None:
-    path = tmp_path / "d.db"
+def test_a_material_update_is_shown_again(store_location: str) -> None:
+    path = store_location
     day2_now = NOW + timedelta(days=1)
     update = make_item(
         QUAKE_SHORT + "截至25日上午，地震已造成3人受伤，1200余间房屋受损，当地已转移安置群众4000余人，"
@@ -123,7 +122,7 @@ def test_a_material_update_is_shown_again(tmp_path: Path) -> None:
     assert "updated since shown for 2026-04-25" in day2.ranks[0].explain()
 
 
-def test_filters_tags_and_grouping(tmp_path: Path) -> None:
+def test_filters_tags_and_grouping(store_location: str) -> None:
     items = [
         make_item(QUAKE, source="新华社"),
         make_item(QUAKE_OTHER, source="云南日报"),
@@ -134,7 +133,7 @@ def test_filters_tags_and_grouping(tmp_path: Path) -> None:
         "云南日报": SourceProfile(tags=("local",)),
         "科技报": SourceProfile(tags=("tech",)),
     }
-    with Store.open(tmp_path / "d.db") as store:
+    with Store.open(store_location) as store:
         store.add_items(items)
         only = build_digest(store, _query(DAY1, mark_shown=False, filters=option_filters(["地震"])), now=NOW)
         assert {e.item.source for e in only.entries} == {"新华社", "云南日报"}
@@ -146,8 +145,8 @@ def test_filters_tags_and_grouping(tmp_path: Path) -> None:
         assert sorted(grouped.groups) == ["local", "national", "tech"]
 
 
-def test_a_bridging_item_merges_stored_clusters(tmp_path: Path) -> None:
-    path = tmp_path / "d.db"
+def test_a_bridging_item_merges_stored_clusters(store_location: str) -> None:
+    path = store_location
     head = "中国地震台网正式测定，4月24日21时15分在四川雅安市芦山县发生5.1级地震，震源深度12千米。"
     middle = "当地应急管理部门表示，目前暂无人员伤亡报告，救援队伍已连夜赶赴震中开展排查。"
     tail = "气象部门提醒，未来三天震区有降雨，需防范次生地质灾害，请群众远离山体和河道。"
@@ -169,10 +168,10 @@ def test_a_bridging_item_merges_stored_clusters(tmp_path: Path) -> None:
 
 
 def test_a_batch_clustered_before_uses_its_stored_links_and_a_new_item_finds_them_again(
-    tmp_path: Path,
+    store_location: str,
 ) -> None:
     first_items = [make_item(QUAKE, source="新华社"), make_item(QUAKE_OTHER, source="新华社")]
-    with Store.open(tmp_path / "d.db") as store:
+    with Store.open(store_location) as store:
         store.add_items(first_items)
         before = build_digest(store, _query(DAY1), now=NOW)
         with store.write() as db:

@@ -1,4 +1,5 @@
-"""The SQLite store: idempotent loads, migrations on open, corrupt files, concurrent access."""
+"""The store on both back ends (``store_location``: an SQLite file, a PostgreSQL database): idempotent
+loads, migrations on open, concurrent access; and the SQLite file's own cases (corrupt files, locks)."""
 
 from __future__ import annotations
 
@@ -33,8 +34,8 @@ def make_item(n: int, *, published: datetime | None = None, source: str = "源")
     )
 
 
-def test_items_round_trip_and_reloading_adds_nothing(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "d.db") as store:
+def test_items_round_trip_and_reloading_adds_nothing(store_location: str) -> None:
+    with Store.open(store_location) as store:
         first = store.add_items([make_item(1), make_item(2)])
         again = store.add_items([make_item(1), make_item(2), make_item(3)])
         assert (first.added, first.existing) == (2, 0)
@@ -44,22 +45,30 @@ def test_items_round_trip_and_reloading_adds_nothing(tmp_path: Path) -> None:
         assert item == make_item(2)
 
 
-def test_id_prefix_lookup(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "d.db") as store:
+def test_id_prefix_lookup(store_location: str) -> None:
+    with Store.open(store_location) as store:
         store.add_items([make_item(1), make_item(2)])
         assert len(store.get_item("b2:0000")) == 2  # ambiguous: both come back, the caller says so
+        assert len(store.get_item("B2:0000")) == 2  # ASCII case does not matter, as in SQLite's LIKE
         assert store.get_item("b2:%") == []  # LIKE wildcards are escaped
+        assert store.get_item("b2_0") == []
 
 
-def test_items_between_uses_time_window_and_source(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "d.db") as store:
+def test_items_between_uses_time_window_and_source(store_location: str) -> None:
+    with Store.open(store_location) as store:
         store.add_items([make_item(n, source="甲" if n % 2 else "乙") for n in range(10)])
         window = store.items_between(T0 - timedelta(minutes=5), T0 - timedelta(minutes=1))
         assert [item.id[-1] for item in window] == ["2", "3", "4", "5"]  # newest first, end exclusive
         assert {item.source for item in store.items_between(None, None, sources=["乙"])} == {"乙"}
+        assert [item.language for item in store.items_between(None, None, language="en")] == []
+        assert len(store.items_between(None, None, limit=3)) == 3
+
+
+def test_the_time_window_is_served_by_its_index(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "d.db") as store:
         plan = " ".join(
             str(row)
-            for row in store.connection.execute(
+            for row in store.execute(
                 "EXPLAIN QUERY PLAN SELECT id FROM items "
                 "WHERE sort_ts >= 0 AND sort_ts < 1 ORDER BY sort_ts DESC"
             )
@@ -67,11 +76,18 @@ def test_items_between_uses_time_window_and_source(tmp_path: Path) -> None:
         assert "items_by_time" in plan  # the digest window never scans the whole table
 
 
-def test_future_publication_is_clamped_to_fetch_time(tmp_path: Path) -> None:
+def test_future_publication_is_clamped_to_fetch_time(store_location: str) -> None:
     future = make_item(1, published=T0 + timedelta(days=3000))
-    with Store.open(tmp_path / "d.db") as store:
+    with Store.open(store_location) as store:
         store.add_items([future])
         assert store.items_between(T0, T0 + timedelta(seconds=1))[0].id == future.id
+
+
+def test_both_back_ends_record_the_same_migrations(store_location: str) -> None:
+    Store.open(store_location).close()
+    with Store.open(store_location) as store:  # a second open finds nothing to do
+        names = [row[0] for row in store.execute("SELECT name FROM schema_migrations ORDER BY name")]
+        assert names == sorted(name for name, _ in MIGRATIONS)
 
 
 def test_open_applies_missing_migrations_and_records_them(tmp_path: Path) -> None:
@@ -96,13 +112,13 @@ def test_new_store_is_private(tmp_path: Path) -> None:
     assert (tmp_path / "state" / "d.db").stat().st_mode & 0o777 == 0o600
 
 
-def test_store_from_a_newer_version_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "d.db"
-    Store.open(path).close()
-    with sqlite3.connect(path) as raw:
-        raw.execute("INSERT INTO schema_migrations VALUES ('999_future', 'x')")
+def test_store_from_a_newer_version_is_refused(store_location: str) -> None:
+    with Store.open(store_location) as store, store.write() as db:
+        db.execute("INSERT INTO schema_migrations VALUES ('999_future', 'x')")
     with pytest.raises(StoreError, match="newer digest"):
-        Store.open(path)
+        Store.open(store_location)
+    with pytest.raises(StoreError, match="newer digest"):
+        Store.open(store_location, read_only=True)
 
 
 def test_corrupt_file_is_reported_and_left_alone(tmp_path: Path) -> None:
@@ -115,8 +131,8 @@ def test_corrupt_file_is_reported_and_left_alone(tmp_path: Path) -> None:
     assert path.read_bytes() == garbage
 
 
-def test_reader_is_never_locked_out_while_a_writer_inserts(tmp_path: Path) -> None:
-    path = tmp_path / "d.db"
+def test_reader_is_never_locked_out_while_a_writer_inserts(store_location: str) -> None:
+    path = store_location
     Store.open(path).close()
     errors: list[BaseException] = []
     done, reading = threading.Event(), threading.Event()
@@ -149,8 +165,8 @@ def test_reader_is_never_locked_out_while_a_writer_inserts(tmp_path: Path) -> No
         assert store.count_items() == 1000
 
 
-def test_two_writers_at_once_both_commit(tmp_path: Path) -> None:
-    path = tmp_path / "d.db"
+def test_two_writers_at_once_both_commit(store_location: str) -> None:
+    path = store_location
     Store.open(path).close()
     errors: list[BaseException] = []
 
@@ -184,7 +200,7 @@ def test_writes_begin_immediate(tmp_path: Path) -> None:
 
 def test_a_busy_store_is_not_called_damaged(tmp_path: Path) -> None:
     from digest.errors import ExitCode
-    from digest.store.db import store_error
+    from digest.store.sqlite import store_error
 
     path = tmp_path / "d.db"
     Store.open(path).close()
@@ -212,7 +228,7 @@ def test_a_write_cut_off_by_a_file_size_limit_says_so_and_keeps_the_store(tmp_pa
         "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
         f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))\n"
         "from digest.store import Store\n"
-        "from digest.store.db import store_error\n"
+        "from digest.store.sqlite import store_error\n"
         "from tests.store.test_store import make_item\n"
         f"store = Store.open(Path({str(path)!r}))\n"
         "from dataclasses import replace\n"
@@ -225,5 +241,5 @@ def test_a_write_cut_off_by_a_file_size_limit_says_so_and_keeps_the_store(tmp_pa
     assert result.returncode == 1, result.stderr
     assert "disk space" in result.stdout, "a full disk is not called a damaged store"
     with Store.open(path) as store:
-        assert store.connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert store.connection.execute("SELECT count(*) FROM items").fetchone()[0] == 1
+        assert store.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert store.execute("SELECT count(*) FROM items").fetchone()[0] == 1

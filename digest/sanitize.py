@@ -5,6 +5,10 @@ Applied at ingest (everything that reaches the store) and again at render.  Keep
 inert text), invisible format characters (Unicode category Cf: bidi marks, embeddings,
 overrides and isolates …; see ``_UNSAFE`` for the few kept), lone surrogates, noncharacters and
 U+FFFD.
+
+A module of its own, outside ``digest.text``: rendering and delivery need these two functions on
+every run, and importing them from the cleaning package loaded all of it (its patterns are compiled
+at import), 0.05 s of the CPU of ``import digest.cli.app`` (0.14 → 0.09 s), so of every command.
 """
 
 from __future__ import annotations
@@ -35,11 +39,31 @@ _ESCAPE_SEQUENCE = re.compile(
 )
 
 
+# Characters ``str.isprintable`` refuses that are no trouble: the line break, the tab and the
+# blanks of Chinese and web text.
+_HARMLESS_UNPRINTABLE = ("\n", "\t", "\u3000", "\xa0")
+
+
+def _may_be_unsafe(text: str) -> bool:
+    """False when ``text`` has none of ``_UNSAFE``'s characters, told by a test at C speed: every
+    one of them but U+FFFD is one ``str.isprintable`` refuses (controls, format characters,
+    surrogates, noncharacters).  True means: search.  (Three times faster than the search on the
+    bench feeds' texts, which almost never have any.)"""
+    for blank in _HARMLESS_UNPRINTABLE:
+        if blank in text:
+            text = text.replace(blank, "")
+    return not text.isprintable() or "\ufffd" in text
+
+
 def strip_controls(text: str) -> str:
     """Return ``text`` NFC-normalised, without escape sequences, controls or invalid code points."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _ESCAPE_SEQUENCE.sub("", text)
-    text = _UNSAFE.sub("", text)
+    # Searched before substituting: almost no text has any, and a search that finds nothing is
+    # far cheaper than a substitution that rebuilds the string.  Every character an escape
+    # sequence starts with is one ``_UNSAFE`` finds.
+    if _may_be_unsafe(text) and _UNSAFE.search(text):
+        text = _ESCAPE_SEQUENCE.sub("", text)
+        text = _UNSAFE.sub("", text)
     return unicodedata.normalize("NFC", text)
 
 
