@@ -185,6 +185,44 @@ def scenario_fastfeedparser(port: int, copies: int, db: str) -> dict[str, float 
     return {"seconds": time.perf_counter() - start, "cpu": _cpu() - cpu, "items": entries}
 
 
+def scenario_stages(port: int, copies: int, db: str) -> dict[str, float | str]:
+    """Where a fetch's CPU goes: the 200 feeds (read from disk) parsed, their new items built
+    (cleaned, and summarised when recent) and stored, one feed after another in this process,
+    each stage timed by ``time.process_time``."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from digest.acquire.formats import read_feed
+    from digest.acquire.identity import item_id
+    from digest.acquire.ingest import IngestOptions
+    from digest.errors import InputError
+    from digest.pipeline import build_item
+    from digest.store import Store
+
+    options = IngestOptions(now=datetime.fromisoformat(NOW), tz=UTC, backlog=True)
+    spent = dict.fromkeys(("parse", "build", "store"), 0.0)
+    with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "stages.db") as store:
+        for path in sorted(DATA.iterdir()):
+            clock = time.process_time()
+            try:
+                raws = read_feed(path.read_bytes(), path.name).items
+            except InputError:
+                continue
+            spent["parse"] += time.process_time() - clock
+            clock = time.process_time()
+            items = {}
+            for raw in (replace(raw, source=path.name) for raw in raws):
+                key = item_id(raw)
+                if key not in items and not store.has_item(key):
+                    items[key] = build_item(raw, options, key)
+            spent["build"] += time.process_time() - clock
+            clock = time.process_time()
+            store.add_items(items.values())
+            spent["store"] += time.process_time() - clock
+        stored = store.count_items()
+    return {"seconds": 0.0, "cpu": sum(spent.values()), "items": stored, **spent}
+
+
 def scenario_inserts(port: int, copies: int, db: str) -> dict[str, float | str]:
     """The rows stored in ``db`` written again into an empty copy of its schema, with the store's
     pragmas (WAL, synchronous=FULL), one transaction per source."""
@@ -223,6 +261,7 @@ SCENARIOS: dict[str, Scenario] = {
     "httpx": scenario_httpx,
     "fastfeedparser": scenario_fastfeedparser,
     "inserts": scenario_inserts,
+    "stages": scenario_stages,
 }
 
 
@@ -355,7 +394,7 @@ def main() -> None:
             for side in (None, reference) if reference else (None,):
                 measure("startup", port, 1, "", side)
             sides = (
-                {"this tree": None, f"reference {args.reference}": reference}
+                {"this tree": None, f"reference {args.reference[:10]}": reference}
                 if reference
                 else {"this tree": None}
             )
@@ -369,7 +408,7 @@ def main() -> None:
                 db = os.path.join(tmp, "reference.db")
                 rows.append(
                     (
-                        f"reference {args.reference}: digest fetch 200, first",
+                        f"reference {args.reference[:10]}: digest fetch 200, first",
                         [measure("digest", port, 1, db, reference)],
                     )
                 )
@@ -383,6 +422,7 @@ def main() -> None:
             floors.append(("floor: httpx GETs, 200", [measure("httpx", port, 1, "")]))
             floors.append(("floor: fastfeedparser parse, 200", [measure("fastfeedparser", port, 1, "")]))
             floors.append(("floor: SQLite inserts of the stored items", [measure("inserts", port, 1, db)]))
+            stages = measure("stages", port, 1, "")
             if not args.quick:
                 db = os.path.join(tmp, "1000.db")
                 rows.append(("digest fetch 1000, first", [measure("digest", port, COPIES, db)]))
@@ -400,6 +440,12 @@ def main() -> None:
     print(f"feeds: {DATA} ({size:.0f} MB, 200 files); cores: {os.cpu_count()}, shared with other work")
     print(f"load average before the run: {load}")
     _print_table(rows + floors)
+    print(
+        "digest's stages in one process, one feed after another (CPU s): parse {parse:.2f}, clean and"
+        " summarise {build:.2f}, store {store:.2f}".format(
+            **{k: _num(stages, k) for k in ("parse", "build", "store")}
+        )
+    )
     floor = sum(_num(runs[0], "total_cpu" if "start-up" in name else "cpu") for name, runs in floors)
     first = statistics.median(_num(r, "total_cpu") for r in firsts)
     print(

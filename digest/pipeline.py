@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, BinaryIO
 
-from digest.acquire.identity import item_id
+from digest.acquire.identity import item_id, stored_id
 from digest.model import Digest, Item, RawItem, Source
 from digest.select.stories import DigestQuery, record_shown, select_stories
 from digest.store import Store
@@ -52,15 +52,17 @@ def ingest(raws: Iterable[RawItem], store: Store, options: IngestOptions) -> Ing
     from digest.acquire.ingest import IngestCount  # see build_item
 
     new: dict[str, Item] = {}
-    existing = 0
+    existing = renamed = 0
     for raw in raws:
         identifier = item_id(raw)
-        if identifier in new or store.has_item(identifier):
+        stored = None if identifier in new else stored_id(raw, identifier, store.has_item)
+        if identifier in new or stored is not None:
             existing += 1
+            renamed += stored is not None and stored[1]
             continue
         new[identifier] = build_item(raw, options, identifier)
     result = store.add_items(new.values())
-    return IngestCount(added=result.added, existing=existing + result.existing)
+    return IngestCount(added=result.added, existing=existing + result.existing, renamed=renamed)
 
 
 @dataclass(frozen=True, slots=True)

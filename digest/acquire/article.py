@@ -21,12 +21,15 @@ from typing import Any
 
 from digest.text.dates import parse_date
 from digest.text.html import html_to_text
-from digest.text.page import PageMeta, parse_meta_line
+from digest.text.mobile import unwrap
+from digest.text.page import PageMeta, merge_meta, parse_meta_line
 
 # A page that names no time zone is read in its language's: Chinese news pages are written in
 # China Standard Time (UTC+8, as are Hong Kong and Taiwan); other pages' bare times are taken as UTC.
 _CHINA = timezone(timedelta(hours=8))
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")
+_JAPAN = timezone(timedelta(hours=9))
+_KANA = re.compile(r"[\u3040-\u30ff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,18 +52,95 @@ def read_article(html: str, url: str | None = None) -> Article | None:
     text = getattr(document, "text", None) if document is not None else None
     if not text:
         return None
-    title = getattr(document, "title", None)
+    title = _headline(getattr(document, "title", None), html)
     author = getattr(document, "author", None)
     article = Article(text, title, None, author, getattr(document, "sitename", None))
     article = replace(article, url=getattr(document, "url", None) or url)
-    if _CHINESE.search((title or "") + text[:500]):
+    zone = _zone((title or "") + text[:500])
+    if zone is _CHINA:
         article = _chinese_fields(article, html)
     else:
-        article = replace(article, published=_page_time(html, url, UTC))
+        article = replace(article, published=_page_time(html, url, zone))
     if article.published is None:
-        zone = _CHINA if _CHINESE.search(text[:500]) else UTC
         article = replace(article, published=parse_date(_text(getattr(document, "date", None)), tz=zone))
     return article
+
+
+def _zone(sample: str) -> tzinfo:
+    """The zone of the page's bare times, from its script: kana is Japanese (UTC+9), Chinese
+    characters without kana Chinese (UTC+8), anything else UTC."""
+    if _KANA.search(sample):
+        return _JAPAN
+    return _CHINA if _CHINESE.search(sample) else UTC
+
+
+def _headline(found: str | None, html: str) -> str | None:
+    """trafilatura's title, unless it is a heading that is not this article's.
+
+    trafilatura takes the first fitting heading over the page's declared title, and on portals that
+    is sometimes a sidebar's or a box's heading (``作者最新文章``, "Most Popular", "See Also"): a
+    heading that shares almost nothing with a longer ``og:title`` or ``<title>`` is not the
+    headline, and the declared title is taken instead (its site name goes in cleaning), as it is
+    where the heading is a part after a separator of the declared title (the site's name).  Where
+    the title is the ``<title>`` with a site name the cleaning rules do not know (``… | Gazette``),
+    the part that is the page's ``og:title`` or ``<h1>`` is kept.
+    """
+    declared, headings = _declared_titles(html)
+    if not declared:
+        return found
+    site_names = {_fold(part) for other in declared for part in _TITLE_SEPARATOR.split(other)[1:]}
+    if not found or _fold(found) in site_names:  # ``好奇心日报``: the site's name, not the headline
+        return declared[0]
+    if max(_shared(found, other) for other in declared) < 0.3 and len(declared[0]) > len(found):
+        return declared[0]  # (a shorter declared title is the site's name: ``好奇心日报``)
+    parts = [part for part in _TITLE_SEPARATOR.split(found) if part]
+    if len(parts) > 1:
+        named = {_fold(other) for other in [*declared, *headings]}
+        return next((part for part in parts if _fold(part) in named), found)
+    return found
+
+
+# `` | ``, `` - `` … between words; ``_`` and ``|`` between Chinese characters (``标题_智能_好奇心日报``).
+_TITLE_SEPARATOR = re.compile(
+    r"\s+(?:[|｜»·:]|::|--?|[–—])\s+|\s*[|｜]\s*|(?<=[^\x00-\x7f])_(?=[^\x00-\x7f])"
+)
+_TAG = re.compile(
+    r"<meta\s[^>]*>|<title[^>]*>[^<]*</title>|<h1[^>]*>.{0,300}?</h1>", re.IGNORECASE | re.DOTALL
+)
+_ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _declared_titles(html: str) -> tuple[list[str], list[str]]:
+    """The page's declared titles (``og:title``/``twitter:title`` first, then ``<title>``) and its
+    ``<h1>`` texts."""
+    metas, titles, headings = [], [], []
+    for match in _TAG.finditer(html[:300_000]):
+        tag = match.group()
+        if tag[:5].lower() == "<meta":
+            attributes = {name.lower(): a or b for name, a, b in _ATTRIBUTE.findall(tag)}
+            kind = attributes.get("property") or attributes.get("name") or ""
+            if kind.lower() in ("og:title", "twitter:title") and attributes.get("content"):
+                metas.append(attributes["content"])
+        elif tag[:6].lower() == "<title":
+            titles.append(tag)
+        else:
+            headings.append(tag)
+    declared = [" ".join(html_to_text(text).split()) for text in [*metas, *titles]]
+    return [text for text in declared if text], [" ".join(html_to_text(text).split()) for text in headings]
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _shared(found: str, other: str) -> float:
+    """The share of ``found``'s words (Chinese: characters) that ``other`` has too."""
+    words = _WORD.findall(found.casefold())
+    others = set(_WORD.findall(other.casefold()))
+    return sum(word in others for word in words) / len(words) if words else 0.0
+
+
+_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]|[^\W_]+")
 
 
 # trafilatura reads the page with lxml, which gives up on the whole document at one reference to a
@@ -88,30 +168,69 @@ def _chinese_fields(article: Article, html: str) -> Article:
     published = published or parse_date(_text(found.get("publish_time")), tz=_CHINA)
     if published is None:
         published = _page_time(html, article.url, _CHINA)
-    author = (labelled.author if labelled else None) or _text(found.get("author")) or article.author
+    author = (labelled.author if labelled else None) or _name(found.get("author")) or article.author
     editor = labelled.editor if labelled else None
     return replace(article, title=title or None, published=published, author=author, editor=editor)
 
 
 def _labelled_line(html: str) -> PageMeta | None:
-    """The first line of the page made of labelled fields that give a time, author or editor."""
+    """The labelled fields of the page's short lines, the first of each kind: the time and author
+    stand under the headline, the responsible editor often on a line of its own after the article
+    (``【责任编辑：严玉洁】``)."""
+    found = []
     for line in html_to_text(html).split("\n"):
         if len(line) > 200 or ("：" not in line and ":" not in line):
             continue
-        meta = parse_meta_line(line.strip(), now=None, tz=_CHINA)
+        meta = parse_meta_line(_unbracketed(line), now=None, tz=_CHINA)
         if meta is not None and (meta.published or meta.author or meta.editor):
-            return meta
-    return None
+            found.append(meta)
+    return merge_meta(found) if found else None
+
+
+def _unbracketed(line: str) -> str:
+    """``line`` without brackets around it, even one the page closes elsewhere or never
+    (``【责任编辑:张樵苏``)."""
+    line = unwrap(line)
+    if line[:1] in _OPENING and not any(mark in line for mark in _CLOSING):
+        line = line[1:]
+    if line[-1:] in _CLOSING and not any(mark in line for mark in _OPENING):
+        line = line[:-1]
+    return line.strip()
+
+
+_OPENING, _CLOSING = "【[（(", "】]）)"
 
 
 def _page_time(html: str, url: str | None, zone: tzinfo) -> datetime | None:
+    """htmldate's publication day, to the minute where the page stamps a time on that day.
+
+    htmldate chooses the right day more often than anything else measured, but often gives only
+    the day where the page has the minute in a ``<time datetime>``, a ``<meta>`` or JSON-LD
+    (``bench/pages.py``: 12 of 82 pages of the mercury set to the minute before this rule)."""
     from htmldate import find_date
 
     try:
         found = find_date(html, outputformat="%Y-%m-%dT%H:%M:%S%z", original_date=True, url=url)
     except (ValueError, TypeError):
         return None
-    return parse_date(found, tz=zone) if found else None
+    day = parse_date(found, tz=zone) if found else None
+    if day is None or found is None or not found.endswith("T00:00:00"):
+        return day
+    for stamp in _STAMP.finditer(html):
+        if "modif" in html[html.rfind("<", 0, stamp.start()) : stamp.start()].lower():
+            continue  # ``Last-Modified``, ``dateModified``: when it changed, not when it appeared
+        moment = parse_date(stamp.group(1), tz=zone)
+        if moment is not None and moment.date() == day.date():
+            return moment
+    return day
+
+
+# A machine-readable date and time in an attribute (``<time datetime>``, ``<meta content>``) or a
+# JSON-LD value.
+_STAMP = re.compile(
+    r"""(?:datetime|content|value|"date(?:Published|Created)")\s*[=:]\s*["']"""
+    r"(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)[\"']"
+)
 
 
 def _gne(html: str) -> dict[str, Any]:
@@ -119,9 +238,19 @@ def _gne(html: str) -> dict[str, Any]:
 
     try:
         found = GeneralNewsExtractor().extract(html)
-    except (ValueError, AttributeError, TypeError, IndexError):
+    except Exception:  # GNE's answer is only a second opinion, never worth the page
+        # It raises its own NoContentException where it finds no article (trafilatura did find
+        # one), lxml's errors on markup it cannot parse, and IndexError/TypeError on odd pages.
         return {}
     return found if isinstance(found, dict) else {}
+
+
+def _name(value: Any) -> str:
+    """GNE's author, unless it ran on into the text after the name (``陶宋之为您推荐周末天气晴好``:
+    its pattern stops only at punctuation); Chinese names are two to four characters, and a byline
+    names few people."""
+    name = _text(value)
+    return "" if len(name) > 8 and not re.search(r"[\s、，,]", name) else name
 
 
 def _text(value: Any) -> str:

@@ -319,6 +319,11 @@ class _Run:
         state = replace(state, content_hash=body_hash, encoding_note=outcome.encoding_note)
         if outcome.encoding_note:
             notes.append(f"encoding: {outcome.encoding_note}")
+        if outcome.renamed:
+            notes.append(
+                f"{outcome.renamed} items came with ids that differ from stored ones only in http://"
+                " versus https://: taken as those items, not stored again"
+            )
         added, existing = outcome.added, outcome.existing
         if outcome.pending:
             pending = await self._full_texts(source, dict(outcome.pending), notes)
@@ -365,12 +370,21 @@ class _Run:
             page = await self._request(source, raw.url, {"Accept": "text/html, */*;q=0.5"})
             if page.status == 304 or not page.body:
                 return "empty page"
-            text = await self.pool.run(extract_page, page.body, page.url)
+            article = await self.pool.run(extract_page, page.body, page.url)
         except (FetchError, InputError) as error:
             return error.message
-        if len(text) <= len(raw.body):
+        if len(article.body) <= len(raw.body):
             return "the page has no more text than the feed"
-        return replace(raw, body=text, feed_summary=raw.feed_summary or raw.body or None)
+        # The feed's title and fields stand; the page fills in what the feed left out (a time, the
+        # byline, the responsible editor).
+        return replace(
+            raw,
+            body=article.body,
+            feed_summary=raw.feed_summary or raw.body or None,
+            published=raw.published or article.published,
+            author=raw.author or article.author,
+            editor=raw.editor or article.editor,
+        )
 
 
 # Failures that retrying later will not cure: the address is refused, the URL is not http(s) or

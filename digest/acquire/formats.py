@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
+from functools import cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -101,29 +102,44 @@ def read_feed(
         raise InputError(f"{name}: not a feed (an HTML page)")
     entries: list[Any] | None = None
     feed: Mapping[str, Any] = {}
+    closes = _closes(utf8)
     fast = _fast_parser_fits(utf8)
     if fast:
         entries, feed = _parse_fast(utf8, name)
+        if entries and _loses_media_descriptions(entries, utf8):
+            entries = None
     if not entries:
         # Nothing from the fast parser (which recovers silently from broken XML): feedparser tells
         # a well-formed empty feed from a truncated or broken one.
         fast = False
-        entries, feed = _parse_salvaging(utf8, name, base)
+        entries, feed = _parse_salvaging(utf8, name, base, cut=not closes)
     detail = feed.get("title_detail")
     source = one_line(_typed_text(feed.get("title"), detail if isinstance(detail, Mapping) else None)) or None
     link = _absolute(_text(feed.get("link")), base)
     scope = link or source or name
+    if not closes:
+        entries, source = _closed_before_the_cut(utf8, entries, source)
+        link = None  # the feed's own link is not needed to read what closed, and may be cut
     items = _keys_that_identify(
         [_raw_item(entry, source, scope, name, base, fast=fast) for entry in entries[:MAX_ITEMS_PER_DOCUMENT]]
     )
-    if not _closes(utf8):
-        kept = items[:-1]
-        raise PartialDocument(
-            f"{name}: the document is cut short (it does not close); its last item is left out"
-            f" and {len(kept)} kept, to be read again complete",
-            kept,
+    parsed = ParsedFeed(items, source, link, decoded.encoding, decoded.note)
+    if not closes:
+        raise CutFeed(
+            f"{name}: the document is cut short (it does not close); items that closed before the"
+            f" cut: {len(items)}, kept; the rest is to be read again complete",
+            parsed,
         )
-    return ParsedFeed(items, source, link, decoded.encoding, decoded.note)
+    return parsed
+
+
+class CutFeed(PartialDocument):
+    """A feed document that does not close.  ``feed`` holds what closed before the cut: the
+    items whose end tag is in the document and the feed's title when its element closed."""
+
+    def __init__(self, message: str, feed: ParsedFeed) -> None:
+        super().__init__(message, feed.items)
+        self.feed = feed
 
 
 def _header(headers: Mapping[str, str] | None, wanted: str, *, charset: bool = False) -> str | None:
@@ -218,34 +234,53 @@ def _raw_date(text: str) -> str:
     return text
 
 
-def _use_our_dates(fastfeedparser: Any) -> None:
-    """Make fastfeedparser hand back the date text as written, for ``text.dates`` to read.
+_DATE_PROBE = (
+    b'<rss version="2.0"><channel><title>t</title><item><title>t</title><pubDate>2026-13-01</pubDate>'
+    b"</item></channel></rss>"
+)
+
+
+@cache
+def _fast_parser() -> Any | None:
+    """fastfeedparser, made to hand back the date text as written for ``text.dates`` to read; None
+    when that does not take, and then feedparser reads every feed (slower, never a wrong date).
 
     Its own reader completes what it cannot read from today (``Sun, 16 zzz 2012`` → 2012-11-16,
     ``2026-13-01`` → 2026-01-13) and, for an item with no date, tries the GUID as a date with
     dateutil's fuzzy parser, which takes about 0.2 ms a GUID: 100,000 dateless items cost over
-    20 s.  It looks its date function up as a module global when it parses, so replacing that
-    global is all it takes.  Its text is then one of the entry's date fields, or its GUID (which
-    ``_raw_item`` ignores as a date).
+    20 s.  It has no option to leave dates alone; it looks its date function up as a module global
+    each time it parses (and hands it to its compiled extractor), so that global is replaced.  The
+    global is private: a probe document with an impossible date checks that the date comes back as
+    written, so a release that reads dates another way costs speed, not correctness.  The text
+    handed back is one of the entry's date fields, or its GUID (which ``_raw_item`` ignores as a
+    date).
     """
+    import fastfeedparser
+
     main = getattr(fastfeedparser, "main", None)
-    if main is not None and getattr(main, "_parse_date", None) is not _raw_date:
+    if main is not None and callable(getattr(main, "_parse_date", None)):
         main._parse_date = _raw_date
+    try:
+        probe = fastfeedparser.parse(_DATE_PROBE)["entries"][0].get("published")
+    except Exception:  # whatever a changed release does with the probe, it is not to be trusted
+        probe = None
+    return fastfeedparser if probe == "2026-13-01" else None
 
 
 # What fastfeedparser gets wrong and feedparser gets right, measured on feedparser's test corpus
 # (bench/feeds_corpus.py), other than HTML's named entities (made numeric before either parser
 # sees the document): Atom xhtml and base64 content (any declared type but HTML and text) and text
-# with escaped brackets (unescaped, it would be read as markup), markup written
-# straight into a title or description (it keeps only the text before the first tag), an XHTML
-# <body> or <fullitem> as an item's content (ignored), escaped brackets in a title (text or markup?
-# feedparser decides by the declared type), xml:base (not applied).  A document
-# with none of these goes the fast way; one with any goes to feedparser, whole.  Real feeds rarely
-# have them outside CDATA sections (in which they are just text): 3 of the 200 real feeds in
-# shared/data/feeds-bench take the slow way.
-# Each pattern opens with a literal character and some are looked for only when a substring test
-# finds what they need: the check costs about as much as the fast parse itself, a hundredth of
-# feedparser's.
+# with escaped brackets (unescaped, it would be read as markup); markup written straight into a
+# title, description or content element, content:encoded too (it keeps only the text before the
+# first tag, or nothing); another vocabulary's title or description written before an RSS item's
+# own (it takes the first element of that local name: <media:title> over <title>); an XHTML <body>
+# or <fullitem> as an item's content (ignored); escaped brackets in a title (text or markup?
+# feedparser decides by the declared type); xml:base (not applied).  A document with none of these
+# goes the fast way; one with any goes to feedparser, whole.  Real feeds rarely have them outside
+# CDATA sections (in which they are just text): 3 of the 200 real feeds in shared/data/feeds-bench
+# take the slow way.  Each pattern opens with a literal character and some are looked for only
+# when a substring test finds what they need: the check costs about as much as the fast parse
+# itself, a hundredth of feedparser's.
 _FAST_PARSER_MISREADS = tuple(
     (literal, re.compile(pattern, re.I))
     for literal, pattern in (
@@ -256,7 +291,13 @@ _FAST_PARSER_MISREADS = tuple(
         ),
         (b"base64", rb"""\bmode\s*=\s*["']base64"""),
         (b"<", rb"<(?:\w+:)?(?:body|created|fullitem)\b"),
-        (b"<", rb"<(?:title|description|summary|subtitle|tagline)\b[^>]*(?<!/)>[^<]*<(?![!/])"),
+        (
+            b"<",
+            rb"<(?:(?:title|description|summary|subtitle|tagline|content)\b[^>]*(?<!/)>[^<]*<(?![!/])"
+            # an RSS item whose first title or description is another vocabulary's (media:title)
+            rb"|item[\s>](?:[^<]++|<(?!/?(?:[\w.-]+:)?(?:title|description)[\s>/]|/item>))*+"
+            rb"<[\w.-]+:(?:title|description)[\s>])",
+        ),
         (b"&lt;", rb"<title\b[^>]*>[^<]*&lt;"),
     )
 )
@@ -292,9 +333,9 @@ def _found_outside_cdata(pattern: re.Pattern[bytes], document: bytes) -> bool:
 
 
 def _parse_fast(data: bytes, name: str) -> tuple[list[Any] | None, Mapping[str, Any]]:
-    import fastfeedparser
-
-    _use_our_dates(fastfeedparser)
+    fastfeedparser = _fast_parser()
+    if fastfeedparser is None:
+        return None, {}
     try:
         parsed = fastfeedparser.parse(data)
     except ValueError as error:
@@ -306,7 +347,28 @@ def _parse_fast(data: bytes, name: str) -> tuple[list[Any] | None, Mapping[str, 
     return list(parsed.get("entries") or []), parsed.get("feed") or {}
 
 
-def _parse_salvaging(data: bytes, name: str, base: str | None) -> tuple[list[Any], Mapping[str, Any]]:
+def _loses_media_descriptions(entries: list[Any], document: bytes) -> bool:
+    """Whether some entry came out of fastfeedparser without text while the document has a Media
+    RSS description: it keeps one only on a media:content element it describes, so one written
+    beside no media:content (in a media:group, or the entry's only text) would be lost."""
+    textless = any(
+        not (entry.get("description") or entry.get("content") or _media_description(entry))
+        for entry in entries
+    )
+    return textless and b"media:description" in document
+
+
+def _media_description(entry: Mapping[str, Any]) -> str:
+    """The Media RSS description fastfeedparser hands back with an entry's media:content."""
+    for media in entry.get("media_content") or []:
+        if isinstance(media, Mapping) and _text(media.get("description")).strip():
+            return _text(media.get("description"))
+    return ""
+
+
+def _parse_salvaging(
+    data: bytes, name: str, base: str | None, *, cut: bool
+) -> tuple[list[Any], Mapping[str, Any]]:
     import feedparser
 
     headers = {"content-type": "application/xml; charset=utf-8"}
@@ -322,8 +384,9 @@ def _parse_salvaging(data: bytes, name: str, base: str | None) -> tuple[list[Any
     entries = list(parsed.get("entries") or [])
     if not entries:
         # A well-formed feed may be empty; a malformed one with nothing salvaged is an error, so
-        # that a truncated download is never taken for a short feed.
-        if parsed.get("bozo"):
+        # that a truncated download is never taken for a short feed.  A feed that is malformed
+        # because it was cut (feedparser knows its kind) is left to the caller to report as cut.
+        if parsed.get("bozo") and not (cut and parsed.get("version")):
             reason = str(parsed.get("bozo_exception", "unreadable")).splitlines()[0][:200]
             raise InputError(f"{name}: not a feed ({reason})")
         if not parsed.get("version"):
@@ -332,12 +395,14 @@ def _parse_salvaging(data: bytes, name: str, base: str | None) -> tuple[list[Any
 
 
 def _typed_text(value: Any, detail: Mapping[str, Any] | None, limit: int = MAX_BODY_CHARS * 4) -> str:
-    """The text a reader sees of a feed field: markup reduced to text unless the feed declares
-    the field plain text (then ``<blink>`` in it is literally what it says)."""
+    """The text a reader sees of a feed field: markup reduced to text when the field is declared
+    HTML or XHTML (or, undeclared, looks like markup); any other declared type is literally what
+    it says: ``<blink>`` in a ``text/plain`` title, or the decoded text of base64 content of a
+    non-text type (Atom), is not markup to guess at."""
     text = _text(value)[:limit]
-    kind = _text((detail or {}).get("type"))
-    plain = kind == "text/plain" or (kind == "" and "<" not in text and "&" not in text)
-    return repair_mojibake(text.strip() if plain else html_to_text(text))
+    kind = _text((detail or {}).get("type")).lower()
+    markup = ("html" in kind or kind.endswith("xml")) if kind else ("<" in text or "&" in text)
+    return repair_mojibake(html_to_text(text) if markup else text.strip())
 
 
 def _raw_item(
@@ -346,19 +411,30 @@ def _raw_item(
     content = entry.get("content") or []
     first = content[0] if isinstance(content, list) and content and isinstance(content[0], Mapping) else {}
     summary = entry.get("summary") or entry.get("description")
-    summary_detail = entry.get("summary_detail")
+    summary_detail = None if fast else entry.get("summary_detail")
     summary_html = _text(summary)
     content_html = _text(first.get("value"))[: MAX_BODY_CHARS * 4]
+    if fast and not summary_html and not content_html:
+        # A video's description (YouTube's feeds have no other text), plain text by Media RSS's
+        # default; feedparser makes it the summary itself.
+        summary_html, summary_detail = _media_description(entry), {"type": "text/plain"}
     # Many feeds repeat the whole article as the description; converting it twice is most of the
     # parse time, and a summary that long is no summary: keep only a short one beside the content.
     if content_html and len(summary_html) > _MAX_SUMMARY_HTML:
         summary_html = ""
     # fastfeedparser says "text/plain" of text it has already unescaped: only feedparser's types
     # are trusted to mean what they say.
-    description = _typed_text(summary_html, None if fast else summary_detail)
+    description = _typed_text(summary_html, summary_detail)
     body = _typed_text(content_html, None if fast else first) if content_html else description
     guid = _text(entry.get("id"))
-    url = _absolute(_text(entry.get("link")) or _enclosure(entry), base)
+    # An item with no link of its own takes its GUID as its link only when the GUID is a web
+    # address: feedparser takes any GUID not marked isPermaLink="false" (even "c1", which would
+    # become a link to nowhere), fastfeedparser only those that start with http(s)://; so an item's
+    # link and id do not depend on which parser read it.
+    link = _text(entry.get("link"))
+    if entry.get("guidislink") and not guid.strip().lower().startswith(("http://", "https://")):
+        link = ""
+    url = _absolute(link or _enclosure(entry), base)
     title_detail = None if fast else entry.get("title_detail")
     title = _typed_text(entry.get("title"), title_detail, MAX_TITLE_CHARS * 4)
     return RawItem(
@@ -401,13 +477,56 @@ def _absolute(link: str, base: str | None) -> str | None:
     return link
 
 
-# The end of a document: its root element's end tag, then at most comments, processing
-# instructions and white space.  A download cut short ends anywhere else.
-_TAIL = re.compile(rb"</[A-Za-z_][\w.:-]*\s*>(?:\s|<!--.*?-->|<\?.*?\?>)*\Z", re.S)
+# Whether a document is whole: its root element's end tag is there (the root's, not any: a
+# download cut right after an item's end tag must not pass for a short feed), outside CDATA text,
+# near the end (what follows it is not the feed's: some servers append a <script>); or it is an
+# empty feed whose root closes itself (<rss/>).  A download cut short has no such end.
+# Text before the root is passed over, as the parsers pass over it (a PHP notice printed first).
+_ROOT = re.compile(
+    rb"(?:[^<]++|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*+<([A-Za-z_][\w.:-]*)[^<>]*?(/?)>", re.S | re.I
+)
 
 
 def _closes(document: bytes) -> bool:
-    return _TAIL.search(document[-4096:]) is not None
+    root = _ROOT.match(document)
+    if root is None:
+        return False
+    if root.group(2):  # <rss/>: nothing else to wait for
+        return True
+    tail = document[-4096:]
+    ends = [found.start() for found in re.finditer(rb"</" + re.escape(root.group(1)) + rb"\s*>", tail)]
+    return bool(ends) and tail.rfind(b"<![CDATA[", 0, ends[-1]) <= tail.rfind(b"]]>", 0, ends[-1])
+
+
+# In a document cut short the parsers still hand back the element the cut fell in (lxml and
+# feedparser both recover), so what is whole is told from the text: an item is whole when its end
+# tag is there, which for items in document order means the first as many as there are end tags.
+# Markup inside CDATA sections and comments is text, not tags, and is not counted.
+_ITEM_START = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)\b[^>]*>", re.I)
+_ITEM_END = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>", re.I)
+_TITLE_TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?title\b[^>]*?(/?)>", re.I)
+_TEXT_SECTIONS = re.compile(rb"<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z)", re.S)
+
+
+def _closed_before_the_cut(
+    document: bytes, entries: list[Any], title: str | None
+) -> tuple[list[Any], str | None]:
+    """The entries and the feed title of a cut document that closed before the cut.  The feed's
+    title is whole unless the cut fell in a title element outside every item (titles do not
+    nest: only the last one opened can be open)."""
+    tags = _TEXT_SECTIONS.sub(b"", document)
+    whole = len(_ITEM_END.findall(tags))
+    open_title = None
+    for tag in _TITLE_TAG.finditer(tags):
+        if tag.group(1):
+            open_title = None
+        elif not tag.group(2):
+            open_title = tag.start()
+    if open_title is not None:
+        before = tags[:open_title]
+        in_an_item = len(_ITEM_START.findall(before)) > len(_ITEM_END.findall(before))
+        title = title if in_an_item else None
+    return entries[:whole], title
 
 
 def feed_item_key(scope: str, guid: str, url: str | None) -> str | None:

@@ -6,6 +6,9 @@ content (title and white-space-normalised raw body) — so re-loading the same t
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from dataclasses import replace
 from hashlib import blake2b
 from urllib.parse import urlsplit, urlunsplit
 
@@ -22,6 +25,47 @@ def item_id(raw: RawItem) -> str:
     else:
         basis = "text\n" + " ".join((raw.title or "").split()) + "\n" + " ".join(raw.body.split())
     return ID_PREFIX + blake2b(basis.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+def stored_id(raw: RawItem, identifier: str, has_item: Callable[[str], bool]) -> tuple[str, bool] | None:
+    """The id under which ``raw`` is already stored, and whether that is its scheme twin's; None
+    when it is new.
+
+    A publisher that moves to HTTPS often rewrites every GUID and link from ``http://`` to
+    ``https://`` (or the reverse): every item's id changes with them and, taken as new, the whole
+    feed would be stored and sent again.  An item whose id with the other scheme is stored is that
+    item.  The twin is looked up only for an item not stored under its own id.
+    """
+    if has_item(identifier):
+        return identifier, False
+    for twin in _scheme_twins(raw):
+        twin_id = item_id(twin)
+        if has_item(twin_id):
+            return twin_id, True
+    return None
+
+
+_SCHEME = re.compile(r"^(\s*)(https?)(://)", re.I)
+
+
+def _scheme_twins(raw: RawItem) -> list[RawItem]:
+    """``raw`` with ``http://`` and ``https://`` swapped in what its id is made of: in any of the
+    parts of its key (the feed, the GUID and the link, which a move may or may not all change),
+    else in its URL."""
+    if raw.key and raw.key.strip():
+        keys = [""]
+        for part in raw.key.split("\n"):
+            swapped = _SCHEME.sub(_other_scheme, part, count=1)
+            keys = [f"{key}\n{choice}" for key in keys for choice in dict.fromkeys((part, swapped))]
+        return [replace(raw, key=key[1:]) for key in keys[1:]]
+    if raw.url and _SCHEME.match(raw.url):
+        return [replace(raw, url=_SCHEME.sub(_other_scheme, raw.url, count=1))]
+    return []
+
+
+def _other_scheme(match: re.Match[str]) -> str:
+    other = "http" if match.group(2).lower() == "https" else "https"
+    return match.group(1) + other + match.group(3)
 
 
 def normalise_url(url: str) -> str:

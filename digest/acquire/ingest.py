@@ -30,8 +30,12 @@ class IngestOptions:
 
 @dataclass(frozen=True, slots=True)
 class IngestCount:
+    """Items stored and items already stored; ``renamed`` of these were known under their id with
+    the other of http:// and https:// (``identity.stored_id``)."""
+
     added: int
     existing: int
+    renamed: int = 0
 
 
 def clean_raw_item(raw: RawItem, options: IngestOptions, identifier: str | None = None) -> Item:

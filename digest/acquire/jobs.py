@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from digest.acquire.formats import parse_html, read_feed
-from digest.acquire.identity import item_id
+from digest.acquire.identity import item_id, stored_id
 from digest.acquire.ingest import Ingest, IngestCount, IngestOptions
 from digest.acquire.workers import turn_lock
 from digest.model import Item, Language, RawItem
@@ -40,13 +40,15 @@ class FeedJob:
 @dataclass(frozen=True, slots=True)
 class FeedOutcome:
     """A feed ingested by a worker: counts, the encoding note, and the new items still waiting
-    for their article's full text (keyed by id), which the caller fetches and ingests next.
+    for their article's full text (keyed by id), which the caller fetches and ingests next;
+    ``renamed`` counts the items recognised under their old http:// or https:// id.
     """
 
     added: int
     existing: int
     encoding_note: str | None
     pending: tuple[tuple[str, RawItem], ...]
+    renamed: int = 0
 
 
 class TurnTakingStore(Store):
@@ -102,10 +104,12 @@ def ingest_feed(data: bytes, headers: dict[str, str], job: FeedJob) -> FeedOutco
                 break
             if raw.url and (mode == "always" or len(raw.body) < below):
                 key = item_id(raw)
-                if key not in pending and not store.has_item(key):
+                if key not in pending and stored_id(raw, key, store.has_item) is None:
                     pending[key] = raw
     count = job.ingest((raw for raw in raws if item_id(raw) not in pending), store, job.options)
-    return FeedOutcome(count.added, count.existing, parsed.encoding_note, tuple(pending.items()))
+    return FeedOutcome(
+        count.added, count.existing, parsed.encoding_note, tuple(pending.items()), count.renamed
+    )
 
 
 def ingest_raws(raws: list[RawItem], job: FeedJob) -> IngestCount:
@@ -113,6 +117,6 @@ def ingest_raws(raws: list[RawItem], job: FeedJob) -> IngestCount:
     return job.ingest(raws, _worker_store(job.db), job.options)
 
 
-def extract_page(data: bytes, url: str) -> str:
-    """The article text of a page."""
-    return parse_html(data, url, url)[0].body
+def extract_page(data: bytes, url: str) -> RawItem:
+    """The article of a page, read as ``digest load page.html`` reads it."""
+    return parse_html(data, url, url)[0]

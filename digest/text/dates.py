@@ -13,7 +13,9 @@ time zone known; anything else is None (an unknown date), never a guess.  Forms:
   ``-0312`` (a five-digit "ordinal" like ``22013`` is too ambiguous to read);
 - RFC 822 and its relatives: ``Thu, 01 Jan 2004 19:48:21 GMT``, long month names, a stray comma,
   ``GMT-01:01``, ``Etc/GMT``, zone names (``EST``, ``PT``, ``MEST`` …), asctime, ``Fri,
-  2006/09/15 08:19:53 EDT``, ``Thu Aug 30 2012 17:26:16 +0200``;
+  2006/09/15 08:19:53 EDT``, ``Thu Aug 30 2012 17:26:16 +0200``; month and day names in Greek
+  and Hungarian too (``Κυρ, 11 Ιούλ 2004 12:00:00 EST``, ``2004-július-13T9:15-05:00``);
+- Korean, in Korea time: ``2004년 05월 28일 01:31:15``, ``2004-05-25 오후 11:23:17``;
 - Chinese: ``2026年4月25日 22:47``, ``2026/04/25 22:47``, ``04-25 22:47``, ``4月25日``,
   ``昨天 08:00``, ``今天 8:05``, ``前天``, ``3小时前``, ``5分钟前``, ``刚刚``, optionally after a
   label (``发布时间：``) or with ``北京时间``.
@@ -24,6 +26,7 @@ pages and mobile news, which are written in local time).
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 EARLIEST_YEAR, LATEST_YEAR = 1970, 9998  # outside this a "date" is noise (or overflows arithmetic)
@@ -50,6 +53,30 @@ _MONTHS = {
     )
     for name in names
 }
+# Month names in other languages, as feeds written in them have them (Greek and Hungarian blog
+# engines put their own in RFC 822 and ISO layouts), compared without accents and case: "Ιούλ",
+# "július".  Only languages whose names mean the same month wherever they occur.
+_MONTHS |= {
+    name: number
+    for number, names in enumerate(
+        (
+            ("ιαν", "ιανουαριου", "ιανουαριος", "januar", "jan"),
+            ("φεβ", "φεβρουαριου", "φεβρουαριος", "februar", "febr"),
+            ("μαρ", "μαρτιου", "μαρτιος", "marcius", "marc"),
+            ("απρ", "απριλιου", "απριλιος", "aprilis", "apr"),
+            ("μαι", "μαιου", "μαιος", "majus", "maj"),
+            ("ιουν", "ιουνιου", "ιουνιος", "junius", "jun"),
+            ("ιουλ", "ιουλιου", "ιουλιος", "julius", "jul"),
+            ("αυγ", "αυγουστου", "αυγουστος", "augusztus", "aug"),
+            ("σεπ", "σεπτεμβριου", "σεπτεμβριος", "szeptember", "szept"),
+            ("οκτ", "οκτωβριου", "οκτωβριος", "oktober", "okt"),
+            ("νοε", "νοεμβριου", "νοεμβριος", "november", "nov"),
+            ("δεκ", "δεκεμβριου", "δεκεμβριος", "december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
 # Zone abbreviations with one accepted meaning: RFC 822's North American zones (and the one-letter-
 # less forms some publishers write: ET, PT …), Europe's and East Asia's.  An abbreviation not
 # here (IST is India, Israel or Ireland) makes the date unknown rather than wrong by hours.
@@ -67,6 +94,7 @@ _ZONE = (
     r"(?P<zone>Z|[+-]\d{2}:?\d{2}|(?:GMT|UTC|UT)\s*[+-]\d{1,2}(?::?\d{2})?|[A-Za-z]{1,5}"
     r"|Etc/(?:GMT|UTC))"
 )
+_WORD = r"[^\W\d_]"  # a letter of any script
 _CLOCK = r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d+)?)?"
 
 _FORMS = tuple(
@@ -81,8 +109,8 @@ _FORMS = tuple(
         rf"(?P<yy>\d{{2}})-(?P<month>\d{{2}})-(?P<day>\d{{2}})(?:\s+{_CLOCK})?",
         r"(?P<yy>\d{2})(?P<month>\d{2})(?P<day>\d{2})",
         r"-(?P<yy>\d{2})-?(?P<month>\d{2})",
-        # RFC 822 family: [Thu,] 01 Jan[uary][,] 2004 [19:48[:21]] [zone]
-        rf"(?:[A-Za-z]{{2,9}}\.?,?\s*)?(?P<day>\d{{1,2}})\s+(?P<mon>[A-Za-z]{{3,9}})\.?,?\s+"
+        # RFC 822 family: [Thu,] 01 Jan[uary][,] 2004 [19:48[:21]] [zone], names in any language
+        rf"(?:{_WORD}{{2,9}}\.?,?\s*)?(?P<day>\d{{1,2}})\s+(?P<mon>{_WORD}{{3,12}})\.?,?\s+"
         rf"(?P<year>\d{{4}}|(?P<yy>\d{{2}}))(?:,?\s+{_CLOCK}(?:\s*{_ZONE})?)?",
         # asctime, and its JavaScript cousin: Sun Jan  4 16:29:06 [zone] 2004 / Thu Aug 30 2012 17:26:16 +0200
         rf"[A-Za-z]{{3}},?\s+(?P<mon>[A-Za-z]{{3,9}})\s+(?P<day>\d{{1,2}})\s+{_CLOCK}(?:\s+{_ZONE})?"
@@ -93,6 +121,13 @@ _FORMS = tuple(
         r"(?:[A-Za-z]{3},\s*)?(?P<year>\d{4})\s*[/.年]\s*(?P<month>\d{1,2})\s*[/.月]\s*"
         r"(?P<day>\d{1,2})\s*日?(?:\s*(?P<hour>\d{1,2})\s*[:：时時点點]\s*(?P<minute>\d{1,2})\s*分?"
         r"(?:\s*[:：]?\s*(?P<second>\d{1,2})\s*秒?)?)?(?:\s*[(（]?\s*" + _ZONE + r"\s*[)）]?)?",
+        # ISO 8601's layout with a month name: 2004-Jul-13, 2004-július-13T9:15-05:00
+        rf"(?P<year>\d{{4}})-(?P<mon>{_WORD}{{3,12}})-(?P<day>\d{{1,2}})"
+        r"(?:T(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?(?P<zone>Z|[+-]\d{2}:?\d{2})?)?",
+        # Korean: 2004년 05월 28일 01:31:15, 2004-05-25 오후 11:23:17 (오전 a.m., 오후 p.m.)
+        r"(?P<year>\d{4})\s*(?:(?P<korea>년)\s*(?P<month>\d{1,2})\s*월\s*(?P<day>\d{1,2})\s*일"
+        r"|-(?P<month2>\d{1,2})-(?P<day2>\d{1,2})(?=\s*오[전후]))"
+        r"(?:\s*(?P<half>오전|오후)?\s*(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?",
         # year-less: 04-25 22:47, 4月25日, 04月25日 22:47
         r"(?P<month>\d{1,2})\s*[-/月]\s*(?P<day>\d{1,2})\s*日?"
         r"(?:\s*(?P<hour>\d{1,2})\s*[:：]\s*(?P<minute>\d{2}))?",
@@ -108,6 +143,7 @@ _AGO_UNITS |= {"个小时": "hours", "個小時": "hours", "天": "days", "日":
 _DAYS_BACK = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
 _BEIJING = re.compile(r"[(（]?\s*北京[时時][间間]\s*[)）]?")
 _BEIJING_TIME = timezone(timedelta(hours=8))
+_KOREA_TIME = timezone(timedelta(hours=9))
 _LABEL = re.compile(
     r"^(?:[发發][布佈](?:[时時][间間]|日期|于|於)?|[发發]表(?:[时時][间間]|于|於)?|更新(?:[时時][间間])?"
     r"|[时時][间間]|日期|published|updated|posted(?: on)?|date)\s*[:：]?\s*",
@@ -207,17 +243,28 @@ def _moment(fields: dict[str, str | None], *, now: datetime | None, tz: tzinfo) 
         two = int(two_digits)
         year = 2000 + two if two < 50 else 1900 + two  # RFC 2822's rule for two-digit years
     if fields.get("mon"):
-        month = _MONTHS.get((fields["mon"] or "").lower().rstrip("."))
+        month = _MONTHS.get(_unaccented(fields["mon"] or ""))
         if month is None:
             return None
     else:
-        month = int(fields.get("month") or 1)
-    day = int(fields.get("day") or 1)
+        month = int(fields.get("month") or fields.get("month2") or 1)
+    day = int(fields.get("day") or fields.get("day2") or 1)
     hour, minute, second = (int(fields.get(key) or 0) for key in ("hour", "minute", "second"))
-    zone = _zone(fields.get("zone"), tz)
+    if fields.get("half"):  # a 12-hour clock: 오후 12:30 is half past noon, 오전 12:30 after midnight
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if fields["half"] == "오후" else 0)
+    # A date written in Korean names no zone: Korea has one (UTC+9, no daylight saving time).
+    zone = _zone(fields.get("zone"), _KOREA_TIME if fields.get("korea") or fields.get("half") else tz)
     if zone is None:
         return None
     return from_fields(year, month, day, hour, minute, second, now=now, tz=zone)
+
+
+def _unaccented(name: str) -> str:
+    """A month name lower-cased, without accents or a final full stop: "Ιούλ" → "ιουλ"."""
+    decomposed = unicodedata.normalize("NFD", name.lower().rstrip("."))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 _OFFSET = re.compile(r"(?:GMT|UTC|UT)?\s*(?P<sign>[+-])(?P<hours>\d{1,2}):?(?P<minutes>\d{2})?", re.I)

@@ -101,10 +101,14 @@ def _moment(match: re.Match[str], *, now: datetime, tz: tzinfo) -> datetime | No
     return from_fields(year, month or 0, day or 0, hour or 0, minute or 0, now=now, tz=tz)
 
 
+_ENCLOSING = ("【】", "[]", "〔〕", "（）", "()")
+
+
 def unwrap(line: str) -> str:
-    """``line`` without the 【】 or [] that enclose all of it (``【来源：新华网】`` → ``来源：新华网``)."""
+    """``line`` without the brackets that enclose all of it (``【来源：新华网】`` → ``来源：新华网``,
+    ``(责编：王寅龙)`` → ``责编：王寅龙``)."""
     line = line.strip()
-    if len(line) > 2 and line[0] + line[-1] in ("【】", "[]", "〔〕") and line.count(line[0]) == 1:
+    if len(line) > 2 and line[0] + line[-1] in _ENCLOSING and line.count(line[0]) == 1:
         return line[1:-1].strip()
     return line
 

@@ -25,9 +25,11 @@ _SITE = re.compile(
     re.IGNORECASE,
 )
 _LABELS = {
-    "source": r"(?:来源|來源|稿源|出处|出處)",
+    "source": r"(?:(?:本文)?(?:来源|來源)|稿源|出处|出處)",
     "author": r"(?:作者|[记記]者)",
-    "published": (r"(?:[发發][布佈][时時][间間]|[时時][间間]|日期|[发發][表][时時][间間]|更新[时時][间間])"),
+    "published": (
+        r"(?:[发發](?:[布佈]|[表]|[稿]|[文])[时時][间間]|[发發][布佈]日期|[时時][间間]|日期|更新[时時][间間])"
+    ),
     "editor": EDITOR_LABEL,
     "other": (
         r"(?:[浏瀏][览覽](?:次[数數]|量)?|[阅閱][读讀](?:[数數]|量)?|字[号號]"
@@ -41,9 +43,18 @@ _FIELD = re.compile(
 # A full date and time (a bare 4月25日 opens sentences; a year and a clock time do not).
 _LEADING_DATETIME = re.compile(
     r"^(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?"
-    r"(?=\s|$)"
+    r"(?=\s|$|[^\d.:：])"  # pages glue the next label on: ``2017-03-10 09:58:03来源：``
 )
+# A short name with no sentence in it, after a date: ``新华网``, ``人民网－人民日报``.
+_BARE_NAME = re.compile(r"^(?!星期|周|礼拜|禮拜)[^\s，。！？；,!?;:：]{2,16}$")
+# ``来源：新华网 | 2018-03-08 10:25``: fields set apart by bars.
+_BAR = re.compile(r"\s*[|｜丨]\s*")
+# ``【我要纠错】 责任编辑：张三``: a short bracketed tag before the labelled fields.
+_LEADING_TAG = re.compile(r"^(?:[【\[][^】\]]{1,8}[】\]]\s*)+")
+# ``王晓易_NE0011``: portals append the editor's staff code to the name.
+_STAFF_CODE = re.compile(r"^([^\x00-\x7f]{2,})_[A-Za-z]*\d+$")
 _SENTENCE = re.compile("[，。！？；,!?;]")
+_NAMES = re.compile(r"[\s、，,/]+")
 _FONT_SIZE = re.compile(r"^(?:[大中小]\s*){1,3}$")
 
 
@@ -86,6 +97,12 @@ def parse_meta_line(line: str, *, now: datetime | None, tz: tzinfo) -> PageMeta 
     is only a date and time is metadata too.  ``now`` (when the page was obtained) gives a year-less
     date its year; without it such a date is unknown.
     """
+    if _BAR.search(line):
+        parts = [parse_meta_line(part, now=now, tz=tz) for part in _BAR.split(line) if part]
+        if not parts or None in parts:
+            return None
+        return merge_meta([part for part in parts if part is not None])
+    line = _LEADING_TAG.sub("", line) if _FIELD.match(_LEADING_TAG.sub("", line)) else line
     dated = _LEADING_DATETIME.match(line)
     if dated is not None:
         published = parse_date(dated.group(), now=now, tz=tz)
@@ -94,10 +111,12 @@ def parse_meta_line(line: str, *, now: datetime | None, tz: tzinfo) -> PageMeta 
             return None
         if not rest:
             return PageMeta(published=published)
+        if _BARE_NAME.match(rest):  # ``2018年03月08日 10:25 新华网``: the source, unlabelled
+            return PageMeta(source=rest, published=published)
         meta = parse_meta_line(rest, now=now, tz=tz)
         if meta is None:
             return None
-        return PageMeta(meta.source, meta.author, meta.published or published, meta.editor)
+        return merge_meta([PageMeta(published=published), meta])
     if _FIELD.match(line) is None:  # cheap anchored test first: almost every line is body text
         return None
     fields = list(_FIELD.finditer(line))
@@ -117,8 +136,21 @@ def parse_meta_line(line: str, *, now: datetime | None, tz: tzinfo) -> PageMeta 
     )
 
 
+def merge_meta(found: list[PageMeta]) -> PageMeta:
+    """The first value of each field among ``found``, in order."""
+    return PageMeta(
+        source=next((meta.source for meta in found if meta.source), None),
+        author=next((meta.author for meta in found if meta.author), None),
+        published=next((meta.published for meta in found if meta.published), None),
+        editor=next((meta.editor for meta in found if meta.editor), None),
+    )
+
+
 def _first_word(value: str | None) -> str | None:
     if not value:
         return None
-    word = value.split()[0]
-    return None if _FONT_SIZE.match(word) else word
+    word = _NAMES.split(value)[0]  # ``责编：王寅龙、陶宋之``: the first name
+    if _FONT_SIZE.match(word):
+        return None
+    code = _STAFF_CODE.match(word)
+    return code.group(1) if code else word

@@ -187,3 +187,14 @@ def options() -> FetchOptions:
         full_text="never",
         parse=ParseBudget(workers=0),
     )
+
+
+@pytest.fixture
+def fetch_config(home: Path) -> Path:
+    """The shared home (pinned clock, China time) with short fetch deadlines and no full text, for
+    tests that run ``digest fetch`` against a local server."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(
+        '[fetch]\ntimeout = 2\ndeadline = 3\nfull_text = "never"\n', encoding="utf-8"
+    )
+    return home

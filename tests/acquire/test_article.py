@@ -3,12 +3,18 @@ header says what each part of the page is there to catch."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
+from pytest_httpserver import HTTPServer
+
 from digest.acquire.formats import parse_html
+from digest.cli.app import main
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+CST = timezone(timedelta(hours=8))
 
 
 def test_a_chinese_news_page_gives_headline_time_to_the_minute_author_editor_and_article_only() -> None:
@@ -43,3 +49,127 @@ def test_a_reference_to_a_control_character_does_not_cost_the_article() -> None:
         [item] = parse_html(page.encode(), "page.html", "http://example.test/a")
         assert "The council approved the new bridge" in item.body, reference
         assert "\x1b" not in item.body and "\x01" not in item.body
+
+
+# Portal layouts of a Chinese article page, written for these tests (no real page copied): where
+# each puts the time, the source and the responsible editor.  The article, the sidebar and the
+# clutter after it are the same on each.
+_ARTICLE = (
+    "<p>本报讯 昨天上午，城市地铁三号线最后一个区间隧道顺利贯通，标志着这条线路的土建工程全部完成。"
+    "三号线全长二十八公里，共设车站二十二座，连接城市东西两个新区。</p>"
+    "<p>据建设单位介绍，接下来将进行轨道铺设和设备安装，各系统联合调试预计在十月开始。如果进展顺利，"
+    "三号线将于年底前开通试运营，届时从东区到西区的通勤时间将缩短到四十分钟以内。</p>"
+    "<p>沿线居民对通车充满期待。家住东区的李女士说，她每天上班要换乘两次公交，单程一个多小时，"
+    "地铁开通后能节省一半时间。</p>"
+)
+_CLUTTER = (
+    '<div class="recommend"><h3>为您推荐</h3><ul><li><a href="/r1">周末天气晴好 适宜出行</a></li>'
+    '<li><a href="/r2">新建图书馆下月开放</a></li></ul></div>'
+    '<div class="comments"><h3>网友评论</h3><p>网友甲：终于等到了！</p></div>'
+)
+_LAYOUTS = {
+    # A two-part line under the headline (the time glued to 来源), the editor's staff code after
+    # the name at the end.
+    "netease": (
+        '<div class="post_info">2018-03-08 10:25:36　来源: <a href="/s">新华网</a></div>',
+        '<div class="post_author">本文来源：新华网 作者：王寅龙 责任编辑：陶宋之_NE0011</div>',
+    ),
+    # A Chinese date with no space before the time; the editors in ASCII parentheses, 、-separated.
+    "people": (
+        '<div class="box01"><div class="fl">2018年03月08日10:25&nbsp;&nbsp;来源：'
+        '<a href="/s">人民网</a></div></div>',
+        '<div class="edit">(责编：陶宋之、王寅龙)</div>',
+    ),
+    # A bracketed link before the editor's label.
+    "gov": (
+        '<div class="pages-date">2018-03-08 10:25 <span class="font">来源： 新华社</span></div>',
+        '<div class="editor">【我要纠错】 责任编辑：陶宋之</div>',
+    ),
+    # The source after the date with no label; the editor followed by a code after a space.
+    "sina": (
+        '<div class="date-source"><span class="date">2018年03月08日 10:25</span> '
+        '<a class="source" href="/s">新华网</a></div>',
+        '<p class="show_author">责任编辑：陶宋之 SN222</p>',
+    ),
+}
+
+
+@pytest.mark.parametrize("layout", sorted(_LAYOUTS))
+def test_chinese_portal_layouts_give_the_time_to_the_minute_and_the_editor(layout: str) -> None:
+    byline, credit = _LAYOUTS[layout]
+    page = (
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        "<title>城市地铁三号线全线贯通 预计年底通车_新闻_示例网</title></head><body>"
+        '<div class="sidebar"><h3>作者最新文章</h3>'
+        '<ul><li><a href="/a1">郊区公交线路调整方案公布</a></li></ul></div>'
+        f'<div class="article"><h1>城市地铁三号线全线贯通 预计年底通车</h1>{byline}'
+        f'<div class="content">{_ARTICLE}</div>{credit}</div>{_CLUTTER}</body></html>'
+    )
+    [item] = parse_html(page.encode(), f"{layout}.html", "http://example.test/a")
+    assert item.published is not None
+    assert item.published.replace(second=0) == datetime(2018, 3, 8, 10, 25, tzinfo=CST)
+    assert item.editor == "陶宋之"
+    assert item.body.startswith("本报讯 昨天上午")
+    for clutter in ("为您推荐", "网友", "作者最新文章", "新建图书馆"):
+        assert clutter not in item.body
+
+
+_BRIDGE = "<p>" + "The old bridge reopened to traffic on Saturday after two years of repairs. " * 4 + "</p>"
+
+
+def test_a_box_heading_is_not_taken_for_the_headline() -> None:
+    # Written for this test: the page's only <h1> is a "Most Popular" box's, and it has no og:title.
+    page = (
+        "<html><head><title>Bridge reopens after two years of repairs - Riverside News</title></head><body>"
+        '<div class="popular"><h1>Most Popular</h1><ul><li><a href="/a">Council election results</a></li>'
+        '<li><a href="/b">New school opens in the autumn</a></li></ul></div>'
+        f"<article>{_BRIDGE}{_BRIDGE}</article></body></html>"
+    )
+    [item] = parse_html(page.encode(), "bridge.html", "http://example.test/bridge")
+    assert item.title is not None and item.title.startswith("Bridge reopens after two years of repairs")
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        '<time class="updated" datetime="2016-10-13T12:34:00-04:00">Oct 13</time>',
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"datePublished": "2016-10-13T12:34:00-04:00"}</script>',
+    ],
+)
+def test_the_minute_stamped_on_the_day_the_page_names_is_kept(stamp: str) -> None:
+    # Written for this test: the page's <meta name="date"> gives only the day; the minute is in a
+    # <time datetime> or in JSON-LD.  A "Last-Modified" stamp of the same day must not be taken.
+    page = (
+        '<html><head><title>Bridge reopens</title><meta name="date" content="2016-10-13">'
+        '<meta name="Last-Modified" content="2016-10-13T20:01:00-04:00"></head><body><article>'
+        f"<h1>Bridge reopens</h1>{stamp}{_BRIDGE}{_BRIDGE}</article></body></html>"
+    )
+    [item] = parse_html(page.encode(), "bridge.html", "http://example.test/bridge")
+    assert item.published == datetime(2016, 10, 13, 12, 34, tzinfo=timezone(timedelta(hours=-4)))
+
+
+def test_a_fetched_full_text_is_read_as_load_reads_the_same_page(
+    home: Path, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The feed gives the page's address, a short excerpt, and no time, byline or editor: the page
+    # fills them in, read by the same extraction as `digest load page.html`.
+    page = (FIXTURES / "article_zh.html").read_bytes()
+    httpserver.expect_request("/a").respond_with_data(page, content_type="text/html; charset=utf-8")
+    httpserver.expect_request("/rss").respond_with_data(
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>示例</title>'
+        f"<item><title>城市地铁三号线全线贯通 预计年底通车</title><link>{httpserver.url_for('/a')}</link>"
+        "<description>三号线隧道贯通。</description></item></channel></rss>",
+        content_type="application/rss+xml",
+    )
+    url = httpserver.url_for("/rss")
+    assert main(["sources", "add", url, "--name", "示例", "--no-check", "--allow-private", "-q"]) == 0
+    assert main(["fetch", "--full-text", "-q"]) == 0
+    assert main(["items", "--format", "json"]) == 0
+    [fetched] = json.loads(capsys.readouterr().out)
+    assert main(["load", str(FIXTURES / "article_zh.html"), "--db", str(home / "loaded.db"), "-q"]) == 0
+    assert main(["items", "--db", str(home / "loaded.db"), "--format", "json"]) == 0
+    [loaded] = json.loads(capsys.readouterr().out)
+    for field in ("title", "text", "published", "editor", "reporter"):
+        assert fetched[field] == loaded[field], field
+    assert (fetched["published"], fetched["editor"]) == ("2018-03-08T10:25:00+08:00", "陶宋之")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from digest.acquire.formats import parse_document, read_feed
-from digest.errors import PartialDocument
+from digest.acquire.formats import CutFeed, _fast_parser, parse_document, read_feed
+from digest.errors import InputError, PartialDocument
 from digest.model import RawItem
 
 FEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
@@ -86,6 +86,57 @@ def test_a_document_that_does_not_close_is_never_complete() -> None:
     assert [item.title for item in cut.value.items] == ["Complete item"]
 
 
+def test_items_that_closed_before_the_cut_are_kept_whole_and_the_cut_is_still_reported() -> None:
+    with pytest.raises(CutFeed) as cut:
+        read_feed((FEEDS / "cut_after_items.xml").read_bytes(), "cut_after_items.xml")
+    assert "cut short" in cut.value.message
+    assert [item.title for item in cut.value.items] == ["First whole item", "Second whole item"]
+    assert cut.value.feed.title == "Cut after the items"
+    # Cut inside the feed's own title: the title is not whole, so it is not kept either.
+    with pytest.raises(CutFeed) as in_title:
+        read_feed(b'<rss version="2.0"><channel><title>Half a tit', "cut")
+    assert in_title.value.feed.title is None and in_title.value.items == []
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        b"<rss/>",
+        b'<?xml version="1.0"?>\n<!-- empty -->\n<rss version="2.0" />\n',
+        b'<rss version="2.0"><channel/></rss>',
+        b'<feed xmlns="http://www.w3.org/2005/Atom"/>',
+    ],
+)
+def test_an_empty_feed_that_closes_is_complete_not_cut_short(document: bytes) -> None:
+    assert read_feed(document, "empty").items == []
+
+
+def test_a_whole_feed_stays_whole_with_text_before_it_or_a_script_after_it() -> None:
+    # A PHP notice printed before the document; a script a CDN appends after its end.
+    body = b'<rss version="2.0"><channel><title>t</title><item><title>Whole</title></item></channel></rss>'
+    for document in (
+        b"Notice: Undefined index in feed.php\n" + body,
+        body + b'\n<script src="/cdn.js"></script>',
+    ):
+        assert [item.title for item in read_feed(document, "extra").items] == ["Whole"]
+
+
+def test_atom_text_is_read_as_its_declared_type_says() -> None:
+    encoded, raw_elements = items_of("atom_typed_content.xml")
+    assert encoded.body == "Plain <b>bold</b> words"
+    assert raw_elements.body == "Markup escaped inside a div"  # HTML, as declared: <b> is markup
+
+
+def test_media_rss_fields_never_displace_or_hide_the_items_own() -> None:
+    titled, raw, described = items_of("media_rss.xml")
+    assert titled.title == "Story title"
+    assert titled.body == "Story text."
+    assert raw.body == "Raw paragraph text."
+    assert described.body == "What the clip shows."
+    [video] = items_of("video_channel.xml")
+    assert video.body == "Arches, beams and cables & why each works.\n\nSources below."
+
+
 def test_dates_are_read_strictly_and_never_invented() -> None:
     by_title = {item.title: item.published for item in items_of("dates.xml")}
     assert by_title["Impossible month"] is None
@@ -116,3 +167,48 @@ def test_many_dateless_items_are_read_without_trying_each_guid_as_a_date() -> No
     items = read_feed(document, "dateless").items
     assert len(items) == 1000
     assert all(item.published is None for item in items)
+
+
+def test_a_fast_parser_that_reads_dates_its_own_way_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    # fastfeedparser is asked to hand dates back as written through a private hook; a release
+    # where that no longer takes (simulated: its dates come back completed) must cost speed only.
+    import fastfeedparser
+
+    own_parse = fastfeedparser.parse
+
+    def completing_dates(data: bytes, **options: object) -> object:
+        parsed = own_parse(data, **options)
+        for entry in parsed["entries"]:
+            entry["published"] = "2026-01-13T00:00:00+00:00"
+        return parsed
+
+    monkeypatch.setattr(fastfeedparser, "parse", completing_dates)
+    _fast_parser.cache_clear()
+    try:
+        by_title = {item.title: item.published for item in items_of("dates.xml")}
+    finally:
+        monkeypatch.undo()
+        _fast_parser.cache_clear()
+    assert by_title["Impossible month"] is None
+    assert by_title["No date"] is None
+    assert by_title["Odd offset"] == datetime(2012, 2, 19, 23, 41, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("name", ["cut_after_items.xml", "naked_markup_cdata.xml", "video_channel.xml"])
+def test_no_cut_of_a_feed_passes_a_cut_item_off_as_whole(name: str) -> None:
+    # Every prefix of a complete feed, cut at each byte: either nothing is read from it, or it is
+    # reported as cut short and what it keeps is the complete feed's first items, unchanged.
+    complete = (FEEDS / name).read_bytes().rstrip() + (b">" if name == "cut_after_items.xml" else b"")
+    whole = read_feed(complete, name).items
+    kept = set()
+    for end in range(len(complete)):
+        try:
+            read_feed(complete[:end], name)
+        except CutFeed as cut:
+            assert cut.items == whole[: len(cut.items)], f"cut at byte {end}"
+            kept.add(len(cut.items))
+        except InputError:
+            continue
+        else:
+            raise AssertionError(f"cut at byte {end} read as a complete feed")
+    assert kept == set(range(len(whole) + 1))  # each item is kept once the cut falls after it

@@ -32,13 +32,7 @@ def feed(*items: str) -> str:
     )
 
 
-@pytest.fixture(autouse=True)
-def fetch_config(home: Path) -> None:
-    """The shared home (pinned clock, China time) with short fetch deadlines and no full text."""
-    home.mkdir(parents=True, exist_ok=True)
-    (home / "config.toml").write_text(
-        '[fetch]\ntimeout = 2\ndeadline = 3\nfull_text = "never"\n', encoding="utf-8"
-    )
+pytestmark = pytest.mark.usefixtures("fetch_config")
 
 
 def test_undated_backlog_stays_out_and_later_undated_items_come_last_and_say_why(

@@ -38,7 +38,7 @@ def test_loading_twice_leaves_the_count_unchanged(cli: Cli) -> None:
 def test_corrupt_file_among_good_ones_is_partial_failure(cli: Cli) -> None:
     result = cli("load", str(FIXTURES / "atom_en.xml"), str(FIXTURES / "corrupt.xml"))
     assert result.code == 3
-    assert "corrupt.xml: not a feed" in result.err
+    assert "corrupt.xml: the document is cut short" in result.err
     assert "loaded 2 new items" in result.err
 
 

@@ -35,6 +35,15 @@ NOW = datetime(2026, 4, 26, 8, 0, tzinfo=CHINA)
         ("Thu, 30 Apr 2015 08:57:00 MEST", datetime(2015, 4, 30, 6, 57, tzinfo=UTC)),
         ("Wed, 19 Feb 2012 22:40:00 GMT-01:01", datetime(2012, 2, 19, 23, 41, tzinfo=UTC)),
         ("Sun Jan  4 16:29:06 2004", datetime(2004, 1, 4, 16, 29, 6, tzinfo=CHINA)),
+        # month names in Greek and Hungarian, accents or not; Korean dates are Korea time
+        ("Κυρ, 11 Ιούλ 2004 12:00:00 EST", datetime(2004, 7, 11, 17, 0, tzinfo=UTC)),
+        ("Δευ, 03 Μαι 2010 08:00:00 +0300", datetime(2010, 5, 3, 5, 0, tzinfo=UTC)),
+        ("2004-július-13T9:15-05:00", datetime(2004, 7, 13, 14, 15, tzinfo=UTC)),
+        ("2004-Jul-13", datetime(2004, 7, 13, tzinfo=CHINA)),
+        ("2004년 05월 28일  01:31:15", datetime(2004, 5, 27, 16, 31, 15, tzinfo=UTC)),
+        ("2004-05-25 오후 11:23:17", datetime(2004, 5, 25, 14, 23, 17, tzinfo=UTC)),
+        ("2004-05-25 오후 12:05", datetime(2004, 5, 25, 3, 5, tzinfo=UTC)),  # just after noon
+        ("2004-05-25 오전 12:05", datetime(2004, 5, 24, 15, 5, tzinfo=UTC)),  # just after midnight
     ],
 )
 def test_forms_read(text: str, expected: datetime) -> None:
@@ -53,6 +62,8 @@ def test_forms_read(text: str, expected: datetime) -> None:
         "2003-12-31T25:14:55Z",
         "9999-12-31T23:59:59-99:99",
         "2013-01-28T11:30:00-06:00Textra",
+        "2004-05-25 오후 13:00",  # no 13 o'clock on a 12-hour clock
+        "2004-Lis-13",  # a month name with more than one meaning (Slavic) is not guessed at
         "yesterday-ish",
         "",
     ],

@@ -1,0 +1,53 @@
+"""A feed that moves to HTTPS rewrites every item's GUID and link (or only its own link, which
+scopes GUIDs that are not links) from http:// to https://.  Through ``digest fetch`` against a real
+HTTP server: the moved items are recognised as the stored ones, not stored (and sent) again, the
+fetch says so, and an item that is really new is still stored."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from digest.cli.app import main
+
+
+def feed(scheme: str, guids_are_links: bool, count: int) -> str:
+    """The same site's feed with its links (and GUIDs, when they are links) on ``scheme``."""
+    items = "".join(
+        f"<item><title>Story {n}</title><link>{scheme}://news.test/{n}.html</link>"
+        f"<guid>{f'{scheme}://news.test/{n}.html' if guids_are_links else f'story-{n}'}</guid>"
+        f"<pubDate>Sun, 26 Apr 2026 0{n}:00:00 +0800</pubDate>"
+        f"<description>Story {n} is told here in a sentence long enough to keep.</description></item>"
+        for n in range(1, count + 1)
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>News</title>'
+        f"<link>{scheme}://news.test/</link>{items}</channel></rss>"
+    )
+
+
+pytestmark = pytest.mark.usefixtures("fetch_config")
+
+
+@pytest.mark.parametrize("guids_are_links", [True, False], ids=["link-guids", "plain-guids"])
+def test_items_whose_ids_moved_to_https_are_the_stored_items(
+    httpserver: HTTPServer, capsys: pytest.CaptureFixture[str], guids_are_links: bool
+) -> None:
+    httpserver.expect_ordered_request("/rss").respond_with_data(
+        feed("http", guids_are_links, 3), content_type="application/rss+xml"
+    )
+    httpserver.expect_ordered_request("/rss").respond_with_data(
+        feed("https", guids_are_links, 4), content_type="application/rss+xml"
+    )
+    url = httpserver.url_for("/rss")
+    assert main(["sources", "add", url, "--name", "news", "--no-check", "--allow-private", "-q"]) == 0
+    assert main(["fetch", "-q"]) == 0
+    capsys.readouterr()
+    assert main(["fetch", "-v"]) == 0
+    note = capsys.readouterr().err
+    assert "3 items came with ids that differ from stored ones only in http:// versus https://" in note
+    assert main(["items", "--format", "json"]) == 0
+    stored = json.loads(capsys.readouterr().out)
+    assert sorted(item["title"] for item in stored) == ["Story 1", "Story 2", "Story 3", "Story 4"]

@@ -1,0 +1,55 @@
+"""Labelled lines of article pages (``text.page.parse_meta_line``) in the shapes portals print them;
+each line below is written for this test after a layout seen on Chinese news sites."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from digest.text.mobile import unwrap
+from digest.text.page import parse_meta_line
+
+CST = timezone(timedelta(hours=8))
+MINUTE = datetime(2017, 3, 10, 9, 58, tzinfo=CST)
+
+
+@pytest.mark.parametrize(
+    ("line", "source", "author", "published", "editor"),
+    [
+        # the time glued to the next label, an empty 作者
+        ("2017-03-10 09:58来源：示例科学人作者：责任编辑：肖春芳", "示例科学人", None, MINUTE, "肖春芳"),
+        ("[责任编辑:肖春芳]", None, None, None, "肖春芳"),
+        ("【责任编辑：严玉洁】", None, None, None, "严玉洁"),
+        ("（编辑：严玉洁 王辉）", None, None, None, "严玉洁"),
+        ("(责编：王寅龙、陶宋之)", None, None, None, "王寅龙"),
+        ("【我要纠错】 责任编辑：张三", None, None, None, "张三"),
+        ("责任编辑：王晓易_NE0011", None, None, None, "王晓易"),
+        ("发稿时间：2017-03-10 09:58:00", None, None, MINUTE, None),
+        ("来源：新华网 | 2017年03月10日 09:58", "新华网", None, MINUTE, None),
+        ("2017年03月10日09:58  来源：人民网", "人民网", None, MINUTE, None),
+        ("2017年03月10日 09:58 新华网", "新华网", None, MINUTE, None),
+        ("本文来源：新华网 作者：王寅龙 责任编辑：陶宋之", "新华网", "王寅龙", None, "陶宋之"),
+    ],
+)
+def test_labelled_lines(
+    line: str, source: str | None, author: str | None, published: datetime | None, editor: str | None
+) -> None:
+    meta = parse_meta_line(unwrap(line), now=None, tz=CST)
+    assert meta is not None
+    assert (meta.source, meta.author, meta.published, meta.editor) == (source, author, published, editor)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "2017-03-10 09:58:03.0宇航员在太空中喝酒会怎么样",  # a date run into body text
+        "2017年03月10日 09:58 星期五",  # a weekday is not a source
+        "来源：据新华网报道，今年以来全国各地普遍开展了植树造林活动",
+        "【图】 这是正文的一句话。",
+        "价格 | 性能 | 续航，三者不可兼得",
+    ],
+)
+def test_body_lines_are_not_metadata(line: str) -> None:
+    meta = parse_meta_line(unwrap(line), now=None, tz=CST)
+    assert meta is None or (meta.source, meta.author, meta.editor) == (None, None, None)
