@@ -28,7 +28,9 @@ _CONFUSIONS = (
 )
 # Two U+FFFD (EF BF BD EF BF BD) read as GBK, in either script (the page may have been
 # converted to traditional after the damage).
-_REPLACEMENT_MOJIBAKE = re.compile("(?:[锟錕]斤[拷]|[锟錕]斤)+")
+# Invisible characters (removed by a later stage) may stand inside it: 锟\u200b斤 is still one.
+_INVISIBLE = "[\u200b\u00ad\ufeff\u2060]*"
+_REPLACEMENT_MOJIBAKE = re.compile(f"(?:[锟錕]{_INVISIBLE}斤(?:{_INVISIBLE}拷)?{_INVISIBLE})+")
 _RUN = re.compile(r"[^\x00-\x7f\s]{2,}")
 # A decoder that met bytes it could not use wrote U+FFFD (or ?) for them: in UTF-8 the character
 # they belonged to is lost, the ones after it are not (UTF-8 finds its step again by itself).

@@ -48,8 +48,15 @@ _DROP_UNKNOWN = 8.0  # an unknown byte whose character is removed
 _LOST = 9.0  # a byte lost with no mark: the shift itself
 _ANNOTATION = -1.0  # an annotation whose syllable reads the character it follows: removed, a gain
 _RARE = 12.0  # an unknown byte is read as a character only when it is no rarer than this
+# A new reading must be this much likelier than the text as it was: a byte lost and found again
+# costs about as much, so one shifted span of two characters already pays; real text read right
+# has no cheaper shift (tests/text/test_resync.py, and the Big5 blogs in bench/fidelity.py).
 _ACCEPT = 8.0
+# An unknown byte is guessed only when one character carries half the likelihood of all it can be.
 _DOMINANT = 0.5
+# Past this many bytes a line is left as it is: no real paragraph is that long, and a hostile one
+# must not make cleaning slow (each unknown byte weighs a few hundred candidates).
+_MAX_BYTES = 20_000
 # Lines are read again only when they show damage: a decoder's mark, a private-use character, or
 # several characters rarer than real text has more than one of in a line.
 _SUSPECT = -11.5
@@ -393,7 +400,7 @@ def resync(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[str, Resyn
         pieces = []
         changed = 0
         for data, kept in _units(line):
-            if not data or not _suspicious(kept):
+            if not data or len(data) > _MAX_BYTES or not _suspicious(kept):
                 pieces.append(kept)
                 continue
             cost, reading, skipped, dropped = _read(data, _annotations_in(data), learned)
