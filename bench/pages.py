@@ -318,7 +318,7 @@ def digest_reader(page: Page) -> Found:
     return Found(item.title, item.published, item.reporter, item.editor, item.text)
 
 
-# Each reader imports its library (and ours) in its first call, so every reader's timed seconds
+# Each reader imports its library (and ours) in its first call, so every reader's CPU seconds
 # include its own import cost alike.
 def trafilatura_reader(page: Page) -> Found:
     import trafilatura
@@ -483,7 +483,7 @@ def _table(title: str, rows: dict[str, Row], timed: bool) -> None:
     print(f"\n{title}\n")
     print(
         "| reader | title | time to the minute | author | editor | body F1 (mean) | body F1 >= 0.8 "
-        f"| body opening |{' seconds |' if timed else ''}"
+        f"| body opening |{' CPU s |' if timed else ''}"
     )
     print(f"|---|---:|---:|---:|---:|---:|---:|---:|{'---:|' if timed else ''}")
     for name, row in rows.items():

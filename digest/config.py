@@ -150,6 +150,8 @@ class EditionConfig:
     languages: tuple[Language, ...] = ()
     sections: tuple[SectionConfig, ...] = ()
     channels: tuple[str, ...] = ()  # names of [channels.*]; none: all of them
+    # A cron expression in the configured zone: `digest worker` sends the edition at these times.
+    schedule: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,7 +425,29 @@ def _parse_edition(
         languages=tuple(_choice(language, LANGUAGES, f"{where}.languages") for language in languages),
         sections=_parse_sections(table.get("sections", []), where),
         channels=wanted,
+        schedule=_parse_schedule(table.get("schedule"), where),
     )
+
+
+def _parse_schedule(value: Any, where: str) -> str | None:
+    """A cron expression (five fields: minute hour day month weekday), checked by croniter, the
+    parser the job queue's scheduler uses, where it is installed (the ``postgresql`` extra: the
+    scheduler runs nowhere else)."""
+    if value is None:
+        return None
+    try:
+        # Imported here: only a config that schedules editions pays for loading the cron parser.
+        from croniter import croniter
+    except ImportError:
+        valid = isinstance(value, str)
+    else:
+        valid = isinstance(value, str) and croniter.is_valid(value)
+    if not valid or len(value.split()) != 5:
+        raise UsageError(
+            f'{where}.schedule must be a cron expression such as "0 7 * * *", got {value!r}',
+            hint="five fields: minute hour day-of-month month day-of-week, in the configured timezone",
+        )
+    return str(value)
 
 
 def _parse_sections(value: Any, where: str) -> tuple[SectionConfig, ...]:
@@ -484,6 +508,8 @@ class Settings:
     width: int = 72  # plain-text wrap width in terminal cells
     script: ScriptPolicy = "auto"  # 繁/简 policy
     fetch_interval: str = "1h"  # `today` fetches sources older than this first
+    # PostgreSQL URL of the job queue (`digest worker`); None: the store's, when that is PostgreSQL.
+    queue: str | None = None
     config: ConfigFile = field(default_factory=ConfigFile)  # the file's sections
     origins: Mapping[str, str] = field(default_factory=dict)
 
@@ -499,7 +525,7 @@ class Settings:
         return resolve_zone(self.timezone)
 
 
-_SCALARS = ("timezone", "db", "chars", "width", "script", "fetch_interval")
+_SCALARS = ("timezone", "db", "chars", "width", "script", "fetch_interval", "queue")
 _MINIMUMS = {"chars": 10, "width": 20}  # as the --chars and --width flags
 
 

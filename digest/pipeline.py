@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from digest.acquire.fetch import FetchOptions, FetchResult
     from digest.acquire.files import DocumentParser
     from digest.acquire.ingest import IngestCount, IngestOptions
+    from digest.acquire.workers import WorkerPool
 
 SUMMARY_HORIZON = timedelta(days=3)
 
@@ -109,13 +110,23 @@ def fetch_sources(
     options: FetchOptions,
     ingest_options: IngestOptions,
     progress: Callable[[FetchResult], None] | None = None,
+    pool: WorkerPool | None = None,
 ) -> list[FetchResult]:
     """``digest fetch``: the feeds of ``sources`` into ``store``, one result per source, in the
-    order given (``acquire.fetch.fetch_sources``, ingesting as above).
+    order given (``acquire.fetch.fetch_sources``, ingesting as above); ``pool``: parse workers
+    the caller keeps across runs (``fetch_pool``).
     """
     from digest.acquire.fetch import fetch_sources as fetch_with  # see load_inputs
 
-    return fetch_with(store, sources, options, ingest_options, progress, ingest=ingest)
+    return fetch_with(store, sources, options, ingest_options, progress, ingest=ingest, pool=pool)
+
+
+def fetch_pool(options: FetchOptions) -> WorkerPool:
+    """Parse workers for ``fetch_sources`` that outlive one run: start them, pass them to every
+    run, close them at the end."""
+    from digest.acquire.fetch import parse_pool  # see load_inputs
+
+    return parse_pool(options, ingest)
 
 
 def build_digest(store: Store, query: DigestQuery, *, now: datetime) -> Digest:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from hashlib import blake2b
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
 
     from digest.store import Store
 
-__all__ = ["FetchOptions", "FetchResult", "due_sources", "fetch_sources", "select_sources"]
+__all__ = ["FetchOptions", "FetchResult", "due_sources", "fetch_sources", "parse_pool", "select_sources"]
 
 NOISY_AFTER = 3  # consecutive failed runs before a failure is reported loudly
 GONE_AFTER = 3  # 410 answers in a row before a source is disabled
@@ -105,26 +106,40 @@ def fetch_sources(
     progress: Callable[[FetchResult], None] | None = None,
     *,
     ingest: Ingest,
+    pool: WorkerPool | None = None,
 ) -> list[FetchResult]:
     """Fetch ``sources`` into ``store``; one result per source, in the order given.  Parse
     workers hand each feed's raw items to ``ingest`` (the pipeline's: clean, summarise, store).
+    ``pool``: parse workers kept by the caller across runs (a queue worker fetching one source
+    per job, which would otherwise start fresh interpreters for every source); it is left open.
 
     Never raises for a source's failure; KeyboardInterrupt propagates after the state of the
     sources done so far is saved.
     """
-    # The workers start when the first feed needs parsing (``WorkerPool.started``), no more of
-    # them than there are sources to fetch.
-    fetched = sum(not s.disabled and not _deferred(s, ingest_options.now) for s in sources)
-    pool = WorkerPool(options.parse, preload=(*PARSERS, ingest.__module__), most=fetched)
+    kept = pool is not None
+    if pool is None:
+        # The workers start when the first feed needs parsing (``WorkerPool.started``), no more
+        # of them than there are sources to fetch.
+        pool = parse_pool(
+            options,
+            ingest,
+            most=sum(not s.disabled and not _deferred(s, ingest_options.now) for s in sources),
+        )
     run = _Run(store, options, ingest_options, ingest, pool, progress)
     try:
-        with pool:
+        with nullcontext(pool) if kept else pool:
             asyncio.run(run.fetch_all(sources))
     finally:
         close_stores()
         save_fetch_states(store, run.states.values(), run.added)
     order = {source.name: n for n, source in enumerate(sources)}
     return sorted(run.results.values(), key=lambda r: order.get(r.source, 0))
+
+
+def parse_pool(options: FetchOptions, ingest: Ingest, most: int | None = None) -> WorkerPool:
+    """The parse workers a fetch with ``options`` uses, with the parsers and ``ingest`` preloaded;
+    ``most``: the sources it will parse at most at once, when known."""
+    return WorkerPool(options.parse, preload=(*PARSERS, ingest.__module__), most=most)
 
 
 def _deferred(source: Source, now: datetime) -> bool:

@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 
 from digest import __version__
-from digest.cli import clean, fetch, items, load, push, summarize, today
+from digest.cli import clean, fetch, items, load, push, summarize, today, worker
 from digest.cli import config as config_commands
 from digest.cli import sources as sources_commands
 from digest.cli.common import OutputClosed, printable
@@ -81,6 +81,10 @@ app.command("items", short_help="List stored items.")(items.items_command)
 app.command("show", short_help="Show one stored item in full.")(items.show_command)
 app.command("summarize", short_help="Summarise a text or a JSONL stream.")(summarize.summarize_command)
 app.command("push", short_help="Send the bulletin to the configured channels.")(push.push_command)
+app.command("worker", short_help="Run queued fetch and push jobs (several hosts).")(worker.worker_command)
+app.command("scheduler", short_help="Queue scheduled editions and fetches (several hosts).")(
+    worker.scheduler_command
+)
 app.add_typer(config_commands.app, name="config", short_help="Show, create and edit the settings.")
 
 

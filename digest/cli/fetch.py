@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from digest.acquire.fetch_config import FetchOptions
     from digest.config import Settings
     from digest.model import Source
+    from digest.queue.tasks import Queued
     from digest.store import Store
 
 
@@ -63,11 +64,23 @@ def fetch_command(
             help="Fetch every new item's article page (or none) [default: when the feed text is short].",
         ),
     ] = None,
+    enqueue: Annotated[
+        bool,
+        typer.Option(
+            "--enqueue", help="Queue the due sources for `digest worker` instead of fetching them here."
+        ),
+    ] = False,
     db: DbOption = None,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> int:
-    """Fetch the sources' feeds into the store (conditional GET, concurrent, within limits)."""
+    """Fetch the sources' feeds into the store (conditional GET, concurrent, within limits).
+
+    With --enqueue: queue a job for each source not fetched within fetch_interval (and not
+    queued already) for the workers of the job queue (docs/scale.md), and exit.
+    """
+    if enqueue:
+        return _enqueue(names or [], db, quiet=quiet)
     from digest.acquire.fetch import select_sources
     from digest.acquire.fetch_config import fetch_options
 
@@ -93,6 +106,33 @@ def fetch_command(
             return ExitCode.OK
         results = run_fetch(store, settings, sources, options, quiet=quiet)
     return report(results, quiet=quiet, verbose=verbose)
+
+
+def _enqueue(names: list[str], db: str | None, *, quiet: bool) -> int:
+    import asyncio
+
+    from digest.cli.worker import store_location
+    from digest.config import current_time
+    from digest.durations import parse_duration
+    from digest.queue.app import ensure_schema, make_app, queue_url
+    from digest.queue.tasks import defer_fetches, due_for
+
+    settings = settings_for()
+    location = store_location(settings, db)
+    url = queue_url(settings, location)
+    with open_store(settings, db) as store:
+        due = due_for(store, settings, current_time(), parse_duration(settings.fetch_interval), names)
+
+    async def defer() -> Queued:
+        await ensure_schema(url)
+        app = make_app(url)
+        async with app.open_async():
+            return await defer_fetches(app, [source.name for source in due])
+
+    queued = asyncio.run(defer())
+    if not quiet:
+        warn(f"queued {queued.new} source{'s' * (queued.new != 1)}; {queued.waiting} already waiting")
+    return ExitCode.OK
 
 
 def fetch_due(settings: Settings, db: str | None, now: datetime, *, quiet: bool = False) -> None:

@@ -21,7 +21,7 @@ from digest.cli.common import (
 from digest.errors import ExitCode, Terminated, UsageError
 
 if TYPE_CHECKING:
-    from digest.config import ChannelConfig
+    from digest.config import ChannelConfig, Settings
     from digest.deliver.channels import Channel
     from digest.model import Digest
     from digest.store import Store
@@ -47,6 +47,12 @@ def push_command(
     force: Annotated[
         bool, typer.Option("--force", help="Send again, even parts already sent or uncertain.")
     ] = False,
+    enqueue: Annotated[
+        bool,
+        typer.Option(
+            "--enqueue", help="With --edition: queue the push for `digest worker` instead of sending here."
+        ),
+    ] = False,
     db: DbOption = None,
     quiet: QuietOption = False,
 ) -> int:
@@ -54,6 +60,8 @@ def push_command(
 
     With --edition NAME: that edition's bulletin, to its channels (unless --channel/--to say
     otherwise); a since-last edition also completes any earlier bulletin a channel did not get.
+    With --edition NAME --enqueue: queue the push for the workers of the job queue (docs/scale.md),
+    which send the edition's bulletin as of now, once, whichever host runs it.
     Exit 0 when everything was sent (or there was nothing to send), 3 when some channel failed or
     a part's delivery is uncertain, 75 when another run holds the lock.  --dry-run checks every
     channel URL too (1 when none can be sent to, 3 when some cannot).
@@ -74,6 +82,13 @@ def push_command(
 
     settings = settings_for()
     chosen = edition_named(settings.config, edition) if edition is not None else None
+    if enqueue:
+        if chosen is None or channel or to or date or dry_run or force or limit:
+            raise UsageError(
+                "--enqueue queues an edition's push as configured",
+                hint="use --edition NAME alone with it (channels, size and date come from the edition)",
+            )
+        return _enqueue_push(settings, chosen.name, db, quiet=quiet)
     names = channel or (chosen.channels if chosen is not None and not to else ())
     channels = channels_from_config(settings.config.channels, names, to or ())
     _warn_if_config_is_readable(settings.config.channels)
@@ -139,6 +154,28 @@ def push_command(
             elif not quiet:
                 write_out("".join(f"{line}\n" for line in lines))
     return max((report.exit_code for report in reports), default=ExitCode.OK)
+
+
+def _enqueue_push(settings: Settings, edition: str, db: str | None, *, quiet: bool) -> int:
+    import asyncio
+
+    from digest.cli.worker import store_location
+    from digest.config import current_time
+    from digest.queue.app import ensure_schema, make_app, queue_url
+    from digest.queue.tasks import defer_push
+
+    url = queue_url(settings, store_location(settings, db))
+
+    async def defer() -> None:
+        await ensure_schema(url)
+        app = make_app(url)
+        async with app.open_async():
+            await defer_push(app, edition, current_time())
+
+    asyncio.run(defer())
+    if not quiet:
+        warn(f"queued the push of edition {edition}")
+    return ExitCode.OK
 
 
 def _warn_if_config_is_readable(channels: Mapping[str, ChannelConfig]) -> None:

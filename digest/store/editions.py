@@ -60,8 +60,9 @@ def owed_bulletins(
     store: Store, edition: str, channels: Sequence[str], *, now: datetime, within: timedelta
 ) -> list[RecordedBulletin]:
     """Recorded bulletins of ``edition`` from the last ``within`` that one of ``channels`` it was
-    recorded for has not had in full: no parts planned for it, or parts still pending or failed.
-    Oldest first."""
+    recorded for has not had in full: no parts planned for it, or parts still pending or failed,
+    or left mid-send by a run that died (the push that takes it up reports those as uncertain,
+    and never sends them again).  Oldest first."""
     rows = store.execute(
         'SELECT key, edition, start, "end", channels FROM edition_bulletins '
         'WHERE edition = ? AND "end" >= ? ORDER BY "end"',
@@ -76,7 +77,7 @@ def owed_bulletins(
                     "SELECT state FROM outbox WHERE day = ? AND channel = ?", (key, channel)
                 )
             }
-            if not states or states & {"pending", "failed"}:
+            if not states or states & {"pending", "failed", "sending"}:
                 window = datetime.fromisoformat(start), datetime.fromisoformat(end)
                 owed.append(RecordedBulletin(key, name, *window))
                 break

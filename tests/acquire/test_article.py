@@ -117,16 +117,19 @@ def test_chinese_portal_layouts_give_the_time_to_the_minute_and_the_editor(layou
 _BRIDGE = "<p>" + "The old bridge reopened to traffic on Saturday after two years of repairs. " * 4 + "</p>"
 
 
-def test_a_box_heading_is_not_taken_for_the_headline() -> None:
-    # Written for this test: the page's only <h1> is a "Most Popular" box's, and it has no og:title.
+def test_a_box_heading_or_the_site_s_name_is_not_taken_for_the_headline() -> None:
+    # Written for this test: the page's only <h1> is a "Most Popular" box's, it has no og:title,
+    # and its <title> ends in a site name the cleaning rules cannot know (og:site_name gives the
+    # site's domain).
     page = (
-        "<html><head><title>Bridge reopens after two years of repairs - Riverside News</title></head><body>"
+        "<html><head><title>Bridge reopens after two years of repairs | Riverside Gazette</title>"
+        '<meta property="og:site_name" content="riversidegazette.com"></head><body>'
         '<div class="popular"><h1>Most Popular</h1><ul><li><a href="/a">Council election results</a></li>'
         '<li><a href="/b">New school opens in the autumn</a></li></ul></div>'
         f"<article>{_BRIDGE}{_BRIDGE}</article></body></html>"
     )
     [item] = parse_html(page.encode(), "bridge.html", "http://example.test/bridge")
-    assert item.title is not None and item.title.startswith("Bridge reopens after two years of repairs")
+    assert item.title == "Bridge reopens after two years of repairs"
 
 
 @pytest.mark.parametrize(
@@ -173,3 +176,17 @@ def test_a_fetched_full_text_is_read_as_load_reads_the_same_page(
     for field in ("title", "text", "published", "editor", "reporter"):
         assert fetched[field] == loaded[field], field
     assert (fetched["published"], fetched["editor"]) == ("2018-03-08T10:25:00+08:00", "陶宋之")
+
+
+def test_a_japanese_page_s_bare_time_is_japan_s_not_china_s() -> None:
+    # Written for this test: kanji would make the page look Chinese; the kana say it is Japanese.
+    paragraph = (
+        "<p>" + "市の図書館は来週から毎晩十時まで開館し、仕事帰りの利用者が本を借りやすくなる。" * 4 + "</p>"
+    )
+    page = (
+        '<html lang="ja"><head><title>図書館の開館時間を延長</title>'
+        '<meta property="article:published_time" content="2018-06-19T05:50:00"></head><body>'
+        f"<article><h1>図書館の開館時間を延長</h1>{paragraph}{paragraph}</article></body></html>"
+    )
+    [item] = parse_html(page.encode(), "library.html", "http://example.test/library")
+    assert item.published == datetime(2018, 6, 19, 5, 50, tzinfo=timezone(timedelta(hours=9)))
