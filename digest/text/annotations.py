@@ -30,7 +30,7 @@ ANNOTATION = re.compile(rf"(?<={_IDEOGRAPH})[(（](?P<syllable>{SYLLABLE})[)）]
 # What every annotation pattern here needs, and the regex engine finds fast because it opens with
 # a bracket rather than a look-behind: the patterns are run on a text only where one of its
 # matches stands where they could match (``_may_be_annotated``).  Scanning every text with their
-# look-behinds was most of the cost of cleaning the English feeds of bench/fetch.py here.
+# look-behinds was about a tenth of the cost of cleaning the items of bench/fetch.py's feeds.
 BRACKETED_SYLLABLE = re.compile(rf"[(（](?P<syllable>{SYLLABLE})[)）]")
 # An annotator that matched bytes, not characters, can annotate a character made of the last byte
 # of a Chinese character and an ASCII letter: ，F → AC 46 = 現, so ``，F(xiàn)-35``.
