@@ -67,7 +67,7 @@ def unavailable_reason() -> str | None:
 class ThrowawayPostgres:
     """``with ThrowawayPostgres() as server: url = server.new_database()``."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, fsync: bool = False) -> None:
         programs = find_server_programs()
         if programs is None:
             raise RuntimeError(unavailable_reason())
@@ -76,6 +76,7 @@ class ThrowawayPostgres:
         self._data = self._folder / "data"
         self._names = itertools.count(1)
         self._running = False
+        self._fsync = fsync
         self._schemas: str | None = None  # the database new_schema() makes its schemas in
 
     @property
@@ -135,9 +136,11 @@ class ThrowawayPostgres:
             "C",
             "--no-sync",
         )
-        # No TCP listener; the socket lives in our folder.  fsync off: a test server's data is
-        # thrown away, and durability here would only cost the suite time.
-        options = f"-c listen_addresses='' -c unix_socket_directories='{self._folder}' -c fsync=off"
+        # No TCP listener; the socket lives in our folder.  fsync off unless asked for (a benchmark
+        # measures what a real server does): a test server's data is thrown away, and durability
+        # here would only cost the suite time.
+        options = f"-c listen_addresses='' -c unix_socket_directories='{self._folder}'"
+        options += f" -c fsync={'on' if self._fsync else 'off'}"
         self._run(
             "pg_ctl",
             "--pgdata",

@@ -280,16 +280,18 @@ def _fast_parser() -> Any | None:
 # CDATA sections (in which they are just text): 3 of the 200 real feeds in shared/data/feeds-bench
 # take the slow way.  Each pattern opens with a literal character and some are looked for only
 # when a substring test finds what they need: the check costs about as much as the fast parse
-# itself, a hundredth of feedparser's.
+# itself, a hundredth of feedparser's.  The patterns match case as XML does (element names are
+# case-sensitive; a type written "HTML" takes the slow way, which is safe): the scan is a third
+# faster than case-blind.
 _FAST_PARSER_MISREADS = tuple(
-    (literal, re.compile(pattern, re.I))
+    (literal, re.compile(pattern))
     for literal, pattern in (
         (
             b"type",
             rb"<(?:content|title|summary|subtitle|rights|tagline)\b[^>]*\btype\s*=\s*[\"']"
             rb"(?:(?!html[\"']|text/html[\"']|text[\"'])|text[\"'][^>]*>[^<]*&lt;)",
         ),
-        (b"base64", rb"""\bmode\s*=\s*["']base64"""),
+        (b"base64", rb"""mode\s*=\s*["']base64"""),  # opens with a literal, not \b: 3 times faster
         (b"<", rb"<(?:\w+:)?(?:body|created|fullitem)\b"),
         (
             b"<",

@@ -21,6 +21,7 @@ from digest import __version__
 from digest.cli import clean, fetch, items, load, push, summarize, today, worker
 from digest.cli import config as config_commands
 from digest.cli import sources as sources_commands
+from digest.cli import store as store_commands
 from digest.cli.common import OutputClosed, printable
 from digest.errors import DigestError, ExitCode, Terminated
 
@@ -86,6 +87,9 @@ app.command("scheduler", short_help="Queue scheduled editions and fetches (sever
     worker.scheduler_command
 )
 app.add_typer(config_commands.app, name="config", short_help="Show, create and edit the settings.")
+app.add_typer(
+    store_commands.app, name="store", short_help="Copy a store into another (SQLite into PostgreSQL)."
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -119,10 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("digest: interrupted\n")
         return ExitCode.INTERRUPTED
     except DigestError as error:
-        sys.stderr.write(f"digest: error: {printable(error.message)}\n")
-        if error.hint:
-            sys.stderr.write(f"hint: {printable(error.hint)}\n")
-        return error.exit_code
+        return _report(error)
     except (OutputClosed, BrokenPipeError):
         # `digest today | head`: the reader left, nothing more to say.  Point stdout at /dev/null
         # so the interpreter's final flush does not fail again (and turn the exit code into 1).
@@ -136,14 +137,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         failure = database_failure(error)
         if failure is not None:
-            sys.stderr.write(f"digest: error: {printable(failure.message)}\nhint: {failure.hint}\n")
-            return failure.exit_code
+            return _report(failure)
         if traceback:
             raise
         sys.stderr.write(f"digest: error: unexpected {type(error).__name__}: {printable(str(error))}\n")
         sys.stderr.write("hint: run again with --traceback and report it\n")
         return ExitCode.ERROR
     return int(result) if isinstance(result, int) else ExitCode.OK
+
+
+def _report(error: DigestError) -> int:
+    """The one line (and hint) of an error the user can act on; its exit code."""
+    sys.stderr.write(f"digest: error: {printable(error.message)}\n")
+    if error.hint:
+        sys.stderr.write(f"hint: {printable(error.hint)}\n")
+    return error.exit_code
 
 
 def _raise_terminated(signum: int, frame: FrameType | None) -> None:

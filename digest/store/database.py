@@ -46,6 +46,8 @@ class Cursor(Protocol):
 
     def fetchall(self) -> list[Any]: ...
 
+    def fetchmany(self, size: int) -> list[Any]: ...
+
     def __iter__(self) -> Iterator[Any]: ...
 
 
@@ -70,6 +72,7 @@ class Database(Protocol):
     journal_path: Path  # the delivery journal of this store on this host
     integrity_errors: tuple[type[Exception], ...]  # a unique or foreign key refused a row
     case_insensitive_like: str  # LIKE as SQLite has it: ASCII letters match either case
+    read_only: bool  # opened for reading only (SQLite; PostgreSQL readers never wait for writers)
 
     def execute(self, sql: str, params: Params = ()) -> Cursor: ...
 
@@ -79,7 +82,15 @@ class Database(Protocol):
         other's write in between."""
         ...
 
+    def snapshot(self) -> AbstractContextManager[Transaction]:
+        """A read-only transaction whose reads all see the store as it was at its first read."""
+        ...
+
     def has_table(self, name: str) -> bool: ...
+
+    def columns(self, table: str) -> list[str]:
+        """The columns of ``table``, in their order."""
+        ...
 
     def migration_statements(self, script: str) -> list[str]:
         """A migration's statements in this dialect."""
@@ -87,8 +98,8 @@ class Database(Protocol):
 
     def after_migration(self, transaction: Transaction, applied: int) -> None: ...
 
-    def reset_identity(self, transaction: Transaction, table: str, column: str) -> None:
-        """After rows were copied in with their ids: new rows get ids after the largest."""
+    def reset_identities(self, transaction: Transaction, table: str) -> None:
+        """After rows were copied into ``table`` with their ids: new rows get ids after the largest."""
         ...
 
     def hold(self, key: str) -> bool:

@@ -109,9 +109,13 @@ def remove_source(store: Store, name: str) -> bool:
 def save_fetch_states(store: Store, sources: Iterable[Source], added: dict[str, int]) -> None:
     """Store the fetch state of ``sources`` (validators, failure record, moved URL) in one
     transaction, and add ``added[name]`` to each source's item count.
+
+    Not serial: each source's update stands alone (the unique URL refuses a move to another's),
+    so fetchers on several hosts record their sources side by side, in name order so that two
+    of them never wait for each other in a circle.
     """
-    with store.write() as db:
-        for source in sources:
+    with store.write(serial=False) as db:
+        for source in sorted(sources, key=lambda source: source.name):
             row = _row(source)
             try:
                 with db.savepoint():

@@ -148,3 +148,18 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
 ]
+
+# Every table the migrations create but ``schema_migrations``, each after the tables its foreign
+# keys point at: ``digest store copy`` copies them in this order.  A migration that creates a
+# table adds it here (a test compares this list with the tables of a new store).
+TABLES: tuple[str, ...] = (
+    "items",
+    "sources",
+    "outbox",
+    "clusters",
+    "cluster_members",
+    "cluster_shown",
+    "edition_bulletins",
+    "edition_shown",
+    "cluster_batches",
+)

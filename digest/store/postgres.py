@@ -41,6 +41,9 @@ from digest.paths import data_dir
 from digest.store.database import Params, Transaction, masked, statements
 
 CONNECT_TIMEOUT = 10  # seconds: a server that does not answer is reported, not waited for
+# A write that waits longer than this for a lock (another host's long serial transaction) gives up
+# as "busy" (exit 75), as an SQLite writer does after its busy timeout.
+LOCK_TIMEOUT = "30s"
 POOL_SIZE = 4  # connections per process: a command uses one or two; a threaded worker a few
 # The store-wide write lock's advisory key (any fixed 64-bit number no other program uses).
 _SERIAL_KEY = int.from_bytes(blake2b(b"digest store: serial writes", digest_size=8).digest(), signed=True)
@@ -68,6 +71,11 @@ class Rows:
     def fetchall(self) -> list[Any]:
         rest, self._next = self._rows[self._next :], len(self._rows)
         return rest
+
+    def fetchmany(self, size: int) -> list[Any]:
+        some = self._rows[self._next : self._next + size]
+        self._next += len(some)
+        return some
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self.fetchall())
@@ -113,6 +121,7 @@ class PostgresDatabase:
         settings = _connection_settings(url)
         try:
             session = psycopg.connect(url, **settings)
+            _configure(session)
         except psycopg.Error as error:
             raise connect_error(url, error) from None
         pool = psycopg_pool.ConnectionPool(
@@ -120,6 +129,7 @@ class PostgresDatabase:
             min_size=1,
             max_size=POOL_SIZE,
             kwargs=settings,
+            configure=_configure,
             timeout=CONNECT_TIMEOUT,
             num_workers=1,
             name="digest",
@@ -139,6 +149,20 @@ class PostgresDatabase:
                 connection.execute("SELECT pg_advisory_xact_lock(%s)", (_SERIAL_KEY,))
             yield PostgresTransaction(connection)
 
+    @contextmanager
+    def snapshot(self) -> Iterator[PostgresTransaction]:
+        with self._pool.connection() as connection, connection.transaction():
+            connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield PostgresTransaction(connection)
+
+    def columns(self, table: str) -> list[str]:
+        rows = self.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
+            (table,),
+        )
+        return [row[0] for row in rows]
+
     def has_table(self, name: str) -> bool:
         row = self._session.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()
         return bool(row and row[0])
@@ -149,13 +173,19 @@ class PostgresDatabase:
     def after_migration(self, transaction: Transaction, applied: int) -> None:
         """Nothing to mirror: ``schema_migrations`` is the record."""
 
-    def reset_identity(self, transaction: Transaction, table: str, column: str) -> None:
-        # Table and column are the store's own names, never input.
-        transaction.execute(
-            f"SELECT setval(pg_get_serial_sequence(?, ?), coalesce(max({column}), 0) + 1, false) "
-            f"FROM {table}",
-            (table, column),
-        )
+    def reset_identities(self, transaction: Transaction, table: str) -> None:
+        identities = transaction.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = ? AND is_identity = 'YES'",
+            (table,),
+        ).fetchall()
+        for (column,) in identities:
+            # Table and column are the store's own names, never input.
+            transaction.execute(
+                f"SELECT setval(pg_get_serial_sequence(?, ?), coalesce(max({column}), 0) + 1, false) "
+                f"FROM {table}",
+                (table, column),
+            )
 
     def hold(self, key: str) -> bool:
         row = self._session.execute("SELECT pg_try_advisory_lock(%s)", (_lease_key(key),)).fetchone()
@@ -171,6 +201,10 @@ class PostgresDatabase:
     def close(self) -> None:
         self._pool.close()
         self._session.close()
+
+
+def _configure(connection: psycopg.Connection[Any]) -> None:
+    connection.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
 
 
 @lru_cache(maxsize=1024)
@@ -248,11 +282,13 @@ def failure_of(error: BaseException) -> StoreError | None:
             f"the PostgreSQL store is busy: {_one_line(str(error), '')}",
             hint="another digest run holds what this one needs; try again",
         )
-    if isinstance(error, psycopg.Error):
+    if isinstance(error, psycopg.OperationalError | psycopg.InterfaceError):
         return StoreError(
             f"the PostgreSQL store failed: {_one_line(str(error), '')}",
             hint="check that the server runs and is reachable",
         )
+    if isinstance(error, psycopg.Error):
+        return StoreError(f"the PostgreSQL store refused: {_one_line(str(error), '')}")
     return None
 
 

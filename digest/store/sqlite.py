@@ -122,6 +122,19 @@ class SqliteDatabase:
             raise
         self.connection.execute("COMMIT")
 
+    @contextmanager
+    def snapshot(self) -> Iterator[SqliteTransaction]:
+        """A deferred transaction: its first read fixes what it sees (WAL), and it blocks no writer."""
+        self.connection.execute("BEGIN")
+        try:
+            yield SqliteTransaction(self.connection)
+        finally:
+            if self.connection.in_transaction:
+                self.connection.execute("ROLLBACK")
+
+    def columns(self, table: str) -> list[str]:
+        return [row[1] for row in self.connection.execute("SELECT * FROM pragma_table_info(?)", (table,))]
+
     def has_table(self, name: str) -> bool:
         row = self.connection.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
@@ -135,7 +148,7 @@ class SqliteDatabase:
         # How many migrations this store has, for a quick look with the sqlite3 shell.
         transaction.execute(f"PRAGMA user_version = {int(applied)}")
 
-    def reset_identity(self, transaction: Transaction, table: str, column: str) -> None:
+    def reset_identities(self, transaction: Transaction, table: str) -> None:
         """Nothing to do: an INTEGER PRIMARY KEY takes the largest id plus one by itself."""
 
     def hold(self, key: str) -> bool:

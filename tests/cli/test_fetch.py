@@ -32,6 +32,7 @@ def add(url: str, name: str) -> None:
     assert main(["sources", "add", url, "--name", name, "--no-check", "--allow-private", "-q"]) == 0
 
 
+@pytest.mark.usefixtures("any_store")
 def test_fetch_stores_new_items_and_exits_0(
     httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -95,6 +96,7 @@ def test_fetch_verbose_reports_every_failure_in_one_line(
     assert err[-1].startswith("digest: fetched 1 source: 0 new items, 0 unchanged, 1 failed")
 
 
+@pytest.mark.usefixtures("any_store")
 def test_today_fetches_due_sources_first_unless_no_fetch(
     httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
 ) -> None:

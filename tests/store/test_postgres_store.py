@@ -12,11 +12,13 @@ import time
 
 import psycopg
 import pytest
+from psycopg import errors as pg_errors
 
 from digest.cli.app import main
-from digest.errors import StoreError
+from digest.errors import ExitCode, StoreBusyError, StoreError
 from digest.model import Source
 from digest.store import Store
+from digest.store.db import database_failure
 from digest.store.followed import add_source, list_sources
 from digest.store.outbox import Outbox
 from tests.postgres_server import ThrowawayPostgres
@@ -126,3 +128,28 @@ def test_a_database_without_tables_is_refused_when_this_host_journaled_sends(pos
         raw.execute(f"DROP TABLE {', '.join(tables)} CASCADE")
     with pytest.raises(StoreError, match="no digest tables, but the delivery journal"):
         Store.open(postgres_url)
+
+
+def test_a_server_that_goes_away_mid_run_is_a_one_line_error(postgres_url: str) -> None:
+    with Store.open(postgres_url) as store:
+        with psycopg.connect(postgres_url, autocommit=True) as admin:  # the server drops the store's sessions
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid != pg_backend_pid()"
+            )
+        with pytest.raises(psycopg.OperationalError) as caught:
+            store.count_items()
+    failure = database_failure(caught.value)
+    assert failure is not None and failure.message.startswith("the PostgreSQL store failed: ")
+    assert "\n" not in failure.message and failure.hint and "server" in failure.hint
+    busy = database_failure(pg_errors.LockNotAvailable("canceling statement due to lock timeout"))
+    assert isinstance(busy, StoreBusyError) and busy.exit_code == ExitCode.LOCKED
+
+
+def test_config_show_masks_the_password(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DIGEST_DB", f"postgresql://editor:{SECRET}@db.example.cn/news?password={SECRET}")
+    assert main(["config", "show"]) == 0
+    out = capsys.readouterr().out
+    assert 'db = "postgresql://editor:***@db.example.cn/news?password=***"' in out and SECRET not in out
