@@ -31,7 +31,7 @@ import opencc
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fidelity_damage import Damaged, Truth, damage_chinese, damage_english, house_style
+from fidelity_damage import FAMILIES, Damaged, Truth, damage_chinese, damage_english, house_style
 
 from digest.acquire.files import read_documents
 from digest.model import CleanedText, RawItem
@@ -240,6 +240,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         hits = [score.by_family.get(family, []) for score in everything.values()]
         print(_row(f"{family} ({len(hits[-1])} items)", [f"{sum(v) / max(len(v), 1):.4f}" for v in hits]))
     ok = ok and all_ok
+    print(f"\nOne family of damage at a time, rate 1.0, {len(zh)} items: digest clean")
+    print("".ljust(34) + "".join(v.rjust(11) for v in ["body", *FIELDS]))
+    seed_like = tuple(f for f in FAMILIES if f != "codec")
+    for only in [(f,) for f in FAMILIES] + [seed_like]:
+        alone = [
+            damage_chinese(r["summary"], r["text"], rng=rng, now=NOW, tz=TZ, rate=1.0, only=only) for r in zh
+        ]
+        part = score(alone, ours)
+        label = "+".join(only) if len(only) == 1 else "all but codec (the seed's)"
+        values = [f"{part.similarity / part.items:.4f}"]
+        values += [f"{100 * part.exact[key] / part.items:.1f} %" for key in FIELDS]
+        print(label.ljust(34) + "".join(v.rjust(11) for v in values))
 
     english_items = [damage_english(text, rng=rng, rate=1.0) for text in english]
     print(f"\nEnglish (frank-dev), {len(english_items)} items damaged with entities, invisible, full-width")

@@ -17,8 +17,9 @@ apply, ``rate`` scales how often and how densely):
   the decoder writes ``?`` or U+FFFD for what it cannot decode;
 - wrong codec: the item (or one paragraph) is UTF-8 read as GBK, GBK read as Big5 or Big5 read
   as GBK; ``锟斤拷`` (U+FFFD twice, UTF-8 read as GBK) inserted;
-- characters: full-width letters and digits, zero-width spaces and soft hyphens, HTML entities
-  (``&nbsp;``, ``&quot;`` and double-escaped ``&amp;quot;``);
+- characters: full-width letters and digits, zero-width spaces and soft hyphens in the article
+  text as written (before the bytes are damaged), HTML entities (``&nbsp;``, ``&quot;`` and
+  double-escaped ``&amp;quot;``) in the page after it;
 - punctuation: full-width ，：；！？（） made ASCII, “…” made ASCII ``"…"``.
 
 English items get the families that can happen to English text: entities, invisible characters,
@@ -29,12 +30,14 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 import opencc
 from pypinyin import Style, pinyin
 
+FAMILIES = ("script", "annotations", "lost", "codec", "characters", "ascii")
 NEUTRAL = "们么着吗了的呢吧子"
 COMMON = "国会时经报发动学机实现进业长对产关点个这开区当务应结风设标转领导调质运创据联计统内"
 SOURCES_MOBILE = ["开封手机报", "郑州手机报", "洛阳手机报", "南阳手机报", "商丘手机报", "新乡手机报"]
@@ -163,39 +166,66 @@ def _wrong_codec(text: str, rng: random.Random, traditional: bool) -> str:
     kind = rng.choice(
         ("utf8-as-gbk", "big5-as-gbk", "gbk-as-big5") if traditional else ("utf8-as-gbk", "gbk-as-big5")
     )
+    # Read "as GBK" the way browsers and the WHATWG encoding standard do: the labels gbk and gb2312
+    # decode with the GB18030 decoder, which maps GBK's user-defined rows to private-use characters
+    # instead of refusing them.  Python's own "gbk" codec refuses them and drops a byte for each,
+    # losing about one character in three of UTF-8 text, which mojibake found on real pages
+    # (鍙戝竷, 鏈姤) does not show: there only the byte before the next ASCII one is lost.
     if kind == "utf8-as-gbk":
-        return text.encode("utf-8").decode("gbk", errors="replace")
+        return text.encode("utf-8").decode("gb18030", errors="replace")
     if kind == "big5-as-gbk":
-        return text.encode("cp950", errors="replace").decode("gbk", errors="replace")
+        return text.encode("cp950", errors="replace").decode("gb18030", errors="replace")
     return text.encode("gbk", errors="replace").decode("cp950", errors="replace")
 
 
-def _characters(text: str, rng: random.Random, rate: float) -> str:
+def _typed(text: str, rng: random.Random, rate: float) -> str:
+    """Full-width letters and digits (a Chinese input method's) and invisible characters (an
+    editor's): in the text as written, before it is encoded, so a wrong decoder garbles them too."""
     out = []
     for char in text:
         if char.isascii() and char.isalnum() and rng.random() < rate:
             char = chr(ord(char) + 0xFEE0)
-        elif char == " " and rng.random() < rate:
-            char = "&nbsp;"
-        elif char == '"' and rng.random() < rate:
-            char = rng.choice(("&quot;", "&amp;quot;"))
         out.append(char)
         if rng.random() < rate * 0.02:
             out.append(rng.choice(("\u200b", "\u00ad", "\ufeff")))
     return "".join(out)
 
 
+def _entities(text: str, rng: random.Random, rate: float) -> str:
+    """HTML entities left in the text by a page or feed that escaped it once too often."""
+    out = []
+    for char in text:
+        if char == " " and rng.random() < rate:
+            char = "&nbsp;"
+        elif char == '"' and rng.random() < rate:
+            char = rng.choice(("&quot;", "&amp;quot;"))
+        out.append(char)
+    return "".join(out)
+
+
+def _characters(text: str, rng: random.Random, rate: float) -> str:
+    return _entities(_typed(text, rng, rate), rng, rate)
+
+
 def damage_chinese(
-    title: str, text: str, *, rng: random.Random, now: datetime, tz: tzinfo, rate: float
+    title: str,
+    text: str,
+    *,
+    rng: random.Random,
+    now: datetime,
+    tz: tzinfo,
+    rate: float,
+    only: Sequence[str] | None = None,
 ) -> Damaged:
-    """One damaged item from a clean simplified ``title`` and ``text`` (one paragraph)."""
+    """One damaged item from a clean simplified ``title`` and ``text`` (one paragraph).
+
+    ``only``: the families to apply (each at ``rate``'s density) instead of drawing them.
+    """
     title, text = house_style(title), house_style(text)
     published = (now - timedelta(minutes=rng.randint(60, 300 * 24 * 60))).astimezone(tz)
     published = published.replace(second=0, microsecond=0)
     editor, reporter = _name(rng), _name(rng)
-    families = [
-        f for f in ("script", "annotations", "lost", "codec", "characters", "ascii") if rng.random() < rate
-    ]
+    families = [f for f in FAMILIES if rng.random() < rate] if only is None else list(only)
     mobile = rng.random() < 0.5
     if mobile:
         source = rng.choice(SOURCES_MOBILE)
@@ -242,6 +272,8 @@ def damage_chinese(
             reading = _reading(char, rng)
             bracket = f"（{reading}）" if wide else f"({reading})"
             annotated[written.encode("gb18030")] = bracket.encode("gb18030")
+    if "characters" in families:
+        parts = [parts[0], _typed(parts[1], rng, 0.05 * rate), *parts[2:]]
     lost_rate = 0.004 * rate if "lost" in families else 0.0
     # Lost bytes hit the article text; the annotator hits everything.
     body = "".join(
@@ -262,7 +294,7 @@ def damage_chinese(
         body = re.sub("“([^”]*)”", r'"\1"', body).translate(TO_ASCII)
         item_title = item_title.translate(TO_ASCII) if item_title is not None else None
     if "characters" in families:
-        body = _characters(body, rng, 0.05 * rate)
+        body = _entities(body, rng, 0.05 * rate)
     truth = Truth(title, text, source, published, editor, reporter)
     return Damaged(item_title, body, truth, tuple(families))
 

@@ -42,6 +42,7 @@ from digest.text.mobile import (
 )
 from digest.text.page import parse_meta_line, strip_site_suffix
 from digest.text.punctuation import fix_punctuation
+from digest.text.resync import resync
 from digest.text.script import POLICIES, to_simplified, to_traditional, wants_simplified
 
 __all__ = ["POLICIES", "clean_item", "one_line", "strip_controls"]
@@ -71,6 +72,8 @@ def _repair_bytes(fields: list[str], repairs: Counter[str]) -> list[str]:
     out = []
     for field in fields:
         field, misdecoded = repair_misdecoding(field)
+        # Before anything that changes characters: a span out of step is read again from its bytes.
+        field, resynced = resync(field, learned)
         # After the codecs: a wrong decoding writes full-width letters (ｅ is A3 E5 in GBK) that
         # are bytes of the text, not letters to normalise.
         field, changed = normalise_characters(field)
@@ -82,11 +85,12 @@ def _repair_bytes(fields: list[str], repairs: Counter[str]) -> list[str]:
         field, unlikely = repair_unlikely_spans(field)
         unusable = field.count("\ufffd")
         repairs["misdecoded"] += misdecoded
-        repairs["garbled_spans"] += garbles.spans + unlikely.spans
-        repairs["garbled_removed"] += garbles.removed + unlikely.removed + unusable
+        repairs["garbled_spans"] += garbles.spans + unlikely.spans + resynced.lines
+        repairs["garbled_removed"] += garbles.removed + unlikely.removed + resynced.removed + unusable
         repairs["garbled_flagged"] += unlikely.flagged
         field = field.replace("\ufffd", "")
-        repairs["pinyin_annotations"] += annotations
+        repairs["pinyin_annotations"] += annotations + resynced.annotations
+        repairs["punctuation"] += resynced.punctuation
         out.append(field)
     return out
 
@@ -210,11 +214,12 @@ def clean_item(
     keep (anything else counts as auto); ``mainland`` the source's configured region (None:
     unknown, decide from the text).  Never raises on any text.  ``repairs`` counts what was done:
     ``pinyin_annotations``, ``traditional_to_simplified`` (characters), ``punctuation`` (marks),
-    ``garbled_spans`` (spans repaired or removed), plus, when non-zero, ``garbled_removed``
-    (characters the bytes could not give back), ``garbled_flagged`` (runs that read as mojibake
-    but that no byte shift explains, left in place), ``misdecoded`` (spans decoded with the wrong
-    codec, repaired or removed), ``characters`` (entities, invisible and full-width characters),
-    ``boilerplate`` (lines), ``title_suffix`` and ``simplified_to_traditional``.
+    ``garbled_spans`` (spans repaired or removed; a line read again from its bytes counts once),
+    plus, when non-zero, ``garbled_removed`` (characters the bytes could not give back),
+    ``garbled_flagged`` (runs that read as mojibake but that no byte shift explains, left in
+    place), ``misdecoded`` (spans decoded with the wrong codec, repaired or removed),
+    ``characters`` (entities, invisible and full-width characters), ``boilerplate`` (lines),
+    ``title_suffix`` and ``simplified_to_traditional``.
     """
     repairs: Counter[str] = Counter()
     fields = [_sanitize(raw.body)]

@@ -109,7 +109,8 @@ def remove_annotations(text: str, learned: Mapping[str, frozenset[str]] | None =
         if (
             syllable in known
             or is_reading(text[match.start() - 1], syllable)
-            or (annotating and is_syllable(syllable))
+            # Annotators write readings in lower case: (M2) after 货币 is an abbreviation.
+            or (annotating and syllable.islower() and is_syllable(syllable))
         ):
             removed += 1
             return ""

@@ -389,7 +389,6 @@ _MIN_SUSPECTS = 3  # two rare characters together are a name (澎湃, 霞萍) as
 _WORDS_PER_CHAR = 0.25  # a real re-reading makes words: at least one pair in four characters
 _UNREPAIRABLE = -11.0
 _END_MARKERS = ("\ufffd", "?", "？")
-_MARKED_REACH = 10  # a region of suspects reading this badly is removed when nothing repairs it
 
 
 def _suspects(run: str) -> list[int]:
@@ -497,17 +496,15 @@ def _unrepairable(region: str) -> bool:
     return rare >= 2 and _score(region.translate(_TO_FULL_WIDTH)) < _UNREPAIRABLE
 
 
-def _repair_region(
-    text: str, first: int, last: int, low: int, high: int, reach: int = _REACH
-) -> tuple[int, str, int, int] | None:
-    """Repair the suspects ``text[first:last]``; the span may start up to ``reach`` characters
+def _repair_region(text: str, first: int, last: int, low: int, high: int) -> tuple[int, str, int, int] | None:
+    """Repair the suspects ``text[first:last]``; the span may start up to ``_REACH`` characters
     earlier and end up to ``_REACH`` later, within ``low``…``high``.
 
     Returns (start, replacement, end, characters removed), or None to leave the text alone.
     """
     # The span whose re-reading gains the most in all; kept if it gains enough per character.
     best: tuple[float, float, int, str, int, int] | None = None
-    for start in range(max(low, first - reach), first + 1):
+    for start in range(max(low, first - _REACH), first + 1):
         for end in range(last, min(high, last + _REACH) + 1):
             found = _realign(text, start, end)
             if found is not None and (best is None or found[0] > best[0]):
@@ -532,15 +529,13 @@ def repair_unlikely_spans(text: str) -> tuple[str, GarbleRepairs]:
     spans = removed = flagged = 0
     done = 0
     for run in _WIDE_RUN.finditer(text):
-        regions = [(run.start() + first, run.start() + last, _REACH) for first, last in _regions(run.group())]
-        if text[run.end() : run.end() + 1] in _END_MARKERS and len(run.group()) >= 2:
-            # A decoder's mark right after the run is where a span out of step met a byte it
-            # could not pair: the span ends here and starts up to _MARKED_REACH characters back.
-            regions.append((run.end() - 2, run.end(), _MARKED_REACH))
-        for first, last, reach in regions:
+        # (A span that ends at a decoder's mark is read again from its bytes by ``resync``; guessing
+        # its start back from a ? here re-read real text: 麥康姆?X, an encoder's ? for a ·.)
+        for first, last in _regions(run.group()):
+            first, last = run.start() + first, run.start() + last
             if first < done:
                 continue
-            repaired = _repair_region(text, first, last, max(run.start(), done), run.end(), reach)
+            repaired = _repair_region(text, first, last, max(run.start(), done), run.end())
             if repaired is None:
                 flagged += _unrepairable(text[first:last])
                 continue

@@ -16,10 +16,21 @@ import re
 from digest.text.hanzi_frequency import log_frequency, log_frequency_as_written, word_weight
 
 # (codec the bytes were wrongly decoded with, codec they were written in)
-_CONFUSIONS = (("gbk", "utf-8"), ("gbk", "cp950"), ("cp950", "gbk"))
+# "GBK" read two ways: browsers read pages labelled gbk or gb2312 with the GB18030 decoder, which
+# writes GBK's user-defined rows as private-use characters (only GB18030 encodes them back);
+# Python's gbk codec refuses those rows and writes U+FFFD, which changes which byte was lost.
+_CONFUSIONS = (
+    ("gbk", "utf-8"),
+    ("gb18030", "utf-8"),
+    ("gbk", "cp950"),
+    ("gb18030", "cp950"),
+    ("cp950", "gbk"),
+)
 # Two U+FFFD (EF BF BD EF BF BD) read as GBK, in either script (the page may have been
 # converted to traditional after the damage).
-_REPLACEMENT_MOJIBAKE = re.compile("(?:[锟錕]斤[拷]|[锟錕]斤)+")
+# Invisible characters (removed by a later stage) may stand inside it: 锟\u200b斤 is still one.
+_INVISIBLE = "[\u200b\u00ad\ufeff\u2060]*"
+_REPLACEMENT_MOJIBAKE = re.compile(f"(?:[锟錕]{_INVISIBLE}斤(?:{_INVISIBLE}拷)?{_INVISIBLE})+")
 _RUN = re.compile(r"[^\x00-\x7f\s]{2,}")
 # A decoder that met bytes it could not use wrote U+FFFD (or ?) for them: in UTF-8 the character
 # they belonged to is lost, the ones after it are not (UTF-8 finds its step again by itself).
@@ -66,7 +77,11 @@ def _lost_byte(before: bytes, after: bytes, wrong: str, right: str) -> bytes:
     bytes around it decode and read best.  UTF-8 finds its step again by itself, so three bytes
     each side decide; in a double-byte codec a lost byte changes a few characters each side."""
     reach = 3 if right == "utf-8" else 12
-    before, after = before[-reach:], after[:reach]
+    before, after = before[-2 * reach :], after[:reach]
+    if right == "utf-8":
+        # From the start of a character: the one before the lost byte must read whole, so that
+        # the word it makes with the candidate counts (记者, not 记而).
+        before = before[-reach - 2 :].lstrip(bytes(range(0x80, 0xC0)))
     best: tuple[float, bytes] | None = None
     for value in range(0x80, 0x100):
         if _pairs_in(value, after[:1], wrong):

@@ -30,23 +30,44 @@ _HEADER = re.compile(
     rf"(?:\s+{EDITOR_LABEL}\s*[:：]\s*(?P<editor>[^\s:：]{{1,20}}?))?(?:\s*{_SHARE})?\s*$"
 )
 
-_NAME = r"[\u3400-\u9fff·]{2,4}"
+_REPORTER = (
+    r"(?:全媒[体體]|融媒[体體]|首席|特[约約]|[见見][习習]|[实實][习習]|本[报報]|本台|本[网網])?[记記]者"
+)
+# The others a byline may credit: their names are not the reporter's.
+_OTHER_ROLE = r"(?:通[讯訊][员員]|[实實]习生|[实實]習生|摄影|攝影|摄像|攝像|[编編]译|[编編]譯)"
+_ROLE = rf"(?:{_REPORTER}|{_OTHER_ROLE})"
+# A name is two to four ideographs (· inside foreign names) that are not a role word: in
+# 记者 王寅龙 李明 通讯员 张三, 通讯员 starts the next credit.
+_NAME = rf"(?!{_ROLE})[\u3400-\u9fff·]{{2,4}}"
 _NAMES = rf"{_NAME}(?:\s*[、,，\s]\s*{_NAME})*"
-_REPORTER = r"(?:全媒[体體]|融媒[体體]|首席|[见見]习|[见見]習|[实實]习|[实實]習|本[报報])?[记記]者"
-_HELPER = r"(?:\s*[、,，]?\s*通[讯訊][员員]\s*" + _NAMES + ")?"
-_AGENCY = r"本[报報](?:[\u4e00-\u9fff]{0,8}[讯訊电電])"
-# Tried in order: the name is closed by 报道, by a parenthesis, or by white space.
+_TIGHT_NAMES = rf"{_NAME}(?:[、,，]{_NAME})*"
+# 本报讯, 本报北京4月25日电, 新华社北京4月25日电, 中新网4月25日电; also 本报 and one other
+# character before white space: a byline whose 讯 lost a byte (a UTF-8 page read as GBK loses the
+# byte before the next ASCII one) is still a byline.
+_AGENCY = (
+    r"(?:(?:本[报報]|[\u4e00-\u9fff]{1,6}[社网網台])[\u4e00-\u9fff]{0,8}?"
+    r"(?:\d{1,2}月\d{1,2}日)?[讯訊电電]|本[报報][\u4e00-\u9fff]?(?=\s))"
+)
+# One credit: a role and its names.  Loose: names apart by white space (inside brackets or before
+# 报道, where the end of the byline is certain); tight: names apart only by 、 or a comma.
+_CREDIT = re.compile(rf"\s*[、,，;；]?\s*(?P<role>{_ROLE})\s*(?P<names>{_NAMES})")
+_TIGHT_CREDIT = rf"{_ROLE}\s*{_TIGHT_NAMES}"
+_REPORTER_ROLE = re.compile(_REPORTER)
+_OPEN, _CLOSE = re.escape("（(【["), re.escape("）)】]")
+# Tried in order: the credits are closed by 报道, by a bracket, or by white space.
 _BYLINES = (
     # 记者王寅龙报道 …; names with spaces between them only when 报道 ends the byline (记者 黄明
     # 据港媒报道，… is a reporter and a sentence, not two reporters).
     re.compile(
-        rf"^(?:{_AGENCY})?\s*{_REPORTER}\s*(?P<names>{_NAME}(?:[、,，]{_NAME})*?){_HELPER}"
-        r"\s*[报報][道導]\s*"
+        rf"^(?:{_AGENCY})?\s*(?P<credits>{_REPORTER}\s*{_TIGHT_NAMES}?(?:\s*{_TIGHT_CREDIT})*)\s*[报報][道導]\s*"
     ),
-    re.compile(rf"^(?:{_AGENCY})?\s*{_REPORTER}\s*(?P<names>{_NAMES}?){_HELPER}\s*[报報][道導](?:\s+|$)"),
-    re.compile(rf"^(?:{_AGENCY})?\s*[（(【\[]\s*{_REPORTER}\s*(?P<names>{_NAMES}){_HELPER}\s*[）)】\]]\s*"),
-    re.compile(rf"^{_AGENCY}\s*{_REPORTER}\s*(?P<names>{_NAME})(?:{_HELPER})(?:\s+|$)"),
-    re.compile(rf"^{_REPORTER}\s+(?P<names>{_NAME})(?:\s+|$)"),
+    re.compile(
+        rf"^(?:{_AGENCY})?\s*(?P<credits>{_REPORTER}\s*{_NAMES}?(?:\s*{_ROLE}\s*{_NAMES})*)\s*[报報][道導](?:\s+|$)"
+    ),
+    re.compile(
+        rf"^(?:{_AGENCY})?\s*[{_OPEN}]\s*(?P<credits>(?:\s*[、,，;；]?\s*{_ROLE}\s*{_NAMES})+)\s*[{_CLOSE}]\s*"
+    ),
+    re.compile(rf"^(?:{_AGENCY}\s*[:：]?)?\s*(?P<credits>{_TIGHT_CREDIT}(?:\s+{_TIGHT_CREDIT})*)(?:\s+|$)"),
     re.compile(rf"^{_AGENCY}\s*[:：]?\s*"),
 )
 _NAME_SPLIT = re.compile(r"\s*[、,，\s]\s*")
@@ -106,19 +127,31 @@ def parse_header(line: str, *, now: datetime, tz: tzinfo) -> Header | None:
     return Header(source=match["source"], published=published, editor=match["editor"])
 
 
+def _reporters(credits: str) -> list[str]:
+    """The names the credits give to reporters (记者 …), not to correspondents or photographers."""
+    names: list[str] = []
+    for credit in _CREDIT.finditer(credits):
+        if _REPORTER_ROLE.fullmatch(credit["role"]):
+            names += [name for name in _NAME_SPLIT.split(credit["names"].strip()) if name]
+    return names
+
+
 def parse_byline(paragraph: str) -> tuple[str, str | None]:
     """``paragraph`` without a leading byline, and the reporter(s) it names (``、``-joined).
 
-    A paragraph that is only a byline (``本报记者 张三``) comes back empty.
+    Bylines: ``本报讯 全媒体记者王寅龙报道``, ``本报讯（记者 张三 李四 通讯员 王五）``,
+    ``新华社北京4月25日电（记者 张三）``, ``本报记者 张三 通讯员 李四``, ``记者 张三 摄影 李四``;
+    a byline that names no reporter (``（通讯员 王五）``) is removed too.  A paragraph that is only
+    a byline (``本报记者 张三``) comes back empty.
     """
     for pattern in _BYLINES:
         match = pattern.match(paragraph)
         if match is None:
             continue
-        names = match.groupdict().get("names")
+        credits = match.groupdict().get("credits")
         rest = paragraph[match.end() :].lstrip()
-        reporter = "、".join(_NAME_SPLIT.split(names.strip())) if names else None
-        return rest, reporter
+        names = _reporters(credits) if credits else []
+        return rest, "、".join(names) or None
     return paragraph, None
 
 

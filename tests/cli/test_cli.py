@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, FIXTURES, Cli
+from tests.conftest import EXAMPLES, FIXTURES, GOLDEN, Cli
 
 
 @pytest.mark.usefixtures("any_store")
@@ -65,7 +65,9 @@ def test_today_json_follows_the_item_schema(cli: Cli) -> None:
     assert seed["published"] == "2026-04-25T22:47:00+08:00"
     assert seed["editor"] == "陶宋之"
     assert seed["language"] == "zh"
-    assert seed["repairs"]["pinyin_annotations"] == 211
+    # The repairs the cleaning stage reports for the seed item (its golden file), through the CLI.
+    golden = json.loads((GOLDEN / "text" / "seed_kaifeng.json").read_text(encoding="utf-8"))
+    assert seed["repairs"] == golden["repairs"] and seed["repairs"]["pinyin_annotations"] > 200
     assert "(xiāng)" not in seed["summary"] and seed["summary"]
     assert seed["cluster"]["size"] == 1
 

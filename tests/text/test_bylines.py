@@ -1,0 +1,171 @@
+"""Bylines and headers of many forms: who reported, who edited, where from, when.
+
+Property tests build bylines from their parts (agency, roles, names, separators, brackets) at
+random, so no form is tested only in the one spelling written here; the golden cases are forms
+seen in Chinese news pages.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from digest.model import RawItem
+from digest.text import clean_item
+from digest.text.mobile import parse_byline
+
+TZ = timezone(timedelta(hours=8))
+NOW = datetime(2026, 5, 1, 8, 0, tzinfo=TZ)
+BODY = "城市更新让老街区焕发新活力，居民生活更加便利。"
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘陶欧阳司马"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉宇浩凯晨龙寅之宋"
+REPORTER_ROLES = ["记者", "本报记者", "全媒体记者", "融媒体记者", "见习记者", "实习记者", "首席记者", "記者"]
+OTHER_ROLES = ["通讯员", "实习生", "摄影", "通訊員"]
+AGENCIES = ["", "本报讯", "本報訊", "本报北京4月25日电", "新华社北京4月25日电", "中新网4月25日电"]
+
+names = st.builds(
+    lambda surname, given: surname + given,
+    st.sampled_from(list(SURNAMES)),
+    st.text(alphabet=GIVEN, min_size=1, max_size=2),
+)
+
+
+@given(
+    agency=st.sampled_from(AGENCIES),
+    role=st.sampled_from(REPORTER_ROLES),
+    reporters=st.lists(names, min_size=1, max_size=3, unique=True),
+    others=st.lists(st.tuples(st.sampled_from(OTHER_ROLES), names), max_size=2),
+    separator=st.sampled_from([" ", "、", "，"]),
+    others_first=st.booleans(),
+    brackets=st.sampled_from(["（）", "()", "【】"]),
+)
+def test_bracketed_byline_names_its_reporters(
+    agency: str,
+    role: str,
+    reporters: list[str],
+    others: list[tuple[str, str]],
+    separator: str,
+    others_first: bool,
+    brackets: str,
+) -> None:
+    credit = f"{role} {separator.join(reporters)}"
+    helpers = [f"{other} {name}" for other, name in others]
+    credits = " ".join([*helpers, credit] if others_first else [credit, *helpers])
+    byline = f"{agency}{brackets[0]}{credits}{brackets[1]}"
+    assert parse_byline(byline + BODY) == (BODY, "、".join(reporters))
+
+
+@given(
+    agency=st.sampled_from(AGENCIES),
+    role=st.sampled_from(REPORTER_ROLES),
+    reporters=st.lists(names, min_size=1, max_size=3, unique=True),
+    other=st.one_of(st.none(), st.tuples(st.sampled_from(OTHER_ROLES), names)),
+    reported=st.booleans(),
+)
+def test_open_byline_names_its_reporters(
+    agency: str, role: str, reporters: list[str], other: tuple[str, str] | None, reported: bool
+) -> None:
+    """Without brackets the byline ends at 报道 or at white space; names apart by 、."""
+    credits = f"{role}{'、'.join(reporters)}" if reported else f"{role} {'、'.join(reporters)}"
+    if other is not None:
+        credits += f" {other[0]} {other[1]}"
+    byline = f"{agency} {credits}{'报道' if reported else ''} "
+    assert parse_byline(byline + BODY) == (BODY, "、".join(reporters))
+
+
+@given(reporters=st.lists(names, min_size=1, max_size=2, unique=True), role=st.sampled_from(REPORTER_ROLES))
+def test_a_byline_on_its_own_line_is_removed(reporters: list[str], role: str) -> None:
+    body = f"标题\n开封手机报 04-25 22:47 责编:陶宋之 我要分享\n{role} {'、'.join(reporters)}\n{BODY}"
+    out = clean_item(RawItem(body=body, title=None), now=NOW, tz=TZ)
+    assert (out.text, out.reporter) == (BODY, "、".join(reporters))
+
+
+@pytest.mark.parametrize(
+    ("header", "byline", "source", "published", "editor", "reporter"),
+    [
+        (
+            "来源：开封日报 2026-04-25 22:47 编辑：陶宋之",
+            "本报讯（记者 王寅龙）",
+            "开封日报",
+            "2026-04-25T22:47",
+            "陶宋之",
+            "王寅龙",
+        ),
+        (
+            "【来源：开封日报 2026-04-25 22:47 编辑：陶宋之】",
+            "本报讯 记者 王寅龙 ",
+            "开封日报",
+            "2026-04-25T22:47",
+            "陶宋之",
+            "王寅龙",
+        ),
+        (
+            "开封手机报 04-25 22:47 责编:陶宋之 我要分享",
+            "本报记者 王寅龙 通讯员 李四 ",
+            "开封手机报",
+            "2026-04-25T22:47",
+            "陶宋之",
+            "王寅龙",
+        ),
+        (
+            "开封手机报 04-25 22:47 责编:陶宋之 我要分享",
+            "本报讯（记者 王寅龙 李明 通讯员 张三）",
+            "开封手机报",
+            "2026-04-25T22:47",
+            "陶宋之",
+            "王寅龙、李明",
+        ),
+        (
+            "来源：新华网 2026年4月25日 22:47 责任编辑：陶宋之",
+            "新华社北京4月25日电（记者 王寅龙）",
+            "新华网",
+            "2026-04-25T22:47",
+            "陶宋之",
+            "王寅龙",
+        ),
+        (
+            "2026-04-25 22:47:10 来源：新华网",
+            "本报讯（通讯员 张三 记者 王寅龙）",
+            "新华网",
+            "2026-04-25T22:47:10",
+            None,
+            "王寅龙",
+        ),
+        (
+            "发布时间：2026-04-25 22:47 来源：开封日报 编辑：陶宋之",
+            "记者 王寅龙 摄影 李明 ",
+            "开封日报",
+            "2026-04-25T22:47",
+            "陶宋之",
+            "王寅龙",
+        ),
+        (
+            "开封日报 2026/04/25 22:47 编辑：陶宋之、李明",
+            "本报讯（见习记者 王寅龙）",
+            "开封日报",
+            "2026-04-25T22:47",
+            "陶宋之、李明",
+            "王寅龙",
+        ),
+        (
+            "開封手機報 12-31 23:10 責編:陶宋之 我要分享",
+            "本報訊 全媒體記者王寅龍報道 ",
+            "開封手機報",
+            "2025-12-31T23:10",
+            "陶宋之",
+            "王寅龍",
+        ),
+    ],
+)
+def test_header_and_byline_forms(
+    header: str, byline: str, source: str, published: str, editor: str | None, reporter: str
+) -> None:
+    out = clean_item(
+        RawItem(body=f"标题\n{header}\n{byline}{BODY}", title=None), now=NOW, tz=TZ, script="keep"
+    )
+    assert out.text == BODY
+    assert (out.source, out.editor, out.reporter) == (source, editor, reporter)
+    assert out.published == datetime.fromisoformat(published).replace(tzinfo=TZ)

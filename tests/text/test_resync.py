@@ -1,0 +1,101 @@
+"""Spans read out of step, read again from their bytes (``text.resync``), through ``clean_item``.
+
+The damaged inputs are made here from clean sentences by the damage itself, at every position:
+a GBK byte lost at the start of each character in turn (nothing marks it), an annotator's reading
+inserted inside the bytes of each pair of neighbouring characters whose straddling bytes make a
+character, so no repair can be fitted to one place.  And text that is not damaged — kana,
+small-form marks, Cantonese, rare names — is left as it is.
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from pypinyin import Style, pinyin
+
+from digest.model import RawItem
+from digest.text import clean_item
+from digest.text.resync import Resynced, resync
+
+TZ = timezone(timedelta(hours=8))
+NOW = datetime(2026, 5, 1, 8, 0, tzinfo=TZ)
+SENTENCES = [
+    "钮文新指出，结构性货币政策加上存款利率双轨制导致利率结构严重扭曲，为金融倒爷提供良好生存空间。",
+    "党的十八大以来，以习近平同志为总书记的党中央高瞻远瞩战略谋划，着力创新发展理念。",
+    "城鄉一體化示範區堅持多形式、多渠道、多載體加強黨史學習教育宣傳，把學黨史與服務群眾緊密結合起來。",
+]
+
+
+def distance(a: str, b: str) -> int:
+    """Characters inserted, deleted or replaced between ``a`` and ``b`` (difflib's alignment)."""
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return sum(max(i2 - i1, j2 - j1) for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal")
+
+
+def cleaned(body: str) -> str:
+    return clean_item(RawItem(body=body, title="标题"), now=NOW, tz=TZ, script="keep").text
+
+
+def starts(data: bytes) -> list[int]:
+    found, i = [], 0
+    while i < len(data):
+        found.append(i)
+        i += 2 if data[i] >= 0x81 else 1
+    return found
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_a_byte_lost_anywhere_costs_at_most_its_character(sentence: str) -> None:
+    """Losing the first byte of any character shifts the rest of the sentence; reading it again
+    gives the sentence back, less (or with a wrong guess for) the character that lost it and at
+    most one more where the shift ends."""
+    data = sentence.encode("gb18030")
+    worst = []
+    for at in starts(data)[:-1]:
+        damaged = (data[:at] + data[at + 1 :]).decode("gb18030", errors="replace")
+        worst.append(distance(cleaned(damaged), sentence))
+    assert max(worst) <= 3, worst
+    assert sum(worst) <= 2 * len(worst), worst
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+@pytest.mark.parametrize("brackets", ["()", "（）"])
+def test_an_annotation_inside_two_characters_bytes_is_taken_out(sentence: str, brackets: str) -> None:
+    """An annotator that matched the last byte of one character and the first of the next as a
+    character, and put its reading after them, splits a character; every such place is read back
+    to the sentence (the decoder may have lost the byte before an ASCII bracket: at most that
+    character is lost)."""
+    data = sentence.encode("gb18030")
+    places = 0
+    for at in starts(data)[:-1]:
+        if data[at] < 0x81 or at + 3 >= len(data) or data[at + 2] < 0x81:
+            continue
+        try:
+            straddling = data[at + 1 : at + 3].decode("gb18030")
+        except UnicodeDecodeError:
+            continue
+        if not "\u4e00" <= straddling <= "\u9fff":
+            continue
+        reading = pinyin(straddling, style=Style.TONE3, neutral_tone_with_five=True)[0][0]
+        annotation = f"{brackets[0]}{reading}{brackets[1]}".encode("gb18030")
+        damaged = (data[: at + 3] + annotation + data[at + 3 :]).decode("gb18030", errors="replace")
+        places += 1
+        assert distance(cleaned(damaged), sentence) <= 1, damaged
+    assert places >= 5
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "未完成みかんせい｜I'm Well",
+        "另﹐他告訴我們的同事﹐寫在申請表上的離職原因是假的。不是嗎﹖假的﹗﹗﹗",
+        "等埋佢地拎野之後all睇goblin比賽，冇必要再同d同我倆冇關係既人再講咁多",
+        "噗噗熊和咕嘰咕嘰的故事，饕餮、魑魅魍魉与耄耋老人",
+        "α粒子与β射线；ＡＢＣ公司发布１２３款新产品。",
+        "为什么?因为你中国卖产品也好，只要是中国制造",
+    ],
+)
+def test_text_read_right_is_left_alone(line: str) -> None:
+    assert resync(line, {}) == (line, Resynced())
