@@ -43,7 +43,13 @@ from digest.text.mobile import (
 from digest.text.page import parse_meta_line, strip_site_suffix
 from digest.text.punctuation import fix_punctuation
 from digest.text.resync import resync
-from digest.text.script import POLICIES, to_simplified, to_traditional, wants_simplified
+from digest.text.script import (
+    POLICIES,
+    to_simplified,
+    to_traditional,
+    wants_simplified,
+    written_in_japanese_or_korean,
+)
 
 __all__ = ["POLICIES", "clean_item", "one_line", "strip_controls"]
 
@@ -109,7 +115,10 @@ def _layout(title: str | None, body: str, repairs: Counter[str]) -> tuple[str, l
 def _converter(
     whole: str, script: str, mainland: bool | None, repairs: Counter[str]
 ) -> Callable[[str], str] | None:
-    """Stage 5: the script conversion the policy asks for, decided on the whole text."""
+    """Stage 5: the script conversion the policy asks for, decided on the whole text.  None for
+    Japanese or Korean text: no Chinese script policy applies to it."""
+    if written_in_japanese_or_korean(whole):
+        return None
     marks = repairs["pinyin_annotations"] + repairs["garbled_spans"]
     if wants_simplified(whole, policy=script, mainland=mainland, marks=marks):
         return to_simplified

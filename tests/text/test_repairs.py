@@ -72,6 +72,30 @@ def test_genuine_taiwan_text_is_kept_under_auto(now: datetime, tz: tzinfo) -> No
     assert cleaned.repairs["traditional_to_simplified"] == 0
 
 
+@pytest.mark.parametrize("script", ["auto", "simplified", "traditional"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "東京都は電話での問い合わせを受け付けると発表した。習近平国家主席の来日に備える。",
+        "서울시는 電話 상담을 시작했다고 밝혔다. 經濟 회복을 위한 조치다.",
+    ],
+    ids=["japanese", "korean"],
+)
+def test_japanese_and_korean_text_is_not_converted_by_any_script_policy(
+    body: str, script: str, now: datetime, tz: tzinfo
+) -> None:
+    cleaned = clean_item(RawItem(body=body, title="見出し"), now=now, tz=tz, script=script)
+    assert "電話" in cleaned.text and cleaned.title == "見出し"
+    assert cleaned.repairs["traditional_to_simplified"] == 0
+    assert "simplified_to_traditional" not in cleaned.repairs
+
+
+def test_a_chinese_text_quoting_a_little_japanese_is_still_converted(now: datetime, tz: tzinfo) -> None:
+    body = "臺灣經濟發展迅速，「台灣の味」成為日本遊客喜愛的詞語，電話訂購量大增。"
+    cleaned = clean_item(RawItem(body=body, title="經濟"), now=now, tz=tz, script="simplified")
+    assert "电话" in cleaned.text and "经济" in cleaned.text
+
+
 def test_machine_converted_text_is_simplified_under_auto() -> None:
     assert wants_simplified(CONVERTED, policy="auto", mainland=None)
     assert wants_simplified("爲了人民羣衆的利益", policy="auto", mainland=None)  # OpenCC variants
