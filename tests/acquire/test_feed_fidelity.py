@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -227,7 +228,12 @@ def test_a_time_without_a_zone_is_read_in_the_zone_of_the_writing(
 
     calls: list[object] = []
     real_parse = feedparser.parse
-    monkeypatch.setattr(feedparser, "parse", lambda *a, **k: calls.append(a) or real_parse(*a, **k))
+
+    def counted_parse(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(feedparser, "parse", counted_parse)
     zoneless, zoned = "2026-04-25 22:47:00", "Sat, 25 Apr 2026 22:47:00 +0000"
     rows = [("开封地铁新线今日开通", zoneless, markup), ("Metro line opens", zoneless, "")]
     rows += [("東京で新線が開業しました", zoneless, ""), ("开封地铁", zoned, "")]
