@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -36,26 +37,29 @@ def timed(args: list[str], env: dict[str, str], runs: int) -> tuple[float, float
     return statistics.median(times), max(times)
 
 
+def news_items(count: int, end: datetime, span: timedelta) -> Iterator[Item]:
+    """``count`` items evenly over ``span`` before ``end``, of the length of a short news story."""
+    step = span / count
+    for n in range(count):
+        yield Item(
+            id=f"b2:{n:024x}",
+            title=f"第{n}条新闻标题：示范区推进老旧小区改造",
+            text="正文第一句。正文第二句，内容较长一些，用来模拟真实新闻的长度。" * 8,
+            language="zh",
+            fetched=end,
+            source=f"来源{n % 40}",
+            published=end - step * (n + 1),
+            summary=Summary("正文第一句。", "lead", "bench"),
+        )
+
+
 def build_store(path: Path, count: int) -> datetime:
     """``count`` items, evenly over 100 days before the returned moment, in batches."""
     end = datetime(2026, 4, 26, tzinfo=UTC)
-    step = timedelta(days=100) / count
     with Store.open(path) as store:
         batch = []
-        for n in range(count):
-            published = end - step * (n + 1)
-            batch.append(
-                Item(
-                    id=f"b2:{n:024x}",
-                    title=f"第{n}条新闻标题：示范区推进老旧小区改造",
-                    text="正文第一句。正文第二句，内容较长一些，用来模拟真实新闻的长度。" * 8,
-                    language="zh",
-                    fetched=end,
-                    source=f"来源{n % 40}",
-                    published=published,
-                    summary=Summary("正文第一句。", "lead", "bench"),
-                )
-            )
+        for item in news_items(count, end, timedelta(days=100)):
+            batch.append(item)
             if len(batch) == 5000:
                 store.add_items(batch)
                 batch = []

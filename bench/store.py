@@ -29,8 +29,11 @@ from pathlib import Path
 from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from digest.model import Item, Summary
+from startup_today import news_items
+
+from digest.model import Item
 from digest.store import Store
 from digest.store.copy import copy_store
 from tests.postgres_server import ThrowawayPostgres, unavailable_reason
@@ -42,18 +45,7 @@ T = TypeVar("T")
 
 def items(count: int) -> Iterator[Item]:
     """``count`` items evenly over 30 days before END, of the length of a short news story."""
-    step = timedelta(days=30) / count
-    for n in range(count):
-        yield Item(
-            id=f"b2:{n:024x}",
-            title=f"第{n}条新闻标题：示范区推进老旧小区改造",
-            text="正文第一句。正文第二句，内容较长一些，用来模拟真实新闻的长度。" * 8,
-            language="zh",
-            fetched=END,
-            source=f"来源{n % 40}",
-            published=END - step * (n + 1),
-            summary=Summary("正文第一句。", "lead", "bench"),
-        )
+    return news_items(count, END, timedelta(days=30))
 
 
 def cpu() -> float:
