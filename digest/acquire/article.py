@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
-from digest.text.dates import parse_date
+from digest.text.dates import CHINA_TIME, parse_date
 from digest.text.html import html_to_text
 from digest.text.mobile import unwrap
 from digest.text.page import PageMeta, merge_meta, parse_meta_line
@@ -32,7 +32,6 @@ from digest.text.page import PageMeta, merge_meta, parse_meta_line
 # A page that names no time zone is read in its language's: Chinese news pages are written in
 # China Standard Time (UTC+8, as are Hong Kong and Taiwan), Japanese ones in UTC+9; other pages'
 # bare times are taken as UTC.
-_CHINA = timezone(timedelta(hours=8))
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")
 _JAPAN = timezone(timedelta(hours=9))
 _KANA = re.compile(r"[\u3040-\u30ff]")
@@ -64,7 +63,7 @@ def read_article(html: str, url: str | None = None) -> Article | None:
     article = Article(text, title, None, author, sitename)
     article = replace(article, url=getattr(document, "url", None) or url)
     zone = _zone((title or "") + text[:500])
-    if zone is _CHINA:
+    if zone is CHINA_TIME:
         article = _chinese_fields(article, html)
     else:
         article = replace(article, published=_page_time(html, url, zone))
@@ -78,7 +77,7 @@ def _zone(sample: str) -> tzinfo:
     characters without kana Chinese (UTC+8), anything else UTC."""
     if _KANA.search(sample):
         return _JAPAN
-    return _CHINA if _CHINESE.search(sample) else UTC
+    return CHINA_TIME if _CHINESE.search(sample) else UTC
 
 
 def _headline(found: str | None, html: str) -> str | None:
@@ -199,9 +198,9 @@ def _chinese_fields(article: Article, html: str) -> Article:
     if title and gne_title != title and title in gne_title:  # a cut og:title: GNE reads the headline
         title = gne_title
     published = labelled.published if labelled else None
-    published = published or parse_date(_text(found.get("publish_time")), tz=_CHINA)
+    published = published or parse_date(_text(found.get("publish_time")), tz=CHINA_TIME)
     if published is None:
-        published = _page_time(html, article.url, _CHINA)
+        published = _page_time(html, article.url, CHINA_TIME)
     author = (labelled.author if labelled else None) or _name(found.get("author")) or article.author
     editor = labelled.editor if labelled else None
     return replace(article, title=title or None, published=published, author=author, editor=editor)
@@ -215,7 +214,7 @@ def _labelled_line(html: str) -> PageMeta | None:
     for line in html_to_text(html).split("\n"):
         if len(line) > 200 or ("：" not in line and ":" not in line):
             continue
-        meta = parse_meta_line(_unbracketed(line), now=None, tz=_CHINA)
+        meta = parse_meta_line(_unbracketed(line), now=None, tz=CHINA_TIME)
         if meta is not None and (meta.published or meta.author or meta.editor):
             found.append(meta)
     return merge_meta(found) if found else None

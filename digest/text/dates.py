@@ -29,6 +29,8 @@ import re
 import unicodedata
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
+from digest.text.script import KANA_OR_HANGUL
+
 EARLIEST_YEAR, LATEST_YEAR = 1970, 9998  # outside this a "date" is noise (or overflows arithmetic)
 _MAX_CHARS = 80
 
@@ -142,7 +144,7 @@ _AGO_UNITS = {"秒": "seconds", "分钟": "minutes", "分鐘": "minutes", "小�
 _AGO_UNITS |= {"个小时": "hours", "個小時": "hours", "天": "days", "日": "days", "周": "weeks", "週": "weeks"}
 _DAYS_BACK = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
 _BEIJING = re.compile(r"[(（]?\s*北京[时時][间間]\s*[)）]?")
-_BEIJING_TIME = timezone(timedelta(hours=8))
+CHINA_TIME = timezone(timedelta(hours=8))
 _KOREA_TIME = timezone(timedelta(hours=9))
 _LABEL = re.compile(
     r"^(?:[发發][布佈](?:[时時][间間]|日期|于|於)?|[发發]表(?:[时時][间間]|于|於)?|更新(?:[时時][间間])?"
@@ -152,7 +154,6 @@ _LABEL = re.compile(
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-_KANA_OR_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
 
 
 def zone_of_writing(sample: str) -> tzinfo:
@@ -163,8 +164,8 @@ def zone_of_writing(sample: str) -> tzinfo:
     UTC+8 all year, and Chinese feeds commonly give ``2026-04-25 22:47:00`` with no zone; reading
     it as UTC would put every such item eight hours in the future.  Anything else: UTC.
     """
-    if _HAN.search(sample) and not _KANA_OR_HANGUL.search(sample):
-        return _BEIJING_TIME
+    if _HAN.search(sample) and not KANA_OR_HANGUL.search(sample):
+        return CHINA_TIME
     return UTC
 
 
@@ -180,7 +181,7 @@ def parse_date(text: str, *, now: datetime | None = None, tz: tzinfo = UTC) -> d
     cleaned = _LABEL.sub("", cleaned, count=1).strip()
     if "北京" in cleaned:
         cleaned, found = _BEIJING.subn(" ", cleaned)
-        cleaned, tz = (" ".join(cleaned.split()), _BEIJING_TIME) if found else (cleaned, tz)
+        cleaned, tz = (" ".join(cleaned.split()), CHINA_TIME) if found else (cleaned, tz)
     if not cleaned or len(cleaned) > _MAX_CHARS:
         return None
     relative = _relative(cleaned, now, tz)

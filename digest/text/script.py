@@ -31,7 +31,7 @@ _MAINLAND_TERMS = re.compile(
     "|[來来]源[:：]\\s*(?:新華網|人民網|央視網|中國新聞網|環球網|澎湃新聞|騰訊網|新浪|網易|鳳凰網)"
 )
 _HANZI = re.compile(r"[\u3400-\u9fff]")
-_KANA_OR_HANGUL = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uac00-\ud7af]")
+KANA_OR_HANGUL = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uac00-\ud7af]")
 
 
 def written_in_japanese_or_korean(text: str) -> bool:
@@ -40,7 +40,7 @@ def written_in_japanese_or_korean(text: str) -> bool:
     the text (電話 → 电话, 習 → 习); a Chinese text quoting a Japanese name or a stray の stays
     far below a tenth (Japanese prose is a third kana and more).
     """
-    foreign = len(_KANA_OR_HANGUL.findall(text))
+    foreign = len(KANA_OR_HANGUL.findall(text))
     return foreign > 0 and foreign * 10 >= foreign + len(_HANZI.findall(text))
 
 
