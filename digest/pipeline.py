@@ -56,10 +56,13 @@ def ingest(raws: Iterable[RawItem], store: Store, options: IngestOptions) -> Ing
     existing = renamed = 0
     for raw in raws:
         identifier = item_id(raw)
-        stored = None if identifier in new else stored_id(raw, identifier, store.has_item)
-        if identifier in new or stored is not None:
+        if identifier in new:
             existing += 1
-            renamed += stored is not None and stored[1]
+            continue
+        stored = stored_id(raw, identifier, store.has_item)
+        if stored is not None:
+            existing += 1
+            renamed += stored[1]
             continue
         new[identifier] = build_item(raw, options, identifier)
     result = store.add_items(new.values())

@@ -40,11 +40,11 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class WorkerOptions:
-    burst: bool = False
-    concurrency: int = 8
-    heartbeat: float = 10.0
-    stalled_after: float = 30.0
-    plan: tuple[Scheduled, ...] = ()  # what this worker's scheduler defers; () runs none
+    burst: bool
+    concurrency: int
+    heartbeat: float
+    stalled_after: float
+    plan: tuple[Scheduled, ...]  # what this worker's scheduler defers; () runs none
 
 
 async def retry_stalled(app: procrastinate.App, stalled_after: float) -> int:

@@ -84,8 +84,8 @@ def _count(transaction: Transaction, table: str) -> int:
 def _copy_journal(source: Store, destination: Store) -> None:
     if source.journal_path == destination.journal_path:
         return
-    known = set(Journal(destination.journal_path).entries())
     journal = Journal(destination.journal_path)
+    known = set(journal.entries())
     for entry in Journal(source.journal_path).entries():
         if entry not in known:
             journal.record(*entry)

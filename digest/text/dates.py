@@ -34,51 +34,43 @@ from digest.text.script import KANA_OR_HANGUL
 EARLIEST_YEAR, LATEST_YEAR = 1970, 9998  # outside this a "date" is noise (or overflows arithmetic)
 _MAX_CHARS = 80
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
+
+def _month_numbers(*months: tuple[str, ...]) -> dict[str, int]:
+    """Each name of each month (January's names first) → the month's number."""
+    return {name: number for number, names in enumerate(months, start=1) for name in names}
+
+
+_MONTHS = _month_numbers(
+    ("jan", "january"),
+    ("feb", "february"),
+    ("mar", "march"),
+    ("apr", "april"),
+    ("may",),
+    ("jun", "june"),
+    ("jul", "july"),
+    ("aug", "august"),
+    ("sep", "sept", "september"),
+    ("oct", "october"),
+    ("nov", "november"),
+    ("dec", "december"),
+)
 # Month names in other languages, as feeds written in them have them (Greek and Hungarian blog
 # engines put their own in RFC 822 and ISO layouts), compared without accents and case: "Ιούλ",
 # "július".  Only languages whose names mean the same month wherever they occur.
-_MONTHS |= {
-    name: number
-    for number, names in enumerate(
-        (
-            ("ιαν", "ιανουαριου", "ιανουαριος", "januar", "jan"),
-            ("φεβ", "φεβρουαριου", "φεβρουαριος", "februar", "febr"),
-            ("μαρ", "μαρτιου", "μαρτιος", "marcius", "marc"),
-            ("απρ", "απριλιου", "απριλιος", "aprilis", "apr"),
-            ("μαι", "μαιου", "μαιος", "majus", "maj"),
-            ("ιουν", "ιουνιου", "ιουνιος", "junius", "jun"),
-            ("ιουλ", "ιουλιου", "ιουλιος", "julius", "jul"),
-            ("αυγ", "αυγουστου", "αυγουστος", "augusztus", "aug"),
-            ("σεπ", "σεπτεμβριου", "σεπτεμβριος", "szeptember", "szept"),
-            ("οκτ", "οκτωβριου", "οκτωβριος", "oktober", "okt"),
-            ("νοε", "νοεμβριου", "νοεμβριος", "november", "nov"),
-            ("δεκ", "δεκεμβριου", "δεκεμβριος", "december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
+_MONTHS |= _month_numbers(
+    ("ιαν", "ιανουαριου", "ιανουαριος", "januar", "jan"),
+    ("φεβ", "φεβρουαριου", "φεβρουαριος", "februar", "febr"),
+    ("μαρ", "μαρτιου", "μαρτιος", "marcius", "marc"),
+    ("απρ", "απριλιου", "απριλιος", "aprilis", "apr"),
+    ("μαι", "μαιου", "μαιος", "majus", "maj"),
+    ("ιουν", "ιουνιου", "ιουνιος", "junius", "jun"),
+    ("ιουλ", "ιουλιου", "ιουλιος", "julius", "jul"),
+    ("αυγ", "αυγουστου", "αυγουστος", "augusztus", "aug"),
+    ("σεπ", "σεπτεμβριου", "σεπτεμβριος", "szeptember", "szept"),
+    ("οκτ", "οκτωβριου", "οκτωβριος", "oktober", "okt"),
+    ("νοε", "νοεμβριου", "νοεμβριος", "november", "nov"),
+    ("δεκ", "δεκεμβριου", "δεκεμβριος", "december", "dec"),
+)
 # Zone abbreviations with one accepted meaning: RFC 822's North American zones (and the one-letter-
 # less forms some publishers write: ET, PT …), Europe's and East Asia's.  An abbreviation not
 # here (IST is India, Israel or Ireland) makes the date unknown rather than wrong by hours.
