@@ -290,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
                         options.runs, partial(side.run, ["summarize", *flags, str(many)], work)
                     )
                     summaries[side.name][variant] = out
-                    rates[side.name, variant] = documents / statistics.median(timing.cpu)
+                    rates[side.name, variant] = documents / median(timing)
                     timings[side.name, variant] = timing
                 timings[side.name, "one"], summaries[side.name]["one"] = repeated(
                     options.runs, partial(side.run, ["summarize", str(one)], work)

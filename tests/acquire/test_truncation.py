@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,13 +30,8 @@ async def _cut_short(reader: asyncio.StreamReader, writer: asyncio.StreamWriter)
     await writer.drain()
 
 
-@pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("DIGEST_HOME", str(tmp_path))
-    monkeypatch.setenv("DIGEST_NOW", "2026-04-26T08:00:00+08:00")
-    monkeypatch.setenv("DIGEST_TIMEZONE", "Asia/Shanghai")
-    (tmp_path / "config.toml").write_text('[fetch]\ntimeout = 2\ndeadline = 3\nfull_text = "never"\n')
-    return tmp_path
+# Every test here runs `digest fetch` against a local server: short deadlines, no full text.
+pytestmark = pytest.mark.usefixtures("fetch_config")
 
 
 def _follow(raw_server: RawServer, name: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,7 +7,7 @@ seen in Chinese news pages.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 import pytest
 from hypothesis import given
@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from digest.model import RawItem
 from digest.text import clean_item
 from digest.text.mobile import parse_byline
+from tests.text.conftest import CHINA as TZ
+from tests.text.conftest import NOW
 
-TZ = timezone(timedelta(hours=8))
-NOW = datetime(2026, 5, 1, 8, 0, tzinfo=TZ)
 BODY = "城市更新让老街区焕发新活力，居民生活更加便利。"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘陶欧阳司马"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉宇浩凯晨龙寅之宋"

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -18,9 +17,8 @@ from hypothesis import strategies as st
 from digest.model import CleanedText, RawItem
 from digest.text import clean_item
 from digest.text.annotations import is_reading, is_syllable
-
-TZ = timezone(timedelta(hours=8))
-NOW = datetime(2026, 5, 1, 8, 0, tzinfo=TZ)
+from tests.text.conftest import CHINA as TZ
+from tests.text.conftest import NOW
 
 SIMPLIFIED = [
     "党史学习教育开展以来，城乡一体化示范区坚持多形式、多渠道加强宣传。",

@@ -10,7 +10,6 @@ small-form marks, Cantonese, rare names — is left as it is.
 from __future__ import annotations
 
 import difflib
-from datetime import datetime, timedelta, timezone
 
 import pytest
 from pypinyin import Style, pinyin
@@ -18,9 +17,9 @@ from pypinyin import Style, pinyin
 from digest.model import RawItem
 from digest.text import clean_item
 from digest.text.resync import Resynced, resync
+from tests.text.conftest import CHINA as TZ
+from tests.text.conftest import NOW
 
-TZ = timezone(timedelta(hours=8))
-NOW = datetime(2026, 5, 1, 8, 0, tzinfo=TZ)
 SENTENCES = [
     "钮文新指出，结构性货币政策加上存款利率双轨制导致利率结构严重扭曲，为金融倒爷提供良好生存空间。",
     "党的十八大以来，以习近平同志为总书记的党中央高瞻远瞩战略谋划，着力创新发展理念。",
