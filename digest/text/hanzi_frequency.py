@@ -109,3 +109,22 @@ def word_weight(first: str, second: str) -> float:
     """How strongly the two characters (either script) read as a word: ln(1 + count), 0 if none."""
     log_count = _table()[1].get(_simplified(first) + _simplified(second))
     return math.log1p(math.exp(log_count)) if log_count is not None else 0.0
+
+
+@cache
+def _word_index() -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
+    """(second character → {first: weight}, first character → {second: weight}) over the words."""
+    starting: dict[str, dict[str, float]] = {}
+    ending: dict[str, dict[str, float]] = {}
+    for word, log_count in _table()[1].items():
+        weight = math.log1p(math.exp(log_count))
+        ending.setdefault(word[1], {})[word[0]] = weight
+        starting.setdefault(word[0], {})[word[1]] = weight
+    return ending, starting
+
+
+def word_partners(before: str, after: str) -> set[str]:
+    """The characters that make a word with ``before`` (after it) or with ``after`` (before it),
+    simplified: the candidates for a character lost between them."""
+    ending, starting = _word_index()
+    return set(starting.get(_simplified(before), ())) | set(ending.get(_simplified(after), ()))

@@ -14,6 +14,7 @@ import itertools
 import re
 
 from digest.text.hanzi_frequency import log_frequency, log_frequency_as_written, word_weight
+from digest.text.resync import read_gbk
 
 # (codec the bytes were wrongly decoded with, codec they were written in)
 # "GBK" read two ways: browsers read pages labelled gbk or gb2312 with the GB18030 decoder, which
@@ -44,12 +45,38 @@ _HAN = re.compile("[\u3400-\u9fff]")
 # character in it must not be taken for one (福克納｜ is no mojibake).
 _MIN_HAN = 4
 _WORD_BONUS = 0.5  # × ln(count) per neighbouring pair that is a word: 穿戴 beats 迎戴
+# What a full-width letter or digit and a kana weigh in a decoding (natural log; common
+# characters are about -7, the table's floor for anything unseen is about -20.7).
+_UNCOMMON = -9.0
+_KANA = -12.0
 
 
 def _mean(text: str) -> float:
     """Mean log frequency of the ideographs of ``text`` (symbols such as ｜ prove nothing)."""
     wide = _HAN.findall(text)
     return sum(log_frequency(char) for char in wide) / len(wide) if wide else -30.0
+
+
+def _mean_decoded(text: str) -> float:
+    """Mean log frequency of every non-ASCII character of a decoding, as Chinese text.
+
+    Unlike ``_mean`` (which judges the text as found), letters of other scripts count here: a
+    wrong decoding of a line can read as a handful of common ideographs among Hebrew, Arabic and
+    Hangul letters (Big5 bytes read as UTF-8), and must not beat the right one for its few
+    ideographs.  Full-width letters and digits and kana are ordinary but uncommon in Chinese text.
+    """
+    wide = [char for char in text if not char.isascii() and not char.isspace() and char != _LOST]
+    if not wide:
+        return -30.0
+    return sum(_decoded_cost(char) for char in wide) / len(wide)
+
+
+def _decoded_cost(char: str) -> float:
+    if "\uff01" <= char <= "\uff5e":
+        return _UNCOMMON
+    if "\u3040" <= char <= "\u30ff":
+        return _KANA
+    return log_frequency(char)
 
 
 def _pairs_in(lead: int, trail: bytes, wrong: str) -> bool:
@@ -97,6 +124,12 @@ def _decoding(text: str, wrong: str, right: str) -> str:
     wrong decoder could not use) replaced by the byte that fits best; what still cannot be
     decoded is dropped."""
     parts = [part.encode(wrong) for part in text.split(_LOST)]
+    if right == "gbk":
+        # GBK bytes are read whole, the unknown bytes chosen with their neighbours: a Big5
+        # decoder loses a byte for every pair Big5 lacks, often two in a row (记 in 记者), more
+        # than one guess at a time can put back; and the bytes may carry damage of their own
+        # (lost bytes, annotations) from before they were misread.
+        return read_gbk(parts, {}, wrong)
     data = parts[0]
     for index, part in enumerate(parts[1:], start=1):
         rest = b"".join(parts[index:])
@@ -120,7 +153,7 @@ def _redecode(text: str) -> str | None:
         for decoded in decodings:
             if not _HAN.search(decoded):
                 continue
-            score = _mean(decoded)
+            score = _mean_decoded(decoded)
             if score >= max(before + _MARGIN, _PLAUSIBLE) and (best is None or score > best[0]):
                 best = (score, decoded)
     return best[1] if best else None

@@ -42,11 +42,12 @@ _NAME = rf"(?!{_ROLE})[\u3400-\u9fff·]{{2,4}}"
 _NAMES = rf"{_NAME}(?:\s*[、,，\s]\s*{_NAME})*"
 _TIGHT_NAMES = rf"{_NAME}(?:[、,，]{_NAME})*"
 # 本报讯, 本报北京4月25日电, 新华社北京4月25日电, 中新网4月25日电; also 本报 and one other
-# character before white space: a byline whose 讯 lost a byte (a UTF-8 page read as GBK loses the
-# byte before the next ASCII one) is still a byline.
+# character before white space or the bracket of the credits: a byline whose 讯 lost a byte (a
+# UTF-8 page read as GBK loses the byte before the next ASCII one; a Big5 decoder loses bytes
+# anywhere, and the one guessed back may be another character) is still a byline.
 _AGENCY = (
     r"(?:(?:本[报報]|[\u4e00-\u9fff]{1,6}[社网網台])[\u4e00-\u9fff]{0,8}?"
-    r"(?:\d{1,2}月\d{1,2}日)?[讯訊电電]|本[报報][\u4e00-\u9fff]?(?=\s))"
+    r"(?:\d{1,2}月\d{1,2}日)?[讯訊电電]|本[报報][\u4e00-\u9fff]?(?=[\s（(]))"
 )
 # One credit: a role and its names.  Loose: names apart by white space (inside brackets or before
 # 报道, where the end of the byline is certain); tight: names apart only by 、 or a comma.

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from digest.text.annotations import TONED, is_reading
-from digest.text.hanzi_frequency import log_frequency, word_weight
+from digest.text.script import to_traditional, to_traditional_variant
+from digest.text.hanzi_frequency import log_frequency, word_partners, word_weight
 
 # One byte a decoder could not use: a ? next to Chinese (which may also be a real question mark),
 # or U+FFFD (never text).
@@ -42,11 +43,15 @@ _INVISIBLE = frozenset("\u200b\u00ad\ufeff\u2060")
 _FULL_WIDTH = {",": "，", ":": "：", "!": "！"}
 # Costs in nats (natural-log likelihood): a common character costs about 5-8, a rare one 12-20.
 _WORD_BONUS = 0.5  # × ln(count) of the word the character makes with the one before
+# Choosing the character of a lost byte, a word with a neighbour is most of the evidence there is
+# (乔木 after 胡 and before 木, not the far commoner 教): it weighs twice as much there.
+_CONTEXT_BONUS = 1.0
 _QUESTION = 6.0  # a ? next to Chinese kept as a question mark (house style writes ？)
 _FILL = 1.0  # an unknown byte read as the byte that makes the likeliest character
 _DROP_UNKNOWN = 8.0  # an unknown byte whose character is removed
 _LOST = 9.0  # a byte lost with no mark: the shift itself
 _ANNOTATION = -1.0  # an annotation whose syllable reads the character it follows: removed, a gain
+_BOTH_LOST = 4.0  # both bytes of a character unknown, guessed from the words it makes alone
 _RARE = 12.0  # an unknown byte is read as a character only when it is no rarer than this
 # A new reading must be this much likelier than the text as it was: a byte lost and found again
 # costs about as much, so one shifted span of two characters already pays; real text read right
@@ -150,27 +155,79 @@ def _after(data: list[int], at: int) -> str:
 
 
 def _choose(
-    candidates: list[str], before: str, after: str, *, dominant: bool = True
+    candidates: list[str], before: str, after: str, *, dominant: bool = True, guess: bool = False
 ) -> tuple[str, float] | None:
     """The candidate that reads best between ``before`` and ``after``, with its own cost (the
     words it makes are counted when the path is scored, or, for ``after``, by the next step).
 
     With ``dominant``, only a candidate that carries at least half the likelihood of them all
     (心聲 when 心 comes before): a guess among many is no repair, the character is removed.
+    With ``guess`` (a byte a decoder proved was there), the best candidate however many come
+    close, at the cost of how unsure the choice is (−ln of its share of the likelihood), not of
+    how rare it is: the byte is there, and a rare character that fits is no worse a guess.
     """
     ranks = {}
     for char in candidates:
         cost = _cost(char)
-        if cost <= _RARE:
-            ranks[char] = cost - _WORD_BONUS * (word_weight(before, char) + word_weight(char, after))
+        # Full-width letters, kana and the like cost little as written (real text has them) but
+        # are no guess for a character whose bytes were lost: only what the table has seen.
+        if cost <= _RARE and log_frequency(char) > _UNSEEN:
+            ranks[char] = cost - _CONTEXT_BONUS * (word_weight(before, char) + word_weight(char, after))
     if not ranks:
         return None
     best = min(ranks, key=ranks.__getitem__)
+    if guess:
+        low = ranks[best]
+        return best, math.log(sum(math.exp(low - rank) for rank in ranks.values()))
     if dominant:
         low = ranks[best]
         if sum(math.exp(low - rank) for rank in ranks.values()) > 1 / _DOMINANT:
             return None
     return best, _cost(best)
+
+
+def _pairs(codec: str, first: int, second: int) -> bool:
+    """True when ``codec``'s decoder reads the two bytes as one character."""
+    if second < 0:
+        return False
+    try:
+        return len(bytes([first, second]).decode(codec)) == 1
+    except UnicodeDecodeError:
+        return False
+
+
+@cache
+def _refused_leads(wrong: str, trail: int) -> list[str]:
+    """The characters ending in ``trail`` whose first byte ``wrong``'s decoder could not pair
+    with ``trail`` (so wrote U+FFFD for it and read ``trail`` afresh)."""
+    return [char for char in _with_trail(trail) if not _pairs(wrong, char.encode("gb18030")[0], trail)]
+
+
+@cache
+def _refused_trails(wrong: str, lead: int, beyond: int) -> list[str]:
+    """The characters starting with ``lead`` whose second byte ``wrong``'s decoder could not
+    pair with the byte after it, ``beyond`` (-1: unknown)."""
+    return [char for char in _with_lead(lead) if not _pairs(wrong, char.encode("gb18030")[1], beyond)]
+
+
+@cache
+def _written_forms(char: str) -> frozenset[str]:
+    """``char`` and its traditional forms (the words are kept simplified; the text may not be)."""
+    return frozenset((char, to_traditional(char), to_traditional_variant(char)))
+
+
+def _unpaired(wrong: str, before: str, after: str, beyond: int) -> list[str]:
+    """Characters that make a word with a neighbour and whose two GBK bytes ``wrong``'s decoder
+    could pair neither with each other nor, the second, with the byte after them."""
+    named = []
+    for char in {form for partner in word_partners(before, after) for form in _written_forms(partner)}:
+        try:
+            code = char.encode("gbk")
+        except UnicodeEncodeError:
+            continue
+        if len(code) == 2 and not _pairs(wrong, code[0], code[1]) and not _pairs(wrong, code[1], beyond):
+            named.append(char)
+    return named
 
 
 @cache
@@ -226,12 +283,23 @@ class _Step:
 
 
 def _read(
-    data: list[int], annotations: dict[int, tuple[int, str, bool]], learned: Mapping[str, frozenset[str]]
+    data: list[int],
+    annotations: dict[int, tuple[int, str, bool]],
+    learned: Mapping[str, frozenset[str]],
+    *,
+    wrong: str | None = None,
 ) -> tuple[float, str, int, int]:
     """The cheapest reading of ``data``: (cost, text, annotations skipped, characters the bytes
     could not give back).  ``learned``: the
     characters this text annotates with each syllable where it does so in step (the annotated set
-    is fixed per source), which decides among the characters a syllable can be."""
+    is fixed per source), which decides among the characters a syllable can be.
+
+    ``wrong``: the codec whose decoder wrote U+FFFD for the unknown bytes (None: unknown bytes
+    are marks in text read right).  Then an unknown byte is one that decoder could not pair with
+    the byte after it, and it becomes the character that reads best with its neighbours even
+    when others come close (the decoder proved the byte was there, so a gap is no likelier to be
+    right); otherwise only when that character carries half the likelihood of all it can be."""
+    guess = wrong is not None
 
     def preferred(pairs: list[tuple[str, str]], syllable: str) -> list[str]:
         """Of (annotated character, character read) pairs whose syllable reads the annotated one,
@@ -267,8 +335,15 @@ def _read(
             offer(i, i + 1, _DROP_UNKNOWN, "", dropped=1)
             if following is not None and following < 0:  # both bytes of one character unknown
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
+                if wrong is not None:
+                    # Nothing of it is left but the words it made with its neighbours (记者).
+                    after = _after(data, i + 2)
+                    named = _unpaired(wrong, before, after, data[i + 2] if i + 2 < n else -1)
+                    if (found := _choose(named, before, after, guess=True)) is not None:
+                        offer(i, i + 2, _BOTH_LOST + found[1], found[0])
             if following is not None and following >= 0x40 and following != 0x7F:
-                found = _choose(_with_trail(following), before, _after(data, i + 2))
+                leads = _with_trail(following) if wrong is None else _refused_leads(wrong, following)
+                found = _choose(leads, before, _after(data, i + 2), guess=guess)
                 if found is not None:
                     offer(i, i + 2, _FILL + found[1], found[0])
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
@@ -280,7 +355,9 @@ def _read(
                 if char is not None:
                     offer(i, i + 2, _cost(char), char)
             elif following is not None and following < 0:
-                found = _choose(_with_lead(byte), before, _after(data, i + 2))
+                beyond = data[i + 2] if i + 2 < n else -1
+                trails = _with_lead(byte) if wrong is None else _refused_trails(wrong, byte, beyond)
+                found = _choose(trails, before, _after(data, i + 2), guess=guess)
                 if found is not None:
                     offer(i, i + 2, _FILL + found[1], found[0])
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
@@ -385,6 +462,19 @@ def _annotations_in(data: list[int]) -> dict[int, tuple[int, str, bool]]:
             continue
         found[start] = (end, syllable, opened)
     return found
+
+
+def read_gbk(parts: list[bytes], learned: Mapping[str, frozenset[str]], wrong: str) -> str:
+    """GBK bytes with one unknown byte between each two ``parts`` (a decoder wrote U+FFFD for
+    it: ``wrong`` is that decoder's codec) read as the likeliest Chinese, the way ``resync`` reads a suspect line: unknown bytes are
+    chosen with their neighbours or dropped, lost bytes and annotations inside the bytes are
+    undone.  Past ``_MAX_BYTES`` the unknown bytes are only dropped."""
+    data: list[int] = list(parts[0])
+    for part in parts[1:]:
+        data += [_REPLACED, *part]
+    if len(data) > _MAX_BYTES:
+        return b"".join(parts).decode("gb18030", errors="replace").replace("\ufffd", "")
+    return _read(data, _annotations_in(data), learned, wrong=wrong)[1]
 
 
 def resync(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[str, Resynced]:
