@@ -123,8 +123,8 @@ def _word_index() -> tuple[dict[str, dict[str, float]], dict[str, dict[str, floa
     return ending, starting
 
 
-def word_partners(before: str, after: str) -> set[str]:
-    """The characters that make a word with ``before`` (after it) or with ``after`` (before it),
-    simplified: the candidates for a character lost between them."""
+def word_partners(char: str, *, following: bool) -> dict[str, float]:
+    """The characters (simplified) that make a word with ``char``, following it or before it,
+    with the word's weight (as ``word_weight``): the candidates for a character lost next to it."""
     ending, starting = _word_index()
-    return set(starting.get(_simplified(before), ())) | set(ending.get(_simplified(after), ()))
+    return (starting if following else ending).get(_simplified(char), {})

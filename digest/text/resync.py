@@ -23,7 +23,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from digest.text.annotations import TONED, is_reading
 from digest.text.script import to_traditional, to_traditional_variant
@@ -65,7 +65,7 @@ _MAX_BYTES = 20_000
 # Lines are read again only when they show damage: a decoder's mark, a private-use character, or
 # several characters rarer than real text has more than one of in a line.
 _SUSPECT = -11.5
-_MIN_RARE = 3
+_MIN_RARE = 2
 _CLUSTER = 6
 _PUA = re.compile("[\ue000-\uf8ff]")
 # The end of an annotation whose opening bracket was read together with a byte out of step
@@ -99,7 +99,8 @@ def _suspicious(line: str) -> bool:
         return False
     if "\ufffd" in line or _PUA.search(line) or _MARKED.search(line) or _CUT_ANNOTATION.search(line):
         return True
-    rare = {char for char in set(line) if "\u3400" <= char <= "\u9fff" and log_frequency(char) < _SUSPECT}
+    # Rare ideographs, and GBK's symbols (⒃ ┰ ▁ ㄛ) that shifted bytes read as and text hardly has.
+    rare = {char for char in set(line) if not char.isascii() and _cost(char) > -_SUSPECT}
     # A byte 40–7E read on its own between wide characters is a trail byte out of step (示範區 one
     # byte short reads 竟爡^堅) when a rare character stands next to it; 维C or A股 have none.
     for match in _LONE_TRAIL.finditer(line):
@@ -134,17 +135,59 @@ def _cost(char: str) -> float:
     return _FULL_WIDTH_ALNUM if char.isalnum() and "\uff10" <= char <= "\uff5a" else _SYMBOL
 
 
-@cache
-def _best_with_lead(lead: int) -> tuple[str, float] | None:
-    """The character whose first byte is ``lead`` when that byte nearly decides it (its second
-    byte unknown, nothing around it considered)."""
-    return _choose(_with_lead(lead), "", "")
+def _guessable(char: str) -> bool:
+    """A character a lost byte may be guessed as: no rarer than ``_RARE`` and one the table has
+    seen (full-width letters, kana and the like cost little as written, since real text has
+    them, but are no guess for a character whose bytes were lost)."""
+    return _cost(char) <= _RARE and log_frequency(char) > _UNSEEN
 
 
 @cache
-def _best_with_trail(trail: int) -> tuple[str, float] | None:
-    """The character whose second byte is ``trail`` when that byte nearly decides it."""
-    return _choose(_with_trail(trail), "", "")
+def _alone(side: int, byte: int) -> tuple[str | None, float]:
+    """Of the characters with ``byte`` as their first (``side`` 0) or second (1) byte: the
+    likeliest, and the likelihood of them all (Σ e^−cost), nothing around them considered."""
+    chars = [char for char in (_with_lead(byte) if side == 0 else _with_trail(byte)) if _guessable(char)]
+    if not chars:
+        return None, 0.0
+    return min(chars, key=_cost), sum(math.exp(-_cost(char)) for char in chars)
+
+
+@lru_cache(maxsize=8192)
+def _partners_by_byte(char: str, following: bool) -> dict[tuple[int, int], tuple[tuple[str, float], ...]]:
+    """The characters that make a word with ``char`` (after it when ``following``), in every
+    script they may be written in, by (side, byte) of their GBK bytes, with the word's weight."""
+    found: dict[tuple[int, int], list[tuple[str, float]]] = {}
+    for partner, weight in word_partners(char, following=following).items():
+        for form in _written_forms(partner):
+            try:
+                code = form.encode("gbk")
+            except UnicodeEncodeError:
+                continue
+            if len(code) == 2 and _guessable(form):
+                found.setdefault((0, code[0]), []).append((form, weight))
+                found.setdefault((1, code[1]), []).append((form, weight))
+    return {key: tuple(value) for key, value in found.items()}
+
+
+@lru_cache(maxsize=16384)
+def _lost_partner(side: int, byte: int, before: str, after: str) -> tuple[str, float] | None:
+    """The character that has ``byte`` as its first (``side`` 0) or second (1) byte, the other
+    byte lost, when it carries half the likelihood of all it can be between ``before`` and
+    ``after`` (a word with either counts, as in ``_choose``): 不肯 decides 肯 from CF alone."""
+    best, mass = _alone(side, byte)
+    if best is None:
+        return None
+    bonus: dict[str, float] = {}
+    for neighbour, following in ((before, True), (after, False)):
+        if neighbour:
+            for char, weight in _partners_by_byte(neighbour, following).get((side, byte), ()):
+                bonus[char] = bonus.get(char, 0.0) + weight
+    ranks = {best: _cost(best)}
+    for char, weight in bonus.items():
+        ranks[char] = _cost(char) - _CONTEXT_BONUS * weight
+        mass += math.exp(-ranks[char]) - math.exp(-_cost(char))
+    chosen = min(ranks, key=ranks.__getitem__)
+    return (chosen, _cost(chosen)) if math.exp(-ranks[chosen]) >= _DOMINANT * mass else None
 
 
 def _after(data: list[int], at: int) -> str:
@@ -168,11 +211,8 @@ def _choose(
     """
     ranks = {}
     for char in candidates:
-        cost = _cost(char)
-        # Full-width letters, kana and the like cost little as written (real text has them) but
-        # are no guess for a character whose bytes were lost: only what the table has seen.
-        if cost <= _RARE and log_frequency(char) > _UNSEEN:
-            ranks[char] = cost - _CONTEXT_BONUS * (word_weight(before, char) + word_weight(char, after))
+        if _guessable(char):
+            ranks[char] = _cost(char) - _CONTEXT_BONUS * (word_weight(before, char) + word_weight(char, after))
     if not ranks:
         return None
     best = min(ranks, key=ranks.__getitem__)
@@ -216,16 +256,20 @@ def _written_forms(char: str) -> frozenset[str]:
     return frozenset((char, to_traditional(char), to_traditional_variant(char)))
 
 
-def _unpaired(wrong: str, before: str, after: str, beyond: int) -> list[str]:
-    """Characters that make a word with a neighbour and whose two GBK bytes ``wrong``'s decoder
-    could pair neither with each other nor, the second, with the byte after them."""
+def _unpaired(wrong: str | None, before: str, after: str, beyond: int) -> list[str]:
+    """Characters that make a word with a neighbour and (when ``wrong`` names the decoder that
+    lost them) whose two GBK bytes that decoder could pair neither with each other nor, the
+    second, with the byte after them."""
     named = []
-    for char in {form for partner in word_partners(before, after) for form in _written_forms(partner)}:
+    partners = {*word_partners(before, following=True), *word_partners(after, following=False)}
+    for char in {form for partner in partners for form in _written_forms(partner)}:
         try:
             code = char.encode("gbk")
         except UnicodeEncodeError:
             continue
-        if len(code) == 2 and not _pairs(wrong, code[0], code[1]) and not _pairs(wrong, code[1], beyond):
+        if len(code) == 2 and (
+            wrong is None or not (_pairs(wrong, code[0], code[1]) or _pairs(wrong, code[1], beyond))
+        ):
             named.append(char)
     return named
 
@@ -323,6 +367,15 @@ def _read(
         if current is None or total < current.cost:
             best[to] = _Step(total, at, text, step.annotations + skipped, step.dropped + dropped)
 
+    def offer_guess(at: int, to: int, cost: float, char: str) -> None:
+        """Offer a guessed character, and with it the character in step after it: the word
+        they make chose the guess (战 before 略), and the best way to where the guess ends
+        need not be the one that made it (the word would be lost with the way)."""
+        offer(at, to, cost, char)
+        following = _after(data, to)
+        if following:
+            offer(at, to + 2, cost + _cost(following) - _WORD_BONUS * word_weight(char, following), char + following)
+
     for i in range(n):
         if best[i] is None:
             continue
@@ -335,17 +388,16 @@ def _read(
             offer(i, i + 1, _DROP_UNKNOWN, "", dropped=1)
             if following is not None and following < 0:  # both bytes of one character unknown
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
-                if wrong is not None:
-                    # Nothing of it is left but the words it made with its neighbours (记者).
-                    after = _after(data, i + 2)
-                    named = _unpaired(wrong, before, after, data[i + 2] if i + 2 < n else -1)
-                    if (found := _choose(named, before, after, guess=True)) is not None:
-                        offer(i, i + 2, _BOTH_LOST + found[1], found[0])
+                # Nothing of it is left but the words it made with its neighbours (记者, 呼吁).
+                after = _after(data, i + 2)
+                named = _unpaired(wrong, before, after, data[i + 2] if i + 2 < n else -1)
+                if (found := _choose(named, before, after, guess=guess)) is not None:
+                    offer(i, i + 2, _BOTH_LOST + found[1], found[0])
             if following is not None and following >= 0x40 and following != 0x7F:
                 leads = _with_trail(following) if wrong is None else _refused_leads(wrong, following)
                 found = _choose(leads, before, _after(data, i + 2), guess=guess)
                 if found is not None:
-                    offer(i, i + 2, _FILL + found[1], found[0])
+                    offer_guess(i, i + 2, _FILL + found[1], found[0])
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
         elif byte < 0x80:
             offer(i, i + 1, 0.0, chr(byte))
@@ -359,7 +411,7 @@ def _read(
                 trails = _with_lead(byte) if wrong is None else _refused_trails(wrong, byte, beyond)
                 found = _choose(trails, before, _after(data, i + 2), guess=guess)
                 if found is not None:
-                    offer(i, i + 2, _FILL + found[1], found[0])
+                    offer_guess(i, i + 2, _FILL + found[1], found[0])
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
                 # Its annotation may follow the unknown byte and say which character it was.
                 known = annotations.get(i + 2)
@@ -369,10 +421,11 @@ def _read(
                     if (found := _choose(named, before, _after(data, end), dominant=False)) is not None:
                         offer(i, end, _FILL + found[1] + _ANNOTATION, found[0], 1)
             # A byte lost with no mark next to this one: read with the likeliest partner, or drop.
-            if (found := _best_with_lead(byte)) is not None:
-                offer(i, i + 1, _LOST + found[1], found[0])
-            if byte >= 0x81 and (found := _best_with_trail(byte)) is not None:
-                offer(i, i + 1, _LOST + found[1], found[0])
+            after = _after(data, i + 1)
+            if (found := _lost_partner(0, byte, before, after)) is not None:
+                offer_guess(i, i + 1, _LOST + found[1], found[0])
+            if byte >= 0x81 and (found := _lost_partner(1, byte, before, after)) is not None:
+                offer_guess(i, i + 1, _LOST + found[1], found[0])
             offer(i, i + 1, _LOST + _DROP_UNKNOWN, "", dropped=1)
         # An annotation after the character just read, in step or not.
         known = annotations.get(i)
