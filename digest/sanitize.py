@@ -16,13 +16,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# The invisible characters the cleaning stage removes and counts as a repair (soft hyphen, zero-width
+# space, word joiner, zero-width no-break space): sanitising keeps them for it, and the cleaning
+# modules that must see through them (a 锟斤拷 run, bytes read again) take them from here.
+INVISIBLE = "\u00ad\u200b\u2060\ufeff"
 _UNSAFE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 (but \t \n) and C1 controls
     # Format characters (category Cf), listed by range because the re module has no \p{Cf}; kept:
     # U+200C/U+200D (the joiners of emoji sequences and of Persian and Indic words), the tag
-    # characters U+E0020-E007F (subdivision flags), and the four invisible ones the cleaning stage
-    # removes and counts as a repair (U+00AD, U+200B, U+2060, U+FEFF: text/characters.py).  A test
-    # checks the list against unicodedata.
+    # characters U+E0020-E007F (subdivision flags), and ``INVISIBLE``, which the cleaning stage
+    # removes and counts as a repair.  A test checks the list against unicodedata.
     "\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200e\u200f"
     "\u202a-\u202e\u2061-\u2064\u2066-\u206f\ufff9-\ufffb"
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from digest.sanitize import INVISIBLE
 from digest.text.hanzi_frequency import log_frequency, log_frequency_as_written, word_weight
 from digest.text.resync import read_gbk
 
@@ -29,9 +30,10 @@ _CONFUSIONS = (
 )
 # Two U+FFFD (EF BF BD EF BF BD) read as GBK, in either script (the page may have been
 # converted to traditional after the damage).
-# Invisible characters (removed by a later stage) may stand inside it: 锟\u200b斤 is still one.
-_INVISIBLE = "[\u200b\u00ad\ufeff\u2060]*"
-_REPLACEMENT_MOJIBAKE = re.compile(f"(?:[锟錕]{_INVISIBLE}斤(?:{_INVISIBLE}拷)?{_INVISIBLE})+")
+# Invisible characters (removed by a later stage) and decoder marks may stand inside it: 锟\u200b斤
+# and 锟\ufffd斤 are still one (the mark would be dropped later, and cleaning again find the run).
+_FILLER = f"[{INVISIBLE}\ufffd]*"
+_REPLACEMENT_MOJIBAKE = re.compile(f"(?:[锟錕]{_FILLER}斤(?:{_FILLER}拷)?{_FILLER})+")
 _RUN = re.compile(r"[^\x00-\x7f\s]{2,}")
 # A decoder that met bytes it could not use wrote U+FFFD (or ?) for them: in UTF-8 the character
 # they belonged to is lost, the ones after it are not (UTF-8 finds its step again by itself).

@@ -25,9 +25,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from digest.sanitize import INVISIBLE
 from digest.text.annotations import TONED, is_reading
-from digest.text.script import to_traditional, to_traditional_variant
 from digest.text.hanzi_frequency import log_frequency, word_partners, word_weight
+from digest.text.script import to_traditional, to_traditional_variant
 
 # One byte a decoder could not use: a ? next to Chinese (which may also be a real question mark),
 # or U+FFFD (never text).
@@ -37,7 +38,7 @@ _FULL_WIDTH_ALNUM = 6.0
 _SYMBOL = 10.0
 _ORDINARY = re.compile("[\u00c0-\u04ff\u3000-\u303f\u3040-\u30ff\ufe30-\ufe6f\uff01-\uff5e]")
 _UNSEEN = -20.0  # the table's floor for a character it never saw is about -20.7
-_INVISIBLE = frozenset("\u200b\u00ad\ufeff\u2060")
+_INVISIBLE = frozenset(INVISIBLE)
 # The site made ，：！ ASCII after the damage; in the bytes they were full width.
 # (Not ; which ends the entities the cleaning decodes later: &nbsp;)
 _FULL_WIDTH = {",": "，", ":": "：", "!": "！"}
@@ -212,7 +213,9 @@ def _choose(
     ranks = {}
     for char in candidates:
         if _guessable(char):
-            ranks[char] = _cost(char) - _CONTEXT_BONUS * (word_weight(before, char) + word_weight(char, after))
+            ranks[char] = _cost(char) - _CONTEXT_BONUS * (
+                word_weight(before, char) + word_weight(char, after)
+            )
     if not ranks:
         return None
     best = min(ranks, key=ranks.__getitem__)
@@ -374,7 +377,12 @@ def _read(
         offer(at, to, cost, char)
         following = _after(data, to)
         if following:
-            offer(at, to + 2, cost + _cost(following) - _WORD_BONUS * word_weight(char, following), char + following)
+            offer(
+                at,
+                to + 2,
+                cost + _cost(following) - _WORD_BONUS * word_weight(char, following),
+                char + following,
+            )
 
     for i in range(n):
         if best[i] is None:
@@ -519,9 +527,10 @@ def _annotations_in(data: list[int]) -> dict[int, tuple[int, str, bool]]:
 
 def read_gbk(parts: list[bytes], learned: Mapping[str, frozenset[str]], wrong: str) -> str:
     """GBK bytes with one unknown byte between each two ``parts`` (a decoder wrote U+FFFD for
-    it: ``wrong`` is that decoder's codec) read as the likeliest Chinese, the way ``resync`` reads a suspect line: unknown bytes are
-    chosen with their neighbours or dropped, lost bytes and annotations inside the bytes are
-    undone.  Past ``_MAX_BYTES`` the unknown bytes are only dropped."""
+    it: ``wrong`` is that decoder's codec) read as the likeliest Chinese, the way ``resync``
+    reads a suspect line: unknown bytes are chosen with their neighbours or dropped, lost bytes
+    and annotations inside the bytes are undone.  Past ``_MAX_BYTES`` the unknown bytes are
+    only dropped."""
     data: list[int] = list(parts[0])
     for part in parts[1:]:
         data += [_REPLACED, *part]
