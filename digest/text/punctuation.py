@@ -41,6 +41,19 @@ def _neighbour(chars: list[str] | str, i: int, step: int) -> str:
     return chars[i] if 0 <= i < len(chars) else ""
 
 
+def _in_chinese_word(chars: list[str], i: int) -> bool:
+    """True when the letters and digits right after the mark at ``i`` run on into an ideograph
+    (``IDC:2015年``), or those right before it follow one (``苹果iPhone6,售价``): the mark
+    punctuates a Chinese clause that happens to start or end with a Latin word or a number."""
+    for step in (1, -1):
+        j = i + step
+        while 0 <= j < len(chars) and chars[j].isascii() and chars[j].isalnum():
+            j += step
+        if j != i + step and 0 <= j < len(chars) and _IDEOGRAPH.match(chars[j]):
+            return True
+    return False
+
+
 def _convert_marks(text: str) -> tuple[str, int]:
     chars = list(text)
     pending = [match.start() for match in _CANDIDATE.finditer(text)]
@@ -54,7 +67,7 @@ def _convert_marks(text: str) -> tuple[str, int]:
             before, after = _neighbour(chars, i, -1), _neighbour(chars, i, 1)
             if before.isdigit() and after.isdigit():
                 continue  # 1,200 · 22:47 · 3:1
-            if _chinese(before) or _chinese(after):
+            if _chinese(before) or _chinese(after) or _in_chinese_word(chars, i):
                 chars[i] = _FULL[chars[i]]
                 pending.remove(i)
                 converted += 1

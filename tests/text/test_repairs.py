@@ -142,6 +142,9 @@ def test_traditional_policy_converts_simplified(now: datetime, tz: tzinfo) -> No
         ("示范区(试点)", "示范区（试点）"),
         ("报告(2021)显示", "报告（2021）显示"),
         ("iPhone 6,售价", "iPhone 6，售价"),
+        # The Latin word or number next to the mark runs on into an ideograph.
+        ("IDC:2015年全球科技10大预测", "IDC：2015年全球科技10大预测"),
+        ("售价:2999元", "售价：2999元"),
         ('学了"";""敬礼', '学了""；""敬礼'),
     ],
 )
@@ -157,6 +160,8 @@ def test_ascii_clause_punctuation_in_chinese_becomes_full_width(damaged: str, cl
         "见 http://a.b/c?d=1 的说明",
         "Hello, world! (a) test: yes; no?",
         "比分3:1",
+        "比分3:1获胜",
+        "Hello, world 中",
     ],
 )
 def test_numbers_times_urls_and_english_keep_ascii(text: str) -> None:
