@@ -66,7 +66,7 @@ _MAX_BYTES = 20_000
 # Lines are read again only when they show damage: a decoder's mark, a private-use character, or
 # several characters rarer than real text has more than one of in a line.
 _SUSPECT = -11.5
-_MIN_RARE = 2
+_MIN_RARE = 3
 _CLUSTER = 6
 _PUA = re.compile("[\ue000-\uf8ff]")
 # The end of an annotation whose opening bracket was read together with a byte out of step
@@ -101,7 +101,7 @@ def _suspicious(line: str) -> bool:
     if "\ufffd" in line or _PUA.search(line) or _MARKED.search(line) or _CUT_ANNOTATION.search(line):
         return True
     # Rare ideographs, and GBK's symbols (⒃ ┰ ▁ ㄛ) that shifted bytes read as and text hardly has.
-    rare = {char for char in set(line) if not char.isascii() and _cost(char) > -_SUSPECT}
+    rare = {char for char in set(line) if not char.isascii() and _rare(char)}
     # A byte 40–7E read on its own between wide characters is a trail byte out of step (示範區 one
     # byte short reads 竟爡^堅) when a rare character stands next to it; 维C or A股 have none.
     for match in _LONE_TRAIL.finditer(line):
@@ -113,6 +113,15 @@ def _suspicious(line: str) -> bool:
     # rare words) has them apart: ask for _MIN_RARE of them within _CLUSTER characters.
     places = [i for i, char in enumerate(line) if char in rare]
     return any(places[i + _MIN_RARE - 1] - places[i] < _CLUSTER for i in range(len(places) - _MIN_RARE + 1))
+
+
+def _rare(char: str) -> bool:
+    """An ideograph rarer than ``_SUSPECT``, or a symbol neither Chinese punctuation nor ordinary
+    in other text (``_ORDINARY``): what bytes out of step read as."""
+    frequency = log_frequency(char)
+    if _HAN.match(char):
+        return frequency < _SUSPECT
+    return frequency <= _UNSEEN and not _ORDINARY.match(char)
 
 
 @cache
