@@ -81,6 +81,11 @@ def _decoded_cost(char: str) -> float:
     return log_frequency(char)
 
 
+def _ascii(text: str) -> int:
+    """How many visible ASCII characters ``text`` has."""
+    return sum(char.isascii() and not char.isspace() for char in text)
+
+
 def _pairs_in(lead: int, trail: bytes, wrong: str) -> bool:
     try:
         (bytes([lead]) + trail).decode(wrong)
@@ -153,7 +158,10 @@ def _redecode(text: str) -> str | None:
         except UnicodeEncodeError:
             continue
         for decoded in decodings:
-            if not _HAN.search(decoded):
+            # A right decoding gives back characters, not ASCII: bytes 40–7E that the wrong
+            # decoder had read as the second half of a character and the right one reads alone
+            # (《碧廬冤孽》 as GBK gives 。m衙f環弈^。n) are a sign the text was never misread.
+            if not _HAN.search(decoded) or _ascii(decoded) > _ascii(text):
                 continue
             score = _mean_decoded(decoded)
             if score >= max(before + _MARGIN, _PLAUSIBLE) and (best is None or score > best[0]):

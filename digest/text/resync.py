@@ -30,6 +30,10 @@ from digest.text.annotations import TONED, is_reading
 from digest.text.hanzi_frequency import log_frequency, word_partners, word_weight
 from digest.text.script import to_traditional, to_traditional_variant
 
+# The codecs whose byte streams are read again: GBK as GB18030 (which also decodes GBK's
+# user-defined rows, to private-use characters), and Big5 as Windows' code page 950.
+_GBK = "gb18030"
+_BIG5 = "cp950"
 # One byte a decoder could not use: a ? next to Chinese (which may also be a real question mark),
 # or U+FFFD (never text).
 _HOLE = -1
@@ -125,9 +129,9 @@ def _rare(char: str) -> bool:
 
 
 @cache
-def _pair(lead: int, trail: int) -> str | None:
+def _pair(codec: str, lead: int, trail: int) -> str | None:
     try:
-        char = bytes([lead, trail]).decode("gb18030")
+        char = bytes([lead, trail]).decode(codec)
     except UnicodeDecodeError:
         return None
     return char if len(char) == 1 else None
@@ -153,24 +157,30 @@ def _guessable(char: str) -> bool:
 
 
 @cache
-def _alone(side: int, byte: int) -> tuple[str | None, float]:
+def _alone(codec: str, side: int, byte: int) -> tuple[str | None, float]:
     """Of the characters with ``byte`` as their first (``side`` 0) or second (1) byte: the
     likeliest, and the likelihood of them all (Σ e^−cost), nothing around them considered."""
-    chars = [char for char in (_with_lead(byte) if side == 0 else _with_trail(byte)) if _guessable(char)]
+    chars = [
+        char
+        for char in (_with_lead(codec, byte) if side == 0 else _with_trail(codec, byte))
+        if _guessable(char)
+    ]
     if not chars:
         return None, 0.0
     return min(chars, key=_cost), sum(math.exp(-_cost(char)) for char in chars)
 
 
 @lru_cache(maxsize=8192)
-def _partners_by_byte(char: str, following: bool) -> dict[tuple[int, int], tuple[tuple[str, float], ...]]:
+def _partners_by_byte(
+    codec: str, char: str, following: bool
+) -> dict[tuple[int, int], tuple[tuple[str, float], ...]]:
     """The characters that make a word with ``char`` (after it when ``following``), in every
     script they may be written in, by (side, byte) of their GBK bytes, with the word's weight."""
     found: dict[tuple[int, int], list[tuple[str, float]]] = {}
     for partner, weight in word_partners(char, following=following).items():
         for form in _written_forms(partner):
             try:
-                code = form.encode("gbk")
+                code = form.encode(codec)
             except UnicodeEncodeError:
                 continue
             if len(code) == 2 and _guessable(form):
@@ -180,17 +190,17 @@ def _partners_by_byte(char: str, following: bool) -> dict[tuple[int, int], tuple
 
 
 @lru_cache(maxsize=16384)
-def _lost_partner(side: int, byte: int, before: str, after: str) -> tuple[str, float] | None:
+def _lost_partner(codec: str, side: int, byte: int, before: str, after: str) -> tuple[str, float] | None:
     """The character that has ``byte`` as its first (``side`` 0) or second (1) byte, the other
     byte lost, when it carries half the likelihood of all it can be between ``before`` and
     ``after`` (a word with either counts, as in ``_choose``): 不肯 decides 肯 from CF alone."""
-    best, mass = _alone(side, byte)
+    best, mass = _alone(codec, side, byte)
     if best is None:
         return None
     bonus: dict[str, float] = {}
     for neighbour, following in ((before, True), (after, False)):
         if neighbour:
-            for char, weight in _partners_by_byte(neighbour, following).get((side, byte), ()):
+            for char, weight in _partners_by_byte(codec, neighbour, following).get((side, byte), ()):
                 bonus[char] = bonus.get(char, 0.0) + weight
     ranks = {best: _cost(best)}
     for char, weight in bonus.items():
@@ -200,10 +210,10 @@ def _lost_partner(side: int, byte: int, before: str, after: str) -> tuple[str, f
     return (chosen, _cost(chosen)) if math.exp(-ranks[chosen]) >= _DOMINANT * mass else None
 
 
-def _after(data: list[int], at: int) -> str:
+def _after(codec: str, data: list[int], at: int) -> str:
     """The character the bytes at ``at`` read as in step (for choosing among candidates)."""
     if at + 1 < len(data) and data[at] >= 0x81 and data[at + 1] >= 0x40:
-        return _pair(data[at], data[at + 1]) or ""
+        return _pair(codec, data[at], data[at + 1]) or ""
     return ""
 
 
@@ -249,17 +259,17 @@ def _pairs(codec: str, first: int, second: int) -> bool:
 
 
 @cache
-def _refused_leads(wrong: str, trail: int) -> list[str]:
+def _refused_leads(codec: str, wrong: str, trail: int) -> list[str]:
     """The characters ending in ``trail`` whose first byte ``wrong``'s decoder could not pair
     with ``trail`` (so wrote U+FFFD for it and read ``trail`` afresh)."""
-    return [char for char in _with_trail(trail) if not _pairs(wrong, char.encode("gb18030")[0], trail)]
+    return [char for char in _with_trail(codec, trail) if not _pairs(wrong, char.encode(codec)[0], trail)]
 
 
 @cache
-def _refused_trails(wrong: str, lead: int, beyond: int) -> list[str]:
+def _refused_trails(codec: str, wrong: str, lead: int, beyond: int) -> list[str]:
     """The characters starting with ``lead`` whose second byte ``wrong``'s decoder could not
     pair with the byte after it, ``beyond`` (-1: unknown)."""
-    return [char for char in _with_lead(lead) if not _pairs(wrong, char.encode("gb18030")[1], beyond)]
+    return [char for char in _with_lead(codec, lead) if not _pairs(wrong, char.encode(codec)[1], beyond)]
 
 
 @cache
@@ -268,7 +278,7 @@ def _written_forms(char: str) -> frozenset[str]:
     return frozenset((char, to_traditional(char), to_traditional_variant(char)))
 
 
-def _unpaired(wrong: str | None, before: str, after: str, beyond: int) -> list[str]:
+def _unpaired(codec: str, wrong: str | None, before: str, after: str, beyond: int) -> list[str]:
     """Characters that make a word with a neighbour and (when ``wrong`` names the decoder that
     lost them) whose two GBK bytes that decoder could pair neither with each other nor, the
     second, with the byte after them."""
@@ -276,7 +286,7 @@ def _unpaired(wrong: str | None, before: str, after: str, beyond: int) -> list[s
     partners = {*word_partners(before, following=True), *word_partners(after, following=False)}
     for char in {form for partner in partners for form in _written_forms(partner)}:
         try:
-            code = char.encode("gbk")
+            code = char.encode(codec)
         except UnicodeEncodeError:
             continue
         if len(code) == 2 and (
@@ -287,24 +297,26 @@ def _unpaired(wrong: str | None, before: str, after: str, beyond: int) -> list[s
 
 
 @cache
-def _read_as(syllable: str, trail: int) -> tuple[str, ...]:
+def _read_as(codec: str, syllable: str, trail: int) -> tuple[str, ...]:
     """The characters whose second byte is ``trail`` that ``syllable`` is a reading of."""
-    return tuple(char for char in _with_trail(trail) if is_reading(char, syllable))
+    return tuple(char for char in _with_trail(codec, trail) if is_reading(char, syllable))
 
 
 @cache
-def _with_lead(lead: int) -> list[str]:
-    return [c for t in range(0x40, 0xFF) if (c := _pair(lead, t)) is not None and not _PUA.match(c)]
+def _with_lead(codec: str, lead: int) -> list[str]:
+    return [c for t in range(0x40, 0xFF) if (c := _pair(codec, lead, t)) is not None and not _PUA.match(c)]
 
 
 @cache
-def _with_trail(trail: int) -> list[str]:
-    return [c for lead in range(0x81, 0xFF) if (c := _pair(lead, trail)) is not None and not _PUA.match(c)]
+def _with_trail(codec: str, trail: int) -> list[str]:
+    return [
+        c for lead in range(0x81, 0xFF) if (c := _pair(codec, lead, trail)) is not None and not _PUA.match(c)
+    ]
 
 
-def _units(line: str) -> list[tuple[list[int], str]]:
-    """The line cut into segments of GBK bytes (with holes), each with the text it was read
-    from; a character GBK cannot hold is a segment of its own with no bytes."""
+def _units(line: str, codec: str) -> list[tuple[list[int], str]]:
+    """The line cut into segments of its bytes in ``codec`` (with holes), each with the text it
+    was read from; a character the codec cannot hold is a segment of its own with no bytes."""
     segments: list[tuple[list[int], str]] = []
     data: list[int] = []
     start = 0
@@ -317,7 +329,7 @@ def _units(line: str) -> list[tuple[list[int], str]]:
             data.append(_REPLACED if char == "\ufffd" else _HOLE)
             continue
         try:
-            code = _FULL_WIDTH.get(char, char).encode("gb18030") if near_wide else char.encode("gb18030")
+            code = _FULL_WIDTH.get(char, char).encode(codec) if near_wide else char.encode(codec)
         except UnicodeEncodeError:
             code = b""
         if 0 < len(code) <= 2:
@@ -339,16 +351,17 @@ class _Step:
 
 
 def _read(
+    codec: str,
     data: list[int],
     annotations: dict[int, tuple[int, str, bool]],
     learned: Mapping[str, frozenset[str]],
     *,
     wrong: str | None = None,
 ) -> tuple[float, str, int, int]:
-    """The cheapest reading of ``data``: (cost, text, annotations skipped, characters the bytes
-    could not give back).  ``learned``: the
-    characters this text annotates with each syllable where it does so in step (the annotated set
-    is fixed per source), which decides among the characters a syllable can be.
+    """The cheapest reading of ``data``, bytes in ``codec``: (cost, text, annotations skipped,
+    characters the bytes could not give back).  ``learned``: the characters this text annotates
+    with each syllable where it does so in step (the annotated set is fixed per source), which
+    decides among the characters a syllable can be.
 
     ``wrong``: the codec whose decoder wrote U+FFFD for the unknown bytes (None: unknown bytes
     are marks in text read right).  Then an unknown byte is one that decoder could not pair with
@@ -384,7 +397,7 @@ def _read(
         they make chose the guess (战 before 略), and the best way to where the guess ends
         need not be the one that made it (the word would be lost with the way)."""
         offer(at, to, cost, char)
-        following = _after(data, to)
+        following = _after(codec, data, to)
         if following:
             offer(
                 at,
@@ -406,13 +419,17 @@ def _read(
             if following is not None and following < 0:  # both bytes of one character unknown
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
                 # Nothing of it is left but the words it made with its neighbours (记者, 呼吁).
-                after = _after(data, i + 2)
-                named = _unpaired(wrong, before, after, data[i + 2] if i + 2 < n else -1)
+                after = _after(codec, data, i + 2)
+                named = _unpaired(codec, wrong, before, after, data[i + 2] if i + 2 < n else -1)
                 if (found := _choose(named, before, after, guess=guess)) is not None:
                     offer(i, i + 2, _BOTH_LOST + found[1], found[0])
             if following is not None and following >= 0x40 and following != 0x7F:
-                leads = _with_trail(following) if wrong is None else _refused_leads(wrong, following)
-                found = _choose(leads, before, _after(data, i + 2), guess=guess)
+                leads = (
+                    _with_trail(codec, following)
+                    if wrong is None
+                    else _refused_leads(codec, wrong, following)
+                )
+                found = _choose(leads, before, _after(codec, data, i + 2), guess=guess)
                 if found is not None:
                     offer_guess(i, i + 2, _FILL + found[1], found[0])
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
@@ -420,13 +437,15 @@ def _read(
             offer(i, i + 1, 0.0, chr(byte))
         else:
             if following is not None and following >= 0:
-                char = _pair(byte, following)
+                char = _pair(codec, byte, following)
                 if char is not None:
                     offer(i, i + 2, _cost(char), char)
             elif following is not None and following < 0:
                 beyond = data[i + 2] if i + 2 < n else -1
-                trails = _with_lead(byte) if wrong is None else _refused_trails(wrong, byte, beyond)
-                found = _choose(trails, before, _after(data, i + 2), guess=guess)
+                trails = (
+                    _with_lead(codec, byte) if wrong is None else _refused_trails(codec, wrong, byte, beyond)
+                )
+                found = _choose(trails, before, _after(codec, data, i + 2), guess=guess)
                 if found is not None:
                     offer_guess(i, i + 2, _FILL + found[1], found[0])
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
@@ -434,14 +453,16 @@ def _read(
                 known = annotations.get(i + 2)
                 if known is not None and (known[2] or following == _HOLE):
                     end, syllable, _opened = known
-                    named = preferred([(c, c) for c in _with_lead(byte)], syllable)
-                    if (found := _choose(named, before, _after(data, end), dominant=False)) is not None:
+                    named = preferred([(c, c) for c in _with_lead(codec, byte)], syllable)
+                    if (
+                        found := _choose(named, before, _after(codec, data, end), dominant=False)
+                    ) is not None:
                         offer(i, end, _FILL + found[1] + _ANNOTATION, found[0], 1)
             # A byte lost with no mark next to this one: read with the likeliest partner, or drop.
-            after = _after(data, i + 1)
-            if (found := _lost_partner(0, byte, before, after)) is not None:
+            after = _after(codec, data, i + 1)
+            if (found := _lost_partner(codec, 0, byte, before, after)) is not None:
                 offer_guess(i, i + 1, _LOST + found[1], found[0])
-            if byte >= 0x81 and (found := _lost_partner(1, byte, before, after)) is not None:
+            if byte >= 0x81 and (found := _lost_partner(codec, 1, byte, before, after)) is not None:
                 offer_guess(i, i + 1, _LOST + found[1], found[0])
             offer(i, i + 1, _LOST + _DROP_UNKNOWN, "", dropped=1)
         # An annotation after the character just read, in step or not.
@@ -468,19 +489,19 @@ def _read(
         previous = data[i - 1] if i else _HOLE
         pairs = []
         for lead in [byte] if byte >= 0 else range(0x81, 0xFF):
-            char = _pair(lead, data[end])
+            char = _pair(codec, lead, data[end])
             if char is None:
                 continue
             if previous >= 0x81:
-                matched = _pair(previous, lead)
+                matched = _pair(codec, previous, lead)
                 if matched is not None:
                     pairs.append((matched, char))
             else:
                 # The byte before is gone (the site made “ ASCII, or a decoder lost it): any
                 # character ending in ``lead`` that the syllable reads may have been matched.
-                pairs += [(mark, char) for mark in _read_as(syllable, lead)]
+                pairs += [(mark, char) for mark in _read_as(codec, syllable, lead)]
         named = preferred(pairs, syllable)
-        if (found := _choose(named, before, _after(data, end + 1), dominant=False)) is not None:
+        if (found := _choose(named, before, _after(codec, data, end + 1), dominant=False)) is not None:
             offer(i, end + 1, found[1] + _ANNOTATION, found[0], 1)
     path: list[str] = []
     at = n
@@ -494,7 +515,7 @@ def _read(
     return final.cost, "".join(reversed(path)), final.annotations, final.dropped
 
 
-def _as_written(data: list[int]) -> float:
+def _as_written(codec: str, data: list[int]) -> float:
     """The cost of the bytes read the way the decoder read them (holes as question marks)."""
     cost, previous, i = 0.0, "", 0
     while i < len(data):
@@ -505,7 +526,7 @@ def _as_written(data: list[int]) -> float:
         elif byte < 0x80:
             char, i = chr(byte), i + 1
         else:
-            char = (_pair(byte, data[i + 1]) if i + 1 < len(data) and data[i + 1] >= 0 else None) or ""
+            char = (_pair(codec, byte, data[i + 1]) if i + 1 < len(data) and data[i + 1] >= 0 else None) or ""
             cost += _cost(char) if char else _DROP_UNKNOWN
             i += 2 if char else 1
         if char and previous and (bonus := word_weight(previous, char)):
@@ -545,7 +566,37 @@ def read_gbk(parts: list[bytes], learned: Mapping[str, frozenset[str]], wrong: s
         data += [_REPLACED, *part]
     if len(data) > _MAX_BYTES:
         return b"".join(parts).decode("gb18030", errors="replace").replace("\ufffd", "")
-    return _read(data, _annotations_in(data), learned, wrong=wrong)[1]
+    return _read(_GBK, data, _annotations_in(data), learned, wrong=wrong)[1]
+
+
+def _read_line(
+    line: str, codec: str, learned: Mapping[str, frozenset[str]]
+) -> tuple[float, str, Resynced] | None:
+    """``line`` read again from its bytes in ``codec`` where that is far likelier than as it
+    was: how much likelier in all (nats), the line, and what was done; None when no part is."""
+    pieces = []
+    gain = 0.0
+    changed = annotations = removed = punctuation = 0
+    for data, kept in _units(line, codec):
+        if not data or len(data) > _MAX_BYTES or not _suspicious(kept):
+            pieces.append(kept)
+            continue
+        # Annotations are looked for in GBK bytes only: their brackets and tone vowels are
+        # GBK's (the annotators of mainland pages write GBK).
+        found = _annotations_in(data) if codec == _GBK else {}
+        cost, reading, skipped, dropped = _read(codec, data, found, learned)
+        if _as_written(codec, data) - cost >= _ACCEPT:
+            gain += _as_written(codec, data) - cost
+            pieces.append(reading)
+            changed += 1
+            annotations += skipped
+            removed += dropped
+            punctuation += sum(kept.count(mark) - reading.count(mark) for mark in _FULL_WIDTH)
+        else:
+            pieces.append(kept)
+    if not changed:
+        return None
+    return gain, "".join(pieces), Resynced(1, annotations, removed, punctuation)
 
 
 def resync(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[str, Resynced]:
@@ -558,24 +609,16 @@ def resync(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[str, Resyn
     for index, line in enumerate(lines):
         if not _suspicious(line):
             continue
-        pieces = []
-        changed = 0
-        for data, kept in _units(line):
-            if not data or len(data) > _MAX_BYTES or not _suspicious(kept):
-                pieces.append(kept)
-                continue
-            cost, reading, skipped, dropped = _read(data, _annotations_in(data), learned)
-            if _as_written(data) - cost >= _ACCEPT:
-                pieces.append(reading)
-                changed += 1
-                annotations += skipped
-                removed += dropped
-                punctuation += sum(kept.count(mark) - reading.count(mark) for mark in _FULL_WIDTH)
-            else:
-                pieces.append(kept)
-        if changed:
-            lines[index] = "".join(pieces)
+        # GBK bytes out of step (mainland pages) or Big5 (Taiwan and Hong Kong): the reading
+        # that gains the most.  A Big5 line read as GBK can gain too, less than read as Big5.
+        readings = [_read_line(line, codec, learned) for codec in (_GBK, _BIG5)]
+        best = max((read for read in readings if read is not None), key=lambda read: read[0], default=None)
+        if best is not None:
+            _gain, lines[index], counts = best
             done += 1
+            annotations += counts.annotations
+            removed += counts.removed
+            punctuation += counts.punctuation
     if not done:
         return text, Resynced()
     return "\n".join(lines), Resynced(
