@@ -51,6 +51,8 @@ _WORD_BONUS = 0.5  # × ln(count) per neighbouring pair that is a word: 穿戴 b
 # characters are about -7, the table's floor for anything unseen is about -20.7).
 _UNCOMMON = -9.0
 _KANA = -12.0
+# A decoding may give back at most one ASCII character in this many that the text did not show.
+_SWALLOWED = 20
 
 
 def _mean(text: str) -> float:
@@ -158,10 +160,12 @@ def _redecode(text: str) -> str | None:
         except UnicodeEncodeError:
             continue
         for decoded in decodings:
-            # A right decoding gives back characters, not ASCII: bytes 40–7E that the wrong
+            # A right decoding gives back characters, seldom ASCII: bytes 40–7E that the wrong
             # decoder had read as the second half of a character and the right one reads alone
             # (《碧廬冤孽》 as GBK gives 。m衙f環弈^。n) are a sign the text was never misread.
-            if not _HAN.search(decoded) or _ascii(decoded) > _ascii(text):
+            # Only an ASCII character right after a wide one can have been swallowed so (in
+            # UTF-8 read as GBK, the J of 是Java), one in twenty characters at most.
+            if not _HAN.search(decoded) or _ascii(decoded) - _ascii(text) > len(text) // _SWALLOWED:
                 continue
             score = _mean_decoded(decoded)
             if score >= max(before + _MARGIN, _PLAUSIBLE) and (best is None or score > best[0]):

@@ -212,6 +212,19 @@ def test_unrepairable_garbage_is_removed_never_left(now: datetime, tz: tzinfo) -
     assert cleaned.repairs["garbled_removed"] >= 1
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        # Rare characters in a Big5 blog: as GBK bytes read as Big5 they would give back ASCII.
+        "《碧廬冤孽》The Turn of the Screw",
+        "又injured左… 比佢吹脹~ 少爺今日唔係好想用力…",
+    ],
+)
+def test_rare_traditional_text_is_not_taken_for_a_wrong_decoding(line: str, now: datetime, tz: tzinfo) -> None:
+    cleaned = clean_item(RawItem(body=f"1916\n{line}", title="書單"), now=now, tz=tz, script="keep")
+    assert cleaned.text == f"1916\n{line}"
+
+
 def test_private_use_characters_are_removed() -> None:
     assert repair_garbled("基地\ue2fd位於", {})[0] == "基地位於"
 
