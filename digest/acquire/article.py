@@ -21,20 +21,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
-from digest.text.dates import CHINA_TIME, parse_date
+from digest.text.dates import CHINA_TIME, parse_date, zone_of_writing
 from digest.text.html import html_to_text
 from digest.text.mobile import unwrap
 from digest.text.page import PageMeta, merge_meta, parse_meta_line
-
-# A page that names no time zone is read in its language's: Chinese news pages are written in
-# China Standard Time (UTC+8, as are Hong Kong and Taiwan), Japanese ones in UTC+9; other pages'
-# bare times are taken as UTC.
-_CHINESE = re.compile(r"[\u4e00-\u9fff]")
-_JAPAN = timezone(timedelta(hours=9))
-_KANA = re.compile(r"[\u3040-\u30ff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +55,9 @@ def read_article(html: str, url: str | None = None) -> Article | None:
     author = getattr(document, "author", None)
     article = Article(text, title, None, author, sitename)
     article = replace(article, url=getattr(document, "url", None) or url)
-    zone = _zone((title or "") + text[:500])
+    # A page that names no time zone is read in its language's (the whole text: a Chinese page's one
+    # line of Japanese, a link to its Japanese edition, must not outweigh it).
+    zone = zone_of_writing((title or "") + text)
     if zone is CHINA_TIME:
         article = _chinese_fields(article, html)
     else:
@@ -70,14 +65,6 @@ def read_article(html: str, url: str | None = None) -> Article | None:
     if article.published is None:
         article = replace(article, published=parse_date(_text(getattr(document, "date", None)), tz=zone))
     return article
-
-
-def _zone(sample: str) -> tzinfo:
-    """The zone of the page's bare times, from its script: kana is Japanese (UTC+9), Chinese
-    characters without kana Chinese (UTC+8), anything else UTC."""
-    if _KANA.search(sample):
-        return _JAPAN
-    return CHINA_TIME if _CHINESE.search(sample) else UTC
 
 
 def _headline(found: str | None, html: str) -> str | None:
