@@ -27,7 +27,7 @@ from typing import Any
 from digest.text.dates import CHINA_TIME, parse_date, zone_of_writing
 from digest.text.html import html_to_text
 from digest.text.mobile import unwrap
-from digest.text.page import PageMeta, merge_meta, parse_meta_line
+from digest.text.page import PageMeta, closing_byline, merge_meta, parse_meta_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +99,8 @@ def _without_site_name(title: str | None, sitename: str | None) -> str | None:
     platform: …``).  The cleaning rules remove only names that look like a site's (``…网``,
     ``… News``); trafilatura knows this page's own name."""
     if not title or not sitename or _site_key(title) == _site_key(sitename):
+        return title
+    if _TITLE_SEPARATOR.search(sitename):  # trafilatura took a piece of the title (``標題 - 生活``)
         return title
     name = " ".join(sitename.split())
     if title.casefold().startswith(name.casefold()):
@@ -180,31 +182,50 @@ def _chinese_fields(article: Article, html: str) -> Article:
     the labelled line (``发布时间：18-03-08 10:25 来源：… 作者：… 责任编辑：…``), GNE, htmldate."""
     labelled = _labelled_line(html)
     found = _gne(html)
-    title = article.title or ""
-    gne_title = _text(found.get("title"))
-    if title and gne_title != title and title in gne_title:  # a cut og:title: GNE reads the headline
-        title = gne_title
+    title = _with_gne_headline(article.title or "", _text(found.get("title")))
     published = labelled.published if labelled else None
     published = published or parse_date(_text(found.get("publish_time")), tz=CHINA_TIME)
     if published is None:
         published = _page_time(html, article.url, CHINA_TIME)
-    author = (labelled.author if labelled else None) or _name(found.get("author")) or article.author
     editor = labelled.editor if labelled else None
+    # Some portals put the responsible editor in ``<meta name="author">`` (gmw.cn): a name that is
+    # the page's labelled editor is not its author.
+    authors = [labelled.author if labelled else None, _name(found.get("author")), article.author]
+    author = next((name for name in authors if name and name != editor and not _LABEL.fullmatch(name)), None)
     return replace(article, title=title or None, published=published, author=author, editor=editor)
+
+
+def _with_gne_headline(title: str, gne_title: str) -> str:
+    """GNE's headline where ours is a cut ``og:title`` of it, or it followed by channel and site
+    names the cleaning rules do not know (``標題｜即時｜蘋果新聞網``, ``標題 - 生活``): GNE matches
+    the ``<title>`` against the page's headings, so its title is the headline part."""
+    ours, theirs = " ".join(title.split()), " ".join(gne_title.split())
+    if not title or not theirs or ours == theirs:
+        return title
+    if ours in theirs:
+        return gne_title
+    if ours.startswith(theirs) and _TITLE_SEPARATOR.match(ours[len(theirs) :]):
+        return gne_title
+    return title
+
+
+# A byline's label read as the name (trafilatura on ``作者：责任编辑：肖春芳``).
+_LABEL = re.compile(r"作者|[记記]者|[编編][辑輯]|[责責]任[编編][辑輯]|[责責][编編]|[来來]源")
 
 
 def _labelled_line(html: str) -> PageMeta | None:
     """The labelled fields of the page's short lines, the first of each kind: the time and author
     stand under the headline, the responsible editor often on a line of its own after the article
-    (``【责任编辑：严玉洁】``)."""
-    found = []
+    (``【责任编辑：严玉洁】``), a Taiwanese paper's reporter in brackets after the last sentence
+    (``（王煌忠／台中報導）``)."""
+    found, closing = [], []
     for line in html_to_text(html).split("\n"):
-        if len(line) > 200 or ("：" not in line and ":" not in line):
-            continue
-        meta = parse_meta_line(_unbracketed(line), now=None, tz=CHINA_TIME)
+        meta = parse_meta_line(_unbracketed(line), now=None, tz=CHINA_TIME) if len(line) <= 200 else None
         if meta is not None and (meta.published or meta.author or meta.editor):
             found.append(meta)
-    return merge_meta(found) if found else None
+        elif reporter := closing_byline(line):
+            closing.append(PageMeta(author=reporter))
+    return merge_meta(found + closing) if found or closing else None
 
 
 def _unbracketed(line: str) -> str:
