@@ -184,6 +184,7 @@ def _chinese_fields(article: Article, html: str) -> Article:
     found = _gne(html)
     title = _with_gne_headline(article.title or "", _text(found.get("title")))
     published = labelled.published if labelled else None
+    published = published or _wechat_time(html)
     published = published or parse_date(_text(found.get("publish_time")), tz=CHINA_TIME)
     if published is None:
         published = _page_time(html, article.url, CHINA_TIME)
@@ -193,6 +194,16 @@ def _chinese_fields(article: Article, html: str) -> Article:
     authors = [labelled.author if labelled else None, _name(found.get("author")), article.author]
     author = next((name for name in authors if name and name != editor and not _LABEL.fullmatch(name)), None)
     return replace(article, title=title or None, published=published, author=author, editor=editor)
+
+
+# A WeChat article (mp.weixin.qq.com) shows its time only through a script, from ``var ct =
+# "1520476500"`` (seconds since 1970); its visible text has the day at most.
+_WECHAT_TIME = re.compile(r"""\bvar\s+ct\s*=\s*["']?(\d{10})["']?""")
+
+
+def _wechat_time(html: str) -> datetime | None:
+    found = _WECHAT_TIME.search(html)
+    return datetime.fromtimestamp(int(found[1]), CHINA_TIME) if found else None
 
 
 def _with_gne_headline(title: str, gne_title: str) -> str:

@@ -242,3 +242,17 @@ def test_the_editor_in_the_author_meta_tag_is_not_the_author() -> None:
     [item] = parse_html(page.encode(), "gmw.html", "http://example.test/gmw")
     assert item.editor == "肖春芳"
     assert item.author is None
+
+
+def test_a_wechat_article_s_minute_comes_from_its_script() -> None:
+    # Written for this test, shaped as WeChat article pages are: the visible text has no time, and
+    # the page's script sets it from ``var ct = "…"`` (seconds since 1970).
+    paragraph = "<p>今年春天，城市公园新增了三条步道和两处儿童游乐场，周末前来游玩的市民比去年多了一倍。</p>"
+    page = (
+        "<html><head><title>城市公园新增三条步道</title></head><body>"
+        '<div id="js_article"><h1 id="activity-name">城市公园新增三条步道</h1>'
+        f'<em id="publish_time"></em><div id="js_content">{paragraph * 4}</div></div>'
+        '<script>var ct = "1520476500"; var publish_time = "" || "";</script></body></html>'
+    )
+    [item] = parse_html(page.encode(), "wechat.html", "https://mp.weixin.qq.com/s/example")
+    assert item.published == datetime(2018, 3, 8, 10, 35, tzinfo=CST)
