@@ -106,7 +106,8 @@ HAND_LABELS: dict[tuple[str, str], dict[str, str | None]] = {
 # Each body is labelled by its first and last words as the page shows the article (the byline in
 # brackets after the last sentence, hotline boxes and photo captions after it are not the article).
 # twnews's own tests state the title, the minute and the reporter for most of them; they agree.
-_APPLE = {
+Labels = dict[str, str | None]
+_APPLE: Labels = {
     "title": "和男友口角鎖門吞藥　女墜樓不治",
     "url": "https://tw.appledaily.com/new/realtime/20160521/867195/",
     "published": "2016-05-21T11:44+08:00",
@@ -114,7 +115,7 @@ _APPLE = {
     "opening": "台中市凌晨發生一起墜樓案，一名賴姓女子酒後與男友發生口角",
     "ending": "警方已勘驗現場並報請相驗，將進一步釐清死因。",
 }
-_CNA = {
+_CNA: Labels = {
     "title": "平鎮輪胎行惡火 疏散7人1女命喪",
     "url": "https://www.cna.com.tw/news/asoc/201603190029.aspx",
     # The page shows only "最新更新：2016/03/19 10:48" (its last update); the first publication is its
@@ -124,14 +125,14 @@ _CNA = {
     "opening": "桃園市平鎮區一家輪胎行今天清晨發生大火，7人從火場中疏散",
     "ending": "一名62歲女子逃生不及，命喪火窟。",
 }
-_ETTODAY = {
+_ETTODAY: Labels = {
     "title": "客運司機車禍致人於死　心情鬱悶陽台以狗鍊上吊",
     "published": "2017-12-09T00:26+08:00",  # "2017年12月09日 00:26" under the headline
     "author": "林悅",  # "記者林悅／南市報導"
     "opening": "44歲陳姓客運司機，7日凌晨以狗鍊在台南市永康區永安路住處後陽台上吊尋短",
     "ending": "認定死者係屬自殺行為，死者家屬並無異見，屍體由檢察官發回家屬處理。",
 }
-_LTN = {
+_LTN: Labels = {
     "title": "10年前父親掐死兒後自縊... 凶宅下月拍開價425萬",
     "url": "https://news.ltn.com.tw/news/life/breakingnews/2504351",
     # "2018-07-31 08:19" above the text; the 2018 page's ``<meta name="pubdate"
@@ -141,7 +142,7 @@ _LTN = {
     "opening": "2008年，台北市萬華區發生父親殺子，然後自殺的人倫悲劇",
     "ending": "報導訪問台灣房屋智庫資深分析師陳炳辰，陳炳辰也指出，流標的機會大。",
 }
-_SETN = {
+_SETN: Labels = {
     "title": "與母爭吵疑失足墜樓　男子送醫搶救不治",
     "url": "https://www.setn.com/News.aspx?NewsID=350370",
     "published": "2018-02-21T18:03+08:00",  # "2018/02/21 18:03:00" (2019 layout: "2018-02-21 18:03")
@@ -149,7 +150,7 @@ _SETN = {
     "opening": "新北市新店區中正路今（21）日下午3時許發生墜樓案件，一名49歲高姓男子",
     "ending": "警方已採集現場跡證，將訊問高母事發經過，以釐清案情。",
 }
-TWNEWS_LABELS: dict[tuple[str, str], dict[str, str | None]] = {
+TWNEWS_LABELS: dict[tuple[str, str], Labels] = {
     ("0.3.3", "appledaily"): _APPLE,  # "建立時間：2016/05/21 11:44"
     ("0.1.6", "appledaily"): _APPLE,  # "出版時間：2016/05/21 11:44"
     ("0.3.3", "chinatimes"): {
@@ -265,7 +266,8 @@ def readability_set() -> Iterator[Page]:
 
 
 def newspaper_set() -> Iterator[Page]:
-    tests = pypi_sdist(*NEWSPAPER.split("==")) / "tests" / "data"
+    name, version = NEWSPAPER.split("==")
+    tests = pypi_sdist(name, version) / "tests" / "data"
     for html in sorted((tests / "html").glob("*.html")):
         text = tests / "txt" / f"{html.stem}.txt"
         metadata = tests / "metadata" / f"{html.stem}.json"
