@@ -100,12 +100,12 @@ def _without_site_name(title: str | None, sitename: str | None) -> str | None:
     ``… News``); trafilatura knows this page's own name."""
     if not title or not sitename or _site_key(title) == _site_key(sitename):
         return title
-    if _TITLE_SEPARATOR.search(sitename):  # trafilatura took a piece of the title (``標題 - 生活``)
-        return title
     name = " ".join(sitename.split())
     if title.casefold().startswith(name.casefold()):
         rest = _LEADING_SEPARATOR.sub("", title[len(name) :])
-        if rest != title[len(name) :] and rest:
+        # A "site name" longer than the rest is the headline's own start, which trafilatura took
+        # for the name (``標題 - 生活`` of ``標題 - 生活 - 自由時報電子報``).
+        if rest != title[len(name) :] and len(rest) >= len(name):
             return rest
     parts = _TITLE_SEPARATOR.split(title)
     for index in (-1, 0):
