@@ -30,8 +30,11 @@ _HEADER = re.compile(
     rf"(?:\s+{EDITOR_LABEL}\s*[:：]\s*(?P<editor>[^\s:：]{{1,20}}?))?(?:\s*{_SHARE})?\s*$"
 )
 
+# 全媒体 and 融媒体 only ever come before 记者: after them, 者 with one other character before it is
+# a 记者 whose 记 was garbled (a byte lost, a wrong codec), and the byline is still one.
 _REPORTER = (
-    r"(?:全媒[体體]|融媒[体體]|首席|特[约約]|[见見][习習]|[实實][习習]|本[报報]|本台|本[网網])?[记記]者"
+    r"(?:(?:全媒[体體]|融媒[体體]|首席|特[约約]|[见見][习習]|[实實][习習]|本[报報]|本台|本[网網])?[记記]者"
+    r"|(?:全媒[体體]|融媒[体體])[\u4e00-\u9fff]者)"
 )
 # The others a byline may credit: their names are not the reporter's.
 _OTHER_ROLE = r"(?:通[讯訊][员員]|[实實]习生|[实實]習生|摄影|攝影|摄像|攝像|[编編]译|[编編]譯)"
@@ -54,13 +57,16 @@ _AGENCY = (
 _CREDIT = re.compile(rf"\s*[、,，;；]?\s*(?P<role>{_ROLE})\s*(?P<names>{_NAMES})")
 _TIGHT_CREDIT = rf"{_ROLE}\s*{_TIGHT_NAMES}"
 _REPORTER_ROLE = re.compile(_REPORTER)
+# 报道 closing the byline; 道 with one other character before it when white space follows (a
+# garbled 报: no sentence goes on 知道 and a space).
+_REPORTED = r"(?:[报報][道導]|[\u4e00-\u9fff][道導](?=\s))"
 _OPEN, _CLOSE = re.escape("（(【["), re.escape("）)】]")
 # Tried in order: the credits are closed by 报道, by a bracket, or by white space.
 _BYLINES = (
     # 记者王寅龙报道 …; names with spaces between them only when 报道 ends the byline (记者 黄明
     # 据港媒报道，… is a reporter and a sentence, not two reporters).
     re.compile(
-        rf"^(?:{_AGENCY})?\s*(?P<credits>{_REPORTER}\s*{_TIGHT_NAMES}?(?:\s*{_TIGHT_CREDIT})*)\s*[报報][道導]\s*"
+        rf"^(?:{_AGENCY})?\s*(?P<credits>{_REPORTER}\s*{_TIGHT_NAMES}?(?:\s*{_TIGHT_CREDIT})*)\s*{_REPORTED}\s*"
     ),
     re.compile(
         rf"^(?:{_AGENCY})?\s*(?P<credits>{_REPORTER}\s*{_NAMES}?(?:\s*{_ROLE}\s*{_NAMES})*)\s*[报報][道導](?:\s+|$)"

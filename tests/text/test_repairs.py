@@ -220,7 +220,7 @@ def test_unrepairable_garbage_is_removed_never_left(now: datetime, tz: tzinfo) -
         "又injured左… 比佢吹脹~ 少爺今日唔係好想用力…",
     ],
 )
-def test_rare_traditional_text_is_not_taken_for_a_wrong_decoding(line: str, now: datetime, tz: tzinfo) -> None:
+def test_rare_traditional_text_is_no_wrong_decoding(line: str, now: datetime, tz: tzinfo) -> None:
     cleaned = clean_item(RawItem(body=f"1916\n{line}", title="書單"), now=now, tz=tz, script="keep")
     assert cleaned.text == f"1916\n{line}"
 
