@@ -105,7 +105,7 @@ def _suspicious(line: str) -> bool:
     if "\ufffd" in line or _PUA.search(line) or _MARKED.search(line) or _CUT_ANNOTATION.search(line):
         return True
     # Rare ideographs, and GBK's symbols (⒃ ┰ ▁ ㄛ) that shifted bytes read as and text hardly has.
-    rare = {char for char in set(line) if not char.isascii() and _rare(char)}
+    rare = {char for char in set(line) if not char.isascii() and is_rare(char)}
     # A byte 40–7E read on its own between wide characters is a trail byte out of step (示範區 one
     # byte short reads 竟爡^堅) when a rare character stands next to it; 维C or A股 have none.
     for match in _LONE_TRAIL.finditer(line):
@@ -119,9 +119,11 @@ def _suspicious(line: str) -> bool:
     return any(places[i + _MIN_RARE - 1] - places[i] < _CLUSTER for i in range(len(places) - _MIN_RARE + 1))
 
 
-def _rare(char: str) -> bool:
+def is_rare(char: str) -> bool:
     """An ideograph rarer than ``_SUSPECT``, or a symbol neither Chinese punctuation nor ordinary
-    in other text (``_ORDINARY``): what bytes out of step read as."""
+    in other text (``_ORDINARY``): what bytes out of step read as.  A line is read again when
+    ``_MIN_RARE`` of them stand within ``_CLUSTER`` characters (a test that skips the repairs
+    must ask the same)."""
     frequency = log_frequency(char)
     if _HAN.match(char):
         return frequency < _SUSPECT
@@ -149,6 +151,7 @@ def _cost(char: str) -> float:
     return _FULL_WIDTH_ALNUM if char.isalnum() and "\uff10" <= char <= "\uff5a" else _SYMBOL
 
 
+@cache
 def _guessable(char: str) -> bool:
     """A character a lost byte may be guessed as: no rarer than ``_RARE`` and one the table has
     seen (full-width letters, kana and the like cost little as written, since real text has
@@ -171,12 +174,10 @@ def _alone(codec: str, side: int, byte: int) -> tuple[str | None, float]:
 
 
 @lru_cache(maxsize=8192)
-def _partners_by_byte(
-    codec: str, char: str, following: bool
-) -> dict[tuple[int, int], tuple[tuple[str, float], ...]]:
+def _partner_codes(codec: str, char: str, following: bool) -> tuple[tuple[str, bytes, float], ...]:
     """The characters that make a word with ``char`` (after it when ``following``), in every
-    script they may be written in, by (side, byte) of their GBK bytes, with the word's weight."""
-    found: dict[tuple[int, int], list[tuple[str, float]]] = {}
+    script they may be written in, each with its two bytes in ``codec`` and the word's weight."""
+    found = []
     for partner, weight in word_partners(char, following=following).items():
         for form in _written_forms(partner):
             try:
@@ -184,8 +185,19 @@ def _partners_by_byte(
             except UnicodeEncodeError:
                 continue
             if len(code) == 2 and _guessable(form):
-                found.setdefault((0, code[0]), []).append((form, weight))
-                found.setdefault((1, code[1]), []).append((form, weight))
+                found.append((form, code, weight))
+    return tuple(found)
+
+
+@lru_cache(maxsize=8192)
+def _partners_by_byte(
+    codec: str, char: str, following: bool
+) -> dict[tuple[int, int], tuple[tuple[str, float], ...]]:
+    """``_partner_codes`` by (side, byte): 0 for their first byte, 1 for their second."""
+    found: dict[tuple[int, int], list[tuple[str, float]]] = {}
+    for form, code, weight in _partner_codes(codec, char, following):
+        found.setdefault((0, code[0]), []).append((form, weight))
+        found.setdefault((1, code[1]), []).append((form, weight))
     return {key: tuple(value) for key, value in found.items()}
 
 
@@ -248,6 +260,7 @@ def _choose(
     return best, _cost(best)
 
 
+@cache
 def _pairs(codec: str, first: int, second: int) -> bool:
     """True when ``codec``'s decoder reads the two bytes as one character."""
     if second < 0:
@@ -278,22 +291,16 @@ def _written_forms(char: str) -> frozenset[str]:
     return frozenset((char, to_traditional(char), to_traditional_variant(char)))
 
 
-def _unpaired(codec: str, wrong: str | None, before: str, after: str, beyond: int) -> list[str]:
-    """Characters that make a word with a neighbour and (when ``wrong`` names the decoder that
-    lost them) whose two GBK bytes that decoder could pair neither with each other nor, the
-    second, with the byte after them."""
-    named = []
-    partners = {*word_partners(before, following=True), *word_partners(after, following=False)}
-    for char in {form for partner in partners for form in _written_forms(partner)}:
-        try:
-            code = char.encode(codec)
-        except UnicodeEncodeError:
-            continue
-        if len(code) == 2 and (
-            wrong is None or not (_pairs(wrong, code[0], code[1]) or _pairs(wrong, code[1], beyond))
-        ):
-            named.append(char)
-    return named
+@lru_cache(maxsize=4096)
+def _unpaired(codec: str, wrong: str, before: str, after: str, beyond: int) -> list[str]:
+    """Characters that make a word with a neighbour and whose two bytes ``wrong``'s decoder
+    (which lost them) could pair neither with each other nor, the second, with the byte after
+    them."""
+    named: dict[str, None] = {}
+    for form, code, _weight in (*_partner_codes(codec, before, True), *_partner_codes(codec, after, False)):
+        if not (_pairs(wrong, code[0], code[1]) or _pairs(wrong, code[1], beyond)):
+            named[form] = None
+    return list(named)
 
 
 @cache
@@ -418,11 +425,15 @@ def _read(
             offer(i, i + 1, _DROP_UNKNOWN, "", dropped=1)
             if following is not None and following < 0:  # both bytes of one character unknown
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
-                # Nothing of it is left but the words it made with its neighbours (记者, 呼吁).
-                after = _after(codec, data, i + 2)
-                named = _unpaired(codec, wrong, before, after, data[i + 2] if i + 2 < n else -1)
-                if (found := _choose(named, before, after, guess=guess)) is not None:
-                    offer(i, i + 2, _BOTH_LOST + found[1], found[0])
+                if wrong is not None:
+                    # Nothing of it is left but the words it made with its neighbours (记者).
+                    # Only where a decoder proved both bytes were there: ``??`` in text may be
+                    # two question marks, and one word with a neighbour seldom decides (呼?? is
+                    # 呼吁 as often as 呼声).
+                    after = _after(codec, data, i + 2)
+                    named = _unpaired(codec, wrong, before, after, data[i + 2] if i + 2 < n else -1)
+                    if (found := _choose(named, before, after, guess=True)) is not None:
+                        offer(i, i + 2, _BOTH_LOST + found[1], found[0])
             if following is not None and following >= 0x40 and following != 0x7F:
                 leads = (
                     _with_trail(codec, following)
