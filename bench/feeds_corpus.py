@@ -12,8 +12,11 @@ items:
   collapsed, against digest's title, or its body or feed summary;
 - a link against the item's URL; a ``*_parsed`` date against the item's ``published`` in UTC;
 - text is compared in Unicode's canonical form (NFC, which digest stores);
-- a document digest reports as cut short (it does not close) counts with what digest keeps of it:
-  the items and the feed title that closed before the cut (``CutFeed``; ``load`` stores them).
+- a document digest reports as cut short (it does not close) counts with what digest stores of
+  it: the items that closed before the cut (``CutFeed``; ``load`` stores them), and the feed's
+  title only when it is stored as the source of one of those items.  That is the headline
+  ("strict").  Beside it, labelled "loose", the figure that also credits the feed title of a cut
+  document of which digest stores nothing (the title closed before the cut, but no item did).
 
 Other conjuncts (``bozo``, authors, tags …) are not digest's business and are dropped; files with
 no translated conjunct are not counted.  A check counts for feedparser when the original conjunct
@@ -86,7 +89,8 @@ class Check:
     category: str
     expression: str
     feedparser: bool
-    digest: bool
+    digest: bool  # strict: on what digest stores
+    digest_loose: bool  # also crediting the feed title of a cut document digest stores nothing of
     got: str = ""
 
 
@@ -243,34 +247,50 @@ def run_corpus(tests: Path) -> tuple[list[Check], Counter[str], float, float]:
         try:
             parsed = read_feed(data, rel, headers, base_url=url)
             items, title = parsed.items, parsed.title
-        except CutFeed as cut:  # reported as cut short; what closed before the cut is kept
-            items, title = cut.feed.items, cut.feed.title
+            loose_title = title
+        except CutFeed as cut:  # reported as cut short; the items that closed before the cut are kept
+            items, loose_title = cut.feed.items, cut.feed.title
+            # The feed's title is stored only as the source of a kept item.
+            title = loose_title if items else None
         except InputError:
-            items, title = [], None
+            items, title, loose_title = [], None, None
         except TimedOut:
             trouble["time-outs"] += 1
-            items, title = [], None
+            items, title, loose_title = [], None, None
         except Exception as error:  # a crash is counted, never hidden
             trouble["crashes"] += 1
             print(f"crash: {rel}: {type(error).__name__}: {error}", file=sys.stderr)
-            items, title = [], None
+            items, title, loose_title = [], None, None
         finally:
             signal.alarm(0)
         spent["digest"] += time.perf_counter() - started
-        ours = _digest_entries(items, title)
-        for conjunct, (_, _, field) in wanted:
+        for conjunct, (root, _, field) in wanted:
             source = ast.unparse(conjunct)
             try:
                 fp_pass = bool(eval(source, fp_env))
             except Exception:
                 fp_pass = False
-            got = ""
-            try:
-                digest_pass, got = _digest_check(conjunct, source, fp_env, fp_result, ours, items, title)
-            except Exception as error:
-                digest_pass, got = False, f"{type(error).__name__}"
-            checks.append(Check(rel, _category(rel, field), source, fp_pass, digest_pass, got))
+            digest_pass, got = _digest_result(conjunct, source, fp_env, fp_result, items, title)
+            loose_pass = digest_pass
+            if root == "feed" and loose_title != title:
+                loose_pass, _ = _digest_result(conjunct, source, fp_env, fp_result, items, loose_title)
+            checks.append(Check(rel, _category(rel, field), source, fp_pass, digest_pass, loose_pass, got))
     return checks, trouble, spent["digest"], spent["feedparser"]
+
+
+def _digest_result(
+    conjunct: ast.Compare,
+    source: str,
+    fp_env: Mapping[str, Any],
+    fp_result: Mapping[str, Any],
+    items: list[Any],
+    title: str | None,
+) -> tuple[bool, str]:
+    """Whether digest passes a check, and what it had, given its items and feed title."""
+    try:
+        return _digest_check(conjunct, source, fp_env, fp_result, _digest_entries(items, title), items, title)
+    except Exception as error:
+        return False, f"{type(error).__name__}"
 
 
 def _digest_check(
@@ -363,6 +383,10 @@ def run_dates(tests: Path) -> dict[str, Counter[str]]:
     return table
 
 
+def _share(part: int, whole: int) -> str:
+    return f"{part}/{whole} = {100 * part / whole if whole else 100.0:.1f} %"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -378,15 +402,27 @@ def main() -> None:
             by[key]["feedparser"] += check.feedparser
             by[key]["digest"] += check.digest
             by[key]["both"] += check.feedparser and check.digest
+            by[key]["both loose"] += check.feedparser and check.digest_loose
     print(f"feedparser {VERSION} corpus: {len({c.path for c in checks})} files with entry checks\n")
-    print("| category | checks | feedparser passes | digest passes | digest on feedparser's passes |")
-    print("|---|---:|---:|---:|---:|")
+    whole = by["all"]
+    print(
+        f"digest passes {_share(whole['both'], whole['feedparser'])} of the checks feedparser passes"
+        " (strict: counting only what digest stores of a document it reports as cut short)"
+    )
+    print(
+        f"loose, not the headline: {_share(whole['both loose'], whole['feedparser'])}"
+        " (also crediting the feed titles of cut documents digest stores nothing of)\n"
+    )
+    print(
+        "| category | checks | feedparser passes | digest passes | digest on feedparser's passes, strict"
+        " | loose |"
+    )
+    print("|---|---:|---:|---:|---:|---:|")
     for key in (*CATEGORIES, "all"):
         row = by[key]
-        share = 100 * row["both"] / row["feedparser"] if row["feedparser"] else 100.0
         print(
             f"| {key} | {row['checks']} | {row['feedparser']} | {row['digest']} | "
-            f"{row['both']}/{row['feedparser']} = {share:.1f} % |"
+            f"{_share(row['both'], row['feedparser'])} | {_share(row['both loose'], row['feedparser'])} |"
         )
     print(f"\ncrashes: {trouble['crashes']}, time-outs: {trouble['time-outs']}")
     print(f"parse time over the corpus: digest {digest_s:.2f} s, feedparser {fp_s:.2f} s\n")
@@ -402,7 +438,9 @@ def main() -> None:
         print()
         for check in checks:
             if check.feedparser and not check.digest:
-                print(f"FAIL {check.category} {check.path}: {check.expression}\n     digest: {check.got!r}")
+                loose = " (passes loose)" if check.digest_loose else ""
+                print(f"FAIL{loose} {check.category} {check.path}: {check.expression}")
+                print(f"     digest: {check.got!r}")
 
 
 if __name__ == "__main__":
