@@ -103,6 +103,8 @@ def read_feed(
     entries: list[Any] | None = None
     feed: Mapping[str, Any] = {}
     closes = _closes(utf8)
+    if not closes and (completed := _with_its_last_bracket(utf8)) is not None:
+        utf8, closes = completed, True
     fast = _fast_parser_fits(utf8)
     if fast:
         entries, feed = _parse_fast(utf8, name)
@@ -499,6 +501,24 @@ def _closes(document: bytes) -> bool:
     tail = document[-4096:]
     ends = [found.start() for found in re.finditer(rb"</" + re.escape(root.group(1)) + rb"\s*>", tail)]
     return bool(ends) and tail.rfind(b"<![CDATA[", 0, ends[-1]) <= tail.rfind(b"]]>", 0, ends[-1])
+
+
+def _with_its_last_bracket(document: bytes) -> bytes | None:
+    """The document with the ">" of its root's end tag, when that is all it lacks: it stops right
+    after the root's name in its end tag (``</rss``, outside CDATA and comments) and every item in it
+    closed.  Nothing of a feed can follow its root's end tag, so no text is missing, whether a
+    download fell one byte short or the server always leaves the ">" off (feedparser reads such a
+    feed; taken as cut short, ``fetch`` would never store it).  The items must all have closed
+    because the root's name may begin a longer one (``</feed`` of ``</feedburner:origLink>``)."""
+    root = _ROOT.match(document)
+    if root is None:
+        return None
+    tags = _TEXT_SECTIONS.sub(b"", document[root.end() :]).rstrip()
+    if not tags.endswith(b"</" + root.group(1)):
+        return None
+    if len(_ITEM_START.findall(tags)) != len(_ITEM_END.findall(tags)):
+        return None
+    return document.rstrip() + b">"
 
 
 # In a document cut short the parsers still hand back the element the cut fell in (lxml and

@@ -198,21 +198,45 @@ def test_a_fast_parser_that_reads_dates_its_own_way_is_not_used(monkeypatch: pyt
 @pytest.mark.parametrize("name", ["cut_after_items.xml", "naked_markup_cdata.xml", "video_channel.xml"])
 def test_no_cut_of_a_feed_passes_a_cut_item_off_as_whole(name: str) -> None:
     # Every prefix of a complete feed, cut at each byte: either nothing is read from it, or it is
-    # reported as cut short and what it keeps is the complete feed's first items, unchanged.
-    complete = (FEEDS / name).read_bytes().rstrip() + (b">" if name == "cut_after_items.xml" else b"")
+    # reported as cut short and what it keeps is the complete feed's first items, unchanged.  The
+    # one prefix read as complete is the one that lacks nothing but the root end tag's ">".
+    complete = (FEEDS / name).read_bytes().rstrip() + (b"</rss>" if name == "cut_after_items.xml" else b"")
     whole = read_feed(complete, name).items
     kept = set()
     for end in range(len(complete)):
         try:
-            read_feed(complete[:end], name)
+            read = read_feed(complete[:end], name)
         except CutFeed as cut:
             assert cut.items == whole[: len(cut.items)], f"cut at byte {end}"
             kept.add(len(cut.items))
         except InputError:
             continue
         else:
-            raise AssertionError(f"cut at byte {end} read as a complete feed")
+            assert end == len(complete) - 1, f"cut at byte {end} read as a complete feed"
+            assert read.items == whole
     assert kept == set(range(len(whole) + 1))  # each item is kept once the cut falls after it
+
+
+@pytest.mark.parametrize("root", ["rss", "feed"])
+def test_a_feed_that_lacks_only_the_last_bracket_of_its_root_is_whole(root: str) -> None:
+    # Nothing of a feed can follow its root's end tag: "</rss" at the end, every item closed, loses
+    # no text (a server that always leaves the ">" off would otherwise never have its feed stored).
+    item, channel = ("item", "channel") if root == "rss" else ("entry", "feed")
+    opening = (
+        '<rss version="2.0"><channel>' if root == "rss" else '<feed xmlns="http://www.w3.org/2005/Atom">'
+    )
+    closing = "</channel>" if root == "rss" else ""
+    body = f"<title>Whole</title><{item}><title>Only item</title><link>http://a.test/1</link></{item}>"
+    parsed = read_feed(f"{opening}{body}{closing}\n</{root} \n".encode(), channel)
+    assert parsed.title == "Whole" and [i.title for i in parsed.items] == ["Only item"]
+    # Not when an item is still open: "</feed" may be the start of "</feedburner:origLink>".
+    open_item = f"{opening}<{item}><title>Open</title><link>http://a.test/2</link></{root}"
+    with pytest.raises(CutFeed):
+        read_feed(open_item.encode(), channel)
+    # Nor when the root's name is cut ("</rs") or the end tag is text in a CDATA section.
+    for unfinished in (f"{opening}{body}{closing}</{root[:-1]}", f"{opening}{body}<![CDATA[</{root}"):
+        with pytest.raises(CutFeed):
+            read_feed(unfinished.encode(), channel)
 
 
 @pytest.mark.parametrize("fast", [True, False], ids=["fastfeedparser", "feedparser"])
