@@ -272,3 +272,17 @@ def test_a_time_without_a_zone_is_read_in_the_zone_of_the_writing(
     assert english.published == datetime(2026, 4, 25, 22, 47, tzinfo=UTC)
     assert japanese.published == datetime(2026, 4, 25, 22, 47, tzinfo=UTC)
     assert zoned_item.published == datetime(2026, 4, 25, 22, 47, tzinfo=UTC)  # a written zone wins
+
+
+def test_a_hebrew_title_keeps_the_marks_that_place_its_neutrals_through_to_the_stored_item() -> None:
+    from digest.text import clean_item
+
+    document = (
+        '<rss version="2.0"><channel><title>חדשות&rlm;</title><item><title>גרסה חדשה של C++&lrm;</title>'
+        "<link>http://a.test/1</link><description>Notes&lrm; for 2.0</description></item></channel></rss>"
+    ).encode()
+    parsed = read_feed(document, "hebrew")
+    assert parsed.title == "חדשות\u200f"
+    cleaned = clean_item(parsed.items[0], now=datetime(2026, 4, 26, tzinfo=UTC), tz=UTC)
+    assert cleaned.title == "גרסה חדשה של C++\u200e"
+    assert cleaned.text == "Notes for 2.0"  # nothing right to left to place: the mark goes
