@@ -122,6 +122,8 @@ def read_feed(
     if not closes:
         entries, source = _closed_before_the_cut(utf8, entries, source)
         link = None  # the feed's own link is not needed to read what closed, and may be cut
+    if _ATOM_03 in utf8[:4096] and b"<issued" in utf8 and b"<published" in utf8:
+        entries = _published_over_issued(utf8, entries)
     items = _keys_that_identify(
         [_raw_item(entry, source, scope, name, base, fast=fast) for entry in entries[:MAX_ITEMS_PER_DOCUMENT]]
     )
@@ -463,6 +465,30 @@ def _entry_date(entry: Mapping[str, Any], guid: str, zone: tzinfo) -> datetime |
             if moment is not None:
                 return moment
     return None
+
+
+# Atom 0.3's namespace; its <issued> became Atom 1.0's <published> (RFC 4287).
+_ATOM_03 = b"http://purl.org/atom/ns#"
+_ENTRY = re.compile(rb"<entry\b.*?</entry\s*>", re.S)
+_PUBLISHED = re.compile(rb"<published\b[^>/]*>([^<]*)</published\s*>")
+
+
+def _published_over_issued(document: bytes, entries: list[Any]) -> list[Any]:
+    """The entries of an Atom 0.3 feed with each one's Atom 1.0 ``<published>`` as its date where
+    it has one.  A feed written for readers of both versions gives an entry both ``<issued>`` and
+    ``<published>``; ``<published>`` is the element the current standard defines, whichever comes
+    first (the parsers keep one by position: fastfeedparser ``<issued>``, feedparser the last).
+    The entries are matched to the document's ``<entry>`` elements in order; when the two counts
+    differ, nothing is changed."""
+    segments = _ENTRY.findall(document)
+    if len(segments) != len(entries):
+        return entries
+    dated = []
+    for entry, segment in zip(entries, segments, strict=True):
+        published = _PUBLISHED.search(segment)
+        text = published.group(1).decode("utf-8", "replace").strip() if published else ""
+        dated.append({**entry, "published": text} if text else entry)
+    return dated
 
 
 def _enclosure(entry: Mapping[str, Any]) -> str:

@@ -286,3 +286,27 @@ def test_a_hebrew_title_keeps_the_marks_that_place_its_neutrals_through_to_the_s
     cleaned = clean_item(parsed.items[0], now=datetime(2026, 4, 26, tzinfo=UTC), tz=UTC)
     assert cleaned.title == "גרסה חדשה של C++\u200e"
     assert cleaned.text == "Notes for 2.0"  # nothing right to left to place: the mark goes
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fastfeedparser", "feedparser"])
+@pytest.mark.parametrize("published_first", [True, False])
+def test_an_atom_03_entry_dated_by_both_versions_is_dated_by_atom_10s_published(
+    fast: bool, published_first: bool
+) -> None:
+    # Atom 1.0 (RFC 4287) replaced <issued> with <published>: a feed written for readers of both
+    # carries both, and the element of the current standard wins wherever it stands.  (The parsers
+    # keep one by position: fastfeedparser <issued>, feedparser the last.)
+    issued, published = (
+        "<issued>2004-01-01T19:48:21Z</issued>",
+        "<published>2010-01-01T19:48:21Z</published>",
+    )
+    dates = published + issued if published_first else issued + published
+    title = "<title>Both</title>" if fast else "<title mode='escaped' type='text/html'>Both <b>x</b></title>"
+    document = (
+        '<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>t</title>'
+        f"<entry>{title}<id>a</id>{dates}</entry>"
+        "<entry><title>Issued only</title><id>b</id><issued>2004-02-01T00:00:00Z</issued></entry></feed>"
+    )
+    both, issued_only = read_feed(document.encode(), "atom03").items
+    assert both.published == datetime(2010, 1, 1, 19, 48, 21, tzinfo=UTC)
+    assert issued_only.published == datetime(2004, 2, 1, tzinfo=UTC)
