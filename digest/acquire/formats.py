@@ -432,7 +432,11 @@ def _raw_item(
     # are trusted to mean what they say.
     description = _typed_text(summary_html, summary_detail)
     body = _typed_text(content_html, None if fast else first) if content_html else description
-    guid = _text(entry.get("id"))
+    # An item with no GUID is known by its link, as fastfeedparser hands it back (as the id), so that
+    # its id does not depend on which parser read the feed: feedparser leaves the id empty, and a
+    # feed that moved between the two (one post with a <media:title>) would store its items again.
+    # Ids stored from feedparser's reading before are still found (``identity.stored_id``).
+    guid = _text(entry.get("id")) or _text(entry.get("link"))
     # An item with no link of its own takes its GUID as its link only when the GUID is a web
     # address: feedparser takes any GUID not marked isPermaLink="false" (even "c1", which would
     # become a link to nowhere), fastfeedparser only those that start with http(s)://; so an item's
