@@ -102,23 +102,47 @@ def _alarm(_signum: int, _frame: object) -> None:
     raise TimedOut
 
 
+# How runtests.py reads the header comment of a document that is not ASCII-compatible
+# (``convert_to_utf8``): by its first bytes, EBCDIC ("<?xm" in code page 037), UTF-32, UTF-16.
+_HEAD_ENCODINGS = (
+    (b"\x4c\x6f\xa7\x94", "cp037"),
+    *((b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe\x00\x00", "utf-32")),
+    *((b"\x00\x00\x00\x3c", "utf-32-be"), (b"\x3c\x00\x00\x00", "utf-32-le")),
+    *((b"\x00\x3c\x00\x3f", "utf-16-be"), (b"\x3c\x00\x3f\x00", "utf-16-le")),
+    *((b"\xfe\xff", "utf-16"), (b"\xff\xfe", "utf-16")),
+)
+
+
+def _head(data: bytes) -> bytes:
+    """The document's first bytes, as UTF-8 where they are in an encoding ASCII text is not."""
+    head = data[:16000]
+    for start, encoding in _HEAD_ENCODINGS:
+        if head.startswith(start):
+            return head.decode(encoding, "replace").encode("utf-8")[:4000]
+    return head[:4000]
+
+
 def _header(data: bytes, name: str) -> str | None:
-    match = re.search(rb"^" + name.encode() + rb":\s*(.*?)\s*$", data[:4000], re.M)
+    match = re.search(rb"^" + name.encode() + rb":\s*(.*?)\s*$", _head(data), re.M)
     return match.group(1).decode("utf-8", "replace") if match else None
 
 
 def _headers(data: bytes) -> dict[str, str]:
-    found = re.findall(rb"^Header:\s+([^:]+):(.+)$", data[:4000], re.M)
+    found = re.findall(rb"^Header:\s+([^:]+):(.+)$", _head(data), re.M)
     return {key.decode().strip(): value.decode().strip() for key, value in found}
 
 
 def _root_field(node: ast.AST) -> tuple[str, int, list[Any]] | None:
-    """(root, entry index, keys) of a subscript chain ``entries[0]['title_detail']['value']``."""
+    """(root, entry index, keys) of a subscript chain ``entries[0]['title_detail']['value']``, or
+    of attributes (``feed.title``, ``entries[0].link``: feedparser's dicts read both ways)."""
     keys: list[Any] = []
-    while isinstance(node, ast.Subscript):
-        if not isinstance(node.slice, ast.Constant):
+    while isinstance(node, ast.Subscript | ast.Attribute):
+        if isinstance(node, ast.Attribute):
+            keys.insert(0, node.attr)
+        elif isinstance(node.slice, ast.Constant):
+            keys.insert(0, node.slice.value)
+        else:
             return None
-        keys.insert(0, node.slice.value)
         node = node.value
     if isinstance(node, ast.Name) and node.id == "entries" and keys and isinstance(keys[0], int):
         return "entries", keys[0], keys[1:]
@@ -179,6 +203,16 @@ def _category(path: str, field: str) -> str:
     return {"title": "titles", "link": "links", "date": "dates"}.get(field, "content")
 
 
+class _Fields(dict[str, Any]):
+    """A dict whose keys read as attributes too, as feedparser's do (``feed.title``)."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 def _digest_entries(items: list[Any], title: str | None) -> dict[str, Any]:
     """A feedparser-shaped view of digest's items: text fields hold the text digest keeps."""
 
@@ -186,9 +220,9 @@ def _digest_entries(items: list[Any], title: str | None) -> dict[str, Any]:
         # feedparser's tuples say "not daylight saving time" (0) where timetuple() says "unknown"
         moment = (*item.published.astimezone(UTC).timetuple()[:8], 0) if item.published else None
         text = {"title": item.title or "", "link": item.url}
-        return {**text, **dict.fromkeys(DATE_FIELDS, moment)}
+        return _Fields({**text, **dict.fromkeys(DATE_FIELDS, moment)})
 
-    return {"entries": [entry(item) for item in items], "feed": {"title": title or ""}}
+    return {"entries": [entry(item) for item in items], "feed": _Fields(title=title or "")}
 
 
 def _digest_texts(item: Any, field: str) -> list[str]:
@@ -305,7 +339,7 @@ def _digest_check(
     found = _field(conjunct.left)
     assert found is not None
     root, index, field = found
-    plain = isinstance(conjunct.left, ast.Subscript) and len(conjunct.ops) == 1
+    plain = isinstance(conjunct.left, ast.Subscript | ast.Attribute) and len(conjunct.ops) == 1
     if field in TEXT_FIELDS and plain and isinstance(conjunct.ops[0], ast.Eq):
         expected = eval(ast.unparse(conjunct.comparators[0]), dict(fp_env))
         if not isinstance(expected, str):
@@ -322,7 +356,7 @@ def _digest_check(
     # (text fields hold digest's text).
     env: dict[str, Any] = {**fp_env, **ours}
     if root == "entries" and index < len(items) and field in TEXT_FIELDS:
-        view = dict(env["entries"][index])
+        view = _Fields(env["entries"][index])
         texts = _digest_texts(items[index], field)
         view.update({field: texts[0], "description": texts[0], "summary": texts[0]})
         env["entries"] = [*env["entries"][:index], view, *env["entries"][index + 1 :]]
