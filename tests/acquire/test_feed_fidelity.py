@@ -310,3 +310,17 @@ def test_an_atom_03_entry_dated_by_both_versions_is_dated_by_atom_10s_published(
     both, issued_only = read_feed(document.encode(), "atom03").items
     assert both.published == datetime(2010, 1, 1, 19, 48, 21, tzinfo=UTC)
     assert issued_only.published == datetime(2004, 2, 1, tzinfo=UTC)
+
+
+def test_an_ebcdic_feed_is_read_in_the_code_page_its_declaration_names() -> None:
+    # An EBCDIC document writes its declaration in EBCDIC (XML 1.0, appendix F).  Code pages 500
+    # and 037 differ in a few characters ("!", "[", "]"), so the one named must be the one used.
+    document = (
+        '<?xml version="1.0" encoding="cp500"?>\n<!-- for: a feed in EBCDIC code page 500 -->\n'
+        '<rss version="2.0"><channel><title>Zürich! [Ø]</title><item><title>Grüezi! [1]</title>'
+        "<link>http://a.test/1</link></item></channel></rss>"
+    ).encode("cp500")
+    parsed = read_feed(document, "ebcdic")
+    assert parsed.title == "Zürich! [Ø]"
+    assert [item.title for item in parsed.items] == ["Grüezi! [1]"]
+    assert parsed.encoding == "cp500"
