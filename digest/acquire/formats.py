@@ -7,6 +7,7 @@ Sizes are capped per field and per document so that a hostile file cannot exhaus
 
 from __future__ import annotations
 
+import bisect
 import html.entities
 import io
 import json
@@ -211,26 +212,61 @@ def _as_utf8_document(text: str, as_sent: bytes | None = None) -> bytes:
     if b"&#" in data:
         data = _CHAR_REFERENCE.sub(_valid_reference, data)
     if b"&" in data:
-        data = _NAMED_REFERENCE.sub(_numeric_reference, data)
+        data = _xml_references(data)
     return data
 
 
-# HTML's named entities (&mdash; &nbsp; …) are not XML's: lxml stops at the first one, dropping the
-# rest of the text or the whole feed.  They become the numeric references XML knows, everywhere:
-# inside a CDATA section, where "&mdash;" is text, "&#8212;" reads as the same text once the HTML is
-# reduced to text.  An unknown name is escaped, so it shows as written.
-_NAMED_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z][A-Za-z0-9]{1,31});")
+# An ampersand XML does not take as written.  HTML's named entities (&mdash; &nbsp; …) are not
+# XML's: lxml stops at the first one, dropping the rest of the text or the whole feed.  They become
+# the numeric references XML knows, everywhere: inside a CDATA section, where "&mdash;" is text,
+# "&#8212;" reads as the same text once the HTML is reduced to text.  An unknown name is escaped, so
+# it shows as written.  An ampersand that begins no reference at all ("AT&T", "Q&A", "?a=1&b=2"
+# in a link: feeds written by hand or by string templates have them) is an error to XML, and lxml
+# drops it with the word after it ("Q&A: AT&T" became "Q AT"): it is escaped, outside CDATA sections,
+# where it is already text.  (HTML reads a bare ampersand as itself too.)
+_AMPERSAND = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);|#)(?:([A-Za-z][A-Za-z0-9]{1,31});)?")
 
 
-def _numeric_reference(match: re.Match[bytes]) -> bytes:
-    name = match.group(1).decode("ascii")
+def _xml_references(data: bytes) -> bytes:
+    """``data`` with every ampersand XML would not take as written made a reference it takes."""
+    # Where the CDATA sections are, found once, at the first bare ampersand: most feeds have many
+    # (a link's query inside the HTML of a CDATA section).
+    sections: list[tuple[int, int]] | None = None
+
+    def reference(match: re.Match[bytes]) -> bytes:
+        nonlocal sections
+        name = match.group(1)
+        if name is not None:
+            return _numeric_reference(name)
+        if sections is None:
+            sections = _cdata_sections(data)
+        before = bisect.bisect_right(sections, (match.start(), len(data))) - 1
+        return b"&" if before >= 0 and match.start() < sections[before][1] else b"&amp;"
+
+    return _AMPERSAND.sub(reference, data)
+
+
+def _cdata_sections(data: bytes) -> list[tuple[int, int]]:
+    """(start, end) of each CDATA section, in order; one not closed runs to the end."""
+    sections = []
+    start = data.find(b"<![CDATA[")
+    while start >= 0:
+        end = data.find(b"]]>", start + 9)
+        end = len(data) if end < 0 else end + 3
+        sections.append((start, end))
+        start = data.find(b"<![CDATA[", end)
+    return sections
+
+
+def _numeric_reference(name: bytes) -> bytes:
+    """What the named reference ``&name;`` becomes: numeric references, or itself escaped."""
     # HTML 4's table first: feeds were written for it, and HTML5 moved a few (&lang; &rang;).
-    code = html.entities.name2codepoint.get(name)
+    code = html.entities.name2codepoint.get(name.decode("ascii"))
     if code is not None:
         return b"&#%d;" % code
-    meant = html.entities.html5.get(name + ";")
+    meant = html.entities.html5.get(name.decode("ascii") + ";")
     if meant is None:
-        return b"&amp;" + match.group()[1:]
+        return b"&amp;" + name + b";"
     return b"".join(b"&#%d;" % ord(char) for char in meant)
 
 

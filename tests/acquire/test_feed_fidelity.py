@@ -324,3 +324,24 @@ def test_an_ebcdic_feed_is_read_in_the_code_page_its_declaration_names() -> None
     assert parsed.title == "Zürich! [Ø]"
     assert [item.title for item in parsed.items] == ["Grüezi! [1]"]
     assert parsed.encoding == "cp500"
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fastfeedparser", "feedparser"])
+def test_an_ampersand_that_begins_no_reference_is_text(fast: bool) -> None:
+    # "AT&T", "Q&A", a link's query: feeds made by string templates leave them unescaped, and lxml
+    # dropped the ampersand with the word after it ("Q&A: AT&T" became "Q AT").  Inside a CDATA
+    # section an ampersand is already text, and references stay references.
+    extra = "<description>Markup written <b>straight in</b></description>" if not fast else ""
+    document = (
+        '<rss version="2.0"><channel><title>AT&T & Co</title><link>http://a.test/</link>'
+        "<item><title>Q&A: AT&T and M&Ms, R & D &mdash; &#x41;&amp;</title>"
+        "<link>http://a.test/?a=1&b=2&c</link><guid>http://a.test/?a=1&b=2&c</guid>"
+        "<description><![CDATA[Tom & Jerry &amp; co]]></description></item>"
+        f"<item><title>Second</title><link>http://a.test/2</link>{extra}</item></channel></rss>"
+    ).encode()
+    parsed = read_feed(document, "ampersands")
+    assert parsed.title == "AT&T & Co"
+    first = parsed.items[0]
+    assert first.title == "Q&A: AT&T and M&Ms, R & D — A&"
+    assert first.url == "http://a.test/?a=1&b=2&c"
+    assert first.body == "Tom & Jerry & co"
