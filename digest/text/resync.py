@@ -440,7 +440,8 @@ def _read(
                     if wrong is None
                     else _refused_leads(codec, wrong, following)
                 )
-                found = _choose(leads, before, _after(codec, data, i + 2), guess=guess)
+                # U+FFFD is never text: like a decoder's lost byte, it proves a byte was there.
+                found = _choose(leads, before, _after(codec, data, i + 2), guess=guess or byte == _REPLACED)
                 if found is not None:
                     offer_guess(i, i + 2, _FILL + found[1], found[0])
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
@@ -456,7 +457,9 @@ def _read(
                 trails = (
                     _with_lead(codec, byte) if wrong is None else _refused_trails(codec, wrong, byte, beyond)
                 )
-                found = _choose(trails, before, _after(codec, data, i + 2), guess=guess)
+                # A first byte proves its second was there: the mark after it stands for that
+                # byte (U+FFFD always; a ? too, as no question mark follows half a character).
+                found = _choose(trails, before, _after(codec, data, i + 2), guess=True)
                 if found is not None:
                     offer_guess(i, i + 2, _FILL + found[1], found[0])
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
