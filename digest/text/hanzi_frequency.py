@@ -2,10 +2,13 @@
 
 The counts are package data (``data/hanzi_frequency.txt``), built by
 ``scripts/build_hanzi_frequency.py`` from a word list with corpus counts: each word adds its count
-to each of its characters, and common two-character words are kept as pairs.  Traditional
-characters are scored by their simplified form, so machine-converted text scores like the text it
-came from.  Loaded once, on first use (a few milliseconds).  A missing or unreadable table raises
-``FrequencyTableError``: the repairs never run on an empty table, which would quietly do nothing.
+to each of its characters and to each two neighbouring characters in it (pairs: the words a
+character makes with its neighbours).  Traditional characters are scored by their simplified form,
+so machine-converted text scores like the text it came from.  Loaded once, on first use (a few
+hundredths of a second); the index of pairs by character, which guessing a lost byte needs, on
+its first use (about 0.1 s of CPU, only for text that is read again from its bytes).  A missing
+or unreadable table raises ``FrequencyTableError``: the repairs never run on an empty table,
+which would quietly do nothing.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""GBK text read out of step, put back in step by reading its bytes again as a whole.
+"""GBK or Big5 text read out of step, put back in step by reading its bytes again as a whole.
 
 A byte lost from GBK bytes (or one inserted into them, as an annotator that matched the bytes of a
 character across two characters inserts its reading) shifts every later pair of bytes by one: the
@@ -6,15 +6,18 @@ rest of the span decodes to rare characters, private-use characters and full-wid
 (``严郑▁iàn）嘏で…`` for ``严重扭曲，为…``) until an ASCII byte or a second lost byte puts the
 decoder back in step.  Where that happens in a sentence is anywhere, and nothing marks it.
 
-Each suspect line is encoded back to its GBK bytes (U+FFFD and a ``?`` next to Chinese stand for
-one unknown byte: a decoder wrote them for a byte it could not pair) and read again as the most
-likely Chinese: the cheapest way through the bytes where a character costs how unlikely it is
-(``hanzi_frequency``, less a bonus when it makes a word with the one before), a byte lost or
-unknown costs a fixed price, and an annotation inside a character's bytes is skipped when its
-syllable is a reading of the character it was matched on.  The reading is kept only when it is
-far more likely than the text as it was, so text read right — names and rare words included —
-costs less as it is than any shift of it.  No library does this: ftfy repairs Latin mojibake and
-charset detectors judge byte strings, not text that was decoded already.
+Each suspect line is encoded back to its GBK bytes, and to its Big5 bytes (U+FFFD and a ``?``
+next to Chinese stand for one unknown byte: a decoder wrote them for a byte it could not pair),
+and read again as the most likely Chinese: the cheapest way through the bytes where a character
+costs how unlikely it is (``hanzi_frequency``, less a bonus when it makes a word with the one
+before), a byte lost or unknown costs a fixed price (the character it belonged to is chosen with
+the words it makes with its neighbours: 不肯 decides 肯), and an annotation inside a character's
+GBK bytes is skipped when its syllable is a reading of the character it was matched on.  The
+reading that gains most is kept, and only when it is far more likely than the text as it was, so
+text read right — names and rare words included — costs less as it is than any shift of it.
+``read_gbk`` reads the GBK bytes of a line a Big5 decoder misread (``misdecoding``) the same way.
+No library does this: ftfy repairs Latin mojibake and charset detectors judge byte strings, not
+text that was decoded already.
 """
 
 from __future__ import annotations
@@ -374,7 +377,9 @@ def _read(
     are marks in text read right).  Then an unknown byte is one that decoder could not pair with
     the byte after it, and it becomes the character that reads best with its neighbours even
     when others come close (the decoder proved the byte was there, so a gap is no likelier to be
-    right); otherwise only when that character carries half the likelihood of all it can be."""
+    right).  So does an unknown byte after a first byte, or written U+FFFD, in any text;
+    otherwise (a ``?`` that may be a question mark) only when that character carries half the
+    likelihood of all it can be."""
     guess = wrong is not None
 
     def preferred(pairs: list[tuple[str, str]], syllable: str) -> list[str]:
