@@ -377,9 +377,8 @@ def _read(
     are marks in text read right).  Then an unknown byte is one that decoder could not pair with
     the byte after it, and it becomes the character that reads best with its neighbours even
     when others come close (the decoder proved the byte was there, so a gap is no likelier to be
-    right).  So does an unknown byte after a first byte, or written U+FFFD, in any text;
-    otherwise (a ``?`` that may be a question mark) only when that character carries half the
-    likelihood of all it can be."""
+    right).  So does an unknown byte written U+FFFD, in any text; otherwise (a ``?`` that may be
+    a question mark) only when that character carries half the likelihood of all it can be."""
     guess = wrong is not None
 
     def preferred(pairs: list[tuple[str, str]], syllable: str) -> list[str]:
@@ -462,9 +461,11 @@ def _read(
                 trails = (
                     _with_lead(codec, byte) if wrong is None else _refused_trails(codec, wrong, byte, beyond)
                 )
-                # A first byte proves its second was there: the mark after it stands for that
-                # byte (U+FFFD always; a ? too, as no question mark follows half a character).
-                found = _choose(trails, before, _after(codec, data, i + 2), guess=True)
+                # U+FFFD after a first byte stands for its second (never text); a ? may be a
+                # question mark the reading put after a byte out of step (美元?俄罗斯).
+                found = _choose(
+                    trails, before, _after(codec, data, i + 2), guess=guess or following == _REPLACED
+                )
                 if found is not None:
                     offer_guess(i, i + 2, _FILL + found[1], found[0])
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)

@@ -114,6 +114,7 @@ def test_an_annotation_inside_two_characters_bytes_is_taken_out(sentence: str, b
         "噗噗熊和咕嘰咕嘰的故事，饕餮、魑魅魍魉与耄耋老人",
         "α粒子与β射线；ＡＢＣ公司发布１２３款新产品。",
         "为什么?因为你中国卖产品也好，只要是中国制造",
+        "四千亿美元?俄罗斯的可用外储已快耗尽",
     ],
 )
 def test_text_read_right_is_left_alone(line: str) -> None:
