@@ -36,7 +36,7 @@ T = TypeVar("T")
 DEFAULT_SECONDS = 20.0
 DEFAULT_MEMORY = 2 * 1024**3  # address space a worker may add: a bomb fails, not the machine
 # Imported by every worker before its first job, so that no job's budget pays for them.
-PARSERS = ("digest.acquire.jobs", "fastfeedparser", "feedparser")
+PARSERS = ("digest.acquire.jobs", "digest.acquire.formats", "fastfeedparser", "feedparser")
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
