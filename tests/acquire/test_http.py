@@ -203,6 +203,35 @@ def test_429_carries_retry_after(raw_server: RawServer) -> None:
     assert (error.status, error.retry_after) == (429, 120.0)
 
 
+def test_a_304_leaves_its_connection_open_for_the_next_request(raw_server: RawServer) -> None:
+    # A rerun in which every feed is unchanged must not open a connection (and a TLS session)
+    # per feed: the answer to a conditional GET hands its connection back to the client's pool.
+    connections = []
+
+    async def not_modified_on_one_connection(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        connections.append(writer)
+        for _ in range(10):
+            writer.write(b'HTTP/1.1 304 Not Modified\r\nETag: "v1"\r\n\r\n')
+            await writer.drain()
+            await reader.readuntil(b"\r\n\r\n")  # the next request on this connection
+
+    raw_server.routes["/feed"] = not_modified_on_one_connection
+
+    async def three_conditional_gets() -> list[Response]:
+        client = open_client(FAST)
+        try:
+            return [
+                await get(client, raw_server.url("/feed"), FAST, {"If-None-Match": '"v1"'}) for _ in range(3)
+            ]
+        finally:
+            await client.aclose()
+
+    assert [response.status for response in asyncio.run(three_conditional_gets())] == [304, 304, 304]
+    assert len(connections) == 1
+
+
 def test_retry_after_values() -> None:
     now = datetime(2026, 4, 26, 0, 0, tzinfo=UTC)
     assert parse_retry_after("120", now) == 120.0
