@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, BinaryIO
 
-from digest.acquire.identity import item_id, stored_id
+from digest.acquire.identity import item_id, stored_ids
 from digest.model import Digest, Item, RawItem, Source
 from digest.store import Store
 
@@ -54,19 +54,22 @@ def ingest(raws: Iterable[RawItem], store: Store, options: IngestOptions) -> Ing
     """Store the items of ``raws`` that are new; count new and already-stored ones."""
     from digest.acquire.ingest import IngestCount  # see build_item
 
-    new: dict[str, Item] = {}
+    batch: dict[str, RawItem] = {}
     existing = renamed = 0
     for raw in raws:
         identifier = item_id(raw)
-        if identifier in new:
+        if identifier in batch:  # a repeat within the batch
             existing += 1
-            continue
-        stored = stored_id(raw, identifier, store.has_item)
-        if stored is not None:
+        else:
+            batch[identifier] = raw
+    stored = stored_ids(batch, store.stored_ids)
+    new: dict[str, Item] = {}
+    for identifier, raw in batch.items():
+        if identifier in stored:
             existing += 1
-            renamed += stored[1]
-            continue
-        new[identifier] = build_item(raw, options, identifier)
+            renamed += stored[identifier][1]
+        else:
+            new[identifier] = build_item(raw, options, identifier)
     result = store.add_items(new.values())
     return IngestCount(added=result.added, existing=existing + result.existing, renamed=renamed)
 

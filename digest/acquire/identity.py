@@ -7,9 +7,10 @@ content (title and white-space-normalised raw body) — so re-loading the same t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from hashlib import blake2b
+from itertools import chain
 from urllib.parse import urlsplit, urlunsplit
 
 from digest.model import RawItem
@@ -27,22 +28,32 @@ def item_id(raw: RawItem) -> str:
     return ID_PREFIX + blake2b(basis.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
-def stored_id(raw: RawItem, identifier: str, has_item: Callable[[str], bool]) -> tuple[str, bool] | None:
-    """The id under which ``raw`` is already stored, and whether that is its scheme twin's; None
-    when it is new.
+def stored_ids(
+    raws: Mapping[str, RawItem], stored: Callable[[Iterable[str]], set[str]]
+) -> dict[str, tuple[str, bool]]:
+    """Of ``raws`` (keyed by their ids), the ones already stored: the id each is stored under, and
+    whether that is its scheme twin's.  ``stored`` tells which of some ids are stored (the store's
+    ``stored_ids``): it is asked twice for the whole batch, for the ids and then for the twins of
+    those not found, rather than once per id.
 
     A publisher that moves to HTTPS often rewrites every GUID and link from ``http://`` to
     ``https://`` (or the reverse): every item's id changes with them and, taken as new, the whole
     feed would be stored and sent again.  An item whose id with the other scheme is stored is that
     item.  The twin is looked up only for an item not stored under its own id.
     """
-    if has_item(identifier):
-        return identifier, False
-    for twin in _scheme_twins(raw):
-        twin_id = item_id(twin)
-        if has_item(twin_id):
-            return twin_id, True
-    return None
+    found = stored(raws)
+    known = {identifier: (identifier, False) for identifier in raws if identifier in found}
+    twins = {
+        identifier: [item_id(twin) for twin in _scheme_twins(raw)]
+        for identifier, raw in raws.items()
+        if identifier not in found
+    }
+    found_twins = stored(chain.from_iterable(twins.values()))
+    for identifier, candidates in twins.items():
+        twin_id = next((candidate for candidate in candidates if candidate in found_twins), None)
+        if twin_id is not None:
+            known[identifier] = (twin_id, True)
+    return known
 
 
 _SCHEME = re.compile(r"^(\s*)(https?)(://)", re.I)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from itertools import islice
 
-from digest.acquire.identity import item_id, stored_id
+from digest.acquire.identity import item_id, stored_ids
 from digest.acquire.ingest import Ingest, IngestCount, IngestOptions
 from digest.acquire.workers import turn_lock
 from digest.model import Item, Language, RawItem
@@ -104,13 +105,13 @@ def ingest_feed(data: bytes, headers: dict[str, str], job: FeedJob) -> FeedOutco
     mode, below, most = job.full_text
     pending: dict[str, RawItem] = {}
     if mode != "never":
+        wanted: dict[str, RawItem] = {}
         for raw in raws:
-            if len(pending) >= most:
-                break
             if raw.url and (mode == "always" or len(raw.body) < below):
-                key = item_id(raw)
-                if key not in pending and stored_id(raw, key, store.has_item) is None:
-                    pending[key] = raw
+                wanted.setdefault(item_id(raw), raw)
+        stored = stored_ids(wanted, store.stored_ids)
+        new = ((key, raw) for key, raw in wanted.items() if key not in stored)
+        pending = dict(islice(new, most))
     count = job.ingest((raw for raw in raws if item_id(raw) not in pending), store, job.options)
     return FeedOutcome(
         count.added, count.existing, parsed.encoding_note, tuple(pending.items()), count.renamed
