@@ -183,6 +183,27 @@ def test_gzip_bodies_are_decompressed(raw_server: RawServer) -> None:
     assert fetch(raw_server.url("/gz")).body == RSS
 
 
+async def _hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    writer.close()
+
+
+async def _not_http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    writer.write(b"NOT HTTP AT ALL\r\n\r\n")
+    await writer.drain()
+
+
+@pytest.mark.parametrize("route", [_hang_up, _not_http], ids=["hangs-up", "not-http"])
+def test_a_server_that_hangs_up_or_does_not_speak_http_broke_the_protocol(
+    raw_server: RawServer, route: Handler
+) -> None:
+    # Not a timeout (the server answered at once) and not a crash: whatever HTTP library reads
+    # the answer, its errors come out as one kind with a one-line message.
+    raw_server.routes["/x"] = route
+    error = failure(raw_server.url("/x"))
+    assert error.kind == "protocol"
+    assert "broke the connection or the protocol" in error.message
+
+
 def test_a_body_cut_short_is_an_error_not_a_short_feed(raw_server: RawServer) -> None:
     raw_server.routes["/short"] = short_body
     assert failure(raw_server.url("/short")).kind == "protocol"
