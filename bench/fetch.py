@@ -354,16 +354,16 @@ def _num(row: dict[str, float | str], key: str) -> float:
 
 def _print_table(rows: list[Row]) -> None:
     print(
-        f"| {'scenario':<44} | {'CPU s (best)':>13} | {'in-run CPU':>10} | {'wall s':>6} | {'RSS MB':>6}"
+        f"| {'scenario':<50} | {'CPU s (best)':>13} | {'in-run CPU':>10} | {'wall s':>6} | {'RSS MB':>6}"
         f" | {'PSS MB':>6} | {'new items':>9} | {'304/same':>8} | {'failed':>6} |"
     )
-    print(f"|{'-' * 46}|{'-' * 15}|{'-' * 12}|{'-' * 8}|{'-' * 8}|{'-' * 8}|{'-' * 11}|{'-' * 10}|{'-' * 8}|")
+    print(f"|{'-' * 52}|{'-' * 15}|{'-' * 12}|{'-' * 8}|{'-' * 8}|{'-' * 8}|{'-' * 11}|{'-' * 10}|{'-' * 8}|")
     for name, runs in rows:
         cpu = [_num(r, "total_cpu") for r in runs]
         cpu_text = f"{statistics.median(cpu):.2f} ({min(cpu):.2f})" if len(runs) > 1 else f"{cpu[0]:.2f}"
         last = runs[-1]
         print(
-            f"| {name:<44} | {cpu_text:>13} | {statistics.median(_num(r, 'cpu') for r in runs):>10.2f}"
+            f"| {name:<50} | {cpu_text:>13} | {statistics.median(_num(r, 'cpu') for r in runs):>10.2f}"
             f" | {statistics.median(_num(r, 'seconds') for r in runs):>6.2f}"
             f" | {max(_num(r, 'peak_mb') for r in runs):>6.0f}"
             f" | {max(_num(r, 'peak_pss_mb') for r in runs):>6.0f} | {int(_num(last, 'items')):>9}"

@@ -150,8 +150,8 @@ class WorkerPool:
             if self._executor is not None:
                 _kill(self._executor)
                 self._executor = None
-            if self._spawner is not None:
-                self._spawner.shutdown(wait=False)
+            if self._spawner is not None:  # a start still queued there would come after the close
+                self._spawner.shutdown(wait=False, cancel_futures=True)
                 self._spawner = None
 
     def start(self) -> None:
