@@ -10,7 +10,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from hashlib import blake2b
-from itertools import chain
 from urllib.parse import urlsplit, urlunsplit
 
 from digest.model import RawItem
@@ -33,27 +32,39 @@ def stored_ids(
 ) -> dict[str, tuple[str, bool]]:
     """Of ``raws`` (keyed by their ids), the ones already stored: the id each is stored under, and
     whether that is its scheme twin's.  ``stored`` tells which of some ids are stored (the store's
-    ``stored_ids``): it is asked twice for the whole batch, for the ids and then for the twins of
-    those not found, rather than once per id.
+    ``stored_ids``): it is asked twice for the whole batch, for the ids and then for the other ids
+    of those not found (former forms, scheme twins), rather than once per id.
 
     A publisher that moves to HTTPS often rewrites every GUID and link from ``http://`` to
     ``https://`` (or the reverse): every item's id changes with them and, taken as new, the whole
     feed would be stored and sent again.  An item whose id with the other scheme is stored is that
-    item.  The twin is looked up only for an item not stored under its own id.
+    item.  The twin is looked up only for an item not stored under its own id, after the item's
+    former form (``_former_forms``).
     """
     found = stored(raws)
     known = {identifier: (identifier, False) for identifier in raws if identifier in found}
-    twins = {
-        identifier: [item_id(twin) for twin in _scheme_twins(raw)]
+    # For an item not found: its former ids (the same item), then its scheme twins' (a rename).
+    others = {
+        identifier: [(item_id(former), False) for former in _former_forms(raw)]
+        + [(item_id(twin), True) for twin in _scheme_twins(raw)]
         for identifier, raw in raws.items()
         if identifier not in found
     }
-    found_twins = stored(chain.from_iterable(twins.values()))
-    for identifier, candidates in twins.items():
-        twin_id = next((candidate for candidate in candidates if candidate in found_twins), None)
-        if twin_id is not None:
-            known[identifier] = (twin_id, True)
+    found_others = stored(other for candidates in others.values() for other, _ in candidates)
+    for identifier, candidates in others.items():
+        match = next((candidate for candidate in candidates if candidate[0] in found_others), None)
+        if match is not None:
+            known[identifier] = match
     return known
+
+
+def _former_forms(raw: RawItem) -> list[RawItem]:
+    """``raw`` as it was read before an item without a GUID took its link as its GUID whichever
+    parser read it (``formats._raw_item``): feedparser's reading gave it no key, so it is stored
+    under its URL.  Told by a key whose GUID is the item's link."""
+    scope, _, rest = (raw.key or "").partition("\n")
+    guid, _, url = rest.rpartition("\n")
+    return [replace(raw, key=None)] if scope and url and guid.strip() == url == raw.url else []
 
 
 _SCHEME = re.compile(r"^(\s*)(https?)(://)", re.I)

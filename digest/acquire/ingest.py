@@ -31,7 +31,7 @@ class IngestOptions:
 @dataclass(frozen=True, slots=True)
 class IngestCount:
     """Items stored and items already stored; ``renamed`` of these were known under their id with
-    the other of http:// and https:// (``identity.stored_id``)."""
+    the other of http:// and https:// (``identity.stored_ids``)."""
 
     added: int
     existing: int
