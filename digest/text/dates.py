@@ -18,7 +18,7 @@ time zone known; anything else is None (an unknown date), never a guess.  Forms:
 - Korean, in Korea time: ``2004년 05월 28일 01:31:15``, ``2004-05-25 오후 11:23:17``;
 - Chinese: ``2026年4月25日 22:47``, ``2026/04/25 22:47``, ``04-25 22:47``, ``4月25日``,
   ``昨天 08:00``, ``今天 8:05``, ``前天``, ``3小时前``, ``5分钟前``, ``刚刚``, optionally after a
-  label (``发布时间：``) or with ``北京时间``.
+  label (``发布时间：``) or with ``北京时间`` or ``格林尼治标准时间`` (Greenwich time).
 A time with no zone is in ``tz`` (UTC for feeds, as feedparser reads them; the reader's zone for
 pages and mobile news, which are written in local time).
 """
@@ -136,6 +136,9 @@ _AGO_UNITS = {"秒": "seconds", "分钟": "minutes", "分鐘": "minutes", "小�
 _AGO_UNITS |= {"个小时": "hours", "個小時": "hours", "天": "days", "日": "days", "周": "weeks", "週": "weeks"}
 _DAYS_BACK = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
 _BEIJING = re.compile(r"[(（]?\s*北京[时時][间間]\s*[)）]?")
+# Greenwich time as Chinese-language services of foreign broadcasters print it (BBC 中文网:
+# ``2012年12月10日, 格林尼治标准时间10:41``): the zone between the day and the clock time.
+_GREENWICH = re.compile(r",?\s*[(（]?\s*格林[尼威]治(?:[标標]准|[标標]準)?[时時][间間]\s*[)）]?\s*")
 CHINA_TIME = timezone(timedelta(hours=8))
 _JAPAN_KOREA_TIME = timezone(timedelta(hours=9))
 _LABEL = re.compile(
@@ -177,6 +180,9 @@ def parse_date(text: str, *, now: datetime | None = None, tz: tzinfo = UTC) -> d
     if "北京" in cleaned:
         cleaned, found = _BEIJING.subn(" ", cleaned)
         cleaned, tz = (" ".join(cleaned.split()), CHINA_TIME) if found else (cleaned, tz)
+    if "格林" in cleaned:
+        cleaned, found = _GREENWICH.subn(" ", cleaned)
+        cleaned, tz = (" ".join(cleaned.split()), UTC) if found else (cleaned, tz)
     if not cleaned or len(cleaned) > _MAX_CHARS:
         return None
     relative = _relative(cleaned, now, tz)

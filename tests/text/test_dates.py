@@ -30,6 +30,9 @@ NOW = datetime(2026, 4, 26, 8, 0, tzinfo=CHINA)
         ("刚刚", NOW),
         ("18-03-08", datetime(2018, 3, 8, tzinfo=CHINA)),
         ("2021-04-25 10:00 北京时间", datetime(2021, 4, 25, 10, 0, tzinfo=CHINA)),
+        # the BBC's Chinese service gives Greenwich time between the day and the clock time
+        ("2012年12月10日, 格林尼治标准时间10:41", datetime(2012, 12, 10, 10, 41, tzinfo=UTC)),
+        ("2012年12月10日 格林威治標準時間 10:41", datetime(2012, 12, 10, 10, 41, tzinfo=UTC)),
         ("2026-04-25T14:47:00Z", datetime(2026, 4, 25, 14, 47, tzinfo=UTC)),
         ("Mon, 26 January 2004 16:31:00 PT", datetime(2004, 1, 27, 0, 31, tzinfo=UTC)),
         ("Thu, 30 Apr 2015 08:57:00 MEST", datetime(2015, 4, 30, 6, 57, tzinfo=UTC)),
