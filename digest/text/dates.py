@@ -13,8 +13,9 @@ time zone known; anything else is None (an unknown date), never a guess.  Forms:
   ``-0312`` (a five-digit "ordinal" like ``22013`` is too ambiguous to read);
 - RFC 822 and its relatives: ``Thu, 01 Jan 2004 19:48:21 GMT``, long month names, a stray comma,
   ``GMT-01:01``, ``Etc/GMT``, zone names (``EST``, ``PT``, ``MEST`` …), asctime, ``Fri,
-  2006/09/15 08:19:53 EDT``, ``Thu Aug 30 2012 17:26:16 +0200``; month and day names in Greek
-  and Hungarian too (``Κυρ, 11 Ιούλ 2004 12:00:00 EST``, ``2004-július-13T9:15-05:00``);
+  2006/09/15 08:19:53 EDT``, ``Thu Aug 30 2012 17:26:16 +0200``, ``Dec 28 Sat 2013 00:28``;
+  month and day names in Greek and Hungarian too (``Κυρ, 11 Ιούλ 2004 12:00:00 EST``,
+  ``2004-július-13T9:15-05:00``);
 - Korean, in Korea time: ``2004년 05월 28일 01:31:15``, ``2004-05-25 오후 11:23:17``;
 - Chinese: ``2026年4月25日 22:47``, ``2026/04/25 22:47``, ``04-25 22:47``, ``4月25日``,
   ``昨天 08:00``, ``今天 8:05``, ``前天``, ``3小时前``, ``5分钟前``, ``刚刚``, optionally after a
@@ -103,6 +104,10 @@ _FORMS = tuple(
         rf"(?P<yy>\d{{2}})-(?P<month>\d{{2}})-(?P<day>\d{{2}})(?:\s+{_CLOCK})?",
         r"(?P<yy>\d{2})(?P<month>\d{2})(?P<day>\d{2})",
         r"-(?P<yy>\d{2})-?(?P<month>\d{2})",
+        # the weekday between the day and the year, as PIXNET's blogs print it (before RFC 822's
+        # form, which would take Dec for a weekday and fail): Dec 28 Sat 2013 00:28
+        r"(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\s+(?P<day>\d{1,2})\s+"
+        rf"(?:mon|tue|wed|thu|fri|sat|sun)\s+(?P<year>\d{{4}})(?:\s+{_CLOCK}(?:\s*{_ZONE})?)?",
         # RFC 822 family: [Thu,] 01 Jan[uary][,] 2004 [19:48[:21]] [zone], names in any language
         rf"(?:{_WORD}{{2,9}}\.?,?\s*)?(?P<day>\d{{1,2}})\s+(?P<mon>{_WORD}{{3,12}})\.?,?\s+"
         rf"(?P<year>\d{{4}}|(?P<yy>\d{{2}}))(?:,?\s+{_CLOCK}(?:\s*{_ZONE})?)?",

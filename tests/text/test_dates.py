@@ -38,6 +38,7 @@ NOW = datetime(2026, 4, 26, 8, 0, tzinfo=CHINA)
         ("Thu, 30 Apr 2015 08:57:00 MEST", datetime(2015, 4, 30, 6, 57, tzinfo=UTC)),
         ("Wed, 19 Feb 2012 22:40:00 GMT-01:01", datetime(2012, 2, 19, 23, 41, tzinfo=UTC)),
         ("Sun Jan  4 16:29:06 2004", datetime(2004, 1, 4, 16, 29, 6, tzinfo=CHINA)),
+        ("Dec 28 Sat 2013 00:28", datetime(2013, 12, 28, 0, 28, tzinfo=CHINA)),  # PIXNET's blogs
         # month names in Greek and Hungarian, accents or not; Korean dates are Korea time
         ("Κυρ, 11 Ιούλ 2004 12:00:00 EST", datetime(2004, 7, 11, 17, 0, tzinfo=UTC)),
         ("Δευ, 03 Μαι 2010 08:00:00 +0300", datetime(2010, 5, 3, 5, 0, tzinfo=UTC)),
