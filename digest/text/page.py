@@ -67,6 +67,7 @@ _BYLINE = re.compile(
 _CLOSING_BYLINE = re.compile(rf"[。！？」』]\s*[（(](?:[記记]者)?(?P<name>{_NAME})\s*[／/]{_REPORT}[）)]")
 # ``更新时间 2012年12月10日, 格林尼治标准时间10:41``: a time label without a colon, then the date.
 _SPACED_TIME_LABEL = re.compile(rf"^{_LABELS['published']}\s+(?=\d)")
+_CLOCK_TIME = re.compile(r"\d:\d\d")
 # After a date and time, a short rest that is no sentence: the paper and a wire's dateline
 # (``2018-02-28 14:31中央社 澎湖縣28日電``).
 _DATELINE_REST = 24
@@ -142,6 +143,10 @@ def parse_meta_line(line: str, *, now: datetime | None, tz: tzinfo) -> PageMeta 
         source = line[: byline.start()].strip()
         return PageMeta(source=source or None, author=byline["name"] or byline["bracketed"])
     if _FIELD.match(line) is None:  # cheap anchored test first: almost every line is body text
+        if len(line) <= 40 and _CLOCK_TIME.search(line):  # ``Dec 28 Sat 2013 00:28`` alone on its line
+            alone = parse_date(line, now=now, tz=tz)
+            if alone is not None:
+                return PageMeta(published=alone)
         spaced = _SPACED_TIME_LABEL.match(line)
         published = parse_date(line[spaced.end() :], now=now, tz=tz) if spaced else None
         return PageMeta(published=published) if published else None

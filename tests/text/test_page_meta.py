@@ -35,6 +35,8 @@ MINUTE = datetime(2017, 3, 10, 9, 58, tzinfo=CST)
         # Taiwanese datelines and bylines: no label word, the reporter after 記者 or in brackets
         ("2017-03-10 09:58聯合報 記者陳嘉寧／桃園機場報導", "聯合報", "陳嘉寧", MINUTE, None),
         ("2017-03-10 09:58中央社 澎湖縣10日電", None, None, MINUTE, None),
+        # a line that is only a date and time, in any form the date reader knows (PIXNET's blogs)
+        ("Mar 10 Fri 2017 09:58", None, None, MINUTE, None),
         ("記者林悅／南市報導", None, "林悅", None, None),
     ],
 )
