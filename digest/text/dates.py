@@ -30,7 +30,7 @@ import re
 import unicodedata
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
-from digest.text.script import written_in_japanese_or_korean
+from digest.text.script import KANA_OR_HANGUL
 
 EARLIEST_YEAR, LATEST_YEAR = 1970, 9998  # outside this a "date" is noise (or overflows arithmetic)
 _MAX_CHARS = 80
@@ -154,20 +154,22 @@ _LABEL = re.compile(
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def zone_of_writing(sample: str) -> tzinfo:
     """The zone to read a time written without one in, from the text it came with.
 
-    Japanese and Korean text (kana or hangul a tenth of its CJK letters or more) is read at UTC+9:
+    Japanese and Korean text (kana or hangul a tenth of its letters or more) is read at UTC+9:
     Japan and Korea both keep it all year.  Other text with Chinese characters is read at UTC+8:
     every place that writes Chinese (the mainland, Hong Kong, Macau, Taiwan, Singapore) keeps UTC+8
     all year, and Chinese feeds and pages commonly give ``2026-04-25 22:47:00`` with no zone;
     reading it as UTC would put every such item eight hours in the future.  A Chinese page with a
-    line of Japanese on it (a language switch: ``こちらのページは繁体字版です``) stays Chinese.
-    Anything else: UTC.
+    line of Japanese on it (a link to its Japanese edition), or an English one with a shrug
+    (``¯\\_(ツ)_/¯``), is not Japanese.  Anything else: UTC.
     """
-    if written_in_japanese_or_korean(sample):
+    foreign = len(KANA_OR_HANGUL.findall(sample))
+    if foreign and foreign * 10 >= len(_LETTER.findall(sample)):
         return _JAPAN_KOREA_TIME
     return CHINA_TIME if _HAN.search(sample) else UTC
 

@@ -94,6 +94,7 @@ def test_a_year_is_inferred_only_from_when_the_text_was_obtained() -> None:
         ("東京で新線が開業しました。市民は駅まで電車で行けるようになる。", 9),
         ("서울 지하철 새 노선이 오늘 개통했다.", 9),
         ("Metro line opens today", 0),
+        ("Why does the chat app say hummus? ¯\\_(ツ)_/¯ Nobody knows, and nobody minds.", 0),
         # A Taiwanese news page that offers its Japanese edition in one line is still Chinese.
         (
             "桃園市平鎮區一家輪胎行今天清晨發生大火，7人從火場中疏散，一名62歲女子逃生不及。" * 4
