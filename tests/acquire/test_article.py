@@ -256,3 +256,20 @@ def test_a_wechat_article_s_minute_comes_from_its_script() -> None:
     )
     [item] = parse_html(page.encode(), "wechat.html", "https://mp.weixin.qq.com/s/example")
     assert item.published == datetime(2018, 3, 8, 10, 35, tzinfo=CST)
+
+
+def test_an_english_time_written_only_for_the_reader_is_taken_with_its_zone() -> None:
+    # Written for this test, in the shape of The Verge's and Recode's bylines: no machine-readable
+    # stamp, the minute only in the text; the update line is not the publication time, and a time
+    # without a zone (the event's "at 7:30") is never taken.
+    page = """<html><head><title>City council approves new bridge</title></head><body><article>
+<h1>City council approves new bridge</h1>
+<p class="updated">Updated Dec 15, 2016, 3:10pm EST</p>
+<p class="byline">By Jane Doe Dec 15, 2016, 1:55pm EST</p>
+<p>The city council voted on Thursday evening to approve the long-debated bridge across the river,
+ending a decade of argument over its cost, its route and the fate of the old ferry landing.</p>
+<p>Construction is expected to begin next spring, the mayor said, and the bridge should open to
+traffic within three years. A public meeting on the design will be held on Monday at 7:30.</p>
+</article></body></html>"""
+    [item] = parse_html(page.encode(), "bridge.html", "http://example.test/bridge")
+    assert item.published == datetime(2016, 12, 15, 13, 55, tzinfo=timezone(timedelta(hours=-5)))
