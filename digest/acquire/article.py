@@ -62,6 +62,7 @@ def read_article(html: str, url: str | None = None) -> Article | None:
     zone = zone_of_writing((title or "") + text)
     if zone is CHINA_TIME:
         article = _chinese_fields(article, html)
+        article = replace(article, text=_without_captions(article.text, article.title))
     else:
         article = replace(article, published=_page_time(html, url, zone))
     if article.published is None:
@@ -206,6 +207,20 @@ _WECHAT_TIME = re.compile(r"""\bvar\s+ct\s*=\s*["']?(\d{10})["']?""")
 def _wechat_time(html: str) -> datetime | None:
     found = _WECHAT_TIME.search(html)
     return datetime.fromtimestamp(int(found[1]), CHINA_TIME) if found else None
+
+
+def _without_captions(text: str, title: str | None) -> str:
+    """The article text without photo captions (``▲台南市永康分局…（圖／記者林悅翻攝）``: a line
+    marked ▲/▼ or closed by the photo credit) and without the headline repeated as its first lines:
+    trafilatura keeps both where a Chinese-language page sets them in the article's column."""
+    lines = text.split("\n")
+    while title and lines and " ".join(lines[0].split()) == " ".join(title.split()):
+        lines = lines[1:]
+    kept = [line for line in lines if not _CAPTION.search(line)]
+    return "\n".join(kept) if kept else text
+
+
+_CAPTION = re.compile(r"^\s*[▲▼△▽]|[（(](?:[圖图]|照片|[圖图]片|[攝摄]影)\s*[／/：:][^）)]{0,20}[）)]\s*$")
 
 
 def _with_gne_headline(title: str, gne_title: str) -> str:

@@ -33,7 +33,7 @@ _LABELS = {
     "editor": EDITOR_LABEL,
     "other": (
         r"(?:[浏瀏][览覽](?:次[数數]|量)?|[阅閱][读讀](?:[数數]|量)?|字[号號]"
-        r"|点击|點擊|[评評]论|[评評]論)"
+        r"|点击|點擊|[评評]论|[评評]論|最新更新)"  # an update's time is not the publication's
     ),
 }
 _FIELD = re.compile(
