@@ -589,6 +589,15 @@ def read_gbk(parts: list[bytes], learned: Mapping[str, frozenset[str]], wrong: s
     return _read(_GBK, data, _annotations_in(data), learned, wrong=wrong)[1]
 
 
+def _holds(codec: str, line: str) -> bool:
+    """True when ``codec`` can write every character of ``line`` but the marks of lost bytes."""
+    try:
+        line.replace("\ufffd", "").encode(codec)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _read_line(
     line: str, codec: str, learned: Mapping[str, frozenset[str]]
 ) -> tuple[float, str, Resynced] | None:
@@ -631,7 +640,10 @@ def resync(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[str, Resyn
             continue
         # GBK bytes out of step (mainland pages) or Big5 (Taiwan and Hong Kong): the reading
         # that gains the most.  A Big5 line read as GBK can gain too, less than read as Big5.
-        readings = [_read_line(line, codec, learned) for codec in (_GBK, _BIG5)]
+        # Big5 only for a line Big5 can hold whole: what a Big5 decoder wrote always is, and a
+        # simplified line is none (its 元?俄 would be read as Big5 bytes).
+        codecs = (_GBK, _BIG5) if _holds(_BIG5, line) else (_GBK,)
+        readings = [_read_line(line, codec, learned) for codec in codecs]
         best = max((read for read in readings if read is not None), key=lambda read: read[0], default=None)
         if best is not None:
             _gain, lines[index], counts = best
