@@ -9,7 +9,9 @@ wall; the machine may be shared, so CPU is the figure to read and each is the me
 
 The reference is the code at ``--reference`` (by default main as the speed work last merged
 it), unpacked with ``git archive`` into a temporary folder and run from there with the same
-interpreter and libraries (``PYTHONPATH`` puts it ahead of the installed package).  Its outputs
+interpreter and libraries (``PYTHONPATH`` puts it ahead of the installed package; with
+``--reference-libraries DIR``, DIR's packages next, for a reference that ran on other versions of
+them: ``pip install --target DIR typer==0.29.2`` for one before the Typer pin).  Its outputs
 are the identity check: every output of this tree must equal the reference's byte for byte —
 the digest of an ``--items`` store (first run, which clusters, and a later one) as text and JSON,
 the digest of an empty store, and the summaries of every LCSTS row.
@@ -69,14 +71,14 @@ class Side:
     """One version of the code: a folder holding a ``digest`` package (this tree or the unpacked
     reference), put first on the path of every subprocess."""
 
-    def __init__(self, name: str, path: Path) -> None:
-        self.name, self.path = name, path
+    def __init__(self, name: str, path: Path, libraries: Path | None = None) -> None:
+        self.name, self.path, self.libraries = name, path, libraries
 
     def env(self, home: Path) -> dict[str, str]:
         env = {**os.environ, "DIGEST_HOME": str(home), "DIGEST_TIMEZONE": "Asia/Shanghai", "DIGEST_NOW": NOW}
         # A user's machine keeps compiled bytecode; without it every run compiles 50 modules.
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        env["PYTHONPATH"] = str(self.path)
+        env["PYTHONPATH"] = os.pathsep.join(str(p) for p in (self.path, self.libraries) if p is not None)
         return env
 
     def run(self, args: Sequence[str], home: Path) -> tuple[bytes, float, float]:
@@ -173,6 +175,11 @@ def lexrank_rate(texts: list[str]) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reference", default=REFERENCE, help="the revision whose outputs must be kept")
+    parser.add_argument(
+        "--reference-libraries",
+        type=Path,
+        help="packages the reference runs with ahead of the installed ones",
+    )
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--copies", type=int, default=20, help="times the 363 LCSTS rows are repeated")
     parser.add_argument("--runs", type=int, default=5)
@@ -183,7 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     mismatches: list[str] = []
     with tempfile.TemporaryDirectory(prefix="digest-speed-") as scratch:
         work = Path(scratch)
-        sides = [Side("reference", unpack(options.reference, work / "reference")), Side("this tree", ROOT)]
+        unpacked = unpack(options.reference, work / "reference")
+        sides = [Side("reference", unpacked, options.reference_libraries), Side("this tree", ROOT)]
         for side in sides:
             where, _, _ = measured(
                 [sys.executable, "-c", "import digest; print(digest.__file__)"], side.env(work), work
@@ -361,7 +369,11 @@ def main(argv: list[str] | None = None) -> int:
                     for variant in ("cleaned", "raw")
                 )
 
-    print(f"reference: {options.reference}; {options.runs} runs each; CPU s median (min) | wall s median")
+    libraries = f" with {options.reference_libraries} first" if options.reference_libraries else ""
+    print(
+        f"reference: {options.reference}{libraries}; {options.runs} runs each; "
+        "CPU s median (min) | wall s median"
+    )
     print("| job | reference CPU (min) · wall | this tree CPU (min) · wall | target | output |")
     print("|---|---|---|---|---|")
     for label, reference, mine, target, check in rows:
