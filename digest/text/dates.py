@@ -29,7 +29,7 @@ import re
 import unicodedata
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
-from digest.text.script import KANA_OR_HANGUL
+from digest.text.script import written_in_japanese_or_korean
 
 EARLIEST_YEAR, LATEST_YEAR = 1970, 9998  # outside this a "date" is noise (or overflows arithmetic)
 _MAX_CHARS = 80
@@ -137,7 +137,7 @@ _AGO_UNITS |= {"个小时": "hours", "個小時": "hours", "天": "days", "日":
 _DAYS_BACK = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
 _BEIJING = re.compile(r"[(（]?\s*北京[时時][间間]\s*[)）]?")
 CHINA_TIME = timezone(timedelta(hours=8))
-_KOREA_TIME = timezone(timedelta(hours=9))
+_JAPAN_KOREA_TIME = timezone(timedelta(hours=9))
 _LABEL = re.compile(
     r"^(?:[发發][布佈](?:[时時][间間]|日期|于|於)?|[发發]表(?:[时時][间間]|于|於)?|更新(?:[时時][间間])?"
     r"|[时時][间間]|日期|published|updated|posted(?: on)?|date)\s*[:：]?\s*",
@@ -151,14 +151,17 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 def zone_of_writing(sample: str) -> tzinfo:
     """The zone to read a time written without one in, from the text it came with.
 
-    Text written in Chinese (Han characters, no Japanese kana or Korean hangul) is read at UTC+8:
-    every place that writes Chinese (the mainland, Hong Kong, Macau, Taiwan, Singapore) keeps
-    UTC+8 all year, and Chinese feeds commonly give ``2026-04-25 22:47:00`` with no zone; reading
-    it as UTC would put every such item eight hours in the future.  Anything else: UTC.
+    Japanese and Korean text (kana or hangul a tenth of its CJK letters or more) is read at UTC+9:
+    Japan and Korea both keep it all year.  Other text with Chinese characters is read at UTC+8:
+    every place that writes Chinese (the mainland, Hong Kong, Macau, Taiwan, Singapore) keeps UTC+8
+    all year, and Chinese feeds and pages commonly give ``2026-04-25 22:47:00`` with no zone;
+    reading it as UTC would put every such item eight hours in the future.  A Chinese page with a
+    line of Japanese on it (a language switch: ``こちらのページは繁体字版です``) stays Chinese.
+    Anything else: UTC.
     """
-    if _HAN.search(sample) and not KANA_OR_HANGUL.search(sample):
-        return CHINA_TIME
-    return UTC
+    if written_in_japanese_or_korean(sample):
+        return _JAPAN_KOREA_TIME
+    return CHINA_TIME if _HAN.search(sample) else UTC
 
 
 def parse_date(text: str, *, now: datetime | None = None, tz: tzinfo = UTC) -> datetime | None:
@@ -265,7 +268,7 @@ def _moment(fields: dict[str, str | None], *, now: datetime | None, tz: tzinfo) 
             return None
         hour = hour % 12 + (12 if fields["half"] == "오후" else 0)
     # A date written in Korean names no zone: Korea has one (UTC+9, no daylight saving time).
-    zone = _zone(fields.get("zone"), _KOREA_TIME if fields.get("korea") or fields.get("half") else tz)
+    zone = _zone(fields.get("zone"), _JAPAN_KOREA_TIME if fields.get("korea") or fields.get("half") else tz)
     if zone is None:
         return None
     return from_fields(year, month, day, hour, minute, second, now=now, tz=zone)

@@ -54,6 +54,20 @@ _LEADING_TAG = re.compile(r"^(?:[【\[][^】\]]{1,8}[】\]]\s*)+")
 # ``王晓易_NE0011``: portals append the editor's staff code to the name.
 _STAFF_CODE = re.compile(r"^([^\x00-\x7f]{2,})_[A-Za-z]*\d+$")
 _SENTENCE = re.compile("[，。！？；,!?;]")
+# A reporter's byline as Taiwanese and Hong Kong papers print it: ``記者林悅／南市報導``, ``聯合報
+# 記者陳嘉寧／桃園機場報導``, ``（王煌忠／台中報導）`` (bracketed, after the last sentence).  A desk
+# (``社會中心／綜合報導``, ``〔即時新聞／綜合報導〕``) names no reporter, so the name must follow
+# 記者 or stand in brackets, and a compiled report (綜合) has none.
+_REPORT = r"[^\s／/，。]{0,8}(?<!綜合)(?<!综合)(?:報導|报导|報道|报道)"
+_NAME = r"[\u4e00-\u9fff]{2,4}"
+_BYLINE = re.compile(
+    rf"(?:^|\s)[記记]者\s*(?P<name>{_NAME})\s*[／/]{_REPORT}$|[（(](?:[記记]者)?(?P<bracketed>{_NAME})\s*[／/]{_REPORT}[）)]$"
+)
+# The bracketed byline right after a sentence, wherever the page glues the next box on.
+_CLOSING_BYLINE = re.compile(rf"[。！？」』]\s*[（(](?:[記记]者)?(?P<name>{_NAME})\s*[／/]{_REPORT}[）)]")
+# After a date and time, a short rest that is no sentence: the paper and a wire's dateline
+# (``2018-02-28 14:31中央社 澎湖縣28日電``).
+_DATELINE_REST = 24
 _NAMES = re.compile(r"[\s、，,/]+")
 _FONT_SIZE = re.compile(r"^(?:[大中小]\s*){1,3}$")
 
@@ -117,8 +131,14 @@ def parse_meta_line(line: str, *, now: datetime | None, tz: tzinfo) -> PageMeta 
             return PageMeta(source=rest, published=published)
         meta = parse_meta_line(rest, now=now, tz=tz)
         if meta is None:
-            return None
+            if len(rest) > _DATELINE_REST or _SENTENCE.search(rest):
+                return None
+            meta = PageMeta()
         return merge_meta([PageMeta(published=published), meta])
+    byline = _BYLINE.search(line) if len(line) <= 30 else None
+    if byline is not None and _SENTENCE.search(line[: byline.start()]) is None:
+        source = line[: byline.start()].strip()
+        return PageMeta(source=source or None, author=byline["name"] or byline["bracketed"])
     if _FIELD.match(line) is None:  # cheap anchored test first: almost every line is body text
         return None
     fields = list(_FIELD.finditer(line))
@@ -136,6 +156,12 @@ def parse_meta_line(line: str, *, now: datetime | None, tz: tzinfo) -> PageMeta 
         published=published,
         editor=_first_word(values.get("editor")),
     )
+
+
+def closing_byline(paragraph: str) -> str | None:
+    """The reporter named in brackets after a sentence: ``…釐清死因。（王煌忠／台中報導）``."""
+    byline = _CLOSING_BYLINE.search(paragraph)
+    return byline["name"] if byline is not None else None
 
 
 def merge_meta(found: list[PageMeta]) -> PageMeta:

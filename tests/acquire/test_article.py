@@ -190,3 +190,69 @@ def test_a_japanese_page_s_bare_time_is_japan_s_not_china_s() -> None:
     )
     [item] = parse_html(page.encode(), "library.html", "http://example.test/library")
     assert item.published == datetime(2018, 6, 19, 5, 50, tzinfo=timezone(timedelta(hours=9)))
+
+
+def test_a_taiwanese_portal_page_gives_headline_dateline_minute_and_reporter() -> None:
+    [item] = parse_html(
+        (FIXTURES / "article_zh_tw.html").read_bytes(), "article_zh_tw.html", "http://example.test/tw"
+    )
+    assert item.title == "機場樓梯間夫妻爭吵雙雙墜樓"  # without "｜即時｜範例新聞網"
+    assert item.published == datetime(2019, 3, 18, 23, 59, tzinfo=CST)  # not the list's 20:55, not UTC+9
+    assert item.author == "陳嘉寧"  # not the site's name
+
+
+@pytest.mark.parametrize(
+    ("byline", "closing", "reporter"),
+    [
+        ("記者林悅／南市報導", "", "林悅"),
+        ("", "（王煌忠／台中報導）", "王煌忠"),
+        ("社會中心／綜合報導", "", None),  # a desk's compiled report names no reporter
+    ],
+)
+def test_a_taiwanese_byline_names_the_reporter_and_a_desk_names_nobody(
+    byline: str, closing: str, reporter: str | None
+) -> None:
+    # Written for this test, in the shapes ettoday, appledaily and setn print their bylines: above
+    # the text, in brackets glued after the last sentence (and a hotline box after that), or a desk.
+    paragraph = (
+        "<p>市政府今天宣布，捷運新線將在年底通車，沿線居民通勤時間可望縮短一半，交通局也將調整公車路線。</p>"
+    )
+    page = (
+        "<html><head><title>捷運新線年底通車</title></head><body>"
+        f"<article><h1>捷運新線年底通車</h1><p>{byline}</p>{paragraph * 3}"
+        f"<p>交通局表示，試營運期間將免費搭乘，歡迎民眾多加利用。{closing}《範例》關心你</p>"
+        "</article></body></html>"
+    )
+    [item] = parse_html(page.encode(), "byline.html", "http://example.test/byline")
+    assert item.author == reporter
+
+
+def test_the_editor_in_the_author_meta_tag_is_not_the_author() -> None:
+    # Written for this test: gmw.cn puts the responsible editor in <meta name="author"> and prints
+    # "作者：责任编辑：肖春芳" (an empty author); neither the editor nor the label is the author.
+    paragraph = (
+        "<p>研究人员发现，这种细菌能在极端环境中存活数百年，为寻找地外生命提供了新线索，论文已经发表。</p>"
+    )
+    page = (
+        "<html><head><title>细菌在极端环境中存活数百年_光明网</title><meta name='author' content='肖春芳'>"
+        "</head><body><article><h1>细菌在极端环境中存活数百年</h1>"
+        "<p>2017-03-10 09:58:03来源：网易科学人作者：责任编辑：肖春芳</p>"
+        f"{paragraph * 4}</article></body></html>"
+    )
+    [item] = parse_html(page.encode(), "gmw.html", "http://example.test/gmw")
+    assert item.editor == "肖春芳"
+    assert item.author is None
+
+
+def test_a_wechat_article_s_minute_comes_from_its_script() -> None:
+    # Written for this test, shaped as WeChat article pages are: the visible text has no time, and
+    # the page's script sets it from ``var ct = "…"`` (seconds since 1970).
+    paragraph = "<p>今年春天，城市公园新增了三条步道和两处儿童游乐场，周末前来游玩的市民比去年多了一倍。</p>"
+    page = (
+        "<html><head><title>城市公园新增三条步道</title></head><body>"
+        '<div id="js_article"><h1 id="activity-name">城市公园新增三条步道</h1>'
+        f'<em id="publish_time"></em><div id="js_content">{paragraph * 4}</div></div>'
+        '<script>var ct = "1520476500"; var publish_time = "" || "";</script></body></html>'
+    )
+    [item] = parse_html(page.encode(), "wechat.html", "https://mp.weixin.qq.com/s/example")
+    assert item.published == datetime(2018, 3, 8, 10, 35, tzinfo=CST)

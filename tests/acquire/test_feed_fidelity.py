@@ -221,7 +221,7 @@ def test_a_time_without_a_zone_is_read_in_the_zone_of_the_writing(
 ) -> None:
     """Chinese feeds often give 2026-04-25 22:47:00 with no zone: Chinese is written at UTC+8
     (mainland, Hong Kong, Macau, Taiwan, Singapore), so reading it as UTC would put the item
-    eight hours ahead.  English (and Japanese, whose kana tell it apart) keep UTC."""
+    eight hours ahead.  Japanese (whose kana tell it apart) is written at UTC+9; English keeps UTC."""
     # Markup written straight into a description sends the document to feedparser: both parsers run.
     markup = "" if fast else "<description>新线 <b>今日</b> 开通</description>"
     import feedparser
@@ -246,5 +246,5 @@ def test_a_time_without_a_zone_is_read_in_the_zone_of_the_writing(
     assert bool(calls) is not fast
     assert chinese.published == datetime(2026, 4, 25, 22, 47, tzinfo=timezone(timedelta(hours=8)))
     assert english.published == datetime(2026, 4, 25, 22, 47, tzinfo=UTC)
-    assert japanese.published == datetime(2026, 4, 25, 22, 47, tzinfo=UTC)
+    assert japanese.published == datetime(2026, 4, 25, 22, 47, tzinfo=timezone(timedelta(hours=9)))
     assert zoned_item.published == datetime(2026, 4, 25, 22, 47, tzinfo=UTC)  # a written zone wins

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from digest.text.dates import infer_year, parse_date
+from digest.text.dates import CHINA_TIME, infer_year, parse_date, zone_of_writing
 
 CHINA = timezone(timedelta(hours=8))
 NOW = datetime(2026, 4, 26, 8, 0, tzinfo=CHINA)
@@ -81,3 +81,28 @@ def test_a_year_is_inferred_only_from_when_the_text_was_obtained() -> None:
     assert infer_year(12, 31, 23, 0, now=NOW, tz=CHINA) == datetime(2025, 12, 31, 23, 0, tzinfo=CHINA)
     assert infer_year(2, 29, 8, 0, now=NOW, tz=CHINA) == datetime(2024, 2, 29, 8, 0, tzinfo=CHINA)
     assert infer_year(2, 30, 8, 0, now=NOW, tz=CHINA) is None
+
+
+@pytest.mark.parametrize(
+    ("sample", "hours"),
+    [
+        ("开封地铁新线今日开通，市民可以乘坐地铁前往火车站。", 8),
+        ("東京で新線が開業しました。市民は駅まで電車で行けるようになる。", 9),
+        ("서울 지하철 새 노선이 오늘 개통했다.", 9),
+        ("Metro line opens today", 0),
+        # A Taiwanese news page that offers its Japanese edition in one line is still Chinese.
+        (
+            "桃園市平鎮區一家輪胎行今天清晨發生大火，7人從火場中疏散，一名62歲女子逃生不及。" * 4
+            + "こちらのページは繁体字版です。",
+            8,
+        ),
+    ],
+)
+def test_a_time_without_a_zone_is_read_in_the_zone_its_language_is_written_in(
+    sample: str, hours: int
+) -> None:
+    # Written for this test: Japanese and Korean text at UTC+9, Chinese at UTC+8, the rest UTC;
+    # a stray line of kana on a Chinese page does not make it Japanese.
+    assert zone_of_writing(sample) == (timezone(timedelta(hours=hours)) if hours else UTC)
+    if hours == 8:
+        assert zone_of_writing(sample) is CHINA_TIME
