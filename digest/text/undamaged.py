@@ -38,9 +38,11 @@ import math
 import re
 from functools import cache
 
-from digest.text import garbled, misdecoding
 from digest.text.annotations import TONED
+from digest.text.garbled import _GAP, _LONELY, _MIN_SUSPECTS, _PUA, _WIDE_RUN
+from digest.text.garbled import _SUSPECT as _GARBLED_SUSPECT
 from digest.text.hanzi_frequency import log_frequency, word_weight
+from digest.text.misdecoding import _HAN, _MIN_HAN, _PLAUSIBLE, _RUN
 from digest.text.resync import _LONE_TRAIL, _MIN_RARE
 from digest.text.resync import _SUSPECT as _RESYNC_RARE
 
@@ -53,7 +55,7 @@ _ASCII_TRIGGERS = ("?", "&")
 _SYLLABLE_END = re.compile(f"[A-Za-z{TONED}üÜ][1-5]?[)）]")
 # A character no repair could be set off by: above every threshold the repairs judge single
 # characters by (misdecoding's mean, garbled's lonely and suspect characters, resync's rare ones).
-_COMMON = max(misdecoding._PLAUSIBLE, garbled._LONELY, garbled._SUSPECT, _RESYNC_RARE)
+_COMMON = max(_PLAUSIBLE, _LONELY, _GARBLED_SUSPECT, _RESYNC_RARE)
 _PLAIN: set[str] = {chr(code) for code in range(0x80)} - set(_ASCII_TRIGGERS)
 # ``log_frequency`` of every non-ASCII character met so far.
 _FREQUENCY: dict[str, float] = {}
@@ -73,11 +75,11 @@ _QUARTERS: dict[int, str] = dict.fromkeys(range(0x80), "\x00")
 def _frequency(char: str) -> float | None:
     """``log_frequency`` of ``char``, or None for a character a repair rewrites wherever it
     stands (the ones above, full-width letters and digits, private-use characters)."""
-    if char in _REWRITTEN or garbled._PUA.match(char) or ("\uff10" <= char <= "\uff5a" and char.isalnum()):
+    if char in _REWRITTEN or _PUA.match(char) or ("\uff10" <= char <= "\uff5a" and char.isalnum()):
         return None
     frequency = _FREQUENCY[char] = log_frequency(char)
-    above = math.floor((frequency - misdecoding._PLAUSIBLE) * 4)
-    ideograph = misdecoding._HAN.match(char) is not None
+    above = math.floor((frequency - _PLAUSIBLE) * 4)
+    ideograph = _HAN.match(char) is not None
     _QUARTERS[ord(char)] = chr(_OFFSET + min(above, 255 - _OFFSET)) if ideograph else "\x00"
     return frequency
 
@@ -106,7 +108,6 @@ def _is_ideograph(char: str) -> bool:
 
 
 def _may_resync(text: str, rarer: set[str]) -> bool:
-    # (``resync`` is a function in ``digest.text``: its module's thresholds are imported by name.)
     rare = {char for char in rarer if _is_ideograph(char) and _FREQUENCY[char] < _RESYNC_RARE}
     if not rare:
         return False
@@ -127,7 +128,7 @@ def _may_misdecode(text: str, rarer: set[str]) -> bool:
             _reads_low(quarters[start:end])
             or any(
                 not rarer_ideographs.isdisjoint(run.group()) and _reads_low(quarters[run.start() : run.end()])
-                for run in misdecoding._RUN.finditer(text, start, end)
+                for run in _RUN.finditer(text, start, end)
             )
         ):
             return True
@@ -138,7 +139,7 @@ def _may_misdecode(text: str, rarer: set[str]) -> bool:
 def _reads_low(quarters: bytes) -> bool:
     """``misdecoding``'s test of a line or run (``_redecode``'s first), from its ``_QUARTERS``."""
     count = len(quarters) - quarters.count(0)
-    return count >= misdecoding._MIN_HAN and sum(quarters) - _OFFSET * count <= 0
+    return count >= _MIN_HAN and sum(quarters) - _OFFSET * count <= 0
 
 
 def _has_unlikely_span(text: str, rarer: set[str]) -> bool:
@@ -164,8 +165,8 @@ def _clusters(places: list[int]) -> bool:
     """As ``garbled._regions`` groups its suspects (``places`` in order)."""
     group = 0
     for index, at in enumerate(places):
-        group = group + 1 if index and at - places[index - 1] <= garbled._GAP else 1
-        if group >= garbled._MIN_SUSPECTS:
+        group = group + 1 if index and at - places[index - 1] <= _GAP else 1
+        if group >= _MIN_SUSPECTS:
             return True
     return False
 
@@ -173,12 +174,12 @@ def _clusters(places: list[int]) -> bool:
 def _is_suspect(text: str, at: int, char: str) -> bool:
     """As ``garbled._suspects`` judges ``text[at]``, its neighbours counted only when they belong
     to the same run of wide characters (as there)."""
-    if _FREQUENCY[char] < garbled._SUSPECT:
+    if _FREQUENCY[char] < _GARBLED_SUSPECT:
         return True
     for first, second, neighbour in ((at - 1, at, at - 1), (at, at + 1, at + 1)):
         if (
             0 <= neighbour < len(text)
-            and garbled._WIDE_RUN.match(text, neighbour)
+            and _WIDE_RUN.match(text, neighbour)
             and word_weight(text[first], text[second])
         ):
             return False
