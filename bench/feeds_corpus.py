@@ -12,8 +12,11 @@ items:
   collapsed, against digest's title, or its body or feed summary;
 - a link against the item's URL; a ``*_parsed`` date against the item's ``published`` in UTC;
 - text is compared in Unicode's canonical form (NFC, which digest stores);
-- a document digest reports as cut short (it does not close) counts with what digest keeps of it:
-  the items and the feed title that closed before the cut (``CutFeed``; ``load`` stores them).
+- a document digest reports as cut short (it does not close) counts with what digest stores of
+  it: the items that closed before the cut (``CutFeed``; ``load`` stores them), and the feed's
+  title only when it is stored as the source of one of those items.  That is the headline
+  ("strict").  Beside it, labelled "loose", the figure that also credits the feed title of a cut
+  document of which digest stores nothing (the title closed before the cut, but no item did).
 
 Other conjuncts (``bozo``, authors, tags …) are not digest's business and are dropped; files with
 no translated conjunct are not counted.  A check counts for feedparser when the original conjunct
@@ -75,7 +78,8 @@ class Check:
     category: str
     expression: str
     feedparser: bool
-    digest: bool
+    digest: bool  # strict: on what digest stores
+    digest_loose: bool  # also crediting the feed title of a cut document digest stores nothing of
     got: str = ""
 
 
@@ -87,23 +91,47 @@ def _alarm(_signum: int, _frame: object) -> None:
     raise TimedOut
 
 
+# How runtests.py reads the header comment of a document that is not ASCII-compatible
+# (``convert_to_utf8``): by its first bytes, EBCDIC ("<?xm" in code page 037), UTF-32, UTF-16.
+_HEAD_ENCODINGS = (
+    (b"\x4c\x6f\xa7\x94", "cp037"),
+    *((b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe\x00\x00", "utf-32")),
+    *((b"\x00\x00\x00\x3c", "utf-32-be"), (b"\x3c\x00\x00\x00", "utf-32-le")),
+    *((b"\x00\x3c\x00\x3f", "utf-16-be"), (b"\x3c\x00\x3f\x00", "utf-16-le")),
+    *((b"\xfe\xff", "utf-16"), (b"\xff\xfe", "utf-16")),
+)
+
+
+def _head(data: bytes) -> bytes:
+    """The document's first bytes, as UTF-8 where they are in an encoding ASCII text is not."""
+    head = data[:16000]
+    for start, encoding in _HEAD_ENCODINGS:
+        if head.startswith(start):
+            return head.decode(encoding, "replace").encode("utf-8")[:4000]
+    return head[:4000]
+
+
 def _header(data: bytes, name: str) -> str | None:
-    match = re.search(rb"^" + name.encode() + rb":\s*(.*?)\s*$", data[:4000], re.M)
+    match = re.search(rb"^" + name.encode() + rb":\s*(.*?)\s*$", _head(data), re.M)
     return match.group(1).decode("utf-8", "replace") if match else None
 
 
 def _headers(data: bytes) -> dict[str, str]:
-    found = re.findall(rb"^Header:\s+([^:]+):(.+)$", data[:4000], re.M)
+    found = re.findall(rb"^Header:\s+([^:]+):(.+)$", _head(data), re.M)
     return {key.decode().strip(): value.decode().strip() for key, value in found}
 
 
 def _root_field(node: ast.AST) -> tuple[str, int, list[Any]] | None:
-    """(root, entry index, keys) of a subscript chain ``entries[0]['title_detail']['value']``."""
+    """(root, entry index, keys) of a subscript chain ``entries[0]['title_detail']['value']``, or
+    of attributes (``feed.title``, ``entries[0].link``: feedparser's dicts read both ways)."""
     keys: list[Any] = []
-    while isinstance(node, ast.Subscript):
-        if not isinstance(node.slice, ast.Constant):
+    while isinstance(node, ast.Subscript | ast.Attribute):
+        if isinstance(node, ast.Attribute):
+            keys.insert(0, node.attr)
+        elif isinstance(node.slice, ast.Constant):
+            keys.insert(0, node.slice.value)
+        else:
             return None
-        keys.insert(0, node.slice.value)
         node = node.value
     if isinstance(node, ast.Name) and node.id == "entries" and keys and isinstance(keys[0], int):
         return "entries", keys[0], keys[1:]
@@ -164,6 +192,16 @@ def _category(path: str, field: str) -> str:
     return {"title": "titles", "link": "links", "date": "dates"}.get(field, "content")
 
 
+class _Fields(dict[str, Any]):
+    """A dict whose keys read as attributes too, as feedparser's do (``feed.title``)."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 def _digest_entries(items: list[Any], title: str | None) -> dict[str, Any]:
     """A feedparser-shaped view of digest's items: text fields hold the text digest keeps."""
 
@@ -171,9 +209,9 @@ def _digest_entries(items: list[Any], title: str | None) -> dict[str, Any]:
         # feedparser's tuples say "not daylight saving time" (0) where timetuple() says "unknown"
         moment = (*item.published.astimezone(UTC).timetuple()[:8], 0) if item.published else None
         text = {"title": item.title or "", "link": item.url}
-        return {**text, **dict.fromkeys(DATE_FIELDS, moment)}
+        return _Fields({**text, **dict.fromkeys(DATE_FIELDS, moment)})
 
-    return {"entries": [entry(item) for item in items], "feed": {"title": title or ""}}
+    return {"entries": [entry(item) for item in items], "feed": _Fields(title=title or "")}
 
 
 def _digest_texts(item: Any, field: str) -> list[str]:
@@ -232,34 +270,50 @@ def run_corpus(tests: Path) -> tuple[list[Check], Counter[str], float, float]:
         try:
             parsed = read_feed(data, rel, headers, base_url=url)
             items, title = parsed.items, parsed.title
-        except CutFeed as cut:  # reported as cut short; what closed before the cut is kept
-            items, title = cut.feed.items, cut.feed.title
+            loose_title = title
+        except CutFeed as cut:  # reported as cut short; the items that closed before the cut are kept
+            items, loose_title = cut.feed.items, cut.feed.title
+            # The feed's title is stored only as the source of a kept item.
+            title = loose_title if items else None
         except InputError:
-            items, title = [], None
+            items, title, loose_title = [], None, None
         except TimedOut:
             trouble["time-outs"] += 1
-            items, title = [], None
+            items, title, loose_title = [], None, None
         except Exception as error:  # a crash is counted, never hidden
             trouble["crashes"] += 1
             print(f"crash: {rel}: {type(error).__name__}: {error}", file=sys.stderr)
-            items, title = [], None
+            items, title, loose_title = [], None, None
         finally:
             signal.alarm(0)
         spent["digest"] += time.perf_counter() - started
-        ours = _digest_entries(items, title)
-        for conjunct, (_, _, field) in wanted:
+        for conjunct, (root, _, field) in wanted:
             source = ast.unparse(conjunct)
             try:
                 fp_pass = bool(eval(source, fp_env))
             except Exception:
                 fp_pass = False
-            got = ""
-            try:
-                digest_pass, got = _digest_check(conjunct, source, fp_env, fp_result, ours, items, title)
-            except Exception as error:
-                digest_pass, got = False, f"{type(error).__name__}"
-            checks.append(Check(rel, _category(rel, field), source, fp_pass, digest_pass, got))
+            digest_pass, got = _digest_result(conjunct, source, fp_env, fp_result, items, title)
+            loose_pass = digest_pass
+            if root == "feed" and loose_title != title:
+                loose_pass, _ = _digest_result(conjunct, source, fp_env, fp_result, items, loose_title)
+            checks.append(Check(rel, _category(rel, field), source, fp_pass, digest_pass, loose_pass, got))
     return checks, trouble, spent["digest"], spent["feedparser"]
+
+
+def _digest_result(
+    conjunct: ast.Compare,
+    source: str,
+    fp_env: Mapping[str, Any],
+    fp_result: Mapping[str, Any],
+    items: list[Any],
+    title: str | None,
+) -> tuple[bool, str]:
+    """Whether digest passes a check, and what it had, given its items and feed title."""
+    try:
+        return _digest_check(conjunct, source, fp_env, fp_result, _digest_entries(items, title), items, title)
+    except Exception as error:
+        return False, f"{type(error).__name__}"
 
 
 def _digest_check(
@@ -274,7 +328,7 @@ def _digest_check(
     found = _field(conjunct.left)
     assert found is not None
     root, index, field = found
-    plain = isinstance(conjunct.left, ast.Subscript) and len(conjunct.ops) == 1
+    plain = isinstance(conjunct.left, ast.Subscript | ast.Attribute) and len(conjunct.ops) == 1
     if field in TEXT_FIELDS and plain and isinstance(conjunct.ops[0], ast.Eq):
         expected = eval(ast.unparse(conjunct.comparators[0]), dict(fp_env))
         if not isinstance(expected, str):
@@ -291,7 +345,7 @@ def _digest_check(
     # (text fields hold digest's text).
     env: dict[str, Any] = {**fp_env, **ours}
     if root == "entries" and index < len(items) and field in TEXT_FIELDS:
-        view = dict(env["entries"][index])
+        view = _Fields(env["entries"][index])
         texts = _digest_texts(items[index], field)
         view.update({field: texts[0], "description": texts[0], "summary": texts[0]})
         env["entries"] = [*env["entries"][:index], view, *env["entries"][index + 1 :]]
@@ -352,6 +406,10 @@ def run_dates(tests: Path) -> dict[str, Counter[str]]:
     return table
 
 
+def _share(part: int, whole: int) -> str:
+    return f"{part}/{whole} = {100 * part / whole if whole else 100.0:.1f} %"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -367,15 +425,27 @@ def main() -> None:
             by[key]["feedparser"] += check.feedparser
             by[key]["digest"] += check.digest
             by[key]["both"] += check.feedparser and check.digest
+            by[key]["both loose"] += check.feedparser and check.digest_loose
     print(f"feedparser {VERSION} corpus: {len({c.path for c in checks})} files with entry checks\n")
-    print("| category | checks | feedparser passes | digest passes | digest on feedparser's passes |")
-    print("|---|---:|---:|---:|---:|")
+    whole = by["all"]
+    print(
+        f"digest passes {_share(whole['both'], whole['feedparser'])} of the checks feedparser passes"
+        " (strict: counting only what digest stores of a document it reports as cut short)"
+    )
+    print(
+        f"loose, not the headline: {_share(whole['both loose'], whole['feedparser'])}"
+        " (also crediting the feed titles of cut documents digest stores nothing of)\n"
+    )
+    print(
+        "| category | checks | feedparser passes | digest passes | digest on feedparser's passes, strict"
+        " | loose |"
+    )
+    print("|---|---:|---:|---:|---:|---:|")
     for key in (*CATEGORIES, "all"):
         row = by[key]
-        share = 100 * row["both"] / row["feedparser"] if row["feedparser"] else 100.0
         print(
             f"| {key} | {row['checks']} | {row['feedparser']} | {row['digest']} | "
-            f"{row['both']}/{row['feedparser']} = {share:.1f} % |"
+            f"{_share(row['both'], row['feedparser'])} | {_share(row['both loose'], row['feedparser'])} |"
         )
     print(f"\ncrashes: {trouble['crashes']}, time-outs: {trouble['time-outs']}")
     print(f"parse time over the corpus: digest {digest_s:.2f} s, feedparser {fp_s:.2f} s\n")
@@ -391,7 +461,9 @@ def main() -> None:
         print()
         for check in checks:
             if check.feedparser and not check.digest:
-                print(f"FAIL {check.category} {check.path}: {check.expression}\n     digest: {check.got!r}")
+                loose = " (passes loose)" if check.digest_loose else ""
+                print(f"FAIL{loose} {check.category} {check.path}: {check.expression}")
+                print(f"     digest: {check.got!r}")
 
 
 if __name__ == "__main__":

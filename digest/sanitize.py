@@ -2,9 +2,10 @@
 
 Applied at ingest (everything that reaches the store) and again at render.  Keeps ``\\n`` and
 ``\\t``; removes the other C0 and C1 controls (terminal escape sequences lose their ESC and become
-inert text), invisible format characters (Unicode category Cf: bidi marks, embeddings,
-overrides and isolates …; see ``_UNSAFE`` for the few kept), lone surrogates, noncharacters and
-U+FFFD.
+inert text), invisible format characters (Unicode category Cf: bidi embeddings, overrides and
+isolates …; see ``_UNSAFE`` for the few kept), lone surrogates, noncharacters and U+FFFD.  The
+three bidi marks are kept in text written partly right to left and removed from other text
+(``_BIDI_MARK``).
 
 A module of its own, outside ``digest.text``: rendering and delivery need these two functions on
 every run, and importing them from the cleaning package loaded all of it (its patterns are compiled
@@ -20,10 +21,10 @@ _UNSAFE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 (but \t \n) and C1 controls
     # Format characters (category Cf), listed by range because the re module has no \p{Cf}; kept:
     # U+200C/U+200D (the joiners of emoji sequences and of Persian and Indic words), the tag
-    # characters U+E0020-E007F (subdivision flags), and the four invisible ones the cleaning stage
-    # removes and counts as a repair (U+00AD, U+200B, U+2060, U+FEFF: text/characters.py).  A test
-    # checks the list against unicodedata.
-    "\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200e\u200f"
+    # characters U+E0020-E007F (subdivision flags), the four invisible ones the cleaning stage
+    # removes and counts as a repair (U+00AD, U+200B, U+2060, U+FEFF: text/characters.py), and the
+    # bidi marks (``_BIDI_MARK``).  A test checks the list against unicodedata.
+    "\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u180e"
     "\u202a-\u202e\u2061-\u2064\u2066-\u206f\ufff9-\ufffb"
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
     "\ud800-\udfff"  # lone surrogates (from &#xD800; and broken decoders)
@@ -36,6 +37,21 @@ _ESCAPE_SEQUENCE = re.compile(
     r"|\x1b[\]P^_][^\x07\x1b]*(?:\x07|\x1b\\|$)"  # OSC, DCS, PM, APC up to BEL or ST
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
     r"|[\x9d\x90\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c|$)"  # 8-bit OSC, DCS, PM, APC
+)
+
+
+# The left-to-right, right-to-left and Arabic letter marks (U+200E, U+200F, U+061C) are invisible
+# strong characters: unlike the embeddings, overrides and isolates removed above, they cannot move
+# a letter, only decide on which side of a right-to-left word a neutral (a bracket, "C++", a
+# number) is shown.  Hebrew and Arabic titles need them for that.  In text with no right-to-left
+# letter they have nothing to place: there they could only reorder numbers and spaces to mislead,
+# and one of them would cost a text message its GSM alphabet (70 characters instead of 160), so
+# they are removed there.
+_BIDI_MARK = re.compile("[\u200e\u200f\u061c]")
+# Hebrew, Arabic, Syriac, Thaana, N'Ko … (the blocks of the right-to-left scripts, the marks aside);
+# a test checks that every character of bidi class R or AL is in it and none of class L.
+_RIGHT_TO_LEFT = re.compile(
+    "[\u0590-\u061b\u061d-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]"
 )
 
 
@@ -61,9 +77,12 @@ def strip_controls(text: str) -> str:
     # Searched before substituting: almost no text has any, and a search that finds nothing is
     # far cheaper than a substitution that rebuilds the string.  Every character an escape
     # sequence starts with is one ``_UNSAFE`` finds.
-    if _may_be_unsafe(text) and _UNSAFE.search(text):
-        text = _ESCAPE_SEQUENCE.sub("", text)
-        text = _UNSAFE.sub("", text)
+    if _may_be_unsafe(text):
+        if _UNSAFE.search(text):
+            text = _ESCAPE_SEQUENCE.sub("", text)
+            text = _UNSAFE.sub("", text)
+        if _BIDI_MARK.search(text) and not _RIGHT_TO_LEFT.search(text):
+            text = _BIDI_MARK.sub("", text)
     return unicodedata.normalize("NFC", text)
 
 

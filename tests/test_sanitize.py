@@ -28,7 +28,37 @@ def test_every_character_of_the_unsafe_set_is_removed_wherever_it_stands() -> No
     assert left == []
 
 
-def test_the_arabic_letter_mark_and_bidi_isolates_go_and_emoji_joiners_stay() -> None:
+def test_an_arabic_letter_mark_in_chinese_text_and_bidi_isolates_go_and_emoji_joiners_stay() -> None:
     assert strip_controls("标题\u061c\u2067ABC\u2069") == "标题ABC"
     family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
     assert strip_controls(family) == family
+
+
+def test_the_bidi_marks_stay_in_right_to_left_text_to_place_its_neutrals() -> None:
+    # "C++" after a Hebrew word needs the left-to-right mark to keep its pluses on its right;
+    # an Arabic number after a neutral needs the Arabic letter mark.
+    for text in ("גרסה חדשה של C++\u200e", "\u200fשלום (2026)", "العدد\u061c 12-15"):
+        assert strip_controls(text) == text
+    # The embeddings, overrides and isolates still go, whatever the script.
+    assert strip_controls("שלום\u202eabc\u202c") == "שלוםabc"
+
+
+def test_the_bidi_marks_go_from_text_with_nothing_to_place() -> None:
+    # With no right-to-left letter a mark can only reorder numbers and spaces, and costs a text
+    # message its GSM alphabet.
+    from digest.deliver.budget import sms_encoding
+
+    text = strip_controls("Score\u200f 3 1\u200f, version 2\u200e, 标题\u061c")
+    assert text == "Score 3 1, version 2, 标题"
+    assert sms_encoding(strip_controls("Release notes\u200e for 2.0")) == "gsm7"
+
+
+def test_right_to_left_letters_are_told_by_their_bidi_class() -> None:
+    from digest.sanitize import _RIGHT_TO_LEFT
+
+    marks = {"\u200e", "\u200f", "\u061c"}
+    chars = [chr(cp) for cp in range(sys.maxunicode + 1) if not 0xD800 <= cp <= 0xDFFF]
+    missed = [c for c in chars if unicodedata.bidirectional(c) in ("R", "AL") and c not in marks]
+    assert [f"U+{ord(c):04X}" for c in missed if not _RIGHT_TO_LEFT.match(c)] == []
+    strong_left = [c for c in chars if unicodedata.bidirectional(c) == "L" or c in marks]
+    assert [f"U+{ord(c):04X}" for c in strong_left if _RIGHT_TO_LEFT.match(c)] == []

@@ -52,8 +52,17 @@ def canonical_encoding(label: str | None) -> str | None:
 
 
 def declared_in_xml(data: bytes) -> str | None:
-    match = _XML_DECLARATION.match(data[:200])
+    """The encoding named by the document's XML declaration, or None."""
+    head = data[:200]
+    if head.startswith(_EBCDIC_DECLARATION):
+        # An EBCDIC document names its code page in EBCDIC (XML 1.0, appendix F): the characters
+        # of a declaration are the same in every EBCDIC code page, so code page 037 reads it.
+        head = head.decode("cp037").encode("ascii", "replace")
+    match = _XML_DECLARATION.match(head)
     return match.group(1).decode("ascii") if match else None
+
+
+_EBCDIC_DECLARATION = b"\x4c\x6f\xa7\x94"  # "<?xm" in EBCDIC
 
 
 # File signatures of what people have lying next to their news files.  A dozen fixed prefixes: a

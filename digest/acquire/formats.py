@@ -7,6 +7,7 @@ Sizes are capped per field and per document so that a hostile file cannot exhaus
 
 from __future__ import annotations
 
+import bisect
 import html.entities
 import io
 import json
@@ -103,6 +104,8 @@ def read_feed(
     entries: list[Any] | None = None
     feed: Mapping[str, Any] = {}
     closes = _closes(utf8)
+    if not closes and (completed := _with_its_last_bracket(utf8)) is not None:
+        utf8, closes = completed, True
     fast = _fast_parser_fits(utf8)
     if fast:
         entries, feed = _parse_fast(utf8, name)
@@ -120,6 +123,8 @@ def read_feed(
     if not closes:
         entries, source = _closed_before_the_cut(utf8, entries, source)
         link = None  # the feed's own link is not needed to read what closed, and may be cut
+    if _ATOM_03 in utf8[:4096] and b"<issued" in utf8 and b"<published" in utf8:
+        entries = _published_over_issued(utf8, entries)
     items = _keys_that_identify(
         [_raw_item(entry, source, scope, name, base, fast=fast) for entry in entries[:MAX_ITEMS_PER_DOCUMENT]]
     )
@@ -207,26 +212,61 @@ def _as_utf8_document(text: str, as_sent: bytes | None = None) -> bytes:
     if b"&#" in data:
         data = _CHAR_REFERENCE.sub(_valid_reference, data)
     if b"&" in data:
-        data = _NAMED_REFERENCE.sub(_numeric_reference, data)
+        data = _xml_references(data)
     return data
 
 
-# HTML's named entities (&mdash; &nbsp; …) are not XML's: lxml stops at the first one, dropping the
-# rest of the text or the whole feed.  They become the numeric references XML knows, everywhere:
-# inside a CDATA section, where "&mdash;" is text, "&#8212;" reads as the same text once the HTML is
-# reduced to text.  An unknown name is escaped, so it shows as written.
-_NAMED_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z][A-Za-z0-9]{1,31});")
+# An ampersand XML does not take as written.  HTML's named entities (&mdash; &nbsp; …) are not
+# XML's: lxml stops at the first one, dropping the rest of the text or the whole feed.  They become
+# the numeric references XML knows, everywhere: inside a CDATA section, where "&mdash;" is text,
+# "&#8212;" reads as the same text once the HTML is reduced to text.  An unknown name is escaped, so
+# it shows as written.  An ampersand that begins no reference at all ("AT&T", "Q&A", "?a=1&b=2"
+# in a link: feeds written by hand or by string templates have them) is an error to XML, and lxml
+# drops it with the word after it ("Q&A: AT&T" became "Q AT"): it is escaped, outside CDATA sections,
+# where it is already text.  (HTML reads a bare ampersand as itself too.)
+_AMPERSAND = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);|#)(?:([A-Za-z][A-Za-z0-9]{1,31});)?")
 
 
-def _numeric_reference(match: re.Match[bytes]) -> bytes:
-    name = match.group(1).decode("ascii")
+def _xml_references(data: bytes) -> bytes:
+    """``data`` with every ampersand XML would not take as written made a reference it takes."""
+    # Where the CDATA sections are, found once, at the first bare ampersand: most feeds have many
+    # (a link's query inside the HTML of a CDATA section).
+    sections: list[tuple[int, int]] | None = None
+
+    def reference(match: re.Match[bytes]) -> bytes:
+        nonlocal sections
+        name = match.group(1)
+        if name is not None:
+            return _numeric_reference(name)
+        if sections is None:
+            sections = _cdata_sections(data)
+        before = bisect.bisect_right(sections, (match.start(), len(data))) - 1
+        return b"&" if before >= 0 and match.start() < sections[before][1] else b"&amp;"
+
+    return _AMPERSAND.sub(reference, data)
+
+
+def _cdata_sections(data: bytes) -> list[tuple[int, int]]:
+    """(start, end) of each CDATA section, in order; one not closed runs to the end."""
+    sections = []
+    start = data.find(b"<![CDATA[")
+    while start >= 0:
+        end = data.find(b"]]>", start + 9)
+        end = len(data) if end < 0 else end + 3
+        sections.append((start, end))
+        start = data.find(b"<![CDATA[", end)
+    return sections
+
+
+def _numeric_reference(name: bytes) -> bytes:
+    """What the named reference ``&name;`` becomes: numeric references, or itself escaped."""
     # HTML 4's table first: feeds were written for it, and HTML5 moved a few (&lang; &rang;).
-    code = html.entities.name2codepoint.get(name)
+    code = html.entities.name2codepoint.get(name.decode("ascii"))
     if code is not None:
         return b"&#%d;" % code
-    meant = html.entities.html5.get(name + ";")
+    meant = html.entities.html5.get(name.decode("ascii") + ";")
     if meant is None:
-        return b"&amp;" + match.group()[1:]
+        return b"&amp;" + name + b";"
     return b"".join(b"&#%d;" % ord(char) for char in meant)
 
 
@@ -428,7 +468,11 @@ def _raw_item(
     # are trusted to mean what they say.
     description = _typed_text(summary_html, summary_detail)
     body = _typed_text(content_html, None if fast else first) if content_html else description
-    guid = _text(entry.get("id"))
+    # An item with no GUID is known by its link, as fastfeedparser hands it back (as the id), so that
+    # its id does not depend on which parser read the feed: feedparser leaves the id empty, and a
+    # feed that moved between the two (one post with a <media:title>) would store its items again.
+    # Ids stored from feedparser's reading before are still found (``identity.stored_id``).
+    guid = _text(entry.get("id")) or _text(entry.get("link"))
     # An item with no link of its own takes its GUID as its link only when the GUID is a web
     # address: feedparser takes any GUID not marked isPermaLink="false" (even "c1", which would
     # become a link to nowhere), fastfeedparser only those that start with http(s)://; so an item's
@@ -461,6 +505,30 @@ def _entry_date(entry: Mapping[str, Any], guid: str, zone: tzinfo) -> datetime |
             if moment is not None:
                 return moment
     return None
+
+
+# Atom 0.3's namespace; its <issued> became Atom 1.0's <published> (RFC 4287).
+_ATOM_03 = b"http://purl.org/atom/ns#"
+_ENTRY = re.compile(rb"<entry\b.*?</entry\s*>", re.S)
+_PUBLISHED = re.compile(rb"<published\b[^>/]*>([^<]*)</published\s*>")
+
+
+def _published_over_issued(document: bytes, entries: list[Any]) -> list[Any]:
+    """The entries of an Atom 0.3 feed with each one's Atom 1.0 ``<published>`` as its date where
+    it has one.  A feed written for readers of both versions gives an entry both ``<issued>`` and
+    ``<published>``; ``<published>`` is the element the current standard defines, whichever comes
+    first (the parsers keep one by position: fastfeedparser ``<issued>``, feedparser the last).
+    The entries are matched to the document's ``<entry>`` elements in order; when the two counts
+    differ, nothing is changed."""
+    segments = _ENTRY.findall(document)
+    if len(segments) != len(entries):
+        return entries
+    dated = []
+    for entry, segment in zip(entries, segments, strict=True):
+        published = _PUBLISHED.search(segment)
+        text = published.group(1).decode("utf-8", "replace").strip() if published else ""
+        dated.append({**entry, "published": text} if text else entry)
+    return dated
 
 
 def _enclosure(entry: Mapping[str, Any]) -> str:
@@ -499,6 +567,24 @@ def _closes(document: bytes) -> bool:
     tail = document[-4096:]
     ends = [found.start() for found in re.finditer(rb"</" + re.escape(root.group(1)) + rb"\s*>", tail)]
     return bool(ends) and tail.rfind(b"<![CDATA[", 0, ends[-1]) <= tail.rfind(b"]]>", 0, ends[-1])
+
+
+def _with_its_last_bracket(document: bytes) -> bytes | None:
+    """The document with the ">" of its root's end tag, when that is all it lacks: it stops right
+    after the root's name in its end tag (``</rss``, outside CDATA and comments) and every item in it
+    closed.  Nothing of a feed can follow its root's end tag, so no text is missing, whether a
+    download fell one byte short or the server always leaves the ">" off (feedparser reads such a
+    feed; taken as cut short, ``fetch`` would never store it).  The items must all have closed
+    because the root's name may begin a longer one (``</feed`` of ``</feedburner:origLink>``)."""
+    root = _ROOT.match(document)
+    if root is None:
+        return None
+    tags = _TEXT_SECTIONS.sub(b"", document[root.end() :]).rstrip()
+    if not tags.endswith(b"</" + root.group(1)):
+        return None
+    if len(_ITEM_START.findall(tags)) != len(_ITEM_END.findall(tags)):
+        return None
+    return document.rstrip() + b">"
 
 
 # In a document cut short the parsers still hand back the element the cut fell in (lxml and

@@ -34,15 +34,29 @@ def stored_id(raw: RawItem, identifier: str, has_item: Callable[[str], bool]) ->
     A publisher that moves to HTTPS often rewrites every GUID and link from ``http://`` to
     ``https://`` (or the reverse): every item's id changes with them and, taken as new, the whole
     feed would be stored and sent again.  An item whose id with the other scheme is stored is that
-    item.  The twin is looked up only for an item not stored under its own id.
+    item.  The twin is looked up only for an item not stored under its own id, after the item's
+    former form (``_former_forms``).
     """
     if has_item(identifier):
         return identifier, False
+    for former in _former_forms(raw):
+        former_id = item_id(former)
+        if has_item(former_id):
+            return former_id, False
     for twin in _scheme_twins(raw):
         twin_id = item_id(twin)
         if has_item(twin_id):
             return twin_id, True
     return None
+
+
+def _former_forms(raw: RawItem) -> list[RawItem]:
+    """``raw`` as it was read before an item without a GUID took its link as its GUID whichever
+    parser read it (``formats._raw_item``): feedparser's reading gave it no key, so it is stored
+    under its URL.  Told by a key whose GUID is the item's link."""
+    scope, _, rest = (raw.key or "").partition("\n")
+    guid, _, url = rest.rpartition("\n")
+    return [replace(raw, key=None)] if scope and url and guid.strip() == url == raw.url else []
 
 
 _SCHEME = re.compile(r"^(\s*)(https?)(://)", re.I)

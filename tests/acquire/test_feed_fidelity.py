@@ -198,21 +198,45 @@ def test_a_fast_parser_that_reads_dates_its_own_way_is_not_used(monkeypatch: pyt
 @pytest.mark.parametrize("name", ["cut_after_items.xml", "naked_markup_cdata.xml", "video_channel.xml"])
 def test_no_cut_of_a_feed_passes_a_cut_item_off_as_whole(name: str) -> None:
     # Every prefix of a complete feed, cut at each byte: either nothing is read from it, or it is
-    # reported as cut short and what it keeps is the complete feed's first items, unchanged.
-    complete = (FEEDS / name).read_bytes().rstrip() + (b">" if name == "cut_after_items.xml" else b"")
+    # reported as cut short and what it keeps is the complete feed's first items, unchanged.  The
+    # one prefix read as complete is the one that lacks nothing but the root end tag's ">".
+    complete = (FEEDS / name).read_bytes().rstrip() + (b"</rss>" if name == "cut_after_items.xml" else b"")
     whole = read_feed(complete, name).items
     kept = set()
     for end in range(len(complete)):
         try:
-            read_feed(complete[:end], name)
+            read = read_feed(complete[:end], name)
         except CutFeed as cut:
             assert cut.items == whole[: len(cut.items)], f"cut at byte {end}"
             kept.add(len(cut.items))
         except InputError:
             continue
         else:
-            raise AssertionError(f"cut at byte {end} read as a complete feed")
+            assert end == len(complete) - 1, f"cut at byte {end} read as a complete feed"
+            assert read.items == whole
     assert kept == set(range(len(whole) + 1))  # each item is kept once the cut falls after it
+
+
+@pytest.mark.parametrize("root", ["rss", "feed"])
+def test_a_feed_that_lacks_only_the_last_bracket_of_its_root_is_whole(root: str) -> None:
+    # Nothing of a feed can follow its root's end tag: "</rss" at the end, every item closed, loses
+    # no text (a server that always leaves the ">" off would otherwise never have its feed stored).
+    item, channel = ("item", "channel") if root == "rss" else ("entry", "feed")
+    opening = (
+        '<rss version="2.0"><channel>' if root == "rss" else '<feed xmlns="http://www.w3.org/2005/Atom">'
+    )
+    closing = "</channel>" if root == "rss" else ""
+    body = f"<title>Whole</title><{item}><title>Only item</title><link>http://a.test/1</link></{item}>"
+    parsed = read_feed(f"{opening}{body}{closing}\n</{root} \n".encode(), channel)
+    assert parsed.title == "Whole" and [i.title for i in parsed.items] == ["Only item"]
+    # Not when an item is still open: "</feed" may be the start of "</feedburner:origLink>".
+    open_item = f"{opening}<{item}><title>Open</title><link>http://a.test/2</link></{root}"
+    with pytest.raises(CutFeed):
+        read_feed(open_item.encode(), channel)
+    # Nor when the root's name is cut ("</rs") or the end tag is text in a CDATA section.
+    for unfinished in (f"{opening}{body}{closing}</{root[:-1]}", f"{opening}{body}<![CDATA[</{root}"):
+        with pytest.raises(CutFeed):
+            read_feed(unfinished.encode(), channel)
 
 
 @pytest.mark.parametrize("fast", [True, False], ids=["fastfeedparser", "feedparser"])
@@ -248,3 +272,76 @@ def test_a_time_without_a_zone_is_read_in_the_zone_of_the_writing(
     assert english.published == datetime(2026, 4, 25, 22, 47, tzinfo=UTC)
     assert japanese.published == datetime(2026, 4, 25, 22, 47, tzinfo=timezone(timedelta(hours=9)))
     assert zoned_item.published == datetime(2026, 4, 25, 22, 47, tzinfo=UTC)  # a written zone wins
+
+
+def test_a_hebrew_title_keeps_the_marks_that_place_its_neutrals_through_to_the_stored_item() -> None:
+    from digest.text import clean_item
+
+    document = (
+        '<rss version="2.0"><channel><title>חדשות&rlm;</title><item><title>גרסה חדשה של C++&lrm;</title>'
+        "<link>http://a.test/1</link><description>Notes&lrm; for 2.0</description></item></channel></rss>"
+    ).encode()
+    parsed = read_feed(document, "hebrew")
+    assert parsed.title == "חדשות\u200f"
+    cleaned = clean_item(parsed.items[0], now=datetime(2026, 4, 26, tzinfo=UTC), tz=UTC)
+    assert cleaned.title == "גרסה חדשה של C++\u200e"
+    assert cleaned.text == "Notes for 2.0"  # nothing right to left to place: the mark goes
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fastfeedparser", "feedparser"])
+@pytest.mark.parametrize("published_first", [True, False])
+def test_an_atom_03_entry_dated_by_both_versions_is_dated_by_atom_10s_published(
+    fast: bool, published_first: bool
+) -> None:
+    # Atom 1.0 (RFC 4287) replaced <issued> with <published>: a feed written for readers of both
+    # carries both, and the element of the current standard wins wherever it stands.  (The parsers
+    # keep one by position: fastfeedparser <issued>, feedparser the last.)
+    issued, published = (
+        "<issued>2004-01-01T19:48:21Z</issued>",
+        "<published>2010-01-01T19:48:21Z</published>",
+    )
+    dates = published + issued if published_first else issued + published
+    title = "<title>Both</title>" if fast else "<title mode='escaped' type='text/html'>Both <b>x</b></title>"
+    document = (
+        '<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>t</title>'
+        f"<entry>{title}<id>a</id>{dates}</entry>"
+        "<entry><title>Issued only</title><id>b</id><issued>2004-02-01T00:00:00Z</issued></entry></feed>"
+    )
+    both, issued_only = read_feed(document.encode(), "atom03").items
+    assert both.published == datetime(2010, 1, 1, 19, 48, 21, tzinfo=UTC)
+    assert issued_only.published == datetime(2004, 2, 1, tzinfo=UTC)
+
+
+def test_an_ebcdic_feed_is_read_in_the_code_page_its_declaration_names() -> None:
+    # An EBCDIC document writes its declaration in EBCDIC (XML 1.0, appendix F).  Code pages 500
+    # and 037 differ in a few characters ("!", "[", "]"), so the one named must be the one used.
+    document = (
+        '<?xml version="1.0" encoding="cp500"?>\n<!-- for: a feed in EBCDIC code page 500 -->\n'
+        '<rss version="2.0"><channel><title>Zürich! [Ø]</title><item><title>Grüezi! [1]</title>'
+        "<link>http://a.test/1</link></item></channel></rss>"
+    ).encode("cp500")
+    parsed = read_feed(document, "ebcdic")
+    assert parsed.title == "Zürich! [Ø]"
+    assert [item.title for item in parsed.items] == ["Grüezi! [1]"]
+    assert parsed.encoding == "cp500"
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fastfeedparser", "feedparser"])
+def test_an_ampersand_that_begins_no_reference_is_text(fast: bool) -> None:
+    # "AT&T", "Q&A", a link's query: feeds made by string templates leave them unescaped, and lxml
+    # dropped the ampersand with the word after it ("Q&A: AT&T" became "Q AT").  Inside a CDATA
+    # section an ampersand is already text, and references stay references.
+    extra = "<description>Markup written <b>straight in</b></description>" if not fast else ""
+    document = (
+        '<rss version="2.0"><channel><title>AT&T & Co</title><link>http://a.test/</link>'
+        "<item><title>Q&A: AT&T and M&Ms, R & D &mdash; &#x41;&amp;</title>"
+        "<link>http://a.test/?a=1&b=2&c</link><guid>http://a.test/?a=1&b=2&c</guid>"
+        "<description><![CDATA[Tom & Jerry &amp; co]]></description></item>"
+        f"<item><title>Second</title><link>http://a.test/2</link>{extra}</item></channel></rss>"
+    ).encode()
+    parsed = read_feed(document, "ampersands")
+    assert parsed.title == "AT&T & Co"
+    first = parsed.items[0]
+    assert first.title == "Q&A: AT&T and M&Ms, R & D — A&"
+    assert first.url == "http://a.test/?a=1&b=2&c"
+    assert first.body == "Tom & Jerry & co"
