@@ -13,12 +13,13 @@ time zone known; anything else is None (an unknown date), never a guess.  Forms:
   ``-0312`` (a five-digit "ordinal" like ``22013`` is too ambiguous to read);
 - RFC 822 and its relatives: ``Thu, 01 Jan 2004 19:48:21 GMT``, long month names, a stray comma,
   ``GMT-01:01``, ``Etc/GMT``, zone names (``EST``, ``PT``, ``MEST`` …), asctime, ``Fri,
-  2006/09/15 08:19:53 EDT``, ``Thu Aug 30 2012 17:26:16 +0200``; month and day names in Greek
-  and Hungarian too (``Κυρ, 11 Ιούλ 2004 12:00:00 EST``, ``2004-július-13T9:15-05:00``);
+  2006/09/15 08:19:53 EDT``, ``Thu Aug 30 2012 17:26:16 +0200``, ``Dec 28 Sat 2013 00:28``;
+  month and day names in Greek and Hungarian too (``Κυρ, 11 Ιούλ 2004 12:00:00 EST``,
+  ``2004-július-13T9:15-05:00``);
 - Korean, in Korea time: ``2004년 05월 28일 01:31:15``, ``2004-05-25 오후 11:23:17``;
 - Chinese: ``2026年4月25日 22:47``, ``2026/04/25 22:47``, ``04-25 22:47``, ``4月25日``,
   ``昨天 08:00``, ``今天 8:05``, ``前天``, ``3小时前``, ``5分钟前``, ``刚刚``, optionally after a
-  label (``发布时间：``) or with ``北京时间``.
+  label (``发布时间：``) or with ``北京时间`` or ``格林尼治标准时间`` (Greenwich time).
 A time with no zone is in ``tz`` (UTC for feeds, as feedparser reads them; the reader's zone for
 pages and mobile news, which are written in local time).
 """
@@ -29,7 +30,7 @@ import re
 import unicodedata
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
-from digest.text.script import written_in_japanese_or_korean
+from digest.text.script import KANA_OR_HANGUL
 
 EARLIEST_YEAR, LATEST_YEAR = 1970, 9998  # outside this a "date" is noise (or overflows arithmetic)
 _MAX_CHARS = 80
@@ -103,6 +104,10 @@ _FORMS = tuple(
         rf"(?P<yy>\d{{2}})-(?P<month>\d{{2}})-(?P<day>\d{{2}})(?:\s+{_CLOCK})?",
         r"(?P<yy>\d{2})(?P<month>\d{2})(?P<day>\d{2})",
         r"-(?P<yy>\d{2})-?(?P<month>\d{2})",
+        # the weekday between the day and the year, as PIXNET's blogs print it (before RFC 822's
+        # form, which would take Dec for a weekday and fail): Dec 28 Sat 2013 00:28
+        r"(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\s+(?P<day>\d{1,2})\s+"
+        rf"(?:mon|tue|wed|thu|fri|sat|sun)\s+(?P<year>\d{{4}})(?:\s+{_CLOCK}(?:\s*{_ZONE})?)?",
         # RFC 822 family: [Thu,] 01 Jan[uary][,] 2004 [19:48[:21]] [zone], names in any language
         rf"(?:{_WORD}{{2,9}}\.?,?\s*)?(?P<day>\d{{1,2}})\s+(?P<mon>{_WORD}{{3,12}})\.?,?\s+"
         rf"(?P<year>\d{{4}}|(?P<yy>\d{{2}}))(?:,?\s+{_CLOCK}(?:\s*{_ZONE})?)?",
@@ -136,6 +141,9 @@ _AGO_UNITS = {"秒": "seconds", "分钟": "minutes", "分鐘": "minutes", "小�
 _AGO_UNITS |= {"个小时": "hours", "個小時": "hours", "天": "days", "日": "days", "周": "weeks", "週": "weeks"}
 _DAYS_BACK = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
 _BEIJING = re.compile(r"[(（]?\s*北京[时時][间間]\s*[)）]?")
+# Greenwich time as Chinese-language services of foreign broadcasters print it (BBC 中文网:
+# ``2012年12月10日, 格林尼治标准时间10:41``): the zone between the day and the clock time.
+_GREENWICH = re.compile(r",?\s*[(（]?\s*格林[尼威]治(?:[标標]准|[标標]準)?[时時][间間]\s*[)）]?\s*")
 CHINA_TIME = timezone(timedelta(hours=8))
 _JAPAN_KOREA_TIME = timezone(timedelta(hours=9))
 _LABEL = re.compile(
@@ -146,20 +154,22 @@ _LABEL = re.compile(
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def zone_of_writing(sample: str) -> tzinfo:
     """The zone to read a time written without one in, from the text it came with.
 
-    Japanese and Korean text (kana or hangul a tenth of its CJK letters or more) is read at UTC+9:
+    Japanese and Korean text (kana or hangul a tenth of its letters or more) is read at UTC+9:
     Japan and Korea both keep it all year.  Other text with Chinese characters is read at UTC+8:
     every place that writes Chinese (the mainland, Hong Kong, Macau, Taiwan, Singapore) keeps UTC+8
     all year, and Chinese feeds and pages commonly give ``2026-04-25 22:47:00`` with no zone;
     reading it as UTC would put every such item eight hours in the future.  A Chinese page with a
-    line of Japanese on it (a language switch: ``こちらのページは繁体字版です``) stays Chinese.
-    Anything else: UTC.
+    line of Japanese on it (a link to its Japanese edition), or an English one with a shrug
+    (``¯\\_(ツ)_/¯``), is not Japanese.  Anything else: UTC.
     """
-    if written_in_japanese_or_korean(sample):
+    foreign = len(KANA_OR_HANGUL.findall(sample))
+    if foreign and foreign * 10 >= len(_LETTER.findall(sample)):
         return _JAPAN_KOREA_TIME
     return CHINA_TIME if _HAN.search(sample) else UTC
 
@@ -177,6 +187,9 @@ def parse_date(text: str, *, now: datetime | None = None, tz: tzinfo = UTC) -> d
     if "北京" in cleaned:
         cleaned, found = _BEIJING.subn(" ", cleaned)
         cleaned, tz = (" ".join(cleaned.split()), CHINA_TIME) if found else (cleaned, tz)
+    if "格林" in cleaned:
+        cleaned, found = _GREENWICH.subn(" ", cleaned)
+        cleaned, tz = (" ".join(cleaned.split()), UTC) if found else (cleaned, tz)
     if not cleaned or len(cleaned) > _MAX_CHARS:
         return None
     relative = _relative(cleaned, now, tz)

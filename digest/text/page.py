@@ -33,7 +33,7 @@ _LABELS = {
     "editor": EDITOR_LABEL,
     "other": (
         r"(?:[浏瀏][览覽](?:次[数數]|量)?|[阅閱][读讀](?:[数數]|量)?|字[号號]"
-        r"|点击|點擊|[评評]论|[评評]論)"
+        r"|点击|點擊|[评評]论|[评評]論|最新更新)"  # an update's time is not the publication's
     ),
 }
 _FIELD = re.compile(
@@ -65,6 +65,9 @@ _BYLINE = re.compile(
 )
 # The bracketed byline right after a sentence, wherever the page glues the next box on.
 _CLOSING_BYLINE = re.compile(rf"[。！？」』]\s*[（(](?:[記记]者)?(?P<name>{_NAME})\s*[／/]{_REPORT}[）)]")
+# ``更新时间 2012年12月10日, 格林尼治标准时间10:41``: a time label without a colon, then the date.
+_SPACED_TIME_LABEL = re.compile(rf"^{_LABELS['published']}\s+(?=\d)")
+_CLOCK_TIME = re.compile(r"\d:\d\d")
 # After a date and time, a short rest that is no sentence: the paper and a wire's dateline
 # (``2018-02-28 14:31中央社 澎湖縣28日電``).
 _DATELINE_REST = 24
@@ -140,7 +143,13 @@ def parse_meta_line(line: str, *, now: datetime | None, tz: tzinfo) -> PageMeta 
         source = line[: byline.start()].strip()
         return PageMeta(source=source or None, author=byline["name"] or byline["bracketed"])
     if _FIELD.match(line) is None:  # cheap anchored test first: almost every line is body text
-        return None
+        if len(line) <= 40 and _CLOCK_TIME.search(line):  # ``Dec 28 Sat 2013 00:28`` alone on its line
+            alone = parse_date(line, now=now, tz=tz)
+            if alone is not None:
+                return PageMeta(published=alone)
+        spaced = _SPACED_TIME_LABEL.match(line)
+        published = parse_date(line[spaced.end() :], now=now, tz=tz) if spaced else None
+        return PageMeta(published=published) if published else None
     fields = list(_FIELD.finditer(line))
     values: dict[str, str] = {}
     for field, following in zip(fields, [*fields[1:], None], strict=True):

@@ -11,6 +11,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from digest.acquire.formats import parse_html
+from digest.acquire.ingest import IngestOptions, clean_raw_item
 from digest.cli.app import main
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -256,3 +257,38 @@ def test_a_wechat_article_s_minute_comes_from_its_script() -> None:
     )
     [item] = parse_html(page.encode(), "wechat.html", "https://mp.weixin.qq.com/s/example")
     assert item.published == datetime(2018, 3, 8, 10, 35, tzinfo=CST)
+
+
+def test_an_english_time_written_only_for_the_reader_is_taken_with_its_zone() -> None:
+    # Written for this test, in the shape of The Verge's and Recode's bylines: no machine-readable
+    # stamp, the minute only in the text; the update line is not the publication time, and a time
+    # without a zone (the event's "at 7:30") is never taken.
+    page = """<html><head><title>City council approves new bridge</title></head><body><article>
+<h1>City council approves new bridge</h1>
+<p class="updated">Updated Dec 15, 2016, 3:10pm EST</p>
+<p class="byline">By Jane Doe Dec 15, 2016, 1:55pm EST</p>
+<p>The city council voted on Thursday evening to approve the long-debated bridge across the river,
+ending a decade of argument over its cost, its route and the fate of the old ferry landing.</p>
+<p>Construction is expected to begin next spring, the mayor said, and the bridge should open to
+traffic within three years. A public meeting on the design will be held on Monday at 7:30.</p>
+</article></body></html>"""
+    [item] = parse_html(page.encode(), "bridge.html", "http://example.test/bridge")
+    assert item.published == datetime(2016, 12, 15, 13, 55, tzinfo=timezone(timedelta(hours=-5)))
+
+
+def test_photo_captions_and_the_repeated_headline_do_not_open_the_article() -> None:
+    # Written for this test, in the shape of ettoday's and cna.com.tw's pages: the headline again
+    # and a photo caption (marked ▲, closed by its credit) before the text, and the last update's
+    # time, which is not the publication time.
+    paragraph = "<p>市政府今天宣布，捷運新線將在年底通車，沿線居民通勤時間可望縮短一半，公車也將調整。</p>"
+    page = (
+        "<html><head><title>捷運新線年底通車</title>"
+        '<meta itemprop="datePublished" content="2016-03-19T08:15:00+08:00"></head><body><article>'
+        "<h1>捷運新線年底通車</h1><div class='body'><p>捷運新線年底通車</p><p>最新更新：2016/03/19 10:48</p>"
+        "<p>▲捷運新線的列車昨天在機廠進行測試，預計年底正式營運。（圖／記者林悅翻攝）</p>"
+        f"{paragraph * 3}</div></article></body></html>"
+    )
+    [raw] = parse_html(page.encode(), "caption.html", "http://example.test/caption")
+    item = clean_raw_item(raw, IngestOptions(now=datetime(2026, 1, 1, tzinfo=CST), tz=CST))  # as load does
+    assert item.text.startswith("市政府今天宣布，捷運新線將在年底通車")
+    assert item.published == datetime(2016, 3, 19, 8, 15, tzinfo=CST)

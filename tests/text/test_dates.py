@@ -30,11 +30,15 @@ NOW = datetime(2026, 4, 26, 8, 0, tzinfo=CHINA)
         ("刚刚", NOW),
         ("18-03-08", datetime(2018, 3, 8, tzinfo=CHINA)),
         ("2021-04-25 10:00 北京时间", datetime(2021, 4, 25, 10, 0, tzinfo=CHINA)),
+        # the BBC's Chinese service gives Greenwich time between the day and the clock time
+        ("2012年12月10日, 格林尼治标准时间10:41", datetime(2012, 12, 10, 10, 41, tzinfo=UTC)),
+        ("2012年12月10日 格林威治標準時間 10:41", datetime(2012, 12, 10, 10, 41, tzinfo=UTC)),
         ("2026-04-25T14:47:00Z", datetime(2026, 4, 25, 14, 47, tzinfo=UTC)),
         ("Mon, 26 January 2004 16:31:00 PT", datetime(2004, 1, 27, 0, 31, tzinfo=UTC)),
         ("Thu, 30 Apr 2015 08:57:00 MEST", datetime(2015, 4, 30, 6, 57, tzinfo=UTC)),
         ("Wed, 19 Feb 2012 22:40:00 GMT-01:01", datetime(2012, 2, 19, 23, 41, tzinfo=UTC)),
         ("Sun Jan  4 16:29:06 2004", datetime(2004, 1, 4, 16, 29, 6, tzinfo=CHINA)),
+        ("Dec 28 Sat 2013 00:28", datetime(2013, 12, 28, 0, 28, tzinfo=CHINA)),  # PIXNET's blogs
         # month names in Greek and Hungarian, accents or not; Korean dates are Korea time
         ("Κυρ, 11 Ιούλ 2004 12:00:00 EST", datetime(2004, 7, 11, 17, 0, tzinfo=UTC)),
         ("Δευ, 03 Μαι 2010 08:00:00 +0300", datetime(2010, 5, 3, 5, 0, tzinfo=UTC)),
@@ -90,6 +94,7 @@ def test_a_year_is_inferred_only_from_when_the_text_was_obtained() -> None:
         ("東京で新線が開業しました。市民は駅まで電車で行けるようになる。", 9),
         ("서울 지하철 새 노선이 오늘 개통했다.", 9),
         ("Metro line opens today", 0),
+        ("Why does the chat app say hummus? ¯\\_(ツ)_/¯ Nobody knows, and nobody minds.", 0),
         # A Taiwanese news page that offers its Japanese edition in one line is still Chinese.
         (
             "桃園市平鎮區一家輪胎行今天清晨發生大火，7人從火場中疏散，一名62歲女子逃生不及。" * 4

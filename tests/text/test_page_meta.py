@@ -30,6 +30,14 @@ MINUTE = datetime(2017, 3, 10, 9, 58, tzinfo=CST)
         ("2017年03月10日09:58  来源：人民网", "人民网", None, MINUTE, None),
         ("2017年03月10日 09:58 新华网", "新华网", None, MINUTE, None),
         ("本文来源：新华网 作者：王寅龙 责任编辑：陶宋之", "新华网", "王寅龙", None, "陶宋之"),
+        # a time label without a colon, and Greenwich time (BBC 中文网)
+        ("更新时间 2017年3月10日, 格林尼治标准时间01:58", None, None, MINUTE, None),
+        # Taiwanese datelines and bylines: no label word, the reporter after 記者 or in brackets
+        ("2017-03-10 09:58聯合報 記者陳嘉寧／桃園機場報導", "聯合報", "陳嘉寧", MINUTE, None),
+        ("2017-03-10 09:58中央社 澎湖縣10日電", None, None, MINUTE, None),
+        # a line that is only a date and time, in any form the date reader knows (PIXNET's blogs)
+        ("Mar 10 Fri 2017 09:58", None, None, MINUTE, None),
+        ("記者林悅／南市報導", None, "林悅", None, None),
     ],
 )
 def test_labelled_lines(
@@ -48,6 +56,8 @@ def test_labelled_lines(
         "来源：据新华网报道，今年以来全国各地普遍开展了植树造林活动",
         "【图】 这是正文的一句话。",
         "价格 | 性能 | 续航，三者不可兼得",
+        "社會中心／綜合報導",  # a desk, no reporter
+        "更新时间 3 次，最近一次在上个月",
     ],
 )
 def test_body_lines_are_not_metadata(line: str) -> None:
