@@ -286,6 +286,16 @@ class _Run:
         if source.last_modified:
             headers["If-Modified-Since"] = source.last_modified
         response = await self._request(source, source.url, headers)
+        if response.status == 304:  # a 304 may omit the validators; the stored ones still hold
+            etag = response.headers.get("etag") or source.etag
+            last_modified = response.headers.get("last-modified") or source.last_modified
+        else:
+            etag = _validator(response.headers.get("etag"))
+            last_modified = _validator(response.headers.get("last-modified"))
+        notes: list[str] = []
+        url, moved_to = self._follow_move(source, response, notes)
+        # One new state made at once: a rerun with nothing new spends its time on such
+        # bookkeeping once the requests are cheap (a frozen dataclass of 20 fields, per source).
         state = replace(
             source,
             last_fetch=self.now,
@@ -295,21 +305,11 @@ class _Run:
             consecutive_failures=0,
             gone_count=0,
             retry_at=None,
+            etag=etag,
+            last_modified=last_modified,
+            url=url,
+            moved_to=moved_to,
         )
-        if response.status == 304:  # a 304 may omit the validators; the stored ones still hold
-            state = replace(
-                state,
-                etag=response.headers.get("etag") or source.etag,
-                last_modified=response.headers.get("last-modified") or source.last_modified,
-            )
-        else:
-            state = replace(
-                state,
-                etag=_validator(response.headers.get("etag")),
-                last_modified=_validator(response.headers.get("last-modified")),
-            )
-        notes: list[str] = []
-        state = self._follow_move(state, response, notes)
         if response.status == 304:
             self._record(FetchResult(source.name, "unchanged", notes=tuple(notes)), state)
             return
@@ -351,15 +351,16 @@ class _Run:
         mode = "always" if source.full_text and self.options.full_text != "never" else self.options.full_text
         return (mode, self.options.full_text_below, self.options.max_full_text)
 
-    def _follow_move(self, state: Source, response: Response, notes: list[str]) -> Source:
-        # A 301 is adopted only when the next run sees it again; a 302 never is.
+    def _follow_move(self, source: Source, response: Response, notes: list[str]) -> tuple[str, str | None]:
+        """The source's new ``url`` and ``moved_to``: a 301 is adopted only when the next run sees
+        it again; a 302 never is."""
         moved = response.permanent_url
-        if moved is None or moved == state.url:
-            return replace(state, moved_to=None)
-        if state.moved_to == moved:
+        if moved is None or moved == source.url:
+            return source.url, None
+        if source.moved_to == moved:
             notes.append(f"moved permanently; now fetching {moved}")
-            return replace(state, url=moved, moved_to=None)
-        return replace(state, moved_to=moved)
+            return moved, None
+        return source.url, moved
 
     async def _full_texts(
         self, source: Source, pending: dict[str, RawItem], notes: list[str]

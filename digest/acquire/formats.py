@@ -471,7 +471,7 @@ def _raw_item(
     # An item with no GUID is known by its link, as fastfeedparser hands it back (as the id), so that
     # its id does not depend on which parser read the feed: feedparser leaves the id empty, and a
     # feed that moved between the two (one post with a <media:title>) would store its items again.
-    # Ids stored from feedparser's reading before are still found (``identity.stored_id``).
+    # Ids stored from feedparser's reading before are still found (``identity.stored_ids``).
     guid = _text(entry.get("id")) or _text(entry.get("link"))
     # An item with no link of its own takes its GUID as its link only when the GUID is a web
     # address: feedparser takes any GUID not marked isPermaLink="false" (even "c1", which would

@@ -327,6 +327,7 @@ async def _follow(
                     url = target
                     continue
                 if status == 304:
+                    await _finish(response)
                     return Response(url, status, _plain_headers(response.headers), b"", tuple(redirects))
                 if not 200 <= status < 300:
                     raise _status_error(response, now)
@@ -350,6 +351,16 @@ async def _follow(
         except (httpx.HTTPError, OSError) as error:
             reason = f"{type(error).__name__}: {_reason(error)}"
             raise FetchError(f"request failed: {reason}", "protocol") from None
+
+
+async def _finish(response: httpx.Response) -> None:
+    """Read a 304's end, which HTTP says is right after its headers: closing a response before its
+    end closes its connection too (httpcore cannot tell what is left on it), so a rerun in which
+    every feed answered 304 opened a new connection, and a TLS session, for every feed (1,000
+    connections for 1,000 sources on 8 hosts in bench/fetch.py).  Nothing is waited for: the
+    parser knows a 304 has no body."""
+    async for _ in response.aiter_raw():
+        pass
 
 
 def _status_error(response: httpx.Response, now: datetime | None) -> FetchError:

@@ -7,7 +7,7 @@ content (title and white-space-normalised raw body) — so re-loading the same t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from hashlib import blake2b
 from urllib.parse import urlsplit, urlunsplit
@@ -27,9 +27,13 @@ def item_id(raw: RawItem) -> str:
     return ID_PREFIX + blake2b(basis.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
-def stored_id(raw: RawItem, identifier: str, has_item: Callable[[str], bool]) -> tuple[str, bool] | None:
-    """The id under which ``raw`` is already stored, and whether that is its scheme twin's; None
-    when it is new.
+def stored_ids(
+    raws: Mapping[str, RawItem], stored: Callable[[Iterable[str]], set[str]]
+) -> dict[str, tuple[str, bool]]:
+    """Of ``raws`` (keyed by their ids), the ones already stored: the id each is stored under, and
+    whether that is its scheme twin's.  ``stored`` tells which of some ids are stored (the store's
+    ``stored_ids``): it is asked twice for the whole batch, for the ids and then for the other ids
+    of those not found (former forms, scheme twins), rather than once per id.
 
     A publisher that moves to HTTPS often rewrites every GUID and link from ``http://`` to
     ``https://`` (or the reverse): every item's id changes with them and, taken as new, the whole
@@ -37,17 +41,21 @@ def stored_id(raw: RawItem, identifier: str, has_item: Callable[[str], bool]) ->
     item.  The twin is looked up only for an item not stored under its own id, after the item's
     former form (``_former_forms``).
     """
-    if has_item(identifier):
-        return identifier, False
-    for former in _former_forms(raw):
-        former_id = item_id(former)
-        if has_item(former_id):
-            return former_id, False
-    for twin in _scheme_twins(raw):
-        twin_id = item_id(twin)
-        if has_item(twin_id):
-            return twin_id, True
-    return None
+    found = stored(raws)
+    known = {identifier: (identifier, False) for identifier in raws if identifier in found}
+    # For an item not found: its former ids (the same item), then its scheme twins' (a rename).
+    others = {
+        identifier: [(item_id(former), False) for former in _former_forms(raw)]
+        + [(item_id(twin), True) for twin in _scheme_twins(raw)]
+        for identifier, raw in raws.items()
+        if identifier not in found
+    }
+    found_others = stored(other for candidates in others.values() for other, _ in candidates)
+    for identifier, candidates in others.items():
+        match = next((candidate for candidate in candidates if candidate[0] in found_others), None)
+        if match is not None:
+            known[identifier] = match
+    return known
 
 
 def _former_forms(raw: RawItem) -> list[RawItem]:

@@ -12,8 +12,8 @@ from datetime import datetime, tzinfo
 
 from digest.acquire.identity import item_id
 from digest.model import Item, RawItem, ScriptPolicy
+from digest.sanitize import one_line
 from digest.store import Store
-from digest.text import clean_item, one_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +31,7 @@ class IngestOptions:
 @dataclass(frozen=True, slots=True)
 class IngestCount:
     """Items stored and items already stored; ``renamed`` of these were known under their id with
-    the other of http:// and https:// (``identity.stored_id``)."""
+    the other of http:// and https:// (``identity.stored_ids``)."""
 
     added: int
     existing: int
@@ -40,6 +40,11 @@ class IngestCount:
 
 def clean_raw_item(raw: RawItem, options: IngestOptions, identifier: str | None = None) -> Item:
     """Clean one raw item into an ``Item`` without a summary (pure): what ``digest clean`` shows."""
+    # The cleaner (the whole digest.text package, 0.1 s of imports) is loaded where an item is
+    # cleaned: a fetch process that hands every feed to its parse workers, or finds nothing new,
+    # never cleans.
+    from digest.text import clean_item
+
     cleaned = clean_item(raw, now=options.now, tz=options.tz, script=options.script)
     return Item(
         id=identifier or item_id(raw),

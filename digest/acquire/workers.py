@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ T = TypeVar("T")
 DEFAULT_SECONDS = 20.0
 DEFAULT_MEMORY = 2 * 1024**3  # address space a worker may add: a bomb fails, not the machine
 # Imported by every worker before its first job, so that no job's budget pays for them.
-PARSERS = ("digest.acquire.jobs", "fastfeedparser", "feedparser")
+PARSERS = ("digest.acquire.jobs", "digest.acquire.formats", "fastfeedparser", "feedparser")
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
@@ -118,7 +119,8 @@ class WorkerPool:
     """Worker processes with a time and memory budget per job.  Processes start on first use.
     With ``workers=0`` jobs run in this process, unbudgeted.
 
-    Use as a context manager: leaving it stops every worker, finished or not.
+    Use as a context manager: leaving it stops every worker, finished or not.  Safe to share
+    between threads, each with its own event loop (``digest worker`` runs its jobs so).
     """
 
     def __init__(
@@ -132,7 +134,10 @@ class WorkerPool:
         if most is not None and budget.workers is None:
             self.size = max(1, min(self.size, most))
         self._executor: ProcessPoolExecutor | None = None
-        self._starting: asyncio.Future[None] | None = None
+        # Held while the workers are started, given a job, or stopped: threads sharing the pool
+        # would otherwise start a set of workers each, or hand a job to workers being stopped.
+        self._lock = threading.RLock()
+        self._spawner: ThreadPoolExecutor | None = None  # see ``started``
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -141,9 +146,13 @@ class WorkerPool:
         self.close()
 
     def close(self) -> None:
-        if self._executor is not None:
-            _kill(self._executor)
-            self._executor = None
+        with self._lock:
+            if self._executor is not None:
+                _kill(self._executor)
+                self._executor = None
+            if self._spawner is not None:  # a start still queued there would come after the close
+                self._spawner.shutdown(wait=False, cancel_futures=True)
+                self._spawner = None
 
     def start(self) -> None:
         """Start every worker and wait until each has imported ``preload``: a job's budget is for
@@ -157,7 +166,9 @@ class WorkerPool:
         gets its own SIGINT once the spawning is done."""
         import signal
 
-        if self.size > 0 and self._executor is None:
+        with self._lock:
+            if self.size == 0 or self._executor is not None:
+                return
             self._executor = self._new_executor()
             blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             try:
@@ -168,16 +179,24 @@ class WorkerPool:
                 future.result()
 
     async def started(self) -> None:
-        """``start`` for a coroutine: run once, in a thread, so that the event loop goes on (answers
-        keep arriving) while the workers start.  A run that never has anything to parse (every
-        feed unchanged) never starts them: measured, the two workers' start was most of the CPU
-        of a rerun with nothing new (bench/fetch.py).  SIGINT is blocked while spawning in that
-        thread only: the command's own thread takes a Ctrl-C as before."""
-        if self._starting is None or self._starting.get_loop() is not asyncio.get_running_loop():
-            if self._executor is not None:  # started already, by ``start`` or in an earlier loop
-                return
-            self._starting = asyncio.ensure_future(asyncio.to_thread(self.start))
-        await asyncio.shield(self._starting)
+        """``start`` for a coroutine: run in a thread, so that the event loop goes on (answers keep
+        arriving) while the workers start.  A run that never has anything to parse (every feed
+        unchanged) never starts them: measured, the two workers' start was most of the CPU of a
+        rerun with nothing new (bench/fetch.py).  SIGINT is blocked while spawning in that thread
+        only: the command's own thread takes a Ctrl-C as before.
+
+        The thread is the pool's own, kept until it closes: a worker asks to die with the thread
+        that started it (``PR_SET_PDEATHSIG`` is per thread on Linux), and an event loop's
+        threads end with the loop, so workers started from one would die when a job of
+        ``digest worker`` ends, and the next job would find them gone.  The coroutines waiting
+        for the start queue on that one thread, not on the loop's threads (DNS look-ups run
+        there)."""
+        if self.size > 0 and self._executor is None:
+            with self._lock:
+                if self._spawner is None:
+                    self._spawner = ThreadPoolExecutor(1, thread_name_prefix="parse-workers-start")
+                spawner = self._spawner
+            await asyncio.wrap_future(spawner.submit(self.start))
 
     def _new_executor(self) -> ProcessPoolExecutor:
         import multiprocessing
@@ -197,7 +216,11 @@ class WorkerPool:
         if self.size == 0:
             return job(*args, **kwargs)
         for attempt in (1, 2):
-            executor, future = self._submit(job, args, kwargs)
+            with self._lock:  # started and handed the job at once: no other thread stops it between
+                self.start()
+                submitted = self._submit(job, args, kwargs)
+            assert submitted is not None
+            executor, future = submitted
             try:
                 return future.result(timeout=self.budget.seconds)
             except (FutureTimeout, MemoryError, BrokenProcessPool) as error:
@@ -209,8 +232,11 @@ class WorkerPool:
         if self.size == 0:
             return job(*args)
         for attempt in (1, 2):
-            await self.started()
-            executor, future = self._submit(job, args, {})
+            submitted = None
+            while submitted is None:  # another thread's job over budget may stop the workers meanwhile
+                await self.started()
+                submitted = self._submit(job, args, {})
+            executor, future = submitted
             try:
                 return await asyncio.wait_for(asyncio.wrap_future(future), self.budget.seconds)
             except (TimeoutError, MemoryError, BrokenProcessPool) as error:
@@ -219,10 +245,13 @@ class WorkerPool:
 
     def _submit(
         self, job: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> tuple[ProcessPoolExecutor, Future[T]]:
-        self.start()
-        assert self._executor is not None
-        return self._executor, self._executor.submit(job, *args, **kwargs)
+    ) -> tuple[ProcessPoolExecutor, Future[T]] | None:
+        """The job handed to the workers, and which workers they were; None when they are not
+        running (never started, or stopped since)."""
+        with self._lock:
+            if self._executor is None:
+                return None
+            return self._executor, self._executor.submit(job, *args, **kwargs)
 
     def _stopped(self, executor: ProcessPoolExecutor, error: BaseException, attempt: int) -> None:
         """Raise ParseStopped for a job over budget, or return to retry one whose worker died
@@ -230,10 +259,10 @@ class WorkerPool:
         killed with the rest of its pool, the only way to stop a parser stuck in C code."""
         if isinstance(error, MemoryError):
             raise ParseStopped("parsing ran out of memory; stopped")
-        if self._executor is executor:
-            _kill(executor)
-            self._executor = None
-            self._starting = None  # the next job starts a new pool, again without blocking
+        with self._lock:
+            if self._executor is executor:  # not stopped already by another thread's job
+                _kill(executor)
+                self._executor = None
         if isinstance(error, TimeoutError | FutureTimeout):
             raise ParseStopped(f"parsing took longer than {self.budget.seconds:g}s; stopped")
         if attempt == 2:

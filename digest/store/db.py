@@ -37,6 +37,7 @@ _ITEM_READ = f"{_ITEM_COLUMNS}, sort_ts"
 _ITEM_VALUES = f"({', '.join('?' * (_ITEM_COLUMNS.count(',') + 2))})"  # the columns and sort_ts
 # Items per INSERT: 17 values each, 850 parameters, under the 999 older SQLite builds allow.
 _ROWS_PER_INSERT = 50
+_IDS_PER_QUERY = 500  # ids looked up by one SELECT: under the same limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +245,17 @@ class Store:
 
     def has_item(self, item_id: str) -> bool:
         return self.execute("SELECT 1 FROM items WHERE id = ?", (item_id,)).fetchone() is not None
+
+    def stored_ids(self, ids: Iterable[str]) -> set[str]:
+        """Those of ``ids`` that are stored: a batch's worth in one query (``has_item`` per id
+        was a query per item, and up to seven more per new item for its scheme twins)."""
+        wanted = list(dict.fromkeys(ids))
+        found: set[str] = set()
+        for start in range(0, len(wanted), _IDS_PER_QUERY):
+            chunk = wanted[start : start + _IDS_PER_QUERY]
+            marks = ", ".join("?" * len(chunk))
+            found.update(row[0] for row in self.execute(f"SELECT id FROM items WHERE id IN ({marks})", chunk))
+        return found
 
     def get_item(self, id_or_prefix: str) -> list[Item]:
         """Items whose id equals ``id_or_prefix`` or starts with it (at most 2: enough to tell)."""

@@ -6,11 +6,14 @@ fetch says so, and an item that is really new is still stored."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 import pytest
 from pytest_httpserver import HTTPServer
 
+from digest.acquire.identity import item_id, stored_ids
 from digest.cli.app import main
+from digest.model import RawItem
 
 
 def feed(scheme: str, guids_are_links: bool, count: int) -> str:
@@ -51,3 +54,28 @@ def test_items_whose_ids_moved_to_https_are_the_stored_items(
     assert main(["items", "--format", "json"]) == 0
     stored = json.loads(capsys.readouterr().out)
     assert sorted(item["title"] for item in stored) == ["Story 1", "Story 2", "Story 3", "Story 4"]
+
+
+def test_a_batch_is_looked_up_in_two_queries_and_each_item_under_its_id_or_a_twin() -> None:
+    # A feed's items and their scheme twins (up to seven each) are asked about all at once: the
+    # ids, then the twins of the ids not found, never one query per item.
+    def raw(scheme: str, n: int) -> RawItem:
+        return RawItem(
+            body=f"Story {n}", url=f"{scheme}://news.test/{n}.html", key=f"{scheme}://news.test/\n{n}"
+        )
+
+    stored = {item_id(raw("http", 1)), item_id(raw("https", 2))}
+    queries: list[list[str]] = []
+
+    def lookup(ids: Iterable[str]) -> set[str]:
+        queries.append(list(ids))
+        return stored.intersection(queries[-1])
+
+    batch = {item_id(item): item for item in (raw("http", 1), raw("http", 2), raw("http", 3))}
+    found = stored_ids(batch, lookup)
+    assert found == {
+        item_id(raw("http", 1)): (item_id(raw("http", 1)), False),
+        item_id(raw("http", 2)): (item_id(raw("https", 2)), True),
+    }
+    assert len(queries) == 2
+    assert len(queries[0]) == 3 and item_id(raw("https", 2)) in queries[1]

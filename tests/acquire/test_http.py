@@ -183,6 +183,27 @@ def test_gzip_bodies_are_decompressed(raw_server: RawServer) -> None:
     assert fetch(raw_server.url("/gz")).body == RSS
 
 
+async def _hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    writer.close()
+
+
+async def _not_http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    writer.write(b"NOT HTTP AT ALL\r\n\r\n")
+    await writer.drain()
+
+
+@pytest.mark.parametrize("route", [_hang_up, _not_http], ids=["hangs-up", "not-http"])
+def test_a_server_that_hangs_up_or_does_not_speak_http_broke_the_protocol(
+    raw_server: RawServer, route: Handler
+) -> None:
+    # Not a timeout (the server answered at once) and not a crash: whatever HTTP library reads
+    # the answer, its errors come out as one kind with a one-line message.
+    raw_server.routes["/x"] = route
+    error = failure(raw_server.url("/x"))
+    assert error.kind == "protocol"
+    assert "broke the connection or the protocol" in error.message
+
+
 def test_a_body_cut_short_is_an_error_not_a_short_feed(raw_server: RawServer) -> None:
     raw_server.routes["/short"] = short_body
     assert failure(raw_server.url("/short")).kind == "protocol"
@@ -201,6 +222,35 @@ def test_429_carries_retry_after(raw_server: RawServer) -> None:
     raw_server.routes["/busy"] = respond("429 Too Many Requests", headers={"Retry-After": "120"})
     error = failure(raw_server.url("/busy"))
     assert (error.status, error.retry_after) == (429, 120.0)
+
+
+def test_a_304_leaves_its_connection_open_for_the_next_request(raw_server: RawServer) -> None:
+    # A rerun in which every feed is unchanged must not open a connection (and a TLS session)
+    # per feed: the answer to a conditional GET hands its connection back to the client's pool.
+    connections = []
+
+    async def not_modified_on_one_connection(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        connections.append(writer)
+        for _ in range(10):
+            writer.write(b'HTTP/1.1 304 Not Modified\r\nETag: "v1"\r\n\r\n')
+            await writer.drain()
+            await reader.readuntil(b"\r\n\r\n")  # the next request on this connection
+
+    raw_server.routes["/feed"] = not_modified_on_one_connection
+
+    async def three_conditional_gets() -> list[Response]:
+        client = open_client(FAST)
+        try:
+            return [
+                await get(client, raw_server.url("/feed"), FAST, {"If-None-Match": '"v1"'}) for _ in range(3)
+            ]
+        finally:
+            await client.aclose()
+
+    assert [response.status for response in asyncio.run(three_conditional_gets())] == [304, 304, 304]
+    assert len(connections) == 1
 
 
 def test_retry_after_values() -> None:

@@ -28,3 +28,47 @@ def test_a_parse_over_its_memory_budget_is_stopped_and_the_next_one_runs() -> No
         with pytest.raises(ParseStopped, match="ran out of memory"):
             pool.call(_allocate, 512)
         assert pool.call(_allocate, 8) == 8 * 1024 * 1024
+
+
+def _worker_pid() -> int:
+    import os
+
+    return os.getpid()
+
+
+def test_threads_sharing_a_pool_start_one_set_of_workers() -> None:
+    # `digest worker` runs its fetch jobs in threads, each with its own event loop, over one pool:
+    # the first jobs must not start a pool each (the extra workers would be left running).
+    import asyncio
+    import threading
+
+    with WorkerPool(ParseBudget(seconds=30, workers=1)) as pool:
+        together = threading.Barrier(4)
+        pids: list[int] = []
+
+        def job() -> None:
+            together.wait()
+            pids.append(asyncio.run(pool.run(_worker_pid)))
+
+        threads = [threading.Thread(target=job) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert len(pids) == 4
+        assert len(set(pids)) == 1
+
+
+def test_workers_started_by_a_thread_that_ends_go_on_serving_the_pool() -> None:
+    # A worker asks to die with the thread that started it: a job's thread (and its event loop's
+    # threads) ends when the job does, and the next job must find the workers alive, not a broken
+    # pool to start again.
+    import asyncio
+    import threading
+
+    with WorkerPool(ParseBudget(seconds=30, workers=1)) as pool:
+        first: list[int] = []
+        thread = threading.Thread(target=lambda: first.append(asyncio.run(pool.run(_worker_pid))))
+        thread.start()
+        thread.join(60)
+        assert first and pool.call(_worker_pid) == first[0]

@@ -66,6 +66,14 @@ def test_id_prefix_lookup(store_location: str) -> None:
         assert store.get_item("b2_0") == []
 
 
+def test_stored_ids_are_found_in_batches_larger_than_one_query(store_location: str) -> None:
+    with Store.open(store_location) as store:
+        store.add_items([make_item(n) for n in range(0, 1200, 3)])
+        asked = [make_item(n).id for n in range(1200)] + [make_item(3).id]  # a repeat, and 1,200 ids
+        assert store.stored_ids(asked) == {make_item(n).id for n in range(0, 1200, 3)}
+        assert store.stored_ids([]) == set()
+
+
 def test_items_between_uses_time_window_and_source(store_location: str) -> None:
     with Store.open(store_location) as store:
         store.add_items([make_item(n, source="甲" if n % 2 else "乙") for n in range(10)])
