@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cluster_corpus import LCSTS, Story, test_set
+from machine import load_average
 
 from digest.model import Item
 from digest.select.cluster import cluster_items
@@ -109,7 +110,7 @@ def main() -> int:
     if args.one is not None:
         print(json.dumps(run(None if args.one == "base" else int(args.one), args.seed)))
         return 0
-    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    load = load_average()
     print(
         f"cores available: {len(os.sched_getaffinity(0))}, shared with other work (load average {load});"
         f" clustering pinned to one core; seed {args.seed}"

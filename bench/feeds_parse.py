@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -26,7 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from speed import unpack  # bench/ is not a package: its folder is put on the path above
+from machine import load_average  # bench/ is not a package: its folder is put on the path above
+from speed import unpack
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "feeds-bench"
@@ -85,7 +85,7 @@ def main() -> int:
     if not DATA.is_dir():
         print(f"skipped: {DATA} is not here")
         return 0
-    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (the machine may be shared)")
+    print(f"load average before: {load_average()} (the machine may be shared)")
     with tempfile.TemporaryDirectory() as folder:
         sides = {"reference": unpack(args.reference, Path(folder) / "reference"), "this tree": ROOT}
         outputs = {name: Path(folder) / f"{n}.json" for n, name in enumerate(sides)}
@@ -94,7 +94,7 @@ def main() -> int:
             for name, tree in sides.items():
                 spent[name].append(parse_cpu(tree, outputs[name]))
         read = {name: json.loads(path.read_text(encoding="utf-8")) for name, path in outputs.items()}
-    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
+    print(f"load average after: {load_average()}\n")
     print(f"| parse CPU, 200 feeds ({args.rounds} rounds) | best s | median s |")
     print("|---|---:|---:|")
     for name, times in spent.items():

@@ -57,7 +57,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from registry import npm_package, pypi_sdist, pypi_wheel  # bench/ is not a package: its folder is on the path
+from machine import load_average  # bench/ is not a package: its folder is on the path
+from registry import npm_package, pypi_sdist, pypi_wheel
 
 READABILITY = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "pages-readability"
 NEWSPAPER = "newspaper4k==0.9.6"
@@ -627,11 +628,10 @@ def main() -> None:
                     row = tables[group].setdefault(reader, Row(Counter(), Counter(), []))
                     row.seconds += spent
                     _score(row, page, found, failures if group == groups[0] else [], reader)
-    load = os.getloadavg()
     cpu = os.times()
     print(
         f"pages: {dict(counts)}; CPU {cpu.user + cpu.system - started_cpu.user - started_cpu.system:.0f} s "
-        f"(user+sys); load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on a shared machine"
+        f"(user+sys); load average {load_average()} on a shared machine"
     )
     for group in sorted(tables, key=lambda name: (not name.startswith("set"), name)):
         _table(group, tables[group], timed=group.startswith("set"))

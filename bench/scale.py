@@ -51,6 +51,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import psycopg  # noqa: E402  (after the path is set, as the other imports of the project)
+from machine import load_average  # noqa: E402
 
 from digest.model import Item  # noqa: E402
 from tests.postgres_server import ThrowawayPostgres, unavailable_reason  # noqa: E402
@@ -213,10 +214,6 @@ def wait_until_empty(queue: str, deadline: float) -> bool:
     return False
 
 
-def load() -> str:
-    return " ".join(f"{value:.2f}" for value in os.getloadavg())
-
-
 def duplicates(counts: dict[str, int]) -> int:
     return sum(count - 1 for count in counts.values() if count > 1)
 
@@ -250,7 +247,7 @@ def run_fetch(
         queue, environment, before_requests = following(
             server, loopback, Path(folder), args.sources, args.store
         )
-        load_before = load()
+        load_before = load_average()
         started = time.monotonic()
         enqueue = subprocess.run(
             [*DIGEST, "fetch", "--enqueue"], env=environment, capture_output=True, text=True
@@ -262,7 +259,7 @@ def run_fetch(
         finished = wait_until_empty(queue, enqueued + args.limit)
         wall = time.monotonic() - enqueued
         cpu = stop_workers(processes)
-        load_after = load()
+        load_after = load_average()
         counts = _new_requests(loopback, before_requests)
         again = subprocess.run(
             [*DIGEST, "fetch", "--enqueue"], env=environment, capture_output=True, text=True
@@ -517,7 +514,7 @@ def main() -> None:
     if (reason := unavailable_reason()) is not None:
         print(f"skipped: {reason}")
         return
-    print(f"{os.cpu_count()} cores, shared with other work; load average {load()}")
+    print(f"{os.cpu_count()} cores, shared with other work; load average {load_average()}")
     print(f"feeds answer after {args.min:g}–{args.max:g} s; {args.concurrency} jobs at once per worker")
     store = "an SQLite file" if args.store == "sqlite" else "PostgreSQL, beside the queue"
     print(f"the store: {store}\n")
@@ -550,7 +547,7 @@ def main() -> None:
                     print(f"  {key}: {value}", flush=True)
     finally:
         loopback.close()
-    print(f"\nload average at the end: {load()}")
+    print(f"\nload average at the end: {load_average()}")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,9 @@ wall; the machine may be shared, so CPU is the figure to read and each is the me
 
 The reference is the code at ``--reference`` (by default main as the speed work last merged
 it), unpacked with ``git archive`` into a temporary folder and run from there with the same
-interpreter and libraries (``PYTHONPATH`` puts it ahead of the installed package).  Its outputs
+interpreter and libraries (``PYTHONPATH`` puts it ahead of the installed package; with
+``--reference-libraries DIR``, DIR's packages next, for a reference that ran on other versions of
+them: ``pip install --target DIR typer==0.29.2`` for one before the Typer pin).  Its outputs
 are the identity check: every output of this tree must equal the reference's byte for byte —
 the digest of an ``--items`` store (first run, which clusters, and a later one) as text and JSON,
 the digest of an empty store, and the summaries of every LCSTS row.
@@ -47,6 +49,8 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from machine import load_average
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared/data"
 # main as last merged into the speed work: the outputs every later tree must reproduce.
@@ -67,14 +71,14 @@ class Side:
     """One version of the code: a folder holding a ``digest`` package (this tree or the unpacked
     reference), put first on the path of every subprocess."""
 
-    def __init__(self, name: str, path: Path) -> None:
-        self.name, self.path = name, path
+    def __init__(self, name: str, path: Path, libraries: Path | None = None) -> None:
+        self.name, self.path, self.libraries = name, path, libraries
 
     def env(self, home: Path) -> dict[str, str]:
         env = {**os.environ, "DIGEST_HOME": str(home), "DIGEST_TIMEZONE": "Asia/Shanghai", "DIGEST_NOW": NOW}
         # A user's machine keeps compiled bytecode; without it every run compiles 50 modules.
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        env["PYTHONPATH"] = str(self.path)
+        env["PYTHONPATH"] = os.pathsep.join(str(p) for p in (self.path, self.libraries) if p is not None)
         return env
 
     def run(self, args: Sequence[str], home: Path) -> tuple[bytes, float, float]:
@@ -171,17 +175,23 @@ def lexrank_rate(texts: list[str]) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reference", default=REFERENCE, help="the revision whose outputs must be kept")
+    parser.add_argument(
+        "--reference-libraries",
+        type=Path,
+        help="packages the reference runs with ahead of the installed ones",
+    )
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--copies", type=int, default=20, help="times the 363 LCSTS rows are repeated")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--skip-peer", action="store_true", help="no sumy LexRank")
     options = parser.parse_args(argv)
-    print(f"load average before: {' '.join(f'{v:.1f}' for v in os.getloadavg())}; {os.cpu_count()} CPUs")
+    print(f"load average before: {load_average()}; {os.cpu_count()} CPUs")
     rows: list[tuple[str, str, str, str, str]] = []
     mismatches: list[str] = []
     with tempfile.TemporaryDirectory(prefix="digest-speed-") as scratch:
         work = Path(scratch)
-        sides = [Side("reference", unpack(options.reference, work / "reference")), Side("this tree", ROOT)]
+        unpacked = unpack(options.reference, work / "reference")
+        sides = [Side("reference", unpacked, options.reference_libraries), Side("this tree", ROOT)]
         for side in sides:
             where, _, _ = measured(
                 [sys.executable, "-c", "import digest; print(digest.__file__)"], side.env(work), work
@@ -359,14 +369,18 @@ def main(argv: list[str] | None = None) -> int:
                     for variant in ("cleaned", "raw")
                 )
 
-    print(f"reference: {options.reference}; {options.runs} runs each; CPU s median (min) | wall s median")
+    libraries = f" with {options.reference_libraries} first" if options.reference_libraries else ""
+    print(
+        f"reference: {options.reference}{libraries}; {options.runs} runs each; "
+        "CPU s median (min) | wall s median"
+    )
     print("| job | reference CPU (min) · wall | this tree CPU (min) · wall | target | output |")
     print("|---|---|---|---|---|")
     for label, reference, mine, target, check in rows:
         print(f"| {label} | {reference} | {mine} | {target} | {check} |")
     if rate_line:
         print(rate_line)
-    print(f"load average after: {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
+    print(f"load average after: {load_average()}")
     if mismatches:
         print(f"outputs differ from the reference: {', '.join(mismatches)}", file=sys.stderr)
         return 1

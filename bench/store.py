@@ -31,6 +31,7 @@ from typing import TypeVar
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from machine import load_average
 from startup_today import news_items
 
 from digest.model import Item
@@ -93,7 +94,7 @@ def main() -> None:
     if reason is not None:
         print(f"skipped: {reason}")
         return
-    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores (a shared machine)")
+    print(f"load average {load_average()} on {os.cpu_count()} cores (a shared machine)")
     print("| step | rows | wall s | CPU s (this process) | rows/s |")
     print("|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder, ThrowawayPostgres(fsync=True) as server:

@@ -85,7 +85,8 @@ class Item:
     raw: str = ""
     repairs: Mapping[str, int] = field(default_factory=dict)
     # Undated and found on its source's first fetch: the source's backlog (an "About" page, a post
-    # from years ago), stored but counted in no day's bulletin.  Only ``Store.add_items`` reads it.
+    # from years ago), stored but counted in no day's bulletin (``Store.add_items`` files it so;
+    # an item read back from the store says whether it was).
     backlog: bool = False
 
     @property

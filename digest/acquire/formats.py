@@ -232,12 +232,13 @@ def _xml_references(data: bytes) -> bytes:
     # Where the CDATA sections are, found once, at the first bare ampersand: most feeds have many
     # (a link's query inside the HTML of a CDATA section).
     sections: list[tuple[int, int]] | None = None
+    numeric = _numeric_references()
 
     def reference(match: re.Match[bytes]) -> bytes:
         nonlocal sections
         name = match.group(1)
         if name is not None:
-            return _numeric_reference(name)
+            return numeric.get(name) or b"&amp;" + name + b";"
         if sections is None:
             sections = _cdata_sections(data)
         before = bisect.bisect_right(sections, (match.start(), len(data))) - 1
@@ -258,16 +259,15 @@ def _cdata_sections(data: bytes) -> list[tuple[int, int]]:
     return sections
 
 
-def _numeric_reference(name: bytes) -> bytes:
-    """What the named reference ``&name;`` becomes: numeric references, or itself escaped."""
+@cache
+def _numeric_references() -> dict[bytes, bytes]:
+    """The numeric references each of HTML's entity names stands for (one look-up a reference)."""
     # HTML 4's table first: feeds were written for it, and HTML5 moved a few (&lang; &rang;).
-    code = html.entities.name2codepoint.get(name.decode("ascii"))
-    if code is not None:
-        return b"&#%d;" % code
-    meant = html.entities.html5.get(name.decode("ascii") + ";")
-    if meant is None:
-        return b"&amp;" + name + b";"
-    return b"".join(b"&#%d;" % ord(char) for char in meant)
+    table = {name.encode(): b"&#%d;" % code for name, code in html.entities.name2codepoint.items()}
+    for name, meant in html.entities.html5.items():
+        if name.endswith(";"):
+            table.setdefault(name[:-1].encode(), b"".join(b"&#%d;" % ord(char) for char in meant))
+    return table
 
 
 def _raw_date(text: str) -> str:

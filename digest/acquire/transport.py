@@ -14,9 +14,9 @@ family of errors.
 
 Why httpcore and not a faster I/O library under httpx: an aiohttp-backed transport
 (httpx-aiohttp 0.2.0, with the same pinning through an aiohttp resolver) was measured on
-bench/fetch.py's rerun of 1,000 unchanged sources at 0.65-0.77 CPU s against 0.98-1.06 with this
-one (alternating runs, same machine), and no different on the first fetch of 200 (its import costs
-0.11 s).  But its error mapping breaks the one-line-error contract of ``acquire.http``: a server
+bench/fetch.py's rerun of 1,000 unchanged sources at about 0.7-0.8 CPU s against about 1.0 with
+this one (alternating runs, same machine), and no different on the first fetch of 200 (its import
+costs 0.11 s).  But its error mapping breaks the one-line-error contract of ``acquire.http``: a server
 that hangs up without answering came out as a connect *timeout*, and an answer that is not HTTP
 as an unmapped aiohttp exception.  A transport of our own over aiohttp could map them; until then
 the gain (a third of the rerun) is not worth a second HTTP stack and seven more packages.

@@ -97,6 +97,12 @@ def settings_for(**flags: Any) -> Settings:
     return load_settings({name: value for name, value in flags.items() if value is not None})
 
 
+def store_location(settings: Settings, db: str | None) -> str | Path:
+    """Where this run's store is, as the queue's jobs open it: ``--db`` as given, or the
+    configured one."""
+    return settings.store_location if db is None else db
+
+
 @contextmanager
 def open_store(
     settings: Settings, db: str | None = None, *, create: bool = True, read_only: bool = False

@@ -23,6 +23,7 @@ from digest.cli.common import (
     batch_exit_code,
     open_store,
     settings_for,
+    store_location,
     warn,
 )
 from digest.errors import DigestError, ExitCode
@@ -111,7 +112,6 @@ def fetch_command(
 def _enqueue(names: list[str], db: str | None, *, quiet: bool) -> int:
     import asyncio
 
-    from digest.cli.worker import store_location
     from digest.config import current_time
     from digest.durations import parse_duration
     from digest.queue.app import ensure_schema, make_app, queue_url

@@ -15,6 +15,7 @@ from digest.cli.common import (
     QuietOption,
     open_store,
     settings_for,
+    store_location,
     warn,
     write_out,
 )
@@ -159,7 +160,6 @@ def push_command(
 def _enqueue_push(settings: Settings, edition: str, db: str | None, *, quiet: bool) -> int:
     import asyncio
 
-    from digest.cli.worker import store_location
     from digest.config import current_time
     from digest.queue.app import ensure_schema, make_app, queue_url
     from digest.queue.tasks import defer_push

@@ -4,26 +4,17 @@ ones (``digest.queue``).  Both need a PostgreSQL database for the queue."""
 from __future__ import annotations
 
 import logging
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from digest.cli.common import DbOption, QuietOption, VerboseOption, settings_for, warn
+from digest.cli.common import DbOption, QuietOption, VerboseOption, settings_for, store_location, warn
 from digest.errors import ExitCode, UsageError
-
-if TYPE_CHECKING:
-    from digest.config import Settings
 
 QueueOption = Annotated[
     str | None,
     typer.Option("--queue", help="PostgreSQL URL of the job queue [default: queue setting, or the store's]."),
 ]
-
-
-def store_location(settings: Settings, db: str | None) -> str | Path:
-    """Where this run's store is, as workers open it: ``--db`` or the configured one."""
-    return settings.store_location if db is None else db
 
 
 def worker_command(

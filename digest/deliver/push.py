@@ -40,7 +40,6 @@ from digest.errors import ExitCode, StoreError
 from digest.model import Digest
 from digest.store.outbox import Outbox
 
-LEFT_TO_ANOTHER_RUN = "left to the run sending the part before it"
 _LABEL = re.compile(r"^\(\d+/\d+\) ")
 
 if TYPE_CHECKING:
@@ -72,6 +71,9 @@ class PartReport:
     # (another live run is delivering it)
     state: str
     detail: str = ""
+    # Left to the live run that sends an earlier part (which the report names): not worth a line
+    # of its own.
+    handed_over: bool = False
 
 
 @dataclass(slots=True)
@@ -228,8 +230,10 @@ def _deliver(
             report.parts.append(PartReport(row.part, row.total, row.body, "skipped", "sent earlier"))
             continue
         if handed_over:
-            detail = LEFT_TO_ANOTHER_RUN
-            report.parts.append(PartReport(row.part, row.total, row.body, "elsewhere", detail))
+            detail = "left to the run sending the part before it"
+            report.parts.append(
+                PartReport(row.part, row.total, row.body, "elsewhere", detail, handed_over=True)
+            )
             continue
         if row.state == "sending" and row.part not in report.recovered:
             # Its sender is alive: that run records the outcome.

@@ -5,7 +5,7 @@ Nothing here shows a channel URL; channels appear as ``name (scheme://…)``.
 
 from __future__ import annotations
 
-from digest.deliver.push import LEFT_TO_ANOTHER_RUN, ChannelReport, PushReport
+from digest.deliver.push import ChannelReport, PushReport
 
 
 def describe_dry_run(report: PushReport) -> str:
@@ -48,7 +48,7 @@ def describe_channel(channel_report: ChannelReport) -> list[str]:
     summary = ", ".join(f"{n} {state}" for state, n in counts.items())
     lines = [f"{channel.display}: {summary} (of {total} part{'s' * (total != 1)})"]
     for part in channel_report.parts:
-        attention = part.state in ("failed", "uncertain", "elsewhere") and part.detail != LEFT_TO_ANOTHER_RUN
+        attention = part.state in ("failed", "uncertain", "elsewhere") and not part.handed_over
         if attention and part.detail:
             lines.append(f"{channel.display}: part {part.part}/{part.total} {part.state}: {part.detail}")
     return lines

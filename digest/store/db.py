@@ -31,6 +31,9 @@ _ITEM_COLUMNS = (
 )
 
 
+# What an Item is read from: its columns, and the sort time that says whether it was stored as
+# backlog (see ``add_items``).
+_ITEM_READ = f"{_ITEM_COLUMNS}, sort_ts"
 _ITEM_VALUES = f"({', '.join('?' * (_ITEM_COLUMNS.count(',') + 2))})"  # the columns and sort_ts
 # Items per INSERT: 17 values each, 850 parameters, under the 999 older SQLite builds allow.
 _ROWS_PER_INSERT = 50
@@ -256,13 +259,13 @@ class Store:
 
     def get_item(self, id_or_prefix: str) -> list[Item]:
         """Items whose id equals ``id_or_prefix`` or starts with it (at most 2: enough to tell)."""
-        exact = self.execute(f"SELECT {_ITEM_COLUMNS} FROM items WHERE id = ?", (id_or_prefix,)).fetchall()
+        exact = self.execute(f"SELECT {_ITEM_READ} FROM items WHERE id = ?", (id_or_prefix,)).fetchall()
         if exact:
             return [_item_from_row(row) for row in exact]
         escaped = id_or_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         like = self.database.case_insensitive_like
         rows = self.execute(
-            f"SELECT {_ITEM_COLUMNS} FROM items WHERE id {like} ? ESCAPE '\\' LIMIT 2",
+            f"SELECT {_ITEM_READ} FROM items WHERE id {like} ? ESCAPE '\\' LIMIT 2",
             (escaped + "%",),
         ).fetchall()
         return [_item_from_row(row) for row in rows]
@@ -292,7 +295,7 @@ class Store:
         if language:
             where.append("language = ?")
             params.append(language)
-        sql = f"SELECT {_ITEM_COLUMNS} FROM items WHERE {' AND '.join(where)} ORDER BY sort_ts DESC, id"
+        sql = f"SELECT {_ITEM_READ} FROM items WHERE {' AND '.join(where)} ORDER BY sort_ts DESC, id"
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
@@ -365,7 +368,7 @@ def _item_row(item: Item) -> tuple[Any, ...]:
 
 def _item_from_row(row: tuple[Any, ...]) -> Item:
     (id_, title, text, raw, language, source, url, published, fetched, editor, reporter,
-     feed_summary, repairs, summary, summary_method, summary_version) = row  # fmt: skip
+     feed_summary, repairs, summary, summary_method, summary_version, sort_ts) = row  # fmt: skip
     return Item(
         id=id_,
         title=title,
@@ -383,4 +386,6 @@ def _item_from_row(row: tuple[Any, ...]) -> Item:
         # digest's items.
         repairs=json.loads(repairs) if repairs != "{}" else {},
         summary=Summary(summary, summary_method, summary_version) if summary is not None else None,
+        # Stored before every window (an undated item's time is when it was fetched, never 1970).
+        backlog=sort_ts == 0 and published is None,
     )

@@ -50,6 +50,7 @@ from digest.text.script import (
     wants_simplified,
     written_in_japanese_or_korean,
 )
+from digest.text.undamaged import needs_no_repair
 
 __all__ = ["POLICIES", "clean_item", "one_line", "strip_controls"]
 
@@ -74,9 +75,16 @@ def _sanitize(text: str) -> str:
 
 def _repair_bytes(fields: list[str], repairs: Counter[str]) -> list[str]:
     """Stages 2 and 3 on each field: wrong codecs, garbled spans, then annotations."""
+    # Most fields need none of these: a cheap test proves it, and each repair costs more to find
+    # nothing than the test does (cleaning an undamaged text took 200-300 µs with them).
+    if all(needs_no_repair(field) for field in fields):
+        return fields
     learned = learn_annotations("\n".join(fields))
     out = []
     for field in fields:
+        if needs_no_repair(field):
+            out.append(field)
+            continue
         field, misdecoded = repair_misdecoding(field)
         # Before anything that changes characters: a span out of step is read again from its bytes.
         field, resynced = resync(field, learned)

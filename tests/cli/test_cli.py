@@ -170,6 +170,24 @@ def test_every_command_has_help(cli: Cli) -> None:
         assert result.code == 0 and "Usage" in result.out
 
 
+def test_a_command_run_alone_parses_and_prints_as_in_the_whole_app() -> None:
+    """``main`` builds only the command it runs (``_app_for``): its help, its usage errors and
+    the group's list must be what the whole app gives."""
+    from typer.testing import CliRunner
+
+    from digest.cli.app import _app_for, app
+
+    runner = CliRunner()
+    lines = [["today", "--help"], ["today", "--bogus"], ["sources", "--help"], ["sources", "bogus"]]
+    lines += [[info.name or "", "--help"] for info in app.registered_commands]
+    for args in lines:
+        alone = _app_for(args)
+        assert alone is not app
+        whole, one = (runner.invoke(each, args, prog_name="digest") for each in (app, alone))
+        assert (one.exit_code, one.output) == (whole.exit_code, whole.output), args
+    assert _app_for(["todya"]) is app and _app_for(["--version"]) is app and _app_for([]) is app
+
+
 def test_console_script_runs_as_module() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "digest", "--version"], capture_output=True, text=True, check=False

@@ -98,6 +98,8 @@ def test_a_part_another_host_is_sending_is_left_to_it(
         bot.release.set()
     assert second.returncode == 0, second.stderr
     assert "being sent by another run" in second.stdout
+    # The parts after it are left to that run too, and not listed one by one.
+    assert "elsewhere" in second.stdout and "left to the run" not in second.stdout
     assert "uncertain" not in second.stdout + second.stderr  # a live sender's part is not doubted
     assert first.wait(60) == 0
     assert len(bot.calls) == _total(bot.calls) and len(set(bot.calls)) == len(bot.calls)

@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -43,6 +44,17 @@ def test_items_round_trip_and_reloading_adds_nothing(store_location: str) -> Non
         assert store.count_items() == 3
         (item,) = store.get_item("b2:" + "0" * 23 + "2")
         assert item == make_item(2)
+
+
+def test_a_backlog_item_reads_back_as_one_and_stays_out_of_every_window(store_location: str) -> None:
+    backlog = replace(make_item(1), published=None, backlog=True)
+    undated = replace(make_item(2), published=None)
+    with Store.open(store_location) as store:
+        store.add_items([backlog, undated, make_item(3)])
+        assert store.get_item(backlog.id) == [backlog]
+        assert store.get_item(undated.id) == [undated]
+        assert [item.backlog for item in store.items_between(None, None)] == [False, False, True]
+        assert backlog.id not in {item.id for item in store.items_between(T0 - timedelta(days=1), None)}
 
 
 def test_id_prefix_lookup(store_location: str) -> None:

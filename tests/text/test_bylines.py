@@ -187,3 +187,37 @@ def test_header_and_byline_forms(
     assert out.text == BODY
     assert (out.source, out.editor, out.reporter) == (source, editor, reporter)
     assert out.published == datetime.fromisoformat(published).replace(tzinfo=TZ)
+
+
+BYLINE_PIECES = [
+    *AGENCIES,
+    *REPORTER_ROLES,
+    *OTHER_ROLES,
+    "（",
+    "(",
+    "【",
+    "）",
+    "报道",
+    " ",
+    "：",
+    "、",
+    "本",
+    "台",
+    "社",
+]
+
+
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(BYLINE_PIECES), names, st.text(alphabet=SURNAMES + GIVEN, max_size=3)),
+        max_size=8,
+    ).map("".join),
+    st.sampled_from(["", BODY]),
+)
+def test_the_opening_test_never_skips_a_paragraph_a_byline_pattern_matches(opening: str, rest: str) -> None:
+    # parse_byline compiles its patterns only for paragraphs that can open with a byline.
+    from digest.text.mobile import _bylines, _may_open_with_byline
+
+    paragraph = opening + rest
+    if not _may_open_with_byline(paragraph):
+        assert not any(pattern.match(paragraph) for pattern in _bylines()), paragraph

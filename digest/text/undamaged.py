@@ -1,0 +1,186 @@
+"""A cheap proof that a text needs none of the repairs of cleaning stages 2 and 3.
+
+``needs_no_repair(text)`` is True only when every one of those repairs would return ``text``
+unchanged and count nothing; cleaning then skips them.  Most texts are undamaged, and each repair
+costs more to find nothing than this test does: it looks at each distinct character once (a
+cached verdict per character) and at the text as a whole only through substring tests and one
+short pattern; the per-position work below runs only where rarer characters are.
+
+What each repair looks for, and what rules it out here (the thresholds are the repairs' own,
+imported from them, so that a change to a repair moves the test with it):
+
+- ``misdecoding``: ``锟斤拷`` (never without 斤), and lines or runs of non-ASCII characters whose
+  ideographs read, on average, no better than ``_PLAUSIBLE``.  Text whose ideographs are each
+  above that threshold cannot average below it; otherwise the lines and runs holding a rarer
+  one are averaged here exactly as the repair averages them.
+- ``resync``: a line with U+FFFD, a private-use character or a decoder's ``?``; the end of an
+  annotation (pinyin letters before a closing bracket); or rare ideographs (below resync's
+  ``_SUSPECT``): ``_MIN_RARE`` different ones in a line, or one near an ASCII byte standing alone
+  between wide characters.  Texts with any of these are left to the repairs.
+- ``characters``: ``&`` (entities), zero-width characters and soft hyphens, full-width letters and
+  digits.
+- ``garbled.repair_garbled``: ``?``, U+FFFD or private-use characters (and ``？`` before an
+  annotation's end, which it makes a ``?``).
+- ``annotations``: a bracketed pinyin syllable, which ends in a syllable letter (or a tone number
+  after one) before the closing bracket.
+- ``garbled.repair_unlikely_spans``: ``_MIN_SUSPECTS`` suspect characters at most ``_GAP`` apart
+  in a run of wide characters, a suspect being a character below ``_SUSPECT``, or below
+  ``_LONELY`` and making no word with a neighbour in its run.  Counted here over the whole text
+  (a run is part of it, so a cluster in a run is one here too).
+
+A repair added to stage 2 or 3 must be ruled out here as well (``tests/text/test_undamaged.py``
+checks every repair on texts this test lets through, damaged ones among them).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import cache
+
+from digest.text.annotations import TONED
+from digest.text.garbled import _GAP, _LONELY, _MIN_SUSPECTS, _PUA, _WIDE_RUN
+from digest.text.garbled import _SUSPECT as _GARBLED_SUSPECT
+from digest.text.hanzi_frequency import log_frequency, word_weight
+from digest.text.misdecoding import _HAN, _MIN_HAN, _PLAUSIBLE, _RUN
+from digest.text.resync import _LONE_TRAIL, _MIN_RARE
+from digest.text.resync import _SUSPECT as _RESYNC_RARE
+
+# Characters a repair removes or rewrites wherever they stand: U+FFFD, 斤 (of 锟斤拷), zero-width
+# characters and soft hyphens (and the joiners, removed next to Chinese or ASCII).
+_REWRITTEN = frozenset("\ufffd斤\u200b\u2060\ufeff\u00ad\u200c\u200d")
+# ``?``: a decoder's mark (resync, garbled); ``&``: the start of an entity (characters).
+_ASCII_TRIGGERS = ("?", "&")
+# The end of a bracketed pinyin syllable, whole or cut (annotations, resync, garbled's ``？``).
+_SYLLABLE_END = re.compile(f"[A-Za-z{TONED}üÜ][1-5]?[)）]")
+# A character no repair could be set off by: above every threshold the repairs judge single
+# characters by (misdecoding's mean, garbled's lonely and suspect characters, resync's rare ones).
+_COMMON = max(_PLAUSIBLE, _LONELY, _GARBLED_SUSPECT, _RESYNC_RARE)
+_PLAIN: set[str] = {chr(code) for code in range(0x80)} - set(_ASCII_TRIGGERS)
+# ``log_frequency`` of every non-ASCII character met so far.
+_FREQUENCY: dict[str, float] = {}
+# ``misdecoding`` averages the ideographs of a line or run.  To sum them at C speed, a text is
+# translated into one byte per character: 0 for any other character, and for an ideograph
+# _OFFSET + its frequency above ``_PLAUSIBLE`` in quarters, rounded down.  The table's
+# frequencies are whole quarters (so the sum is exact, as is misdecoding's); only a character the
+# table lacks sits on a floor between quarters, and rounding it down can only make a run look
+# lower, never higher.  Every character met so far has its byte here (ASCII from the start).
+# The table's floor (a character it never saw) is 45 quarters below _PLAUSIBLE, its most common
+# character 30 above: every ideograph's byte is between 1 and 255.
+_OFFSET = 64
+_QUARTERS: dict[int, str] = dict.fromkeys(range(0x80), "\x00")
+
+
+@cache
+def _frequency(char: str) -> float | None:
+    """``log_frequency`` of ``char``, or None for a character a repair rewrites wherever it
+    stands (the ones above, full-width letters and digits, private-use characters)."""
+    if char in _REWRITTEN or _PUA.match(char) or ("\uff10" <= char <= "\uff5a" and char.isalnum()):
+        return None
+    frequency = _FREQUENCY[char] = log_frequency(char)
+    above = math.floor((frequency - _PLAUSIBLE) * 4)
+    ideograph = _HAN.match(char) is not None
+    _QUARTERS[ord(char)] = chr(_OFFSET + min(above, 255 - _OFFSET)) if ideograph else "\x00"
+    return frequency
+
+
+def needs_no_repair(text: str) -> bool:
+    """True only when none of the repairs of cleaning stages 2 and 3 would change ``text`` (see
+    the module docstring); False means: run them."""
+    if any(trigger in text for trigger in _ASCII_TRIGGERS) or _SYLLABLE_END.search(text):
+        return False
+    rarer: set[str] = set()
+    for char in set(text).difference(_PLAIN):
+        frequency = _frequency(char)
+        if frequency is None:
+            return False
+        if frequency > _COMMON:
+            _PLAIN.add(char)  # only ever characters this test passes everywhere
+        else:
+            rarer.add(char)
+    if not rarer:
+        return True
+    return not (_may_resync(text, rarer) or _has_unlikely_span(text, rarer) or _may_misdecode(text, rarer))
+
+
+def _is_ideograph(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff"
+
+
+def _may_resync(text: str, rarer: set[str]) -> bool:
+    rare = {char for char in rarer if _is_ideograph(char) and _FREQUENCY[char] < _RESYNC_RARE}
+    if not rare:
+        return False
+    return len(rare) >= _MIN_RARE or _LONE_TRAIL.search(text) is not None
+
+
+def _may_misdecode(text: str, rarer: set[str]) -> bool:
+    """Whether a line, or a run in a line, that holds one of the ``rarer`` ideographs averages
+    as low as ``misdecoding`` re-reads (the lines and runs without one average above it)."""
+    rarer_ideographs = {char for char in rarer if _is_ideograph(char)}
+    if not rarer_ideographs:
+        return False
+    quarters = text.translate(_QUARTERS).encode("latin-1")
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if not rarer_ideographs.isdisjoint(line) and (
+            _reads_low(quarters[start:end])
+            or any(
+                not rarer_ideographs.isdisjoint(run.group()) and _reads_low(quarters[run.start() : run.end()])
+                for run in _RUN.finditer(text, start, end)
+            )
+        ):
+            return True
+        start = end + 1
+    return False
+
+
+def _reads_low(quarters: bytes) -> bool:
+    """``misdecoding``'s test of a line or run (``_redecode``'s first), from its ``_QUARTERS``."""
+    count = len(quarters) - quarters.count(0)
+    return count >= _MIN_HAN and sum(quarters) - _OFFSET * count <= 0
+
+
+def _has_unlikely_span(text: str, rarer: set[str]) -> bool:
+    """Whether ``_MIN_SUSPECTS`` suspects stand with at most ``_GAP`` between each and the next:
+    first among all the ``rarer`` characters (a superset of the suspects), and only where they
+    cluster, among the suspects."""
+    places = sorted(at for char in rarer for at in _places(text, char))
+    if not _clusters(places):
+        return False
+    return _clusters([at for at in places if _is_suspect(text, at, text[at])])
+
+
+def _places(text: str, char: str) -> list[int]:
+    found = []
+    at = text.find(char)
+    while at >= 0:
+        found.append(at)
+        at = text.find(char, at + 1)
+    return found
+
+
+def _clusters(places: list[int]) -> bool:
+    """As ``garbled._regions`` groups its suspects (``places`` in order)."""
+    group = 0
+    for index, at in enumerate(places):
+        group = group + 1 if index and at - places[index - 1] <= _GAP else 1
+        if group >= _MIN_SUSPECTS:
+            return True
+    return False
+
+
+def _is_suspect(text: str, at: int, char: str) -> bool:
+    """As ``garbled._suspects`` judges ``text[at]``, its neighbours counted only when they belong
+    to the same run of wide characters (as there)."""
+    if _FREQUENCY[char] < _GARBLED_SUSPECT:
+        return True
+    for first, second, neighbour in ((at - 1, at, at - 1), (at, at + 1, at + 1)):
+        if (
+            0 <= neighbour < len(text)
+            and _WIDE_RUN.match(text, neighbour)
+            and word_weight(text[first], text[second])
+        ):
+            return False
+    return True

@@ -1,0 +1,104 @@
+"""The test that lets a text skip the repairs of cleaning stages 2 and 3 (``text/undamaged.py``)
+must never let through a text that any of them would change.
+
+Checked two ways over clean, rare-charactered and damaged texts (hypothesis): each repair,
+called on its own, returns a text the test passes unchanged with nothing counted; and
+``clean_item`` gives the same result with the test as with every field sent through the repairs.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+import digest.text
+from digest.model import RawItem
+from digest.text import clean_item
+from digest.text.annotations import learn_annotations, remove_annotations
+from digest.text.characters import normalise_characters
+from digest.text.garbled import GarbleRepairs, repair_garbled, repair_unlikely_spans
+from digest.text.hanzi_frequency import log_frequency
+from digest.text.misdecoding import repair_misdecoding
+from digest.text.resync import Resynced, resync
+from digest.text.undamaged import needs_no_repair
+from tests.text.conftest import CHINA as TZ
+from tests.text.conftest import NOW
+from tests.text.test_properties import DAMAGE, ENGLISH, SIMPLIFIED, TRADITIONAL
+
+# Ideographs by how the repairs see them, from the frequency table they judge by: common ones,
+# uncommon ones (below the frequency the repairs call lonely or plausible on average), rare and
+# unseen ones; then letters, digits and the brackets of annotations, and what the repairs look
+# for outright.
+IDEOGRAPHS = [chr(code) for code in range(0x4E00, 0x9FA6)]
+COMMON = [char for char in IDEOGRAPHS if log_frequency(char) > -8.0]
+UNCOMMON = [char for char in IDEOGRAPHS if -11.5 <= log_frequency(char) <= -9.5]
+RARE = [char for char in IDEOGRAPHS if log_frequency(char) < -11.5]
+ASCII = "abcxyzABC 0123456789.,:;!-/()[]\n"
+OUTRIGHT = "?&斤锟拷\ufffd\u200b\u00ad\ufeffＡ９\ue000（）？āǎü"
+
+ALPHABET = st.one_of(
+    st.sampled_from(UNCOMMON), st.sampled_from(RARE), st.sampled_from(ASCII), st.sampled_from(OUTRIGHT)
+)
+# Mostly common characters, so that about a third of the texts pass the test (the rest have
+# something it must catch).
+MOSTLY_COMMON = st.lists(
+    st.one_of(st.sampled_from(COMMON), st.sampled_from(COMMON), st.sampled_from(COMMON), ALPHABET),
+    max_size=80,
+).map("".join)
+REAL = st.lists(st.sampled_from([*SIMPLIFIED, *TRADITIONAL, *ENGLISH, *DAMAGE]), max_size=6).map("".join)
+TEXTS = st.one_of(
+    MOSTLY_COMMON,
+    st.lists(ALPHABET, max_size=40).map("".join),
+    st.tuples(REAL, MOSTLY_COMMON, REAL).map("".join),
+    st.text(max_size=60),
+)
+
+
+@settings(max_examples=400)
+@given(TEXTS, TEXTS)
+@example(text="涨跌贷的", other="")  # four ideographs that average as low as a wrong decoding
+@example(text="记者昨日获悉，股价大涨", other="")
+@example(text="嬀齉的人", other="")
+@example(text="城乡(xiang)一体化", other="")
+def test_every_repair_leaves_a_text_it_lets_through_unchanged(text: str, other: str) -> None:
+    if not needs_no_repair(text):
+        return
+    # What other fields of the item annotate must not matter either.
+    learned = learn_annotations(f"{text}\n{other}")
+    assert repair_misdecoding(text) == (text, 0)
+    assert resync(text, learned) == (text, Resynced())
+    assert normalise_characters(text) == (text, 0)
+    assert repair_garbled(text, learned) == (text, GarbleRepairs())
+    assert remove_annotations(text, learned) == (text, 0)
+    assert repair_unlikely_spans(text) == (text, GarbleRepairs())
+
+
+DAMAGED = [
+    "涨跌贷董",
+    "锟斤拷的",
+    "中国?人",
+    "城乡(xiāng)",
+    "&amp;的",
+    "Ａ股",
+    "的\ufffd",
+    "嬀齉靐龘",
+    "鍙戝竷淇℃伅",
+]
+PLAIN = ["", "Markets rose on Monday.", "记者从市政府获悉，今年将新建学校10所。", "报告（2021）显示"]
+
+
+def test_texts_the_repairs_change_are_not_let_through_and_plain_ones_are() -> None:
+    assert [text for text in DAMAGED if needs_no_repair(text)] == []
+    assert [text for text in PLAIN if not needs_no_repair(text)] == []
+
+
+@settings(max_examples=200)
+@given(TEXTS, st.one_of(st.none(), TEXTS))
+def test_cleaning_is_the_same_with_the_test_and_without_it(body: str, title: str | None) -> None:
+    raw = RawItem(body=body, title=title)
+    gated = clean_item(raw, now=NOW, tz=TZ)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(digest.text, "needs_no_repair", lambda text: False)
+        repaired = clean_item(raw, now=NOW, tz=TZ)
+    assert gated == repaired
