@@ -14,9 +14,10 @@ imported from them, so that a change to a repair moves the test with it):
   above that threshold cannot average below it; otherwise the lines and runs holding a rarer
   one are averaged here exactly as the repair averages them.
 - ``resync``: a line with U+FFFD, a private-use character or a decoder's ``?``; the end of an
-  annotation (pinyin letters before a closing bracket); or rare ideographs (below resync's
-  ``_SUSPECT``): ``_MIN_RARE`` different ones in a line, or one near an ASCII byte standing alone
-  between wide characters.  Texts with any of these are left to the repairs.
+  annotation (pinyin letters before a closing bracket); or rare characters (resync's ``is_rare``:
+  ideographs below its ``_SUSPECT``, and GBK's symbols that shifted bytes read as): ``_MIN_RARE``
+  different ones in a line, or one near an ASCII byte standing alone between wide characters.
+  Texts with any of these are left to the repairs.
 - ``characters``: ``&`` (entities), zero-width characters and soft hyphens, full-width letters and
   digits.
 - ``garbled.repair_garbled``: ``?``, U+FFFD or private-use characters (and ``？`` before an
@@ -43,7 +44,7 @@ from digest.text.garbled import _GAP, _LONELY, _MIN_SUSPECTS, _PUA, _WIDE_RUN
 from digest.text.garbled import _SUSPECT as _GARBLED_SUSPECT
 from digest.text.hanzi_frequency import log_frequency, word_weight
 from digest.text.misdecoding import _HAN, _MIN_HAN, _PLAUSIBLE, _RUN
-from digest.text.resync import _LONE_TRAIL, _MIN_RARE
+from digest.text.resync import _LONE_TRAIL, _MIN_RARE, is_rare
 from digest.text.resync import _SUSPECT as _RESYNC_RARE
 
 # Characters a repair removes or rewrites wherever they stand: U+FFFD, 斤 (of 锟斤拷), zero-width
@@ -108,7 +109,7 @@ def _is_ideograph(char: str) -> bool:
 
 
 def _may_resync(text: str, rarer: set[str]) -> bool:
-    rare = {char for char in rarer if _is_ideograph(char) and _FREQUENCY[char] < _RESYNC_RARE}
+    rare = {char for char in rarer if is_rare(char)}
     if not rare:
         return False
     return len(rare) >= _MIN_RARE or _LONE_TRAIL.search(text) is not None

@@ -61,6 +61,8 @@ TEXTS = st.one_of(
 @example(text="记者昨日获悉，股价大涨", other="")
 @example(text="嬀齉的人", other="")
 @example(text="城乡(xiang)一体化", other="")
+# A GBK symbol (㏒) read from bytes out of step, with a lone trail byte after it.
+@example(text="者，还借机创作了倚㏒M主题照片。", other="")
 def test_every_repair_leaves_a_text_it_lets_through_unchanged(text: str, other: str) -> None:
     if not needs_no_repair(text):
         return
@@ -84,6 +86,7 @@ DAMAGED = [
     "的\ufffd",
     "嬀齉靐龘",
     "鍙戝竷淇℃伅",
+    "创作了倚㏒M主题照片",
 ]
 PLAIN = ["", "Markets rose on Monday.", "记者从市政府获悉，今年将新建学校10所。", "报告（2021）显示"]
 
