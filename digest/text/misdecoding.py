@@ -138,7 +138,7 @@ def _decoding(text: str, wrong: str, right: str) -> str:
         # decoder loses a byte for every pair Big5 lacks, often two in a row (记 in 记者), more
         # than one guess at a time can put back; and the bytes may carry damage of their own
         # (lost bytes, annotations) from before they were misread.
-        return read_gbk(parts, {}, wrong)
+        return read_gbk(parts, wrong)
     data = parts[0]
     for index, part in enumerate(parts[1:], start=1):
         rest = b"".join(parts[index:])

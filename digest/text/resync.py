@@ -263,15 +263,10 @@ def _choose(
     return best, _cost(best)
 
 
-@cache
 def _pairs(codec: str, first: int, second: int) -> bool:
-    """True when ``codec``'s decoder reads the two bytes as one character."""
-    if second < 0:
-        return False
-    try:
-        return len(bytes([first, second]).decode(codec)) == 1
-    except UnicodeDecodeError:
-        return False
+    """True when ``codec``'s decoder reads the two bytes as one character (never with an
+    unknown ``second``, -1)."""
+    return second >= 0 and _pair(codec, first, second) is not None
 
 
 @cache
@@ -575,7 +570,7 @@ def _annotations_in(data: list[int]) -> dict[int, tuple[int, str, bool]]:
     return found
 
 
-def read_gbk(parts: list[bytes], learned: Mapping[str, frozenset[str]], wrong: str) -> str:
+def read_gbk(parts: list[bytes], wrong: str) -> str:
     """GBK bytes with one unknown byte between each two ``parts`` (a decoder wrote U+FFFD for
     it: ``wrong`` is that decoder's codec) read as the likeliest Chinese, the way ``resync``
     reads a suspect line: unknown bytes are chosen with their neighbours or dropped, lost bytes
@@ -585,8 +580,9 @@ def read_gbk(parts: list[bytes], learned: Mapping[str, frozenset[str]], wrong: s
     for part in parts[1:]:
         data += [_REPLACED, *part]
     if len(data) > _MAX_BYTES:
-        return b"".join(parts).decode("gb18030", errors="replace").replace("\ufffd", "")
-    return _read(_GBK, data, _annotations_in(data), learned, wrong=wrong)[1]
+        return b"".join(parts).decode(_GBK, errors="replace").replace("\ufffd", "")
+    # No characters learned from the text's other annotations: the syllables alone decide.
+    return _read(_GBK, data, _annotations_in(data), {}, wrong=wrong)[1]
 
 
 def _holds(codec: str, line: str) -> bool:
