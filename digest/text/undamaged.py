@@ -17,12 +17,21 @@ imported from them, so that a change to a repair moves the test with it):
   annotation (pinyin letters before a closing bracket); or rare ideographs (below resync's
   ``_SUSPECT``): ``_MIN_RARE`` different ones in a line, or one near an ASCII byte standing alone
   between wide characters.  Texts with any of these are left to the repairs.
-- ``characters``: ``&`` (entities), zero-width characters and soft hyphens, full-width letters and
-  digits.
+- ``characters``: an entity (``_ENTITY``'s, which only ``&`` can open), zero-width characters and
+  soft hyphens, full-width letters and digits.
 - ``garbled.repair_garbled``: ``?``, U+FFFD or private-use characters (and ``？`` before an
   annotation's end, which it makes a ``?``).
 - ``annotations``: a bracketed pinyin syllable, which ends in a syllable letter (or a tone number
   after one) before the closing bracket.
+
+A ``?`` or an annotation's end matters only in Chinese text: shifted GBK bytes and the
+annotations read with them are always ideographs, and ``resync``, ``misdecoding``,
+``repair_garbled`` (but for its ``？``) and ``repair_unlikely_spans`` leave a text with no ideograph
+alone.  In a text with none, the two forms that need no ideograph are looked for themselves:
+``annotations``' syllable after a letter that straddles a GBK character (``,F(xian)`` is 現's
+bytes) and ``repair_garbled``'s ``？`` before a syllable.  English text is full of question marks
+and bracketed words: sending every such text through the repairs cost a third of cleaning the
+bench feeds, for the 2% of those texts they changed.
 - ``garbled.repair_unlikely_spans``: ``_MIN_SUSPECTS`` suspect characters at most ``_GAP`` apart
   in a run of wide characters, a suspect being a character below ``_SUSPECT``, or below
   ``_LONELY`` and making no word with a neighbour in its run.  Counted here over the whole text
@@ -38,8 +47,9 @@ import math
 import re
 from functools import cache
 
-from digest.text.annotations import TONED
-from digest.text.garbled import _GAP, _LONELY, _MIN_SUSPECTS, _PUA, _WIDE_RUN
+from digest.text.annotations import _AFTER_LETTER, TONED
+from digest.text.characters import _ENTITY
+from digest.text.garbled import _GAP, _LONELY, _MIN_SUSPECTS, _PUA, _WIDE_MARKER, _WIDE_RUN
 from digest.text.garbled import _SUSPECT as _GARBLED_SUSPECT
 from digest.text.hanzi_frequency import log_frequency, word_weight
 from digest.text.misdecoding import _HAN, _MIN_HAN, _PLAUSIBLE, _RUN
@@ -49,14 +59,16 @@ from digest.text.resync import _SUSPECT as _RESYNC_RARE
 # Characters a repair removes or rewrites wherever they stand: U+FFFD, 斤 (of 锟斤拷), zero-width
 # characters and soft hyphens (and the joiners, removed next to Chinese or ASCII).
 _REWRITTEN = frozenset("\ufffd斤\u200b\u2060\ufeff\u00ad\u200c\u200d")
-# ``?``: a decoder's mark (resync, garbled); ``&``: the start of an entity (characters).
-_ASCII_TRIGGERS = ("?", "&")
 # The end of a bracketed pinyin syllable, whole or cut (annotations, resync, garbled's ``？``).
 _SYLLABLE_END = re.compile(f"[A-Za-z{TONED}üÜ][1-5]?[)）]")
+# Every ideograph any repair looks for (the widest of their ranges).
+_IDEOGRAPH = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 # A character no repair could be set off by: above every threshold the repairs judge single
 # characters by (misdecoding's mean, garbled's lonely and suspect characters, resync's rare ones).
 _COMMON = max(_PLAUSIBLE, _LONELY, _GARBLED_SUSPECT, _RESYNC_RARE)
-_PLAIN: set[str] = {chr(code) for code in range(0x80)} - set(_ASCII_TRIGGERS)
+# ASCII (``?`` and ``&`` are looked at before the characters are) and the common characters met
+# so far.
+_PLAIN: set[str] = {chr(code) for code in range(0x80)}
 # ``log_frequency`` of every non-ASCII character met so far.
 _FREQUENCY: dict[str, float] = {}
 # ``misdecoding`` averages the ideographs of a line or run.  To sum them at C speed, a text is
@@ -87,7 +99,9 @@ def _frequency(char: str) -> float | None:
 def needs_no_repair(text: str) -> bool:
     """True only when none of the repairs of cleaning stages 2 and 3 would change ``text`` (see
     the module docstring); False means: run them."""
-    if any(trigger in text for trigger in _ASCII_TRIGGERS) or _SYLLABLE_END.search(text):
+    if "&" in text and _ENTITY.search(text):
+        return False
+    if ("?" in text or _SYLLABLE_END.search(text)) and _may_be_damaged_in_chinese(text):
         return False
     rarer: set[str] = set()
     for char in set(text).difference(_PLAIN):
@@ -101,6 +115,15 @@ def needs_no_repair(text: str) -> bool:
     if not rarer:
         return True
     return not (_may_resync(text, rarer) or _has_unlikely_span(text, rarer) or _may_misdecode(text, rarer))
+
+
+def _may_be_damaged_in_chinese(text: str) -> bool:
+    """Whether a ``?`` or an annotation's end in ``text`` may set off a repair (see the module
+    docstring): always in a text with an ideograph; in one without, only in the two forms that
+    need none."""
+    if not text.isascii() and _IDEOGRAPH.search(text):
+        return True
+    return _AFTER_LETTER.search(text) is not None or ("？" in text and _WIDE_MARKER.search(text) is not None)
 
 
 def _is_ideograph(char: str) -> bool:

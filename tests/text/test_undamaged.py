@@ -61,6 +61,11 @@ TEXTS = st.one_of(
 @example(text="记者昨日获悉，股价大涨", other="")
 @example(text="嬀齉的人", other="")
 @example(text="城乡(xiang)一体化", other="")
+# With no ideograph: an annotation spliced after a letter (，F is 現's bytes), a full-width
+# question mark before a syllable, and English text's own question marks, entities and brackets.
+@example(text="the ,F(xian)-35 jet", other="")
+@example(text="Why？xian) now", other="")
+@example(text="Why? AT&amp;T (Reuters) said; AT&T?", other="")
 def test_every_repair_leaves_a_text_it_lets_through_unchanged(text: str, other: str) -> None:
     if not needs_no_repair(text):
         return
@@ -84,8 +89,18 @@ DAMAGED = [
     "的\ufffd",
     "嬀齉靐龘",
     "鍙戝竷淇℃伅",
+    "AT&amp;T",
+    "the ,F(xian)-35",
+    "Why？xian)",
 ]
-PLAIN = ["", "Markets rose on Monday.", "记者从市政府获悉，今年将新建学校10所。", "报告（2021）显示"]
+PLAIN = [
+    "",
+    "Markets rose on Monday.",
+    "记者从市政府获悉，今年将新建学校10所。",
+    "报告（2021）显示",
+    "Why did AT&T (the carrier) say so?",
+    "“Why?” she asked (again).",
+]
 
 
 def test_texts_the_repairs_change_are_not_let_through_and_plain_ones_are() -> None:
