@@ -9,33 +9,34 @@ short pattern; the per-position work below runs only where rarer characters are.
 What each repair looks for, and what rules it out here (the thresholds are the repairs' own,
 imported from them, so that a change to a repair moves the test with it):
 
-- ``misdecoding``: ``锟斤拷`` (never without 斤), and lines or runs of non-ASCII characters whose
-  ideographs read, on average, no better than ``_PLAUSIBLE``.  Text whose ideographs are each
-  above that threshold cannot average below it; otherwise the lines and runs holding a rarer
-  one are averaged here exactly as the repair averages them.
+- ``misdecoding``: ``锟斤拷`` (never without 锟 or its traditional 錕; 斤 alone is a word), and
+  lines or runs of non-ASCII characters whose ideographs read, on average, no better than
+  ``_PLAUSIBLE``.  Text whose ideographs are each above that threshold cannot average below it;
+  otherwise the lines and runs holding a rarer one are averaged here exactly as the repair
+  averages them.
 - ``resync``: a line with U+FFFD, a private-use character or a decoder's ``?``; the end of an
-  annotation (pinyin letters before a closing bracket); or rare ideographs (below resync's
+  annotation cut by a byte out of step (``_CUT_ANNOTATION``); or rare ideographs (below resync's
   ``_SUSPECT``): ``_MIN_RARE`` different ones in a line, or one near an ASCII byte standing alone
   between wide characters.  Texts with any of these are left to the repairs.
 - ``characters``: an entity (``_ENTITY``'s, which only ``&`` can open), zero-width characters and
   soft hyphens, full-width letters and digits.
 - ``garbled.repair_garbled``: ``?``, U+FFFD or private-use characters (and ``？`` before an
   annotation's end, which it makes a ``?``).
-- ``annotations``: a bracketed pinyin syllable, which ends in a syllable letter (or a tone number
-  after one) before the closing bracket.
-
-A ``?`` or an annotation's end matters only in Chinese text: shifted GBK bytes and the
-annotations read with them are always ideographs, and ``resync``, ``misdecoding``,
-``repair_garbled`` (but for its ``？``) and ``repair_unlikely_spans`` leave a text with no ideograph
-alone.  In a text with none, the two forms that need no ideograph are looked for themselves:
-``annotations``' syllable after a letter that straddles a GBK character (``,F(xian)`` is 現's
-bytes) and ``repair_garbled``'s ``？`` before a syllable.  English text is full of question marks
-and bracketed words: sending every such text through the repairs cost a third of cleaning the
-bench feeds, for the 2% of those texts they changed.
+- ``annotations``: a bracketed pinyin syllable where an annotation can stand
+  (``annotations.may_be_annotated``).
 - ``garbled.repair_unlikely_spans``: ``_MIN_SUSPECTS`` suspect characters at most ``_GAP`` apart
   in a run of wide characters, a suspect being a character below ``_SUSPECT``, or below
   ``_LONELY`` and making no word with a neighbour in its run.  Counted here over the whole text
   (a run is part of it, so a cluster in a run is one here too).
+
+A ``?``, and the end of a bracketed word (letters, maybe a tone number, then a closing bracket),
+is looked at closely only when a substring test or a short pattern finds one: a ``?`` matters
+only in Chinese text (shifted GBK bytes always read as ideographs, and ``resync``,
+``misdecoding``, ``repair_unlikely_spans`` and, but for its ``？``, ``repair_garbled`` leave a text
+with none alone); a bracketed word only in the forms above.  English text is full of question
+marks and bracketed words, Chinese news of bracketed English (``（BofA）``, ``(M2)``): sending every
+such text through the repairs cost a third of cleaning the bench feeds, for the 2% of those texts
+they changed.
 
 A repair added to stage 2 or 3 must be ruled out here as well (``tests/text/test_undamaged.py``
 checks every repair on texts this test lets through, damaged ones among them).
@@ -47,20 +48,22 @@ import math
 import re
 from functools import cache
 
-from digest.text.annotations import _AFTER_LETTER, TONED
+from digest.text.annotations import TONED, may_be_annotated
 from digest.text.characters import _ENTITY
 from digest.text.garbled import _GAP, _LONELY, _MIN_SUSPECTS, _PUA, _WIDE_MARKER, _WIDE_RUN
 from digest.text.garbled import _SUSPECT as _GARBLED_SUSPECT
 from digest.text.hanzi_frequency import log_frequency, word_weight
 from digest.text.misdecoding import _HAN, _MIN_HAN, _PLAUSIBLE, _RUN
-from digest.text.resync import _LONE_TRAIL, _MIN_RARE
+from digest.text.resync import _CUT_ANNOTATION, _LONE_TRAIL, _MIN_RARE
 from digest.text.resync import _SUSPECT as _RESYNC_RARE
 
-# Characters a repair removes or rewrites wherever they stand: U+FFFD, 斤 (of 锟斤拷), zero-width
-# characters and soft hyphens (and the joiners, removed next to Chinese or ASCII).
-_REWRITTEN = frozenset("\ufffd斤\u200b\u2060\ufeff\u00ad\u200c\u200d")
-# The end of a bracketed pinyin syllable, whole or cut (annotations, resync, garbled's ``？``).
-_SYLLABLE_END = re.compile(f"[A-Za-z{TONED}üÜ][1-5]?[)）]")
+# Characters a repair removes or rewrites wherever they stand: U+FFFD, 锟 and 錕 (of 锟斤拷: 斤
+# alone is the common unit of weight), zero-width characters and soft hyphens (and the joiners,
+# removed next to Chinese or ASCII).
+_REWRITTEN = frozenset("\ufffd锟錕\u200b\u2060\ufeff\u00ad\u200c\u200d")
+# The end of a bracketed word: of every annotation, whole or cut (annotations, resync, garbled's
+# ``？``), and of much else.
+_WORD_END = re.compile(f"[A-Za-z{TONED}üÜ][1-5]?[)）]")
 # Every ideograph any repair looks for (the widest of their ranges).
 _IDEOGRAPH = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 # A character no repair could be set off by: above every threshold the repairs judge single
@@ -101,7 +104,7 @@ def needs_no_repair(text: str) -> bool:
     the module docstring); False means: run them."""
     if "&" in text and _ENTITY.search(text):
         return False
-    if ("?" in text or _SYLLABLE_END.search(text)) and _may_be_damaged_in_chinese(text):
+    if ("?" in text or _WORD_END.search(text)) and _may_mark_damage(text):
         return False
     rarer: set[str] = set()
     for char in set(text).difference(_PLAIN):
@@ -117,13 +120,12 @@ def needs_no_repair(text: str) -> bool:
     return not (_may_resync(text, rarer) or _has_unlikely_span(text, rarer) or _may_misdecode(text, rarer))
 
 
-def _may_be_damaged_in_chinese(text: str) -> bool:
-    """Whether a ``?`` or an annotation's end in ``text`` may set off a repair (see the module
-    docstring): always in a text with an ideograph; in one without, only in the two forms that
-    need none."""
-    if not text.isascii() and _IDEOGRAPH.search(text):
+def _may_mark_damage(text: str) -> bool:
+    """Whether a ``?`` or the end of a bracketed word in ``text`` may set off a repair (see the
+    module docstring)."""
+    if not text.isascii() and _IDEOGRAPH.search(text) and ("?" in text or _CUT_ANNOTATION.search(text)):
         return True
-    return _AFTER_LETTER.search(text) is not None or ("？" in text and _WIDE_MARKER.search(text) is not None)
+    return may_be_annotated(text) or ("？" in text and _WIDE_MARKER.search(text) is not None)
 
 
 def _is_ideograph(char: str) -> bool:
