@@ -90,6 +90,23 @@ def _all_syllables() -> frozenset[str]:
     return frozenset(toneless(reading) for reading in readings if reading)
 
 
+@cache
+def _by_reading() -> Mapping[str, frozenset[str]]:
+    """Toneless reading → the characters pypinyin gives it (built on first use, as the table)."""
+    index: dict[str, set[str]] = {}
+    for code, value in _pinyin_dict().items():
+        for reading in value.split(","):
+            if reading:
+                index.setdefault(toneless(reading), set()).add(chr(code))
+    return {reading: frozenset(chars) for reading, chars in index.items()}
+
+
+def characters_read(word: str) -> frozenset[str]:
+    """The characters ``word`` is a reading of, as pypinyin lists them (``men`` → 们 們 门 …):
+    the candidates for a character whose bytes were lost before its annotation."""
+    return _by_reading().get(toneless(word), frozenset()) if is_syllable(word) else frozenset()
+
+
 def is_syllable(word: str) -> bool:
     """True when ``word`` is one pinyin syllable, toned or not (``xiāng``, ``xiang1``, ``men``)."""
     if re.fullmatch(SYLLABLE, word) is None or sum(c in TONED for c in word) > 1:

@@ -14,6 +14,7 @@ import itertools
 import re
 
 from digest.sanitize import INVISIBLE
+from digest.text.annotations import SYLLABLE, is_reading
 from digest.text.hanzi_frequency import log_frequency, log_frequency_as_written, word_weight
 from digest.text.resync import read_gbk
 
@@ -35,6 +36,9 @@ _CONFUSIONS = (
 _FILLER = f"[{INVISIBLE}\ufffd]*"
 _REPLACEMENT_MOJIBAKE = re.compile(f"(?:[锟錕]{_FILLER}斤(?:{_FILLER}拷)?{_FILLER})+")
 _RUN = re.compile(r"[^\x00-\x7f\s]{2,}")
+# An annotation (a bracketed syllable) right after a lost byte: the reading of the character the
+# byte belonged to.
+_ANNOTATION_NEXT = re.compile(f"[(（]({SYLLABLE})[)）]")
 # A decoder that met bytes it could not use wrote U+FFFD (or ?) for them: in UTF-8 the character
 # they belonged to is lost, the ones after it are not (UTF-8 finds its step again by itself).
 _LOST = "\ufffd"
@@ -113,15 +117,25 @@ def _lost_byte(before: bytes, after: bytes, wrong: str, right: str) -> bytes:
     bytes around it decode and read best.  UTF-8 finds its step again by itself, so three bytes
     each side decide; in a double-byte codec a lost byte changes a few characters each side."""
     reach = 3 if right == "utf-8" else 12
+    annotation = _ANNOTATION_NEXT.match(after[:24].decode(right, errors="replace"))
     before, after = before[-2 * reach :], after[:reach]
     if right == "utf-8":
         # From the start of a character: the one before the lost byte must read whole, so that
         # the word it makes with the candidate counts (记者, not 记而).
         before = before[-reach - 2 :].lstrip(bytes(range(0x80, 0xC0)))
+    # the decoder would have read a byte with the next one, not written U+FFFD
+    values = [value for value in range(0x80, 0x100) if not _pairs_in(value, after[:1], wrong)]
+    if annotation is not None:
+        # An annotation after the byte reads the character it ends (們(men), not 候): that
+        # character, when one of the bytes gives it.
+        syllable = annotation.group(1)
+        values = [
+            value
+            for value in values
+            if is_reading((before + bytes([value])).decode(right, errors="replace")[-1:], syllable)
+        ] or values
     best: tuple[float, bytes] | None = None
-    for value in range(0x80, 0x100):
-        if _pairs_in(value, after[:1], wrong):
-            continue  # the decoder would have read it with the next byte, not written U+FFFD
+    for value in values:
         score = _decoding_score(before + bytes([value]) + after, right)
         if best is None or score > best[0]:
             best = (score, bytes([value]))

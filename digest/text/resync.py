@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from digest.sanitize import INVISIBLE
-from digest.text.annotations import TONED, is_reading
+from digest.text.annotations import TONED, characters_read, is_reading
 from digest.text.hanzi_frequency import log_frequency, word_partners, word_weight
 from digest.text.script import to_traditional, to_traditional_variant
 
@@ -302,6 +302,21 @@ def _unpaired(codec: str, wrong: str, before: str, after: str, beyond: int) -> l
 
 
 @cache
+def _annotated_whole(codec: str, wrong: str | None, syllable: str) -> tuple[str, ...]:
+    """The characters ``syllable`` reads that ``codec`` writes with two bytes, and (``wrong``:
+    the decoder that lost both) whose two bytes that decoder could not pair."""
+    found = []
+    for char in sorted(characters_read(syllable)):
+        try:
+            code = char.encode(codec)
+        except UnicodeEncodeError:
+            continue
+        if len(code) == 2 and (wrong is None or not _pairs(wrong, code[0], code[1])):
+            found.append(char)
+    return tuple(found)
+
+
+@cache
 def _read_as(codec: str, syllable: str, trail: int) -> tuple[str, ...]:
     """The characters whose second byte is ``trail`` that ``syllable`` is a reading of."""
     return tuple(char for char in _with_trail(codec, trail) if is_reading(char, syllable))
@@ -412,19 +427,41 @@ def _read(
                 char + following,
             )
 
+    def offer_annotated(
+        at: int, known: tuple[int, str, bool], candidates: Sequence[str], proved: bool
+    ) -> None:
+        """Offer the character of unknown bytes from ``at`` that the annotation after them
+        (``known``) reads, chosen among ``candidates``, and remove the annotation: the
+        syllable names the character as a byte that is left does.  ``proved``: a decoder proved
+        the bytes were there (``_choose``'s guess)."""
+        end, syllable, _opened = known
+        named = preferred([(char, char) for char in candidates], syllable)
+        found = _choose(named, before, _after(codec, data, end), dominant=False, guess=proved)
+        if found is not None:
+            offer(at, end, _FILL + found[1] + _ANNOTATION, found[0], 1)
+
     for i in range(n):
         if best[i] is None:
             continue
         byte = data[i]
         following = data[i + 1] if i + 1 < n else None
         before = best[i].text[-1:]  # type: ignore[union-attr]
+        # An annotation right after unknown bytes says which character they were: it alone
+        # chooses it (a guess from the neighbours' words would leave a reading of another).
+        annotated = annotations.get(i + 2)
+        if annotated is not None and not annotated[2]:
+            annotated = None
         if byte < 0:
             if byte == _HOLE:
                 offer(i, i + 1, _QUESTION, "?")
             offer(i, i + 1, _DROP_UNKNOWN, "", dropped=1)
             if following is not None and following < 0:  # both bytes of one character unknown
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
-                if wrong is not None:
+                if annotated is not None:
+                    # 們(men): a Big5 decoder loses both bytes of 們 in GBK.
+                    candidates = _annotated_whole(codec, wrong, annotated[1])
+                    offer_annotated(i, annotated, candidates, guess or byte == _REPLACED)
+                elif wrong is not None:
                     # Nothing of it is left but the words it made with its neighbours (记者).
                     # Only where a decoder proved both bytes were there: ``??`` in text may be
                     # two question marks, and one word with a neighbour seldom decides (呼?? is
@@ -440,8 +477,10 @@ def _read(
                     else _refused_leads(codec, wrong, following)
                 )
                 # U+FFFD is never text: like a decoder's lost byte, it proves a byte was there.
-                found = _choose(leads, before, _after(codec, data, i + 2), guess=guess or byte == _REPLACED)
-                if found is not None:
+                proved = guess or byte == _REPLACED
+                if annotated is not None:
+                    offer_annotated(i, annotated, leads, proved)
+                elif (found := _choose(leads, before, _after(codec, data, i + 2), guess=proved)) is not None:
                     offer_guess(i, i + 2, _FILL + found[1], found[0])
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
         elif byte < 0x80:
@@ -458,21 +497,17 @@ def _read(
                 )
                 # U+FFFD after a first byte stands for its second (never text); a ? may be a
                 # question mark the reading put after a byte out of step (美元?俄罗斯).
-                found = _choose(
-                    trails, before, _after(codec, data, i + 2), guess=guess or following == _REPLACED
-                )
-                if found is not None:
+                proved = guess or following == _REPLACED
+                if annotated is not None:
+                    offer_annotated(i, annotated, _with_lead(codec, byte), proved)
+                elif (found := _choose(trails, before, _after(codec, data, i + 2), guess=proved)) is not None:
                     offer_guess(i, i + 2, _FILL + found[1], found[0])
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
-                # Its annotation may follow the unknown byte and say which character it was.
+                # Its annotation may follow the unknown byte and say which character it was, its
+                # opening bracket read with the byte (a ? for both).
                 known = annotations.get(i + 2)
-                if known is not None and (known[2] or following == _HOLE):
-                    end, syllable, _opened = known
-                    named = preferred([(c, c) for c in _with_lead(codec, byte)], syllable)
-                    if (
-                        found := _choose(named, before, _after(codec, data, end), dominant=False)
-                    ) is not None:
-                        offer(i, end, _FILL + found[1] + _ANNOTATION, found[0], 1)
+                if known is not None and not known[2] and following == _HOLE:
+                    offer_annotated(i, known, _with_lead(codec, byte), proved)
             # A byte lost with no mark next to this one: read with the likeliest partner, or drop.
             after = _after(codec, data, i + 1)
             if (found := _lost_partner(codec, 0, byte, before, after)) is not None:
