@@ -40,6 +40,11 @@ _AFTER_LETTER = re.compile(
     rf"(?P<previous>[^\x00-\x7f]|[,:;!?])(?P<letter>[\x40-\x7e])[(（](?P<syllable>{SYLLABLE})[)）]"
 )
 
+# An annotation whose end went with bytes out of step: an opening bracket and the first letters of
+# a reading of the ideograph before it, then straight on into the next ideograph (联(li想 for
+# 联(lián)想, 现(xi实 for 现(xiàn)实).  Opens with the bracket, for speed (see above).
+_CUT_SHORT = re.compile(rf"[(（](?P<letters>[a-z{TONED}ü]{{1,5}})(?={_IDEOGRAPH})")
+
 
 # Distinct syllables annotated with their own characters that make a text an annotating one.
 _ANNOTATING = 3
@@ -129,7 +134,7 @@ def remove_annotations(text: str, learned: Mapping[str, frozenset[str]] | None =
     it was damaged out of recognition; and in a text that annotates several syllables, any
     bracketed pinyin syllable after an ideograph is.
     """
-    if not may_be_annotated(text):
+    if not may_be_annotated(text) and not has_cut_annotation(text):
         return text, 0
     removed = 0
     known = learned or {}
@@ -156,13 +161,39 @@ def remove_annotations(text: str, learned: Mapping[str, frozenset[str]] | None =
             return match["previous"] + match["letter"]
         return match.group()
 
+    def replace_cut_short(match: re.Match[str]) -> str:
+        nonlocal removed
+        if _begins_a_reading(text, match):
+            removed += 1
+            return ""
+        return match.group()
+
     # Again while something goes: removing 一(yī) from 一(yī)(yī) puts the second one after 一.
     before = -1
     while removed != before:
         before = removed
         text = ANNOTATION.sub(replace, text)
         text = _AFTER_LETTER.sub(replace_after_letter, text)
+    if "(" in text or "（" in text:
+        text = _CUT_SHORT.sub(replace_cut_short, text)
     return text, removed
+
+
+def _begins_a_reading(text: str, match: re.Match[str]) -> bool:
+    """Whether ``_CUT_SHORT``'s letters follow an ideograph and begin one of its readings."""
+    start = match.start()
+    if start < 1 or not _IDEOGRAPH_RE.match(text, start - 1):
+        return False
+    letters = toneless(match["letters"])
+    return any(reading.startswith(letters) for reading in readings(text[start - 1]))
+
+
+def has_cut_annotation(text: str) -> bool:
+    """Whether ``text`` holds an annotation cut short (``_CUT_SHORT``) that
+    ``remove_annotations`` removes, with no closing bracket to find it by."""
+    if "(" not in text and "（" not in text:
+        return False
+    return any(_begins_a_reading(text, match) for match in _CUT_SHORT.finditer(text))
 
 
 def may_be_annotated(text: str) -> bool:

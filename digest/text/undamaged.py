@@ -24,7 +24,8 @@ imported from them, so that a change to a repair moves the test with it):
 - ``garbled.repair_garbled``: ``?``, U+FFFD or private-use characters (and ``？`` before an
   annotation's end, which it makes a ``?``).
 - ``annotations``: a bracketed pinyin syllable where an annotation can stand
-  (``annotations.may_be_annotated``).
+  (``annotations.may_be_annotated``), or an annotation cut short, with no closing bracket
+  (``annotations.has_cut_annotation``).
 - ``garbled.repair_unlikely_spans``: ``_MIN_SUSPECTS`` suspect characters at most ``_GAP`` apart
   in a run of wide characters, a suspect being a character below ``_SUSPECT``, or below
   ``_LONELY`` and making no word with a neighbour in its run.  Counted here over the whole text
@@ -49,7 +50,7 @@ import math
 import re
 from functools import cache
 
-from digest.text.annotations import TONED, may_be_annotated
+from digest.text.annotations import TONED, has_cut_annotation, may_be_annotated
 from digest.text.characters import _ENTITY
 from digest.text.garbled import _GAP, _LONELY, _MIN_SUSPECTS, _PUA, _WIDE_MARKER, _WIDE_RUN
 from digest.text.garbled import _SUSPECT as _GARBLED_SUSPECT
@@ -106,6 +107,8 @@ def needs_no_repair(text: str) -> bool:
     if "&" in text and _ENTITY.search(text):
         return False
     if ("?" in text or _WORD_END.search(text)) and _may_mark_damage(text):
+        return False
+    if has_cut_annotation(text):
         return False
     rarer: set[str] = set()
     for char in set(text).difference(_PLAIN):

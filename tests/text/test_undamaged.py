@@ -72,6 +72,7 @@ TEXTS = st.one_of(
 @example(text="美国银行（BofA）同意", other="城乡(xiang)")
 @example(text="广义货币(M2)余额", other="")
 @example(text="担╯hi2）的", other="")
+@example(text="月30日晚间，联(li想正式宣布", other="")
 def test_every_repair_leaves_a_text_it_lets_through_unchanged(text: str, other: str) -> None:
     if not needs_no_repair(text):
         return
@@ -100,6 +101,7 @@ DAMAGED = [
     "AT&amp;T",
     "the ,F(xian)-35",
     "Why？xian)",
+    "联(li想正式宣布",
 ]
 PLAIN = [
     "",
