@@ -166,6 +166,8 @@ def test_ascii_clause_punctuation_in_chinese_becomes_full_width(damaged: str, cl
         "共1,200人",
         "时间22:47开始",
         "见 http://a.b/c?d=1 的说明",
+        "地址mailto:free0511@ms36.hinet.net",
+        "网址ftp://files.example.org/a;b说明",
         "Hello, world! (a) test: yes; no?",
         "比分3:1",
         "比分3:1获胜",
