@@ -24,6 +24,7 @@ from digest.acquire.article import read_article
 from digest.acquire.decode import declared_in_xml, decode_bytes, reconcile, repair_mojibake
 from digest.errors import InputError, PartialDocument
 from digest.model import LANGUAGES, RawItem
+from digest.patterns import LazyPattern
 from digest.sanitize import one_line
 from digest.text.dates import parse_date, zone_of_writing
 from digest.text.html import html_to_text
@@ -160,9 +161,11 @@ def _header(headers: Mapping[str, str] | None, wanted: str, *, charset: bool = F
 
 # An HTML page: its first element (after the prolog, a DOCTYPE and comments) is <html>.  A feed may
 # carry an HTML DOCTYPE (feedparser's corpus has one) and is still a feed.
-_HTML_PAGE = re.compile(rb"\s*(?:<\?xml[^>]*>\s*)?(?:(?:<!--.*?-->|<!doctype[^>]*>)\s*)*<html\b", re.I | re.S)
-_DECLARATION = re.compile(r"^\s*<\?xml[^>]*?\?>")
-_UTF8_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']utf-?8["']""", re.I)
+_HTML_PAGE = LazyPattern(
+    rb"\s*(?:<\?xml[^>]*>\s*)?(?:(?:<!--.*?-->|<!doctype[^>]*>)\s*)*<html\b", re.I | re.S
+)
+_DECLARATION = LazyPattern(r"^\s*<\?xml[^>]*?\?>")
+_UTF8_DECLARED = LazyPattern(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']utf-?8["']""", re.I)
 
 
 # Characters XML 1.0 forbids, raw or as references: one of them makes a strict parser give up on the
@@ -171,10 +174,10 @@ _UTF8_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']utf-?8["']"""
 # bytes below 0x20 never occur inside a multi-byte UTF-8 sequence.
 _XML_INVALID_BYTES = bytes(sorted(set(range(0x20)) - {0x9, 0xA, 0xD}))
 _NONCHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")  # U+FFFE, U+FFFF
-_CHAR_REFERENCE = re.compile(rb"&#(x[0-9a-fA-F]{1,8}|[0-9]{1,10});")
+_CHAR_REFERENCE = LazyPattern(rb"&#(x[0-9a-fA-F]{1,8}|[0-9]{1,10});")
 # A terminal escape sequence (ESC, raw or as a reference, then [31m) whose ESC alone were removed
 # would leave "[31m" in the title: such sequences go whole, before the forbidden characters do.
-_ESCAPE_SEQUENCE = re.compile(rb"(?:\x1b|&#0*27;|&#[xX]0*1[bB];)\[[0-?]*[ -/]*[@-~]")
+_ESCAPE_SEQUENCE = LazyPattern(rb"(?:\x1b|&#0*27;|&#[xX]0*1[bB];)\[[0-?]*[ -/]*[@-~]")
 
 
 def _valid_reference(match: re.Match[bytes]) -> bytes:
@@ -224,7 +227,7 @@ def _as_utf8_document(text: str, as_sent: bytes | None = None) -> bytes:
 # in a link: feeds written by hand or by string templates have them) is an error to XML, and lxml
 # drops it with the word after it ("Q&A: AT&T" became "Q AT"): it is escaped, outside CDATA sections,
 # where it is already text.  (HTML reads a bare ampersand as itself too.)
-_AMPERSAND = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);|#)(?:([A-Za-z][A-Za-z0-9]{1,31});)?")
+_AMPERSAND = LazyPattern(rb"&(?!(?:amp|lt|gt|quot|apos);|#)(?:([A-Za-z][A-Za-z0-9]{1,31});)?")
 
 
 def _xml_references(data: bytes) -> bytes:
@@ -324,7 +327,7 @@ def _fast_parser() -> Any | None:
 # case-sensitive; a type written "HTML" takes the slow way, which is safe): the scan is a third
 # faster than case-blind.
 _FAST_PARSER_MISREADS = tuple(
-    (literal, re.compile(pattern))
+    (literal, LazyPattern(pattern))
     for literal, pattern in (
         (
             b"type",
@@ -343,8 +346,8 @@ _FAST_PARSER_MISREADS = tuple(
         (b"&lt;", rb"<title\b[^>]*>[^<]*&lt;"),
     )
 )
-_XML_BASE = re.compile(rb"xml:base\s*=")
-_RELATIVE_LINK = re.compile(rb"""(?:\bhref\s*=\s*["']|<link>\s*)(?![a-zA-Z][\w+.-]*:|#)""")
+_XML_BASE = LazyPattern(rb"xml:base\s*=")
+_RELATIVE_LINK = LazyPattern(rb"""(?:\bhref\s*=\s*["']|<link>\s*)(?![a-zA-Z][\w+.-]*:|#)""")
 
 
 def _fast_parser_fits(document: bytes) -> bool:
@@ -359,7 +362,7 @@ def _fast_parser_fits(document: bytes) -> bool:
     )
 
 
-def _found_outside_cdata(pattern: re.Pattern[bytes], document: bytes) -> bool:
+def _found_outside_cdata(pattern: LazyPattern[bytes], document: bytes) -> bool:
     """Whether ``pattern`` occurs outside CDATA sections (inside them everything is just text)."""
     match = pattern.search(document)
     while match is not None:
@@ -509,8 +512,8 @@ def _entry_date(entry: Mapping[str, Any], guid: str, zone: tzinfo) -> datetime |
 
 # Atom 0.3's namespace; its <issued> became Atom 1.0's <published> (RFC 4287).
 _ATOM_03 = b"http://purl.org/atom/ns#"
-_ENTRY = re.compile(rb"<entry\b.*?</entry\s*>", re.S)
-_PUBLISHED = re.compile(rb"<published\b[^>/]*>([^<]*)</published\s*>")
+_ENTRY = LazyPattern(rb"<entry\b.*?</entry\s*>", re.S)
+_PUBLISHED = LazyPattern(rb"<published\b[^>/]*>([^<]*)</published\s*>")
 
 
 def _published_over_issued(document: bytes, entries: list[Any]) -> list[Any]:
@@ -553,7 +556,7 @@ def _absolute(link: str, base: str | None) -> str | None:
 # near the end (what follows it is not the feed's: some servers append a <script>); or it is an
 # empty feed whose root closes itself (<rss/>).  A download cut short has no such end.
 # Text before the root is passed over, as the parsers pass over it (a PHP notice printed first).
-_ROOT = re.compile(
+_ROOT = LazyPattern(
     rb"(?:[^<]++|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*+<([A-Za-z_][\w.:-]*)[^<>]*?(/?)>", re.S | re.I
 )
 
@@ -591,10 +594,10 @@ def _with_its_last_bracket(document: bytes) -> bytes | None:
 # feedparser both recover), so what is whole is told from the text: an item is whole when its end
 # tag is there, which for items in document order means the first as many as there are end tags.
 # Markup inside CDATA sections and comments is text, not tags, and is not counted.
-_ITEM_START = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)\b[^>]*>", re.I)
-_ITEM_END = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>", re.I)
-_TITLE_TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?title\b[^>]*?(/?)>", re.I)
-_TEXT_SECTIONS = re.compile(rb"<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z)", re.S)
+_ITEM_START = LazyPattern(rb"<(?:[\w.-]+:)?(?:item|entry)\b[^>]*>", re.I)
+_ITEM_END = LazyPattern(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>", re.I)
+_TITLE_TAG = LazyPattern(rb"<(/?)(?:[\w.-]+:)?title\b[^>]*?(/?)>", re.I)
+_TEXT_SECTIONS = LazyPattern(rb"<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z)", re.S)
 
 
 def _closed_before_the_cut(

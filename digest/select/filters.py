@@ -33,6 +33,7 @@ import re2
 
 from digest.errors import UsageError
 from digest.model import Item
+from digest.patterns import LazyPattern
 
 
 class Searcher(Protocol):
@@ -51,7 +52,7 @@ def compile_user_pattern(pattern: str) -> Searcher:
     return compiled
 
 
-_SECTION = re.compile(r"^\[\s*(?:source\s+(?P<source>.+?)|(?P<all>all|\*))\s*\]$", re.IGNORECASE)
+_SECTION = LazyPattern(r"^\[\s*(?:source\s+(?P<source>.+?)|(?P<all>all|\*))\s*\]$", re.IGNORECASE)
 
 
 def fold(text: str) -> str:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import html
 import re
 
-_BLOCK_END = re.compile(
+from digest.patterns import LazyPattern
+
+_BLOCK_END = LazyPattern(
     r"<\s*(?:br|/p|/div|/li|/h[1-6]|/tr|/blockquote|/section|/article|p|div|li|h[1-6])\b[^>]*>",
     re.IGNORECASE,
 )
-_DROP = re.compile(r"<\s*(script|style|noscript)\b.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]*>")
+_DROP = LazyPattern(r"<\s*(script|style|noscript)\b.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = LazyPattern(r"<[^>]*>")
 _OTHER_BLANKS = ("\t", "\u3000", "\xa0")
 
 

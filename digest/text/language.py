@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from digest.model import Language
+from digest.patterns import LazyPattern
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK = LazyPattern(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Bytes that are no ASCII letter: deleting them from the ASCII part of a text leaves its letters.
 # Counting them this way, rather than by listing every regex match, took this function from
 # about 180 to 22 µs a feed item (3,000 characters on average).

@@ -35,9 +35,9 @@ checks every repair on texts this test lets through, damaged ones among them).
 from __future__ import annotations
 
 import math
-import re
 from functools import cache
 
+from digest.patterns import LazyPattern
 from digest.text.annotations import TONED
 from digest.text.garbled import _GAP, _LONELY, _MIN_SUSPECTS, _PUA, _WIDE_RUN
 from digest.text.garbled import _SUSPECT as _GARBLED_SUSPECT
@@ -52,7 +52,7 @@ _REWRITTEN = frozenset("\ufffd斤\u200b\u2060\ufeff\u00ad\u200c\u200d")
 # ``?``: a decoder's mark (resync, garbled); ``&``: the start of an entity (characters).
 _ASCII_TRIGGERS = ("?", "&")
 # The end of a bracketed pinyin syllable, whole or cut (annotations, resync, garbled's ``？``).
-_SYLLABLE_END = re.compile(f"[A-Za-z{TONED}üÜ][1-5]?[)）]")
+_SYLLABLE_END = LazyPattern(f"[A-Za-z{TONED}üÜ][1-5]?[)）]")
 # A character no repair could be set off by: above every threshold the repairs judge single
 # characters by (misdecoding's mean, garbled's lonely and suspect characters, resync's rare ones).
 _COMMON = max(_PLAUSIBLE, _LONELY, _GARBLED_SUSPECT, _RESYNC_RARE)
