@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
 
 from digest.patterns import LazyPattern
 from digest.text.script import KANA_OR_HANGUL
@@ -73,18 +74,24 @@ _MONTHS |= _month_numbers(
     ("νοε", "νοεμβριου", "νοεμβριος", "november", "nov"),
     ("δεκ", "δεκεμβριου", "δεκεμβριος", "december", "dec"),
 )
-# Zone abbreviations with one accepted meaning: RFC 822's North American zones (and the one-letter-
-# less forms some publishers write: ET, PT …), Europe's and East Asia's.  An abbreviation not
-# here (IST is India, Israel or Ireland) makes the date unknown rather than wrong by hours.
+# Zone abbreviations with one accepted meaning: RFC 822's North American zones, Europe's and East
+# Asia's.  An abbreviation not here (IST is India, Israel or Ireland) makes the date unknown rather
+# than wrong by hours.
 _ZONE_HOURS = {
     "ut": 0, "utc": 0, "gmt": 0, "z": 0, "etc/gmt": 0, "etc/utc": 0, "wet": 0,
     "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7,
-    "at": -4, "ast": -4, "adt": -3, "et": -5, "ct": -6, "mt": -7, "pt": -8,
+    "ast": -4, "adt": -3,
     "akst": -9, "akdt": -8, "hst": -10, "nst": -3.5, "ndt": -2.5,
     "bst": 1, "west": 1, "cet": 1, "met": 1, "mez": 1, "cest": 2, "mest": 2, "mesz": 2,
     "eet": 2, "eest": 3, "msk": 3,
     "hkt": 8, "sgt": 8, "awst": 8,
     "jst": 9, "kst": 9, "acst": 9.5, "aest": 10, "aedt": 11, "nzst": 12, "nzdt": 13,
+}  # fmt: skip
+# The generic names some publishers write (ET, PT …) say "the clock time there", standard in
+# winter and daylight saving time in summer: 16:31 ET is UTC-5 in January and UTC-4 in July.
+_LOCAL_TIME_ZONES = {
+    "at": "America/Halifax", "et": "America/New_York", "ct": "America/Chicago",
+    "mt": "America/Denver", "pt": "America/Los_Angeles",
 }  # fmt: skip
 _ZONE = (
     r"(?P<zone>Z|[+-]\d{2}:?\d{2}|(?:GMT|UTC|UT)\s*[+-]\d{1,2}(?::?\d{2})?|[A-Za-z]{1,5}"
@@ -308,4 +315,7 @@ def _zone(name: str | None, default: tzinfo) -> tzinfo | None:
         sign = -1 if offset["sign"] == "-" else 1
         return timezone(sign * timedelta(hours=hours, minutes=minutes))
     known = _ZONE_HOURS.get(name.lower())
-    return None if known is None else timezone(timedelta(hours=known))
+    if known is not None:
+        return timezone(timedelta(hours=known))
+    place = _LOCAL_TIME_ZONES.get(name.lower())
+    return None if place is None else ZoneInfo(place)

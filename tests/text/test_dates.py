@@ -35,6 +35,9 @@ NOW = datetime(2026, 4, 26, 8, 0, tzinfo=CHINA)
         ("2012年12月10日 格林威治標準時間 10:41", datetime(2012, 12, 10, 10, 41, tzinfo=UTC)),
         ("2026-04-25T14:47:00Z", datetime(2026, 4, 25, 14, 47, tzinfo=UTC)),
         ("Mon, 26 January 2004 16:31:00 PT", datetime(2004, 1, 27, 0, 31, tzinfo=UTC)),
+        # a generic zone name follows daylight saving time: Pacific time is UTC-7 in July
+        ("Mon, 26 July 2004 16:31:00 PT", datetime(2004, 7, 26, 23, 31, tzinfo=UTC)),
+        ("Mon, 26 July 2004 16:31:00 ET", datetime(2004, 7, 26, 20, 31, tzinfo=UTC)),
         ("Thu, 30 Apr 2015 08:57:00 MEST", datetime(2015, 4, 30, 6, 57, tzinfo=UTC)),
         ("Wed, 19 Feb 2012 22:40:00 GMT-01:01", datetime(2012, 2, 19, 23, 41, tzinfo=UTC)),
         ("Sun Jan  4 16:29:06 2004", datetime(2004, 1, 4, 16, 29, 6, tzinfo=CHINA)),
