@@ -32,7 +32,7 @@ _FULL_WIDTH = str.maketrans({",": "，", ":": "：", ";": "；", "!": "！", "?"
 ANNOTATION = LazyPattern(rf"(?<={_IDEOGRAPH})[(（](?P<syllable>{SYLLABLE})[)）]")
 # What every annotation pattern here needs, and the regex engine finds fast because it opens with
 # a bracket rather than a look-behind: the patterns are run on a text only where one of its
-# matches stands where they could match (``_may_be_annotated``).  Scanning every text with their
+# matches stands where they could match (``may_be_annotated``).  Scanning every text with their
 # look-behinds was about a tenth of the cost of cleaning the items of bench/fetch.py's feeds.
 BRACKETED_SYLLABLE = LazyPattern(rf"[(（](?P<syllable>{SYLLABLE})[)）]")
 # An annotator that matched bytes, not characters, can annotate a character made of the last byte
@@ -113,7 +113,7 @@ def remove_annotations(text: str, learned: Mapping[str, frozenset[str]] | None =
     it was damaged out of recognition; and in a text that annotates several syllables, any
     bracketed pinyin syllable after an ideograph is.
     """
-    if not _may_be_annotated(text):
+    if not may_be_annotated(text):
         return text, 0
     removed = 0
     known = learned or {}
@@ -149,11 +149,15 @@ def remove_annotations(text: str, learned: Mapping[str, frozenset[str]] | None =
     return text, removed
 
 
-def _may_be_annotated(text: str) -> bool:
-    """Whether a bracketed syllable of ``text`` stands where ``ANNOTATION`` or ``_AFTER_LETTER``
-    could match it: after an ideograph, or after a letter that follows a non-ASCII character or
-    ASCII clause punctuation.  (Bracketed syllables never overlap, so every one is looked at.)"""
+def may_be_annotated(text: str) -> bool:
+    """Whether a bracketed pinyin syllable of ``text`` stands where ``ANNOTATION`` or
+    ``_AFTER_LETTER`` could match it: after an ideograph, or after a letter that follows a
+    non-ASCII character or ASCII clause punctuation.  (Bracketed syllables never overlap, so every
+    one is looked at.)  False means ``remove_annotations`` leaves ``text`` as it is, whatever was
+    learned: it removes only syllables (a word that is none, ``(BofA)``, ``(design)``, stays)."""
     for match in BRACKETED_SYLLABLE.finditer(text):
+        if not is_syllable(match["syllable"]):
+            continue
         start = match.start()
         if start >= 1 and _IDEOGRAPH_RE.match(text, start - 1):
             return True

@@ -35,7 +35,7 @@ COMMON = [char for char in IDEOGRAPHS if log_frequency(char) > -8.0]
 UNCOMMON = [char for char in IDEOGRAPHS if -11.5 <= log_frequency(char) <= -9.5]
 RARE = [char for char in IDEOGRAPHS if log_frequency(char) < -11.5]
 ASCII = "abcxyzABC 0123456789.,:;!-/()[]\n"
-OUTRIGHT = "?&斤锟拷\ufffd\u200b\u00ad\ufeffＡ９\ue000（）？āǎü"
+OUTRIGHT = "?&斤锟錕拷\ufffd\u200b\u00ad\ufeffＡ９\ue000（）？āǎü"
 
 ALPHABET = st.one_of(
     st.sampled_from(UNCOMMON), st.sampled_from(RARE), st.sampled_from(ASCII), st.sampled_from(OUTRIGHT)
@@ -61,6 +61,15 @@ TEXTS = st.one_of(
 @example(text="记者昨日获悉，股价大涨", other="")
 @example(text="嬀齉的人", other="")
 @example(text="城乡(xiang)一体化", other="")
+# With no ideograph: an annotation spliced after a letter (，F is 現's bytes), a full-width
+# question mark before a syllable, and English text's own question marks, entities and brackets.
+@example(text="the ,F(xian)-35 jet", other="")
+@example(text="Why？xian) now", other="")
+@example(text="Why? AT&amp;T (Reuters) said; AT&T?", other="")
+# Bracketed words after Chinese: one that no annotator writes, a syllable, a cut annotation.
+@example(text="美国银行（BofA）同意", other="城乡(xiang)")
+@example(text="广义货币(M2)余额", other="")
+@example(text="担╯hi2）的", other="")
 def test_every_repair_leaves_a_text_it_lets_through_unchanged(text: str, other: str) -> None:
     if not needs_no_repair(text):
         return
@@ -77,6 +86,7 @@ def test_every_repair_leaves_a_text_it_lets_through_unchanged(text: str, other: 
 DAMAGED = [
     "涨跌贷董",
     "锟斤拷的",
+    "錕斤拷的",
     "中国?人",
     "城乡(xiāng)",
     "&amp;的",
@@ -84,8 +94,20 @@ DAMAGED = [
     "的\ufffd",
     "嬀齉靐龘",
     "鍙戝竷淇℃伅",
+    "AT&amp;T",
+    "the ,F(xian)-35",
+    "Why？xian)",
 ]
-PLAIN = ["", "Markets rose on Monday.", "记者从市政府获悉，今年将新建学校10所。", "报告（2021）显示"]
+PLAIN = [
+    "",
+    "Markets rose on Monday.",
+    "记者从市政府获悉，今年将新建学校10所。",
+    "报告（2021）显示",
+    "大白菜每斤1.5元",
+    "Why did AT&T (the carrier) say so?",
+    "“Why?” she asked (again).",
+    "美国银行（BofA）同意，能力（design)；",
+]
 
 
 def test_texts_the_repairs_change_are_not_let_through_and_plain_ones_are() -> None:
