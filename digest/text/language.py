@@ -5,7 +5,8 @@ from __future__ import annotations
 from digest.model import Language
 from digest.patterns import LazyPattern
 
-_CJK = LazyPattern(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Runs of ideographs: their summed lengths count them at a third of the cost of listing each one.
+_CJK_RUNS = LazyPattern(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 # Bytes that are no ASCII letter: deleting them from the ASCII part of a text leaves its letters.
 # Counting them this way, rather than by listing every regex match, took this function from
 # about 180 to 22 µs a feed item (3,000 characters on average).
@@ -18,7 +19,7 @@ def detect_language(text: str) -> Language:
     One ideograph carries about as much as a short English word, so ideographs are weighted 3×.
     """
     sample = text[:4000]
-    cjk = 0 if sample.isascii() else len(_CJK.findall(sample))
+    cjk = 0 if sample.isascii() else sum(map(len, _CJK_RUNS.findall(sample)))
     if cjk == 0:
         return "en"
     latin = len(sample.encode("ascii", "ignore").translate(None, _NOT_LETTERS))

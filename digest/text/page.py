@@ -18,6 +18,7 @@ from digest.text.mobile import EDITOR_LABEL
 # ``-`` without spaces too: a non-underscore separator only ever cuts off a site-like name.  An
 # underscore between two ASCII letters or digits is part of a name (``user_id``), not a separator.
 _SEPARATOR = LazyPattern(r"\s*(?:(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|\||｜|\s[-–—]\s|——|-)\s*")
+_SEPARATOR_CHARS = "_|｜-–—"
 # Markup, quotes and assignments never occur in a site or channel name.
 _NOT_A_NAME = LazyPattern("[<>\"'=&{}]")
 _SITE = LazyPattern(
@@ -93,6 +94,10 @@ def strip_site_suffix(title: str) -> tuple[str, int]:
     After ``_`` any short segment goes (channels: ``_科技``); after `` - `` or ``|`` only segments
     that look like site names do, so ``A - B`` headlines keep their second half.
     """
+    # Every separator has one of these characters: a title with none (most) is not scanned by
+    # ``_SEPARATOR``, which tries every position (it opens with white space).
+    if not any(char in title for char in _SEPARATOR_CHARS):
+        return title, 0
     removed = 0
     while True:
         separators = list(_SEPARATOR.finditer(title))

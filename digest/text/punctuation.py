@@ -46,6 +46,8 @@ def _neighbour(chars: list[str] | str, i: int, step: int) -> str:
 
 
 def _convert_marks(text: str) -> tuple[str, int]:
+    if not _CANDIDATE.search(text):
+        return text, 0
     chars = list(text)
     pending = [match.start() for match in _CANDIDATE.finditer(text)]
     converted = 0
@@ -67,6 +69,8 @@ def _convert_marks(text: str) -> tuple[str, int]:
 
 
 def _convert_pairs(text: str) -> tuple[str, int]:
+    if "(" not in text:
+        return text, 0
     converted = 0
 
     def replace(match: re.Match[str]) -> str:
@@ -84,6 +88,10 @@ def _convert_pairs(text: str) -> tuple[str, int]:
 
 def _convert_quotes(text: str) -> tuple[str, int]:
     """ASCII quote pairs that hold Chinese, or close on it, made Chinese quotes."""
+    # Tested first: most texts have no ASCII quote, and telling English from Chinese below lists
+    # every letter and ideograph of the text.
+    if '"' not in text and "'" not in text:
+        return text, 0
     converted = 0
     english = len(_LATIN.findall(text)) > 3 * len(_IDEOGRAPH.findall(text))
 
