@@ -277,7 +277,9 @@ _MOJIBAKE_MARKS = LazyPattern("[\x80-\x9f]|[âÃÂ][\x80-\xbf€‚ƒ„…†�
 
 def repair_mojibake(text: str) -> str:
     """``text`` with cp1252 quirks and double-encoded UTF-8 repaired (ftfy); other text as is."""
-    if not _SUSPECT.search(text) or not _MOJIBAKE_MARKS.search(text):
+    # ASCII text (a third of the feed texts of bench/fetch.py) has none of the marks, and Python
+    # knows a string is ASCII without reading it: the scan is spared (0.13 s down to 0.06 s there).
+    if text.isascii() or not _SUSPECT.search(text) or not _MOJIBAKE_MARKS.search(text):
         return text
     import ftfy
 

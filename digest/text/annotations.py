@@ -149,13 +149,14 @@ def remove_annotations(text: str, learned: Mapping[str, frozenset[str]] | None =
     return text, removed
 
 
-def may_be_annotated(text: str) -> bool:
-    """Whether a bracketed pinyin syllable of ``text`` stands where ``ANNOTATION`` or
-    ``_AFTER_LETTER`` could match it: after an ideograph, or after a letter that follows a
-    non-ASCII character or ASCII clause punctuation.  (Bracketed syllables never overlap, so every
-    one is looked at.)  False means ``remove_annotations`` leaves ``text`` as it is, whatever was
-    learned: it removes only syllables (a word that is none, ``(BofA)``, ``(design)``, stays)."""
-    for match in BRACKETED_SYLLABLE.finditer(text):
+def may_be_annotated(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether a bracketed pinyin syllable of ``text`` (within ``text[start:end]``) stands where
+    ``ANNOTATION`` or ``_AFTER_LETTER`` could match it: after an ideograph, or after a letter
+    that follows a non-ASCII character or ASCII clause punctuation.  (Bracketed syllables never
+    overlap, so every one is looked at.)  False for the whole text means ``remove_annotations``
+    leaves it as it is, whatever was learned: it removes only syllables (a word that is none,
+    ``(BofA)``, ``(design)``, stays)."""
+    for match in BRACKETED_SYLLABLE.finditer(text, start, len(text) if end is None else end):
         if not is_syllable(match["syllable"]):
             continue
         start = match.start()

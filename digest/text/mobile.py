@@ -6,7 +6,9 @@ put it after the moment the item was obtained; the fields are read into a moment
 ``text.dates``, the one reader of dates.  Bylines look like
 ``本報訊 全媒體記者王寅龍報道`` or ``（记者 张三 李四）`` at the start of the first paragraph.
 Patterns accept both scripts, because the ``keep`` and ``traditional`` policies leave traditional
-text in place.  Regular expressions, not a library: these are fixed formats of Chinese newsrooms.
+text in place.  Every pattern but the header's needs a Chinese word (a role, an agency, 完, 分享,
+an editor's label …): cleaning does not try them on ASCII lines.  Regular expressions, not a
+library: these are fixed formats of Chinese newsrooms.
 """
 
 from __future__ import annotations

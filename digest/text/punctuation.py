@@ -114,12 +114,18 @@ def _convert_quotes(text: str) -> tuple[str, int]:
     return _QUOTED.sub(replace, text), converted
 
 
+def has_chinese(text: str) -> bool:
+    """Whether ``text`` has a character that makes a mark next to it Chinese: without one,
+    ``fix_punctuation`` returns it as it is."""
+    return not text.isascii() and _CHINESE.search(text) is not None
+
+
 def fix_punctuation(text: str) -> tuple[str, int]:
     """``text`` with ASCII clause punctuation inside Chinese made full-width; how many marks.
 
     URLs are left untouched.  Never raises.
     """
-    if not _CHINESE.search(text):
+    if not has_chinese(text):
         return text, 0
     pieces: list[str] = []
     total = 0

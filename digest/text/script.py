@@ -93,28 +93,10 @@ def _script(char: str) -> int:
     return -1 if not _encodes(char, "cp950") else 0
 
 
-# Each character met so far by ``script_counts``, and those of them ``_script`` finds only
-# traditional or only simplified text uses.  Counting through them looks at each distinct
-# character of a text once, rather than calling ``_script`` on each ideograph of it (which cost
-# more than a fifth of cleaning a short Chinese text).
-_MET: set[str] = set()
-_TRADITIONAL_ONLY: set[str] = set()
-_SIMPLIFIED_ONLY: set[str] = set()
-
-
 def script_counts(text: str) -> tuple[int, int]:
     """How many characters of ``text`` are only traditional, and how many only simplified."""
-    distinct = set(text)
-    for char in distinct.difference(_MET):
-        kind = _script(char) if _HANZI.match(char) else 0
-        if kind == 1:
-            _TRADITIONAL_ONLY.add(char)
-        elif kind == -1:
-            _SIMPLIFIED_ONLY.add(char)
-        _MET.add(char)
-    traditional = sum(map(text.count, distinct.intersection(_TRADITIONAL_ONLY)))
-    simplified = sum(map(text.count, distinct.intersection(_SIMPLIFIED_ONLY)))
-    return traditional, simplified
+    kinds = [_script(char) for char in _HANZI.findall(text)]
+    return kinds.count(1), kinds.count(-1)
 
 
 def machine_converted(text: str, *, marks: int = 0) -> bool:

@@ -45,6 +45,7 @@ checks every repair on texts this test lets through, damaged ones among them).
 from __future__ import annotations
 
 import math
+import string
 from functools import cache
 
 from digest.patterns import LazyPattern
@@ -61,11 +62,18 @@ from digest.text.resync import _SUSPECT as _RESYNC_RARE
 # alone is the common unit of weight), zero-width characters and soft hyphens (and the joiners,
 # removed next to Chinese or ASCII).
 _REWRITTEN = frozenset("\ufffd锟錕\u200b\u2060\ufeff\u00ad\u200c\u200d")
-# The end of a bracketed word: of every annotation, whole or cut (annotations, resync, garbled's
-# ``？``), and of much else.
-_WORD_END = LazyPattern(f"[A-Za-z{TONED}üÜ][1-5]?[)）]")
+# What a pinyin syllable ends in: a letter (ASCII, tone-marked or ü), then maybe a tone number.
+_LETTERS = frozenset(string.ascii_letters + TONED + "üÜ")
+_TONE_NUMBERS = frozenset("12345")
+# The longest bracketed syllable, cut annotation or ？ before a syllable, in characters: what
+# comes before it, six letters, a tone number, the closing bracket.
+_LONGEST_BRACKETED = 9
 # Every ideograph any repair looks for (the widest of their ranges).
 _IDEOGRAPH = LazyPattern("[\u3400-\u9fff\uf900-\ufaff]")
+# The ideographs met so far (by ``_frequency``): whether a text has one is told from its
+# distinct characters, where a search of a long text with none cost as much as the rest of this
+# test.
+_IDEOGRAPHS: set[str] = set()
 # A character no repair could be set off by: above every threshold the repairs judge single
 # characters by (misdecoding's mean, garbled's lonely and suspect characters, resync's rare ones).
 _COMMON = max(_PLAUSIBLE, _LONELY, _GARBLED_SUSPECT, _RESYNC_RARE)
@@ -95,6 +103,8 @@ def _frequency(char: str) -> float | None:
     frequency = _FREQUENCY[char] = log_frequency(char)
     above = math.floor((frequency - _PLAUSIBLE) * 4)
     ideograph = _HAN.match(char) is not None
+    if _IDEOGRAPH.match(char):
+        _IDEOGRAPHS.add(char)
     _QUARTERS[ord(char)] = chr(_OFFSET + min(above, 255 - _OFFSET)) if ideograph else "\x00"
     return frequency
 
@@ -104,10 +114,11 @@ def needs_no_repair(text: str) -> bool:
     the module docstring); False means: run them."""
     if "&" in text and _ENTITY.search(text):
         return False
-    if ("?" in text or _WORD_END.search(text)) and _may_mark_damage(text):
-        return False
+    if text.isascii():  # told at once: ASCII characters are all plain, and none is Chinese
+        return not _may_mark_damage(text, chinese=False)
+    distinct = set(text)
     rarer: set[str] = set()
-    for char in set(text).difference(_PLAIN):
+    for char in distinct.difference(_PLAIN):
         frequency = _frequency(char)
         if frequency is None:
             return False
@@ -115,17 +126,47 @@ def needs_no_repair(text: str) -> bool:
             _PLAIN.add(char)  # only ever characters this test passes everywhere
         else:
             rarer.add(char)
+    # Every character of the text has met ``_frequency`` by now.
+    if _may_mark_damage(text, chinese=not _IDEOGRAPHS.isdisjoint(distinct)):
+        return False
     if not rarer:
         return True
     return not (_may_resync(text, rarer) or _has_unlikely_span(text, rarer) or _may_misdecode(text, rarer))
 
 
-def _may_mark_damage(text: str) -> bool:
-    """Whether a ``?`` or the end of a bracketed word in ``text`` may set off a repair (see the
-    module docstring)."""
-    if not text.isascii() and _IDEOGRAPH.search(text) and ("?" in text or _CUT_ANNOTATION.search(text)):
+def _may_mark_damage(text: str, *, chinese: bool) -> bool:
+    """Whether a ``?`` or a bracketed word in ``text`` may set off a repair (see the module
+    docstring); ``chinese``: the text has an ideograph.  The bracketed forms are looked for only
+    just before each closing bracket that follows a letter (or a tone number after one), where
+    they all end; the brackets are found by ``str.find`` at C speed, where a pattern tried at
+    every position of a long text cost a tenth of cleaning the bench feeds."""
+    question, ends = "?" in text, _word_ends(text)
+    if not (question or ends):
+        return False
+    if chinese and question:
         return True
-    return may_be_annotated(text) or ("？" in text and _WIDE_MARKER.search(text) is not None)
+    for end in ends:
+        start = max(end + 1 - _LONGEST_BRACKETED, 0)
+        if (
+            (chinese and _CUT_ANNOTATION.search(text, start, end + 1))
+            or may_be_annotated(text, start, end + 1)
+            or ("？" in text[start:end] and _WIDE_MARKER.search(text, start, end + 1))
+        ):
+            return True
+    return False
+
+
+def _word_ends(text: str) -> list[int]:
+    """Where a closing bracket of ``text`` follows a letter, or a tone number after one."""
+    ends = []
+    for bracket in ")）":
+        at = text.find(bracket, 1)
+        while at > 0:
+            before = text[at - 1]
+            if before in _LETTERS or (before in _TONE_NUMBERS and text[at - 2 : at - 1] in _LETTERS):
+                ends.append(at)
+            at = text.find(bracket, at + 1)
+    return ends
 
 
 def _is_ideograph(char: str) -> bool:

@@ -203,3 +203,26 @@ def test_the_opening_test_never_skips_a_paragraph_a_byline_pattern_matches(openi
     paragraph = opening + rest
     if not _may_open_with_byline(paragraph):
         assert not any(pattern.match(paragraph) for pattern in _bylines()), paragraph
+
+
+# ASCII lines shaped like the marks cleaning removes: (完) and 分享 as an English page writes them.
+ASCII_PIECES = ["(", ")", "[", "]", "(END)", "[end]", "Editor:", "Share", "Reporter ", "By ", ":", "/", " "]
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(ASCII_PIECES),
+            st.text(alphabet="0123456789:-/ ", max_size=6),
+            st.text(alphabet=st.characters(max_codepoint=127), max_size=4),
+        ),
+        max_size=10,
+    ).map("".join)
+)
+def test_no_mark_but_a_header_is_found_in_an_ascii_line(line: str) -> None:
+    # Cleaning tries none of these on an ASCII line after the first (text/__init__.py, _read_line).
+    from digest.text.mobile import is_boilerplate, strip_trailing_marks
+
+    assert not is_boilerplate(line)
+    assert strip_trailing_marks(line) == (line, None)
+    assert parse_byline(line) == (line, None)
