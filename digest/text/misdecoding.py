@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from digest.patterns import LazyPattern
 from digest.text.hanzi_frequency import log_frequency, log_frequency_as_written, word_weight
 
 # (codec the bytes were wrongly decoded with, codec they were written in)
@@ -30,8 +31,8 @@ _CONFUSIONS = (
 # converted to traditional after the damage).
 # Invisible characters (removed by a later stage) may stand inside it: 锟\u200b斤 is still one.
 _INVISIBLE = "[\u200b\u00ad\ufeff\u2060]*"
-_REPLACEMENT_MOJIBAKE = re.compile(f"(?:[锟錕]{_INVISIBLE}斤(?:{_INVISIBLE}拷)?{_INVISIBLE})+")
-_RUN = re.compile(r"[^\x00-\x7f\s]{2,}")
+_REPLACEMENT_MOJIBAKE = LazyPattern(f"(?:[锟錕]{_INVISIBLE}斤(?:{_INVISIBLE}拷)?{_INVISIBLE})+")
+_RUN = LazyPattern(r"[^\x00-\x7f\s]{2,}")
 # A decoder that met bytes it could not use wrote U+FFFD (or ?) for them: in UTF-8 the character
 # they belonged to is lost, the ones after it are not (UTF-8 finds its step again by itself).
 _LOST = "\ufffd"
@@ -39,7 +40,7 @@ _LOST = "\ufffd"
 # and be ordinary text itself (real text scores about -7, mojibake -11 and below).
 _MARGIN = 2.5
 _PLAUSIBLE = -9.5
-_HAN = re.compile("[\u3400-\u9fff]")
+_HAN = LazyPattern("[\u3400-\u9fff]")
 # A wrong decoding of Chinese is ideographs, many of them: a short run of real text with a rare
 # character in it must not be taken for one (福克納｜ is no mojibake).
 _MIN_HAN = 4
