@@ -6,12 +6,12 @@ works in one place works in the other.
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from digest.errors import UsageError
+from digest.patterns import LazyPattern
 
-_DURATION = re.compile(r"^\s*(\d{1,6})\s*([mhdw])\s*$")  # up to 999999 units: no overflow
+_DURATION = LazyPattern(r"^\s*(\d{1,6})\s*([mhdw])\s*$")  # up to 999999 units: no overflow
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 

@@ -8,20 +8,21 @@ three bidi marks are kept in text written partly right to left and removed from 
 (``_BIDI_MARK``).
 
 A module of its own, outside ``digest.text``: rendering and delivery need these two functions on
-every run, and importing them from the cleaning package loaded all of it (its patterns are compiled
+every run, and importing them from the cleaning package loaded all of it (its patterns were compiled
 at import), 0.05 s of the CPU of ``import digest.cli.app`` (0.14 → 0.09 s), so of every command.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
+
+from digest.patterns import LazyPattern
 
 # The invisible characters the cleaning stage removes and counts as a repair (soft hyphen, zero-width
 # space, word joiner, zero-width no-break space): sanitising keeps them for it, and the cleaning
 # modules that must see through them (a 锟斤拷 run, bytes read again) take them from here.
 INVISIBLE = "\u00ad\u200b\u2060\ufeff"
-_UNSAFE = re.compile(
+_UNSAFE = LazyPattern(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 (but \t \n) and C1 controls
     # Format characters (category Cf), listed by range because the re module has no \p{Cf}; kept:
     # U+200C/U+200D (the joiners of emoji sequences and of Persian and Indic words), the tag
@@ -36,7 +37,7 @@ _UNSAFE = re.compile(
 )
 # An escape sequence whose ESC is removed would leave its parameters behind as visible junk
 # ("]0;PWNED"); remove whole CSI/OSC/DCS sequences first, then any stray control character.
-_ESCAPE_SEQUENCE = re.compile(
+_ESCAPE_SEQUENCE = LazyPattern(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
     r"|\x1b[\]P^_][^\x07\x1b]*(?:\x07|\x1b\\|$)"  # OSC, DCS, PM, APC up to BEL or ST
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
@@ -51,10 +52,10 @@ _ESCAPE_SEQUENCE = re.compile(
 # letter they have nothing to place: there they could only reorder numbers and spaces to mislead,
 # and one of them would cost a text message its GSM alphabet (70 characters instead of 160), so
 # they are removed there.
-_BIDI_MARK = re.compile("[\u200e\u200f\u061c]")
+_BIDI_MARK = LazyPattern("[\u200e\u200f\u061c]")
 # Hebrew, Arabic, Syriac, Thaana, N'Ko … (the blocks of the right-to-left scripts, the marks aside);
 # a test checks that every character of bidi class R or AL is in it and none of class L.
-_RIGHT_TO_LEFT = re.compile(
+_RIGHT_TO_LEFT = LazyPattern(
     "[\u0590-\u061b\u061d-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]"
 )
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from typing import Any
 
+from digest.patterns import LazyPattern
 from digest.text.dates import CHINA_TIME, parse_date, zone_of_writing
 from digest.text.html import html_to_text
 from digest.text.mobile import unwrap
@@ -124,15 +125,15 @@ def _site_key(name: str) -> str:
     return re.sub(r"[\W_]+", "", key.removeprefix("www."))
 
 
-_LEADING_SEPARATOR = re.compile(r"^\s*(?:[|｜»·:：]|::|--?|[–—]|_)\s*")
+_LEADING_SEPARATOR = LazyPattern(r"^\s*(?:[|｜»·:：]|::|--?|[–—]|_)\s*")
 # `` | ``, `` - `` … between words; ``_`` and ``|`` between Chinese characters (``标题_智能_好奇心日报``).
-_TITLE_SEPARATOR = re.compile(
+_TITLE_SEPARATOR = LazyPattern(
     r"\s+(?:[|｜»·:]|::|--?|[–—])\s+|\s*[|｜]\s*|(?<=[^\x00-\x7f])_(?=[^\x00-\x7f])"
 )
-_TAG = re.compile(
+_TAG = LazyPattern(
     r"<meta\s[^>]*>|<title[^>]*>[^<]*</title>|<h1[^>]*>.{0,300}?</h1>", re.IGNORECASE | re.DOTALL
 )
-_ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_ATTRIBUTE = LazyPattern(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 def _declared_titles(html: str) -> tuple[list[str], list[str]]:
@@ -165,12 +166,12 @@ def _shared(found: str, other: str) -> float:
     return sum(word in others for word in words) / len(words) if words else 0.0
 
 
-_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]|[^\W_]+")
+_WORD = LazyPattern(r"[\u3040-\u30ff\u3400-\u9fff]|[^\W_]+")
 
 
 # trafilatura reads the page with lxml, which gives up on the whole document at one reference to a
 # character XML forbids (``&#27;``, ``&#x1;``, ``&#65534;``): extraction then finds nothing at all.
-_NUMERIC_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+_NUMERIC_REFERENCE = LazyPattern(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
 
 
 def _drop_if_not_xml_text(reference: re.Match[str]) -> str:
@@ -201,7 +202,7 @@ def _chinese_fields(article: Article, html: str) -> Article:
 
 # A WeChat article (mp.weixin.qq.com) shows its time only through a script, from ``var ct =
 # "1520476500"`` (seconds since 1970); its visible text has the day at most.
-_WECHAT_TIME = re.compile(r"""\bvar\s+ct\s*=\s*["']?(\d{10})["']?""")
+_WECHAT_TIME = LazyPattern(r"""\bvar\s+ct\s*=\s*["']?(\d{10})["']?""")
 
 
 def _wechat_time(html: str) -> datetime | None:
@@ -220,7 +221,7 @@ def _without_captions(text: str, title: str | None) -> str:
     return "\n".join(kept) if kept else text
 
 
-_CAPTION = re.compile(r"^\s*[▲▼△▽]|[（(](?:[圖图]|照片|[圖图]片|[攝摄]影)\s*[／/：:][^）)]{0,20}[）)]\s*$")
+_CAPTION = LazyPattern(r"^\s*[▲▼△▽]|[（(](?:[圖图]|照片|[圖图]片|[攝摄]影)\s*[／/：:][^）)]{0,20}[）)]\s*$")
 
 
 def _with_gne_headline(title: str, gne_title: str) -> str:
@@ -238,7 +239,7 @@ def _with_gne_headline(title: str, gne_title: str) -> str:
 
 
 # A byline's label read as the name (trafilatura on ``作者：责任编辑：肖春芳``).
-_LABEL = re.compile(r"作者|[记記]者|[编編][辑輯]|[责責]任[编編][辑輯]|[责責][编編]|[来來]源")
+_LABEL = LazyPattern(r"作者|[记記]者|[编編][辑輯]|[责責]任[编編][辑輯]|[责責][编編]|[来來]源")
 
 
 def _labelled_line(html: str) -> PageMeta | None:
@@ -335,7 +336,7 @@ def _written_moment(written: re.Match[str]) -> datetime | None:
 _MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _NORTH_AMERICAN_ZONES = {"ET", "CT", "MT", "PT", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT"}
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-_WRITTEN_TIME = re.compile(
+_WRITTEN_TIME = LazyPattern(
     rf"(?:(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})"
     rf"|(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH}),?\s+(?P<year2>\d{{4}})"
     r"|(?P<numeric_month>\d{1,2})/(?P<numeric_day>\d{1,2})/(?P<numeric_year>\d{4}|\d{2}))"
@@ -343,12 +344,12 @@ _WRITTEN_TIME = re.compile(
     r"\s*(?-i:(?P<zone>[A-Z]{2,4}))\b",
     re.IGNORECASE,
 )
-_UPDATE = re.compile(r"updated|modified|cached|expire", re.IGNORECASE)
+_UPDATE = LazyPattern(r"updated|modified|cached|expire", re.IGNORECASE)
 
 
 # A machine-readable date and time in an attribute (``<time datetime>``, ``<meta content>``) or a
 # JSON-LD value.
-_STAMP = re.compile(
+_STAMP = LazyPattern(
     r"""(?:datetime|content|value|"date(?:Published|Created)")\s*[=:]\s*["']"""
     r"(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)[\"']"
 )

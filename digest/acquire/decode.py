@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from digest.errors import InputError
+from digest.patterns import LazyPattern
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -29,7 +30,7 @@ _SUPERSETS = {
     "latin_1": "cp1252",  # what the web means by ISO-8859-1
     "iso8859_1": "cp1252",
 }
-_XML_DECLARATION = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_XML_DECLARATION = LazyPattern(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +233,7 @@ def reconcile(data: bytes, *labels: str | None) -> Decoded:
     return Decoded(data.decode(choice), choice, note=note)
 
 
-_NON_ASCII_RUN = re.compile(rb"[\x80-\xff]+")
+_NON_ASCII_RUN = LazyPattern(rb"[\x80-\xff]+")
 # A document is UTF-8 with a few foreign bytes when most of its non-ASCII runs (characters or
 # groups of them) decode as UTF-8: one GBK item pasted into a UTF-8 feed, a stray 0xFF.  A
 # legacy-encoded document practically never has even a few runs that are valid UTF-8, so a
@@ -270,8 +271,8 @@ def _mostly_utf8(data: bytes, *, labelled: bool) -> Decoded | None:
 # Mojibake of Western text: C1 control characters (cp1252's curly quotes and dashes read as
 # latin-1: "don\x92t") and UTF-8 read as cp1252 ("â€™", "Ã©").  Only text with these marks goes
 # through ftfy, which is slow on long text and has nothing to do on the rest.
-_SUSPECT = re.compile("[\x80-\x9f\xc2\xc3\xe2]")  # one character class: a fast scan of every text
-_MOJIBAKE_MARKS = re.compile("[\x80-\x9f]|[âÃÂ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
+_SUSPECT = LazyPattern("[\x80-\x9f\xc2\xc3\xe2]")  # one character class: a fast scan of every text
+_MOJIBAKE_MARKS = LazyPattern("[\x80-\x9f]|[âÃÂ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
 
 
 def repair_mojibake(text: str) -> str:

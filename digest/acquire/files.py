@@ -14,10 +14,9 @@ from typing import BinaryIO
 
 from digest.acquire.decode import binary_kind
 from digest.acquire.formats import KNOWN_SUFFIXES, parse_document, sniff
+from digest.acquire.limits import MAX_FILE_BYTES
 from digest.errors import InputError, PartialDocument
 from digest.model import RawItem
-
-MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,21 +22,18 @@ from urllib.parse import urljoin, urlsplit
 
 from digest.acquire.article import read_article
 from digest.acquire.decode import declared_in_xml, decode_bytes, reconcile, repair_mojibake
+from digest.acquire.limits import MAX_BODY_CHARS, capped
 from digest.errors import InputError, PartialDocument
 from digest.model import LANGUAGES, RawItem
+from digest.patterns import LazyPattern
 from digest.sanitize import one_line
 from digest.text.dates import parse_date, zone_of_writing
 from digest.text.html import html_to_text
 
 MAX_ITEMS_PER_DOCUMENT = 1000
 MAX_TITLE_CHARS = 500
-MAX_BODY_CHARS = 200_000
 _MAX_SUMMARY_HTML = 4000
 Parser = Callable[[bytes, str], list[RawItem]]
-
-
-def capped(text: str | None, limit: int) -> str | None:
-    return text if text is None or len(text) <= limit else text[:limit]
 
 
 def parse_time(value: Any, *, now: datetime | None = None, tz: tzinfo = UTC) -> datetime | None:
@@ -160,9 +157,11 @@ def _header(headers: Mapping[str, str] | None, wanted: str, *, charset: bool = F
 
 # An HTML page: its first element (after the prolog, a DOCTYPE and comments) is <html>.  A feed may
 # carry an HTML DOCTYPE (feedparser's corpus has one) and is still a feed.
-_HTML_PAGE = re.compile(rb"\s*(?:<\?xml[^>]*>\s*)?(?:(?:<!--.*?-->|<!doctype[^>]*>)\s*)*<html\b", re.I | re.S)
-_DECLARATION = re.compile(r"^\s*<\?xml[^>]*?\?>")
-_UTF8_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']utf-?8["']""", re.I)
+_HTML_PAGE = LazyPattern(
+    rb"\s*(?:<\?xml[^>]*>\s*)?(?:(?:<!--.*?-->|<!doctype[^>]*>)\s*)*<html\b", re.I | re.S
+)
+_DECLARATION = LazyPattern(r"^\s*<\?xml[^>]*?\?>")
+_UTF8_DECLARED = LazyPattern(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']utf-?8["']""", re.I)
 
 
 # Characters XML 1.0 forbids, raw or as references: one of them makes a strict parser give up on the
@@ -170,14 +169,16 @@ _UTF8_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']utf-?8["']"""
 # Removed from the UTF-8 bytes with translate (a C loop; a regex over 45 MB costs a quarter second):
 # bytes below 0x20 never occur inside a multi-byte UTF-8 sequence.
 _XML_INVALID_BYTES = bytes(sorted(set(range(0x20)) - {0x9, 0xA, 0xD}))
-_NONCHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")  # U+FFFE, U+FFFF
-_CHAR_REFERENCE = re.compile(rb"&#(x[0-9a-fA-F]{1,8}|[0-9]{1,10});")
+# U+FFFE and U+FFFF.  Found by a search that opens with a literal: the regex engine's scan for
+# it took 0.014 s over the 200 documents of bench/fetch.py, two ``in`` tests 0.067 s.
+_NONCHARACTER = LazyPattern(b"\xef\xbf[\xbe\xbf]")
+_CHAR_REFERENCE = LazyPattern(rb"&#(x[0-9a-fA-F]{1,8}|[0-9]{1,10});")
 # A terminal escape sequence (ESC, raw or as a reference, then [31m) whose ESC alone were removed
 # would leave "[31m" in the title: such sequences go whole, before the forbidden characters do.
-_ESCAPE_SEQUENCE = re.compile(rb"(?:\x1b|&#0*27;|&#[xX]0*1[bB];)\[[0-?]*[ -/]*[@-~]")
+_ESCAPE_SEQUENCE = LazyPattern(rb"(?:\x1b|&#0*27;|&#[xX]0*1[bB];)\[[0-?]*[ -/]*[@-~]")
 # The reference form alone, which opens with a literal "&#" that the regex engine scans for fast;
 # the whole pattern above opens with an alternation and tries every byte of the document.
-_ESCAPE_REFERENCE = re.compile(rb"&#(?:0*27|[xX]0*1[bB]);\[")
+_ESCAPE_REFERENCE = LazyPattern(rb"&#(?:0*27|[xX]0*1[bB]);\[")
 
 
 def _allowed_reference(value: bytes) -> bool:
@@ -213,9 +214,8 @@ def _as_utf8_document(text: str, as_sent: bytes | None = None) -> bytes:
     if b"\x1b" in data or (b";[" in data and _ESCAPE_REFERENCE.search(data)):
         data = _ESCAPE_SEQUENCE.sub(b"", data)
     data = data.translate(None, _XML_INVALID_BYTES)
-    for noncharacter in _NONCHARACTERS:
-        if noncharacter in data:
-            data = data.replace(noncharacter, b"")
+    if _NONCHARACTER.search(data):
+        data = _NONCHARACTER.sub(b"", data)
     # A feed repeats a few hundred distinct references tens of thousands of times, nearly always
     # allowed ones: each distinct one is checked once, and the document is rewritten only when one
     # is not allowed (a call per reference cost 0.15 s on the 200 feeds, this 0.06 s).
@@ -234,7 +234,7 @@ def _as_utf8_document(text: str, as_sent: bytes | None = None) -> bytes:
 # in a link: feeds written by hand or by string templates have them) is an error to XML, and lxml
 # drops it with the word after it ("Q&A: AT&T" became "Q AT"): it is escaped, outside CDATA sections,
 # where it is already text.  (HTML reads a bare ampersand as itself too.)
-_AMPERSAND = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);|#)(?:([A-Za-z][A-Za-z0-9]{1,31});)?")
+_AMPERSAND = LazyPattern(rb"&(?!(?:amp|lt|gt|quot|apos);|#)(?:([A-Za-z][A-Za-z0-9]{1,31});)?")
 
 
 def _xml_references(data: bytes) -> bytes:
@@ -327,56 +327,48 @@ def _fast_parser() -> Any | None:
 # or <fullitem> as an item's content (ignored); escaped brackets in a title (text or markup?
 # feedparser decides by the declared type); xml:base (not applied).  A document with none of these
 # goes the fast way; one with any goes to feedparser, whole.  Real feeds rarely have them outside
-# CDATA sections (in which they are just text): 3 of the 200 real feeds in shared/data/feeds-bench
-# take the slow way.  Each pattern opens with a literal character and some are looked for only
-# when a substring test finds what they need: the check costs about as much as the fast parse
-# itself, a hundredth of feedparser's.  The patterns match case as XML does (element names are
-# case-sensitive; a type written "HTML" takes the slow way, which is safe): the scan is a third
-# faster than case-blind.
+# CDATA sections (in which they are just text): 2 of the 200 real feeds in shared/data/feeds-bench
+# take the slow way.  Each pattern opens with a literal, which the regex engine scans for faster
+# than a substring test would (``in`` took longer than the search itself): the check costs about
+# as much as the fast parse itself, a hundredth of feedparser's.  The patterns match case as XML
+# does (element names are case-sensitive; a type written "HTML" takes the slow way, which is
+# safe): the scan is a third faster than case-blind.
 _FAST_PARSER_MISREADS = tuple(
-    (literal, re.compile(pattern))
-    for literal, pattern in (
-        (
-            b"type",
-            rb"<(?:content|title|summary|subtitle|rights|tagline)\b[^>]*\btype\s*=\s*[\"']"
-            rb"(?:(?!html[\"']|text/html[\"']|text[\"'])|text[\"'][^>]*>[^<]*&lt;)",
-        ),
-        (b"base64", rb"""mode\s*=\s*["']base64"""),  # opens with a literal, not \b: 3 times faster
-        (b"<", rb"<(?:\w+:)?(?:body|created|fullitem)\b"),
-        (
-            b"<",
-            rb"<(?:(?:title|description|summary|subtitle|tagline|content)\b[^>]*(?<!/)>[^<]*<(?![!/])"
-            # an RSS item whose first title or description is another vocabulary's (media:title)
-            rb"|item[\s>](?:[^<]++|<(?!/?(?:[\w.-]+:)?(?:title|description)[\s>/]|/item>))*+"
-            rb"<[\w.-]+:(?:title|description)[\s>])",
-        ),
-        (b"&lt;", rb"<title\b[^>]*>[^<]*&lt;"),
+    LazyPattern(pattern)
+    for pattern in (
+        rb"<(?:content|title|summary|subtitle|rights|tagline)\b[^>]*\btype\s*=\s*[\"']"
+        rb"(?:(?!html[\"']|text/html[\"']|text[\"'])|text[\"'][^>]*>[^<]*&lt;)",
+        rb"""mode\s*=\s*["']base64""",  # opens with a literal, not \b: 3 times faster
+        rb"<(?:\w+:)?(?:body|created|fullitem)\b",
+        rb"<(?:(?:title|description|summary|subtitle|tagline|content)\b[^>]*(?<!/)>[^<]*<(?![!/])"
+        # an RSS item whose first title or description is another vocabulary's (media:title)
+        rb"|item[\s>](?:[^<]++|<(?!/?(?:[\w.-]+:)?(?:title|description)[\s>/]|/item>))*+"
+        rb"<[\w.-]+:(?:title|description)[\s>])",
+        rb"<title\b[^>]*>[^<]*&lt;",
     )
 )
-_XML_BASE = re.compile(rb"xml:base\s*=")
+_XML_BASE = LazyPattern(rb"xml:base\s*=")
 # A link that names no scheme: an href attribute (not "xhref") or an RSS <link> element.  Two
 # patterns that each open with a literal, which the regex engine finds by a fast scan; one pattern
 # opening with "\b" or an alternation is tried at every byte (0.058 s against 0.004 s on the 18 of
 # the 200 feeds of bench/fetch.py that declare xml:base).
 _RELATIVE_LINKS = (
-    re.compile(rb"""href(?<!\whref)\s*=\s*["'](?![a-zA-Z][\w+.-]*:|#)"""),
-    re.compile(rb"""<link>\s*(?![a-zA-Z][\w+.-]*:|#)"""),
+    LazyPattern(rb"""href(?<!\whref)\s*=\s*["'](?![a-zA-Z][\w+.-]*:|#)"""),
+    LazyPattern(rb"""<link>\s*(?![a-zA-Z][\w+.-]*:|#)"""),
 )
 
 
 def _fast_parser_fits(document: bytes) -> bool:
-    for literal, pattern in _FAST_PARSER_MISREADS:
-        if literal in document and _found_outside_cdata(pattern, document):
-            return False
+    if any(_found_outside_cdata(pattern, document) for pattern in _FAST_PARSER_MISREADS):
+        return False
     # xml:base changes nothing when every link is absolute (most feeds that declare it)
     return not (
-        b"xml:base" in document
-        and _found_outside_cdata(_XML_BASE, document)
+        _found_outside_cdata(_XML_BASE, document)
         and any(_found_outside_cdata(link, document) for link in _RELATIVE_LINKS)
     )
 
 
-def _found_outside_cdata(pattern: re.Pattern[bytes], document: bytes) -> bool:
+def _found_outside_cdata(pattern: LazyPattern[bytes], document: bytes) -> bool:
     """Whether ``pattern`` occurs outside CDATA sections (inside them everything is just text)."""
     match = pattern.search(document)
     while match is not None:
@@ -526,8 +518,8 @@ def _entry_date(entry: Mapping[str, Any], guid: str, zone: tzinfo) -> datetime |
 
 # Atom 0.3's namespace; its <issued> became Atom 1.0's <published> (RFC 4287).
 _ATOM_03 = b"http://purl.org/atom/ns#"
-_ENTRY = re.compile(rb"<entry\b.*?</entry\s*>", re.S)
-_PUBLISHED = re.compile(rb"<published\b[^>/]*>([^<]*)</published\s*>")
+_ENTRY = LazyPattern(rb"<entry\b.*?</entry\s*>", re.S)
+_PUBLISHED = LazyPattern(rb"<published\b[^>/]*>([^<]*)</published\s*>")
 
 
 def _published_over_issued(document: bytes, entries: list[Any]) -> list[Any]:
@@ -570,7 +562,7 @@ def _absolute(link: str, base: str | None) -> str | None:
 # near the end (what follows it is not the feed's: some servers append a <script>); or it is an
 # empty feed whose root closes itself (<rss/>).  A download cut short has no such end.
 # Text before the root is passed over, as the parsers pass over it (a PHP notice printed first).
-_ROOT = re.compile(
+_ROOT = LazyPattern(
     rb"(?:[^<]++|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*+<([A-Za-z_][\w.:-]*)[^<>]*?(/?)>", re.S | re.I
 )
 
@@ -608,10 +600,10 @@ def _with_its_last_bracket(document: bytes) -> bytes | None:
 # feedparser both recover), so what is whole is told from the text: an item is whole when its end
 # tag is there, which for items in document order means the first as many as there are end tags.
 # Markup inside CDATA sections and comments is text, not tags, and is not counted.
-_ITEM_START = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)\b[^>]*>", re.I)
-_ITEM_END = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>", re.I)
-_TITLE_TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?title\b[^>]*?(/?)>", re.I)
-_TEXT_SECTIONS = re.compile(rb"<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z)", re.S)
+_ITEM_START = LazyPattern(rb"<(?:[\w.-]+:)?(?:item|entry)\b[^>]*>", re.I)
+_ITEM_END = LazyPattern(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>", re.I)
+_TITLE_TAG = LazyPattern(rb"<(/?)(?:[\w.-]+:)?title\b[^>]*?(/?)>", re.I)
+_TEXT_SECTIONS = LazyPattern(rb"<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z)", re.S)
 
 
 def _closed_before_the_cut(

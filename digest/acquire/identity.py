@@ -13,6 +13,7 @@ from hashlib import blake2b
 from urllib.parse import urlsplit, urlunsplit
 
 from digest.model import RawItem
+from digest.patterns import LazyPattern
 
 ID_PREFIX = "b2:"
 
@@ -67,7 +68,7 @@ def _former_forms(raw: RawItem) -> list[RawItem]:
     return [replace(raw, key=None)] if scope and url and guid.strip() == url == raw.url else []
 
 
-_SCHEME = re.compile(r"^(\s*)(https?)(://)", re.I)
+_SCHEME = LazyPattern(r"^(\s*)(https?)(://)", re.I)
 
 
 def _scheme_twins(raw: RawItem) -> list[RawItem]:

@@ -3,7 +3,6 @@ ones (``digest.queue``).  Both need a PostgreSQL database for the queue."""
 
 from __future__ import annotations
 
-import logging
 from typing import Annotated
 
 import typer
@@ -123,6 +122,9 @@ def scheduler_command(
 
 
 def _log_to_stderr(verbose: bool) -> None:
+    # Imported here, as the queue is: every other command would pay for logging at start-up.
+    import logging
+
     # Jobs taken over from dead workers are worth a line under any service manager; each job's
     # start and end only with -v.
     logging.basicConfig(format="digest: %(name)s: %(message)s", level=logging.WARNING)

@@ -15,7 +15,6 @@ receive a live mention or forged markup whatever the feed said.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import tzinfo
@@ -24,6 +23,7 @@ import digest.deliver.mentions as mentions
 from digest.deliver.budget import Budget
 from digest.deliver.split import Block, Piece, Split, split_blocks
 from digest.model import Digest, DigestEntry, Language
+from digest.patterns import LazyPattern
 from digest.render.html import render_html
 from digest.render.layout import meta_line, short_date, summary_of, title_lines
 from digest.sanitize import one_line
@@ -34,7 +34,7 @@ STYLES = ("text", "markdown", "sms")
 RUNGS = ("full", "short", "headlines", "count")
 SHORT_SUMMARY_CHARS = 24
 
-_URL = re.compile(r"https?://[^\s<>\"'，。；：！？、）】」』]+")
+_URL = LazyPattern(r"https?://[^\s<>\"'，。；：！？、）】」』]+")
 # Where a shortened summary's kept sentences end: no full stop before the ellipsis.
 _SENTENCE_MARKS = "。. "
 

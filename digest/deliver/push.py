@@ -23,7 +23,6 @@ sent, ``check_deliveries`` compares the outbox with the delivery journal beside 
 from __future__ import annotations
 
 import random
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -38,9 +37,10 @@ from digest.deliver.redact import Redactor, install_log_redaction
 from digest.deliver.transports import NOT_SENT, SENT, THROTTLED, UNCERTAIN, Message, Outcome, Sender
 from digest.errors import ExitCode, StoreError
 from digest.model import Digest
+from digest.patterns import LazyPattern
 from digest.store.outbox import Outbox
 
-_LABEL = re.compile(r"^\(\d+/\d+\) ")
+_LABEL = LazyPattern(r"^\(\d+/\d+\) ")
 
 if TYPE_CHECKING:
     import httpx

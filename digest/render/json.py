@@ -8,12 +8,12 @@ fields, as ``gh --json`` does.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from datetime import tzinfo
 from typing import Any
 
 from digest.model import Digest
+from digest.patterns import LazyPattern
 from digest.render.layout import window_of
 
 # The version of the documents described in docs/json.md: raised when a field changes meaning or
@@ -31,12 +31,17 @@ ENTRY_FIELDS = (*ITEM_FIELDS, "cluster", "rank", "group")
 _ESCAPE_C1 = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
 # Searching first: translate() looks every character up in the table, 10 µs for a short Chinese
 # record (most of the cost of a line of `digest summarize` output), and almost no text has one.
-_C1 = re.compile("[\x7f-\x9f]")
+_C1 = LazyPattern("[\x7f-\x9f]")
+
+
+# json.dumps builds an encoder on every call unless every option is its default: one made once
+# saves a fifth of writing a short record (a line of `digest summarize` output).
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 def dumps(value: object, indent: int | None = None) -> str:
     """JSON text with non-ASCII kept readable and DEL/C1 controls escaped."""
-    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    text = _ENCODER.encode(value) if indent is None else json.dumps(value, ensure_ascii=False, indent=indent)
     return text.translate(_ESCAPE_C1) if _C1.search(text) else text
 
 

@@ -9,6 +9,7 @@ import re
 from datetime import tzinfo
 
 from digest.model import Digest
+from digest.patterns import LazyPattern
 from digest.render.layout import (
     empty_hint,
     explain_of,
@@ -22,12 +23,12 @@ from digest.sanitize import one_line
 
 # Anywhere in a line: emphasis, code spans, links and images, autolinks and raw HTML, escapes
 # themselves, GFM strikethrough and table cells.
-_INLINE = re.compile(r"([\\`*_\[\]<>~|])")
+_INLINE = LazyPattern(r"([\\`*_\[\]<>~|])")
 # Character references (&amp; &#39;) would be decoded: escape their ampersand.
-_REFERENCE = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+_REFERENCE = LazyPattern(r"&(?=#?[0-9A-Za-z]+;)")
 # At the start of a line only: headings, block quotes, list items, thematic breaks, setext
 # underlines, and an ordered-list marker (a number followed by . or ).
-_LINE_START = re.compile(r"^(\s*)(?:([#>+=-])|(\d{1,9})([.)]))")
+_LINE_START = LazyPattern(r"^(\s*)(?:([#>+=-])|(\d{1,9})([.)]))")
 
 
 def escape_markdown(text: str) -> str:

@@ -13,18 +13,20 @@ import re
 
 from rich.cells import cell_len
 
+from digest.patterns import LazyPattern
+
 _CJK = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f\U00020000-\U0003ffff"
 _OPENING = "《「『“‘（【〈〔［｛"
 _CLOSING = "，。、；：！？）》」』”’〉】〕］｝…"
 # A token is a run of non-CJK, non-space characters (a word, a number, a URL), one CJK character,
 # or a run of spaces.  Closing punctuation sticks to the token before it, opening punctuation to
 # the token after it.
-_TOKEN = re.compile(
+_TOKEN = LazyPattern(
     rf"\s+"
     rf"|[{_OPENING}]*[{_CJK}][{_CLOSING},.;:!?)\]]*"
     rf"|[{_OPENING}]*[^\s{_CJK}]+[{_CLOSING}]*"
 )
-_URL = re.compile(rf"[{_OPENING}(<\[]*https?://", re.IGNORECASE)
+_URL = LazyPattern(rf"[{_OPENING}(<\[]*https?://", re.IGNORECASE)
 
 
 def wrap_cells(text: str, width: int) -> list[str]:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from digest.patterns import LazyPattern
+
 # Parameters that say how a reader arrived, never which article it is.  Matched case-insensitively.
 TRACKING_PARAMS = frozenset(
     {
@@ -30,7 +32,7 @@ _TRACKING_PREFIXES = ("utm_", "hmsr", "hmpl", "hmcu", "hmkw", "hmci", "pk_", "mt
 # Leading host labels that only pick a device variant of the same site.
 _MOBILE_LABELS = frozenset({"www", "m", "wap", "mobile", "3g", "touch", "amp", "mob"})
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
-_AMP_PATH = re.compile(r"/amp/?$|\.amp(?=\.s?html?$)")
+_AMP_PATH = LazyPattern(r"/amp/?$|\.amp(?=\.s?html?$)")
 
 
 def canonical_url(url: str | None) -> str | None:

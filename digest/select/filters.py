@@ -29,10 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-import re2
-
 from digest.errors import UsageError
 from digest.model import Item
+from digest.patterns import LazyPattern
 
 
 class Searcher(Protocol):
@@ -44,6 +43,8 @@ class Searcher(Protocol):
 def compile_user_pattern(pattern: str) -> Searcher:
     """A case-insensitive RE2 pattern (linear-time matching); ``re2.error`` when RE2 cannot
     compile it (bad syntax, or a backreference or lookaround, which RE2 does not have)."""
+    import re2  # here, as in parse_rule: most filter files (and runs with none) have no pattern
+
     options = re2.Options()
     options.case_sensitive = False
     options.log_errors = False  # the error becomes our one-line message, not a log line on stderr
@@ -51,7 +52,7 @@ def compile_user_pattern(pattern: str) -> Searcher:
     return compiled
 
 
-_SECTION = re.compile(r"^\[\s*(?:source\s+(?P<source>.+?)|(?P<all>all|\*))\s*\]$", re.IGNORECASE)
+_SECTION = LazyPattern(r"^\[\s*(?:source\s+(?P<source>.+?)|(?P<all>all|\*))\s*\]$", re.IGNORECASE)
 
 
 def fold(text: str) -> str:
@@ -130,6 +131,8 @@ def parse_rule(line: str, *, source: str | None = None, origin: str = "") -> Rul
             exclude, text = True, text[1:].strip()
         body = text
         if len(body) >= 2 and body.startswith("/") and body.endswith("/"):
+            import re2
+
             try:
                 pattern = compile_user_pattern(unicodedata.normalize("NFKC", _to_simplified(body[1:-1])))
             except re2.error as error:

@@ -24,7 +24,6 @@ call per text and per shingle batch (minutes for 100,000 texts) and it has no no
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +31,8 @@ from hashlib import blake2b
 
 import numpy as np
 import numpy.typing as npt
+
+from digest.patterns import LazyPattern
 
 PERMUTATIONS = 64
 BAND_ROWS = 2  # 32 bands of 2: a pair with Jaccard 0.3 becomes a candidate with p ≈ 0.95
@@ -46,9 +47,9 @@ _SAMPLE = 20_000  # texts sampled for document frequencies
 _BUCKET_ALL_PAIRS = 24  # larger LSH buckets are linked as a chain, not all pairs
 
 Array = npt.NDArray[np.uint64]
-_NON_WORD = re.compile(r"[\W_]+")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-_NUMBER = re.compile(r"\d+")
+_NON_WORD = LazyPattern(r"[\W_]+")
+_CJK = LazyPattern(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_NUMBER = LazyPattern(r"\d+")
 Figures = dict[str, frozenset[str]]
 
 

@@ -87,8 +87,10 @@ def summarize(
         return _fitted(feed, "feed", language, chars, sentences)
     # Joining only adds separators: a body whose sentences alone exceed the budget cannot fit,
     # and most bodies are decided here without building the joined text.
-    if (chars is None or body_length <= chars) and _fits(units, language, chars, sentences):
-        return Summary(join_sentences(units, language), "full", SUMMARY_VERSION)
+    if (chars is None or body_length <= chars) and (sentences is None or len(units) <= sentences):
+        whole = join_sentences(units, language)  # built once: to measure, and to return
+        if chars is None or len(whole) <= chars:
+            return Summary(whole, "full", SUMMARY_VERSION)
     if method == "lead":
         return _fitted(units, "lead", language, chars, sentences)
     return Summary(

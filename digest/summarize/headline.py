@@ -28,19 +28,19 @@ clauses' values without it loses 1.4 R1 (a run repeating the subject scores twic
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from itertools import accumulate, chain
 
+from digest.patterns import LazyPattern
 from digest.summarize.fit import ELLIPSIS, cut_sentence, join_sentences, zh_needs_space
 from digest.summarize.sentences import clause_ends
 
 __all__ = ["best_run"]
 
 # Every token ROUGE counts: CJK characters and ASCII words (lower-cased first).
-_TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[a-z0-9]+")
+_TOKEN = LazyPattern(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[a-z0-9]+")
 # Function characters: they reach a headline about half as often as other characters.
 _FUNCTION = frozenset("的了是在和与及也都而就被把对为将于以其这那有个中上下等之所从到让向并或着过")
 # P(token in the reference) by (occurrences in the document capped at 4, occurs in the first

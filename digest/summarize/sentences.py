@@ -23,13 +23,15 @@ from __future__ import annotations
 
 import re
 
+from digest.patterns import LazyPattern
+
 __all__ = ["clause_ends", "protected_spans", "split_sentences"]
 
 # Closing quotes and brackets that belong to the sentence they follow.
 _CLOSERS = "”’」』）)】》\"'"
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_ZH_END = re.compile(
+_ZH_END = LazyPattern(
     # Every alternative starts with one of these marks: saying so first lets the scan pass over
     # all other characters at once (it took two thirds of the time of splitting a Chinese text).
     rf"(?=[。！？；!?;….])"
@@ -42,7 +44,7 @@ _ZH_END = re.compile(
 # The mark comes first in the pattern so that the scan fails fast everywhere else.  The second
 # look-ahead is for scraped text that lost the space between paragraphs ("…the harbour.Bidders
 # had…"); ``_split_en`` accepts it only after a word of two lower-case letters.
-_EN_END = re.compile(rf"[.!?]+[{_CLOSERS}]*(?=\s+[\"“‘'(\[]?[A-Z0-9\u3400-\u9fff]|[A-Z][a-z])")
+_EN_END = LazyPattern(rf"[.!?]+[{_CLOSERS}]*(?=\s+[\"“‘'(\[]?[A-Z0-9\u3400-\u9fff]|[A-Z][a-z])")
 _LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 # Words that end in a period without ending a sentence.  Lower-cased, without the final period.
@@ -55,19 +57,19 @@ _ABBREVIATIONS = frozenset(
     """.split()  # noqa: SIM905 -- a word list reads better as text than as 150 quoted strings
 )
 
-_URL = re.compile(r"(?:https?://|www\.)[^\s\u3000-\u303f\uff01-\uff5e“”‘’]+", re.IGNORECASE)
+_URL = LazyPattern(r"(?:https?://|www\.)[^\s\u3000-\u303f\uff01-\uff5e“”‘’]+", re.IGNORECASE)
 # Runs a cut must never split: URLs, and runs of Latin letters and digits joined by inner
 # punctuation: words ("don't", "F-35", "COVID-19"), numbers ("3.5", "1,000", "12:30", "$5", "7%").
-_PROTECTED = re.compile(
+_PROTECTED = LazyPattern(
     r"(?:https?://|www\.)[^\s\u3000-\u303f\uff01-\uff5e“”‘’]+"
     r"|[$¥€£]?[A-Za-z0-9\u00c0-\u024f]+(?:[.,:/'’-][A-Za-z0-9\u00c0-\u024f]+)*[%％]?",
     re.IGNORECASE,
 )
 _LONGEST_ABBREVIATION = max(map(len, _ABBREVIATIONS))
-_INITIALS = re.compile(r"(?:[a-z]\.)*[a-z]")
+_INITIALS = LazyPattern(r"(?:[a-z]\.)*[a-z]")
 _CLAUSE_MARKS = "，、；：,;:"
-_CLAUSE = re.compile(f"[{_CLAUSE_MARKS}]+")
-_ASCII_CLAUSE = re.compile(r"[,;:]")
+_CLAUSE = LazyPattern(f"[{_CLAUSE_MARKS}]+")
+_ASCII_CLAUSE = LazyPattern(r"[,;:]")
 
 
 def protected_spans(text: str) -> list[tuple[int, int]]:

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
+from digest.patterns import LazyPattern
 from digest.text.script import to_simplified
 
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
@@ -26,24 +27,24 @@ TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 # number.  Six letters is the longest syllable (zhuang, chuang, shuang).
 SYLLABLE = rf"[a-zA-Z{TONED}üÜ]{{1,6}}[1-5]?"
 _IDEOGRAPH = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
-_IDEOGRAPH_RE = re.compile(_IDEOGRAPH)
+_IDEOGRAPH_RE = LazyPattern(_IDEOGRAPH)
 _FULL_WIDTH = str.maketrans({",": "，", ":": "：", ";": "；", "!": "！", "?": "？"})
-ANNOTATION = re.compile(rf"(?<={_IDEOGRAPH})[(（](?P<syllable>{SYLLABLE})[)）]")
+ANNOTATION = LazyPattern(rf"(?<={_IDEOGRAPH})[(（](?P<syllable>{SYLLABLE})[)）]")
 # What every annotation pattern here needs, and the regex engine finds fast because it opens with
 # a bracket rather than a look-behind: the patterns are run on a text only where one of its
 # matches stands where they could match (``may_be_annotated``).  Scanning every text with their
 # look-behinds was about a tenth of the cost of cleaning the items of bench/fetch.py's feeds.
-BRACKETED_SYLLABLE = re.compile(rf"[(（](?P<syllable>{SYLLABLE})[)）]")
+BRACKETED_SYLLABLE = LazyPattern(rf"[(（](?P<syllable>{SYLLABLE})[)）]")
 # An annotator that matched bytes, not characters, can annotate a character made of the last byte
 # of a Chinese character and an ASCII letter: ，F → AC 46 = 現, so ``，F(xiàn)-35``.
-_AFTER_LETTER = re.compile(
+_AFTER_LETTER = LazyPattern(
     rf"(?P<previous>[^\x00-\x7f]|[,:;!?])(?P<letter>[\x40-\x7e])[(（](?P<syllable>{SYLLABLE})[)）]"
 )
 
 # An annotation whose end went with bytes out of step: an opening bracket and the first letters of
 # a reading of the ideograph before it, then straight on into the next ideograph (联(li想 for
 # 联(lián)想, 现(xi实 for 现(xiàn)实).  Opens with the bracket, for speed (see above).
-_CUT_SHORT = re.compile(rf"[(（](?P<letters>[a-z{TONED}ü]{{1,5}})(?={_IDEOGRAPH})")
+_CUT_SHORT = LazyPattern(rf"[(（](?P<letters>[a-z{TONED}ü]{{1,5}})(?={_IDEOGRAPH})")
 
 
 # Distinct syllables annotated with their own characters that make a text an annotating one.

@@ -31,6 +31,7 @@ import unicodedata
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
+from digest.patterns import LazyPattern
 from digest.text.script import KANA_OR_HANGUL
 
 EARLIEST_YEAR, LATEST_YEAR = 1970, 9998  # outside this a "date" is noise (or overflows arithmetic)
@@ -100,7 +101,7 @@ _WORD = r"[^\W\d_]"  # a letter of any script
 _CLOCK = r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d+)?)?"
 
 _FORMS = tuple(
-    re.compile(pattern, re.IGNORECASE)
+    LazyPattern(pattern, re.IGNORECASE)
     for pattern in (
         # ISO 8601 / W3C-DTF, incl. a three-digit month (some generators pad to 012)
         r"(?P<year>\d{4})-(?P<month>0?\d{1,2})(?:-(?P<day>\d{1,2})"
@@ -139,29 +140,29 @@ _FORMS = tuple(
         r"(?:\s*(?P<hour>\d{1,2})\s*[:：]\s*(?P<minute>\d{2}))?",
     )
 )
-_RELATIVE_DAY = re.compile(
+_RELATIVE_DAY = LazyPattern(
     r"(?P<word>今天|今日|昨天|昨日|前天)\s*(?:(?P<hour>\d{1,2})\s*[:：]\s*(?P<minute>\d{2}))?"
 )
-_AGO = re.compile(r"(?P<count>\d{1,4})\s*(?P<unit>秒|分钟|分鐘|小时|小時|个小时|個小時|天|日|周|週)\s*前")
-_JUST_NOW = re.compile(r"刚刚|剛剛|刚才|剛才")
+_AGO = LazyPattern(r"(?P<count>\d{1,4})\s*(?P<unit>秒|分钟|分鐘|小时|小時|个小时|個小時|天|日|周|週)\s*前")
+_JUST_NOW = LazyPattern(r"刚刚|剛剛|刚才|剛才")
 _AGO_UNITS = {"秒": "seconds", "分钟": "minutes", "分鐘": "minutes", "小时": "hours", "小時": "hours"}
 _AGO_UNITS |= {"个小时": "hours", "個小時": "hours", "天": "days", "日": "days", "周": "weeks", "週": "weeks"}
 _DAYS_BACK = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
-_BEIJING = re.compile(r"[(（]?\s*北京[时時][间間]\s*[)）]?")
+_BEIJING = LazyPattern(r"[(（]?\s*北京[时時][间間]\s*[)）]?")
 # Greenwich time as Chinese-language services of foreign broadcasters print it (BBC 中文网:
 # ``2012年12月10日, 格林尼治标准时间10:41``): the zone between the day and the clock time.
-_GREENWICH = re.compile(r",?\s*[(（]?\s*格林[尼威]治(?:[标標]准|[标標]準)?[时時][间間]\s*[)）]?\s*")
+_GREENWICH = LazyPattern(r",?\s*[(（]?\s*格林[尼威]治(?:[标標]准|[标標]準)?[时時][间間]\s*[)）]?\s*")
 CHINA_TIME = timezone(timedelta(hours=8))
 _JAPAN_KOREA_TIME = timezone(timedelta(hours=9))
-_LABEL = re.compile(
+_LABEL = LazyPattern(
     r"^(?:[发發][布佈](?:[时時][间間]|日期|于|於)?|[发發]表(?:[时時][间間]|于|於)?|更新(?:[时時][间間])?"
     r"|[时時][间間]|日期|published|updated|posted(?: on)?|date)\s*[:：]?\s*",
     re.IGNORECASE,
 )
 
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-_LETTER = re.compile(r"[^\W\d_]")
+_HAN = LazyPattern(r"[\u4e00-\u9fff]")
+_LETTER = LazyPattern(r"[^\W\d_]")
 
 
 def zone_of_writing(sample: str) -> tzinfo:
@@ -300,7 +301,7 @@ def _unaccented(name: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-_OFFSET = re.compile(r"(?:GMT|UTC|UT)?\s*(?P<sign>[+-])(?P<hours>\d{1,2}):?(?P<minutes>\d{2})?", re.I)
+_OFFSET = LazyPattern(r"(?:GMT|UTC|UT)?\s*(?P<sign>[+-])(?P<hours>\d{1,2}):?(?P<minutes>\d{2})?", re.I)
 
 
 def _zone(name: str | None, default: tzinfo) -> tzinfo | None:

@@ -36,20 +36,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from digest.patterns import LazyPattern
 from digest.text.annotations import BRACKETED_SYLLABLE, SYLLABLE, is_syllable
 from digest.text.hanzi_frequency import log_frequency, word_weight
 
 MARKERS = "?\ufffd"
-_MARKER = re.compile(f"[{re.escape(MARKERS)}]")
-_FRAGMENT = re.compile(rf"(?P<syllable>{SYLLABLE})\)")
+_MARKER = LazyPattern(f"[{re.escape(MARKERS)}]")
+_FRAGMENT = LazyPattern(rf"(?P<syllable>{SYLLABLE})\)")
 # The site turned full-width punctuation into ASCII after the garbling; GBK had the full-width.
 _TO_FULL_WIDTH = str.maketrans({"!": "！", ",": "，", ":": "：", ";": "；"})
 # Any non-ASCII character can be half of a misread pair (GBK has symbols, kana, Greek, box
 # drawing …); ASCII clause marks too, since the site made them ASCII afterwards.
 # (U+3000, the ideographic space, is GBK A1A1: it belongs to runs, unlike ASCII white space.)
-_RUN_CHAR = re.compile(r"[^\x00-\x20\x22-\x2b\x2d-\x39\x3c-\x7f\x80-\xa0\ufffd\u2028\u2029]")
+_RUN_CHAR = LazyPattern(r"[^\x00-\x20\x22-\x2b\x2d-\x39\x3c-\x7f\x80-\xa0\ufffd\u2028\u2029]")
 # A byte 40–7E after a lost lead byte reads as ASCII (與 = C5 63 → ``?c``): it may open a run.
-_TRAIL_AS_ASCII = re.compile(r"[\x40-\x7e]")
+_TRAIL_AS_ASCII = LazyPattern(r"[\x40-\x7e]")
 # A spliced annotation whose character is not known from elsewhere in the text is still damage;
 # the best candidate is kept only if it reads like ordinary text (real text scores about -7).
 _PLAUSIBLE = -9.5
@@ -69,9 +70,9 @@ _DOMINANT = 0.5
 _GARBAGE = -10.5
 _MAX_GARBAGE = 12
 _RARE_SINGLE = -11.0
-_PUA = re.compile("[\ue000-\uf8ff]")
-_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
-_WIDE_MARKER = re.compile(rf"？(?=(?P<syllable>{SYLLABLE})\))")
+_PUA = LazyPattern("[\ue000-\uf8ff]")
+_HAN = LazyPattern("[\u3400-\u9fff\uf900-\ufaff]")
+_WIDE_MARKER = LazyPattern(rf"？(?=(?P<syllable>{SYLLABLE})\))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -517,7 +518,7 @@ def _repair_region(text: str, first: int, last: int, low: int, high: int) -> tup
 # Characters GBK writes in two bytes, less the marks the punctuation stage writes (，：；！？（）
 # “”‘’): a run must be the same whether they are still ASCII or not, or cleaning the output
 # again would find spans the first cleaning did not.
-_WIDE_RUN = re.compile(r"[^\x00-\xa0\s\ufffd，：；！？（）“”‘’]+")
+_WIDE_RUN = LazyPattern(r"[^\x00-\xa0\s\ufffd，：；！？（）“”‘’]+")
 
 
 def repair_unlikely_spans(text: str) -> tuple[str, GarbleRepairs]:

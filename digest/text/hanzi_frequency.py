@@ -4,18 +4,18 @@ The counts are package data (``data/hanzi_frequency.txt``), built by
 ``scripts/build_hanzi_frequency.py`` from a word list with corpus counts: each word adds its count
 to each of its characters and to each two neighbouring characters in it (pairs: the words a
 character makes with its neighbours).  Traditional characters are scored by their simplified form,
-so machine-converted text scores like the text it came from.  Loaded once, on first use (a few
-hundredths of a second); the index of pairs by character, which guessing a lost byte needs, on
-its first use (about 0.1 s of CPU, only for text that is read again from its bytes).  A missing
-or unreadable table raises ``FrequencyTableError``: the repairs never run on an empty table,
-which would quietly do nothing.
+so machine-converted text scores like the text it came from.  Loaded on first use: the characters
+(a few milliseconds) when a character is first scored, the pairs only when a pair is first
+weighed, which a text of common characters never needs; the index of pairs by character, which
+guessing a lost byte needs, on its first use (about 0.1 s of CPU, only for text that is read
+again from its bytes).  A missing or unreadable table raises ``FrequencyTableError``: the repairs
+never run on an empty table, which would quietly do nothing.
 """
 
 from __future__ import annotations
 
 import math
 from functools import cache
-from importlib import resources
 
 from digest.errors import DigestError
 from digest.text.script import to_simplified
@@ -41,22 +41,37 @@ class FrequencyTableError(DigestError):
 
 
 @cache
-def _table() -> tuple[dict[str, float], dict[str, float]]:
+def _text() -> str:
+    # pkgutil rather than importlib.resources, which costs 15 ms of imports (tempfile, zipfile…)
+    # for the one file; both read through the package's loader, so a zipped install works too.
+    import pkgutil
+
     try:
-        text = resources.files("digest.text").joinpath("data", TABLE).read_text(encoding="utf-8")
+        data = pkgutil.get_data("digest.text", f"data/{TABLE}")
+        if data is None:
+            raise OSError("the package loader cannot read data files")
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise FrequencyTableError(
             f"character-frequency table {TABLE} cannot be read: {error}",
             hint="reinstall digest (the table is package data)",
         ) from None
-    return parse_table(text)
 
 
-def parse_table(text: str) -> tuple[dict[str, float], dict[str, float]]:
-    """(character → ln share of all characters, two-character word → ln count) from the table's
-    text; raises ``FrequencyTableError`` when it is not a complete table."""
+@cache
+def _characters() -> dict[str, float]:
+    return parse_characters(_text())
+
+
+@cache
+def _pairs() -> dict[str, float]:
+    return parse_pairs(_text())
+
+
+def parse_characters(text: str) -> dict[str, float]:
+    """Character → ln share of all characters, from the table's text; raises
+    ``FrequencyTableError`` when it is not a complete table."""
     chars: dict[str, float] = {}
-    pairs: dict[str, float] = {}
     log_total: float | None = None
     for line in text.splitlines():
         fields = line.split("\t")
@@ -66,20 +81,30 @@ def parse_table(text: str) -> tuple[dict[str, float], dict[str, float]]:
             log_total = int(fields[1]) / _STEPS_PER_UNIT
         elif fields[0] == "c" and len(fields) == 3:
             chars.update(dict.fromkeys(fields[2], int(fields[1]) / _STEPS_PER_UNIT))
-        elif fields[0] == "p" and len(fields) == 3:
-            run, value = fields[2], int(fields[1]) / _STEPS_PER_UNIT
-            pairs.update(dict.fromkeys((run[i : i + 2] for i in range(0, len(run), 2)), value))
     if log_total is None or len(chars) < _MIN_CHARACTERS:
         raise FrequencyTableError(
             f"character-frequency table {TABLE} is incomplete ({len(chars)} characters)",
             hint="rebuild it with scripts/build_hanzi_frequency.py or reinstall digest",
         )
-    return {char: value - log_total for char, value in chars.items()}, pairs
+    return {char: value - log_total for char, value in chars.items()}
+
+
+def parse_pairs(text: str) -> dict[str, float]:
+    """Two-character word → ln count, from the table's text (its ``p`` lines)."""
+    pairs: dict[str, float] = {}
+    for line in text.splitlines():
+        fields = line.split("\t")
+        if fields[0] == "p" and len(fields) == 3:
+            # The line's pairs are run together: characters 0-1, 2-3, …
+            run, value = fields[2], int(fields[1]) / _STEPS_PER_UNIT
+            pairs.update(dict.fromkeys(map(str.__add__, run[::2], run[1::2]), value))
+    return pairs
 
 
 def load() -> None:
     """Load the table now; raises ``FrequencyTableError`` when it is missing or damaged."""
-    _table()
+    _characters()
+    _pairs()
 
 
 @cache
@@ -95,7 +120,7 @@ def log_frequency(char: str) -> float:
     """Natural log of the share of ``char`` in running Chinese text; very negative when rare."""
     if char in _PUNCTUATION_SHARE:
         return math.log(_PUNCTUATION_SHARE[char])
-    chars = _table()[0]
+    chars = _characters()
     # The word list has a few traditional words with tiny counts; the simplified form decides.
     return max(chars.get(char, _FLOOR), chars.get(_simplified(char), _FLOOR))
 
@@ -105,12 +130,12 @@ def log_frequency_as_written(char: str) -> float:
     as rare as it is in simplified text (to choose between readings of bytes, not to judge text)."""
     if char in _PUNCTUATION_SHARE:
         return math.log(_PUNCTUATION_SHARE[char])
-    return _table()[0].get(char, _FLOOR)
+    return _characters().get(char, _FLOOR)
 
 
 def word_weight(first: str, second: str) -> float:
     """How strongly the two characters (either script) read as a word: ln(1 + count), 0 if none."""
-    log_count = _table()[1].get(_simplified(first) + _simplified(second))
+    log_count = _pairs().get(_simplified(first) + _simplified(second))
     return math.log1p(math.exp(log_count)) if log_count is not None else 0.0
 
 
@@ -119,7 +144,7 @@ def _word_index() -> tuple[dict[str, dict[str, float]], dict[str, dict[str, floa
     """(second character → {first: weight}, first character → {second: weight}) over the words."""
     starting: dict[str, dict[str, float]] = {}
     ending: dict[str, dict[str, float]] = {}
-    for word, log_count in _table()[1].items():
+    for word, log_count in _pairs().items():
         weight = math.log1p(math.exp(log_count))
         ending.setdefault(word[1], {})[word[0]] = weight
         starting.setdefault(word[0], {})[word[1]] = weight

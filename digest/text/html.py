@@ -6,16 +6,18 @@ import html
 import re
 from functools import lru_cache
 
-_BLOCK_END = re.compile(
+from digest.patterns import LazyPattern
+
+_BLOCK_END = LazyPattern(
     r"<\s*(?:br|/p|/div|/li|/h[1-6]|/tr|/blockquote|/section|/article|p|div|li|h[1-6])\b[^>]*>",
     re.IGNORECASE,
 )
-_DROP = re.compile(r"<\s*(script|style|noscript)\b.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]*>")
+_DROP = LazyPattern(r"<\s*(script|style|noscript)\b.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = LazyPattern(r"<[^>]*>")
 # What ``html.unescape`` replaces: a character reference or an entity name (its own pattern).
-_REFERENCE = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
+_REFERENCE = LazyPattern(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
 _OTHER_BLANKS = ("\t", "\u3000", "\xa0")
-_SPACES = re.compile("  +")
+_SPACES = LazyPattern("  +")
 
 
 def collapse_blanks(text: str) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from digest.patterns import LazyPattern
 from digest.sanitize import INVISIBLE
 from digest.text.annotations import SYLLABLE, is_reading
 from digest.text.hanzi_frequency import log_frequency, log_frequency_as_written, word_weight
@@ -34,11 +35,11 @@ _CONFUSIONS = (
 # Invisible characters (removed by a later stage) and decoder marks may stand inside it: 锟\u200b斤
 # and 锟\ufffd斤 are still one (the mark would be dropped later, and cleaning again find the run).
 _FILLER = f"[{INVISIBLE}\ufffd]*"
-_REPLACEMENT_MOJIBAKE = re.compile(f"(?:[锟錕]{_FILLER}斤(?:{_FILLER}拷)?{_FILLER})+")
-_RUN = re.compile(r"[^\x00-\x7f\s]{2,}")
+_REPLACEMENT_MOJIBAKE = LazyPattern(f"(?:[锟錕]{_FILLER}斤(?:{_FILLER}拷)?{_FILLER})+")
+_RUN = LazyPattern(r"[^\x00-\x7f\s]{2,}")
 # An annotation (a bracketed syllable) right after a lost byte: the reading of the character the
 # byte belonged to.
-_ANNOTATION_NEXT = re.compile(f"[(（]({SYLLABLE})[)）]")
+_ANNOTATION_NEXT = LazyPattern(f"[(（]({SYLLABLE})[)）]")
 # A decoder that met bytes it could not use wrote U+FFFD (or ?) for them: in UTF-8 the character
 # they belonged to is lost, the ones after it are not (UTF-8 finds its step again by itself).
 _LOST = "\ufffd"
@@ -46,7 +47,7 @@ _LOST = "\ufffd"
 # and be ordinary text itself (real text scores about -7, mojibake -11 and below).
 _MARGIN = 2.5
 _PLAUSIBLE = -9.5
-_HAN = re.compile("[\u3400-\u9fff]")
+_HAN = LazyPattern("[\u3400-\u9fff]")
 # A wrong decoding of Chinese is ideographs, many of them: a short run of real text with a rare
 # character in it must not be taken for one (福克納｜ is no mojibake).
 _MIN_HAN = 4

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from functools import cache
 
+from digest.patterns import LazyPattern
 from digest.text.dates import from_fields
 
 _DATE = (
@@ -28,7 +29,7 @@ _TIME = r"(?P<hour>\d{1,2})[:：](?P<minute>\d{2})(?:[:：]\d{2})?"
 EDITOR_LABEL = r"(?:[責责][编編]|[責责]任[编編][辑輯]|[编編][辑輯])"
 _SHARE = r"(?:我要分享|分享)"
 _SOURCE_LABEL = r"(?:[来來]源|稿源)\s*[:：]\s*"
-_HEADER = re.compile(
+_HEADER = LazyPattern(
     rf"^(?:{_SOURCE_LABEL})?(?P<source>\S{{2,30}}?)\s+{_DATE}(?:\s+{_TIME})?"
     rf"(?:\s+{EDITOR_LABEL}\s*[:：]\s*(?P<editor>[^\s:：]{{1,20}}?))?(?:\s*{_SHARE})?\s*$"
 )
@@ -112,9 +113,9 @@ def _may_open_with_byline(paragraph: str) -> bool:
     return opening[:1] in _ROLE_STARTS and (opening[:1] != "本" or opening[1:] in _OWN)
 
 
-_NAME_SPLIT = re.compile(r"\s*[、,，\s]\s*")
+_NAME_SPLIT = LazyPattern(r"\s*[、,，\s]\s*")
 
-_BOILERPLATE = re.compile(
+_BOILERPLATE = LazyPattern(
     r"^(?:我要分享|分享|分享此文|点击分享|分享到.{0,20}|[扫掃][码碼]关注.*|[扫掃]描二[维維][码碼].*"
     r"|[长長][按].{0,10}二[维維][码碼].*|[(（【\[]\s*完\s*[)）】\]]|完|"
     r"返回.{0,6}首[页頁].*|返回搜狐.*|[点點][击擊].{0,10}(?:阅读|閱讀|进入|進入|查看).*|阅读原文|閱讀原文|"
@@ -122,8 +123,8 @@ _BOILERPLATE = re.compile(
     r"[关關]注我[们們].*|更多精彩.*|"
     r"[(（]?\s*" + EDITOR_LABEL + r"\s*[:：].{0,20}?[)）]?)$"
 )
-_EDITOR_LINE = re.compile(rf"^[(（]?\s*{EDITOR_LABEL}\s*[:：]\s*(?P<editor>[^\s)）]{{1,20}})\s*[)）]?$")
-_TRAILING = re.compile(
+_EDITOR_LINE = LazyPattern(rf"^[(（]?\s*{EDITOR_LABEL}\s*[:：]\s*(?P<editor>[^\s)）]{{1,20}})\s*[)）]?$")
+_TRAILING = LazyPattern(
     rf"\s*(?:[(（【\[]\s*完\s*[)）】\]]|[(（]\s*{EDITOR_LABEL}\s*[:：][^)）]{{1,20}}[)）])+\s*$"
 )
 

@@ -11,16 +11,17 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from digest.patterns import LazyPattern
 from digest.text.dates import parse_date
 from digest.text.mobile import EDITOR_LABEL
 
 # ``-`` without spaces too: a non-underscore separator only ever cuts off a site-like name.  An
 # underscore between two ASCII letters or digits is part of a name (``user_id``), not a separator.
-_SEPARATOR = re.compile(r"\s*(?:(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|\||｜|\s[-–—]\s|——|-)\s*")
+_SEPARATOR = LazyPattern(r"\s*(?:(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|\||｜|\s[-–—]\s|——|-)\s*")
 _SEPARATOR_CHARS = "_|｜-–—"
 # Markup, quotes and assignments never occur in a site or channel name.
-_NOT_A_NAME = re.compile("[<>\"'=&{}]")
-_SITE = re.compile(
+_NOT_A_NAME = LazyPattern("[<>\"'=&{}]")
+_SITE = LazyPattern(
     r"(?:网|網|新闻|新聞|频道|頻道|日报|日報|晚报|晚報|时报|時報|早报|早報|报|報|在线|在線|网站|網站|"
     r"客户端|资讯|資訊|TV|\.com|\.cn|\.net|News|Online)$",
     re.IGNORECASE,
@@ -37,44 +38,44 @@ _LABELS = {
         r"|点击|點擊|[评評]论|[评評]論|最新更新)"  # an update's time is not the publication's
     ),
 }
-_FIELD = re.compile(
+_FIELD = LazyPattern(
     r"(?P<label>" + "|".join(f"(?P<{key}>{pattern})" for key, pattern in _LABELS.items()) + r")"
     r"\s*[:：]\s*"
 )
 # A full date and time (a bare 4月25日 opens sentences; a year and a clock time do not).
-_LEADING_DATETIME = re.compile(
+_LEADING_DATETIME = LazyPattern(
     r"^(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?"
     r"(?=\s|$|[^\d.:：])"  # pages glue the next label on: ``2017-03-10 09:58:03来源：``
 )
 # A short name with no sentence in it, after a date: ``新华网``, ``人民网－人民日报``.
-_BARE_NAME = re.compile(r"^(?!星期|周|礼拜|禮拜)[^\s，。！？；,!?;:：]{2,16}$")
+_BARE_NAME = LazyPattern(r"^(?!星期|周|礼拜|禮拜)[^\s，。！？；,!?;:：]{2,16}$")
 # ``来源：新华网 | 2018-03-08 10:25``: fields set apart by bars.
-_BAR = re.compile(r"\s*[|｜丨]\s*")
+_BAR = LazyPattern(r"\s*[|｜丨]\s*")
 # ``【我要纠错】 责任编辑：张三``: a short bracketed tag before the labelled fields.
-_LEADING_TAG = re.compile(r"^(?:[【\[][^】\]]{1,8}[】\]]\s*)+")
+_LEADING_TAG = LazyPattern(r"^(?:[【\[][^】\]]{1,8}[】\]]\s*)+")
 # ``王晓易_NE0011``: portals append the editor's staff code to the name.
-_STAFF_CODE = re.compile(r"^([^\x00-\x7f]{2,})_[A-Za-z]*\d+$")
-_SENTENCE = re.compile("[，。！？；,!?;]")
+_STAFF_CODE = LazyPattern(r"^([^\x00-\x7f]{2,})_[A-Za-z]*\d+$")
+_SENTENCE = LazyPattern("[，。！？；,!?;]")
 # A reporter's byline as Taiwanese and Hong Kong papers print it: ``記者林悅／南市報導``, ``聯合報
 # 記者陳嘉寧／桃園機場報導``, ``（王煌忠／台中報導）`` (bracketed, after the last sentence).  A desk
 # (``社會中心／綜合報導``, ``〔即時新聞／綜合報導〕``) names no reporter, so the name must follow
 # 記者 or stand in brackets, and a compiled report (綜合) has none.
 _REPORT = r"[^\s／/，。]{0,8}(?<!綜合)(?<!综合)(?:報導|报导|報道|报道)"
 _NAME = r"[\u4e00-\u9fff]{2,4}"
-_BYLINE = re.compile(
+_BYLINE = LazyPattern(
     rf"(?:^|\s)[記记]者\s*(?P<name>{_NAME})\s*[／/]{_REPORT}$|[（(](?:[記记]者)?(?P<bracketed>{_NAME})\s*[／/]{_REPORT}[）)]$"
 )
 _BYLINE_CHARS = 30  # a longer line is read as body text, not a byline
 # The bracketed byline right after a sentence, wherever the page glues the next box on.
-_CLOSING_BYLINE = re.compile(rf"[。！？」』]\s*[（(](?:[記记]者)?(?P<name>{_NAME})\s*[／/]{_REPORT}[）)]")
+_CLOSING_BYLINE = LazyPattern(rf"[。！？」』]\s*[（(](?:[記记]者)?(?P<name>{_NAME})\s*[／/]{_REPORT}[）)]")
 # ``更新时间 2012年12月10日, 格林尼治标准时间10:41``: a time label without a colon, then the date.
-_SPACED_TIME_LABEL = re.compile(rf"^{_LABELS['published']}\s+(?=\d)")
-_CLOCK_TIME = re.compile(r"\d:\d\d")
+_SPACED_TIME_LABEL = LazyPattern(rf"^{_LABELS['published']}\s+(?=\d)")
+_CLOCK_TIME = LazyPattern(r"\d:\d\d")
 # After a date and time, a short rest that is no sentence: the paper and a wire's dateline
 # (``2018-02-28 14:31中央社 澎湖縣28日電``).
 _DATELINE_REST = 24
-_NAMES = re.compile(r"[\s、，,/]+")
-_FONT_SIZE = re.compile(r"^(?:[大中小]\s*){1,3}$")
+_NAMES = LazyPattern(r"[\s、，,/]+")
+_FONT_SIZE = LazyPattern(r"^(?:[大中小]\s*){1,3}$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,20 +17,24 @@ from __future__ import annotations
 
 import re
 
+from digest.patterns import LazyPattern
+
 _FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
-_CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3001-\u3011\uff01-\uff0f\uff1a-\uff1f《》]")
-_IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CHINESE = LazyPattern(
+    r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3001-\u3011\uff01-\uff0f\uff1a-\uff1f《》]"
+)
+_IDEOGRAPH = LazyPattern(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Marks shared by both languages: looked through when deciding what a mark punctuates.
 _TRANSPARENT = "\"'“”‘’…—"
-_QUOTED = re.compile(r"(?P<quote>[\"'])(?P<inner>[^\"'\n]{1,200})(?P=quote)")
-_LATIN = re.compile("[A-Za-z]")
+_QUOTED = LazyPattern(r"(?P<quote>[\"'])(?P<inner>[^\"'\n]{1,200})(?P=quote)")
+_LATIN = LazyPattern("[A-Za-z]")
 _CHINESE_QUOTES = {'"': ("“", "”"), "'": ("‘", "’")}
-_CANDIDATE = re.compile(r"[,:;!?]")
-_PAIR = re.compile(r"\(([^()\n]{0,80})\)")
+_CANDIDATE = LazyPattern(r"[,:;!?]")
+_PAIR = LazyPattern(r"\(([^()\n]{0,80})\)")
 # Addresses keep their ASCII: web and FTP URLs, and mailto: (地址mailto:a@b.net, where the letters
 # before the colon follow an ideograph).  Schemes written out: a pattern for any scheme is tried at
 # every letter of English text, six times the cost.
-_URL = re.compile(r"(?:https?://|ftp://|www\.|mailto:)[!-~]+")
+_URL = LazyPattern(r"(?:https?://|ftp://|www\.|mailto:)[!-~]+")
 
 
 def _chinese(char: str) -> bool:

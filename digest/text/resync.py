@@ -23,11 +23,11 @@ text that was decoded already.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from digest.patterns import LazyPattern
 from digest.sanitize import INVISIBLE
 from digest.text.annotations import TONED, characters_read, is_reading
 from digest.text.hanzi_frequency import log_frequency, word_partners, word_weight
@@ -43,7 +43,7 @@ _HOLE = -1
 _REPLACED = -2
 _FULL_WIDTH_ALNUM = 6.0
 _SYMBOL = 10.0
-_ORDINARY = re.compile("[\u00c0-\u04ff\u3000-\u303f\u3040-\u30ff\ufe30-\ufe6f\uff01-\uff5e]")
+_ORDINARY = LazyPattern("[\u00c0-\u04ff\u3000-\u303f\u3040-\u30ff\ufe30-\ufe6f\uff01-\uff5e]")
 _UNSEEN = -20.0  # the table's floor for a character it never saw is about -20.7
 _INVISIBLE = frozenset(INVISIBLE)
 # The site made ，：！ ASCII after the damage; in the bytes they were full width.
@@ -75,18 +75,18 @@ _MAX_BYTES = 20_000
 _SUSPECT = -11.5
 _MIN_RARE = 3
 _CLUSTER = 6
-_PUA = re.compile("[\ue000-\uf8ff]")
+_PUA = LazyPattern("[\ue000-\uf8ff]")
 # The end of an annotation whose opening bracket was read together with a byte out of step
 # (``担╯hi2）`` is 等 with （shi2） inside its bytes).
-_CUT_ANNOTATION = re.compile(f"[^\\w(（{TONED}][a-z{TONED}]{{1,6}}[1-5]?[)）]")
-_HAN = re.compile("[\u3400-\u9fff]")
-_LONE_TRAIL = re.compile("(?<=[^\x00-\x7f])[\x40-\x7e](?=[^\x00-\x7f])")
+_CUT_ANNOTATION = LazyPattern(f"[^\\w(（{TONED}][a-z{TONED}]{{1,6}}[1-5]?[)）]")
+_HAN = LazyPattern("[\u3400-\u9fff]")
+_LONE_TRAIL = LazyPattern("(?<=[^\x00-\x7f])[\x40-\x7e](?=[^\x00-\x7f])")
 # A decoder's ? inside Chinese, or before the annotation it cut into (``下?lián)``, ``种?(zhi)``).
-_MARKED = re.compile("[^\x00-\x7f]\\?+(?:[^\x00-\x7f]|\\(?[a-z])")
+_MARKED = LazyPattern("[^\x00-\x7f]\\?+(?:[^\x00-\x7f]|\\(?[a-z])")
 # An annotation in the bytes: ( or （, pinyin letters (ASCII, or tone-marked vowels and ü, which
 # GBK writes as A8xx), an optional tone number, ) or ）.  The opening bracket may be missing: a
 # decoder that met a lead byte before ``(`` may have eaten both.
-_ANNOTATION_BYTES = re.compile(rb"(?=(\(|\xa3\xa8)?((?:[a-z]|\xa8[\xa1-\xbb]){1,6}[1-5]?)(?:\)|\xa3\xa9))")
+_ANNOTATION_BYTES = LazyPattern(rb"(?=(\(|\xa3\xa8)?((?:[a-z]|\xa8[\xa1-\xbb]){1,6}[1-5]?)(?:\)|\xa3\xa9))")
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,11 +9,11 @@ configured as mainland; genuine Taiwan/Hong Kong text (traditional, none of thos
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from typing import TYPE_CHECKING
 
 from digest.model import SCRIPT_POLICIES
+from digest.patterns import LazyPattern
 
 if TYPE_CHECKING:
     import opencc
@@ -21,17 +21,17 @@ if TYPE_CHECKING:
 POLICIES = SCRIPT_POLICIES
 
 # Variants OpenCC's s2t writes that Taiwan and Hong Kong standards do not (TW/HK: 為眾偽著線).
-_OPENCC_VARIANTS = re.compile("[爲衆僞綫]")
+_OPENCC_VARIANTS = LazyPattern("[爲衆僞綫]")
 # Terms only mainland media use: written in traditional characters they betray a converted
 # mainland text.  Kept short on purpose: Hong Kong shares much mainland vocabulary (網絡, 信息,
 # 軟件, 視頻, 打印) and Taiwan says 社區, 群眾, 幹部 too, so those prove nothing.
-_MAINLAND_TERMS = re.compile(
+_MAINLAND_TERMS = LazyPattern(
     "手機報|黨史|黨工委|黨委書記|全媒體|融媒體|示範區|鼠標|服務器|人民群眾|老舊小區|互聯網\\+|責編|總書記"
     # Mainland outlets named as the source: they publish in simplified characters.
     "|[來来]源[:：]\\s*(?:新華網|人民網|央視網|中國新聞網|環球網|澎湃新聞|騰訊網|新浪|網易|鳳凰網)"
 )
-_HANZI = re.compile(r"[\u3400-\u9fff]")
-KANA_OR_HANGUL = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uac00-\ud7af]")
+_HANZI = LazyPattern(r"[\u3400-\u9fff]")
+KANA_OR_HANGUL = LazyPattern(r"[\u3040-\u30ff\u31f0-\u31ff\uac00-\ud7af]")
 
 
 def written_in_japanese_or_korean(text: str) -> bool:

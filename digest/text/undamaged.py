@@ -47,10 +47,10 @@ checks every repair on texts this test lets through, damaged ones among them).
 from __future__ import annotations
 
 import math
-import re
 import string
 from functools import cache
 
+from digest.patterns import LazyPattern
 from digest.text.annotations import TONED, has_cut_annotation, may_be_annotated
 from digest.text.characters import _ENTITY
 from digest.text.garbled import _GAP, _LONELY, _MIN_SUSPECTS, _PUA, _WIDE_MARKER, _WIDE_RUN
@@ -71,7 +71,7 @@ _TONE_NUMBERS = frozenset("12345")
 # comes before it, six letters, a tone number, the closing bracket.
 _LONGEST_BRACKETED = 9
 # Every ideograph any repair looks for (the widest of their ranges).
-_IDEOGRAPH = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+_IDEOGRAPH = LazyPattern("[\u3400-\u9fff\uf900-\ufaff]")
 # The ideographs met so far (by ``_frequency``): whether a text has one is told from its
 # distinct characters, where a search of a long text with none cost as much as the rest of this
 # test.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from digest.text import hanzi_frequency
-from digest.text.hanzi_frequency import FrequencyTableError, log_frequency, parse_table, word_weight
+from digest.text.hanzi_frequency import FrequencyTableError, log_frequency, parse_characters, word_weight
 
 
 def test_the_shipped_table_loads_and_ranks_common_characters_above_rare_ones() -> None:
@@ -22,4 +22,4 @@ def test_the_shipped_table_loads_and_ranks_common_characters_above_rare_ones() -
 )
 def test_a_missing_or_damaged_table_is_an_error_not_an_empty_table(text: str) -> None:
     with pytest.raises(FrequencyTableError):
-        parse_table(text)
+        parse_characters(text)
