@@ -122,6 +122,7 @@ def _suspicious(line: str) -> bool:
     return any(places[i + _MIN_RARE - 1] - places[i] < _CLUSTER for i in range(len(places) - _MIN_RARE + 1))
 
 
+@cache
 def is_rare(char: str) -> bool:
     """An ideograph rarer than ``_SUSPECT``, or a symbol neither Chinese punctuation nor ordinary
     in other text (``_ORDINARY``): what bytes out of step read as.  A line is read again when
