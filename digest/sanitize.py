@@ -18,13 +18,17 @@ import unicodedata
 
 from digest.patterns import LazyPattern
 
+# The invisible characters the cleaning stage removes and counts as a repair (soft hyphen, zero-width
+# space, word joiner, zero-width no-break space): sanitising keeps them for it, and the cleaning
+# modules that must see through them (a 锟斤拷 run, bytes read again) take them from here.
+INVISIBLE = "\u00ad\u200b\u2060\ufeff"
 _UNSAFE = LazyPattern(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 (but \t \n) and C1 controls
     # Format characters (category Cf), listed by range because the re module has no \p{Cf}; kept:
     # U+200C/U+200D (the joiners of emoji sequences and of Persian and Indic words), the tag
-    # characters U+E0020-E007F (subdivision flags), the four invisible ones the cleaning stage
-    # removes and counts as a repair (U+00AD, U+200B, U+2060, U+FEFF: text/characters.py), and the
-    # bidi marks (``_BIDI_MARK``).  A test checks the list against unicodedata.
+    # characters U+E0020-E007F (subdivision flags), ``INVISIBLE``, which the cleaning stage
+    # removes and counts as a repair, and the bidi marks (``_BIDI_MARK``).  A test checks the
+    # list against unicodedata.
     "\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u180e"
     "\u202a-\u202e\u2061-\u2064\u2066-\u206f\ufff9-\ufffb"
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"

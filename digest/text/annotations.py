@@ -41,6 +41,11 @@ _AFTER_LETTER = LazyPattern(
     rf"(?P<previous>[^\x00-\x7f]|[,:;!?])(?P<letter>[\x40-\x7e])[(（](?P<syllable>{SYLLABLE})[)）]"
 )
 
+# An annotation whose end went with bytes out of step: an opening bracket and the first letters of
+# a reading of the ideograph before it, then straight on into the next ideograph (联(li想 for
+# 联(lián)想, 现(xi实 for 现(xiàn)实).  Opens with the bracket, for speed (see above).
+_CUT_SHORT = LazyPattern(rf"[(（](?P<letters>[a-z{TONED}ü]{{1,5}})(?={_IDEOGRAPH})")
+
 
 # Distinct syllables annotated with their own characters that make a text an annotating one.
 _ANNOTATING = 3
@@ -91,6 +96,23 @@ def _all_syllables() -> frozenset[str]:
     return frozenset(toneless(reading) for reading in readings if reading)
 
 
+@cache
+def _by_reading() -> Mapping[str, frozenset[str]]:
+    """Toneless reading → the characters pypinyin gives it (built on first use, as the table)."""
+    index: dict[str, set[str]] = {}
+    for code, value in _pinyin_dict().items():
+        for reading in value.split(","):
+            if reading:
+                index.setdefault(toneless(reading), set()).add(chr(code))
+    return {reading: frozenset(chars) for reading, chars in index.items()}
+
+
+def characters_read(word: str) -> frozenset[str]:
+    """The characters ``word`` is a reading of, as pypinyin lists them (``men`` → 们 們 门 …):
+    the candidates for a character whose bytes were lost before its annotation."""
+    return _by_reading().get(toneless(word), frozenset()) if is_syllable(word) else frozenset()
+
+
 def is_syllable(word: str) -> bool:
     """True when ``word`` is one pinyin syllable, toned or not (``xiāng``, ``xiang1``, ``men``)."""
     if re.fullmatch(SYLLABLE, word) is None or sum(c in TONED for c in word) > 1:
@@ -113,7 +135,7 @@ def remove_annotations(text: str, learned: Mapping[str, frozenset[str]] | None =
     it was damaged out of recognition; and in a text that annotates several syllables, any
     bracketed pinyin syllable after an ideograph is.
     """
-    if not may_be_annotated(text):
+    if not may_be_annotated(text) and not has_cut_annotation(text):
         return text, 0
     removed = 0
     known = learned or {}
@@ -140,13 +162,39 @@ def remove_annotations(text: str, learned: Mapping[str, frozenset[str]] | None =
             return match["previous"] + match["letter"]
         return match.group()
 
+    def replace_cut_short(match: re.Match[str]) -> str:
+        nonlocal removed
+        if _begins_a_reading(text, match):
+            removed += 1
+            return ""
+        return match.group()
+
     # Again while something goes: removing 一(yī) from 一(yī)(yī) puts the second one after 一.
     before = -1
     while removed != before:
         before = removed
         text = ANNOTATION.sub(replace, text)
         text = _AFTER_LETTER.sub(replace_after_letter, text)
+    if "(" in text or "（" in text:
+        text = _CUT_SHORT.sub(replace_cut_short, text)
     return text, removed
+
+
+def _begins_a_reading(text: str, match: re.Match[str]) -> bool:
+    """Whether ``_CUT_SHORT``'s letters follow an ideograph and begin one of its readings."""
+    start = match.start()
+    if start < 1 or not _IDEOGRAPH_RE.match(text, start - 1):
+        return False
+    letters = toneless(match["letters"])
+    return any(reading.startswith(letters) for reading in readings(text[start - 1]))
+
+
+def has_cut_annotation(text: str) -> bool:
+    """Whether ``text`` holds an annotation cut short (``_CUT_SHORT``) that
+    ``remove_annotations`` removes, with no closing bracket to find it by."""
+    if "(" not in text and "（" not in text:
+        return False
+    return any(_begins_a_reading(text, match) for match in _CUT_SHORT.finditer(text))
 
 
 def may_be_annotated(text: str, start: int = 0, end: int | None = None) -> bool:

@@ -15,14 +15,15 @@ import html
 import re
 
 from digest.patterns import LazyPattern
+from digest.sanitize import INVISIBLE
 
 _ENTITY = LazyPattern(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 _INVISIBLE = LazyPattern(
-    "[\u200b\u2060\ufeff\u00ad]"
+    f"[{INVISIBLE}]"
     "|(?<=[\x00-\x7f\u3000-\u303f\u3400-\u9fff\uff00-\uffef])[\u200c\u200d]"
     "|[\u200c\u200d](?=[\x00-\x7f\u3000-\u303f\u3400-\u9fff\uff00-\uffef])"
 )
-_MAY_BE_INVISIBLE = LazyPattern("[\u200b\u2060\ufeff\u00ad\u200c\u200d]")  # what ``_INVISIBLE`` can remove
+_MAY_BE_INVISIBLE = LazyPattern(f"[{INVISIBLE}\u200c\u200d]")  # what ``_INVISIBLE`` can remove
 _FULL_WIDTH_ALNUM = LazyPattern("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _MAX_ENTITY_ROUNDS = 3
 

@@ -2,12 +2,14 @@
 
 The counts are package data (``data/hanzi_frequency.txt``), built by
 ``scripts/build_hanzi_frequency.py`` from a word list with corpus counts: each word adds its count
-to each of its characters, and common two-character words are kept as pairs.  Traditional
-characters are scored by their simplified form, so machine-converted text scores like the text it
-came from.  Loaded on first use: the characters (a few milliseconds) when a character is first
-scored, the 137,000 pairs (about 30 ms) only when a pair is first weighed, which a text of common
-characters never needs.  A missing or unreadable table raises ``FrequencyTableError``: the
-repairs never run on an empty table, which would quietly do nothing.
+to each of its characters and to each two neighbouring characters in it (pairs: the words a
+character makes with its neighbours).  Traditional characters are scored by their simplified form,
+so machine-converted text scores like the text it came from.  Loaded on first use: the characters
+(a few milliseconds) when a character is first scored, the pairs only when a pair is first
+weighed, which a text of common characters never needs; the index of pairs by character, which
+guessing a lost byte needs, on its first use (about 0.1 s of CPU, only for text that is read
+again from its bytes).  A missing or unreadable table raises ``FrequencyTableError``: the repairs
+never run on an empty table, which would quietly do nothing.
 """
 
 from __future__ import annotations
@@ -135,3 +137,22 @@ def word_weight(first: str, second: str) -> float:
     """How strongly the two characters (either script) read as a word: ln(1 + count), 0 if none."""
     log_count = _pairs().get(_simplified(first) + _simplified(second))
     return math.log1p(math.exp(log_count)) if log_count is not None else 0.0
+
+
+@cache
+def _word_index() -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
+    """(second character → {first: weight}, first character → {second: weight}) over the words."""
+    starting: dict[str, dict[str, float]] = {}
+    ending: dict[str, dict[str, float]] = {}
+    for word, log_count in _pairs().items():
+        weight = math.log1p(math.exp(log_count))
+        ending.setdefault(word[1], {})[word[0]] = weight
+        starting.setdefault(word[0], {})[word[1]] = weight
+    return ending, starting
+
+
+def word_partners(char: str, *, following: bool) -> dict[str, float]:
+    """The characters (simplified) that make a word with ``char``, following it or before it,
+    with the word's weight (as ``word_weight``): the candidates for a character lost next to it."""
+    ending, starting = _word_index()
+    return (starting if following else ending).get(_simplified(char), {})

@@ -14,7 +14,10 @@ import itertools
 import re
 
 from digest.patterns import LazyPattern
+from digest.sanitize import INVISIBLE
+from digest.text.annotations import SYLLABLE, is_reading
 from digest.text.hanzi_frequency import log_frequency, log_frequency_as_written, word_weight
+from digest.text.resync import read_gbk
 
 # (codec the bytes were wrongly decoded with, codec they were written in)
 # "GBK" read two ways: browsers read pages labelled gbk or gb2312 with the GB18030 decoder, which
@@ -29,10 +32,14 @@ _CONFUSIONS = (
 )
 # Two U+FFFD (EF BF BD EF BF BD) read as GBK, in either script (the page may have been
 # converted to traditional after the damage).
-# Invisible characters (removed by a later stage) may stand inside it: 锟\u200b斤 is still one.
-_INVISIBLE = "[\u200b\u00ad\ufeff\u2060]*"
-_REPLACEMENT_MOJIBAKE = LazyPattern(f"(?:[锟錕]{_INVISIBLE}斤(?:{_INVISIBLE}拷)?{_INVISIBLE})+")
+# Invisible characters (removed by a later stage) and decoder marks may stand inside it: 锟\u200b斤
+# and 锟\ufffd斤 are still one (the mark would be dropped later, and cleaning again find the run).
+_FILLER = f"[{INVISIBLE}\ufffd]*"
+_REPLACEMENT_MOJIBAKE = LazyPattern(f"(?:[锟錕]{_FILLER}斤(?:{_FILLER}拷)?{_FILLER})+")
 _RUN = LazyPattern(r"[^\x00-\x7f\s]{2,}")
+# An annotation (a bracketed syllable) right after a lost byte: the reading of the character the
+# byte belonged to.
+_ANNOTATION_NEXT = LazyPattern(f"[(（]({SYLLABLE})[)）]")
 # A decoder that met bytes it could not use wrote U+FFFD (or ?) for them: in UTF-8 the character
 # they belonged to is lost, the ones after it are not (UTF-8 finds its step again by itself).
 _LOST = "\ufffd"
@@ -45,12 +52,45 @@ _HAN = LazyPattern("[\u3400-\u9fff]")
 # character in it must not be taken for one (福克納｜ is no mojibake).
 _MIN_HAN = 4
 _WORD_BONUS = 0.5  # × ln(count) per neighbouring pair that is a word: 穿戴 beats 迎戴
+# What a full-width letter or digit and a kana weigh in a decoding (natural log; common
+# characters are about -7, the table's floor for anything unseen is about -20.7).
+_UNCOMMON = -9.0
+_KANA = -12.0
+# A decoding may give back at most one ASCII character in this many that the text did not show.
+_SWALLOWED = 20
 
 
 def _mean(text: str) -> float:
     """Mean log frequency of the ideographs of ``text`` (symbols such as ｜ prove nothing)."""
     wide = _HAN.findall(text)
     return sum(log_frequency(char) for char in wide) / len(wide) if wide else -30.0
+
+
+def _mean_decoded(text: str) -> float:
+    """Mean log frequency of every non-ASCII character of a decoding, as Chinese text.
+
+    Unlike ``_mean`` (which judges the text as found), letters of other scripts count here: a
+    wrong decoding of a line can read as a handful of common ideographs among Hebrew, Arabic and
+    Hangul letters (Big5 bytes read as UTF-8), and must not beat the right one for its few
+    ideographs.  Full-width letters and digits and kana are ordinary but uncommon in Chinese text.
+    """
+    wide = [char for char in text if not char.isascii() and not char.isspace() and char != _LOST]
+    if not wide:
+        return -30.0
+    return sum(_decoded_cost(char) for char in wide) / len(wide)
+
+
+def _decoded_cost(char: str) -> float:
+    if "\uff01" <= char <= "\uff5e":
+        return _UNCOMMON
+    if "\u3040" <= char <= "\u30ff":
+        return _KANA
+    return log_frequency(char)
+
+
+def _ascii(text: str) -> int:
+    """How many visible ASCII characters ``text`` has."""
+    return sum(char.isascii() and not char.isspace() for char in text)
 
 
 def _pairs_in(lead: int, trail: bytes, wrong: str) -> bool:
@@ -78,15 +118,25 @@ def _lost_byte(before: bytes, after: bytes, wrong: str, right: str) -> bytes:
     bytes around it decode and read best.  UTF-8 finds its step again by itself, so three bytes
     each side decide; in a double-byte codec a lost byte changes a few characters each side."""
     reach = 3 if right == "utf-8" else 12
+    annotation = _ANNOTATION_NEXT.match(after[:24].decode(right, errors="replace"))
     before, after = before[-2 * reach :], after[:reach]
     if right == "utf-8":
         # From the start of a character: the one before the lost byte must read whole, so that
         # the word it makes with the candidate counts (记者, not 记而).
         before = before[-reach - 2 :].lstrip(bytes(range(0x80, 0xC0)))
+    # the decoder would have read a byte with the next one, not written U+FFFD
+    values = [value for value in range(0x80, 0x100) if not _pairs_in(value, after[:1], wrong)]
+    if annotation is not None:
+        # An annotation after the byte reads the character it ends (們(men), not 候): that
+        # character, when one of the bytes gives it.
+        syllable = annotation.group(1)
+        values = [
+            value
+            for value in values
+            if is_reading((before + bytes([value])).decode(right, errors="replace")[-1:], syllable)
+        ] or values
     best: tuple[float, bytes] | None = None
-    for value in range(0x80, 0x100):
-        if _pairs_in(value, after[:1], wrong):
-            continue  # the decoder would have read it with the next byte, not written U+FFFD
+    for value in values:
         score = _decoding_score(before + bytes([value]) + after, right)
         if best is None or score > best[0]:
             best = (score, bytes([value]))
@@ -98,6 +148,12 @@ def _decoding(text: str, wrong: str, right: str) -> str:
     wrong decoder could not use) replaced by the byte that fits best; what still cannot be
     decoded is dropped."""
     parts = [part.encode(wrong) for part in text.split(_LOST)]
+    if right == "gbk":
+        # GBK bytes are read whole, the unknown bytes chosen with their neighbours: a Big5
+        # decoder loses a byte for every pair Big5 lacks, often two in a row (记 in 记者), more
+        # than one guess at a time can put back; and the bytes may carry damage of their own
+        # (lost bytes, annotations) from before they were misread.
+        return read_gbk(parts, wrong)
     data = parts[0]
     for index, part in enumerate(parts[1:], start=1):
         rest = b"".join(parts[index:])
@@ -119,9 +175,14 @@ def _redecode(text: str) -> str | None:
         except UnicodeEncodeError:
             continue
         for decoded in decodings:
-            if not _HAN.search(decoded):
+            # A right decoding gives back characters, seldom ASCII: bytes 40–7E that the wrong
+            # decoder had read as the second half of a character and the right one reads alone
+            # (《碧廬冤孽》 as GBK gives 。m衙f環弈^。n) are a sign the text was never misread.
+            # Only an ASCII character right after a wide one can have been swallowed so (in
+            # UTF-8 read as GBK, the J of 是Java), one in twenty characters at most.
+            if not _HAN.search(decoded) or _ascii(decoded) - _ascii(text) > len(text) // _SWALLOWED:
                 continue
-            score = _mean(decoded)
+            score = _mean_decoded(decoded)
             if score >= max(before + _MARGIN, _PLAUSIBLE) and (best is None or score > best[0]):
                 best = (score, decoded)
     return best[1] if best else None

@@ -34,8 +34,11 @@ _HEADER = LazyPattern(
     rf"(?:\s+{EDITOR_LABEL}\s*[:：]\s*(?P<editor>[^\s:：]{{1,20}}?))?(?:\s*{_SHARE})?\s*$"
 )
 
+# 全媒体 and 融媒体 only ever come before 记者: after them, 者 with one other character before it is
+# a 记者 whose 记 was garbled (a byte lost, a wrong codec), and the byline is still one.
 _REPORTER = (
-    r"(?:全媒[体體]|融媒[体體]|首席|特[约約]|[见見][习習]|[实實][习習]|本[报報]|本台|本[网網])?[记記]者"
+    r"(?:(?:全媒[体體]|融媒[体體]|首席|特[约約]|[见見][习習]|[实實][习習]|本[报報]|本台|本[网網])?[记記]者"
+    r"|(?:全媒[体體]|融媒[体體])[\u4e00-\u9fff]者)"
 )
 # The others a byline may credit: their names are not the reporter's.
 _OTHER_ROLE = r"(?:通[讯訊][员員]|[实實]习生|[实實]習生|摄影|攝影|摄像|攝像|[编編]译|[编編]譯)"
@@ -46,16 +49,20 @@ _NAME = rf"(?!{_ROLE})[\u3400-\u9fff·]{{2,4}}"
 _NAMES = rf"{_NAME}(?:\s*[、,，\s]\s*{_NAME})*"
 _TIGHT_NAMES = rf"{_NAME}(?:[、,，]{_NAME})*"
 # 本报讯, 本报北京4月25日电, 新华社北京4月25日电, 中新网4月25日电; also 本报 and one other
-# character before white space: a byline whose 讯 lost a byte (a UTF-8 page read as GBK loses the
-# byte before the next ASCII one) is still a byline.
+# character before white space or the bracket of the credits: a byline whose 讯 lost a byte (a
+# UTF-8 page read as GBK loses the byte before the next ASCII one; a Big5 decoder loses bytes
+# anywhere, and the one guessed back may be another character) is still a byline.
 _AGENCY = (
     r"(?:(?:本[报報]|[\u4e00-\u9fff]{1,6}[社网網台])[\u4e00-\u9fff]{0,8}?"
-    r"(?:\d{1,2}月\d{1,2}日)?[讯訊电電]|本[报報][\u4e00-\u9fff]?(?=\s))"
+    r"(?:\d{1,2}月\d{1,2}日)?[讯訊电電]|本[报報][\u4e00-\u9fff]?(?=[\s（(]))"
 )
 # One credit: a role and its names.  Loose: names apart by white space (inside brackets or before
 # 报道, where the end of the byline is certain); tight: names apart only by 、 or a comma.
 _CREDIT = rf"\s*[、,，;；]?\s*(?P<role>{_ROLE})\s*(?P<names>{_NAMES})"
 _TIGHT_CREDIT = rf"{_ROLE}\s*{_TIGHT_NAMES}"
+# 报道 closing the byline; 道 with one other character before it when white space follows (a
+# garbled 报: no sentence goes on 知道 and a space).
+_REPORTED = r"(?:[报報][道導]|[\u4e00-\u9fff][道導](?=\s))"
 _OPEN, _CLOSE = re.escape("（(【["), re.escape("）)】]")
 
 
@@ -69,7 +76,7 @@ def _bylines() -> tuple[re.Pattern[str], ...]:
         # 记者王寅龙报道 …; names with spaces between them only when 报道 ends the byline (记者 黄明
         # 据港媒报道，… is a reporter and a sentence, not two reporters).
         re.compile(
-            rf"^(?:{_AGENCY})?\s*(?P<credits>{_REPORTER}\s*{_TIGHT_NAMES}?(?:\s*{_TIGHT_CREDIT})*)\s*[报報][道導]\s*"
+            rf"^(?:{_AGENCY})?\s*(?P<credits>{_REPORTER}\s*{_TIGHT_NAMES}?(?:\s*{_TIGHT_CREDIT})*)\s*{_REPORTED}\s*"
         ),
         re.compile(
             rf"^(?:{_AGENCY})?\s*(?P<credits>{_REPORTER}\s*{_NAMES}?(?:\s*{_ROLE}\s*{_NAMES})*)\s*[报報][道導](?:\s+|$)"

@@ -7,7 +7,8 @@ nothing: the mark looks through them (``“Hello,” he said`` keeps its comma, 
 ASCII quotes around Chinese become Chinese quotes: ``称为"好莱坞"原则`` → ``称为“好莱坞”原则``.
 Marks are converted left to right, so ``吗?!`` becomes ``吗？！``.  ``( )`` become
 ``（ ）`` as a pair, when the pair touches or holds Chinese.
-Numbers, times, URLs and English keep their ASCII: ``1,200``, ``22:47``, ``http://a.b/c?d=1``.
+Numbers, times, addresses and English keep their ASCII: ``1,200``, ``22:47``, ``http://a.b/c?d=1``,
+``地址mailto:a@b.net``.
 Rule-based on purpose: the context that decides is one character wide, and no library does it
 (summarisers and segmenters treat ``,`` as an English comma and split Chinese sentences wrongly).
 """
@@ -30,7 +31,10 @@ _LATIN = LazyPattern("[A-Za-z]")
 _CHINESE_QUOTES = {'"': ("“", "”"), "'": ("‘", "’")}
 _CANDIDATE = LazyPattern(r"[,:;!?]")
 _PAIR = LazyPattern(r"\(([^()\n]{0,80})\)")
-_URL = LazyPattern(r"(?:https?://|www\.)[!-~]+")
+# Addresses keep their ASCII: web and FTP URLs, and mailto: (地址mailto:a@b.net, where the letters
+# before the colon follow an ideograph).  Schemes written out: a pattern for any scheme is tried at
+# every letter of English text, six times the cost.
+_URL = LazyPattern(r"(?:https?://|ftp://|www\.|mailto:)[!-~]+")
 
 
 def _chinese(char: str) -> bool:
@@ -43,6 +47,19 @@ def _neighbour(chars: list[str] | str, i: int, step: int) -> str:
     while 0 <= i < len(chars) and chars[i] in _TRANSPARENT:
         i += step
     return chars[i] if 0 <= i < len(chars) else ""
+
+
+def _in_chinese_word(chars: list[str], i: int) -> bool:
+    """True when the letters and digits right after the mark at ``i`` run on into an ideograph
+    (``IDC:2015年``), or those right before it follow one (``苹果iPhone6,售价``): the mark
+    punctuates a Chinese clause that happens to start or end with a Latin word or a number."""
+    for step in (1, -1):
+        j = i + step
+        while 0 <= j < len(chars) and chars[j].isascii() and chars[j].isalnum():
+            j += step
+        if j != i + step and 0 <= j < len(chars) and _IDEOGRAPH.match(chars[j]):
+            return True
+    return False
 
 
 def _convert_marks(text: str) -> tuple[str, int]:
@@ -60,7 +77,7 @@ def _convert_marks(text: str) -> tuple[str, int]:
             before, after = _neighbour(chars, i, -1), _neighbour(chars, i, 1)
             if before.isdigit() and after.isdigit():
                 continue  # 1,200 · 22:47 · 3:1
-            if _chinese(before) or _chinese(after):
+            if _chinese(before) or _chinese(after) or _in_chinese_word(chars, i):
                 chars[i] = _FULL[chars[i]]
                 pending.remove(i)
                 converted += 1

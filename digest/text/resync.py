@@ -1,4 +1,4 @@
-"""GBK text read out of step, put back in step by reading its bytes again as a whole.
+"""GBK or Big5 text read out of step, put back in step by reading its bytes again as a whole.
 
 A byte lost from GBK bytes (or one inserted into them, as an annotator that matched the bytes of a
 character across two characters inserts its reading) shifts every later pair of bytes by one: the
@@ -6,28 +6,37 @@ rest of the span decodes to rare characters, private-use characters and full-wid
 (``严郑▁iàn）嘏で…`` for ``严重扭曲，为…``) until an ASCII byte or a second lost byte puts the
 decoder back in step.  Where that happens in a sentence is anywhere, and nothing marks it.
 
-Each suspect line is encoded back to its GBK bytes (U+FFFD and a ``?`` next to Chinese stand for
-one unknown byte: a decoder wrote them for a byte it could not pair) and read again as the most
-likely Chinese: the cheapest way through the bytes where a character costs how unlikely it is
-(``hanzi_frequency``, less a bonus when it makes a word with the one before), a byte lost or
-unknown costs a fixed price, and an annotation inside a character's bytes is skipped when its
-syllable is a reading of the character it was matched on.  The reading is kept only when it is
-far more likely than the text as it was, so text read right — names and rare words included —
-costs less as it is than any shift of it.  No library does this: ftfy repairs Latin mojibake and
-charset detectors judge byte strings, not text that was decoded already.
+Each suspect line is encoded back to its GBK bytes, and to its Big5 bytes (U+FFFD and a ``?``
+next to Chinese stand for one unknown byte: a decoder wrote them for a byte it could not pair),
+and read again as the most likely Chinese: the cheapest way through the bytes where a character
+costs how unlikely it is (``hanzi_frequency``, less a bonus when it makes a word with the one
+before), a byte lost or unknown costs a fixed price (the character it belonged to is chosen with
+the words it makes with its neighbours: 不肯 decides 肯), and an annotation inside a character's
+GBK bytes is skipped when its syllable is a reading of the character it was matched on.  The
+reading that gains most is kept, and only when it is far more likely than the text as it was, so
+text read right — names and rare words included — costs less as it is than any shift of it.
+``read_gbk`` reads the GBK bytes of a line a Big5 decoder misread (``misdecoding``) the same way.
+No library does this: ftfy repairs Latin mojibake and charset detectors judge byte strings, not
+text that was decoded already.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from digest.patterns import LazyPattern
-from digest.text.annotations import TONED, is_reading
-from digest.text.hanzi_frequency import log_frequency, word_weight
+from digest.sanitize import INVISIBLE
+from digest.text.annotations import TONED, characters_read, is_reading
+from digest.text.hanzi_frequency import log_frequency, word_partners, word_weight
+from digest.text.script import to_traditional, to_traditional_variant
 
+# The codecs whose byte streams are read again: GBK as GB18030 (which also decodes GBK's
+# user-defined rows, to private-use characters), and Big5 as Windows' code page 950.
+_GBK = "gb18030"
+_BIG5 = "cp950"
 # One byte a decoder could not use: a ? next to Chinese (which may also be a real question mark),
 # or U+FFFD (never text).
 _HOLE = -1
@@ -36,17 +45,21 @@ _FULL_WIDTH_ALNUM = 6.0
 _SYMBOL = 10.0
 _ORDINARY = LazyPattern("[\u00c0-\u04ff\u3000-\u303f\u3040-\u30ff\ufe30-\ufe6f\uff01-\uff5e]")
 _UNSEEN = -20.0  # the table's floor for a character it never saw is about -20.7
-_INVISIBLE = frozenset("\u200b\u00ad\ufeff\u2060")
+_INVISIBLE = frozenset(INVISIBLE)
 # The site made ，：！ ASCII after the damage; in the bytes they were full width.
 # (Not ; which ends the entities the cleaning decodes later: &nbsp;)
 _FULL_WIDTH = {",": "，", ":": "：", "!": "！"}
 # Costs in nats (natural-log likelihood): a common character costs about 5-8, a rare one 12-20.
 _WORD_BONUS = 0.5  # × ln(count) of the word the character makes with the one before
+# Choosing the character of a lost byte, a word with a neighbour is most of the evidence there is
+# (乔木 after 胡 and before 木, not the far commoner 教): it weighs twice as much there.
+_CONTEXT_BONUS = 1.0
 _QUESTION = 6.0  # a ? next to Chinese kept as a question mark (house style writes ？)
 _FILL = 1.0  # an unknown byte read as the byte that makes the likeliest character
 _DROP_UNKNOWN = 8.0  # an unknown byte whose character is removed
 _LOST = 9.0  # a byte lost with no mark: the shift itself
 _ANNOTATION = -1.0  # an annotation whose syllable reads the character it follows: removed, a gain
+_BOTH_LOST = 4.0  # both bytes of a character unknown, guessed from the words it makes alone
 _RARE = 12.0  # an unknown byte is read as a character only when it is no rarer than this
 # A new reading must be this much likelier than the text as it was: a byte lost and found again
 # costs about as much, so one shifted span of two characters already pays; real text read right
@@ -94,7 +107,8 @@ def _suspicious(line: str) -> bool:
         return False
     if "\ufffd" in line or _PUA.search(line) or _MARKED.search(line) or _CUT_ANNOTATION.search(line):
         return True
-    rare = {char for char in set(line) if "\u3400" <= char <= "\u9fff" and log_frequency(char) < _SUSPECT}
+    # Rare ideographs, and GBK's symbols (⒃ ┰ ▁ ㄛ) that shifted bytes read as and text hardly has.
+    rare = {char for char in set(line) if not char.isascii() and is_rare(char)}
     # A byte 40–7E read on its own between wide characters is a trail byte out of step (示範區 one
     # byte short reads 竟爡^堅) when a rare character stands next to it; 维C or A股 have none.
     for match in _LONE_TRAIL.finditer(line):
@@ -108,10 +122,21 @@ def _suspicious(line: str) -> bool:
     return any(places[i + _MIN_RARE - 1] - places[i] < _CLUSTER for i in range(len(places) - _MIN_RARE + 1))
 
 
+def is_rare(char: str) -> bool:
+    """An ideograph rarer than ``_SUSPECT``, or a symbol neither Chinese punctuation nor ordinary
+    in other text (``_ORDINARY``): what bytes out of step read as.  A line is read again when
+    ``_MIN_RARE`` of them stand within ``_CLUSTER`` characters (a test that skips the repairs
+    must ask the same)."""
+    frequency = log_frequency(char)
+    if _HAN.match(char):
+        return frequency < _SUSPECT
+    return frequency <= _UNSEEN and not _ORDINARY.match(char)
+
+
 @cache
-def _pair(lead: int, trail: int) -> str | None:
+def _pair(codec: str, lead: int, trail: int) -> str | None:
     try:
-        char = bytes([lead, trail]).decode("gb18030")
+        char = bytes([lead, trail]).decode(codec)
     except UnicodeDecodeError:
         return None
     return char if len(char) == 1 else None
@@ -130,42 +155,107 @@ def _cost(char: str) -> float:
 
 
 @cache
-def _best_with_lead(lead: int) -> tuple[str, float] | None:
-    """The character whose first byte is ``lead`` when that byte nearly decides it (its second
-    byte unknown, nothing around it considered)."""
-    return _choose(_with_lead(lead), "", "")
+def _guessable(char: str) -> bool:
+    """A character a lost byte may be guessed as: no rarer than ``_RARE`` and one the table has
+    seen (full-width letters, kana and the like cost little as written, since real text has
+    them, but are no guess for a character whose bytes were lost)."""
+    return _cost(char) <= _RARE and log_frequency(char) > _UNSEEN
 
 
 @cache
-def _best_with_trail(trail: int) -> tuple[str, float] | None:
-    """The character whose second byte is ``trail`` when that byte nearly decides it."""
-    return _choose(_with_trail(trail), "", "")
+def _alone(codec: str, side: int, byte: int) -> tuple[str | None, float]:
+    """Of the characters with ``byte`` as their first (``side`` 0) or second (1) byte: the
+    likeliest, and the likelihood of them all (Σ e^−cost), nothing around them considered."""
+    chars = [
+        char
+        for char in (_with_lead(codec, byte) if side == 0 else _with_trail(codec, byte))
+        if _guessable(char)
+    ]
+    if not chars:
+        return None, 0.0
+    return min(chars, key=_cost), sum(math.exp(-_cost(char)) for char in chars)
 
 
-def _after(data: list[int], at: int) -> str:
+@lru_cache(maxsize=8192)
+def _partner_codes(codec: str, char: str, following: bool) -> tuple[tuple[str, bytes, float], ...]:
+    """The characters that make a word with ``char`` (after it when ``following``), in every
+    script they may be written in, each with its two bytes in ``codec`` and the word's weight."""
+    found = []
+    for partner, weight in word_partners(char, following=following).items():
+        for form in _written_forms(partner):
+            try:
+                code = form.encode(codec)
+            except UnicodeEncodeError:
+                continue
+            if len(code) == 2 and _guessable(form):
+                found.append((form, code, weight))
+    return tuple(found)
+
+
+@lru_cache(maxsize=8192)
+def _partners_by_byte(
+    codec: str, char: str, following: bool
+) -> dict[tuple[int, int], tuple[tuple[str, float], ...]]:
+    """``_partner_codes`` by (side, byte): 0 for their first byte, 1 for their second."""
+    found: dict[tuple[int, int], list[tuple[str, float]]] = {}
+    for form, code, weight in _partner_codes(codec, char, following):
+        found.setdefault((0, code[0]), []).append((form, weight))
+        found.setdefault((1, code[1]), []).append((form, weight))
+    return {key: tuple(value) for key, value in found.items()}
+
+
+@lru_cache(maxsize=16384)
+def _lost_partner(codec: str, side: int, byte: int, before: str, after: str) -> tuple[str, float] | None:
+    """The character that has ``byte`` as its first (``side`` 0) or second (1) byte, the other
+    byte lost, when it carries half the likelihood of all it can be between ``before`` and
+    ``after`` (a word with either counts, as in ``_choose``): 不肯 decides 肯 from CF alone."""
+    best, mass = _alone(codec, side, byte)
+    if best is None:
+        return None
+    bonus: dict[str, float] = {}
+    for neighbour, following in ((before, True), (after, False)):
+        if neighbour:
+            for char, weight in _partners_by_byte(codec, neighbour, following).get((side, byte), ()):
+                bonus[char] = bonus.get(char, 0.0) + weight
+    ranks = {best: _cost(best)}
+    for char, weight in bonus.items():
+        ranks[char] = _cost(char) - _CONTEXT_BONUS * weight
+        mass += math.exp(-ranks[char]) - math.exp(-_cost(char))
+    chosen = min(ranks, key=ranks.__getitem__)
+    return (chosen, _cost(chosen)) if math.exp(-ranks[chosen]) >= _DOMINANT * mass else None
+
+
+def _after(codec: str, data: list[int], at: int) -> str:
     """The character the bytes at ``at`` read as in step (for choosing among candidates)."""
     if at + 1 < len(data) and data[at] >= 0x81 and data[at + 1] >= 0x40:
-        return _pair(data[at], data[at + 1]) or ""
+        return _pair(codec, data[at], data[at + 1]) or ""
     return ""
 
 
 def _choose(
-    candidates: list[str], before: str, after: str, *, dominant: bool = True
+    candidates: list[str], before: str, after: str, *, dominant: bool = True, guess: bool = False
 ) -> tuple[str, float] | None:
     """The candidate that reads best between ``before`` and ``after``, with its own cost (the
     words it makes are counted when the path is scored, or, for ``after``, by the next step).
 
     With ``dominant``, only a candidate that carries at least half the likelihood of them all
     (心聲 when 心 comes before): a guess among many is no repair, the character is removed.
+    With ``guess`` (a byte a decoder proved was there), the best candidate however many come
+    close, at the cost of how unsure the choice is (−ln of its share of the likelihood), not of
+    how rare it is: the byte is there, and a rare character that fits is no worse a guess.
     """
     ranks = {}
     for char in candidates:
-        cost = _cost(char)
-        if cost <= _RARE:
-            ranks[char] = cost - _WORD_BONUS * (word_weight(before, char) + word_weight(char, after))
+        if _guessable(char):
+            ranks[char] = _cost(char) - _CONTEXT_BONUS * (
+                word_weight(before, char) + word_weight(char, after)
+            )
     if not ranks:
         return None
     best = min(ranks, key=ranks.__getitem__)
+    if guess:
+        low = ranks[best]
+        return best, math.log(sum(math.exp(low - rank) for rank in ranks.values()))
     if dominant:
         low = ranks[best]
         if sum(math.exp(low - rank) for rank in ranks.values()) > 1 / _DOMINANT:
@@ -173,25 +263,80 @@ def _choose(
     return best, _cost(best)
 
 
+def _pairs(codec: str, first: int, second: int) -> bool:
+    """True when ``codec``'s decoder reads the two bytes as one character (never with an
+    unknown ``second``, -1)."""
+    return second >= 0 and _pair(codec, first, second) is not None
+
+
 @cache
-def _read_as(syllable: str, trail: int) -> tuple[str, ...]:
+def _refused_leads(codec: str, wrong: str, trail: int) -> list[str]:
+    """The characters ending in ``trail`` whose first byte ``wrong``'s decoder could not pair
+    with ``trail`` (so wrote U+FFFD for it and read ``trail`` afresh)."""
+    return [char for char in _with_trail(codec, trail) if not _pairs(wrong, char.encode(codec)[0], trail)]
+
+
+@cache
+def _refused_trails(codec: str, wrong: str, lead: int, beyond: int) -> list[str]:
+    """The characters starting with ``lead`` whose second byte ``wrong``'s decoder could not
+    pair with the byte after it, ``beyond`` (-1: unknown)."""
+    return [char for char in _with_lead(codec, lead) if not _pairs(wrong, char.encode(codec)[1], beyond)]
+
+
+@cache
+def _written_forms(char: str) -> frozenset[str]:
+    """``char`` and its traditional forms (the words are kept simplified; the text may not be)."""
+    return frozenset((char, to_traditional(char), to_traditional_variant(char)))
+
+
+@lru_cache(maxsize=4096)
+def _unpaired(codec: str, wrong: str, before: str, after: str, beyond: int) -> list[str]:
+    """Characters that make a word with a neighbour and whose two bytes ``wrong``'s decoder
+    (which lost them) could pair neither with each other nor, the second, with the byte after
+    them."""
+    named: dict[str, None] = {}
+    for form, code, _weight in (*_partner_codes(codec, before, True), *_partner_codes(codec, after, False)):
+        if not (_pairs(wrong, code[0], code[1]) or _pairs(wrong, code[1], beyond)):
+            named[form] = None
+    return list(named)
+
+
+@cache
+def _annotated_whole(codec: str, wrong: str | None, syllable: str) -> tuple[str, ...]:
+    """The characters ``syllable`` reads that ``codec`` writes with two bytes, and (``wrong``:
+    the decoder that lost both) whose two bytes that decoder could not pair."""
+    found = []
+    for char in sorted(characters_read(syllable)):
+        try:
+            code = char.encode(codec)
+        except UnicodeEncodeError:
+            continue
+        if len(code) == 2 and (wrong is None or not _pairs(wrong, code[0], code[1])):
+            found.append(char)
+    return tuple(found)
+
+
+@cache
+def _read_as(codec: str, syllable: str, trail: int) -> tuple[str, ...]:
     """The characters whose second byte is ``trail`` that ``syllable`` is a reading of."""
-    return tuple(char for char in _with_trail(trail) if is_reading(char, syllable))
+    return tuple(char for char in _with_trail(codec, trail) if is_reading(char, syllable))
 
 
 @cache
-def _with_lead(lead: int) -> list[str]:
-    return [c for t in range(0x40, 0xFF) if (c := _pair(lead, t)) is not None and not _PUA.match(c)]
+def _with_lead(codec: str, lead: int) -> list[str]:
+    return [c for t in range(0x40, 0xFF) if (c := _pair(codec, lead, t)) is not None and not _PUA.match(c)]
 
 
 @cache
-def _with_trail(trail: int) -> list[str]:
-    return [c for lead in range(0x81, 0xFF) if (c := _pair(lead, trail)) is not None and not _PUA.match(c)]
+def _with_trail(codec: str, trail: int) -> list[str]:
+    return [
+        c for lead in range(0x81, 0xFF) if (c := _pair(codec, lead, trail)) is not None and not _PUA.match(c)
+    ]
 
 
-def _units(line: str) -> list[tuple[list[int], str]]:
-    """The line cut into segments of GBK bytes (with holes), each with the text it was read
-    from; a character GBK cannot hold is a segment of its own with no bytes."""
+def _units(line: str, codec: str) -> list[tuple[list[int], str]]:
+    """The line cut into segments of its bytes in ``codec`` (with holes), each with the text it
+    was read from; a character the codec cannot hold is a segment of its own with no bytes."""
     segments: list[tuple[list[int], str]] = []
     data: list[int] = []
     start = 0
@@ -204,7 +349,7 @@ def _units(line: str) -> list[tuple[list[int], str]]:
             data.append(_REPLACED if char == "\ufffd" else _HOLE)
             continue
         try:
-            code = _FULL_WIDTH.get(char, char).encode("gb18030") if near_wide else char.encode("gb18030")
+            code = _FULL_WIDTH.get(char, char).encode(codec) if near_wide else char.encode(codec)
         except UnicodeEncodeError:
             code = b""
         if 0 < len(code) <= 2:
@@ -226,12 +371,25 @@ class _Step:
 
 
 def _read(
-    data: list[int], annotations: dict[int, tuple[int, str, bool]], learned: Mapping[str, frozenset[str]]
+    codec: str,
+    data: list[int],
+    annotations: dict[int, tuple[int, str, bool]],
+    learned: Mapping[str, frozenset[str]],
+    *,
+    wrong: str | None = None,
 ) -> tuple[float, str, int, int]:
-    """The cheapest reading of ``data``: (cost, text, annotations skipped, characters the bytes
-    could not give back).  ``learned``: the
-    characters this text annotates with each syllable where it does so in step (the annotated set
-    is fixed per source), which decides among the characters a syllable can be."""
+    """The cheapest reading of ``data``, bytes in ``codec``: (cost, text, annotations skipped,
+    characters the bytes could not give back).  ``learned``: the characters this text annotates
+    with each syllable where it does so in step (the annotated set is fixed per source), which
+    decides among the characters a syllable can be.
+
+    ``wrong``: the codec whose decoder wrote U+FFFD for the unknown bytes (None: unknown bytes
+    are marks in text read right).  Then an unknown byte is one that decoder could not pair with
+    the byte after it, and it becomes the character that reads best with its neighbours even
+    when others come close (the decoder proved the byte was there, so a gap is no likelier to be
+    right).  So does an unknown byte written U+FFFD, in any text; otherwise (a ``?`` that may be
+    a question mark) only when that character carries half the likelihood of all it can be."""
+    guess = wrong is not None
 
     def preferred(pairs: list[tuple[str, str]], syllable: str) -> list[str]:
         """Of (annotated character, character read) pairs whose syllable reads the annotated one,
@@ -255,47 +413,107 @@ def _read(
         if current is None or total < current.cost:
             best[to] = _Step(total, at, text, step.annotations + skipped, step.dropped + dropped)
 
+    def offer_guess(at: int, to: int, cost: float, char: str) -> None:
+        """Offer a guessed character, and with it the character in step after it: the word
+        they make chose the guess (战 before 略), and the best way to where the guess ends
+        need not be the one that made it (the word would be lost with the way)."""
+        offer(at, to, cost, char)
+        following = _after(codec, data, to)
+        if following:
+            offer(
+                at,
+                to + 2,
+                cost + _cost(following) - _WORD_BONUS * word_weight(char, following),
+                char + following,
+            )
+
+    def offer_annotated(
+        at: int, known: tuple[int, str, bool], candidates: Sequence[str], proved: bool
+    ) -> None:
+        """Offer the character of unknown bytes from ``at`` that the annotation after them
+        (``known``) reads, chosen among ``candidates``, and remove the annotation: the
+        syllable names the character as a byte that is left does.  ``proved``: a decoder proved
+        the bytes were there (``_choose``'s guess)."""
+        end, syllable, _opened = known
+        named = preferred([(char, char) for char in candidates], syllable)
+        found = _choose(named, before, _after(codec, data, end), dominant=False, guess=proved)
+        if found is not None:
+            offer(at, end, _FILL + found[1] + _ANNOTATION, found[0], 1)
+
     for i in range(n):
         if best[i] is None:
             continue
         byte = data[i]
         following = data[i + 1] if i + 1 < n else None
         before = best[i].text[-1:]  # type: ignore[union-attr]
+        # An annotation right after unknown bytes says which character they were: it alone
+        # chooses it (a guess from the neighbours' words would leave a reading of another).
+        annotated = annotations.get(i + 2)
+        if annotated is not None and not annotated[2]:
+            annotated = None
         if byte < 0:
             if byte == _HOLE:
                 offer(i, i + 1, _QUESTION, "?")
             offer(i, i + 1, _DROP_UNKNOWN, "", dropped=1)
             if following is not None and following < 0:  # both bytes of one character unknown
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
+                if annotated is not None:
+                    # 們(men): a Big5 decoder loses both bytes of 們 in GBK.
+                    candidates = _annotated_whole(codec, wrong, annotated[1])
+                    offer_annotated(i, annotated, candidates, guess or byte == _REPLACED)
+                elif wrong is not None:
+                    # Nothing of it is left but the words it made with its neighbours (记者).
+                    # Only where a decoder proved both bytes were there: ``??`` in text may be
+                    # two question marks, and one word with a neighbour seldom decides (呼?? is
+                    # 呼吁 as often as 呼声).
+                    after = _after(codec, data, i + 2)
+                    named = _unpaired(codec, wrong, before, after, data[i + 2] if i + 2 < n else -1)
+                    if (found := _choose(named, before, after, guess=True)) is not None:
+                        offer(i, i + 2, _BOTH_LOST + found[1], found[0])
             if following is not None and following >= 0x40 and following != 0x7F:
-                found = _choose(_with_trail(following), before, _after(data, i + 2))
-                if found is not None:
-                    offer(i, i + 2, _FILL + found[1], found[0])
+                leads = (
+                    _with_trail(codec, following)
+                    if wrong is None
+                    else _refused_leads(codec, wrong, following)
+                )
+                # U+FFFD is never text: like a decoder's lost byte, it proves a byte was there.
+                proved = guess or byte == _REPLACED
+                if annotated is not None:
+                    offer_annotated(i, annotated, leads, proved)
+                elif (found := _choose(leads, before, _after(codec, data, i + 2), guess=proved)) is not None:
+                    offer_guess(i, i + 2, _FILL + found[1], found[0])
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
         elif byte < 0x80:
             offer(i, i + 1, 0.0, chr(byte))
         else:
             if following is not None and following >= 0:
-                char = _pair(byte, following)
+                char = _pair(codec, byte, following)
                 if char is not None:
                     offer(i, i + 2, _cost(char), char)
             elif following is not None and following < 0:
-                found = _choose(_with_lead(byte), before, _after(data, i + 2))
-                if found is not None:
-                    offer(i, i + 2, _FILL + found[1], found[0])
+                beyond = data[i + 2] if i + 2 < n else -1
+                trails = (
+                    _with_lead(codec, byte) if wrong is None else _refused_trails(codec, wrong, byte, beyond)
+                )
+                # U+FFFD after a first byte stands for its second (never text); a ? may be a
+                # question mark the reading put after a byte out of step (美元?俄罗斯).
+                proved = guess or following == _REPLACED
+                if annotated is not None:
+                    offer_annotated(i, annotated, _with_lead(codec, byte), proved)
+                elif (found := _choose(trails, before, _after(codec, data, i + 2), guess=proved)) is not None:
+                    offer_guess(i, i + 2, _FILL + found[1], found[0])
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
-                # Its annotation may follow the unknown byte and say which character it was.
+                # Its annotation may follow the unknown byte and say which character it was, its
+                # opening bracket read with the byte (a ? for both).
                 known = annotations.get(i + 2)
-                if known is not None and (known[2] or following == _HOLE):
-                    end, syllable, _opened = known
-                    named = preferred([(c, c) for c in _with_lead(byte)], syllable)
-                    if (found := _choose(named, before, _after(data, end), dominant=False)) is not None:
-                        offer(i, end, _FILL + found[1] + _ANNOTATION, found[0], 1)
+                if known is not None and not known[2] and following == _HOLE:
+                    offer_annotated(i, known, _with_lead(codec, byte), proved)
             # A byte lost with no mark next to this one: read with the likeliest partner, or drop.
-            if (found := _best_with_lead(byte)) is not None:
-                offer(i, i + 1, _LOST + found[1], found[0])
-            if byte >= 0x81 and (found := _best_with_trail(byte)) is not None:
-                offer(i, i + 1, _LOST + found[1], found[0])
+            after = _after(codec, data, i + 1)
+            if (found := _lost_partner(codec, 0, byte, before, after)) is not None:
+                offer_guess(i, i + 1, _LOST + found[1], found[0])
+            if byte >= 0x81 and (found := _lost_partner(codec, 1, byte, before, after)) is not None:
+                offer_guess(i, i + 1, _LOST + found[1], found[0])
             offer(i, i + 1, _LOST + _DROP_UNKNOWN, "", dropped=1)
         # An annotation after the character just read, in step or not.
         known = annotations.get(i)
@@ -321,19 +539,19 @@ def _read(
         previous = data[i - 1] if i else _HOLE
         pairs = []
         for lead in [byte] if byte >= 0 else range(0x81, 0xFF):
-            char = _pair(lead, data[end])
+            char = _pair(codec, lead, data[end])
             if char is None:
                 continue
             if previous >= 0x81:
-                matched = _pair(previous, lead)
+                matched = _pair(codec, previous, lead)
                 if matched is not None:
                     pairs.append((matched, char))
             else:
                 # The byte before is gone (the site made “ ASCII, or a decoder lost it): any
                 # character ending in ``lead`` that the syllable reads may have been matched.
-                pairs += [(mark, char) for mark in _read_as(syllable, lead)]
+                pairs += [(mark, char) for mark in _read_as(codec, syllable, lead)]
         named = preferred(pairs, syllable)
-        if (found := _choose(named, before, _after(data, end + 1), dominant=False)) is not None:
+        if (found := _choose(named, before, _after(codec, data, end + 1), dominant=False)) is not None:
             offer(i, end + 1, found[1] + _ANNOTATION, found[0], 1)
     path: list[str] = []
     at = n
@@ -347,7 +565,7 @@ def _read(
     return final.cost, "".join(reversed(path)), final.annotations, final.dropped
 
 
-def _as_written(data: list[int]) -> float:
+def _as_written(codec: str, data: list[int]) -> float:
     """The cost of the bytes read the way the decoder read them (holes as question marks)."""
     cost, previous, i = 0.0, "", 0
     while i < len(data):
@@ -358,7 +576,7 @@ def _as_written(data: list[int]) -> float:
         elif byte < 0x80:
             char, i = chr(byte), i + 1
         else:
-            char = (_pair(byte, data[i + 1]) if i + 1 < len(data) and data[i + 1] >= 0 else None) or ""
+            char = (_pair(codec, byte, data[i + 1]) if i + 1 < len(data) and data[i + 1] >= 0 else None) or ""
             cost += _cost(char) if char else _DROP_UNKNOWN
             i += 2 if char else 1
         if char and previous and (bonus := word_weight(previous, char)):
@@ -387,6 +605,60 @@ def _annotations_in(data: list[int]) -> dict[int, tuple[int, str, bool]]:
     return found
 
 
+def read_gbk(parts: list[bytes], wrong: str) -> str:
+    """GBK bytes with one unknown byte between each two ``parts`` (a decoder wrote U+FFFD for
+    it: ``wrong`` is that decoder's codec) read as the likeliest Chinese, the way ``resync``
+    reads a suspect line: unknown bytes are chosen with their neighbours or dropped, lost bytes
+    and annotations inside the bytes are undone.  Past ``_MAX_BYTES`` the unknown bytes are
+    only dropped."""
+    data: list[int] = list(parts[0])
+    for part in parts[1:]:
+        data += [_REPLACED, *part]
+    if len(data) > _MAX_BYTES:
+        return b"".join(parts).decode(_GBK, errors="replace").replace("\ufffd", "")
+    # No characters learned from the text's other annotations: the syllables alone decide.
+    return _read(_GBK, data, _annotations_in(data), {}, wrong=wrong)[1]
+
+
+def _holds(codec: str, line: str) -> bool:
+    """True when ``codec`` can write every character of ``line`` but the marks of lost bytes."""
+    try:
+        line.replace("\ufffd", "").encode(codec)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _read_line(
+    line: str, codec: str, learned: Mapping[str, frozenset[str]]
+) -> tuple[float, str, Resynced] | None:
+    """``line`` read again from its bytes in ``codec`` where that is far likelier than as it
+    was: how much likelier in all (nats), the line, and what was done; None when no part is."""
+    pieces = []
+    gain = 0.0
+    changed = annotations = removed = punctuation = 0
+    for data, kept in _units(line, codec):
+        if not data or len(data) > _MAX_BYTES or not _suspicious(kept):
+            pieces.append(kept)
+            continue
+        # Annotations are looked for in GBK bytes only: their brackets and tone vowels are
+        # GBK's (the annotators of mainland pages write GBK).
+        found = _annotations_in(data) if codec == _GBK else {}
+        cost, reading, skipped, dropped = _read(codec, data, found, learned)
+        if _as_written(codec, data) - cost >= _ACCEPT:
+            gain += _as_written(codec, data) - cost
+            pieces.append(reading)
+            changed += 1
+            annotations += skipped
+            removed += dropped
+            punctuation += sum(kept.count(mark) - reading.count(mark) for mark in _FULL_WIDTH)
+        else:
+            pieces.append(kept)
+    if not changed:
+        return None
+    return gain, "".join(pieces), Resynced(1, annotations, removed, punctuation)
+
+
 def resync(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[str, Resynced]:
     """``text`` with lines read out of step put back in step (see the module docstring), and
     what was done.  ``learned`` maps syllables to the characters the text annotates with them
@@ -397,24 +669,19 @@ def resync(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[str, Resyn
     for index, line in enumerate(lines):
         if not _suspicious(line):
             continue
-        pieces = []
-        changed = 0
-        for data, kept in _units(line):
-            if not data or len(data) > _MAX_BYTES or not _suspicious(kept):
-                pieces.append(kept)
-                continue
-            cost, reading, skipped, dropped = _read(data, _annotations_in(data), learned)
-            if _as_written(data) - cost >= _ACCEPT:
-                pieces.append(reading)
-                changed += 1
-                annotations += skipped
-                removed += dropped
-                punctuation += sum(kept.count(mark) - reading.count(mark) for mark in _FULL_WIDTH)
-            else:
-                pieces.append(kept)
-        if changed:
-            lines[index] = "".join(pieces)
+        # GBK bytes out of step (mainland pages) or Big5 (Taiwan and Hong Kong): the reading
+        # that gains the most.  A Big5 line read as GBK can gain too, less than read as Big5.
+        # Big5 only for a line Big5 can hold whole: what a Big5 decoder wrote always is, and a
+        # simplified line is none (its 元?俄 would be read as Big5 bytes).
+        codecs = (_GBK, _BIG5) if _holds(_BIG5, line) else (_GBK,)
+        readings = [_read_line(line, codec, learned) for codec in codecs]
+        best = max((read for read in readings if read is not None), key=lambda read: read[0], default=None)
+        if best is not None:
+            _gain, lines[index], counts = best
             done += 1
+            annotations += counts.annotations
+            removed += counts.removed
+            punctuation += counts.punctuation
     if not done:
         return text, Resynced()
     return "\n".join(lines), Resynced(

@@ -61,6 +61,12 @@ def to_simplified(text: str) -> str:
     return str(_converter("hk2s").convert(_converter("tw2s").convert(text)))
 
 
+def to_traditional_variant(text: str) -> str:
+    """``text`` converted with OpenCC's own traditional forms (s2t: 裏, 爲, 衆), which converters
+    write as often as the Taiwan ones."""
+    return str(_converter("s2t").convert(text))
+
+
 def to_traditional(text: str) -> str:
     """``text`` converted to traditional characters, Taiwan standard (OpenCC s2tw).
 

@@ -15,15 +15,17 @@ imported from them, so that a change to a repair moves the test with it):
   otherwise the lines and runs holding a rarer one are averaged here exactly as the repair
   averages them.
 - ``resync``: a line with U+FFFD, a private-use character or a decoder's ``?``; the end of an
-  annotation cut by a byte out of step (``_CUT_ANNOTATION``); or rare ideographs (below resync's
-  ``_SUSPECT``): ``_MIN_RARE`` different ones in a line, or one near an ASCII byte standing alone
-  between wide characters.  Texts with any of these are left to the repairs.
+  annotation cut by a byte out of step (``_CUT_ANNOTATION``); or rare characters (resync's
+  ``is_rare``: ideographs below its ``_SUSPECT``, and GBK's symbols that shifted bytes read as):
+  ``_MIN_RARE`` different ones in a line, or one near an ASCII byte standing alone between wide
+  characters.  Texts with any of these are left to the repairs.
 - ``characters``: an entity (``_ENTITY``'s, which only ``&`` can open), zero-width characters and
   soft hyphens, full-width letters and digits.
 - ``garbled.repair_garbled``: ``?``, U+FFFD or private-use characters (and ``？`` before an
   annotation's end, which it makes a ``?``).
 - ``annotations``: a bracketed pinyin syllable where an annotation can stand
-  (``annotations.may_be_annotated``).
+  (``annotations.may_be_annotated``), or an annotation cut short, with no closing bracket
+  (``annotations.has_cut_annotation``).
 - ``garbled.repair_unlikely_spans``: ``_MIN_SUSPECTS`` suspect characters at most ``_GAP`` apart
   in a run of wide characters, a suspect being a character below ``_SUSPECT``, or below
   ``_LONELY`` and making no word with a neighbour in its run.  Counted here over the whole text
@@ -49,13 +51,13 @@ import string
 from functools import cache
 
 from digest.patterns import LazyPattern
-from digest.text.annotations import TONED, may_be_annotated
+from digest.text.annotations import TONED, has_cut_annotation, may_be_annotated
 from digest.text.characters import _ENTITY
 from digest.text.garbled import _GAP, _LONELY, _MIN_SUSPECTS, _PUA, _WIDE_MARKER, _WIDE_RUN
 from digest.text.garbled import _SUSPECT as _GARBLED_SUSPECT
 from digest.text.hanzi_frequency import log_frequency, word_weight
 from digest.text.misdecoding import _HAN, _MIN_HAN, _PLAUSIBLE, _RUN
-from digest.text.resync import _CUT_ANNOTATION, _LONE_TRAIL, _MIN_RARE
+from digest.text.resync import _CUT_ANNOTATION, _LONE_TRAIL, _MIN_RARE, is_rare
 from digest.text.resync import _SUSPECT as _RESYNC_RARE
 
 # Characters a repair removes or rewrites wherever they stand: U+FFFD, 锟 and 錕 (of 锟斤拷: 斤
@@ -127,7 +129,11 @@ def needs_no_repair(text: str) -> bool:
         else:
             rarer.add(char)
     # Every character of the text has met ``_frequency`` by now.
-    if _may_mark_damage(text, chinese=not _IDEOGRAPHS.isdisjoint(distinct)):
+    chinese = not _IDEOGRAPHS.isdisjoint(distinct)
+    if _may_mark_damage(text, chinese=chinese):
+        return False
+    # An annotation cut short has no closing bracket to be found by, and stands between ideographs.
+    if chinese and has_cut_annotation(text):
         return False
     if not rarer:
         return True
@@ -174,7 +180,7 @@ def _is_ideograph(char: str) -> bool:
 
 
 def _may_resync(text: str, rarer: set[str]) -> bool:
-    rare = {char for char in rarer if _is_ideograph(char) and _FREQUENCY[char] < _RESYNC_RARE}
+    rare = {char for char in rarer if is_rare(char)}
     if not rare:
         return False
     return len(rare) >= _MIN_RARE or _LONE_TRAIL.search(text) is not None

@@ -76,6 +76,24 @@ def test_open_byline_names_its_reporters(
     assert parse_byline(byline + BODY) == (BODY, "、".join(reporters))
 
 
+@pytest.mark.parametrize(
+    ("byline", "reporter"),
+    [
+        # 记 or 报 garbled (a lost byte, a wrong codec): still the byline of a reporter.
+        ("本报讯 全媒体会者王寅龙报道 ", "王寅龙"),
+        ("本報訊 全媒體記者王寅龍堂道 ", "王寅龍"),
+        ("本报讯（融媒体三者 王寅龙）", "王寅龙"),
+    ],
+)
+def test_a_byline_with_a_garbled_role_word_is_still_one(byline: str, reporter: str) -> None:
+    assert parse_byline(byline + BODY) == (BODY, reporter)
+
+
+def test_a_sentence_that_knows_something_is_no_byline() -> None:
+    sentence = "记者王寅龙知道，" + BODY
+    assert parse_byline(sentence) == (sentence, None)
+
+
 @given(reporters=st.lists(names, min_size=1, max_size=2, unique=True), role=st.sampled_from(REPORTER_ROLES))
 def test_a_byline_on_its_own_line_is_removed(reporters: list[str], role: str) -> None:
     body = f"标题\n开封手机报 04-25 22:47 责编:陶宋之 我要分享\n{role} {'、'.join(reporters)}\n{BODY}"

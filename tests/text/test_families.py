@@ -29,9 +29,10 @@ CASES: list[tuple[str, str | None, str, str]] = [
         "auto",
     ),
     # 男主人公 lost the first byte of 男: read out of step until the decoder met a byte it could
-    # not pair (the U+FFFD); 男 cannot be told from the bytes left and is removed; 公's first byte
-    # with 人 before it reads as 人工 far more often than anything else, so 工 is put back (wrong:
-    # a guess the bytes and the words around them cannot tell from the truth).
+    # not pair (the U+FFFD).  男's second byte D0 is read as the first of 性 (的性 and 性主 are
+    # pairs inside words: 目的性, 女性主义), and 公's first byte with 人 before it reads as 人工
+    # far more often than anything else, so 工 is put back.  Both guesses are wrong: ones the
+    # bytes and the words around them cannot tell from the truth.
     (
         "shifted span with no mark at its start",
         "标题",

@@ -25,6 +25,11 @@ from digest.text.script import wants_simplified
         ("城鄉(xiāng)一體化示范區(qū)", "城鄉一體化示范區", 2),
         ("綠(lǜ)色", "綠色", 1),
         ("城乡（xiāng）一体化", "城乡一体化", 1),
+        # Cut short, their ends gone with bytes out of step: the first letters of a reading of the
+        # character before, then the next character.
+        ("联(li想正式宣布", "联想正式宣布", 1),
+        ("债务的现(xi实。", "债务的现实。", 1),
+        ("統（tǒ計結果", "統計結果", 1),
     ],
 )
 def test_annotations_are_removed(damaged: str, clean: str, count: int) -> None:
@@ -42,6 +47,9 @@ def test_annotations_are_removed(damaged: str, clean: str, count: int) -> None:
         "中国(China)",
         "邮件(email)",
         "拼音(xiang)没有声调",
+        "苹果(iPhone版发布",
+        "中国(zhong国",
+        "维生素(a类",
     ],
 )
 def test_real_parentheses_are_kept(text: str) -> None:
@@ -142,6 +150,9 @@ def test_traditional_policy_converts_simplified(now: datetime, tz: tzinfo) -> No
         ("示范区(试点)", "示范区（试点）"),
         ("报告(2021)显示", "报告（2021）显示"),
         ("iPhone 6,售价", "iPhone 6，售价"),
+        # The Latin word or number next to the mark runs on into an ideograph.
+        ("IDC:2015年全球科技10大预测", "IDC：2015年全球科技10大预测"),
+        ("售价:2999元", "售价：2999元"),
         ('学了"";""敬礼', '学了""；""敬礼'),
     ],
 )
@@ -155,8 +166,12 @@ def test_ascii_clause_punctuation_in_chinese_becomes_full_width(damaged: str, cl
         "共1,200人",
         "时间22:47开始",
         "见 http://a.b/c?d=1 的说明",
+        "地址mailto:free0511@ms36.hinet.net",
+        "网址ftp://files.example.org/a;b说明",
         "Hello, world! (a) test: yes; no?",
         "比分3:1",
+        "比分3:1获胜",
+        "Hello, world 中",
     ],
 )
 def test_numbers_times_urls_and_english_keep_ascii(text: str) -> None:
@@ -205,6 +220,19 @@ def test_unrepairable_garbage_is_removed_never_left(now: datetime, tz: tzinfo) -
     cleaned = clean_item(RawItem(body="永久性?貙⑽混短?平洋\ufffd地區", title="t"), now=now, tz=tz)
     assert "\ufffd" not in cleaned.text and "⑽" not in cleaned.text
     assert cleaned.repairs["garbled_removed"] >= 1
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # Rare characters in a Big5 blog: as GBK bytes read as Big5 they would give back ASCII.
+        "《碧廬冤孽》The Turn of the Screw",
+        "又injured左… 比佢吹脹~ 少爺今日唔係好想用力…",
+    ],
+)
+def test_rare_traditional_text_is_no_wrong_decoding(line: str, now: datetime, tz: tzinfo) -> None:
+    cleaned = clean_item(RawItem(body=f"1916\n{line}", title="書單"), now=now, tz=tz, script="keep")
+    assert cleaned.text == f"1916\n{line}"
 
 
 def test_private_use_characters_are_removed() -> None:

@@ -16,6 +16,7 @@ from pypinyin import Style, pinyin
 
 from digest.model import RawItem
 from digest.text import clean_item
+from digest.text.annotations import is_reading
 from digest.text.resync import Resynced, resync
 from tests.text.conftest import CHINA as TZ
 from tests.text.conftest import NOW
@@ -59,6 +60,26 @@ def test_a_byte_lost_anywhere_costs_at_most_its_character(sentence: str) -> None
     assert sum(worst) <= 2 * len(worst), worst
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [SENTENCES[2], "國家主席在索契同冬奧會中國體育代表團座談，他特別提到廣大群眾關心的足籃排三大球。"],
+)
+def test_a_big5_byte_lost_anywhere_costs_at_most_its_character(sentence: str) -> None:
+    """The same for Big5 bytes read as Big5 (a Taiwan or Hong Kong page): the decoder finds its
+    step sooner, on the ASCII bytes Big5 uses as second bytes, so most losses garble one or two
+    characters; where they garble more, the sentence comes back whole at several places."""
+    data = sentence.encode("cp950")
+    worst = []
+    restored = 0
+    for at in starts(data)[:-1]:
+        damaged = (data[:at] + data[at + 1 :]).decode("cp950", errors="replace")
+        worst.append(distance(cleaned(damaged), sentence))
+        restored += worst[-1] == 0 and distance(damaged.replace("\ufffd", ""), sentence) >= 2
+    assert max(worst) <= 3, worst
+    assert sum(worst) <= 2 * len(worst), worst
+    assert restored >= 3
+
+
 @pytest.mark.parametrize("sentence", SENTENCES)
 @pytest.mark.parametrize("brackets", ["()", "（）"])
 def test_an_annotation_inside_two_characters_bytes_is_taken_out(sentence: str, brackets: str) -> None:
@@ -86,6 +107,55 @@ def test_an_annotation_inside_two_characters_bytes_is_taken_out(sentence: str, b
 
 
 @pytest.mark.parametrize(
+    "sentence",
+    [SENTENCES[2], "國家主席在索契同冬奧會中國體育代表團座談，他特別提到廣大群眾關心的足籃排三大球。"],
+)
+@pytest.mark.parametrize("style", [Style.TONE, Style.TONE3, Style.NORMAL])
+@pytest.mark.parametrize("brackets", ["()", "（）"])
+def test_an_annotation_names_the_character_whose_bytes_a_big5_decoder_lost(
+    sentence: str, style: Style, brackets: str
+) -> None:
+    """GBK bytes of annotated traditional text read by a Big5 decoder, which loses both bytes of
+    every character it cannot pair: each annotated one comes back, chosen by the reading after
+    its lost bytes, and the annotation goes (the reading of another character must not stay)."""
+    data = b""
+    annotated = 0
+    for char in sentence:
+        data += char.encode("gb18030")
+        try:
+            kept = char.encode("gb18030").decode("cp950")
+        except UnicodeDecodeError:
+            kept = ""
+        if len(kept) != 1 and "\u4e00" <= char <= "\u9fff":
+            reading = pinyin(char, style=style, neutral_tone_with_five=True)[0][0]
+            data += f"{brackets[0]}{reading}{brackets[1]}".encode("gb18030")
+            annotated += 1
+    damaged = data.decode("cp950", errors="replace")
+    assert annotated >= 5
+    assert cleaned(damaged) == sentence, damaged
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_an_annotation_names_the_character_whose_last_byte_a_gbk_decoder_lost(sentence: str) -> None:
+    """UTF-8 bytes of text annotated after every third character, read as GBK: a GBK decoder
+    loses the last byte of a character it cannot pair with the bracket after it, and the reading
+    in the bracket says which of the characters the other bytes leave it was (們 men, not 候).
+    A homophone with the same other bytes may still be taken (務 and 勿, both wu)."""
+    annotated, readings = "", {}
+    for index, char in enumerate(sentence):
+        annotated += char
+        if index % 3 == 2 and "\u4e00" <= char <= "\u9fff":
+            readings[index] = pinyin(char, style=Style.TONE3, neutral_tone_with_five=True)[0][0]
+            annotated += f"({readings[index]})"
+    damaged = annotated.encode("utf-8").decode("gb18030", errors="replace")
+    assert damaged.count("\ufffd") >= 2
+    text = cleaned(damaged)
+    assert len(text) == len(sentence), damaged
+    assert all(is_reading(text[index], reading) for index, reading in readings.items()), text
+    assert distance(text, sentence) <= 1, text
+
+
+@pytest.mark.parametrize(
     "line",
     [
         "未完成みかんせい｜I'm Well",
@@ -94,6 +164,7 @@ def test_an_annotation_inside_two_characters_bytes_is_taken_out(sentence: str, b
         "噗噗熊和咕嘰咕嘰的故事，饕餮、魑魅魍魉与耄耋老人",
         "α粒子与β射线；ＡＢＣ公司发布１２３款新产品。",
         "为什么?因为你中国卖产品也好，只要是中国制造",
+        "四千亿美元?俄罗斯的可用外储已快耗尽",
     ],
 )
 def test_text_read_right_is_left_alone(line: str) -> None:

@@ -61,6 +61,8 @@ TEXTS = st.one_of(
 @example(text="记者昨日获悉，股价大涨", other="")
 @example(text="嬀齉的人", other="")
 @example(text="城乡(xiang)一体化", other="")
+# A GBK symbol (㏒) read from bytes out of step, with a lone trail byte after it.
+@example(text="者，还借机创作了倚㏒M主题照片。", other="")
 # With no ideograph: an annotation spliced after a letter (，F is 現's bytes), a full-width
 # question mark before a syllable, and English text's own question marks, entities and brackets.
 @example(text="the ,F(xian)-35 jet", other="")
@@ -70,6 +72,7 @@ TEXTS = st.one_of(
 @example(text="美国银行（BofA）同意", other="城乡(xiang)")
 @example(text="广义货币(M2)余额", other="")
 @example(text="担╯hi2）的", other="")
+@example(text="月30日晚间，联(li想正式宣布", other="")
 def test_every_repair_leaves_a_text_it_lets_through_unchanged(text: str, other: str) -> None:
     if not needs_no_repair(text):
         return
@@ -94,9 +97,11 @@ DAMAGED = [
     "的\ufffd",
     "嬀齉靐龘",
     "鍙戝竷淇℃伅",
+    "创作了倚㏒M主题照片",
     "AT&amp;T",
     "the ,F(xian)-35",
     "Why？xian)",
+    "联(li想正式宣布",
 ]
 PLAIN = [
     "",
