@@ -28,12 +28,14 @@ from digest.queue.tasks import ENQUEUE_DUE, PUSH_EDITION
 
 if TYPE_CHECKING:
     import procrastinate
+    import psycopg
 
     from digest.config import Settings
 
 CATCH_UP = timedelta(minutes=10)
 FETCH_TICK = "* * * * *"  # queue the due sources every minute; each source's interval decides
 LONGEST_SLEEP = 60.0  # wake at least this often, so a suspended host notices the time
+_DEFER_LOCK = 0x6469676573740002  # "digest" and 2: the advisory lock of a deferral pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,39 +82,50 @@ async def defer_due(
             for moment in scheduled.ticks(after, until)
         )
     )
+    if not due:
+        return 0
     deferred = 0
     latest: dict[str, int] = {}
-    for timestamp, n in due:
-        scheduled = plan[n]
-        if scheduled.periodic_id not in latest:
-            latest[scheduled.periodic_id] = await _latest_deferred(app, scheduled)
-        if timestamp <= latest[scheduled.periodic_id]:
-            continue
-        job = (
-            app.tasks[scheduled.task].configure(task_kwargs={**scheduled.kwargs, "timestamp": timestamp}).job
-        )
-        try:
-            job_id = await app.job_manager.defer_periodic_job(
-                job=job, periodic_id=scheduled.periodic_id, defer_timestamp=timestamp
+    # Reading the latest deferred time and deferring a later one must be one step across all
+    # schedulers: Procrastinate deletes a periodic job's older rows as it defers a newer time, so
+    # a scheduler that read "nothing yet" just before another deferred 18:00 and then 07:00 the
+    # next day would find no trace of 18:00 and defer it again.  The transaction's advisory lock
+    # makes the passes of the schedulers take turns (each is a few rows, once a minute).
+    async with app.connector.pool.connection() as connection, connection.transaction():  # type: ignore[attr-defined]
+        await connection.execute("SELECT pg_advisory_xact_lock(%s)", (_DEFER_LOCK,))
+        for timestamp, n in due:
+            scheduled = plan[n]
+            if scheduled.periodic_id not in latest:
+                latest[scheduled.periodic_id] = await _latest_deferred(connection, scheduled)
+            if timestamp <= latest[scheduled.periodic_id]:
+                continue
+            job = (
+                app.tasks[scheduled.task]
+                .configure(task_kwargs={**scheduled.kwargs, "timestamp": timestamp})
+                .job
             )
-        except AlreadyEnqueued:
-            continue  # the previous tick's job is still waiting (its queueing lock)
-        deferred += job_id is not None
+            try:
+                job_id = await app.job_manager.defer_periodic_job(
+                    job=job, periodic_id=scheduled.periodic_id, defer_timestamp=timestamp
+                )
+            except AlreadyEnqueued:
+                continue  # the previous tick's job is still waiting (its queueing lock)
+            deferred += job_id is not None
     return deferred
 
 
-async def _latest_deferred(app: procrastinate.App, scheduled: Scheduled) -> int:
+async def _latest_deferred(connection: psycopg.AsyncConnection[Any], scheduled: Scheduled) -> int:
     """The latest time ``scheduled`` was deferred for (0: never).  Procrastinate keeps only that
     one row per periodic id (it deletes the older ones as it defers a newer time), so its unique
     constraint alone would let a scheduler that lags behind defer an older time a second time:
     no time at or before this one is deferred."""
-    row = await app.connector.execute_query_one_async(
-        "SELECT coalesce(max(defer_timestamp), 0) AS latest FROM procrastinate_periodic_defers "
-        "WHERE task_name = %(task)s AND periodic_id = %(periodic_id)s",
-        task=scheduled.task,
-        periodic_id=scheduled.periodic_id,
+    cursor = await connection.execute(
+        "SELECT coalesce(max(defer_timestamp), 0) FROM procrastinate_periodic_defers "
+        "WHERE task_name = %s AND periodic_id = %s",
+        (scheduled.task, scheduled.periodic_id),
     )
-    return int(row["latest"])
+    row = await cursor.fetchone()
+    return int(row[0]) if row is not None else 0
 
 
 async def run_scheduler(

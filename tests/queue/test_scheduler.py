@@ -18,6 +18,7 @@ import psycopg
 import pytest
 
 from digest.config import load_settings
+from digest.queue import schedule
 from digest.queue.app import ensure_schema, make_app
 from digest.queue.schedule import Scheduled, defer_due, schedule_of
 from digest.store import Store
@@ -121,6 +122,45 @@ def test_three_schedulers_defer_each_bulletin_once_and_each_part_is_delivered_on
     assert _outbox(queue_env) == [("sent", len(expected))]
     # Scheduling the same days again (a scheduler whose clock is behind) defers nothing.
     assert _run_schedulers(queue_url, plan, start, end, count=1) == [0]
+
+
+def test_a_scheduler_that_lags_between_reading_and_deferring_defers_nothing_twice(
+    queue_env: dict[str, str], loopback: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Scheduler B reads that no evening edition was deferred yet and then stalls; meanwhile A
+    # defers the evenings of 24 and 25 April (the second deletes the first's row of the periodic
+    # job).  B, resumed, must not defer 24 April's evening again.
+    queue_url = queue_of(queue_env)
+    plan = _configure(queue_env, loopback, monkeypatch)
+    evening = [scheduled for scheduled in plan if scheduled.cron == "0 18 * * *"]
+    start = datetime(2026, 4, 24, 8, tzinfo=TZ)
+    read_once = asyncio.Event()
+    read_latest = schedule._latest_deferred
+
+    async def lagging(*args: object) -> int:
+        latest = await read_latest(*args)  # type: ignore[arg-type]
+        if not read_once.is_set():
+            read_once.set()
+            await asyncio.sleep(1)
+        return latest
+
+    monkeypatch.setattr(schedule, "_latest_deferred", lagging)
+
+    async def scheduler(until: datetime, after_the_other_read: bool) -> int:
+        app = make_app(queue_url)
+        async with app.open_async():
+            if after_the_other_read:
+                await read_once.wait()
+            return await defer_due(app, evening, start, until)
+
+    async def both() -> list[int]:
+        await ensure_schema(queue_url)
+        lagging_one = scheduler(datetime(2026, 4, 24, 20, tzinfo=TZ), after_the_other_read=False)
+        return list(await asyncio.gather(lagging_one, scheduler(start + timedelta(days=2), True)))
+
+    assert sum(asyncio.run(both())) == 2
+    evenings = [datetime(2026, 4, 24, 18, tzinfo=TZ), datetime(2026, 4, 25, 18, tzinfo=TZ)]
+    assert sorted(_queued_pushes(queue_url)) == [("evening", int(moment.timestamp())) for moment in evenings]
 
 
 def test_a_part_whose_sender_was_killed_is_reported_uncertain_and_not_sent_again(
