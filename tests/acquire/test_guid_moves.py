@@ -14,20 +14,15 @@ from pytest_httpserver import HTTPServer
 from digest.acquire.identity import item_id, stored_ids
 from digest.cli.app import main
 from digest.model import RawItem
+from tests.acquire.stories import channel, story
 
 
 def feed(scheme: str, guids_are_links: bool, count: int) -> str:
     """The same site's feed with its links (and GUIDs, when they are links) on ``scheme``."""
-    items = "".join(
-        f"<item><title>Story {n}</title><link>{scheme}://news.test/{n}.html</link>"
-        f"<guid>{f'{scheme}://news.test/{n}.html' if guids_are_links else f'story-{n}'}</guid>"
-        f"<pubDate>Sun, 26 Apr 2026 0{n}:00:00 +0800</pubDate>"
-        f"<description>Story {n} is told here in a sentence long enough to keep.</description></item>"
-        for n in range(1, count + 1)
-    )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>News</title>'
-        f"<link>{scheme}://news.test/</link>{items}</channel></rss>"
+    links = [f"{scheme}://news.test/{n}.html" for n in range(1, count + 1)]
+    return channel(
+        f"{scheme}://news.test/",
+        (story(n, link, guid=link if guids_are_links else f"story-{n}") for n, link in enumerate(links, 1)),
     )
 
 

@@ -14,21 +14,22 @@ from pytest_httpserver import HTTPServer
 
 from digest.acquire.formats import read_feed
 from digest.cli.app import main
+from tests.acquire.stories import channel, story
 
 
 def feed(count: int, *, markup: bool) -> str:
     """A feed of GUID-less items; with ``markup`` its last item's description holds raw markup,
     which fastfeedparser misreads, so feedparser reads the document."""
-    items = "".join(
-        f"<item><title>Story {n}</title><link>https://news.test/{n}.html</link>"
-        f"<pubDate>Sun, 26 Apr 2026 0{n}:00:00 +0800</pubDate>"
-        f"<description>Story {n} is told here in a sentence long enough to keep"
-        f"{' <b>in bold</b>' if markup and n == count else ''}.</description></item>"
-        for n in range(1, count + 1)
-    )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>News</title>'
-        f"<link>https://news.test/</link>{items}</channel></rss>"
+    return channel(
+        "https://news.test/",
+        (
+            story(
+                n,
+                f"https://news.test/{n}.html",
+                description_end=" <b>in bold</b>" if markup and n == count else "",
+            )
+            for n in range(1, count + 1)
+        ),
     )
 
 
