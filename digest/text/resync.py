@@ -646,8 +646,9 @@ def _read_line(
         # GBK's (the annotators of mainland pages write GBK).
         found = _annotations_in(data) if codec == _GBK else {}
         cost, reading, skipped, dropped = _read(codec, data, found, learned)
-        if _as_written(codec, data) - cost >= _ACCEPT:
-            gain += _as_written(codec, data) - cost
+        gained = _as_written(codec, data) - cost
+        if gained >= _ACCEPT:
+            gain += gained
             pieces.append(reading)
             changed += 1
             annotations += skipped
