@@ -50,10 +50,11 @@ import math
 import string
 from functools import cache
 
-from digest.patterns import LazyPattern
+from digest.sanitize import INVISIBLE
 from digest.text.annotations import TONED, has_cut_annotation, may_be_annotated
 from digest.text.characters import _ENTITY
 from digest.text.garbled import _GAP, _LONELY, _MIN_SUSPECTS, _PUA, _WIDE_MARKER, _WIDE_RUN
+from digest.text.garbled import _HAN as _ANY_IDEOGRAPH
 from digest.text.garbled import _SUSPECT as _GARBLED_SUSPECT
 from digest.text.hanzi_frequency import log_frequency, word_weight
 from digest.text.misdecoding import _HAN, _MIN_HAN, _PLAUSIBLE, _RUN
@@ -63,15 +64,13 @@ from digest.text.resync import _SUSPECT as _RESYNC_RARE
 # Characters a repair removes or rewrites wherever they stand: U+FFFD, 锟 and 錕 (of 锟斤拷: 斤
 # alone is the common unit of weight), zero-width characters and soft hyphens (and the joiners,
 # removed next to Chinese or ASCII).
-_REWRITTEN = frozenset("\ufffd锟錕\u200b\u2060\ufeff\u00ad\u200c\u200d")
+_REWRITTEN = frozenset("\ufffd锟錕\u200c\u200d" + INVISIBLE)
 # What a pinyin syllable ends in: a letter (ASCII, tone-marked or ü), then maybe a tone number.
 _LETTERS = frozenset(string.ascii_letters + TONED + "üÜ")
 _TONE_NUMBERS = frozenset("12345")
 # The longest bracketed syllable, cut annotation or ？ before a syllable, in characters: what
 # comes before it, six letters, a tone number, the closing bracket.
 _LONGEST_BRACKETED = 9
-# Every ideograph any repair looks for (the widest of their ranges).
-_IDEOGRAPH = LazyPattern("[\u3400-\u9fff\uf900-\ufaff]")
 # The ideographs met so far (by ``_frequency``): whether a text has one is told from its
 # distinct characters, where a search of a long text with none cost as much as the rest of this
 # test.
@@ -82,8 +81,6 @@ _COMMON = max(_PLAUSIBLE, _LONELY, _GARBLED_SUSPECT, _RESYNC_RARE)
 # ASCII (``?`` and ``&`` are looked at before the characters are) and the common characters met
 # so far.
 _PLAIN: set[str] = {chr(code) for code in range(0x80)}
-# ``log_frequency`` of every non-ASCII character met so far.
-_FREQUENCY: dict[str, float] = {}
 # ``misdecoding`` averages the ideographs of a line or run.  To sum them at C speed, a text is
 # translated into one byte per character: 0 for any other character, and for an ideograph
 # _OFFSET + its frequency above ``_PLAUSIBLE`` in quarters, rounded down.  The table's
@@ -102,10 +99,10 @@ def _frequency(char: str) -> float | None:
     stands (the ones above, full-width letters and digits, private-use characters)."""
     if char in _REWRITTEN or _PUA.match(char) or ("\uff10" <= char <= "\uff5a" and char.isalnum()):
         return None
-    frequency = _FREQUENCY[char] = log_frequency(char)
+    frequency = log_frequency(char)
     above = math.floor((frequency - _PLAUSIBLE) * 4)
     ideograph = _HAN.match(char) is not None
-    if _IDEOGRAPH.match(char):
+    if _ANY_IDEOGRAPH.match(char):  # the widest range of ideographs any repair looks for
         _IDEOGRAPHS.add(char)
     _QUARTERS[ord(char)] = chr(_OFFSET + min(above, 255 - _OFFSET)) if ideograph else "\x00"
     return frequency
@@ -175,10 +172,6 @@ def _word_ends(text: str) -> list[int]:
     return ends
 
 
-def _is_ideograph(char: str) -> bool:
-    return "\u3400" <= char <= "\u9fff"
-
-
 def _may_resync(text: str, rarer: set[str]) -> bool:
     rare = {char for char in rarer if is_rare(char)}
     if not rare:
@@ -189,7 +182,7 @@ def _may_resync(text: str, rarer: set[str]) -> bool:
 def _may_misdecode(text: str, rarer: set[str]) -> bool:
     """Whether a line, or a run in a line, that holds one of the ``rarer`` ideographs averages
     as low as ``misdecoding`` re-reads (the lines and runs without one average above it)."""
-    rarer_ideographs = {char for char in rarer if _is_ideograph(char)}
+    rarer_ideographs = {char for char in rarer if _HAN.match(char)}
     if not rarer_ideographs:
         return False
     quarters = text.translate(_QUARTERS).encode("latin-1")
@@ -246,7 +239,7 @@ def _clusters(places: list[int]) -> bool:
 def _is_suspect(text: str, at: int, char: str) -> bool:
     """As ``garbled._suspects`` judges ``text[at]``, its neighbours counted only when they belong
     to the same run of wide characters (as there)."""
-    if _FREQUENCY[char] < _GARBLED_SUSPECT:
+    if log_frequency(char) < _GARBLED_SUSPECT:
         return True
     for first, second, neighbour in ((at - 1, at, at - 1), (at, at + 1, at + 1)):
         if (
