@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from functools import cache
 
 from digest.patterns import LazyPattern
 from digest.text.dates import from_fields
@@ -66,35 +65,26 @@ _REPORTED = r"(?:[报報][道導]|[\u4e00-\u9fff][道導](?=\s))"
 _OPEN, _CLOSE = re.escape("（(【["), re.escape("）)】]")
 
 
-@cache
-def _bylines() -> tuple[re.Pattern[str], ...]:
-    """The byline patterns, tried in order: the credits are closed by 报道, by a bracket, or by
-    white space.  Compiled on first use (with ``_CREDIT``): their many ranges of ideographs take
-    0.03 s of CPU to compile, which a summary of one text whose paragraphs cannot open with a
-    byline (``_may_open_with_byline``) need not pay."""
-    return (
-        # 记者王寅龙报道 …; names with spaces between them only when 报道 ends the byline (记者 黄明
-        # 据港媒报道，… is a reporter and a sentence, not two reporters).
-        re.compile(
-            rf"^(?:{_AGENCY})?\s*(?P<credits>{_REPORTER}\s*{_TIGHT_NAMES}?(?:\s*{_TIGHT_CREDIT})*)\s*{_REPORTED}\s*"
-        ),
-        re.compile(
-            rf"^(?:{_AGENCY})?\s*(?P<credits>{_REPORTER}\s*{_NAMES}?(?:\s*{_ROLE}\s*{_NAMES})*)\s*[报報][道導](?:\s+|$)"
-        ),
-        re.compile(
-            rf"^(?:{_AGENCY})?\s*[{_OPEN}]\s*(?P<credits>(?:\s*[、,，;；]?\s*{_ROLE}\s*{_NAMES})+)\s*[{_CLOSE}]\s*"
-        ),
-        re.compile(
-            rf"^(?:{_AGENCY}\s*[:：]?)?\s*(?P<credits>{_TIGHT_CREDIT}(?:\s+{_TIGHT_CREDIT})*)(?:\s+|$)"
-        ),
-        re.compile(rf"^{_AGENCY}\s*[:：]?\s*"),
-    )
-
-
-@cache
-def _credit_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """One credit in a byline (a role and its names), and a reporter's role."""
-    return re.compile(_CREDIT), re.compile(_REPORTER)
+# The byline patterns, tried in order: the credits are closed by 报道, by a bracket, or by white
+# space.  Their many ranges of ideographs take 0.03 s of CPU to compile, which a summary of one
+# text whose paragraphs cannot open with a byline (``_may_open_with_byline``) need not pay.
+_BYLINES = (
+    # 记者王寅龙报道 …; names with spaces between them only when 报道 ends the byline (记者 黄明
+    # 据港媒报道，… is a reporter and a sentence, not two reporters).
+    LazyPattern(
+        rf"^(?:{_AGENCY})?\s*(?P<credits>{_REPORTER}\s*{_TIGHT_NAMES}?(?:\s*{_TIGHT_CREDIT})*)\s*{_REPORTED}\s*"
+    ),
+    LazyPattern(
+        rf"^(?:{_AGENCY})?\s*(?P<credits>{_REPORTER}\s*{_NAMES}?(?:\s*{_ROLE}\s*{_NAMES})*)\s*[报報][道導](?:\s+|$)"
+    ),
+    LazyPattern(
+        rf"^(?:{_AGENCY})?\s*[{_OPEN}]\s*(?P<credits>(?:\s*[、,，;；]?\s*{_ROLE}\s*{_NAMES})+)\s*[{_CLOSE}]\s*"
+    ),
+    LazyPattern(rf"^(?:{_AGENCY}\s*[:：]?)?\s*(?P<credits>{_TIGHT_CREDIT}(?:\s+{_TIGHT_CREDIT})*)(?:\s+|$)"),
+    LazyPattern(rf"^{_AGENCY}\s*[:：]?\s*"),
+)
+_CREDIT_PATTERN = LazyPattern(_CREDIT)  # one credit in a byline: a role and its names
+_REPORTER_ROLE = LazyPattern(_REPORTER)
 
 
 # What every byline opens with: an agency (本报 or 本報 first, or a name of up to six characters
@@ -106,7 +96,7 @@ _OWN = "报報台网網"  # after 本, a role word (本报记者, 本台记者, 
 
 
 def _may_open_with_byline(paragraph: str) -> bool:
-    """False when no pattern of ``_bylines`` can match ``paragraph`` (see the comment above)."""
+    """False when no pattern of ``_BYLINES`` can match ``paragraph`` (see the comment above)."""
     if paragraph.startswith(_AGENCY_STARTS) or not _AGENCY_ENDS.isdisjoint(paragraph[1:7]):
         return True
     opening = paragraph.lstrip()[:2]
@@ -173,9 +163,8 @@ def parse_header(line: str, *, now: datetime, tz: tzinfo) -> Header | None:
 def _reporters(credits: str) -> list[str]:
     """The names the credits give to reporters (记者 …), not to correspondents or photographers."""
     names: list[str] = []
-    credit_pattern, reporter_role = _credit_patterns()
-    for credit in credit_pattern.finditer(credits):
-        if reporter_role.fullmatch(credit["role"]):
+    for credit in _CREDIT_PATTERN.finditer(credits):
+        if _REPORTER_ROLE.fullmatch(credit["role"]):
             names += [name for name in _NAME_SPLIT.split(credit["names"].strip()) if name]
     return names
 
@@ -190,7 +179,7 @@ def parse_byline(paragraph: str) -> tuple[str, str | None]:
     """
     if not _may_open_with_byline(paragraph):
         return paragraph, None
-    for pattern in _bylines():
+    for pattern in _BYLINES:
         match = pattern.match(paragraph)
         if match is None:
             continue

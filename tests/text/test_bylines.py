@@ -216,11 +216,11 @@ BYLINE_PIECES = [
 )
 def test_the_opening_test_never_skips_a_paragraph_a_byline_pattern_matches(opening: str, rest: str) -> None:
     # parse_byline compiles its patterns only for paragraphs that can open with a byline.
-    from digest.text.mobile import _bylines, _may_open_with_byline
+    from digest.text.mobile import _BYLINES, _may_open_with_byline
 
     paragraph = opening + rest
     if not _may_open_with_byline(paragraph):
-        assert not any(pattern.match(paragraph) for pattern in _bylines()), paragraph
+        assert not any(pattern.match(paragraph) for pattern in _BYLINES), paragraph
 
 
 # ASCII lines shaped like the marks cleaning removes: (完) and 分享 as an English page writes them.
