@@ -243,12 +243,9 @@ class Store:
             checkpoint("before-commit-items")
         return AddResult(added, len(rows) - added)
 
-    def has_item(self, item_id: str) -> bool:
-        return self.execute("SELECT 1 FROM items WHERE id = ?", (item_id,)).fetchone() is not None
-
     def stored_ids(self, ids: Iterable[str]) -> set[str]:
-        """Those of ``ids`` that are stored: a batch's worth in one query (``has_item`` per id
-        was a query per item, and up to seven more per new item for its scheme twins)."""
+        """Those of ``ids`` that are stored: a batch's worth in one query (a query per id was one
+        per item, and up to seven more per new item for its scheme twins)."""
         wanted = list(dict.fromkeys(ids))
         found: set[str] = set()
         for start in range(0, len(wanted), _IDS_PER_QUERY):
