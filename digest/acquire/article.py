@@ -321,19 +321,13 @@ def _written_moment(written: re.Match[str]) -> datetime | None:
             return None
         year = written["numeric_year"]
         year = f"20{year}" if len(year) == 2 else year
-        month_name = (
-            _MONTH_NAMES[int(written["numeric_month"]) - 1]
-            if 1 <= int(written["numeric_month"]) <= 12
-            else ""
-        )
-        date = f"{written['numeric_day']} {month_name} {year}"
+        date = f"{year}/{written['numeric_month']}/{written['numeric_day']}"  # the form parse_date reads
     else:
         month_name = written["month"] or written["month2"]
         date = f"{written['day'] or written['day2']} {month_name[:3]} {written['year'] or written['year2']}"
     return parse_date(f"{date} {hour:02d}:{minute} {written['zone']}")
 
 
-_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _NORTH_AMERICAN_ZONES = {"ET", "CT", "MT", "PT", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT"}
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _WRITTEN_TIME = LazyPattern(
