@@ -24,7 +24,7 @@ _DATE = (
     r"(?:(?P<year>(?:19|20)\d{2})\s*[-/.年]\s*)?"
     r"(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})\s*日?"
 )
-_TIME = r"(?P<hour>\d{1,2})[:：](?P<minute>\d{2})(?:[:：]\d{2})?"
+_TIME = r"(?P<hour>\d{1,2})[:：](?P<minute>\d{2})(?:[:：](?P<second>\d{2}))?"
 EDITOR_LABEL = r"(?:[責责][编編]|[責责]任[编編][辑輯]|[编編][辑輯])"
 # Page chrome: the buttons and prompts portals print around an article, in either script (share
 # targets, print, close the window, font size, report an error, back to the top, bookmark, copy
@@ -149,9 +149,9 @@ class Header:
 
 
 def _moment(match: re.Match[str], *, now: datetime, tz: tzinfo) -> datetime | None:
-    fields = [int(match[key]) if match[key] else None for key in ("year", "month", "day", "hour", "minute")]
-    year, month, day, hour, minute = fields
-    return from_fields(year, month or 0, day or 0, hour or 0, minute or 0, now=now, tz=tz)
+    keys = ("year", "month", "day", "hour", "minute", "second")
+    year, month, day, hour, minute, second = (int(match[key]) if match[key] else None for key in keys)
+    return from_fields(year, month or 0, day or 0, hour or 0, minute or 0, second or 0, now=now, tz=tz)
 
 
 _ENCLOSING = ("【】", "[]", "〔〕", "（）", "()")
@@ -169,7 +169,7 @@ def unwrap(line: str) -> str:
 def parse_header(line: str, *, now: datetime, tz: tzinfo) -> Header | None:
     """The header line's source, time and editor; None when ``line`` is not a header.
 
-    ``来源：`` may label the source, and the whole line may be enclosed in 【】.
+    ``来源：`` may label the source, the source may be enclosed in 【】, and so may the whole line.
     """
     match = _HEADER.match(unwrap(line))
     if match is None or match["source"][0].isdigit():
@@ -177,7 +177,8 @@ def parse_header(line: str, *, now: datetime, tz: tzinfo) -> Header | None:
     published = _moment(match, now=now, tz=tz)
     if published is None:  # 0/0 is no date, so the line is no header
         return None
-    return Header(source=match["source"], published=published, editor=match["editor"])
+    # ``【新华网】 04-25 22:47``: the brackets set the name apart, they are not part of it.
+    return Header(source=unwrap(match["source"]), published=published, editor=match["editor"])
 
 
 def _reporters(credits: str) -> list[str]:

@@ -249,6 +249,12 @@ def test_header_line(now: datetime, tz: tzinfo) -> None:
     assert header.published == datetime(2026, 4, 25, 22, 47, tzinfo=tz)
 
 
+def test_header_keeps_the_seconds_and_drops_the_brackets_around_its_source(now: datetime, tz: tzinfo) -> None:
+    header = parse_header("【开封手机报】 04-25 22:47:13 责编:陶宋之", now=now, tz=tz)
+    assert header is not None
+    assert (header.source, header.published) == ("开封手机报", datetime(2026, 4, 25, 22, 47, 13, tzinfo=tz))
+
+
 @pytest.mark.parametrize("label", ["責編", "责编", "责任编辑", "編輯", "编辑"])
 def test_editor_labels_in_either_script(label: str, now: datetime, tz: tzinfo) -> None:
     header = parse_header(f"郑州手机报 01-09 10:05 {label}：彭英", now=now, tz=tz)
