@@ -40,7 +40,7 @@ from digest.text.mobile import (
     strip_trailing_marks,
     unwrap,
 )
-from digest.text.page import parse_meta_line, strip_site_suffix
+from digest.text.page import is_bare_name, parse_meta_line, strip_site_suffix
 from digest.text.punctuation import fix_punctuation, has_chinese
 from digest.text.resync import resync
 from digest.text.script import (
@@ -198,6 +198,15 @@ def _read_line(line: str, first: bool, meta: _Metadata, *, now: datetime, tz: tz
     return line, boilerplate
 
 
+def _dates_the_name_above(line: str, above: str, *, now: datetime, tz: tzinfo) -> bool:
+    """True when ``line`` is a metadata line with a time and no source, and ``above``, the one
+    line before it, only a name: pages print their source and time on two lines as often as on one."""
+    if not is_bare_name(above):
+        return False
+    found = parse_meta_line(unwrap(line), now=now, tz=tz)
+    return found is not None and found.published is not None and found.source is None
+
+
 def _extract_metadata(
     lines: list[str], meta: _Metadata, repairs: Counter[str], *, now: datetime, tz: tzinfo
 ) -> list[str]:
@@ -213,6 +222,9 @@ def _extract_metadata(
         if kept and ":" not in line and line.isascii():
             kept.append(line)
             continue
+        if len(kept) == 1 and meta.source is None and _dates_the_name_above(line, kept[0], now=now, tz=tz):
+            meta.source = kept.pop()  # ``新华网`` on one line, ``2026-04-25 22:47`` on the next
+            repairs["boilerplate"] += 1
         line, boilerplate = _read_line(line, not kept, meta, now=now, tz=tz)
         repairs["boilerplate"] += boilerplate
         if line:

@@ -180,6 +180,11 @@ def parse_meta_line(line: str, *, now: datetime | None, tz: tzinfo) -> PageMeta 
     )
 
 
+def is_bare_name(line: str) -> bool:
+    """True for a short name with no sentence in it (``新华网``, ``人民网－人民日报``)."""
+    return _BARE_NAME.match(line) is not None
+
+
 def _may_hold_fields(line: str) -> bool:
     """False when no form ``parse_meta_line`` reads (a line with no bars) can be in ``line``.
 

@@ -347,6 +347,21 @@ def test_a_header_may_end_with_page_chrome(chrome: str, now: datetime, tz: tzinf
     )
 
 
+@pytest.mark.parametrize("time", ["2026-04-25 22:47", "04-25 22:47", "发布时间：2026-04-25 22:47 编辑：张三"])
+def test_a_name_alone_on_the_line_above_a_time_is_the_source(time: str, now: datetime, tz: tzinfo) -> None:
+    cleaned = clean_item(RawItem(body=f"新华网\n{time}\n正文第一段。", title="标题"), now=now, tz=tz)
+    assert (cleaned.source, cleaned.published) == ("新华网", datetime(2026, 4, 25, 22, 47, tzinfo=tz))
+    assert cleaned.text == "正文第一段。"
+
+
+@pytest.mark.parametrize("above", ["他说了一句话。", "星期五"])
+def test_a_sentence_or_a_weekday_above_a_time_is_no_source(above: str, now: datetime, tz: tzinfo) -> None:
+    cleaned = clean_item(
+        RawItem(body=f"{above}\n2026-04-25 22:47\n正文第一段。", title="标题"), now=now, tz=tz
+    )
+    assert cleaned.source is None and cleaned.text == f"{above}\n正文第一段。"
+
+
 def test_trailing_end_mark_is_removed(now: datetime, tz: tzinfo) -> None:
     cleaned = clean_item(RawItem(body="他说，一切顺利。（完）", title="标题"), now=now, tz=tz)
     assert cleaned.text == "他说，一切顺利。"
