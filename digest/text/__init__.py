@@ -144,10 +144,15 @@ def _apply_script(
     if convert is None:
         return title, lines
     converted = convert(whole)
-    changed = sum(a != b for a, b in zip(whole, converted, strict=False))
+    # Compared position by position, as far as the shorter goes (a phrase may convert to one of
+    # another length).
+    changed = sum(map(str.__ne__, whole, converted)) if converted != whole else 0
     key = "traditional_to_simplified" if convert is to_simplified else "simplified_to_traditional"
     repairs[key] += changed
-    return convert(title), [convert(line) for line in lines]
+    # No phrase of OpenCC's dictionaries holds a line break, so the whole text converted is its
+    # lines converted one by one: split, not converted again.
+    title, *lines = converted.split("\n")
+    return title, lines
 
 
 def _read_line(line: str, first: bool, meta: _Metadata, *, now: datetime, tz: tzinfo) -> tuple[str, int]:

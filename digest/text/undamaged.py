@@ -57,7 +57,7 @@ from digest.text.garbled import _GAP, _LONELY, _MIN_SUSPECTS, _PUA, _WIDE_MARKER
 from digest.text.garbled import _HAN as _ANY_IDEOGRAPH
 from digest.text.garbled import _SUSPECT as _GARBLED_SUSPECT
 from digest.text.hanzi_frequency import log_frequency, word_weight
-from digest.text.misdecoding import _HAN, _MIN_HAN, _PLAUSIBLE, _RUN
+from digest.text.misdecoding import _HAN, _MIN_HAN, _PLAUSIBLE
 from digest.text.resync import _CUT_ANNOTATION, _LONE_TRAIL, _MIN_RARE, is_rare
 from digest.text.resync import _SUSPECT as _RESYNC_RARE
 
@@ -81,16 +81,18 @@ _COMMON = max(_PLAUSIBLE, _LONELY, _GARBLED_SUSPECT, _RESYNC_RARE)
 # ASCII (``?`` and ``&`` are looked at before the characters are) and the common characters met
 # so far.
 _PLAIN: set[str] = {chr(code) for code in range(0x80)}
-# ``misdecoding`` averages the ideographs of a line or run.  To sum them at C speed, a text is
-# translated into one byte per character: 0 for any other character, and for an ideograph
-# _OFFSET + its frequency above ``_PLAUSIBLE`` in quarters, rounded down.  The table's
-# frequencies are whole quarters (so the sum is exact, as is misdecoding's); only a character the
-# table lacks sits on a floor between quarters, and rounding it down can only make a run look
-# lower, never higher.  Every character met so far has its byte here (ASCII from the start).
-# The table's floor (a character it never saw) is 45 quarters below _PLAUSIBLE, its most common
-# character 30 above: every ideograph's byte is between 1 and 255.
+# ``misdecoding`` averages the ideographs of a line or run.  To sum them at C speed, a line is
+# translated into one byte per character: for an ideograph _OFFSET + its frequency above
+# ``_PLAUSIBLE`` in quarters, rounded down; ``_SEPARATOR`` for ASCII and white space (which end
+# misdecoding's runs, ``_RUN``), ``_OTHER`` for any other character.  The table's frequencies
+# are whole quarters (so the sum is exact, as is misdecoding's); only a character the table
+# lacks sits on a floor between quarters, and rounding it down can only make a run look lower,
+# never higher.  Every character met so far has its byte here (ASCII from the start).  The
+# table's floor (a character it never saw) is 45 quarters below _PLAUSIBLE, its most common
+# character 30 above: every ideograph's byte is between 19 and 254.
 _OFFSET = 64
-_QUARTERS: dict[int, str] = dict.fromkeys(range(0x80), "\x00")
+_SEPARATOR, _OTHER = 0, 255
+_QUARTERS: dict[int, str] = dict.fromkeys(range(0x80), chr(_SEPARATOR))
 
 
 @cache
@@ -104,7 +106,10 @@ def _frequency(char: str) -> float | None:
     ideograph = _HAN.match(char) is not None
     if _ANY_IDEOGRAPH.match(char):  # the widest range of ideographs any repair looks for
         _IDEOGRAPHS.add(char)
-    _QUARTERS[ord(char)] = chr(_OFFSET + min(above, 255 - _OFFSET)) if ideograph else "\x00"
+    if ideograph:
+        _QUARTERS[ord(char)] = chr(_OFFSET + min(above, _OTHER - 1 - _OFFSET))
+    else:
+        _QUARTERS[ord(char)] = chr(_SEPARATOR if char.isspace() else _OTHER)
     return frequency
 
 
@@ -185,32 +190,35 @@ def _may_misdecode(text: str, rarer: set[str]) -> bool:
     rarer_ideographs = {char for char in rarer if _HAN.match(char)}
     if not rarer_ideographs:
         return False
-    quarters = text.translate(_QUARTERS).encode("latin-1")
-    start = 0
     for line in text.split("\n"):
-        end = start + len(line)
-        if not rarer_ideographs.isdisjoint(line) and (
-            _reads_low(quarters[start:end])
-            or any(
-                not rarer_ideographs.isdisjoint(run.group()) and _reads_low(quarters[run.start() : run.end()])
-                for run in _RUN.finditer(text, start, end)
-            )
+        if rarer_ideographs.isdisjoint(line):
+            continue
+        quarters = line.translate(_QUARTERS).encode("latin-1")
+        if _reads_low(quarters):
+            return True
+        # A run with no ideograph at or below _PLAUSIBLE (none of the rarer ones) averages above.
+        runs = quarters.split(bytes([_SEPARATOR]))
+        if len(runs) > 1 and any(
+            len(run) >= _MIN_HAN and min(run) <= _OFFSET and _reads_low(run) for run in runs
         ):
             return True
-        start = end + 1
     return False
 
 
 def _reads_low(quarters: bytes) -> bool:
     """``misdecoding``'s test of a line or run (``_redecode``'s first), from its ``_QUARTERS``."""
-    count = len(quarters) - quarters.count(0)
-    return count >= _MIN_HAN and sum(quarters) - _OFFSET * count <= 0
+    others = quarters.count(_OTHER)
+    count = len(quarters) - others - quarters.count(_SEPARATOR)
+    # Separators add nothing to the sum.
+    return count >= _MIN_HAN and sum(quarters) - others * _OTHER - count * _OFFSET <= 0
 
 
 def _has_unlikely_span(text: str, rarer: set[str]) -> bool:
     """Whether ``_MIN_SUSPECTS`` suspects stand with at most ``_GAP`` between each and the next:
     first among all the ``rarer`` characters (a superset of the suspects), and only where they
     cluster, among the suspects."""
+    if sum(map(text.count, rarer)) < _MIN_SUSPECTS:
+        return False
     places = sorted(at for char in rarer for at in _places(text, char))
     if not _clusters(places):
         return False
