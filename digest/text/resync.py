@@ -10,8 +10,9 @@ Each suspect line is encoded back to its GBK bytes, and to its Big5 bytes (U+FFF
 next to Chinese stand for one unknown byte: a decoder wrote them for a byte it could not pair),
 and read again as the most likely Chinese: the cheapest way through the bytes where a character
 costs how unlikely it is (``hanzi_frequency``, less a bonus when it makes a word with the one
-before), a byte lost or unknown costs a fixed price (the character it belonged to is chosen with
-the words it makes with its neighbours: 不肯 decides 肯), and an annotation inside a character's
+before; a GBK byte 40–7E alone between wide characters as much as a rare one), a byte lost or
+unknown costs a fixed price (the character it belonged to is chosen with the words it makes
+with its neighbours: 不肯 decides 肯), and an annotation inside a character's
 GBK bytes is skipped when its syllable is a reading of the character it was matched on.  The
 reading that gains most is kept, and only when it is far more likely than the text as it was, so
 text read right — names and rare words included — costs less as it is than any shift of it.
@@ -54,6 +55,11 @@ _WORD_BONUS = 0.5  # × ln(count) of the word the character makes with the one b
 # Choosing the character of a lost byte, a word with a neighbour is most of the evidence there is
 # (乔木 after 胡 and before 木, not the far commoner 教): it weighs twice as much there.
 _CONTEXT_BONUS = 1.0
+# A GBK byte 40–7E read alone between two wide characters (示範區 one byte short reads 竟爡^堅,
+# 房地產 with the first byte of 地 lost reads 房??產 or 房?a): the second byte of a character out
+# of step reads as one, and costs as much as a rare character would, read as written or again.
+# Mainland text seldom has one (A股, 维C, which read as they are either way).
+_STRAY = 10.0
 _QUESTION = 6.0  # a ? next to Chinese kept as a question mark (house style writes ？)
 _FILL = 1.0  # an unknown byte read as the byte that makes the likeliest character
 _DROP_UNKNOWN = 8.0  # an unknown byte whose character is removed
@@ -485,7 +491,7 @@ def _read(
                     offer_guess(i, i + 2, _FILL + found[1], found[0])
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
         elif byte < 0x80:
-            offer(i, i + 1, 0.0, chr(byte))
+            offer(i, i + 1, _stray(codec, data, i), chr(byte))
         else:
             if following is not None and following >= 0:
                 char = _pair(codec, byte, following)
@@ -566,6 +572,21 @@ def _read(
     return final.cost, "".join(reversed(path)), final.annotations, final.dropped
 
 
+def _stray(codec: str, data: list[int], at: int) -> float:
+    """The cost of the ASCII byte at ``at`` read on its own: ``_STRAY`` for a byte 40–7E of GBK
+    between a byte of a wide character (or an unknown byte) and the first of another, nothing
+    otherwise (Hong Kong text writes Cantonese particles so in Big5: 佢d仔, 昨晚ge事)."""
+    if (
+        codec == _GBK
+        and 0x40 <= data[at] <= 0x7E
+        and 0 < at < len(data) - 1
+        and (data[at - 1] >= 0x80 or data[at - 1] < 0)
+        and data[at + 1] >= 0x80
+    ):
+        return _STRAY
+    return 0.0
+
+
 def _as_written(codec: str, data: list[int]) -> float:
     """The cost of the bytes read the way the decoder read them (holes as question marks)."""
     cost, previous, i = 0.0, "", 0
@@ -575,6 +596,7 @@ def _as_written(codec: str, data: list[int]) -> float:
             char, i = "?" if byte == _HOLE else "", i + 1
             cost += _QUESTION if byte == _HOLE else _DROP_UNKNOWN
         elif byte < 0x80:
+            cost += _stray(codec, data, i)
             char, i = chr(byte), i + 1
         else:
             char = (_pair(codec, byte, data[i + 1]) if i + 1 < len(data) and data[i + 1] >= 0 else None) or ""
