@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, Literal, Protocol, get_args
+from typing import Any, Literal, NamedTuple, Protocol, get_args
 
 Language = Literal["zh", "en"]
 LANGUAGES: tuple[Language, ...] = get_args(Language)
@@ -95,9 +95,11 @@ class Item:
 
         An undated item (``published`` None) belongs to when it was first fetched.
         """
-        if self.published is None or self.published > self.fetched:
-            return self.fetched
-        return self.published
+        return item_time(self.published, self.fetched)
+
+    @property
+    def text_length(self) -> int:
+        return len(self.text)
 
     def to_json(self) -> dict[str, Any]:
         """The item schema of the guide (§3); keys are stable, extra keys may be added."""
@@ -116,6 +118,29 @@ class Item:
             "summary_method": self.summary.method if self.summary else None,
             "repairs": dict(self.repairs),
         }
+
+
+def item_time(published: datetime | None, fetched: datetime) -> datetime:
+    """``Item.time`` of an item published and fetched then (``ItemBrief`` has it without an Item)."""
+    if published is None or published > fetched:
+        return fetched
+    return published
+
+
+class ItemBrief(NamedTuple):
+    """What selecting stories reads of an item it does not show: the lookback's items are
+    clustered by id and time and ranked by source, time and text length, and reading only that
+    takes about half the time of reading and building 3,000 full ``Item``s.  (A named tuple:
+    3,000 of them are built in 2 ms, a frozen dataclass's take 3.)"""
+
+    id: str
+    source: str | None
+    time: datetime  # Item.time
+    text_length: int  # len(Item.text)
+
+    @classmethod
+    def of(cls, item: Item) -> ItemBrief:
+        return cls(item.id, item.source, item.time, len(item.text))
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,17 @@ def config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
 
 
+def cache_dir() -> Path:
+    """Directory of files derived from others, which can be deleted at any time (created on
+    first use)."""
+    home = home_dir()
+    if home is not None:
+        return home / "cache"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
 def filters_path(configured: Path | None) -> Path:
     """The filter file: ``[filters] file`` of the config, else ``filters.txt`` beside ``config.toml``."""
     return configured if configured is not None else config_path().parent / "filters.txt"

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from hashlib import blake2b
+from typing import Protocol, TypeVar
 
 from digest.model import Item
 from digest.select.canonical import canonical_url
@@ -50,6 +52,26 @@ class Clustering:
     merged: Mapping[str, str] = field(default_factory=dict)  # old key → the old key it joined
 
 
+class Member(Protocol):
+    """What clustering and the choice of a representative read of an item: an ``Item``, or the
+    ``ItemBrief`` a digest reads of the items it only matches against."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def source(self) -> str | None: ...
+
+    @property
+    def time(self) -> datetime: ...
+
+    @property
+    def text_length(self) -> int: ...
+
+
+M = TypeVar("M", bound=Member)
+
+
 class _Union:
     def __init__(self, ids: Iterable[str]) -> None:
         self.parent = {item_id: item_id for item_id in ids}
@@ -76,7 +98,7 @@ def match_text(item: Item) -> str:
     return item.text if len(item.text) >= 40 else f"{item.title}\n{item.text}"
 
 
-def batch_key(items: Sequence[Item]) -> str:
+def batch_key(items: Sequence[Member]) -> str:
     """What ``find_links(items)`` is a function of: the ids in order (a stored item's title, text
     and URL never change) and ``MATCH_VERSION``."""
     ids = "\n".join(item.id for item in items).encode("utf-8", "surrogatepass")
@@ -117,10 +139,14 @@ def cluster_items(
     together even when today's batch holds no link between them.  ``links``: what
     ``find_links(items)`` returned before for the same ``batch_key`` (found now when None).
     """
-    existing = existing or {}
+    return cluster_linked(items, existing or {}, find_links(items) if links is None else links)
+
+
+def cluster_linked(items: Sequence[Member], existing: Mapping[str, str], links: Sequence[Link]) -> Clustering:
+    """``cluster_items`` with the links of ``items`` given: only their ids and times are read."""
     ids = [item.id for item in items]
     union = _Union(ids)
-    links = find_links(items) if links is None else list(links)
+    links = list(links)
     for link in links:
         union.join(link.left, link.right)
     by_old: dict[str, str] = {}
@@ -153,12 +179,12 @@ def _key_order(key: str) -> tuple[int, str]:
     return (int(key), key) if key.isdigit() else (1 << 62, key)
 
 
-def choose_representative(members: Sequence[Item], priority: Mapping[str, int]) -> list[Item]:
+def choose_representative(members: Sequence[M], priority: Mapping[str, int]) -> list[M]:
     """``members`` best first: complete text, source priority, earliest publication, id."""
-    longest = max((len(item.text) for item in members), default=0)
+    longest = max((item.text_length for item in members), default=0)
 
-    def rank(item: Item) -> tuple[bool, int, float, str]:
-        complete = len(item.text) >= COMPLETE_SHARE * longest
+    def rank(item: M) -> tuple[bool, int, float, str]:
+        complete = item.text_length >= COMPLETE_SHARE * longest
         return (not complete, -priority.get(item.source or "", 0), item.time.timestamp(), item.id)
 
     return sorted(members, key=rank)

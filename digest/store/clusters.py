@@ -95,19 +95,27 @@ def save_assignments(
     return rows
 
 
-def members(db: Transaction, cluster_ids: Iterable[int]) -> dict[int, list[tuple[str, str | None]]]:
-    """Every member of each cluster as ``(item id, source)``, oldest item first."""
-    found: dict[int, list[tuple[str, str | None]]] = {}
+def members(db: Transaction, cluster_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The item ids of each cluster's members, in no particular order."""
+    found: dict[int, list[str]] = {}
     for chunk in _chunks(list(cluster_ids)):
+        marks = ", ".join("?" * len(chunk))
         rows = db.execute(
-            "SELECT m.cluster_id, m.item_id, i.source "
-            "FROM cluster_members m JOIN items i ON i.id = m.item_id "
-            f"WHERE m.cluster_id IN ({', '.join('?' * len(chunk))}) ORDER BY i.sort_ts, i.id",
-            chunk,
+            f"SELECT cluster_id, item_id FROM cluster_members WHERE cluster_id IN ({marks})", chunk
         )
-        for cluster_id, item_id, source in rows:
-            found.setdefault(int(cluster_id), []).append((item_id, source))
+        for cluster_id, item_id in rows:
+            found.setdefault(int(cluster_id), []).append(item_id)
     return found
+
+
+def oldest_first(db: Transaction, item_ids: Iterable[str]) -> list[tuple[str, str | None]]:
+    """``(item id, source)`` of each of ``item_ids`` that is stored, oldest item first (as
+    ``items_between`` orders them: by time, then id)."""
+    rows: list[tuple[int, str, str | None]] = []
+    for chunk in _chunks(list(item_ids)):
+        marks = ", ".join("?" * len(chunk))
+        rows.extend(db.execute(f"SELECT sort_ts, id, source FROM items WHERE id IN ({marks})", chunk))
+    return [(item_id, source) for _, item_id, source in sorted(rows)]
 
 
 def shown(db: Transaction, cluster_ids: Iterable[int]) -> dict[int, list[tuple[str, date]]]:

@@ -20,7 +20,7 @@ from typing import Any
 
 from digest.checkpoint import checkpoint
 from digest.errors import StoreError
-from digest.model import Item, Summary
+from digest.model import Item, ItemBrief, Summary, item_time
 from digest.store.database import Cursor, Database, Params, Transaction, is_postgres_url
 from digest.store.migrations import MIGRATIONS
 from digest.store.sqlite import SqliteDatabase, store_error
@@ -297,6 +297,27 @@ class Store:
             sql += " LIMIT ?"
             params.append(limit)
         return [_item_from_row(row) for row in self.execute(sql, params)]
+
+    def item_briefs_between(self, start: datetime, end: datetime) -> list[ItemBrief]:
+        """``ItemBrief``s of the items ``items_between(start, end)`` returns, in its order."""
+        # A stored text has no NUL (cleaning removes control characters, and PostgreSQL refuses
+        # one in text), so SQLite's length(), which stops at a NUL, counts what len() counts.
+        rows = self.execute(
+            "SELECT id, source, published, fetched, length(text) FROM items "
+            "WHERE sort_ts >= ? AND sort_ts < ? ORDER BY sort_ts DESC, id",
+            (int(start.timestamp()), int(end.timestamp())),
+        )
+        return [
+            ItemBrief(
+                id_,
+                source,
+                item_time(
+                    datetime.fromisoformat(published) if published else None, datetime.fromisoformat(fetched)
+                ),
+                int(length),
+            )
+            for id_, source, published, fetched, length in rows
+        ]
 
     def count_items(self) -> int:
         return int(self.execute("SELECT count(*) FROM items").fetchone()[0])

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from digest.model import SCRIPT_POLICIES
 from digest.patterns import LazyPattern
+from digest.text.simplified_table import simplified
 
 if TYPE_CHECKING:
     import opencc
@@ -53,14 +54,25 @@ def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
-def to_simplified(text: str) -> str:
-    """``text`` converted to simplified characters.
+# OpenCC's tw2s rather than t2s: it also undoes Taiwan variants and, with its phrase table, turns
+# the 著 that converters write for 着 back (有著 → 有着) while keeping 著名 and 显著; then hk2s for
+# the Hong Kong variants tw2s leaves (衞生 → 卫生: s2hk output).
+_TO_SIMPLIFIED = ("tw2s", "hk2s")
 
-    OpenCC's tw2s rather than t2s: it also undoes Taiwan variants and, with its phrase table,
-    turns the 著 that converters write for 着 back (有著 → 有着) while keeping 著名 and 显著;
-    then hk2s for the Hong Kong variants tw2s leaves (衞生 → 卫生: s2hk output).
-    """
-    return str(_converter("hk2s").convert(_converter("tw2s").convert(text)))
+
+def to_simplified(text: str) -> str:
+    """``text`` converted to simplified characters (OpenCC tw2s, then hk2s)."""
+    if len(text) == 1:
+        # Cleaning asks one character at a time: a table derived from OpenCC once answers, so a
+        # text with nothing to convert never loads OpenCC.
+        return simplified(text, _TO_SIMPLIFIED, _opencc_simplified)
+    return _opencc_simplified(text)
+
+
+def _opencc_simplified(text: str) -> str:
+    for config in _TO_SIMPLIFIED:
+        text = str(_converter(config).convert(text))
+    return text
 
 
 def to_traditional_variant(text: str) -> str:

@@ -157,11 +157,13 @@ def test_every_command_has_help(cli: Cli) -> None:
     import typer.core
     import typer.main
 
-    from digest.cli.app import app
+    from digest.cli.app import command_names, whole_app
 
-    group = typer.main.get_command(app)
+    group = typer.main.get_command(whole_app())
     assert isinstance(group, typer.core.TyperGroup)
     names = list(group.commands)
+    # The list main runs a command from is the list the whole app shows.
+    assert set(names) == set(command_names())
     assert {"load", "today", "items", "show", "config"} <= set(names)
     for name in names:
         command = group.commands[name]
@@ -171,21 +173,31 @@ def test_every_command_has_help(cli: Cli) -> None:
 
 
 def test_a_command_run_alone_parses_and_prints_as_in_the_whole_app() -> None:
-    """``main`` builds only the command it runs (``_app_for``): its help, its usage errors and
-    the group's list must be what the whole app gives."""
+    """``main`` builds (and imports) only the command it runs (``_app_for``): its help, its usage
+    errors and the group's list must be what the whole app gives."""
     from typer.testing import CliRunner
 
-    from digest.cli.app import _app_for, app
+    from digest.cli.app import _app_for, command_names, whole_app
 
     runner = CliRunner()
-    lines = [["today", "--help"], ["today", "--bogus"], ["sources", "--help"], ["sources", "bogus"]]
-    lines += [[info.name or "", "--help"] for info in app.registered_commands]
+    app = whole_app()
+    lines = [["today", "--bogus"], ["sources", "bogus"], ["sources", "add", "--help"]]
+    lines += [[name, "--help"] for name in command_names()]
     for args in lines:
         alone = _app_for(args)
         assert alone is not app
         whole, one = (runner.invoke(each, args, prog_name="digest") for each in (app, alone))
         assert (one.exit_code, one.output) == (whole.exit_code, whole.output), args
     assert _app_for(["todya"]) is app and _app_for(["--version"]) is app and _app_for([]) is app
+
+
+def test_a_command_imports_no_other_command_s_module() -> None:
+    probe = (
+        "import sys; from digest.cli.app import _app_for; _app_for(['today']); "
+        "print(*sorted(m for m in sys.modules if m.startswith('digest.cli.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["digest.cli.app", "digest.cli.common", "digest.cli.fetch", "digest.cli.today"]
 
 
 def test_console_script_runs_as_module() -> None:

@@ -84,6 +84,21 @@ def test_items_between_uses_time_window_and_source(store_location: str) -> None:
         assert len(store.items_between(None, None, limit=3)) == 3
 
 
+def test_briefs_of_a_window_are_its_items_ids_sources_times_and_text_lengths(store_location: str) -> None:
+    future = replace(make_item(7), published=T0 + timedelta(hours=2))  # its time is when it was fetched
+    long = replace(make_item(8), text="长文，𠀀 and ASCII。" * 40)  # astral and mixed: counted as len() does
+    undated = replace(make_item(9), published=None, source=None)
+    with Store.open(store_location) as store:
+        store.add_items(
+            [*(make_item(n, source="甲" if n % 2 else "乙") for n in range(7)), future, long, undated]
+        )
+        start, end = T0 - timedelta(minutes=9), T0 + timedelta(minutes=1)
+        items = store.items_between(start, end)
+        briefs = store.item_briefs_between(start, end)
+    assert len(items) == 10
+    assert briefs == [(item.id, item.source, item.time, len(item.text)) for item in items]
+
+
 def test_the_time_window_is_served_by_its_index(tmp_path: Path) -> None:
     with Store.open(tmp_path / "d.db") as store:
         plan = " ".join(

@@ -1,0 +1,130 @@
+"""What ``script.to_simplified`` makes of each single character, derived from the installed
+OpenCC once and kept in the cache directory (``paths.cache_dir``).
+
+Cleaning asks for the simplified form of one character at a time (the frequency table scores a
+character by it, the script test counts traditional-only ones), and for a text in simplified
+characters that is the only reason OpenCC would be loaded: importing it and building its two
+converters is about 13 ms of CPU, a sixteenth of ``digest summarize`` on one document.  The
+table holds the characters of U+3400-U+9FFF whose conversion changes them (3,773 of 27,648 with
+OpenCC 1.4.2); reading it takes well under a millisecond.
+
+The table is a function of OpenCC's dictionaries and of the configurations applied, nothing else:
+its file is named after OpenCC's version and those configurations, so another version never reads
+an older table.  It is written whole under a temporary name and renamed; a file whose header does
+not match its body (cut short, altered) is derived again, and a cache that cannot be written
+keeps the table in memory for this run.  When OpenCC's version cannot be told (no ``dist-info``
+beside the package), no table is used: every answer is then OpenCC's own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import zlib
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from digest import paths
+
+FIRST, LAST = "\u3400", "\u9fff"
+_FORMAT = "digest simplified characters 1"
+
+Convert = Callable[[str], str]
+
+# Tables read or derived in this process, by the configurations they convert with (None: OpenCC's
+# version is unknown, so there is no table).
+_tables: dict[tuple[str, ...], Mapping[str, str] | None] = {}
+
+
+def simplified(char: str, configs: tuple[str, ...], convert: Convert) -> str:
+    """``convert(char)`` for the one character ``char``; ``convert`` applies OpenCC's ``configs``
+    in order.  From the table when ``char`` is in its range, else ``convert`` itself."""
+    if not FIRST <= char <= LAST:
+        return convert(char)
+    if configs not in _tables:
+        version = opencc_version()
+        _tables[configs] = (
+            None if version is None else table_for(paths.cache_dir(), version, configs, convert)
+        )
+    table = _tables[configs]
+    return convert(char) if table is None else table.get(char, char)
+
+
+def table_for(folder: Path, version: str, configs: tuple[str, ...], convert: Convert) -> Mapping[str, str]:
+    """The table of ``convert`` for OpenCC ``version``: read from ``folder``, or derived and
+    written there (when it can be)."""
+    path = folder / f"opencc-{version}-{'-'.join(configs)}.tsv"
+    header = f"{_FORMAT}\t{version}\t{'+'.join(configs)}"
+    table = read_table(path, header)
+    if table is None:
+        table = derive_table(convert)
+        write_table(path, header, table)
+    return table
+
+
+def derive_table(convert: Convert) -> dict[str, str]:
+    """Every character of the range that ``convert`` changes, with what it makes of it."""
+    chars = [chr(code) for code in range(ord(FIRST), ord(LAST) + 1)]
+    # One call for the whole range: no dictionary entry holds a newline, so OpenCC converts each
+    # line as it converts that character alone (the tests compare every character).
+    converted = convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):  # a character converted to a newline: ask one by one
+        return {char: into for char in chars if (into := convert(char)) != char}
+    return {char: into for char, into in zip(chars, converted, strict=True) if into != char}
+
+
+def read_table(path: Path, header: str) -> dict[str, str] | None:
+    """The table stored at ``path`` under ``header``, or None when it is missing or damaged."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    first, _, body = data.partition(b"\n")
+    if first != f"{header}\t{zlib.crc32(body)}".encode():
+        return None
+    table: dict[str, str] = {}
+    for line in body.decode("utf-8").splitlines():
+        char, _, into = line.partition("\t")
+        if len(char) != 1 or not into:
+            return None
+        table[char] = into
+    return table
+
+
+def write_table(path: Path, header: str, table: Mapping[str, str]) -> None:
+    """Store ``table`` at ``path`` atomically; a cache that cannot be written is left as it is."""
+    body = "".join(f"{char}\t{into}\n" for char, into in table.items()).encode("utf-8")
+    # Written under a name of this process's own and renamed, so a reader sees a whole file or
+    # none.  Not deliver.files.write_atomic: cleaning does not depend on delivery, and a cache
+    # needs no fsync (a file cut short by a power loss fails its check and is derived again).
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(f"{header}\t{zlib.crc32(body)}\n".encode() + body)
+        os.replace(temporary, path)
+    except OSError:
+        # Read-only, full, or a file where the folder should be: this run derived the table
+        # anyway, and the next one tries again.
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+
+
+def opencc_version() -> str | None:
+    """The installed OpenCC's version, from its ``dist-info`` folder (importing OpenCC to ask is
+    what the table saves), or None when there is not exactly one."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("opencc")
+    if spec is None or spec.origin is None:
+        return None
+    folder = Path(spec.origin).parent.parent
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return None
+    found = [
+        name[len("opencc-") : -len(".dist-info")]
+        for name in names
+        if name.lower().startswith("opencc-") and name.endswith(".dist-info")
+    ]
+    return found[0] if len(found) == 1 else None
