@@ -46,7 +46,24 @@ CASES: list[tuple[str, str | None, str, str]] = [
         "剧中的男主人公是一名鲎獬邓菌，收费标准由政府制定。",
         "auto",
     ),
+    # 城鄉一體化 in GBK lost the first byte of 鄉 (E0 6C), written ? by the decoder: its second
+    # byte reads alone as the letter l.
+    (
+        "lost first byte marked, second read as a letter",
+        "標題",
+        "城?l一體化示範區堅持多形式、多渠道加強宣傳。",
+        "keep",
+    ),
     ("UTF-8 read as GBK", "标题", "鍙戝竷浼氬湪鍖椾含鍙�寮�锛岃�拌�呰幏鎮夈��", "auto"),
+    # 剧中的男主人公是一名出租车司机，收费标准由政府制定。 in GBK lost the first byte of 出 (the
+    # rest read out of step, and the lone first byte at the end became U+FFFD), then the page was
+    # written as UTF-8 and read back as GBK (that U+FFFD, EF BF BD, reads 锟 and a U+FFFD).
+    (
+        "UTF-8 read as GBK over a lost GBK byte",
+        "标题",
+        "鍓т腑鐨勭敺涓讳汉鍏\ue101槸涓�鍚嶉矌鐛\ue104倱鍑�顙差儱杈楅┋鏇滃姞鐑ь懣顔\ue161传膩锟�",
+        "auto",
+    ),
     ("U+FFFD in UTF-8 read as GBK", "标题", "只是个花锟斤拷锟斤拷活。", "auto"),
     ("GBK read as Big5", "标题", "怢俜冪撳桶珋恛翩ㄛ堤諳崝酗﹝", "auto"),
     ("Big5 read as GBK", "標題", "籓芖竒蕾�聿{铆胺�A�X�fΘ���C", "keep"),

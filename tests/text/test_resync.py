@@ -98,6 +98,22 @@ def test_a_marked_first_byte_leaves_no_letter_behind(sentence: str) -> None:
     assert places >= 2
 
 
+@pytest.mark.parametrize("sentence", SENTENCES[:2])
+def test_utf8_read_as_gbk_over_a_lost_gbk_byte_is_decoded_and_read_again(sentence: str) -> None:
+    """GBK text that lost the first byte of a character, later written as UTF-8 and read back by
+    a GBK decoder: both layers come undone, whichever character lost the byte, at the cost of
+    a few characters around the loss (the whole sentence stayed mojibake when the decoding was
+    judged before the shift in it was read again)."""
+    data = sentence.encode("gb18030")
+    worst = []
+    for at in starts(data)[1:-1]:
+        shifted = (data[:at] + data[at + 1 :]).decode("gb18030", errors="replace")
+        damaged = shifted.encode("utf-8").decode("gb18030", errors="replace")
+        worst.append(distance(cleaned(damaged), sentence))
+    assert max(worst) <= 4, worst
+    assert sum(worst) <= 2 * len(worst), worst
+
+
 @pytest.mark.parametrize("sentence", TRADITIONAL)
 def test_a_big5_byte_lost_anywhere_costs_at_most_its_character(sentence: str) -> None:
     """The same for Big5 bytes read as Big5 (a Taiwan or Hong Kong page): the decoder finds its
