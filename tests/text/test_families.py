@@ -22,6 +22,15 @@ from digest.text import clean_item
 # (name, title or None, body, script policy)
 CASES: list[tuple[str, str | None, str, str]] = [
     ("neutral-tone annotations", "标题", "我们（men）准备“量子飞跃”的印度会是下一个中国吗（ma）？", "auto"),
+    # A decoder lost the tone-marked vowel of each reading (ǎ, ī… are two bytes in GBK and in
+    # UTF-8) and wrote ? or U+FFFD for it: the letters around the mark still begin and end a
+    # reading of the character before.  问题(a?b) is no reading of 题 and stays.
+    (
+        "annotations that lost their tone-marked vowel",
+        "标题",
+        "调查报(b?o)告称，65个(g\ufffd)样本中有48个(g?)发现(xi\ufffdn)农药残留，问题(a?b)在哪？",
+        "auto",
+    ),
     (
         "toneless and numbered annotations, traditional",
         "標題",
