@@ -208,6 +208,11 @@ def _extract_metadata(
     """
     kept: list[str] = []
     for line in lines:
+        # An ASCII line after the first is kept unless it is a date and time (``_read_line``),
+        # whose clock time has a colon: most lines of English feeds are told apart here.
+        if kept and ":" not in line and line.isascii():
+            kept.append(line)
+            continue
         line, boilerplate = _read_line(line, not kept, meta, now=now, tz=tz)
         repairs["boilerplate"] += boilerplate
         if line:

@@ -40,6 +40,8 @@ def written_in_japanese_or_korean(text: str) -> bool:
     the text (電話 → 电话, 習 → 习); a Chinese text quoting a Japanese name or a stray の stays
     far below a tenth (Japanese prose is a third kana and more).
     """
+    if text.isascii():  # told at once; the pattern would scan every character of English text
+        return False
     foreign = len(KANA_OR_HANGUL.findall(text))
     return foreign > 0 and foreign * 10 >= foreign + len(_HANZI.findall(text))
 

@@ -50,6 +50,7 @@ import math
 import string
 from functools import cache
 
+from digest.patterns import LazyPattern
 from digest.sanitize import INVISIBLE
 from digest.text.annotations import TONED, has_cut_annotation, may_be_annotated
 from digest.text.characters import _ENTITY
@@ -71,6 +72,8 @@ _TONE_NUMBERS = frozenset("12345")
 # The longest bracketed syllable, cut annotation or ？ before a syllable, in characters: what
 # comes before it, six letters, a tone number, the closing bracket.
 _LONGEST_BRACKETED = 9
+_ASCII = LazyPattern("[\x00-\x7f]+")
+_SHORT = 200
 # The ideographs met so far (by ``_frequency``): whether a text has one is told from its
 # distinct characters, where a search of a long text with none cost as much as the rest of this
 # test.
@@ -120,7 +123,10 @@ def needs_no_repair(text: str) -> bool:
         return False
     if text.isascii():  # told at once: ASCII characters are all plain, and none is Chinese
         return not _may_mark_damage(text, chinese=False)
-    distinct = set(text)
+    # The distinct characters; ASCII's, all plain, need not be among them: a long text's runs of
+    # ASCII are cut out first (a set of English text's few other characters is built at a third
+    # of the cost of one of all its characters), a short text is cheaper to take whole.
+    distinct = set(_ASCII.sub("", text) if len(text) > _SHORT else text)
     rarer: set[str] = set()
     for char in distinct.difference(_PLAIN):
         frequency = _frequency(char)
@@ -181,7 +187,19 @@ def _may_resync(text: str, rarer: set[str]) -> bool:
     rare = {char for char in rarer if is_rare(char)}
     if not rare:
         return False
-    return len(rare) >= _MIN_RARE or _LONE_TRAIL.search(text) is not None
+    if len(rare) >= _MIN_RARE:
+        return True
+    # A lone trail byte sets resync off only with a rare character at most two away: it is looked
+    # for only there, where a scan of the whole text (its look-behind tried at every character)
+    # cost a long English text with one rare symbol ten times the rest of this test.
+    start = end = 0
+    for at in sorted(at for char in rare for at in _places(text, char)):
+        if at - 2 > end:
+            if _LONE_TRAIL.search(text, start, end):
+                return True
+            start = at - 2
+        end = at + 4  # the byte two after a rare character, and the character after it
+    return _LONE_TRAIL.search(text, start, end) is not None
 
 
 def _may_misdecode(text: str, rarer: set[str]) -> bool:

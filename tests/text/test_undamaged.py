@@ -63,6 +63,7 @@ TEXTS = st.one_of(
 @example(text="城乡(xiang)一体化", other="")
 # A GBK symbol (㏒) read from bytes out of step, with a lone trail byte after it.
 @example(text="者，还借机创作了倚㏒M主题照片。", other="")
+@example(text="创作了㏒倚M主题照片。", other="")  # the rare character two before the lone byte
 # With no ideograph: an annotation spliced after a letter (，F is 現's bytes), a full-width
 # question mark before a syllable, and English text's own question marks, entities and brackets.
 @example(text="the ,F(xian)-35 jet", other="")
@@ -98,6 +99,7 @@ DAMAGED = [
     "嬀齉靐龘",
     "鍙戝竷淇℃伅",
     "创作了倚㏒M主题照片",
+    "今天大家都很高兴，还借机创作了㏒倚M主题照片",
     "AT&amp;T",
     "the ,F(xian)-35",
     "Why？xian)",
@@ -112,6 +114,9 @@ PLAIN = [
     "Why did AT&T (the carrier) say so?",
     "“Why?” she asked (again).",
     "美国银行（BofA）同意，能力（design)；",
+    # A lone ASCII letter between two non-ASCII characters (n in Orbán’s) far from the one
+    # character resync calls rare (–): no line of resync's is suspect for it.
+    "Viktor Orbán’s Fidesz party – a decade in power",
 ]
 
 
