@@ -223,3 +223,14 @@ def test_an_annotation_names_the_character_whose_last_byte_a_gbk_decoder_lost(se
 )
 def test_text_read_right_is_left_alone(line: str) -> None:
     assert resync(line, {}) == (line, Resynced())
+
+
+def test_ascii_punctuation_after_a_question_mark_stays_in_a_line_read_again() -> None:
+    """A ? before ASCII punctuation and an ideograph is a question mark and a separator (a
+    site's title suffix ``?_财经_新浪网``), not a lost first byte and its second: reading the
+    line again for the annotations inside the GBK bytes of 崛起的 keeps both, so the suffix is
+    still found."""
+    line = "谁最早意识到幔╦ie2)绕鸬模╠e)日本是中国的(de)一大隐患?_财经_新浪网"
+    text, counts = resync(line, {})
+    assert text.startswith("谁最早意识到崛起的日本") and text.endswith("隐患?_财经_新浪网"), text
+    assert counts.lines == 1
