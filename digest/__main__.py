@@ -1,7 +1,15 @@
-"""``python -m digest``."""
+"""``python -m digest``, and the ``digest`` console script's entry point (``run``)."""
 
-from digest.cli.app import run
+# A parse worker is started with ``spawn``: it runs the main script of the command again, as
+# ``__mp_main__``, before its first job.  The console script's one import is this module, so the
+# CLI (Typer, rich, every command: about 0.08 s of CPU a worker) is imported only when it runs.
 
-# Guarded: a worker process started with ``spawn`` imports this module again as ``__mp_main__``.
+
+def run() -> None:
+    from digest.cli.app import run as run_cli
+
+    run_cli()
+
+
 if __name__ == "__main__":
     run()

@@ -43,3 +43,19 @@ def test_the_licence_is_an_spdx_expression_for_a_setuptools_that_reads_it() -> N
     [setuptools] = [r for r in PYPROJECT["build-system"]["requires"] if r.startswith("setuptools")]
     minimum = re.search(r">=\s*(\d+)", setuptools)
     assert minimum and int(minimum.group(1)) >= 77
+
+
+def test_a_worker_reading_the_console_script_again_does_not_import_the_cli() -> None:
+    # A spawned parse worker runs the command's main script again as __mp_main__ before its first
+    # job; the installed script must not pull the whole CLI (Typer, every command) into each one.
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).with_name("digest")
+    assert script.is_file(), "the test environment installs the digest console script"
+    as_a_worker = (
+        f"import runpy, sys; runpy.run_path({str(script)!r}, run_name='__mp_main__'); "
+        "print(sorted(name for name in ('typer', 'digest.cli.app') if name in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", as_a_worker], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

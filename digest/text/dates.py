@@ -137,7 +137,7 @@ _FORMS = tuple(
         r"(?:\s*(?P<half>오전|오후)?\s*(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?",
         # year-less: 04-25 22:47, 4月25日, 04月25日 22:47
         r"(?P<month>\d{1,2})\s*[-/月]\s*(?P<day>\d{1,2})\s*日?"
-        r"(?:\s*(?P<hour>\d{1,2})\s*[:：]\s*(?P<minute>\d{2}))?",
+        r"(?:\s*(?P<hour>\d{1,2})\s*[:：]\s*(?P<minute>\d{2})(?:\s*[:：]\s*(?P<second>\d{2}))?)?",
     )
 )
 _RELATIVE_DAY = LazyPattern(
@@ -227,7 +227,7 @@ def from_fields(
     if year is None:
         if now is None or not (0 <= hour <= 23 and 0 <= minute <= 59 and 0 <= second <= 59):
             return None
-        return infer_year(month, day, hour, minute, now=now, tz=tz)
+        return infer_year(month, day, hour, minute, second, now=now, tz=tz)
     try:
         # A leap second (:60) is read as :59; datetime refuses everything else out of range.
         moment = datetime(year, month, day, hour, minute, 59 if second == 60 else second, tzinfo=tz)
@@ -236,7 +236,9 @@ def from_fields(
     return moment if EARLIEST_YEAR <= moment.year <= LATEST_YEAR else None
 
 
-def infer_year(month: int, day: int, hour: int, minute: int, *, now: datetime, tz: tzinfo) -> datetime | None:
+def infer_year(
+    month: int, day: int, hour: int, minute: int, second: int = 0, *, now: datetime, tz: tzinfo
+) -> datetime | None:
     """The latest datetime with this month-day-time, in ``tz``, that is not after ``now``.
 
     Returns None when the fields are not a real date (02-30, 13-01 …).
@@ -244,7 +246,7 @@ def infer_year(month: int, day: int, hour: int, minute: int, *, now: datetime, t
     local_now = now.astimezone(tz)
     for year in range(local_now.year, local_now.year - 8, -1):  # 8 years covers any 02-29
         try:
-            candidate = datetime(year, month, day, hour, minute, tzinfo=tz)
+            candidate = datetime(year, month, day, hour, minute, second, tzinfo=tz)
         except ValueError:
             if month == 2 and day == 29:
                 continue

@@ -24,13 +24,33 @@ _DATE = (
     r"(?:(?P<year>(?:19|20)\d{2})\s*[-/.年]\s*)?"
     r"(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})\s*日?"
 )
-_TIME = r"(?P<hour>\d{1,2})[:：](?P<minute>\d{2})(?:[:：]\d{2})?"
+_TIME = r"(?P<hour>\d{1,2})[:：](?P<minute>\d{2})(?:[:：](?P<second>\d{2}))?"
 EDITOR_LABEL = r"(?:[責责][编編]|[責责]任[编編][辑輯]|[编編][辑輯])"
-_SHARE = r"(?:我要分享|分享)"
+# Page chrome: the buttons and prompts portals print around an article, in either script (share
+# targets, print, close the window, font size, report an error, back to the top, bookmark, copy
+# the link, comments).  A line made only of these words, set apart by brackets, bars or spaces
+# (``【打印】 【关闭窗口】``, ``字号：大 中 小``, ``分享到：微信 微博 QQ空间``), is no sentence of the
+# article, and a header line may end with them as it ends with 我要分享.  Single words that a
+# sentence could be made of alone (大, 中, 更多) count only inside a longer form.
+_CHROME_WORD = (
+    r"(?:我要)?分享(?:到|至)?|[转轉][发發]|收藏|[复複][制製][链鏈][接结結]?|[点點][赞讚]|在看"
+    r"|微信(?:好友)?|朋友圈|(?:新浪|[腾騰][讯訊])?微博|QQ(?:空[间間]|好友)|豆瓣|人人网|人人網"
+    r"|(?:打印|列印)(?:本[页頁]|此[页頁]|本文|文章)?|[关關][闭閉](?:窗口|[视視]窗|本[页頁]|此[页頁])?"
+    r"|字[号號体體]\s*[:：]?\s*(?:[大中小]\s*){2,3}|(?:我要)?[纠糾][错錯]|[报報][错錯]|[举舉][报報]"
+    r"|(?:返回|回到)(?:[顶頂]部|首[页頁]|[页頁]首|列表)|[评評][论論]|(?:参与|參與)[评評][论論]|\d+条[评評][论論]"
+)
+_CHROME_APART = r"[\s【】\[\]（）()|｜丨/:：,，、·•]*"
+_CHROME = rf"(?:{_CHROME_APART}(?:{_CHROME_WORD}))+{_CHROME_APART}"
+# A QR-code prompt and what follows it on its line: 扫码关注…, 扫描二维码…, 长按识别二维码…,
+# 扫一扫，用手机看新闻！, 用微信扫描二维码…
+_QR_LINE = (
+    r"[扫掃][码碼]关注.*|[扫掃]描二[维維][码碼].*|[长長][按].{0,10}二[维維][码碼].*|[扫掃]一[扫掃].{0,30}"
+    r"|用(?:微信|手机|手機).{0,10}二[维維][码碼].{0,30}"
+)
 _SOURCE_LABEL = r"(?:[来來]源|稿源)\s*[:：]\s*"
 _HEADER = LazyPattern(
     rf"^(?:{_SOURCE_LABEL})?(?P<source>\S{{2,30}}?)\s+{_DATE}(?:\s+{_TIME})?"
-    rf"(?:\s+{EDITOR_LABEL}\s*[:：]\s*(?P<editor>[^\s:：]{{1,20}}?))?(?:\s*{_SHARE})?\s*$"
+    rf"(?:\s+{EDITOR_LABEL}\s*[:：]\s*(?P<editor>[^\s:：]{{1,20}}?))?(?:{_CHROME})?\s*$"
 )
 
 # 全媒体 and 融媒体 only ever come before 记者: after them, 者 with one other character before it is
@@ -106,8 +126,8 @@ def _may_open_with_byline(paragraph: str) -> bool:
 _NAME_SPLIT = LazyPattern(r"\s*[、,，\s]\s*")
 
 _BOILERPLATE = LazyPattern(
-    r"^(?:我要分享|分享|分享此文|点击分享|分享到.{0,20}|[扫掃][码碼]关注.*|[扫掃]描二[维維][码碼].*"
-    r"|[长長][按].{0,10}二[维維][码碼].*|[(（【\[]\s*完\s*[)）】\]]|完|"
+    rf"^(?:{_CHROME}|分享此文|点击分享|分享到.{{0,20}}|{_QR_LINE}"
+    r"|[(（【\[]\s*完\s*[)）】\]]|完|"
     r"返回.{0,6}首[页頁].*|返回搜狐.*|[点點][击擊].{0,10}(?:阅读|閱讀|进入|進入|查看).*|阅读原文|閱讀原文|"
     r"[转轉][载載][请請]注明.*|(?:本文)?免[责責][声聲]明.*|版[权權][声聲]明.*|原[标標][题題][:：].*|"
     r"[关關]注我[们們].*|更多精彩.*|"
@@ -129,9 +149,9 @@ class Header:
 
 
 def _moment(match: re.Match[str], *, now: datetime, tz: tzinfo) -> datetime | None:
-    fields = [int(match[key]) if match[key] else None for key in ("year", "month", "day", "hour", "minute")]
-    year, month, day, hour, minute = fields
-    return from_fields(year, month or 0, day or 0, hour or 0, minute or 0, now=now, tz=tz)
+    keys = ("year", "month", "day", "hour", "minute", "second")
+    year, month, day, hour, minute, second = (int(match[key]) if match[key] else None for key in keys)
+    return from_fields(year, month or 0, day or 0, hour or 0, minute or 0, second or 0, now=now, tz=tz)
 
 
 _ENCLOSING = ("【】", "[]", "〔〕", "（）", "()")
@@ -149,7 +169,7 @@ def unwrap(line: str) -> str:
 def parse_header(line: str, *, now: datetime, tz: tzinfo) -> Header | None:
     """The header line's source, time and editor; None when ``line`` is not a header.
 
-    ``来源：`` may label the source, and the whole line may be enclosed in 【】.
+    ``来源：`` may label the source, the source may be enclosed in 【】, and so may the whole line.
     """
     match = _HEADER.match(unwrap(line))
     if match is None or match["source"][0].isdigit():
@@ -157,7 +177,8 @@ def parse_header(line: str, *, now: datetime, tz: tzinfo) -> Header | None:
     published = _moment(match, now=now, tz=tz)
     if published is None:  # 0/0 is no date, so the line is no header
         return None
-    return Header(source=match["source"], published=published, editor=match["editor"])
+    # ``【新华网】 04-25 22:47``: the brackets set the name apart, they are not part of it.
+    return Header(source=unwrap(match["source"]), published=published, editor=match["editor"])
 
 
 def _reporters(credits: str) -> list[str]:
@@ -191,7 +212,8 @@ def parse_byline(paragraph: str) -> tuple[str, str | None]:
 
 
 def is_boilerplate(line: str) -> bool:
-    """True for share buttons, QR-code prompts, (完), editor credits and the like."""
+    """True for page chrome (share, print and close buttons, font size …), QR-code prompts, (完),
+    editor credits and the like."""
     return bool(_BOILERPLATE.match(line.strip()))
 
 

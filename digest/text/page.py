@@ -42,9 +42,10 @@ _FIELD = LazyPattern(
     r"(?P<label>" + "|".join(f"(?P<{key}>{pattern})" for key, pattern in _LABELS.items()) + r")"
     r"\s*[:：]\s*"
 )
-# A full date and time (a bare 4月25日 opens sentences; a year and a clock time do not).
+# A date and a clock time (a bare 4月25日 opens sentences; a clock time after it does not), the
+# year left out as mobile news and portals' lists print it (``04-25 22:47 来源：新华网``).
 _LEADING_DATETIME = LazyPattern(
-    r"^(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?"
+    r"^(?:(?P<year>(?:19|20)\d{2})\s*[-/.年]\s*)?\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?"
     r"(?=\s|$|[^\d.:：])"  # pages glue the next label on: ``2017-03-10 09:58:03来源：``
 )
 # A short name with no sentence in it, after a date: ``新华网``, ``人民网－人民日报``.
@@ -139,11 +140,14 @@ def parse_meta_line(line: str, *, now: datetime | None, tz: tzinfo) -> PageMeta 
             return None
         if not rest:
             return PageMeta(published=published)
-        if _BARE_NAME.match(rest):  # ``2018年03月08日 10:25 新华网``: the source, unlabelled
+        # Without a year, only labelled fields or a Chinese name may follow: ``10/12 19:30 Doors
+        # open`` is a line of an English programme, not a dateline.
+        yearless = dated["year"] is None
+        if _BARE_NAME.match(rest) and not (yearless and rest.isascii()):  # ``2018年03月08日 10:25 新华网``
             return PageMeta(source=rest, published=published)
         meta = parse_meta_line(rest, now=now, tz=tz)
         if meta is None:
-            if len(rest) > _DATELINE_REST or _SENTENCE.search(rest):
+            if yearless or len(rest) > _DATELINE_REST or _SENTENCE.search(rest):
                 return None
             meta = PageMeta()
         return merge_meta([PageMeta(published=published), meta])

@@ -21,6 +21,7 @@ NOW = datetime(2026, 4, 26, 8, 0, tzinfo=CHINA)
         ("发布时间：2026-04-25 10:00", datetime(2026, 4, 25, 10, 0, tzinfo=CHINA)),
         ("2026/04/25 22:47:01", datetime(2026, 4, 25, 22, 47, 1, tzinfo=CHINA)),
         ("04-25 22:47", datetime(2026, 4, 25, 22, 47, tzinfo=CHINA)),
+        ("04-25 22:47:13", datetime(2026, 4, 25, 22, 47, 13, tzinfo=CHINA)),
         ("12-31 23:00", datetime(2025, 12, 31, 23, 0, tzinfo=CHINA)),  # this year's would be future
         ("4月25日", datetime(2026, 4, 25, tzinfo=CHINA)),
         ("昨天 08:00", datetime(2026, 4, 25, 8, 0, tzinfo=CHINA)),

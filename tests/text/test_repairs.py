@@ -249,6 +249,12 @@ def test_header_line(now: datetime, tz: tzinfo) -> None:
     assert header.published == datetime(2026, 4, 25, 22, 47, tzinfo=tz)
 
 
+def test_header_keeps_the_seconds_and_drops_the_brackets_around_its_source(now: datetime, tz: tzinfo) -> None:
+    header = parse_header("【开封手机报】 04-25 22:47:13 责编:陶宋之", now=now, tz=tz)
+    assert header is not None
+    assert (header.source, header.published) == ("开封手机报", datetime(2026, 4, 25, 22, 47, 13, tzinfo=tz))
+
+
 @pytest.mark.parametrize("label", ["責編", "责编", "责任编辑", "編輯", "编辑"])
 def test_editor_labels_in_either_script(label: str, now: datetime, tz: tzinfo) -> None:
     header = parse_header(f"郑州手机报 01-09 10:05 {label}：彭英", now=now, tz=tz)
@@ -288,6 +294,57 @@ def test_boilerplate_lines_are_removed(now: datetime, tz: tzinfo) -> None:
     assert cleaned.text == "正文第一段。"
     assert cleaned.editor == "张三"
     assert cleaned.repairs["boilerplate"] == 5
+
+
+# Page chrome as portals print it around an article: buttons and prompts, in either script.
+PAGE_CHROME = [
+    "【打印】 【关闭窗口】",
+    "打印本页 | 关闭窗口",
+    "【列印】【關閉視窗】",
+    "字号：大 中 小",
+    "【字號：大 中 小】",
+    "[我要纠错]",
+    "返回顶部",
+    "分享到：微信 微博 QQ空间",
+    "收藏 | 复制链接 | 举报",
+    "扫一扫，用手机看新闻！",
+    "用微信扫描二维码，分享给好友和朋友圈",
+]
+
+
+@pytest.mark.parametrize("chrome", PAGE_CHROME)
+def test_page_chrome_lines_are_removed(chrome: str, now: datetime, tz: tzinfo) -> None:
+    cleaned = clean_item(RawItem(body=f"正文第一段。\n{chrome}\n正文第二段。", title="标题"), now=now, tz=tz)
+    assert cleaned.text == "正文第一段。\n正文第二段。"
+    assert cleaned.repairs["boilerplate"] == 1
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "关闭窗口后他离开了房间。",
+        "微信支付越来越普及。",
+        "用手机扫码支付成为主流。",
+        "评论员文章",
+        "分享经济",
+        "大",
+        "扫描仪",
+    ],
+)
+def test_sentences_made_of_chrome_words_are_kept(sentence: str, now: datetime, tz: tzinfo) -> None:
+    cleaned = clean_item(RawItem(body=f"正文第一段。\n{sentence}", title="标题"), now=now, tz=tz)
+    assert cleaned.text == f"正文第一段。\n{sentence}"
+
+
+@pytest.mark.parametrize("chrome", ["我要分享", "打印", "【打印】【关闭】", "字号：大 中 小"])
+def test_a_header_may_end_with_page_chrome(chrome: str, now: datetime, tz: tzinfo) -> None:
+    header = parse_header(f"开封手机报 04-25 22:47 责编:陶宋之 {chrome}", now=now, tz=tz)
+    assert header is not None
+    assert (header.source, header.editor, header.published) == (
+        "开封手机报",
+        "陶宋之",
+        datetime(2026, 4, 25, 22, 47, tzinfo=tz),
+    )
 
 
 def test_trailing_end_mark_is_removed(now: datetime, tz: tzinfo) -> None:
