@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from digest.model import RawItem
 from digest.text import clean_item
 from digest.text.mobile import parse_byline
+from digest.text.punctuation import has_chinese
 from tests.text.conftest import CHINA as TZ
 from tests.text.conftest import NOW
 
@@ -223,8 +224,10 @@ def test_the_opening_test_never_skips_a_paragraph_a_byline_pattern_matches(openi
         assert not any(pattern.match(paragraph) for pattern in _BYLINES), paragraph
 
 
-# ASCII lines shaped like the marks cleaning removes: (完) and 分享 as an English page writes them.
+# Lines shaped like the marks cleaning removes, as an English page writes them: (完) and 分享 in
+# ASCII, with the curly quotes, dashes and accented letters of English text around them.
 ASCII_PIECES = ["(", ")", "[", "]", "(END)", "[end]", "Editor:", "Share", "Reporter ", "By ", ":", "/", " "]
+NOT_CHINESE = st.characters(codec="utf-8").filter(lambda char: not has_chinese(char))
 
 
 @given(
@@ -233,14 +236,18 @@ ASCII_PIECES = ["(", ")", "[", "]", "(END)", "[end]", "Editor:", "Share", "Repor
             st.sampled_from(ASCII_PIECES),
             st.text(alphabet="0123456789:-/ ", max_size=6),
             st.text(alphabet=st.characters(max_codepoint=127), max_size=4),
+            st.text(alphabet="’“”–—…•éü\u00a0", max_size=3),
+            st.text(alphabet=NOT_CHINESE, max_size=3),
         ),
         max_size=10,
     ).map("".join)
 )
-def test_no_mark_but_a_header_is_found_in_an_ascii_line(line: str) -> None:
-    # Cleaning tries none of these on an ASCII line after the first (text/__init__.py, _read_line).
+def test_no_mark_but_a_header_is_found_in_a_line_with_no_chinese(line: str) -> None:
+    # Cleaning tries none of these on a line after the first with no Chinese character
+    # (text/__init__.py, _read_line).
     from digest.text.mobile import is_boilerplate, strip_trailing_marks
 
+    assert not has_chinese(line)
     assert not is_boilerplate(line)
     assert strip_trailing_marks(line) == (line, None)
     assert parse_byline(line) == (line, None)
