@@ -4,10 +4,12 @@ Some sites print the reading of a fixed set of characters after every occurrence
 word right after an ideograph is an annotation when it is a reading of that ideograph: pypinyin
 lists every reading of a character, neutral tones included (們 men, 嗎 ma, 著 zhe), and the
 character is looked up as written and in its simplified form (OpenCC), so traditional text is
-covered.  The syllable may carry a tone mark (``xiāng``), a tone number (``xiang1``) or no tone
-(``xiang``); only the letters have to match, since annotators give one fixed reading per
-character whatever the word.  ``(2021)``, ``(Reuters)``, ``（记者 张三）``, ``(a)`` and
-``咖啡馆(café)`` stay: none is a reading of the character before it.
+covered.  A reading whose tone-marked vowel a decoder lost (``报(b?o)``) is one when the letters
+around the mark begin and end a reading with one vowel between them.  The syllable may carry a
+tone mark (``xiāng``), a tone number (``xiang1``) or no tone (``xiang``); only the letters have
+to match, since annotators give one fixed reading per character whatever the word.
+``(2021)``, ``(Reuters)``, ``（记者 张三）``, ``(a)`` and ``咖啡馆(café)`` stay: none is a reading
+of the character before it.
 """
 
 from __future__ import annotations
@@ -46,6 +48,12 @@ _AFTER_LETTER = LazyPattern(
 # 联(lián)想, 现(xi实 for 现(xiàn)实).  Opens with the bracket, for speed (see above).
 _CUT_SHORT = LazyPattern(rf"[(（](?P<letters>[a-z{TONED}ü]{{1,5}})(?={_IDEOGRAPH})")
 
+# An annotation whose tone-marked vowel a decoder lost (UTF-8 ǎ is two bytes a GBK decoder may
+# not pair): the letters around one or two of its marks, ? or U+FFFD (报(b?o), 现(xi?n)).
+_LOST_VOWEL = LazyPattern(
+    rf"(?<={_IDEOGRAPH})[(（](?P<head>[a-z]{{0,5}})[?\ufffd]{{1,2}}(?P<tail>[a-z]{{0,4}})[1-5]?[)）]"
+)
+_VOWELS = "aeiouv"
 
 # Distinct syllables annotated with their own characters that make a text an annotating one.
 _ANNOTATING = 3
@@ -135,7 +143,8 @@ def remove_annotations(text: str, learned: Mapping[str, frozenset[str]] | None =
     it was damaged out of recognition; and in a text that annotates several syllables, any
     bracketed pinyin syllable after an ideograph is.
     """
-    if not may_be_annotated(text) and not has_cut_annotation(text):
+    lost_vowel = ("?" in text or "\ufffd" in text) and _LOST_VOWEL.search(text) is not None
+    if not may_be_annotated(text) and not has_cut_annotation(text) and not lost_vowel:
         return text, 0
     removed = 0
     known = learned or {}
@@ -169,6 +178,20 @@ def remove_annotations(text: str, learned: Mapping[str, frozenset[str]] | None =
             return ""
         return match.group()
 
+    def replace_lost_vowel(match: re.Match[str]) -> str:
+        nonlocal removed
+        head, tail = match["head"], match["tail"]
+        if any(
+            len(reading) == len(head) + len(tail) + 1
+            and reading.startswith(head)
+            and reading.endswith(tail)
+            and reading[len(head)] in _VOWELS
+            for reading in readings(text[match.start() - 1])
+        ):
+            removed += 1
+            return ""
+        return match.group()
+
     # Again while something goes: removing 一(yī) from 一(yī)(yī) puts the second one after 一.
     before = -1
     while removed != before:
@@ -177,6 +200,8 @@ def remove_annotations(text: str, learned: Mapping[str, frozenset[str]] | None =
         text = _AFTER_LETTER.sub(replace_after_letter, text)
     if "(" in text or "（" in text:
         text = _CUT_SHORT.sub(replace_cut_short, text)
+    if lost_vowel:
+        text = _LOST_VOWEL.sub(replace_lost_vowel, text)
     return text, removed
 
 

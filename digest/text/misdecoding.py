@@ -4,8 +4,10 @@
 that had already lost characters).  Each run of non-ASCII text is re-encoded with the codec it
 was wrongly decoded with and decoded with the right one; the result is kept only when it reads
 as far more common Chinese (``hanzi_frequency``) than the run did, so text that was decoded
-right — simplified, traditional, or anything else — is never touched.  ``锟斤拷`` runs carry no
-text and are removed.  ftfy repairs UTF-8 read as Latin-1 or cp1252, not these.
+right — simplified, traditional, or anything else — is never touched.  Bytes damaged before they
+were misread (a GBK byte lost, then the page read as UTF-8 bytes by a GBK decoder) decode right
+and still read out of step after the loss: a decoding is judged as ``resync`` reads it again.
+``锟斤拷`` runs carry no text and are removed.  ftfy repairs UTF-8 read as Latin-1 or cp1252, not these.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from digest.patterns import LazyPattern
 from digest.sanitize import INVISIBLE
 from digest.text.annotations import SYLLABLE, is_reading
 from digest.text.hanzi_frequency import log_frequency, log_frequency_as_written, word_weight
-from digest.text.resync import read_gbk
+from digest.text.resync import read_gbk, resync
 
 # (codec the bytes were wrongly decoded with, codec they were written in)
 # "GBK" read two ways: browsers read pages labelled gbk or gb2312 with the GB18030 decoder, which
@@ -35,7 +37,9 @@ _CONFUSIONS = (
 # Invisible characters (removed by a later stage) and decoder marks may stand inside it: 锟\u200b斤
 # and 锟\ufffd斤 are still one (the mark would be dropped later, and cleaning again find the run).
 _FILLER = f"[{INVISIBLE}\ufffd]*"
-_REPLACEMENT_MOJIBAKE = LazyPattern(f"(?:[锟錕]{_FILLER}斤(?:{_FILLER}拷)?{_FILLER})+")
+# A U+FFFD whose last byte (BD) the GBK decoder could not pair, at the end of a line or before
+# ASCII, reads 锟 and a U+FFFD of the decoder's own: 锟 is never followed by one in text.
+_REPLACEMENT_MOJIBAKE = LazyPattern(f"(?:[锟錕](?:{_FILLER}斤(?:{_FILLER}拷)?{_FILLER}|\ufffd))+")
 _RUN = LazyPattern(r"[^\x00-\x7f\s]{2,}")
 # An annotation (a bracketed syllable) right after a lost byte: the reading of the character the
 # byte belonged to.
@@ -183,6 +187,12 @@ def _redecode(text: str) -> str | None:
             if not _HAN.search(decoded) or _ascii(decoded) - _ascii(text) > len(text) // _SWALLOWED:
                 continue
             score = _mean_decoded(decoded)
+            if score < max(before + _MARGIN, _PLAUSIBLE):
+                # The bytes may have been damaged before they were misread (a GBK byte lost):
+                # decoded right, they still read out of step after the loss, as rare characters.
+                # The decoding is judged as resync will read it again; it is kept as decoded,
+                # and resync, which comes next, repairs and counts the rest.
+                score = _mean_decoded(resync(decoded, {})[0])
             if score >= max(before + _MARGIN, _PLAUSIBLE) and (best is None or score > best[0]):
                 best = (score, decoded)
     return best[1] if best else None
@@ -192,7 +202,8 @@ def repair_misdecoding(text: str) -> tuple[str, int]:
     """``text`` with wrongly decoded lines (or runs within a line) decoded right and ``锟斤拷``
     removed; how many lines, runs and ``锟斤拷`` runs.  Never raises."""
     removed = 0
-    if "斤" in text:  # in every 锟斤拷 run; a substring test is far cheaper than the pattern's scan
+    # 斤 or a U+FFFD after 锟 is in every such run; substring tests are far cheaper than the scan.
+    if "斤" in text or "锟\ufffd" in text or "錕\ufffd" in text:
         text, removed = _REPLACEMENT_MOJIBAKE.subn("", text)
     if text.isascii():
         return text, removed

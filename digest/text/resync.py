@@ -574,13 +574,14 @@ def _read(
 
 def _stray(codec: str, data: list[int], at: int) -> float:
     """The cost of the ASCII byte at ``at`` read on its own: ``_STRAY`` for a byte 40–7E of GBK
-    between a byte of a wide character (or an unknown byte) and the first of another, nothing
-    otherwise (Hong Kong text writes Cantonese particles so in Big5: 佢d仔, 昨晚ge事)."""
+    between a byte of a wide character and the first of another, or a letter between an unknown
+    byte and one; nothing otherwise (Hong Kong text writes Cantonese particles so in Big5: 佢d仔,
+    昨晚ge事; after a question mark, ``?_财经`` and ``?@某人`` are real text's)."""
     if (
         codec == _GBK
         and 0x40 <= data[at] <= 0x7E
         and 0 < at < len(data) - 1
-        and (data[at - 1] >= 0x80 or data[at - 1] < 0)
+        and (data[at - 1] >= 0x80 or (data[at - 1] < 0 and chr(data[at]).isalpha()))
         and data[at + 1] >= 0x80
     ):
         return _STRAY

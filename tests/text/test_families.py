@@ -22,6 +22,15 @@ from digest.text import clean_item
 # (name, title or None, body, script policy)
 CASES: list[tuple[str, str | None, str, str]] = [
     ("neutral-tone annotations", "标题", "我们（men）准备“量子飞跃”的印度会是下一个中国吗（ma）？", "auto"),
+    # A decoder lost the tone-marked vowel of each reading (ǎ, ī… are two bytes in GBK and in
+    # UTF-8) and wrote ? or U+FFFD for it: the letters around the mark still begin and end a
+    # reading of the character before.  问题(a?b) is no reading of 题 and stays.
+    (
+        "annotations that lost their tone-marked vowel",
+        "标题",
+        "调查报(b?o)告称，65个(g\ufffd)样本中有48个(g?)发现(xi\ufffdn)农药残留，问题(a?b)在哪？",
+        "auto",
+    ),
     (
         "toneless and numbered annotations, traditional",
         "標題",
@@ -46,7 +55,24 @@ CASES: list[tuple[str, str | None, str, str]] = [
         "剧中的男主人公是一名鲎獬邓菌，收费标准由政府制定。",
         "auto",
     ),
+    # 城鄉一體化 in GBK lost the first byte of 鄉 (E0 6C), written ? by the decoder: its second
+    # byte reads alone as the letter l.
+    (
+        "lost first byte marked, second read as a letter",
+        "標題",
+        "城?l一體化示範區堅持多形式、多渠道加強宣傳。",
+        "keep",
+    ),
     ("UTF-8 read as GBK", "标题", "鍙戝竷浼氬湪鍖椾含鍙�寮�锛岃�拌�呰幏鎮夈��", "auto"),
+    # 剧中的男主人公是一名出租车司机，收费标准由政府制定。 in GBK lost the first byte of 出 (the
+    # rest read out of step, and the lone first byte at the end became U+FFFD), then the page was
+    # written as UTF-8 and read back as GBK (that U+FFFD, EF BF BD, reads 锟 and a U+FFFD).
+    (
+        "UTF-8 read as GBK over a lost GBK byte",
+        "标题",
+        "鍓т腑鐨勭敺涓讳汉鍏\ue101槸涓�鍚嶉矌鐛\ue104倱鍑�顙差儱杈楅┋鏇滃姞鐑ь懣顔\ue161传膩锟�",
+        "auto",
+    ),
     ("U+FFFD in UTF-8 read as GBK", "标题", "只是个花锟斤拷锟斤拷活。", "auto"),
     ("GBK read as Big5", "标题", "怢俜冪撳桶珋恛翩ㄛ堤諳崝酗﹝", "auto"),
     ("Big5 read as GBK", "標題", "籓芖竒蕾�聿{铆胺�A�X�fΘ���C", "keep"),

@@ -98,6 +98,22 @@ def test_a_marked_first_byte_leaves_no_letter_behind(sentence: str) -> None:
     assert places >= 2
 
 
+@pytest.mark.parametrize("sentence", SENTENCES[:2])
+def test_utf8_read_as_gbk_over_a_lost_gbk_byte_is_decoded_and_read_again(sentence: str) -> None:
+    """GBK text that lost the first byte of a character, later written as UTF-8 and read back by
+    a GBK decoder: both layers come undone, whichever character lost the byte, at the cost of
+    a few characters around the loss (the whole sentence stayed mojibake when the decoding was
+    judged before the shift in it was read again)."""
+    data = sentence.encode("gb18030")
+    worst = []
+    for at in starts(data)[1:-1]:
+        shifted = (data[:at] + data[at + 1 :]).decode("gb18030", errors="replace")
+        damaged = shifted.encode("utf-8").decode("gb18030", errors="replace")
+        worst.append(distance(cleaned(damaged), sentence))
+    assert max(worst) <= 4, worst
+    assert sum(worst) <= 2 * len(worst), worst
+
+
 @pytest.mark.parametrize("sentence", TRADITIONAL)
 def test_a_big5_byte_lost_anywhere_costs_at_most_its_character(sentence: str) -> None:
     """The same for Big5 bytes read as Big5 (a Taiwan or Hong Kong page): the decoder finds its
@@ -207,3 +223,14 @@ def test_an_annotation_names_the_character_whose_last_byte_a_gbk_decoder_lost(se
 )
 def test_text_read_right_is_left_alone(line: str) -> None:
     assert resync(line, {}) == (line, Resynced())
+
+
+def test_ascii_punctuation_after_a_question_mark_stays_in_a_line_read_again() -> None:
+    """A ? before ASCII punctuation and an ideograph is a question mark and a separator (a
+    site's title suffix ``?_财经_新浪网``), not a lost first byte and its second: reading the
+    line again for the annotations inside the GBK bytes of 崛起的 keeps both, so the suffix is
+    still found."""
+    line = "谁最早意识到幔╦ie2)绕鸬模╠e)日本是中国的(de)一大隐患?_财经_新浪网"
+    text, counts = resync(line, {})
+    assert text.startswith("谁最早意识到崛起的日本") and text.endswith("隐患?_财经_新浪网"), text
+    assert counts.lines == 1
