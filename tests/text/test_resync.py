@@ -46,16 +46,23 @@ def starts(data: bytes) -> list[int]:
     return found
 
 
+def _costs_of_each_first_byte_lost(sentence: str) -> list[int]:
+    """For each character but the last, the edit distance from ``sentence`` of cleaning it in
+    GBK with that character's first byte lost."""
+    data = sentence.encode("gb18030")
+    costs = []
+    for at in starts(data)[:-1]:
+        damaged = (data[:at] + data[at + 1 :]).decode("gb18030", errors="replace")
+        costs.append(distance(cleaned(damaged), sentence))
+    return costs
+
+
 @pytest.mark.parametrize("sentence", SENTENCES)
 def test_a_byte_lost_anywhere_costs_at_most_its_character(sentence: str) -> None:
     """Losing the first byte of any character shifts the rest of the sentence; reading it again
     gives the sentence back, less (or with a wrong guess for) the character that lost it and at
     most one more where the shift ends."""
-    data = sentence.encode("gb18030")
-    worst = []
-    for at in starts(data)[:-1]:
-        damaged = (data[:at] + data[at + 1 :]).decode("gb18030", errors="replace")
-        worst.append(distance(cleaned(damaged), sentence))
+    worst = _costs_of_each_first_byte_lost(sentence)
     assert max(worst) <= 3, worst
     assert sum(worst) <= 2 * len(worst), worst
 
@@ -73,11 +80,7 @@ def test_a_gbk_byte_lost_from_traditional_text_is_read_again(sentence: str) -> N
     (``示範?^堅``, ``種幊陶Z言``), which the reading again must count as damage, not as free
     text.  Losing the first byte of each character in turn costs fewer than three characters in
     four losses (it cost 42 in 47 and 38 in 39 while such a byte read as free text)."""
-    data = sentence.encode("gb18030")
-    worst = []
-    for at in starts(data)[:-1]:
-        damaged = (data[:at] + data[at + 1 :]).decode("gb18030", errors="replace")
-        worst.append(distance(cleaned(damaged), sentence))
+    worst = _costs_of_each_first_byte_lost(sentence)
     assert max(worst) <= 3, worst
     assert sum(worst) * 4 < len(worst) * 3, worst
 
