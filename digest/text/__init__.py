@@ -40,7 +40,7 @@ from digest.text.mobile import (
     strip_trailing_marks,
     unwrap,
 )
-from digest.text.page import is_bare_name, parse_meta_line, strip_site_suffix
+from digest.text.page import is_outlet_name, parse_meta_line, strip_site_suffix
 from digest.text.punctuation import fix_punctuation, has_chinese
 from digest.text.resync import resync
 from digest.text.script import (
@@ -201,8 +201,9 @@ def _read_line(line: str, first: bool, meta: _Metadata, *, now: datetime, tz: tz
 
 def _dates_the_name_above(line: str, above: str, *, now: datetime, tz: tzinfo) -> bool:
     """True when ``line`` is a metadata line with a time and no source, and ``above``, the one
-    line before it, only a name: pages print their source and time on two lines as often as on one."""
-    if not is_bare_name(above):
+    line before it, only an outlet's name: pages print their source and time on two lines as
+    often as on one."""
+    if not is_outlet_name(above):
         return False
     found = parse_meta_line(unwrap(line), now=now, tz=tz)
     return found is not None and found.published is not None and found.source is None

@@ -181,7 +181,9 @@ def remove_annotations(text: str, learned: Mapping[str, frozenset[str]] | None =
     def replace_lost_vowel(match: re.Match[str]) -> str:
         nonlocal removed
         head, tail = match["head"], match["tail"]
-        if any(
+        # ``啊(?)`` is a question mark in brackets after an interjection, not the reading a of 啊:
+        # a reading that lost its vowel keeps at least one of its letters.
+        if (head or tail) and any(
             len(reading) == len(head) + len(tail) + 1
             and reading.startswith(head)
             and reading.endswith(tail)

@@ -30,17 +30,21 @@ EDITOR_LABEL = r"(?:[責责][编編]|[責责]任[编編][辑輯]|[编編][辑輯
 # targets, print, close the window, font size, report an error, back to the top, bookmark, copy
 # the link, comments).  A line made only of these words, set apart by brackets, bars or spaces
 # (``【打印】 【关闭窗口】``, ``字号：大 中 小``, ``分享到：微信 微博 QQ空间``), is no sentence of the
-# article, and a header line may end with them as it ends with 我要分享.  Single words that a
-# sentence could be made of alone (大, 中, 更多) count only inside a longer form.
-_CHROME_WORD = (
-    r"(?:我要)?分享(?:到|至)?|[转轉][发發]|收藏|[复複][制製][链鏈][接结結]?|[点點][赞讚]|在看"
-    r"|微信(?:好友)?|朋友圈|(?:新浪|[腾騰][讯訊])?微博|QQ(?:空[间間]|好友)|豆瓣|人人网|人人網"
-    r"|(?:打印|列印)(?:本[页頁]|此[页頁]|本文|文章)?|[关關][闭閉](?:窗口|[视視]窗|本[页頁]|此[页頁])?"
-    r"|字[号號体體]\s*[:：]?\s*(?:[大中小]\s*){2,3}|(?:我要)?[纠糾][错錯]|[报報][错錯]|[举舉][报報]"
-    r"|(?:返回|回到)(?:[顶頂]部|首[页頁]|[页頁]首|列表)|[评評][论論]|(?:参与|參與)[评評][论論]|\d+条[评評][论論]"
+# article, and a header line may end with them as it ends with 我要分享.  The words that a
+# bulletin also uses as a heading (``【评论】``, 微博, 收藏) count only beside another chrome word.
+_CHROME_ALONE = (
+    r"(?:我要)?分享(?:到|至)?|(?:打印|列印)(?:本[页頁]|此[页頁]|本文|文章)?"
+    r"|[关關][闭閉](?:窗口|[视視]窗|本[页頁]|此[页頁])?|字[号號体體]\s*[:：]?\s*(?:[大中小]\s*){2,3}"
+    r"|我要[纠糾][错錯]|(?:返回|回到)(?:[顶頂]部|首[页頁]|[页頁]首|列表)|[复複][制製][链鏈][接结結]"
+    r"|QQ(?:空[间間]|好友)|\d+条[评評][论論]"
+)
+_CHROME_BESIDE = (
+    r"[转轉][发發]|收藏|[点點][赞讚]|在看|微信(?:好友)?|朋友圈|(?:新浪|[腾騰][讯訊])?微博|豆瓣|人人[网網]"
+    r"|[纠糾][错錯]|[报報][错錯]|[举舉][报報]|(?:[参參]与|參與)?[评評][论論]"
 )
 _CHROME_APART = r"[\s【】\[\]（）()|｜丨/:：,，、·•]*"
-_CHROME = rf"(?:{_CHROME_APART}(?:{_CHROME_WORD}))+{_CHROME_APART}"
+_CHROME_WORD = rf"{_CHROME_APART}(?:{_CHROME_ALONE}|{_CHROME_BESIDE})"
+_CHROME = rf"(?:{_CHROME_APART}(?:{_CHROME_ALONE}){_CHROME_APART}|(?:{_CHROME_WORD}){{2,}}{_CHROME_APART})"
 # A QR-code prompt and what follows it on its line: 扫码关注…, 扫描二维码…, 长按识别二维码…,
 # 扫一扫，用手机看新闻！, 用微信扫描二维码…
 _QR_LINE = (

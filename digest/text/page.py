@@ -140,10 +140,10 @@ def parse_meta_line(line: str, *, now: datetime | None, tz: tzinfo) -> PageMeta 
             return None
         if not rest:
             return PageMeta(published=published)
-        # Without a year, only labelled fields or a Chinese name may follow: ``10/12 19:30 Doors
-        # open`` is a line of an English programme, not a dateline.
+        # Without a year, only labelled fields may follow: ``4月25日 19:30 开幕式`` and ``10/12
+        # 19:30 Doors open`` are lines of a programme, not datelines.
         yearless = dated["year"] is None
-        if _BARE_NAME.match(rest) and not (yearless and rest.isascii()):  # ``2018年03月08日 10:25 新华网``
+        if _BARE_NAME.match(rest) and not yearless:  # ``2018年03月08日 10:25 新华网``
             return PageMeta(source=rest, published=published)
         meta = parse_meta_line(rest, now=now, tz=tz)
         if meta is None:
@@ -180,9 +180,10 @@ def parse_meta_line(line: str, *, now: datetime | None, tz: tzinfo) -> PageMeta 
     )
 
 
-def is_bare_name(line: str) -> bool:
-    """True for a short name with no sentence in it (``新华网``, ``人民网－人民日报``)."""
-    return _BARE_NAME.match(line) is not None
+def is_outlet_name(line: str) -> bool:
+    """True for a short name with no sentence in it that ends like a news outlet's (``新华网``,
+    ``人民网－人民日报``, ``Reuters.com``): a short phrase alone (``春天来了``) is no source."""
+    return _BARE_NAME.match(line) is not None and _SITE.search(line) is not None
 
 
 def _may_hold_fields(line: str) -> bool:

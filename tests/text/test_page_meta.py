@@ -67,7 +67,7 @@ def test_body_lines_are_not_metadata(line: str) -> None:
 
 @pytest.mark.parametrize(
     ("line", "source"),
-    [("03-10 09:58 来源：新华网", "新华网"), ("3月10日 09:58 新华网", "新华网"), ("03-10 09:58", None)],
+    [("03-10 09:58 来源：新华网", "新华网"), ("3月10日 09:58 编辑：张三", None), ("03-10 09:58", None)],
 )
 def test_a_leading_date_without_a_year_takes_the_year_from_when_the_page_was_obtained(
     line: str, source: str | None
@@ -76,6 +76,9 @@ def test_a_leading_date_without_a_year_takes_the_year_from_when_the_page_was_obt
     assert meta is not None and (meta.source, meta.published) == (source, MINUTE)
 
 
-@pytest.mark.parametrize("line", ["10/12 19:30 Doors open", "10/12 19:30 Doors", "03-10 09:58 发布会开始，"])
+@pytest.mark.parametrize(
+    "line",
+    ["10/12 19:30 Doors open", "10/12 19:30 Doors", "4月25日 19:30 开幕式", "03-10 09:58 发布会开始，"],
+)
 def test_a_date_without_a_year_opening_a_line_of_text_is_no_dateline(line: str) -> None:
     assert parse_meta_line(line, now=datetime(2017, 5, 1, tzinfo=CST), tz=CST) is None

@@ -348,13 +348,13 @@ def test_a_header_may_end_with_page_chrome(chrome: str, now: datetime, tz: tzinf
 
 
 @pytest.mark.parametrize("time", ["2026-04-25 22:47", "04-25 22:47", "发布时间：2026-04-25 22:47 编辑：张三"])
-def test_a_name_alone_on_the_line_above_a_time_is_the_source(time: str, now: datetime, tz: tzinfo) -> None:
+def test_an_outlet_alone_on_the_line_above_a_time_is_the_source(time: str, now: datetime, tz: tzinfo) -> None:
     cleaned = clean_item(RawItem(body=f"新华网\n{time}\n正文第一段。", title="标题"), now=now, tz=tz)
     assert (cleaned.source, cleaned.published) == ("新华网", datetime(2026, 4, 25, 22, 47, tzinfo=tz))
     assert cleaned.text == "正文第一段。"
 
 
-@pytest.mark.parametrize("above", ["他说了一句话。", "星期五"])
+@pytest.mark.parametrize("above", ["他说了一句话。", "星期五", "春天来了", "Kickoff"])
 def test_a_sentence_or_a_weekday_above_a_time_is_no_source(above: str, now: datetime, tz: tzinfo) -> None:
     cleaned = clean_item(
         RawItem(body=f"{above}\n2026-04-25 22:47\n正文第一段。", title="标题"), now=now, tz=tz
@@ -496,3 +496,24 @@ def test_english_text_keeps_its_question_marks_and_loses_replacement_characters(
     repaired, repairs = repair_garbled(text, {})
     assert repaired == "Why now? Who pays?! The council said: later?"
     assert repairs.removed == 2 and repairs.spans == 0
+
+
+@pytest.mark.parametrize("interjection", ["啊", "哦", "额"])
+def test_a_question_mark_in_brackets_after_an_interjection_stays(
+    interjection: str, now: datetime, tz: tzinfo
+) -> None:
+    # The interjection reads a single vowel (啊 a): an empty (?) must not pass for that reading
+    # with its tone-marked vowel lost.
+    cleaned = clean_item(
+        RawItem(body=f"他到底想干什么{interjection}(?)我们都不知道。", title="标题"), now=now, tz=tz
+    )
+    assert cleaned.text == f"他到底想干什么{interjection}（？）我们都不知道。"
+    assert cleaned.repairs["pinyin_annotations"] == 0
+
+
+@pytest.mark.parametrize("heading", ["【评论】", "微博", "收藏", "【举报】"])
+def test_a_chrome_word_alone_that_bulletins_use_as_a_heading_stays(
+    heading: str, now: datetime, tz: tzinfo
+) -> None:
+    cleaned = clean_item(RawItem(body=f"{heading}\n今天的评论说得很好。", title="标题"), now=now, tz=tz)
+    assert cleaned.text.startswith(heading)
