@@ -14,6 +14,9 @@ an older table.  It is written whole under a temporary name and renamed; a file 
 not match its body (cut short, altered) is derived again, and a cache that cannot be written
 keeps the table in memory for this run.  When OpenCC's version cannot be told (no ``dist-info``
 beside the package), no table is used: every answer is then OpenCC's own.
+
+This is the one module of ``digest.text`` that reads and writes a file: a cache of what an
+installed library computes, which never changes what cleaning returns, only how soon.
 """
 
 from __future__ import annotations
@@ -54,7 +57,8 @@ def table_for(folder: Path, version: str, configs: tuple[str, ...], convert: Con
     """The table of ``convert`` for OpenCC ``version``: read from ``folder``, or derived and
     written there (when it can be)."""
     path = folder / f"opencc-{version}-{'-'.join(configs)}.tsv"
-    header = f"{_FORMAT}\t{version}\t{'+'.join(configs)}"
+    # The range is in the header: a table of a narrower one must not answer for characters it lacks.
+    header = f"{_FORMAT}\t{version}\t{'+'.join(configs)}\t{ord(FIRST):04X}-{ord(LAST):04X}"
     table = read_table(path, header)
     if table is None:
         table = derive_table(convert)
@@ -94,19 +98,26 @@ def read_table(path: Path, header: str) -> dict[str, str] | None:
 def write_table(path: Path, header: str, table: Mapping[str, str]) -> None:
     """Store ``table`` at ``path`` atomically; a cache that cannot be written is left as it is."""
     body = "".join(f"{char}\t{into}\n" for char, into in table.items()).encode("utf-8")
-    # Written under a name of this process's own and renamed, so a reader sees a whole file or
-    # none.  Not deliver.files.write_atomic: cleaning does not depend on delivery, and a cache
-    # needs no fsync (a file cut short by a power loss fails its check and is derived again).
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    # Written under a name no other writer (process or thread) gets and renamed, so a reader sees
+    # a whole file or none.  Not deliver.files.write_atomic: cleaning does not depend on delivery,
+    # and a cache needs no fsync (a file cut short by a power loss fails its check and is derived
+    # again).  tempfile is imported here: most runs only read the table.
+    import tempfile
+
+    temporary: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(f"{header}\t{zlib.crc32(body)}\n".encode() + body)
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        temporary = Path(name)
+        with os.fdopen(handle, "wb") as out:
+            out.write(f"{header}\t{zlib.crc32(body)}\n".encode() + body)
         os.replace(temporary, path)
     except OSError:
         # Read-only, full, or a file where the folder should be: this run derived the table
         # anyway, and the next one tries again.
-        with contextlib.suppress(OSError):
-            temporary.unlink()
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
 
 
 def opencc_version() -> str | None:
