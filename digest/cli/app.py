@@ -87,18 +87,11 @@ def _add(app: typer.Typer, name: str) -> None:
 
 @cache
 def whole_app() -> typer.Typer:
-    """The ``digest`` app with every command (``digest.cli.app.app`` is this app too)."""
+    """The ``digest`` app with every command."""
     whole = _typer()
     for name in _COMMANDS:
         _add(whole, name)
     return whole
-
-
-def __getattr__(name: str) -> typer.Typer:
-    # ``app``, built on first use: importing this module imports no command's module.
-    if name == "app":
-        return whole_app()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _print_version(value: bool) -> None:

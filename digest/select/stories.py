@@ -293,8 +293,8 @@ def _members(
 ) -> dict[int, list[tuple[str, str | None]]]:
     """(2) Every member of each cluster as ``(item id, source)``: the members read (``briefs``),
     then the others oldest first.  Only the others' sources are read again: for a day's batch
-    that is most of them, and joining each member with its item took 8 of the 3,333-item store's
-    30 ms of clustering bookkeeping."""
+    that is most of them, and joining each member with its item took 8 of the 30 ms of clustering
+    bookkeeping for the 3,333-member story of bench/speed.py's 100,000-item store."""
     found = stored.members(db, cluster_ids)
     others = stored.oldest_first(
         db, [item_id for ids in found.values() for item_id in ids if item_id not in briefs]
@@ -345,7 +345,7 @@ def _clustering(
     if len(existing) == len(batch) and all(existing[link.left] == existing[link.right] for link in links):
         # Every item is in a cluster and every link joins two items of one cluster (as on every
         # digest of a batch clustered before): clustering again would give back the stored
-        # clusters, at 7 ms of CPU for the 3,333 items of bench/speed.py's store.
+        # clusters, at 7 ms of CPU for the 3,333-member story of bench/speed.py's store.
         return Clustering(cluster_of=existing, links=tuple(links))
     return cluster_linked(batch, existing, links)
 
@@ -462,13 +462,13 @@ def _shown_before(
     }
 
 
-def _stored_items(store: Store, item_ids: list[str], read: Mapping[str, Item]) -> list[Item]:
-    """The items whose ids are ``item_ids``: those of ``read``, the others from the store
+def _stored_items(store: Store, item_ids: list[str], window: Mapping[str, Item]) -> list[Item]:
+    """The items whose ids are ``item_ids``: those of ``window``, the others from the store
     (exactly: ``get_item`` also matches prefixes)."""
     found: list[Item] = []
     for item_id in item_ids:
-        if item_id in read:
-            found.append(read[item_id])
+        if item_id in window:
+            found.append(window[item_id])
         else:
             found.extend(item for item in store.get_item(item_id) if item.id == item_id)
     return found

@@ -109,8 +109,8 @@ def members(db: Transaction, cluster_ids: Iterable[int]) -> dict[int, list[str]]
 
 
 def oldest_first(db: Transaction, item_ids: Iterable[str]) -> list[tuple[str, str | None]]:
-    """``(item id, source)`` of each of ``item_ids`` that is stored, oldest item first (as
-    ``items_between`` orders them: by time, then id)."""
+    """``(item id, source)`` of each of ``item_ids`` that is stored, oldest item first (by time,
+    then id)."""
     rows: list[tuple[int, str, str | None]] = []
     for chunk in _chunks(list(item_ids)):
         marks = ", ".join("?" * len(chunk))
