@@ -20,16 +20,15 @@ import argparse
 import json
 import random
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import opencc
+from fidelity import NOW, SHARED  # a year-less date's truth takes its year from fidelity's moment
 from pypinyin import Style, lazy_pinyin
 
-TZ = timezone(timedelta(hours=8))
-NOW = datetime(2026, 5, 1, 8, 0, tzinfo=TZ)
-LCSTS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "lcsts-dev.jsonl"
+LCSTS = SHARED / "lcsts-dev.jsonl"
 
 T2S = opencc.OpenCC("t2s")
 CONVERTERS = {name: opencc.OpenCC(name) for name in ("s2t", "s2hk", "s2tw")}
@@ -149,7 +148,7 @@ def when(rng: random.Random) -> datetime:
 
 def date_text(dt: datetime, rng: random.Random, weights: dict[str, float]) -> tuple[str, datetime, str]:
     """(printed date, the published time it stands for, the form's name)."""
-    form = rng.choices(list(weights), list(weights.values()))[0]
+    form = pick(rng, weights)
     d = dt.replace(second=0, microsecond=0)
     if form == "MM-DD hh:mm":
         return f"{d:%m-%d %H:%M}", d, form
@@ -202,7 +201,7 @@ def header(rng: random.Random, mix: dict[str, Any]) -> dict[str, Any]:
         return str(rng.choice(mix["colons"]))
 
     label = rng.choice(EDITOR_LABELS)
-    form = rng.choices(list(mix["header_forms"]), list(mix["header_forms"].values()))[0]
+    form = pick(rng, mix["header_forms"])
     top: list[str] = []
     tail: list[str] = []
     editor_in_header = has_editor and form in ("seed", "source-date-editor")
@@ -515,7 +514,7 @@ def garble(
         pre, truth = "".join(t[0] for t in span), "".join(t[1] for t in span)
         if not any(is_hanzi(c) for c in truth):
             continue
-        method = rng.choices(list(mix["garble_methods"]), list(mix["garble_methods"].values()))[0]
+        method = pick(rng, mix["garble_methods"])
         lone = rng.choices(["?", "\ufffd", ""], mix["garble_lone"])[0]
         out = garble_bytes(pre, method, rng, lone)
         if out is None or out == pre:
@@ -666,7 +665,6 @@ def make_item(
     paragraphs = [text for _, text in chosen]
     meta = header(rng, mix)
     families: set[str] = set()
-    counts: dict[str, int] = {}
 
     title_line = tokens(title)
     top = [tokens(line, truth=False) for line in meta["top"]]
@@ -711,7 +709,6 @@ def make_item(
         )
         if k:
             families.add("ascii-punctuation")
-            counts["ascii_punctuation"] = k
         if mix["quote_rate"] and any('"' in t[0] for line in text_lines for t in line):
             families.add("ascii-quotes")
     if rng.random() < mix["p_fullwidth"]:
