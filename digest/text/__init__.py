@@ -163,10 +163,14 @@ def _read_line(line: str, first: bool, meta: _Metadata, *, now: datetime, tz: tz
     only 分享), so that cleaning the result again finds nothing more to do.
     """
     # Boilerplate, trailing marks and bylines are Chinese words (``mobile``): of a line after the
-    # first with no Chinese character, only a metadata line (a date and time) can be taken out.
-    # Most lines of the bench feeds are English, and trying each pattern on them was a fifth of
-    # their cleaning.
-    if not first and not has_chinese(line) and parse_meta_line(unwrap(line), now=now, tz=tz) is None:
+    # first with no Chinese character, only a metadata line (a date and time) can be taken out,
+    # and in ASCII its clock time has a colon.  Most lines of the bench feeds are English, and
+    # trying each pattern on them was a fifth of their cleaning.
+    if (
+        not first
+        and not has_chinese(line)
+        and ((":" not in line and line.isascii()) or parse_meta_line(unwrap(line), now=now, tz=tz) is None)
+    ):
         return line, 0
     boilerplate = 0
     while line:
@@ -219,11 +223,6 @@ def _extract_metadata(
     """
     kept: list[str] = []
     for line in lines:
-        # An ASCII line after the first is kept unless it is a date and time (``_read_line``),
-        # whose clock time has a colon: most lines of English feeds are told apart here.
-        if kept and ":" not in line and line.isascii():
-            kept.append(line)
-            continue
         if len(kept) == 1 and meta.source is None and _dates_the_name_above(line, kept[0], now=now, tz=tz):
             meta.source = kept.pop()  # ``新华网`` on one line, ``2026-04-25 22:47`` on the next
             repairs["boilerplate"] += 1
