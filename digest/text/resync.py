@@ -305,9 +305,12 @@ def _refused_trails(codec: str, wrong: str, lead: int, beyond: int) -> list[str]
 
 
 @cache
-def _written_forms(char: str) -> frozenset[str]:
-    """``char`` and its traditional forms (the words are kept simplified; the text may not be)."""
-    return frozenset((char, to_traditional(char), to_traditional_variant(char)))
+def _written_forms(char: str) -> tuple[str, ...]:
+    """``char`` and its traditional forms (the words are kept simplified; the text may not be),
+    each once, in this order: Taiwan's form before OpenCC's own (為 before 爲).  Forms of one
+    word tie as guesses (a traditional form scores as its simplified one), and the first offered
+    wins; a set's order changed with Python's string hashing, so a guess did from run to run."""
+    return tuple(dict.fromkeys((char, to_traditional(char), to_traditional_variant(char))))
 
 
 @lru_cache(maxsize=4096)
