@@ -354,23 +354,28 @@ def _hide_shown(store: Store, clustered: _Clustered) -> int:
     """(4) Drop the stories an earlier bulletin showed that did not change; how many were dropped.
     A story that changed keeps only its changed items, with a note saying so.
     """
+    # Per story, the shown items this digest read, else every shown item (an older story's).
+    compared = {
+        cluster_id: [item_id for item_id in earlier if item_id in clustered.briefs] or earlier
+        for cluster_id in clustered.stories
+        if (earlier := [item_id for item_id, _ in clustered.shown.get(cluster_id, [])])
+    }
+    wanted = [item_id for item_ids in compared.values() for item_id in item_ids]
+    shown_items = _stored_items(store, wanted, clustered.window)
     hidden = 0
-    for cluster_id, story in list(clustered.stories.items()):
-        shown = clustered.shown.get(cluster_id, [])
-        earlier_shown = [item_id for item_id, _ in shown]
-        if not earlier_shown:
-            continue
-        # The shown items this digest read, else every shown item (an older story's).
-        read = [item_id for item_id in earlier_shown if item_id in clustered.briefs]
-        shown_items = _stored_items(store, read or earlier_shown, clustered.window)
-        fresh = [item for item in story.items if item.id not in set(earlier_shown)]
-        changed = [item for item in fresh if materially_changed(item, shown_items)]
+    for cluster_id, item_ids in compared.items():
+        story = clustered.stories[cluster_id]
+        earlier_shown = {item_id for item_id, _ in clustered.shown[cluster_id]}
+        fresh = [item for item in story.items if item.id not in earlier_shown]
+        compared_with = [shown_items[item_id] for item_id in item_ids if item_id in shown_items]
+        changed = [item for item in fresh if materially_changed(item, compared_with)]
         if not changed:
             del clustered.stories[cluster_id]
             hidden += 1
             continue
         story.items = changed
-        story.notes.append(f"updated since shown for {min(day for _, day in shown).isoformat()}")
+        shown_on = min(day for _, day in clustered.shown[cluster_id])
+        story.notes.append(f"updated since shown for {shown_on.isoformat()}")
     return hidden
 
 
@@ -462,15 +467,11 @@ def _shown_before(
     }
 
 
-def _stored_items(store: Store, item_ids: list[str], window: Mapping[str, Item]) -> list[Item]:
-    """The items whose ids are ``item_ids``: those of ``window``, the others from the store
-    (exactly: ``get_item`` also matches prefixes)."""
-    found: list[Item] = []
-    for item_id in item_ids:
-        if item_id in window:
-            found.append(window[item_id])
-        else:
-            found.extend(item for item in store.get_item(item_id) if item.id == item_id)
+def _stored_items(store: Store, item_ids: list[str], window: Mapping[str, Item]) -> dict[str, Item]:
+    """By id, the items of ``item_ids`` that exist: those of ``window``, the others read from the
+    store in one query (one ``get_item`` per id was a query per shown item of the lookback)."""
+    found = {item_id: window[item_id] for item_id in item_ids if item_id in window}
+    found.update((item.id, item) for item in store.items_with_ids(i for i in item_ids if i not in found))
     return found
 
 

@@ -122,6 +122,32 @@ def test_a_material_update_is_shown_again(store_location: str) -> None:
     assert "updated since shown for 2026-04-25" in day2.ranks[0].explain()
 
 
+def test_a_story_shown_before_the_lookback_is_compared_with_the_item_then_shown(
+    store_location: str,
+) -> None:
+    # Shown on the first day; a second outlet on the third day joins the story (a look at that
+    # day clusters it, recording nothing).  On the fifth day that item is in the lookback and the
+    # shown one is not: the shown item is read from the store to judge the fifth day's items.
+    day3_now, day5_now = NOW + timedelta(days=2), NOW + timedelta(days=4)
+    same = make_item(QUAKE_SHORT, source="快报", when=day5_now)
+    update = make_item(
+        QUAKE_SHORT + "截至25日上午，地震已造成3人受伤，1200余间房屋受损，当地已转移安置群众4000余人，"
+        "省里派出工作组赶赴灾区指导抗震救灾工作，铁路部门临时调整了部分列车运行。",
+        source="明报",
+        when=day5_now,
+    )
+    with Store.open(store_location) as store:
+        store.add_items([make_item(QUAKE, source="新华社")])
+        build_digest(store, _query(DAY1, mark_shown=True), now=NOW)
+        store.add_items([make_item(QUAKE_HK, source="明报", when=day3_now)])
+        assert build_digest(store, _query(DAY1 + timedelta(days=2)), now=day3_now).hidden == 1
+        store.add_items([same, update])
+        day5 = build_digest(store, _query(DAY1 + timedelta(days=4)), now=day5_now)
+    assert [entry.item.id for entry in day5.entries] == [update.id]  # the unchanged item left out
+    assert day5.entries[0].cluster.size == 4
+    assert "updated since shown for 2026-04-25" in day5.ranks[0].explain()
+
+
 def test_filters_tags_and_grouping(store_location: str) -> None:
     items = [
         make_item(QUAKE, source="新华社"),

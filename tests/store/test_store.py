@@ -74,6 +74,18 @@ def test_stored_ids_are_found_in_batches_larger_than_one_query(store_location: s
         assert store.stored_ids([]) == set()
 
 
+def test_items_with_ids_are_read_in_batches_larger_than_one_query_in_the_order_asked(
+    store_location: str,
+) -> None:
+    with Store.open(store_location) as store:
+        store.add_items([make_item(n) for n in range(0, 1200, 3)])
+        asked = [make_item(n).id for n in reversed(range(1200))] + [make_item(3).id]  # and a repeat
+        found = store.items_with_ids(asked)
+        assert found == [make_item(n) for n in reversed(range(0, 1200, 3))]  # each once, whole
+        assert store.items_with_ids(["b2:0000", make_item(3).id.upper()]) == []  # exact ids only
+        assert store.items_with_ids([]) == []
+
+
 def test_items_between_uses_time_window_and_source(store_location: str) -> None:
     with Store.open(store_location) as store:
         store.add_items([make_item(n, source="甲" if n % 2 else "乙") for n in range(10)])
