@@ -212,7 +212,14 @@ def select_stories(store: Store, query: DigestQuery, *, now: datetime) -> Select
     # story of a past bulletin is equally "old" and the ranking says nothing.
     as_of = min(now, query.end) if query.end is not None else now
     priority = {name: profile.priority for name, profile in query.profiles.items()}
-    ranked = [_rank(story, clustered, priority, as_of, query.zone) for story in clustered.stories.values()]
+    # Each link joins two items of one cluster: grouped once, not filtered again for every story.
+    links_of: dict[int, list[Link]] = {}
+    for link in clustered.clustering.links:
+        links_of.setdefault(clustered.cluster_of[link.left], []).append(link)
+    ranked = [
+        _rank(story, clustered, links_of.get(story.cluster_id, []), priority, as_of, query.zone)
+        for story in clustered.stories.values()
+    ]
     # Undated stories come after every dated one, whatever their score: their time is only when
     # they were first fetched.
     undated = {
@@ -341,7 +348,7 @@ def _clustering(
         rows = [(link.left, link.right, link.how, link.score) for link in links]
         stored.save_batch_links(db, key, rows, now=now)
         return cluster_linked(batch, existing, links)
-    links = [Link(*link) for link in found]
+    links = list(map(Link._make, found))
     if len(existing) == len(batch) and all(existing[link.left] == existing[link.right] for link in links):
         # Every item is in a cluster and every link joins two items of one cluster (as on every
         # digest of a batch clustered before): clustering again would give back the stored
@@ -380,9 +387,15 @@ def _hide_shown(store: Store, clustered: _Clustered) -> int:
 
 
 def _rank(
-    story: _Story, clustered: _Clustered, priority: Mapping[str, int], as_of: datetime, zone: tzinfo
+    story: _Story,
+    clustered: _Clustered,
+    links: list[Link],
+    priority: Mapping[str, int],
+    as_of: datetime,
+    zone: tzinfo,
 ) -> tuple[Rank, DigestEntry]:
-    """(5) The story's representative, its cluster's ids and sources, and its rank."""
+    """(5) The story's representative, its cluster's ids and sources, and its rank (``links``:
+    those between the items of its cluster)."""
     briefs = clustered.briefs
     ordered = choose_representative(story.items, priority)
     best = ordered[0]
@@ -398,9 +411,6 @@ def _rank(
     sources = tuple(dict.fromkeys(s for s in (source_of.get(i) for i in ids) if s))
     matched = tuple(dict.fromkeys(m for item in story.items for m in story.verdicts[item.id].matched))
     notes = [_why_in_window(story.items, zone), *story.notes, _why_representative(best, ordered, priority)]
-    links = [
-        link for link in clustered.clustering.links if link.left in source_of and link.right in source_of
-    ]
     if links:
         notes.append("merged by " + ", ".join(sorted({link.how for link in links})))
     rank = rank_story(
