@@ -284,9 +284,19 @@ def _cluster(
     """(2, 3) Cluster and store the clusters; the stories with a window item the filters keep."""
     batch = list(briefs.values())
     by_id = {item.id: item for item in window}
+    this_batch = batch_key(batch)
+    # The links of a batch with none stored are found before the write transaction: they depend
+    # on its items alone (``batch_key``), and finding them (most of a second for the 3,333 items
+    # of bench/speed.py's store) inside it held every other writer, a fetch storing what it
+    # read, waiting meanwhile.
+    found = None
+    if batch and not _links_stored(store, this_batch):
+        found = find_links(_full_items(store, query, by_id, batch))
     with store.write() as db:
         existing = stored.assignments(db, briefs)
-        clustering = _clustering(db, batch, existing, lambda: _full_items(store, query, by_id, batch), now)
+        clustering = _clustering(
+            db, batch, this_batch, existing, found, lambda: _full_items(store, query, by_id, batch), now
+        )
         rows = stored.save_assignments(db, clustering.cluster_of, clustering.merged, now=now, stored=existing)
         cluster_of = {item_id: rows[key] for item_id, key in clustering.cluster_of.items()}
         stories = _stories(window, cluster_of, query)
@@ -315,6 +325,12 @@ def _members(
     return members
 
 
+def _links_stored(store: Store, key: str) -> bool:
+    """Whether the links of the batch ``key`` are stored (read outside any write transaction)."""
+    with store.snapshot() as db:
+        return stored.has_batch_links(db, key)
+
+
 def _full_items(
     store: Store, query: DigestQuery, window: Mapping[str, Item], batch: list[ItemBrief]
 ) -> list[Item]:
@@ -332,23 +348,26 @@ def _full_items(
 def _clustering(
     db: Transaction,
     batch: list[ItemBrief],
+    key: str,
     existing: Mapping[str, str],
+    found: list[Link] | None,
     full_items: Callable[[], list[Item]],
     now: datetime,
 ) -> Clustering:
-    """(2) ``batch`` clustered over the ``existing`` clusters, with the same-story links between
-    its items: those stored when this batch was clustered lately, else found (``find_links`` of
-    ``full_items()``) and stored."""
+    """(2) ``batch`` (whose ``batch_key`` is ``key``) clustered over the ``existing`` clusters,
+    with the same-story links between its items: those stored when this batch was clustered
+    lately, else those ``found`` before the transaction, else found now (``find_links`` of
+    ``full_items()``: the batch's links were stored when asked and deleted since, as the oldest
+    of ``stored.KEPT_BATCHES``), and stored."""
     if not batch:
         return Clustering(cluster_of={})
-    key = batch_key(batch)
-    found = stored.batch_links(db, key)
-    if found is None:
-        links = find_links(full_items())
+    stored_links = stored.batch_links(db, key)
+    if stored_links is None:
+        links = found if found is not None else find_links(full_items())
         rows = [(link.left, link.right, link.how, link.score) for link in links]
         stored.save_batch_links(db, key, rows, now=now)
         return cluster_linked(batch, existing, links)
-    links = list(map(Link._make, found))
+    links = list(map(Link._make, stored_links))
     if len(existing) == len(batch) and all(existing[link.left] == existing[link.right] for link in links):
         # Every item is in a cluster and every link joins two items of one cluster (as on every
         # digest of a batch clustered before): clustering again would give back the stored
