@@ -419,6 +419,13 @@ def _read(
         current = best[to]
         if current is None or total < current.cost:
             best[to] = _Step(total, at, text, step.annotations + skipped, step.dropped + dropped)
+        # An annotation after the character just read, in step or not, that reads it: removed
+        # with it.  Offered with the character, not from the cheapest way to where the annotation
+        # starts: that way may end in another character (槍斃?”這(zhè) read 槍斃场边@ up to the
+        # annotation, and 這's reading was lost with 這).
+        known = annotations.get(to) if text else None
+        if known is not None and known[2] and is_reading(text[-1], known[1]):
+            offer(at, known[0], cost + _ANNOTATION, text, skipped + 1, dropped)
 
     def offer_guess(at: int, to: int, cost: float, char: str) -> None:
         """Offer a guessed character, and with it the character in step after it: the word
@@ -522,10 +529,6 @@ def _read(
             if byte >= 0x81 and (found := _lost_partner(codec, 1, byte, before, after)) is not None:
                 offer_guess(i, i + 1, _LOST + found[1], found[0])
             offer(i, i + 1, _LOST + _DROP_UNKNOWN, "", dropped=1)
-        # An annotation after the character just read, in step or not.
-        known = annotations.get(i)
-        if known is not None and known[2] and before and is_reading(before, known[1]):
-            offer(i, known[0], _ANNOTATION, "", 1)
         # An annotation inside this character's bytes: the annotator matched the character made of
         # the byte before and this one, and inserted its reading before the second byte.
         if 0 <= byte < 0x81:

@@ -237,3 +237,23 @@ def test_ascii_punctuation_after_a_question_mark_stays_in_a_line_read_again() ->
     text, counts = resync(line, {})
     assert text.startswith("谁最早意识到崛起的日本") and text.endswith("隐患?_财经_新浪网"), text
     assert counts.lines == 1
+
+
+@pytest.mark.parametrize("brackets", ["()", "（）"])
+@pytest.mark.parametrize(("every", "first"), [(1, 0), (2, 0), (2, 1)])
+def test_a_question_mark_stays_before_an_annotated_character_in_a_line_read_again(
+    brackets: str, every: int, first: int
+) -> None:
+    """A ? and a closing quote before an annotated character, in a line read again for its
+    annotations (every character annotated, or every second one): the text comes back with its
+    question mark, its quote and each character, and the annotations go.  The cheapest way to
+    where 這's annotation starts read ?”這 out of step as 场边@, and the annotation that reads 這
+    was lost with it (``槍斃场边@(zhè)``)."""
+    sentence = "爲什麼要槍斃?”這封信經鄧子恢、李先念轉至黃岡，均批示客觀處理。"
+    line = ""
+    for index, char in enumerate(sentence):
+        line += char
+        if "\u4e00" <= char <= "\u9fff" and index % every == first:
+            reading = pinyin(char, style=Style.TONE, neutral_tone_with_five=True)[0][0]
+            line += f"{brackets[0]}{reading}{brackets[1]}"
+    assert cleaned(line) == sentence.replace("?", "？"), line
