@@ -135,6 +135,38 @@ def is_reading(char: str, word: str) -> bool:
     return is_syllable(word) and toneless(word) in readings(char)
 
 
+# Tone marks by tone: ā á ǎ à for tones 1 to 4 (TONED lists each vowel's four in that order).
+_TONE_OF_MARK = {mark: index % 4 + 1 for index, mark in enumerate(TONED)}
+
+
+def tone(word: str) -> int | None:
+    """The tone ``word`` is written with, 1 to 4 by its mark or number, 5 for a neutral tone
+    written as one; None when it shows none (``men`` may be neutral or toneless style)."""
+    if word[-1:].isdigit():
+        return int(word[-1])
+    return next((_TONE_OF_MARK[c] for c in word if c in _TONE_OF_MARK), None)
+
+
+@cache
+def _toned_readings(char: str) -> frozenset[tuple[str, int]]:
+    """``char``'s readings (and its simplified form's) with their tones, 5 for none."""
+    found: set[tuple[str, int]] = set()
+    for form in {char, to_simplified(char)}:
+        if len(form) == 1:
+            for reading in _pinyin_dict().get(ord(form), "").split(","):
+                if reading:
+                    found.add((toneless(reading), tone(reading) or 5))
+    return frozenset(found)
+
+
+def has_tone_of(char: str, word: str) -> bool:
+    """True when ``char`` is read with the tone ``word`` shows as well as its letters (a word that
+    shows no tone says nothing against any).  Among the characters a syllable reads, the tone the
+    annotator wrote narrows them: xí reads 席 and 習, not 義 (yì, xī)."""
+    shown = tone(word)
+    return shown is None or (toneless(word), shown) in _toned_readings(char)
+
+
 def remove_annotations(text: str, learned: Mapping[str, frozenset[str]] | None = None) -> tuple[str, int]:
     """``text`` without pinyin annotations, and how many were removed.  Never raises.
 

@@ -30,7 +30,7 @@ from functools import cache, lru_cache
 
 from digest.patterns import LazyPattern
 from digest.sanitize import INVISIBLE
-from digest.text.annotations import TONED, characters_read, is_reading
+from digest.text.annotations import TONED, characters_read, has_tone_of, is_reading
 from digest.text.hanzi_frequency import log_frequency, word_partners, word_weight
 from digest.text.script import to_traditional, to_traditional_variant
 
@@ -87,8 +87,13 @@ _PUA = LazyPattern("[\ue000-\uf8ff]")
 _CUT_ANNOTATION = LazyPattern(f"[^\\w(（{TONED}][a-z{TONED}]{{1,6}}[1-5]?[)）]")
 _HAN = LazyPattern("[\u3400-\u9fff]")
 _LONE_TRAIL = LazyPattern("(?<=[^\x00-\x7f])[\x40-\x7e](?=[^\x00-\x7f])")
-# A decoder's ? inside Chinese, or before the annotation it cut into (``下?lián)``, ``种?(zhi)``).
-_MARKED = LazyPattern("[^\x00-\x7f]\\?+(?:[^\x00-\x7f]|\\(?[a-z])")
+# A decoder's ? inside Chinese, or before the annotation it cut into (``下?lián)``, ``种?(zhi)``),
+# or after an annotation (``個(gè)?c(diǎn)``: 點 lost its first byte, its second reads c); or a ?
+# and one byte 40–7E before an annotation, which follows ideographs only (``把?W(xué)``: 學;
+# not ``麥康姆?X（Malcolm X``, whose ? an encoder wrote for a ·).
+_MARKED = LazyPattern(
+    f"(?:[^\\x00-\\x7f]|\\))\\?+(?:[^\\x00-\\x7f]|\\(?[a-z]|[\\x40-\\x7e][(（][a-z{TONED}ü]{{1,6}}[1-5]?[)）])"
+)
 # An annotation in the bytes: ( or （, pinyin letters (ASCII, or tone-marked vowels and ü, which
 # GBK writes as A8xx), an optional tone number, ) or ）.  The opening bracket may be missing: a
 # decoder that met a lead byte before ``(`` may have eaten both.
@@ -341,6 +346,15 @@ def _with_trail(codec: str, trail: int) -> list[str]:
     ]
 
 
+def _opens_annotation(line: str, at: int) -> bool:
+    """True when the ?s from ``at`` on are followed by an opening bracket: annotations follow
+    ideographs only, so a run of ? before one took a character's place (``??(biàn)``: both
+    bytes of 變 lost)."""
+    while line[at : at + 1] == "?":
+        at += 1
+    return line[at : at + 1] in ("(", "（")
+
+
 def _units(line: str, codec: str) -> list[tuple[list[int], str]]:
     """The line cut into segments of its bytes in ``codec`` (with holes), each with the text it
     was read from; a character the codec cannot hold is a segment of its own with no bytes."""
@@ -352,7 +366,9 @@ def _units(line: str, codec: str) -> list[tuple[list[int], str]]:
         near_wide = (before and not before.isascii()) or (after and not after.isascii())
         if char in _INVISIBLE:
             continue
-        if char == "\ufffd" or (char == "?" and (near_wide or (before != "" and before in ")）"))):
+        if char == "\ufffd" or (
+            char == "?" and (near_wide or before in (")", "）") or _opens_annotation(line, i + 1))
+        ):
             data.append(_REPLACED if char == "\ufffd" else _HOLE)
             continue
         try:
@@ -447,9 +463,11 @@ def _read(
         """Offer the character of unknown bytes from ``at`` that the annotation after them
         (``known``) reads, chosen among ``candidates``, and remove the annotation: the
         syllable names the character as a byte that is left does.  ``proved``: a decoder proved
-        the bytes were there (``_choose``'s guess)."""
+        the bytes were there (``_choose``'s guess).  Those read with the tone it shows come
+        first: with no byte left (``??(xí)``) the letters alone name hundreds of characters."""
         end, syllable, _opened = known
         named = preferred([(char, char) for char in candidates], syllable)
+        named = [char for char in named if has_tone_of(char, syllable)] or named
         found = _choose(named, before, _after(codec, data, end), dominant=False, guess=proved)
         if found is not None:
             offer(at, end, _FILL + found[1] + _ANNOTATION, found[0], 1)

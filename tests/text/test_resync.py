@@ -16,7 +16,7 @@ from pypinyin import Style, pinyin
 
 from digest.model import RawItem
 from digest.text import clean_item
-from digest.text.annotations import is_reading
+from digest.text.annotations import has_tone_of, is_reading
 from digest.text.resync import Resynced, resync
 from tests.text.conftest import CHINA as TZ
 from tests.text.conftest import NOW
@@ -257,3 +257,43 @@ def test_a_question_mark_stays_before_an_annotated_character_in_a_line_read_agai
             reading = pinyin(char, style=Style.TONE, neutral_tone_with_five=True)[0][0]
             line += f"{brackets[0]}{reading}{brackets[1]}"
     assert cleaned(line) == sentence.replace("?", "？"), line
+
+
+@pytest.mark.parametrize("sentence", TRADITIONAL)
+def test_an_annotation_names_a_character_whose_first_byte_a_decoder_marked_lost(sentence: str) -> None:
+    """Every character annotated (tone marks), and each in turn losing its first byte, which
+    the page shows as ?: its second byte is either unpaired before the bracket (a second ?:
+    ``??(xué)``) or read as ASCII (``?W(xué)``), and the ? may follow the annotation before it
+    (``個(gè)?c(diǎn)``).  The annotation names the character, its tone among the homophones:
+    each place costs at most one character, a homophone that fits as well (it cost up to nine
+    while a ? before a bracket or after an annotation was read as a question mark)."""
+    simplified = clean_item(RawItem(body=sentence, title="标题"), now=NOW, tz=TZ, script="simplified").text
+    pieces = []
+    for char in sentence:
+        annotation = ""
+        if "\u4e00" <= char <= "\u9fff":
+            annotation = f"({pinyin(char, style=Style.TONE, neutral_tone_with_five=True)[0][0]})"
+        pieces.append((char.encode("gb18030"), annotation.encode("gb18030")))
+    costs = []
+    for index, (code, annotation) in enumerate(pieces):
+        if not annotation:
+            continue
+        before = b"".join(c + a for c, a in pieces[:index])
+        after = b"".join(c + a for c, a in pieces[index + 1 :])
+        damaged = (before + b"?" + code[1:] + annotation + after).decode("gb18030", errors="replace")
+        text = clean_item(RawItem(body=damaged.replace("\ufffd", "?"), title="标题"), now=NOW, tz=TZ).text
+        costs.append(distance(text, simplified))
+    assert max(costs) <= 1, costs
+    assert sum(costs) * 4 <= len(costs), costs
+
+
+def test_the_tone_an_annotation_shows_narrows_the_characters_it_reads() -> None:
+    """Each character is read with the tone pypinyin gives it, marked or numbered; a syllable
+    with no tone (or a neutral one) says nothing against any; a tone the character is never
+    read with rules it out (xí is 席 or 習, not 義, read yì and xī)."""
+    for char in TRADITIONAL[1]:
+        if "\u4e00" <= char <= "\u9fff":
+            for style in (Style.TONE, Style.TONE3):
+                assert has_tone_of(char, pinyin(char, style=style)[0][0]), char
+    assert has_tone_of("們", "men") and has_tone_of("們", "men5") and has_tone_of("席", "xi2")
+    assert not has_tone_of("義", "xí") and not has_tone_of("師", "shì") and not has_tone_of("席", "xi4")
