@@ -270,10 +270,10 @@ def test_an_annotation_names_a_character_whose_first_byte_a_decoder_marked_lost(
     simplified = clean_item(RawItem(body=sentence, title="标题"), now=NOW, tz=TZ, script="simplified").text
     pieces = []
     for char in sentence:
-        annotation = ""
+        bracketed = ""
         if "\u4e00" <= char <= "\u9fff":
-            annotation = f"({pinyin(char, style=Style.TONE, neutral_tone_with_five=True)[0][0]})"
-        pieces.append((char.encode("gb18030"), annotation.encode("gb18030")))
+            bracketed = f"({pinyin(char, style=Style.TONE, neutral_tone_with_five=True)[0][0]})"
+        pieces.append((char.encode("gb18030"), bracketed.encode("gb18030")))
     costs = []
     for index, (code, annotation) in enumerate(pieces):
         if not annotation:
