@@ -44,8 +44,7 @@ from digest.sanitize import one_line
 from digest.store.followed import save_fetch_states
 
 if TYPE_CHECKING:
-    import httpx
-
+    from digest.acquire.transport import Client
     from digest.store import Store
 
 __all__ = ["FetchOptions", "FetchResult", "due_sources", "fetch_sources", "parse_pool", "select_sources"]
@@ -169,7 +168,7 @@ class _Run:
         self.states: dict[str, Source] = {}
         self.added: dict[str, int] = {}
         self.pool = pool
-        self._clients: dict[Any, httpx.AsyncClient] = {}
+        self._clients: dict[Any, Client] = {}
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._slots: asyncio.Semaphore | None = None
         self._inflight: asyncio.Semaphore | None = None

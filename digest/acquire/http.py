@@ -42,17 +42,16 @@ from digest.errors import DigestError
 if TYPE_CHECKING:
     import ssl
 
-    import httpx
+    from digest.acquire.transport import Answer, Client
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-USER_AGENT = f"digest/{__version__} (news digest feed fetcher; httpx)"
+USER_AGENT = f"digest/{__version__} (news digest feed fetcher)"
 MAX_BYTES = 15 * 1024 * 1024
 MAX_REDIRECTS = 5
 MAX_RETRY_AFTER = 24 * 3600.0  # a server cannot park a source for longer than a day
 ALLOWED_SCHEMES = ("http", "https")
-_READ_CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,50 +229,39 @@ async def _resolve(host: str, port: int, timeout: float | None) -> list[IPAddres
     return addresses
 
 
-def open_client(policy: HttpPolicy, connections: int = 20) -> httpx.AsyncClient:
-    """An ``httpx.AsyncClient`` whose every connection obeys ``policy``'s network rules.
+def open_client(policy: HttpPolicy, connections: int = 20, tls: ssl.SSLContext | None = None) -> Client:
+    """A client whose every connection obeys ``policy``'s network rules; ``tls``: the certificates
+    to trust instead of the usual ones (certifi's bundle).
 
     Share it between the requests of a run (connection reuse); close it with ``aclose``.
     Redirects are *not* followed by the client: ``get`` does that, hop by hop.
     """
-    import logging
+    # The transport module imports h11 and ssl: most users of this module only check a URL's form
+    # and never open a connection.
+    from digest.acquire.transport import Client
 
-    import httpx
-
-    # httpx logs every request URL at INFO; a feed URL may carry a token, which must not reach logs.
-    for name in ("httpx", "httpcore"):
-        logger = logging.getLogger(name)
-        logger.setLevel(max(logger.getEffectiveLevel(), logging.WARNING))
-    # The transport module imports httpx and httpcore (90 ms, python -X importtime): most users
-    # of this module only check a URL's form and never open a connection.
-    from digest.acquire.transport import PinnedTransport
-
-    transport = PinnedTransport(
+    return Client(
         partial(_allowed_addresses, policy),
         connections=connections,
-        ssl_context=_ssl_context(),
-    )
-    return httpx.AsyncClient(
-        transport=transport,
-        follow_redirects=False,
-        trust_env=False,
-        timeout=httpx.Timeout(policy.timeout, pool=policy.deadline),
-        headers={"User-Agent": policy.user_agent, "Accept-Encoding": "gzip, deflate"},
+        tls=_ssl_context if tls is None else lambda: tls,
     )
 
 
 @cache
 def _ssl_context() -> ssl.SSLContext:
-    """One TLS context for every client of the process: making one (loading the CA bundle)
-    costs about 17 ms of CPU, which a queue worker would pay for every source it fetches; a
-    context is safe to share between connections and threads once made."""
-    import httpx
+    """One TLS context for every client of the process, made on the first https connection:
+    making one (loading the CA bundle) costs about 17 ms of CPU, which a queue worker would pay
+    for every source it fetches; a context is safe to share between connections and threads once
+    made.  certifi's bundle, as httpx trusts, not the system's: the same certificates pass."""
+    import ssl
 
-    return httpx.create_ssl_context(trust_env=False)
+    import certifi
+
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 async def get(
-    client: httpx.AsyncClient,
+    client: Client,
     url: str,
     policy: HttpPolicy,
     headers: Mapping[str, str] | None = None,
@@ -284,32 +272,33 @@ async def get(
     ``headers`` are sent on every hop (conditional-GET validators, Accept).  ``now`` is used to
     read a ``Retry-After`` date.  Never sleeps, never retries.
     """
+    sent = {"User-Agent": policy.user_agent, "Accept-Encoding": "gzip, deflate", "Accept": "*/*"}
+    sent.update(headers or {})
     try:
         async with asyncio.timeout(policy.deadline):
-            return await _follow(client, check_url(url), policy, dict(headers or {}), now)
+            return await _follow(client, check_url(url), policy, list(sent.items()), now)
     except TimeoutError:
         raise FetchError(f"no complete answer within the {policy.deadline:g}s deadline", "timeout") from None
 
 
 async def _follow(
-    client: httpx.AsyncClient,
+    client: Client,
     url: str,
     policy: HttpPolicy,
-    headers: dict[str, str],
+    headers: list[tuple[str, str]],
     now: datetime | None,
 ) -> Response:
-    import httpx
+    from digest.acquire import transport
 
     redirects: list[tuple[int, str]] = []
     seen = {url}
     while True:
         try:
-            request = client.build_request("GET", url, headers=headers)
-            response = await client.send(request, stream=True)
+            answer = await client.get(url, headers, policy.timeout)
             try:
-                status = response.status_code
+                status = answer.status
                 if status in (301, 302, 303, 307, 308):
-                    location = response.headers.get("location")
+                    location = _plain_headers(answer.headers).get("location")
                     if not location:
                         raise FetchError(f"HTTP {status} redirect without a Location", "redirects")
                     target = urljoin(url, location.strip())
@@ -326,49 +315,48 @@ async def _follow(
                     seen.add(target)
                     url = target
                     continue
+                plain = _plain_headers(answer.headers)
                 if status == 304:
-                    await _finish(response)
-                    return Response(url, status, _plain_headers(response.headers), b"", tuple(redirects))
+                    await _finish(answer)
+                    return Response(url, status, plain, b"", tuple(redirects))
                 if not 200 <= status < 300:
-                    raise _status_error(response, now)
-                body = await _read_body(response, policy.max_bytes)
-                return Response(url, status, _plain_headers(response.headers), body, tuple(redirects))
+                    raise _status_error(answer, plain, now)
+                body = await _read_body(answer, plain, policy.max_bytes)
+                return Response(url, status, plain, body, tuple(redirects))
             finally:
-                await response.aclose()
+                answer.close()
         except FetchError:
             raise
-        except httpx.TimeoutException as error:
-            what = "connecting" if isinstance(error, httpx.ConnectTimeout) else "waiting for data"
+        except (transport.ConnectTimedOut, transport.ReadTimedOut) as error:
+            what = "connecting" if isinstance(error, transport.ConnectTimedOut) else "waiting for data"
             raise FetchError(f"timed out {what} (after {policy.timeout:g}s)", "timeout") from None
-        except httpx.RemoteProtocolError as error:
+        except transport.BrokenProtocol as error:
             raise FetchError(
                 f"the server broke the connection or the protocol ({_reason(error)})", "protocol"
             ) from None
-        except httpx.ConnectError as error:
-            reason = _reason(error)
-            kind: FailureKind = "tls" if "CERTIFICATE" in reason or "SSL" in reason else "connect"
-            raise FetchError(f"cannot connect: {reason}", kind) from None
-        except (httpx.HTTPError, OSError) as error:
+        except transport.ConnectFailed as error:
+            kind: FailureKind = "tls" if isinstance(error, transport.TlsFailed) else "connect"
+            raise FetchError(f"cannot connect: {_reason(error)}", kind) from None
+        except (transport.TransportError, OSError) as error:
             reason = f"{type(error).__name__}: {_reason(error)}"
             raise FetchError(f"request failed: {reason}", "protocol") from None
 
 
-async def _finish(response: httpx.Response) -> None:
-    """Read a 304's end, which HTTP says is right after its headers: closing a response before its
-    end closes its connection too (httpcore cannot tell what is left on it), so a rerun in which
-    every feed answered 304 opened a new connection, and a TLS session, for every feed (1,000
-    connections for 1,000 sources on 8 hosts in bench/fetch.py).  Nothing is waited for: the
-    parser knows a 304 has no body."""
-    async for _ in response.aiter_raw():
+async def _finish(answer: Answer) -> None:
+    """Read a 304's end, which HTTP says is right after its headers: an answer left before its
+    end closes its connection, so a rerun in which every feed answered 304 would open a new
+    connection, and a TLS session, for every feed (1,000 connections for 1,000 sources on 8 hosts
+    in bench/fetch.py).  Nothing is waited for: the parser knows a 304 has no body."""
+    async for _ in answer.chunks():
         pass
 
 
-def _status_error(response: httpx.Response, now: datetime | None) -> FetchError:
-    status = response.status_code
+def _status_error(answer: Answer, headers: Mapping[str, str], now: datetime | None) -> FetchError:
+    status = answer.status
     retry_after = None
     if status in (429, 503):
-        retry_after = parse_retry_after(response.headers.get("retry-after"), now or datetime.now(UTC))
-    phrase = response.reason_phrase or ""
+        retry_after = parse_retry_after(headers.get("retry-after"), now or datetime.now(UTC))
+    phrase = answer.reason
     message = f"HTTP {status} {phrase}".rstrip()
     if status == 410:
         message += " (the feed is gone)"
@@ -377,14 +365,14 @@ def _status_error(response: httpx.Response, now: datetime | None) -> FetchError:
     return FetchError(message, "status", status=status, retry_after=retry_after)
 
 
-async def _read_body(response: httpx.Response, max_bytes: int) -> bytes:
-    encoding = response.headers.get("content-encoding", "identity")
+async def _read_body(answer: Answer, headers: Mapping[str, str], max_bytes: int) -> bytes:
+    encoding = headers.get("content-encoding", "identity")
     decoder = _BoundedDecoder(encoding)
-    declared = response.headers.get("content-length", "")
+    declared = headers.get("content-length", "")
     if decoder.identity and declared.isdigit() and int(declared) > max_bytes:
         raise _too_large(max_bytes)
     body = bytearray()
-    async for chunk in response.aiter_raw(_READ_CHUNK):
+    async for chunk in answer.chunks():
         body += decoder.decode(chunk, max_bytes - len(body))
         if len(body) > max_bytes:
             raise _too_large(max_bytes)
@@ -451,10 +439,9 @@ class _BoundedDecoder:
         return bytes(self._inflater.flush()[: room + 1])
 
 
-def _plain_headers(headers: httpx.Headers) -> dict[str, str]:
+def _plain_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     plain: dict[str, str] = {}
-    for name, value in headers.multi_items():
-        key = name.lower()
+    for key, value in headers:  # names come lower-case
         plain[key] = f"{plain[key]}, {value}" if key in plain else value
     return plain
 

@@ -1,151 +1,343 @@
-"""An httpx transport whose connections go only to the addresses a resolver hands out.
+"""HTTP/1.1 client connections: asyncio streams, h11 for the protocol, kept alive per host, and
+connected only to the addresses a resolver hands out.
 
-``acquire.http`` decides which addresses a host may be reached at (its network policy); this
-module makes sure the connection goes to exactly such an address: DNS is asked once per
-connection, by the resolver, and the address it checked is the address connected to.
+``acquire.http`` decides which addresses a host may be reached at (its network policy) and what a
+request may cost (deadline, size cap, redirects); this module moves the bytes.  DNS is asked once
+per connection, by the resolver, and the address it checked is the address connected to.
 
-httpx's own ``AsyncHTTPTransport`` builds its httpcore pool itself and takes no network backend,
-which is where that pinning has to happen.  httpx supports custom transports (subclasses of
-``AsyncBaseTransport``) and httpcore's pool takes a ``network_backend``, both public API, so the
-transport here builds the pool with its own backend instead of replacing the pool httpx keeps in
-a private attribute.  Besides, it does what httpx's transport does: turns the request and the
-response into httpcore's and back, and raises httpcore's errors as httpx's, so callers handle one
-family of errors.
+Why not httpx and httpcore here (the design card's HTTP library, still used to push messages):
+a rerun in which 1,000 sources all answer 304 spent about 1.6 CPU s in them, where their protocol
+engine h11 over asyncio streams spends about 0.2 s for the same requests (bench/fetch.py's server,
+alternating runs in one session).  The cost is in their layers, not in the protocol: httpcore's
+pool looks at every pooled connection, with a ``poll`` of its socket, on each request and each
+release (about 1.0 s of the 1.6 when driven alone), its connection adds anyio cancel scopes and
+locks per request (0.5 s driving ``AsyncHTTP11Connection`` directly), and httpx's client builds
+URL, header, cookie and auth models around each request (another 0.5 s).  The target is a rerun of
+0.6 s for the whole command.  What httpx did for us is done here or in ``acquire.http``: HTTP/1.1
+framing, bodies cut short and broken answers (h11, as inside httpcore), keep-alive, timeouts,
+verified TLS, URL quoting and Basic credentials in the URL (as httpx does both).  Not carried over:
+a cookie jar (httpx's was shared by every source of a run) and HTTP/2 (never enabled).
 
-Why httpcore and not a faster I/O library under httpx: an aiohttp-backed transport
-(httpx-aiohttp 0.2.0, with the same pinning through an aiohttp resolver) was measured on
-bench/fetch.py's rerun of 1,000 unchanged sources at about 0.7-0.8 CPU s against about 1.0 with
-this one (alternating runs, same machine), and no different on the first fetch of 200 (its import
-costs 0.11 s).  But its error mapping breaks the one-line-error contract of ``acquire.http``: a server
-that hangs up without answering came out as a connect *timeout*, and an answer that is not HTTP
-as an unmapped aiohttp exception.  A transport of our own over aiohttp could map them; until then
-the gain (a third of the rerun) is not worth a second HTTP stack and seven more packages.
+Connections are kept per (scheme, host, port).  An idle connection is reused only while the server
+has neither closed it nor sent anything on it (a late ``408`` before closing), for at most
+``KEEPALIVE`` seconds; at most ``connections`` are idle across all hosts (the oldest goes first),
+and at most ``connections`` are in use at once.  A request that fails on a reused connection
+before any byte of the answer came is sent once more on a new one: a server may close an idle
+connection just as the request leaves.
 """
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import ssl
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from typing import Any, SupportsIndex
+from urllib.parse import quote, unquote, urlsplit
 
-import httpcore
-import httpx
+import h11
 
 # host, port, timeout → the addresses the connection may go to, best first; raises to refuse.
 Resolver = Callable[[str, int, float | None], Awaitable[Sequence[str]]]
 
-# httpcore error → the httpx error callers catch; more specific kinds first.
-_ERRORS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
-    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
-    (httpcore.ReadTimeout, httpx.ReadTimeout),
-    (httpcore.WriteTimeout, httpx.WriteTimeout),
-    (httpcore.PoolTimeout, httpx.PoolTimeout),
-    (httpcore.TimeoutException, httpx.TimeoutException),
-    (httpcore.ConnectError, httpx.ConnectError),
-    (httpcore.ReadError, httpx.ReadError),
-    (httpcore.WriteError, httpx.WriteError),
-    (httpcore.NetworkError, httpx.NetworkError),
-    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
-    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
-    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
-    (httpcore.ProtocolError, httpx.ProtocolError),
-)
+KEEPALIVE = 5.0  # seconds an idle connection is trusted to be open (httpx's default expiry)
+_READ_SIZE = 64 * 1024
+# The largest head (status line and headers) read before giving up: httpcore's figure.
+_MAX_HEAD = 100 * 1024
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# What httpx leaves unquoted in a request's path and query (its _urlparse PATH_SAFE, QUERY_SAFE):
+# printable ASCII but space " # < > (and in the path also ? ` { }); "%" stays, so escapes stay.
+_PATH_SAFE = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in '"#<>?`{}')
+_QUERY_SAFE = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in '"#<>')
 
 
-@contextmanager
-def _as_httpx_errors() -> Iterator[None]:
-    try:
-        yield
-    except Exception as error:
-        for core_error, httpx_error in _ERRORS:
-            if isinstance(error, core_error):
-                raise httpx_error(str(error)) from error
-        raise
+class TransportError(Exception):
+    """A request could not be completed; the subclasses say how."""
 
 
-class _ResponseStream(httpx.AsyncByteStream):
-    def __init__(self, stream: AsyncIterable[bytes]) -> None:
-        self._stream = stream
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        with _as_httpx_errors():
-            async for chunk in self._stream:
-                yield chunk
-
-    async def aclose(self) -> None:
-        close = getattr(self._stream, "aclose", None)
-        if close is not None:
-            with _as_httpx_errors():
-                await close()
+class ConnectFailed(TransportError):
+    """No connection: refused, unreachable, no address."""
 
 
-class _PinnedBackend(httpcore.AsyncNetworkBackend):
-    """Opens TCP connections to the addresses ``resolve`` gives (the first three at most)."""
+class TlsFailed(ConnectFailed):
+    """The TLS handshake failed (a certificate not trusted or not for this host)."""
 
-    def __init__(self, resolve: Resolver) -> None:
+
+class ConnectTimedOut(TransportError):
+    """Connecting (TCP and TLS) took longer than the timeout."""
+
+
+class ReadTimedOut(TransportError):
+    """The server sent nothing for longer than the timeout."""
+
+
+class BrokenProtocol(TransportError):
+    """The server hung up too early or did not answer in HTTP/1.1."""
+
+
+class _Reader(asyncio.StreamReader):
+    """A stream reader that remembers whether the server spoke or hung up while the connection
+    sat idle in the pool: such a connection must not carry the next request."""
+
+    idle = False
+    spoiled = False
+
+    def feed_data(self, data: Iterable[SupportsIndex]) -> None:  # the type asyncio declares
+        if self.idle:
+            self.spoiled = True
+        super().feed_data(data)
+
+    def feed_eof(self) -> None:
+        self.spoiled = True
+        super().feed_eof()
+
+
+class _Connection:
+    __slots__ = ("key", "protocol", "reader", "received", "released", "writer")
+
+    def __init__(self, key: tuple[str, str, int], reader: _Reader, writer: asyncio.StreamWriter) -> None:
+        self.key = key
+        self.reader = reader
+        self.writer = writer
+        self.protocol = h11.Connection(h11.CLIENT, max_incomplete_event_size=_MAX_HEAD)
+        self.received = False  # a byte of the current answer has come
+        self.released = 0.0  # loop time it went idle
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+class Answer:
+    """The status and headers of an answer whose body is still to be read with ``chunks`` (or
+    left with ``close``).  ``headers``: lower-case names, values decoded as httpx decodes them."""
+
+    def __init__(
+        self, client: Client, connection: _Connection, event: h11.Response, timeout: float | None
+    ) -> None:
+        self.status = event.status_code
+        self.reason = event.reason.decode("ascii", "replace")
+        self.headers = _decoded(event.headers)
+        self._client = client
+        self._connection: _Connection | None = connection
+        self._timeout = timeout
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        """The body as it comes (nothing for a 304); the connection goes back to the pool after
+        its last byte."""
+        connection = self._connection
+        assert connection is not None, "the body of an answer is read once"
+        try:
+            while True:
+                event = await self._client.next_event(connection, self._timeout)
+                if isinstance(event, h11.Data):
+                    yield bytes(event.data)
+                elif isinstance(event, h11.EndOfMessage):
+                    break
+        except BaseException:
+            self.close()
+            raise
+        self._connection = None
+        self._client.release(connection)
+
+    def close(self) -> None:
+        """Give up the rest of the body: its connection cannot carry another request."""
+        if self._connection is not None:
+            self._client.abandon(self._connection)
+            self._connection = None
+
+
+class Client:
+    """Keep-alive HTTP/1.1 connections to the addresses ``resolve`` allows, TLS verified with the
+    context ``tls`` makes (called on the first https connection only).  Close with ``aclose``."""
+
+    def __init__(self, resolve: Resolver, *, connections: int, tls: Callable[[], ssl.SSLContext]) -> None:
         self._resolve = resolve
-        self._inner = httpcore.AnyIOBackend()
+        self._tls = tls
+        self._most = max(1, connections)
+        self._slots = asyncio.Semaphore(self._most)
+        self._idle: dict[tuple[str, str, int], list[_Connection]] = {}
+        self._idle_order: dict[_Connection, None] = {}  # oldest first, across hosts
+        self._open: set[_Connection] = set()
 
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        error: Exception = httpcore.ConnectError(f"no address to connect to for {host}")
-        for address in (await self._resolve(host, port, timeout))[:3]:
+    async def get(self, url: str, headers: Sequence[tuple[str, str]], timeout: float | None) -> Answer:
+        """Send GET ``url`` (absolute, http or https) with ``headers`` (besides Host and, from the
+        URL's user and password, Authorization) and read the answer's head; ``timeout`` bounds
+        connecting and each read.  Raises a ``TransportError``."""
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        host = parts.hostname or ""
+        port = parts.port or _DEFAULT_PORTS[scheme]
+        target = quote(parts.path or "/", safe=_PATH_SAFE)
+        if parts.query:
+            target += "?" + quote(parts.query, safe=_QUERY_SAFE)
+        ascii_host = _ascii_host(host)
+        authority = f"[{ascii_host}]" if ":" in ascii_host else ascii_host
+        if parts.port is not None and parts.port != _DEFAULT_PORTS[scheme]:
+            authority += f":{port}"
+        fields = [("Host", authority), *headers]
+        if parts.username is not None or parts.password is not None:
+            secret = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}"
+            fields.append(("Authorization", "Basic " + base64.b64encode(secret.encode()).decode("ascii")))
+        try:
+            request = h11.Request(method="GET", target=target.encode("ascii"), headers=_encoded(fields))
+        except (h11.LocalProtocolError, UnicodeError) as error:
+            raise BrokenProtocol(f"the request cannot be sent as it is ({error})") from None
+        key = (scheme, ascii_host, port)
+        await self._slots.acquire()  # given back when the answer is read or left
+        try:
+            connection = self._reused(key)
+            if connection is not None:
+                try:
+                    return await self._exchange(connection, request, timeout)
+                except (BrokenProtocol, ConnectionError) as error:
+                    if connection.received:
+                        raise _broken(error) from None
+            connection = await self._connect(key, host, timeout)
             try:
-                return await self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as failure:
-                error = failure
-        raise error
-
-    async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore.AsyncNetworkStream:
-        raise httpcore.ConnectError("unix sockets are not used")  # only a pool given uds= asks
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
-
-
-class PinnedTransport(httpx.AsyncBaseTransport):
-    """HTTP/1.1 to the addresses ``resolve`` allows; TLS verified with ``ssl_context``; no proxy."""
-
-    def __init__(self, resolve: Resolver, *, connections: int, ssl_context: ssl.SSLContext) -> None:
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl_context,
-            max_connections=connections,
-            max_keepalive_connections=connections,
-            network_backend=_PinnedBackend(resolve),
-        )
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        assert isinstance(request.stream, httpx.AsyncByteStream)  # an AsyncClient's request
-        core_request = httpcore.Request(
-            method=request.method,
-            url=httpcore.URL(
-                scheme=request.url.raw_scheme,
-                host=request.url.raw_host,
-                port=request.url.port,
-                target=request.url.raw_path,
-            ),
-            headers=request.headers.raw,
-            content=request.stream,
-            extensions=request.extensions,
-        )
-        with _as_httpx_errors():
-            response = await self._pool.handle_async_request(core_request)
-        assert isinstance(response.stream, AsyncIterable)  # an async pool streams asynchronously
-        return httpx.Response(
-            status_code=response.status,
-            headers=response.headers,
-            stream=_ResponseStream(response.stream),
-            extensions=response.extensions,
-        )
+                return await self._exchange(connection, request, timeout)
+            except ConnectionError as error:
+                raise _broken(error) from None
+        except BaseException:
+            self._slots.release()
+            raise
 
     async def aclose(self) -> None:
-        await self._pool.aclose()
+        for connection in list(self._open):
+            self.discard(connection)
+
+    async def _exchange(self, connection: _Connection, request: h11.Request, timeout: float | None) -> Answer:
+        try:
+            connection.writer.write(connection.protocol.send(request) or b"")
+            connection.writer.write(connection.protocol.send(h11.EndOfMessage()) or b"")
+            while True:
+                event = await self.next_event(connection, timeout)
+                if isinstance(event, h11.Response):
+                    return Answer(self, connection, event, timeout)
+                # 1xx answers (100 Continue, 103 Early Hints) come before the real one.
+        except BaseException:
+            self.discard(connection)
+            raise
+
+    async def next_event(self, connection: _Connection, timeout: float | None) -> Any:
+        protocol = connection.protocol
+        try:
+            while True:
+                event = protocol.next_event()
+                if event is h11.PAUSED or isinstance(event, h11.ConnectionClosed):
+                    raise BrokenProtocol("the server closed the connection before its answer ended")
+                if event is not h11.NEED_DATA:
+                    return event
+                try:
+                    async with asyncio.timeout(timeout):
+                        data = await connection.reader.read(_READ_SIZE)
+                except TimeoutError:
+                    raise ReadTimedOut(f"no data for {timeout:g}s") from None
+                connection.received = connection.received or bool(data)
+                protocol.receive_data(data)
+        except h11.RemoteProtocolError as error:
+            raise BrokenProtocol(str(error) or "not an HTTP/1.1 answer") from None
+
+    def _reused(self, key: tuple[str, str, int]) -> _Connection | None:
+        idle = self._idle.get(key)
+        now = asyncio.get_running_loop().time()
+        while idle:
+            connection = idle.pop()
+            del self._idle_order[connection]
+            if connection.reader.spoiled or now - connection.released > KEEPALIVE:
+                self.discard(connection)
+                continue
+            connection.reader.idle = False
+            connection.received = False
+            return connection
+        return None
+
+    async def _connect(self, key: tuple[str, str, int], host: str, timeout: float | None) -> _Connection:
+        scheme, _, port = key
+        context = self._tls() if scheme == "https" else None
+        loop = asyncio.get_running_loop()
+        failure: TransportError = ConnectFailed(f"no address to connect to for {host}")
+        try:
+            async with asyncio.timeout(timeout):
+                for address in (await self._resolve(host, port, timeout))[:3]:
+                    reader = _Reader(limit=_READ_SIZE, loop=loop)
+                    try:
+                        transport, protocol = await loop.create_connection(
+                            lambda: asyncio.StreamReaderProtocol(reader, loop=loop),  # noqa: B023
+                            address,
+                            port,
+                            ssl=context,
+                            server_hostname=host if context is not None else None,
+                        )
+                    except ssl.SSLError as error:
+                        raise TlsFailed(_reason(error)) from None
+                    except OSError as error:
+                        failure = ConnectFailed(_reason(error))
+                        continue
+                    writer = asyncio.StreamWriter(transport, protocol, reader, loop)
+                    connection = _Connection(key, reader, writer)
+                    self._open.add(connection)
+                    return connection
+        except TimeoutError:
+            raise ConnectTimedOut(f"connecting to {host} took more than {timeout:g}s") from None
+        raise failure
+
+    def release(self, connection: _Connection) -> None:
+        """Back to the pool after a complete answer, when both sides may go on."""
+        self._slots.release()
+        protocol = connection.protocol
+        if protocol.our_state is not h11.DONE or protocol.their_state is not h11.DONE:
+            self.discard(connection)
+            return
+        protocol.start_next_cycle()
+        connection.reader.idle = True
+        connection.released = asyncio.get_running_loop().time()
+        self._idle.setdefault(connection.key, []).append(connection)
+        self._idle_order[connection] = None
+        if len(self._idle_order) > self._most:
+            oldest = next(iter(self._idle_order))
+            del self._idle_order[oldest]
+            self._idle[oldest.key].remove(oldest)
+            self.discard(oldest)
+
+    def abandon(self, connection: _Connection) -> None:
+        """Closed in the middle of an answer."""
+        self._slots.release()
+        self.discard(connection)
+
+    def discard(self, connection: _Connection) -> None:
+        self._open.discard(connection)
+        connection.close()
+
+
+def _ascii_host(host: str) -> str:
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ConnectFailed(f"not a valid host name: {host[:60]!r}") from None
+
+
+def _encoded(fields: Sequence[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
+    # Header names and values go out as ASCII, as httpx sends them.
+    return [(name.encode("ascii"), value.encode("ascii")) for name, value in fields]
+
+
+def _decoded(raw: Sequence[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
+    """Header names and values as text, all in one encoding, as httpx decodes them: ASCII if all
+    fit, else UTF-8 if all fit, else Latin-1 (which always fits).  The feed reader takes a charset
+    and a Content-Location from these, so they must read as they did."""
+    for encoding in ("ascii", "utf-8", "latin-1"):
+        try:
+            return [(name.decode(encoding), value.decode(encoding)) for name, value in raw]
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes every byte")
+
+
+def _broken(error: BaseException) -> BrokenProtocol:
+    return BrokenProtocol(_reason(error) or "the server closed the connection")
+
+
+def _reason(error: BaseException) -> str:
+    return " ".join((str(error) or type(error).__name__).split())[:200]

@@ -41,14 +41,16 @@ Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]
 class RawServer:
     """An HTTP/1.1 server on 127.0.0.1 whose answer is scripted per path, byte by byte.
 
-    ``hits`` records every request line's path; ``most_open`` is the largest number of
-    connections that were open at one time (how a test sees that requests ran in parallel).
+    ``hits`` records every request line's path, ``heads`` every request's head as sent;
+    ``most_open`` is the largest number of connections that were open at one time (how a test sees
+    that requests ran in parallel).
     Handlers stop on their own or when the client goes away; every loop is bounded.
     """
 
     def __init__(self, host: str = "127.0.0.1") -> None:
         self.host = host
         self.hits: list[str] = []
+        self.heads: list[bytes] = []
         self.open = self.most_open = 0
         self.routes: dict[str, Handler] = {}
         self.loop = asyncio.new_event_loop()
@@ -74,6 +76,7 @@ class RawServer:
             request = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
             path = request.split(b" ", 2)[1].decode()
             self.hits.append(path)
+            self.heads.append(request)
             handler = self.routes.get(path.split("?")[0], _not_found)
             await asyncio.wait_for(handler(reader, writer), 30)
         except (ConnectionError, asyncio.IncompleteReadError, TimeoutError, asyncio.LimitOverrunError):

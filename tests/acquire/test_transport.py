@@ -1,0 +1,182 @@
+"""The HTTP/1.1 client under digest's requests, against real sockets on 127.0.0.1: keep-alive that
+never hands a dead or spoken-on connection to the next request, the cap on idle connections across
+hosts, verified TLS, and requests written as httpx wrote them (quoted paths, credentials in the URL).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import ssl
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from digest.acquire.http import FetchError, HttpPolicy, Response, get, open_client
+from tests.acquire.conftest import RSS, RawServer
+
+FAST = HttpPolicy(timeout=1.0, deadline=2.0, max_bytes=1024 * 1024, allow_private=True)
+
+
+def fetch_all(
+    urls: list[str], *, pause: float = 0.0, connections: int = 20, tls: ssl.SSLContext | None = None
+) -> list[Response]:
+    """GET ``urls`` one after another with one client, ``pause`` seconds apart."""
+
+    async def run() -> list[Response]:
+        client = open_client(FAST, connections=connections, tls=tls)
+        answers = []
+        try:
+            for url in urls:
+                answers.append(await get(client, url, FAST))
+                await asyncio.sleep(pause)
+        finally:
+            await client.aclose()
+        return answers
+
+    return asyncio.run(run())
+
+
+def answer_then(after: bytes) -> object:
+    """A handler that answers 200 with keep-alive, then writes ``after`` and hangs up."""
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nyes" + after)
+        await writer.drain()
+
+    return handler
+
+
+def test_a_connection_the_server_closed_is_not_reused(raw_server: RawServer) -> None:
+    raw_server.routes["/x"] = answer_then(b"")  # type: ignore[assignment]
+    answers = fetch_all([raw_server.url("/x"), raw_server.url("/x")], pause=0.2)
+    assert [(a.status, a.body) for a in answers] == [(200, b"yes"), (200, b"yes")]
+    assert raw_server.hits == ["/x", "/x"]
+
+
+def test_a_request_the_server_hung_up_on_unanswered_is_sent_again_on_a_new_connection(
+    raw_server: RawServer,
+) -> None:
+    # A server may close an idle connection just as the next request leaves on it.
+    async def one_answer_per_connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nyes")
+        await writer.drain()
+        await reader.readuntil(b"\r\n\r\n")  # the next request: closed unanswered
+
+    raw_server.routes["/x"] = one_answer_per_connection
+    answers = fetch_all([raw_server.url("/x"), raw_server.url("/x")])
+    assert [(a.status, a.body) for a in answers] == [(200, b"yes"), (200, b"yes")]
+    assert raw_server.hits == ["/x", "/x"]  # the unanswered request's path is not recorded
+
+
+def test_an_answer_sent_on_an_idle_connection_is_not_taken_for_the_next(raw_server: RawServer) -> None:
+    late = b"HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    raw_server.routes["/x"] = answer_then(late)  # type: ignore[assignment]
+    answers = fetch_all([raw_server.url("/x"), raw_server.url("/x")], pause=0.2)
+    assert [a.status for a in answers] == [200, 200]
+
+
+@pytest.fixture
+def three_hosts() -> Iterator[list[RawServer]]:
+    servers = [RawServer(f"127.0.0.{n}") for n in (1, 2, 3)]
+    yield servers
+    for server in servers:
+        server.stop()
+
+
+def test_idle_connections_are_capped_across_hosts(three_hosts: list[RawServer]) -> None:
+    closed_by_client: list[str] = []
+
+    def keep_alive(name: str) -> object:
+        async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            try:
+                while True:
+                    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                    await writer.drain()
+                    await reader.readuntil(b"\r\n\r\n")
+            except asyncio.IncompleteReadError:
+                closed_by_client.append(name)
+
+        return handler
+
+    for server in three_hosts:
+        server.routes["/x"] = keep_alive(server.host)  # type: ignore[assignment]
+
+    async def run() -> None:
+        client = open_client(FAST, connections=2)
+        try:
+            for server in three_hosts:
+                assert (await get(client, server.url("/x"), FAST)).body == b"ok"
+            await asyncio.sleep(0.3)  # the servers see the close
+            assert closed_by_client == ["127.0.0.1"]  # the oldest idle one went; two stay
+        finally:
+            await client.aclose()
+
+    asyncio.run(run())
+
+
+def test_a_body_until_the_connection_closes_is_read_whole(raw_server: RawServer) -> None:
+    async def until_close(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + RSS)
+        await writer.drain()
+
+    raw_server.routes["/feed"] = until_close
+    assert fetch_all([raw_server.url("/feed")])[0].body == RSS
+
+
+def test_paths_are_quoted_and_credentials_in_the_url_become_basic_auth(raw_server: RawServer) -> None:
+    raw_server.routes["/%E6%96%B0%E9%97%BB"] = answer_then(b"")  # type: ignore[assignment]
+    url = raw_server.url("/新闻?q=中 文&x=%41").replace("http://", "http://reader:p%40ss@")
+    assert fetch_all([url])[0].status == 200
+    assert raw_server.hits == ["/%E6%96%B0%E9%97%BB?q=%E4%B8%AD%20%E6%96%87&x=%41"]
+    head = raw_server.heads[0].decode("ascii").lower()
+    assert f"authorization: basic {base64.b64encode(b'reader:p@ss').decode().lower()}" in head
+    assert f"host: 127.0.0.1:{raw_server.port}\r\n" in head
+
+
+@pytest.fixture
+def tls_server() -> Iterator[tuple[int, ssl.SSLContext]]:
+    """An HTTPS server on 127.0.0.1 with a certificate for 127.0.0.1 from a test CA; yields its port
+    and a client context that trusts that CA."""
+    trustme = pytest.importorskip("trustme")
+    ca = trustme.CA()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(RSS)))
+            self.end_headers()
+            self.wfile.write(RSS)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    trusting = ssl.create_default_context()
+    ca.configure_trust(trusting)
+    try:
+        yield server.server_address[1], trusting
+    finally:
+        server.shutdown()
+
+
+def test_https_with_a_trusted_certificate_is_fetched(tls_server: tuple[int, ssl.SSLContext]) -> None:
+    port, trusting = tls_server
+    answers = fetch_all([f"https://127.0.0.1:{port}/feed"] * 2, tls=trusting)
+    assert [(a.status, a.body) for a in answers] == [(200, RSS), (200, RSS)]
+
+
+def test_a_certificate_for_another_host_is_refused(tls_server: tuple[int, ssl.SSLContext]) -> None:
+    port, trusting = tls_server
+    with pytest.raises(FetchError) as caught:
+        fetch_all([f"https://localhost:{port}/feed"], tls=trusting)  # the certificate names 127.0.0.1
+    assert caught.value.kind == "tls"
