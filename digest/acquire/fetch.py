@@ -176,11 +176,12 @@ class _Run:
     def _record(self, result: FetchResult, state: Source | None = None) -> None:
         # Messages quote servers (a reason phrase, a parser's complaint): no control characters,
         # one line, bounded, before they reach the store or a terminal, where they could forge lines.
-        result = replace(
-            result,
-            error=one_line(result.error)[:300] if result.error else None,
-            notes=tuple(one_line(note)[:300] for note in result.notes),
-        )
+        if result.error or result.notes:
+            result = replace(
+                result,
+                error=one_line(result.error)[:300] if result.error else None,
+                notes=tuple(one_line(note)[:300] for note in result.notes),
+            )
         if state is not None and state.last_error:
             state = replace(state, last_error=result.error)
         self.results[result.source] = result

@@ -14,7 +14,6 @@ from typing import Any
 
 from digest.errors import DigestError
 from digest.model import Source
-from digest.store.database import Transaction
 from digest.store.db import Store
 
 _COLUMNS = tuple(f.name for f in fields(Source))
@@ -34,6 +33,16 @@ _STATE = (
     "encoding_note",
     "url",
 )
+_UNMOVED = tuple(column for column in _STATE if column != "url")
+
+
+def _update_state(columns: tuple[str, ...]) -> str:
+    settings = ", ".join(f"{column} = ?" for column in columns)
+    return f"UPDATE sources SET {settings}, item_count = item_count + ? WHERE name = ?"
+
+
+_UPDATE_STATE = _update_state(_STATE)
+_UPDATE_STATE_UNMOVED = _update_state(_UNMOVED)
 _TIMES = {"added", "last_fetch", "last_success", "retry_at"}
 _FLAGS = {"full_text", "allow_private", "disabled"}
 
@@ -114,38 +123,47 @@ def save_fetch_states(store: Store, sources: Iterable[Source], added: dict[str, 
     so fetchers on several hosts record their sources side by side, in name order so that two
     of them never wait for each other in a circle.
     """
+    ordered = sorted(sources, key=lambda source: source.name)
+    rows = [(*_state(source, _STATE), added.get(source.name, 0), source.name) for source in ordered]
     with store.write(serial=False) as db:
-        for source in sorted(sources, key=lambda source: source.name):
-            row = _row(source)
+        try:
+            # All in one statement (a rerun of 1,000 sources spent 0.04-0.08 CPU s on one
+            # savepoint and statement each); a URL refused anywhere undoes it, and then each
+            # source is written on its own, as below.
+            with db.savepoint():
+                db.executemany(_UPDATE_STATE, rows)
+            return
+        except store.integrity_errors:
+            pass
+        for source, row in zip(ordered, rows, strict=True):
             try:
                 with db.savepoint():
-                    _update_state(db, row, _STATE, added.get(source.name, 0))
+                    db.execute(_UPDATE_STATE, row)
             except store.integrity_errors:
                 # The URL it moved to is another source's already: keep following the old one.
-                unmoved = tuple(c for c in _STATE if c != "url")
-                _update_state(db, row, unmoved, added.get(source.name, 0))
+                db.execute(
+                    _UPDATE_STATE_UNMOVED,
+                    (*_state(source, _UNMOVED), added.get(source.name, 0), source.name),
+                )
 
 
-def _update_state(db: Transaction, row: dict[str, Any], columns: tuple[str, ...], added: int) -> None:
-    db.execute(
-        f"UPDATE sources SET {', '.join(f'{c} = ?' for c in columns)}, "
-        "item_count = item_count + ? WHERE name = ?",
-        (*(row[c] for c in columns), added, row["name"]),
-    )
+def _state(source: Source, columns: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(_column(name, getattr(source, name)) for name in columns)
 
 
 def _row(source: Source) -> dict[str, Any]:
-    row: dict[str, Any] = {}
-    for name in _COLUMNS:
-        value = getattr(source, name)
-        if name == "tags":
-            value = json.dumps(list(value), ensure_ascii=False)
-        elif name in _TIMES:
-            value = value.astimezone(UTC).isoformat() if value else None
-        elif name in _FLAGS:
-            value = int(value)
-        row[name] = value
-    return row
+    return {name: _column(name, getattr(source, name)) for name in _COLUMNS}
+
+
+def _column(name: str, value: Any) -> Any:
+    """A field of a Source as its column stores it."""
+    if name == "tags":
+        return json.dumps(list(value), ensure_ascii=False)
+    if name in _TIMES:
+        return value.astimezone(UTC).isoformat() if value else None
+    if name in _FLAGS:
+        return int(value)
+    return value
 
 
 def _source(row: tuple[Any, ...]) -> Source:

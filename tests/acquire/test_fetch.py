@@ -305,7 +305,7 @@ def test_a_move_onto_another_sources_url_is_not_adopted(
     raw_server: RawServer, store: Store, options: FetchOptions, ingest_options: IngestOptions
 ) -> None:
     raw_server.routes["/old"] = redirect("/new", "301 Moved Permanently")
-    raw_server.routes["/new"] = respond("200 OK", RSS)
+    raw_server.routes["/new"] = respond("200 OK", RSS, {"ETag": '"v1"'})
     follow(store, "old", raw_server.url("/old"))
     follow(store, "new", raw_server.url("/new"))
     for _ in range(2):
@@ -313,3 +313,7 @@ def test_a_move_onto_another_sources_url_is_not_adopted(
     assert results["old"].status == "unchanged"
     source = find_source(store, "old")
     assert source is not None and source.url == raw_server.url("/old")
+    # The refused move costs no source its state: both runs' validators and times were saved.
+    for name in ("old", "new"):
+        saved = find_source(store, name)
+        assert saved is not None and saved.etag == '"v1"' and saved.last_success is not None
