@@ -45,8 +45,11 @@ _AFTER_LETTER = LazyPattern(
 
 # An annotation whose end went with bytes out of step: an opening bracket and the first letters of
 # a reading of the ideograph before it, then straight on into the next ideograph (联(li想 for
-# 联(lián)想, 现(xi实 for 现(xiàn)实).  Opens with the bracket, for speed (see above).
-_CUT_SHORT = LazyPattern(rf"[(（](?P<letters>[a-z{TONED}ü]{{1,5}})(?={_IDEOGRAPH})")
+# 联(lián)想, 现(xi实 for 现(xiàn)实), or a whole reading and its tone number with only the
+# closing bracket gone (層(ceng2的).  Opens with the bracket, for speed (see above).
+_CUT_SHORT = LazyPattern(
+    rf"[(（](?:(?P<letters>[a-z{TONED}ü]{{1,5}})|(?P<syllable>[a-z{TONED}ü]{{1,6}})[1-5])(?={_IDEOGRAPH})"
+)
 
 # An annotation whose tone-marked vowel a decoder lost (UTF-8 ǎ is two bytes a GBK decoder may
 # not pair): the letters around one or two of its marks, ? or U+FFFD (报(b?o), 现(xi?n)).
@@ -240,10 +243,13 @@ def remove_annotations(text: str, learned: Mapping[str, frozenset[str]] | None =
 
 
 def _begins_a_reading(text: str, match: re.Match[str]) -> bool:
-    """Whether ``_CUT_SHORT``'s letters follow an ideograph and begin one of its readings."""
+    """Whether ``_CUT_SHORT``'s letters follow an ideograph and begin one of its readings (are
+    one, when a tone number ends them: ``和(h5页面`` is no cut annotation of 和)."""
     start = match.start()
     if start < 1 or not _IDEOGRAPH_RE.match(text, start - 1):
         return False
+    if match["syllable"] is not None:
+        return toneless(match["syllable"]) in readings(text[start - 1])
     letters = toneless(match["letters"])
     return any(reading.startswith(letters) for reading in readings(text[start - 1]))
 
