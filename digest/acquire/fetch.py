@@ -419,8 +419,9 @@ def _permanent(source: Source, error: Exception | None) -> bool:
 
 
 def _validator(value: str | None) -> str | None:
-    # Sent back verbatim in a header on the next run: keep it short and free of line breaks.
-    if not value or len(value) > 512 or any(ch in value for ch in "\r\n\0"):
+    # Sent back verbatim in a header on the next run: keep it short, ASCII (a header cannot carry
+    # more, and a stored "réf" would fail every later run) and free of line breaks.
+    if not value or len(value) > 512 or not value.isascii() or any(ch in value for ch in "\r\n\0"):
         return None
     return value.strip()
 

@@ -259,7 +259,9 @@ def _ssl_context() -> ssl.SSLContext:
 
     import certifi
 
-    return ssl.create_default_context(cafile=certifi.where())
+    context = ssl.create_default_context(cafile=certifi.where())
+    context.set_alpn_protocols(["http/1.1"])  # as httpcore offered: a server may insist on ALPN
+    return context
 
 
 async def get(

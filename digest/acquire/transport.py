@@ -192,7 +192,7 @@ class Client:
                 except (BrokenProtocol, ConnectionError) as error:
                     if connection.received:
                         raise _broken(error) from None
-            connection = await self._connect(key, host, timeout)
+            connection = await self._connect(key, ascii_host, timeout)
             try:
                 return await self._exchange(connection, request, timeout)
             except ConnectionError as error:
@@ -223,8 +223,6 @@ class Client:
         try:
             while True:
                 event = protocol.next_event()
-                if event is h11.PAUSED or isinstance(event, h11.ConnectionClosed):
-                    raise BrokenProtocol("the server closed the connection before its answer ended")
                 if event is not h11.NEED_DATA:
                     return event
                 try:
@@ -235,6 +233,10 @@ class Client:
                 connection.received = connection.received or bool(data)
                 protocol.receive_data(data)
         except h11.RemoteProtocolError as error:
+            if not connection.received and connection.reader.at_eof():
+                # h11 words the commonest failure in its own terms ("can't handle event type
+                # ConnectionClosed when role=SERVER…"); a source's last error should say it plainly.
+                raise BrokenProtocol("the server closed the connection without answering") from None
             raise BrokenProtocol(str(error) or "not an HTTP/1.1 answer") from None
 
     def _reused(self, key: tuple[str, str, int]) -> _Connection | None:
@@ -256,36 +258,41 @@ class Client:
         context = self._tls() if scheme == "https" else None
         loop = asyncio.get_running_loop()
         failure: TransportError = ConnectFailed(f"no address to connect to for {host}")
-        try:
-            async with asyncio.timeout(timeout):
-                for address in (await self._resolve(host, port, timeout))[:3]:
-                    reader = _Reader(limit=_READ_SIZE, loop=loop)
-                    try:
-                        transport, protocol = await loop.create_connection(
-                            lambda: asyncio.StreamReaderProtocol(reader, loop=loop),  # noqa: B023
-                            address,
-                            port,
-                            ssl=context,
-                            server_hostname=host if context is not None else None,
-                        )
-                    except ssl.SSLError as error:
-                        raise TlsFailed(_reason(error)) from None
-                    except OSError as error:
-                        failure = ConnectFailed(_reason(error))
-                        continue
-                    writer = asyncio.StreamWriter(transport, protocol, reader, loop)
-                    connection = _Connection(key, reader, writer)
-                    self._open.add(connection)
-                    return connection
-        except TimeoutError:
-            raise ConnectTimedOut(f"connecting to {host} took more than {timeout:g}s") from None
+        # Each address has the whole timeout to itself, as httpcore gave it: a first address that
+        # silently drops connection attempts (an IPv6 route that goes nowhere) must not use up the
+        # time of the next one.  The resolver bounds its own lookup; the caller's deadline bounds all.
+        for address in (await self._resolve(host, port, timeout))[:3]:
+            reader = _Reader(limit=_READ_SIZE, loop=loop)
+            try:
+                async with asyncio.timeout(timeout):
+                    transport, protocol = await loop.create_connection(
+                        lambda: asyncio.StreamReaderProtocol(reader, loop=loop),  # noqa: B023
+                        address,
+                        port,
+                        ssl=context,
+                        server_hostname=host if context is not None else None,
+                    )
+            except TimeoutError:
+                failure = ConnectTimedOut(f"connecting to {host} took more than {timeout:g}s")
+                continue
+            except ssl.SSLError as error:
+                raise TlsFailed(_reason(error)) from None
+            except OSError as error:
+                failure = ConnectFailed(_reason(error))
+                continue
+            writer = asyncio.StreamWriter(transport, protocol, reader, loop)
+            connection = _Connection(key, reader, writer)
+            self._open.add(connection)
+            return connection
         raise failure
 
     def release(self, connection: _Connection) -> None:
         """Back to the pool after a complete answer, when both sides may go on."""
         self._slots.release()
         protocol = connection.protocol
-        if protocol.our_state is not h11.DONE or protocol.their_state is not h11.DONE:
+        # Bytes already read past the end of the answer (a body longer than its Content-Length)
+        # would be taken for the next request's answer: such a connection is not reused.
+        if protocol.our_state is not h11.DONE or protocol.their_state is not h11.DONE or protocol.trailing_data[0]:
             self.discard(connection)
             return
         protocol.start_next_cycle()
@@ -310,11 +317,16 @@ class Client:
 
 
 def _ascii_host(host: str) -> str:
+    """The host name as DNS and TLS know it.  The idna package's rules (IDNA 2008, as httpx
+    uses), not Python's own "idna" codec: that follows the 2003 rules, under which some names are
+    a different, real domain (faß.de would become fass.de)."""
     if host.isascii():
         return host
+    import idna  # only for the rare non-ASCII host name
+
     try:
-        return host.encode("idna").decode("ascii")
-    except UnicodeError:
+        return idna.encode(host.lower()).decode("ascii")
+    except idna.IDNAError:
         raise ConnectFailed(f"not a valid host name: {host[:60]!r}") from None
 
 

@@ -121,6 +121,24 @@ def test_conditional_get_parses_nothing_on_304_and_stores_nothing_twice(
     assert store.count_items() == 2
 
 
+def test_an_etag_a_header_cannot_carry_back_is_not_kept(
+    httpserver: HTTPServer, store: Store, options: FetchOptions, ingest_options: IngestOptions
+) -> None:
+    # Sent back in If-None-Match, a non-ASCII validator would fail every later run of the source.
+    seen: list[str | None] = []
+
+    def accented_etag(request: Request) -> Response:
+        seen.append(request.headers.get("If-None-Match"))
+        return Response(RSS, headers={"ETag": '"réf"', "Content-Type": "application/rss+xml"})
+
+    httpserver.expect_request("/feed").respond_with_handler(accented_etag)
+    follow(store, "accented", httpserver.url_for("/feed"))
+    assert run(store, options, ingest_options)["accented"].status == "new"
+    second = run(store, options, replace(ingest_options, now=NOW + timedelta(hours=1)))
+    assert second["accented"].error is None
+    assert seen == [None, None]
+
+
 def test_parse_workers_start_only_when_a_feed_needs_parsing_and_no_more_than_the_sources(
     httpserver: HTTPServer,
     store: Store,

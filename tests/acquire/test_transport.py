@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import socket
 import ssl
 import threading
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from digest.acquire.http import FetchError, HttpPolicy, Response, get, open_client
+from digest.acquire.transport import Client, ConnectFailed
 from tests.acquire.conftest import RSS, RawServer
 
 FAST = HttpPolicy(timeout=1.0, deadline=2.0, max_bytes=1024 * 1024, allow_private=True)
@@ -180,3 +182,96 @@ def test_a_certificate_for_another_host_is_refused(tls_server: tuple[int, ssl.SS
     with pytest.raises(FetchError) as caught:
         fetch_all([f"https://localhost:{port}/feed"], tls=trusting)  # the certificate names 127.0.0.1
     assert caught.value.kind == "tls"
+
+
+def test_a_kept_alive_connection_carries_the_next_request(raw_server: RawServer) -> None:
+    async def keep_alive(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        for _ in range(3):
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            await writer.drain()
+            await reader.readuntil(b"\r\n\r\n")
+
+    raw_server.routes["/x"] = keep_alive
+    answers = fetch_all([raw_server.url("/x")] * 3)
+    assert [a.body for a in answers] == [b"ok"] * 3
+    assert raw_server.hits == ["/x"]  # the server records the first request of each connection
+
+
+def test_a_body_longer_than_its_length_does_not_become_the_next_answer(raw_server: RawServer) -> None:
+    # The extra bytes come with the answer and the connection stays open, so nothing arriving
+    # later shows it spoiled: only the bytes left over do.
+    async def overlong_then_right(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nyes")
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale")
+        await writer.drain()
+        await reader.readuntil(b"\r\n\r\n")  # a second request, were the connection reused
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nright")
+        await writer.drain()
+        await asyncio.sleep(1)
+
+    raw_server.routes["/x"] = overlong_then_right
+    answers = fetch_all([raw_server.url("/x"), raw_server.url("/x")])
+    assert answers[0].body == b"yes"
+    assert answers[1].body == b"yes"  # from a new connection
+
+
+def test_a_server_that_hangs_up_without_answering_is_named_plainly(raw_server: RawServer) -> None:
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.close()
+
+    raw_server.routes["/x"] = hang_up
+    with pytest.raises(FetchError) as caught:
+        fetch_all([raw_server.url("/x")])
+    assert "closed the connection without answering" in str(caught.value)
+
+
+def test_an_address_that_drops_connection_attempts_leaves_the_next_address_its_time(
+    raw_server: RawServer,
+) -> None:
+    # 127.0.0.2 listens on the server's port but never accepts: once its queue is full, further
+    # attempts are dropped unanswered, as on a route that goes nowhere.  127.0.0.1 answers.
+    hole = socket.socket()
+    hole.bind(("127.0.0.2", raw_server.port))
+    hole.listen(0)
+    fillers = [socket.socket() for _ in range(3)]
+    for filler in fillers:
+        filler.setblocking(False)
+        filler.connect_ex(("127.0.0.2", raw_server.port))
+    raw_server.routes["/x"] = answer_then(b"")  # type: ignore[assignment]
+
+    async def resolve(host: str, port: int, timeout: float | None) -> list[str]:
+        return ["127.0.0.2", "127.0.0.1"]
+
+    async def run() -> int:
+        client = Client(resolve, connections=2, tls=ssl.create_default_context)
+        try:
+            answer = await client.get(f"http://two-addresses.test:{raw_server.port}/x", [], 0.5)
+            answer.close()
+            return answer.status
+        finally:
+            await client.aclose()
+
+    try:
+        assert asyncio.run(run()) == 200
+    finally:
+        for sock in (hole, *fillers):
+            sock.close()
+
+
+def test_a_non_ascii_host_is_looked_up_by_the_idna_2008_name() -> None:
+    asked: list[str] = []
+
+    async def resolve(host: str, port: int, timeout: float | None) -> list[str]:
+        asked.append(host)
+        return []
+
+    async def run() -> None:
+        client = Client(resolve, connections=1, tls=ssl.create_default_context)
+        try:
+            await client.get("http://faß.de/feed", [], 0.5)
+        finally:
+            await client.aclose()
+
+    with pytest.raises(ConnectFailed):
+        asyncio.run(run())
+    assert asked == ["xn--fa-hia.de"]  # the 2003 rules would ask for fass.de, another domain
