@@ -183,20 +183,32 @@ def _alone(codec: str, side: int, byte: int) -> tuple[str | None, float]:
     return min(chars, key=_cost), sum(math.exp(-_cost(char)) for char in chars)
 
 
+@cache
+def _forms_in(codec: str, partner: str) -> tuple[tuple[str, bytes, tuple[int, int], tuple[int, int]], ...]:
+    """The forms of ``partner`` (``_written_forms``) a lost byte may be guessed as: those
+    ``codec`` writes with two bytes, each with its bytes and the keys of ``_partners_by_byte``
+    for its first and second byte.  Worked out once per character: the partners of a common
+    character are thousands, and most are partners of many characters."""
+    found = []
+    for form in _written_forms(partner):
+        try:
+            code = form.encode(codec)
+        except UnicodeEncodeError:
+            continue
+        if len(code) == 2 and _guessable(form):
+            found.append((form, code, (0, code[0]), (1, code[1])))
+    return tuple(found)
+
+
 @lru_cache(maxsize=8192)
 def _partner_codes(codec: str, char: str, following: bool) -> tuple[tuple[str, bytes, float], ...]:
     """The characters that make a word with ``char`` (after it when ``following``), in every
     script they may be written in, each with its two bytes in ``codec`` and the word's weight."""
-    found = []
-    for partner, weight in word_partners(char, following=following).items():
-        for form in _written_forms(partner):
-            try:
-                code = form.encode(codec)
-            except UnicodeEncodeError:
-                continue
-            if len(code) == 2 and _guessable(form):
-                found.append((form, code, weight))
-    return tuple(found)
+    return tuple(
+        (form, code, weight)
+        for partner, weight in word_partners(char, following=following).items()
+        for form, code, _first, _second in _forms_in(codec, partner)
+    )
 
 
 @lru_cache(maxsize=8192)
@@ -205,9 +217,11 @@ def _partners_by_byte(
 ) -> dict[tuple[int, int], tuple[tuple[str, float], ...]]:
     """``_partner_codes`` by (side, byte): 0 for their first byte, 1 for their second."""
     found: dict[tuple[int, int], list[tuple[str, float]]] = {}
-    for form, code, weight in _partner_codes(codec, char, following):
-        found.setdefault((0, code[0]), []).append((form, weight))
-        found.setdefault((1, code[1]), []).append((form, weight))
+    for partner, weight in word_partners(char, following=following).items():
+        for form, _code, first, second in _forms_in(codec, partner):
+            entry = (form, weight)
+            found.setdefault(first, []).append(entry)
+            found.setdefault(second, []).append(entry)
     return {key: tuple(value) for key, value in found.items()}
 
 
@@ -291,9 +305,12 @@ def _refused_trails(codec: str, wrong: str, lead: int, beyond: int) -> list[str]
 
 
 @cache
-def _written_forms(char: str) -> frozenset[str]:
-    """``char`` and its traditional forms (the words are kept simplified; the text may not be)."""
-    return frozenset((char, to_traditional(char), to_traditional_variant(char)))
+def _written_forms(char: str) -> tuple[str, ...]:
+    """``char`` and its traditional forms (the words are kept simplified; the text may not be),
+    each once, in this order: Taiwan's form before OpenCC's own (為 before 爲).  Forms of one
+    word tie as guesses (a traditional form scores as its simplified one), and the first offered
+    wins; a set's order changed with Python's string hashing, so a guess did from run to run."""
+    return tuple(dict.fromkeys((char, to_traditional(char), to_traditional_variant(char))))
 
 
 @lru_cache(maxsize=4096)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from digest.model import SCRIPT_POLICIES
 from digest.patterns import LazyPattern
-from digest.text.simplified_table import simplified
+from digest.text.simplified_table import converted
 
 if TYPE_CHECKING:
     import opencc
@@ -65,7 +65,7 @@ def to_simplified(text: str) -> str:
     if len(text) == 1:
         # Cleaning asks one character at a time: a table derived from OpenCC once answers, so a
         # text with nothing to convert never loads OpenCC.
-        return simplified(text, _TO_SIMPLIFIED, _opencc_simplified)
+        return converted(text, _TO_SIMPLIFIED, _opencc_simplified)
     return _opencc_simplified(text)
 
 
@@ -78,6 +78,12 @@ def _opencc_simplified(text: str) -> str:
 def to_traditional_variant(text: str) -> str:
     """``text`` converted with OpenCC's own traditional forms (s2t: 裏, 爲, 衆), which converters
     write as often as the Taiwan ones."""
+    if len(text) == 1:  # resync asks one character at a time: from the table, as to_simplified
+        return converted(text, ("s2t",), _opencc_variant)
+    return _opencc_variant(text)
+
+
+def _opencc_variant(text: str) -> str:
     return str(_converter("s2t").convert(text))
 
 
@@ -87,6 +93,12 @@ def to_traditional(text: str) -> str:
     s2tw rather than s2t: the forms readers of traditional text expect (裡, 為, 眾), not
     OpenCC's own (裏, 爲, 衆), which are themselves a mark of machine conversion.
     """
+    if len(text) == 1:
+        return converted(text, ("s2tw",), _opencc_traditional)
+    return _opencc_traditional(text)
+
+
+def _opencc_traditional(text: str) -> str:
     return str(_converter("s2tw").convert(text))
 
 

@@ -1,12 +1,15 @@
-"""What ``script.to_simplified`` makes of each single character, derived from the installed
-OpenCC once and kept in the cache directory (``paths.cache_dir``).
+"""What ``script``'s OpenCC conversions make of each single character, derived from the installed
+OpenCC once per conversion and kept in the cache directory (``paths.cache_dir``).
 
 Cleaning asks for the simplified form of one character at a time (the frequency table scores a
 character by it, the script test counts traditional-only ones), and for a text in simplified
 characters that is the only reason OpenCC would be loaded: importing it and building its two
 converters is about 13 ms of CPU, a sixteenth of ``digest summarize`` on one document.  The
 table holds the characters of U+3400-U+9FFF whose conversion changes them (3,773 of 27,648 with
-OpenCC 1.4.2); reading it takes well under a millisecond.
+OpenCC 1.4.2); reading it takes well under a millisecond.  Resync asks for the traditional forms
+of single characters the same way (the words it guesses lost bytes from are kept simplified):
+building OpenCC's s2t and s2tw converters for them cost 0.1-0.3 s of CPU on the first suspect
+line of a process.
 
 The table is a function of OpenCC's dictionaries and of the configurations applied, nothing else:
 its file is named after OpenCC's version and those configurations, so another version never reads
@@ -39,7 +42,7 @@ Convert = Callable[[str], str]
 _tables: dict[tuple[str, ...], Mapping[str, str] | None] = {}
 
 
-def simplified(char: str, configs: tuple[str, ...], convert: Convert) -> str:
+def converted(char: str, configs: tuple[str, ...], convert: Convert) -> str:
     """``convert(char)`` for the one character ``char``; ``convert`` applies OpenCC's ``configs``
     in order.  From the table when ``char`` is in its range, else ``convert`` itself."""
     if not FIRST <= char <= LAST:

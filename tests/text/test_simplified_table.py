@@ -10,7 +10,7 @@ import opencc
 import pytest
 
 from digest.text import simplified_table
-from digest.text.script import to_simplified
+from digest.text.script import to_simplified, to_traditional, to_traditional_variant
 from digest.text.simplified_table import derive_table, opencc_version, table_for
 
 CONFIGS = ("tw2s", "hk2s")
@@ -33,6 +33,16 @@ def test_the_table_holds_what_opencc_makes_of_each_character_alone() -> None:
     alone = {char: convert(char) for char in RANGE}
     assert {char: into for char, into in alone.items() if into != char} == TABLE
     assert TABLE["們"] == "们" and TABLE["衞"] == "卫" and "们" not in TABLE
+
+
+@pytest.mark.parametrize("config", ["s2t", "s2tw"])
+def test_a_traditional_table_holds_what_opencc_makes_of_each_character_alone(config: str) -> None:
+    # Resync's traditional forms of single characters come from tables of these conversions.
+    converter = opencc.OpenCC(config)
+    table = derive_table(lambda text: str(converter.convert(text)))
+    alone = {char: str(converter.convert(char)) for char in RANGE}
+    assert {char: into for char, into in alone.items() if into != char} == table
+    assert table["里"] == {"s2t": "裏", "s2tw": "裡"}[config] and "裡" not in table
 
 
 def test_a_stored_table_is_read_back_and_not_derived_again(tmp_path: Path) -> None:
@@ -89,3 +99,10 @@ def test_to_simplified_answers_as_opencc_for_single_characters_and_texts() -> No
     # and a phrase, which is converted as a whole (著 stays in 著名, becomes 着 in 有著).
     for text in ["們", "衞", "们", "台", "\uf900", "\U00020000", "a", "著名 有著", "著"]:
         assert to_simplified(text) == convert(text), text
+
+
+def test_to_traditional_answers_as_opencc_for_single_characters_and_texts() -> None:
+    s2t, s2tw = opencc.OpenCC("s2t"), opencc.OpenCC("s2tw")
+    for text in ["里", "为", "众", "裡", "台", "\uf900", "\U00020000", "a", "头发 发展"]:
+        assert to_traditional(text) == s2tw.convert(text), text
+        assert to_traditional_variant(text) == s2t.convert(text), text
