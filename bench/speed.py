@@ -5,7 +5,9 @@
 Every figure is a subprocess of the CLI as a user runs it (``python -m digest``, bytecode cached
 after a first run), timed by CPU (user + sys of the child, from ``resource.getrusage``) and by
 wall; the machine may be shared, so CPU is the figure to read and each is the median of ``--runs``
-(the minimum beside it).  The load average is printed before and after.
+(the minimum beside it).  The load average is printed before and after.  The rows compared
+side by side (``today``'s two stores, one document) take turns, one run of each side at a time,
+so that a load that drifts during the run weighs on both sides alike.
 
 The reference is the code at ``--reference`` (by default main as the speed work last merged
 it), unpacked with ``git archive`` into a temporary folder and run from there with the same
@@ -48,8 +50,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from machine import load_average
+
+K = TypeVar("K")
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared/data"
@@ -113,6 +118,23 @@ def repeated(runs: int, job: Callable[[], tuple[bytes, float, float]]) -> tuple[
         cpu.append(c)
         wall.append(w)
     return Timing(cpu, wall), output
+
+
+def alternating(
+    runs: int, jobs: dict[K, Callable[[], tuple[bytes, float, float]]]
+) -> dict[K, tuple[Timing, bytes]]:
+    """``repeated`` for several jobs at once, taking turns (one run of each, ``runs`` times): on a
+    shared machine whose load drifts, the jobs compared see the same load, which running all of
+    one job's runs before the other's does not give."""
+    cpu: dict[K, list[float]] = {name: [] for name in jobs}
+    wall: dict[K, list[float]] = {name: [] for name in jobs}
+    outputs = dict.fromkeys(jobs, b"")
+    for _ in range(runs):
+        for name, job in jobs.items():
+            outputs[name], c, w = job()
+            cpu[name].append(c)
+            wall[name].append(w)
+    return {name: (Timing(cpu[name], wall[name]), outputs[name]) for name in jobs}
 
 
 def unpack(revision: str, into: Path) -> Path:
@@ -222,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         # digest today.
         timings: dict[tuple[str, str], Timing] = {}
         outputs: dict[str, dict[str, bytes]] = {}
+        homes: dict[tuple[str, str], Path] = {}
         for side in sides:
             empty = work / side.name / "empty-home"
             empty.mkdir(parents=True)
@@ -231,29 +254,32 @@ def main(argv: list[str] | None = None) -> int:
             first_text, _, _ = side.run(["today", "-f", "text"], big)  # clusters the day: cold
             first_json, _, _ = side.run(["today", "-f", "json"], big)
             side.run(["today", "-f", "text"], empty)  # creates the empty store, compiles bytecode
-            timings[side.name, "empty"], empty_text = repeated(
-                options.runs, partial(side.run, ["today", "-f", "text"], empty)
-            )
-            timings[side.name, "big"], big_text = repeated(
-                options.runs, partial(side.run, ["today", "-f", "text"], big)
-            )
-            outputs[side.name] = {
-                "first": first_text,
-                "json": first_json,
-                "empty": empty_text,
-                "big": big_text,
-            }
+            homes[side.name, "empty"], homes[side.name, "big"] = empty, big
+            outputs[side.name] = {"first": first_text, "json": first_json}
+        # Both sides' runs of both stores take turns, so that the ratios compare runs made under
+        # the same load.
+        taken = alternating(
+            options.runs,
+            {
+                (side.name, key): partial(side.run, ["today", "-f", "text"], homes[side.name, key])
+                for side in sides
+                for key in ("empty", "big")
+            },
+        )
+        for (side_name, key), (timing, output) in taken.items():
+            timings[side_name, key] = timing
+            outputs[side_name][key] = output
 
-            def cold(side: Side = side, home: Path = big) -> tuple[bytes, float, float]:
-                # Forget the stored links, as if the batch had changed since the last run.
-                import sqlite3
+        def cold() -> tuple[bytes, float, float]:
+            # Forget the stored links, as if the batch had changed since the last run.
+            import sqlite3
 
-                with sqlite3.connect(home / "digest.db") as db:
-                    db.execute("DELETE FROM cluster_batches")
-                return side.run(["today", "-f", "text"], home)
+            home = homes[sides[1].name, "big"]
+            with sqlite3.connect(home / "digest.db") as db:
+                db.execute("DELETE FROM cluster_batches")
+            return sides[1].run(["today", "-f", "text"], home)
 
-            if side.path == ROOT:
-                timings[side.name, "cold"], _ = repeated(options.runs, cold)
+        timings[sides[1].name, "cold"], _ = repeated(options.runs, cold)
         for key, label in (
             ("empty", "digest today, empty store"),
             ("big", f"digest today, {options.items:,} items (day clustered)"),
@@ -302,14 +328,16 @@ def main(argv: list[str] | None = None) -> int:
                     summaries[side.name][variant] = out
                     rates[side.name, variant] = documents / median(timing)
                     timings[side.name, variant] = timing
-                timings[side.name, "one"], summaries[side.name]["one"] = repeated(
-                    options.runs, partial(side.run, ["summarize", str(one)], work)
-                )
                 # The headline path (best_run) runs for a tenth of the rows at the default budget
                 # and for nearly all at LCSTS's 30 characters: its output is checked there too.
                 summaries[side.name]["headlines"], _, _ = side.run(
                     ["summarize", "--chars", "30", str(many)], work
                 )
+            # One document: both sides take turns, as for `today`.
+            for name, (timing, output) in alternating(
+                options.runs, {side.name: partial(side.run, ["summarize", str(one)], work) for side in sides}
+            ).items():
+                timings[name, "one"], summaries[name]["one"] = timing, output
             io_code = (
                 "import json, sys\n"
                 "out = sys.stdout\n"

@@ -17,7 +17,6 @@ How workers are made matters as much as the budget:
 
 from __future__ import annotations
 
-import asyncio
 import os
 import threading
 from collections.abc import Callable
@@ -36,8 +35,10 @@ T = TypeVar("T")
 
 DEFAULT_SECONDS = 20.0
 DEFAULT_MEMORY = 2 * 1024**3  # address space a worker may add: a bomb fails, not the machine
-# Imported by every worker before its first job, so that no job's budget pays for them.
-PARSERS = ("digest.acquire.jobs", "digest.acquire.formats", "fastfeedparser", "feedparser")
+# Imported by every worker before its first job, so that no job's budget pays for them.  Not
+# feedparser: it reads only what fastfeedparser cannot (2 of the 200 feeds of bench/fetch.py), so
+# the job that needs it imports it (about 40 ms, of a budget of seconds) and the others never do.
+PARSERS = ("digest.acquire.jobs", "digest.acquire.formats", "fastfeedparser")
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
@@ -192,6 +193,11 @@ class WorkerPool:
         for the start queue on that one thread, not on the loop's threads (DNS look-ups run
         there)."""
         if self.size > 0 and self._executor is None:
+            # asyncio is imported by the coroutines that use it, which run in the command: a
+            # worker imports this module (its start-up code is here) and never needs asyncio,
+            # about 30 ms of its start (`python -X importtime -c "import asyncio"`).
+            import asyncio
+
             with self._lock:
                 if self._spawner is None:
                     self._spawner = ThreadPoolExecutor(1, thread_name_prefix="parse-workers-start")
@@ -231,6 +237,8 @@ class WorkerPool:
         """``call`` for a coroutine: the event loop goes on while the worker parses."""
         if self.size == 0:
             return job(*args)
+        import asyncio  # see ``started``
+
         for attempt in (1, 2):
             submitted = None
             while submitted is None:  # another thread's job over budget may stop the workers meanwhile

@@ -141,8 +141,10 @@ def _open(path: str) -> BinaryIO:
 
 def _write(results: Iterable[BatchResult], output_format: str, *, many: bool) -> tuple[int, list[str]]:
     """Print the results; return how many there were and the error messages among them."""
-    from digest.render.json import dumps, versioned
-
+    if output_format in ("json", "jsonl"):
+        # Imported for JSON output only: with it come the digest's layout and the model of a
+        # bulletin, which a summary printed as text never uses.
+        from digest.render.json import dumps, versioned
     total = 0
     failed: list[str] = []
     collected: list[dict[str, object]] = []

@@ -212,7 +212,14 @@ def select_stories(store: Store, query: DigestQuery, *, now: datetime) -> Select
     # story of a past bulletin is equally "old" and the ranking says nothing.
     as_of = min(now, query.end) if query.end is not None else now
     priority = {name: profile.priority for name, profile in query.profiles.items()}
-    ranked = [_rank(story, clustered, priority, as_of, query.zone) for story in clustered.stories.values()]
+    # Each link joins two items of one cluster: grouped once, not filtered again for every story.
+    links_of: dict[int, list[Link]] = {}
+    for link in clustered.clustering.links:
+        links_of.setdefault(clustered.cluster_of[link.left], []).append(link)
+    ranked = [
+        _rank(story, clustered, links_of.get(story.cluster_id, []), priority, as_of, query.zone)
+        for story in clustered.stories.values()
+    ]
     # Undated stories come after every dated one, whatever their score: their time is only when
     # they were first fetched.
     undated = {
@@ -277,9 +284,19 @@ def _cluster(
     """(2, 3) Cluster and store the clusters; the stories with a window item the filters keep."""
     batch = list(briefs.values())
     by_id = {item.id: item for item in window}
+    this_batch = batch_key(batch)
+    # The links of a batch with none stored are found before the write transaction: they depend
+    # on its items alone (``batch_key``), and finding them (most of a second for the 3,333 items
+    # of bench/speed.py's store) inside it held every other writer, a fetch storing what it
+    # read, waiting meanwhile.
+    found = None
+    if batch and not _links_stored(store, this_batch):
+        found = find_links(_full_items(store, query, by_id, batch))
     with store.write() as db:
         existing = stored.assignments(db, briefs)
-        clustering = _clustering(db, batch, existing, lambda: _full_items(store, query, by_id, batch), now)
+        clustering = _clustering(
+            db, batch, this_batch, existing, found, lambda: _full_items(store, query, by_id, batch), now
+        )
         rows = stored.save_assignments(db, clustering.cluster_of, clustering.merged, now=now, stored=existing)
         cluster_of = {item_id: rows[key] for item_id, key in clustering.cluster_of.items()}
         stories = _stories(window, cluster_of, query)
@@ -308,6 +325,12 @@ def _members(
     return members
 
 
+def _links_stored(store: Store, key: str) -> bool:
+    """Whether the links of the batch ``key`` are stored (read outside any write transaction)."""
+    with store.snapshot() as db:
+        return stored.has_batch_links(db, key)
+
+
 def _full_items(
     store: Store, query: DigestQuery, window: Mapping[str, Item], batch: list[ItemBrief]
 ) -> list[Item]:
@@ -325,23 +348,26 @@ def _full_items(
 def _clustering(
     db: Transaction,
     batch: list[ItemBrief],
+    key: str,
     existing: Mapping[str, str],
+    found: list[Link] | None,
     full_items: Callable[[], list[Item]],
     now: datetime,
 ) -> Clustering:
-    """(2) ``batch`` clustered over the ``existing`` clusters, with the same-story links between
-    its items: those stored when this batch was clustered lately, else found (``find_links`` of
-    ``full_items()``) and stored."""
+    """(2) ``batch`` (whose ``batch_key`` is ``key``) clustered over the ``existing`` clusters,
+    with the same-story links between its items: those stored when this batch was clustered
+    lately, else those ``found`` before the transaction, else found now (``find_links`` of
+    ``full_items()``: the batch's links were stored when asked and deleted since, as the oldest
+    of ``stored.KEPT_BATCHES``), and stored."""
     if not batch:
         return Clustering(cluster_of={})
-    key = batch_key(batch)
-    found = stored.batch_links(db, key)
-    if found is None:
-        links = find_links(full_items())
+    stored_links = stored.batch_links(db, key)
+    if stored_links is None:
+        links = found if found is not None else find_links(full_items())
         rows = [(link.left, link.right, link.how, link.score) for link in links]
         stored.save_batch_links(db, key, rows, now=now)
         return cluster_linked(batch, existing, links)
-    links = [Link(*link) for link in found]
+    links = list(map(Link._make, stored_links))
     if len(existing) == len(batch) and all(existing[link.left] == existing[link.right] for link in links):
         # Every item is in a cluster and every link joins two items of one cluster (as on every
         # digest of a batch clustered before): clustering again would give back the stored
@@ -354,30 +380,41 @@ def _hide_shown(store: Store, clustered: _Clustered) -> int:
     """(4) Drop the stories an earlier bulletin showed that did not change; how many were dropped.
     A story that changed keeps only its changed items, with a note saying so.
     """
+    # Per story, the shown items this digest read, else every shown item (an older story's).
+    compared = {
+        cluster_id: [item_id for item_id in earlier if item_id in clustered.briefs] or earlier
+        for cluster_id in clustered.stories
+        if (earlier := [item_id for item_id, _ in clustered.shown.get(cluster_id, [])])
+    }
+    wanted = [item_id for item_ids in compared.values() for item_id in item_ids]
+    shown_items = _stored_items(store, wanted, clustered.window)
     hidden = 0
-    for cluster_id, story in list(clustered.stories.items()):
-        shown = clustered.shown.get(cluster_id, [])
-        earlier_shown = [item_id for item_id, _ in shown]
-        if not earlier_shown:
-            continue
-        # The shown items this digest read, else every shown item (an older story's).
-        read = [item_id for item_id in earlier_shown if item_id in clustered.briefs]
-        shown_items = _stored_items(store, read or earlier_shown, clustered.window)
-        fresh = [item for item in story.items if item.id not in set(earlier_shown)]
-        changed = [item for item in fresh if materially_changed(item, shown_items)]
+    for cluster_id, item_ids in compared.items():
+        story = clustered.stories[cluster_id]
+        earlier_shown = {item_id for item_id, _ in clustered.shown[cluster_id]}
+        fresh = [item for item in story.items if item.id not in earlier_shown]
+        compared_with = [shown_items[item_id] for item_id in item_ids if item_id in shown_items]
+        changed = [item for item in fresh if materially_changed(item, compared_with)]
         if not changed:
             del clustered.stories[cluster_id]
             hidden += 1
             continue
         story.items = changed
-        story.notes.append(f"updated since shown for {min(day for _, day in shown).isoformat()}")
+        shown_on = min(day for _, day in clustered.shown[cluster_id])
+        story.notes.append(f"updated since shown for {shown_on.isoformat()}")
     return hidden
 
 
 def _rank(
-    story: _Story, clustered: _Clustered, priority: Mapping[str, int], as_of: datetime, zone: tzinfo
+    story: _Story,
+    clustered: _Clustered,
+    links: list[Link],
+    priority: Mapping[str, int],
+    as_of: datetime,
+    zone: tzinfo,
 ) -> tuple[Rank, DigestEntry]:
-    """(5) The story's representative, its cluster's ids and sources, and its rank."""
+    """(5) The story's representative, its cluster's ids and sources, and its rank (``links``:
+    those between the items of its cluster)."""
     briefs = clustered.briefs
     ordered = choose_representative(story.items, priority)
     best = ordered[0]
@@ -393,9 +430,6 @@ def _rank(
     sources = tuple(dict.fromkeys(s for s in (source_of.get(i) for i in ids) if s))
     matched = tuple(dict.fromkeys(m for item in story.items for m in story.verdicts[item.id].matched))
     notes = [_why_in_window(story.items, zone), *story.notes, _why_representative(best, ordered, priority)]
-    links = [
-        link for link in clustered.clustering.links if link.left in source_of and link.right in source_of
-    ]
     if links:
         notes.append("merged by " + ", ".join(sorted({link.how for link in links})))
     rank = rank_story(
@@ -462,15 +496,11 @@ def _shown_before(
     }
 
 
-def _stored_items(store: Store, item_ids: list[str], window: Mapping[str, Item]) -> list[Item]:
-    """The items whose ids are ``item_ids``: those of ``window``, the others from the store
-    (exactly: ``get_item`` also matches prefixes)."""
-    found: list[Item] = []
-    for item_id in item_ids:
-        if item_id in window:
-            found.append(window[item_id])
-        else:
-            found.extend(item for item in store.get_item(item_id) if item.id == item_id)
+def _stored_items(store: Store, item_ids: list[str], window: Mapping[str, Item]) -> dict[str, Item]:
+    """By id, the items of ``item_ids`` that exist: those of ``window``, the others read from the
+    store in one query (one ``get_item`` per id was a query per shown item of the lookback)."""
+    found = {item_id: window[item_id] for item_id in item_ids if item_id in window}
+    found.update((item.id, item) for item in store.items_with_ids(i for i in item_ids if i not in found))
     return found
 
 

@@ -143,6 +143,11 @@ def mark_shown(db: Transaction, shown_items: Iterable[tuple[int, str]], *, day: 
     )
 
 
+def has_batch_links(db: Transaction, key: str) -> bool:
+    """Whether links are stored for the batch ``key`` (``batch_links`` without reading them)."""
+    return db.execute("SELECT 1 FROM cluster_batches WHERE key = ?", (key,)).fetchone() is not None
+
+
 def batch_links(db: Transaction, key: str) -> list[StoredLink] | None:
     """The links stored for the batch ``key``, or None when that batch was not clustered lately."""
     row = db.execute("SELECT links FROM cluster_batches WHERE key = ?", (key,)).fetchone()

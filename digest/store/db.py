@@ -267,6 +267,18 @@ class Store:
         ).fetchall()
         return [_item_from_row(row) for row in rows]
 
+    def items_with_ids(self, ids: Iterable[str]) -> list[Item]:
+        """The stored items among ``ids`` (exact ids, not prefixes), each once in the order of
+        ``ids``; an id not stored is left out.  A batch's worth in one query, as ``stored_ids``."""
+        wanted = list(dict.fromkeys(ids))
+        found: dict[str, Item] = {}
+        for start in range(0, len(wanted), _IDS_PER_QUERY):
+            chunk = wanted[start : start + _IDS_PER_QUERY]
+            marks = ", ".join("?" * len(chunk))
+            rows = self.execute(f"SELECT {_ITEM_READ} FROM items WHERE id IN ({marks})", chunk)
+            found.update((item.id, item) for item in map(_item_from_row, rows))
+        return [found[item_id] for item_id in wanted if item_id in found]
+
     def items_between(
         self,
         start: datetime | None,

@@ -3,16 +3,23 @@ store between runs, a story shown on an earlier day hidden unless it changed."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import cast
 
+import pytest
+
+from digest.model import Digest, Item
 from digest.pipeline import build_digest
-from digest.select import DigestQuery
+from digest.select import DigestQuery, stories
+from digest.select.cluster import Link, find_links
 from digest.select.filters import FilterSet, option_filters
 from digest.select.profiles import SourceProfile
 from digest.select.stories import Grouping
 from digest.store import Store
 from digest.store import clusters as stored
+from digest.store.sqlite import SqliteDatabase
 from tests.select.conftest import NOW, make_item
 from tests.select.texts import QUAKE, QUAKE_HK, QUAKE_OTHER, QUAKE_SHORT
 
@@ -122,6 +129,32 @@ def test_a_material_update_is_shown_again(store_location: str) -> None:
     assert "updated since shown for 2026-04-25" in day2.ranks[0].explain()
 
 
+def test_a_story_shown_before_the_lookback_is_compared_with_the_item_then_shown(
+    store_location: str,
+) -> None:
+    # Shown on the first day; a second outlet on the third day joins the story (a look at that
+    # day clusters it, recording nothing).  On the fifth day that item is in the lookback and the
+    # shown one is not: the shown item is read from the store to judge the fifth day's items.
+    day3_now, day5_now = NOW + timedelta(days=2), NOW + timedelta(days=4)
+    same = make_item(QUAKE_SHORT, source="快报", when=day5_now)
+    update = make_item(
+        QUAKE_SHORT + "截至25日上午，地震已造成3人受伤，1200余间房屋受损，当地已转移安置群众4000余人，"
+        "省里派出工作组赶赴灾区指导抗震救灾工作，铁路部门临时调整了部分列车运行。",
+        source="明报",
+        when=day5_now,
+    )
+    with Store.open(store_location) as store:
+        store.add_items([make_item(QUAKE, source="新华社")])
+        build_digest(store, _query(DAY1, mark_shown=True), now=NOW)
+        store.add_items([make_item(QUAKE_HK, source="明报", when=day3_now)])
+        assert build_digest(store, _query(DAY1 + timedelta(days=2)), now=day3_now).hidden == 1
+        store.add_items([same, update])
+        day5 = build_digest(store, _query(DAY1 + timedelta(days=4)), now=day5_now)
+    assert [entry.item.id for entry in day5.entries] == [update.id]  # the unchanged item left out
+    assert day5.entries[0].cluster.size == 4
+    assert "updated since shown for 2026-04-25" in day5.ranks[0].explain()
+
+
 def test_filters_tags_and_grouping(store_location: str) -> None:
     items = [
         make_item(QUAKE, source="新华社"),
@@ -193,3 +226,38 @@ def test_a_batch_clustered_before_uses_its_stored_links_and_a_new_item_finds_the
         with store.write() as db:
             assert db.execute("SELECT count(*) FROM cluster_batches").fetchone()[0] == 2
     assert [entry.cluster.size for entry in after.entries] == [3]
+
+
+def _shown(digest: Digest) -> list[tuple[tuple[str, ...], str]]:
+    """Each entry's cluster (representative first) and its --explain line."""
+    pairs = zip(digest.entries, digest.ranks, strict=True)
+    return [(entry.cluster.ids, rank.explain()) for entry, rank in pairs]
+
+
+def test_links_are_found_outside_the_write_transaction_and_again_inside_if_deleted_meanwhile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items = [make_item(QUAKE, source="新华社"), make_item(QUAKE_HK, source="明报"), make_item(QUAKE_OTHER)]
+    with Store.open(tmp_path / "reference.db") as store:
+        store.add_items(items)
+        expected = _shown(build_digest(store, _query(DAY1), now=NOW))
+    in_transaction: list[bool] = []
+
+    def finding(batch: Sequence[Item]) -> list[Link]:
+        in_transaction.append(connection.in_transaction)
+        return find_links(batch)
+
+    monkeypatch.setattr(stories, "find_links", finding)
+    with Store.open(tmp_path / "early.db") as store:
+        store.add_items(items)
+        connection = cast(SqliteDatabase, store.database).connection
+        assert _shown(build_digest(store, _query(DAY1), now=NOW)) == expected
+    assert in_transaction == [False]  # other writers (a fetch storing items) did not wait for it
+    # Links stored when asked and deleted before the write transaction (the oldest of the kept
+    # batches): found inside it, with the same clusters.
+    monkeypatch.setattr(stories, "_links_stored", lambda store, key: True)
+    with Store.open(tmp_path / "late.db") as store:
+        store.add_items(items)
+        connection = cast(SqliteDatabase, store.database).connection
+        assert _shown(build_digest(store, _query(DAY1), now=NOW)) == expected
+    assert in_transaction == [False, True]

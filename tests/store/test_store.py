@@ -74,6 +74,18 @@ def test_stored_ids_are_found_in_batches_larger_than_one_query(store_location: s
         assert store.stored_ids([]) == set()
 
 
+def test_items_with_ids_are_read_in_batches_larger_than_one_query_in_the_order_asked(
+    store_location: str,
+) -> None:
+    with Store.open(store_location) as store:
+        store.add_items([make_item(n) for n in range(0, 1200, 3)])
+        asked = [make_item(n).id for n in reversed(range(1200))] + [make_item(3).id]  # and a repeat
+        found = store.items_with_ids(asked)
+        assert found == [make_item(n) for n in reversed(range(0, 1200, 3))]  # each once, whole
+        assert store.items_with_ids(["b2:0000", make_item(3).id.upper()]) == []  # exact ids only
+        assert store.items_with_ids([]) == []
+
+
 def test_items_between_uses_time_window_and_source(store_location: str) -> None:
     with Store.open(store_location) as store:
         store.add_items([make_item(n, source="甲" if n % 2 else "乙") for n in range(10)])
@@ -105,10 +117,11 @@ def test_the_time_window_is_served_by_its_index(tmp_path: Path) -> None:
             str(row)
             for row in store.execute(
                 "EXPLAIN QUERY PLAN SELECT id FROM items "
-                "WHERE sort_ts >= 0 AND sort_ts < 1 ORDER BY sort_ts DESC"
+                "WHERE sort_ts >= 0 AND sort_ts < 1 ORDER BY sort_ts DESC, id"
             )
         )
         assert "items_by_time" in plan  # the digest window never scans the whole table
+        assert "TEMP B-TREE" not in plan  # nor sorts it: the index is in the window's order
 
 
 def test_future_publication_is_clamped_to_fetch_time(store_location: str) -> None:
