@@ -24,6 +24,7 @@ text that was decoded already.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -216,12 +217,12 @@ def _partners_by_byte(
     codec: str, char: str, following: bool
 ) -> dict[tuple[int, int], tuple[tuple[str, float], ...]]:
     """``_partner_codes`` by (side, byte): 0 for their first byte, 1 for their second."""
-    found: dict[tuple[int, int], list[tuple[str, float]]] = {}
+    found: defaultdict[tuple[int, int], list[tuple[str, float]]] = defaultdict(list)
     for partner, weight in word_partners(char, following=following).items():
         for form, _code, first, second in _forms_in(codec, partner):
             entry = (form, weight)
-            found.setdefault(first, []).append(entry)
-            found.setdefault(second, []).append(entry)
+            found[first].append(entry)
+            found[second].append(entry)
     return {key: tuple(value) for key, value in found.items()}
 
 
