@@ -45,8 +45,11 @@ _AFTER_LETTER = LazyPattern(
 
 # An annotation whose end went with bytes out of step: an opening bracket and the first letters of
 # a reading of the ideograph before it, then straight on into the next ideograph (联(li想 for
-# 联(lián)想, 现(xi实 for 现(xiàn)实).  Opens with the bracket, for speed (see above).
-_CUT_SHORT = LazyPattern(rf"[(（](?P<letters>[a-z{TONED}ü]{{1,5}})(?={_IDEOGRAPH})")
+# 联(lián)想, 现(xi实 for 现(xiàn)实), or a whole reading and its tone number with only the
+# closing bracket gone (層(ceng2的).  Opens with the bracket, for speed (see above).
+_CUT_SHORT = LazyPattern(
+    rf"[(（](?:(?P<letters>[a-z{TONED}ü]{{1,5}})|(?P<syllable>[a-z{TONED}ü]{{1,6}})[1-5])(?={_IDEOGRAPH})"
+)
 
 # An annotation whose tone-marked vowel a decoder lost (UTF-8 ǎ is two bytes a GBK decoder may
 # not pair): the letters around one or two of its marks, ? or U+FFFD (报(b?o), 现(xi?n)).
@@ -135,6 +138,38 @@ def is_reading(char: str, word: str) -> bool:
     return is_syllable(word) and toneless(word) in readings(char)
 
 
+# Tone marks by tone: ā á ǎ à for tones 1 to 4 (TONED lists each vowel's four in that order).
+_TONE_OF_MARK = {mark: index % 4 + 1 for index, mark in enumerate(TONED)}
+
+
+def tone(word: str) -> int | None:
+    """The tone ``word`` is written with, 1 to 4 by its mark or number, 5 for a neutral tone
+    written as one; None when it shows none (``men`` may be neutral or toneless style)."""
+    if word[-1:].isdigit():
+        return int(word[-1])
+    return next((_TONE_OF_MARK[c] for c in word if c in _TONE_OF_MARK), None)
+
+
+@cache
+def _toned_readings(char: str) -> frozenset[tuple[str, int]]:
+    """``char``'s readings (and its simplified form's) with their tones, 5 for none."""
+    found: set[tuple[str, int]] = set()
+    for form in {char, to_simplified(char)}:
+        if len(form) == 1:
+            for reading in _pinyin_dict().get(ord(form), "").split(","):
+                if reading:
+                    found.add((toneless(reading), tone(reading) or 5))
+    return frozenset(found)
+
+
+def has_tone_of(char: str, word: str) -> bool:
+    """True when ``char`` is read with the tone ``word`` shows as well as its letters (a word that
+    shows no tone says nothing against any).  Among the characters a syllable reads, the tone the
+    annotator wrote narrows them: xí reads 席 and 習, not 義 (yì, xī)."""
+    shown = tone(word)
+    return shown is None or (toneless(word), shown) in _toned_readings(char)
+
+
 def remove_annotations(text: str, learned: Mapping[str, frozenset[str]] | None = None) -> tuple[str, int]:
     """``text`` without pinyin annotations, and how many were removed.  Never raises.
 
@@ -208,10 +243,13 @@ def remove_annotations(text: str, learned: Mapping[str, frozenset[str]] | None =
 
 
 def _begins_a_reading(text: str, match: re.Match[str]) -> bool:
-    """Whether ``_CUT_SHORT``'s letters follow an ideograph and begin one of its readings."""
+    """Whether ``_CUT_SHORT``'s letters follow an ideograph and begin one of its readings (are
+    one, when a tone number ends them: ``和(h5页面`` is no cut annotation of 和)."""
     start = match.start()
     if start < 1 or not _IDEOGRAPH_RE.match(text, start - 1):
         return False
+    if match["syllable"] is not None:
+        return toneless(match["syllable"]) in readings(text[start - 1])
     letters = toneless(match["letters"])
     return any(reading.startswith(letters) for reading in readings(text[start - 1]))
 

@@ -34,9 +34,9 @@ _CONFUSIONS = (
 )
 # Two U+FFFD (EF BF BD EF BF BD) read as GBK, in either script (the page may have been
 # converted to traditional after the damage).
-# Invisible characters (removed by a later stage) and decoder marks may stand inside it: 锟\u200b斤
-# and 锟\ufffd斤 are still one (the mark would be dropped later, and cleaning again find the run).
-_FILLER = f"[{INVISIBLE}\ufffd]*"
+# Invisible characters (removed by a later stage) and decoder marks may stand inside it: 锟\u200b斤,
+# 锟\ufffd斤 and 锟?斤 are still one (resync may drop the mark, and cleaning again find the run).
+_FILLER = f"[{INVISIBLE}\ufffd?]*"
 # A U+FFFD whose last byte (BD) the GBK decoder could not pair, at the end of a line or before
 # ASCII, reads 锟 and a U+FFFD of the decoder's own: 锟 is never followed by one in text.
 _REPLACEMENT_MOJIBAKE = LazyPattern(f"(?:[锟錕](?:{_FILLER}斤(?:{_FILLER}拷)?{_FILLER}|\ufffd))+")

@@ -31,7 +31,7 @@ from functools import cache, lru_cache
 
 from digest.patterns import LazyPattern
 from digest.sanitize import INVISIBLE
-from digest.text.annotations import TONED, characters_read, is_reading
+from digest.text.annotations import TONED, characters_read, has_tone_of, is_reading
 from digest.text.hanzi_frequency import log_frequency, word_partners, word_weight
 from digest.text.script import to_traditional, to_traditional_variant
 
@@ -45,6 +45,9 @@ _HOLE = -1
 _REPLACED = -2
 _FULL_WIDTH_ALNUM = 6.0
 _SYMBOL = 10.0
+# ASCII before a ? that makes it a byte too: an annotation's end, and the clause marks a site
+# made ASCII after the damage (，?f達: 萬 lost its first byte after the comma).
+_BEFORE_HOLE = (")", "）", ",", ":")
 _ORDINARY = LazyPattern("[\u00c0-\u04ff\u3000-\u303f\u3040-\u30ff\ufe30-\ufe6f\uff01-\uff5e]")
 _UNSEEN = -20.0  # the table's floor for a character it never saw is about -20.7
 _INVISIBLE = frozenset(INVISIBLE)
@@ -88,8 +91,15 @@ _PUA = LazyPattern("[\ue000-\uf8ff]")
 _CUT_ANNOTATION = LazyPattern(f"[^\\w(（{TONED}][a-z{TONED}]{{1,6}}[1-5]?[)）]")
 _HAN = LazyPattern("[\u3400-\u9fff]")
 _LONE_TRAIL = LazyPattern("(?<=[^\x00-\x7f])[\x40-\x7e](?=[^\x00-\x7f])")
-# A decoder's ? inside Chinese, or before the annotation it cut into (``下?lián)``, ``种?(zhi)``).
-_MARKED = LazyPattern("[^\x00-\x7f]\\?+(?:[^\x00-\x7f]|\\(?[a-z])")
+# A decoder's ? inside Chinese, or before the annotation it cut into (``下?lián)``, ``种?(zhi)``),
+# or after an annotation (``個(gè)?c(diǎn)``: 點 lost its first byte, its second reads c); or a ?
+# and one byte 40–7E before an annotation, which follows ideographs only (``把?W(xué)``: 學;
+# not ``麥康姆?X（Malcolm X``, whose ? an encoder wrote for a ·).  After a clause mark, which
+# no question mark follows, a ? and any letter (``，?Y果``: 結 lost its first byte).
+_MARKED = LazyPattern(
+    f"(?:[^\\x00-\\x7f]|[),:])\\?+(?:[^\\x00-\\x7f]|\\(?[a-z]|[\\x40-\\x7e][(（][a-z{TONED}ü]{{1,6}}[1-5]?[)）])"
+    "|[,:，：、]\\?[A-Za-z]"
+)
 # An annotation in the bytes: ( or （, pinyin letters (ASCII, or tone-marked vowels and ü, which
 # GBK writes as A8xx), an optional tone number, ) or ）.  The opening bracket may be missing: a
 # decoder that met a lead byte before ``(`` may have eaten both.
@@ -359,6 +369,15 @@ def _with_trail(codec: str, trail: int) -> list[str]:
     ]
 
 
+def _opens_annotation(line: str, at: int) -> bool:
+    """True when the ?s from ``at`` on are followed by an opening bracket: annotations follow
+    ideographs only, so a run of ? before one took a character's place (``??(biàn)``: both
+    bytes of 變 lost)."""
+    while line[at : at + 1] == "?":
+        at += 1
+    return line[at : at + 1] in ("(", "（")
+
+
 def _units(line: str, codec: str) -> list[tuple[list[int], str]]:
     """The line cut into segments of its bytes in ``codec`` (with holes), each with the text it
     was read from; a character the codec cannot hold is a segment of its own with no bytes."""
@@ -370,7 +389,9 @@ def _units(line: str, codec: str) -> list[tuple[list[int], str]]:
         near_wide = (before and not before.isascii()) or (after and not after.isascii())
         if char in _INVISIBLE:
             continue
-        if char == "\ufffd" or (char == "?" and (near_wide or (before != "" and before in ")）"))):
+        if char == "\ufffd" or (
+            char == "?" and (near_wide or before in _BEFORE_HOLE or _opens_annotation(line, i + 1))
+        ):
             data.append(_REPLACED if char == "\ufffd" else _HOLE)
             continue
         try:
@@ -437,6 +458,13 @@ def _read(
         current = best[to]
         if current is None or total < current.cost:
             best[to] = _Step(total, at, text, step.annotations + skipped, step.dropped + dropped)
+        # An annotation after the character just read, in step or not, that reads it: removed
+        # with it.  Offered with the character, not from the cheapest way to where the annotation
+        # starts: that way may end in another character (槍斃?”這(zhè) read 槍斃场边@ up to the
+        # annotation, and 這's reading was lost with 這).
+        known = annotations.get(to) if text else None
+        if known is not None and known[2] and is_reading(text[-1], known[1]):
+            offer(at, known[0], cost + _ANNOTATION, text, skipped + 1, dropped)
 
     def offer_guess(at: int, to: int, cost: float, char: str) -> None:
         """Offer a guessed character, and with it the character in step after it: the word
@@ -458,9 +486,11 @@ def _read(
         """Offer the character of unknown bytes from ``at`` that the annotation after them
         (``known``) reads, chosen among ``candidates``, and remove the annotation: the
         syllable names the character as a byte that is left does.  ``proved``: a decoder proved
-        the bytes were there (``_choose``'s guess)."""
+        the bytes were there (``_choose``'s guess).  Those read with the tone it shows come
+        first: with no byte left (``??(xí)``) the letters alone name hundreds of characters."""
         end, syllable, _opened = known
         named = preferred([(char, char) for char in candidates], syllable)
+        named = [char for char in named if has_tone_of(char, syllable)] or named
         found = _choose(named, before, _after(codec, data, end), dominant=False, guess=proved)
         if found is not None:
             offer(at, end, _FILL + found[1] + _ANNOTATION, found[0], 1)
@@ -540,10 +570,6 @@ def _read(
             if byte >= 0x81 and (found := _lost_partner(codec, 1, byte, before, after)) is not None:
                 offer_guess(i, i + 1, _LOST + found[1], found[0])
             offer(i, i + 1, _LOST + _DROP_UNKNOWN, "", dropped=1)
-        # An annotation after the character just read, in step or not.
-        known = annotations.get(i)
-        if known is not None and known[2] and before and is_reading(before, known[1]):
-            offer(i, known[0], _ANNOTATION, "", 1)
         # An annotation inside this character's bytes: the annotator matched the character made of
         # the byte before and this one, and inserted its reading before the second byte.
         if 0 <= byte < 0x81:

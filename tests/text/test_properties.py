@@ -148,6 +148,7 @@ def test_no_residue_controls_or_replacement_characters(body: str, title: str | N
 @example(body="今天下雨。", title='""一""')
 @example(body="", title="锟\u200b斤")  # 锟斤 with an invisible character inside
 @example(body="", title="锟\ufffd斤")  # and with a decoder's mark inside
+@example(body="", title="鄇0锟?\ufffd斤")  # and with a ? as well, which resync drops
 def test_cleaning_is_idempotent(body: str, title: str) -> None:
     once = clean(body, title=title)
     twice = clean(once.text, title=once.title)

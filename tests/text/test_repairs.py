@@ -30,6 +30,9 @@ from digest.text.script import wants_simplified
         ("联(li想正式宣布", "联想正式宣布", 1),
         ("债务的现(xi实。", "债务的现实。", 1),
         ("統（tǒ計結果", "統計結果", 1),
+        # A whole reading and its tone number, only the closing bracket gone.
+        ("都密切關注着監管層(ceng2的一舉一動", "都密切關注着監管層的一舉一動", 1),
+        ("這（zhè2是我能表態", "這是我能表態", 1),
     ],
 )
 def test_annotations_are_removed(damaged: str, clean: str, count: int) -> None:
@@ -50,6 +53,7 @@ def test_annotations_are_removed(damaged: str, clean: str, count: int) -> None:
         "苹果(iPhone版发布",
         "中国(zhong国",
         "维生素(a类",
+        "手机和(h5页面",  # h5 is no reading of 和: a tone number ends a whole one
     ],
 )
 def test_real_parentheses_are_kept(text: str) -> None:

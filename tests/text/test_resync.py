@@ -19,7 +19,7 @@ from pypinyin import Style, pinyin
 
 from digest.model import RawItem
 from digest.text import clean_item
-from digest.text.annotations import is_reading
+from digest.text.annotations import has_tone_of, is_reading
 from digest.text.resync import Resynced, resync
 from tests.text.conftest import CHINA as TZ
 from tests.text.conftest import NOW
@@ -240,6 +240,87 @@ def test_ascii_punctuation_after_a_question_mark_stays_in_a_line_read_again() ->
     text, counts = resync(line, {})
     assert text.startswith("谁最早意识到崛起的日本") and text.endswith("隐患?_财经_新浪网"), text
     assert counts.lines == 1
+
+
+@pytest.mark.parametrize("brackets", ["()", "（）"])
+@pytest.mark.parametrize(("every", "first"), [(1, 0), (2, 0), (2, 1)])
+def test_a_question_mark_stays_before_an_annotated_character_in_a_line_read_again(
+    brackets: str, every: int, first: int
+) -> None:
+    """A ? and a closing quote before an annotated character, in a line read again for its
+    annotations (every character annotated, or every second one): the text comes back with its
+    question mark, its quote and each character, and the annotations go.  The cheapest way to
+    where 這's annotation starts read ?”這 out of step as 场边@, and the annotation that reads 這
+    was lost with it (``槍斃场边@(zhè)``)."""
+    sentence = "爲什麼要槍斃?”這封信經鄧子恢、李先念轉至黃岡，均批示客觀處理。"
+    line = ""
+    for index, char in enumerate(sentence):
+        line += char
+        if "\u4e00" <= char <= "\u9fff" and index % every == first:
+            reading = pinyin(char, style=Style.TONE, neutral_tone_with_five=True)[0][0]
+            line += f"{brackets[0]}{reading}{brackets[1]}"
+    assert cleaned(line) == sentence.replace("?", "？"), line
+
+
+@pytest.mark.parametrize("sentence", TRADITIONAL)
+def test_an_annotation_names_a_character_whose_first_byte_a_decoder_marked_lost(sentence: str) -> None:
+    """Every character annotated (tone marks), and each in turn losing its first byte, which
+    the page shows as ?: its second byte is either unpaired before the bracket (a second ?:
+    ``??(xué)``) or read as ASCII (``?W(xué)``), and the ? may follow the annotation before it
+    (``個(gè)?c(diǎn)``).  The annotation names the character, its tone among the homophones:
+    each place costs at most one character, a homophone that fits as well (it cost up to nine
+    while a ? before a bracket or after an annotation was read as a question mark)."""
+    simplified = clean_item(RawItem(body=sentence, title="标题"), now=NOW, tz=TZ, script="simplified").text
+    pieces = []
+    for char in sentence:
+        bracketed = ""
+        if "\u4e00" <= char <= "\u9fff":
+            bracketed = f"({pinyin(char, style=Style.TONE, neutral_tone_with_five=True)[0][0]})"
+        pieces.append((char.encode("gb18030"), bracketed.encode("gb18030")))
+    costs = []
+    for index, (code, annotation) in enumerate(pieces):
+        if not annotation:
+            continue
+        before = b"".join(c + a for c, a in pieces[:index])
+        after = b"".join(c + a for c, a in pieces[index + 1 :])
+        damaged = (before + b"?" + code[1:] + annotation + after).decode("gb18030", errors="replace")
+        text = clean_item(RawItem(body=damaged.replace("\ufffd", "?"), title="标题"), now=NOW, tz=TZ).text
+        costs.append(distance(text, simplified))
+    assert max(costs) <= 1, costs
+    assert sum(costs) * 4 <= len(costs), costs
+
+
+def test_the_tone_an_annotation_shows_narrows_the_characters_it_reads() -> None:
+    """Each character is read with the tone pypinyin gives it, marked or numbered; a syllable
+    with no tone (or a neutral one) says nothing against any; a tone the character is never
+    read with rules it out (xí is 席 or 習, not 義, read yì and xī)."""
+    for char in TRADITIONAL[1]:
+        if "\u4e00" <= char <= "\u9fff":
+            for style in (Style.TONE, Style.TONE3):
+                assert has_tone_of(char, pinyin(char, style=style)[0][0]), char
+    assert has_tone_of("們", "men") and has_tone_of("們", "men5") and has_tone_of("席", "xi2")
+    assert not has_tone_of("義", "xí") and not has_tone_of("師", "shì") and not has_tone_of("席", "xi4")
+
+
+def test_a_marked_first_byte_after_a_comma_the_site_made_ascii_leaves_no_letter_behind() -> None:
+    """A site that made ，ASCII after the damage leaves ``,?f`` where 萬 lost its first byte
+    after the comma: a question mark never follows a comma, so the ? is the lost byte and the
+    letter its second, for a capital too (``,?Y果``: 結).  Each such place costs at most the one
+    character (it left ``，？f`` and ``，？Y``)."""
+    sentence = (
+        "十二月十日，萬達商業地產的新股認購正式開戰，發行規模超過預期，"
+        + "結果資金湧入，這也說明網上投資者熱情高漲。"
+    )
+    data = sentence.encode("gb18030")
+    comma = "，".encode("gb18030")
+    places = 0
+    for at in starts(data)[1:-1]:
+        if data[at - 2 : at] != comma or not chr(data[at + 1]).isalpha():
+            continue
+        damaged = (data[:at] + b"?" + data[at + 1 :]).decode("gb18030").replace("，", ",")
+        places += 1
+        assert distance(cleaned(damaged), sentence) <= 1, damaged
+    assert places == 3
 
 
 # A traditional headline, then its body as a Big5 decoder misread its GBK bytes (from

@@ -74,6 +74,7 @@ TEXTS = st.one_of(
 @example(text="广义货币(M2)余额", other="")
 @example(text="担╯hi2）的", other="")
 @example(text="月30日晚间，联(li想正式宣布", other="")
+@example(text="监管层(ceng2的一举一动", other="")
 def test_every_repair_leaves_a_text_it_lets_through_unchanged(text: str, other: str) -> None:
     if not needs_no_repair(text):
         return
@@ -104,6 +105,7 @@ DAMAGED = [
     "the ,F(xian)-35",
     "Why？xian)",
     "联(li想正式宣布",
+    "监管层(ceng2的一举一动",
 ]
 PLAIN = [
     "",
