@@ -129,6 +129,7 @@ def check_url(url: str) -> str:
     url = url.strip()
     try:
         parts = urlsplit(url)
+        parts.port  # noqa: B018 - read to check it: a port past 65535 or not a number raises here
     except ValueError:
         raise FetchError("not a valid URL", "scheme") from None
     if not parts.scheme:

@@ -166,13 +166,14 @@ class Client:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         host = parts.hostname or ""
-        port = parts.port or _DEFAULT_PORTS[scheme]
+        given_port = parts.port
+        port = given_port or _DEFAULT_PORTS[scheme]
         target = quote(parts.path or "/", safe=_PATH_SAFE)
         if parts.query:
             target += "?" + quote(parts.query, safe=_QUERY_SAFE)
         ascii_host = _ascii_host(host)
         authority = f"[{ascii_host}]" if ":" in ascii_host else ascii_host
-        if parts.port is not None and parts.port != _DEFAULT_PORTS[scheme]:
+        if given_port is not None and given_port != _DEFAULT_PORTS[scheme]:
             authority += f":{port}"
         fields = [("Host", authority), *headers]
         if parts.username is not None or parts.password is not None:

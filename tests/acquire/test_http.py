@@ -68,6 +68,12 @@ def test_only_http_and_https_are_fetched(url: str) -> None:
     assert "only http and https" in error.message
 
 
+@pytest.mark.parametrize("url", ["http://example.com:99999/rss", "http://example.com:rss/"])
+def test_a_url_with_an_impossible_port_is_not_valid(url: str) -> None:
+    error = failure(url)
+    assert (error.kind, error.message) == ("scheme", "not a valid URL")
+
+
 @pytest.mark.parametrize(
     "host",
     [
