@@ -297,12 +297,14 @@ async def _follow(
 
     redirects: list[tuple[int, str]] = []
     seen = {url}
+    jar = _RedirectCookies()
     while True:
         try:
-            answer = await client.get(url, headers, policy.timeout)
+            answer = await client.get(url, jar.headers_for(url, headers), policy.timeout)
             try:
                 status = answer.status
                 if status in (301, 302, 303, 307, 308):
+                    jar.keep(url, answer.headers)
                     location = _plain_headers(answer.headers).get("location")
                     if not location:
                         raise FetchError(f"HTTP {status} redirect without a Location", "redirects")
@@ -442,6 +444,53 @@ class _BoundedDecoder:
         if not self._inflater.eof and self._coding != "deflate":
             raise FetchError(f"truncated {self._coding} body", "protocol")
         return bytes(self._inflater.flush()[: room + 1])
+
+
+class _RedirectCookies:
+    """The cookies a redirect sets, sent on the following hops of the same request.
+
+    Some sites set a cookie and redirect to check that it comes back (a cookie or bot check); with
+    no cookie the chain ends in a loop.  The jar lasts one request: a cookie never reaches another
+    source, nor the next run.  Cookies go to the host that set them or to the domain they name
+    (only one that host is part of), a ``Secure`` one over https only, and ``Max-Age=0`` removes
+    one; paths and expiry dates are not looked at, as the chain lasts seconds."""
+
+    def __init__(self) -> None:
+        self._cookies: dict[tuple[str, str], tuple[str, bool]] = {}  # (domain, name) → (value, secure)
+
+    def keep(self, url: str, headers: Iterable[tuple[str, str]]) -> None:
+        from http.cookies import CookieError, SimpleCookie
+
+        host = (urlsplit(url).hostname or "").lower()
+        for name, value in headers:
+            if name != "set-cookie":
+                continue
+            cookie: SimpleCookie = SimpleCookie()
+            try:
+                cookie.load(value)
+            except CookieError:
+                continue  # a cookie the standard library cannot read is one the site does without
+            for morsel in cookie.values():
+                domain = morsel["domain"].lower().lstrip(".") or host
+                if domain != host and not host.endswith("." + domain):
+                    continue  # a site may not set cookies for a domain it is not part of
+                key = (domain, morsel.key)
+                if morsel["max-age"].strip() == "0":
+                    self._cookies.pop(key, None)
+                else:
+                    self._cookies[key] = (morsel.value, bool(morsel["secure"]))
+
+    def headers_for(self, url: str, headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        if not self._cookies:
+            return headers
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        sent = [
+            f"{name}={value}"
+            for (domain, name), (value, secure) in self._cookies.items()
+            if (host == domain or host.endswith("." + domain)) and (parts.scheme == "https" or not secure)
+        ]
+        return [*headers, ("Cookie", "; ".join(sent))] if sent else headers
 
 
 def _plain_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:

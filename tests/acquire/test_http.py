@@ -142,6 +142,33 @@ def test_redirect_loops_and_long_chains_stop_at_five_hops(raw_server: RawServer)
     assert "/hop0" not in raw_server.hits
 
 
+def test_a_cookie_a_redirect_sets_comes_back_on_the_next_hop_of_that_request_only(
+    raw_server: RawServer,
+) -> None:
+    # A cookie check: the site sets a cookie and redirects; without it the chain would loop.
+    set_cookie = respond(
+        "302 Found",
+        headers={"Location": "/checked", "Set-Cookie": "seen=1; Path=/; HttpOnly"},
+    )
+
+    async def checked(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        has_cookie = b"\r\ncookie: seen=1\r\n" in raw_server.heads[-1].lower()
+        await (respond("200 OK", RSS) if has_cookie else redirect("/feed"))(reader, writer)
+
+    raw_server.routes["/feed"] = set_cookie
+    raw_server.routes["/checked"] = checked
+    # A cookie for a domain this host is not part of is not kept.
+    raw_server.routes["/elsewhere"] = respond(
+        "302 Found", headers={"Location": "/plain", "Set-Cookie": "other=1; Domain=example.org"}
+    )
+    raw_server.routes["/plain"] = respond("200 OK", RSS)
+    assert fetch(raw_server.url("/feed")).body == RSS
+    # A new request starts with no cookie: the check sends it round to where it began.
+    assert failure(raw_server.url("/checked")).kind == "redirects"
+    assert fetch(raw_server.url("/elsewhere")).body == RSS
+    assert b"cookie:" not in raw_server.heads[-1].lower()
+
+
 def test_a_redirect_to_another_scheme_is_refused(raw_server: RawServer) -> None:
     raw_server.routes["/x"] = redirect("file:///etc/passwd")
     error = failure(raw_server.url("/x"))
