@@ -293,7 +293,8 @@ class Client:
         protocol = connection.protocol
         # Bytes already read past the end of the answer (a body longer than its Content-Length)
         # would be taken for the next request's answer: such a connection is not reused.
-        if protocol.our_state is not h11.DONE or protocol.their_state is not h11.DONE or protocol.trailing_data[0]:
+        finished = protocol.our_state is h11.DONE and protocol.their_state is h11.DONE
+        if not finished or protocol.trailing_data[0]:
             self.discard(connection)
             return
         protocol.start_next_cycle()
