@@ -45,9 +45,6 @@ _HOLE = -1
 _REPLACED = -2
 _FULL_WIDTH_ALNUM = 6.0
 _SYMBOL = 10.0
-# ASCII before a ? that makes it a byte too: an annotation's end, and the clause marks a site
-# made ASCII after the damage (，?f達: 萬 lost its first byte after the comma).
-_BEFORE_HOLE = (")", "）", ",", ":")
 _ORDINARY = LazyPattern("[\u00c0-\u04ff\u3000-\u303f\u3040-\u30ff\ufe30-\ufe6f\uff01-\uff5e]")
 _UNSEEN = -20.0  # the table's floor for a character it never saw is about -20.7
 _INVISIBLE = frozenset(INVISIBLE)
@@ -94,11 +91,9 @@ _LONE_TRAIL = LazyPattern("(?<=[^\x00-\x7f])[\x40-\x7e](?=[^\x00-\x7f])")
 # A decoder's ? inside Chinese, or before the annotation it cut into (``下?lián)``, ``种?(zhi)``),
 # or after an annotation (``個(gè)?c(diǎn)``: 點 lost its first byte, its second reads c); or a ?
 # and one byte 40–7E before an annotation, which follows ideographs only (``把?W(xué)``: 學;
-# not ``麥康姆?X（Malcolm X``, whose ? an encoder wrote for a ·).  After a clause mark, which
-# no question mark follows, a ? and any letter (``，?Y果``: 結 lost its first byte).
+# not ``麥康姆?X（Malcolm X``, whose ? an encoder wrote for a ·).
 _MARKED = LazyPattern(
-    f"(?:[^\\x00-\\x7f]|[),:])\\?+(?:[^\\x00-\\x7f]|\\(?[a-z]|[\\x40-\\x7e][(（][a-z{TONED}ü]{{1,6}}[1-5]?[)）])"
-    "|[,:，：、]\\?[A-Za-z]"
+    f"(?:[^\\x00-\\x7f]|\\))\\?+(?:[^\\x00-\\x7f]|\\(?[a-z]|[\\x40-\\x7e][(（][a-z{TONED}ü]{{1,6}}[1-5]?[)）])"
 )
 # An annotation in the bytes: ( or （, pinyin letters (ASCII, or tone-marked vowels and ü, which
 # GBK writes as A8xx), an optional tone number, ) or ）.  The opening bracket may be missing: a
@@ -390,7 +385,7 @@ def _units(line: str, codec: str) -> list[tuple[list[int], str]]:
         if char in _INVISIBLE:
             continue
         if char == "\ufffd" or (
-            char == "?" and (near_wide or before in _BEFORE_HOLE or _opens_annotation(line, i + 1))
+            char == "?" and (near_wide or before in (")", "）") or _opens_annotation(line, i + 1))
         ):
             data.append(_REPLACED if char == "\ufffd" else _HOLE)
             continue

@@ -302,27 +302,6 @@ def test_the_tone_an_annotation_shows_narrows_the_characters_it_reads() -> None:
     assert not has_tone_of("義", "xí") and not has_tone_of("師", "shì") and not has_tone_of("席", "xi4")
 
 
-def test_a_marked_first_byte_after_a_comma_the_site_made_ascii_leaves_no_letter_behind() -> None:
-    """A site that made ，ASCII after the damage leaves ``,?f`` where 萬 lost its first byte
-    after the comma: a question mark never follows a comma, so the ? is the lost byte and the
-    letter its second, for a capital too (``,?Y果``: 結).  Each such place costs at most the one
-    character (it left ``，？f`` and ``，？Y``)."""
-    sentence = (
-        "十二月十日，萬達商業地產的新股認購正式開戰，發行規模超過預期，"
-        + "結果資金湧入，這也說明網上投資者熱情高漲。"
-    )
-    data = sentence.encode("gb18030")
-    comma = "，".encode("gb18030")
-    places = 0
-    for at in starts(data)[1:-1]:
-        if data[at - 2 : at] != comma or not chr(data[at + 1]).isalpha():
-            continue
-        damaged = (data[:at] + b"?" + data[at + 1 :]).decode("gb18030").replace("，", ",")
-        places += 1
-        assert distance(cleaned(damaged), sentence) <= 1, damaged
-    assert places == 3
-
-
 # A traditional headline, then its body as a Big5 decoder misread its GBK bytes (from
 # bench/fidelity.py's damage at rate 1.0): reading the bytes again guesses 为 where bytes were
 # lost, and its forms 為 (Taiwan's) and 爲 (OpenCC's own) tie.
