@@ -46,9 +46,13 @@ _AFTER_LETTER = LazyPattern(
 # An annotation whose end went with bytes out of step: an opening bracket and the first letters of
 # a reading of the ideograph before it, then straight on into the next ideograph (联(li想 for
 # 联(lián)想, 现(xi实 for 现(xiàn)实), or a whole reading and its tone number with only the
-# closing bracket gone (層(ceng2的).  Opens with the bracket, for speed (see above).
+# closing bracket gone (層(ceng2的).  Opens with the bracket, for speed (see above).  Only when
+# the bracket never closes: 妈(ma1是第一声) is a real parenthesis, in teaching text or a product
+# name (小米(mi5发布于…)).
+_NEVER_CLOSED = r"(?![^()（）\n]*[)）])"
 _CUT_SHORT = LazyPattern(
-    rf"[(（](?:(?P<letters>[a-z{TONED}ü]{{1,5}})|(?P<syllable>[a-z{TONED}ü]{{1,6}})[1-5])(?={_IDEOGRAPH})"
+    rf"[(（](?:(?P<letters>[a-z{TONED}ü]{{1,5}})|(?P<syllable>[a-z{TONED}ü]{{1,6}})[1-5])"
+    rf"{_NEVER_CLOSED}(?={_IDEOGRAPH})"
 )
 
 # An annotation whose tone-marked vowel a decoder lost (UTF-8 ǎ is two bytes a GBK decoder may

@@ -37,9 +37,12 @@ _CONFUSIONS = (
 # Invisible characters (removed by a later stage) and decoder marks may stand inside it: 锟\u200b斤,
 # 锟\ufffd斤 and 锟?斤 are still one (resync may drop the mark, and cleaning again find the run).
 _FILLER = f"[{INVISIBLE}\ufffd?]*"
+# After the run only invisible characters and U+FFFD go with it: a ? there is a real question mark
+# (为什么会出现锟斤拷? keeps its ？).
+_TRAILING = f"[{INVISIBLE}\ufffd]*"
 # A U+FFFD whose last byte (BD) the GBK decoder could not pair, at the end of a line or before
 # ASCII, reads 锟 and a U+FFFD of the decoder's own: 锟 is never followed by one in text.
-_REPLACEMENT_MOJIBAKE = LazyPattern(f"(?:[锟錕](?:{_FILLER}斤(?:{_FILLER}拷)?{_FILLER}|\ufffd))+")
+_REPLACEMENT_MOJIBAKE = LazyPattern(f"(?:[锟錕](?:{_FILLER}斤(?:{_FILLER}拷)?{_TRAILING}|\ufffd))+")
 _RUN = LazyPattern(r"[^\x00-\x7f\s]{2,}")
 # An annotation (a bracketed syllable) right after a lost byte: the reading of the character the
 # byte belonged to.

@@ -93,7 +93,9 @@ _LONE_TRAIL = LazyPattern("(?<=[^\x00-\x7f])[\x40-\x7e](?=[^\x00-\x7f])")
 # and one byte 40–7E before an annotation, which follows ideographs only (``把?W(xué)``: 學;
 # not ``麥康姆?X（Malcolm X``, whose ? an encoder wrote for a ·).
 _MARKED = LazyPattern(
-    f"(?:[^\\x00-\\x7f]|\\))\\?+(?:[^\\x00-\\x7f]|\\(?[a-z]|[\\x40-\\x7e][(（][a-z{TONED}ü]{{1,6}}[1-5]?[)）])"
+    f"[^\\x00-\\x7f]\\?+\\(?[a-z]"
+    # After a ``)`` only an annotation's opening may follow the ?: ``正则(ab)?c`` is a regex.
+    f"|(?:[^\\x00-\\x7f]|\\))\\?+(?:[^\\x00-\\x7f]|\\([a-z{TONED}]|[\\x40-\\x7e][(（][a-z{TONED}ü]{{1,6}}[1-5]?[)）])"
 )
 # An annotation in the bytes: ( or （, pinyin letters (ASCII, or tone-marked vowels and ü, which
 # GBK writes as A8xx), an optional tone number, ) or ）.  The opening bracket may be missing: a

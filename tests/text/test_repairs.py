@@ -521,3 +521,23 @@ def test_a_chrome_word_alone_that_bulletins_use_as_a_heading_stays(
 ) -> None:
     cleaned = clean_item(RawItem(body=f"{heading}\n今天的评论说得很好。", title="标题"), now=now, tz=tz)
     assert cleaned.text.startswith(heading)
+
+
+@pytest.mark.parametrize(
+    ("text", "clean"),
+    [
+        # A bracket a real parenthesis closes later is no annotation cut short.
+        ("例如妈(ma1是第一声),麻(ma2是第二声)。", "例如妈（ma1是第一声），麻（ma2是第二声）。"),
+        ("小米(mi5发布于2016年)", "小米（mi5发布于2016年）"),
+        # After a ``)`` a ? and a letter are a regex or an option, not a lost byte.
+        ("正则表达式(ab)?c可以匹配c和abc。", "正则表达式（ab）？c可以匹配c和abc。"),
+        # Informal writing puts a question mark after a comma.
+        ("为啥,?b站又崩了", "为啥，？b站又崩了"),
+        # A question mark after a 锟斤拷 run is the sentence's own.
+        ("为什么会出现锟斤拷?", "为什么会出现？"),
+    ],
+)
+def test_clean_text_that_looks_like_damage_keeps_its_words(
+    text: str, clean: str, now: datetime, tz: tzinfo
+) -> None:
+    assert clean_item(RawItem(body=text, title="标题"), now=now, tz=tz, script="keep").text == clean
