@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import ssl
 import threading
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
@@ -201,3 +204,45 @@ def fetch_config(home: Path) -> Path:
         '[fetch]\ntimeout = 2\ndeadline = 3\nfull_text = "never"\n', encoding="utf-8"
     )
     return home
+
+
+@dataclass
+class TlsServer:
+    """An HTTPS server on 127.0.0.1 with a certificate for 127.0.0.1 from a test CA: ``trusting``
+    is a client context that trusts that CA; ``hits`` the paths it was asked for."""
+
+    port: int
+    trusting: ssl.SSLContext
+    hits: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def tls_server() -> Iterator[TlsServer]:
+    trustme = pytest.importorskip("trustme")
+    ca = trustme.CA()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    trusting = ssl.create_default_context()
+    ca.configure_trust(trusting)
+    hits: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(RSS)))
+            self.end_headers()
+            self.wfile.write(RSS)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield TlsServer(server.server_address[1], trusting, hits)
+    finally:
+        server.shutdown()

@@ -23,6 +23,7 @@ from tests.acquire.conftest import (
     RSS,
     Handler,
     RawServer,
+    TlsServer,
     drip_body,
     drip_headers,
     gzip_bomb,
@@ -303,33 +304,8 @@ def test_connection_refused_is_a_clear_error() -> None:
     assert error.kind == "connect"
 
 
-def test_tls_certificates_are_verified(tmp_path: object) -> None:
-    trustme = pytest.importorskip("trustme")
-    import ssl
-    import threading
-    from http.server import BaseHTTPRequestHandler, HTTPServer
-
-    ca = trustme.CA()
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-    hits = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            hits.append(self.path)
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        error = failure(f"https://127.0.0.1:{server.server_address[1]}/feed")
-        assert error.kind == "tls"
-        assert hits == []
-    finally:
-        server.shutdown()
+def test_tls_certificates_are_verified(tls_server: TlsServer) -> None:
+    # The server's certificate comes from a test CA that only tls_server.trusting trusts.
+    error = failure(f"https://127.0.0.1:{tls_server.port}/feed")
+    assert error.kind == "tls"
+    assert tls_server.hits == []

@@ -9,15 +9,13 @@ import asyncio
 import base64
 import socket
 import ssl
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
 from digest.acquire.http import FetchError, HttpPolicy, Response, get, open_client
 from digest.acquire.transport import Client, ConnectFailed
-from tests.acquire.conftest import RSS, RawServer
+from tests.acquire.conftest import RSS, RawServer, TlsServer
 
 FAST = HttpPolicy(timeout=1.0, deadline=2.0, max_bytes=1024 * 1024, allow_private=True)
 
@@ -138,49 +136,16 @@ def test_paths_are_quoted_and_credentials_in_the_url_become_basic_auth(raw_serve
     assert f"host: 127.0.0.1:{raw_server.port}\r\n" in head
 
 
-@pytest.fixture
-def tls_server() -> Iterator[tuple[int, ssl.SSLContext]]:
-    """An HTTPS server on 127.0.0.1 with a certificate for 127.0.0.1 from a test CA; yields its port
-    and a client context that trusts that CA."""
-    trustme = pytest.importorskip("trustme")
-    ca = trustme.CA()
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(RSS)))
-            self.end_headers()
-            self.wfile.write(RSS)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    trusting = ssl.create_default_context()
-    ca.configure_trust(trusting)
-    try:
-        yield server.server_address[1], trusting
-    finally:
-        server.shutdown()
-
-
-def test_https_with_a_trusted_certificate_is_fetched(tls_server: tuple[int, ssl.SSLContext]) -> None:
-    port, trusting = tls_server
-    answers = fetch_all([f"https://127.0.0.1:{port}/feed"] * 2, tls=trusting)
+def test_https_with_a_trusted_certificate_is_fetched(tls_server: TlsServer) -> None:
+    answers = fetch_all([f"https://127.0.0.1:{tls_server.port}/feed"] * 2, tls=tls_server.trusting)
     assert [(a.status, a.body) for a in answers] == [(200, RSS), (200, RSS)]
 
 
-def test_a_certificate_for_another_host_is_refused(tls_server: tuple[int, ssl.SSLContext]) -> None:
-    port, trusting = tls_server
+def test_a_certificate_for_another_host_is_refused(tls_server: TlsServer) -> None:
     with pytest.raises(FetchError) as caught:
-        fetch_all([f"https://localhost:{port}/feed"], tls=trusting)  # the certificate names 127.0.0.1
+        fetch_all(
+            [f"https://localhost:{tls_server.port}/feed"], tls=tls_server.trusting
+        )  # the certificate names 127.0.0.1
     assert caught.value.kind == "tls"
 
 

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from digest.summarize import summarize
 from digest.summarize.headline import best_run
 from digest.summarize.sentences import split_sentences
+from tests.hash_seeds import outputs_under_hash_seeds
 
 
 def test_leading_attribution_clause_left_out() -> None:
@@ -93,10 +94,6 @@ def test_same_output_under_any_hash_seed() -> None:
     # set in floating point broke near-ties differently from one run to the next (this test
     # failed on three of four seeds with float scores).  Many short documents from a small
     # vocabulary make near-ties common.
-    import os
-    import subprocess
-    import sys
-
     code = (
         "import random\n"
         "from digest.summarize.headline import best_run\n"
@@ -116,14 +113,5 @@ def test_same_output_under_any_hash_seed() -> None:
         "    out.extend(best_run(units, n) for n in (8, 12))\n"
         "print('|'.join(out))\n"
     )
-    outputs = {
-        subprocess.run(
-            [sys.executable, "-c", code],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ, "PYTHONHASHSEED": seed},
-        ).stdout
-        for seed in ("1", "2", "3", "4")
-    }
+    outputs = outputs_under_hash_seeds(code)
     assert len(outputs) == 1

@@ -10,9 +10,6 @@ small-form marks, Cantonese, rare names — is left as it is.
 from __future__ import annotations
 
 import difflib
-import os
-import subprocess
-import sys
 
 import pytest
 from pypinyin import Style, pinyin
@@ -21,6 +18,7 @@ from digest.model import RawItem
 from digest.text import clean_item
 from digest.text.annotations import has_tone_of, is_reading
 from digest.text.resync import Resynced, resync
+from tests.hash_seeds import outputs_under_hash_seeds
 from tests.text.conftest import CHINA as TZ
 from tests.text.conftest import NOW
 
@@ -324,16 +322,6 @@ def test_a_guess_among_forms_that_tie_is_the_same_whatever_the_string_hashing() 
         "for line in sys.stdin.read().split('\\n'):\n"
         "    print(repair_misdecoding(line)[0])\n"
     )
-    outputs = {
-        subprocess.run(
-            [sys.executable, "-c", code],
-            input=_TIED_FORMS,
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ, "PYTHONHASHSEED": seed},
-        ).stdout
-        for seed in ("1", "2", "3", "4")
-    }
+    outputs = outputs_under_hash_seeds(code, _TIED_FORMS)
     assert len(outputs) == 1
     assert "決定為時進行" in outputs.pop()
