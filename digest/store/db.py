@@ -246,13 +246,7 @@ class Store:
     def stored_ids(self, ids: Iterable[str]) -> set[str]:
         """Those of ``ids`` that are stored: a batch's worth in one query (a query per id was one
         per item, and up to seven more per new item for its scheme twins)."""
-        wanted = list(dict.fromkeys(ids))
-        found: set[str] = set()
-        for start in range(0, len(wanted), _IDS_PER_QUERY):
-            chunk = wanted[start : start + _IDS_PER_QUERY]
-            marks = ", ".join("?" * len(chunk))
-            found.update(row[0] for row in self.execute(f"SELECT id FROM items WHERE id IN ({marks})", chunk))
-        return found
+        return {row[0] for row in self._rows_with_ids("id", list(dict.fromkeys(ids)))}
 
     def get_item(self, id_or_prefix: str) -> list[Item]:
         """Items whose id equals ``id_or_prefix`` or starts with it (at most 2: enough to tell)."""
@@ -271,13 +265,15 @@ class Store:
         """The stored items among ``ids`` (exact ids, not prefixes), each once in the order of
         ``ids``; an id not stored is left out.  A batch's worth in one query, as ``stored_ids``."""
         wanted = list(dict.fromkeys(ids))
-        found: dict[str, Item] = {}
-        for start in range(0, len(wanted), _IDS_PER_QUERY):
-            chunk = wanted[start : start + _IDS_PER_QUERY]
-            marks = ", ".join("?" * len(chunk))
-            rows = self.execute(f"SELECT {_ITEM_READ} FROM items WHERE id IN ({marks})", chunk)
-            found.update((item.id, item) for item in map(_item_from_row, rows))
+        found = {item.id: item for item in map(_item_from_row, self._rows_with_ids(_ITEM_READ, wanted))}
         return [found[item_id] for item_id in wanted if item_id in found]
+
+    def _rows_with_ids(self, columns: str, ids: list[str]) -> Iterator[Any]:
+        """``columns`` of the stored items among ``ids`` (distinct), ``_IDS_PER_QUERY`` at a query."""
+        for start in range(0, len(ids), _IDS_PER_QUERY):
+            chunk = ids[start : start + _IDS_PER_QUERY]
+            marks = ", ".join("?" * len(chunk))
+            yield from self.execute(f"SELECT {columns} FROM items WHERE id IN ({marks})", chunk)
 
     def items_between(
         self,
