@@ -221,7 +221,9 @@ async def _resolve(host: str, port: int, timeout: float | None) -> list[IPAddres
     except TimeoutError:
         raise FetchError(f"looking up {host} timed out", "connect") from None
     except (socket.gaierror, UnicodeError) as error:
-        raise FetchError(f"cannot resolve {host} ({_reason(error)})", "connect") from None
+        from digest.acquire.transport import error_text  # loaded already: it is what resolves
+
+        raise FetchError(f"cannot resolve {host} ({error_text(error)})", "connect") from None
     addresses: list[IPAddress] = []
     for *_, sockaddr in infos:
         address = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
@@ -303,9 +305,10 @@ async def _follow(
             answer = await client.get(url, jar.headers_for(url, headers), policy.timeout)
             try:
                 status = answer.status
+                plain = _plain_headers(answer.headers)
                 if status in (301, 302, 303, 307, 308):
                     jar.keep(url, answer.headers)
-                    location = _plain_headers(answer.headers).get("location")
+                    location = plain.get("location")
                     if not location:
                         raise FetchError(f"HTTP {status} redirect without a Location", "redirects")
                     target = urljoin(url, location.strip())
@@ -322,7 +325,6 @@ async def _follow(
                     seen.add(target)
                     url = target
                     continue
-                plain = _plain_headers(answer.headers)
                 if status == 304:
                     await _finish(answer)
                     return Response(url, status, plain, b"", tuple(redirects))
@@ -339,13 +341,13 @@ async def _follow(
             raise FetchError(f"timed out {what} (after {policy.timeout:g}s)", "timeout") from None
         except transport.BrokenProtocol as error:
             raise FetchError(
-                f"the server broke the connection or the protocol ({_reason(error)})", "protocol"
+                f"the server broke the connection or the protocol ({transport.error_text(error)})", "protocol"
             ) from None
         except transport.ConnectFailed as error:
             kind: FailureKind = "tls" if isinstance(error, transport.TlsFailed) else "connect"
-            raise FetchError(f"cannot connect: {_reason(error)}", kind) from None
+            raise FetchError(f"cannot connect: {transport.error_text(error)}", kind) from None
         except (transport.TransportError, OSError) as error:
-            reason = f"{type(error).__name__}: {_reason(error)}"
+            reason = f"{type(error).__name__}: {transport.error_text(error)}"
             raise FetchError(f"request failed: {reason}", "protocol") from None
 
 
@@ -472,7 +474,7 @@ class _RedirectCookies:
                 continue  # a cookie the standard library cannot read is one the site does without
             for morsel in cookie.values():
                 domain = morsel["domain"].lower().lstrip(".") or host
-                if domain != host and not host.endswith("." + domain):
+                if not _in_domain(host, domain):
                     continue  # a site may not set cookies for a domain it is not part of
                 key = (domain, morsel.key)
                 if morsel["max-age"].strip() == "0":
@@ -488,9 +490,13 @@ class _RedirectCookies:
         sent = [
             f"{name}={value}"
             for (domain, name), (value, secure) in self._cookies.items()
-            if (host == domain or host.endswith("." + domain)) and (parts.scheme == "https" or not secure)
+            if _in_domain(host, domain) and (parts.scheme == "https" or not secure)
         ]
         return [*headers, ("Cookie", "; ".join(sent))] if sent else headers
+
+
+def _in_domain(host: str, domain: str) -> bool:
+    return host == domain or host.endswith("." + domain)
 
 
 def _plain_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -498,8 +504,3 @@ def _plain_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     for key, value in headers:  # names come lower-case
         plain[key] = f"{plain[key]}, {value}" if key in plain else value
     return plain
-
-
-def _reason(error: BaseException) -> str:
-    text = str(error) or type(error).__name__
-    return " ".join(text.split())[:200]

@@ -277,9 +277,9 @@ class Client:
                 failure = ConnectTimedOut(f"connecting to {host} took more than {timeout:g}s")
                 continue
             except ssl.SSLError as error:
-                raise TlsFailed(_reason(error)) from None
+                raise TlsFailed(error_text(error)) from None
             except OSError as error:
-                failure = ConnectFailed(_reason(error))
+                failure = ConnectFailed(error_text(error))
                 continue
             writer = asyncio.StreamWriter(transport, protocol, reader, loop)
             connection = _Connection(key, reader, writer)
@@ -350,8 +350,10 @@ def _decoded(raw: Sequence[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
 
 
 def _broken(error: BaseException) -> BrokenProtocol:
-    return BrokenProtocol(_reason(error) or "the server closed the connection")
+    return BrokenProtocol(error_text(error) or "the server closed the connection")
 
 
-def _reason(error: BaseException) -> str:
+def error_text(error: BaseException) -> str:
+    """An error's message on one line and at most 200 characters (its type's name if it has none):
+    what a source's last error keeps of it."""
     return " ".join((str(error) or type(error).__name__).split())[:200]

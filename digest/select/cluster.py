@@ -147,7 +147,6 @@ def cluster_linked(items: Sequence[Member], existing: Mapping[str, str], links: 
     """``cluster_items`` with the links of ``items`` given: only their ids and times are read."""
     ids = [item.id for item in items]
     union = _Union(ids)
-    links = list(links)
     for link in links:
         union.join(link.left, link.right)
     by_old: dict[str, str] = {}
