@@ -97,11 +97,7 @@ def _pinyin_dict() -> Mapping[int, str]:
 @cache
 def readings(char: str) -> frozenset[str]:
     """The toneless readings of ``char`` and of its simplified form (``們`` → ``{"men"}``)."""
-    found: set[str] = set()
-    for form in {char, to_simplified(char)}:
-        if len(form) == 1:
-            found.update(toneless(r) for r in _pinyin_dict().get(ord(form), "").split(",") if r)
-    return frozenset(found)
+    return frozenset(reading for reading, _tone in _toned_readings(char))
 
 
 @cache

@@ -20,11 +20,11 @@ from datetime import datetime, tzinfo
 from digest.patterns import LazyPattern
 from digest.text.dates import from_fields
 
-_DATE = (
+DATE = (  # month and day, the year optional: named groups year, month, day
     r"(?:(?P<year>(?:19|20)\d{2})\s*[-/.年]\s*)?"
     r"(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})\s*日?"
 )
-_TIME = r"(?P<hour>\d{1,2})[:：](?P<minute>\d{2})(?:[:：](?P<second>\d{2}))?"
+TIME = r"(?P<hour>\d{1,2})[:：](?P<minute>\d{2})(?:[:：](?P<second>\d{2}))?"
 EDITOR_LABEL = r"(?:[責责][编編]|[責责]任[编編][辑輯]|[编編][辑輯])"
 # Page chrome: the buttons and prompts portals print around an article, in either script (share
 # targets, print, close the window, font size, report an error, back to the top, bookmark, copy
@@ -53,7 +53,7 @@ _QR_LINE = (
 )
 _SOURCE_LABEL = r"(?:[来來]源|稿源)\s*[:：]\s*"
 _HEADER = LazyPattern(
-    rf"^(?:{_SOURCE_LABEL})?(?P<source>\S{{2,30}}?)\s+{_DATE}(?:\s+{_TIME})?"
+    rf"^(?:{_SOURCE_LABEL})?(?P<source>\S{{2,30}}?)\s+{DATE}(?:\s+{TIME})?"
     rf"(?:\s+{EDITOR_LABEL}\s*[:：]\s*(?P<editor>[^\s:：]{{1,20}}?))?(?:{_CHROME})?\s*$"
 )
 

@@ -13,7 +13,7 @@ from datetime import datetime, tzinfo
 
 from digest.patterns import LazyPattern
 from digest.text.dates import parse_date
-from digest.text.mobile import EDITOR_LABEL
+from digest.text.mobile import DATE, EDITOR_LABEL, TIME
 
 # ``-`` without spaces too: a non-underscore separator only ever cuts off a site-like name.  An
 # underscore between two ASCII letters or digits is part of a name (``user_id``), not a separator.
@@ -45,7 +45,7 @@ _FIELD = LazyPattern(
 # A date and a clock time (a bare 4月25日 opens sentences; a clock time after it does not), the
 # year left out as mobile news and portals' lists print it (``04-25 22:47 来源：新华网``).
 _LEADING_DATETIME = LazyPattern(
-    r"^(?:(?P<year>(?:19|20)\d{2})\s*[-/.年]\s*)?\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?"
+    rf"^{DATE}\s*{TIME}"
     r"(?=\s|$|[^\d.:：])"  # pages glue the next label on: ``2017-03-10 09:58:03来源：``
 )
 # A short name with no sentence in it, after a date: ``新华网``, ``人民网－人民日报``.
