@@ -42,7 +42,7 @@ from digest.text.mobile import (
 )
 from digest.text.page import is_outlet_name, parse_meta_line, strip_site_suffix
 from digest.text.punctuation import fix_punctuation, has_chinese
-from digest.text.resync import resync
+from digest.text.resync import resync, seen_words
 from digest.text.script import (
     POLICIES,
     to_simplified,
@@ -80,15 +80,19 @@ def _repair_bytes(fields: list[str], repairs: Counter[str]) -> list[str]:
     undamaged = [needs_no_repair(field) for field in fields]
     if all(undamaged):
         return fields
-    learned = learn_annotations("\n".join(fields))
+    whole = "\n".join(fields)
+    learned = learn_annotations(whole)
+    # The pairs of ideographs the item writes where it reads right (the title, undamaged lines):
+    # its own words, when the bytes of a damaged line are read again.
+    seen = seen_words(whole)
     out = []
     for field, needs_none in zip(fields, undamaged, strict=True):
         if needs_none:
             out.append(field)
             continue
-        field, misdecoded = repair_misdecoding(field)
+        field, misdecoded = repair_misdecoding(field, seen)
         # Before anything that changes characters: a span out of step is read again from its bytes.
-        field, resynced = resync(field, learned)
+        field, resynced = resync(field, learned, seen)
         # After the codecs: a wrong decoding writes full-width letters (ｅ is A3 E5 in GBK) that
         # are bytes of the text, not letters to normalise.
         field, changed = normalise_characters(field)

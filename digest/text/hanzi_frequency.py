@@ -109,7 +109,9 @@ def load() -> None:
 
 
 @cache
-def _simplified(char: str) -> str:
+def simplified_char(char: str) -> str:
+    """The simplified form of an ideograph (itself when it has none of one character); other
+    characters as they are.  Words are kept simplified: either script reads as the same word."""
     if not "\u3400" <= char <= "\u9fff":
         return char
     simplified = to_simplified(char)
@@ -123,7 +125,7 @@ def log_frequency(char: str) -> float:
         return math.log(_PUNCTUATION_SHARE[char])
     chars = _characters()
     # The word list has a few traditional words with tiny counts; the simplified form decides.
-    return max(chars.get(char, _FLOOR), chars.get(_simplified(char), _FLOOR))
+    return max(chars.get(char, _FLOOR), chars.get(simplified_char(char), _FLOOR))
 
 
 def log_frequency_as_written(char: str) -> float:
@@ -136,7 +138,7 @@ def log_frequency_as_written(char: str) -> float:
 
 def word_weight(first: str, second: str) -> float:
     """How strongly the two characters (either script) read as a word: ln(1 + count), 0 if none."""
-    log_count = _pairs().get(_simplified(first) + _simplified(second))
+    log_count = _pairs().get(simplified_char(first) + simplified_char(second))
     return math.log1p(math.exp(log_count)) if log_count is not None else 0.0
 
 
@@ -161,4 +163,4 @@ def word_partners(char: str, *, following: bool) -> dict[str, float]:
     """The characters (simplified) that make a word with ``char``, following it or before it,
     with the word's weight (as ``word_weight``): the candidates for a character lost next to it."""
     ending, starting = _word_index()
-    return (starting if following else ending).get(_simplified(char), {})
+    return (starting if following else ending).get(simplified_char(char), {})

@@ -19,7 +19,7 @@ from digest.patterns import LazyPattern
 from digest.sanitize import INVISIBLE
 from digest.text.annotations import SYLLABLE, is_reading
 from digest.text.hanzi_frequency import log_frequency, log_frequency_as_written, word_weight
-from digest.text.resync import read_gbk, resync
+from digest.text.resync import NO_WORDS, SeenWords, read_gbk, resync
 
 # (codec the bytes were wrongly decoded with, codec they were written in)
 # "GBK" read two ways: browsers read pages labelled gbk or gb2312 with the GB18030 decoder, which
@@ -150,17 +150,17 @@ def _lost_byte(before: bytes, after: bytes, wrong: str, right: str) -> bytes:
     return best[1] if best else b"\xff"
 
 
-def _decoding(text: str, wrong: str, right: str) -> str:
+def _decoding(text: str, wrong: str, right: str, seen: SeenWords) -> str:
     """``text`` re-encoded with ``wrong`` and decoded with ``right``, each U+FFFD (a byte the
-    wrong decoder could not use) replaced by the byte that fits best; what still cannot be
-    decoded is dropped."""
+    wrong decoder could not use) replaced by the byte that fits best (for GBK, with the pairs
+    the item writes elsewhere, ``seen``); what still cannot be decoded is dropped."""
     parts = [part.encode(wrong) for part in text.split(_LOST)]
     if right == "gbk":
         # GBK bytes are read whole, the unknown bytes chosen with their neighbours: a Big5
         # decoder loses a byte for every pair Big5 lacks, often two in a row (记 in 记者), more
         # than one guess at a time can put back; and the bytes may carry damage of their own
         # (lost bytes, annotations) from before they were misread.
-        return read_gbk(parts, wrong)
+        return read_gbk(parts, wrong, seen)
     data = parts[0]
     for index, part in enumerate(parts[1:], start=1):
         rest = b"".join(parts[index:])
@@ -168,7 +168,7 @@ def _decoding(text: str, wrong: str, right: str) -> str:
     return data.decode(right, errors="replace").replace(_LOST, "")
 
 
-def _redecode(text: str) -> str | None:
+def _redecode(text: str, seen: SeenWords) -> str | None:
     """``text`` decoded right, or None when no confusion reads far better than it does."""
     before = _mean(text)
     if before > _PLAUSIBLE or len(_HAN.findall(text)) < _MIN_HAN:
@@ -178,7 +178,7 @@ def _redecode(text: str) -> str | None:
     best: tuple[float, str] | None = None
     for wrong, right in _CONFUSIONS:
         try:
-            decodings = [_decoding(text, wrong, right)]
+            decodings = [_decoding(text, wrong, right, seen)]
         except UnicodeEncodeError:
             continue
         for decoded in decodings:
@@ -195,15 +195,17 @@ def _redecode(text: str) -> str | None:
                 # decoded right, they still read out of step after the loss, as rare characters.
                 # The decoding is judged as resync will read it again; it is kept as decoded,
                 # and resync, which comes next, repairs and counts the rest.
-                score = _mean_decoded(resync(decoded, {})[0])
+                score = _mean_decoded(resync(decoded, {}, seen)[0])
             if score >= max(before + _MARGIN, _PLAUSIBLE) and (best is None or score > best[0]):
                 best = (score, decoded)
     return best[1] if best else None
 
 
-def repair_misdecoding(text: str) -> tuple[str, int]:
+def repair_misdecoding(text: str, seen: SeenWords = NO_WORDS) -> tuple[str, int]:
     """``text`` with wrongly decoded lines (or runs within a line) decoded right and ``锟斤拷``
-    removed; how many lines, runs and ``锟斤拷`` runs.  Never raises."""
+    removed; how many lines, runs and ``锟斤拷`` runs.  ``seen``: the pairs of ideographs the
+    item writes where it reads right (``resync.seen_words``), words of this text when bytes a
+    decoder lost are chosen.  Never raises."""
     removed = 0
     # 斤 or a U+FFFD after 锟 is in every such run; substring tests are far cheaper than the scan.
     if "斤" in text or "锟\ufffd" in text or "錕\ufffd" in text:
@@ -214,14 +216,14 @@ def repair_misdecoding(text: str) -> tuple[str, int]:
 
     def replace(match: re.Match[str]) -> str:
         nonlocal repaired
-        decoded = _redecode(match.group())
+        decoded = _redecode(match.group(), seen)
         repaired += decoded is not None
         return decoded if decoded is not None else match.group()
 
     lines = []
     for line in text.split("\n"):
         # The whole line first: the bytes of a wrongly decoded page run on through its ASCII.
-        decoded = _redecode(line) if not line.isascii() else None
+        decoded = _redecode(line, seen) if not line.isascii() else None
         if decoded is not None:
             repaired += 1
             lines.append(decoded)

@@ -23,16 +23,17 @@ text that was decoded already.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from digest.patterns import LazyPattern
 from digest.sanitize import INVISIBLE
 from digest.text.annotations import TONED, characters_read, has_tone_of, is_reading
-from digest.text.hanzi_frequency import log_frequency, word_partners, word_weight
+from digest.text.hanzi_frequency import log_frequency, simplified_char, word_partners, word_weight
 from digest.text.script import to_traditional, to_traditional_variant
 
 # The codecs whose byte streams are read again: GBK as GB18030 (which also decodes GBK's
@@ -56,6 +57,11 @@ _WORD_BONUS = 0.5  # × ln(count) of the word the character makes with the one b
 # Choosing the character of a lost byte, a word with a neighbour is most of the evidence there is
 # (乔木 after 胡 and before 木, not the far commoner 教): it weighs twice as much there.
 _CONTEXT_BONUS = 1.0
+# A pair of ideographs the text itself writes where it reads right (its title, its undamaged
+# lines) is a word of this text, whatever the table says: news repeats its names and terms
+# (诺基亚 in a title, and three times in the paragraph a Big5 decoder garbled, each time with 亚
+# lost).  It weighs as much again as the commonest words do (中国 12).
+_SEEN = 12.0
 # A GBK byte 40–7E read alone between two wide characters (示範區 one byte short reads 竟爡^堅,
 # 房地產 with the first byte of 地 lost reads 房??產 or 房?a): the second byte of a character out
 # of step reads as one, and costs as much as a rare character would, read as written or again.
@@ -87,6 +93,7 @@ _PUA = LazyPattern("[\ue000-\uf8ff]")
 # (``担╯hi2）`` is 等 with （shi2） inside its bytes).
 _CUT_ANNOTATION = LazyPattern(f"[^\\w(（{TONED}][a-z{TONED}]{{1,6}}[1-5]?[)）]")
 _HAN = LazyPattern("[\u3400-\u9fff]")
+_HAN_RUN = LazyPattern("[\u3400-\u9fff]{2,}")
 _LONE_TRAIL = LazyPattern("(?<=[^\x00-\x7f])[\x40-\x7e](?=[^\x00-\x7f])")
 # A decoder's ? inside Chinese, or before the annotation it cut into (``下?lián)``, ``种?(zhi)``),
 # or after an annotation (``個(gè)?c(diǎn)``: 點 lost its first byte, its second reads c); or a ?
@@ -134,6 +141,53 @@ def _suspicious(line: str) -> bool:
     # rare words) has them apart: ask for _MIN_RARE of them within _CLUSTER characters.
     places = [i for i, char in enumerate(line) if char in rare]
     return any(places[i + _MIN_RARE - 1] - places[i] < _CLUSTER for i in range(len(places) - _MIN_RARE + 1))
+
+
+@dataclass(frozen=True, slots=True)
+class SeenWords:
+    """The pairs of neighbouring ideographs (simplified) a text writes in its lines that show no
+    damage: what it says where it reads right is evidence for what its damaged lines said."""
+
+    pairs: frozenset[str] = frozenset()
+    following: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # first → seconds
+    preceding: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # second → firsts
+
+    def weight(self, first: str, second: str) -> float:
+        """``word_weight``, and ``_SEEN`` more when the text writes the pair where it reads right."""
+        weight = word_weight(first, second)
+        if self.pairs and simplified_char(first) + simplified_char(second) in self.pairs:
+            weight += _SEEN
+        return weight
+
+    def partners(self, char: str, *, following: bool) -> tuple[str, ...]:
+        """The characters (simplified) the text writes after ``char`` (``following``) or before it."""
+        if not char:
+            return ()
+        return (self.following if following else self.preceding).get(simplified_char(char), ())
+
+
+NO_WORDS = SeenWords()
+
+
+def seen_words(text: str) -> SeenWords:
+    """The pairs of ideographs ``text`` writes in the lines ``resync`` leaves alone."""
+    pairs: set[str] = set()
+    for line in text.split("\n"):
+        if _suspicious(line):
+            continue
+        for run in _HAN_RUN.findall(line):
+            simplified = [simplified_char(char) for char in run]
+            pairs.update(map("".join, itertools.pairwise(simplified)))
+    following: defaultdict[str, list[str]] = defaultdict(list)
+    preceding: defaultdict[str, list[str]] = defaultdict(list)
+    for pair in sorted(pairs):
+        following[pair[0]].append(pair[1])
+        preceding[pair[1]].append(pair[0])
+    return SeenWords(
+        frozenset(pairs),
+        {char: tuple(chars) for char, chars in following.items()},
+        {char: tuple(chars) for char, chars in preceding.items()},
+    )
 
 
 @cache
@@ -234,13 +288,15 @@ def _partners_by_byte(
 
 
 @lru_cache(maxsize=16384)
-def _lost_partner(codec: str, side: int, byte: int, before: str, after: str) -> tuple[str, float] | None:
-    """The character that has ``byte`` as its first (``side`` 0) or second (1) byte, the other
-    byte lost, when it carries half the likelihood of all it can be between ``before`` and
-    ``after`` (a word with either counts, as in ``_choose``): 不肯 decides 肯 from CF alone."""
+def _partner_ranks(
+    codec: str, side: int, byte: int, before: str, after: str
+) -> tuple[dict[str, float], float]:
+    """Of the characters that have ``byte`` as their first (``side`` 0) or second (1) byte: the
+    likeliest alone and those that make a word with ``before`` or ``after``, each ranked as in
+    ``_choose``, and the likelihood of them all so ranked (nothing when no character is)."""
     best, mass = _alone(codec, side, byte)
     if best is None:
-        return None
+        return {}, 0.0
     bonus: dict[str, float] = {}
     for neighbour, following in ((before, True), (after, False)):
         if neighbour:
@@ -250,6 +306,32 @@ def _lost_partner(codec: str, side: int, byte: int, before: str, after: str) -> 
     for char, weight in bonus.items():
         ranks[char] = _cost(char) - _CONTEXT_BONUS * weight
         mass += math.exp(-ranks[char]) - math.exp(-_cost(char))
+    return ranks, mass
+
+
+def _lost_partner(
+    codec: str, side: int, byte: int, before: str, after: str, seen: SeenWords
+) -> tuple[str, float] | None:
+    """The character that has ``byte`` as its first (``side`` 0) or second (1) byte, the other
+    byte lost, when it carries half the likelihood of all it can be between ``before`` and
+    ``after`` (a word with either counts, as in ``_choose``): 不肯 decides 肯 from CF alone."""
+    ranks, mass = _partner_ranks(codec, side, byte, before, after)
+    if not ranks:
+        return None
+    # The pairs the text writes elsewhere count too (here, not in the cache: they are the text's).
+    forms = [
+        form
+        for neighbour, following in ((before, True), (after, False))
+        for partner in seen.partners(neighbour, following=following)
+        for form, code, _first, _second in _forms_in(codec, partner)
+        if code[side] == byte
+    ]
+    if forms:
+        ranks = dict(ranks)
+        for form in forms:
+            was = ranks.get(form, _cost(form))
+            ranks[form] = was - _CONTEXT_BONUS * _SEEN
+            mass += math.exp(-ranks[form]) - math.exp(-was)
     chosen = min(ranks, key=ranks.__getitem__)
     return (chosen, _cost(chosen)) if math.exp(-ranks[chosen]) >= _DOMINANT * mass else None
 
@@ -262,10 +344,17 @@ def _after(codec: str, data: list[int], at: int) -> str:
 
 
 def _choose(
-    candidates: list[str], before: str, after: str, *, dominant: bool = True, guess: bool = False
+    candidates: Sequence[str],
+    before: str,
+    after: str,
+    seen: SeenWords,
+    *,
+    dominant: bool = True,
+    guess: bool = False,
 ) -> tuple[str, float] | None:
     """The candidate that reads best between ``before`` and ``after``, with its own cost (the
-    words it makes are counted when the path is scored, or, for ``after``, by the next step).
+    words it makes, ``seen``'s included, are counted when the path is scored, or, for ``after``,
+    by the next step).
 
     With ``dominant``, only a candidate that carries at least half the likelihood of them all
     (心聲 when 心 comes before): a guess among many is no repair, the character is removed.
@@ -277,7 +366,7 @@ def _choose(
     for char in candidates:
         if _guessable(char):
             ranks[char] = _cost(char) - _CONTEXT_BONUS * (
-                word_weight(before, char) + word_weight(char, after)
+                seen.weight(before, char) + seen.weight(char, after)
             )
     if not ranks:
         return None
@@ -328,8 +417,28 @@ def _unpaired(codec: str, wrong: str, before: str, after: str, beyond: int) -> l
     them."""
     named: dict[str, None] = {}
     for form, code, _weight in (*_partner_codes(codec, before, True), *_partner_codes(codec, after, False)):
-        if not (_pairs(wrong, code[0], code[1]) or _pairs(wrong, code[1], beyond)):
+        if _refused_whole(wrong, code, beyond):
             named[form] = None
+    return list(named)
+
+
+def _refused_whole(wrong: str, code: bytes, beyond: int) -> bool:
+    """True when ``wrong``'s decoder could pair the two bytes ``code`` neither with each other
+    nor, the second, with the byte after them (``beyond``, -1: unknown)."""
+    return not (_pairs(wrong, code[0], code[1]) or _pairs(wrong, code[1], beyond))
+
+
+def _unpaired_or_seen(
+    codec: str, wrong: str, before: str, after: str, beyond: int, seen: SeenWords
+) -> list[str]:
+    """``_unpaired``, and the characters that make a pair the text writes elsewhere with a
+    neighbour, under the same test."""
+    named = dict.fromkeys(_unpaired(codec, wrong, before, after, beyond))
+    for neighbour, following in ((before, True), (after, False)):
+        for partner in seen.partners(neighbour, following=following):
+            for form, code, _first, _second in _forms_in(codec, partner):
+                if _refused_whole(wrong, code, beyond):
+                    named[form] = None
     return list(named)
 
 
@@ -418,13 +527,15 @@ def _read(
     data: list[int],
     annotations: dict[int, tuple[int, str, bool]],
     learned: Mapping[str, frozenset[str]],
+    seen: SeenWords,
     *,
     wrong: str | None = None,
 ) -> tuple[float, str, int, int]:
     """The cheapest reading of ``data``, bytes in ``codec``: (cost, text, annotations skipped,
     characters the bytes could not give back).  ``learned``: the characters this text annotates
     with each syllable where it does so in step (the annotated set is fixed per source), which
-    decides among the characters a syllable can be.
+    decides among the characters a syllable can be.  ``seen``: the pairs the text writes where
+    it reads right, words of this text.
 
     ``wrong``: the codec whose decoder wrote U+FFFD for the unknown bytes (None: unknown bytes
     are marks in text read right).  Then an unknown byte is one that decoder could not pair with
@@ -450,7 +561,7 @@ def _read(
         step = best[at]
         assert step is not None
         total = step.cost + cost
-        if text and step.text and (bonus := word_weight(step.text[-1], text[0])):
+        if text and step.text and (bonus := seen.weight(step.text[-1], text[0])):
             total -= _WORD_BONUS * bonus
         current = best[to]
         if current is None or total < current.cost:
@@ -473,7 +584,7 @@ def _read(
             offer(
                 at,
                 to + 2,
-                cost + _cost(following) - _WORD_BONUS * word_weight(char, following),
+                cost + _cost(following) - _WORD_BONUS * seen.weight(char, following),
                 char + following,
             )
 
@@ -488,7 +599,7 @@ def _read(
         end, syllable, _opened = known
         named = preferred([(char, char) for char in candidates], syllable)
         named = [char for char in named if has_tone_of(char, syllable)] or named
-        found = _choose(named, before, _after(codec, data, end), dominant=False, guess=proved)
+        found = _choose(named, before, _after(codec, data, end), seen, dominant=False, guess=proved)
         if found is not None:
             offer(at, end, _FILL + found[1] + _ANNOTATION, found[0], 1)
 
@@ -519,8 +630,9 @@ def _read(
                     # two question marks, and one word with a neighbour seldom decides (呼?? is
                     # 呼吁 as often as 呼声).
                     after = _after(codec, data, i + 2)
-                    named = _unpaired(codec, wrong, before, after, data[i + 2] if i + 2 < n else -1)
-                    if (found := _choose(named, before, after, guess=True)) is not None:
+                    beyond = data[i + 2] if i + 2 < n else -1
+                    named = _unpaired_or_seen(codec, wrong, before, after, beyond, seen)
+                    if (found := _choose(named, before, after, seen, guess=True)) is not None:
                         offer(i, i + 2, _BOTH_LOST + found[1], found[0])
             if following is not None and following >= 0x40 and following != 0x7F:
                 leads = (
@@ -532,7 +644,9 @@ def _read(
                 proved = guess or byte == _REPLACED
                 if annotated is not None:
                     offer_annotated(i, annotated, leads, proved)
-                elif (found := _choose(leads, before, _after(codec, data, i + 2), guess=proved)) is not None:
+                elif (
+                    found := _choose(leads, before, _after(codec, data, i + 2), seen, guess=proved)
+                ) is not None:
                     offer_guess(i, i + 2, _FILL + found[1], found[0])
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
         elif byte < 0x80:
@@ -552,7 +666,9 @@ def _read(
                 proved = guess or following == _REPLACED
                 if annotated is not None:
                     offer_annotated(i, annotated, _with_lead(codec, byte), proved)
-                elif (found := _choose(trails, before, _after(codec, data, i + 2), guess=proved)) is not None:
+                elif (
+                    found := _choose(trails, before, _after(codec, data, i + 2), seen, guess=proved)
+                ) is not None:
                     offer_guess(i, i + 2, _FILL + found[1], found[0])
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
                 # Its annotation may follow the unknown byte and say which character it was, its
@@ -562,9 +678,9 @@ def _read(
                     offer_annotated(i, known, _with_lead(codec, byte), proved)
             # A byte lost with no mark next to this one: read with the likeliest partner, or drop.
             after = _after(codec, data, i + 1)
-            if (found := _lost_partner(codec, 0, byte, before, after)) is not None:
+            if (found := _lost_partner(codec, 0, byte, before, after, seen)) is not None:
                 offer_guess(i, i + 1, _LOST + found[1], found[0])
-            if byte >= 0x81 and (found := _lost_partner(codec, 1, byte, before, after)) is not None:
+            if byte >= 0x81 and (found := _lost_partner(codec, 1, byte, before, after, seen)) is not None:
                 offer_guess(i, i + 1, _LOST + found[1], found[0])
             offer(i, i + 1, _LOST + _DROP_UNKNOWN, "", dropped=1)
         # An annotation inside this character's bytes: the annotator matched the character made of
@@ -599,7 +715,7 @@ def _read(
                 # character ending in ``lead`` that the syllable reads may have been matched.
                 pairs += [(mark, char) for mark in _read_as(codec, syllable, lead)]
         named = preferred(pairs, syllable)
-        if (found := _choose(named, before, _after(codec, data, end + 1), dominant=False)) is not None:
+        if (found := _choose(named, before, _after(codec, data, end + 1), seen, dominant=False)) is not None:
             offer(i, end + 1, found[1] + _ANNOTATION, found[0], 1)
     path: list[str] = []
     at = n
@@ -629,7 +745,7 @@ def _stray(codec: str, data: list[int], at: int) -> float:
     return 0.0
 
 
-def _as_written(codec: str, data: list[int]) -> float:
+def _as_written(codec: str, data: list[int], seen: SeenWords) -> float:
     """The cost of the bytes read the way the decoder read them (holes as question marks)."""
     cost, previous, i = 0.0, "", 0
     while i < len(data):
@@ -644,7 +760,7 @@ def _as_written(codec: str, data: list[int]) -> float:
             char = (_pair(codec, byte, data[i + 1]) if i + 1 < len(data) and data[i + 1] >= 0 else None) or ""
             cost += _cost(char) if char else _DROP_UNKNOWN
             i += 2 if char else 1
-        if char and previous and (bonus := word_weight(previous, char)):
+        if char and previous and (bonus := seen.weight(previous, char)):
             cost -= _WORD_BONUS * bonus
         previous = char
     return cost
@@ -670,19 +786,19 @@ def _annotations_in(data: list[int]) -> dict[int, tuple[int, str, bool]]:
     return found
 
 
-def read_gbk(parts: list[bytes], wrong: str) -> str:
+def read_gbk(parts: list[bytes], wrong: str, seen: SeenWords = NO_WORDS) -> str:
     """GBK bytes with one unknown byte between each two ``parts`` (a decoder wrote U+FFFD for
     it: ``wrong`` is that decoder's codec) read as the likeliest Chinese, the way ``resync``
-    reads a suspect line: unknown bytes are chosen with their neighbours or dropped, lost bytes
-    and annotations inside the bytes are undone.  Past ``_MAX_BYTES`` the unknown bytes are
-    only dropped."""
+    reads a suspect line: unknown bytes are chosen with their neighbours (and ``seen``, the pairs
+    the text writes elsewhere) or dropped, lost bytes and annotations inside the bytes are
+    undone.  Past ``_MAX_BYTES`` the unknown bytes are only dropped."""
     data: list[int] = list(parts[0])
     for part in parts[1:]:
         data += [_REPLACED, *part]
     if len(data) > _MAX_BYTES:
         return b"".join(parts).decode(_GBK, errors="replace").replace("\ufffd", "")
     # No characters learned from the text's other annotations: the syllables alone decide.
-    return _read(_GBK, data, _annotations_in(data), {}, wrong=wrong)[1]
+    return _read(_GBK, data, _annotations_in(data), {}, seen, wrong=wrong)[1]
 
 
 def _holds(codec: str, line: str) -> bool:
@@ -695,7 +811,7 @@ def _holds(codec: str, line: str) -> bool:
 
 
 def _read_line(
-    line: str, codec: str, learned: Mapping[str, frozenset[str]]
+    line: str, codec: str, learned: Mapping[str, frozenset[str]], seen: SeenWords
 ) -> tuple[float, str, Resynced] | None:
     """``line`` read again from its bytes in ``codec`` where that is far likelier than as it
     was: how much likelier in all (nats), the line, and what was done; None when no part is."""
@@ -709,8 +825,8 @@ def _read_line(
         # Annotations are looked for in GBK bytes only: their brackets and tone vowels are
         # GBK's (the annotators of mainland pages write GBK).
         found = _annotations_in(data) if codec == _GBK else {}
-        cost, reading, skipped, dropped = _read(codec, data, found, learned)
-        gained = _as_written(codec, data) - cost
+        cost, reading, skipped, dropped = _read(codec, data, found, learned, seen)
+        gained = _as_written(codec, data, seen) - cost
         if gained >= _ACCEPT:
             gain += gained
             pieces.append(reading)
@@ -725,10 +841,13 @@ def _read_line(
     return gain, "".join(pieces), Resynced(1, annotations, removed, punctuation)
 
 
-def resync(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[str, Resynced]:
+def resync(
+    text: str, learned: Mapping[str, frozenset[str]], seen: SeenWords = NO_WORDS
+) -> tuple[str, Resynced]:
     """``text`` with lines read out of step put back in step (see the module docstring), and
     what was done.  ``learned`` maps syllables to the characters the text annotates with them
-    (``annotations.learn_annotations``).  Lines that show no damage are returned untouched.
+    (``annotations.learn_annotations``); ``seen``: the pairs of ideographs the whole item writes
+    where it reads right (``seen_words``).  Lines that show no damage are returned untouched.
     Never raises."""
     lines = text.split("\n")
     done = annotations = removed = punctuation = 0
@@ -740,7 +859,7 @@ def resync(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[str, Resyn
         # Big5 only for a line Big5 can hold whole: what a Big5 decoder wrote always is, and a
         # simplified line is none (its 元?俄 would be read as Big5 bytes).
         codecs = (_GBK, _BIG5) if _holds(_BIG5, line) else (_GBK,)
-        readings = [_read_line(line, codec, learned) for codec in codecs]
+        readings = [_read_line(line, codec, learned, seen) for codec in codecs]
         best = max((read for read in readings if read is not None), key=lambda read: read[0], default=None)
         if best is not None:
             _gain, lines[index], counts = best

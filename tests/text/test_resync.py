@@ -17,7 +17,7 @@ from pypinyin import Style, pinyin
 from digest.model import RawItem
 from digest.text import clean_item
 from digest.text.annotations import has_tone_of, is_reading
-from digest.text.resync import Resynced, resync
+from digest.text.resync import Resynced, resync, seen_words
 from tests.hash_seeds import outputs_under_hash_seeds
 from tests.text.conftest import CHINA as TZ
 from tests.text.conftest import NOW
@@ -325,3 +325,30 @@ def test_a_guess_among_forms_that_tie_is_the_same_whatever_the_string_hashing() 
     outputs = outputs_under_hash_seeds(code, _TIED_FORMS)
     assert len(outputs) == 1
     assert "決定為時進行" in outputs.pop()
+
+
+def test_a_word_the_title_writes_names_the_character_whose_first_or_second_byte_was_lost() -> None:
+    # 恒立实业 is a company name the word table does not know; the title writes it whole.
+    title, sentence = "恒立实业的重组之路", "没有人想到，恒立实业这个老牌企业，会在一年之内三次更换控股股东。"
+    data = sentence.encode("gb18030")
+    start = len(sentence[: sentence.index("恒立实业")].encode("gb18030"))
+    for lost in range(start, start + 8):
+        damaged = (data[:lost] + data[lost + 1 :]).decode("gb18030", errors="replace")
+        out = clean_item(RawItem(body=damaged, title=title), now=NOW, tz=TZ, script="keep")
+        assert out.text == sentence, (lost - start, out.text)
+
+
+def test_words_the_title_writes_choose_the_characters_a_big5_decoder_lost() -> None:
+    # 亞 in GBK is 81 86: a Big5 decoder loses both bytes each time, and 基 before it makes no
+    # word with 亞 in the table, 人 and 業 are likelier guesses; the title says it is 諾基亞.
+    sentence = "在轉型之後，諾基亞的終端一直在虧損，是地圖服務部門的利潤保證了諾基亞去年的整體盈利。"
+    garbled = sentence.encode("gbk").decode("cp950", errors="replace")
+    out = clean_item(RawItem(body=garbled, title="諾基亞和黑莓由盛到衰"), now=NOW, tz=TZ, script="keep")
+    assert out.text.count("諾基亞") == 2, out.text
+
+
+def test_a_pair_only_a_damaged_line_writes_is_no_evidence() -> None:
+    # The pairs a line out of step reads as (rare characters) are never taken for the item's words.
+    seen = seen_words("诺基亚的冬天\n婓滖倰眳摽ㄛ焂價��腔皺傷珨眻婓���pㄛ")
+    assert "诺基" in seen.pairs and "基亚" in seen.pairs and "亚的" in seen.pairs
+    assert not any(pair in seen.pairs for pair in ("婓滖", "滖倰", "皺傷"))
