@@ -60,7 +60,8 @@ _CONTEXT_BONUS = 1.0
 # A pair of ideographs the text itself writes where it reads right (its title, its undamaged
 # lines) is a word of this text, whatever the table says: news repeats its names and terms
 # (诺基亚 in a title, and three times in the paragraph a Big5 decoder garbled, each time with 亚
-# lost).  It weighs as much again as the commonest words do (中国 12).
+# lost).  It weighs as the commonest words do (中国 12); a word the table weighs already gains no
+# more (added to it, 记者 written in a byline outweighed an annotation's 说 next to 记).
 _SEEN = 12.0
 # A GBK byte 40–7E read alone between two wide characters (示範區 one byte short reads 竟爡^堅,
 # 房地產 with the first byte of 地 lost reads 房??產 or 房?a): the second byte of a character out
@@ -153,10 +154,10 @@ class SeenWords:
     preceding: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # second → firsts
 
     def weight(self, first: str, second: str) -> float:
-        """``word_weight``, and ``_SEEN`` more when the text writes the pair where it reads right."""
+        """``word_weight``, at least ``_SEEN`` when the text writes the pair where it reads right."""
         weight = word_weight(first, second)
         if self.pairs and simplified_char(first) + simplified_char(second) in self.pairs:
-            weight += _SEEN
+            return max(weight, _SEEN)
         return weight
 
     def partners(self, char: str, *, following: bool) -> tuple[str, ...]:
@@ -328,9 +329,11 @@ def _lost_partner(
     ]
     if forms:
         ranks = dict(ranks)
-        for form in forms:
+        for form in dict.fromkeys(forms):
             was = ranks.get(form, _cost(form))
-            ranks[form] = was - _CONTEXT_BONUS * _SEEN
+            ranks[form] = _cost(form) - _CONTEXT_BONUS * (
+                seen.weight(before, form) + seen.weight(form, after)
+            )
             mass += math.exp(-ranks[form]) - math.exp(-was)
     chosen = min(ranks, key=ranks.__getitem__)
     return (chosen, _cost(chosen)) if math.exp(-ranks[chosen]) >= _DOMINANT * mass else None
