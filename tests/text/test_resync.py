@@ -17,6 +17,7 @@ from pypinyin import Style, pinyin
 from digest.model import RawItem
 from digest.text import clean_item
 from digest.text.annotations import has_tone_of, is_reading
+from digest.text.misdecoding import repair_misdecoding
 from digest.text.resync import Resynced, resync, seen_words
 from tests.hash_seeds import outputs_under_hash_seeds
 from tests.text.conftest import CHINA as TZ
@@ -352,3 +353,24 @@ def test_a_pair_only_a_damaged_line_writes_is_no_evidence() -> None:
     seen = seen_words("诺基亚的冬天\n婓滖倰眳摽ㄛ焂價��腔皺傷珨眻婓���pㄛ")
     assert "诺基" in seen.pairs and "基亚" in seen.pairs and "亚的" in seen.pairs
     assert not any(pair in seen.pairs for pair in ("婓滖", "滖倰", "皺傷"))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "本报讯（记者 林刚）8日，阜新一位开宝马轿车参加高考的男考生考场作弊被抓。",
+        "上海家化（600315）披露了2013年年度报告。",
+        "据报道，（1）公司去年营收增长，（2）利润下降。",
+    ],
+)
+def test_a_bracket_whose_last_byte_was_lost_in_utf8_read_as_gbk_pairs_with_its_partner(sentence: str) -> None:
+    # ）and ，share their first two bytes in UTF-8 (EF BC 89, EF BC 8C), and so do （ and ，; a
+    # GBK decoder loses the last one before an ASCII byte.  The comma is commoner, the pair decides.
+    damaged = sentence.encode("utf-8").decode("gb18030", errors="replace")
+    assert repair_misdecoding(damaged)[0] == sentence
+
+
+def test_a_lost_byte_is_no_bracket_that_pairs_with_nothing() -> None:
+    sentence = "据报道，公司2013年营收增长，利润下降。"
+    damaged = sentence.encode("utf-8").decode("gb18030", errors="replace")
+    assert repair_misdecoding(damaged)[0] == sentence
