@@ -426,18 +426,18 @@ _BOUND_MARGIN = 1e-9
 
 
 @dataclass(slots=True)
-class _LostGuess:
-    """A byte lost next to the byte at ``at``, whose partner (``_lost_partner``) is looked up
-    only when the reading it would offer may cost less than the cheapest offer already made
-    where it ends (``bounds``: the least it can cost at ``at + 1`` and, with the character in
-    step after it, at ``at + 3``).  The offers' ``orders`` are taken when it is met, so that it
-    wins a tie with a later offer as it did when it was looked up at once."""
+class _LostGuesses:
+    """A byte lost next to the byte at ``at``, the byte there being its partner's first byte
+    or second (``sides``), whose partners (``_lost_partner``) are looked up only when the
+    reading they would offer may cost less than the cheapest offer already made where it ends
+    (at ``at + 1``, or with the character in step after it, ``after``, at ``at + 3``).  The
+    offers' ``orders`` (two a side) are taken when the byte is met, so that a guess wins a tie
+    with a later offer as it did when it was looked up at once."""
 
     at: int
-    side: int
+    sides: tuple[int, ...]
     after: str
-    bounds: dict[int, float]
-    orders: tuple[int, int]
+    orders: list[tuple[int, int]]
     looked_up: bool = False
 
 
@@ -474,8 +474,12 @@ def _read(
     best: list[_Step | None] = [None] * (n + 1)
     best[0] = _Step(0.0, -1, "", 0, 0)
     orders = count(1)
-    # Guesses of a lost byte's partner by the position their offers end at (see ``_LostGuess``).
-    waiting: defaultdict[int, list[_LostGuess]] = defaultdict(list)
+    # Guesses of a lost byte's partner by the position their offers end at, each with the least
+    # its offer there can cost beyond the cost of where it starts (``_LostGuesses``).
+    waiting: defaultdict[int, list[tuple[float, _LostGuesses]]] = defaultdict(list)
+    # That least: the commonest character guessed, making the heaviest words with its neighbours.
+    least = _LOST - highest_log_frequency()
+    heaviest = _WORD_BONUS * heaviest_word()
 
     def offer(
         at: int, to: int, cost: float, text: str, skipped: int = 0, dropped: int = 0, order: int = 0
@@ -528,45 +532,40 @@ def _read(
         if found is not None:
             offer(at, end, _FILL + found[1] + _ANNOTATION, found[0], 1)
 
-    def guess_lost(at: int, side: int, before: str, after: str) -> None:
+    def guess_lost(at: int, sides: tuple[int, ...], before: str, after: str) -> None:
         """A byte lost next to the one at ``at``, read with its likeliest partner: looked up
         now where an annotation may follow the guess (an offer there offers more), else when
-        the offers that end where the guess does are known (``_LostGuess``)."""
+        the offers that end where the guess does are known (``_LostGuesses``)."""
         if annotations.get(at + 1) is not None or annotations.get(at + 3) is not None:
-            if (found := _lost_partner(codec, side, data[at], before, after)) is not None:
-                offer_guess(at, at + 1, _LOST + found[1], found[0])
+            for side in sides:
+                if (found := _lost_partner(codec, side, data[at], before, after)) is not None:
+                    offer_guess(at, at + 1, _LOST + found[1], found[0])
             return
         step = best[at]
         assert step is not None
-        # The offers' costs with the commonest character guessed, making the heaviest words.
-        least = _LOST - highest_log_frequency()
-        bounds = {at + 1: step.cost + least - _WORD_BONUS * heaviest_word() - _BOUND_MARGIN}
+        guesses = _LostGuesses(at, sides, after, [(next(orders), next(orders)) for _side in sides])
+        waiting[at + 1].append((step.cost + least - heaviest - _BOUND_MARGIN, guesses))
         if after:
-            bounds[at + 3] = (
-                step.cost
-                + (least + _cost(after) - _WORD_BONUS * heaviest_word())
-                - _WORD_BONUS * heaviest_word()
-                - _BOUND_MARGIN
-            )
-        guess = _LostGuess(at, side, after, bounds, (next(orders), next(orders)))
-        for to in bounds:
-            waiting[to].append(guess)
+            bound = step.cost + (least + _cost(after) - heaviest) - heaviest - _BOUND_MARGIN
+            waiting[at + 3].append((bound, guesses))
 
     def settle(to: int) -> None:
         """Look up the guesses that end at ``to`` and may still be read there, in the order
         they were met; the others cost more than an offer made already, so would not be kept."""
-        for guess in waiting.pop(to, ()):
+        for bound, guesses in waiting.pop(to, ()):
             current = best[to]
-            if guess.looked_up or (current is not None and guess.bounds[to] > current.cost):
+            if guesses.looked_up or (current is not None and bound > current.cost):
                 continue
-            guess.looked_up = True
-            step = best[guess.at]
+            guesses.looked_up = True
+            at = guesses.at
+            step = best[at]
             assert step is not None
-            found = _lost_partner(codec, guess.side, data[guess.at], step.text[-1:], guess.after)
-            # Looked up for ``at + 3``, its offer where the guess itself ends changes nothing:
-            # that position kept an offer cheaper than the guess's bound.
-            if found is not None:
-                offer_guess(guess.at, guess.at + 1, _LOST + found[1], found[0], guess.orders)
+            for side, order in zip(guesses.sides, guesses.orders, strict=True):
+                found = _lost_partner(codec, side, data[at], step.text[-1:], guesses.after)
+                # Looked up for ``at + 3``, its offer where the guess itself ends changes nothing:
+                # that position kept an offer cheaper than the guess's bound.
+                if found is not None:
+                    offer_guess(at, at + 1, _LOST + found[1], found[0], order)
 
     for i in range(n):
         settle(i)
@@ -639,9 +638,7 @@ def _read(
                     offer_annotated(i, known, _with_lead(codec, byte), proved)
             # A byte lost with no mark next to this one: read with the likeliest partner, or drop.
             after = _after(codec, data, i + 1)
-            guess_lost(i, 0, before, after)
-            if byte >= 0x81:
-                guess_lost(i, 1, before, after)
+            guess_lost(i, (0, 1) if byte >= 0x81 else (0,), before, after)
             offer(i, i + 1, _LOST + _DROP_UNKNOWN, "", dropped=1)
         # An annotation inside this character's bytes: the annotator matched the character made of
         # the byte before and this one, and inserted its reading before the second byte.
