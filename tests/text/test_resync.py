@@ -10,6 +10,8 @@ small-form marks, Cantonese, rare names — is left as it is.
 from __future__ import annotations
 
 import difflib
+import importlib
+import math
 
 import pytest
 from pypinyin import Style, pinyin
@@ -374,3 +376,20 @@ def test_a_lost_byte_is_no_bracket_that_pairs_with_nothing() -> None:
     sentence = "据报道，公司2013年营收增长，利润下降。"
     damaged = sentence.encode("utf-8").decode("gb18030", errors="replace")
     assert repair_misdecoding(damaged)[0] == sentence
+
+
+@pytest.mark.parametrize("sentence", [*SENTENCES, TRADITIONAL[1]])
+def test_guesses_left_unread_are_those_that_could_not_win(
+    sentence: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lost byte's partner is looked up only where its bound says the guess may be kept:
+    with the bound made useless (every guess looked up, as before the bound), every line of
+    the damage reads the same, counts included."""
+    data = sentence.encode("gb18030")
+    damaged = [(data[:at] + data[at + 1 :]).decode("gb18030", errors="replace") for at in starts(data)[:-1]]
+    bounded = [resync(line, {}) for line in damaged]
+    # The package's ``resync`` is the function: the module is taken from the import system.
+    monkeypatch.setattr(
+        importlib.import_module("digest.text.resync"), "highest_log_frequency", lambda: math.inf
+    )
+    assert [resync(line, {}) for line in damaged] == bounded
