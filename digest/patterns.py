@@ -123,6 +123,7 @@ class _Programs:
         self.path: Path | None = None
         self.stored: dict[tuple[str | bytes, int], bytes] = {}
         self.added: dict[tuple[str | bytes, int], bytes] = {}
+        self.saved_at_exit = False
 
     def get(self, pattern: str | bytes, flags: int) -> Program:
         if self.path is None:
@@ -137,7 +138,10 @@ class _Programs:
             return program
         program = program_of(pattern, flags)
         self.stored[key] = self.added[key] = marshal.dumps(program)
-        if len(self.added) == 1:
+        if not self.saved_at_exit:
+            # Set before registering: two threads compiling at once register at most twice, and a
+            # second save finds nothing to add.
+            self.saved_at_exit = True
             import atexit
 
             atexit.register(self.save)
