@@ -134,6 +134,18 @@ def log_frequency_as_written(char: str) -> float:
     return _characters().get(char, _FLOOR)
 
 
+@cache
+def highest_log_frequency() -> float:
+    """The highest ``log_frequency`` of any character: a bound below the cost of every guess."""
+    return max(max(_characters().values()), *map(math.log, _PUNCTUATION_SHARE.values()))
+
+
+@cache
+def heaviest_word() -> float:
+    """The highest ``word_weight`` of any two characters: a bound on a word's bonus."""
+    return math.log1p(math.exp(max(_pairs().values())))
+
+
 def word_weight(first: str, second: str) -> float:
     """How strongly the two characters (either script) read as a word: ln(1 + count), 0 if none."""
     log_count = _pairs().get(_simplified(first) + _simplified(second))

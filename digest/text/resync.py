@@ -28,11 +28,18 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import count
 
 from digest.patterns import LazyPattern
 from digest.sanitize import INVISIBLE
 from digest.text.annotations import TONED, characters_read, has_tone_of, is_reading
-from digest.text.hanzi_frequency import log_frequency, word_partners, word_weight
+from digest.text.hanzi_frequency import (
+    heaviest_word,
+    highest_log_frequency,
+    log_frequency,
+    word_partners,
+    word_weight,
+)
 from digest.text.script import to_traditional, to_traditional_variant
 
 # The codecs whose byte streams are read again: GBK as GB18030 (which also decodes GBK's
@@ -411,6 +418,27 @@ class _Step:
     text: str
     annotations: int
     dropped: int
+    order: int = 0  # when it was offered: of two offers that cost the same, the first is kept
+
+
+# A bound computed for a guess is kept below its cost whatever the rounding of the sums.
+_BOUND_MARGIN = 1e-9
+
+
+@dataclass(slots=True)
+class _LostGuesses:
+    """A byte lost next to the byte at ``at``, the byte there being its partner's first byte
+    or second (``sides``), whose partners (``_lost_partner``) are looked up only when the
+    reading they would offer may cost less than the cheapest offer already made where it ends
+    (at ``at + 1``, or with the character in step after it, ``after``, at ``at + 3``).  The
+    offers' ``orders`` (two a side) are taken when the byte is met, so that a guess wins a tie
+    with a later offer as it did when it was looked up at once."""
+
+    at: int
+    sides: tuple[int, ...]
+    after: str
+    orders: list[tuple[int, int]]
+    looked_up: bool = False
 
 
 def _read(
@@ -445,16 +473,26 @@ def _read(
     n = len(data)
     best: list[_Step | None] = [None] * (n + 1)
     best[0] = _Step(0.0, -1, "", 0, 0)
+    orders = count(1)
+    # Guesses of a lost byte's partner by the position their offers end at, each with the least
+    # its offer there can cost beyond the cost of where it starts (``_LostGuesses``).
+    waiting: defaultdict[int, list[tuple[float, _LostGuesses]]] = defaultdict(list)
+    # That least: the commonest character guessed, making the heaviest words with its neighbours.
+    least = _LOST - highest_log_frequency()
+    heaviest = _WORD_BONUS * heaviest_word()
 
-    def offer(at: int, to: int, cost: float, text: str, skipped: int = 0, dropped: int = 0) -> None:
+    def offer(
+        at: int, to: int, cost: float, text: str, skipped: int = 0, dropped: int = 0, order: int = 0
+    ) -> None:
         step = best[at]
         assert step is not None
+        order = order or next(orders)
         total = step.cost + cost
         if text and step.text and (bonus := word_weight(step.text[-1], text[0])):
             total -= _WORD_BONUS * bonus
         current = best[to]
-        if current is None or total < current.cost:
-            best[to] = _Step(total, at, text, step.annotations + skipped, step.dropped + dropped)
+        if current is None or total < current.cost or (total == current.cost and order < current.order):
+            best[to] = _Step(total, at, text, step.annotations + skipped, step.dropped + dropped, order)
         # An annotation after the character just read, in step or not, that reads it: removed
         # with it.  Offered with the character, not from the cheapest way to where the annotation
         # starts: that way may end in another character (槍斃?”這(zhè) read 槍斃场边@ up to the
@@ -463,11 +501,12 @@ def _read(
         if known is not None and known[2] and is_reading(text[-1], known[1]):
             offer(at, known[0], cost + _ANNOTATION, text, skipped + 1, dropped)
 
-    def offer_guess(at: int, to: int, cost: float, char: str) -> None:
+    def offer_guess(at: int, to: int, cost: float, char: str, order: tuple[int, int] = (0, 0)) -> None:
         """Offer a guessed character, and with it the character in step after it: the word
         they make chose the guess (战 before 略), and the best way to where the guess ends
-        need not be the one that made it (the word would be lost with the way)."""
-        offer(at, to, cost, char)
+        need not be the one that made it (the word would be lost with the way).  ``order``:
+        the orders taken for the two offers when the guess was met (0: now)."""
+        offer(at, to, cost, char, order=order[0])
         following = _after(codec, data, to)
         if following:
             offer(
@@ -475,6 +514,7 @@ def _read(
                 to + 2,
                 cost + _cost(following) - _WORD_BONUS * word_weight(char, following),
                 char + following,
+                order=order[1],
             )
 
     def offer_annotated(
@@ -492,7 +532,43 @@ def _read(
         if found is not None:
             offer(at, end, _FILL + found[1] + _ANNOTATION, found[0], 1)
 
+    def guess_lost(at: int, sides: tuple[int, ...], before: str, after: str) -> None:
+        """A byte lost next to the one at ``at``, read with its likeliest partner: looked up
+        now where an annotation may follow the guess (an offer there offers more), else when
+        the offers that end where the guess does are known (``_LostGuesses``)."""
+        if annotations.get(at + 1) is not None or annotations.get(at + 3) is not None:
+            for side in sides:
+                if (found := _lost_partner(codec, side, data[at], before, after)) is not None:
+                    offer_guess(at, at + 1, _LOST + found[1], found[0])
+            return
+        step = best[at]
+        assert step is not None
+        guesses = _LostGuesses(at, sides, after, [(next(orders), next(orders)) for _side in sides])
+        waiting[at + 1].append((step.cost + least - heaviest - _BOUND_MARGIN, guesses))
+        if after:
+            bound = step.cost + (least + _cost(after) - heaviest) - heaviest - _BOUND_MARGIN
+            waiting[at + 3].append((bound, guesses))
+
+    def settle(to: int) -> None:
+        """Look up the guesses that end at ``to`` and may still be read there, in the order
+        they were met; the others cost more than an offer made already, so would not be kept."""
+        for bound, guesses in waiting.pop(to, ()):
+            current = best[to]
+            if guesses.looked_up or (current is not None and bound > current.cost):
+                continue
+            guesses.looked_up = True
+            at = guesses.at
+            step = best[at]
+            assert step is not None
+            for side, order in zip(guesses.sides, guesses.orders, strict=True):
+                found = _lost_partner(codec, side, data[at], step.text[-1:], guesses.after)
+                # Looked up for ``at + 3``, its offer where the guess itself ends changes nothing:
+                # that position kept an offer cheaper than the guess's bound.
+                if found is not None:
+                    offer_guess(at, at + 1, _LOST + found[1], found[0], order)
+
     for i in range(n):
+        settle(i)
         if best[i] is None:
             continue
         byte = data[i]
@@ -562,10 +638,7 @@ def _read(
                     offer_annotated(i, known, _with_lead(codec, byte), proved)
             # A byte lost with no mark next to this one: read with the likeliest partner, or drop.
             after = _after(codec, data, i + 1)
-            if (found := _lost_partner(codec, 0, byte, before, after)) is not None:
-                offer_guess(i, i + 1, _LOST + found[1], found[0])
-            if byte >= 0x81 and (found := _lost_partner(codec, 1, byte, before, after)) is not None:
-                offer_guess(i, i + 1, _LOST + found[1], found[0])
+            guess_lost(i, (0, 1) if byte >= 0x81 else (0,), before, after)
             offer(i, i + 1, _LOST + _DROP_UNKNOWN, "", dropped=1)
         # An annotation inside this character's bytes: the annotator matched the character made of
         # the byte before and this one, and inserted its reading before the second byte.
@@ -601,6 +674,7 @@ def _read(
         named = preferred(pairs, syllable)
         if (found := _choose(named, before, _after(codec, data, end + 1), dominant=False)) is not None:
             offer(i, end + 1, found[1] + _ANNOTATION, found[0], 1)
+    settle(n)
     path: list[str] = []
     at = n
     final = best[n]

@@ -10,6 +10,8 @@ small-form marks, Cantonese, rare names — is left as it is.
 from __future__ import annotations
 
 import difflib
+import importlib
+import math
 
 import pytest
 from pypinyin import Style, pinyin
@@ -325,3 +327,20 @@ def test_a_guess_among_forms_that_tie_is_the_same_whatever_the_string_hashing() 
     outputs = outputs_under_hash_seeds(code, _TIED_FORMS)
     assert len(outputs) == 1
     assert "決定為時進行" in outputs.pop()
+
+
+@pytest.mark.parametrize("sentence", [*SENTENCES, TRADITIONAL[1]])
+def test_guesses_left_unread_are_those_that_could_not_win(
+    sentence: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lost byte's partner is looked up only where its bound says the guess may be kept:
+    with the bound made useless (every guess looked up, as before the bound), every line of
+    the damage reads the same, counts included."""
+    data = sentence.encode("gb18030")
+    damaged = [(data[:at] + data[at + 1 :]).decode("gb18030", errors="replace") for at in starts(data)[:-1]]
+    bounded = [resync(line, {}) for line in damaged]
+    # The package's ``resync`` is the function: the module is taken from the import system.
+    monkeypatch.setattr(
+        importlib.import_module("digest.text.resync"), "highest_log_frequency", lambda: math.inf
+    )
+    assert [resync(line, {}) for line in damaged] == bounded
