@@ -10,6 +10,7 @@ anything is timed).
     .venv/bin/python bench/fetch.py                   # everything
     .venv/bin/python bench/fetch.py --quick           # no feedparser loop, no reference, no 1000
     .venv/bin/python bench/fetch.py --reference main  # the revision whose stored items must be kept
+    .venv/bin/python bench/fetch.py --only loop,first  # some groups of rows (see --help)
 
 Columns:
 - ``CPU s``: user + system time of the scenario's whole process tree (its parse workers included),
@@ -21,6 +22,13 @@ Columns:
   25 ms, PSS every 100 ms.  RSS summed over processes counts the pages a spawned worker shares
   with its parent twice; PSS splits shared pages between the processes sharing them.
 Each digest row of the 200 feeds is the median of ``--repeat`` runs (the best beside it).
+
+Where the parse workers' time went, for each fetch that starts them: time on a core, time ready to
+run but waiting for one (the machine's other work, or digest's own processes in each other's way)
+and the rest of their life, blocked or idle (starting beside each other, waiting for a job, the
+disk, the store's write lock), from the kernel's scheduler counters (``/proc/PID/schedstat``) read
+with the RSS.  On a quiet machine the blocked part is what the fetch's design leaves unused; under
+load it grows too, as the command that hands out the jobs waits for a core itself.
 
 Floors, each measured alone on the same 200 feeds: ``httpx GETs`` (one AsyncClient, the same
 concurrency and per-host cap as ``digest fetch``, bodies read), ``fastfeedparser parse`` (of the
@@ -56,6 +64,7 @@ import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from machine import load_average
 
@@ -297,6 +306,50 @@ def stored_hash(db: str) -> str:
 # Driver ----------------------------------------------------------------------------------------
 
 
+class _WorkerTimes:
+    """The parse workers' scheduler counters (``/proc/PID/schedstat``: nanoseconds on a core, then
+    runnable but waiting for one), as last read, with each worker's start and last sighting."""
+
+    def __init__(self) -> None:
+        self.seen: dict[int, tuple[float, int, int, float]] = {}
+
+    def read(self, processes: list[Any]) -> None:
+        now = time.time()
+        for process in processes:
+            try:
+                with open(f"/proc/{process.pid}/schedstat") as counters:
+                    on_core, waiting, _ = counters.read().split()
+            except (OSError, ValueError):
+                continue  # gone meanwhile
+            # psutil reads a process's start time when it first meets it, and keeps it.
+            started = self.seen[process.pid][0] if process.pid in self.seen else process.create_time()
+            self.seen[process.pid] = (started, int(on_core), int(waiting), now)
+
+    def split(self) -> dict[str, float]:
+        """Seconds the workers spent on a core, waiting for one, and blocked or idle (summed)."""
+        on_core = sum(row[1] for row in self.seen.values()) / 1e9
+        waiting = sum(row[2] for row in self.seen.values()) / 1e9
+        alive = sum(last - started for started, _, _, last in self.seen.values())
+        return {
+            "workers_on_core": on_core,
+            "workers_waiting": waiting,
+            "workers_blocked": alive - on_core - waiting,
+        }
+
+
+def _parse_workers(processes: list[Any]) -> list[Any]:
+    """The spawned parse workers among a scenario's processes (not multiprocessing's resource
+    tracker, which only waits)."""
+    import psutil
+
+    workers = []
+    for process in processes:
+        with contextlib.suppress(psutil.Error):
+            if "spawn_main" in " ".join(process.cmdline()):
+                workers.append(process)
+    return workers
+
+
 def measure(
     kind: str, port: int, copies: int, db: str, package: Path | None = None
 ) -> dict[str, float | str]:
@@ -319,6 +372,8 @@ def measure(
     process = psutil.Process(child.pid)
     peak = peak_pss = 0
     tree: list[psutil.Process] = [process]
+    workers: list[psutil.Process] = []
+    times = _WorkerTimes()
     tick = 0
     # Sampling must not eat the cores it measures: the process list is refreshed every 250 ms,
     # RSS (cheap) read every 25 ms, PSS (reads smaps, ~2 ms a process) every 100 ms.
@@ -326,6 +381,8 @@ def measure(
         try:
             if tick % 10 == 0:
                 tree = [process, *process.children(recursive=True)]
+                workers = _parse_workers(tree[1:])
+            times.read(workers)
             peak = max(peak, sum(p.memory_info().rss for p in tree))
             if tick % 4 == 0:
                 peak_pss = max(peak_pss, sum(p.memory_full_info().pss for p in tree))
@@ -341,6 +398,8 @@ def measure(
     result["total_cpu"] = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     result["peak_mb"] = peak / 1024 / 1024
     result["peak_pss_mb"] = peak_pss / 1024 / 1024
+    if times.seen:
+        result.update(times.split())
     expected = (package / "digest") if package is not None else ROOT / "digest"
     if "package" in result and Path(str(result["package"])) != expected.resolve():
         raise SystemExit(f"scenario {kind} imported {result['package']}, not {expected}")
@@ -373,12 +432,33 @@ def _print_table(rows: list[Row]) -> None:
         )
 
 
+GROUPS = ("loop", "identity", "first", "floors", "stages", "1000")
+
+
+def _groups(text: str) -> set[str]:
+    chosen = {group.strip() for group in text.split(",") if group.strip()}
+    unknown = chosen - set(GROUPS)
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"no group {', '.join(sorted(unknown))}; groups: {', '.join(GROUPS)}"
+        )
+    return chosen
+
+
 def main() -> None:
     raw = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=raw)
     parser.add_argument("--quick", action="store_true", help="skip the feedparser loop, reference and 1000")
     parser.add_argument("--repeat", type=int, default=3, help="runs of the first 200 and the second 1000")
     parser.add_argument("--reference", default="main", help="revision whose stored items must be kept")
+    parser.add_argument(
+        "--only",
+        type=_groups,
+        default=set(GROUPS),
+        help="comma-separated groups of rows: loop (the feedparser loop), identity (the serial fetches"
+        " of both sides), first (the reference's and this tree's first fetches, and the second),"
+        " floors, stages, 1000 (the fetches of 1,000 sources and the rerun's floor); default all",
+    )
     parser.add_argument("--child", nargs=4, metavar=("KIND", "PORT", "COPIES", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -388,6 +468,7 @@ def main() -> None:
     if not DATA.is_dir():
         print(f"skipped: {DATA} not found (the benchmark data lives beside the repository)")
         return
+    groups: set[str] = args.only - {"loop", "1000"} if args.quick else args.only
     server = subprocess.Popen(
         [sys.executable, str(Path(__file__).with_name("fetch_server.py")), str(DATA),
          "--copies", str(COPIES), "--hosts", str(HOSTS)],
@@ -399,14 +480,18 @@ def main() -> None:
     rows: list[Row] = []
     floors: list[Row] = []
     hashes: dict[str, str] = {}
+    firsts: list[dict[str, float | str]] = []
+    stages: dict[str, float | str] | None = None
+    rerun_floor: dict[str, float | str] | None = None
     try:
         with tempfile.TemporaryDirectory() as tmp:
             reference = None
-            if not args.quick:
+            if not args.quick and groups & {"identity", "first"}:
                 sys.path.insert(0, str(ROOT / "bench"))
                 from speed import unpack  # the reference tree, as bench/speed.py unpacks it
 
                 reference = unpack(args.reference, Path(tmp) / "reference")
+            if "loop" in groups:
                 rows.append(("feedparser.parse(url) loop, 200", [measure("feedparser", port, 1, "")]))
             # One untimed start of each side: the bytecode of both is written before any timing.
             for side in (None, reference) if reference else (None,):
@@ -416,32 +501,43 @@ def main() -> None:
                 if reference
                 else {"this tree": None}
             )
-            for name, side in sides.items():
-                db = os.path.join(tmp, f"serial-{len(hashes)}.db")
-                rows.append(
-                    (f"{name}: fetch 200 serially (identity)", [measure("digest-serial", port, 1, db, side)])
-                )
-                hashes[name] = stored_hash(db)
-            if reference is not None:
-                db = os.path.join(tmp, "reference.db")
-                rows.append(
-                    (
-                        f"reference {args.reference[:10]}: digest fetch 200, first",
-                        [measure("digest", port, 1, db, reference)],
+            db = ""  # the store of the last fetch of the 200 feeds: the inserts floor writes its rows again
+            if "identity" in groups:
+                for name, side in sides.items():
+                    db = os.path.join(tmp, f"serial-{len(hashes)}.db")
+                    rows.append(
+                        (
+                            f"{name}: fetch 200 serially (identity)",
+                            [measure("digest-serial", port, 1, db, side)],
+                        )
                     )
+                    hashes[name] = stored_hash(db)
+            if "first" in groups:
+                if reference is not None:
+                    rows.append(
+                        (
+                            f"reference {args.reference[:10]}: digest fetch 200, first",
+                            [measure("digest", port, 1, os.path.join(tmp, "reference.db"), reference)],
+                        )
+                    )
+                for n in range(args.repeat):
+                    db = os.path.join(tmp, f"200-{n}.db")
+                    firsts.append(measure("digest", port, 1, db))
+                rows.append(("digest fetch 200, first", firsts))
+                rows.append(("digest fetch 200, second (all 304)", [measure("digest", port, 1, db)]))
+            if "floors" in groups:
+                if not db:
+                    db = os.path.join(tmp, "for-the-inserts-floor.db")
+                    measure("digest", port, 1, db)
+                floors.append(("floor: start-up (imports of a fetch)", [measure("startup", port, 1, "")]))
+                floors.append(("floor: httpx GETs, 200", [measure("httpx", port, 1, "")]))
+                floors.append(("floor: fastfeedparser parse, 200", [measure("fastfeedparser", port, 1, "")]))
+                floors.append(
+                    ("floor: SQLite inserts of the stored items", [measure("inserts", port, 1, db)])
                 )
-            firsts = []
-            for n in range(args.repeat):
-                db = os.path.join(tmp, f"200-{n}.db")
-                firsts.append(measure("digest", port, 1, db))
-            rows.append(("digest fetch 200, first", firsts))
-            rows.append(("digest fetch 200, second (all 304)", [measure("digest", port, 1, db)]))
-            floors.append(("floor: start-up (imports of a fetch)", [measure("startup", port, 1, "")]))
-            floors.append(("floor: httpx GETs, 200", [measure("httpx", port, 1, "")]))
-            floors.append(("floor: fastfeedparser parse, 200", [measure("fastfeedparser", port, 1, "")]))
-            floors.append(("floor: SQLite inserts of the stored items", [measure("inserts", port, 1, db)]))
-            stages = measure("stages", port, 1, "")
-            if not args.quick:
+            if "stages" in groups:
+                stages = measure("stages", port, 1, "")
+            if "1000" in groups:
                 db = os.path.join(tmp, "1000.db")
                 rows.append(("digest fetch 1000, first", [measure("digest", port, COPIES, db)]))
                 rows.append(
@@ -460,25 +556,29 @@ def main() -> None:
     print(f"feeds: {DATA} ({size:.0f} MB, 200 files); cores: {os.cpu_count()}, shared with other work")
     print(f"load average before the run: {load}")
     _print_table(rows + floors)
-    print(
-        "digest's stages in one process, one feed after another (CPU s): parse {parse:.2f}, clean and"
-        " summarise {build:.2f}, store {store:.2f}".format(
-            **{k: _num(stages, k) for k in ("parse", "build", "store")}
+    _print_worker_times(rows)
+    if stages is not None:
+        print(
+            "digest's stages in one process, one feed after another (CPU s): parse {parse:.2f}, clean and"
+            " summarise {build:.2f}, store {store:.2f}".format(
+                **{k: _num(stages, k) for k in ("parse", "build", "store")}
+            )
         )
-    )
-    floor = sum(_num(runs[0], "total_cpu" if "start-up" in name else "cpu") for name, runs in floors)
-    first = statistics.median(_num(r, "total_cpu") for r in firsts)
-    print(
-        f"first fetch of 200: {first:.2f} CPU s (median), floor {floor:.2f} s (start-up's whole process"
-        f" + the in-run CPU of the other floors): {first / floor:.1f}x the floor (target <= 3x)"
-    )
-    if not args.quick:
+    if firsts and floors:
+        floor = sum(_num(runs[0], "total_cpu" if "start-up" in name else "cpu") for name, runs in floors)
+        first = statistics.median(_num(r, "total_cpu") for r in firsts)
+        print(
+            f"first fetch of 200: {first:.2f} CPU s (median), floor {floor:.2f} s (start-up's whole process"
+            f" + the in-run CPU of the other floors): {first / floor:.1f}x the floor (target <= 3x)"
+        )
+    if firsts and "loop" in groups:
         loop = _num(rows[0][1][0], "seconds")
         walls = sorted(_num(r, "seconds") for r in firsts)
         print(
             f"first fetch of 200 vs the feedparser loop by wall: {loop / statistics.median(walls):.1f}x"
             f" by the median run, {loop / walls[0]:.1f}x by the best (target >= 10x)"
         )
+    if rerun_floor is not None:
         reruns = [
             _num(r, "total_cpu")
             for name, runs in rows
@@ -491,17 +591,33 @@ def main() -> None:
             f" conditional GETs: {_num(rerun_floor, 'total_cpu'):.2f} CPU s (whole process),"
             f" {_num(rerun_floor, 'cpu'):.2f} in the requests"
         )
-    worst = max(rows, key=lambda r: max(_num(x, "peak_pss_mb") for x in r[1]))
-    print(
-        f"peak memory: {max(_num(x, 'peak_pss_mb') for x in worst[1]):.0f} MB PSS /"
-        f" {max(_num(x, 'peak_mb') for x in worst[1]):.0f} MB RSS summed over the process tree"
-        f" ({worst[0]}; target <= 300 MB)"
-    )
+    if rows:
+        worst = max(rows, key=lambda r: max(_num(x, "peak_pss_mb") for x in r[1]))
+        print(
+            f"peak memory: {max(_num(x, 'peak_pss_mb') for x in worst[1]):.0f} MB PSS /"
+            f" {max(_num(x, 'peak_mb') for x in worst[1]):.0f} MB RSS summed over the process tree"
+            f" ({worst[0]}; target <= 300 MB)"
+        )
     for name, found in hashes.items():
         print(f"stored items of the serial fetch, {name}: {found}")
     if len(hashes) > 1:
         print(f"identity of stored items: {'identical' if len(set(hashes.values())) == 1 else 'DIFFERENT'}")
     print(f"load average after the run: {load_average()}")
+
+
+def _print_worker_times(rows: list[Row]) -> None:
+    """For each row whose fetches started parse workers: where the workers' time went (summed over
+    the workers of a run; the median run's figures, by wall)."""
+    for name, runs in rows:
+        timed = [r for r in runs if "workers_on_core" in r]
+        if not timed:
+            continue
+        run = sorted(timed, key=lambda r: _num(r, "seconds"))[len(timed) // 2]
+        print(
+            f"parse workers' time, {name}: {_num(run, 'workers_on_core'):.2f} s on a core,"
+            f" {_num(run, 'workers_waiting'):.2f} s waiting for one, {_num(run, 'workers_blocked'):.2f} s"
+            f" blocked or idle (fetch wall {_num(run, 'seconds'):.2f} s)"
+        )
 
 
 if __name__ == "__main__":

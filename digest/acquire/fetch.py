@@ -16,6 +16,8 @@ Stages, per source:
    when the feed only carries an excerpt (same limits; on failure the feed text stays, with a note).
 5. The workers also ingest the new items (``jobs``: clean, summarise, insert) through their own
    connection to the store, so only counts travel back; SQLite's write lock takes them in turn.
+   Their commits do not wait for the disk; the closing commit of the sources' states does, for
+   them too.
 
 An interrupt (SIGINT, or SIGTERM turned into an exception by the command) cancels the sources in
 flight: they are neither failed nor recorded, the workers are stopped, and the state of the
@@ -130,6 +132,8 @@ def fetch_sources(
             asyncio.run(run.fetch_all(sources))
     finally:
         close_stores()
+        # A synced commit: it makes the items the workers committed unsynced durable as well
+        # (``jobs.TurnTakingStore``), so a saved state never outlives the items it fetched.
         save_fetch_states(store, run.states.values(), run.added)
     order = {source.name: n for n, source in enumerate(sources)}
     return sorted(run.results.values(), key=lambda r: order.get(r.source, 0))

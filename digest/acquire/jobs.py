@@ -58,22 +58,31 @@ class FeedOutcome:
 
 
 class TurnTakingStore(Store):
-    """A worker's store: writes take a lock shared by the workers of the pool first.
+    """A worker's store: writes take a lock shared by the workers of the pool first, and do not
+    wait for the disk.
 
     SQLite's own busy handler would also serialise them, but it sleeps in steps of up to 100 ms
     instead of waking when the lock is free, and two workers writing often then spend their time
     asleep.
+
+    A commit that waited for the disk (an fsync of SQLite's WAL, per feed) left the worker's core
+    idle meanwhile, and held the lock the other worker waited for: about 0.2 s of each worker's
+    time in a first fetch of bench/fetch.py's 200 feeds, more when other processes use the disk.
+    The command commits the sources' states at the end of every fetch with a synced commit
+    (``save_fetch_states``), which makes every item committed before it durable too; a power loss
+    before then loses those items and the states that say they were fetched, together, so the
+    next run fetches them again.
     """
 
-    def add_items(self, items: Iterable[Item]) -> AddResult:
+    def add_items(self, items: Iterable[Item], *, synced: bool = False) -> AddResult:
         built = list(items)  # built outside the lock
         turns = turn_lock()
         # A worker killed while holding the lock never releases it: then wait no longer than
         # SQLite's own busy timeout would, and write anyway.
         if turns is None or not turns.acquire(timeout=TURN_WAIT):
-            return super().add_items(built)
+            return super().add_items(built, synced=synced)
         try:
-            return super().add_items(built)
+            return super().add_items(built, synced=synced)
         finally:
             turns.release()
 

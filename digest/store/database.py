@@ -76,10 +76,13 @@ class Database(Protocol):
 
     def execute(self, sql: str, params: Params = ()) -> Cursor: ...
 
-    def transaction(self, *, serial: bool) -> AbstractContextManager[Transaction]:
+    def transaction(self, *, serial: bool, synced: bool = True) -> AbstractContextManager[Transaction]:
         """A write transaction.  ``serial`` transactions run one at a time across every process
         using the store (SQLite's are all serial), so one that reads and then writes sees no
-        other's write in between."""
+        other's write in between.  ``synced=False``: the commit does not wait for the disk; it
+        is made durable by the next synced commit to the store (both back ends replay their
+        write-ahead log in order, so no later commit survives a power loss that an earlier one
+        does not), and an application crash loses nothing either way."""
         ...
 
     def snapshot(self) -> AbstractContextManager[Transaction]:

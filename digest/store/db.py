@@ -152,15 +152,17 @@ class Store:
         return self.database.execute(sql, params)
 
     @contextmanager
-    def write(self, *, serial: bool = True) -> Iterator[Transaction]:
+    def write(self, *, serial: bool = True, synced: bool = True) -> Iterator[Transaction]:
         """A write transaction, committed at the end of the block and rolled back on any exception.
 
         ``serial`` (the default) transactions run one at a time across every process using the
         store, so reading and then writing what was read is one step (SQLite's ``BEGIN
         IMMEDIATE``); pass ``serial=False`` only for writes that are right whatever commits in
-        between (inserts that ignore an existing row).
+        between (inserts that ignore an existing row).  ``synced=False``: the commit does not wait
+        for the disk, and is durable once a later synced commit to the store is
+        (``Database.transaction``); only for writes that a synced commit of the same run follows.
         """
-        with self.database.transaction(serial=serial) as transaction:
+        with self.database.transaction(serial=serial, synced=synced) as transaction:
             self._local.transaction = transaction
             try:
                 yield transaction
@@ -215,8 +217,9 @@ class Store:
 
     # Items -----------------------------------------------------------------------------------
 
-    def add_items(self, items: Iterable[Item]) -> AddResult:
+    def add_items(self, items: Iterable[Item], *, synced: bool = True) -> AddResult:
         """Insert items whose id is not stored yet, in one transaction; count added and existing.
+        ``synced``: as for ``write``.
 
         Not serial: an insert that finds the id taken changes nothing, whoever took it.  Rows go in
         id order, so two PostgreSQL transactions adding overlapping batches wait for each other in
@@ -229,7 +232,7 @@ class Store:
             for item in sorted(items, key=lambda item: item.id)
         ]
         added = 0
-        with self.write(serial=False) as db:
+        with self.write(serial=False, synced=synced) as db:
             for start in range(0, len(rows), _ROWS_PER_INSERT):
                 chunk = rows[start : start + _ROWS_PER_INSERT]
                 values = ", ".join([_ITEM_VALUES] * len(chunk))

@@ -143,8 +143,10 @@ class PostgresDatabase:
             return Rows(cursor.fetchall() if cursor.description else [], cursor.rowcount)
 
     @contextmanager
-    def transaction(self, *, serial: bool) -> Iterator[PostgresTransaction]:
+    def transaction(self, *, serial: bool, synced: bool = True) -> Iterator[PostgresTransaction]:
         with self._pool.connection() as connection, connection.transaction():
+            if not synced:  # for this transaction only: the server's WAL is flushed in order
+                connection.execute("SET LOCAL synchronous_commit = off")
             if serial:
                 connection.execute("SELECT pg_advisory_xact_lock(%s)", (_SERIAL_KEY,))
             yield PostgresTransaction(connection)
