@@ -184,6 +184,40 @@ def test_a_body_longer_than_its_length_does_not_become_the_next_answer(raw_serve
     assert answers[1].body == b"yes"  # from a new connection
 
 
+def test_bytes_that_arrive_while_an_answer_is_read_keep_its_connection_out_of_the_pool(
+    raw_server: RawServer,
+) -> None:
+    # The answer's body is already in when the reader stops to do something else; more bytes come
+    # meanwhile and wait, unread, in the connection's buffer.  They are not the next answer.
+    async def answer_then_more(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nyes")
+        await writer.drain()
+        await asyncio.sleep(0.05)
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale")
+        await writer.drain()
+        await reader.readuntil(b"\r\n\r\n")  # a second request, were the connection reused
+        await asyncio.sleep(1)
+
+    raw_server.routes["/x"] = answer_then_more
+
+    async def resolve(host: str, port: int, timeout: float | None) -> list[str]:
+        return ["127.0.0.1"]
+
+    async def body(client: Client) -> bytes:
+        answer = await client.get(raw_server.url("/x"), [], 2.0)
+        await asyncio.sleep(0.3)  # the "stale" bytes arrive now
+        return b"".join([chunk async for chunk in answer.chunks()])
+
+    async def run() -> list[bytes]:
+        client = Client(resolve, connections=2, tls=ssl.create_default_context)
+        try:
+            return [await body(client), await body(client)]
+        finally:
+            await client.aclose()
+
+    assert asyncio.run(run()) == [b"yes", b"yes"]  # the second from a new connection
+
+
 def test_a_server_that_hangs_up_without_answering_is_named_plainly(raw_server: RawServer) -> None:
     async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         writer.close()
