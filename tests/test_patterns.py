@@ -153,7 +153,9 @@ def test_programs_are_read_back_by_a_later_process(monkeypatch: pytest.MonkeyPat
 
 
 @needs_programs
-@pytest.mark.parametrize("damage", ["cut short", "one byte changed", "another interpreter", "empty"])
+@pytest.mark.parametrize(
+    "damage", ["cut short", "one byte changed", "another interpreter", "another layout", "empty"]
+)
 def test_a_damaged_or_foreign_file_is_not_read_and_is_written_again(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, damage: str
 ) -> None:
@@ -167,6 +169,9 @@ def test_a_damaged_or_foreign_file_is_not_read_and_is_written_again(
         "cut short": data[:-5],
         "one byte changed": header + b"\n" + body[:20] + bytes([body[20] ^ 1]) + body[21:],
         "another interpreter": header.replace(b"\t", b"\t1", 1) + b"\n" + body,
+        # The layout of the file before each program was marshalled on its own: read as this one,
+        # its programs would be handed to the engine as nonsense.
+        "another layout": header.replace(b"programs 2", b"programs 1") + b"\n" + body,
         "empty": b"",
     }[damage]
     stored.write_bytes(damaged)
