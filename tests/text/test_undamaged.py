@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import digest.text
 from digest.model import RawItem
-from digest.text import clean_item
+from digest.text import clean_item, undamaged
 from digest.text.annotations import learn_annotations, remove_annotations
 from digest.text.characters import normalise_characters
 from digest.text.garbled import GarbleRepairs, repair_garbled, repair_unlikely_spans
@@ -136,3 +136,18 @@ def test_cleaning_is_the_same_with_the_test_and_without_it(body: str, title: str
         monkeypatch.setattr(digest.text, "needs_no_repair", lambda text: False)
         repaired = clean_item(raw, now=NOW, tz=TZ)
     assert gated == repaired
+
+
+@settings(max_examples=300)
+@given(TEXTS)
+def test_plain_ideographs_passed_over_change_no_verdict(text: str) -> None:
+    """Once enough plain ideographs are known, a pattern passes over them and the test looks at
+    the other characters only: its verdict on any text is the one it gives looking at them all."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        # As in a new process: no plain character known but ASCII, no pattern.
+        monkeypatch.setattr(undamaged, "_PLAIN", {chr(code) for code in range(0x80)})
+        monkeypatch.setattr(undamaged, "_PASS_OVER", undamaged._PassOver())
+        looking_at_all = needs_no_repair(text)
+        needs_no_repair("".join(COMMON))  # every common ideograph met: the pattern is built
+        assert undamaged._PASS_OVER.pattern is not None
+        assert needs_no_repair(text) == looking_at_all
