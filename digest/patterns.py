@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, AnyStr, Generic
 
-__all__ = ["LazyPattern", "compiled"]
+__all__ = ["LazyPattern", "compiled", "save_programs"]
 
 # The methods that stand for the compiled pattern's own once it is compiled.
 _METHODS = ("search", "match", "fullmatch", "finditer", "findall", "sub", "subn", "split")
@@ -127,9 +127,7 @@ class _Programs:
 
     def get(self, pattern: str | bytes, flags: int) -> Program:
         if self.path is None:
-            from digest import paths
-
-            self.path = paths.cache_dir() / f"re-programs-{sys.implementation.cache_tag}.marshal"
+            self.path = programs_path()
             self.stored = read_programs(self.path)
         key = (pattern, flags)
         stored = self.stored.get(key)
@@ -158,6 +156,19 @@ class _Programs:
 
 
 _programs = _Programs()
+
+
+def programs_path() -> Path:
+    """The file of this interpreter's stored programs, in the cache folder."""
+    from digest import paths
+
+    return paths.cache_dir() / f"re-programs-{sys.implementation.cache_tag}.marshal"
+
+
+def save_programs() -> None:
+    """Store the programs this process compiled so far, as its exit would.  For a process that
+    does not exit by returning: the parse pool kills its workers when it closes."""
+    _programs.save()
 
 
 def compiled(pattern: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:

@@ -70,8 +70,8 @@ class TurnTakingStore(Store):
     time in a first fetch of bench/fetch.py's 200 feeds, more when other processes use the disk.
     The command commits the sources' states at the end of every fetch with a synced commit
     (``save_fetch_states``), which makes every item committed before it durable too; a power loss
-    before then loses those items and the states that say they were fetched, together, so the
-    next run fetches them again.
+    (or a crash of the PostgreSQL server) before then loses those items and the states that say
+    they were fetched, together, so the next run fetches them again.
     """
 
     def add_items(self, items: Iterable[Item], *, synced: bool = False) -> AddResult:

@@ -77,15 +77,23 @@ class BrokenProtocol(TransportError):
 
 class _Reader(asyncio.StreamReader):
     """A stream reader that remembers whether the server spoke or hung up while the connection
-    sat idle in the pool: such a connection must not carry the next request."""
+    sat idle in the pool, and how many bytes came that were not read yet: either way the
+    connection must not carry the next request."""
 
     idle = False
     spoiled = False
+    unread = 0
 
     def feed_data(self, data: Iterable[SupportsIndex]) -> None:  # the type asyncio declares
         if self.idle:
             self.spoiled = True
         super().feed_data(data)
+        self.unread += len(data)  # type: ignore[arg-type]  # asyncio's protocol feeds bytes
+
+    async def read(self, n: int = -1) -> bytes:
+        data = await super().read(n)
+        self.unread -= len(data)
+        return data
 
     def feed_eof(self) -> None:
         self.spoiled = True
@@ -291,10 +299,11 @@ class Client:
         """Back to the pool after a complete answer, when both sides may go on."""
         self._slots.release()
         protocol = connection.protocol
-        # Bytes already read past the end of the answer (a body longer than its Content-Length)
-        # would be taken for the next request's answer: such a connection is not reused.
+        # Bytes past the end of the answer (a body longer than its Content-Length), whether h11
+        # holds them or they came while the body was being read and wait unread, would be taken
+        # for the next request's answer: such a connection is not reused.
         finished = protocol.our_state is h11.DONE and protocol.their_state is h11.DONE
-        if not finished or protocol.trailing_data[0]:
+        if not finished or protocol.trailing_data[0] or connection.reader.unread:
             self.discard(connection)
             return
         protocol.start_next_cycle()

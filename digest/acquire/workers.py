@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from digest.errors import InputError
+from digest.patterns import save_programs
 
 if TYPE_CHECKING:
     from digest.config import ParseConfig
@@ -101,6 +102,17 @@ def _start_worker(turns: Any, arrived: Any, memory: int, parent: int, preload: t
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     except (ValueError, OSError):  # pragma: no cover - a platform without the limit
         pass
+
+
+def _job_in_worker(job: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``job(*args, **kwargs)``, then the regular expressions it compiled are stored for later
+    processes (``digest.patterns``).  A worker never reaches the save at exit (the pool kills it
+    when it closes), so without this every fetch would compile the feed and cleaning patterns
+    again in each worker.  A job that compiled nothing new costs nothing more."""
+    try:
+        return job(*args, **kwargs)
+    finally:
+        save_programs()
 
 
 def _die_with(parent: int) -> None:
@@ -259,7 +271,7 @@ class WorkerPool:
         with self._lock:
             if self._executor is None:
                 return None
-            return self._executor, self._executor.submit(job, *args, **kwargs)
+            return self._executor, self._executor.submit(_job_in_worker, job, *args, **kwargs)
 
     def _stopped(self, executor: ProcessPoolExecutor, error: BaseException, attempt: int) -> None:
         """Raise ParseStopped for a job over budget, or return to retry one whose worker died

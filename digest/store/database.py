@@ -82,7 +82,8 @@ class Database(Protocol):
         other's write in between.  ``synced=False``: the commit does not wait for the disk; it
         is made durable by the next synced commit to the store (both back ends replay their
         write-ahead log in order, so no later commit survives a power loss that an earlier one
-        does not), and an application crash loses nothing either way."""
+        does not).  A crash of digest itself loses nothing; a crash of the machine, or of the
+        PostgreSQL server, before the next synced commit loses it."""
         ...
 
     def snapshot(self) -> AbstractContextManager[Transaction]:

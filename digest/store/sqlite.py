@@ -117,7 +117,10 @@ class SqliteDatabase:
     def transaction(self, *, serial: bool, synced: bool = True) -> Iterator[SqliteTransaction]:
         """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on any exception); always serial.
         ``synced=False`` commits with ``synchronous=NORMAL`` (no fsync of the WAL): the next
-        commit with ``FULL`` fsyncs the WAL file, and with it this commit's frames before it."""
+        commit with ``FULL`` fsyncs the WAL file, and with it this commit's frames before it.
+        Only in WAL mode: in a rollback journal a commit without an fsync could leave the file
+        corrupt after a power loss, so a file SQLite could not put in WAL mode commits synced."""
+        synced = synced or self.connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal"
         if not synced:
             self.connection.execute("PRAGMA synchronous = NORMAL")
         try:

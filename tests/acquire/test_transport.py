@@ -9,6 +9,7 @@ import asyncio
 import base64
 import socket
 import ssl
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -182,6 +183,47 @@ def test_a_body_longer_than_its_length_does_not_become_the_next_answer(raw_serve
     answers = fetch_all([raw_server.url("/x"), raw_server.url("/x")])
     assert answers[0].body == b"yes"
     assert answers[1].body == b"yes"  # from a new connection
+
+
+def test_bytes_that_arrive_while_an_answer_is_read_keep_its_connection_out_of_the_pool(
+    raw_server: RawServer,
+) -> None:
+    # The answer's body is already in when the reader stops to do something else; more bytes come
+    # meanwhile and wait, unread, in the connection's buffer.  They are not the next answer.  The
+    # two sides take turns by events, so no sleep decides the order.
+    answer_held, more_sent = threading.Event(), threading.Event()
+
+    async def answer_then_more(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nyes")
+        await writer.drain()
+        await asyncio.get_running_loop().run_in_executor(None, answer_held.wait, 5)
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale")
+        await writer.drain()
+        more_sent.set()
+        await reader.readuntil(b"\r\n\r\n")  # a second request, were the connection reused
+
+    raw_server.routes["/x"] = answer_then_more
+
+    async def resolve(host: str, port: int, timeout: float | None) -> list[str]:
+        return ["127.0.0.1"]
+
+    async def body(client: Client, *, wait_for_more: bool) -> bytes:
+        answer = await client.get(raw_server.url("/x"), [], 2.0)
+        if wait_for_more:
+            answer_held.set()
+            await asyncio.get_running_loop().run_in_executor(None, more_sent.wait, 5)
+            for _ in range(3):
+                await asyncio.sleep(0)  # the loop hands the bytes that came to the connection's reader
+        return b"".join([chunk async for chunk in answer.chunks()])
+
+    async def run() -> list[bytes]:
+        client = Client(resolve, connections=2, tls=ssl.create_default_context)
+        try:
+            return [await body(client, wait_for_more=True), await body(client, wait_for_more=False)]
+        finally:
+            await client.aclose()
+
+    assert asyncio.run(run()) == [b"yes", b"yes"]  # the second from a new connection
 
 
 def test_a_server_that_hangs_up_without_answering_is_named_plainly(raw_server: RawServer) -> None:

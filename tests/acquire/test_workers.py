@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from digest import patterns
 from digest.acquire.workers import ParseBudget, ParseStopped, WorkerPool
 from digest.errors import PartialDocument
 
@@ -72,3 +73,18 @@ def test_workers_started_by_a_thread_that_ends_go_on_serving_the_pool() -> None:
         thread.start()
         thread.join(60)
         assert first and pool.call(_worker_pid) == first[0]
+
+
+def _search_with_a_new_pattern(pattern: str, text: str) -> bool:
+    from digest.patterns import LazyPattern
+
+    return LazyPattern(pattern).search(text) is not None
+
+
+@pytest.mark.skipif(not patterns._KEEPS_PROGRAMS, reason="this interpreter stores no programs")
+def test_the_patterns_a_worker_compiled_are_stored_for_later_processes() -> None:
+    # The pool kills its workers when it closes: they never reach the save at exit.
+    pattern = r"[\u4e00-\u9fff]+ compiled in a worker"
+    with WorkerPool(ParseBudget(seconds=30, workers=1)) as pool:
+        assert pool.call(_search_with_a_new_pattern, pattern, "北京 compiled in a worker")
+    assert (pattern, 0) in patterns.read_programs(patterns.programs_path())

@@ -16,8 +16,9 @@ import pytest
 from digest.errors import StoreError
 from digest.model import Item, Summary
 from digest.store import Store
-from digest.store.database import is_postgres_url
+from digest.store.database import Transaction, is_postgres_url
 from digest.store.migrations import MIGRATIONS
+from digest.store.postgres import POOL_SIZE as POSTGRES_POOL_SIZE
 
 T0 = datetime(2026, 4, 25, 12, 0, tzinfo=UTC)
 
@@ -58,26 +59,45 @@ def test_a_backlog_item_reads_back_as_one_and_stays_out_of_every_window(store_lo
         assert backlog.id not in {item.id for item in store.items_between(T0 - timedelta(days=1), None)}
 
 
-def _flushes_at_commit(store: Store) -> bool:
-    """Whether this connection's commits wait for the disk (SQLite's ``synchronous``, FULL or
-    NORMAL; PostgreSQL's ``synchronous_commit``)."""
+def _flushes_at_commit(store: Store, transaction: Transaction) -> bool:
+    """Whether commits on the connection of ``transaction`` wait for the disk (SQLite's
+    ``synchronous``, FULL or NORMAL; PostgreSQL's ``synchronous_commit``)."""
     if is_postgres_url(store.location):
-        return bool(store.execute("SHOW synchronous_commit").fetchone()[0] == "on")
-    return bool(store.execute("PRAGMA synchronous").fetchone()[0] == 2)
+        return bool(transaction.execute("SHOW synchronous_commit").fetchone()[0] == "on")
+    return bool(transaction.execute("PRAGMA synchronous").fetchone()[0] == 2)
+
+
+def _every_connection_flushes_at_commit(store: Store) -> bool:
+    # PostgreSQL's pool hands its connections out in turn: as many writes as it holds connections,
+    # and one more, ask each of them (a setting left on one of them would show).
+    answers = []
+    for _ in range(POSTGRES_POOL_SIZE + 1):
+        with store.write() as transaction:
+            answers.append(_flushes_at_commit(store, transaction))
+    return all(answers)
 
 
 def test_an_unsynced_write_commits_without_waiting_for_the_disk_and_only_itself(store_location: str) -> None:
     with Store.open(store_location) as store:
-        assert _flushes_at_commit(store)
-        with store.write(synced=False):
-            assert not _flushes_at_commit(store)
-        assert _flushes_at_commit(store)  # the next commit flushes again, and this one with it
+        assert _every_connection_flushes_at_commit(store)
+        with store.write(synced=False) as transaction:
+            assert not _flushes_at_commit(store, transaction)
+        assert _every_connection_flushes_at_commit(store)  # the next commit flushes, this one with it
         with pytest.raises(ZeroDivisionError), store.write(synced=False):
             1 / 0  # noqa: B018 - a failed write restores the setting too
-        assert _flushes_at_commit(store)
+        assert _every_connection_flushes_at_commit(store)
         assert store.add_items([make_item(1), make_item(2)], synced=False).added == 2
+        assert _every_connection_flushes_at_commit(store)
         with Store.open(store_location) as other:  # committed: another connection reads them
             assert other.count_items() == 2
+
+
+def test_an_unsynced_write_waits_for_the_disk_when_the_file_is_not_in_wal_mode(tmp_path: Path) -> None:
+    # Outside WAL mode a commit without an fsync could leave the file corrupt after a power loss.
+    with Store.open(str(tmp_path / "digest.db")) as store:
+        store.execute("PRAGMA journal_mode = DELETE")
+        with store.write(synced=False) as transaction:
+            assert _flushes_at_commit(store, transaction)
 
 
 def test_id_prefix_lookup(store_location: str) -> None:
