@@ -37,6 +37,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from types import CodeType
 from typing import TYPE_CHECKING, Any, AnyStr, Generic
 
 __all__ = ["LazyPattern", "compiled", "save_programs"]
@@ -105,7 +106,7 @@ class LazyPattern(Generic[AnyStr]):
 # _sre.compile (flags with the parser's, code, groups less one, group names by number and back).
 Program = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 
-_FORMAT = "digest regex programs 2"  # 2: each program marshalled on its own
+_FORMAT = "digest regex programs 3"  # 2: each program marshalled on its own; 3: the maker's code
 # re._compiler.compile's last lines, which hand _sre.compile the program, are the same in these.
 _KEEPS_PROGRAMS = sys.implementation.name == "cpython" and (3, 11) <= sys.version_info[:2] <= (3, 13)
 # The file is started again past this (three times the package's patterns): programs of patterns
@@ -129,11 +130,17 @@ class _Programs:
         if self.path is None:
             self.path = programs_path()
             self.stored = read_programs(self.path)
-        key = (pattern, flags)
+        key = (pattern, flags := int(flags))  # a RegexFlag would not be stored
         stored = self.stored.get(key)
         if stored is not None:
             program: Program = marshal.loads(stored)
             return program
+        return self.compile(pattern, flags)
+
+    def compile(self, pattern: str | bytes, flags: int) -> Program:
+        """The program re's compiler makes of ``pattern``, kept to be stored (in place of a stored
+        one the engine refused)."""
+        key = (pattern, flags)
         program = program_of(pattern, flags)
         self.stored[key] = self.added[key] = marshal.dumps(program)
         if not self.saved_at_exit:
@@ -159,10 +166,15 @@ _programs = _Programs()
 
 
 def programs_path() -> Path:
-    """The file of this interpreter's stored programs, in the cache folder."""
+    """The file of this interpreter's stored programs, in the cache folder: named after its build
+    too, so two builds of one version (a system's and a user's Python 3.11) do not take turns
+    rewriting one file that neither can read."""
+    import zlib
+
     from digest import paths
 
-    return paths.cache_dir() / f"re-programs-{sys.implementation.cache_tag}.marshal"
+    build = zlib.crc32(sys.version.encode())
+    return paths.cache_dir() / f"re-programs-{sys.implementation.cache_tag}-{build:08x}.marshal"
 
 
 def save_programs() -> None:
@@ -173,9 +185,18 @@ def save_programs() -> None:
 
 def compiled(pattern: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:
     """``re.compile(pattern, flags)``, from the program stored for it when there is one."""
-    if not _KEEPS_PROGRAMS:
+    # A subclass of str or bytes is compiled as re does: only the two types are stored and compared.
+    if not _KEEPS_PROGRAMS or type(pattern) not in (str, bytes):
         return re.compile(pattern, flags)
-    made: re.Pattern[AnyStr] = _sre.compile(pattern, *_programs.get(pattern, int(flags)))
+    made: re.Pattern[AnyStr]
+    try:
+        made = _sre.compile(pattern, *_programs.get(pattern, int(flags)))
+    except re.error:
+        raise
+    except Exception:  # whatever a stored program does wrong, it is compiled anew
+        # A stored entry the engine refuses (damaged in a way the file's check missed, or written
+        # by other code under the same format) is replaced, not trusted again.
+        made = _sre.compile(pattern, *_programs.compile(pattern, int(flags)))
     return made
 
 
@@ -195,11 +216,22 @@ def program_of(pattern: str | bytes, flags: int) -> Program:
 
 
 def _header(body: bytes) -> bytes:
-    """The first line of a programs file: the format, the interpreter, its regex engine, a check."""
+    """The first line of a programs file: the format, the interpreter, its regex engine, the code
+    that made the programs, and a check of the body."""
     import zlib
 
     engine = f"{zlib.crc32(sys.version.encode())}\t{_sre.MAGIC}\t{_sre.CODESIZE}"
-    return f"{_FORMAT}\t{engine}\t{zlib.crc32(body)}\n".encode()
+    # ``program_of`` edited (another digest) makes other programs under the same format: its
+    # bytecode, constants and names say so, and such a file is not read.
+    made_by = zlib.crc32(repr(_code_print(program_of.__code__)).encode())
+    return f"{_FORMAT}\t{engine}\t{made_by}\t{zlib.crc32(body)}\n".encode()
+
+
+def _code_print(code: CodeType) -> tuple[object, ...]:
+    """What a function's code does, the same in every process: its bytecode, names and constants
+    (nested code, such as a comprehension's, by its own print rather than its address)."""
+    consts = tuple(_code_print(c) if isinstance(c, CodeType) else repr(c) for c in code.co_consts)
+    return (code.co_code, code.co_names, consts)
 
 
 def read_programs(path: Path) -> dict[tuple[str | bytes, int], bytes]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import _sre  # type: ignore[import-not-found]
 import importlib
+import marshal
 import pkgutil
 import re
 import sys
@@ -133,7 +134,8 @@ def test_programs_are_read_back_by_a_later_process(monkeypatch: pytest.MonkeyPat
         first.get(sample, 0)
     first.save()
     (stored,) = (tmp_path / "cache").iterdir()
-    assert stored.name == f"re-programs-{sys.implementation.cache_tag}.marshal"
+    assert stored == patterns.programs_path()
+    assert stored.name.startswith(f"re-programs-{sys.implementation.cache_tag}-")  # and the build
 
     later = _fresh_programs(monkeypatch, tmp_path)
     for sample in SAMPLES:
@@ -154,7 +156,8 @@ def test_programs_are_read_back_by_a_later_process(monkeypatch: pytest.MonkeyPat
 
 @needs_programs
 @pytest.mark.parametrize(
-    "damage", ["cut short", "one byte changed", "another interpreter", "another layout", "empty"]
+    "damage",
+    ["cut short", "one byte changed", "another interpreter", "another layout", "another maker", "empty"],
 )
 def test_a_damaged_or_foreign_file_is_not_read_and_is_written_again(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, damage: str
@@ -171,7 +174,9 @@ def test_a_damaged_or_foreign_file_is_not_read_and_is_written_again(
         "another interpreter": header.replace(b"\t", b"\t1", 1) + b"\n" + body,
         # The layout of the file before each program was marshalled on its own: read as this one,
         # its programs would be handed to the engine as nonsense.
-        "another layout": header.replace(b"programs 2", b"programs 1") + b"\n" + body,
+        "another layout": header.replace(b"programs 3", b"programs 2") + b"\n" + body,
+        # Programs made by another program_of (another digest) under the same format.
+        "another maker": b"\t".join([*header.split(b"\t")[:4], b"1", header.split(b"\t")[5]]) + b"\n" + body,
         "empty": b"",
     }[damage]
     stored.write_bytes(damaged)
@@ -193,3 +198,42 @@ def test_a_cache_that_cannot_be_written_still_compiles(
     assert made.findall(TEXT) == re.findall(SAMPLES[2], TEXT)
     programs.save()  # no error, nothing written
     assert (tmp_path / "cache").read_text() == "a file where the folder should be"
+
+
+@needs_programs
+def test_flags_are_part_of_what_a_program_is_stored_under(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    first = _fresh_programs(monkeypatch, tmp_path)
+    first.get("abc", 0)
+    first.save()
+    later = _fresh_programs(monkeypatch, tmp_path)
+    assert _sre.compile("abc", *later.get("abc", re.IGNORECASE)).search("ABC") is not None
+    assert _sre.compile("abc", *later.get("abc", 0)).search("ABC") is None
+
+
+@needs_programs
+def test_a_save_keeps_what_other_processes_stored(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    one, other = _fresh_programs(monkeypatch, tmp_path), _fresh_programs(monkeypatch, tmp_path)
+    one.get(SAMPLES[0], 0)
+    other.get(SAMPLES[1], 0)
+    one.save()
+    other.save()
+    assert set(read_programs(patterns.programs_path())) == {(SAMPLES[0], 0), (SAMPLES[1], 0)}
+
+
+@needs_programs
+@pytest.mark.parametrize("entry", [(0,), "not a program", (0, [1, 2, 3], 0, {}, (None,))])
+def test_a_stored_program_the_engine_refuses_is_compiled_anew_and_replaced(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, entry: Any
+) -> None:
+    # A file whose check holds can still hold an entry the engine refuses (written by other code
+    # under the same format): the pattern is compiled as re does, and the entry replaced.
+    pattern = r"(?P<year>\d{4})年"
+    path = _fresh_programs(monkeypatch, tmp_path).path or patterns.programs_path()
+    patterns.write_programs(path, {(pattern, 0): marshal.dumps(entry)})
+    monkeypatch.setattr(patterns, "_programs", patterns._Programs())
+    made = patterns.compiled(pattern)
+    assert made.findall("2026年4月") == ["2026"]
+    patterns.save_programs()
+    assert marshal.loads(read_programs(path)[(pattern, 0)]) == program_of(pattern, 0)
