@@ -31,6 +31,24 @@ EXAMPLES = Path(__file__).parent.parent / "examples"
 NOW = "2026-04-26T08:00:00+08:00"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The run's own DIGEST_HOME from the start, before any test's.  Collecting the tests compiles
+    some of the package's patterns (pytest looks at module attributes), and the first compile of
+    a process fixes where it keeps its regular expressions' programs (``digest.patterns``): a
+    test run must neither read nor write the user's cache."""
+    import shutil
+    import tempfile
+
+    from digest.patterns import save_programs
+
+    home = Path(tempfile.mkdtemp(prefix="digest-tests-"))
+    os.environ["DIGEST_HOME"] = str(home)
+    # Cleanups run last first: the programs are saved while their folder is still there, so the
+    # save at exit finds nothing left to write.
+    config.add_cleanup(lambda: shutil.rmtree(home, ignore_errors=True))
+    config.add_cleanup(save_programs)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite golden files from actual output")
 
