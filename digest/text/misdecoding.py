@@ -128,13 +128,18 @@ def _decoding_score(data: bytes, right: str) -> float:
 
 
 def _pairs_a_bracket(char: str, before: str, after: str) -> bool:
-    """True when ``char`` is a bracket that pairs with one in ``before`` (an opening not yet
-    closed) or ``after`` (a closing before any other opening)."""
+    """True when ``char`` is a bracket that pairs with one near it and leaves the brackets around
+    it balanced: a closing for an opening in ``before`` not yet closed, when ``after`` holds no
+    closing of its own for it (one before any other opening); an opening for such a closing in
+    ``after``, when ``before`` holds no bracket still open.  A comma inside brackets
+    (（GDP，2019年）) must not become a second bracket."""
+    open_before = max(map(before.rfind, _OPENING)) > max(map(before.rfind, _CLOSING))
+    closing = min((at for at in map(after.find, _CLOSING) if at >= 0), default=-1)
+    closed_after = closing >= 0 and not any(mark in after[:closing] for mark in _OPENING)
     if char in _CLOSING:
-        return max(map(before.rfind, _OPENING)) > max(map(before.rfind, _CLOSING))
+        return open_before and not closed_after
     if char in _OPENING:
-        closing = min((at for at in map(after.find, _CLOSING) if at >= 0), default=-1)
-        return closing >= 0 and not any(mark in after[:closing] for mark in _OPENING)
+        return closed_after and not open_before
     return False
 
 
@@ -143,7 +148,7 @@ def _lost_byte(before: bytes, after: bytes, wrong: str, right: str) -> bytes:
     lead byte whose partner is no trail byte, then read the partner again), chosen so that the
     bytes around it decode and read best.  UTF-8 finds its step again by itself, so three bytes
     each side decide; in a double-byte codec a lost byte changes a few characters each side.
-    A bracket that pairs with one near it on the line counts as likely as a comma."""
+    A bracket that pairs with one near it on the line, leaving them balanced, wins over a comma."""
     reach = 3 if right == "utf-8" else 12
     annotation = _ANNOTATION_NEXT.match(after[:24].decode(right, errors="replace"))
     aside = before[-_ASIDE:].decode(right, errors="replace"), after[:_ASIDE].decode(right, errors="replace")

@@ -372,8 +372,16 @@ def test_a_bracket_whose_last_byte_was_lost_in_utf8_read_as_gbk_pairs_with_its_p
     assert repair_misdecoding(damaged)[0] == sentence
 
 
-def test_a_lost_byte_is_no_bracket_that_pairs_with_nothing() -> None:
-    sentence = "据报道，公司2013年营收增长，利润下降。"
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "据报道，公司2013年营收增长，利润下降。",
+        # A comma inside brackets: the brackets around it are already paired.
+        "中国经济增长（GDP，2019年）再创新高。",
+        "北京（记者王小明，3日电）记者从市统计局获悉。",
+    ],
+)
+def test_a_lost_byte_is_no_bracket_that_would_leave_the_brackets_unbalanced(sentence: str) -> None:
     damaged = sentence.encode("utf-8").decode("gb18030", errors="replace")
     assert repair_misdecoding(damaged)[0] == sentence
 
