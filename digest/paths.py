@@ -62,3 +62,29 @@ def ensure_private_dir(path: Path) -> Path:
     """Create ``path`` (and parents) with mode 0700 if missing; return it."""
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
+
+
+def write_cache_file(path: Path, data: bytes) -> None:
+    """Write ``data`` at ``path``, a file of the cache folder, whole or not at all.
+
+    Written under a name no other writer (process or thread) gets and renamed, so a reader sees a
+    whole file or none.  Not ``deliver.files.write_atomic``: a cache needs no fsync (a file cut
+    short by a power loss fails its reader's check and is made again).  A cache that cannot be
+    written (read-only, full, a file where the folder should be) is left as it is: the run made
+    what it needed anyway, and the next one tries again.
+    """
+    import contextlib
+    import tempfile
+
+    temporary: Path | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        temporary = Path(name)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                temporary.unlink()

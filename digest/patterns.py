@@ -253,24 +253,9 @@ def read_programs(path: Path) -> dict[tuple[str | bytes, int], bytes]:
 
 def write_programs(path: Path, programs: Mapping[tuple[str | bytes, int], bytes]) -> None:
     """Store ``programs`` (each marshalled) at ``path`` atomically; a cache that cannot be written
-    is left as it is."""
-    import contextlib
-    import os
-    import tempfile
+    is left as it is.  Two processes that exit together: the last one's programs are kept, the
+    other's are compiled again once."""
+    from digest import paths
 
     body = marshal.dumps(dict(programs))
-    # Written under a name no other writer gets and renamed, so a reader sees a whole file or
-    # none (two processes that exit together: the last one's programs are kept, the other's are
-    # compiled again once).  A cache needs no fsync: a file cut short fails its check.
-    temporary: Path | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        temporary = Path(name)
-        with os.fdopen(handle, "wb") as out:
-            out.write(_header(body) + body)
-        os.replace(temporary, path)
-    except OSError:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
+    paths.write_cache_file(path, _header(body) + body)

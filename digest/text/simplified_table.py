@@ -24,7 +24,6 @@ installed library computes, which never changes what cleaning returns, only how 
 
 from __future__ import annotations
 
-import contextlib
 import os
 import zlib
 from collections.abc import Callable, Mapping
@@ -101,26 +100,7 @@ def read_table(path: Path, header: str) -> dict[str, str] | None:
 def write_table(path: Path, header: str, table: Mapping[str, str]) -> None:
     """Store ``table`` at ``path`` atomically; a cache that cannot be written is left as it is."""
     body = "".join(f"{char}\t{into}\n" for char, into in table.items()).encode("utf-8")
-    # Written under a name no other writer (process or thread) gets and renamed, so a reader sees
-    # a whole file or none.  Not deliver.files.write_atomic: cleaning does not depend on delivery,
-    # and a cache needs no fsync (a file cut short by a power loss fails its check and is derived
-    # again).  tempfile is imported here: most runs only read the table.
-    import tempfile
-
-    temporary: Path | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        temporary = Path(name)
-        with os.fdopen(handle, "wb") as out:
-            out.write(f"{header}\t{zlib.crc32(body)}\n".encode() + body)
-        os.replace(temporary, path)
-    except OSError:
-        # Read-only, full, or a file where the folder should be: this run derived the table
-        # anyway, and the next one tries again.
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
+    paths.write_cache_file(path, f"{header}\t{zlib.crc32(body)}\n".encode() + body)
 
 
 def opencc_version() -> str | None:

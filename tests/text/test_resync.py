@@ -360,28 +360,20 @@ def test_a_pair_only_a_damaged_line_writes_is_no_evidence() -> None:
 @pytest.mark.parametrize(
     "sentence",
     [
+        # A bracket whose partner is near: it, not the commoner comma.
         "本报讯（记者 林刚）8日，阜新一位开宝马轿车参加高考的男考生考场作弊被抓。",
         "上海家化（600315）披露了2013年年度报告。",
         "据报道，（1）公司去年营收增长，（2）利润下降。",
-    ],
-)
-def test_a_bracket_whose_last_byte_was_lost_in_utf8_read_as_gbk_pairs_with_its_partner(sentence: str) -> None:
-    # ）and ，share their first two bytes in UTF-8 (EF BC 89, EF BC 8C), and so do （ and ，; a
-    # GBK decoder loses the last one before an ASCII byte.  The comma is commoner, the pair decides.
-    damaged = sentence.encode("utf-8").decode("gb18030", errors="replace")
-    assert repair_misdecoding(damaged)[0] == sentence
-
-
-@pytest.mark.parametrize(
-    "sentence",
-    [
+        # No bracket to pair with, or brackets already paired around a comma: the comma.
         "据报道，公司2013年营收增长，利润下降。",
-        # A comma inside brackets: the brackets around it are already paired.
         "中国经济增长（GDP，2019年）再创新高。",
         "北京（记者王小明，3日电）记者从市统计局获悉。",
     ],
 )
-def test_a_lost_byte_is_no_bracket_that_would_leave_the_brackets_unbalanced(sentence: str) -> None:
+def test_a_lost_byte_in_utf8_read_as_gbk_is_a_bracket_only_where_it_pairs(sentence: str) -> None:
+    # ）and ，share their first two bytes in UTF-8 (EF BC 89, EF BC 8C), and so do （ and ，; a
+    # GBK decoder loses the last one before an ASCII byte.  The comma is commoner; a bracket that
+    # pairs with one near it and leaves the brackets balanced wins.
     damaged = sentence.encode("utf-8").decode("gb18030", errors="replace")
     assert repair_misdecoding(damaged)[0] == sentence
 
