@@ -26,7 +26,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import count
@@ -318,6 +318,16 @@ def _partner_ranks(
     return ranks, mass
 
 
+def _seen_partner_codes(codec: str, before: str, after: str, seen: SeenWords) -> Iterator[tuple[str, bytes]]:
+    """``_partner_codes`` for the pairs the text writes elsewhere (``seen``): the characters it
+    writes after ``before`` and before ``after``, in the forms ``codec`` writes with two bytes,
+    each with its bytes."""
+    for neighbour, following in ((before, True), (after, False)):
+        for partner in seen.partners(neighbour, following=following):
+            for form, code, _first, _second in _forms_in(codec, partner):
+                yield form, code
+
+
 def _lost_partner(
     codec: str, side: int, byte: int, before: str, after: str, seen: SeenWords
 ) -> tuple[str, float] | None:
@@ -328,13 +338,7 @@ def _lost_partner(
     if not ranks:
         return None
     # The pairs the text writes elsewhere count too (here, not in the cache: they are the text's).
-    forms = [
-        form
-        for neighbour, following in ((before, True), (after, False))
-        for partner in seen.partners(neighbour, following=following)
-        for form, code, _first, _second in _forms_in(codec, partner)
-        if code[side] == byte
-    ]
+    forms = [form for form, code in _seen_partner_codes(codec, before, after, seen) if code[side] == byte]
     if forms:
         ranks = dict(ranks)
         for form in dict.fromkeys(forms):
@@ -445,11 +449,9 @@ def _unpaired_or_seen(
     """``_unpaired``, and the characters that make a pair the text writes elsewhere with a
     neighbour, under the same test."""
     named = dict.fromkeys(_unpaired(codec, wrong, before, after, beyond))
-    for neighbour, following in ((before, True), (after, False)):
-        for partner in seen.partners(neighbour, following=following):
-            for form, code, _first, _second in _forms_in(codec, partner):
-                if _refused_whole(wrong, code, beyond):
-                    named[form] = None
+    for form, code in _seen_partner_codes(codec, before, after, seen):
+        if _refused_whole(wrong, code, beyond):
+            named[form] = None
     return list(named)
 
 
