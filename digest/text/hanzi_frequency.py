@@ -65,8 +65,8 @@ def _characters() -> dict[str, float]:
 
 
 @cache
-def _pairs() -> dict[str, float]:
-    return parse_pairs(_text())
+def _words() -> dict[str, float]:
+    return parse_words(_text())
 
 
 def parse_characters(text: str) -> dict[str, float]:
@@ -90,22 +90,25 @@ def parse_characters(text: str) -> dict[str, float]:
     return {char: value - log_total for char, value in chars.items()}
 
 
-def parse_pairs(text: str) -> dict[str, float]:
-    """Two-character word → ln count, from the table's text (its ``p`` lines)."""
-    pairs: dict[str, float] = {}
+def parse_words(text: str) -> dict[str, float]:
+    """Two-character word → its weight, ln(1 + count), from the table's text (its ``p`` lines).
+    Weighed here, once per line (every word of a line has its count), rather than at each
+    ``word_weight``: repairs weigh a few thousand pairs per damaged text."""
+    words: dict[str, float] = {}
     for line in text.splitlines():
         fields = line.split("\t")
         if fields[0] == "p" and len(fields) == 3:
             # The line's pairs are run together: characters 0-1, 2-3, …
-            run, value = fields[2], int(fields[1]) / _STEPS_PER_UNIT
-            pairs.update(dict.fromkeys(map(str.__add__, run[::2], run[1::2]), value))
-    return pairs
+            run, log_count = fields[2], int(fields[1]) / _STEPS_PER_UNIT
+            weight = math.log1p(math.exp(log_count))
+            words.update(dict.fromkeys(map(str.__add__, run[::2], run[1::2]), weight))
+    return words
 
 
 def load() -> None:
     """Load the table now; raises ``FrequencyTableError`` when it is missing or damaged."""
     _characters()
-    _pairs()
+    _words()
 
 
 @cache
@@ -145,27 +148,22 @@ def highest_log_frequency() -> float:
 @cache
 def heaviest_word() -> float:
     """The highest ``word_weight`` of any two characters: a bound on a word's bonus."""
-    return math.log1p(math.exp(max(_pairs().values())))
+    return max(_words().values())
 
 
 def word_weight(first: str, second: str) -> float:
     """How strongly the two characters (either script) read as a word: ln(1 + count), 0 if none."""
-    log_count = _pairs().get(simplified_char(first) + simplified_char(second))
-    return math.log1p(math.exp(log_count)) if log_count is not None else 0.0
+    return _words().get(simplified_char(first) + simplified_char(second), 0.0)
 
 
 @cache
 def _word_index() -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
     """(second character → {first: weight}, first character → {second: weight}) over the words."""
-    pairs = _pairs()
-    # The counts are whole quarters of a nat, a few dozen values: each weighed once.  And no
-    # setdefault, which made a dictionary to throw away for each of the 160,000 entries (together
-    # a third of building this).
-    weights = {log_count: math.log1p(math.exp(log_count)) for log_count in set(pairs.values())}
+    # No setdefault, which made a dictionary to throw away for each of the 160,000 entries
+    # (together a third of building this).
     starting: defaultdict[str, dict[str, float]] = defaultdict(dict)
     ending: defaultdict[str, dict[str, float]] = defaultdict(dict)
-    for word, log_count in pairs.items():
-        weight = weights[log_count]
+    for word, weight in _words().items():
         ending[word[1]][word[0]] = weight
         starting[word[0]][word[1]] = weight
     return dict(ending), dict(starting)
