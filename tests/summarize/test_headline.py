@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digest.summarize import summarize
-from digest.summarize.headline import best_run
+from digest.summarize.headline import _REFERENCE_SHARE, _best_span, _clauses, _token_values, best_run
 from digest.summarize.sentences import split_sentences
 from tests.hash_seeds import outputs_under_hash_seeds
 
@@ -87,6 +89,40 @@ def test_never_over_budget_and_text_comes_from_the_document(parts: list[str], ch
     # the clause marks it follows.
     body = text.removesuffix("…").replace(" ", "")
     assert body in "".join(units).replace(" ", "")
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.lists(_PIECES, min_size=1, max_size=12).map("".join), min_size=1, max_size=6),
+    st.integers(1, 40),
+)
+def test_the_run_chosen_scores_best_of_all_runs_that_fit(parts: list[str], chars: int) -> None:
+    # Every run that fits, scored from scratch (the value of its distinct tokens over its length
+    # and the reference's): none beats the one chosen, none before it ties.
+    units = [s for p in parts for s in split_sentences(p, "zh")]
+    if not units:
+        return
+    clauses = _clauses(units)
+    values = _token_values(clauses)
+    chosen = _best_span(clauses, values, units, chars)
+    if isinstance(chosen, str):
+        return  # a clause too long for the budget, cut: scored on its own text
+    reference = _REFERENCE_SHARE * chars
+    runs = [
+        (a, z)
+        for a, begin in enumerate(clauses.starts)
+        if clauses.opens[a]
+        for z in range(a, bisect_right(clauses.ends, begin + chars, a))
+        if z > a or clauses.ends[a] > begin + clauses.short[a]
+    ]
+
+    def score(a: int, z: int) -> float:
+        tokens = [token for clause in clauses.tokens[a : z + 1] for token in clause]
+        return sum(values[token] for token in set(tokens)) / (len(tokens) + reference)
+
+    best = score(*chosen)
+    assert all(score(*run) <= best for run in runs)
+    assert all(score(*run) < best for run in runs[: runs.index(chosen)])
 
 
 def test_same_output_under_any_hash_seed() -> None:
