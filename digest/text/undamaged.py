@@ -17,8 +17,9 @@ imported from them, so that a change to a repair moves the test with it):
 - ``resync``: a line with U+FFFD, a private-use character or a decoder's ``?``; the end of an
   annotation cut by a byte out of step (``_CUT_ANNOTATION``); or rare characters (resync's
   ``is_rare``: ideographs below its ``_SUSPECT``, and GBK's symbols that shifted bytes read as):
-  ``_MIN_RARE`` different ones in a line, or one near an ASCII byte standing alone between wide
-  characters.  Texts with any of these are left to the repairs.
+  ``_MIN_RARE`` different ones in a line, ``_MIN_RARE`` of them within ``_CLUSTER`` characters,
+  or one near an ASCII byte standing alone between wide characters.  Texts with any of these
+  are left to the repairs.
 - ``characters``: an entity (``_ENTITY``'s, which only ``&`` can open), zero-width characters and
   soft hyphens, full-width letters and digits.
 - ``garbled.repair_garbled``: ``?``, U+FFFD or private-use characters (and ``？`` before an
@@ -60,7 +61,7 @@ from digest.text.garbled import _HAN as _ANY_IDEOGRAPH
 from digest.text.garbled import _SUSPECT as _GARBLED_SUSPECT
 from digest.text.hanzi_frequency import log_frequency, word_weight
 from digest.text.misdecoding import _HAN, _MIN_HAN, _PLAUSIBLE
-from digest.text.resync import _CUT_ANNOTATION, _LONE_TRAIL, _MIN_RARE, is_rare
+from digest.text.resync import _CLUSTER, _CUT_ANNOTATION, _LONE_TRAIL, _MIN_RARE, is_rare
 from digest.text.resync import _SUSPECT as _RESYNC_RARE
 
 # Characters a repair removes or rewrites wherever they stand: U+FFFD, 锟 and 錕 (of 锟斤拷: 斤
@@ -228,13 +229,19 @@ def _may_resync(text: str, rarer: set[str]) -> bool:
     rare = {char for char in rarer if is_rare(char)}
     if not rare:
         return False
-    if len(rare) >= _MIN_RARE:
+    places = sorted(at for char in rare for at in _places(text, char))
+    # A line with _MIN_RARE different rare characters, _MIN_RARE of them within _CLUSTER
+    # characters: asked of the whole text, whose rare characters include each line's and stand
+    # as close (names and rare words far apart in a news text set no line off).
+    if len(rare) >= _MIN_RARE and any(
+        places[i + _MIN_RARE - 1] - places[i] < _CLUSTER for i in range(len(places) - _MIN_RARE + 1)
+    ):
         return True
     # A lone trail byte sets resync off only with a rare character at most two away: it is looked
     # for only there, where a scan of the whole text (its look-behind tried at every character)
     # cost a long English text with one rare symbol ten times the rest of this test.
     start = end = 0
-    for at in sorted(at for char in rare for at in _places(text, char)):
+    for at in places:
         if at - 2 > end:
             if _LONE_TRAIL.search(text, start, end):
                 return True

@@ -119,6 +119,8 @@ PLAIN = [
     # A lone ASCII letter between two non-ASCII characters (n in Orbán’s) far from the one
     # character resync calls rare (–): no line of resync's is suspect for it.
     "Viktor Orbán’s Fidesz party – a decade in power",
+    # Three characters resync calls rare, far apart: no line of resync's has them together.
+    "他在船坞工作多年，后来删除了那些记录，又回到汀州老家。",
 ]
 
 
