@@ -265,10 +265,12 @@ def has_cut_annotation(text: str) -> bool:
 def may_be_annotated(text: str, start: int = 0, end: int | None = None) -> bool:
     """Whether a bracketed pinyin syllable of ``text`` (within ``text[start:end]``) stands where
     ``ANNOTATION`` or ``_AFTER_LETTER`` could match it: after an ideograph, or after a letter
-    that follows a non-ASCII character or ASCII clause punctuation.  (Bracketed syllables never
-    overlap, so every one is looked at.)  False for the whole text means ``remove_annotations``
-    leaves it as it is, whatever was learned: it removes only syllables (a word that is none,
-    ``(BofA)``, ``(design)``, stays)."""
+    that follows a non-ASCII character or ASCII clause punctuation; or where it reads a character
+    whose bytes were lost (``garbled`` puts it back): before an ideograph, after no letter, digit
+    or ideograph but perhaps a decoder's ? and one byte 40–7E read as ASCII.  (Bracketed
+    syllables never overlap, so every one is looked at.)  False for the whole text means
+    ``remove_annotations`` and that repair leave it as it is, whatever was learned: they act on
+    syllables only (a word that is none, ``(BofA)``, ``(design)``, stays)."""
     for match in BRACKETED_SYLLABLE.finditer(text, start, len(text) if end is None else end):
         if not is_syllable(match["syllable"]):
             continue
@@ -279,7 +281,20 @@ def may_be_annotated(text: str, start: int = 0, end: int | None = None) -> bool:
             previous = text[start - 2]
             if not previous.isascii() or previous in ",:;!?":
                 return True
+        if _IDEOGRAPH_RE.match(text, match.end()) and _follows_a_lost_character(text, start):
+            return True
     return False
+
+
+def _follows_a_lost_character(text: str, bracket: int) -> bool:
+    """Whether the bracket at ``text[bracket]`` follows no letter, digit or ideograph, once one
+    byte 40–7E read as ASCII and a decoder's ? before it are passed over."""
+    at = bracket
+    if at >= 1 and "\x40" <= text[at - 1] <= "\x7e":
+        at -= 1
+    if at >= 1 and text[at - 1] in "?\ufffd":
+        at -= 1
+    return at == 0 or not (text[at - 1].isalnum() or text[at - 1] in TONED)
 
 
 def _straddling(previous: str, letter: str) -> str | None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone, tzinfo
 
 import pytest
+from pypinyin import Style, lazy_pinyin
 
 from digest.model import RawItem
 from digest.text import clean_item
@@ -201,6 +203,39 @@ def test_marker_before_an_annotation_becomes_the_annotated_character() -> None:
     text, repairs = repair_garbled("房價肯定要漲。?(huì)不會(huì)崩盤", {"huì": frozenset({"會"})})
     assert text == "房價肯定要漲。會(huì)不會(huì)崩盤"
     assert repairs.spans == 1
+
+
+# Clauses opening with characters GBK writes with a second byte of 40–7E (並 81 4B, 歲 9A 71, 網
+# BE 57, 說 D5 66 …) and with others (各 B8 F7, 為 9E E9), in traditional script as annotators
+# write it.
+ANNOTATED_CLAUSES = (
+    "面對複雜形勢，並且匯率波動，歲末將至，網上門診與醫院則開始訪問。"
+    "預計明年，各地將繼續推進改革，為群眾辦實事，說到做到。"
+)
+
+
+@pytest.mark.parametrize("marker", ["?", "\ufffd", ""])
+def test_an_annotated_character_that_lost_its_first_byte_after_a_mark_comes_back(
+    marker: str, now: datetime, tz: tzinfo
+) -> None:
+    """The site made the commas ASCII; a clause's first character, annotated with its reading,
+    lost its first byte: a second byte of 40–7E reads as one ASCII character before the
+    annotation, another is lost with it.  The character comes back when its bytes or its
+    neighbours say which it was; otherwise only it is missing, never the annotation left."""
+    for mark in re.finditer("[，。]", ANNOTATED_CLAUSES[:-1]):
+        at = mark.end()
+        char = ANNOTATED_CLAUSES[at]
+        syllable = lazy_pinyin(char, style=Style.TONE)[0]
+        trail = char.encode("gbk")[1]
+        kept = marker + (chr(trail) if 0x40 <= trail <= 0x7E else "")
+        damaged = f"{ANNOTATED_CLAUSES[:at]}{kept}({syllable}){ANNOTATED_CLAUSES[at + 1 :]}".replace(
+            "，", ","
+        )
+        out = clean_item(RawItem(body=f"標題\n\n{damaged}", title=None), now=now, tz=tz, script="keep").text
+        if 0x40 <= trail <= 0x7E:
+            assert out == ANNOTATED_CLAUSES, char
+        else:
+            assert out in (ANNOTATED_CLAUSES, ANNOTATED_CLAUSES[:at] + ANNOTATED_CLAUSES[at + 1 :]), char
 
 
 @pytest.mark.parametrize(
