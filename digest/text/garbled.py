@@ -291,6 +291,26 @@ def _attempt(
     return decoded, stop, removed
 
 
+# No question mark follows a full stop, white space or a line's start: a ? there before one byte
+# 40–7E and an ideograph is a character's lost first byte, its second read as ASCII, and the bytes
+# after it back in step (並 = 81 4B: ``。?K稱``).  After a clause mark only when that byte is no
+# lower-case letter: informal writing puts a ? after a comma (``为啥,?b站又崩了``).
+_CLAUSE_MARKS = frozenset("，、；：,;:")
+
+
+def _lost_lead_after_a_mark(text: str, at: int, previous: str) -> tuple[str, int] | None:
+    """(The character, "" when the neighbours do not decide it, and where the damage ends) for the
+    marker at ``text[at]`` when it is such a lost first byte; else None."""
+    before = previous[-1:]
+    if not _TRAIL_AS_ASCII.match(text, at + 1) or not _HAN.match(text, at + 2):
+        return None
+    trail = text[at + 1]
+    after_a_clause = before in _CLAUSE_MARKS and not ("a" <= trail <= "z")
+    if before and before != "。" and not before.isspace() and not after_a_clause:
+        return None
+    return _best_lead_between(ord(trail), before, text[at + 2]) or "", at + 2
+
+
 def _garbage_end(text: str, at: int) -> int | None:
     """Where a short garbled run that starts after the marker at ``at`` ends (its closing marker).
 
@@ -429,7 +449,13 @@ def repair_garbled(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[st
             continue
         annotation = _annotation_at(text, i + 1)
         garbage = _garbage_end(text, i)
-        if annotation is not None and text[i + 1] in "(（":
+        lost_lead = _lost_lead_after_a_mark(text, i, previous)
+        if lost_lead is not None:
+            previous, i = lost_lead
+            out.append(previous)
+            spans += 1
+            removed += not previous
+        elif annotation is not None and text[i + 1] in "(（":
             # ``?(huì)``: annotations follow ideographs only, so the marker was one.  Known, it is
             # put back and its annotation left for the annotation stage; unknown, both go.
             found = _annotated(annotation["syllable"], learned, previous, text[annotation.end() :])
