@@ -62,6 +62,51 @@ def test_real_parentheses_are_kept(text: str) -> None:
     assert remove_annotations(text) == (text, 0)
 
 
+LOST_LETTER_SENTENCE = "退休之後，習近平主持國務院常務會議，統計數據"
+
+
+def _annotated_with_one_letter_lost(annotate_all: bool) -> list[str]:
+    """``LOST_LETTER_SENTENCE`` with readings after its characters (all, or only the one damaged),
+    one of them short of one letter (a toned vowel counts as one), in turn at every place."""
+    readings = {at: lazy_pinyin(char, style=Style.TONE)[0] for at, char in enumerate(LOST_LETTER_SENTENCE)}
+    damaged = []
+    for at, reading in readings.items():
+        if LOST_LETTER_SENTENCE[at] == "，":
+            continue
+        for cut in range(len(reading)):
+            shown = {
+                where: (f"{word[:cut]}{word[cut + 1 :]}" if where == at else word)
+                for where, word in readings.items()
+                if (annotate_all or where == at) and LOST_LETTER_SENTENCE[where] != "，"
+            }
+            damaged.append(
+                "".join(
+                    char + (f"({shown[where]})" if where in shown else "")
+                    for where, char in enumerate(LOST_LETTER_SENTENCE)
+                )
+            )
+    return damaged
+
+
+def test_an_annotation_that_lost_a_letter_is_removed(now: datetime, tz: tzinfo) -> None:
+    """A byte of an annotation was lost: what is left of the reading is no part of the text."""
+    for damaged in _annotated_with_one_letter_lost(annotate_all=True):
+        out = clean_item(RawItem(body=damaged, title="標題"), now=now, tz=tz, script="keep").text
+        assert out == LOST_LETTER_SENTENCE, damaged
+    for damaged in _annotated_with_one_letter_lost(annotate_all=False):
+        left = re.search(r"\((\w+)\)", damaged)
+        assert left is not None
+        # Alone in its text, one bare letter is a list's (a) or a variable's (x) as often.
+        if len(left[1]) > 1 or left[1] in "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ":
+            out = clean_item(RawItem(body=damaged, title="標題"), now=now, tz=tz, script="keep").text
+            assert out == LOST_LETTER_SENTENCE, damaged
+
+
+@pytest.mark.parametrize("text", ["包括(a)和(b)两项", "变量(x)的值", "条款(i)规定", "习(x)"])
+def test_a_letter_in_brackets_alone_in_its_text_is_kept(text: str) -> None:
+    assert remove_annotations(text) == (text, 0)
+
+
 def test_annotation_spliced_after_a_letter_is_removed() -> None:
     # ，F is A3AC 46 in GBK; AC 46 is 現, which a byte-matching annotator marked.
     assert remove_annotations("還說,F(xiàn)-35") == ("還說,F-35", 1)
