@@ -143,6 +143,15 @@ def highest_log_frequency() -> float:
 
 
 @cache
+def log_total() -> float:
+    """Natural log of how many characters the word list counts: ``log_frequency`` plus this is
+    a character's log count, on the scale of a word's (``word_weight`` is ln(1 + its count)), so
+    a word's share of its first character's uses can be told."""
+    start = _text().index("\ntotal\t") + len("\ntotal\t")
+    return int(_text()[start : _text().index("\n", start)]) / _STEPS_PER_UNIT
+
+
+@cache
 def heaviest_word() -> float:
     """The highest ``word_weight`` of any two characters: a bound on a word's bonus."""
     return math.log1p(math.exp(max(_pairs().values())))

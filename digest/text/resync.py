@@ -38,6 +38,7 @@ from digest.text.hanzi_frequency import (
     heaviest_word,
     highest_log_frequency,
     log_frequency,
+    log_total,
     simplified_char,
     word_partners,
     word_weight,
@@ -65,6 +66,14 @@ _WORD_BONUS = 0.5  # × ln(count) of the word the character makes with the one b
 # Choosing the character of a lost byte, a word with a neighbour is most of the evidence there is
 # (乔木 after 胡 and before 木, not the far commoner 教): it weighs twice as much there.
 _CONTEXT_BONUS = 1.0
+# Choosing among the characters a byte a decoder proved was there can be (a guess, ``_choose``),
+# each is weighed by how likely it follows the character before it and is followed by the one
+# after it: P(char | before) · P(after | char), each the word's count over its first character's,
+# interpolated half and half with the character's own share (a pair the table lacks is no proof
+# against it).  Its share less a bonus for the words it makes counts a common character's
+# frequency twice, its share and the larger counts of its words: GBK read as Big5 came back as
+# 人們, 會 and 學 wherever a word was near (化學會推 for 化計劃推, 國營 for 工業).
+_FOLLOWS = 0.5
 # A pair of ideographs the text itself writes where it reads right (its title, its undamaged
 # lines) is a word of this text, whatever the table says: news repeats its names and terms
 # (诺基亚 in a title, and three times in the paragraph a Big5 decoder garbled, each time with 亚
@@ -374,12 +383,17 @@ def _choose(
     With ``dominant``, only a candidate that carries at least half the likelihood of them all
     (心聲 when 心 comes before): a guess among many is no repair, the character is removed.
     With ``guess`` (a byte a decoder proved was there), the best candidate however many come
-    close, at the cost of how unsure the choice is (−ln of its share of the likelihood), not of
-    how rare it is: the byte is there, and a rare character that fits is no worse a guess.
+    close, by how likely it follows ``before`` and is followed by ``after`` (``_follows``), at
+    the cost of how unsure the choice is (−ln of its share of the likelihood), not of how rare it
+    is: the byte is there, and a rare character that fits is no worse a guess.
     """
     ranks = {}
     for char in candidates:
-        if _guessable(char):
+        if not _guessable(char):
+            continue
+        if guess:
+            ranks[char] = _follows(before, char, seen) + (_follows(char, after, seen) if after else 0.0)
+        else:
             ranks[char] = _cost(char) - _CONTEXT_BONUS * (
                 seen.weight(before, char) + seen.weight(char, after)
             )
@@ -394,6 +408,17 @@ def _choose(
         if sum(math.exp(low - rank) for rank in ranks.values()) > 1 / _DOMINANT:
             return None
     return best, _cost(best)
+
+
+def _follows(first: str, second: str, seen: SeenWords) -> float:
+    """−ln P(``second`` | ``first``): the word's count over ``first``'s (a pair ``seen`` has
+    counts as its weight there says), interpolated with ``second``'s own share (``_FOLLOWS``)."""
+    alone = (1 - _FOLLOWS) * math.exp(log_frequency(second))
+    weight = seen.weight(first, second) if first else 0.0
+    if not weight:
+        return -math.log(alone)
+    share = math.expm1(weight) / math.exp(log_frequency(first) + log_total())
+    return -math.log(_FOLLOWS * min(share, 1.0) + alone)
 
 
 def _pairs(codec: str, first: int, second: int) -> bool:

@@ -39,9 +39,10 @@ CASES: list[tuple[str, str | None, str, str]] = [
     ),
     # 男主人公 lost the first byte of 男: read out of step until the decoder met a byte it could
     # not pair (the U+FFFD).  男's second byte D0 is read as the first of 性 (的性 and 性主 are
-    # pairs inside words: 目的性, 女性主义), and 公's first byte with 人 before it reads as 人工
-    # far more often than anything else, so 工 is put back.  Both guesses are wrong: ones the
-    # bytes and the words around them cannot tell from the truth.
+    # pairs inside words: 目的性, 女性主义), and 公's first byte between 人 and 是 reads as 国
+    # (common, and 国是 is a word) a little likelier than as 工 (人工 is a small share of what
+    # follows 人) or 公, so 国 is put back.  Both guesses are wrong: ones the bytes and the words around them
+    # cannot tell from the truth.
     (
         "shifted span with no mark at its start",
         "标题",

@@ -350,6 +350,27 @@ def test_words_the_title_writes_choose_the_characters_a_big5_decoder_lost() -> N
     assert out.text.count("諾基亞") == 2, out.text
 
 
+@pytest.mark.parametrize(
+    ("sentence", "words"),
+    [
+        # 構 (98 8B) lost both bytes and 機 its first: 機會 is the commoner word, but 構 is
+        # likelier between 機 and 要 than 會 is.  藥 and 對, side by side, lost all four bytes
+        # (they came back as 機 and 圈).
+        ("銀行業監管機構要求各銀行加強風險管理，防範信貸風險。", "監管機構要求"),
+        ("研究人員發現，這種藥物對治療癌症有顯著效果。", "這種藥物對治療"),
+    ],
+)
+def test_characters_a_big5_decoder_lost_are_weighed_by_their_neighbours_not_their_frequency(
+    sentence: str, words: str
+) -> None:
+    # GBK read as Big5: each character a byte of which Big5 cannot pair is guessed from the
+    # bytes left and the words it makes; weighed by its share plus a bonus for the words, a common
+    # character (會, 機, 圈) won wherever it made any word at all.
+    garbled = sentence.encode("gbk").decode("cp950", errors="replace")
+    out = clean_item(RawItem(body=garbled, title="新聞"), now=NOW, tz=TZ, script="keep")
+    assert words in out.text, out.text
+
+
 def test_a_pair_only_a_damaged_line_writes_is_no_evidence() -> None:
     # The pairs a line out of step reads as (rare characters) are never taken for the item's words.
     seen = seen_words("诺基亚的冬天\n婓滖倰眳摽ㄛ焂價��腔皺傷珨眻婓���pㄛ")
