@@ -8,11 +8,17 @@ from functools import lru_cache
 
 from digest.patterns import LazyPattern
 
+# Both are tried at every "<" of a fragment (863,000 in the feeds of bench/fetch.py), and most
+# tags are neither: a look-ahead for the letters their names can start with (case-blind, as the
+# names are) fails at once where trying each name in turn did not, and the closing tags are one
+# branch after their "/".  The same matches; over those fragments the script and style pass went
+# from 0.08 to 0.065 s, the block ends from 0.17 to 0.16 s.
 _BLOCK_END = LazyPattern(
-    r"<\s*(?:br|/p|/div|/li|/h[1-6]|/tr|/blockquote|/section|/article|p|div|li|h[1-6])\b[^>]*>",
+    r"<\s*(?=[/bpdlh])"
+    r"(?:/(?=[pdlhtbsa])(?:p|div|li|h[1-6]|tr|blockquote|section|article)|br|p|div|li|h[1-6])\b[^>]*>",
     re.IGNORECASE,
 )
-_DROP = LazyPattern(r"<\s*(script|style|noscript)\b.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
+_DROP = LazyPattern(r"<\s*(?=[sn])(script|style|noscript)\b.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = LazyPattern(r"<[^>]*>")
 # What ``html.unescape`` replaces: a character reference or an entity name (its own pattern).
 _REFERENCE = LazyPattern(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
