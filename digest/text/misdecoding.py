@@ -20,6 +20,7 @@ from digest.sanitize import INVISIBLE
 from digest.text.annotations import SYLLABLE, is_reading
 from digest.text.hanzi_frequency import log_frequency, log_frequency_as_written, word_weight
 from digest.text.resync import NO_WORDS, SeenWords, read_gbk, resync
+from digest.text.script import script_counts
 
 # (codec the bytes were wrongly decoded with, codec they were written in)
 # "GBK" read two ways: browsers read pages labelled gbk or gb2312 with the GB18030 decoder, which
@@ -116,12 +117,16 @@ def _pairs_in(lead: int, trail: bytes, wrong: str) -> bool:
     return bool(trail)
 
 
-def _decoding_score(data: bytes, right: str) -> float:
-    """How well ``data`` decodes with ``right``: characters it cannot decode cost dearly."""
+def _decoding_score(data: bytes, right: str, *, traditional: bool) -> float:
+    """How well ``data`` decodes with ``right``: characters it cannot decode cost dearly.
+    ``traditional``: the text around is written in traditional characters."""
     text = data.decode(right, errors="replace")
-    # As written for UTF-8: 记 (E8 AE B0) must not lose to 議 (E8 AD B0) for being 议 in
-    # traditional dress; Big5 text is traditional, so there the simplified form decides.
-    frequency = log_frequency_as_written if right == "utf-8" else log_frequency
+    # As written for UTF-8 in simplified text: 记 (E8 AE B0) must not lose to 議 (E8 AD B0) for
+    # being 议 in traditional dress.  In traditional text the simplified form decides, as it does
+    # for Big5 text, which is traditional: as written, 業 (E6 A5 AD) is as rare as the word list's
+    # few traditional words make it, and lost to 楪 (E6 A5 AA) wherever an annotation (ye) cut
+    # its last byte.
+    frequency = log_frequency_as_written if right == "utf-8" and not traditional else log_frequency
     wide = [char for char in text if char != _LOST and not char.isascii()]
     words = sum(word_weight(a, b) for a, b in itertools.pairwise(wide))
     return -100.0 * text.count(_LOST) + sum(frequency(char) for char in wide) + _WORD_BONUS * words
@@ -168,9 +173,10 @@ def _lost_byte(before: bytes, after: bytes, wrong: str, right: str) -> bytes:
             for value in values
             if is_reading((before + bytes([value])).decode(right, errors="replace")[-1:], syllable)
         ] or values
+    traditional, simplified = script_counts("".join(aside))
     best: tuple[float, bytes] | None = None
     for value in values:
-        score = _decoding_score(before + bytes([value]) + after, right)
+        score = _decoding_score(before + bytes([value]) + after, right, traditional=traditional > simplified)
         made = (before + bytes([value])).decode(right, errors="replace")[-1:]
         if _pairs_a_bracket(made, *aside):
             score += _PAIRED

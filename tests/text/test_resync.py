@@ -399,6 +399,21 @@ def test_a_lost_byte_in_utf8_read_as_gbk_is_a_bracket_only_where_it_pairs(senten
     assert repair_misdecoding(damaged)[0] == sentence
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # 業 (E6 A5 AD) lost its last byte before the annotation: 楪 (E6 A5 AA) reads ye too,
+        # and as written 業 is as rare as the word list's few traditional words make it.
+        "中國物聯網產(chan)業(ye)呈現(xiàn)出新的(de)特點。",
+        # The same in simplified text, where the form as written decides (记 not 議).
+        "中国物联网产(chan)业(ye)呈现(xiàn)出新的(de)特点。",
+    ],
+)
+def test_a_byte_lost_in_utf8_read_as_gbk_is_read_in_the_script_of_the_text_around(sentence: str) -> None:
+    damaged = sentence.encode("utf-8").decode("gb18030", errors="replace")
+    assert repair_misdecoding(damaged)[0] == sentence
+
+
 @pytest.mark.parametrize("sentence", [*SENTENCES, TRADITIONAL[1]])
 def test_guesses_left_unread_are_those_that_could_not_win(
     sentence: str, monkeypatch: pytest.MonkeyPatch
