@@ -173,8 +173,8 @@ _XML_INVALID_BYTES = bytes(sorted(set(range(0x20)) - {0x9, 0xA, 0xD}))
 # it took 0.014 s over the 200 documents of bench/fetch.py, two ``in`` tests 0.067 s.
 _NONCHARACTER = LazyPattern(b"\xef\xbf[\xbe\xbf]")
 _CHAR_REFERENCE = LazyPattern(rb"&#(x[0-9a-fA-F]{1,8}|[0-9]{1,10});")
-# Every reference ``_allowed_reference`` refuses, and a few it allows (&#10;, &#55555;, &#x10000;):
-# below 32, 55000 to 57999 (the surrogates), 65534 and 65535, seven digits or more; in hex below
+# Every reference ``_allowed_reference`` refuses, and some it allows (&#10;, &#55000;, &#1000000;):
+# below 32, 55000 to 57999 (around the surrogates), 65534 and 65535, seven digits or more; in hex below
 # 0x20, D800 to DFFF, FFFE and FFFF, six digits or more; leading zeros or not.  A document with
 # none of them has no reference to remove, which one search tells; a list of all its references
 # took twice as long (checked against every value to 0x120000, written in decimal and in hex).

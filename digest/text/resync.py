@@ -72,7 +72,8 @@ _CONTEXT_BONUS = 1.0
 # interpolated half and half with the character's own share (a pair the table lacks is no proof
 # against it).  Its share less a bonus for the words it makes counts a common character's
 # frequency twice, its share and the larger counts of its words: GBK read as Big5 came back as
-# 人們, 會 and 學 wherever a word was near (化學會推 for 化計劃推, 國營 for 工業).
+# 會 and 機 wherever a word was near (監管機會 for 監管機構, 這種機物 for 這種藥物).  A very common
+# character can still outweigh a word (国業 for 工業 after 動).
 _FOLLOWS = 0.5
 # A pair of ideographs the text itself writes where it reads right (its title, its undamaged
 # lines) is a word of this text, whatever the table says: news repeats its names and terms
