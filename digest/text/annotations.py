@@ -162,6 +162,22 @@ def _toned_readings(char: str) -> frozenset[tuple[str, int]]:
     return frozenset(found)
 
 
+def lost_a_letter(char: str, word: str) -> bool:
+    """True when ``word`` is a reading of ``char`` that lost one letter (a toned vowel counts as
+    one): a byte of the annotation was lost (``退(uì)``: tuì, ``統(tǒg)``: tǒng, ``務(ù)``: wù,
+    ``退(tì)``)."""
+    if not _IDEOGRAPH_RE.match(char):
+        return False
+    letters = toneless(word)
+    if not letters.isalpha():
+        return False
+    return any(
+        len(reading) == len(letters) + 1
+        and any(reading[:cut] + reading[cut + 1 :] == letters for cut in range(len(reading)))
+        for reading in readings(char)
+    )
+
+
 def has_tone_of(char: str, word: str) -> bool:
     """True when ``char`` is read with the tone ``word`` shows as well as its letters (a word that
     shows no tone says nothing against any).  Among the characters a syllable reads, the tone the
@@ -191,6 +207,12 @@ def remove_annotations(text: str, learned: Mapping[str, frozenset[str]] | None =
         if (
             syllable in known
             or is_reading(text[match.start() - 1], syllable)
+            # One bare letter left is a list's (a) or a variable's (x) as often, unless the text
+            # annotates (or the letter shows a tone).
+            or (
+                (annotating or len(syllable) > 1 or tone(syllable))
+                and lost_a_letter(text[match.start() - 1], syllable)
+            )
             # Annotators write readings in lower case: (M2) after 货币 is an abbreviation.
             or (annotating and syllable.islower() and is_syllable(syllable))
         ):
@@ -265,21 +287,38 @@ def has_cut_annotation(text: str) -> bool:
 def may_be_annotated(text: str, start: int = 0, end: int | None = None) -> bool:
     """Whether a bracketed pinyin syllable of ``text`` (within ``text[start:end]``) stands where
     ``ANNOTATION`` or ``_AFTER_LETTER`` could match it: after an ideograph, or after a letter
-    that follows a non-ASCII character or ASCII clause punctuation.  (Bracketed syllables never
-    overlap, so every one is looked at.)  False for the whole text means ``remove_annotations``
-    leaves it as it is, whatever was learned: it removes only syllables (a word that is none,
-    ``(BofA)``, ``(design)``, stays)."""
+    that follows a non-ASCII character or ASCII clause punctuation; or where it reads a character
+    whose bytes were lost (``garbled`` puts it back): before an ideograph, after no letter, digit
+    or ideograph but perhaps a decoder's ? and one byte 40–7E read as ASCII.  (Bracketed
+    syllables never overlap, so every one is looked at.)  False for the whole text means
+    ``remove_annotations`` and that repair leave it as it is, whatever was learned: they act on
+    syllables only (a word that is none, ``(BofA)``, ``(design)``, stays)."""
     for match in BRACKETED_SYLLABLE.finditer(text, start, len(text) if end is None else end):
+        start = match.start()
+        if start >= 1 and lost_a_letter(text[start - 1], match["syllable"]):
+            return True
         if not is_syllable(match["syllable"]):
             continue
-        start = match.start()
         if start >= 1 and _IDEOGRAPH_RE.match(text, start - 1):
             return True
         if start >= 2 and "\x40" <= text[start - 1] <= "\x7e":
             previous = text[start - 2]
             if not previous.isascii() or previous in ",:;!?":
                 return True
+        if _IDEOGRAPH_RE.match(text, match.end()) and _follows_a_lost_character(text, start):
+            return True
     return False
+
+
+def _follows_a_lost_character(text: str, bracket: int) -> bool:
+    """Whether the bracket at ``text[bracket]`` follows no letter, digit or ideograph, once one
+    byte 40–7E read as ASCII and a decoder's ? before it are passed over."""
+    at = bracket
+    if at >= 1 and "\x40" <= text[at - 1] <= "\x7e":
+        at -= 1
+    if at >= 1 and text[at - 1] in "?\ufffd":
+        at -= 1
+    return at == 0 or not (text[at - 1].isalnum() or text[at - 1] in TONED)
 
 
 def _straddling(previous: str, letter: str) -> str | None:

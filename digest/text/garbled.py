@@ -37,7 +37,16 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from digest.patterns import LazyPattern
-from digest.text.annotations import BRACKETED_SYLLABLE, SYLLABLE, is_syllable
+from digest.text.annotations import (
+    BRACKETED_SYLLABLE,
+    SYLLABLE,
+    TONED,
+    characters_read,
+    has_tone_of,
+    is_reading,
+    is_syllable,
+    tone,
+)
 from digest.text.hanzi_frequency import log_frequency, word_weight
 
 MARKERS = "?\ufffd"
@@ -282,6 +291,26 @@ def _attempt(
     return decoded, stop, removed
 
 
+# No question mark follows a full stop, white space or a line's start: a ? there before one byte
+# 40–7E and an ideograph is a character's lost first byte, its second read as ASCII, and the bytes
+# after it back in step (並 = 81 4B: ``。?K稱``).  After a clause mark only when that byte is no
+# lower-case letter: informal writing puts a ? after a comma (``为啥,?b站又崩了``).
+_CLAUSE_MARKS = frozenset("，、；：,;:")
+
+
+def _lost_lead_after_a_mark(text: str, at: int, previous: str) -> tuple[str, int] | None:
+    """(The character, "" when the neighbours do not decide it, and where the damage ends) for the
+    marker at ``text[at]`` when it is such a lost first byte; else None."""
+    before = previous[-1:]
+    if not _TRAIL_AS_ASCII.match(text, at + 1) or not _HAN.match(text, at + 2):
+        return None
+    trail = text[at + 1]
+    after_a_clause = before in _CLAUSE_MARKS and not ("a" <= trail <= "z")
+    if before and before != "。" and not before.isspace() and not after_a_clause:
+        return None
+    return _best_lead_between(ord(trail), before, text[at + 2]) or "", at + 2
+
+
 def _garbage_end(text: str, at: int) -> int | None:
     """Where a short garbled run that starts after the marker at ``at`` ends (its closing marker).
 
@@ -297,6 +326,82 @@ def _garbage_end(text: str, at: int) -> int | None:
     return end if _score(run) < _GARBAGE else None
 
 
+# An annotation that follows no ideograph, letter or digit (a mark, a line's start, a space), perhaps
+# after a decoder's ? (one after an ideograph is ``_attempt``'s): annotations follow the character
+# they read, so that character's bytes were lost.  When its second byte is 40–7E it is still
+# there, read as one ASCII character before the annotation (並 = 81 4B: ``,?K(bìng)``, 匯 = 85 52:
+# ``，R(huì)``).
+_ORPHANED = LazyPattern(
+    rf"(?<![\w{TONED}?\ufffd])[?\ufffd]?(?P<trail>[\x40-\x7e])?[(（](?P<syllable>[a-z{TONED}ü]{{1,6}}[1-5]?)[)）]"
+)
+_IDEOGRAPH_NEXT = LazyPattern("[\u3400-\u9fff]")
+
+
+def _orphan_reading(
+    match: re.Match[str], text: str, learned: Mapping[str, frozenset[str]]
+) -> tuple[str, bool] | None:
+    """The character an orphaned annotation (``_ORPHANED``) reads, "" when its bytes do not say,
+    and whether its trail byte was found; None when the match is no orphaned annotation."""
+    syllable, trail = match["syllable"], match["trail"]
+    before, after = text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]
+    # Annotated text goes on in Chinese after the annotation.
+    if not _IDEOGRAPH_NEXT.match(after) or not is_syllable(syllable):
+        return None
+    if trail is not None:
+        # The trail byte and the reading with its tone nearly always leave one character.
+        found = [
+            char
+            for char in characters_read(syllable)
+            if (code := _gbk(char)) is not None and code[1] == ord(trail) and has_tone_of(char, syllable)
+        ]
+        if not found:
+            return None
+        known = [char for char in found if char in learned.get(syllable, ())]
+        return max(known or found, key=lambda char: _score(char, before, after)), True
+    # With no trail byte the bracket alone must be an annotation: a toned syllable (a list's (a)
+    # or a name's (Li) shows no tone).
+    if tone(syllable) is None:
+        return None
+    known = sorted(learned.get(syllable, ()))
+    if known:
+        return max(known, key=lambda char: _score(char, before, after)), False
+    return _best_read(syllable, before, after) or "", False
+
+
+@lru_cache(maxsize=1024)
+def _best_read(syllable: str, before: str, after: str) -> str | None:
+    """The character ``syllable`` reads when the neighbours nearly decide it (half the likelihood
+    of all the characters it reads with its tone), as ``_best_lead_between`` for a trail byte."""
+    chars = [char for char in characters_read(syllable) if _HAN.match(char) and has_tone_of(char, syllable)]
+    weights = {char: math.exp(_total(char, before, after)) for char in chars if log_frequency(char) >= _RARE}
+    if not weights:
+        return None
+    best = max(weights, key=weights.__getitem__)
+    return best if weights[best] >= _DOMINANT * sum(weights.values()) else None
+
+
+def _restore_orphans(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[str, int, int]:
+    """``text`` with each orphaned annotation's character put back before it (the annotation
+    stage removes the annotation then), or the annotation removed when the bytes do not say
+    which; and the counts of spans and characters removed."""
+    spans = removed = 0
+
+    def restore(match: re.Match[str]) -> str:
+        nonlocal spans, removed
+        found = _orphan_reading(match, text, learned)
+        if found is None:
+            return match.group()
+        char, _trail = found
+        spans += 1
+        if not char:
+            removed += 1
+            return ""
+        bracketed = match.group()[match.start("syllable") - match.start() - 1 :]
+        return char + bracketed if is_reading(char, match["syllable"]) else char
+
+    return _ORPHANED.sub(restore, text), spans, removed
+
+
 def repair_garbled(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[str, GarbleRepairs]:
     """``text`` with garbled spans repaired or removed, and what was done.
 
@@ -309,15 +414,17 @@ def repair_garbled(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[st
     """
     # A site that made ASCII marks full width again turns the splice marker into ？ (？lián)).
     text = _WIDE_MARKER.sub(lambda m: "?" if is_syllable(m["syllable"]) else m.group(), text)
+    spans = removed = attempts = 0
+    if ("(" in text or "（" in text) and _HAN.search(text):
+        text, spans, removed = _restore_orphans(text, learned)
     if not _MARKER.search(text) and not _PUA.search(text):
-        return text, GarbleRepairs()
+        return text, GarbleRepairs(spans=spans, removed=removed)
     if not _HAN.search(text):
         # Shifted GBK bytes only ever damage Chinese text; an English text's question marks are
         # its own (and trying each one cost more than all the other cleaning of a feed).
         kept, unusable = _PUA.subn("", text)
         return kept.replace("\ufffd", ""), GarbleRepairs(removed=unusable + kept.count("\ufffd"))
     out: list[str] = []
-    spans = removed = attempts = 0
     i = 0
     previous = ""  # the last piece put out: the character (or repair) before the marker
     while i < len(text):
@@ -342,7 +449,13 @@ def repair_garbled(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[st
             continue
         annotation = _annotation_at(text, i + 1)
         garbage = _garbage_end(text, i)
-        if annotation is not None and text[i + 1] in "(（":
+        lost_lead = _lost_lead_after_a_mark(text, i, previous)
+        if lost_lead is not None:
+            previous, i = lost_lead
+            out.append(previous)
+            spans += 1
+            removed += not previous
+        elif annotation is not None and text[i + 1] in "(（":
             # ``?(huì)``: annotations follow ideographs only, so the marker was one.  Known, it is
             # put back and its annotation left for the annotation stage; unknown, both go.
             found = _annotated(annotation["syllable"], learned, previous, text[annotation.end() :])

@@ -84,8 +84,12 @@ _AGENCY = (
 _CREDIT = rf"\s*[、,，;；]?\s*(?P<role>{_ROLE})\s*(?P<names>{_NAMES})"
 _TIGHT_CREDIT = rf"{_ROLE}\s*{_TIGHT_NAMES}"
 # 报道 closing the byline; 道 with one other character before it when white space follows (a
-# garbled 报: no sentence goes on 知道 and a space).
-_REPORTED = r"(?:[报報][道導]|[\u4e00-\u9fff][道導](?=\s))"
+# garbled 报: no sentence goes on 知道 and a space).  Before white space also 报 alone, or one or two
+# wide characters and a decoder's ?: 报道 was read one byte out of step (a byte lost, or a boundary
+# of the decoded pieces inside it, whose lone byte became a first ?), so its three bytes left paired
+# as one character and a last byte, left alone before the space, became ? (报?, 钡?, ?蟮?) or was
+# dropped; two characters when the step was lost in the name's last one.
+_REPORTED = r"(?:[报報][道導]|[\u4e00-\u9fff][道導](?=\s)|[报報](?=\s)|\??[^\x00-\x7f\s]{1,2}\?{1,2}(?=\s))"
 _OPEN, _CLOSE = re.escape("（(【["), re.escape("）)】]")
 
 

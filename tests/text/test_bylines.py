@@ -17,6 +17,7 @@ from digest.model import RawItem
 from digest.text import clean_item
 from digest.text.mobile import parse_byline
 from digest.text.punctuation import has_chinese
+from digest.text.script import to_traditional
 from tests.text.conftest import CHINA as TZ
 from tests.text.conftest import NOW
 
@@ -88,6 +89,36 @@ def test_open_byline_names_its_reporters(
 )
 def test_a_byline_with_a_garbled_role_word_is_still_one(byline: str, reporter: str) -> None:
     assert parse_byline(byline + BODY) == (BODY, reporter)
+
+
+def _out_of_step(text: str, byte: int, *, split: bool) -> str:
+    """``text`` in GBK read one byte out of step from its byte ``byte`` on, decoded with ? for
+    each byte that pairs with none: the byte lost, or (``split``) the bytes decoded in two pieces
+    with the boundary there."""
+    data = text.encode("gbk")
+
+    def decoded(part: bytes) -> str:
+        return part.decode("gbk", errors="replace").replace("\ufffd", "?")
+
+    return decoded(data[:byte]) + decoded(data[byte:]) if split else decoded(data[:byte] + data[byte + 1 :])
+
+
+@given(
+    reporter=names,
+    traditional=st.booleans(),
+    byte=st.integers(min_value=0, max_value=3),
+    split=st.booleans(),
+)
+def test_a_byline_whose_reported_was_read_out_of_step_is_still_one(
+    reporter: str, traditional: bool, byte: int, split: bool
+) -> None:
+    """Read out of step anywhere in 报道, the bytes pair wrongly up to the space: the byline still
+    ends there, and names its reporter."""
+    byline = f"本报讯 全媒体记者{reporter}报道 "
+    if traditional:
+        byline, reporter = to_traditional(byline), to_traditional(reporter)
+    damaged = _out_of_step(byline, len(byline.encode("gbk")) - 5 + byte, split=split)
+    assert parse_byline(damaged + BODY) == (BODY, reporter)
 
 
 def test_a_sentence_that_knows_something_is_no_byline() -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone, tzinfo
 
 import pytest
+from pypinyin import Style, lazy_pinyin
 
 from digest.model import RawItem
 from digest.text import clean_item
@@ -57,6 +59,51 @@ def test_annotations_are_removed(damaged: str, clean: str, count: int) -> None:
     ],
 )
 def test_real_parentheses_are_kept(text: str) -> None:
+    assert remove_annotations(text) == (text, 0)
+
+
+LOST_LETTER_SENTENCE = "退休之後，習近平主持國務院常務會議，統計數據"
+
+
+def _annotated_with_one_letter_lost(annotate_all: bool) -> list[str]:
+    """``LOST_LETTER_SENTENCE`` with readings after its characters (all, or only the one damaged),
+    one of them short of one letter (a toned vowel counts as one), in turn at every place."""
+    readings = {at: lazy_pinyin(char, style=Style.TONE)[0] for at, char in enumerate(LOST_LETTER_SENTENCE)}
+    damaged = []
+    for at, reading in readings.items():
+        if LOST_LETTER_SENTENCE[at] == "，":
+            continue
+        for cut in range(len(reading)):
+            shown = {
+                where: (f"{word[:cut]}{word[cut + 1 :]}" if where == at else word)
+                for where, word in readings.items()
+                if (annotate_all or where == at) and LOST_LETTER_SENTENCE[where] != "，"
+            }
+            damaged.append(
+                "".join(
+                    char + (f"({shown[where]})" if where in shown else "")
+                    for where, char in enumerate(LOST_LETTER_SENTENCE)
+                )
+            )
+    return damaged
+
+
+def test_an_annotation_that_lost_a_letter_is_removed(now: datetime, tz: tzinfo) -> None:
+    """A byte of an annotation was lost: what is left of the reading is no part of the text."""
+    for damaged in _annotated_with_one_letter_lost(annotate_all=True):
+        out = clean_item(RawItem(body=damaged, title="標題"), now=now, tz=tz, script="keep").text
+        assert out == LOST_LETTER_SENTENCE, damaged
+    for damaged in _annotated_with_one_letter_lost(annotate_all=False):
+        left = re.search(r"\((\w+)\)", damaged)
+        assert left is not None
+        # Alone in its text, one bare letter is a list's (a) or a variable's (x) as often.
+        if len(left[1]) > 1 or left[1] in "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ":
+            out = clean_item(RawItem(body=damaged, title="標題"), now=now, tz=tz, script="keep").text
+            assert out == LOST_LETTER_SENTENCE, damaged
+
+
+@pytest.mark.parametrize("text", ["包括(a)和(b)两项", "变量(x)的值", "条款(i)规定", "习(x)"])
+def test_a_letter_in_brackets_alone_in_its_text_is_kept(text: str) -> None:
     assert remove_annotations(text) == (text, 0)
 
 
@@ -201,6 +248,65 @@ def test_marker_before_an_annotation_becomes_the_annotated_character() -> None:
     text, repairs = repair_garbled("房價肯定要漲。?(huì)不會(huì)崩盤", {"huì": frozenset({"會"})})
     assert text == "房價肯定要漲。會(huì)不會(huì)崩盤"
     assert repairs.spans == 1
+
+
+# Clauses opening with characters GBK writes with a second byte of 40–7E (並 81 4B, 歲 9A 71, 網
+# BE 57, 說 D5 66 …) and with others (各 B8 F7, 為 9E E9), in traditional script as annotators
+# write it.
+ANNOTATED_CLAUSES = (
+    "面對複雜形勢，並且匯率波動，歲末將至，網上門診與醫院則開始訪問。"
+    "預計明年，各地將繼續推進改革，為群眾辦實事，說到做到。"
+)
+
+
+@pytest.mark.parametrize("marker", ["?", "\ufffd", ""])
+def test_an_annotated_character_that_lost_its_first_byte_after_a_mark_comes_back(
+    marker: str, now: datetime, tz: tzinfo
+) -> None:
+    """The site made the commas ASCII; a clause's first character, annotated with its reading,
+    lost its first byte: a second byte of 40–7E reads as one ASCII character before the
+    annotation, another is lost with it.  The character comes back when its bytes or its
+    neighbours say which it was; otherwise only it is missing, never the annotation left."""
+    for mark in re.finditer("[，。]", ANNOTATED_CLAUSES[:-1]):
+        at = mark.end()
+        char = ANNOTATED_CLAUSES[at]
+        syllable = lazy_pinyin(char, style=Style.TONE)[0]
+        trail = char.encode("gbk")[1]
+        kept = marker + (chr(trail) if 0x40 <= trail <= 0x7E else "")
+        damaged = f"{ANNOTATED_CLAUSES[:at]}{kept}({syllable}){ANNOTATED_CLAUSES[at + 1 :]}".replace(
+            "，", ","
+        )
+        out = clean_item(RawItem(body=f"標題\n\n{damaged}", title=None), now=now, tz=tz, script="keep").text
+        if 0x40 <= trail <= 0x7E:
+            assert out == ANNOTATED_CLAUSES, char
+        else:
+            assert out in (ANNOTATED_CLAUSES, ANNOTATED_CLAUSES[:at] + ANNOTATED_CLAUSES[at + 1 :]), char
+
+
+@pytest.mark.parametrize("indent", ["", "  "])
+def test_a_character_that_lost_its_first_byte_after_a_mark_leaves_no_question_mark(
+    indent: str, now: datetime, tz: tzinfo
+) -> None:
+    """A clause's first character lost its first byte: the decoder's ? and its second byte read
+    as ASCII are left, then the text goes on in step.  No question mark follows a full stop or
+    opens a line, nor follows a comma before a capital or a symbol (before a lower-case word it may:
+    为啥,?b站): the character comes back when its neighbours decide it, else only it is missing."""
+    clean = ANNOTATED_CLAUSES.replace("。", "。\n").strip()
+    restored = 0
+    for opening in re.finditer(r"(?<=[，。\n])[^\n]|^.", clean):
+        at = opening.start()
+        trail = clean[at].encode("gbk")[1]
+        if not 0x40 <= trail <= 0x7E or (clean[at - 1] == "，" and chr(trail).islower()):
+            continue
+        damaged = f"{clean[:at]}?{chr(trail)}{clean[at + 1 :]}".replace("，", ",").replace(
+            "\n", "\n" + indent
+        )
+        out = clean_item(
+            RawItem(body=f"標題\n\n{indent}{damaged}", title=None), now=now, tz=tz, script="keep"
+        )
+        assert out.text in (clean, clean[:at] + clean[at + 1 :]), clean[at]
+        restored += out.text == clean
+    assert restored
 
 
 @pytest.mark.parametrize(
