@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 
 from digest.patterns import LazyPattern
+from digest.text.hanzi_frequency import log_frequency
 from digest.text.script import to_simplified
 
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
@@ -178,6 +179,20 @@ def lost_a_letter(char: str, word: str) -> bool:
     )
 
 
+def read_with_second_byte(word: str, byte: str) -> list[str]:
+    """The characters ``word`` reads, with the tone it shows, whose second GBK byte is ``byte``
+    (40–7E, read as ASCII once their first byte was lost): ``bìng`` and ``K`` → 並 (81 4B)."""
+    found = []
+    for char in characters_read(word):
+        try:
+            code = char.encode("gbk")
+        except UnicodeEncodeError:
+            continue
+        if len(code) == 2 and code[1] == ord(byte) and has_tone_of(char, word):
+            found.append(char)
+    return found
+
+
 def has_tone_of(char: str, word: str) -> bool:
     """True when ``char`` is read with the tone ``word`` shows as well as its letters (a word that
     shows no tone says nothing against any).  Among the characters a syllable reads, the tone the
@@ -222,10 +237,19 @@ def remove_annotations(text: str, learned: Mapping[str, frozenset[str]] | None =
 
     def replace_after_letter(match: re.Match[str]) -> str:
         nonlocal removed
-        joined = _straddling(match["previous"], match["letter"])
-        if joined is not None and is_reading(joined, match["syllable"]):
+        previous, letter, syllable = match["previous"], match["letter"], match["syllable"]
+        joined = _straddling(previous, letter)
+        if joined is not None and is_reading(joined, syllable):
             removed += 1
-            return match["previous"] + match["letter"]
+            return previous + letter
+        # Or the annotated character lost its first byte, and its second reads as the letter
+        # (訪 = D4 4C: ``開始L(fǎng)德國``); few characters have that byte and that reading.
+        found = read_with_second_byte(syllable, letter)
+        if found:
+            removed += 1
+            return previous + max(
+                found, key=lambda char: (char in known.get(syllable, ()), log_frequency(char))
+            )
         return match.group()
 
     def replace_cut_short(match: re.Match[str]) -> str:

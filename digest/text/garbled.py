@@ -45,6 +45,7 @@ from digest.text.annotations import (
     has_tone_of,
     is_reading,
     is_syllable,
+    read_with_second_byte,
     tone,
 )
 from digest.text.hanzi_frequency import log_frequency, word_weight
@@ -337,11 +338,9 @@ _ORPHANED = LazyPattern(
 _IDEOGRAPH_NEXT = LazyPattern("[\u3400-\u9fff]")
 
 
-def _orphan_reading(
-    match: re.Match[str], text: str, learned: Mapping[str, frozenset[str]]
-) -> tuple[str, bool] | None:
-    """The character an orphaned annotation (``_ORPHANED``) reads, "" when its bytes do not say,
-    and whether its trail byte was found; None when the match is no orphaned annotation."""
+def _orphan_reading(match: re.Match[str], text: str, learned: Mapping[str, frozenset[str]]) -> str | None:
+    """The character an orphaned annotation (``_ORPHANED``) reads, "" when its bytes do not say;
+    None when the match is no orphaned annotation."""
     syllable, trail = match["syllable"], match["trail"]
     before, after = text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]
     # Annotated text goes on in Chinese after the annotation.
@@ -349,23 +348,19 @@ def _orphan_reading(
         return None
     if trail is not None:
         # The trail byte and the reading with its tone nearly always leave one character.
-        found = [
-            char
-            for char in characters_read(syllable)
-            if (code := _gbk(char)) is not None and code[1] == ord(trail) and has_tone_of(char, syllable)
-        ]
+        found = read_with_second_byte(syllable, trail)
         if not found:
             return None
         known = [char for char in found if char in learned.get(syllable, ())]
-        return max(known or found, key=lambda char: _score(char, before, after)), True
+        return max(known or found, key=lambda char: _score(char, before, after))
     # With no trail byte the bracket alone must be an annotation: a toned syllable (a list's (a)
     # or a name's (Li) shows no tone).
     if tone(syllable) is None:
         return None
     known = sorted(learned.get(syllable, ()))
     if known:
-        return max(known, key=lambda char: _score(char, before, after)), False
-    return _best_read(syllable, before, after) or "", False
+        return max(known, key=lambda char: _score(char, before, after))
+    return _best_read(syllable, before, after) or ""
 
 
 @lru_cache(maxsize=1024)
@@ -388,10 +383,9 @@ def _restore_orphans(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[
 
     def restore(match: re.Match[str]) -> str:
         nonlocal spans, removed
-        found = _orphan_reading(match, text, learned)
-        if found is None:
+        char = _orphan_reading(match, text, learned)
+        if char is None:
             return match.group()
-        char, _trail = found
         spans += 1
         if not char:
             removed += 1

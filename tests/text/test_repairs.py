@@ -112,6 +112,22 @@ def test_annotation_spliced_after_a_letter_is_removed() -> None:
     assert remove_annotations("還說,F(xiàn)-35") == ("還說,F-35", 1)
 
 
+def test_an_annotated_character_whose_first_byte_was_lost_comes_back_from_its_second() -> None:
+    """Inside a clause, an annotated character lost its first byte and its second reads as ASCII
+    before the annotation: the annotation and that byte name the character."""
+    restored = 0
+    for at in range(1, len(ANNOTATED_CLAUSES)):
+        char = ANNOTATED_CLAUSES[at]
+        trail = char.encode("gbk")[1]
+        if not ("\u4e00" <= ANNOTATED_CLAUSES[at - 1] <= "\u9fff" and 0x40 <= trail <= 0x7E):
+            continue
+        syllable = lazy_pinyin(char, style=Style.TONE)[0]
+        damaged = f"{ANNOTATED_CLAUSES[:at]}{chr(trail)}({syllable}){ANNOTATED_CLAUSES[at + 1 :]}"
+        assert remove_annotations(damaged) == (ANNOTATED_CLAUSES, 1), char
+        restored += 1
+    assert restored
+
+
 def test_learned_annotations_map_syllables_to_characters() -> None:
     learned = learn_annotations("聯(lián)動 當(dāng)然 時(shí)實(shí)")
     assert learned["lián"] == {"聯"}
