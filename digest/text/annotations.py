@@ -222,10 +222,12 @@ def remove_annotations(text: str, learned: Mapping[str, frozenset[str]] | None =
         if (
             syllable in known
             or is_reading(text[match.start() - 1], syllable)
-            # One bare letter left is a list's (a) or a variable's (x) as often, unless the text
-            # annotates (or the letter shows a tone).
+            # A reading short of a letter is an annotation only in lower case and when it shows a
+            # tone or the text annotates: (AI) after 人工智能 (nai) or (en) after 中文 (wen) is a
+            # word of its own, as a list's (a) or a variable's (x) is.
             or (
-                (annotating or len(syllable) > 1 or tone(syllable))
+                syllable.islower()
+                and (annotating or tone(syllable))
                 and lost_a_letter(text[match.start() - 1], syllable)
             )
             # Annotators write readings in lower case: (M2) after 货币 is an abbreviation.

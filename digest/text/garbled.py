@@ -292,10 +292,13 @@ def _attempt(
     return decoded, stop, removed
 
 
-# No question mark follows a full stop, white space or a line's start: a ? there before one byte
-# 40–7E and an ideograph is a character's lost first byte, its second read as ASCII, and the bytes
-# after it back in step (並 = 81 4B: ``。?K稱``).  After a clause mark only when that byte is no
-# lower-case letter: informal writing puts a ? after a comma (``为啥,?b站又崩了``).
+# No question mark follows a full stop: a ? there before one byte 40–7E and an ideograph is a
+# character's lost first byte, its second read as ASCII, and the bytes after it back in step
+# (並 = 81 4B: ``。?K稱``); the character comes back when its neighbours nearly decide it, else the
+# two go.  After a clause mark, white space or at a line's start, informal writing puts a ? before
+# a letter and an ideograph (``为啥,?B站又崩了``, ``真的吗 ?A股``, ``?U盘怎么选``, ``?e租宝``): there
+# only a character the neighbours decide comes back, never for a lower-case letter, and nothing is
+# removed.
 _CLAUSE_MARKS = frozenset("，、；：,;:")
 
 
@@ -306,10 +309,12 @@ def _lost_lead_after_a_mark(text: str, at: int, previous: str) -> tuple[str, int
     if not _TRAIL_AS_ASCII.match(text, at + 1) or not _HAN.match(text, at + 2):
         return None
     trail = text[at + 1]
-    after_a_clause = before in _CLAUSE_MARKS and not ("a" <= trail <= "z")
-    if before and before != "。" and not before.isspace() and not after_a_clause:
+    if before == "。":
+        return _best_lead_between(ord(trail), before, text[at + 2]) or "", at + 2
+    if (before and before not in _CLAUSE_MARKS and not before.isspace()) or "a" <= trail <= "z":
         return None
-    return _best_lead_between(ord(trail), before, text[at + 2]) or "", at + 2
+    found = _best_lead_between(ord(trail), before, text[at + 2])
+    return (found, at + 2) if found else None
 
 
 def _garbage_end(text: str, at: int) -> int | None:
@@ -331,9 +336,11 @@ def _garbage_end(text: str, at: int) -> int | None:
 # after a decoder's ? (one after an ideograph is ``_attempt``'s): annotations follow the character
 # they read, so that character's bytes were lost.  When its second byte is 40–7E it is still
 # there, read as one ASCII character before the annotation (並 = 81 4B: ``,?K(bìng)``, 匯 = 85 52:
-# ``，R(huì)``).
+# ``，R(huì)``).  Not after a closing quote or bracket, where a language piece annotates the
+# character it quotes (多音字“重”(chóng)), nor after ？, which the punctuation stage makes of a ?
+# this pattern leaves alone (cleaning twice must give what cleaning once does).
 _ORPHANED = LazyPattern(
-    rf"(?<![\w{TONED}?\ufffd])[?\ufffd]?(?P<trail>[\x40-\x7e])?[(（](?P<syllable>[a-z{TONED}ü]{{1,6}}[1-5]?)[)）]"
+    rf"(?<![\w{TONED}?\ufffd？”’」』》〉）)\]】\"'])[?\ufffd]?(?P<trail>[\x40-\x7e])?[(（](?P<syllable>[a-z{TONED}ü]{{1,6}}[1-5]?)[)）]"
 )
 _IDEOGRAPH_NEXT = LazyPattern("[\u3400-\u9fff]")
 

@@ -83,13 +83,31 @@ _AGENCY = (
 # 报道, where the end of the byline is certain); tight: names apart only by 、 or a comma.
 _CREDIT = rf"\s*[、,，;；]?\s*(?P<role>{_ROLE})\s*(?P<names>{_NAMES})"
 _TIGHT_CREDIT = rf"{_ROLE}\s*{_TIGHT_NAMES}"
+
+
+def _read_out_of_step(words: tuple[str, ...]) -> str:
+    """An alternation of what is left of each of ``words`` when one of its GBK bytes was lost:
+    the bytes after it pair wrongly, and the last one, alone, is a decoder's ? (报道 is B1 A8 B5
+    C0: ǖ?, 钡?, 报?)."""
+    left = {
+        (data[:lost] + data[lost + 1 :]).decode("gbk", errors="replace").rstrip("\ufffd")
+        for data in (word.encode("gbk") for word in words)
+        for lost in range(len(data))
+    }
+    return "|".join(sorted(left))
+
+
 # 报道 closing the byline; 道 with one other character before it when white space follows (a
-# garbled 报: no sentence goes on 知道 and a space).  Before white space also 报 alone, or one or two
-# wide characters and a decoder's ?: 报道 was read one byte out of step (a byte lost, or a boundary
-# of the decoded pieces inside it, whose lone byte became a first ?), so its three bytes left paired
-# as one character and a last byte, left alone before the space, became ? (报?, 钡?, ?蟮?) or was
-# dropped; two characters when the step was lost in the name's last one.
-_REPORTED = r"(?:[报報][道導]|[\u4e00-\u9fff][道導](?=\s)|[报報](?=\s)|\??[^\x00-\x7f\s]{1,2}\?{1,2}(?=\s))"
+# garbled 报: no sentence goes on 知道 and a space).  Before white space also 报 alone, or 报道 read
+# one byte out of step: what its bytes pair as with one lost, then the decoder's ? of the last
+# (one more, or a first one, where the decoded pieces had a boundary inside it: ?ǖ?, 报??); or one
+# or two wide characters between two ?, when the step was lost in the name's last character.
+# Not any wide character and a ?: a question before a space is text (记者为什么这么拼? 因为热爱).
+_REPORTED = (
+    r"(?:[报報][道導]|[\u4e00-\u9fff][道導](?=\s)|[报報](?=\s)"
+    rf"|\??(?:{_read_out_of_step(('报道', '報道', '報導'))})\?{{1,2}}(?=\s)"
+    r"|\?[^\x00-\x7f\s]{1,2}\?{1,2}(?=\s))"
+)
 _OPEN, _CLOSE = re.escape("（(【["), re.escape("）)】]")
 
 

@@ -96,8 +96,9 @@ def test_an_annotation_that_lost_a_letter_is_removed(now: datetime, tz: tzinfo) 
     for damaged in _annotated_with_one_letter_lost(annotate_all=False):
         left = re.search(r"\((\w+)\)", damaged)
         assert left is not None
-        # Alone in its text, one bare letter is a list's (a) or a variable's (x) as often.
-        if len(left[1]) > 1 or left[1] in "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ":
+        # Alone in its text, a reading short of a letter that shows no tone is a word of its own
+        # as often: a list's (a), a variable's (x), (en) after 中文.
+        if any(vowel in left[1] for vowel in "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"):
             out = clean_item(RawItem(body=damaged, title="標題"), now=now, tz=tz, script="keep").text
             assert out == LOST_LETTER_SENTENCE, damaged
 
@@ -105,6 +106,51 @@ def test_an_annotation_that_lost_a_letter_is_removed(now: datetime, tz: tzinfo) 
 @pytest.mark.parametrize("text", ["包括(a)和(b)两项", "变量(x)的值", "条款(i)规定", "习(x)"])
 def test_a_letter_in_brackets_alone_in_its_text_is_kept(text: str) -> None:
     assert remove_annotations(text) == (text, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "clean"),
+    [
+        # Letters in brackets that are a reading short of a letter, in upper case or showing no
+        # tone: abbreviations and words of their own.
+        ("近年来，人工智能（AI）技术快速发展", "近年来，人工智能（AI）技术快速发展"),
+        ("广域网(WAN)和局域网", "广域网（WAN）和局域网"),
+        ("中文(en)版本", "中文（en）版本"),
+        # A reading after a quoted character annotates that character.
+        ("多音字“重”(chóng)和“重”(zhòng)的区别", "多音字“重”（chóng）和“重”（zhòng）的区别"),
+        ("「行」(háng)業", "「行」（háng）業"),
+        ("《说文》(shuō)解字", "《说文》（shuō）解字"),
+        # A question mark before a letter and an ideograph after a comma, a space or at a line's
+        # start is informal writing.
+        ("为啥,?B站又崩了", "为啥，？B站又崩了"),
+        ("这是真的吗 ?A股回应了", "这是真的吗 ？A股回应了"),
+        ("哇塞\n?U盘怎么选", "哇塞\n？U盘怎么选"),
+        ("?e租宝案", "？e租宝案"),
+        # A question before a space in a paragraph that opens with 记者 is no byline.
+        ("记者为什么这么拼? 因为热爱", "记者为什么这么拼？ 因为热爱"),
+        ("记者是什么? 记者就是", "记者是什么？ 记者就是"),
+    ],
+)
+def test_ascii_letters_and_question_marks_beside_chinese_are_text(
+    text: str, clean: str, now: datetime, tz: tzinfo
+) -> None:
+    out = clean_item(RawItem(body=text, title="标题"), now=now, tz=tz, script="keep")
+    assert (out.text, out.reporter) == (clean, None)
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    [
+        "剖析：2013正知?（su1）院传播创新峰会的9条干货",
+        "她拍摄了近四十名性工作者,??（hai2）借机创作了一些照片。",
+    ],
+)
+def test_an_annotation_after_a_question_mark_is_cleaned_once_for_all(
+    damaged: str, now: datetime, tz: tzinfo
+) -> None:
+    once = clean_item(RawItem(body=damaged, title="标题"), now=now, tz=tz)
+    twice = clean_item(RawItem(body=once.text, title="标题"), now=now, tz=tz)
+    assert twice.text == once.text
 
 
 def test_annotation_spliced_after_a_letter_is_removed() -> None:
