@@ -415,6 +415,26 @@ def test_a_byte_lost_in_utf8_read_as_gbk_is_read_in_the_script_of_the_text_aroun
     assert repair_misdecoding(damaged)[0] == sentence
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # Weighed by its simplified form, the right character ties with a variant of that form
+        # (眞, 敎, 旂, 峯, 戶), whose byte is lower: the one written more often must win.
+        "臺灣這些年來真(zhen)的變了很多。",
+        "政府表示將加強對學校教(jiao)育的投資與監督。",
+        "他們國旗(qi)在廣場上升起。",
+        "本週末已迎來客流高峰(feng1)，預計下周末再創新高。",
+        # Simplified text quoting traditional: 户, not 戶.
+        "他也是马上搬迁《樓頂操場，有3重防護》的94户(hù)村民之一。",
+    ],
+)
+def test_a_lost_byte_that_ties_by_its_simplified_form_is_the_character_written_more_often(
+    sentence: str,
+) -> None:
+    damaged = sentence.encode("utf-8").decode("gb18030", errors="replace")
+    assert repair_misdecoding(damaged)[0] == sentence
+
+
 @pytest.mark.parametrize("sentence", [*SENTENCES, TRADITIONAL[1]])
 def test_guesses_left_unread_are_those_that_could_not_win(
     sentence: str, monkeypatch: pytest.MonkeyPatch
