@@ -71,13 +71,12 @@ def test_empty_and_nonpositive_budget() -> None:
 _PIECES = st.sampled_from(
     ["央行", "降息", "银行", "ABC", "3.5", "，", "。", "、", "；", " ", "市场", "下跌", "了"]
 )
+# A document's paragraphs, each made of those pieces.
+_PARTS = st.lists(st.lists(_PIECES, min_size=1, max_size=12).map("".join), min_size=1, max_size=6)
 
 
 @settings(max_examples=300)
-@given(
-    st.lists(st.lists(_PIECES, min_size=1, max_size=12).map("".join), min_size=1, max_size=6),
-    st.integers(1, 40),
-)
+@given(_PARTS, st.integers(1, 40))
 def test_never_over_budget_and_text_comes_from_the_document(parts: list[str], chars: int) -> None:
     units = [s for p in parts for s in split_sentences(p, "zh")]
     if not units:
@@ -92,10 +91,7 @@ def test_never_over_budget_and_text_comes_from_the_document(parts: list[str], ch
 
 
 @settings(max_examples=300)
-@given(
-    st.lists(st.lists(_PIECES, min_size=1, max_size=12).map("".join), min_size=1, max_size=6),
-    st.integers(1, 40),
-)
+@given(_PARTS, st.integers(1, 40))
 def test_the_run_chosen_scores_best_of_all_runs_that_fit(parts: list[str], chars: int) -> None:
     # Every run that fits, scored from scratch (the value of its distinct tokens over its length
     # and the reference's): none beats the one chosen, none before it ties.

@@ -382,7 +382,9 @@ def test_a_pair_only_a_damaged_line_writes_is_no_evidence() -> None:
 @pytest.mark.parametrize(
     "sentence",
     [
-        # A bracket whose partner is near: it, not the commoner comma.
+        # ）and ，share their first two bytes in UTF-8 (EF BC 89, EF BC 8C), and so do （ and ，:
+        # the comma is commoner, but a bracket that pairs with one near it and leaves the brackets
+        # balanced wins.
         "本报讯（记者 林刚）8日，阜新一位开宝马轿车参加高考的男考生考场作弊被抓。",
         "上海家化（600315）披露了2013年年度报告。",
         "据报道，（1）公司去年营收增长，（2）利润下降。",
@@ -390,34 +392,12 @@ def test_a_pair_only_a_damaged_line_writes_is_no_evidence() -> None:
         "据报道，公司2013年营收增长，利润下降。",
         "中国经济增长（GDP，2019年）再创新高。",
         "北京（记者王小明，3日电）记者从市统计局获悉。",
-    ],
-)
-def test_a_lost_byte_in_utf8_read_as_gbk_is_a_bracket_only_where_it_pairs(sentence: str) -> None:
-    # ）and ，share their first two bytes in UTF-8 (EF BC 89, EF BC 8C), and so do （ and ，; a
-    # GBK decoder loses the last one before an ASCII byte.  The comma is commoner; a bracket that
-    # pairs with one near it and leaves the brackets balanced wins.
-    damaged = sentence.encode("utf-8").decode("gb18030", errors="replace")
-    assert repair_misdecoding(damaged)[0] == sentence
-
-
-@pytest.mark.parametrize(
-    "sentence",
-    [
-        # 業 (E6 A5 AD) lost its last byte before the annotation: 楪 (E6 A5 AA) reads ye too,
-        # and as written 業 is as rare as the word list's few traditional words make it.
+        # In the script of the text around: 業 (E6 A5 AD) lost its last byte before the
+        # annotation, and 楪 (E6 A5 AA) reads ye too; as written 業 is as rare as the word list's
+        # few traditional words make it.
         "中國物聯網產(chan)業(ye)呈現(xiàn)出新的(de)特點。",
         # The same in simplified text, where the form as written decides (记 not 議).
         "中国物联网产(chan)业(ye)呈现(xiàn)出新的(de)特点。",
-    ],
-)
-def test_a_byte_lost_in_utf8_read_as_gbk_is_read_in_the_script_of_the_text_around(sentence: str) -> None:
-    damaged = sentence.encode("utf-8").decode("gb18030", errors="replace")
-    assert repair_misdecoding(damaged)[0] == sentence
-
-
-@pytest.mark.parametrize(
-    "sentence",
-    [
         # Weighed by its simplified form, the right character ties with a variant of that form
         # (眞, 敎, 旂, 峯, 戶), whose byte is lower: the one written more often must win.
         "臺灣這些年來真(zhen)的變了很多。",
@@ -428,9 +408,8 @@ def test_a_byte_lost_in_utf8_read_as_gbk_is_read_in_the_script_of_the_text_aroun
         "他也是马上搬迁《樓頂操場，有3重防護》的94户(hù)村民之一。",
     ],
 )
-def test_a_lost_byte_that_ties_by_its_simplified_form_is_the_character_written_more_often(
-    sentence: str,
-) -> None:
+def test_a_byte_a_gbk_decoder_lost_from_utf8_comes_back(sentence: str) -> None:
+    # A GBK decoder loses the last byte of a character before an ASCII byte.
     damaged = sentence.encode("utf-8").decode("gb18030", errors="replace")
     assert repair_misdecoding(damaged)[0] == sentence
 
