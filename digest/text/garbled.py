@@ -32,7 +32,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -372,14 +372,17 @@ def _orphan_reading(match: re.Match[str], text: str, learned: Mapping[str, froze
 
 @lru_cache(maxsize=1024)
 def _best_read(syllable: str, before: str, after: str) -> str | None:
-    """The character ``syllable`` reads when the neighbours nearly decide it (half the likelihood
-    of all the characters it reads with its tone), as ``_best_lead_between`` for a trail byte."""
-    chars = [char for char in characters_read(syllable) if _HAN.match(char) and has_tone_of(char, syllable)]
-    weights = {char: math.exp(_total(char, before, after)) for char in chars if log_frequency(char) >= _RARE}
-    if not weights:
-        return None
-    best = max(weights, key=weights.__getitem__)
-    return best if weights[best] >= _DOMINANT * sum(weights.values()) else None
+    """The character ``syllable`` reads, with its tone, when the neighbours nearly decide it
+    (``_decided``), as ``_best_lead_between`` for a trail byte."""
+    return _decided(
+        (
+            char
+            for char in characters_read(syllable)
+            if _HAN.match(char) and has_tone_of(char, syllable) and log_frequency(char) >= _RARE
+        ),
+        before,
+        after,
+    )
 
 
 def _restore_orphans(text: str, learned: Mapping[str, frozenset[str]]) -> tuple[str, int, int]:
@@ -559,7 +562,13 @@ def _leads(trail: int) -> tuple[str, ...]:
 
 @lru_cache(maxsize=4096)
 def _best_lead_between(trail: int, before: str, after: str) -> str | None:
-    weights = {char: math.exp(_total(char, before, after)) for char in _leads(trail)}
+    return _decided(_leads(trail), before, after)
+
+
+def _decided(chars: Iterable[str], before: str, after: str) -> str | None:
+    """The one of ``chars`` its neighbours nearly decide: at least half the likelihood of them all
+    between ``before`` and ``after``; None when none does (or there is none)."""
+    weights = {char: math.exp(_total(char, before, after)) for char in chars}
     if not weights:
         return None
     best = max(weights, key=weights.__getitem__)
