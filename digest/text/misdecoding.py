@@ -131,14 +131,15 @@ def _decoding_score(data: bytes, right: str, *, traditional: bool) -> float:
     # of equal frequency (土 and 圖, as 图): the one more often written as it is decides, where the
     # lower byte did (a ten-thousandth of its log frequency as written, a few thousandths, far
     # below the table's step of a quarter).
-    frequency = (
-        log_frequency_as_written
-        if right == "utf-8" and not traditional
-        else lambda char: log_frequency(char) + _AS_WRITTEN_TIE_BREAK * log_frequency_as_written(char)
-    )
+    frequency = log_frequency_as_written if right == "utf-8" and not traditional else _simplified_frequency
     wide = [char for char in text if char != _LOST and not char.isascii()]
     words = sum(word_weight(a, b) for a, b in itertools.pairwise(wide))
     return -100.0 * text.count(_LOST) + sum(frequency(char) for char in wide) + _WORD_BONUS * words
+
+
+def _simplified_frequency(char: str) -> float:
+    """``log_frequency`` (by the simplified form), ties decided by the form as written."""
+    return log_frequency(char) + _AS_WRITTEN_TIE_BREAK * log_frequency_as_written(char)
 
 
 def _pairs_a_bracket(char: str, before: str, after: str) -> bool:
@@ -182,10 +183,14 @@ def _lost_byte(before: bytes, after: bytes, wrong: str, right: str) -> bytes:
             for value in values
             if is_reading((before + bytes([value])).decode(right, errors="replace")[-1:], syllable)
         ] or values
-    traditional, simplified = script_counts("".join(aside))
+    # Only UTF-8 is weighed by the script of the text around (``_decoding_score``).
+    traditional = False
+    if right == "utf-8":
+        in_traditional, in_simplified = script_counts("".join(aside))
+        traditional = in_traditional > in_simplified
     best: tuple[float, bytes] | None = None
     for value in values:
-        score = _decoding_score(before + bytes([value]) + after, right, traditional=traditional > simplified)
+        score = _decoding_score(before + bytes([value]) + after, right, traditional=traditional)
         made = (before + bytes([value])).decode(right, errors="replace")[-1:]
         if _pairs_a_bracket(made, *aside):
             score += _PAIRED
