@@ -156,9 +156,13 @@ def _suspicious(line: str) -> bool:
             return True
     if len(rare) < _MIN_RARE:
         return False
-    # Bytes out of step read as rare characters one after another; real text (names, Cantonese,
-    # rare words) has them apart: ask for _MIN_RARE of them within _CLUSTER characters.
-    places = [i for i, char in enumerate(line) if char in rare]
+    return rare_cluster([i for i, char in enumerate(line) if char in rare])
+
+
+def rare_cluster(places: Sequence[int]) -> bool:
+    """Whether ``_MIN_RARE`` of the rare characters at ``places`` (in order) stand within
+    ``_CLUSTER`` characters: bytes out of step read as rare characters one after another, and
+    real text (names, Cantonese, rare words) has them apart."""
     return any(places[i + _MIN_RARE - 1] - places[i] < _CLUSTER for i in range(len(places) - _MIN_RARE + 1))
 
 

@@ -61,7 +61,7 @@ from digest.text.garbled import _HAN as _ANY_IDEOGRAPH
 from digest.text.garbled import _SUSPECT as _GARBLED_SUSPECT
 from digest.text.hanzi_frequency import log_frequency, word_weight
 from digest.text.misdecoding import _HAN, _MIN_HAN, _PLAUSIBLE
-from digest.text.resync import _CLUSTER, _CUT_ANNOTATION, _LONE_TRAIL, _MIN_RARE, is_rare
+from digest.text.resync import _CUT_ANNOTATION, _LONE_TRAIL, _MIN_RARE, is_rare, rare_cluster
 from digest.text.resync import _SUSPECT as _RESYNC_RARE
 
 # Characters a repair removes or rewrites wherever they stand: U+FFFD, 锟 and 錕 (of 锟斤拷: 斤
@@ -233,9 +233,7 @@ def _may_resync(text: str, rarer: set[str]) -> bool:
     # A line with _MIN_RARE different rare characters, _MIN_RARE of them within _CLUSTER
     # characters: asked of the whole text, whose rare characters include each line's and stand
     # as close (names and rare words far apart in a news text set no line off).
-    if len(rare) >= _MIN_RARE and any(
-        places[i + _MIN_RARE - 1] - places[i] < _CLUSTER for i in range(len(places) - _MIN_RARE + 1)
-    ):
+    if len(rare) >= _MIN_RARE and rare_cluster(places):
         return True
     # A lone trail byte sets resync off only with a rare character at most two away: it is looked
     # for only there, where a scan of the whole text (its look-behind tried at every character)
