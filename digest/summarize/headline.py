@@ -149,7 +149,6 @@ def _best_span(clauses: _Clauses, p: dict[str, int], units: list[str], chars: in
     sets = [set(t) for t in clauses.tokens]
     values = [sum(map(get, s)) for s in sets]
     lengths = [len(t) for t in clauses.tokens]
-    cumulative_value = [0, *accumulate(values)]
     cumulative_length = [0, *accumulate(lengths)]
     reference = _REFERENCE_SHARE * chars
     best_score = -1.0
@@ -182,12 +181,7 @@ def _best_span(clauses: _Clauses, p: dict[str, int], units: list[str], chars: in
             if new:
                 seen = seen | new
                 value += sum(map(get, new))
-            length = cumulative_length[z + 1] - cumulative_length[a] + reference
-            # Summing the clauses' values counts a repeated token more than once, so this bounds
-            # the run's value from above: a run it rules out is not scored.
-            if cumulative_value[z + 1] - cumulative_value[a] <= best_score * length:
-                continue
-            score = value / length
+            score = value / (cumulative_length[z + 1] - cumulative_length[a] + reference)
             if score > best_score:
                 best_score, best = score, (a, z)
     return best
