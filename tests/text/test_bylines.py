@@ -282,3 +282,20 @@ def test_no_mark_but_a_header_is_found_in_a_line_with_no_chinese(line: str) -> N
     assert not is_boilerplate(line)
     assert strip_trailing_marks(line) == (line, None)
     assert parse_byline(line) == (line, None)
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "（记者是谁?）我们不知道",
+        "（记者是谁？？）我们不知道",
+        "（记者是谁？不重要）我们继续",
+        "（记者怎么看?A股）今天",
+        "【记者调查？真相？】",
+        "记者在哪？？报道 没人",
+    ],
+)
+def test_a_question_after_a_reporters_title_is_no_byline(paragraph: str) -> None:
+    """Questions doubled, answered or bracketed after 记者 are the paragraph's text: a byline needs
+    a name, and a damaged name cannot be told from such a question by its shape."""
+    assert parse_byline(paragraph) == (paragraph, None)
