@@ -14,11 +14,18 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 
 from digest.patterns import LazyPattern
 from digest.sanitize import INVISIBLE
 from digest.text.annotations import SYLLABLE, is_reading
-from digest.text.hanzi_frequency import log_frequency, log_frequency_as_written, word_weight
+from digest.text.hanzi_frequency import (
+    log_frequency,
+    log_frequency_as_written,
+    name_log_likelihood,
+    word_weight,
+)
+from digest.text.mobile import name_position
 from digest.text.resync import NO_WORDS, SeenWords, read_gbk, resync
 from digest.text.script import script_counts
 
@@ -131,10 +138,35 @@ def _decoding_score(data: bytes, right: str, *, traditional: bool) -> float:
     # of equal frequency (土 and 圖, as 图): the one more often written as it is decides, where the
     # lower byte did (a ten-thousandth of its log frequency as written, a few thousandths, far
     # below the table's step of a quarter).
-    frequency = log_frequency_as_written if right == "utf-8" and not traditional else _simplified_frequency
-    wide = [char for char in text if char != _LOST and not char.isascii()]
+    frequency = _frequency(right, traditional=traditional)
+    wide = _wide(text)
     words = sum(word_weight(a, b) for a, b in itertools.pairwise(wide))
     return -100.0 * text.count(_LOST) + sum(frequency(char) for char in wide) + _WORD_BONUS * words
+
+
+def _frequency(right: str, *, traditional: bool) -> Callable[[str], float]:
+    """The log frequency ``_decoding_score`` weighs a character of a decoding with."""
+    return log_frequency_as_written if right == "utf-8" and not traditional else _simplified_frequency
+
+
+def _wide(text: str) -> list[str]:
+    """The characters of a decoding ``_decoding_score`` weighs, in order."""
+    return [char for char in text if char != _LOST and not char.isascii()]
+
+
+def _as_name(text: str, at: int, position: int, frequency: Callable[[str], float]) -> float:
+    """What ``_decoding_score`` of ``text`` gains when the ideograph at ``at``, which stands at
+    ``position`` in a personal name (``mobile.name_position``), is weighed as a name's character,
+    not by its frequency and the words it makes with its neighbours (何明静 is no 何明面, though
+    明面 is a word and 面 far commoner)."""
+    char = text[at]
+    if not _HAN.match(char):
+        return 0.0
+    run = [*_wide(text[:at])[-1:], char, *_wide(text[at + 1 :])[:1]]
+    ordinary = frequency(char) + _WORD_BONUS * sum(word_weight(a, b) for a, b in itertools.pairwise(run))
+    as_written = frequency is log_frequency_as_written
+    name = name_log_likelihood(char, surname=position == 0, otherwise=frequency(char), as_written=as_written)
+    return name - ordinary
 
 
 def _simplified_frequency(char: str) -> float:
@@ -188,10 +220,17 @@ def _lost_byte(before: bytes, after: bytes, wrong: str, right: str) -> bytes:
     if right == "utf-8":
         in_traditional, in_simplified = script_counts("".join(aside))
         traditional = in_traditional > in_simplified
+    # A byte lost in a byline's name (UTF-8 read as GBK loses the one before a space: ``记者 曾勇华 ``)
+    # ends a character that is weighed as a name's.
+    named = name_position(aside[0].rstrip(_LOST), aside[1]) if right == "utf-8" else None
     best: tuple[float, bytes] | None = None
     for value in values:
         score = _decoding_score(before + bytes([value]) + after, right, traditional=traditional)
         made = (before + bytes([value])).decode(right, errors="replace")[-1:]
+        if named is not None:
+            text = (before + bytes([value]) + after).decode(right, errors="replace")
+            at = len((before + bytes([value])).decode(right, errors="replace")) - 1
+            score += _as_name(text, at, named, _frequency(right, traditional=traditional))
         if _pairs_a_bracket(made, *aside):
             score += _PAIRED
         if best is None or score > best[0]:

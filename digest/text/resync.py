@@ -39,10 +39,13 @@ from digest.text.hanzi_frequency import (
     highest_log_frequency,
     log_frequency,
     log_total,
+    name_characters,
+    name_log_likelihood,
     simplified_char,
     word_partners,
     word_weight,
 )
+from digest.text.mobile import name_position
 from digest.text.script import to_traditional, to_traditional_variant
 
 # The codecs whose byte streams are read again: GBK as GB18030 (which also decodes GBK's
@@ -372,6 +375,14 @@ def _after(codec: str, data: list[int], at: int) -> str:
     return ""
 
 
+def _next(data: list[int], at: int, after: str) -> str:
+    """What follows a guess ending before ``at``: ``after`` (the character in step there), else
+    an ASCII byte there, else nothing known."""
+    if after or at >= len(data) or not 0 <= data[at] < 0x80:
+        return after
+    return chr(data[at])
+
+
 def _choose(
     candidates: Sequence[str],
     before: str,
@@ -380,6 +391,7 @@ def _choose(
     *,
     dominant: bool = True,
     guess: bool = False,
+    name: int | None = None,
 ) -> tuple[str, float] | None:
     """The candidate that reads best between ``before`` and ``after``, with its own cost (the
     words it makes, ``seen``'s included, are counted when the path is scored, or, for ``after``,
@@ -390,7 +402,11 @@ def _choose(
     With ``guess`` (a byte a decoder proved was there), the best candidate however many come
     close, by how likely it follows ``before`` and is followed by ``after`` (``_follows``), at
     the cost of how unsure the choice is (−ln of its share of the likelihood), not of how rare it
-    is: the byte is there, and a rare character that fits is no worse a guess.
+    is: the byte is there, and a rare character that fits is no worse a guess.  ``name``: the
+    guess stands at that place in a personal name (``mobile.name_position``), and the character is
+    the likeliest there as a name's, its neighbours' words only smoothing that (张桂 is no 三桂,
+    though 吴三桂 makes 三桂 a word); its cost stays that of the choice as ordinary text: a name is
+    no less likely a reading of the bytes for its characters being hard to tell.
     """
     ranks = {}
     for char in candidates:
@@ -407,6 +423,10 @@ def _choose(
     best = min(ranks, key=ranks.__getitem__)
     if guess:
         low = ranks[best]
+        if name is not None:
+            best = max(
+                ranks, key=lambda char: name_log_likelihood(char, surname=name == 0, otherwise=-ranks[char])
+            )
         return best, math.log(sum(math.exp(low - rank) for rank in ranks.values()))
     if dominant:
         low = ranks[best]
@@ -474,15 +494,31 @@ def _refused_whole(wrong: str, code: bytes, beyond: int) -> bool:
 
 
 def _unpaired_or_seen(
-    codec: str, wrong: str, before: str, after: str, beyond: int, seen: SeenWords
+    codec: str, wrong: str, before: str, after: str, beyond: int, seen: SeenWords, name: int | None
 ) -> list[str]:
     """``_unpaired``, and the characters that make a pair the text writes elsewhere with a
-    neighbour, under the same test."""
+    neighbour, under the same test; at a place in a personal name (``name``), the characters
+    names use too: a name's characters seldom make words with their neighbours."""
     named = dict.fromkeys(_unpaired(codec, wrong, before, after, beyond))
     for form, code in _seen_partner_codes(codec, before, after, seen):
         if _refused_whole(wrong, code, beyond):
             named[form] = None
+    if name is not None:
+        named.update(dict.fromkeys(_unpaired_names(codec, wrong, name == 0, beyond)))
     return list(named)
+
+
+@lru_cache(maxsize=1024)
+def _unpaired_names(codec: str, wrong: str, surname: bool, beyond: int) -> tuple[str, ...]:
+    """The surnames (``surname``) or characters of given names, in the forms ``codec`` writes
+    with two bytes, that ``wrong``'s decoder could pair neither with each other nor, the second,
+    with ``beyond``."""
+    return tuple(
+        form
+        for char in name_characters(surname=surname)
+        for form, code, _first, _second in _forms_in(codec, char)
+        if _refused_whole(wrong, code, beyond)
+    )
 
 
 @cache
@@ -566,6 +602,9 @@ class _Step:
     order: int = 0  # when it was offered: of two offers that cost the same, the first is kept
 
 
+# How many characters before a guess are enough to tell whether a credit names it (a role, white
+# space and the name's first characters fit in ``mobile.name_position``'s 40).
+_NAME_CONTEXT = 40
 # A bound computed for a guess is kept below its cost whatever the rounding of the sums.
 _BOUND_MARGIN = 1e-9
 
@@ -680,6 +719,20 @@ def _read(
         if found is not None:
             offer(at, end, _FILL + found[1] + _ANNOTATION, found[0], 1)
 
+    def in_name(at: int, after: str) -> int | None:
+        """Where a character read from ``at`` stands in a personal name a credit names
+        (``mobile.name_position``), by the cheapest reading up to ``at``; ``after``: the
+        character in step after it, or the ASCII byte there."""
+        texts: list[str] = []
+        length = 0
+        while at > 0 and length < _NAME_CONTEXT:
+            step = best[at]
+            assert step is not None
+            texts.append(step.text)
+            length += len(step.text)
+            at = step.back
+        return name_position("".join(reversed(texts)), after)
+
     def guess_lost(at: int, sides: tuple[int, ...], before: str, after: str) -> None:
         """A byte lost next to the one at ``at``, read with its likeliest partner: looked up
         now where an annotation may follow the guess (an offer there offers more), else when
@@ -744,8 +797,9 @@ def _read(
                     # 呼吁 as often as 呼声).
                     after = _after(codec, data, i + 2)
                     beyond = data[i + 2] if i + 2 < n else -1
-                    named = _unpaired_or_seen(codec, wrong, before, after, beyond, seen)
-                    if (found := _choose(named, before, after, seen, guess=True)) is not None:
+                    name = in_name(i, _next(data, i + 2, after))
+                    named = _unpaired_or_seen(codec, wrong, before, after, beyond, seen, name)
+                    if (found := _choose(named, before, after, seen, guess=True, name=name)) is not None:
                         offer(i, i + 2, _BOTH_LOST + found[1], found[0])
             if following is not None and following >= 0x40 and following != 0x7F:
                 leads = (
@@ -755,10 +809,18 @@ def _read(
                 )
                 # U+FFFD is never text: like a decoder's lost byte, it proves a byte was there.
                 proved = guess or byte == _REPLACED
+                after = _after(codec, data, i + 2)
                 if annotated is not None:
                     offer_annotated(i, annotated, leads, proved)
                 elif (
-                    found := _choose(leads, before, _after(codec, data, i + 2), seen, guess=proved)
+                    found := _choose(
+                        leads,
+                        before,
+                        after,
+                        seen,
+                        guess=proved,
+                        name=in_name(i, _next(data, i + 2, after)) if proved else None,
+                    )
                 ) is not None:
                     offer_guess(i, i + 2, _FILL + found[1], found[0])
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
@@ -777,10 +839,18 @@ def _read(
                 # U+FFFD after a first byte stands for its second (never text); a ? may be a
                 # question mark the reading put after a byte out of step (美元?俄罗斯).
                 proved = guess or following == _REPLACED
+                after = _after(codec, data, i + 2)
                 if annotated is not None:
                     offer_annotated(i, annotated, _with_lead(codec, byte), proved)
                 elif (
-                    found := _choose(trails, before, _after(codec, data, i + 2), seen, guess=proved)
+                    found := _choose(
+                        trails,
+                        before,
+                        after,
+                        seen,
+                        guess=proved,
+                        name=in_name(i, _next(data, i + 2, after)) if proved else None,
+                    )
                 ) is not None:
                     offer_guess(i, i + 2, _FILL + found[1], found[0])
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
