@@ -1,6 +1,7 @@
 """Build ``digest/text/data/hanzi_frequency.txt``, the character-frequency table the repairs use.
 
-Usage: ``pip install jieba==0.42.1 && python scripts/build_hanzi_frequency.py``
+Usage: ``pip install jieba==0.42.1 && python scripts/build_hanzi_frequency.py``, then
+``python scripts/build_hanzi_pairs.py`` (the pair file carries the table's stamp).
 
 Reads the word list jieba ships (``jieba/dict.txt``: about 349,000 words, each with a count from
 a corpus of modern Chinese); jieba is needed only here, at build time, never at run time.  Each

@@ -6,16 +6,23 @@ to each of its characters and to each two neighbouring characters in it (pairs: 
 character makes with its neighbours).  Traditional characters are scored by their simplified form,
 so machine-converted text scores like the text it came from.  Loaded on first use: the characters
 (a few milliseconds) when a character is first scored, the pairs only when a pair is first
-weighed, which a text of common characters never needs; the index of pairs by character, which
-guessing a lost byte needs, on its first use (about 0.1 s of CPU, only for text that is read
-again from its bytes); the characters of personal names when a damaged byline's name is first
-read.  A missing or unreadable table raises ``FrequencyTableError``: the repairs
-never run on an empty table, which would quietly do nothing.
+weighed, which a text of common characters never needs.  The pairs are looked up by character
+(the words a character makes with the one before or after it, and their weights), so they are
+read from a second file, ``data/hanzi_pairs.txt``, which lists each character's pairs, built from
+the table by ``scripts/build_hanzi_pairs.py`` and stamped with its CRC-32: reading it takes about
+0.01 s of CPU where weighing the table's 82,000 pairs and indexing them by character took 0.1 s
+in each process that weighs a word; a character's pairs are weighed on its first look-up.  A pair
+file that does not carry the table's stamp (the table was rebuilt, the file was not) is not read:
+the pairs are then indexed from the table, slower, with the same answers.  The characters of
+personal names are read when a damaged byline's name is first weighed.  A missing or
+unreadable table raises ``FrequencyTableError``: the repairs never run on an empty table, which
+would quietly do nothing.
 """
 
 from __future__ import annotations
 
 import math
+import zlib
 from collections import defaultdict
 from functools import cache
 
@@ -23,6 +30,7 @@ from digest.errors import DigestError
 from digest.text.script import to_simplified
 
 TABLE = "hanzi_frequency.txt"
+PAIRS = "hanzi_pairs.txt"
 _STEPS_PER_UNIT = 4.0  # the table stores round(ln(count) * 4); see the build script
 # Punctuation is not in the word list; these are typical shares of news text (。 and ， are about
 # as common as 的).  Anything else that is not an ideograph is treated as rare.
@@ -36,23 +44,34 @@ _PUNCTUATION_SHARE = {
 }  # fmt: skip
 _FLOOR = math.log(1e-9)  # a character never seen in the word list
 _MIN_CHARACTERS = 5000  # the built table has about 12,000; fewer means a broken file
+# The pair file writes a pair's step, round(ln(count) * 4), as the character "0" + step: printable
+# ASCII, never a tab or a line break, one byte, for steps 0 to 78 (counts up to e^19.5, about 300
+# million; the table's pairs have steps 12 to 48).
+_STEP_BASE = ord("0")
+_STEPS = range(0x7F - _STEP_BASE)
+_PAIR_HEADER = "table"
+_NO_PAIRS = ("", "", "", "")
 
 
 class FrequencyTableError(DigestError):
     """The shipped character-frequency table is missing or damaged (a broken installation)."""
 
 
-@cache
-def _text() -> str:
+def _data(name: str) -> str:
     # pkgutil rather than importlib.resources, which costs 15 ms of imports (tempfile, zipfile…)
     # for the one file; both read through the package's loader, so a zipped install works too.
     import pkgutil
 
+    data = pkgutil.get_data("digest.text", f"data/{name}")
+    if data is None:
+        raise OSError("the package loader cannot read data files")
+    return data.decode("utf-8")
+
+
+@cache
+def _text() -> str:
     try:
-        data = pkgutil.get_data("digest.text", f"data/{TABLE}")
-        if data is None:
-            raise OSError("the package loader cannot read data files")
-        return data.decode("utf-8")
+        return _data(TABLE)
     except (OSError, UnicodeDecodeError) as error:
         raise FrequencyTableError(
             f"character-frequency table {TABLE} cannot be read: {error}",
@@ -66,8 +85,14 @@ def _characters() -> dict[str, float]:
 
 
 @cache
-def _words() -> dict[str, float]:
-    return parse_words(_text())
+def _pair_lists() -> dict[str, tuple[str, str, str, str]]:
+    """The table's pairs by character (``pair_lists``): from the pair file when it was built from
+    this table, else from the table itself."""
+    try:
+        found = read_pair_lists(_data(PAIRS), _text())
+    except (OSError, UnicodeDecodeError):
+        found = None
+    return pair_lists(_text()) if found is None else found
 
 
 def parse_characters(text: str) -> dict[str, float]:
@@ -91,19 +116,62 @@ def parse_characters(text: str) -> dict[str, float]:
     return {char: value - log_total for char, value in chars.items()}
 
 
-def parse_words(text: str) -> dict[str, float]:
-    """Two-character word → its weight, ln(1 + count), from the table's text (its ``p`` lines).
-    Weighed here, once per line (every word of a line has its count), rather than at each
-    ``word_weight``: repairs weigh a few thousand pairs per damaged text."""
-    words: dict[str, float] = {}
+def pair_lists(text: str) -> dict[str, tuple[str, str, str, str]]:
+    """Character → (the characters that follow it in a pair of the table's text, their steps;
+    the characters that precede it, their steps), each step, round(ln(count) * 4), written as
+    the character "0" + step.  Each list is in the order of the table's ``p`` lines.  Raises
+    ``FrequencyTableError`` for a step the pair file could not write."""
+    steps: dict[str, int] = {}
     for line in text.splitlines():
         fields = line.split("\t")
         if fields[0] == "p" and len(fields) == 3:
             # The line's pairs are run together: characters 0-1, 2-3, …
-            run, log_count = fields[2], int(fields[1]) / _STEPS_PER_UNIT
-            weight = math.log1p(math.exp(log_count))
-            words.update(dict.fromkeys(map(str.__add__, run[::2], run[1::2]), weight))
-    return words
+            run, step = fields[2], int(fields[1])
+            if step not in _STEPS:
+                raise FrequencyTableError(f"character-frequency table {TABLE}: pair step {step} out of range")
+            steps.update(dict.fromkeys(map(str.__add__, run[::2], run[1::2]), step))
+    following: defaultdict[str, list[str]] = defaultdict(list)
+    preceding: defaultdict[str, list[str]] = defaultdict(list)
+    for pair, step in steps.items():
+        following[pair[0]].append(pair[1] + chr(_STEP_BASE + step))
+        preceding[pair[1]].append(pair[0] + chr(_STEP_BASE + step))
+    lists = {}
+    for char in dict.fromkeys([*following, *preceding]):
+        after, before = "".join(following[char]), "".join(preceding[char])
+        lists[char] = (after[::2], after[1::2], before[::2], before[1::2])
+    return lists
+
+
+def _stamp(table: str) -> str:
+    return f"{_PAIR_HEADER}\t{zlib.crc32(table.encode('utf-8')):08x}"
+
+
+def format_pair_lists(table: str) -> str:
+    """The pair file for the table's text ``table``: its stamp, then a line per character of
+    ``pair_lists`` (the character and its four runs, tab-separated)."""
+    lines = [
+        "# Built by scripts/build_hanzi_pairs.py from hanzi_frequency.txt (its CRC-32 below): each",
+        "# character's pairs.  Format: a character, a tab, the characters that follow it in a pair, a",
+        '# tab, their steps (round(ln(count) * 4), each written as the character "0" + step), a',
+        "# tab, the characters that precede it, a tab, their steps.",
+        _stamp(table),
+    ]
+    lines += ["\t".join((char, *runs)) for char, runs in pair_lists(table).items()]
+    return "\n".join(lines) + "\n"
+
+
+def read_pair_lists(data: str, table: str) -> dict[str, tuple[str, str, str, str]] | None:
+    """``pair_lists(table)`` from the pair file's text ``data``; None when it was built from
+    another table (or is not a pair file)."""
+    lines = data.splitlines()
+    start = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
+    if start == len(lines) or lines[start] != _stamp(table):
+        return None
+    lists = {}
+    for line in lines[start + 1 :]:
+        char, after, after_steps, before, before_steps = line.split("\t")
+        lists[char] = (after, after_steps, before, before_steps)
+    return lists
 
 
 @cache
@@ -159,7 +227,7 @@ def name_characters(*, surname: bool) -> tuple[str, ...]:
 def load() -> None:
     """Load the table now; raises ``FrequencyTableError`` when it is missing or damaged."""
     _characters()
-    _words()
+    _pair_lists()
 
 
 @cache
@@ -206,31 +274,38 @@ def log_total() -> float:
 
 
 @cache
+def _step_weight(step: str) -> float:
+    """A word's weight, ln(1 + count), from its step as the pair file writes it."""
+    return math.log1p(math.exp((ord(step) - _STEP_BASE) / _STEPS_PER_UNIT))
+
+
+@cache
 def heaviest_word() -> float:
     """The highest ``word_weight`` of any two characters: a bound on a word's bonus."""
-    return max(_words().values())
+    return _step_weight(max(max(steps) for _after, steps, _before, _ in _pair_lists().values() if steps))
 
 
 def word_weight(first: str, second: str) -> float:
     """How strongly the two characters (either script) read as a word: ln(1 + count), 0 if none."""
-    return _words().get(simplified_char(first) + simplified_char(second), 0.0)
-
-
-@cache
-def _word_index() -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
-    """(second character → {first: weight}, first character → {second: weight}) over the words."""
-    # No setdefault, which made a dictionary to throw away for each of the 160,000 entries
-    # (together a third of building this).
-    starting: defaultdict[str, dict[str, float]] = defaultdict(dict)
-    ending: defaultdict[str, dict[str, float]] = defaultdict(dict)
-    for word, weight in _words().items():
-        ending[word[1]][word[0]] = weight
-        starting[word[0]][word[1]] = weight
-    return dict(ending), dict(starting)
+    return _following(simplified_char(first)).get(simplified_char(second), 0.0)
 
 
 def word_partners(char: str, *, following: bool) -> dict[str, float]:
     """The characters (simplified) that make a word with ``char``, following it or before it,
     with the word's weight (as ``word_weight``): the candidates for a character lost next to it."""
-    ending, starting = _word_index()
-    return (starting if following else ending).get(simplified_char(char), {})
+    return (_following if following else _preceding)(simplified_char(char))
+
+
+# The words of a character are weighed on its first look-up, not for the whole table at once.
+@cache
+def _following(char: str) -> dict[str, float]:
+    """The characters that follow ``char`` (simplified) in a word, with the word's weight."""
+    after, steps, _before, _ = _pair_lists().get(char, _NO_PAIRS)
+    return dict(zip(after, map(_step_weight, steps), strict=True))
+
+
+@cache
+def _preceding(char: str) -> dict[str, float]:
+    """The characters that precede ``char`` (simplified) in a word, with the word's weight."""
+    _after, _, before, steps = _pair_lists().get(char, _NO_PAIRS)
+    return dict(zip(before, map(_step_weight, steps), strict=True))

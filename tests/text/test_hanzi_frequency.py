@@ -9,10 +9,15 @@ import pytest
 from digest.text import hanzi_frequency
 from digest.text.hanzi_frequency import (
     FrequencyTableError,
+    format_pair_lists,
     log_frequency,
     name_log_share,
+    pair_lists,
     parse_characters,
     parse_names,
+    read_pair_lists,
+    simplified_char,
+    word_partners,
     word_weight,
 )
 
@@ -32,6 +37,51 @@ def test_the_shipped_table_loads_and_ranks_common_characters_above_rare_ones() -
 def test_a_missing_or_damaged_table_is_an_error_not_an_empty_table(text: str) -> None:
     with pytest.raises(FrequencyTableError):
         parse_characters(text)
+
+
+def test_the_shipped_pair_file_was_built_from_the_shipped_table() -> None:
+    shipped = hanzi_frequency._data(hanzi_frequency.PAIRS)
+    assert shipped == format_pair_lists(hanzi_frequency._text()), (
+        "data/hanzi_pairs.txt is not the table's: run python scripts/build_hanzi_pairs.py"
+    )
+
+
+def test_a_pair_file_built_from_another_table_is_not_read() -> None:
+    table = "total\t60\np\t40\t中国国中\np\t20\t中文\n"
+    assert read_pair_lists(format_pair_lists(table), table) == pair_lists(table)
+    rebuilt = table.replace("p\t20", "p\t21")
+    assert read_pair_lists(format_pair_lists(table), rebuilt) is None
+
+
+def test_words_and_partners_are_the_pairs_of_the_table_in_its_order() -> None:
+    # The definitions the look-ups stand for, from the table's text: a pair's weight is
+    # ln(1 + count) of its line's step, and a character's partners come in the table's order.
+    following: dict[str, dict[str, float]] = {}
+    preceding: dict[str, dict[str, float]] = {}
+    for line in hanzi_frequency._text().splitlines():
+        kind, _, rest = line.partition("\t")
+        if kind == "p":
+            step, _, run = rest.partition("\t")
+            weight = math.log1p(math.exp(int(step) / 4))
+            for first, second in zip(run[::2], run[1::2], strict=True):
+                following.setdefault(first, {})[second] = weight
+                preceding.setdefault(second, {})[first] = weight
+    # A character is looked up by its simplified form (the table holds a few traditional ones).
+    simplified = [char for char in following.keys() | preceding.keys() if simplified_char(char) == char]
+    assert len(simplified) > 5000
+    for char in simplified:
+        after, before = following.get(char, {}), preceding.get(char, {})
+        assert list(word_partners(char, following=True).items()) == list(after.items())
+        assert list(word_partners(char, following=False).items()) == list(before.items())
+        weighed = {second: weight for second, weight in after.items() if simplified_char(second) == second}
+        assert {second: word_weight(char, second) for second in weighed} == weighed
+    assert hanzi_frequency.heaviest_word() == max(map(max, map(dict.values, following.values())))
+    assert word_weight("的", "\ue000") == 0.0 and word_partners("\ue000", following=True) == {}
+
+
+def test_a_pair_step_the_pair_file_cannot_write_is_an_error() -> None:
+    with pytest.raises(FrequencyTableError):
+        pair_lists("p\t79\t中国\n")
 
 
 def test_the_shipped_table_ranks_the_characters_of_names() -> None:
