@@ -61,6 +61,9 @@ _TO_FULL_WIDTH = str.maketrans({"!": "！", ",": "，", ":": "：", ";": "；"})
 _RUN_CHAR = LazyPattern(r"[^\x00-\x20\x22-\x2b\x2d-\x39\x3c-\x7f\x80-\xa0\ufffd\u2028\u2029]")
 # A byte 40–7E after a lost lead byte reads as ASCII (與 = C5 63 → ``?c``): it may open a run.
 _TRAIL_AS_ASCII = LazyPattern(r"[\x40-\x7e]")
+# Of those, the letters: a letter squeezed between Chinese characters is evidence of such a byte,
+# a sign is not (writers put ~ or _ there: ``喔~你``, ``利益均沾_新華網``).
+_ASCII_LETTER = LazyPattern("[A-Za-z]")
 # A spliced annotation whose character is not known from elsewhere in the text is still damage;
 # the best candidate is kept only if it reads like ordinary text (real text scores about -7).
 _PLAUSIBLE = -9.5
@@ -277,11 +280,16 @@ def _attempt(
         return decoded, stop, removed
     if fragment is not None and fragment.end() <= start:
         return (decoded, stop, removed) if score >= _PLAUSIBLE else None
-    if len(run) + len(prefix) < 2 and (
-        not run or stop <= end or log_frequency(run.translate(_TO_FULL_WIDTH)) > _RARE_SINGLE
+    # A last lead byte whose partner was read as an ASCII letter before an ideograph (``?婚g傳``
+    # for 坊間傳) is evidence of its own.
+    closed_by_ascii = stop > end and _ASCII_LETTER.match(text, end) and _HAN.match(text, stop)
+    if (
+        len(run) + len(prefix) < 2
+        and not closed_by_ascii
+        and (not run or stop <= end or log_frequency(run.translate(_TO_FULL_WIDTH)) > _RARE_SINGLE)
     ):
         # One realigned character is little evidence: ask for a closing marker and a character
-        # too rare to be meant (?嬀? is garbage; 中?中? is not 中手).
+        # too rare to be meant (?嬀? is garbage; 中?中? is not 中手), or a partner read as ASCII.
         return None
     # ASCII in the original is not evidence of damage (大?|澎湃新闻 is a title and a site name).
     original = "".join(
@@ -298,7 +306,11 @@ def _attempt(
 # two go.  After a clause mark, white space or at a line's start, informal writing puts a ? before
 # a letter and an ideograph (``为啥,?B站又崩了``, ``真的吗 ?A股``, ``?U盘怎么选``, ``?e租宝``): there
 # only a character the neighbours decide comes back, never for a lower-case letter, and nothing is
-# removed.
+# removed.  After an ideograph a real ? ends a question (``为什么?A股``, ``越来越大?|澎湃新闻``): there
+# the character comes back only for a letter (``_ASCII_LETTER``), when the neighbours decide it and
+# it makes a word with the ideograph before it, which a question's last character and the next
+# clause's first do not (``實?F歸屬`` → 實現歸屬: 現 is AC 46 in GBK, as most traditional
+# characters end in 40–7E).
 _CLAUSE_MARKS = frozenset("，、；：,;:")
 
 
@@ -309,6 +321,11 @@ def _lost_lead_after_a_mark(text: str, at: int, previous: str) -> tuple[str, int
     if not _TRAIL_AS_ASCII.match(text, at + 1) or not _HAN.match(text, at + 2):
         return None
     trail = text[at + 1]
+    if _HAN.match(before):
+        if not _ASCII_LETTER.match(trail):
+            return None
+        found = _best_lead_between(ord(trail), before, text[at + 2])
+        return (found, at + 2) if found and word_weight(before, found) > 0 else None
     if before == "。":
         return _best_lead_between(ord(trail), before, text[at + 2]) or "", at + 2
     if (before and before not in _CLAUSE_MARKS and not before.isspace()) or "a" <= trail <= "z":

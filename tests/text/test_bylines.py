@@ -121,6 +121,34 @@ def test_a_byline_whose_reported_was_read_out_of_step_is_still_one(
     assert parse_byline(damaged + BODY) == (BODY, reporter)
 
 
+@given(
+    reporter=names,
+    traditional=st.booleans(),
+    at=st.integers(min_value=0, max_value=2),
+    whole=st.booleans(),
+    bracketed=st.booleans(),
+)
+def test_a_byline_whose_name_lost_bytes_is_still_one(
+    reporter: str, traditional: bool, at: int, whole: bool, bracketed: bool
+) -> None:
+    """A character of the name lost both bytes (``??``) or its first (``?`` and the second read as
+    ASCII when it is 40–7E): where the byline's end is certain, it still ends there.  What is left
+    of the name names no one."""
+    if traditional:
+        reporter = to_traditional(reporter)
+    at = min(at, len(reporter) - 1)
+    trail = reporter[at].encode("gbk")[1]
+    lost = "??" if whole or not 0x40 <= trail <= 0x7E else f"?{chr(trail)}"
+    name = reporter[:at] + lost + reporter[at + 1 :]
+    byline = f"本报讯（记者 {name}）" if bracketed else f"本报讯 全媒体记者{name}报道 "
+    assert parse_byline(byline + BODY) == (BODY, None)
+
+
+@pytest.mark.parametrize("paragraph", ["（记者是谁?）我们不知道", "（记者是谁？）我们不知道"])
+def test_a_question_in_brackets_is_no_damaged_byline(paragraph: str) -> None:
+    assert parse_byline(paragraph) == (paragraph, None)
+
+
 def test_a_sentence_that_knows_something_is_no_byline() -> None:
     sentence = "记者王寅龙知道，" + BODY
     assert parse_byline(sentence) == (sentence, None)

@@ -126,6 +126,14 @@ def test_a_letter_in_brackets_alone_in_its_text_is_kept(text: str) -> None:
         ("这是真的吗 ?A股回应了", "这是真的吗 ？A股回应了"),
         ("哇塞\n?U盘怎么选", "哇塞\n？U盘怎么选"),
         ("?e租宝案", "？e租宝案"),
+        # After a question's last character: the next clause's first makes no word with it.
+        ("为什么?A股大跌", "为什么？A股大跌"),
+        ("有什么秘密呢?@中国警察", "有什么秘密呢？@中国警察"),
+        ("是谁?X光片显示", "是谁？X光片显示"),
+        ("你知道吗?B站又崩了", "你知道吗？B站又崩了"),
+        # A question mark, a character, a letter or a sign and an ideograph.
+        ("真的吗?我B站看到了", "真的吗？我B站看到了"),
+        ("好吗?喔~你好", "好吗？喔~你好"),
         # A question before a space in a paragraph that opens with 记者 is no byline.
         ("记者为什么这么拼? 因为热爱", "记者为什么这么拼？ 因为热爱"),
         ("记者是什么? 记者就是", "记者是什么？ 记者就是"),
@@ -136,6 +144,26 @@ def test_ascii_letters_and_question_marks_beside_chinese_are_text(
 ) -> None:
     out = clean_item(RawItem(body=text, title="标题"), now=now, tz=tz, script="keep")
     assert (out.text, out.reporter) == (clean, None)
+
+
+@pytest.mark.parametrize(
+    ("damaged", "clean"),
+    [
+        # Inside a word, a character lost its first byte and its second reads as ASCII (現 is
+        # AC 46 in GBK): the neighbours decide it, and it makes a word with the one before.
+        ("而去年公司實?F歸屬於上市公司股東", "而去年公司實現歸屬於上市公司股東"),
+        ("布局上下游產?I鏈,以降低主業風險", "布局上下游產業鏈，以降低主業風險"),
+        ("但是文章在整?L中卻挨了批評", "但是文章在整風中卻挨了批評"),
+        # One character read out of step, its last byte's partner read as a letter before an
+        # ideograph (證 is D7 43: ``献C``).
+        ("從盤面看,?献C指數收於2100點。", "從盤面看，上證指數收於2100點。"),
+    ],
+)
+def test_a_character_whose_partner_reads_as_an_ascii_letter_comes_back(
+    damaged: str, clean: str, now: datetime, tz: tzinfo
+) -> None:
+    out = clean_item(RawItem(body=damaged, title="標題"), now=now, tz=tz, script="keep")
+    assert out.text == clean
 
 
 @pytest.mark.parametrize(
