@@ -49,6 +49,7 @@ from digest.text.annotations import (
     tone,
 )
 from digest.text.hanzi_frequency import log_frequency, word_weight
+from digest.text.resync import is_rare
 
 MARKERS = "?\ufffd"
 _MARKER = LazyPattern(f"[{re.escape(MARKERS)}]")
@@ -655,6 +656,61 @@ def _repair_region(text: str, first: int, last: int, low: int, high: int) -> tup
     return None
 
 
+# A span whose first lead byte was lost and no decoder marked it reads out of step until a second
+# byte in 40–7E, read as ASCII, puts the bytes after it back in step (股認購 → 烧J購: 認 is
+# 94 4A).  A lone ASCII letter between wide characters is where to look, with a character beside it
+# that resync calls rare: bytes out of step read as rare characters and GBK symbols, while a letter
+# between common ideographs is text as often (A股, B站), and the no-repair gate (``undamaged``)
+# sends a text to the repairs for such a letter only with a rare character that close.  The span
+# is at most this many characters before the letter; its first lead byte is chosen by the score,
+# as ``_attempt`` chooses the one a marker stands for.
+_MAX_SHIFTED = 3
+
+
+def _shifted_before(text: str, end: int) -> bool:
+    """True when the ASCII character at ``text[end]`` is a letter alone between wide characters
+    with a rare one beside it: the two before it or the one after it."""
+    if not (_ASCII_LETTER.match(text, end) and _HAN.match(text, end + 1)):
+        return False
+    before = text[max(end - 2, 0) : end]
+    if not before or not (_HAN.match(before[-1]) or _rare(before[-1])):
+        return False
+    return any(_rare(char) for char in before + text[end + 1])
+
+
+def _rare(char: str) -> bool:
+    """A wide character resync calls rare (``resync.is_rare``, which counts some ASCII too)."""
+    return not char.isascii() and is_rare(char)
+
+
+def _shift_closed_by_ascii(text: str, low: int, end: int) -> tuple[int, str] | None:
+    """(Where the span starts, its re-reading) for the span before the ASCII byte at ``text[end]``,
+    read again with a lead byte put back and that byte as its last character's partner, when it
+    reads far more like Chinese than the text does (``_MARGIN``); else None."""
+    after = text[end + 1 : end + 2]
+    best: tuple[float, int, str] | None = None
+    for start in range(max(low, end - _MAX_SHIFTED), end):
+        code = _gbk(text[start:end])
+        if code is None:
+            continue
+        before = text[start - 1 : start]
+        floor = _score(text[start:end].translate(_TO_FULL_WIDTH), before, after) + _MARGIN
+        for lead in range(0x81, 0xFF):
+            result = _decode(bytes([lead]) + code)
+            if result is None or result[1] is None:
+                continue
+            last = _pair(result[1], ord(text[end]))
+            if last is None:
+                continue
+            decoded = result[0] + last
+            if min(log_frequency(char) for char in decoded) < _RARE:
+                continue
+            score = _score(decoded, before, after)
+            if score >= floor and (best is None or score - floor > best[0]):
+                best = (score - floor, start, decoded)
+    return None if best is None else (best[1], best[2])
+
+
 # Characters GBK writes in two bytes, less the marks the punctuation stage writes (，：；！？（）
 # “”‘’): a run must be the same whether they are still ASCII or not, or cleaning the output
 # again would find spans the first cleaning did not.
@@ -685,5 +741,13 @@ def repair_unlikely_spans(text: str) -> tuple[str, GarbleRepairs]:
             done = end
             spans += 1
             removed += lost
+        end = run.end()
+        if end > done and _shifted_before(text, end):
+            shifted = _shift_closed_by_ascii(text, max(run.start(), done), end)
+            if shifted is not None:
+                start, replacement = shifted
+                out += [text[done:start], replacement]
+                done = end + 1
+                spans += 1
     out.append(text[done:])
     return "".join(out), GarbleRepairs(spans=spans, removed=removed, flagged=flagged)

@@ -167,6 +167,23 @@ def test_a_character_whose_partner_reads_as_an_ascii_letter_comes_back(
 
 
 @pytest.mark.parametrize(
+    ("damaged", "clean"),
+    [
+        # No decoder's mark: a span's first lead byte was lost and the bytes pair wrongly until a
+        # second byte read as an ASCII letter (費 is 91 4D: ``尜M``) puts them back in step.
+        ("去年三精製藥支出的廣尜M(fèi)爲4.31億元", "去年三精製藥支出的廣告費爲4.31億元"),
+        ("中國教育的好。\n\n  谠u價一個人或一個公司時", "中國教育的好。\n在評價一個人或一個公司時"),
+        ("們會這樣”。溥z(yí)女被沈從文撫養成人", "們會這樣”。其遺女被沈從文撫養成人"),
+    ],
+)
+def test_a_span_out_of_step_closed_by_a_letter_is_read_again(
+    damaged: str, clean: str, now: datetime, tz: tzinfo
+) -> None:
+    out = clean_item(RawItem(body=damaged, title="標題"), now=now, tz=tz, script="keep")
+    assert out.text == clean
+
+
+@pytest.mark.parametrize(
     "damaged",
     [
         "剖析：2013正知?（su1）院传播创新峰会的9条干货",
