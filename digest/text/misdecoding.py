@@ -26,7 +26,7 @@ from digest.text.hanzi_frequency import (
     word_weight,
 )
 from digest.text.mobile import name_position
-from digest.text.resync import NO_WORDS, SeenWords, read_gbk, resync
+from digest.text.resync import NO_WORDS, PAIRED, SeenWords, pairs_a_bracket, read_gbk, resync
 from digest.text.script import script_counts
 
 # (codec the bytes were wrongly decoded with, codec they were written in)
@@ -74,12 +74,6 @@ _UNCOMMON = -9.0
 _KANA = -12.0
 # A decoding may give back at most one ASCII character in this many that the text did not show.
 _SWALLOWED = 20
-# Brackets come in pairs: a lost byte that makes a bracket matching one near it on its line is
-# that bracket (（600315） whose （ lost its last byte before the 6, （记者 林刚） whose ） did
-# before the 8), though a comma, which shares its first bytes, is far commoner: about as likely
-# as the comma then (ln: ， -3.0, ） -6.9).
-_PAIRED = 4.0
-_OPENING, _CLOSING = "（(", "）)"
 # How far (bytes) from a lost byte the bracket it would pair with is looked for: an aside.
 _ASIDE = 64
 
@@ -174,22 +168,6 @@ def _simplified_frequency(char: str) -> float:
     return log_frequency(char) + _AS_WRITTEN_TIE_BREAK * log_frequency_as_written(char)
 
 
-def _pairs_a_bracket(char: str, before: str, after: str) -> bool:
-    """True when ``char`` is a bracket that pairs with one near it and leaves the brackets around
-    it balanced: a closing for an opening in ``before`` not yet closed, when ``after`` holds no
-    closing of its own for it (one before any other opening); an opening for such a closing in
-    ``after``, when ``before`` holds no bracket still open.  A comma inside brackets
-    (（GDP，2019年）) must not become a second bracket."""
-    open_before = max(map(before.rfind, _OPENING)) > max(map(before.rfind, _CLOSING))
-    closing = min((at for at in map(after.find, _CLOSING) if at >= 0), default=-1)
-    closed_after = closing >= 0 and not any(mark in after[:closing] for mark in _OPENING)
-    if char in _CLOSING:
-        return open_before and not closed_after
-    if char in _OPENING:
-        return closed_after and not open_before
-    return False
-
-
 def _lost_byte(before: bytes, after: bytes, wrong: str, right: str) -> bytes:
     """The byte a GBK or Big5 decoder wrote U+FFFD for (Python's decoders write one for each
     lead byte whose partner is no trail byte, then read the partner again), chosen so that the
@@ -231,8 +209,8 @@ def _lost_byte(before: bytes, after: bytes, wrong: str, right: str) -> bytes:
             text = (before + bytes([value]) + after).decode(right, errors="replace")
             at = len((before + bytes([value])).decode(right, errors="replace")) - 1
             score += _as_name(text, at, named, _frequency(right, traditional=traditional))
-        if _pairs_a_bracket(made, *aside):
-            score += _PAIRED
+        if pairs_a_bracket(made, *aside):
+            score += PAIRED
         if best is None or score > best[0]:
             best = (score, bytes([value]))
     return best[1] if best else b"\xff"

@@ -504,3 +504,21 @@ def test_where_a_character_stands_in_a_name_a_credit_names(
     before: str, after: str, position: int | None
 ) -> None:
     assert name_position(before, after) == position
+
+
+@pytest.mark.parametrize(
+    ("sentence", "words"),
+    [
+        # ）(A3 A9) lost its second byte to a Big5 decoder; ，(A3 AC) shares its first and is far
+        # commoner, but the bracket pairs with the （ before it (the byline came back with no end).
+        ("本報訊（記者 楊宋磊）對於互聯網金融概念下的資本運作，監管風向尚不明朗。", "楊宋磊）對於"),
+        # No bracket open before it, or one that the text closes after it: the comma.
+        ("本報訊 記者楊宋磊，對於互聯網金融概念下的資本運作，監管風向尚不明朗。", "楊宋磊，對於"),
+        ("（楊宋磊，對於互聯網金融概念下的資本運作），監管風向尚不明朗。", "楊宋磊，對於"),
+    ],
+)
+def test_a_closing_bracket_a_big5_decoder_lost_a_byte_of_pairs_with_the_one_open_before_it(
+    sentence: str, words: str
+) -> None:
+    damaged = sentence.encode("gbk").decode("cp950", errors="replace")
+    assert words in repair_misdecoding(damaged)[0]
