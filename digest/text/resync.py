@@ -579,13 +579,28 @@ def _read_as(codec: str, syllable: str, trail: int) -> tuple[str, ...]:
 
 @cache
 def _with_lead(codec: str, lead: int) -> list[str]:
-    return [c for t in range(0x40, 0xFF) if (c := _pair(codec, lead, t)) is not None and not _PUA.match(c)]
+    return _characters_of(codec, [bytes((lead, trail)) for trail in range(0x40, 0xFF)])
 
 
 @cache
 def _with_trail(codec: str, trail: int) -> list[str]:
+    return _characters_of(codec, [bytes((lead, trail)) for lead in range(0x81, 0xFF)])
+
+
+def _characters_of(codec: str, pairs: list[bytes]) -> list[str]:
+    """The characters (not private-use) that ``codec`` reads the two bytes of each of ``pairs``
+    as, in order, skipping those it does not read as one character (``_pair``).  Decoded in one
+    call, with a line break between pairs: a multibyte decoder starts afresh after one, so each
+    pair reads as it does alone, where it reads at all (a third of the CPU of a decode per pair,
+    on the first damaged lines of a process).  A pair that reads as U+FFFD there, or a line break
+    taken into a bad sequence, is decoded alone as well."""
+    read = b"\n".join(pairs).decode(codec, errors="replace").split("\n")
+    if len(read) != len(pairs):
+        read = [_pair(codec, *pair) or "" for pair in pairs]
     return [
-        c for lead in range(0x81, 0xFF) if (c := _pair(codec, lead, trail)) is not None and not _PUA.match(c)
+        char
+        for char, pair in zip(read, pairs, strict=True)
+        if len(char) == 1 and (char != "\ufffd" or _pair(codec, *pair)) and not _PUA.match(char)
     ]
 
 

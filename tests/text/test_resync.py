@@ -522,3 +522,24 @@ def test_a_closing_bracket_a_big5_decoder_lost_a_byte_of_pairs_with_the_one_open
 ) -> None:
     damaged = sentence.encode("gbk").decode("cp950", errors="replace")
     assert words in repair_misdecoding(damaged)[0]
+
+
+@pytest.mark.parametrize("codec", ["gb18030", "cp950"])
+def test_the_characters_of_a_byte_are_those_each_pair_decodes_to_alone(codec: str) -> None:
+    # The tables of the characters a first or second byte starts or ends are decoded in one call
+    # per byte; each must hold what decoding each two bytes alone gives, in the same order.
+    module = importlib.import_module("digest.text.resync")
+
+    def alone(lead: int, trail: int) -> str | None:
+        try:
+            char = bytes((lead, trail)).decode(codec)
+        except UnicodeDecodeError:
+            return None
+        return char if len(char) == 1 and not module._PUA.match(char) else None
+
+    for lead in range(0x81, 0xFF):
+        expected = [char for trail in range(0x40, 0xFF) if (char := alone(lead, trail))]
+        assert module._with_lead(codec, lead) == expected
+    for trail in range(0x40, 0xFF):
+        expected = [char for lead in range(0x81, 0xFF) if (char := alone(lead, trail))]
+        assert module._with_trail(codec, trail) == expected
