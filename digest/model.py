@@ -15,8 +15,9 @@ from typing import Any, Literal, NamedTuple, Protocol, get_args
 Language = Literal["zh", "en"]
 LANGUAGES: tuple[Language, ...] = get_args(Language)
 
-# 繁/简 policy of the cleaning stage: auto (convert machine-converted traditional text back to
-# simplified), simplified, traditional, or keep the text as it came.
+# 繁/简 policy of the cleaning stage: auto (the reader's script: traditional text to simplified,
+# unless the locale writes traditional characters, then machine-converted text only; see
+# digest.text.script), simplified, traditional, or keep the text as it came.
 ScriptPolicy = Literal["auto", "simplified", "traditional", "keep"]
 SCRIPT_POLICIES: tuple[ScriptPolicy, ...] = get_args(ScriptPolicy)
 

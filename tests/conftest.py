@@ -55,7 +55,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test gets its own DIGEST_HOME and none of the caller's DIGEST_* settings.
+    """Every test gets its own DIGEST_HOME, none of the caller's DIGEST_* settings and the C
+    locale.
 
     Tests run in parallel worker processes (pytest-xdist): a test that forgot to set DIGEST_HOME
     would otherwise share the user's real store and lock file with the others, and a
@@ -64,6 +65,11 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     for name in [name for name in os.environ if name.startswith("DIGEST_")]:
         monkeypatch.delenv(name)
     monkeypatch.setenv("DIGEST_HOME", str(tmp_path / "isolated-home"))
+    # The locale tells the script policy auto whether the reader reads traditional characters:
+    # every test starts as a reader of simplified ones, whatever the machine's locale.
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
 
 
 @pytest.fixture

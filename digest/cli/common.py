@@ -85,7 +85,8 @@ WidthOption = Annotated[
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Say more on stderr.")]
 ScriptOption = Annotated[
-    str | None, typer.Option("--script", help="繁/简 policy: auto, simplified, traditional, keep.")
+    str | None,
+    typer.Option("--script", help="繁/简 policy: auto (the locale's reader), simplified, traditional, keep."),
 ]
 NoColorOption = Annotated[bool, typer.Option("--no-color", help="No colour (NO_COLOR is honoured too).")]
 

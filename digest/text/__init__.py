@@ -11,7 +11,8 @@ stages, in order (each one needs the text as the one before left it):
 3. pinyin annotations removed (``annotations``), then spans out of step found by their characters
    alone (``garbled``);
 4. layout: the title line when the item has no title (``mobile``);
-5. script policy: machine-converted traditional → simplified (``script``);
+5. script policy: traditional → simplified for a reader of simplified, machine-converted text
+   only for a reader of traditional (``script``);
 6. header lines (source, time, editor), metadata lines, boilerplate, bylines (``mobile``,
    ``page``), each line looked at again after every removal from it;
 7. ASCII clause punctuation and quotes → full width (``punctuation``); title site suffix (``page``).

@@ -307,11 +307,10 @@ def _attempt(
 # two go.  After a clause mark, white space or at a line's start, informal writing puts a ? before
 # a letter and an ideograph (``为啥,?B站又崩了``, ``真的吗 ?A股``, ``?U盘怎么选``, ``?e租宝``): there
 # only a character the neighbours decide comes back, never for a lower-case letter, and nothing is
-# removed.  After an ideograph a real ? ends a question (``为什么?A股``, ``越来越大?|澎湃新闻``): there
-# the character comes back only for a letter (``_ASCII_LETTER``), when the neighbours decide it and
-# it makes a word with the ideograph before it, which a question's last character and the next
-# clause's first do not (``實?F歸屬`` → 實現歸屬: 現 is AC 46 in GBK, as most traditional
-# characters end in 40–7E).
+# removed.  After an ideograph a ? is left: a real one ends a question there, and the next clause
+# often opens with a letter and an ideograph (``为什么?A股``, ``有没有?X光片``, ``要不要?P图``),
+# where a character whose second byte is that letter, nearly always a traditional one, can make a
+# word with the question's last character (有錢, 要關) as often as a lost one did.
 _CLAUSE_MARKS = frozenset("，、；：,;:")
 
 
@@ -322,11 +321,6 @@ def _lost_lead_after_a_mark(text: str, at: int, previous: str) -> tuple[str, int
     if not _TRAIL_AS_ASCII.match(text, at + 1) or not _HAN.match(text, at + 2):
         return None
     trail = text[at + 1]
-    if _HAN.match(before):
-        if not _ASCII_LETTER.match(trail):
-            return None
-        found = _best_lead_between(ord(trail), before, text[at + 2])
-        return (found, at + 2) if found and word_weight(before, found) > 0 else None
     if before == "。":
         return _best_lead_between(ord(trail), before, text[at + 2]) or "", at + 2
     if (before and before not in _CLAUSE_MARKS and not before.isspace()) or "a" <= trail <= "z":

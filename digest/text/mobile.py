@@ -122,13 +122,6 @@ _NAMED_SO_FAR = LazyPattern(
     rf"|{_CREDIT_OPENS}(?:全媒[体體]|融媒[体體]|首席|特[约約]|[见見实實][习習])[记記]者)"
     r"(?P<name>[\u3400-\u9fff]{0,2})$"
 )
-# A name whose bytes were partly lost: a decoder's ? (or two) inside it, perhaps with a second byte
-# read as ASCII after it (鍾 is E7 52: ``?R鵬``), or two at its end (``秦磊??``); one ? at the end
-# is a question's (``（记者是谁?）``).  Only where the byline's end is certain, 报道 and white space
-# or the closing bracket, and it names no reporter: what is left of the name is not the name.
-_MARKED_NAME = (
-    r"[\u3400-\u9fff·]{0,3}(?:[?？]{1,2}[\x40-\x7e\u3400-\u9fff·][\u3400-\u9fff·]{0,2}[?？]{0,2}|[?？]{2})"
-)
 
 
 # The byline patterns, tried in order: the credits are closed by 报道, by a bracket, or by white
@@ -145,10 +138,6 @@ _BYLINES = (
     ),
     LazyPattern(
         rf"^(?:{_AGENCY})?\s*[{_OPEN}]\s*(?P<credits>(?:\s*[、,，;；]?\s*{_ROLE}\s*{_NAMES})+)\s*[{_CLOSE}]\s*"
-    ),
-    LazyPattern(
-        rf"^(?:{_AGENCY})?\s*(?:[{_OPEN}]\s*{_REPORTER}\s*{_MARKED_NAME}\s*[{_CLOSE}]"
-        rf"|{_REPORTER}\s*{_MARKED_NAME}\s*[报報][道導](?=\s))\s*"
     ),
     LazyPattern(rf"^(?:{_AGENCY}\s*[:：]?)?\s*(?P<credits>{_TIGHT_CREDIT}(?:\s+{_TIGHT_CREDIT})*)(?:\s+|$)"),
     LazyPattern(rf"^{_AGENCY}\s*[:：]?\s*"),

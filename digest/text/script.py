@@ -1,14 +1,20 @@
-"""Script policy: simplified, traditional, keep, or auto (decide from the text and the source).
+"""Script policy: simplified, traditional, keep, or auto (decide from the reader, the text and
+the source).
 
-OpenCC does the conversion; deciding *whether* to convert is ours.  ``auto`` converts to simplified
-when the text shows it was machine-converted from simplified (pinyin annotations, repaired GBK
-garbage, simplified and traditional characters mixed, OpenCC's non-Taiwan variants such as 爲衆僞,
-mainland-only terms written in traditional characters, a 手机报 source) or when the source is
-configured as mainland; genuine Taiwan/Hong Kong text (traditional, none of those marks) is kept.
+OpenCC does the conversion; deciding *whether* to convert is ours.  A bulletin is read in one
+script, its reader's, whatever script each outlet wrote in: ``auto`` converts traditional text to
+simplified unless the locale says the reader reads traditional characters (zh_TW, zh_HK, zh_MO or
+the Hant script).  For such a reader it converts only text that shows it was machine-converted
+from simplified (pinyin annotations, repaired GBK garbage, simplified and traditional characters
+mixed, OpenCC's non-Taiwan variants such as 爲衆僞, mainland-only terms written in traditional
+characters, a 手机报 source) or whose source is configured as mainland; genuine Taiwan/Hong Kong
+text (traditional, none of those marks) is kept for that reader.
 """
 
 from __future__ import annotations
 
+import os
+import re
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -152,6 +158,22 @@ def machine_converted(text: str, *, marks: int = 0) -> bool:
     return bool(_OPENCC_VARIANTS.search(text) or _MAINLAND_TERMS.search(text))
 
 
+# Locales of the regions that write traditional characters, and the script subtag (zh_Hant_TW,
+# zh-Hant).  A locale names its language first: zh_SG and zh_CN read simplified.
+_TRADITIONAL_LOCALE = LazyPattern(r"zh[_-](?:TW|HK|MO|Hant)(?![a-z])", re.IGNORECASE)
+
+
+def reads_traditional() -> bool:
+    """True when the locale says the reader reads traditional characters: the first of LANGUAGE's
+    list, LC_ALL, LC_MESSAGES and LANG that is set decides, as it decides the language of
+    messages; no locale (C, POSIX, a cron job's empty environment) is no such reader."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "").split(":")[0]
+        if value:
+            return bool(_TRADITIONAL_LOCALE.match(value))
+    return False
+
+
 def wants_simplified(text: str, *, policy: str, mainland: bool | None, marks: int = 0) -> bool:
     """Whether ``text`` should be converted to simplified under ``policy``.
 
@@ -164,4 +186,8 @@ def wants_simplified(text: str, *, policy: str, mainland: bool | None, marks: in
         return False
     if mainland:
         return True
+    if mainland is None and not reads_traditional():
+        # A text GB2312 encodes has nothing to convert (as in machine_converted); the others
+        # convert when they write a character only traditional text uses.
+        return not _encodes(text, "gb2312") and script_counts(text)[0] > 0
     return machine_converted(text, marks=marks)

@@ -289,6 +289,8 @@ def test_photo_captions_and_the_repeated_headline_do_not_open_the_article() -> N
         f"{paragraph * 3}</div></article></body></html>"
     )
     [raw] = parse_html(page.encode(), "caption.html", "http://example.test/caption")
-    item = clean_raw_item(raw, IngestOptions(now=datetime(2026, 1, 1, tzinfo=CST), tz=CST))  # as load does
+    # As load does, keeping the page's script so the text reads as written.
+    options = IngestOptions(now=datetime(2026, 1, 1, tzinfo=CST), tz=CST, script="keep")
+    item = clean_raw_item(raw, options)
     assert item.text.startswith("市政府今天宣布，捷運新線將在年底通車")
     assert item.published == datetime(2016, 3, 19, 8, 15, tzinfo=CST)

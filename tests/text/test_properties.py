@@ -1,7 +1,8 @@
 """Properties of ``clean_item`` that must hold for any text (hypothesis).
 
 - Clean text passes through unchanged, with no repair counted: simplified Chinese, genuine
-  traditional Chinese and English, built from clean sentences in random order.
+  traditional Chinese (under keep, and under auto for a reader of traditional characters) and
+  English, built from clean sentences in random order.
 - Cleaning is idempotent: cleaning the output again changes nothing.
 - Whatever goes in, nothing comes out with annotation residue, control characters, U+FFFD or
   private-use characters, and nothing raises.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -54,8 +56,8 @@ ENGLISH = [
 ]
 
 
-def clean(body: str, title: str = "标题") -> CleanedText:
-    return clean_item(RawItem(body=body, title=title), now=NOW, tz=TZ)
+def clean(body: str, title: str = "标题", script: str = "auto") -> CleanedText:
+    return clean_item(RawItem(body=body, title=title), now=NOW, tz=TZ, script=script)
 
 
 def paragraphs(pool: list[str]) -> st.SearchStrategy[str]:
@@ -72,9 +74,12 @@ def test_clean_simplified_text_is_unchanged(body: str) -> None:
 
 
 @settings(max_examples=40)
-@given(paragraphs(TRADITIONAL))
-def test_clean_traditional_text_is_unchanged(body: str) -> None:
-    cleaned = clean(body, title="標題")
+@given(paragraphs(TRADITIONAL), st.sampled_from(["keep", "auto"]))
+def test_clean_traditional_text_is_unchanged(body: str, script: str) -> None:
+    """Under keep, and under auto for a reader whose locale writes traditional characters."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LANG", "zh_TW.UTF-8")
+        cleaned = clean(body, title="標題", script=script)
     assert cleaned.text == body
     assert cleaned.title == "標題"
     assert not any(cleaned.repairs.values()), cleaned.repairs

