@@ -13,7 +13,8 @@ the table by ``scripts/build_hanzi_pairs.py`` and stamped with its CRC-32: readi
 0.01 s of CPU where weighing the table's 82,000 pairs and indexing them by character took 0.1 s
 in each process that weighs a word; a character's pairs are weighed on its first look-up.  A pair
 file that does not carry the table's stamp (the table was rebuilt, the file was not) is not read:
-the pairs are then indexed from the table, slower, with the same answers.  A missing or
+the pairs are then indexed from the table, slower, with the same answers.  The characters of
+personal names are read when a damaged byline's name is first weighed.  A missing or
 unreadable table raises ``FrequencyTableError``: the repairs never run on an empty table, which
 would quietly do nothing.
 """
@@ -171,6 +172,56 @@ def read_pair_lists(data: str, table: str) -> dict[str, tuple[str, str, str, str
         char, after, after_steps, before, before_steps = line.split("\t")
         lists[char] = (after, after_steps, before, before_steps)
     return lists
+
+
+@cache
+def _names() -> tuple[dict[str, float], dict[str, float]]:
+    return parse_names(_text())
+
+
+def parse_names(text: str) -> tuple[dict[str, float], dict[str, float]]:
+    """(surname → ln share of all surnames, character → ln share of the characters of given
+    names), from the table's text (its ``s`` and ``g`` lines: names of people the word list
+    tags, each counted once)."""
+    counts: dict[str, dict[str, float]] = {"s": {}, "g": {}}
+    for line in text.splitlines():
+        fields = line.split("\t")
+        if fields[0] in counts and len(fields) == 3:
+            counts[fields[0]].update(dict.fromkeys(fields[2], int(fields[1]) / _STEPS_PER_UNIT))
+    shares = []
+    for table in counts.values():
+        log_sum = math.log(sum(map(math.exp, table.values()))) if table else 0.0
+        shares.append({char: value - log_sum for char, value in table.items()})
+    return shares[0], shares[1]
+
+
+def name_log_share(char: str, *, surname: bool, as_written: bool = False) -> float:
+    """Natural log of the share of ``char`` among surnames (``surname``) or among the characters
+    of given names; very negative when names never use it.  Either script counts as its
+    simplified form, unless ``as_written`` (in simplified text 寶 is no name's 宝)."""
+    table = _names()[0 if surname else 1]
+    return table.get(char if as_written else simplified_char(char), _FLOOR)
+
+
+# A character may be in a name however seldom names use it: its share of running text, at this
+# weight, ranks the characters no name in the word list has (and keeps a word the text writes in
+# play only where the name table has nothing to say).
+_NAME_SMOOTHING = 0.01
+
+
+def name_log_likelihood(char: str, *, surname: bool, otherwise: float, as_written: bool = False) -> float:
+    """Natural log of how likely ``char`` is as a surname (``surname``) or a character of a given
+    name: its share among them (``name_log_share``), smoothed with ``otherwise`` (the natural log
+    of its likelihood as ordinary text where it stands)."""
+    share = math.exp(name_log_share(char, surname=surname, as_written=as_written))
+    return math.log((1 - _NAME_SMOOTHING) * share + _NAME_SMOOTHING * math.exp(otherwise))
+
+
+@cache
+def name_characters(*, surname: bool) -> tuple[str, ...]:
+    """The surnames (``surname``) or characters of given names the table has, commonest first."""
+    table = _names()[0 if surname else 1]
+    return tuple(sorted(table, key=lambda char: (-table[char], char)))
 
 
 def load() -> None:

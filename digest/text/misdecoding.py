@@ -14,12 +14,19 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 
 from digest.patterns import LazyPattern
 from digest.sanitize import INVISIBLE
 from digest.text.annotations import SYLLABLE, is_reading
-from digest.text.hanzi_frequency import log_frequency, log_frequency_as_written, word_weight
-from digest.text.resync import NO_WORDS, SeenWords, read_gbk, resync
+from digest.text.hanzi_frequency import (
+    log_frequency,
+    log_frequency_as_written,
+    name_log_likelihood,
+    word_weight,
+)
+from digest.text.mobile import name_position
+from digest.text.resync import NO_WORDS, PAIRED, SeenWords, pairs_a_bracket, read_gbk, resync
 from digest.text.script import script_counts
 
 # (codec the bytes were wrongly decoded with, codec they were written in)
@@ -67,12 +74,6 @@ _UNCOMMON = -9.0
 _KANA = -12.0
 # A decoding may give back at most one ASCII character in this many that the text did not show.
 _SWALLOWED = 20
-# Brackets come in pairs: a lost byte that makes a bracket matching one near it on its line is
-# that bracket (（600315） whose （ lost its last byte before the 6, （记者 林刚） whose ） did
-# before the 8), though a comma, which shares its first bytes, is far commoner: about as likely
-# as the comma then (ln: ， -3.0, ） -6.9).
-_PAIRED = 4.0
-_OPENING, _CLOSING = "（(", "）)"
 # How far (bytes) from a lost byte the bracket it would pair with is looked for: an aside.
 _ASIDE = 64
 
@@ -131,31 +132,40 @@ def _decoding_score(data: bytes, right: str, *, traditional: bool) -> float:
     # of equal frequency (土 and 圖, as 图): the one more often written as it is decides, where the
     # lower byte did (a ten-thousandth of its log frequency as written, a few thousandths, far
     # below the table's step of a quarter).
-    frequency = log_frequency_as_written if right == "utf-8" and not traditional else _simplified_frequency
-    wide = [char for char in text if char != _LOST and not char.isascii()]
+    frequency = _frequency(right, traditional=traditional)
+    wide = _wide(text)
     words = sum(word_weight(a, b) for a, b in itertools.pairwise(wide))
     return -100.0 * text.count(_LOST) + sum(frequency(char) for char in wide) + _WORD_BONUS * words
+
+
+def _frequency(right: str, *, traditional: bool) -> Callable[[str], float]:
+    """The log frequency ``_decoding_score`` weighs a character of a decoding with."""
+    return log_frequency_as_written if right == "utf-8" and not traditional else _simplified_frequency
+
+
+def _wide(text: str) -> list[str]:
+    """The characters of a decoding ``_decoding_score`` weighs, in order."""
+    return [char for char in text if char != _LOST and not char.isascii()]
+
+
+def _as_name(text: str, at: int, position: int, frequency: Callable[[str], float]) -> float:
+    """What ``_decoding_score`` of ``text`` gains when the ideograph at ``at``, which stands at
+    ``position`` in a personal name (``mobile.name_position``), is weighed as a name's character,
+    not by its frequency and the words it makes with its neighbours (何明静 is no 何明面, though
+    明面 is a word and 面 far commoner)."""
+    char = text[at]
+    if not _HAN.match(char):
+        return 0.0
+    run = [*_wide(text[:at])[-1:], char, *_wide(text[at + 1 :])[:1]]
+    ordinary = frequency(char) + _WORD_BONUS * sum(word_weight(a, b) for a, b in itertools.pairwise(run))
+    as_written = frequency is log_frequency_as_written
+    name = name_log_likelihood(char, surname=position == 0, otherwise=frequency(char), as_written=as_written)
+    return name - ordinary
 
 
 def _simplified_frequency(char: str) -> float:
     """``log_frequency`` (by the simplified form), ties decided by the form as written."""
     return log_frequency(char) + _AS_WRITTEN_TIE_BREAK * log_frequency_as_written(char)
-
-
-def _pairs_a_bracket(char: str, before: str, after: str) -> bool:
-    """True when ``char`` is a bracket that pairs with one near it and leaves the brackets around
-    it balanced: a closing for an opening in ``before`` not yet closed, when ``after`` holds no
-    closing of its own for it (one before any other opening); an opening for such a closing in
-    ``after``, when ``before`` holds no bracket still open.  A comma inside brackets
-    (（GDP，2019年）) must not become a second bracket."""
-    open_before = max(map(before.rfind, _OPENING)) > max(map(before.rfind, _CLOSING))
-    closing = min((at for at in map(after.find, _CLOSING) if at >= 0), default=-1)
-    closed_after = closing >= 0 and not any(mark in after[:closing] for mark in _OPENING)
-    if char in _CLOSING:
-        return open_before and not closed_after
-    if char in _OPENING:
-        return closed_after and not open_before
-    return False
 
 
 def _lost_byte(before: bytes, after: bytes, wrong: str, right: str) -> bytes:
@@ -188,12 +198,19 @@ def _lost_byte(before: bytes, after: bytes, wrong: str, right: str) -> bytes:
     if right == "utf-8":
         in_traditional, in_simplified = script_counts("".join(aside))
         traditional = in_traditional > in_simplified
+    # A byte lost in a byline's name (UTF-8 read as GBK loses the one before a space: ``记者 曾勇华 ``)
+    # ends a character that is weighed as a name's.
+    named = name_position(aside[0].rstrip(_LOST), aside[1]) if right == "utf-8" else None
     best: tuple[float, bytes] | None = None
     for value in values:
         score = _decoding_score(before + bytes([value]) + after, right, traditional=traditional)
         made = (before + bytes([value])).decode(right, errors="replace")[-1:]
-        if _pairs_a_bracket(made, *aside):
-            score += _PAIRED
+        if named is not None:
+            text = (before + bytes([value]) + after).decode(right, errors="replace")
+            at = len((before + bytes([value])).decode(right, errors="replace")) - 1
+            score += _as_name(text, at, named, _frequency(right, traditional=traditional))
+        if pairs_a_bracket(made, *aside):
+            score += PAIRED
         if best is None or score > best[0]:
             best = (score, bytes([value]))
     return best[1] if best else b"\xff"

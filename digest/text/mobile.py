@@ -109,6 +109,19 @@ _REPORTED = (
     r"|\?[^\x00-\x7f\s]{1,2}\?{1,2}(?=\s))"
 )
 _OPEN, _CLOSE = re.escape("（(【["), re.escape("）)】]")
+# A personal name follows a credit of a byline or a header (a role, an editor's label, 作者): one
+# that opens the line or follows white space, a bracket, a colon or 讯/电, and is set apart from
+# the name by white space or a colon (记者 曾勇华, 责编：胡鹏秀); right after a bracket, a colon or
+# 讯/电 (（记者张三）); or a reporter's title (全媒体记者孙勇).  Not a bare 记者 or 本报记者 run on
+# into its line: 记者昨日从…获悉 is a sentence.  Asked before entities are decoded: &nbsp; is white
+# space too.  The pattern ends with the name's first characters.
+_CREDIT_WORD = rf"(?:{_ROLE}|{EDITOR_LABEL}|作者)"
+_CREDIT_OPENS = rf"(?:^|[\s{_OPEN}讯訊电電:：])"
+_NAMED_SO_FAR = LazyPattern(
+    rf"(?:{_CREDIT_OPENS}{_CREDIT_WORD}(?:[\s:：]|&nbsp;){{1,3}}|[{_OPEN}讯訊电電:：]{_CREDIT_WORD}"
+    rf"|{_CREDIT_OPENS}(?:全媒[体體]|融媒[体體]|首席|特[约約]|[见見实實][习習])[记記]者)"
+    r"(?P<name>[\u3400-\u9fff]{0,2})$"
+)
 
 
 # The byline patterns, tried in order: the credits are closed by 报道, by a bracket, or by white
@@ -205,6 +218,22 @@ def parse_header(line: str, *, now: datetime, tz: tzinfo) -> Header | None:
         return None
     # ``【新华网】 04-25 22:47``: the brackets set the name apart, they are not part of it.
     return Header(source=unwrap(match["source"]), published=published, editor=match["editor"])
+
+
+def name_position(before: str, after: str) -> int | None:
+    """Where a character between ``before`` and ``after`` stands in the personal name a credit
+    names (``记者 曾勇`` and ``华``: 2): 0 for its surname, 1 or 2 for its given name; None when it
+    is in none, or may well not be.  A third character is one only when what follows (``after``,
+    empty when unknown) shows the name ends there: white space, a mark or 报道 (``记者孙勇报道``
+    has a name of two).  Repairs that choose a lost character by how it reads with its neighbours
+    ask this: a name is no word."""
+    match = _NAMED_SO_FAR.search(before[-40:])  # a credit, white space and a name fit in 40
+    if match is None:
+        return None
+    position = len(match["name"])
+    if position == 2 and (not after or ("\u3400" <= after[0] <= "\u9fff" and after[0] not in "报報")):
+        return None
+    return position
 
 
 def _reporters(credits: str) -> list[str]:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import count
@@ -39,10 +39,13 @@ from digest.text.hanzi_frequency import (
     highest_log_frequency,
     log_frequency,
     log_total,
+    name_characters,
+    name_log_likelihood,
     simplified_char,
     word_partners,
     word_weight,
 )
+from digest.text.mobile import name_position
 from digest.text.script import to_traditional, to_traditional_variant
 
 # The codecs whose byte streams are read again: GBK as GB18030 (which also decodes GBK's
@@ -75,6 +78,20 @@ _CONTEXT_BONUS = 1.0
 # 會 and 機 wherever a word was near (監管機會 for 監管機構, 這種機物 for 這種藥物).  A very common
 # character can still outweigh a word (国業 for 工業 after 動).
 _FOLLOWS = 0.5
+# Brackets come in pairs: a lost byte that makes a bracket matching one near it on its line is
+# that bracket (（600315） whose （ lost its last byte before the 6, （记者 林刚） whose ） did
+# before the 8, in UTF-8 read as GBK; （記者 李偉） whose ） lost its second byte, in GBK read as
+# Big5), though a comma, which shares its first bytes, is far commoner: about as likely as the
+# comma then (ln: ， -3.0, ） -6.9).
+PAIRED = 4.0
+_OPENING, _CLOSING = "（(", "）)"
+# The bracket a guess may be weighed as pairing: the closing one (a byline's （记者 李伟） whose ）
+# came back a comma).  Weighing an opening so too made items of bench/fidelity.py's generator
+# (seed 4242) worse: a comma before a ） that closes an annotation later in the line came back （.
+_BRACKETS = "）"
+# How far (characters before, bytes after) a guess the bracket it would pair with is looked for,
+# and whether a credit names it (mobile.name_position needs 40 characters).
+_ASIDE = 64
 # A pair of ideographs the text itself writes where it reads right (its title, its undamaged
 # lines) is a word of this text, whatever the table says: news repeats its names and terms
 # (诺基亚 in a title, and three times in the paragraph a Big5 decoder garbled, each time with 亚
@@ -372,6 +389,30 @@ def _after(codec: str, data: list[int], at: int) -> str:
     return ""
 
 
+def _next(data: list[int], at: int, after: str) -> str:
+    """What follows a guess ending before ``at``: ``after`` (the character in step there), else
+    an ASCII byte there, else nothing known."""
+    if after or at >= len(data) or not 0 <= data[at] < 0x80:
+        return after
+    return chr(data[at])
+
+
+def pairs_a_bracket(char: str, before: str, after: str) -> bool:
+    """True when ``char`` is a bracket that pairs with one near it and leaves the brackets around
+    it balanced: a closing for an opening in ``before`` not yet closed, when ``after`` holds no
+    closing of its own for it (one before any other opening); an opening for such a closing in
+    ``after``, when ``before`` holds no bracket still open.  A comma inside brackets
+    (（GDP，2019年）) must not become a second bracket."""
+    open_before = max(map(before.rfind, _OPENING)) > max(map(before.rfind, _CLOSING))
+    closing = min((at for at in map(after.find, _CLOSING) if at >= 0), default=-1)
+    closed_after = closing >= 0 and not any(mark in after[:closing] for mark in _OPENING)
+    if char in _CLOSING:
+        return open_before and not closed_after
+    if char in _OPENING:
+        return closed_after and not open_before
+    return False
+
+
 def _choose(
     candidates: Sequence[str],
     before: str,
@@ -380,6 +421,8 @@ def _choose(
     *,
     dominant: bool = True,
     guess: bool = False,
+    name: int | None = None,
+    paired: Collection[str] = (),
 ) -> tuple[str, float] | None:
     """The candidate that reads best between ``before`` and ``after``, with its own cost (the
     words it makes, ``seen``'s included, are counted when the path is scored, or, for ``after``,
@@ -390,7 +433,13 @@ def _choose(
     With ``guess`` (a byte a decoder proved was there), the best candidate however many come
     close, by how likely it follows ``before`` and is followed by ``after`` (``_follows``), at
     the cost of how unsure the choice is (−ln of its share of the likelihood), not of how rare it
-    is: the byte is there, and a rare character that fits is no worse a guess.
+    is: the byte is there, and a rare character that fits is no worse a guess.  ``name``: the
+    guess stands at that place in a personal name (``mobile.name_position``), and the character is
+    the likeliest there as a name's, its neighbours' words only smoothing that (张桂 is no 三桂,
+    though 吴三桂 makes 三桂 a word); its cost stays that of the choice as ordinary text: a name is
+    no less likely a reading of the bytes for its characters being hard to tell.  ``paired``:
+    the candidates that are brackets pairing with one near the guess (``pairs_a_bracket``), each
+    ``PAIRED`` likelier.
     """
     ranks = {}
     for char in candidates:
@@ -398,6 +447,8 @@ def _choose(
             continue
         if guess:
             ranks[char] = _follows(before, char, seen) + (_follows(char, after, seen) if after else 0.0)
+            if char in paired:
+                ranks[char] -= PAIRED
         else:
             ranks[char] = _cost(char) - _CONTEXT_BONUS * (
                 seen.weight(before, char) + seen.weight(char, after)
@@ -407,6 +458,10 @@ def _choose(
     best = min(ranks, key=ranks.__getitem__)
     if guess:
         low = ranks[best]
+        if name is not None:
+            best = max(
+                ranks, key=lambda char: name_log_likelihood(char, surname=name == 0, otherwise=-ranks[char])
+            )
         return best, math.log(sum(math.exp(low - rank) for rank in ranks.values()))
     if dominant:
         low = ranks[best]
@@ -474,15 +529,31 @@ def _refused_whole(wrong: str, code: bytes, beyond: int) -> bool:
 
 
 def _unpaired_or_seen(
-    codec: str, wrong: str, before: str, after: str, beyond: int, seen: SeenWords
+    codec: str, wrong: str, before: str, after: str, beyond: int, seen: SeenWords, name: int | None
 ) -> list[str]:
     """``_unpaired``, and the characters that make a pair the text writes elsewhere with a
-    neighbour, under the same test."""
+    neighbour, under the same test; at a place in a personal name (``name``), the characters
+    names use too: a name's characters seldom make words with their neighbours."""
     named = dict.fromkeys(_unpaired(codec, wrong, before, after, beyond))
     for form, code in _seen_partner_codes(codec, before, after, seen):
         if _refused_whole(wrong, code, beyond):
             named[form] = None
+    if name is not None:
+        named.update(dict.fromkeys(_unpaired_names(codec, wrong, name == 0, beyond)))
     return list(named)
+
+
+@lru_cache(maxsize=1024)
+def _unpaired_names(codec: str, wrong: str, surname: bool, beyond: int) -> tuple[str, ...]:
+    """The surnames (``surname``) or characters of given names, in the forms ``codec`` writes
+    with two bytes, that ``wrong``'s decoder could pair neither with each other nor, the second,
+    with ``beyond``."""
+    return tuple(
+        form
+        for char in name_characters(surname=surname)
+        for form, code, _first, _second in _forms_in(codec, char)
+        if _refused_whole(wrong, code, beyond)
+    )
 
 
 @cache
@@ -695,6 +766,40 @@ def _read(
         if found is not None:
             offer(at, end, _FILL + found[1] + _ANNOTATION, found[0], 1)
 
+    def placed(at: int, to: int, after: str, candidates: Sequence[str]) -> tuple[int | None, list[str]]:
+        """For a guess read from the bytes at ``at`` up to ``to`` (``after``: the character in
+        step after it), by the cheapest reading up to ``at``: where it stands in a personal name
+        a credit names (``mobile.name_position``), and which of ``candidates`` are brackets that
+        pair with one near it (``pairs_a_bracket``: （記者 李偉） whose ） lost its second byte)."""
+        texts: list[str] = []
+        length = 0
+        start = at
+        while start > 0 and length < _ASIDE:
+            step = best[start]
+            assert step is not None
+            texts.append(step.text)
+            length += len(step.text)
+            start = step.back
+        before = "".join(reversed(texts))
+        brackets = [mark for mark in _BRACKETS if mark in candidates]
+        if brackets:
+            following = bytes(byte for byte in data[to : to + _ASIDE] if byte >= 0).decode(
+                codec, errors="replace"
+            )
+            brackets = [mark for mark in brackets if pairs_a_bracket(mark, before, following)]
+        return name_position(before, _next(data, to, after)), brackets
+
+    def choose(
+        at: int, candidates: Sequence[str], before: str, after: str, proved: bool
+    ) -> tuple[str, float] | None:
+        """``_choose`` among ``candidates`` for the two bytes from ``at``, one of them unknown:
+        a guess, placed in a name or beside a bracket (``placed``), when a decoder ``proved``
+        the byte was there."""
+        if not proved:
+            return _choose(candidates, before, after, seen)
+        name, paired = placed(at, at + 2, after, candidates)
+        return _choose(candidates, before, after, seen, guess=True, name=name, paired=paired)
+
     def guess_lost(at: int, sides: tuple[int, ...], before: str, after: str) -> None:
         """A byte lost next to the one at ``at``, read with its likeliest partner: looked up
         now where an annotation may follow the guess (an offer there offers more), else when
@@ -759,8 +864,9 @@ def _read(
                     # 呼吁 as often as 呼声).
                     after = _after(codec, data, i + 2)
                     beyond = data[i + 2] if i + 2 < n else -1
-                    named = _unpaired_or_seen(codec, wrong, before, after, beyond, seen)
-                    if (found := _choose(named, before, after, seen, guess=True)) is not None:
+                    name, _paired = placed(i, i + 2, after, ())
+                    named = _unpaired_or_seen(codec, wrong, before, after, beyond, seen, name)
+                    if (found := _choose(named, before, after, seen, guess=True, name=name)) is not None:
                         offer(i, i + 2, _BOTH_LOST + found[1], found[0])
             if following is not None and following >= 0x40 and following != 0x7F:
                 leads = (
@@ -770,11 +876,10 @@ def _read(
                 )
                 # U+FFFD is never text: like a decoder's lost byte, it proves a byte was there.
                 proved = guess or byte == _REPLACED
+                after = _after(codec, data, i + 2)
                 if annotated is not None:
                     offer_annotated(i, annotated, leads, proved)
-                elif (
-                    found := _choose(leads, before, _after(codec, data, i + 2), seen, guess=proved)
-                ) is not None:
+                elif (found := choose(i, leads, before, after, proved)) is not None:
                     offer_guess(i, i + 2, _FILL + found[1], found[0])
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
         elif byte < 0x80:
@@ -792,11 +897,10 @@ def _read(
                 # U+FFFD after a first byte stands for its second (never text); a ? may be a
                 # question mark the reading put after a byte out of step (美元?俄罗斯).
                 proved = guess or following == _REPLACED
+                after = _after(codec, data, i + 2)
                 if annotated is not None:
                     offer_annotated(i, annotated, _with_lead(codec, byte), proved)
-                elif (
-                    found := _choose(trails, before, _after(codec, data, i + 2), seen, guess=proved)
-                ) is not None:
+                elif (found := choose(i, trails, before, after, proved)) is not None:
                     offer_guess(i, i + 2, _FILL + found[1], found[0])
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
                 # Its annotation may follow the unknown byte and say which character it was, its

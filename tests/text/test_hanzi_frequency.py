@@ -11,8 +11,10 @@ from digest.text.hanzi_frequency import (
     FrequencyTableError,
     format_pair_lists,
     log_frequency,
+    name_log_share,
     pair_lists,
     parse_characters,
+    parse_names,
     read_pair_lists,
     simplified_char,
     word_partners,
@@ -80,3 +82,25 @@ def test_words_and_partners_are_the_pairs_of_the_table_in_its_order() -> None:
 def test_a_pair_step_the_pair_file_cannot_write_is_an_error() -> None:
     with pytest.raises(FrequencyTableError):
         pair_lists("p\t79\t中国\n")
+
+
+def test_the_shipped_table_ranks_the_characters_of_names() -> None:
+    # From the word list's names of people, not from any set the repairs are measured on.
+    assert name_log_share("张", surname=True) > name_log_share("三", surname=True)
+    assert (
+        name_log_share("孫", surname=True)
+        == name_log_share("孙", surname=True)
+        > name_log_share("极", surname=True)
+    )
+    assert name_log_share("华", surname=False) > name_log_share("十", surname=False)
+    # Transliterations (丹尼尔) are left out: 尔 is no common character of Chinese given names.
+    assert name_log_share("尔", surname=False) < name_log_share("华", surname=False) - 3
+    # In simplified text a traditional form is no name's character.
+    assert name_log_share("寶", surname=False, as_written=True) < name_log_share("宝", surname=False)
+
+
+def test_name_shares_are_read_from_the_tables_name_lines() -> None:
+    surnames, given = parse_names("s\t8\t王\ns\t4\t李张\ng\t4\t华\nc\t40\t的\n")
+    assert set(surnames) == {"王", "李", "张"} and set(given) == {"华"}
+    assert surnames["王"] > surnames["李"] == surnames["张"]
+    assert abs(sum(math.exp(share) for share in surnames.values()) - 1) < 1e-9

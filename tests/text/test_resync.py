@@ -20,6 +20,7 @@ from digest.model import RawItem
 from digest.text import clean_item
 from digest.text.annotations import has_tone_of, is_reading
 from digest.text.misdecoding import repair_misdecoding
+from digest.text.mobile import name_position
 from digest.text.resync import Resynced, resync, seen_words
 from tests.hash_seeds import outputs_under_hash_seeds
 from tests.text.conftest import CHINA as TZ
@@ -429,6 +430,98 @@ def test_guesses_left_unread_are_those_that_could_not_win(
         importlib.import_module("digest.text.resync"), "highest_log_frequency", lambda: math.inf
     )
     assert [resync(line, {}) for line in damaged] == bounded
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        # UTF-8 read as GBK loses the last byte of the character before a space: 华 (E5 8D 8E)
+        # shares its first two bytes with 十 (E5 8D 81), far commoner as a character, far rarer
+        # in names.
+        ("本报讯 记者 曾勇华 昨日晚间，上海家化公布了2013年年报。", "曾勇华"),
+        # The name's other characters were not lost: they stay as written, 十 included.
+        ("本报讯 记者 曾十华 昨日晚间，上海家化公布了2013年年报。", "曾十华"),
+    ],
+)
+def test_a_byte_lost_from_a_bylines_name_in_utf8_read_as_gbk_is_read_as_a_names(
+    sentence: str, name: str
+) -> None:
+    damaged = sentence.encode("utf-8").decode("gb18030", errors="replace")
+    assert name in repair_misdecoding(damaged)[0]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        # GBK read as Big5 loses both bytes of 孫, 吳, 張 (before the change they came back as
+        # 極, 樓 and 三: 三桂 is a word, 吳三桂's).  Which of the surnames whose bytes Big5 would
+        # lose so is most common in names decides; 邓 and 刘 lost the same way are guessed wrong.
+        ("本報訊 全媒體記者孫秀報道 截至2012年10月底，全國累計報告艾滋病病毒感染者。", "孫秀"),
+        ("本報訊 全媒體記者吳軍報道 這些公司變得不一樣了。", "吳軍"),
+        ("本報訊 全媒體記者張桂報道 哈市發佈江面人車禁行通告。", "張桂"),
+        ("本報訊（記者 孫萍萍）2003年，19歲的她嫁給了第一任丈夫。", "孫萍萍"),
+    ],
+)
+def test_characters_a_big5_decoder_lost_from_a_bylines_name_are_read_as_a_names(
+    sentence: str, name: str
+) -> None:
+    damaged = sentence.encode("gbk").decode("cp950", errors="replace")
+    assert name in repair_misdecoding(damaged)[0]
+
+
+def test_a_bylines_name_nothing_was_lost_from_is_left_as_written() -> None:
+    # 十 is a rare character in names, but it was never lost: no repair weighs it.
+    line = "记者曾勇十报道：昨日晚间，上海家化公布了2013年年报。"
+    damaged = line.encode("utf-8").decode("gb18030", errors="replace")
+    assert repair_misdecoding(damaged)[0] == line
+    body = "本报讯 记者 曾勇十 昨日晚间，上海家化公布了2013年年报。"
+    out = clean_item(RawItem(body=body, title="上海家化年报"), now=NOW, tz=TZ)
+    assert out.reporter == "曾勇十"
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "position"),
+    [
+        ("本报讯 记者 曾勇", " ", 2),
+        ("本报讯 全媒体记者孙", "勇", 1),
+        ("本报讯 全媒体记者孙勇", "报", 2),  # 报道 ends the name
+        ("（记者", "", 0),
+        ("郑州手机报 02-18 21:18 责任编辑:胡鹏", " ", 2),
+        ("来源：澎湃新闻 作者：", "肖", 0),
+        ("本报讯 记者&nbsp;", "", 0),  # entities are decoded after the repairs
+        # A third character only when the name ends after it: 记者孙勇报道 has a name of two.
+        ("本报讯 全媒体记者孙勇", "道", None),
+        ("本报讯 全媒体记者孙勇", "", None),
+        # Sentences, not bylines: 记者 run on into its line, or after a comma or 据.
+        ("记者昨", "", None),
+        ("本报讯 记者昨", "", None),
+        ("本报记者昨", "", None),
+        ("据记者", "了", None),
+        ("，记者", "", None),
+    ],
+)
+def test_where_a_character_stands_in_a_name_a_credit_names(
+    before: str, after: str, position: int | None
+) -> None:
+    assert name_position(before, after) == position
+
+
+@pytest.mark.parametrize(
+    ("sentence", "words"),
+    [
+        # ）(A3 A9) lost its second byte to a Big5 decoder; ，(A3 AC) shares its first and is far
+        # commoner, but the bracket pairs with the （ before it (the byline came back with no end).
+        ("本報訊（記者 楊宋磊）對於互聯網金融概念下的資本運作，監管風向尚不明朗。", "楊宋磊）對於"),
+        # No bracket open before it, or one that the text closes after it: the comma.
+        ("本報訊 記者楊宋磊，對於互聯網金融概念下的資本運作，監管風向尚不明朗。", "楊宋磊，對於"),
+        ("（楊宋磊，對於互聯網金融概念下的資本運作），監管風向尚不明朗。", "楊宋磊，對於"),
+    ],
+)
+def test_a_closing_bracket_a_big5_decoder_lost_a_byte_of_pairs_with_the_one_open_before_it(
+    sentence: str, words: str
+) -> None:
+    damaged = sentence.encode("gbk").decode("cp950", errors="replace")
+    assert words in repair_misdecoding(damaged)[0]
 
 
 @pytest.mark.parametrize("codec", ["gb18030", "cp950"])
