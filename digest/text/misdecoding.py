@@ -201,14 +201,16 @@ def _lost_byte(before: bytes, after: bytes, wrong: str, right: str) -> bytes:
     # A byte lost in a byline's name (UTF-8 read as GBK loses the one before a space: ``记者 曾勇华 ``)
     # ends a character that is weighed as a name's.
     named = name_position(aside[0].rstrip(_LOST), aside[1]) if right == "utf-8" else None
+    frequency = _frequency(right, traditional=traditional)
     best: tuple[float, bytes] | None = None
     for value in values:
         score = _decoding_score(before + bytes([value]) + after, right, traditional=traditional)
-        made = (before + bytes([value])).decode(right, errors="replace")[-1:]
+        # The text up to the byte, decoded: its last character is the one the byte ends.
+        head = (before + bytes([value])).decode(right, errors="replace")
+        made = head[-1:]
         if named is not None:
             text = (before + bytes([value]) + after).decode(right, errors="replace")
-            at = len((before + bytes([value])).decode(right, errors="replace")) - 1
-            score += _as_name(text, at, named, _frequency(right, traditional=traditional))
+            score += _as_name(text, len(head) - 1, named, frequency)
         if pairs_a_bracket(made, *aside):
             score += PAIRED
         if best is None or score > best[0]:
