@@ -766,9 +766,9 @@ def _read(
         if found is not None:
             offer(at, end, _FILL + found[1] + _ANNOTATION, found[0], 1)
 
-    def placed(at: int, to: int, after: str, candidates: Sequence[str]) -> tuple[int | None, list[str]]:
-        """For a guess read from the bytes at ``at`` up to ``to`` (``after``: the character in
-        step after it), by the cheapest reading up to ``at``: where it stands in a personal name
+    def placed(at: int, after: str, candidates: Sequence[str]) -> tuple[int | None, list[str]]:
+        """For a guess read from the two bytes at ``at`` (``after``: the character in step after
+        them), by the cheapest reading up to ``at``: where it stands in a personal name
         a credit names (``mobile.name_position``), and which of ``candidates`` are brackets that
         pair with one near it (``pairs_a_bracket``: （記者 李偉） whose ） lost its second byte)."""
         texts: list[str] = []
@@ -781,6 +781,7 @@ def _read(
             length += len(step.text)
             start = step.back
         before = "".join(reversed(texts))
+        to = at + 2
         brackets = [mark for mark in _BRACKETS if mark in candidates]
         if brackets:
             following = bytes(byte for byte in data[to : to + _ASIDE] if byte >= 0).decode(
@@ -797,7 +798,7 @@ def _read(
         the byte was there."""
         if not proved:
             return _choose(candidates, before, after, seen)
-        name, paired = placed(at, at + 2, after, candidates)
+        name, paired = placed(at, after, candidates)
         return _choose(candidates, before, after, seen, guess=True, name=name, paired=paired)
 
     def guess_lost(at: int, sides: tuple[int, ...], before: str, after: str) -> None:
@@ -864,7 +865,7 @@ def _read(
                     # 呼吁 as often as 呼声).
                     after = _after(codec, data, i + 2)
                     beyond = data[i + 2] if i + 2 < n else -1
-                    name, _paired = placed(i, i + 2, after, ())
+                    name, _paired = placed(i, after, ())
                     named = _unpaired_or_seen(codec, wrong, before, after, beyond, seen, name)
                     if (found := _choose(named, before, after, seen, guess=True, name=name)) is not None:
                         offer(i, i + 2, _BOTH_LOST + found[1], found[0])
@@ -876,10 +877,9 @@ def _read(
                 )
                 # U+FFFD is never text: like a decoder's lost byte, it proves a byte was there.
                 proved = guess or byte == _REPLACED
-                after = _after(codec, data, i + 2)
                 if annotated is not None:
                     offer_annotated(i, annotated, leads, proved)
-                elif (found := choose(i, leads, before, after, proved)) is not None:
+                elif (found := choose(i, leads, before, _after(codec, data, i + 2), proved)) is not None:
                     offer_guess(i, i + 2, _FILL + found[1], found[0])
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
         elif byte < 0x80:
@@ -897,10 +897,9 @@ def _read(
                 # U+FFFD after a first byte stands for its second (never text); a ? may be a
                 # question mark the reading put after a byte out of step (美元?俄罗斯).
                 proved = guess or following == _REPLACED
-                after = _after(codec, data, i + 2)
                 if annotated is not None:
                     offer_annotated(i, annotated, _with_lead(codec, byte), proved)
-                elif (found := choose(i, trails, before, after, proved)) is not None:
+                elif (found := choose(i, trails, before, _after(codec, data, i + 2), proved)) is not None:
                     offer_guess(i, i + 2, _FILL + found[1], found[0])
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
                 # Its annotation may follow the unknown byte and say which character it was, its
