@@ -158,19 +158,12 @@ def test_ascii_letters_and_question_marks_beside_chinese_are_text(
     assert (out.text, out.reporter) == (clean, None)
 
 
-@pytest.mark.parametrize(
-    ("damaged", "clean"),
-    [
-        # One character read out of step, its last byte's partner read as a letter before an
-        # ideograph (證 is D7 43: ``献C``).
-        ("從盤面看,?献C指數收於2100點。", "從盤面看，上證指數收於2100點。"),
-    ],
-)
-def test_a_character_whose_partner_reads_as_an_ascii_letter_comes_back(
-    damaged: str, clean: str, now: datetime, tz: tzinfo
-) -> None:
+def test_a_character_whose_partner_reads_as_an_ascii_letter_comes_back(now: datetime, tz: tzinfo) -> None:
+    # One character read out of step, its last byte's partner read as a letter before an
+    # ideograph (證 is D7 43: ``献C``).
+    damaged = "從盤面看,?献C指數收於2100點。"
     out = clean_item(RawItem(body=damaged, title="標題"), now=now, tz=tz, script="keep")
-    assert out.text == clean
+    assert out.text == "從盤面看，上證指數收於2100點。"
 
 
 @pytest.mark.parametrize(
