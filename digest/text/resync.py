@@ -487,18 +487,26 @@ def _pairs(codec: str, first: int, second: int) -> bool:
     return second >= 0 and _pair(codec, first, second) is not None
 
 
+def _replaced(codec: str, byte: int, beyond: int) -> bool:
+    """True when ``codec``'s decoder, meeting ``byte`` where a character starts and ``beyond``
+    after it (-1: unknown), writes U+FFFD for it: it cannot pair the two, and ``byte`` is no
+    ASCII byte, which every decoder reads as itself.  A Big5 decoder reads the GBK bytes 8C 57
+    of 學 as U+FFFD and W: a character whose second byte is ASCII never lost both."""
+    return byte >= 0x80 and not _pairs(codec, byte, beyond)
+
+
 @cache
 def _refused_leads(codec: str, wrong: str, trail: int) -> list[str]:
     """The characters ending in ``trail`` whose first byte ``wrong``'s decoder could not pair
     with ``trail`` (so wrote U+FFFD for it and read ``trail`` afresh)."""
-    return [char for char in _with_trail(codec, trail) if not _pairs(wrong, char.encode(codec)[0], trail)]
+    return [char for char in _with_trail(codec, trail) if _replaced(wrong, char.encode(codec)[0], trail)]
 
 
 @cache
 def _refused_trails(codec: str, wrong: str, lead: int, beyond: int) -> list[str]:
-    """The characters starting with ``lead`` whose second byte ``wrong``'s decoder could not
-    pair with the byte after it, ``beyond`` (-1: unknown)."""
-    return [char for char in _with_lead(codec, lead) if not _pairs(wrong, char.encode(codec)[1], beyond)]
+    """The characters starting with ``lead`` whose second byte ``wrong``'s decoder replaced,
+    not pairing it with the byte after it, ``beyond`` (-1: unknown) (``_replaced``)."""
+    return [char for char in _with_lead(codec, lead) if _replaced(wrong, char.encode(codec)[1], beyond)]
 
 
 @cache
@@ -523,9 +531,10 @@ def _unpaired(codec: str, wrong: str, before: str, after: str, beyond: int) -> l
 
 
 def _refused_whole(wrong: str, code: bytes, beyond: int) -> bool:
-    """True when ``wrong``'s decoder could pair the two bytes ``code`` neither with each other
-    nor, the second, with the byte after them (``beyond``, -1: unknown)."""
-    return not (_pairs(wrong, code[0], code[1]) or _pairs(wrong, code[1], beyond))
+    """True when ``wrong``'s decoder replaced both bytes ``code``: it could pair them neither
+    with each other nor, the second, with the byte after them (``beyond``, -1: unknown), and
+    the second is no ASCII byte (``_replaced``)."""
+    return _replaced(wrong, code[0], code[1]) and _replaced(wrong, code[1], beyond)
 
 
 def _unpaired_or_seen(
@@ -559,14 +568,14 @@ def _unpaired_names(codec: str, wrong: str, surname: bool, beyond: int) -> tuple
 @cache
 def _annotated_whole(codec: str, wrong: str | None, syllable: str) -> tuple[str, ...]:
     """The characters ``syllable`` reads that ``codec`` writes with two bytes, and (``wrong``:
-    the decoder that lost both) whose two bytes that decoder could not pair."""
+    the decoder that lost both) whose two bytes that decoder replaced (``_refused_whole``)."""
     found = []
     for char in sorted(characters_read(syllable)):
         try:
             code = char.encode(codec)
         except UnicodeEncodeError:
             continue
-        if len(code) == 2 and (wrong is None or not _pairs(wrong, code[0], code[1])):
+        if len(code) == 2 and (wrong is None or _refused_whole(wrong, code, -1)):
             found.append(char)
     return tuple(found)
 
