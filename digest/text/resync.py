@@ -423,6 +423,7 @@ def _choose(
     guess: bool = False,
     name: int | None = None,
     paired: Collection[str] = (),
+    ahead: tuple[Sequence[str], str] | None = None,
 ) -> tuple[str, float] | None:
     """The candidate that reads best between ``before`` and ``after``, with its own cost (the
     words it makes, ``seen``'s included, are counted when the path is scored, or, for ``after``,
@@ -439,7 +440,12 @@ def _choose(
     though 吴三桂 makes 三桂 a word); its cost stays that of the choice as ordinary text: a name is
     no less likely a reading of the bytes for its characters being hard to tell.  ``paired``:
     the candidates that are brackets pairing with one near the guess (``pairs_a_bracket``), each
-    ``PAIRED`` likelier.
+    ``PAIRED`` likelier.  ``ahead``: nothing in step follows the guess, but another guess does
+    (its candidates, and what is in step after it): the candidate is the one that reads best
+    with the likeliest of those (縣委書記: a Big5 decoder lost a byte of each of 書 and 記, and
+    chosen alone 書 came back the commoner 國, and 記 then 計, for 國計).  Only which candidate
+    is chosen changes: the cost stays that of the choice made alone, so the way through the
+    bytes is weighed as before.
     """
     ranks = {}
     for char in candidates:
@@ -458,6 +464,8 @@ def _choose(
     best = min(ranks, key=ranks.__getitem__)
     if guess:
         low = ranks[best]
+        if ahead is not None and name is None and len(ranks) > 1:
+            best = _with_next(ranks, ahead, seen)
         if name is not None:
             best = max(
                 ranks, key=lambda char: name_log_likelihood(char, surname=name == 0, otherwise=-ranks[char])
@@ -468,6 +476,33 @@ def _choose(
         if sum(math.exp(low - rank) for rank in ranks.values()) > 1 / _DOMINANT:
             return None
     return best, _cost(best)
+
+
+def _with_next(ranks: Mapping[str, float], ahead: tuple[Sequence[str], str], seen: SeenWords) -> str:
+    """Of the candidates ranked in ``ranks`` (nothing in step after them), the one that reads best
+    with the guess that follows it: ``ahead`` holds that guess's candidates and the character in
+    step after it ("" when none).  Each candidate is weighed with the likeliest next character
+    for it: P(next | candidate) · P(after | next)."""
+    following, after = ahead
+    tail = {char: _follows(char, after, seen) if after else 0.0 for char in following if _guessable(char)}
+    if not tail:
+        return min(ranks, key=ranks.__getitem__)
+    # Followed by a character it makes no word with, a candidate is followed at best by the
+    # likeliest of them alone (the same for every candidate); only its words can do better.
+    alone = min(_follows("", char, seen) + tail[char] for char in tail)
+    forms: defaultdict[str, list[str]] = defaultdict(list)
+    for char in tail:
+        forms[simplified_char(char)].append(char)
+    scored = {}
+    for char, rank in ranks.items():
+        words = word_partners(char, following=True)
+        partners = [form for form in forms if form in words] if len(forms) < len(words) else words
+        best_next = alone
+        for partner in (*partners, *seen.partners(char, following=True)):
+            for form in forms.get(partner, ()):
+                best_next = min(best_next, _follows(char, form, seen) + tail[form])
+        scored[char] = rank + best_next
+    return min(scored, key=scored.__getitem__)
 
 
 def _follows(first: str, second: str, seen: SeenWords) -> float:
@@ -799,6 +834,19 @@ def _read(
             brackets = [mark for mark in brackets if pairs_a_bracket(mark, before, following)]
         return name_position(before, _next(data, to, after)), brackets
 
+    def ahead(to: int) -> tuple[Sequence[str], str] | None:
+        """The next guess when the two bytes from ``to`` are one (a decoder proved one of them
+        lost): its candidates and the character in step after it."""
+        if not guess or to + 1 >= n:
+            return None
+        first, second = data[to], data[to + 1]
+        if first == _REPLACED and second >= 0x40 and second != 0x7F:
+            return _refused_leads(codec, wrong, second), _after(codec, data, to + 2)
+        if first >= 0x81 and second == _REPLACED:
+            beyond = data[to + 2] if to + 2 < n else -1
+            return _refused_trails(codec, wrong, first, beyond), _after(codec, data, to + 2)
+        return None
+
     def choose(
         at: int, candidates: Sequence[str], before: str, after: str, proved: bool
     ) -> tuple[str, float] | None:
@@ -808,7 +856,16 @@ def _read(
         if not proved:
             return _choose(candidates, before, after, seen)
         name, paired = placed(at, after, candidates)
-        return _choose(candidates, before, after, seen, guess=True, name=name, paired=paired)
+        return _choose(
+            candidates,
+            before,
+            after,
+            seen,
+            guess=True,
+            name=name,
+            paired=paired,
+            ahead=None if after else ahead(at + 2),
+        )
 
     def guess_lost(at: int, sides: tuple[int, ...], before: str, after: str) -> None:
         """A byte lost next to the one at ``at``, read with its likeliest partner: looked up

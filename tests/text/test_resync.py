@@ -390,6 +390,23 @@ def test_bytes_a_big5_decoder_lost_are_never_guessed_as_an_ascii_byte(sentence: 
     assert words in out.text, out.text
 
 
+@pytest.mark.parametrize(
+    ("sentence", "words"),
+    [
+        # 書 (95 F8) lost its first byte and 記 (D3 9B) its second: chosen one at a time, 書 was
+        # the commoner 國 and 記 then 計 (國計 is a word too).
+        ("在同縣委書記研修班學習時的講話。", "縣委書記研修班"),
+        ("員座談時總書記說，如何做一名縣委書記呢？", "書記說"),
+    ],
+)
+def test_two_characters_a_big5_decoder_lost_bytes_of_side_by_side_are_chosen_together(
+    sentence: str, words: str
+) -> None:
+    garbled = sentence.encode("gbk").decode("cp950", errors="replace")
+    out = clean_item(RawItem(body=garbled, title="新聞"), now=NOW, tz=TZ, script="keep")
+    assert words in out.text, out.text
+
+
 def test_a_pair_only_a_damaged_line_writes_is_no_evidence() -> None:
     # The pairs a line out of step reads as (rare characters) are never taken for the item's words.
     seen = seen_words("诺基亚的冬天\n婓滖倰眳摽ㄛ焂價��腔皺傷珨眻婓���pㄛ")
