@@ -26,6 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from digest.dataclass_code import save_code
 from digest.errors import InputError
 from digest.patterns import save_programs
 
@@ -105,14 +106,16 @@ def _start_worker(turns: Any, arrived: Any, memory: int, parent: int, preload: t
 
 
 def _job_in_worker(job: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """``job(*args, **kwargs)``, then the regular expressions it compiled are stored for later
-    processes (``digest.patterns``).  A worker never reaches the save at exit (the pool kills it
-    when it closes), so without this every fetch would compile the feed and cleaning patterns
-    again in each worker.  A job that compiled nothing new costs nothing more."""
+    """``job(*args, **kwargs)``, then the regular expressions and the classes' methods it compiled
+    are stored for later processes (``digest.patterns``, ``digest.dataclass_code``).  A worker
+    never reaches the save at exit (the pool kills it when it closes), so without this every
+    fetch would compile the feed and cleaning patterns again in each worker.  A job that compiled
+    nothing new costs nothing more."""
     try:
         return job(*args, **kwargs)
     finally:
         save_programs()
+        save_code()
 
 
 def _die_with(parent: int) -> None:

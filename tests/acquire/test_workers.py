@@ -88,3 +88,20 @@ def test_the_patterns_a_worker_compiled_are_stored_for_later_processes() -> None
     with WorkerPool(ParseBudget(seconds=30, workers=1)) as pool:
         assert pool.call(_search_with_a_new_pattern, pattern, "北京 compiled in a worker")
     assert (pattern, 0) in patterns.read_programs(patterns.programs_path())
+
+
+def test_the_classes_a_worker_made_are_stored_for_later_processes() -> None:
+    # The classes' methods' code, as the patterns' programs: the save at exit never comes.
+    from digest import dataclass_code
+
+    path = dataclass_code.code_path()
+    path.unlink(missing_ok=True)
+    with WorkerPool(ParseBudget(seconds=30, workers=1)) as pool:
+        assert pool.call(abs, -1) == 1
+    stored = dataclass_code.read_code(path)
+    if dataclass_code._KEEPS_CODE:
+        # The file was removed, and this process saves only at its exit: the worker wrote it,
+        # with ParseBudget's __init__ among the rest.
+        assert any(all(field in source for field in ("seconds", "memory", "workers")) for source in stored)
+    else:
+        assert stored == {}
