@@ -592,9 +592,9 @@ def main() -> None:
         for name, runs in rows:
             if name.endswith("digest fetch 1000, second (all 304)"):
                 cpu = [_num(r, "total_cpu") for r in runs]
-                side = name.removesuffix("digest fetch 1000, second (all 304)").removesuffix(": ")
+                who = name.removesuffix("digest fetch 1000, second (all 304)").removesuffix(": ")
                 print(
-                    f"rerun of 1000 unchanged sources, {side or 'this tree'}: {statistics.median(cpu):.2f}"
+                    f"rerun of 1000 unchanged sources, {who or 'this tree'}: {statistics.median(cpu):.2f}"
                     f" CPU s median, {min(cpu):.2f} best, start-up included (target <= 0.6 s)"
                 )
         print(
