@@ -39,7 +39,7 @@ def config_path() -> Path:
 
 
 def cache_dir() -> Path:
-    """Directory of files derived from others, which can be deleted at any time (created on
+    """Directory of files derived from others, which can be deleted at any time (created 0700 on
     first use)."""
     home = home_dir()
     if home is not None:
@@ -78,7 +78,9 @@ def write_cache_file(path: Path, data: bytes) -> None:
 
     temporary: Path | None = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        # Private, as the store's folder: what the folder holds is read back as code and regex
+        # programs (digest.cache_file), so no other user may add or replace a file in it.
+        ensure_private_dir(path.parent)
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         temporary = Path(name)
         with os.fdopen(handle, "wb") as out:

@@ -22,11 +22,11 @@ LazyPattern keeps the programs of the patterns it compiled in one file of the ca
 (``paths.cache_dir``), written when a process that compiled new ones exits, and builds a pattern
 from its stored program: the same ``re.Pattern`` that ``re.compile`` builds from the same
 program, the 167 in 0.5 ms (reading the file of all of them, 240 KB, takes 1.2 ms).  The
-file is named and headed after the interpreter and its regex engine, so another one never reads
-it; one that fails its check (cut short, altered) is not read, and is written again.  Like
-Python's own bytecode cache it trusts what the user's cache folder holds.  Only the interpreters
-whose compiler hands ``_sre.compile`` the program this way (CPython 3.11 to 3.13, the same lines
-in each) keep programs; any other compiles as re does.
+file (``digest.cache_file``) is named and headed after the interpreter, its regex engine and the
+code that makes programs, so another one never reads it; one that fails its check (cut short,
+altered) or that another user owns or could have written is not read, and is written again.
+Only the interpreters whose compiler hands ``_sre.compile`` the program this way (CPython 3.11
+to 3.13, the same lines in each) keep programs; any other compiles as re does.
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ import marshal
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
-from pathlib import Path
-from types import CodeType
 from typing import TYPE_CHECKING, Any, AnyStr, Generic
+
+from digest.cache_file import StoredEntries
 
 __all__ = ["LazyPattern", "compiled", "save_programs"]
 
@@ -109,29 +109,24 @@ Program = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 _FORMAT = "digest regex programs 3"  # 2: each program marshalled on its own; 3: the maker's code
 # re._compiler.compile's last lines, which hand _sre.compile the program, are the same in these.
 _KEEPS_PROGRAMS = sys.implementation.name == "cpython" and (3, 11) <= sys.version_info[:2] <= (3, 13)
-# The file is started again past this (three times the package's patterns): programs of patterns
-# edited or removed since would otherwise make every process read more.
+# Past this many the file is started again: three times the package's patterns.
 _MOST_PROGRAMS = 500
 
 
-class _Programs:
-    """The stored programs of this process: read from the cache folder on the first compile, and
-    those compiled here written back (merged with what other processes wrote since) at exit.
-    Each program is kept marshalled on its own: a process decodes only those of the patterns it
-    uses (decoding all of the package's 167 would add 1.3 ms to reading their file)."""
+def _engine() -> str:
+    """The regex engine that runs the programs."""
+    return f"{_sre.MAGIC}\t{_sre.CODESIZE}"
+
+
+class _Programs(StoredEntries[tuple[str | bytes, int]]):
+    """The stored programs of this process (decoding all of the package's 167 would add 1.3 ms to
+    reading their file: each is decoded when its pattern is first used)."""
 
     def __init__(self) -> None:
-        self.path: Path | None = None
-        self.stored: dict[tuple[str | bytes, int], bytes] = {}
-        self.added: dict[tuple[str | bytes, int], bytes] = {}
-        self.saved_at_exit = False
+        super().__init__("re-programs", _FORMAT, _engine, program_of, _MOST_PROGRAMS)
 
     def get(self, pattern: str | bytes, flags: int) -> Program:
-        if self.path is None:
-            self.path = programs_path()
-            self.stored = read_programs(self.path)
-        key = (pattern, flags := int(flags))  # a RegexFlag would not be stored
-        stored = self.stored.get(key)
+        stored = self.entry((pattern, flags := int(flags)))  # a RegexFlag would not be stored
         if stored is not None:
             program: Program = marshal.loads(stored)
             return program
@@ -140,46 +135,13 @@ class _Programs:
     def compile(self, pattern: str | bytes, flags: int) -> Program:
         """The program re's compiler makes of ``pattern``, kept to be stored (in place of a stored
         one the engine refused)."""
-        key = (pattern, flags)
         program = program_of(pattern, flags)
-        self.stored[key] = self.added[key] = marshal.dumps(program)
-        if not self.saved_at_exit:
-            # Set before registering: two threads compiling at once register at most twice, and a
-            # second save finds nothing to add.
-            self.saved_at_exit = True
-            import atexit
-
-            atexit.register(self.save)
+        self.add((pattern, flags), marshal.dumps(program))
         return program
-
-    def save(self) -> None:
-        if self.path is None or not self.added:
-            return
-        stored = read_programs(self.path)
-        if len(stored) + len(self.added) > _MOST_PROGRAMS:
-            stored = {}
-        write_programs(self.path, stored | self.added)
-        self.added = {}
-
-
-_programs = _Programs()
-
-
-def programs_path() -> Path:
-    """The file of this interpreter's stored programs, in the cache folder: named after its build
-    too, so two builds of one version (a system's and a user's Python 3.11) do not take turns
-    rewriting one file that neither can read."""
-    import zlib
-
-    from digest import paths
-
-    build = zlib.crc32(sys.version.encode())
-    return paths.cache_dir() / f"re-programs-{sys.implementation.cache_tag}-{build:08x}.marshal"
 
 
 def save_programs() -> None:
-    """Store the programs this process compiled so far, as its exit would.  For a process that
-    does not exit by returning: the parse pool kills its workers when it closes."""
+    """Store the programs this process compiled so far (``StoredEntries.save``)."""
     _programs.save()
 
 
@@ -215,47 +177,6 @@ def program_of(pattern: str | bytes, flags: int) -> Program:
     return (int(flags | parsed.state.flags), words, parsed.state.groups - 1, groupindex, tuple(indexgroup))
 
 
-def _header(body: bytes) -> bytes:
-    """The first line of a programs file: the format, the interpreter, its regex engine, the code
-    that made the programs, and a check of the body."""
-    import zlib
-
-    engine = f"{zlib.crc32(sys.version.encode())}\t{_sre.MAGIC}\t{_sre.CODESIZE}"
-    # ``program_of`` edited (another digest) makes other programs under the same format: its
-    # bytecode, constants and names say so, and such a file is not read.
-    made_by = zlib.crc32(repr(_code_print(program_of.__code__)).encode())
-    return f"{_FORMAT}\t{engine}\t{made_by}\t{zlib.crc32(body)}\n".encode()
-
-
-def _code_print(code: CodeType) -> tuple[object, ...]:
-    """What a function's code does, the same in every process: its bytecode, names and constants
-    (nested code, such as a comprehension's, by its own print rather than its address)."""
-    consts = tuple(_code_print(c) if isinstance(c, CodeType) else repr(c) for c in code.co_consts)
-    return (code.co_code, code.co_names, consts)
-
-
-def read_programs(path: Path) -> dict[tuple[str | bytes, int], bytes]:
-    """The programs stored at ``path``, each marshalled, or none when the file is missing, damaged
-    or another engine's."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return {}
-    first, _, body = data.partition(b"\n")
-    if first + b"\n" != _header(body):
-        return {}
-    try:
-        programs = marshal.loads(body)
-    except (EOFError, ValueError, TypeError):
-        return {}
-    return programs if isinstance(programs, dict) else {}
-
-
-def write_programs(path: Path, programs: Mapping[tuple[str | bytes, int], bytes]) -> None:
-    """Store ``programs`` (each marshalled) at ``path`` atomically; a cache that cannot be written
-    is left as it is.  Two processes that exit together: the last one's programs are kept, the
-    other's are compiled again once."""
-    from digest import paths
-
-    body = marshal.dumps(dict(programs))
-    paths.write_cache_file(path, _header(body) + body)
+_programs = _Programs()
+# The file of this interpreter's programs, and its reading and writing (for tests and workers).
+programs_path, read_programs, write_programs = _programs.file_path, _programs.read, _programs.write

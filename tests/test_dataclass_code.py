@@ -75,11 +75,11 @@ print("compiled", len(compiled), "read", len(read), file=sys.stderr)
 """
 
 
-def _fingerprints(home: Path, *flags: str) -> tuple[list[str], str]:
+def _fingerprints(home: Path, *flags: str, options: tuple[str, ...] = ()) -> tuple[list[str], str]:
     """The methods of every dataclass of the package as a fresh process under DIGEST_HOME
-    ``home`` makes them, and what it compiled and read."""
+    ``home`` makes them (run with the interpreter's ``options``), and what it compiled and read."""
     done = subprocess.run(
-        [sys.executable, "-c", _FINGERPRINTS, *flags],
+        [sys.executable, *options, "-c", _FINGERPRINTS, *flags],
         capture_output=True,
         text=True,
         check=True,
@@ -89,13 +89,16 @@ def _fingerprints(home: Path, *flags: str) -> tuple[list[str], str]:
 
 
 @needs_code
-def test_every_class_gets_the_methods_dataclasses_compiles_and_a_later_process_reads_them(
+def test_every_class_gets_the_methods_dataclasses_compiles_and_a_later_process_at_any_level_reads_them(
     tmp_path: Path,
 ) -> None:
     plain, _ = _fingerprints(tmp_path / "plain", "plain")
+    optimized, _ = _fingerprints(tmp_path / "plain", "plain", options=("-OO",))
     first, first_counts = _fingerprints(tmp_path / "home")
-    later, later_counts = _fingerprints(tmp_path / "home")
+    # At another -O level: the code is the same at every level, so one file serves them all.
+    later, later_counts = _fingerprints(tmp_path / "home", options=("-O",))
     assert len(plain) > 200  # every method of the package's classes, not a handful
+    assert optimized == plain
     assert first == plain
     assert later == plain
     _, compiled, _, read = first_counts.split()
@@ -168,7 +171,9 @@ def test_the_code_is_compiled_as_dataclasses_compiles_it(
     [
         lambda data: data[: len(data) // 2],  # cut short
         lambda data: data[:-40] + bytes([data[-40] ^ 1]) + data[-39:],  # one byte changed
-        lambda data: data.replace(b"digest dataclass code 1", b"digest dataclass code 0", 1),  # older format
+        lambda data: data.replace(b"digest dataclass code 2", b"digest dataclass code 1", 1),  # older format
+        # Code made by another compiling function (another digest) under the same format.
+        lambda data: b"\t".join([*data.split(b"\t")[:3], b"1", *data.split(b"\t")[4:]]),
         lambda data: b"",
     ],
 )
@@ -284,3 +289,10 @@ def test_classes_made_outside_the_package_are_the_same_as_without_it() -> None:
     without, after_import = (run.stdout for run in runs)
     assert "Plain {'x': <class 'int'>, 'y': <class 'list'>, 'return': None}" in without
     assert after_import == without
+
+
+@needs_code
+def test_a_second_install_changes_nothing() -> None:
+    installed = dataclasses.exec  # type: ignore[attr-defined]  # by ``import digest``
+    dataclass_code.install()
+    assert dataclasses.exec is installed  # type: ignore[attr-defined]
