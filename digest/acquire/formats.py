@@ -448,7 +448,10 @@ def _parse_salvaging(
     if base:
         headers["content-location"] = base  # what feedparser resolves relative links against
     try:
-        parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+        # Links inside an entry's HTML would be resolved against its base only to be dropped when
+        # the HTML is reduced to text: a third of feedparser's time on a feed.  The entry's own
+        # link is resolved either way.
+        parsed = feedparser.parse(io.BytesIO(data), response_headers=headers, resolve_relative_uris=False)
     except Exception as error:  # feedparser has crashed on hostile input before (#277, &#xD800;)
         reason = " ".join(str(error).split())[:120]
         raise InputError(
