@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from digest.dataclass_code import install as _install_dataclass_code
+
 __version__ = "0.1.0"
+
+# Before any of the package's modules makes its classes: their methods' code is read from the
+# cache folder rather than compiled in every process (see digest.dataclass_code).
+_install_dataclass_code()
 
 # Lazy attributes: `import digest` stays cheap (the CLI's start-up time depends on it).
 _EXPORTS = {

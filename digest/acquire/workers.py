@@ -20,16 +20,18 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from digest.dataclass_code import save_code
 from digest.errors import InputError
 from digest.patterns import save_programs
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from digest.config import ParseConfig
 
 T = TypeVar("T")
@@ -105,14 +107,16 @@ def _start_worker(turns: Any, arrived: Any, memory: int, parent: int, preload: t
 
 
 def _job_in_worker(job: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """``job(*args, **kwargs)``, then the regular expressions it compiled are stored for later
-    processes (``digest.patterns``).  A worker never reaches the save at exit (the pool kills it
-    when it closes), so without this every fetch would compile the feed and cleaning patterns
-    again in each worker.  A job that compiled nothing new costs nothing more."""
+    """``job(*args, **kwargs)``, then the regular expressions and the classes' methods it compiled
+    are stored for later processes (``digest.patterns``, ``digest.dataclass_code``).  A worker
+    never reaches the save at exit (the pool kills it when it closes), so without this every
+    fetch would compile the feed and cleaning patterns again in each worker.  A job that compiled
+    nothing new costs nothing more."""
     try:
         return job(*args, **kwargs)
     finally:
         save_programs()
+        save_code()
 
 
 def _die_with(parent: int) -> None:
@@ -217,7 +221,11 @@ class WorkerPool:
             await asyncio.wrap_future(spawner.submit(self.start))
 
     def _new_executor(self) -> ProcessPoolExecutor:
+        # multiprocessing and the process pool are imported when the first workers start: a run
+        # with nothing to parse (a rerun where every feed is unchanged) never starts any, and
+        # importing them was 31 M of the 364 M instructions of a fetch's imports (callgrind).
         import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
         context = multiprocessing.get_context("spawn")
         # Locks and barriers reach a spawned process only as it starts, hence through initargs.
@@ -233,6 +241,8 @@ class WorkerPool:
         """Run ``job(*args, **kwargs)`` in a worker and wait for it; ParseStopped when over budget."""
         if self.size == 0:
             return job(*args, **kwargs)
+        from concurrent.futures.process import BrokenProcessPool  # see ``_new_executor``
+
         for attempt in (1, 2):
             with self._lock:  # started and handed the job at once: no other thread stops it between
                 self.start()
@@ -250,6 +260,7 @@ class WorkerPool:
         if self.size == 0:
             return job(*args)
         import asyncio  # see ``started``
+        from concurrent.futures.process import BrokenProcessPool  # see ``_new_executor``
 
         for attempt in (1, 2):
             submitted = None

@@ -88,3 +88,46 @@ def test_the_patterns_a_worker_compiled_are_stored_for_later_processes() -> None
     with WorkerPool(ParseBudget(seconds=30, workers=1)) as pool:
         assert pool.call(_search_with_a_new_pattern, pattern, "北京 compiled in a worker")
     assert (pattern, 0) in patterns.read_programs(patterns.programs_path())
+
+
+# Run in a fresh interpreter, where nothing else has imported multiprocessing or the process pool:
+# the pool imports them itself when its first workers start, and a job that kills its worker is
+# retried once and then stopped, by ``call`` and by ``run`` alike.
+_DYING_WORKER = """
+import asyncio, os, sys
+from digest.acquire.workers import ParseBudget, ParseStopped, WorkerPool
+assert "multiprocessing" not in sys.modules and "concurrent.futures.process" not in sys.modules
+with WorkerPool(ParseBudget(seconds=30, workers=1)) as pool:
+    for attempt in (lambda: pool.call(os._exit, 3), lambda: asyncio.run(pool.run(os._exit, 3))):
+        try:
+            attempt()
+        except ParseStopped as stopped:
+            print(stopped.message)
+    print(pool.call(abs, -2))
+"""
+
+
+def test_a_job_that_kills_its_worker_is_stopped_in_a_fresh_process() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _DYING_WORKER], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["the parser process died", "the parser process died", "2"]
+
+
+def test_the_classes_a_worker_made_are_stored_for_later_processes() -> None:
+    # The classes' methods' code, as the patterns' programs: the save at exit never comes.
+    from digest import dataclass_code
+
+    path = dataclass_code.code_path()
+    path.unlink(missing_ok=True)
+    with WorkerPool(ParseBudget(seconds=30, workers=1)) as pool:
+        assert pool.call(abs, -1) == 1
+    stored = dataclass_code.read_code(path)
+    if dataclass_code._KEEPS_CODE:
+        # The file was removed, and this process saves only at its exit: the worker wrote it,
+        # with ParseBudget's __init__ among the rest.
+        assert any(all(field in source for field in ("seconds", "memory", "workers")) for source in stored)
+    else:
+        assert stored == {}

@@ -136,7 +136,10 @@ def test_atomic_write_failure_keeps_the_old_file(tmp_path: Path) -> None:
 
 
 def test_atomic_write_under_a_file_size_limit_keeps_the_old_file(tmp_path: Path) -> None:
-    target = tmp_path / "digest.txt"
+    # In a folder of its own: the process may also write its cache under DIGEST_HOME, in tmp_path.
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "digest.txt"
     target.write_text("old")
     script = (
         "import resource, signal, sys; from pathlib import Path\n"
@@ -152,4 +155,4 @@ def test_atomic_write_under_a_file_size_limit_keeps_the_old_file(tmp_path: Path)
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30)
     assert result.returncode == 1 and "cannot write" in result.stdout
     assert target.read_text() == "old"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["digest.txt"]
+    assert sorted(p.name for p in folder.iterdir()) == ["digest.txt"]
