@@ -423,6 +423,7 @@ def _choose(
     guess: bool = False,
     name: int | None = None,
     paired: Collection[str] = (),
+    ahead: tuple[Sequence[str], str] | None = None,
 ) -> tuple[str, float] | None:
     """The candidate that reads best between ``before`` and ``after``, with its own cost (the
     words it makes, ``seen``'s included, are counted when the path is scored, or, for ``after``,
@@ -439,7 +440,12 @@ def _choose(
     though 吴三桂 makes 三桂 a word); its cost stays that of the choice as ordinary text: a name is
     no less likely a reading of the bytes for its characters being hard to tell.  ``paired``:
     the candidates that are brackets pairing with one near the guess (``pairs_a_bracket``), each
-    ``PAIRED`` likelier.
+    ``PAIRED`` likelier.  ``ahead``: nothing in step follows the guess, but another guess does
+    (its candidates, and what is in step after it): the candidate is the one that reads best
+    with the likeliest of those (縣委書記: a Big5 decoder lost a byte of each of 書 and 記, and
+    chosen alone 書 came back the commoner 國, and 記 then 計, for 國計).  Only which candidate
+    is chosen changes: the cost stays that of the choice made alone, so the way through the
+    bytes is weighed as before.
     """
     ranks = {}
     for char in candidates:
@@ -458,6 +464,8 @@ def _choose(
     best = min(ranks, key=ranks.__getitem__)
     if guess:
         low = ranks[best]
+        if ahead is not None and name is None and len(ranks) > 1:
+            best = _with_next(ranks, ahead, seen)
         if name is not None:
             best = max(
                 ranks, key=lambda char: name_log_likelihood(char, surname=name == 0, otherwise=-ranks[char])
@@ -468,6 +476,33 @@ def _choose(
         if sum(math.exp(low - rank) for rank in ranks.values()) > 1 / _DOMINANT:
             return None
     return best, _cost(best)
+
+
+def _with_next(ranks: Mapping[str, float], ahead: tuple[Sequence[str], str], seen: SeenWords) -> str:
+    """Of the candidates ranked in ``ranks`` (nothing in step after them), the one that reads best
+    with the guess that follows it: ``ahead`` holds that guess's candidates and the character in
+    step after it ("" when none).  Each candidate is weighed with the likeliest next character
+    for it: P(next | candidate) · P(after | next)."""
+    following, after = ahead
+    tail = {char: _follows(char, after, seen) if after else 0.0 for char in following if _guessable(char)}
+    if not tail:
+        return min(ranks, key=ranks.__getitem__)
+    # Followed by a character it makes no word with, a candidate is followed at best by the
+    # likeliest of them alone (the same for every candidate); only its words can do better.
+    alone = min(_follows("", char, seen) + tail[char] for char in tail)
+    forms: defaultdict[str, list[str]] = defaultdict(list)
+    for char in tail:
+        forms[simplified_char(char)].append(char)
+    scored = {}
+    for char, rank in ranks.items():
+        words = word_partners(char, following=True)
+        partners = [form for form in forms if form in words] if len(forms) < len(words) else words
+        best_next = alone
+        for partner in (*partners, *seen.partners(char, following=True)):
+            for form in forms.get(partner, ()):
+                best_next = min(best_next, _follows(char, form, seen) + tail[form])
+        scored[char] = rank + best_next
+    return min(scored, key=scored.__getitem__)
 
 
 def _follows(first: str, second: str, seen: SeenWords) -> float:
@@ -487,18 +522,26 @@ def _pairs(codec: str, first: int, second: int) -> bool:
     return second >= 0 and _pair(codec, first, second) is not None
 
 
+def _replaced(codec: str, byte: int, beyond: int) -> bool:
+    """True when ``codec``'s decoder, meeting ``byte`` where a character starts and ``beyond``
+    after it (-1: unknown), writes U+FFFD for it: it cannot pair the two, and ``byte`` is no
+    ASCII byte, which every decoder reads as itself.  A Big5 decoder reads the GBK bytes 8C 57
+    of 學 as U+FFFD and W: a character whose second byte is ASCII never lost both."""
+    return byte >= 0x80 and not _pairs(codec, byte, beyond)
+
+
 @cache
 def _refused_leads(codec: str, wrong: str, trail: int) -> list[str]:
     """The characters ending in ``trail`` whose first byte ``wrong``'s decoder could not pair
     with ``trail`` (so wrote U+FFFD for it and read ``trail`` afresh)."""
-    return [char for char in _with_trail(codec, trail) if not _pairs(wrong, char.encode(codec)[0], trail)]
+    return [char for char in _with_trail(codec, trail) if _replaced(wrong, char.encode(codec)[0], trail)]
 
 
 @cache
 def _refused_trails(codec: str, wrong: str, lead: int, beyond: int) -> list[str]:
-    """The characters starting with ``lead`` whose second byte ``wrong``'s decoder could not
-    pair with the byte after it, ``beyond`` (-1: unknown)."""
-    return [char for char in _with_lead(codec, lead) if not _pairs(wrong, char.encode(codec)[1], beyond)]
+    """The characters starting with ``lead`` whose second byte ``wrong``'s decoder replaced,
+    not pairing it with the byte after it, ``beyond`` (-1: unknown) (``_replaced``)."""
+    return [char for char in _with_lead(codec, lead) if _replaced(wrong, char.encode(codec)[1], beyond)]
 
 
 @cache
@@ -523,9 +566,10 @@ def _unpaired(codec: str, wrong: str, before: str, after: str, beyond: int) -> l
 
 
 def _refused_whole(wrong: str, code: bytes, beyond: int) -> bool:
-    """True when ``wrong``'s decoder could pair the two bytes ``code`` neither with each other
-    nor, the second, with the byte after them (``beyond``, -1: unknown)."""
-    return not (_pairs(wrong, code[0], code[1]) or _pairs(wrong, code[1], beyond))
+    """True when ``wrong``'s decoder replaced both bytes ``code``: it could pair them neither
+    with each other nor, the second, with the byte after them (``beyond``, -1: unknown), and
+    the second is no ASCII byte (``_replaced``)."""
+    return _replaced(wrong, code[0], code[1]) and _replaced(wrong, code[1], beyond)
 
 
 def _unpaired_or_seen(
@@ -559,14 +603,14 @@ def _unpaired_names(codec: str, wrong: str, surname: bool, beyond: int) -> tuple
 @cache
 def _annotated_whole(codec: str, wrong: str | None, syllable: str) -> tuple[str, ...]:
     """The characters ``syllable`` reads that ``codec`` writes with two bytes, and (``wrong``:
-    the decoder that lost both) whose two bytes that decoder could not pair."""
+    the decoder that lost both) whose two bytes that decoder replaced (``_refused_whole``)."""
     found = []
     for char in sorted(characters_read(syllable)):
         try:
             code = char.encode(codec)
         except UnicodeEncodeError:
             continue
-        if len(code) == 2 and (wrong is None or not _pairs(wrong, code[0], code[1])):
+        if len(code) == 2 and (wrong is None or _refused_whole(wrong, code, -1)):
             found.append(char)
     return tuple(found)
 
@@ -790,6 +834,19 @@ def _read(
             brackets = [mark for mark in brackets if pairs_a_bracket(mark, before, following)]
         return name_position(before, _next(data, to, after)), brackets
 
+    def ahead(to: int) -> tuple[Sequence[str], str] | None:
+        """The next guess when the two bytes from ``to`` are one (a decoder proved one of them
+        lost): its candidates and the character in step after it."""
+        if not guess or to + 1 >= n:
+            return None
+        first, second = data[to], data[to + 1]
+        if first == _REPLACED and second >= 0x40 and second != 0x7F:
+            return _refused_leads(codec, wrong, second), _after(codec, data, to + 2)
+        if first >= 0x81 and second == _REPLACED:
+            beyond = data[to + 2] if to + 2 < n else -1
+            return _refused_trails(codec, wrong, first, beyond), _after(codec, data, to + 2)
+        return None
+
     def choose(
         at: int, candidates: Sequence[str], before: str, after: str, proved: bool
     ) -> tuple[str, float] | None:
@@ -799,7 +856,16 @@ def _read(
         if not proved:
             return _choose(candidates, before, after, seen)
         name, paired = placed(at, after, candidates)
-        return _choose(candidates, before, after, seen, guess=True, name=name, paired=paired)
+        return _choose(
+            candidates,
+            before,
+            after,
+            seen,
+            guess=True,
+            name=name,
+            paired=paired,
+            ahead=None if after else ahead(at + 2),
+        )
 
     def guess_lost(at: int, sides: tuple[int, ...], before: str, after: str) -> None:
         """A byte lost next to the one at ``at``, read with its likeliest partner: looked up
