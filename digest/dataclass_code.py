@@ -56,6 +56,12 @@ class _StoredCode:
         """``exec(source, globals, locals)`` as ``dataclasses`` calls it, running the stored code
         of ``source`` when it is the source of a class of the package."""
         if type(source) is not str or not isinstance(globals, dict) or not _of_the_package(globals):
+            # ``exec`` of a string compiles it with the caller's ``from __future__`` imports, and
+            # this module postpones annotations: compiled here without them, as in
+            # ``dataclasses``, or every class made outside the package after ``import digest``
+            # would get the names of ``dataclasses``' locals as its ``__init__``'s annotations.
+            if type(source) is str:
+                source = compile(source, "<string>", "exec", dont_inherit=True)
             builtins.exec(source, globals, locals)
             return
         builtins.exec(self.code(source), globals, locals)

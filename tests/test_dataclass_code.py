@@ -235,3 +235,52 @@ def test_classes_outside_the_package_are_compiled_as_dataclasses_does(
 
     assert Outside(1) == Outside(1, "b") and repr(Outside(2)).endswith("Outside(a=2, b='b')")
     assert stored.path is None and not stored.added  # nothing looked up, nothing stored
+
+
+# Run in a fresh interpreter, with ``import digest`` first when "digest" is in argv: classes of
+# every shape made outside the package, and what tools read of them (annotations, signature, type
+# hints, the docstring dataclasses writes, the bytecode of their methods).  A subprocess because
+# this module postpones annotations, and dataclasses must be seen compiling from a module that
+# does not.
+_OUTSIDE = r"""
+import dataclasses, inspect, sys, typing
+from dataclasses import InitVar, dataclass, field
+if "digest" in sys.argv:
+    import digest
+
+@dataclass
+class Plain:
+    x: int
+    y: list = field(default_factory=list)
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Frozen:
+    a: str
+    b: float = 1.5
+
+@dataclass(order=True)
+class Child(Plain):
+    z: InitVar[int] = 0
+    def __post_init__(self, z):
+        pass
+
+for cls in (Plain, Frozen, Child):
+    print(cls.__name__, cls.__init__.__annotations__, inspect.signature(cls), cls.__doc__)
+    try:
+        print(typing.get_type_hints(cls.__init__))
+    except NameError as error:  # annotations naming what the caller cannot see
+        print(error)
+    for name, method in sorted(vars(cls).items()):
+        if inspect.isfunction(method) and method.__code__.co_filename == "<string>":
+            print(name, method.__code__.co_code.hex(), method.__annotations__)
+"""
+
+
+def test_classes_made_outside_the_package_are_the_same_as_without_it() -> None:
+    runs = [
+        subprocess.run([sys.executable, "-c", _OUTSIDE, *argv], capture_output=True, text=True, check=True)
+        for argv in ([], ["digest"])
+    ]
+    without, after_import = (run.stdout for run in runs)
+    assert "Plain {'x': <class 'int'>, 'y': <class 'list'>, 'return': None}" in without
+    assert after_import == without
