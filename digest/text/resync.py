@@ -46,7 +46,7 @@ from digest.text.hanzi_frequency import (
     word_weight,
 )
 from digest.text.mobile import name_position
-from digest.text.script import to_traditional, to_traditional_variant
+from digest.text.script import script_counts, to_traditional, to_traditional_variant
 
 # The codecs whose byte streams are read again: GBK as GB18030 (which also decodes GBK's
 # user-defined rows, to private-use characters), and Big5 as Windows' code page 950.
@@ -110,6 +110,10 @@ _LOST = 9.0  # a byte lost with no mark: the shift itself
 _ANNOTATION = -1.0  # an annotation whose syllable reads the character it follows: removed, a gain
 _BOTH_LOST = 4.0  # both bytes of a character unknown, guessed from the words it makes alone
 _RARE = 12.0  # an unknown byte is read as a character only when it is no rarer than this
+# A text is written in one script: a guess only the other one writes is this much less likely
+# (nats), once the text before it shows its script with this many characters of it.
+_OTHER_SCRIPT = 6.0
+_SCRIPT_SHOWN = 2
 # A new reading must be this much likelier than the text as it was: a byte lost and found again
 # costs about as much, so one shifted span of two characters already pays; real text read right
 # has no cheaper shift (tests/text/test_resync.py, and the Big5 blogs in bench/fidelity.py).
@@ -424,6 +428,7 @@ def _choose(
     name: int | None = None,
     paired: Collection[str] = (),
     ahead: tuple[Sequence[str], str] | None = None,
+    script: int = 0,
 ) -> tuple[str, float] | None:
     """The candidate that reads best between ``before`` and ``after``, with its own cost (the
     words it makes, ``seen``'s included, are counted when the path is scored, or, for ``after``,
@@ -445,7 +450,11 @@ def _choose(
     with the likeliest of those (縣委書記: a Big5 decoder lost a byte of each of 書 and 記, and
     chosen alone 書 came back the commoner 國, and 記 then 計, for 國計).  Only which candidate
     is chosen changes: the cost stays that of the choice made alone, so the way through the
-    bytes is weighed as before.
+    bytes is weighed as before.  ``script``: the text before the guess is written in
+    traditional characters (1) or simplified ones (-1): a candidate only the other script
+    writes is chosen only when ``_OTHER_SCRIPT`` nats do not outweigh its lead (以習近平 in
+    traditional text, whose 習 lost its second byte, had come back 以龙近平: 龙 and 習 share
+    their first byte in GBK).  Chosen so, as ``ahead``: the cost stays that of the choice.
     """
     ranks = {}
     for char in candidates:
@@ -464,8 +473,14 @@ def _choose(
     best = min(ranks, key=ranks.__getitem__)
     if guess:
         low = ranks[best]
+        chosen = ranks
+        if script and name is None:
+            chosen = {
+                char: rank + _OTHER_SCRIPT * (_only_in(char) == -script) for char, rank in ranks.items()
+            }
+            best = min(chosen, key=chosen.__getitem__)
         if ahead is not None and name is None and len(ranks) > 1:
-            best = _with_next(ranks, ahead, seen)
+            best = _with_next(chosen, ahead, seen)
         if name is not None:
             best = max(
                 ranks, key=lambda char: name_log_likelihood(char, surname=name == 0, otherwise=-ranks[char])
@@ -476,6 +491,24 @@ def _choose(
         if sum(math.exp(low - rank) for rank in ranks.values()) > 1 / _DOMINANT:
             return None
     return best, _cost(best)
+
+
+def _written_in(text: str) -> int:
+    """1 when ``text`` writes characters only traditional text uses (two or more) and none only
+    simplified text uses, -1 the other way round, else 0 (``script.script_counts``)."""
+    traditional, simplified = script_counts(text)
+    if traditional >= _SCRIPT_SHOWN and not simplified:
+        return 1
+    if simplified >= _SCRIPT_SHOWN and not traditional:
+        return -1
+    return 0
+
+
+@cache
+def _only_in(char: str) -> int:
+    """1 for a character only traditional text writes, -1 for one only simplified text writes, else 0."""
+    traditional, simplified = script_counts(char)
+    return traditional - simplified
 
 
 def _with_next(ranks: Mapping[str, float], ahead: tuple[Sequence[str], str], seen: SeenWords) -> str:
@@ -810,11 +843,12 @@ def _read(
         if found is not None:
             offer(at, end, _FILL + found[1] + _ANNOTATION, found[0], 1)
 
-    def placed(at: int, after: str, candidates: Sequence[str]) -> tuple[int | None, list[str]]:
+    def placed(at: int, after: str, candidates: Sequence[str]) -> tuple[int | None, list[str], int]:
         """For a guess read from the two bytes at ``at`` (``after``: the character in step after
         them), by the cheapest reading up to ``at``: where it stands in a personal name
-        a credit names (``mobile.name_position``), and which of ``candidates`` are brackets that
-        pair with one near it (``pairs_a_bracket``: （記者 李偉） whose ） lost its second byte)."""
+        a credit names (``mobile.name_position``), which of ``candidates`` are brackets that
+        pair with one near it (``pairs_a_bracket``: （記者 李偉） whose ） lost its second byte),
+        and the script that reading is written in (``_written_in``)."""
         texts: list[str] = []
         length = 0
         start = at
@@ -832,7 +866,7 @@ def _read(
                 codec, errors="replace"
             )
             brackets = [mark for mark in brackets if pairs_a_bracket(mark, before, following)]
-        return name_position(before, _next(data, to, after)), brackets
+        return name_position(before, _next(data, to, after)), brackets, _written_in(before)
 
     def ahead(to: int) -> tuple[Sequence[str], str] | None:
         """The next guess when the two bytes from ``to`` are one (a decoder proved one of them
@@ -855,7 +889,7 @@ def _read(
         the byte was there."""
         if not proved:
             return _choose(candidates, before, after, seen)
-        name, paired = placed(at, after, candidates)
+        name, paired, script = placed(at, after, candidates)
         return _choose(
             candidates,
             before,
@@ -865,6 +899,7 @@ def _read(
             name=name,
             paired=paired,
             ahead=None if after else ahead(at + 2),
+            script=script,
         )
 
     def guess_lost(at: int, sides: tuple[int, ...], before: str, after: str) -> None:
@@ -931,9 +966,10 @@ def _read(
                     # 呼吁 as often as 呼声).
                     after = _after(codec, data, i + 2)
                     beyond = data[i + 2] if i + 2 < n else -1
-                    name, _paired = placed(i, after, ())
+                    name, _paired, script = placed(i, after, ())
                     named = _unpaired_or_seen(codec, wrong, before, after, beyond, seen, name)
-                    if (found := _choose(named, before, after, seen, guess=True, name=name)) is not None:
+                    found = _choose(named, before, after, seen, guess=True, name=name, script=script)
+                    if found is not None:
                         offer(i, i + 2, _BOTH_LOST + found[1], found[0])
             if following is not None and following >= 0x40 and following != 0x7F:
                 leads = (

@@ -407,6 +407,27 @@ def test_two_characters_a_big5_decoder_lost_bytes_of_side_by_side_are_chosen_tog
     assert words in out.text, out.text
 
 
+@pytest.mark.parametrize(
+    ("sentence", "words"),
+    [
+        # 習 (C1 95) lost its second byte: 龙 (C1 FA) shares the first, is commoner, and only
+        # simplified text writes it.
+        ("黨的十八大以來，以習近平同志為總書記的黨中央。", "以習近平"),
+        # The other way round: 圈 and 渠 had come back 對 and 問, which only traditional text
+        # writes.  The text before must show its script (继, 马, 众 here): 曾精心搭建的政商“朋友
+        # alone is written the same in both, and 圈 still comes back 對 after it.
+        ("高官相继落马，牵扯众多上市公司高管；曾精心搭建的政商“朋友圈”逐渐浮出水面。", "朋友圈"),
+        ("如何构建公平的创业机会、顺畅的创业渠道将是关键。", "创业渠道"),
+    ],
+)
+def test_a_character_a_big5_decoder_lost_bytes_of_is_guessed_in_the_script_around_it(
+    sentence: str, words: str
+) -> None:
+    garbled = sentence.encode("gbk").decode("cp950", errors="replace")
+    out = clean_item(RawItem(body=garbled, title="新聞"), now=NOW, tz=TZ, script="keep")
+    assert words in out.text, out.text
+
+
 def test_a_pair_only_a_damaged_line_writes_is_no_evidence() -> None:
     # The pairs a line out of step reads as (rare characters) are never taken for the item's words.
     seen = seen_words("诺基亚的冬天\n婓滖倰眳摽ㄛ焂價��腔皺傷珨眻婓���pㄛ")
