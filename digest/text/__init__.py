@@ -42,7 +42,7 @@ from digest.text.mobile import (
     unwrap,
 )
 from digest.text.page import is_outlet_name, parse_meta_line, strip_site_suffix
-from digest.text.punctuation import fix_punctuation, has_chinese
+from digest.text.punctuation import fix_punctuation, has_chinese, may_fix_punctuation
 from digest.text.resync import Resynced, resync, seen_words
 from digest.text.script import (
     POLICIES,
@@ -246,9 +246,9 @@ def _extract_metadata(
 def _punctuate(title: str, lines: list[str], repairs: Counter[str]) -> tuple[str, list[str]]:
     """Stage 7: full-width punctuation in Chinese, and the title without its site suffix."""
     fixed = [title, *lines]
-    # One search of the whole text rules out every line of one with no Chinese (most items of
-    # English feeds, whose lines are many) at once.
-    if has_chinese("\n".join(fixed)):
+    # One test of the whole text rules out every line of one with no Chinese (most items of
+    # English feeds, whose lines are many) or no ASCII mark to convert (most Chinese news) at once.
+    if may_fix_punctuation("\n".join(fixed)):
         for index, line in enumerate(fixed):
             fixed[index], count = fix_punctuation(line)
             repairs["punctuation"] += count

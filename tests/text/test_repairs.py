@@ -793,3 +793,24 @@ def test_clean_text_that_looks_like_damage_keeps_its_words(
     text: str, clean: str, now: datetime, tz: tzinfo
 ) -> None:
     assert clean_item(RawItem(body=text, title="标题"), now=now, tz=tz, script="keep").text == clean
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed", "count"),
+    [
+        ("好,好", "好，好", 1),
+        ("好:好", "好：好", 1),
+        ("好;好", "好；好", 1),
+        ("好!好", "好！好", 1),
+        ("好?好", "好？好", 1),
+        ("(好)", "（好）", 2),
+        ('称为"好"原则', "称为“好”原则", 2),
+        ("称为'好'原则", "称为‘好’原则", 2),
+    ],
+)
+def test_each_mark_is_converted_when_it_is_the_only_ascii_mark(
+    text: str, fixed: str, count: int, now: datetime, tz: tzinfo
+) -> None:
+    # A text with none of the marks is returned at once: each one must still set the steps off.
+    assert fix_punctuation(text) == (fixed, count)
+    assert clean_item(RawItem(body=text, title="标题"), now=now, tz=tz).text == fixed
