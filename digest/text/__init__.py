@@ -29,7 +29,7 @@ from digest.model import CleanedText, RawItem
 from digest.sanitize import one_line, strip_controls
 from digest.text.annotations import learn_annotations, remove_annotations
 from digest.text.characters import normalise_characters
-from digest.text.garbled import repair_garbled, repair_unlikely_spans
+from digest.text.garbled import GarbleRepairs, repair_garbled, repair_unlikely_spans
 from digest.text.html import collapse_blanks
 from digest.text.language import detect_language
 from digest.text.misdecoding import repair_misdecoding
@@ -42,8 +42,8 @@ from digest.text.mobile import (
     unwrap,
 )
 from digest.text.page import is_outlet_name, parse_meta_line, strip_site_suffix
-from digest.text.punctuation import fix_punctuation, has_chinese
-from digest.text.resync import resync, seen_words
+from digest.text.punctuation import fix_punctuation, has_chinese, may_fix_punctuation
+from digest.text.resync import Resynced, resync, seen_words
 from digest.text.script import (
     POLICIES,
     to_simplified,
@@ -51,7 +51,7 @@ from digest.text.script import (
     wants_simplified,
     written_in_japanese_or_korean,
 )
-from digest.text.undamaged import needs_no_repair
+from digest.text.undamaged import Repairs, repairs_needed
 
 __all__ = ["POLICIES", "clean_item", "one_line", "strip_controls"]
 
@@ -78,32 +78,37 @@ def _repair_bytes(fields: list[str], repairs: Counter[str]) -> list[str]:
     """Stages 2 and 3 on each field: wrong codecs, garbled spans, then annotations."""
     # Most fields need none of these: a cheap test proves it, and each repair costs more to find
     # nothing than the test does (cleaning an undamaged text took 200-300 µs with them).
-    undamaged = [needs_no_repair(field) for field in fields]
-    if all(undamaged):
+    needed = [repairs_needed(field) for field in fields]
+    if all(need is Repairs.NONE for need in needed):
         return fields
-    whole = "\n".join(fields)
-    learned = learn_annotations(whole)
-    # The pairs of ideographs the item writes where it reads right (the title, undamaged lines):
-    # its own words, when the bytes of a damaged line are read again.
-    seen = seen_words(whole)
+    if Repairs.ALL in needed:
+        whole = "\n".join(fields)
+        learned = learn_annotations(whole)
+        # The pairs of ideographs the item writes where it reads right (the title, undamaged
+        # lines): its own words, when the bytes of a damaged line are read again.
+        seen = seen_words(whole)
     out = []
-    for field, needs_none in zip(fields, undamaged, strict=True):
-        if needs_none:
+    for field, need in zip(fields, needed, strict=True):
+        if need is Repairs.NONE:
             out.append(field)
             continue
-        field, misdecoded = repair_misdecoding(field, seen)
-        # Before anything that changes characters: a span out of step is read again from its bytes.
-        field, resynced = resync(field, learned, seen)
-        # After the codecs: a wrong decoding writes full-width letters (ｅ is A3 E5 in GBK) that
-        # are bytes of the text, not letters to normalise.
-        field, changed = normalise_characters(field)
-        repairs["characters"] += changed
-        field, garbles = repair_garbled(field, learned)
-        field, annotations = remove_annotations(field, learned)
+        # The repairs the test does not rule out; the others would change nothing, count nothing.
+        misdecoded, resynced, changed, garbles, annotations = 0, Resynced(), 0, GarbleRepairs(), 0
+        if need is Repairs.ALL:
+            field, misdecoded = repair_misdecoding(field, seen)
+            # Before anything that changes characters: a span out of step is read again from its
+            # bytes.
+            field, resynced = resync(field, learned, seen)
+            # After the codecs: a wrong decoding writes full-width letters (ｅ is A3 E5 in GBK)
+            # that are bytes of the text, not letters to normalise.
+            field, changed = normalise_characters(field)
+            field, garbles = repair_garbled(field, learned)
+            field, annotations = remove_annotations(field, learned)
         # Spans with no marker at their start are found by their characters, once annotations
         # (ASCII, which splits the runs) are gone; a marker left after them is their lost byte.
         field, unlikely = repair_unlikely_spans(field)
         unusable = field.count("\ufffd")
+        repairs["characters"] += changed
         repairs["misdecoded"] += misdecoded
         repairs["garbled_spans"] += garbles.spans + unlikely.spans + resynced.lines
         repairs["garbled_removed"] += garbles.removed + unlikely.removed + resynced.removed + unusable
@@ -241,9 +246,9 @@ def _extract_metadata(
 def _punctuate(title: str, lines: list[str], repairs: Counter[str]) -> tuple[str, list[str]]:
     """Stage 7: full-width punctuation in Chinese, and the title without its site suffix."""
     fixed = [title, *lines]
-    # One search of the whole text rules out every line of one with no Chinese (most items of
-    # English feeds, whose lines are many) at once.
-    if has_chinese("\n".join(fixed)):
+    # One test of the whole text rules out every line of one with no Chinese (most items of
+    # English feeds, whose lines are many) or no ASCII mark to convert (most Chinese news) at once.
+    if may_fix_punctuation("\n".join(fixed)):
         for index, line in enumerate(fixed):
             fixed[index], count = fix_punctuation(line)
             repairs["punctuation"] += count

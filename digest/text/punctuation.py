@@ -30,6 +30,8 @@ _QUOTED = LazyPattern(r"(?P<quote>[\"'])(?P<inner>[^\"'\n]{1,200})(?P=quote)")
 _LATIN = LazyPattern("[A-Za-z]")
 _CHINESE_QUOTES = {'"': ("“", "”"), "'": ("‘", "’")}
 _CANDIDATE = LazyPattern(r"[,:;!?]")
+# Every mark any step converts: the candidates, an opening bracket (a pair needs one) and the quotes.
+_CONVERTIBLE = LazyPattern("[,:;!?(\"']")
 _PAIR = LazyPattern(r"\(([^()\n]{0,80})\)")
 # Addresses keep their ASCII: web and FTP URLs, and mailto: (地址mailto:a@b.net, where the letters
 # before the colon follow an ideograph).  Schemes written out: a pattern for any scheme is tried at
@@ -137,12 +139,20 @@ def has_chinese(text: str) -> bool:
     return not text.isascii() and _CHINESE.search(text) is not None
 
 
+def may_fix_punctuation(text: str) -> bool:
+    """Whether ``fix_punctuation`` may change ``text``: it has Chinese and one of the marks it
+    converts.  Most Chinese news writes full-width marks only (319 of the 363 LCSTS texts): told
+    by two searches, where looking for quotes, pairs and marks one by one, around the URLs, was
+    a seventh of cleaning such a text."""
+    return has_chinese(text) and _CONVERTIBLE.search(text) is not None
+
+
 def fix_punctuation(text: str) -> tuple[str, int]:
     """``text`` with ASCII clause punctuation inside Chinese made full-width; how many marks.
 
     URLs are left untouched.  Never raises.
     """
-    if not has_chinese(text):
+    if not may_fix_punctuation(text):
         return text, 0
     pieces: list[str] = []
     total = 0

@@ -146,7 +146,7 @@ def machine_converted(text: str, *, marks: int = 0) -> bool:
         return any("\u3400" <= char <= "\u9fff" for char in text)
     # A text GB2312 encodes has no traditional-only character (each is outside it: ``_script``);
     # the codec tells at C speed, as for most simplified Chinese and English text.
-    if _encodes(text, "gb2312"):
+    if not marks and _encodes(text, "gb2312"):
         return False
     traditional, simplified = script_counts(text)
     if traditional == 0:
@@ -186,6 +186,11 @@ def wants_simplified(text: str, *, policy: str, mainland: bool | None, marks: in
         return False
     if mainland:
         return True
+    # A text GB2312 encodes (most simplified Chinese and English text, told at C speed) converts
+    # under neither rule below unless earlier repairs left marks: the locale is not read for it
+    # (four environment look-ups were a third of this function on such text).
+    if not marks and _encodes(text, "gb2312"):
+        return False
     if mainland is None and not reads_traditional():
         # A text GB2312 encodes has nothing to convert (as in machine_converted); the others
         # convert when they write a character only traditional text uses.

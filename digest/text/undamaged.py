@@ -1,7 +1,11 @@
-"""A cheap proof that a text needs none of the repairs of cleaning stages 2 and 3.
+"""A cheap proof that a text needs none of the repairs of cleaning stages 2 and 3, or only the last.
 
-``needs_no_repair(text)`` is True only when every one of those repairs would return ``text``
-unchanged and count nothing; cleaning then skips them.  Most texts are undamaged, and each repair
+``repairs_needed(text)`` is ``Repairs.NONE`` only when every one of those repairs would return
+``text`` unchanged and count nothing; cleaning then skips them.  ``Repairs.UNLIKELY_SPANS`` when
+that holds for all of them but ``garbled.repair_unlikely_spans``: cleaning then runs that one alone
+(news has uncommon words close together, 仨瓜俩枣, 胃痉挛, and that repair looks at them and keeps
+them; the others, and what they need of the whole item, cost 250 µs an LCSTS text to find
+nothing).  Else ``Repairs.ALL``.  Most texts are undamaged, and each repair
 costs more to find nothing than this test does: it looks at each distinct character once (a
 cached verdict per character) and at the text as a whole only through substring tests and one
 short pattern; the per-position work below runs only where rarer characters are.
@@ -29,8 +33,8 @@ imported from them, so that a change to a repair moves the test with it):
   (``annotations.has_cut_annotation``).
 - ``garbled.repair_unlikely_spans``: ``_MIN_SUSPECTS`` suspect characters at most ``_GAP`` apart
   in a run of wide characters, a suspect being a character below ``_SUSPECT``, or below
-  ``_LONELY`` and making no word with a neighbour in its run.  Counted here over the whole text
-  (a run is part of it, so a cluster in a run is one here too).
+  ``_LONELY`` and making no word with a neighbour in its run.  Grouped run by run here too (a
+  numbered list, ❹差强人意NexusQ；❺戴尔, was sent to every repair when the runs were not told apart).
 
 A ``?``, and the end of a bracketed word (letters, maybe a tone number, then a closing bracket),
 is looked at closely only when a substring test or a short pattern finds one: a ``?`` matters
@@ -50,7 +54,9 @@ from __future__ import annotations
 import math
 import re
 import string
+from enum import Enum
 from functools import cache
+from itertools import pairwise
 
 from digest.patterns import LazyPattern
 from digest.sanitize import INVISIBLE
@@ -147,13 +153,21 @@ def _frequency(char: str) -> float | None:
     return frequency
 
 
-def needs_no_repair(text: str) -> bool:
-    """True only when none of the repairs of cleaning stages 2 and 3 would change ``text`` (see
-    the module docstring); False means: run them."""
+class Repairs(Enum):
+    """Which of the repairs of cleaning stages 2 and 3 may change a text (``repairs_needed``)."""
+
+    NONE = "none"
+    UNLIKELY_SPANS = "garbled.repair_unlikely_spans alone"
+    ALL = "all"
+
+
+def repairs_needed(text: str) -> Repairs:
+    """Which of the repairs of cleaning stages 2 and 3 may change ``text`` (see the module
+    docstring); the others would return it unchanged and count nothing."""
     if "&" in text and _ENTITY.search(text):
-        return False
+        return Repairs.ALL
     if text.isascii():  # told at once: ASCII characters are all plain, and none is Chinese
-        return not _may_mark_damage(text, chinese=False)
+        return Repairs.ALL if _may_mark_damage(text, chinese=False) else Repairs.NONE
     passing = _PASS_OVER.pattern
     if passing is not None:
         # The characters left once ASCII and the plain ideographs known are passed over.
@@ -168,7 +182,7 @@ def needs_no_repair(text: str) -> bool:
     for char in distinct.difference(_PLAIN):
         frequency = _frequency(char)
         if frequency is None:
-            return False
+            return Repairs.ALL
         if frequency > _COMMON:
             _PLAIN.add(char)  # only ever characters this test passes everywhere
             if char in _IDEOGRAPHS:
@@ -181,13 +195,15 @@ def needs_no_repair(text: str) -> bool:
         passing is not None and len(found) < len(text) - len(text.encode("ascii", "ignore"))
     )
     if _may_mark_damage(text, chinese=chinese):
-        return False
+        return Repairs.ALL
     # An annotation cut short has no closing bracket to be found by, and stands between ideographs.
     if chinese and has_cut_annotation(text):
-        return False
+        return Repairs.ALL
     if not rarer:
-        return True
-    return not (_may_resync(text, rarer) or _has_unlikely_span(text, rarer) or _may_misdecode(text, rarer))
+        return Repairs.NONE
+    if _may_resync(text, rarer) or _may_misdecode(text, rarer):
+        return Repairs.ALL
+    return Repairs.UNLIKELY_SPANS if _has_unlikely_span(text, rarer) else Repairs.NONE
 
 
 def _may_mark_damage(text: str, *, chinese: bool) -> bool:
@@ -297,9 +313,9 @@ def _has_unlikely_span(text: str, rarer: set[str]) -> bool:
     if sum(map(text.count, rarer)) < _MIN_SUSPECTS:
         return False
     places = sorted(at for char in rarer for at in _places(text, char))
-    if not _clusters(places):
+    if not _clusters(text, places):
         return False
-    return _clusters([at for at in places if _is_suspect(text, at, text[at])])
+    return _clusters(text, [at for at in places if _is_suspect(text, at, text[at])])
 
 
 def _places(text: str, char: str) -> list[int]:
@@ -311,11 +327,15 @@ def _places(text: str, char: str) -> list[int]:
     return found
 
 
-def _clusters(places: list[int]) -> bool:
-    """As ``garbled._regions`` groups its suspects (``places`` in order)."""
+def _clusters(text: str, places: list[int]) -> bool:
+    """As ``garbled._regions`` groups its suspects (``places`` in order): run by run of wide
+    characters, so two standing close on either side of ASCII, a comma or a bracket are no
+    group."""
     group = 0
-    for index, at in enumerate(places):
-        group = group + 1 if index and at - places[index - 1] <= _GAP else 1
+    for before, at in pairwise([-_GAP - 1, *places]):
+        # Near the one before, with nothing but wide characters from it to this one: its run.
+        same_run = at - before <= _GAP and _WIDE_RUN.fullmatch(text, before, at + 1) is not None
+        group = group + 1 if same_run else 1
         if group >= _MIN_SUSPECTS:
             return True
     return False
@@ -324,8 +344,12 @@ def _clusters(places: list[int]) -> bool:
 def _is_suspect(text: str, at: int, char: str) -> bool:
     """As ``garbled._suspects`` judges ``text[at]``, its neighbours counted only when they belong
     to the same run of wide characters (as there)."""
-    if log_frequency(char) < _GARBLED_SUSPECT:
+    frequency = log_frequency(char)
+    if frequency < _GARBLED_SUSPECT:
         return True
+    if frequency >= _LONELY:
+        # No suspect, as there (the table has many characters at _LONELY itself: 蓝 狗 涨 腿).
+        return False
     for first, second, neighbour in ((at - 1, at, at - 1), (at, at + 1, at + 1)):
         if (
             0 <= neighbour < len(text)

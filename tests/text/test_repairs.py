@@ -293,6 +293,18 @@ def test_machine_converted_text_is_simplified_under_auto() -> None:
     assert wants_simplified("經濟", policy="auto", mainland=None, marks=1)  # annotations seen
 
 
+def test_marks_of_earlier_repairs_decide_for_a_reader_of_traditional_whatever_the_script(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A text GB2312 encodes is left alone without the locale being read, but only with no marks.
+    monkeypatch.setenv("LANG", "zh_TW.UTF-8")
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    assert wants_simplified("经济发展", policy="auto", mainland=None, marks=1)
+    assert wants_simplified("经济发展", policy="auto", mainland=False, marks=1)
+    assert not wants_simplified("经济发展", policy="auto", mainland=None)
+
+
 def test_mixed_scripts_count_as_machine_conversion() -> None:
     assert wants_simplified("这个城市的經濟发展很快，国际贸易與投资增长。", policy="auto", mainland=None)
 
@@ -781,3 +793,24 @@ def test_clean_text_that_looks_like_damage_keeps_its_words(
     text: str, clean: str, now: datetime, tz: tzinfo
 ) -> None:
     assert clean_item(RawItem(body=text, title="标题"), now=now, tz=tz, script="keep").text == clean
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed", "count"),
+    [
+        ("好,好", "好，好", 1),
+        ("好:好", "好：好", 1),
+        ("好;好", "好；好", 1),
+        ("好!好", "好！好", 1),
+        ("好?好", "好？好", 1),
+        ("(好)", "（好）", 2),
+        ('称为"好"原则', "称为“好”原则", 2),
+        ("称为'好'原则", "称为‘好’原则", 2),
+    ],
+)
+def test_each_mark_is_converted_when_it_is_the_only_ascii_mark(
+    text: str, fixed: str, count: int, now: datetime, tz: tzinfo
+) -> None:
+    # A text with none of the marks is returned at once: each one must still set the steps off.
+    assert fix_punctuation(text) == (fixed, count)
+    assert clean_item(RawItem(body=text, title="标题"), now=now, tz=tz).text == fixed
