@@ -342,6 +342,12 @@ def test_a_word_the_title_writes_names_the_character_whose_first_or_second_byte_
         assert out.text == sentence, (lost - start, out.text)
 
 
+def _cleaned_after_big5_read_gbk(sentence: str) -> str:
+    """The body ``clean_item`` makes of ``sentence`` written in GBK and read by a Big5 decoder."""
+    garbled = sentence.encode("gbk").decode("cp950", errors="replace")
+    return clean_item(RawItem(body=garbled, title="新聞"), now=NOW, tz=TZ, script="keep").text
+
+
 def test_words_the_title_writes_choose_the_characters_a_big5_decoder_lost() -> None:
     # 亞 in GBK is 81 86: a Big5 decoder loses both bytes each time, and 基 before it makes no
     # word with 亞 in the table, 人 and 業 are likelier guesses; the title says it is 諾基亞.
@@ -368,9 +374,8 @@ def test_characters_a_big5_decoder_lost_are_weighed_by_their_neighbours_not_thei
     # GBK read as Big5: each character a byte of which Big5 cannot pair is guessed from the
     # bytes left and the words it makes; weighed by its share plus a bonus for the words, a common
     # character (會, 機, 圈) won wherever it made any word at all.
-    garbled = sentence.encode("gbk").decode("cp950", errors="replace")
-    out = clean_item(RawItem(body=garbled, title="新聞"), now=NOW, tz=TZ, script="keep")
-    assert words in out.text, out.text
+    text = _cleaned_after_big5_read_gbk(sentence)
+    assert words in text, text
 
 
 @pytest.mark.parametrize(
@@ -385,9 +390,8 @@ def test_characters_a_big5_decoder_lost_are_weighed_by_their_neighbours_not_thei
     ],
 )
 def test_bytes_a_big5_decoder_lost_are_never_guessed_as_an_ascii_byte(sentence: str, words: str) -> None:
-    garbled = sentence.encode("gbk").decode("cp950", errors="replace")
-    out = clean_item(RawItem(body=garbled, title="新聞"), now=NOW, tz=TZ, script="keep")
-    assert words in out.text, out.text
+    text = _cleaned_after_big5_read_gbk(sentence)
+    assert words in text, text
 
 
 @pytest.mark.parametrize(
@@ -402,9 +406,8 @@ def test_bytes_a_big5_decoder_lost_are_never_guessed_as_an_ascii_byte(sentence: 
 def test_two_characters_a_big5_decoder_lost_bytes_of_side_by_side_are_chosen_together(
     sentence: str, words: str
 ) -> None:
-    garbled = sentence.encode("gbk").decode("cp950", errors="replace")
-    out = clean_item(RawItem(body=garbled, title="新聞"), now=NOW, tz=TZ, script="keep")
-    assert words in out.text, out.text
+    text = _cleaned_after_big5_read_gbk(sentence)
+    assert words in text, text
 
 
 @pytest.mark.parametrize(
@@ -423,9 +426,8 @@ def test_two_characters_a_big5_decoder_lost_bytes_of_side_by_side_are_chosen_tog
 def test_a_character_a_big5_decoder_lost_bytes_of_is_guessed_in_the_script_around_it(
     sentence: str, words: str
 ) -> None:
-    garbled = sentence.encode("gbk").decode("cp950", errors="replace")
-    out = clean_item(RawItem(body=garbled, title="新聞"), now=NOW, tz=TZ, script="keep")
-    assert words in out.text, out.text
+    text = _cleaned_after_big5_read_gbk(sentence)
+    assert words in text, text
 
 
 def test_a_pair_only_a_damaged_line_writes_is_no_evidence() -> None:
