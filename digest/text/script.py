@@ -146,7 +146,7 @@ def machine_converted(text: str, *, marks: int = 0) -> bool:
         return any("\u3400" <= char <= "\u9fff" for char in text)
     # A text GB2312 encodes has no traditional-only character (each is outside it: ``_script``);
     # the codec tells at C speed, as for most simplified Chinese and English text.
-    if not marks and _encodes(text, "gb2312"):
+    if _encodes(text, "gb2312"):
         return False
     traditional, simplified = script_counts(text)
     if traditional == 0:
