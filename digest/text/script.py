@@ -189,10 +189,11 @@ def wants_simplified(text: str, *, policy: str, mainland: bool | None, marks: in
     # A text GB2312 encodes (most simplified Chinese and English text, told at C speed) converts
     # under neither rule below unless earlier repairs left marks: the locale is not read for it
     # (four environment look-ups were a third of this function on such text).
-    if not marks and _encodes(text, "gb2312"):
+    encodes_gb2312 = _encodes(text, "gb2312")
+    if encodes_gb2312 and not marks:
         return False
     if mainland is None and not reads_traditional():
         # A text GB2312 encodes has nothing to convert (as in machine_converted); the others
         # convert when they write a character only traditional text uses.
-        return not _encodes(text, "gb2312") and script_counts(text)[0] > 0
+        return not encodes_gb2312 and script_counts(text)[0] > 0
     return machine_converted(text, marks=marks)
