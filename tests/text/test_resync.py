@@ -342,17 +342,23 @@ def test_a_word_the_title_writes_names_the_character_whose_first_or_second_byte_
         assert out.text == sentence, (lost - start, out.text)
 
 
+def _big5_read_gbk(sentence: str) -> str:
+    """``sentence`` written in GBK and read by a Big5 decoder."""
+    return sentence.encode("gbk").decode("cp950", errors="replace")
+
+
 def _cleaned_after_big5_read_gbk(sentence: str) -> str:
     """The body ``clean_item`` makes of ``sentence`` written in GBK and read by a Big5 decoder."""
-    garbled = sentence.encode("gbk").decode("cp950", errors="replace")
-    return clean_item(RawItem(body=garbled, title="新聞"), now=NOW, tz=TZ, script="keep").text
+    return clean_item(
+        RawItem(body=_big5_read_gbk(sentence), title="新聞"), now=NOW, tz=TZ, script="keep"
+    ).text
 
 
 def test_words_the_title_writes_choose_the_characters_a_big5_decoder_lost() -> None:
     # 亞 in GBK is 81 86: a Big5 decoder loses both bytes each time, and 基 before it makes no
     # word with 亞 in the table, 人 and 業 are likelier guesses; the title says it is 諾基亞.
     sentence = "在轉型之後，諾基亞的終端一直在虧損，是地圖服務部門的利潤保證了諾基亞去年的整體盈利。"
-    garbled = sentence.encode("gbk").decode("cp950", errors="replace")
+    garbled = _big5_read_gbk(sentence)
     out = clean_item(RawItem(body=garbled, title="諾基亞和黑莓由盛到衰"), now=NOW, tz=TZ, script="keep")
     assert out.text.count("諾基亞") == 2, out.text
 
@@ -522,7 +528,7 @@ def test_a_byte_lost_from_a_bylines_name_in_utf8_read_as_gbk_is_read_as_a_names(
 def test_characters_a_big5_decoder_lost_from_a_bylines_name_are_read_as_a_names(
     sentence: str, name: str
 ) -> None:
-    damaged = sentence.encode("gbk").decode("cp950", errors="replace")
+    damaged = _big5_read_gbk(sentence)
     assert name in repair_misdecoding(damaged)[0]
 
 
@@ -577,7 +583,7 @@ def test_where_a_character_stands_in_a_name_a_credit_names(
 def test_a_closing_bracket_a_big5_decoder_lost_a_byte_of_pairs_with_the_one_open_before_it(
     sentence: str, words: str
 ) -> None:
-    damaged = sentence.encode("gbk").decode("cp950", errors="replace")
+    damaged = _big5_read_gbk(sentence)
     assert words in repair_misdecoding(damaged)[0]
 
 
