@@ -214,7 +214,3 @@ def _sigterm_unwinds() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-def run() -> None:
-    sys.exit(main())

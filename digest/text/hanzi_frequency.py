@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import zlib
 from collections import defaultdict
-from functools import cache
+from functools import cache, lru_cache
 
 from digest.errors import DigestError
 from digest.text.script import to_simplified
@@ -142,8 +142,16 @@ def pair_lists(text: str) -> dict[str, tuple[str, str, str, str]]:
     return lists
 
 
+# One table in a process: the shipped one (``table_stamp``), whose pair file checks it too.
+@lru_cache(maxsize=1)
 def _stamp(table: str) -> str:
     return f"{_PAIR_HEADER}\t{zlib.crc32(table.encode('utf-8')):08x}"
+
+
+def table_stamp() -> str:
+    """The stamp of the shipped table (its CRC-32), as its pair file carries it: what a table
+    derived from it is told apart by."""
+    return _stamp(_text())
 
 
 def format_pair_lists(table: str) -> str:
@@ -277,6 +285,11 @@ def log_total() -> float:
 def _step_weight(step: str) -> float:
     """A word's weight, ln(1 + count), from its step as the pair file writes it."""
     return math.log1p(math.exp((ord(step) - _STEP_BASE) / _STEPS_PER_UNIT))
+
+
+def paired_characters() -> tuple[str, ...]:
+    """Every character that makes a word with another, before or after it (``word_partners``)."""
+    return tuple(_pair_lists())
 
 
 @cache

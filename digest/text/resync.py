@@ -24,6 +24,7 @@ text that was decoded already.
 from __future__ import annotations
 
 import itertools
+import marshal
 import math
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping, Sequence
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import count
 
+from digest.cache_file import StoredEntries
 from digest.patterns import LazyPattern
 from digest.sanitize import INVISIBLE
 from digest.text.annotations import TONED, characters_read, has_tone_of, is_reading
@@ -41,12 +43,15 @@ from digest.text.hanzi_frequency import (
     log_total,
     name_characters,
     name_log_likelihood,
+    paired_characters,
     simplified_char,
+    table_stamp,
     word_partners,
     word_weight,
 )
 from digest.text.mobile import name_position
 from digest.text.script import script_counts, to_traditional, to_traditional_variant
+from digest.text.simplified_table import opencc_version
 
 # The codecs whose byte streams are read again: GBK as GB18030 (which also decodes GBK's
 # user-defined rows, to private-use characters), and Big5 as Windows' code page 950.
@@ -275,7 +280,6 @@ def _guessable(char: str) -> bool:
     return _cost(char) <= _RARE and log_frequency(char) > _UNSEEN
 
 
-@cache
 def _alone(codec: str, side: int, byte: int) -> tuple[str | None, float]:
     """Of the characters with ``byte`` as their first (``side`` 0) or second (1) byte: the
     likeliest, and the likelihood of them all (Σ e^−cost), nothing around them considered."""
@@ -290,11 +294,10 @@ def _alone(codec: str, side: int, byte: int) -> tuple[str | None, float]:
 
 
 @cache
-def _forms_in(codec: str, partner: str) -> tuple[tuple[str, bytes, tuple[int, int], tuple[int, int]], ...]:
+def _forms_in(codec: str, partner: str) -> tuple[tuple[str, bytes], ...]:
     """The forms of ``partner`` (``_written_forms``) a lost byte may be guessed as: those
-    ``codec`` writes with two bytes, each with its bytes and the keys of ``_partners_by_byte``
-    for its first and second byte.  Worked out once per character: the partners of a common
-    character are thousands, and most are partners of many characters."""
+    ``codec`` writes with two bytes, each with its bytes.  Worked out once per character: the
+    partners of a common character are thousands, and most are partners of many characters."""
     found = []
     for form in _written_forms(partner):
         try:
@@ -302,7 +305,7 @@ def _forms_in(codec: str, partner: str) -> tuple[tuple[str, bytes, tuple[int, in
         except UnicodeEncodeError:
             continue
         if len(code) == 2 and _guessable(form):
-            found.append((form, code, (0, code[0]), (1, code[1])))
+            found.append((form, code))
     return tuple(found)
 
 
@@ -313,22 +316,93 @@ def _partner_codes(codec: str, char: str, following: bool) -> tuple[tuple[str, b
     return tuple(
         (form, code, weight)
         for partner, weight in word_partners(char, following=following).items()
-        for form, code, _first, _second in _forms_in(codec, partner)
+        for form, code in _forms_in(codec, partner)
     )
 
 
-@lru_cache(maxsize=8192)
-def _partners_by_byte(
-    codec: str, char: str, following: bool
-) -> dict[tuple[int, int], tuple[tuple[str, float], ...]]:
-    """``_partner_codes`` by (side, byte): 0 for their first byte, 1 for their second."""
-    found: defaultdict[tuple[int, int], list[tuple[str, float]]] = defaultdict(list)
-    for partner, weight in word_partners(char, following=following).items():
-        for form, _code, first, second in _forms_in(codec, partner):
-            entry = (form, weight)
-            found[first].append(entry)
-            found[second].append(entry)
-    return {key: tuple(value) for key, value in found.items()}
+# A byte's table (``_byte_table``): the likeliest character with the byte alone and the likelihood
+# of them all (``_alone``), and the characters with the byte by the word partner they are a form
+# of (``_forms_in``).
+_ByteTable = tuple[str | None, float, dict[str, tuple[str, ...]]]
+
+
+def _byte_tables(codec: str) -> dict[tuple[int, int], _ByteTable]:
+    """The table of every byte of ``codec`` (``_byte_table``), as first byte (side 0) and as
+    second (1)."""
+    forms: dict[tuple[int, int], defaultdict[str, list[str]]] = {
+        (side, byte): defaultdict(list) for side in (0, 1) for byte in range(256)
+    }
+    for partner in paired_characters():
+        for form, code in _forms_in(codec, partner):
+            forms[0, code[0]][partner].append(form)
+            forms[1, code[1]][partner].append(form)
+    return {
+        key: (*_alone(codec, *key), {partner: tuple(chars) for partner, chars in by_partner.items()})
+        for key, by_partner in forms.items()
+    }
+
+
+# The modules whose code decides what the byte tables hold: how characters are scored, converted
+# and guessed (a constant edited there changes the tables as surely as the code that makes them).
+_TABLE_SOURCES = ("resync.py", "hanzi_frequency.py", "script.py", "simplified_table.py")
+
+
+@cache
+def _tables_made_from() -> str:
+    """What the byte tables are a function of besides the code of ``_byte_tables`` (which the
+    file's header holds already): the frequency table, OpenCC's version (its conversions give the
+    characters' forms and scores) and the source of the modules of ``_TABLE_SOURCES``; "" when one
+    of them cannot be told (no ``dist-info`` for OpenCC, no source files), and then the tables are
+    made in each process, never stored."""
+    import pkgutil
+    import zlib
+
+    version = opencc_version()
+    try:
+        sources = [pkgutil.get_data(__package__, name) for name in _TABLE_SOURCES]
+    except OSError:
+        return ""
+    if version is None or any(source is None for source in sources):
+        return ""
+    check = zlib.crc32(b"".join(source for source in sources if source is not None))
+    return f"{table_stamp()}\topencc {version}\tsource {check:08x}"
+
+
+# A file is started again past twice the tables of both codecs (two sides of 256 bytes each): a
+# process that makes one codec's tables while another stores them counts them twice.
+_MOST_TABLES = 2 * 2 * 2 * 256
+_stored_tables: StoredEntries[tuple[str, int, int]] = StoredEntries(
+    "resync-bytes", "digest resync byte tables 1", _tables_made_from, _byte_tables, _MOST_TABLES
+)
+
+
+@cache
+def _made_tables(codec: str) -> dict[tuple[int, int], _ByteTable]:
+    """``_byte_tables``, made once in a process (when no file holds them)."""
+    return _byte_tables(codec)
+
+
+@cache
+def _byte_table(codec: str, side: int, byte: int) -> _ByteTable:
+    """Of the characters ``codec`` writes with ``byte`` as their first (``side`` 0) or second (1)
+    byte: the likeliest alone and the likelihood of them all (``_alone``), and by word partner
+    (simplified) its forms among them.  Every byte's table of a codec is made at once, from every
+    word partner's forms, and kept in the cache folder (``StoredEntries``): making them costs about
+    0.15 s of CPU a codec, reading the file a few milliseconds, where working out the tables of the
+    bytes and neighbours met cost about 0.07 s in every process that reads a suspect line of clean
+    text (five lines of the LCSTS rows)."""
+    if not _tables_made_from():
+        return _made_tables(codec)[side, byte]
+    stored = _stored_tables.entry((codec, side, byte))
+    if stored is not None:
+        table: _ByteTable = marshal.loads(stored)
+        return table
+    made = _made_tables(codec)
+    for (made_side, made_byte), made_table in made.items():
+        _stored_tables.add((codec, made_side, made_byte), marshal.dumps(made_table))
+    # Written now, not at exit: a fetch's workers never exit by returning (the pool kills them).
+    _stored_tables.save()
+    return made[side, byte]
 
 
 @lru_cache(maxsize=16384)
@@ -338,14 +412,15 @@ def _partner_ranks(
     """Of the characters that have ``byte`` as their first (``side`` 0) or second (1) byte: the
     likeliest alone and those that make a word with ``before`` or ``after``, each ranked as in
     ``_choose``, and the likelihood of them all so ranked (nothing when no character is)."""
-    best, mass = _alone(codec, side, byte)
+    best, mass, forms = _byte_table(codec, side, byte)
     if best is None:
         return {}, 0.0
     bonus: dict[str, float] = {}
     for neighbour, following in ((before, True), (after, False)):
         if neighbour:
-            for char, weight in _partners_by_byte(codec, neighbour, following).get((side, byte), ()):
-                bonus[char] = bonus.get(char, 0.0) + weight
+            for partner, weight in word_partners(neighbour, following=following).items():
+                for char in forms.get(partner, ()):
+                    bonus[char] = bonus.get(char, 0.0) + weight
     ranks = {best: _cost(best)}
     for char, weight in bonus.items():
         ranks[char] = _cost(char) - _CONTEXT_BONUS * weight
@@ -359,8 +434,7 @@ def _seen_partner_codes(codec: str, before: str, after: str, seen: SeenWords) ->
     each with its bytes."""
     for neighbour, following in ((before, True), (after, False)):
         for partner in seen.partners(neighbour, following=following):
-            for form, code, _first, _second in _forms_in(codec, partner):
-                yield form, code
+            yield from _forms_in(codec, partner)
 
 
 def _lost_partner(
@@ -628,7 +702,7 @@ def _unpaired_names(codec: str, wrong: str, surname: bool, beyond: int) -> tuple
     return tuple(
         form
         for char in name_characters(surname=surname)
-        for form, code, _first, _second in _forms_in(codec, char)
+        for form, code in _forms_in(codec, char)
         if _refused_whole(wrong, code, beyond)
     )
 

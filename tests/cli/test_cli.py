@@ -207,6 +207,20 @@ def test_console_script_runs_as_module() -> None:
     assert result.returncode == 0 and result.stdout.startswith("digest ")
 
 
+def test_console_script_leaves_the_collector_on_and_the_cli_s_objects_frozen() -> None:
+    # Read at exit, after the command ran: the collector is on (a long fetch or worker frees its
+    # cycles), and what importing the CLI made is kept out of its passes.
+    probe = (
+        "import atexit, gc, sys; "
+        "atexit.register(lambda: print(gc.isenabled(), gc.get_freeze_count() > 10_000)); "
+        "sys.argv = ['digest', '--version']; "
+        "from digest.__main__ import run; run()"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert result.stdout.split("\n")[1:] == ["True True", ""]
+
+
 def test_teaser_body_is_summarised_from_the_feed_description(cli: Cli, tmp_path: Path) -> None:
     feed = tmp_path / "teaser.xml"
     feed.write_text(

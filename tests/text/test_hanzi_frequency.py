@@ -13,10 +13,12 @@ from digest.text.hanzi_frequency import (
     log_frequency,
     name_log_share,
     pair_lists,
+    paired_characters,
     parse_characters,
     parse_names,
     read_pair_lists,
     simplified_char,
+    table_stamp,
     word_partners,
     word_weight,
 )
@@ -41,6 +43,7 @@ def test_a_missing_or_damaged_table_is_an_error_not_an_empty_table(text: str) ->
 
 def test_the_shipped_pair_file_was_built_from_the_shipped_table() -> None:
     shipped = hanzi_frequency._data(hanzi_frequency.PAIRS)
+    assert table_stamp() in shipped.splitlines()
     assert shipped == format_pair_lists(hanzi_frequency._text()), (
         "data/hanzi_pairs.txt is not the table's: run python scripts/build_hanzi_pairs.py"
     )
@@ -76,6 +79,9 @@ def test_words_and_partners_are_the_pairs_of_the_table_in_its_order() -> None:
         weighed = {second: weight for second, weight in after.items() if simplified_char(second) == second}
         assert {second: word_weight(char, second) for second in weighed} == weighed
     assert hanzi_frequency.heaviest_word() == max(map(max, map(dict.values, following.values())))
+    # Every character a pair holds, either side, is a paired character (resync's tables list the
+    # forms of each, as a partner a lost byte may be guessed as).
+    assert set(paired_characters()) == following.keys() | preceding.keys()
     assert word_weight("的", "\ue000") == 0.0 and word_partners("\ue000", following=True) == {}
 
 
