@@ -300,27 +300,40 @@ def _cluster(
         rows = stored.save_assignments(db, clustering.cluster_of, clustering.merged, now=now, stored=existing)
         cluster_of = {item_id: rows[key] for item_id, key in clustering.cluster_of.items()}
         stories = _stories(window, cluster_of, query)
-        members = _members(db, stories, briefs)
+        members = _members(db, stories, cluster_of, briefs)
         shown = _shown_before(db, stories, query, seen_day) if query.hide_shown else {}
     return _Clustered(by_id, briefs, clustering, cluster_of, stories, members, shown)
 
 
 def _members(
-    db: Transaction, cluster_ids: Iterable[int], briefs: Mapping[str, ItemBrief]
+    db: Transaction,
+    cluster_ids: Iterable[int],
+    cluster_of: Mapping[str, int],
+    briefs: Mapping[str, ItemBrief],
 ) -> dict[int, list[tuple[str, str | None]]]:
-    """(2) Every member of each cluster as ``(item id, source)``: the members read (``briefs``),
-    then the others oldest first.  Only the others' sources are read again: for a day's batch
-    that is most of them, and joining each member with its item took 8 of the 30 ms of clustering
-    bookkeeping for the 3,333-member story of bench/speed.py's 100,000-item store."""
-    found = stored.members(db, cluster_ids)
+    """(2) Every member of each cluster as ``(item id, source)``: the members read (``briefs``,
+    each in its cluster of ``cluster_of``), then the others oldest first.  A cluster's ids are read
+    only when it has more members than were read: the 3,333 members of the story of
+    bench/speed.py's 100,000-item store were all read, and reading their ids again took this step
+    from 8 M instructions to 26 M.  Only the others' sources are read again: joining each member
+    with its item took 8 of the 30 ms of clustering bookkeeping for that story."""
+    read: dict[int, list[str]] = {cluster_id: [] for cluster_id in cluster_ids}
+    for item_id, cluster_id in cluster_of.items():
+        if cluster_id in read:
+            read[cluster_id].append(item_id)
+    counts = stored.member_counts(db, read)
+    found = stored.members(
+        db, [cluster_id for cluster_id, ids in read.items() if counts[cluster_id] > len(ids)]
+    )
     others = stored.oldest_first(
         db, [item_id for ids in found.values() for item_id in ids if item_id not in briefs]
     )
     position = {item_id: n for n, (item_id, _) in enumerate(others)}
-    members: dict[int, list[tuple[str, str | None]]] = {}
+    members = {
+        cluster_id: [(item_id, briefs[item_id].source) for item_id in ids] for cluster_id, ids in read.items()
+    }
     for cluster_id, ids in found.items():
         older = sorted((item_id for item_id in ids if item_id in position), key=position.__getitem__)
-        members[cluster_id] = [(item_id, briefs[item_id].source) for item_id in ids if item_id in briefs]
         members[cluster_id] += [others[position[item_id]] for item_id in older]
     return members
 
@@ -425,9 +438,11 @@ def _rank(
         if brief.id != best.id
     ]
     known = {best.id, *(item.id for item in rest)}
-    ids = (best.id, *(item.id for item in rest), *(i for i, _ in members if i not in known))
-    source_of = dict(members) | {best.id: best.source} | {brief.id: brief.source for brief in rest}
-    sources = tuple(dict.fromkeys(s for s in (source_of.get(i) for i in ids) if s))
+    others = [(i, source) for i, source in members if i not in known]
+    ids = (best.id, *(item.id for item in rest), *(i for i, _ in others))
+    # Each id's source in the order of ``ids``: a member read has the source of its brief.
+    in_order = (best.source, *(item.source for item in rest), *(source for _, source in others))
+    sources = tuple(dict.fromkeys(source for source in in_order if source))
     matched = tuple(dict.fromkeys(m for item in story.items for m in story.verdicts[item.id].matched))
     notes = [_why_in_window(story.items, zone), *story.notes, _why_representative(best, ordered, priority)]
     if links:

@@ -108,6 +108,19 @@ def members(db: Transaction, cluster_ids: Iterable[int]) -> dict[int, list[str]]
     return found
 
 
+def member_counts(db: Transaction, cluster_ids: Iterable[int]) -> dict[int, int]:
+    """How many members each of ``cluster_ids`` has (a cluster with none is left out)."""
+    found: dict[int, int] = {}
+    for chunk in _chunks(list(cluster_ids)):
+        rows = db.execute(
+            "SELECT cluster_id, count(*) FROM cluster_members "
+            f"WHERE cluster_id IN ({', '.join('?' * len(chunk))}) GROUP BY cluster_id",
+            chunk,
+        )
+        found.update((int(cluster_id), int(count)) for cluster_id, count in rows)
+    return found
+
+
 def oldest_first(db: Transaction, item_ids: Iterable[str]) -> list[tuple[str, str | None]]:
     """``(item id, source)`` of each of ``item_ids`` that is stored, oldest item first (by time,
     then id)."""

@@ -195,8 +195,10 @@ def test_a_bridging_item_merges_stored_clusters(store_location: str) -> None:
         digest = build_digest(store, _query(DAY1, mark_shown=False), now=NOW)
         with store.write() as db:
             after = stored.assignments(db, [first.id, second.id, bridge.id])
+            counts = stored.member_counts(db, [int(key) for key in before.values()])
     assert len(set(after.values())) == 1
     assert set(after.values()) == {min(before.values(), key=int)}
+    assert counts == {int(min(before.values(), key=int)): 3}  # the absorbed cluster has none left
     assert [entry.cluster.size for entry in digest.entries] == [3]
 
 
