@@ -21,7 +21,9 @@ def run() -> None:
     code = main()
     # At exit the interpreter collects once more over every object still alive, nearly all of
     # them freed by the exit anyway.  What the command opened (stores, files) is closed by now,
-    # and the atexit handlers that write the cache files still run.
+    # and the atexit handlers that write the cache files still run.  Frozen objects are never
+    # finalized: a command must close what needs closing itself (a generator left suspended in
+    # a reference cycle would not run its ``finally``).
     gc.freeze()
     sys.exit(code)
 

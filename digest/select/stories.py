@@ -323,7 +323,7 @@ def _members(
             read[cluster_id].append(item_id)
     counts = stored.member_counts(db, read)
     found = stored.members(
-        db, [cluster_id for cluster_id, ids in read.items() if counts[cluster_id] > len(ids)]
+        db, [cluster_id for cluster_id, ids in read.items() if counts.get(cluster_id, 0) > len(ids)]
     )
     others = stored.oldest_first(
         db, [item_id for ids in found.values() for item_id in ids if item_id not in briefs]
