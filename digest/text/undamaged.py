@@ -57,7 +57,6 @@ import string
 import sys
 from enum import Enum
 from functools import cache
-from itertools import pairwise
 
 from digest.patterns import LazyPattern
 from digest.sanitize import INVISIBLE
@@ -249,7 +248,7 @@ def _may_resync(text: str, rarer: set[str]) -> bool:
     rare = {char for char in rarer if is_rare(char)}
     if not rare:
         return False
-    places = sorted(at for char in rare for at in _places(text, char))
+    places = _places(text, rare)
     # A line with _MIN_RARE different rare characters, _MIN_RARE of them within _CLUSTER
     # characters: asked of the whole text, whose rare characters include each line's and stand
     # as close (names and rare words far apart in a news text set no line off).
@@ -319,33 +318,47 @@ def _has_unlikely_span(text: str, rarer: set[str]) -> bool:
     cluster, among the suspects."""
     if sum(map(text.count, rarer)) < _MIN_SUSPECTS:
         return False
-    places = sorted(at for char in rarer for at in _places(text, char))
-    if not _clusters(text, places):
-        return False
-    return _clusters(text, [at for at in places if _is_suspect(text, at, text[at])])
+    # Suspects that group are in one group of the rarer characters: the run of wide characters
+    # that links two suspects links every rarer character between them.  So only the characters
+    # of those groups are judged (judging every one of a text that has a group was a quarter of
+    # this function's time on the clean LCSTS texts).
+    return any(
+        _groups(text, [at for at in group if _is_suspect(text, at, text[at])])
+        for group in _groups(text, _places(text, rarer))
+    )
 
 
-def _places(text: str, char: str) -> list[int]:
+def _places(text: str, chars: set[str]) -> list[int]:
+    """Where each of ``chars`` stands in ``text``, in order."""
     found = []
-    at = text.find(char)
-    while at >= 0:
-        found.append(at)
-        at = text.find(char, at + 1)
+    for char in chars:
+        at = text.find(char)
+        while at >= 0:
+            found.append(at)
+            at = text.find(char, at + 1)
+    found.sort()
     return found
 
 
-def _clusters(text: str, places: list[int]) -> bool:
-    """As ``garbled._regions`` groups its suspects (``places`` in order): run by run of wide
-    characters, so two standing close on either side of ASCII, a comma or a bracket are no
-    group."""
-    group = 0
-    for before, at in pairwise([-_GAP - 1, *places]):
-        # Near the one before, with nothing but wide characters from it to this one: its run.
-        same_run = at - before <= _GAP and _WIDE_RUN.fullmatch(text, before, at + 1) is not None
-        group = group + 1 if same_run else 1
-        if group >= _MIN_SUSPECTS:
-            return True
-    return False
+def _groups(text: str, places: list[int]) -> list[list[int]]:
+    """``places`` (in order) grouped as ``garbled._regions`` groups its suspects, the groups of
+    ``_MIN_SUSPECTS`` or more: each near the one before (at most ``_GAP`` on), with nothing but
+    wide characters from it to this one, so two standing close on either side of ASCII, a comma
+    or a bracket are no group."""
+    groups: list[list[int]] = []
+    group: list[int] = []
+    before = -_GAP - 1
+    for at in places:
+        if at - before <= _GAP and _WIDE_RUN.fullmatch(text, before, at + 1) is not None:
+            group.append(at)
+        else:
+            if len(group) >= _MIN_SUSPECTS:
+                groups.append(group)
+            group = [at]
+        before = at
+    if len(group) >= _MIN_SUSPECTS:
+        groups.append(group)
+    return groups
 
 
 def _is_suspect(text: str, at: int, char: str) -> bool:
