@@ -13,14 +13,12 @@ and still read out of step after the loss: a decoding is judged as ``resync`` re
 from __future__ import annotations
 
 import itertools
-import math
 import re
 from collections.abc import Callable
-from functools import cache
 
 from digest.patterns import LazyPattern
 from digest.sanitize import INVISIBLE
-from digest.text.annotations import SYLLABLE, TONED, has_tone_of, is_reading
+from digest.text.annotations import SYLLABLE, is_reading
 from digest.text.hanzi_frequency import (
     log_frequency,
     log_frequency_as_written,
@@ -29,7 +27,7 @@ from digest.text.hanzi_frequency import (
 )
 from digest.text.mobile import name_position
 from digest.text.resync import NO_WORDS, PAIRED, SeenWords, pairs_a_bracket, read_gbk, resync
-from digest.text.script import script_counts, to_traditional, to_traditional_variant
+from digest.text.script import script_counts
 
 # (codec the bytes were wrongly decoded with, codec they were written in)
 # "GBK" read two ways: browsers read pages labelled gbk or gb2312 with the GB18030 decoder, which
@@ -86,25 +84,6 @@ _ASIDE = 64
 # theirs by more.  Only closing ones: the bytes after a lost byte are not read yet, and their own
 # marks may have lost a byte too.
 _QUOTES = ("“”", "‘’", "「」", "『』", "《》", "〈〉", "【】", "〔〕")
-
-
-# Big5 holds no pinyin tone letters and lacks characters that traditional text converted by
-# machine writes (OpenCC's own forms 爲, 衆, 説, and 着): an encoder wrote ? for each when the text
-# was put in Big5, before its bytes were misread.  In a Big5 decoding, a ? in an annotation that
-# follows the character it reads (中國(gu?)) is the toned vowel that makes it that reading.  A ?
-# among Chinese text is the character Big5 lacks that its neighbours decide (認?， → 認爲，), when
-# one does (``_decided_between``); but a real question mark follows the question's last character
-# and may be followed by the next clause (賺錢?我們), so the character must make a word with each
-# ideograph beside it (a mark beside it, where no question mark stands, asks nothing).
-_TONE_LOST = LazyPattern(r"([\u3400-\u9fff])([(（])([a-zü]{0,5})\?([a-zü]{0,5})(?=[)）])")
-_IDEOGRAPH = "\u3400-\u9fff"
-_CHARACTER_LOST = LazyPattern(
-    f"(?<![^{_IDEOGRAPH}，。、；：！？“‘「『《（])\\?(?=[{_IDEOGRAPH}，。、；：！？”’」』》）])"
-)
-# The rarest character such a ? is taken for (e^-13: rarer ones are names and old forms, which a
-# pair of neighbours cannot tell apart).
-_LACKED_FLOOR = -13.0
-_DOMINANT = 0.5  # the share of the candidates' likelihood the one taken must carry
 
 
 def _mean(text: str) -> float:
@@ -265,64 +244,6 @@ def _lost_byte(before: bytes, after: bytes, rest: bytes, wrong: str, right: str)
     return best[1] if best else b"\xff"
 
 
-def _toned(match: re.Match[str]) -> str:
-    """The annotation ``_TONE_LOST`` matched with its ? the toned vowel that makes it a reading,
-    with its tone, of the character before it; as it was when none does."""
-    char, bracket, head, tail = match.groups()
-    for vowel in TONED:
-        word = head + vowel + tail
-        if is_reading(char, word) and has_tone_of(char, word):
-            return char + bracket + word
-    return match.group()
-
-
-@cache
-def _lacked_by_big5() -> tuple[str, ...]:
-    """The ideographs a text in traditional characters may hold that Big5 cannot encode (爲, 衆,
-    着): not rare, and left as they are by OpenCC's conversion to either traditional standard."""
-    found = []
-    for code in range(0x3400, 0xA000):
-        char = chr(code)
-        if log_frequency(char) < _LACKED_FLOOR:
-            continue
-        try:
-            char.encode("cp950")
-        except UnicodeEncodeError:
-            if to_traditional_variant(char) == char or to_traditional(char) == char:
-                found.append(char)
-    return tuple(found)
-
-
-def _decided_between(before: str, after: str) -> str:
-    """The character Big5 lacks (``_lacked_by_big5``) that reads between ``before`` and ``after``
-    with at least half the likelihood of them all and makes a word with each of them that is an
-    ideograph (one at least); "?" when none does."""
-    if not _HAN.match(before) and not _HAN.match(after):
-        return "?"
-    weights = {
-        char: math.exp(
-            log_frequency(char) + _WORD_BONUS * (word_weight(before, char) + word_weight(char, after))
-        )
-        for char in _lacked_by_big5()
-    }
-    best = max(weights, key=weights.__getitem__)
-    words = all(
-        word_weight(*pair) > 0 for pair in ((before, best), (best, after)) if all(map(_HAN.match, pair))
-    )
-    return best if words and weights[best] >= _DOMINANT * sum(weights.values()) else "?"
-
-
-def _encoders_marks(text: str) -> str:
-    """A Big5 decoding with the ? an encoder wrote for what Big5 cannot hold put back where the
-    text around decides it."""
-    if "?" not in text:
-        return text
-    text = _TONE_LOST.sub(_toned, text)
-    return _CHARACTER_LOST.sub(
-        lambda m: _decided_between(text[m.start() - 1 : m.start()], text[m.end()]), text
-    )
-
-
 def _decoding(text: str, wrong: str, right: str, seen: SeenWords) -> str:
     """``text`` re-encoded with ``wrong`` and decoded with ``right``, each U+FFFD (a byte the
     wrong decoder could not use) replaced by the byte that fits best (for GBK, with the pairs
@@ -338,8 +259,7 @@ def _decoding(text: str, wrong: str, right: str, seen: SeenWords) -> str:
     for index, part in enumerate(parts[1:], start=1):
         rest = b"".join(parts[index:])
         data += _lost_byte(data, rest if right != "utf-8" else part, rest, wrong, right) + part
-    decoded = data.decode(right, errors="replace").replace(_LOST, "")
-    return _encoders_marks(decoded) if right == "cp950" else decoded
+    return data.decode(right, errors="replace").replace(_LOST, "")
 
 
 def _redecode(text: str, seen: SeenWords) -> str | None:

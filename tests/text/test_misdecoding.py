@@ -53,25 +53,3 @@ def test_a_lost_byte_closes_the_quotation_the_line_left_open(sentence: str, befo
 def test_a_lost_byte_closes_no_quotation_that_is_not_open(sentence: str, before: str) -> None:
     text = before + sentence
     assert repair_misdecoding(_utf8_read_as_gbk(text))[0] == text
-
-
-def _big5_read_as_gbk(sentence: str) -> str:
-    # An encoder writes ? for what Big5 cannot hold (tone letters, OpenCC's own forms 爲, 衆).
-    return sentence.encode("cp950", errors="replace").decode("gb18030", errors="replace")
-
-
-@pytest.mark.parametrize(
-    "sentence",
-    [
-        # 爲 between 認 and a comma, and between 以 and 繼: each makes a word on every side that
-        # is an ideograph, and no other character Big5 lacks comes close.
-        "業內人士認爲，如果房價繼續上漲，市場將難以爲繼。",
-        "這家公司如何成爲一個行業的領頭羊，值得深思。",
-        # An annotation's tone letter: the toned vowel that makes it a reading of the character
-        # before it (現 is xiàn).
-        "調查發現(xiàn)，該項目已經停工。",
-    ],
-)
-def test_what_big5_could_not_hold_comes_back_where_the_text_decides_it(sentence: str) -> None:
-    assert "?" in sentence.encode("cp950", errors="replace").decode("cp950")
-    assert repair_misdecoding(_big5_read_as_gbk(sentence))[0] == sentence
