@@ -74,13 +74,8 @@ def _sanitize(text: str) -> str:
     return "\ufffd".join(strip_controls(part) for part in text.split("\ufffd"))
 
 
-# The repairs' counts of spans (not of characters): a field read twice meets the same spans again.
-_SPAN_COUNTS = frozenset({"garbled_spans", "garbled_flagged"})
-
-
-def _repair_bytes(fields: list[str], repairs: Counter[str], *, again: bool = True) -> list[str]:
-    """Stages 2 and 3 on each field: wrong codecs, garbled spans, then annotations; ``again``:
-    the fields are read once more when a decoder's mark no repair used was dropped."""
+def _repair_bytes(fields: list[str], repairs: Counter[str]) -> list[str]:
+    """Stages 2 and 3 on each field: wrong codecs, garbled spans, then annotations."""
     # Most fields need none of these: a cheap test proves it, and each repair costs more to find
     # nothing than the test does (cleaning an undamaged text took 200-300 µs with them).
     needed = [repairs_needed(field) for field in fields]
@@ -93,7 +88,6 @@ def _repair_bytes(fields: list[str], repairs: Counter[str], *, again: bool = Tru
         # lines): its own words, when the bytes of a damaged line are read again.
         seen = seen_words(whole)
     out = []
-    marks_dropped = False
     for field, need in zip(fields, needed, strict=True):
         if need is Repairs.NONE:
             out.append(field)
@@ -120,22 +114,9 @@ def _repair_bytes(fields: list[str], repairs: Counter[str], *, again: bool = Tru
         repairs["garbled_removed"] += garbles.removed + unlikely.removed + resynced.removed + unusable
         repairs["garbled_flagged"] += unlikely.flagged
         field = field.replace("\ufffd", "")
-        marks_dropped = marks_dropped or unusable > 0
         repairs["pinyin_annotations"] += annotations + resynced.annotations
         repairs["punctuation"] += resynced.punctuation
         out.append(field)
-    if marks_dropped and again:
-        # A decoder's mark no repair could use is dropped, and the characters either side of it
-        # meet: they may read as a span out of step that the mark cut in two (``?”\ufffdā`` is
-        # ``?”ā``, 小报 with its first byte lost, once the mark is gone).  The fields are read
-        # once more, as cleaning the output again would read them (once: a repair that wrote a
-        # mark again must not make cleaning loop).  What the second reading removes or converts
-        # adds to the first's; the spans it reads or flags are mostly the first's met again (the
-        # line read once more, the run left in place), so for them the larger count stands.
-        again_repairs: Counter[str] = Counter()
-        out = _repair_bytes(out, again_repairs, again=False)
-        for name, count in again_repairs.items():
-            repairs[name] = max(repairs[name], count) if name in _SPAN_COUNTS else repairs[name] + count
     return out
 
 

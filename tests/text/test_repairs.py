@@ -477,15 +477,6 @@ def test_unrepairable_garbage_is_removed_never_left(now: datetime, tz: tzinfo) -
     assert cleaned.repairs["garbled_removed"] >= 1
 
 
-def test_a_field_read_twice_counts_the_span_it_meets_again_once(now: datetime, tz: tzinfo) -> None:
-    # The title's mark is used by no repair and dropped, so the fields are read a second time; the
-    # body's damaged line, read by both readings, is one span.  What the second reading removes
-    # (the ? and v left by the first) adds to what the first removed.
-    cleaned = clean_item(RawItem(body="中??洋全?子", title="亏斯\ufffd"), now=now, tz=tz)
-    assert cleaned.repairs["garbled_spans"] == 1
-    assert cleaned.repairs["garbled_removed"] == 3
-
-
 @pytest.mark.parametrize(
     "line",
     [
