@@ -17,9 +17,9 @@ both create a cluster for the same story.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from digest.store.database import Transaction
 
@@ -32,22 +32,21 @@ T = TypeVar("T")
 StoredLink = tuple[str, str, str, float]  # left item id, right item id, how, score
 
 
-def _chunks(values: list[T]) -> Iterable[list[T]]:
-    for start in range(0, len(values), _BATCH):
-        yield values[start : start + _BATCH]
+def _rows_in(db: Transaction, query: str, values: Iterable[T]) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``query`` for ``values``, asked ``_BATCH`` at a time: its ``{marks}`` stands for
+    the ``?, ?, …`` of one batch (a chunk's rows come in the order the query gives them)."""
+    listed = list(values)
+    for start in range(0, len(listed), _BATCH):
+        chunk = listed[start : start + _BATCH]
+        yield from db.execute(query.format(marks=", ".join("?" * len(chunk))), chunk)
 
 
 def assignments(db: Transaction, item_ids: Iterable[str]) -> dict[str, str]:
     """The cluster key (decimal row id) of each of ``item_ids`` that is in a cluster."""
-    found: dict[str, str] = {}
-    for chunk in _chunks(list(item_ids)):
-        rows = db.execute(
-            "SELECT item_id, cluster_id FROM cluster_members "
-            f"WHERE item_id IN ({', '.join('?' * len(chunk))})",
-            chunk,
-        )
-        found.update({item_id: str(cluster_id) for item_id, cluster_id in rows})
-    return found
+    rows = _rows_in(
+        db, "SELECT item_id, cluster_id FROM cluster_members WHERE item_id IN ({marks})", item_ids
+    )
+    return {item_id: str(cluster_id) for item_id, cluster_id in rows}
 
 
 def save_assignments(
@@ -98,50 +97,36 @@ def save_assignments(
 def members(db: Transaction, cluster_ids: Iterable[int]) -> dict[int, list[str]]:
     """The item ids of each cluster's members, in no particular order."""
     found: dict[int, list[str]] = {}
-    for chunk in _chunks(list(cluster_ids)):
-        marks = ", ".join("?" * len(chunk))
-        rows = db.execute(
-            f"SELECT cluster_id, item_id FROM cluster_members WHERE cluster_id IN ({marks})", chunk
-        )
-        for cluster_id, item_id in rows:
-            found.setdefault(int(cluster_id), []).append(item_id)
+    query = "SELECT cluster_id, item_id FROM cluster_members WHERE cluster_id IN ({marks})"
+    for cluster_id, item_id in _rows_in(db, query, cluster_ids):
+        found.setdefault(int(cluster_id), []).append(item_id)
     return found
 
 
 def member_counts(db: Transaction, cluster_ids: Iterable[int]) -> dict[int, int]:
     """How many members each of ``cluster_ids`` has (a cluster with none is left out)."""
-    found: dict[int, int] = {}
-    for chunk in _chunks(list(cluster_ids)):
-        rows = db.execute(
-            "SELECT cluster_id, count(*) FROM cluster_members "
-            f"WHERE cluster_id IN ({', '.join('?' * len(chunk))}) GROUP BY cluster_id",
-            chunk,
-        )
-        found.update((int(cluster_id), int(count)) for cluster_id, count in rows)
-    return found
+    query = (
+        "SELECT cluster_id, count(*) FROM cluster_members WHERE cluster_id IN ({marks}) GROUP BY cluster_id"
+    )
+    return {int(cluster_id): int(count) for cluster_id, count in _rows_in(db, query, cluster_ids)}
 
 
 def oldest_first(db: Transaction, item_ids: Iterable[str]) -> list[tuple[str, str | None]]:
     """``(item id, source)`` of each of ``item_ids`` that is stored, oldest item first (by time,
     then id)."""
-    rows: list[tuple[int, str, str | None]] = []
-    for chunk in _chunks(list(item_ids)):
-        marks = ", ".join("?" * len(chunk))
-        rows.extend(db.execute(f"SELECT sort_ts, id, source FROM items WHERE id IN ({marks})", chunk))
+    rows = _rows_in(db, "SELECT sort_ts, id, source FROM items WHERE id IN ({marks})", item_ids)
     return [(item_id, source) for _, item_id, source in sorted(rows)]
 
 
 def shown(db: Transaction, cluster_ids: Iterable[int]) -> dict[int, list[tuple[str, date]]]:
     """For each cluster a digest showed: the items it showed and the day of that digest."""
     found: dict[int, list[tuple[str, date]]] = {}
-    for chunk in _chunks(list(cluster_ids)):
-        rows = db.execute(
-            "SELECT cluster_id, item_id, day FROM cluster_shown "
-            f"WHERE cluster_id IN ({', '.join('?' * len(chunk))}) ORDER BY day, item_id",
-            chunk,
-        )
-        for cluster_id, item_id, day in rows:
-            found.setdefault(int(cluster_id), []).append((item_id, date.fromisoformat(day)))
+    query = (
+        "SELECT cluster_id, item_id, day FROM cluster_shown WHERE cluster_id IN ({marks}) "
+        "ORDER BY day, item_id"
+    )
+    for cluster_id, item_id, day in _rows_in(db, query, cluster_ids):
+        found.setdefault(int(cluster_id), []).append((item_id, date.fromisoformat(day)))
     return found
 
 
