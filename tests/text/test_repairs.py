@@ -454,6 +454,15 @@ def test_a_character_that_lost_its_first_byte_after_a_mark_leaves_no_question_ma
     assert restored
 
 
+def test_a_span_a_dropped_mark_had_cut_in_two_is_repaired_and_counted_once(now: datetime, tz: tzinfo) -> None:
+    # The title's U+FFFD is used by no repair and dropped; the span it cut in two is then read as
+    # it is read without the mark, and each field's span counts once.
+    marked = clean_item(RawItem(body="上海浦?中H民法院", title="?”\ufffdā0丢"), now=now, tz=tz)
+    unmarked = clean_item(RawItem(body="上海浦?中H民法院", title="?”ā0丢"), now=now, tz=tz)
+    assert (marked.title, marked.text) == (unmarked.title, unmarked.text)
+    assert marked.repairs["garbled_spans"] == unmarked.repairs["garbled_spans"] == 2
+
+
 @pytest.mark.parametrize(
     "text",
     [
