@@ -534,6 +534,16 @@ def test_year_is_the_latest_not_after_now() -> None:
     assert infer_year(2, 30, 8, 0, now=now, tz=tz) is None
 
 
+def test_a_header_may_glue_the_time_to_the_date_after_its_day(now: datetime, tz: tzinfo) -> None:
+    # qq.com prints ``TNW中文站 2016年10月14日07:17`` (pages-readability/qq); the dateline of an
+    # article page is read that way already (``page``).  The byline after it opens the first
+    # paragraph once the header is taken out.
+    body = "TNW中文站 2025年9月20日07:17 打印\n本报讯（记者 张三）今天上午，会议召开。"
+    cleaned = clean_item(RawItem(body=body, title="标题"), now=now, tz=tz)
+    assert (cleaned.source, cleaned.published) == ("TNW中文站", datetime(2025, 9, 20, 7, 17, tzinfo=tz))
+    assert (cleaned.reporter, cleaned.text) == ("张三", "今天上午，会议召开。")
+
+
 def test_a_sentence_is_not_a_header(now: datetime, tz: tzinfo) -> None:
     assert parse_header("党史学习教育开展以来 城乡一体化", now=now, tz=tz) is None
 
