@@ -108,12 +108,24 @@ def _repair_bytes(fields: list[str], repairs: Counter[str]) -> list[str]:
         # (ASCII, which splits the runs) are gone; a marker left after them is their lost byte.
         field, unlikely = repair_unlikely_spans(field)
         unusable = field.count("\ufffd")
+        field = field.replace("\ufffd", "")
+        spans, removed = garbles.spans + unlikely.spans, garbles.removed + unlikely.removed
+        if unusable and need is Repairs.ALL:
+            # A decoder's mark no repair could use is dropped, and the characters either side of
+            # it meet: they may be one span out of step that the mark cut in two (``?”\ufffdā``
+            # is ``?”ā``, 小报 with its first byte lost).  The spans are looked for once more in
+            # the field as it now reads, as cleaning the output again would look for them (the
+            # wrong codecs and the lines read again from their bytes are repaired already).  A
+            # span is counted where it is repaired, so once; the runs flagged are those the last
+            # search leaves in place.
+            field, again = repair_garbled(field, learned)
+            field, unlikely = repair_unlikely_spans(field)
+            spans, removed = spans + again.spans + unlikely.spans, removed + again.removed + unlikely.removed
         repairs["characters"] += changed
         repairs["misdecoded"] += misdecoded
-        repairs["garbled_spans"] += garbles.spans + unlikely.spans + resynced.lines
-        repairs["garbled_removed"] += garbles.removed + unlikely.removed + resynced.removed + unusable
+        repairs["garbled_spans"] += spans + resynced.lines
+        repairs["garbled_removed"] += removed + resynced.removed + unusable
         repairs["garbled_flagged"] += unlikely.flagged
-        field = field.replace("\ufffd", "")
         repairs["pinyin_annotations"] += annotations + resynced.annotations
         repairs["punctuation"] += resynced.punctuation
         out.append(field)

@@ -52,8 +52,10 @@ _QR_LINE = (
     r"|用(?:微信|手机|手機).{0,10}二[维維][码碼].{0,30}"
 )
 _SOURCE_LABEL = r"(?:[来來]源|稿源)\s*[:：]\s*"
+# After 日 the time may follow with no space (qq.com: ``TNW中文站 2016年10月14日07:17``), as an
+# article page's dateline has it (``page``); after a bare day number it needs one.
 _HEADER = LazyPattern(
-    rf"^(?:{_SOURCE_LABEL})?(?P<source>\S{{2,30}}?)\s+{DATE}(?:\s+{TIME})?"
+    rf"^(?:{_SOURCE_LABEL})?(?P<source>\S{{2,30}}?)\s+{DATE}(?:(?:\s+|(?<=日)){TIME})?"
     rf"(?:\s+{EDITOR_LABEL}\s*[:：]\s*(?P<editor>[^\s:：]{{1,20}}?))?(?:{_CHROME})?\s*$"
 )
 

@@ -157,6 +157,9 @@ def test_no_residue_controls_or_replacement_characters(body: str, title: str | N
 @example(body="", title="锟\u200b斤")  # 锟斤 with an invisible character inside
 @example(body="", title="锟\ufffd斤")  # and with a decoder's mark inside
 @example(body="", title="鄇0锟?\ufffd斤")  # and with a ? as well, which resync drops
+# A decoder's mark no repair uses, between ” and ā: once it is dropped, ``?”ā`` reads as one span
+# with its first byte lost, which the mark had cut in two.
+@example(body="", title="?”\ufffdā0丢")
 def test_cleaning_is_idempotent(body: str, title: str) -> None:
     once = clean(body, title=title)
     twice = clean(once.text, title=once.title)

@@ -454,6 +454,15 @@ def test_a_character_that_lost_its_first_byte_after_a_mark_leaves_no_question_ma
     assert restored
 
 
+def test_a_span_a_dropped_mark_had_cut_in_two_is_repaired_and_counted_once(now: datetime, tz: tzinfo) -> None:
+    # The title's U+FFFD is used by no repair and dropped; the span it cut in two is then read as
+    # it is read without the mark, and each field's span counts once.
+    marked = clean_item(RawItem(body="上海浦?中H民法院", title="?”\ufffdā0丢"), now=now, tz=tz)
+    unmarked = clean_item(RawItem(body="上海浦?中H民法院", title="?”ā0丢"), now=now, tz=tz)
+    assert (marked.title, marked.text) == (unmarked.title, unmarked.text)
+    assert marked.repairs["garbled_spans"] == unmarked.repairs["garbled_spans"] == 2
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -523,6 +532,16 @@ def test_year_is_the_latest_not_after_now() -> None:
     assert infer_year(1, 2, 11, 0, now=now, tz=tz) == datetime(2026, 1, 2, 11, 0, tzinfo=tz)
     assert infer_year(2, 29, 8, 0, now=now, tz=tz) == datetime(2024, 2, 29, 8, 0, tzinfo=tz)
     assert infer_year(2, 30, 8, 0, now=now, tz=tz) is None
+
+
+def test_a_header_may_glue_the_time_to_the_date_after_its_day(now: datetime, tz: tzinfo) -> None:
+    # qq.com prints ``TNW中文站 2016年10月14日07:17`` (pages-readability/qq); the dateline of an
+    # article page is read that way already (``page``).  The byline after it opens the first
+    # paragraph once the header is taken out.
+    body = "TNW中文站 2025年9月20日07:17 打印\n本报讯（记者 张三）今天上午，会议召开。"
+    cleaned = clean_item(RawItem(body=body, title="标题"), now=now, tz=tz)
+    assert (cleaned.source, cleaned.published) == ("TNW中文站", datetime(2025, 9, 20, 7, 17, tzinfo=tz))
+    assert (cleaned.reporter, cleaned.text) == ("张三", "今天上午，会议召开。")
 
 
 def test_a_sentence_is_not_a_header(now: datetime, tz: tzinfo) -> None:
