@@ -293,7 +293,12 @@ def _cluster(
     if batch and not _links_stored(store, this_batch):
         found = find_links(_full_items(store, query, by_id, batch))
     with store.write() as db:
-        existing = stored.assignments(db, briefs)
+        existing = (
+            # Every item read is in the window or the lookback before it (``_read_window``).
+            stored.assignments_between(db, briefs, query.start - query.lookback, query.end)
+            if query.start is not None
+            else stored.assignments(db, briefs)
+        )
         clustering = _clustering(
             db, batch, this_batch, existing, found, lambda: _full_items(store, query, by_id, batch), now
         )

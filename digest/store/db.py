@@ -318,17 +318,17 @@ class Store:
             "WHERE sort_ts >= ? AND sort_ts < ? ORDER BY sort_ts DESC, id",
             (int(start.timestamp()), int(end.timestamp())),
         )
-        return [
-            ItemBrief(
-                id_,
-                source,
-                item_time(
-                    datetime.fromisoformat(published) if published else None, datetime.fromisoformat(fetched)
-                ),
-                int(length),
-            )
-            for id_, source, published, fetched, length in rows
-        ]
+        # The items of one fetch share their fetch time: each is parsed once (2 M of the 50 M
+        # instructions of reading the 3,000 briefs of bench/speed.py's 100,000-item store).
+        fetch_times: dict[str, datetime] = {}
+        briefs = []
+        for id_, source, published, fetched, length in rows:
+            fetched_at = fetch_times.get(fetched)
+            if fetched_at is None:
+                fetched_at = fetch_times[fetched] = datetime.fromisoformat(fetched)
+            published_at = datetime.fromisoformat(published) if published else None
+            briefs.append(ItemBrief(id_, source, item_time(published_at, fetched_at), int(length)))
+        return briefs
 
     def count_items(self) -> int:
         return int(self.execute("SELECT count(*) FROM items").fetchone()[0])

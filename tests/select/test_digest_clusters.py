@@ -263,3 +263,27 @@ def test_links_are_found_outside_the_write_transaction_and_again_inside_if_delet
         connection = cast(SqliteDatabase, store.database).connection
         assert _shown(build_digest(store, _query(DAY1), now=NOW)) == expected
     assert in_transaction == [False, True]
+
+
+def test_assignments_read_by_time_are_those_read_by_id_of_the_items_asked(store_location: str) -> None:
+    start, end = NOW - timedelta(days=1), NOW + timedelta(hours=1)
+    before, first, second, not_asked, unclustered, after = (
+        make_item(f"第{n}条", when=when)
+        for n, when in enumerate(
+            (start - timedelta(seconds=1), start, NOW, NOW, NOW, end),
+        )
+    )
+    clustered = [before, first, second, not_asked, after]
+    asked = {before.id, first.id, second.id, unclustered.id, after.id}
+    with Store.open(store_location) as store:
+        store.add_items([*clustered, unclustered])
+        with store.write() as db:
+            keys = stored.save_assignments(db, {item.id: f"new:{item.id}" for item in clustered}, {}, now=NOW)
+            by_id = stored.assignments(db, asked)
+            in_window = stored.assignments_between(db, asked, start, end)
+            from_start = stored.assignments_between(db, asked, start, None)
+    assert set(by_id) == {before.id, first.id, second.id, after.id}
+    assert by_id[second.id] == str(keys[f"new:{second.id}"])
+    # The time index bounds the read, [start, end); what was not asked is left out.
+    assert in_window == {item_id: by_id[item_id] for item_id in (first.id, second.id)}
+    assert from_start == {item_id: by_id[item_id] for item_id in (first.id, second.id, after.id)}
