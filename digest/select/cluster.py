@@ -181,11 +181,12 @@ def _key_order(key: str) -> tuple[int, str]:
 
 def choose_representative(members: Sequence[M], priority: Mapping[str, int]) -> list[M]:
     """``members`` best first: complete text, source priority, earliest publication, id."""
-    longest = max((item.text_length for item in members), default=0)
+    # The length that counts as complete, reckoned once rather than for each member.
+    shortest_complete = COMPLETE_SHARE * max([item.text_length for item in members], default=0)
 
     def rank(item: M) -> tuple[bool, int, float, str]:
-        complete = item.text_length >= COMPLETE_SHARE * longest
-        return (not complete, -priority.get(item.source or "", 0), item.time.timestamp(), item.id)
+        incomplete = item.text_length < shortest_complete
+        return (incomplete, -priority.get(item.source or "", 0), item.time.timestamp(), item.id)
 
     return sorted(members, key=rank)
 
