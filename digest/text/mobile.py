@@ -58,6 +58,9 @@ _HEADER = LazyPattern(
     rf"^(?:{_SOURCE_LABEL})?(?P<source>\S{{2,30}}?)\s+{DATE}(?:(?:\s+|(?<=日)){TIME})?"
     rf"(?:\s+{EDITOR_LABEL}\s*[:：]\s*(?P<editor>[^\s:：]{{1,20}}?))?(?:{_CHROME})?\s*$"
 )
+# A label of the time (``发布时间 2026年4月25日 22:47``, ``北京时间``, ``日期：``) names no source: a
+# line so is a dateline, which ``page`` reads.
+_TIME_LABEL = LazyPattern(r"(?:[时時][间間]|日期)[:：]?$")
 
 # 全媒体 and 融媒体 only ever come before 记者: after them, 者 with one other character before it is
 # a 记者 whose 记 was garbled (a byte lost, a wrong codec), and the byline is still one.
@@ -213,7 +216,7 @@ def parse_header(line: str, *, now: datetime, tz: tzinfo) -> Header | None:
     ``来源：`` may label the source, the source may be enclosed in 【】, and so may the whole line.
     """
     match = _HEADER.match(unwrap(line))
-    if match is None or match["source"][0].isdigit():
+    if match is None or match["source"][0].isdigit() or _TIME_LABEL.search(match["source"]):
         return None
     published = _moment(match, now=now, tz=tz)
     if published is None:  # 0/0 is no date, so the line is no header

@@ -544,6 +544,22 @@ def test_a_header_may_glue_the_time_to_the_date_after_its_day(now: datetime, tz:
     assert (cleaned.reporter, cleaned.text) == ("张三", "今天上午，会议召开。")
 
 
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "发布时间 2026年4月25日22:47",
+        "发布时间 2026年4月25日 22:47",
+        "北京时间 4月25日22:47",
+        "日期： 2026年4月25日 22:47",
+    ],
+)
+def test_a_time_label_before_the_date_is_no_source(dateline: str, now: datetime, tz: tzinfo) -> None:
+    # The line is a dateline: the time is the item's, and no source is named.
+    cleaned = clean_item(RawItem(body=f"{dateline}\n正文第一句。", title="标题"), now=now, tz=tz)
+    assert (cleaned.source, cleaned.published) == (None, datetime(2026, 4, 25, 22, 47, tzinfo=tz))
+    assert cleaned.text == "正文第一句。"
+
+
 def test_a_sentence_is_not_a_header(now: datetime, tz: tzinfo) -> None:
     assert parse_header("党史学习教育开展以来 城乡一体化", now=now, tz=tz) is None
 
