@@ -7,14 +7,17 @@ as far more common Chinese (``hanzi_frequency``) than the run did, so text that 
 right — simplified, traditional, or anything else — is never touched.  Bytes damaged before they
 were misread (a GBK byte lost, then the page read as UTF-8 bytes by a GBK decoder) decode right
 and still read out of step after the loss: a decoding is judged as ``resync`` reads it again.
-``锟斤拷`` runs carry no text and are removed.  ftfy repairs UTF-8 read as Latin-1 or cp1252, not these.
+A line too short to judge alone is read the way most of the other lines of its text were, where
+that decodes it whole and reads better.  ``锟斤拷`` runs carry no text and are removed.  ftfy repairs
+UTF-8 read as Latin-1 or cp1252, not these.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 
 from digest.patterns import LazyPattern
 from digest.sanitize import INVISIBLE
@@ -63,6 +66,19 @@ _LOST = "\ufffd"
 _MARGIN = 2.5
 _PLAUSIBLE = -9.5
 _HAN = LazyPattern("[\u3400-\u9fff]")
+# What the GB18030 decoder makes of double-byte text: ideographs, and private-use characters for
+# the bytes of GBK's user-defined rows (A140–A7A0, AAA1–AFFE, F8A1–FEFE), where most of Big5's
+# punctuation and frequent characters fall (Big5 A140–A7FE: ，。 and 一 to 喝).  A line of Big5
+# read so can be half private-use characters and its few ideographs common ones (可以怎麼賺錢?我們
+# reads as 7 ideographs and 8 private-use characters), so by its ideographs alone it reads as
+# Chinese.  The table counts private-use characters as the rarest.  Real text holds them as a
+# font's icons (Font Awesome, iconfont), and an icon's bytes read in Big5 are often a frequent
+# character (U+E4C6–E765 are GBK's A140–A7A0, Big5's 一 to 喝), so they count only where the line
+# as a whole is what the confusion makes: re-encoded, it decodes in the right codec whole, into
+# assigned characters (``_whole``), as text an encoder wrote does; and only for a whole line, not
+# for a run in it, where an icon can stand beside two or three characters (剪贴板<icon>).
+_MISREAD = LazyPattern("[\u3400-\u9fff\ue000-\uf8ff]")
+_PRIVATE = LazyPattern("[\ue000-\uf8ff]")
 # A wrong decoding of Chinese is ideographs, many of them: a short run of real text with a rare
 # character in it must not be taken for one (福克納｜ is no mojibake).
 _MIN_HAN = 4
@@ -86,9 +102,10 @@ _ASIDE = 64
 _QUOTES = ("“”", "‘’", "「」", "『』", "《》", "〈〉", "【】", "〔〕")
 
 
-def _mean(text: str) -> float:
-    """Mean log frequency of the ideographs of ``text`` (symbols such as ｜ prove nothing)."""
-    wide = _HAN.findall(text)
+def _mean(text: str, wide_chars: LazyPattern[str] = _HAN) -> float:
+    """Mean log frequency of the ideographs of ``text`` (symbols such as ｜ prove nothing), or of
+    the characters ``wide_chars`` finds."""
+    wide = wide_chars.findall(text)
     return sum(log_frequency(char) for char in wide) / len(wide) if wide else -30.0
 
 
@@ -142,8 +159,7 @@ def _decoding_score(data: bytes, right: str, *, traditional: bool) -> float:
     # below the table's step of a quarter).
     frequency = _frequency(right, traditional=traditional)
     wide = _wide(text)
-    words = sum(word_weight(a, b) for a, b in itertools.pairwise(wide))
-    return -100.0 * text.count(_LOST) + sum(frequency(char) for char in wide) + _WORD_BONUS * words
+    return -100.0 * text.count(_LOST) + sum(frequency(char) for char in wide) + _WORD_BONUS * _words(text)
 
 
 def _frequency(right: str, *, traditional: bool) -> Callable[[str], float]:
@@ -154,6 +170,12 @@ def _frequency(right: str, *, traditional: bool) -> Callable[[str], float]:
 def _wide(text: str) -> list[str]:
     """The characters of a decoding ``_decoding_score`` weighs, in order."""
     return [char for char in text if char != _LOST and not char.isascii()]
+
+
+def _words(text: str) -> float:
+    """How strongly the neighbouring characters of ``text`` (as ``_decoding_score`` pairs them)
+    read as words."""
+    return sum(word_weight(a, b) for a, b in itertools.pairwise(_wide(text)))
 
 
 def _as_name(text: str, at: int, position: int, frequency: Callable[[str], float]) -> float:
@@ -262,37 +284,157 @@ def _decoding(text: str, wrong: str, right: str, seen: SeenWords) -> str:
     return data.decode(right, errors="replace").replace(_LOST, "")
 
 
-def _redecode(text: str, seen: SeenWords) -> str | None:
-    """``text`` decoded right, or None when no confusion reads far better than it does."""
-    before = _mean(text)
-    if before > _PLAUSIBLE or len(_HAN.findall(text)) < _MIN_HAN:
-        # Reads as Chinese already, or is no Chinese at all: every wrong decoding of Chinese
-        # bytes is full of ideographs, and a lone symbol in English (– ’) is no evidence.
+def _judged(text: str, wide_chars: LazyPattern[str]) -> float | None:
+    """``_mean(text, wide_chars)``, or None when that is plausible Chinese or ``wide_chars`` finds
+    too few characters for a wrong decoding."""
+    if len(wide_chars.findall(text)) < _MIN_HAN:
         return None
-    best: tuple[float, str] | None = None
-    for wrong, right in _CONFUSIONS:
-        try:
-            decodings = [_decoding(text, wrong, right, seen)]
-        except UnicodeEncodeError:
+    mean = _mean(text, wide_chars)
+    return None if mean > _PLAUSIBLE else mean
+
+
+def _whole(text: str, wrong: str, right: str) -> bool:
+    """True when ``text`` re-encoded with ``wrong`` decodes with ``right`` with no byte left over
+    and into no private-use character: what a misreading of text an encoder wrote gives back."""
+    try:
+        decoded = text.encode(wrong).decode(right)
+    except UnicodeError:
+        return False
+    return _PRIVATE.search(decoded) is None
+
+
+# (codec the bytes were wrongly decoded with, codec they were written in), as in _CONFUSIONS
+_Confusion = tuple[str, str]
+# A confusion to try, how the text reads as found for it (``_judged``), and the words it makes
+# as found that a decoding must exceed (None: no such test).
+_Trial = tuple[_Confusion, float, float | None]
+
+
+def _redecode(text: str, seen: SeenWords, *, line: bool = False) -> tuple[str, _Confusion] | None:
+    """``text`` decoded right and the confusion (``_CONFUSIONS``) it was decoded from, or None
+    when no confusion reads far better than it does.  ``line``: ``text`` is a whole line, whose
+    private-use characters count for the GB18030 decoder (``_MISREAD``)."""
+    # How the text reads as found, by its ideographs; None where it reads as Chinese already, or
+    # is no Chinese at all: every wrong decoding of Chinese bytes is full of ideographs, and a
+    # lone symbol in English (– ’) is no evidence.
+    by_ideographs = _judged(text, _HAN)
+    private = line and _PRIVATE.search(text) is not None
+    decodings: dict[_Confusion, str | None] = {}
+    if by_ideographs is not None:
+        found = _best_decoding(
+            text, seen, [(confusion, by_ideographs, None) for confusion in _CONFUSIONS], decodings
+        )
+        if found is not None or not private:
+            return found
+    elif not private:
+        return None
+    # Judged by its ideographs alone, the line reads as Chinese or no decoding beats it: judged
+    # with its private-use characters, where the GB18030 decoder's misreading of the line can
+    # give them (``_MISREAD``).  Then a decoding must also make more words than the line does
+    # without them (as a font's icons, which say nothing) and read better than its ideographs
+    # as found: a misreading's ideographs make few words and its decoding many (of the 192
+    # lines of the 42 real feeds in s2tw, put in Big5 and read so, that this decodes, 189 make
+    # none as found, and every decoding makes some), a clean line's the other way round
+    # (暗箭难防 beside an icon decodes to 八 做璋麵滅, 刘虹 and two icons to 租吸隸箇).
+    misread = _judged(text, _MISREAD)
+    if misread is None:
+        return None
+    words = _words(_PRIVATE.sub("", text))
+    trials = [
+        (confusion, misread, words)
+        for confusion in _CONFUSIONS
+        if confusion[0] == "gb18030" and _whole(text, *confusion)
+    ]
+    return _best_decoding(text, seen, trials, decodings, as_found=_mean(text))
+
+
+def _best_decoding(
+    text: str,
+    seen: SeenWords,
+    trials: Sequence[_Trial],
+    decodings: dict[_Confusion, str | None],
+    as_found: float = -30.0,
+) -> tuple[str, _Confusion] | None:
+    """The decoding of ``text`` that reads best of those that read far better than it does as
+    found (each ``trials``' judgment, and ``as_found``), with its confusion, or None.
+    ``decodings``: the decodings made so far, by confusion (None: the text cannot be)."""
+    best: tuple[float, str, _Confusion] | None = None
+    for confusion, before, words in trials:
+        if confusion not in decodings:
+            try:
+                decodings[confusion] = _decoding(text, *confusion, seen)
+            except UnicodeEncodeError:
+                decodings[confusion] = None
+        decoded = decodings[confusion]
+        if decoded is None:
             continue
-        for decoded in decodings:
-            # A right decoding gives back characters, seldom ASCII: bytes 40–7E that the wrong
-            # decoder had read as the second half of a character and the right one reads alone
-            # (《碧廬冤孽》 as GBK gives 。m衙f環弈^。n) are a sign the text was never misread.
-            # Only an ASCII character right after a wide one can have been swallowed so (in
-            # UTF-8 read as GBK, the J of 是Java), one in twenty characters at most.
-            if not _HAN.search(decoded) or _ascii(decoded) - _ascii(text) > len(text) // _SWALLOWED:
-                continue
-            score = _mean_decoded(decoded)
-            if score < max(before + _MARGIN, _PLAUSIBLE):
-                # The bytes may have been damaged before they were misread (a GBK byte lost):
-                # decoded right, they still read out of step after the loss, as rare characters.
-                # The decoding is judged as resync will read it again; it is kept as decoded,
-                # and resync, which comes next, repairs and counts the rest.
-                score = _mean_decoded(resync(decoded, {}, seen)[0])
-            if score >= max(before + _MARGIN, _PLAUSIBLE) and (best is None or score > best[0]):
-                best = (score, decoded)
-    return best[1] if best else None
+        # A right decoding gives back characters, seldom ASCII: bytes 40–7E that the wrong
+        # decoder had read as the second half of a character and the right one reads alone
+        # (《碧廬冤孽》 as GBK gives 。m衙f環弈^。n) are a sign the text was never misread.
+        # Only an ASCII character right after a wide one can have been swallowed so (in
+        # UTF-8 read as GBK, the J of 是Java), one in twenty characters at most.
+        if not _HAN.search(decoded) or _ascii(decoded) - _ascii(text) > len(text) // _SWALLOWED:
+            continue
+        if words is not None and _words(decoded) <= words:
+            continue
+        score = _mean_decoded(decoded)
+        if score < max(before + _MARGIN, _PLAUSIBLE):
+            # The bytes may have been damaged before they were misread (a GBK byte lost):
+            # decoded right, they still read out of step after the loss, as rare characters.
+            # The decoding is judged as resync will read it again; it is kept as decoded,
+            # and resync, which comes next, repairs and counts the rest.
+            score = _mean_decoded(resync(decoded, {}, seen)[0])
+        if score >= max(before + _MARGIN, _PLAUSIBLE, as_found) and (best is None or score > best[0]):
+            best = (score, decoded, confusion)
+    return (best[1], best[2]) if best else None
+
+
+def _page_confusion(
+    lines: Sequence[str], decoded: Sequence[tuple[str, _Confusion] | None]
+) -> _Confusion | None:
+    """The confusion most of the lines of a text that hold Chinese (``_MISREAD``) were decoded
+    from alone (``decoded``, by line), or None.  A page is misread as a whole, and then most of
+    its lines decode; a text with one misread paragraph (a quotation pasted from another page)
+    has its other lines right as found, and a short one among them (a name, 好的) must not be
+    read the way that paragraph was.  Counted in line order, so that the choice does not depend
+    on how the confusions hash."""
+    counts = Counter(found[1] for found in decoded if found is not None)
+    if not counts:
+        return None
+    confusion, count = counts.most_common(1)[0]
+    chinese = sum(1 for line in lines if _MISREAD.search(line))
+    return confusion if 2 * count > chinese else None
+
+
+def _icons_only(line: str) -> bool:
+    """True when the only characters of ``line`` beyond ASCII and spaces are private-use ones."""
+    return all(_PRIVATE.match(char) or char.isspace() for char in _wide(line))
+
+
+def _read_as(line: str, confusion: _Confusion) -> str | None:
+    """``line``, too short to judge alone, decoded right with ``confusion``, the one most lines
+    of its text were decoded from (``_page_confusion``), or None.  A page is misread as a whole,
+    but a short line (好的 in Big5 read as GB18030 is two private-use characters) is too little
+    to tell from its characters alone.
+
+    Only a line of fewer than ``_MIN_HAN`` ideographs and private-use characters, at least one:
+    a longer one was judged alone.  A line with neither (English, punctuation, digits) re-encodes
+    whole in every confusion (It’s reads It＊s so) and is left.  So is a line whose only non-ASCII
+    characters are private-use ones: a font's icons, which read as frequent characters as often
+    as a misread line does.  Read the way the page was, the line must decode whole (``_whole``),
+    make no fewer words than it does as found (its private-use characters left out, as icons;
+    好的 is no word of the table), and read better by ``_MARGIN``, every non-ASCII character
+    counted, as a decoded line must (刘虹 reads as 隸箇 no better)."""
+    misread = _MISREAD.findall(line)
+    if not misread or len(misread) >= _MIN_HAN or _icons_only(line):
+        return None
+    wrong, right = confusion
+    if not _whole(line, wrong, right):
+        return None
+    decoded = line.encode(wrong).decode(right)
+    if _words(decoded) < _words(_PRIVATE.sub("", line)):
+        return None
+    return decoded if _mean_decoded(decoded) >= max(_mean_decoded(line) + _MARGIN, _PLAUSIBLE) else None
 
 
 def repair_misdecoding(text: str, seen: SeenWords = NO_WORDS) -> tuple[str, int]:
@@ -312,15 +454,22 @@ def repair_misdecoding(text: str, seen: SeenWords = NO_WORDS) -> tuple[str, int]
         nonlocal repaired
         decoded = _redecode(match.group(), seen)
         repaired += decoded is not None
-        return decoded if decoded is not None else match.group()
+        return decoded[0] if decoded is not None else match.group()
 
-    lines = []
-    for line in text.split("\n"):
-        # The whole line first: the bytes of a wrongly decoded page run on through its ASCII.
-        decoded = _redecode(line, seen) if not line.isascii() else None
-        if decoded is not None:
+    # The whole line first: the bytes of a wrongly decoded page run on through its ASCII.
+    lines = text.split("\n")
+    decoded = [_redecode(line, seen, line=True) if not line.isascii() else None for line in lines]
+    confusion = _page_confusion(lines, decoded)
+    for index, (line, found) in enumerate(zip(lines, decoded, strict=True)):
+        if found is not None:
             repaired += 1
-            lines.append(decoded)
+            lines[index] = found[0]
+            continue
+        # The lines too short to judge alone, read the way most of the others were.
+        read = _read_as(line, confusion) if confusion is not None else None
+        if read is not None:
+            repaired += 1
+            lines[index] = read
         else:
-            lines.append(_RUN.sub(replace, line))
+            lines[index] = _RUN.sub(replace, line)
     return "\n".join(lines), removed + repaired

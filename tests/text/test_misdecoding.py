@@ -8,6 +8,11 @@ on each side of a pair.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+
 import pytest
 
 from digest.text.misdecoding import repair_misdecoding
@@ -53,3 +58,133 @@ def test_a_lost_byte_closes_the_quotation_the_line_left_open(sentence: str, befo
 def test_a_lost_byte_closes_no_quotation_that_is_not_open(sentence: str, before: str) -> None:
     text = before + sentence
     assert repair_misdecoding(_utf8_read_as_gbk(text))[0] == text
+
+
+def _big5_read_as_gbk(sentence: str) -> str:
+    return sentence.encode("cp950").decode("gb18030")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # Read as GB18030, Big5's punctuation and frequent characters (，。「」 我 們 以 可 …) are
+        # private-use characters, and the few ideographs left are common ones: by its ideographs
+        # alone each line reads as Chinese.
+        "「我們走吧。」她輕聲說。",
+        "可以怎麼賺錢?我們來聽聽專家的意見。",
+        "今天天氣很好，我們去公園散步吧。",
+    ],
+)
+def test_big5_read_as_gbk_is_decoded_though_its_few_ideographs_read_well(sentence: str) -> None:
+    assert repair_misdecoding(_big5_read_as_gbk(sentence))[0] == sentence
+
+
+@pytest.mark.parametrize(
+    ("text", "misread"),
+    [
+        # 對 in Big5 read as GB18030 is 癸, 是 琌: too little to tell alone, but the lines around
+        # were misread the same way.
+        ("今天天氣很好，我們去公園散步吧。\n對\n可以怎麼賺錢?我們來聽聽專家的意見。", _big5_read_as_gbk),
+        ("今天天氣很好，我們去公園散步吧。\n是\n「我們走吧。」她輕聲說。", _big5_read_as_gbk),
+        # 好的 in UTF-8 read as GB18030 is 濂界殑, 谢谢 璋㈣阿.
+        ("我们今天不去了，明天再说吧。\n好的\n那我们下周再约时间吧。", _utf8_read_as_gbk),
+        ("我们今天不去了，明天再说吧。\n谢谢\n那我们下周再约时间吧。", _utf8_read_as_gbk),
+    ],
+)
+def test_a_short_line_is_read_the_way_the_rest_of_its_text_was(
+    text: str, misread: Callable[[str], str]
+) -> None:
+    assert repair_misdecoding(misread(text))[0] == text
+
+
+# A line misread in each direction: Big5 read by the GB18030 decoder, GBK read by a Big5 one.
+_BIG5_PARAGRAPH = "今天天氣很好，我們去公園散步吧。"
+_GBK_PARAGRAPH = "他还能再次借力经销商，进行翻盘吗？"
+_MISREAD_PARAGRAPHS = [
+    (_big5_read_as_gbk(_BIG5_PARAGRAPH), _BIG5_PARAGRAPH),
+    (_GBK_PARAGRAPH.encode("gbk").decode("cp950"), _GBK_PARAGRAPH),
+]
+
+
+@pytest.mark.parametrize(("misread", "right"), _MISREAD_PARAGRAPHS)
+@pytest.mark.parametrize(
+    "clean",
+    [
+        # Every character of these re-encodes whole in either confusion (’ reads ＊, “ ※, １ ㄠ):
+        # no ideograph, nothing to judge them by.
+        "It’s a “test” — really.",
+        "‘England have said he’s not on their radar.",
+        "１２３",
+        "——\n……\n★★★\n※",
+        "『....』\n（）",
+        # Short Chinese lines of a text of which only a paragraph was misread: a name, one
+        # character (刘虹 reads as 隸箇 the Big5 way, 庹震 as 誌綺 the GBK way, 丁 as 間).
+        "刘虹",
+        "庹震\n優酷",
+        "丁",
+        "好的",
+        # A font's icons alone on a line (U+E616 read in Big5 is 小).
+        "\ue616",
+        "\ue616\n\ue17c\ue1da\ue7a8\ue2ce",
+    ],
+)
+@pytest.mark.parametrize("first", [True, False])
+def test_clean_lines_beside_a_misread_paragraph_are_left(
+    misread: str, right: str, clean: str, first: bool
+) -> None:
+    text, expected = (
+        (misread + "\n" + clean, right + "\n" + clean)
+        if first
+        else (clean + "\n" + misread, clean + "\n" + right)
+    )
+    assert repair_misdecoding(text)[0] == expected
+
+
+def test_short_clean_lines_of_a_text_with_clean_paragraphs_are_left() -> None:
+    # One paragraph misread, pasted among lines read right: the short line is no misreading.
+    text = "\n".join(
+        [_big5_read_as_gbk(_BIG5_PARAGRAPH), "刘虹", "那我們明天再去圖書館看書吧。", "記者：王小明"]
+    )
+    assert repair_misdecoding(text)[0] == "\n".join(
+        [_BIG5_PARAGRAPH, "刘虹", "那我們明天再去圖書館看書吧。", "記者：王小明"]
+    )
+
+
+def test_the_result_does_not_depend_on_how_strings_hash() -> None:
+    # Two lines decoded from opposite confusions and a short line either could read: the
+    # outcome must be the same in every process (Python salts str hashes per process).
+    text = "\n".join([misread for misread, _ in _MISREAD_PARAGRAPHS] + ["堵"])
+    script = (
+        "import sys; from digest.text.misdecoding import repair_misdecoding; "
+        "print(ascii(repair_misdecoding(sys.argv[1])))"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script, text],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(4)
+    }
+    assert len(outputs) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A font's icons (private-use characters) in clean text: their GB18030 bytes read in
+        # Big5 are often frequent characters (U+E5F1 is 八), the clean characters beside them
+        # garble, and a line's few characters can read no worse so.
+        "[系统工具 > 实用工具 > 剪贴板\ue699]",
+        "\ue5f1 暗箭难防",
+        "刘虹\ue67d\ue243",
+        "\ue0a1昆汀說\ue52f",
+        "\ue784 （新京報）",
+        "\ue6bf 2015-06-20 \ue773 點贊 49321",
+        "今天天气很好，我们去公园散步吧。\n剪贴板\ue699\n刘虹\ue67d\ue243",
+    ],
+)
+def test_icons_beside_chinese_are_left(text: str) -> None:
+    assert repair_misdecoding(text) == (text, 0)
