@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from hashlib import blake2b
+from itertools import islice, product
 from urllib.parse import urlsplit, urlunsplit
 
 from digest.model import RawItem
@@ -26,11 +27,18 @@ def _id_of(raw: RawItem, key: str | None, url: str | None) -> str:
     scheme twin gets its id without a copy of the whole item made for it (the copies were most
     of the look-up's cost on a first fetch: 0.3 of 0.45 CPU s over the 200 bench feeds)."""
     if key and key.strip():
-        basis = "key\n" + key.strip()
-    elif url:
-        basis = "url\n" + normalise_url(url)
-    else:
-        basis = "text\n" + " ".join((raw.title or "").split()) + "\n" + " ".join(raw.body.split())
+        return _key_id(key)
+    if url:
+        return _hashed("url\n" + normalise_url(url))
+    return _hashed("text\n" + " ".join((raw.title or "").split()) + "\n" + " ".join(raw.body.split()))
+
+
+def _key_id(key: str) -> str:
+    """The id of an item known by ``key`` (not blank)."""
+    return _hashed("key\n" + key.strip())
+
+
+def _hashed(basis: str) -> str:
     return ID_PREFIX + blake2b(basis.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
@@ -82,11 +90,16 @@ def _scheme_twin_ids(raw: RawItem) -> list[str]:
     any of the parts of its key (the feed, the GUID and the link, which a move may or may not all
     change), else in its URL."""
     if raw.key and raw.key.strip():
-        keys = [""]
+        # Each part as written, then swapped where it has a scheme; the first combination is the
+        # key itself.  A twin key is never blank (only a scheme changes), so its id is the key's
+        # hash straight away.  On a first fetch every new item looks up its twins (33,461 ids for
+        # the 6,528 items of bench/fetch.py's 200 feeds): building the keys string by string and
+        # taking each through ``_id_of`` cost 670 M instructions, this 485 M (the hashing 269 M).
+        choices = []
         for part in raw.key.split("\n"):
             swapped = _other_scheme(part)
-            keys = [f"{key}\n{choice}" for key in keys for choice in dict.fromkeys((part, swapped))]
-        return [_id_of(raw, key[1:], raw.url) for key in keys[1:]]
+            choices.append((part,) if swapped == part else (part, swapped))
+        return [_key_id("\n".join(parts)) for parts in islice(product(*choices), 1, None)]
     if raw.url and _SCHEME.match(raw.url):
         return [_id_of(raw, None, _other_scheme(raw.url))]
     return []

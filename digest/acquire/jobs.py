@@ -123,7 +123,10 @@ def ingest_feed(data: bytes, headers: dict[str, str], job: FeedJob) -> FeedOutco
         stored = stored_ids(wanted, store.stored_ids)
         new = ((key, raw) for key, raw in wanted.items() if key not in stored)
         pending = dict(islice(new, most))
-    count = job.ingest((raw for raw in raws if item_id(raw) not in pending), store, job.options)
+    # With nothing waiting for its full text (full text off, or every item long enough) every item
+    # goes on, and its id is not worked out here as well as in the ingest.
+    kept = (raw for raw in raws if item_id(raw) not in pending) if pending else raws
+    count = job.ingest(kept, store, job.options)
     return FeedOutcome(
         count.added, count.existing, parsed.encoding_note, tuple(pending.items()), count.renamed
     )

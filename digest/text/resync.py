@@ -203,8 +203,8 @@ class SeenWords:
 
     def weight(self, first: str, second: str) -> float:
         """``word_weight``, at least ``_SEEN`` when the text writes the pair where it reads right."""
-        weight = word_weight(first, second)
-        if self.pairs and simplified_char(first) + simplified_char(second) in self.pairs:
+        weight, pair = _word(first, second)
+        if self.pairs and pair in self.pairs:
             return max(weight, _SEEN)
         return weight
 
@@ -216,6 +216,14 @@ class SeenWords:
 
 
 NO_WORDS = SeenWords()
+
+
+@lru_cache(maxsize=65536)
+def _word(first: str, second: str) -> tuple[float, str]:
+    """``word_weight`` of the two characters, and the pair simplified (as ``SeenWords`` holds it):
+    a reading weighs the pairs it makes a few thousand times a line, most of them again and again
+    from line to line, and each look-up simplifies both characters twice."""
+    return word_weight(first, second), simplified_char(first) + simplified_char(second)
 
 
 def seen_words(text: str) -> SeenWords:
@@ -408,13 +416,15 @@ def _byte_table(codec: str, side: int, byte: int) -> _ByteTable:
 @lru_cache(maxsize=16384)
 def _partner_ranks(
     codec: str, side: int, byte: int, before: str, after: str
-) -> tuple[dict[str, float], float]:
+) -> tuple[dict[str, float], float, tuple[str, float] | None]:
     """Of the characters that have ``byte`` as their first (``side`` 0) or second (1) byte: the
     likeliest alone and those that make a word with ``before`` or ``after``, each ranked as in
-    ``_choose``, and the likelihood of them all so ranked (nothing when no character is)."""
+    ``_choose``, the likelihood of them all so ranked (nothing when no character is), and the
+    one chosen among them (``_dominant``): what ``_lost_partner`` returns when the text writes no
+    pair with a neighbour that adds a rank, as it does for most lost bytes."""
     best, mass, forms = _byte_table(codec, side, byte)
     if best is None:
-        return {}, 0.0
+        return {}, 0.0, None
     bonus: dict[str, float] = {}
     for neighbour, following in ((before, True), (after, False)):
         if neighbour:
@@ -425,7 +435,14 @@ def _partner_ranks(
     for char, weight in bonus.items():
         ranks[char] = _cost(char) - _CONTEXT_BONUS * weight
         mass += math.exp(-ranks[char]) - math.exp(-_cost(char))
-    return ranks, mass
+    return ranks, mass, _dominant(ranks, mass)
+
+
+def _dominant(ranks: Mapping[str, float], mass: float) -> tuple[str, float] | None:
+    """The best ranked character and its cost when it carries half the likelihood ``mass`` of
+    all it can be, else None."""
+    chosen = min(ranks, key=ranks.__getitem__)
+    return (chosen, _cost(chosen)) if math.exp(-ranks[chosen]) >= _DOMINANT * mass else None
 
 
 def _seen_partner_codes(codec: str, before: str, after: str, seen: SeenWords) -> Iterator[tuple[str, bytes]]:
@@ -443,21 +460,21 @@ def _lost_partner(
     """The character that has ``byte`` as its first (``side`` 0) or second (1) byte, the other
     byte lost, when it carries half the likelihood of all it can be between ``before`` and
     ``after`` (a word with either counts, as in ``_choose``): 不肯 decides 肯 from CF alone."""
-    ranks, mass = _partner_ranks(codec, side, byte, before, after)
+    ranks, mass, chosen = _partner_ranks(codec, side, byte, before, after)
     if not ranks:
         return None
+    if not seen.pairs:  # the text writes no pair where it reads right (one suspect line)
+        return chosen
     # The pairs the text writes elsewhere count too (here, not in the cache: they are the text's).
     forms = [form for form, code in _seen_partner_codes(codec, before, after, seen) if code[side] == byte]
-    if forms:
-        ranks = dict(ranks)
-        for form in dict.fromkeys(forms):
-            was = ranks.get(form, _cost(form))
-            ranks[form] = _cost(form) - _CONTEXT_BONUS * (
-                seen.weight(before, form) + seen.weight(form, after)
-            )
-            mass += math.exp(-ranks[form]) - math.exp(-was)
-    chosen = min(ranks, key=ranks.__getitem__)
-    return (chosen, _cost(chosen)) if math.exp(-ranks[chosen]) >= _DOMINANT * mass else None
+    if not forms:
+        return chosen
+    ranks = dict(ranks)
+    for form in dict.fromkeys(forms):
+        was = ranks.get(form, _cost(form))
+        ranks[form] = _cost(form) - _CONTEXT_BONUS * (seen.weight(before, form) + seen.weight(form, after))
+        mass += math.exp(-ranks[form]) - math.exp(-was)
+    return _dominant(ranks, mass)
 
 
 def _after(codec: str, data: list[int], at: int) -> str:
@@ -865,6 +882,7 @@ def _read(
     # (a pair the text writes elsewhere weighs at least ``_SEEN``).
     least = _LOST - highest_log_frequency()
     heaviest = _WORD_BONUS * max(heaviest_word(), _SEEN)
+    weight = seen.weight
 
     def offer(
         at: int, to: int, cost: float, text: str, skipped: int = 0, dropped: int = 0, order: int = 0
@@ -873,7 +891,7 @@ def _read(
         assert step is not None
         order = order or next(orders)
         total = step.cost + cost
-        if text and step.text and (bonus := seen.weight(step.text[-1], text[0])):
+        if text and step.text and (bonus := weight(step.text[-1], text[0])):
             total -= _WORD_BONUS * bonus
         current = best[to]
         if current is None or total < current.cost or (total == current.cost and order < current.order):
@@ -882,7 +900,7 @@ def _read(
         # with it.  Offered with the character, not from the cheapest way to where the annotation
         # starts: that way may end in another character (槍斃?”這(zhè) read 槍斃场边@ up to the
         # annotation, and 這's reading was lost with 這).
-        known = annotations.get(to) if text else None
+        known = annotations.get(to) if text and annotations else None
         if known is not None and known[2] and is_reading(text[-1], known[1]):
             offer(at, known[0], cost + _ANNOTATION, text, skipped + 1, dropped)
 
@@ -980,7 +998,7 @@ def _read(
         """A byte lost next to the one at ``at``, read with its likeliest partner: looked up
         now where an annotation may follow the guess (an offer there offers more), else when
         the offers that end where the guess does are known (``_LostGuesses``)."""
-        if annotations.get(at + 1) is not None or annotations.get(at + 3) is not None:
+        if annotations and (annotations.get(at + 1) is not None or annotations.get(at + 3) is not None):
             for side in sides:
                 if (found := _lost_partner(codec, side, data[at], before, after, seen)) is not None:
                     offer_guess(at, at + 1, _LOST + found[1], found[0])
@@ -1012,7 +1030,8 @@ def _read(
                     offer_guess(at, at + 1, _LOST + found[1], found[0], order)
 
     for i in range(n):
-        settle(i)
+        if i in waiting:
+            settle(i)
         if best[i] is None:
             continue
         byte = data[i]
