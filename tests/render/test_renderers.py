@@ -116,3 +116,14 @@ def test_hostile_text_is_inert_in_every_format() -> None:
     assert "\x1b]0;" not in ansi and "\x1b[2J" not in ansi and "\x1b]8;;file" not in ansi
     plain = console.export_text()
     assert "[bold]x[/bold]" in plain and ":smile:" in plain  # markup and emoji codes stay literal
+
+
+def test_json_escapes_del_and_every_c1_control_among_printable_text() -> None:
+    """A line of JSON with one DEL or C1 control in otherwise printable text (the kind the output
+    writes with no search at all) has it escaped, on a line and indented."""
+    from digest.render.json import dumps
+
+    for code in range(0x7F, 0xA0):
+        for indent in (None, 2):
+            out = dumps({"id": f"标题{chr(code)}x", "summary": "正文。"}, indent=indent)
+            assert chr(code) not in out and f"\\u{code:04x}" in out
