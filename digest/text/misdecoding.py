@@ -75,8 +75,8 @@ _HAN = LazyPattern("[\u3400-\u9fff]")
 # font's icons (Font Awesome, iconfont), and an icon's bytes read in Big5 are often a frequent
 # character (U+E4C6–E765 are GBK's A140–A7A0, Big5's 一 to 喝), so they count only where the line
 # as a whole is what the confusion makes: re-encoded, it decodes in the right codec whole, into
-# assigned characters (``_whole``), as text an encoder wrote does; and only for a whole line, not
-# for a run in it, where an icon can stand beside two or three characters (剪贴板<icon>).
+# assigned characters (``_decoded_whole``), as text an encoder wrote does; and only for a whole
+# line, not for a run in it, where an icon can stand beside two or three characters (剪贴板<icon>).
 _MISREAD = LazyPattern("[\u3400-\u9fff\ue000-\uf8ff]")
 _PRIVATE = LazyPattern("[\ue000-\uf8ff]")
 # A wrong decoding of Chinese is ideographs, many of them: a short run of real text with a rare
@@ -293,14 +293,15 @@ def _judged(text: str, wide_chars: LazyPattern[str]) -> float | None:
     return None if mean > _PLAUSIBLE else mean
 
 
-def _whole(text: str, wrong: str, right: str) -> bool:
-    """True when ``text`` re-encoded with ``wrong`` decodes with ``right`` with no byte left over
-    and into no private-use character: what a misreading of text an encoder wrote gives back."""
+def _decoded_whole(text: str, wrong: str, right: str) -> str | None:
+    """``text`` re-encoded with ``wrong`` and decoded with ``right``, when that leaves no byte over
+    and makes no private-use character (what a misreading of text an encoder wrote gives back),
+    else None."""
     try:
         decoded = text.encode(wrong).decode(right)
     except UnicodeError:
-        return False
-    return _PRIVATE.search(decoded) is None
+        return None
+    return decoded if _PRIVATE.search(decoded) is None else None
 
 
 # (codec the bytes were wrongly decoded with, codec they were written in), as in _CONFUSIONS
@@ -343,7 +344,7 @@ def _redecode(text: str, seen: SeenWords, *, line: bool = False) -> tuple[str, _
     trials = [
         (confusion, misread, words)
         for confusion in _CONFUSIONS
-        if confusion[0] == "gb18030" and _whole(text, *confusion)
+        if confusion[0] == "gb18030" and _decoded_whole(text, *confusion) is not None
     ]
     return _best_decoding(text, seen, trials, decodings, as_found=_mean(text))
 
@@ -421,17 +422,16 @@ def _read_as(line: str, confusion: _Confusion) -> str | None:
     a longer one was judged alone.  A line with neither (English, punctuation, digits) re-encodes
     whole in every confusion (It’s reads It＊s so) and is left.  So is a line whose only non-ASCII
     characters are private-use ones: a font's icons, which read as frequent characters as often
-    as a misread line does.  Read the way the page was, the line must decode whole (``_whole``),
-    make no fewer words than it does as found (its private-use characters left out, as icons;
-    好的 is no word of the table), and read better by ``_MARGIN``, every non-ASCII character
-    counted, as a decoded line must (刘虹 reads as 隸箇 no better)."""
+    as a misread line does.  Read the way the page was, the line must decode whole
+    (``_decoded_whole``), make no fewer words than it does as found (its private-use characters
+    left out, as icons; 好的 is no word of the table), and read better by ``_MARGIN``, every
+    non-ASCII character counted, as a decoded line must (刘虹 reads as 隸箇 no better)."""
     misread = _MISREAD.findall(line)
     if not misread or len(misread) >= _MIN_HAN or _icons_only(line):
         return None
-    wrong, right = confusion
-    if not _whole(line, wrong, right):
+    decoded = _decoded_whole(line, *confusion)
+    if decoded is None:
         return None
-    decoded = line.encode(wrong).decode(right)
     if _words(decoded) < _words(_PRIVATE.sub("", line)):
         return None
     return decoded if _mean_decoded(decoded) >= max(_mean_decoded(line) + _MARGIN, _PLAUSIBLE) else None

@@ -463,7 +463,9 @@ def _lost_partner(
     ranks, mass, chosen = _partner_ranks(codec, side, byte, before, after)
     if not ranks:
         return None
-    if not seen.pairs:  # the text writes no pair where it reads right (one suspect line)
+    # A text that writes no pair where it reads right (one suspect line) has no partners either
+    # (``seen_words`` makes both from the same pairs): nothing it adds to the ranks.
+    if not seen.pairs:
         return chosen
     # The pairs the text writes elsewhere count too (here, not in the cache: they are the text's).
     forms = [form for form, code in _seen_partner_codes(codec, before, after, seen) if code[side] == byte]
@@ -915,7 +917,7 @@ def _read(
             offer(
                 at,
                 to + 2,
-                cost + _cost(following) - _WORD_BONUS * seen.weight(char, following),
+                cost + _cost(following) - _WORD_BONUS * weight(char, following),
                 char + following,
                 order=order[1],
             )
