@@ -17,7 +17,7 @@ both create a cluster for the same story.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
@@ -165,15 +165,17 @@ def has_batch_links(db: Transaction, key: str) -> bool:
     return db.execute("SELECT 1 FROM cluster_batches WHERE key = ?", (key,)).fetchone() is not None
 
 
-def batch_links(db: Transaction, key: str) -> list[StoredLink] | None:
-    """The links stored for the batch ``key``, or None when that batch was not clustered lately."""
+def batch_links(db: Transaction, key: str, make: Callable[[list[Any]], T]) -> list[T] | None:
+    """The links stored for the batch ``key``, each what ``make`` makes of the fields of a
+    ``StoredLink`` (a list, in that order), or None when that batch was not clustered lately."""
     row = db.execute("SELECT links FROM cluster_batches WHERE key = ?", (key,)).fetchone()
     if row is None:
         return None
     # Each link is the JSON array ``save_batch_links`` wrote of a ``StoredLink`` (two ids, how and
     # the score, a float), taken as it was written: converting each field again was 2.6 M of the
-    # 17.8 M instructions of reading the 3,332 links of bench/speed.py's story.
-    return list(map(tuple, json.loads(row[0])))
+    # 17.8 M instructions of reading the 3,332 links of bench/speed.py's story.  ``make`` takes
+    # the array itself: the caller's own tuple type is made once, not after a plain tuple.
+    return list(map(make, json.loads(row[0])))
 
 
 def save_batch_links(db: Transaction, key: str, links: Iterable[StoredLink], *, now: datetime) -> None:
