@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from digest.patterns import LazyPattern
@@ -307,8 +308,13 @@ _OFFSET = LazyPattern(r"(?:GMT|UTC|UT)?\s*(?P<sign>[+-])(?P<hours>\d{1,2}):?(?P<
 
 
 def _zone(name: str | None, default: tzinfo) -> tzinfo | None:
-    if not name:
-        return default
+    return default if not name else _named_zone(name)
+
+
+# A feed writes the same zone on every date (``+00:00``, ``GMT``): the zone each name stands for is
+# made once, not once per date (the same objects by value; a ``ZoneInfo`` is cached by its class).
+@lru_cache(maxsize=256)
+def _named_zone(name: str) -> tzinfo | None:
     offset = _OFFSET.fullmatch(name)
     if offset is not None:
         hours, minutes = int(offset["hours"]), int(offset["minutes"] or 0)
