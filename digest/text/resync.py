@@ -28,8 +28,8 @@ import marshal
 import math
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from dataclasses import dataclass
+from functools import cache, cached_property, lru_cache
 from itertools import count
 
 from digest.cache_file import StoredEntries
@@ -192,14 +192,42 @@ def rare_cluster(places: Sequence[int]) -> bool:
     return any(places[i + _MIN_RARE - 1] - places[i] < _CLUSTER for i in range(len(places) - _MIN_RARE + 1))
 
 
-@dataclass(frozen=True, slots=True)
 class SeenWords:
     """The pairs of neighbouring ideographs (simplified) a text writes in its lines that show no
-    damage: what it says where it reads right is evidence for what its damaged lines said."""
+    damage: what it says where it reads right is evidence for what its damaged lines said.
 
-    pairs: frozenset[str] = frozenset()
-    following: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # first → seconds
-    preceding: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # second → firsts
+    Worked out from the text when first asked for, and then kept: they are asked for only when a
+    line is read again from its bytes (``resync``, ``misdecoding``), and most of the texts sent to
+    those repairs have no such line (on the LCSTS rows, half of those texts; making their pairs
+    was 2 % of the instructions of summarising the rows)."""
+
+    def __init__(self, text: str = "") -> None:
+        self.text = text
+
+    @cached_property
+    def pairs(self) -> frozenset[str]:
+        """The pairs themselves."""
+        pairs: set[str] = set()
+        for line in self.text.split("\n"):
+            if _suspicious(line):
+                continue
+            for run in _HAN_RUN.findall(line):
+                simplified = [simplified_char(char) for char in run]
+                pairs.update(map("".join, itertools.pairwise(simplified)))
+        return frozenset(pairs)
+
+    @cached_property
+    def _partners(self) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+        """By first character, the seconds of its pairs; by second, the firsts (each in order)."""
+        following: defaultdict[str, list[str]] = defaultdict(list)
+        preceding: defaultdict[str, list[str]] = defaultdict(list)
+        for pair in sorted(self.pairs):
+            following[pair[0]].append(pair[1])
+            preceding[pair[1]].append(pair[0])
+        return (
+            {char: tuple(chars) for char, chars in following.items()},
+            {char: tuple(chars) for char, chars in preceding.items()},
+        )
 
     def weight(self, first: str, second: str) -> float:
         """``word_weight``, at least ``_SEEN`` when the text writes the pair where it reads right."""
@@ -212,7 +240,7 @@ class SeenWords:
         """The characters (simplified) the text writes after ``char`` (``following``) or before it."""
         if not char:
             return ()
-        return (self.following if following else self.preceding).get(simplified_char(char), ())
+        return self._partners[0 if following else 1].get(simplified_char(char), ())
 
 
 NO_WORDS = SeenWords()
@@ -227,24 +255,9 @@ def _word(first: str, second: str) -> tuple[float, str]:
 
 
 def seen_words(text: str) -> SeenWords:
-    """The pairs of ideographs ``text`` writes in the lines ``resync`` leaves alone."""
-    pairs: set[str] = set()
-    for line in text.split("\n"):
-        if _suspicious(line):
-            continue
-        for run in _HAN_RUN.findall(line):
-            simplified = [simplified_char(char) for char in run]
-            pairs.update(map("".join, itertools.pairwise(simplified)))
-    following: defaultdict[str, list[str]] = defaultdict(list)
-    preceding: defaultdict[str, list[str]] = defaultdict(list)
-    for pair in sorted(pairs):
-        following[pair[0]].append(pair[1])
-        preceding[pair[1]].append(pair[0])
-    return SeenWords(
-        frozenset(pairs),
-        {char: tuple(chars) for char, chars in following.items()},
-        {char: tuple(chars) for char, chars in preceding.items()},
-    )
+    """The pairs of ideographs ``text`` writes in the lines ``resync`` leaves alone (made when
+    first asked for)."""
+    return SeenWords(text)
 
 
 @cache
