@@ -269,7 +269,10 @@ def _lost_byte(before: bytes, after: bytes, rest: bytes, wrong: str, right: str)
 def _decoding(text: str, wrong: str, right: str, seen: SeenWords) -> str:
     """``text`` re-encoded with ``wrong`` and decoded with ``right``, each U+FFFD (a byte the
     wrong decoder could not use) replaced by the byte that fits best (for GBK, with the pairs
-    the item writes elsewhere, ``seen``); what still cannot be decoded is dropped."""
+    the item writes elsewhere, ``seen``); what still cannot be decoded is dropped.  A U+FFFD the
+    right codec decodes from its own bytes (EF BF BD in UTF-8) was in the text before it was
+    misread: a decoder had already lost a byte there (a GBK page that lost one, saved as UTF-8,
+    then read as GBK), and it is kept, for the repairs of lost bytes that come next."""
     parts = [part.encode(wrong) for part in text.split(_LOST)]
     if right == "gbk":
         # GBK bytes are read whole, the unknown bytes chosen with their neighbours: a Big5
@@ -281,7 +284,7 @@ def _decoding(text: str, wrong: str, right: str, seen: SeenWords) -> str:
     for index, part in enumerate(parts[1:], start=1):
         rest = b"".join(parts[index:])
         data += _lost_byte(data, rest if right != "utf-8" else part, rest, wrong, right) + part
-    return data.decode(right, errors="replace").replace(_LOST, "")
+    return data.decode(right, errors="ignore")
 
 
 def _judged(text: str, wide_chars: LazyPattern[str]) -> float | None:
