@@ -74,6 +74,18 @@ CASES: list[tuple[str, str | None, str, str]] = [
         "鍓т腑鐨勭敺涓讳汉鍏\ue101槸涓�鍚嶉矌鐛\ue104倱鍑�顙差儱杈楅┋鏇滃姞鐑ь懣顔\ue161传膩锟�",
         "auto",
     ),
+    # 这次改革具有根本性的(de)意义，对我们的(de)生活影响深远。 annotated (的 is read de) and in GBK
+    # lost the first byte of 性, written ?: the rest read out of step until the lone first byte
+    # of 的 met the bracket, where the decoder wrote U+FFFD.  Then the page was written as UTF-8
+    # and read back as GBK (that U+FFFD reads 橈拷 across its neighbours).  Decoded right, the
+    # U+FFFD is kept for the span's repair, and (de), which the item annotates once its
+    # paragraph is decoded, says the character before it is 的, not 得 (得意 is a word too).
+    (
+        "UTF-8 read as GBK over a lost GBK byte, annotated",
+        "标题",
+        "杩欐\ue0bc鏀归潻鍏锋湁鏍规湰?缂橈拷(de)鎰忎箟锛屽\ue1ee鎴戜滑鐨\ufffd(de)鐢熸椿褰卞搷娣辫繙銆\ufffd",
+        "auto",
+    ),
     ("U+FFFD in UTF-8 read as GBK", "标题", "只是个花锟斤拷锟斤拷活。", "auto"),
     ("GBK read as Big5", "标题", "怢俜冪撳桶珋恛翩ㄛ堤諳崝酗﹝", "auto"),
     ("Big5 read as GBK", "標題", "籓芖竒蕾�聿{铆胺�A�X�fΘ���C", "keep"),
