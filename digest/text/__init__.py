@@ -27,7 +27,7 @@ from datetime import datetime, tzinfo
 
 from digest.model import CleanedText, RawItem
 from digest.sanitize import one_line, strip_controls
-from digest.text.annotations import learn_annotations, remove_annotations
+from digest.text.annotations import learn_annotations, remove_annotations, remove_lost_vowels
 from digest.text.characters import normalise_characters
 from digest.text.garbled import GarbleRepairs, repair_garbled, repair_unlikely_spans
 from digest.text.html import collapse_blanks
@@ -108,8 +108,12 @@ def _repair_bytes(fields: list[str], repairs: Counter[str]) -> list[str]:
             # After the codecs: a wrong decoding writes full-width letters (ｅ is A3 E5 in GBK)
             # that are bytes of the text, not letters to normalise.
             field, changed = normalise_characters(field)
+            # The ? of a reading whose tone-marked vowel was lost (点(di?n)) marks no lost byte of
+            # the Chinese text: gone before the spans are repaired, which would take it for one.
+            field, lost_vowels = remove_lost_vowels(field)
             field, garbles = repair_garbled(field, learned)
             field, annotations = remove_annotations(field, learned)
+            annotations += lost_vowels
         # Spans with no marker at their start are found by their characters, once annotations
         # (ASCII, which splits the runs) are gone; a marker left after them is their lost byte.
         field, unlikely = repair_unlikely_spans(field)

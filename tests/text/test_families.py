@@ -31,6 +31,14 @@ CASES: list[tuple[str, str | None, str, str]] = [
         "调查报(b?o)告称，65个(g\ufffd)样本中有48个(g?)发现(xi\ufffdn)农药残留，问题(a?b)在哪？",
         "auto",
     ),
+    # The same before a clause mark: the ? is the vowel's, no byte of the Chinese text, so the
+    # mark after it is no lost byte's neighbour to read again (筝(zh?ng)， is 筝，).
+    (
+        "annotations that lost their tone-marked vowel, before a mark",
+        "标题",
+        "周末的公园(yu?n)里，孩子们在草地上放风筝(zh?ng)，老人们坐在长椅上聊天(ti?n)：天气真好。",
+        "auto",
+    ),
     (
         "toneless and numbered annotations, traditional",
         "標題",
