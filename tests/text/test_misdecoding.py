@@ -200,3 +200,11 @@ def test_a_replacement_character_the_text_held_before_it_was_misread_is_kept() -
     damaged = (data[:at] + b"?" + data[at + 1 :]).decode("gb18030", errors="replace")
     assert "\ufffd(de)" in damaged
     assert repair_misdecoding(_utf8_read_as_gbk(damaged)) == (damaged, 1)
+
+
+def test_a_replacement_character_in_text_that_reads_right_is_dropped() -> None:
+    # A U+FFFD for one character of UTF-8 text that reads right around it, misread as GBK: no
+    # byte of a GBK page was lost there, so nothing before it is out of step.  Kept, it was read
+    # as the end of such a span and the characters before it were rewritten.
+    text = "这家老店的招牌菜一直很受欢迎\ufffd每到周末都要排队，生意非常红火。"
+    assert repair_misdecoding(_utf8_read_as_gbk(text)) == (text.replace("\ufffd", ""), 1)
