@@ -27,7 +27,7 @@ from datetime import datetime, tzinfo
 
 from digest.model import CleanedText, RawItem
 from digest.sanitize import one_line, strip_controls
-from digest.text.annotations import learn_annotations, remove_annotations
+from digest.text.annotations import learn_annotations, remove_annotations, remove_lost_vowels
 from digest.text.characters import normalise_characters
 from digest.text.garbled import GarbleRepairs, repair_garbled, repair_unlikely_spans
 from digest.text.html import collapse_blanks
@@ -81,29 +81,39 @@ def _repair_bytes(fields: list[str], repairs: Counter[str]) -> list[str]:
     needed = [repairs_needed(field) for field in fields]
     if all(need is Repairs.NONE for need in needed):
         return fields
+    fields, decoded = list(fields), [0] * len(fields)
     if Repairs.ALL in needed:
-        whole = "\n".join(fields)
-        learned = learn_annotations(whole)
         # The pairs of ideographs the item writes where it reads right (the title, undamaged
         # lines): its own words, when the bytes of a damaged line are read again.
-        seen = seen_words(whole)
+        seen = seen_words("\n".join(fields))
+        for index, need in enumerate(needed):
+            if need is Repairs.ALL:
+                fields[index], decoded[index] = repair_misdecoding(fields[index], seen)
+        # The annotations are learned once the wrong codecs are undone: a misread paragraph
+        # shows its annotations after the characters it garbled (的(de) in UTF-8 read as GBK is
+        # 鐨, a U+FFFD and (de)), and it is often the longest part of the item, the one that
+        # annotates most.
+        learned = learn_annotations("\n".join(fields))
     out = []
-    for field, need in zip(fields, needed, strict=True):
+    for field, need, misdecoded in zip(fields, needed, decoded, strict=True):
         if need is Repairs.NONE:
             out.append(field)
             continue
         # The repairs the test does not rule out; the others would change nothing, count nothing.
-        misdecoded, resynced, changed, garbles, annotations = 0, Resynced(), 0, GarbleRepairs(), 0
+        resynced, changed, garbles, annotations = Resynced(), 0, GarbleRepairs(), 0
         if need is Repairs.ALL:
-            field, misdecoded = repair_misdecoding(field, seen)
             # Before anything that changes characters: a span out of step is read again from its
             # bytes.
             field, resynced = resync(field, learned, seen)
             # After the codecs: a wrong decoding writes full-width letters (ｅ is A3 E5 in GBK)
             # that are bytes of the text, not letters to normalise.
             field, changed = normalise_characters(field)
+            # The ? of a reading whose tone-marked vowel was lost (点(di?n)) marks no lost byte of
+            # the Chinese text: gone before the spans are repaired, which would take it for one.
+            field, lost_vowels = remove_lost_vowels(field)
             field, garbles = repair_garbled(field, learned)
             field, annotations = remove_annotations(field, learned)
+            annotations += lost_vowels
         # Spans with no marker at their start are found by their characters, once annotations
         # (ASCII, which splits the runs) are gone; a marker left after them is their lost byte.
         field, unlikely = repair_unlikely_spans(field)

@@ -261,7 +261,31 @@ def remove_annotations(text: str, learned: Mapping[str, frozenset[str]] | None =
             return ""
         return match.group()
 
-    def replace_lost_vowel(match: re.Match[str]) -> str:
+    # Again while something goes: removing 一(yī) from 一(yī)(yī) puts the second one after 一.
+    before = -1
+    while removed != before:
+        before = removed
+        text = ANNOTATION.sub(replace, text)
+        text = _AFTER_LETTER.sub(replace_after_letter, text)
+    if "(" in text or "（" in text:
+        text = _CUT_SHORT.sub(replace_cut_short, text)
+    if lost_vowel:
+        text, lost = remove_lost_vowels(text)
+        removed += lost
+    return text, removed
+
+
+def remove_lost_vowels(text: str) -> tuple[str, int]:
+    """``text`` without the annotations whose tone-marked vowel an encoder or decoder lost
+    (``报(b?o)``: ǎ is none of Big5's characters, and two bytes a GBK decoder may not pair), and
+    how many.  The ``?`` or U+FFFD of one marks the vowel alone, no byte of the Chinese text: the
+    repairs of lost bytes (``garbled``), which read such a mark as one, need them gone first.
+    Never raises."""
+    if ("?" not in text and "\ufffd" not in text) or _LOST_VOWEL.search(text) is None:
+        return text, 0
+    removed = 0
+
+    def replace(match: re.Match[str]) -> str:
         nonlocal removed
         head, tail = match["head"], match["tail"]
         # ``啊(?)`` is a question mark in brackets after an interjection, not the reading a of 啊:
@@ -277,17 +301,7 @@ def remove_annotations(text: str, learned: Mapping[str, frozenset[str]] | None =
             return ""
         return match.group()
 
-    # Again while something goes: removing 一(yī) from 一(yī)(yī) puts the second one after 一.
-    before = -1
-    while removed != before:
-        before = removed
-        text = ANNOTATION.sub(replace, text)
-        text = _AFTER_LETTER.sub(replace_after_letter, text)
-    if "(" in text or "（" in text:
-        text = _CUT_SHORT.sub(replace_cut_short, text)
-    if lost_vowel:
-        text = _LOST_VOWEL.sub(replace_lost_vowel, text)
-    return text, removed
+    return _LOST_VOWEL.sub(replace, text), removed
 
 
 def _begins_a_reading(text: str, match: re.Match[str]) -> bool:

@@ -269,7 +269,9 @@ def _lost_byte(before: bytes, after: bytes, rest: bytes, wrong: str, right: str)
 def _decoding(text: str, wrong: str, right: str, seen: SeenWords) -> str:
     """``text`` re-encoded with ``wrong`` and decoded with ``right``, each U+FFFD (a byte the
     wrong decoder could not use) replaced by the byte that fits best (for GBK, with the pairs
-    the item writes elsewhere, ``seen``); what still cannot be decoded is dropped."""
+    the item writes elsewhere, ``seen``); what still cannot be decoded is dropped.  A U+FFFD the
+    right codec decodes from its own bytes (EF BF BD in UTF-8) was in the text before it was
+    misread, and is kept where it ends a span out of step (``_marks_out_of_step``)."""
     parts = [part.encode(wrong) for part in text.split(_LOST)]
     if right == "gbk":
         # GBK bytes are read whole, the unknown bytes chosen with their neighbours: a Big5
@@ -281,7 +283,32 @@ def _decoding(text: str, wrong: str, right: str, seen: SeenWords) -> str:
     for index, part in enumerate(parts[1:], start=1):
         rest = b"".join(parts[index:])
         data += _lost_byte(data, rest if right != "utf-8" else part, rest, wrong, right) + part
-    return data.decode(right, errors="replace").replace(_LOST, "")
+    return _marks_out_of_step(data.decode(right, errors="ignore"))
+
+
+# The characters a U+FFFD follows, back to the last ASCII character, space or other U+FFFD.
+_RUN_TO_MARK = LazyPattern(f"[^\\x00-\\x7f\\s{_LOST}]*{_LOST}")
+
+
+def _marks_out_of_step(text: str) -> str:
+    """``text`` less each U+FFFD that marks no byte a GBK page lost.  A page that lost a first
+    byte reads out of step from there until a lone first byte meets an ASCII one, where its
+    decoder writes U+FFFD; one that lost a second byte has the first met the mark written for it
+    (U+FFFD then ?).  The repairs of lost bytes that come next read the span again from the mark,
+    so it is kept when the lost byte shows: a ? right after it, or the span before it opened by
+    the decoder's mark (? or U+FFFD) or reading far below Chinese.  A U+FFFD for one character in
+    text that reads right is no such mark, and reading the text before it again rewrote right
+    characters (尴尬让 became 无限稳每), so it is dropped."""
+    if _LOST not in text:
+        return text
+
+    def judged(match: re.Match[str]) -> str:
+        run = match.group()[:-1]
+        opened = match.start() > 0 and text[match.start() - 1] in "?" + _LOST
+        lost_second = text[match.end() : match.end() + 1] == "?"
+        return match.group() if run and (opened or lost_second or _judged(run, _HAN) is not None) else run
+
+    return _RUN_TO_MARK.sub(judged, text)
 
 
 def _judged(text: str, wide_chars: LazyPattern[str]) -> float | None:

@@ -31,6 +31,14 @@ CASES: list[tuple[str, str | None, str, str]] = [
         "调查报(b?o)告称，65个(g\ufffd)样本中有48个(g?)发现(xi\ufffdn)农药残留，问题(a?b)在哪？",
         "auto",
     ),
+    # The same before a clause mark: the ? is the vowel's, no byte of the Chinese text, so the
+    # mark after it is no lost byte's neighbour to read again (筝(zh?ng)， is 筝，).
+    (
+        "annotations that lost their tone-marked vowel, before a mark",
+        "标题",
+        "周末的公园(yu?n)里，孩子们在草地上放风筝(zh?ng)，老人们坐在长椅上聊天(ti?n)：天气真好。",
+        "auto",
+    ),
     (
         "toneless and numbered annotations, traditional",
         "標題",
@@ -72,6 +80,18 @@ CASES: list[tuple[str, str | None, str, str]] = [
         "UTF-8 read as GBK over a lost GBK byte",
         "标题",
         "鍓т腑鐨勭敺涓讳汉鍏\ue101槸涓�鍚嶉矌鐛\ue104倱鍑�顙差儱杈楅┋鏇滃姞鐑ь懣顔\ue161传膩锟�",
+        "auto",
+    ),
+    # 这次改革具有根本性的(de)意义，对我们的(de)生活影响深远。 annotated (的 is read de) and in GBK
+    # lost the first byte of 性, written ?: the rest read out of step until the lone first byte
+    # of 的 met the bracket, where the decoder wrote U+FFFD.  Then the page was written as UTF-8
+    # and read back as GBK (that U+FFFD reads 橈拷 across its neighbours).  Decoded right, the
+    # U+FFFD is kept for the span's repair, and (de), which the item annotates once its
+    # paragraph is decoded, says the character before it is 的, not 得 (得意 is a word too).
+    (
+        "UTF-8 read as GBK over a lost GBK byte, annotated",
+        "标题",
+        "杩欐\ue0bc鏀归潻鍏锋湁鏍规湰?缂橈拷(de)鎰忎箟锛屽\ue1ee鎴戜滑鐨\ufffd(de)鐢熸椿褰卞搷娣辫繙銆\ufffd",
         "auto",
     ),
     ("U+FFFD in UTF-8 read as GBK", "标题", "只是个花锟斤拷锟斤拷活。", "auto"),

@@ -188,3 +188,23 @@ def test_the_result_does_not_depend_on_how_strings_hash() -> None:
 )
 def test_icons_beside_chinese_are_left(text: str) -> None:
     assert repair_misdecoding(text) == (text, 0)
+
+
+def test_a_replacement_character_the_text_held_before_it_was_misread_is_kept() -> None:
+    # A GBK page lost the first byte of 性 (written ?); its second byte and the bytes after read
+    # out of step until the lone first byte of 的 met the ASCII bracket, where the decoder wrote
+    # U+FFFD.  That text, saved as UTF-8 and read as GBK, decodes back to it whole, U+FFFD
+    # included: the repairs of lost bytes that come next read the span again from it.
+    data = "这次改革具有根本性的(de)意义，对我们的(de)生活影响深远。".encode("gbk")
+    at = len("这次改革具有根本".encode("gbk"))
+    damaged = (data[:at] + b"?" + data[at + 1 :]).decode("gb18030", errors="replace")
+    assert "\ufffd(de)" in damaged
+    assert repair_misdecoding(_utf8_read_as_gbk(damaged)) == (damaged, 1)
+
+
+def test_a_replacement_character_in_text_that_reads_right_is_dropped() -> None:
+    # A U+FFFD for one character of UTF-8 text that reads right around it, misread as GBK: no
+    # byte of a GBK page was lost there, so nothing before it is out of step.  Kept, it was read
+    # as the end of such a span and the characters before it were rewritten.
+    text = "这家老店的招牌菜一直很受欢迎\ufffd每到周末都要排队，生意非常红火。"
+    assert repair_misdecoding(_utf8_read_as_gbk(text)) == (text.replace("\ufffd", ""), 1)

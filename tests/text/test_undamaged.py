@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import digest.text
 from digest.model import RawItem
 from digest.text import clean_item, undamaged
-from digest.text.annotations import learn_annotations, remove_annotations
+from digest.text.annotations import learn_annotations, remove_annotations, remove_lost_vowels
 from digest.text.characters import normalise_characters
 from digest.text.garbled import GarbleRepairs, repair_garbled, repair_unlikely_spans
 from digest.text.hanzi_frequency import log_frequency
@@ -86,6 +86,7 @@ def test_every_repair_a_text_skips_leaves_it_unchanged(text: str, other: str) ->
     assert repair_misdecoding(text) == (text, 0)
     assert resync(text, learned) == (text, Resynced())
     assert normalise_characters(text) == (text, 0)
+    assert remove_lost_vowels(text) == (text, 0)
     assert repair_garbled(text, learned) == (text, GarbleRepairs())
     assert remove_annotations(text, learned) == (text, 0)
     if needed is Repairs.NONE:
