@@ -849,3 +849,27 @@ def test_each_mark_is_converted_when_it_is_the_only_ascii_mark(
     # A text with none of the marks is returned at once: each one must still set the steps off.
     assert fix_punctuation(text) == (fixed, count)
     assert clean_item(RawItem(body=text, title="标题"), now=now, tz=tz).text == fixed
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed", "count"),
+    [
+        ('乡村振兴要抓好“三个关键"', "乡村振兴要抓好“三个关键”", 1),
+        ('"降价”背后的"成本账”', "“降价”背后的“成本账”", 2),
+        ('他称之为"慢生活”，她称之为"躺平"', "他称之为“慢生活”，她称之为“躺平”", 3),
+        ('“早高峰"和"晚高峰”都堵', "“早高峰”和“晚高峰”都堵", 2),
+        # An ASCII quote open where a curly one opens leaves the pairs in doubt: the ASCII quotes
+        # are paired with each other, as before.
+        ('"问题在哪？“答案在这里？"他说', "“问题在哪？“答案在这里？”他说", 2),
+        # English keeps its quotes, mixed or not.
+        ('“Hello," he said in 北京.', '“Hello," he said in 北京.', 0),
+        ('The sign read “Open" all day', 'The sign read “Open" all day', 0),
+    ],
+)
+def test_an_ascii_quote_paired_with_a_curly_one_becomes_the_quote_it_stands_for(
+    text: str, fixed: str, count: int, now: datetime, tz: tzinfo
+) -> None:
+    # Read as ASCII pairs alone, ``"降价”背后的"`` was one pair, and its closing quote came out
+    # as an opening one.
+    assert fix_punctuation(text) == (fixed, count)
+    assert clean_item(RawItem(body="正文。", title=text), now=now, tz=tz).title == fixed
