@@ -169,18 +169,26 @@ def _may_open_with_byline(paragraph: str) -> bool:
 
 _NAME_SPLIT = LazyPattern(r"\s*[、,，\s]\s*")
 
+# An editor credited with white space, not a colon, closing a story as wire services print it:
+# ``（编辑 张三）``.  Only in brackets and with a name of two to four ideographs: 编辑 is a word of
+# sentences too.
+_SPACED_EDITOR = rf"[(（【\[]\s*{EDITOR_LABEL}\s+(?P<spaced>[\u3400-\u9fff·]{{2,4}})\s*[)）】\]]"
+
 _BOILERPLATE = LazyPattern(
     rf"^(?:{_CHROME}|分享此文|点击分享|分享到.{{0,20}}|{_QR_LINE}"
     r"|[(（【\[]\s*完\s*[)）】\]]|完|"
     r"返回.{0,6}首[页頁].*|返回搜狐.*|[点點][击擊].{0,10}(?:阅读|閱讀|进入|進入|查看).*|阅读原文|閱讀原文|"
     r"[转轉][载載][请請]注明.*|(?:本文)?免[责責][声聲]明.*|版[权權][声聲]明.*|原[标標][题題][:：].*|"
     r"[关關]注我[们們].*|更多精彩.*|"
-    r"[(（]?\s*" + EDITOR_LABEL + r"\s*[:：].{0,20}?[)）]?)$"
+    r"[(（]?\s*" + EDITOR_LABEL + r"\s*[:：].{0,20}?[)）]?|" + _SPACED_EDITOR + ")$"
 )
-_EDITOR_LINE = LazyPattern(rf"^[(（]?\s*{EDITOR_LABEL}\s*[:：]\s*(?P<editor>[^\s)）]{{1,20}})\s*[)）]?$")
+_EDITOR_LINE = LazyPattern(
+    rf"^(?:[(（]?\s*{EDITOR_LABEL}\s*[:：]\s*(?P<editor>[^\s)）]{{1,20}})\s*[)）]?|{_SPACED_EDITOR})$"
+)
 _TRAILING = LazyPattern(
-    rf"\s*(?:[(（【\[]\s*完\s*[)）】\]]|[(（]\s*{EDITOR_LABEL}\s*[:：][^)）]{{1,20}}[)）])+\s*$"
+    rf"\s*(?:[(（【\[]\s*完\s*[)）】\]]|[(（]\s*{EDITOR_LABEL}\s*[:：][^)）]{{1,20}}[)）]|{_SPACED_EDITOR})+\s*$"
 )
+_TRAILING_EDITOR = LazyPattern(rf"{EDITOR_LABEL}(?:\s*[:：]\s*|\s+)([^)）】\]\s]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,16 +286,17 @@ def is_boilerplate(line: str) -> bool:
 
 
 def editor_credit(line: str) -> str | None:
-    """The editor named by a ``责任编辑：张三`` line, else None."""
+    """The editor named by a ``责任编辑：张三`` or ``（编辑 张三）`` line, else None."""
     match = _EDITOR_LINE.match(line.strip())
-    return match["editor"] if match else None
+    return (match["editor"] or match["spaced"]) if match else None
 
 
 def strip_trailing_marks(paragraph: str) -> tuple[str, str | None]:
-    """``paragraph`` without a trailing ``（完）`` or ``（责任编辑：张三）``, and that editor."""
+    """``paragraph`` without a trailing ``（完）``, ``（责任编辑：张三）`` or ``（编辑 张三）``, and
+    that editor."""
     # The marks close with a bracket: test the last character before a regex scans the paragraph.
     match = _TRAILING.search(paragraph) if paragraph.rstrip().endswith((")", "）", "】", "]")) else None
     if match is None:
         return paragraph, None
-    credit = re.search(rf"{EDITOR_LABEL}\s*[:：]\s*([^)）\s]+)", match.group())
+    credit = _TRAILING_EDITOR.search(match.group())
     return paragraph[: match.start()], credit[1] if credit else None

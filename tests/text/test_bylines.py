@@ -299,3 +299,22 @@ def test_a_question_after_a_reporters_title_is_no_byline(paragraph: str) -> None
     """Questions doubled, answered or bracketed after 记者 are the paragraph's text: a byline needs
     a name, and a damaged name cannot be told from such a question by its shape."""
     assert parse_byline(paragraph) == (paragraph, None)
+
+
+@pytest.mark.parametrize(
+    ("body", "text", "editor"),
+    [
+        (f"{BODY}\n\n（编辑 胡鹏秀）\n分享到：微信 微博", BODY, "胡鹏秀"),
+        (f"{BODY}\n(編輯 陶宋之)", BODY, "陶宋之"),
+        (f"{BODY}（编辑 王寅龙）", BODY, "王寅龙"),
+        (f"{BODY}\n【责任编辑 欧阳明】", BODY, "欧阳明"),
+        # Without brackets, or with more than a name, 编辑 is a word of the text.
+        (f"{BODY}\n编辑 张三说明了情况。", f"{BODY}\n编辑 张三说明了情况。", None),
+        (f"{BODY}\n（编辑 推荐的五本好书）", f"{BODY}\n（编辑 推荐的五本好书）", None),
+    ],
+)
+def test_an_editor_credited_with_white_space_closes_the_story(
+    body: str, text: str, editor: str | None
+) -> None:
+    out = clean_item(RawItem(body=body, title="标题"), now=NOW, tz=TZ, script="keep")
+    assert (out.text, out.editor) == (text, editor)
