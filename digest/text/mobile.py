@@ -45,6 +45,7 @@ _CHROME_BESIDE = (
 _CHROME_APART = r"[\s【】\[\]（）()|｜丨/:：,，、·•]*"
 _CHROME_WORD = rf"{_CHROME_APART}(?:{_CHROME_ALONE}|{_CHROME_BESIDE})"
 _CHROME = rf"(?:{_CHROME_APART}(?:{_CHROME_ALONE}){_CHROME_APART}|(?:{_CHROME_WORD}){{2,}}{_CHROME_APART})"
+_TRAILING_CHROME = LazyPattern(rf"(?:{_CHROME})$")
 # A QR-code prompt and what follows it on its line: 扫码关注…, 扫描二维码…, 长按识别二维码…,
 # 扫一扫，用手机看新闻！, 用微信扫描二维码…
 _QR_LINE = (
@@ -216,6 +217,13 @@ def unwrap(line: str) -> str:
     if len(line) > 2 and line[0] + line[-1] in _ENCLOSING and line.count(line[0]) == 1:
         return line[1:-1].strip()
     return line
+
+
+def strip_chrome(value: str) -> str:
+    """``value`` without the page chrome that ends it: ``2025-10-05 20:52 分享`` →
+    ``2025-10-05 20:52`` (a labelled field's value runs to the end of its line, buttons and all)."""
+    match = _TRAILING_CHROME.search(value)
+    return value[: match.start()].rstrip() if match else value
 
 
 def parse_header(line: str, *, now: datetime, tz: tzinfo) -> Header | None:
