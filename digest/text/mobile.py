@@ -85,6 +85,9 @@ _AGENCY = (
     r"(?:(?:本[报報]|[\u4e00-\u9fff]{1,6}[社网網台])[\u4e00-\u9fff]{0,8}?"
     r"(?:\d{1,2}月\d{1,2}日)?[讯訊电電]|本[报報][\u4e00-\u9fff]?(?=[\s（(]))"
 )
+# 文/记者 张三, 图/文 记者 张三: who wrote (and who photographed), before the credits of papers
+# that print the byline on its own line.
+_WRITTEN_BY = r"[文图圖]\s*[/／]\s*(?:[文图圖]\s*)?"
 # One credit: a role and its names.  Loose: names apart by white space (inside brackets or before
 # 报道, where the end of the byline is certain); tight: names apart only by 、 or a comma.
 _CREDIT = rf"\s*[、,，;；]?\s*(?P<role>{_ROLE})\s*(?P<names>{_NAMES})"
@@ -137,15 +140,19 @@ _BYLINES = (
     # 记者王寅龙报道 …; names with spaces between them only when 报道 ends the byline (记者 黄明
     # 据港媒报道，… is a reporter and a sentence, not two reporters).
     LazyPattern(
-        rf"^(?:{_AGENCY})?\s*(?P<credits>{_REPORTER}\s*{_TIGHT_NAMES}?(?:\s*{_TIGHT_CREDIT})*)\s*{_REPORTED}\s*"
+        rf"^(?:{_AGENCY}|{_WRITTEN_BY})?\s*(?P<credits>{_REPORTER}\s*{_TIGHT_NAMES}?(?:\s*{_TIGHT_CREDIT})*)"
+        rf"\s*{_REPORTED}\s*"
     ),
     LazyPattern(
-        rf"^(?:{_AGENCY})?\s*(?P<credits>{_REPORTER}\s*{_NAMES}?(?:\s*{_ROLE}\s*{_NAMES})*)\s*[报報][道導](?:\s+|$)"
+        rf"^(?:{_AGENCY}|{_WRITTEN_BY})?\s*(?P<credits>{_REPORTER}\s*{_NAMES}?(?:\s*{_ROLE}\s*{_NAMES})*)"
+        r"\s*[报報][道導](?:\s+|$)"
     ),
     LazyPattern(
         rf"^(?:{_AGENCY})?\s*[{_OPEN}]\s*(?P<credits>(?:\s*[、,，;；]?\s*{_ROLE}\s*{_NAMES})+)\s*[{_CLOSE}]\s*"
     ),
-    LazyPattern(rf"^(?:{_AGENCY}\s*[:：]?)?\s*(?P<credits>{_TIGHT_CREDIT}(?:\s+{_TIGHT_CREDIT})*)(?:\s+|$)"),
+    LazyPattern(
+        rf"^(?:{_AGENCY}\s*[:：]?|{_WRITTEN_BY})?\s*(?P<credits>{_TIGHT_CREDIT}(?:\s+{_TIGHT_CREDIT})*)(?:\s+|$)"
+    ),
     LazyPattern(rf"^{_AGENCY}\s*[:：]?\s*"),
 )
 _CREDIT_PATTERN = LazyPattern(_CREDIT)  # one credit in a byline: a role and its names
@@ -153,8 +160,10 @@ _REPORTER_ROLE = LazyPattern(_REPORTER)
 
 
 # What every byline opens with: an agency (本报 or 本報 first, or a name of up to six characters
-# ending in 社 网 網 台), or, after white space, a role word or a bracket.
+# ending in 社 网 網 台), or, after white space, a role word, a bracket, or 文 or 图 and a slash
+# (``_WRITTEN_BY``).
 _AGENCY_STARTS = ("本报", "本報")
+_WRITTEN_STARTS = frozenset("文图圖")
 _AGENCY_ENDS = frozenset("社网網台")
 _ROLE_STARTS = frozenset("全融首特见見实實本记記通摄攝编編") | frozenset("（(【[")
 _OWN = "报報台网網"  # after 本, a role word (本报记者, 本台记者, 本网记者)
@@ -165,6 +174,8 @@ def _may_open_with_byline(paragraph: str) -> bool:
     if paragraph.startswith(_AGENCY_STARTS) or not _AGENCY_ENDS.isdisjoint(paragraph[1:7]):
         return True
     opening = paragraph.lstrip()[:2]
+    if opening[:1] in _WRITTEN_STARTS:
+        return "/" in paragraph[:6] or "／" in paragraph[:6]
     return opening[:1] in _ROLE_STARTS and (opening[:1] != "本" or opening[1:] in _OWN)
 
 
