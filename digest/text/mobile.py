@@ -88,6 +88,10 @@ _AGENCY = (
 # 文/记者 张三, 图/文 记者 张三: who wrote (and who photographed), before the credits of papers
 # that print the byline on its own line.
 _WRITTEN_BY = r"[文图圖]\s*[/／]\s*(?:[文图圖]\s*)?"
+# Before bracketed credits, any short word that is no sentence stands where the agency does: a
+# dateline (``北京（记者 张三）``) or an agency the page's bytes garbled (本报讯 read in the wrong
+# codec), which the credits in their brackets still make a byline.
+_SHORT_OPENING = r"[^\s（(【\[）)】\]，。！？、,.!?:：；;“”\"]{1,6}"
 # One credit: a role and its names.  Loose: names apart by white space (inside brackets or before
 # 报道, where the end of the byline is certain); tight: names apart only by 、 or a comma.
 _CREDIT = rf"\s*[、,，;；]?\s*(?P<role>{_ROLE})\s*(?P<names>{_NAMES})"
@@ -148,7 +152,8 @@ _BYLINES = (
         r"\s*[报報][道導](?:\s+|$)"
     ),
     LazyPattern(
-        rf"^(?:{_AGENCY})?\s*[{_OPEN}]\s*(?P<credits>(?:\s*[、,，;；]?\s*{_ROLE}\s*{_NAMES})+)\s*[{_CLOSE}]\s*"
+        rf"^(?:(?:{_AGENCY})?\s*|{_SHORT_OPENING})[{_OPEN}]\s*(?P<credits>(?:\s*[、,，;；]?\s*{_ROLE}\s*{_NAMES})+)"
+        rf"\s*[{_CLOSE}]\s*"
     ),
     LazyPattern(
         rf"^(?:{_AGENCY}\s*[:：]?|{_WRITTEN_BY})?\s*(?P<credits>{_TIGHT_CREDIT}(?:\s+{_TIGHT_CREDIT})*)(?:\s+|$)"
@@ -160,10 +165,11 @@ _REPORTER_ROLE = LazyPattern(_REPORTER)
 
 
 # What every byline opens with: an agency (本报 or 本報 first, or a name of up to six characters
-# ending in 社 网 網 台), or, after white space, a role word, a bracket, or 文 or 图 and a slash
-# (``_WRITTEN_BY``).
+# ending in 社 网 網 台), a bracket after up to six characters (``_SHORT_OPENING``), or, after
+# white space, a role word, a bracket, or 文 or 图 and a slash (``_WRITTEN_BY``).
 _AGENCY_STARTS = ("本报", "本報")
 _WRITTEN_STARTS = frozenset("文图圖")
+_OPENS = frozenset("（(【[")
 _AGENCY_ENDS = frozenset("社网網台")
 _ROLE_STARTS = frozenset("全融首特见見实實本记記通摄攝编編") | frozenset("（(【[")
 _OWN = "报報台网網"  # after 本, a role word (本报记者, 本台记者, 本网记者)
@@ -171,7 +177,10 @@ _OWN = "报報台网網"  # after 本, a role word (本报记者, 本台记者, 
 
 def _may_open_with_byline(paragraph: str) -> bool:
     """False when no pattern of ``_BYLINES`` can match ``paragraph`` (see the comment above)."""
-    if paragraph.startswith(_AGENCY_STARTS) or not _AGENCY_ENDS.isdisjoint(paragraph[1:7]):
+    head = paragraph[1:7]
+    if paragraph.startswith(_AGENCY_STARTS) or not (
+        _AGENCY_ENDS.isdisjoint(head) and _OPENS.isdisjoint(head)
+    ):
         return True
     opening = paragraph.lstrip()[:2]
     if opening[:1] in _WRITTEN_STARTS:

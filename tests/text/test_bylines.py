@@ -241,6 +241,14 @@ def test_a_byline_on_its_own_line_is_removed(reporters: list[str], role: str) ->
             "王寅龙",
         ),
         (
+            "开封日报 2026-04-25 22:47",
+            "开封讯（记者 王寅龙 通讯员 李明）",
+            "开封日报",
+            "2026-04-25T22:47",
+            None,
+            "王寅龙",
+        ),
+        (
             "開封手機報 12-31 23:10 責編:陶宋之 我要分享",
             "本報訊 全媒體記者王寅龍報道 ",
             "開封手機報",
@@ -358,3 +366,19 @@ def test_an_editor_credited_with_white_space_closes_the_story(
 ) -> None:
     out = clean_item(RawItem(body=body, title="标题"), now=NOW, tz=TZ, script="keep")
     assert (out.text, out.editor) == (text, editor)
+
+
+# 本报讯 in GBK read as Big5, 本報訊 in Big5 read as GBK, a dateline, an agency.
+@pytest.mark.parametrize("opening", ["掛惆捅", "セ厨癟", "郑州讯", "中新网"])
+def test_bracketed_credits_after_a_short_opening_are_a_byline(opening: str) -> None:
+    # A dateline, or an agency whose bytes were read in the wrong codec, stands before the
+    # credits; their brackets still make them a byline.
+    assert parse_byline(f"{opening}（记者 王寅龙）{BODY}") == (BODY, "王寅龙")
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    ["今天，（记者 王寅龙）来了", "我们（记者节）到了", "他说（记者注：不是这样）", "文/武之道，一张一弛"],
+)
+def test_a_sentence_with_a_credit_inside_is_no_byline(paragraph: str) -> None:
+    assert parse_byline(paragraph) == (paragraph, None)
