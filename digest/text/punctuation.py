@@ -31,6 +31,9 @@ _LATIN = LazyPattern("[A-Za-z]")
 _CHINESE_QUOTES = {'"': ("“", "”"), "'": ("‘", "’")}
 _CANDIDATE = LazyPattern(r"[,:;!?]")
 _DOUBLE_QUOTE = LazyPattern('["“”]')
+# A quote opens a phrase: it stands before no comma or full stop.
+_NO_OPENING_BEFORE = ",.;?!，。、；？！"
+_WORD_CHARACTER = LazyPattern(r"[A-Za-z0-9\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Every mark any step converts: the candidates, an opening bracket (a pair needs one) and the quotes.
 _CONVERTIBLE = LazyPattern("[,:;!?(\"']")
 _PAIR = LazyPattern(r"\(([^()\n]{0,80})\)")
@@ -144,15 +147,61 @@ def _convert_quotes(text: str) -> tuple[str, int]:
     return _QUOTED.sub(replace, text), converted
 
 
+def _unpaired_quotes(text: str) -> list[tuple[int, str]]:
+    """The double quotes of ``text`` (where each stands, and the mark) less the ASCII quotes that
+    pair with each other: two with no curly quote between them.  A run of an odd number leaves one
+    over: the first when a curly quote opened just before the run (it closes that one, as in
+    ``“四有"，"五好"``), else the last (it opens the next, as in ``"五好"，"四有”``).
+
+    A pair the punctuation beside it rules out is none, and its run is left whole to the reading
+    in order: one that would open right before a comma or a full stop (``“隐身衣"。"网购”``), close
+    right after a colon (``“清零"等问题时称："在…”``) or hold no word (``“极速达""夜间配”``)."""
+    quotes = [(match.start(), match.group()) for match in _DOUBLE_QUOTE.finditer(text)]
+    unpaired: list[tuple[int, str]] = []
+    i = 0
+    while i < len(quotes):
+        if quotes[i][1] != '"':
+            unpaired.append(quotes[i])
+            i += 1
+            continue
+        end = i
+        while end < len(quotes) and quotes[end][1] == '"':
+            end += 1
+        run = quotes[i:end]
+        left_over = []
+        if len(run) % 2:
+            left_over = [run.pop(0) if i and quotes[i - 1][1] == "“" else run.pop()]
+        if all(
+            _may_pair(text, opening, closing)
+            for (opening, _), (closing, _) in zip(run[::2], run[1::2], strict=True)
+        ):
+            unpaired += left_over
+        else:
+            unpaired += quotes[i:end]
+        i = end
+    return unpaired
+
+
+def _may_pair(text: str, opening: int, closing: int) -> bool:
+    """Whether two ASCII quotes may open and close one pair, by the punctuation beside them."""
+    return (
+        text[opening + 1] not in _NO_OPENING_BEFORE
+        and text[closing - 1] not in ":："
+        and _WORD_CHARACTER.search(text, opening + 1, closing) is not None
+    )
+
+
 def _convert_mixed_quotes(text: str) -> tuple[str, int]:
     """ASCII double quotes paired with a curly one made the curly quote they stand for:
     ``“四有"`` → ``“四有”``, ``"限卖”`` → ``“限卖”``, when the pair holds Chinese or touches it.
 
     Pages and editors mix the two (a curly quote typed by an input method, an ASCII one by hand or
     left by a converter), and a pattern for ASCII pairs alone pairs them wrongly across the curly
-    ones: ``"限卖”降低"纸面房价”`` read as one pair around ``限卖”降低``.  The quotes are read in
-    order instead: “ opens, ” closes, and an ASCII quote does whichever is due.  Pairs of two ASCII
-    quotes are left to ``_convert_quotes``.  An ASCII quote still open where a “ opens
+    ones: ``"限卖”降低"纸面房价”`` read as one pair around ``限卖”降低``.  Two ASCII quotes with no
+    curly one between them pair with each other and are left to ``_convert_quotes``: Chinese nests
+    them inside curly ones (``“他说"好"。”``, ``“坚持"两个确立"，做到"两个维护"。”``), and read in
+    order they would turn inside out.  The quotes left over are read in order: “ opens, ” closes,
+    and an ASCII quote does whichever is due.  An ASCII quote still open where a “ opens
     (``"他说“好”"``, or ``"问？“答？"`` where a page doubled its opening quote) leaves the order in
     doubt: such a text is left whole to ``_convert_quotes``, which pairs its ASCII quotes.
     """
@@ -162,8 +211,7 @@ def _convert_mixed_quotes(text: str) -> tuple[str, int]:
     english = _mostly_english(text)
     converted = 0
     opened: int | None = None  # where the quote that opened the pair now read stands
-    for match in _DOUBLE_QUOTE.finditer(text):
-        at, mark = match.start(), match.group()
+    for at, mark in _unpaired_quotes(text):
         if opened is not None and mark == "“" and text[opened] == '"':
             return text, 0
         if opened is None or mark == "“":
