@@ -13,12 +13,14 @@ library: these are fixed formats of Chinese newsrooms.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from digest.patterns import LazyPattern
 from digest.text.dates import from_fields
+from digest.text.hanzi_frequency import log_frequency, name_characters, name_log_share, word_weight
 
 DATE = (  # month and day, the year optional: named groups year, month, day
     r"(?:(?P<year>(?:19|20)\d{2})\s*[-/.年]\s*)?"
@@ -307,16 +309,37 @@ def parse_byline(paragraph: str) -> tuple[str, str | None]:
     return paragraph, None
 
 
+def _reads_as_name(text: str) -> bool:
+    """Whether ``text``, credited as ``（编辑 张三）``, reads as a person's name: its first character
+    is a surname in the name table, and no later character makes a word with the one before it
+    while running text uses it more than given names do.  ``（编辑 推荐）``, ``（编辑 整理）`` and
+    ``（编辑 部分删节）`` say what was done, not who did it."""
+    if text[0] not in name_characters(surname=True):
+        return False
+    return not any(
+        word_weight(before, char) and name_log_share(char, surname=False) < log_frequency(char)
+        for before, char in itertools.pairwise(text)
+    )
+
+
+def _refuses_spaced_credit(match: re.Match[str]) -> bool:
+    spaced = match["spaced"]
+    return spaced is not None and not _reads_as_name(spaced)
+
+
 def is_boilerplate(line: str) -> bool:
     """True for page chrome (share, print and close buttons, font size …), QR-code prompts, (完),
     editor credits and the like."""
-    return bool(_BOILERPLATE.match(line.strip()))
+    match = _BOILERPLATE.match(line.strip())
+    return match is not None and not _refuses_spaced_credit(match)
 
 
 def editor_credit(line: str) -> str | None:
     """The editor named by a ``责任编辑：张三`` or ``（编辑 张三）`` line, else None."""
     match = _EDITOR_LINE.match(line.strip())
-    return (match["editor"] or match["spaced"]) if match else None
+    if match is None or _refuses_spaced_credit(match):
+        return None
+    return match["editor"] or match["spaced"]
 
 
 def strip_trailing_marks(paragraph: str) -> tuple[str, str | None]:
@@ -324,7 +347,8 @@ def strip_trailing_marks(paragraph: str) -> tuple[str, str | None]:
     that editor."""
     # The marks close with a bracket: test the last character before a regex scans the paragraph.
     match = _TRAILING.search(paragraph) if paragraph.rstrip().endswith((")", "）", "】", "]")) else None
-    if match is None:
+    # A spaced credit that names no one (``（编辑 部分删节）``) is text: the paragraph is kept whole.
+    if match is None or _refuses_spaced_credit(match):
         return paragraph, None
     credit = _TRAILING_EDITOR.search(match.group())
     return paragraph[: match.start()], credit[1] if credit else None

@@ -382,3 +382,22 @@ def test_bracketed_credits_after_a_short_opening_are_a_byline(opening: str) -> N
 )
 def test_a_sentence_with_a_credit_inside_is_no_byline(paragraph: str) -> None:
     assert parse_byline(paragraph) == (paragraph, None)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"{BODY}\n【编辑 推荐】\n《三体》是一部好书。",
+        f"{BODY}\n（编辑 整理）",
+        f"本期内容由多名作者供稿（编辑 部分删节）\n{BODY}",
+        f"{BODY}\n（编辑 精选）",
+        f"{BODY}（编辑 审核）",
+        f"{BODY}\n（编辑 校对整理）",
+        f"{BODY}\n（编辑 安全）",
+    ],
+)
+def test_a_spaced_editor_credit_needs_a_name(body: str) -> None:
+    # What was done to the text (推荐, 整理, 部分删节) is no editor: its first character is no
+    # surname, or its characters make a word that names use less than running text does.
+    out = clean_item(RawItem(body=body, title="标题"), now=NOW, tz=TZ, script="keep")
+    assert (out.text, out.editor) == (body, None)
