@@ -47,7 +47,10 @@ _CHROME_BESIDE = (
 _CHROME_APART = r"[\s【】\[\]（）()|｜丨/:：,，、·•]*"
 _CHROME_WORD = rf"{_CHROME_APART}(?:{_CHROME_ALONE}|{_CHROME_BESIDE})"
 _CHROME = rf"(?:{_CHROME_APART}(?:{_CHROME_ALONE}){_CHROME_APART}|(?:{_CHROME_WORD}){{2,}}{_CHROME_APART})"
-_TRAILING_CHROME = LazyPattern(rf"(?:{_CHROME})$")
+# Chrome that ends a labelled value: set apart from it by white space or a bracket, after a
+# character of the value (``2025-10-05 20:52 分享``).  Glued on, the words are the value's own
+# (``知识分享``, ``3D打印``), and a value is never cut down to nothing (``新浪微博 分享``).
+_TRAILING_CHROME = LazyPattern(rf"(?<=[^\s【】\[\]（）()|｜丨])[\s【\[（(|｜丨]+(?:{_CHROME})$")
 # A QR-code prompt and what follows it on its line: 扫码关注…, 扫描二维码…, 长按识别二维码…,
 # 扫一扫，用手机看新闻！, 用微信扫描二维码…
 _QR_LINE = (

@@ -90,3 +90,24 @@ def test_a_leading_date_without_a_year_takes_the_year_from_when_the_page_was_obt
 )
 def test_a_date_without_a_year_opening_a_line_of_text_is_no_dateline(line: str) -> None:
     assert parse_meta_line(line, now=datetime(2017, 5, 1, tzinfo=CST), tz=CST) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "source", "author"),
+    [
+        # set apart by white space or a bracket, chrome ends the value, but never takes all of it
+        ("来源：新浪微博 分享", "新浪微博", None),
+        ("来源：示例晚报【打印】", "示例晚报", None),
+        ("作者：我要分享", None, "我要分享"),
+        # glued to the value, the words are the value's own
+        ("来源：知识分享", "知识分享", None),
+        ("作者：3D打印", None, "3D打印"),
+        ("来源：云打印", "云打印", None),
+    ],
+)
+def test_page_chrome_after_a_value_is_set_apart_from_it(
+    line: str, source: str | None, author: str | None
+) -> None:
+    meta = parse_meta_line(unwrap(line), now=None, tz=CST)
+    assert meta is not None
+    assert (meta.source, meta.author) == (source, author)
