@@ -157,8 +157,13 @@ _BYLINES = (
         r"\s*[报報][道導](?:\s+|$)"
     ),
     LazyPattern(
-        rf"^(?:(?:{_AGENCY})?\s*|{_SHORT_OPENING})[{_OPEN}]\s*(?P<credits>(?:\s*[、,，;；]?\s*{_ROLE}\s*{_NAMES})+)"
-        rf"\s*[{_CLOSE}]\s*"
+        rf"^(?:{_AGENCY})?\s*[{_OPEN}]\s*(?P<credits>(?:\s*[、,，;；]?\s*{_ROLE}\s*{_NAMES})+)\s*[{_CLOSE}]\s*"
+    ),
+    # After a short opening, white space between each role and its names: ``郑州讯（记者 王五）``,
+    # not a sentence's subject (``李女士（记者家属）表示``).  See ``_opens_a_dateline``.
+    LazyPattern(
+        rf"^(?P<opening>{_SHORT_OPENING})[{_OPEN}]\s*"
+        rf"(?P<credits>(?:\s*[、,，;；]?\s*{_ROLE}\s+{_NAMES})+)\s*[{_CLOSE}]\s*"
     ),
     LazyPattern(
         rf"^(?:{_AGENCY}\s*[:：]?|{_WRITTEN_BY})?\s*(?P<credits>{_TIGHT_CREDIT}(?:\s+{_TIGHT_CREDIT})*)(?:\s+|$)"
@@ -291,6 +296,26 @@ def _reporters(credits: str) -> list[str]:
     return names
 
 
+# Where a dateline or an agency ends: 郑州讯, 新华社北京4月25日电, 中新网, 本报.
+_DATELINE_ENDS = frozenset("讯訊电電社网網报報")
+# As rare as the characters that bytes read out of step give (``garbled``, ``resync``): 惆, 癟.
+_OUT_OF_STEP = -11.5
+
+
+def _opens_a_dateline(opening: str) -> bool:
+    """Whether ``opening``, before bracketed credits, is a dateline or an agency (``郑州讯``,
+    ``中新网``) or such a word garbled by a wrong codec (本报讯 read as ``掛惆捅`` or ``セ厨癟``): at
+    least two characters out of step, and no two neighbours that make a word.  The subject of a
+    sentence (``张先生``, ``李女士``, ``Apple``) is neither."""
+    if opening[-1] in _DATELINE_ENDS:
+        return True
+    if any(word_weight(before, char) for before, char in itertools.pairwise(opening)):
+        return False
+    # Letters and digits are words of other scripts, not bytes out of step.
+    rare = [char for char in opening if not char.isascii() and log_frequency(char) < _OUT_OF_STEP]
+    return len(rare) >= 2
+
+
 def parse_byline(paragraph: str) -> tuple[str, str | None]:
     """``paragraph`` without a leading byline, and the reporter(s) it names (``、``-joined).
 
@@ -304,6 +329,9 @@ def parse_byline(paragraph: str) -> tuple[str, str | None]:
     for pattern in _BYLINES:
         match = pattern.match(paragraph)
         if match is None:
+            continue
+        opening = match.groupdict().get("opening")
+        if opening is not None and not _opens_a_dateline(opening):
             continue
         credits = match.groupdict().get("credits")
         rest = paragraph[match.end() :].lstrip()

@@ -401,3 +401,25 @@ def test_a_spaced_editor_credit_needs_a_name(body: str) -> None:
     # surname, or its characters make a word that names use less than running text does.
     out = clean_item(RawItem(body=body, title="标题"), now=NOW, tz=TZ, script="keep")
     assert (out.text, out.editor) == (body, None)
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "张先生（摄影爱好者）告诉记者，他每天都来这里拍照。",
+        "小张（实习生代表）说，这次活动很有意义。",
+        "李女士（记者家属）表示，她很担心。",
+        "赵老师（编译组长）介绍了新书。",
+        "王师傅（摄像师傅）扛着机器跑了一天。",
+        "Apple（记者 张三）发布了新品。",
+        "第一（记者 王五）段开始。",
+        "市民张先生（记者 李四）说，他每天都来。",
+    ],
+)
+def test_the_subject_of_a_sentence_before_bracketed_credits_is_no_dateline(paragraph: str) -> None:
+    # Before bracketed credits a short opening is a dateline or an agency (it ends in 讯, 电, 社,
+    # 网 or 报, or it is such a word garbled) and white space follows the role: else the brackets
+    # are the sentence's, and its subject stays.
+    assert parse_byline(paragraph) == (paragraph, None)
+    out = clean_item(RawItem(body=paragraph, title="标题"), now=NOW, tz=TZ)
+    assert (out.text, out.reporter) == (paragraph, None)
