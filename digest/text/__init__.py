@@ -41,7 +41,7 @@ from digest.text.mobile import (
     strip_trailing_marks,
     unwrap,
 )
-from digest.text.page import is_outlet_name, parse_meta_line, strip_site_suffix
+from digest.text.page import day_alone, is_outlet_name, parse_meta_line, strip_site_suffix
 from digest.text.punctuation import fix_punctuation, has_chinese, may_fix_punctuation
 from digest.text.resync import Resynced, resync, seen_words
 from digest.text.script import (
@@ -236,13 +236,15 @@ def _read_line(line: str, first: bool, meta: _Metadata, *, now: datetime, tz: tz
 
 
 def _dates_the_name_above(line: str, above: str, *, now: datetime, tz: tzinfo) -> bool:
-    """True when ``line`` is a metadata line with a time and no source, and ``above``, the one
-    line before it, only an outlet's name: pages print their source and time on two lines as
-    often as on one."""
+    """True when ``line`` is a metadata line with a time and no source, or a day with its year
+    alone, and ``above``, the one line before it, only an outlet's name: pages print their source
+    and time on two lines as often as on one (``新京报`` on one line, ``2026-04-24`` on the next)."""
     if not is_outlet_name(above):
         return False
     found = parse_meta_line(unwrap(line), now=now, tz=tz)
-    return found is not None and found.published is not None and found.source is None
+    if found is None:
+        return day_alone(line.strip(), now=now, tz=tz) is not None
+    return found.published is not None and found.source is None
 
 
 def _extract_metadata(
@@ -258,6 +260,11 @@ def _extract_metadata(
         if len(kept) == 1 and meta.source is None and _dates_the_name_above(line, kept[0], now=now, tz=tz):
             meta.source = kept.pop()  # ``新华网`` on one line, ``2026-04-25 22:47`` on the next
             repairs["boilerplate"] += 1
+            day = day_alone(line.strip(), now=now, tz=tz)
+            if day is not None:  # no other line reads a day alone as metadata
+                meta.published = meta.published or day
+                repairs["boilerplate"] += 1
+                continue
         line, boilerplate = _read_line(line, not kept, meta, now=now, tz=tz)
         repairs["boilerplate"] += boilerplate
         if line:

@@ -13,12 +13,14 @@ library: these are fixed formats of Chinese newsrooms.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from digest.patterns import LazyPattern
 from digest.text.dates import from_fields
+from digest.text.hanzi_frequency import log_frequency, name_characters, name_log_share, word_weight
 
 DATE = (  # month and day, the year optional: named groups year, month, day
     r"(?:(?P<year>(?:19|20)\d{2})\s*[-/.年]\s*)?"
@@ -45,6 +47,10 @@ _CHROME_BESIDE = (
 _CHROME_APART = r"[\s【】\[\]（）()|｜丨/:：,，、·•]*"
 _CHROME_WORD = rf"{_CHROME_APART}(?:{_CHROME_ALONE}|{_CHROME_BESIDE})"
 _CHROME = rf"(?:{_CHROME_APART}(?:{_CHROME_ALONE}){_CHROME_APART}|(?:{_CHROME_WORD}){{2,}}{_CHROME_APART})"
+# Chrome that ends a labelled value: set apart from it by white space or a bracket, after a
+# character of the value (``2025-10-05 20:52 分享``).  Glued on, the words are the value's own
+# (``知识分享``, ``3D打印``), and a value is never cut down to nothing (``新浪微博 分享``).
+_TRAILING_CHROME = LazyPattern(rf"(?<=[^\s【】\[\]（）()|｜丨])[\s【\[（(|｜丨]+(?:{_CHROME})$")
 # A QR-code prompt and what follows it on its line: 扫码关注…, 扫描二维码…, 长按识别二维码…,
 # 扫一扫，用手机看新闻！, 用微信扫描二维码…
 _QR_LINE = (
@@ -84,6 +90,13 @@ _AGENCY = (
     r"(?:(?:本[报報]|[\u4e00-\u9fff]{1,6}[社网網台])[\u4e00-\u9fff]{0,8}?"
     r"(?:\d{1,2}月\d{1,2}日)?[讯訊电電]|本[报報][\u4e00-\u9fff]?(?=[\s（(]))"
 )
+# 文/记者 张三, 图/文 记者 张三: who wrote (and who photographed), before the credits of papers
+# that print the byline on its own line.
+_WRITTEN_BY = r"[文图圖]\s*[/／]\s*(?:[文图圖]\s*)?"
+# Before bracketed credits, any short word that is no sentence stands where the agency does: a
+# dateline (``北京（记者 张三）``) or an agency the page's bytes garbled (本报讯 read in the wrong
+# codec), which the credits in their brackets still make a byline.
+_SHORT_OPENING = r"[^\s（(【\[）)】\]，。！？、,.!?:：；;“”\"]{1,6}"
 # One credit: a role and its names.  Loose: names apart by white space (inside brackets or before
 # 报道, where the end of the byline is certain); tight: names apart only by 、 or a comma.
 _CREDIT = rf"\s*[、,，;；]?\s*(?P<role>{_ROLE})\s*(?P<names>{_NAMES})"
@@ -136,15 +149,25 @@ _BYLINES = (
     # 记者王寅龙报道 …; names with spaces between them only when 报道 ends the byline (记者 黄明
     # 据港媒报道，… is a reporter and a sentence, not two reporters).
     LazyPattern(
-        rf"^(?:{_AGENCY})?\s*(?P<credits>{_REPORTER}\s*{_TIGHT_NAMES}?(?:\s*{_TIGHT_CREDIT})*)\s*{_REPORTED}\s*"
+        rf"^(?:{_AGENCY}|{_WRITTEN_BY})?\s*(?P<credits>{_REPORTER}\s*{_TIGHT_NAMES}?(?:\s*{_TIGHT_CREDIT})*)"
+        rf"\s*{_REPORTED}\s*"
     ),
     LazyPattern(
-        rf"^(?:{_AGENCY})?\s*(?P<credits>{_REPORTER}\s*{_NAMES}?(?:\s*{_ROLE}\s*{_NAMES})*)\s*[报報][道導](?:\s+|$)"
+        rf"^(?:{_AGENCY}|{_WRITTEN_BY})?\s*(?P<credits>{_REPORTER}\s*{_NAMES}?(?:\s*{_ROLE}\s*{_NAMES})*)"
+        r"\s*[报報][道導](?:\s+|$)"
     ),
     LazyPattern(
         rf"^(?:{_AGENCY})?\s*[{_OPEN}]\s*(?P<credits>(?:\s*[、,，;；]?\s*{_ROLE}\s*{_NAMES})+)\s*[{_CLOSE}]\s*"
     ),
-    LazyPattern(rf"^(?:{_AGENCY}\s*[:：]?)?\s*(?P<credits>{_TIGHT_CREDIT}(?:\s+{_TIGHT_CREDIT})*)(?:\s+|$)"),
+    # After a short opening, white space between each role and its names: ``郑州讯（记者 王五）``,
+    # not a sentence's subject (``李女士（记者家属）表示``).  See ``_opens_a_dateline``.
+    LazyPattern(
+        rf"^(?P<opening>{_SHORT_OPENING})[{_OPEN}]\s*"
+        rf"(?P<credits>(?:\s*[、,，;；]?\s*{_ROLE}\s+{_NAMES})+)\s*[{_CLOSE}]\s*"
+    ),
+    LazyPattern(
+        rf"^(?:{_AGENCY}\s*[:：]?|{_WRITTEN_BY})?\s*(?P<credits>{_TIGHT_CREDIT}(?:\s+{_TIGHT_CREDIT})*)(?:\s+|$)"
+    ),
     LazyPattern(rf"^{_AGENCY}\s*[:：]?\s*"),
 )
 _CREDIT_PATTERN = LazyPattern(_CREDIT)  # one credit in a byline: a role and its names
@@ -152,8 +175,11 @@ _REPORTER_ROLE = LazyPattern(_REPORTER)
 
 
 # What every byline opens with: an agency (本报 or 本報 first, or a name of up to six characters
-# ending in 社 网 網 台), or, after white space, a role word or a bracket.
+# ending in 社 网 網 台), a bracket after up to six characters (``_SHORT_OPENING``), or, after
+# white space, a role word, a bracket, or 文 or 图 and a slash (``_WRITTEN_BY``).
 _AGENCY_STARTS = ("本报", "本報")
+_WRITTEN_STARTS = frozenset("文图圖")
+_OPENS = frozenset("（(【[")
 _AGENCY_ENDS = frozenset("社网網台")
 _ROLE_STARTS = frozenset("全融首特见見实實本记記通摄攝编編") | frozenset("（(【[")
 _OWN = "报報台网網"  # after 本, a role word (本报记者, 本台记者, 本网记者)
@@ -161,13 +187,23 @@ _OWN = "报報台网網"  # after 本, a role word (本报记者, 本台记者, 
 
 def _may_open_with_byline(paragraph: str) -> bool:
     """False when no pattern of ``_BYLINES`` can match ``paragraph`` (see the comment above)."""
-    if paragraph.startswith(_AGENCY_STARTS) or not _AGENCY_ENDS.isdisjoint(paragraph[1:7]):
+    head = paragraph[1:7]
+    if paragraph.startswith(_AGENCY_STARTS) or not (
+        _AGENCY_ENDS.isdisjoint(head) and _OPENS.isdisjoint(head)
+    ):
         return True
     opening = paragraph.lstrip()[:2]
+    if opening[:1] in _WRITTEN_STARTS:
+        return "/" in paragraph[:6] or "／" in paragraph[:6]
     return opening[:1] in _ROLE_STARTS and (opening[:1] != "本" or opening[1:] in _OWN)
 
 
 _NAME_SPLIT = LazyPattern(r"\s*[、,，\s]\s*")
+
+# An editor credited with white space, not a colon, closing a story as wire services print it:
+# ``（编辑 张三）``.  Only in brackets and with a name of two to four ideographs: 编辑 is a word of
+# sentences too.
+_SPACED_EDITOR = rf"[(（【\[]\s*{EDITOR_LABEL}\s+(?P<spaced>[\u3400-\u9fff·]{{2,4}})\s*[)）】\]]"
 
 _BOILERPLATE = LazyPattern(
     rf"^(?:{_CHROME}|分享此文|点击分享|分享到.{{0,20}}|{_QR_LINE}"
@@ -175,12 +211,15 @@ _BOILERPLATE = LazyPattern(
     r"返回.{0,6}首[页頁].*|返回搜狐.*|[点點][击擊].{0,10}(?:阅读|閱讀|进入|進入|查看).*|阅读原文|閱讀原文|"
     r"[转轉][载載][请請]注明.*|(?:本文)?免[责責][声聲]明.*|版[权權][声聲]明.*|原[标標][题題][:：].*|"
     r"[关關]注我[们們].*|更多精彩.*|"
-    r"[(（]?\s*" + EDITOR_LABEL + r"\s*[:：].{0,20}?[)）]?)$"
+    r"[(（]?\s*" + EDITOR_LABEL + r"\s*[:：].{0,20}?[)）]?|" + _SPACED_EDITOR + ")$"
 )
-_EDITOR_LINE = LazyPattern(rf"^[(（]?\s*{EDITOR_LABEL}\s*[:：]\s*(?P<editor>[^\s)）]{{1,20}})\s*[)）]?$")
+_EDITOR_LINE = LazyPattern(
+    rf"^(?:[(（]?\s*{EDITOR_LABEL}\s*[:：]\s*(?P<editor>[^\s)）]{{1,20}})\s*[)）]?|{_SPACED_EDITOR})$"
+)
 _TRAILING = LazyPattern(
-    rf"\s*(?:[(（【\[]\s*完\s*[)）】\]]|[(（]\s*{EDITOR_LABEL}\s*[:：][^)）]{{1,20}}[)）])+\s*$"
+    rf"\s*(?:[(（【\[]\s*完\s*[)）】\]]|[(（]\s*{EDITOR_LABEL}\s*[:：][^)）]{{1,20}}[)）]|{_SPACED_EDITOR})+\s*$"
 )
+_TRAILING_EDITOR = LazyPattern(rf"{EDITOR_LABEL}(?:\s*[:：]\s*|\s+)([^)）】\]\s]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +247,13 @@ def unwrap(line: str) -> str:
     if len(line) > 2 and line[0] + line[-1] in _ENCLOSING and line.count(line[0]) == 1:
         return line[1:-1].strip()
     return line
+
+
+def strip_chrome(value: str) -> str:
+    """``value`` without the page chrome that ends it: ``2025-10-05 20:52 分享`` →
+    ``2025-10-05 20:52`` (a labelled field's value runs to the end of its line, buttons and all)."""
+    match = _TRAILING_CHROME.search(value)
+    return value[: match.start()].rstrip() if match else value
 
 
 def parse_header(line: str, *, now: datetime, tz: tzinfo) -> Header | None:
@@ -250,6 +296,26 @@ def _reporters(credits: str) -> list[str]:
     return names
 
 
+# Where a dateline or an agency ends: 郑州讯, 新华社北京4月25日电, 中新网, 本报.
+_DATELINE_ENDS = frozenset("讯訊电電社网網报報")
+# As rare as the characters that bytes read out of step give (``garbled``, ``resync``): 惆, 癟.
+_OUT_OF_STEP = -11.5
+
+
+def _opens_a_dateline(opening: str) -> bool:
+    """Whether ``opening``, before bracketed credits, is a dateline or an agency (``郑州讯``,
+    ``中新网``) or such a word garbled by a wrong codec (本报讯 read as ``掛惆捅`` or ``セ厨癟``): at
+    least two characters out of step, and no two neighbours that make a word.  The subject of a
+    sentence (``张先生``, ``李女士``, ``Apple``) is neither."""
+    if opening[-1] in _DATELINE_ENDS:
+        return True
+    if any(word_weight(before, char) for before, char in itertools.pairwise(opening)):
+        return False
+    # Letters and digits are words of other scripts, not bytes out of step.
+    rare = [char for char in opening if not char.isascii() and log_frequency(char) < _OUT_OF_STEP]
+    return len(rare) >= 2
+
+
 def parse_byline(paragraph: str) -> tuple[str, str | None]:
     """``paragraph`` without a leading byline, and the reporter(s) it names (``、``-joined).
 
@@ -264,6 +330,9 @@ def parse_byline(paragraph: str) -> tuple[str, str | None]:
         match = pattern.match(paragraph)
         if match is None:
             continue
+        opening = match.groupdict().get("opening")
+        if opening is not None and not _opens_a_dateline(opening):
+            continue
         credits = match.groupdict().get("credits")
         rest = paragraph[match.end() :].lstrip()
         names = _reporters(credits) if credits else []
@@ -271,23 +340,46 @@ def parse_byline(paragraph: str) -> tuple[str, str | None]:
     return paragraph, None
 
 
+def _reads_as_name(text: str) -> bool:
+    """Whether ``text``, credited as ``（编辑 张三）``, reads as a person's name: its first character
+    is a surname in the name table, and no later character makes a word with the one before it
+    while running text uses it more than given names do.  ``（编辑 推荐）``, ``（编辑 整理）`` and
+    ``（编辑 部分删节）`` say what was done, not who did it."""
+    if text[0] not in name_characters(surname=True):
+        return False
+    return not any(
+        word_weight(before, char) and name_log_share(char, surname=False) < log_frequency(char)
+        for before, char in itertools.pairwise(text)
+    )
+
+
+def _refuses_spaced_credit(match: re.Match[str]) -> bool:
+    spaced = match["spaced"]
+    return spaced is not None and not _reads_as_name(spaced)
+
+
 def is_boilerplate(line: str) -> bool:
     """True for page chrome (share, print and close buttons, font size …), QR-code prompts, (完),
     editor credits and the like."""
-    return bool(_BOILERPLATE.match(line.strip()))
+    match = _BOILERPLATE.match(line.strip())
+    return match is not None and not _refuses_spaced_credit(match)
 
 
 def editor_credit(line: str) -> str | None:
-    """The editor named by a ``责任编辑：张三`` line, else None."""
+    """The editor named by a ``责任编辑：张三`` or ``（编辑 张三）`` line, else None."""
     match = _EDITOR_LINE.match(line.strip())
-    return match["editor"] if match else None
+    if match is None or _refuses_spaced_credit(match):
+        return None
+    return match["editor"] or match["spaced"]
 
 
 def strip_trailing_marks(paragraph: str) -> tuple[str, str | None]:
-    """``paragraph`` without a trailing ``（完）`` or ``（责任编辑：张三）``, and that editor."""
+    """``paragraph`` without a trailing ``（完）``, ``（责任编辑：张三）`` or ``（编辑 张三）``, and
+    that editor."""
     # The marks close with a bracket: test the last character before a regex scans the paragraph.
     match = _TRAILING.search(paragraph) if paragraph.rstrip().endswith((")", "）", "】", "]")) else None
-    if match is None:
+    # A spaced credit that names no one (``（编辑 部分删节）``) is text: the paragraph is kept whole.
+    if match is None or _refuses_spaced_credit(match):
         return paragraph, None
-    credit = re.search(rf"{EDITOR_LABEL}\s*[:：]\s*([^)）\s]+)", match.group())
+    credit = _TRAILING_EDITOR.search(match.group())
     return paragraph[: match.start()], credit[1] if credit else None

@@ -13,7 +13,7 @@ from datetime import datetime, tzinfo
 
 from digest.patterns import LazyPattern
 from digest.text.dates import parse_date
-from digest.text.mobile import DATE, EDITOR_LABEL, TIME
+from digest.text.mobile import DATE, EDITOR_LABEL, TIME, strip_chrome
 
 # ``-`` without spaces too: a non-underscore separator only ever cuts off a site-like name.  An
 # underscore between two ASCII letters or digits is part of a name (``user_id``), not a separator.
@@ -48,6 +48,10 @@ _LEADING_DATETIME = LazyPattern(
     rf"^{DATE}\s*{TIME}"
     r"(?=\s|$|[^\d.:：])"  # pages glue the next label on: ``2017-03-10 09:58:03来源：``
 )
+# A day with no clock time after it (``2025-12-21 来源：扬子晚报``): see ``parse_meta_line``.
+_LEADING_DAY = LazyPattern(rf"^{DATE}(?=\s)")
+# A line that is a day and nothing else, its year written: ``2026-04-24``, ``2026年4月24日``.
+_DAY_ALONE = LazyPattern(rf"^{DATE}$")
 # A short name with no sentence in it, after a date: ``新华网``, ``人民网－人民日报``.
 _BARE_NAME = LazyPattern(r"^(?!星期|周|礼拜|禮拜)[^\s，。！？；,!?;:：]{2,16}$")
 # ``来源：新华网 | 2018-03-08 10:25``: fields set apart by bars.
@@ -133,6 +137,13 @@ def parse_meta_line(line: str, *, now: datetime | None, tz: tzinfo) -> PageMeta 
         return None
     line = _LEADING_TAG.sub("", line) if _FIELD.match(_LEADING_TAG.sub("", line)) else line
     dated = _LEADING_DATETIME.match(line)
+    if dated is None and (day := _LEADING_DAY.match(line)) is not None and day["year"]:
+        # A day opens sentences too (``2025年12月21日 上午，…``): with no clock time after it,
+        # only labelled fields may follow it on a metadata line, and it must have its year.
+        rest = line[day.end() :].strip()
+        meta = parse_meta_line(rest, now=now, tz=tz) if _FIELD.match(rest) else None
+        published = parse_date(day.group(), now=now, tz=tz) if meta else None
+        return merge_meta([PageMeta(published=published), meta]) if meta and published else None
     if dated is not None:
         published = parse_date(dated.group(), now=now, tz=tz)
         rest = line[dated.end() :].strip()
@@ -167,6 +178,7 @@ def parse_meta_line(line: str, *, now: datetime | None, tz: tzinfo) -> PageMeta 
     values: dict[str, str] = {}
     for field, following in zip(fields, [*fields[1:], None], strict=True):
         value = line[field.end() : following.start() if following else len(line)].strip()
+        value = value if following else strip_chrome(value)  # ``发布时间：2025-10-05 20:52 分享``
         if len(value) > 30 or _SENTENCE.search(value):  # a sentence that starts with 来源：
             return None
         kind = next(key for key in _LABELS if field[key] is not None)
@@ -178,6 +190,13 @@ def parse_meta_line(line: str, *, now: datetime | None, tz: tzinfo) -> PageMeta 
         published=published,
         editor=_first_word(values.get("editor")),
     )
+
+
+def day_alone(line: str, *, now: datetime | None, tz: tzinfo) -> datetime | None:
+    """The day a line names when it is a day with its year and nothing else (``2026-04-24``),
+    else None."""
+    day = _DAY_ALONE.match(line)
+    return parse_date(line, now=now, tz=tz) if day is not None and day["year"] else None
 
 
 def is_outlet_name(line: str) -> bool:

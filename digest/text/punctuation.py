@@ -30,6 +30,10 @@ _QUOTED = LazyPattern(r"(?P<quote>[\"'])(?P<inner>[^\"'\n]{1,200})(?P=quote)")
 _LATIN = LazyPattern("[A-Za-z]")
 _CHINESE_QUOTES = {'"': ("“", "”"), "'": ("‘", "’")}
 _CANDIDATE = LazyPattern(r"[,:;!?]")
+_DOUBLE_QUOTE = LazyPattern('["“”]')
+# A quote opens a phrase: it stands before no comma or full stop.
+_NO_OPENING_BEFORE = ",.;?!，。、；？！"
+_WORD_CHARACTER = LazyPattern(r"[A-Za-z0-9\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Every mark any step converts: the candidates, an opening bracket (a pair needs one) and the quotes.
 _CONVERTIBLE = LazyPattern("[,:;!?(\"']")
 _PAIR = LazyPattern(r"\(([^()\n]{0,80})\)")
@@ -105,6 +109,18 @@ def _convert_pairs(text: str) -> tuple[str, int]:
     return _PAIR.sub(replace, text), converted
 
 
+def _mostly_english(text: str) -> bool:
+    return len(_LATIN.findall(text)) > 3 * len(_IDEOGRAPH.findall(text))
+
+
+def _touches_chinese(text: str, start: int, end: int) -> bool:
+    """Whether the character before ``start`` or the one at ``end`` (around a quoted span) is an
+    ideograph."""
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    return bool(_IDEOGRAPH.match(before) or _IDEOGRAPH.match(after))
+
+
 def _convert_quotes(text: str) -> tuple[str, int]:
     """ASCII quote pairs that hold Chinese, or close on it, made Chinese quotes."""
     # Tested first: most texts have no ASCII quote, and telling English from Chinese below lists
@@ -112,14 +128,12 @@ def _convert_quotes(text: str) -> tuple[str, int]:
     if '"' not in text and "'" not in text:
         return text, 0
     converted = 0
-    english = len(_LATIN.findall(text)) > 3 * len(_IDEOGRAPH.findall(text))
+    english = _mostly_english(text)
 
     def replace(match: re.Match[str]) -> str:
         nonlocal converted
         inner = match["inner"]
-        before = text[match.start() - 1] if match.start() else ""
-        after = text[match.end()] if match.end() < len(text) else ""
-        outside = bool(_IDEOGRAPH.match(before) or _IDEOGRAPH.match(after))
+        outside = _touches_chinese(text, match.start(), match.end())
         # Chinese quoted in an English sentence (the "竹橋" at Commerce Gate) keeps its quotes.
         if _IDEOGRAPH.search(inner) and (outside or not english):
             opening, closing = _CHINESE_QUOTES[match["quote"]]
@@ -131,6 +145,88 @@ def _convert_quotes(text: str) -> tuple[str, int]:
         return match.group()
 
     return _QUOTED.sub(replace, text), converted
+
+
+def _unpaired_quotes(text: str) -> list[tuple[int, str]]:
+    """The double quotes of ``text`` (where each stands, and the mark) less the ASCII quotes that
+    pair with each other: two with no curly quote between them.  A run of an odd number leaves one
+    over: the first when a curly quote opened just before the run (it closes that one, as in
+    ``“四有"，"五好"``), else the last (it opens the next, as in ``"五好"，"四有”``).
+
+    A pair the punctuation beside it rules out is none, and its run is left whole to the reading
+    in order: one that would open right before a comma or a full stop (``“隐身衣"。"网购”``), close
+    right after a colon (``“清零"等问题时称："在…”``) or hold no word (``“极速达""夜间配”``)."""
+    quotes = [(match.start(), match.group()) for match in _DOUBLE_QUOTE.finditer(text)]
+    unpaired: list[tuple[int, str]] = []
+    i = 0
+    while i < len(quotes):
+        if quotes[i][1] != '"':
+            unpaired.append(quotes[i])
+            i += 1
+            continue
+        end = i
+        while end < len(quotes) and quotes[end][1] == '"':
+            end += 1
+        run = quotes[i:end]
+        left_over = []
+        if len(run) % 2:
+            left_over = [run.pop(0) if i and quotes[i - 1][1] == "“" else run.pop()]
+        if all(
+            _may_pair(text, opening, closing)
+            for (opening, _), (closing, _) in zip(run[::2], run[1::2], strict=True)
+        ):
+            unpaired += left_over
+        else:
+            unpaired += quotes[i:end]
+        i = end
+    return unpaired
+
+
+def _may_pair(text: str, opening: int, closing: int) -> bool:
+    """Whether two ASCII quotes may open and close one pair, by the punctuation beside them."""
+    return (
+        text[opening + 1] not in _NO_OPENING_BEFORE
+        and text[closing - 1] not in ":："
+        and _WORD_CHARACTER.search(text, opening + 1, closing) is not None
+    )
+
+
+def _convert_mixed_quotes(text: str) -> tuple[str, int]:
+    """ASCII double quotes paired with a curly one made the curly quote they stand for:
+    ``“四有"`` → ``“四有”``, ``"限卖”`` → ``“限卖”``, when the pair holds Chinese or touches it.
+
+    Pages and editors mix the two (a curly quote typed by an input method, an ASCII one by hand or
+    left by a converter), and a pattern for ASCII pairs alone pairs them wrongly across the curly
+    ones: ``"限卖”降低"纸面房价”`` read as one pair around ``限卖”降低``.  Two ASCII quotes with no
+    curly one between them pair with each other and are left to ``_convert_quotes``: Chinese nests
+    them inside curly ones (``“他说"好"。”``, ``“坚持"两个确立"，做到"两个维护"。”``), and read in
+    order they would turn inside out.  The quotes left over are read in order: “ opens, ” closes,
+    and an ASCII quote does whichever is due.  An ASCII quote still open where a “ opens
+    (``"他说“好”"``, or ``"问？“答？"`` where a page doubled its opening quote) leaves the order in
+    doubt: such a text is left whole to ``_convert_quotes``, which pairs its ASCII quotes.
+    """
+    if '"' not in text or ("“" not in text and "”" not in text):
+        return text, 0
+    chars = list(text)
+    english = _mostly_english(text)
+    converted = 0
+    opened: int | None = None  # where the quote that opened the pair now read stands
+    for at, mark in _unpaired_quotes(text):
+        if opened is not None and mark == "“" and text[opened] == '"':
+            return text, 0
+        if opened is None or mark == "“":
+            # A closing quote with nothing open is a stray one; a curly opening one where a close
+            # was due leaves the curly quote before it unpaired.
+            opened = None if mark == "”" else at
+            continue
+        start, opened = opened, None
+        if (text[start] == '"') == (mark == '"'):
+            continue  # two ASCII quotes, or two curly ones: not a mixed pair
+        outside = _touches_chinese(text, start, at + 1)
+        if outside or (not english and _IDEOGRAPH.search(text, start + 1, at)):
+            chars[start], chars[at] = "“", "”"
+            converted += 1
+    return ("".join(chars), converted) if converted else (text, 0)
 
 
 def has_chinese(text: str) -> bool:
@@ -170,7 +266,7 @@ def fix_punctuation(text: str) -> tuple[str, int]:
 def _fix_piece(text: str) -> tuple[str, int]:
     # A converted pair can leave an outer pair around it (""一"" → "“一”"), so quotes are
     # converted until none is left to convert; cleaning twice then changes nothing.
-    total = 0
+    text, total = _convert_mixed_quotes(text)
     while True:
         text, quotes = _convert_quotes(text)
         total += quotes

@@ -201,6 +201,54 @@ def test_a_byline_on_its_own_line_is_removed(reporters: list[str], role: str) ->
             "王寅龙",
         ),
         (
+            "來源:開封日報\u3000發佈時間:2026-04-25 22:47 分享",
+            "本報訊（記者 王寅龍）",
+            "開封日報",
+            "2026-04-25T22:47",
+            None,
+            "王寅龍",
+        ),
+        (
+            "2026-04-25 来源：开封日报",
+            "本报讯（记者 王寅龙）",
+            "开封日报",
+            "2026-04-25T00:00",
+            None,
+            "王寅龙",
+        ),
+        (
+            "开封日报\n2026-04-25",
+            "本报讯（记者 王寅龙）",
+            "开封日报",
+            "2026-04-25T00:00",
+            None,
+            "王寅龙",
+        ),
+        (
+            "开封日报 2026/04/25 22:47",
+            "文/记者 王寅龙\n",
+            "开封日报",
+            "2026-04-25T22:47",
+            None,
+            "王寅龙",
+        ),
+        (
+            "来源：开封日报 2026-04-25 22:47",
+            "图/文 本报记者 王寅龙 ",
+            "开封日报",
+            "2026-04-25T22:47",
+            None,
+            "王寅龙",
+        ),
+        (
+            "开封日报 2026-04-25 22:47",
+            "开封讯（记者 王寅龙 通讯员 李明）",
+            "开封日报",
+            "2026-04-25T22:47",
+            None,
+            "王寅龙",
+        ),
+        (
             "開封手機報 12-31 23:10 責編:陶宋之 我要分享",
             "本報訊 全媒體記者王寅龍報道 ",
             "開封手機報",
@@ -299,3 +347,79 @@ def test_a_question_after_a_reporters_title_is_no_byline(paragraph: str) -> None
     """Questions doubled, answered or bracketed after 记者 are the paragraph's text: a byline needs
     a name, and a damaged name cannot be told from such a question by its shape."""
     assert parse_byline(paragraph) == (paragraph, None)
+
+
+@pytest.mark.parametrize(
+    ("body", "text", "editor"),
+    [
+        (f"{BODY}\n\n（编辑 胡鹏秀）\n分享到：微信 微博", BODY, "胡鹏秀"),
+        (f"{BODY}\n(編輯 陶宋之)", BODY, "陶宋之"),
+        (f"{BODY}（编辑 王寅龙）", BODY, "王寅龙"),
+        (f"{BODY}\n【责任编辑 欧阳明】", BODY, "欧阳明"),
+        # Without brackets, or with more than a name, 编辑 is a word of the text.
+        (f"{BODY}\n编辑 张三说明了情况。", f"{BODY}\n编辑 张三说明了情况。", None),
+        (f"{BODY}\n（编辑 推荐的五本好书）", f"{BODY}\n（编辑 推荐的五本好书）", None),
+    ],
+)
+def test_an_editor_credited_with_white_space_closes_the_story(
+    body: str, text: str, editor: str | None
+) -> None:
+    out = clean_item(RawItem(body=body, title="标题"), now=NOW, tz=TZ, script="keep")
+    assert (out.text, out.editor) == (text, editor)
+
+
+# 本报讯 in GBK read as Big5, 本報訊 in Big5 read as GBK, a dateline, an agency.
+@pytest.mark.parametrize("opening", ["掛惆捅", "セ厨癟", "郑州讯", "中新网"])
+def test_bracketed_credits_after_a_short_opening_are_a_byline(opening: str) -> None:
+    # A dateline, or an agency whose bytes were read in the wrong codec, stands before the
+    # credits; their brackets still make them a byline.
+    assert parse_byline(f"{opening}（记者 王寅龙）{BODY}") == (BODY, "王寅龙")
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    ["今天，（记者 王寅龙）来了", "我们（记者节）到了", "他说（记者注：不是这样）", "文/武之道，一张一弛"],
+)
+def test_a_sentence_with_a_credit_inside_is_no_byline(paragraph: str) -> None:
+    assert parse_byline(paragraph) == (paragraph, None)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"{BODY}\n【编辑 推荐】\n《三体》是一部好书。",
+        f"{BODY}\n（编辑 整理）",
+        f"本期内容由多名作者供稿（编辑 部分删节）\n{BODY}",
+        f"{BODY}\n（编辑 精选）",
+        f"{BODY}（编辑 审核）",
+        f"{BODY}\n（编辑 校对整理）",
+        f"{BODY}\n（编辑 安全）",
+    ],
+)
+def test_a_spaced_editor_credit_needs_a_name(body: str) -> None:
+    # What was done to the text (推荐, 整理, 部分删节) is no editor: its first character is no
+    # surname, or its characters make a word that names use less than running text does.
+    out = clean_item(RawItem(body=body, title="标题"), now=NOW, tz=TZ, script="keep")
+    assert (out.text, out.editor) == (body, None)
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "张先生（摄影爱好者）告诉记者，他每天都来这里拍照。",
+        "小张（实习生代表）说，这次活动很有意义。",
+        "李女士（记者家属）表示，她很担心。",
+        "赵老师（编译组长）介绍了新书。",
+        "王师傅（摄像师傅）扛着机器跑了一天。",
+        "Apple（记者 张三）发布了新品。",
+        "第一（记者 王五）段开始。",
+        "市民张先生（记者 李四）说，他每天都来。",
+    ],
+)
+def test_the_subject_of_a_sentence_before_bracketed_credits_is_no_dateline(paragraph: str) -> None:
+    # Before bracketed credits a short opening is a dateline or an agency (it ends in 讯, 电, 社,
+    # 网 or 报, or it is such a word garbled) and white space follows the role: else the brackets
+    # are the sentence's, and its subject stays.
+    assert parse_byline(paragraph) == (paragraph, None)
+    out = clean_item(RawItem(body=paragraph, title="标题"), now=NOW, tz=TZ)
+    assert (out.text, out.reporter) == (paragraph, None)

@@ -38,6 +38,12 @@ MINUTE = datetime(2017, 3, 10, 9, 58, tzinfo=CST)
         # a line that is only a date and time, in any form the date reader knows (PIXNET's blogs)
         ("Mar 10 Fri 2017 09:58", None, None, MINUTE, None),
         ("記者林悅／南市報導", None, "林悅", None, None),
+        # page chrome after the time: the share and print buttons end the line, not the value
+        ("來源:示例晚報\u3000發佈時間:2017-03-10 09:58 分享", "示例晚報", None, MINUTE, None),
+        ("来源: 示例晚报\u3000发布时间:2017年3月10日 09:58 我要分享", "示例晚报", None, MINUTE, None),
+        ("发布时间：2017-03-10 09:58 【打印】 【关闭窗口】", None, None, MINUTE, None),
+        # a day with its year and no time, then labelled fields
+        ("2017-03-10 来源：示例晚报", "示例晚报", None, MINUTE.replace(hour=0, minute=0), None),
     ],
 )
 def test_labelled_lines(
@@ -58,6 +64,8 @@ def test_labelled_lines(
         "价格 | 性能 | 续航，三者不可兼得",
         "社會中心／綜合報導",  # a desk, no reporter
         "更新时间 3 次，最近一次在上个月",
+        "2017年3月10日 上午，来源不明的消息传开",  # a day opening a sentence
+        "2017年3月10日 来源：据新华网报道，今年以来全国各地普遍开展了植树造林活动",
     ],
 )
 def test_body_lines_are_not_metadata(line: str) -> None:
@@ -82,3 +90,24 @@ def test_a_leading_date_without_a_year_takes_the_year_from_when_the_page_was_obt
 )
 def test_a_date_without_a_year_opening_a_line_of_text_is_no_dateline(line: str) -> None:
     assert parse_meta_line(line, now=datetime(2017, 5, 1, tzinfo=CST), tz=CST) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "source", "author"),
+    [
+        # set apart by white space or a bracket, chrome ends the value, but never takes all of it
+        ("来源：新浪微博 分享", "新浪微博", None),
+        ("来源：示例晚报【打印】", "示例晚报", None),
+        ("作者：我要分享", None, "我要分享"),
+        # glued to the value, the words are the value's own
+        ("来源：知识分享", "知识分享", None),
+        ("作者：3D打印", None, "3D打印"),
+        ("来源：云打印", "云打印", None),
+    ],
+)
+def test_page_chrome_after_a_value_is_set_apart_from_it(
+    line: str, source: str | None, author: str | None
+) -> None:
+    meta = parse_meta_line(unwrap(line), now=None, tz=CST)
+    assert meta is not None
+    assert (meta.source, meta.author) == (source, author)

@@ -849,3 +849,66 @@ def test_each_mark_is_converted_when_it_is_the_only_ascii_mark(
     # A text with none of the marks is returned at once: each one must still set the steps off.
     assert fix_punctuation(text) == (fixed, count)
     assert clean_item(RawItem(body=text, title="标题"), now=now, tz=tz).text == fixed
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed", "count"),
+    [
+        ('乡村振兴要抓好“三个关键"', "乡村振兴要抓好“三个关键”", 1),
+        ('"降价”背后的"成本账”', "“降价”背后的“成本账”", 2),
+        ('他称之为"慢生活”，她称之为"躺平"', "他称之为“慢生活”，她称之为“躺平”", 3),
+        # Left over after the ASCII pairs: the first of an odd run closes the curly quote open
+        # before it, the last opens the curly quote after it.
+        ('“四有"，"五好"都要', "“四有”，“五好”都要", 3),
+        ('"五好"，"四有”都要', "“五好”，“四有”都要", 3),
+        ('标题党"震惊”体的文章又来了“', "标题党“震惊”体的文章又来了“", 1),
+        (
+            '他表示：「我们要坚持"两个确立"」，并称“四有"。',
+            "他表示：「我们要坚持“两个确立”」，并称“四有”。",
+            3,
+        ),
+        # An ASCII quote open where a curly one opens leaves the pairs in doubt: the ASCII quotes
+        # are paired with each other, as before.
+        ('"问题在哪？“答案在这里？"他说', "“问题在哪？“答案在这里？”他说", 2),
+        # English keeps its quotes, mixed or not.
+        ('“Hello," he said in 北京.', '“Hello," he said in 北京.', 0),
+        ('The sign read “Open" all day', 'The sign read “Open" all day', 0),
+    ],
+)
+def test_an_ascii_quote_paired_with_a_curly_one_becomes_the_quote_it_stands_for(
+    text: str, fixed: str, count: int, now: datetime, tz: tzinfo
+) -> None:
+    # Read as ASCII pairs alone, ``"降价”背后的"`` was one pair, and its closing quote came out
+    # as an opening one.
+    assert fix_punctuation(text) == (fixed, count)
+    assert clean_item(RawItem(body="正文。", title=text), now=now, tz=tz).title == fixed
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed", "count"),
+    [
+        (
+            '他表示：“我们要坚持"两个确立"，做到"两个维护"。”',
+            "他表示：“我们要坚持“两个确立”，做到“两个维护”。”",
+            4,
+        ),
+        ('“他说"好"。”她回忆道。', "“他说“好”。”她回忆道。", 2),
+        (
+            '记者问：“你怎么看"躺平"？”他答：“这是一种"慢生活"。”',
+            "记者问：“你怎么看“躺平”？”他答：“这是一种“慢生活”。”",
+            4,
+        ),
+        ('“这就是"慢生活"的意思”', "“这就是“慢生活”的意思”", 2),
+        ('“所谓"内卷"，就是"躺平"的反面”，他说', "“所谓“内卷”，就是“躺平”的反面”，他说", 4),
+        # The same shape as two mixed pairs side by side (“早高峰"和"晚高峰”): nothing in the
+        # quotes tells them apart, and read as nesting each quote keeps its direction.
+        ('“早高峰"和"晚高峰”', "“早高峰“和”晚高峰”", 2),
+    ],
+)
+def test_ascii_quotes_nested_in_curly_ones_pair_with_each_other(
+    text: str, fixed: str, count: int, now: datetime, tz: tzinfo
+) -> None:
+    # Read in order, the first ASCII quote closed the curly one before it and the pair came out
+    # inside out: “他说”好“。”.
+    assert fix_punctuation(text) == (fixed, count)
+    assert clean_item(RawItem(body="正文。", title=text), now=now, tz=tz).title == fixed
