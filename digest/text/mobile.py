@@ -90,9 +90,10 @@ _AGENCY = (
     r"(?:(?:本[报報]|[\u4e00-\u9fff]{1,6}[社网網台])[\u4e00-\u9fff]{0,8}?"
     r"(?:\d{1,2}月\d{1,2}日)?[讯訊电電]|本[报報][\u4e00-\u9fff]?(?=[\s（(]))"
 )
-# 文/记者 张三, 图/文 记者 张三: who wrote (and who photographed), before the credits of papers
-# that print the byline on its own line.
-_WRITTEN_BY = r"[文图圖]\s*[/／]\s*(?:[文图圖]\s*)?"
+# 文/记者 张三, 文/图 记者 张三, 图/文 记者 张三: who wrote (and who photographed), before the
+# credits of papers that print the byline on its own line.  图/ alone credits the photographer,
+# who is no reporter (图/本报记者 李四 文/本报记者 张三).
+_WRITTEN_BY = r"(?:文\s*[/／]\s*(?:[图圖]\s*)?|[图圖]\s*[/／]\s*文\s*)"
 # Before bracketed credits, any short word that is no sentence stands where the agency does: a
 # dateline (``北京（记者 张三）``) or an agency the page's bytes garbled (本报讯 read in the wrong
 # codec), which the credits in their brackets still make a byline.

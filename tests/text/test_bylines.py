@@ -384,6 +384,12 @@ def test_a_sentence_with_a_credit_inside_is_no_byline(paragraph: str) -> None:
     assert parse_byline(paragraph) == (paragraph, None)
 
 
+@pytest.mark.parametrize("credits", ["图/本报记者 李四 文/本报记者 王寅龙", "图/记者 李四"])
+def test_a_photo_credit_names_no_reporter(credits: str) -> None:
+    # 图/ alone credits who took the pictures: the reporter is not the name after it.
+    assert parse_byline(f"{credits}\n{BODY}")[1] != "李四"
+
+
 @pytest.mark.parametrize(
     "body",
     [
