@@ -20,6 +20,7 @@ from datetime import datetime, tzinfo
 
 from digest.patterns import LazyPattern
 from digest.text.dates import from_fields
+from digest.text.garbled import _SUSPECT as _OUT_OF_STEP
 from digest.text.hanzi_frequency import log_frequency, name_characters, name_log_share, word_weight
 
 DATE = (  # month and day, the year optional: named groups year, month, day
@@ -299,8 +300,6 @@ def _reporters(credits: str) -> list[str]:
 
 # Where a dateline or an agency ends: 郑州讯, 新华社北京4月25日电, 中新网, 本报.
 _DATELINE_ENDS = frozenset("讯訊电電社网網报報")
-# As rare as the characters that bytes read out of step give (``garbled``, ``resync``): 惆, 癟.
-_OUT_OF_STEP = -11.5
 
 
 def _opens_a_dateline(opening: str) -> bool:
@@ -312,7 +311,8 @@ def _opens_a_dateline(opening: str) -> bool:
         return True
     if any(word_weight(before, char) for before, char in itertools.pairwise(opening)):
         return False
-    # Letters and digits are words of other scripts, not bytes out of step.
+    # Letters and digits are words of other scripts, not bytes out of step; an ideograph out of
+    # step (惆, 癟) is as rare as those ``garbled`` takes for a shifted span's.
     rare = [char for char in opening if not char.isascii() and log_frequency(char) < _OUT_OF_STEP]
     return len(rare) >= 2
 
