@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from hashlib import blake2b
 from typing import NamedTuple, Protocol, TypeVar
 
@@ -64,7 +63,7 @@ class Member(Protocol):
     def source(self) -> str | None: ...
 
     @property
-    def time(self) -> datetime: ...
+    def timestamp(self) -> float: ...
 
     @property
     def text_length(self) -> int: ...
@@ -157,7 +156,8 @@ def cluster_linked(items: Sequence[Member], existing: Mapping[str, str], links: 
                 union.join(by_old[key], item_id)
             else:
                 by_old[key] = item_id
-    order = {item.id: (item.time, item.id) for item in items}
+    # Epoch seconds order instants as the times do: distinct microseconds stay distinct floats.
+    order = {item.id: (item.timestamp, item.id) for item in items}
     groups: dict[str, list[str]] = {}
     for item_id in ids:
         groups.setdefault(union.find(item_id), []).append(item_id)
@@ -186,7 +186,7 @@ def choose_representative(members: Sequence[M], priority: Mapping[str, int]) -> 
 
     def rank(item: M) -> tuple[bool, int, float, str]:
         incomplete = item.text_length < shortest_complete
-        return (incomplete, -priority.get(item.source or "", 0), item.time.timestamp(), item.id)
+        return (incomplete, -priority.get(item.source or "", 0), item.timestamp, item.id)
 
     return sorted(members, key=rank)
 

@@ -53,18 +53,14 @@ def assignments_between(
     db: Transaction, item_ids: Collection[str], start: datetime, end: datetime | None
 ) -> dict[str, str]:
     """``assignments(item_ids)`` for ids of items whose time is in [start, end) (no end: no
-    upper bound), read in one join from the time index rather than by id in batches of ``_BATCH``: for
-    the 3,333 items of the day and lookback of bench/speed.py's 100,000-item store, 36 M
-    instructions by id, 28 M by time.  Items of that time that are not among ``item_ids`` (stored
-    since they were read) are left out.  ``CROSS JOIN`` keeps SQLite's planner to that order, the
-    time range first (PostgreSQL plans it as an inner join)."""
-    where = "i.sort_ts >= ?" if end is None else "i.sort_ts >= ? AND i.sort_ts < ?"
+    upper bound), read as one range of the members' own time index (each member holds its item's
+    ``sort_ts``, migration 009) rather than by id in batches of ``_BATCH`` or joined with the
+    items: for the 3,333 items of the day and lookback of bench/speed.py's 100,000-item store, 36 M
+    instructions by id, 25 M joined, 17 M by the members' time.  Items of that time that are not
+    among ``item_ids`` (stored since they were read) are left out."""
+    where = "sort_ts >= ?" if end is None else "sort_ts >= ? AND sort_ts < ?"
     bounds = [int(moment.timestamp()) for moment in (start, end) if moment is not None]
-    rows = db.execute(
-        "SELECT m.item_id, m.cluster_id FROM items i CROSS JOIN cluster_members m "
-        f"WHERE {where} AND m.item_id = i.id",
-        bounds,
-    )
+    rows = db.execute(f"SELECT item_id, cluster_id FROM cluster_members WHERE {where}", bounds)
     return {item_id: str(cluster_id) for item_id, cluster_id in rows if item_id in item_ids}
 
 
@@ -104,11 +100,18 @@ def save_assignments(
             (int(survivor), int(old), int(survivor)),
         )
         db.execute("DELETE FROM clusters WHERE id = ?", (int(old),))
+    # A new member takes its item's time (``assignments_between`` reads members by it); a member
+    # that moves keeps it, as its item keeps its time.
     db.executemany(
-        "INSERT INTO cluster_members (item_id, cluster_id, added) VALUES (?, ?, ?) "
+        "INSERT INTO cluster_members (item_id, cluster_id, added, sort_ts) "
+        "VALUES (?, ?, ?, (SELECT sort_ts FROM items WHERE id = ?)) "
         "ON CONFLICT (item_id) DO UPDATE SET cluster_id = excluded.cluster_id "
         "WHERE cluster_members.cluster_id != excluded.cluster_id",
-        [(item_id, rows[key], stamp) for item_id, key in cluster_of.items() if stored.get(item_id) != key],
+        [
+            (item_id, rows[key], stamp, item_id)
+            for item_id, key in cluster_of.items()
+            if stored.get(item_id) != key
+        ],
     )
     return rows
 

@@ -15,14 +15,15 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from digest.checkpoint import checkpoint
 from digest.errors import StoreError
-from digest.model import Item, ItemBrief, Summary, item_time
+from digest.model import Item, ItemBrief, Summary
 from digest.store.database import Cursor, Database, Params, Transaction, is_postgres_url
-from digest.store.migrations import MIGRATIONS
+from digest.store.migrations import FILLS, MIGRATIONS
 from digest.store.sqlite import SqliteDatabase, store_error
 
 _ITEM_COLUMNS = (
@@ -34,8 +35,10 @@ _ITEM_COLUMNS = (
 # What an Item is read from: its columns, and the sort time that says whether it was stored as
 # backlog (see ``add_items``).
 _ITEM_READ = f"{_ITEM_COLUMNS}, sort_ts"
-_ITEM_VALUES = f"({', '.join('?' * (_ITEM_COLUMNS.count(',') + 2))})"  # the columns and sort_ts
-# Items per INSERT: 17 values each, 850 parameters, under the 999 older SQLite builds allow.
+# What an Item is written as: its columns, the sort time and the text's length (``item_briefs_between``).
+_ITEM_WRITE = f"{_ITEM_COLUMNS}, sort_ts, text_length, time_ts"
+_ITEM_VALUES = f"({', '.join('?' * (_ITEM_WRITE.count(',') + 1))})"
+# Items per INSERT: 19 values each, 950 parameters, under the 999 older SQLite builds allow.
 _ROWS_PER_INSERT = 50
 _IDS_PER_QUERY = 500  # ids looked up by one SELECT: under the same limit
 
@@ -207,6 +210,8 @@ class Store:
                     continue
                 for statement in self.database.migration_statements(script):
                     db.execute(statement)
+                if (fill := FILLS.get(name)) is not None:
+                    fill(db)
                 db.execute(
                     "INSERT INTO schema_migrations (name, applied) VALUES (?, ?)",
                     (name, datetime.now(UTC).isoformat()),
@@ -228,7 +233,7 @@ class Store:
         """
         rows = [
             # A backlog item sorts before every window: stored, never in a bulletin.
-            (*_item_row(item), 0 if item.backlog else int(item.time.timestamp()))
+            (*_item_row(item), 0 if item.backlog else int(item.timestamp), len(item.text), item.timestamp)
             for item in sorted(items, key=lambda item: item.id)
         ]
         added = 0
@@ -237,8 +242,7 @@ class Store:
                 chunk = rows[start : start + _ROWS_PER_INSERT]
                 values = ", ".join([_ITEM_VALUES] * len(chunk))
                 cursor = db.execute(
-                    f"INSERT INTO items ({_ITEM_COLUMNS}, sort_ts) VALUES {values} "
-                    "ON CONFLICT DO NOTHING RETURNING id",
+                    f"INSERT INTO items ({_ITEM_WRITE}) VALUES {values} ON CONFLICT DO NOTHING RETURNING id",
                     [value for row in chunk for value in row],
                 )
                 added += len(cursor.fetchall())  # the rows inserted: an id already stored returns none
@@ -311,28 +315,16 @@ class Store:
 
     def item_briefs_between(self, start: datetime, end: datetime) -> list[ItemBrief]:
         """``ItemBrief``s of the items ``items_between(start, end)`` returns, in its order."""
-        # A stored text has no NUL (cleaning removes control characters, and PostgreSQL refuses
-        # one in text), so SQLite's length(), which stops at a NUL, counts what len() counts.
+        # Every column read is in the time index (migration 009), so SQLite reads no table row,
+        # and the rows are the briefs' fields in order: each is made in C (``tuple.__new__``, as
+        # the named tuple's own constructor does after a call of its Python-level ``__new__``).
+        # The 3,000 briefs of bench/speed.py's 100,000-item store: 44 M instructions, now 27 M.
         rows = self.execute(
-            "SELECT id, source, published, fetched, length(text) FROM items "
+            "SELECT id, source, time_ts, text_length FROM items "
             "WHERE sort_ts >= ? AND sort_ts < ? ORDER BY sort_ts DESC, id",
             (int(start.timestamp()), int(end.timestamp())),
         )
-        # The items of one fetch share their fetch time: each is parsed once (2 M of the 50 M
-        # instructions of reading the 3,000 briefs of bench/speed.py's 100,000-item store).
-        fetch_times: dict[str, datetime] = {}
-        briefs = []
-        # Each brief is made by tuple.__new__ from its fields in order, as the named tuple's own
-        # constructor does after a call of its Python-level __new__: that call was 4 M of those
-        # 50 M instructions.
-        make = tuple.__new__
-        for id_, source, published, fetched, length in rows:
-            fetched_at = fetch_times.get(fetched)
-            if fetched_at is None:
-                fetched_at = fetch_times[fetched] = datetime.fromisoformat(fetched)
-            published_at = datetime.fromisoformat(published) if published else None
-            briefs.append(make(ItemBrief, (id_, source, item_time(published_at, fetched_at), int(length))))
-        return briefs
+        return list(map(partial(tuple.__new__, ItemBrief), rows))
 
     def count_items(self) -> int:
         return int(self.execute("SELECT count(*) FROM items").fetchone()[0])

@@ -6,6 +6,12 @@ records what ran; ``PRAGMA user_version`` mirrors the count for quick checks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
+from digest.model import item_time
+from digest.store.database import Transaction
+
 MIGRATIONS: list[tuple[str, str]] = [
     (
         "001_items",
@@ -162,6 +168,31 @@ MIGRATIONS: list[tuple[str, str]] = [
         DROP INDEX items_by_time
         """,
     ),
+    (
+        "009_item_briefs_and_member_times",
+        """
+        -- What a digest reads of its lookback's items (Store.item_briefs_between), stored once per
+        -- item so that an index holds all of it: the text's length and the item's time as epoch
+        -- seconds (Item.timestamp, filled in for stored items by fill_item_times below, set by the
+        -- items' writer for new ones).  SQLite does not count an expression like length(text) as
+        -- held by an index, so with the index of 008 each brief still read its table row, and
+        -- every brief parsed two ISO dates.
+        -- A stored text has no NUL (cleaning removes control characters, and PostgreSQL refuses one
+        -- in text), so SQLite's length(), which stops at a NUL, counts what len() counts.
+        ALTER TABLE items ADD COLUMN text_length INTEGER;
+        ALTER TABLE items ADD COLUMN time_ts REAL;
+        UPDATE items SET text_length = length(text);
+        CREATE INDEX items_by_time_briefs ON items (sort_ts DESC, id, source, time_ts, text_length);
+        DROP INDEX items_by_time_covering;
+        -- Each member's item time (items.sort_ts, which never changes), so that the clusters of a
+        -- digest's window and lookback are one range of an index of their own rather than a join
+        -- that looks every item up by id, twice per item in SQLite (its id index, then its row).
+        ALTER TABLE cluster_members ADD COLUMN sort_ts INTEGER;
+        UPDATE cluster_members
+            SET sort_ts = (SELECT i.sort_ts FROM items i WHERE i.id = cluster_members.item_id);
+        CREATE INDEX cluster_members_by_time ON cluster_members (sort_ts, item_id, cluster_id)
+        """,
+    ),
 ]
 
 # Every table the migrations create but ``schema_migrations``, each after the tables its foreign
@@ -178,3 +209,25 @@ TABLES: tuple[str, ...] = (
     "edition_shown",
     "cluster_batches",
 )
+
+
+def fill_item_times(db: Transaction) -> None:
+    """Migration 009's ``items.time_ts`` for the items stored before it: ``Item.timestamp`` of
+    each, reckoned as the items' writer reckons it (SQL has no portable, exact way to read an ISO
+    8601 time with its offset on both back ends).  In id order, as ``Store.add_items`` writes."""
+    rows = db.execute("SELECT id, published, fetched FROM items WHERE time_ts IS NULL ORDER BY id").fetchall()
+    db.executemany(
+        "UPDATE items SET time_ts = ? WHERE id = ?",
+        [(_timestamp(published, fetched), item_id) for item_id, published, fetched in rows],
+    )
+
+
+def _timestamp(published: str | None, fetched: str) -> float:
+    """``Item.timestamp`` of an item stored with these ``published`` and ``fetched`` columns."""
+    return item_time(
+        datetime.fromisoformat(published) if published else None, datetime.fromisoformat(fetched)
+    ).timestamp()
+
+
+# What a migration fills in with Python after its script, in the same transaction.
+FILLS: dict[str, Callable[[Transaction], None]] = {"009_item_briefs_and_member_times": fill_item_times}

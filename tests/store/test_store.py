@@ -151,7 +151,7 @@ def test_briefs_of_a_window_are_its_items_ids_sources_times_and_text_lengths(sto
         items = store.items_between(start, end)
         briefs = store.item_briefs_between(start, end)
     assert len(items) == 10
-    assert briefs == [(item.id, item.source, item.time, len(item.text)) for item in items]
+    assert briefs == [(item.id, item.source, item.time.timestamp(), len(item.text)) for item in items]
 
 
 def test_the_time_window_is_served_by_its_index(tmp_path: Path) -> None:
