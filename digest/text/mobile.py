@@ -161,6 +161,11 @@ _BYLINES = (
     LazyPattern(
         rf"^(?:{_AGENCY})?\s*[{_OPEN}]\s*(?P<credits>(?:\s*[、,，;；]?\s*{_ROLE}\s*{_NAMES})+)\s*[{_CLOSE}]\s*"
     ),
+    # ``本报讯（记 张三）``, ``本报讯（记?? 张三）``: the 者 of 记者 lost with its bytes (a decoder's
+    # marks, or nothing once they are dropped).  After an agency, in brackets, the name apart by
+    # white space or the marks: no sentence writes 记 so; ``_REPORTER``, which ``name_position``
+    # shares, still needs the whole word.
+    LazyPattern(rf"^{_AGENCY}\s*[{_OPEN}]\s*[记記](?:[?？]{{1,2}}\s*|\s+)(?P<cut>{_NAMES})\s*[{_CLOSE}]\s*"),
     # After a short opening, white space between each role and its names: ``郑州讯（记者 王五）``,
     # not a sentence's subject (``李女士（记者家属）表示``).  See ``_opens_a_dateline``.
     LazyPattern(
@@ -334,9 +339,9 @@ def parse_byline(paragraph: str) -> tuple[str, str | None]:
         opening = match.groupdict().get("opening")
         if opening is not None and not _opens_a_dateline(opening):
             continue
-        credits = match.groupdict().get("credits")
+        credits, cut = match.groupdict().get("credits"), match.groupdict().get("cut")
         rest = paragraph[match.end() :].lstrip()
-        names = _reporters(credits) if credits else []
+        names = _reporters(credits) if credits else _NAME_SPLIT.split(cut.strip()) if cut else []
         return rest, "、".join(names) or None
     return paragraph, None
 

@@ -429,3 +429,34 @@ def test_the_subject_of_a_sentence_before_bracketed_credits_is_no_dateline(parag
     assert parse_byline(paragraph) == (paragraph, None)
     out = clean_item(RawItem(body=paragraph, title="标题"), now=NOW, tz=TZ)
     assert (out.text, out.reporter) == (paragraph, None)
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "reporter"),
+    [
+        ("本报讯（记 周文涛）昨天下午，市体育馆举行了篮球联赛决赛。", "周文涛"),
+        ("本报讯(记?? 何晓梅)全市今年新建公园十二座。", "何晓梅"),
+        ("本報訊（記 林志成 吳家豪）颱風昨晚登陸。", "林志成、吳家豪"),
+        ("本报北京5月3日电（记 孙立新）会议今天闭幕。", "孙立新"),
+    ],
+)
+def test_a_reporter_whose_role_word_lost_its_second_character(paragraph: str, reporter: str) -> None:
+    # 记者 with its 者 lost to the damage (a decoder's marks, or nothing once they are dropped),
+    # after an agency and in brackets, still credits a reporter.
+    rest = paragraph[paragraph.index("）" if "）" in paragraph else ")") + 1 :]
+    assert parse_byline(paragraph) == (rest, reporter)
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        # No agency before the brackets, no white space after 记, or a word that starts with 记.
+        "（记 周文涛）昨天下午，市体育馆举行了篮球联赛决赛。",
+        "本报讯（记周文涛）昨天下午，市体育馆举行了篮球联赛决赛。",
+        "本报讯（记事本 上市）昨天下午，新款上市。",
+        "他在笔记本上写下（记 一笔）几个字。",
+    ],
+)
+def test_a_cut_role_word_needs_an_agency_brackets_and_a_name(paragraph: str) -> None:
+    assert parse_byline(paragraph)[1] is None
+    assert "周文涛" not in (clean_item(RawItem(body=paragraph, title="标题"), now=NOW, tz=TZ).reporter or "")
