@@ -22,6 +22,7 @@ from digest.patterns import LazyPattern
 from digest.text.dates import from_fields
 from digest.text.garbled import _SUSPECT as _OUT_OF_STEP
 from digest.text.hanzi_frequency import log_frequency, name_characters, name_log_share, word_weight
+from digest.text.script import to_simplified
 
 DATE = (  # month and day, the year optional: named groups year, month, day
     r"(?:(?P<year>(?:19|20)\d{2})\s*[-/.年]\s*)?"
@@ -340,10 +341,19 @@ def parse_byline(paragraph: str) -> tuple[str, str | None]:
         if opening is not None and not _opens_a_dateline(opening):
             continue
         credits, cut = match.groupdict().get("credits"), match.groupdict().get("cut")
-        rest = paragraph[match.end() :].lstrip()
         names = _reporters(credits) if credits else _NAME_SPLIT.split(cut.strip()) if cut else []
+        # A 记 cut from its 者 says less than the whole role word: each name must open with a
+        # surname (``（记 者张三）`` and ``（记 一等功 获得者）`` credit no one).
+        if cut is not None and not all(_opens_with_surname(name) for name in names):
+            continue
+        rest = paragraph[match.end() :].lstrip()
         return rest, "、".join(names) or None
     return paragraph, None
+
+
+def _opens_with_surname(name: str) -> bool:
+    """Whether ``name``'s first character is a surname of the name table, in either script."""
+    return to_simplified(name[0]) in name_characters(surname=True)
 
 
 def _reads_as_name(text: str) -> bool:

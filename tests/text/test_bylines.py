@@ -455,6 +455,9 @@ def test_a_reporter_whose_role_word_lost_its_second_character(paragraph: str, re
         "本报讯（记周文涛）昨天下午，市体育馆举行了篮球联赛决赛。",
         "本报讯（记事本 上市）昨天下午，新款上市。",
         "他在笔记本上写下（记 一笔）几个字。",
+        # What follows the cut 记 must open with a surname.
+        "本报讯（记 者周文涛）昨天下午，市体育馆举行了篮球联赛决赛。",
+        "本报讯（记 一等功 获得者）昨天下午，市体育馆举行了表彰会。",
     ],
 )
 def test_a_cut_role_word_needs_an_agency_brackets_and_a_name(paragraph: str) -> None:
