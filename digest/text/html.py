@@ -72,7 +72,11 @@ def html_to_text(fragment: str) -> str:
         fragment = _TAG.sub("", fragment)
     if "&" in fragment:
         fragment = _unescaped(fragment)
-    return "\n".join(filter(None, map(str.strip, collapse_blanks(fragment).split("\n"))))
+    # Lines are stripped before the blanks are collapsed: the same text (a run of blanks inside a
+    # line is made one space either way, and at a line's ends stripped either way; no run spans a
+    # line break), where collapsing first also made one space of every line's indentation, only
+    # for the strip to remove it.
+    return collapse_blanks("\n".join(filter(None, map(str.strip, fragment.split("\n")))))
 
 
 def _unescaped(text: str) -> str:
