@@ -21,7 +21,7 @@ stages, in order (each one needs the text as the one before left it):
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
@@ -43,7 +43,7 @@ from digest.text.mobile import (
 )
 from digest.text.page import day_alone, is_outlet_name, parse_meta_line, strip_site_suffix
 from digest.text.punctuation import fix_punctuation, has_chinese, may_fix_punctuation
-from digest.text.resync import Resynced, resync, seen_words
+from digest.text.resync import NO_WORDS, Resynced, resync, seen_words
 from digest.text.script import (
     POLICIES,
     to_simplified,
@@ -77,50 +77,69 @@ def _sanitize(text: str) -> str:
 def _repair_bytes(fields: list[str], repairs: Counter[str]) -> list[str]:
     """Stages 2 and 3 on each field: wrong codecs, garbled spans, then annotations."""
     # Most fields need none of these: a cheap test proves it, and each repair costs more to find
-    # nothing than the test does (cleaning an undamaged text took 200-300 µs with them).
+    # nothing than the test does (cleaning an undamaged text took 200-300 µs with them).  It
+    # also names the repairs a field may need; the others are skipped.
     needed = [repairs_needed(field) for field in fields]
-    if all(need is Repairs.NONE for need in needed):
+    if not any(needed):
         return fields
     fields, decoded = list(fields), [0] * len(fields)
-    if Repairs.ALL in needed:
+    learned: Mapping[str, frozenset[str]] = {}
+    seen = NO_WORDS
+    if any(need & ~Repairs.UNLIKELY_SPANS for need in needed):
         # The pairs of ideographs the item writes where it reads right (the title, undamaged
         # lines): its own words, when the bytes of a damaged line are read again.
         seen = seen_words("\n".join(fields))
         for index, need in enumerate(needed):
-            if need is Repairs.ALL:
-                fields[index], decoded[index] = repair_misdecoding(fields[index], seen)
+            if need & Repairs.MISDECODING:
+                field = fields[index]
+                fields[index], decoded[index] = repair_misdecoding(field, seen)
+                needed[index] = _after(need, fields[index], field, decoded[index])
         # The annotations are learned once the wrong codecs are undone: a misread paragraph
         # shows its annotations after the characters it garbled (的(de) in UTF-8 read as GBK is
         # 鐨, a U+FFFD and (de)), and it is often the longest part of the item, the one that
-        # annotates most.
+        # annotates most.  (Learned for any field a repair may change: once one does, all the
+        # rest run.)
         learned = learn_annotations("\n".join(fields))
     out = []
     for field, need, misdecoded in zip(fields, needed, decoded, strict=True):
-        if need is Repairs.NONE:
+        if not need:
             out.append(field)
             continue
         # The repairs the test does not rule out; the others would change nothing, count nothing.
-        resynced, changed, garbles, annotations = Resynced(), 0, GarbleRepairs(), 0
-        if need is Repairs.ALL:
+        # Once one changes the field, the test's verdict on it is void and all the rest run.
+        resynced, changed, lost_vowels, garbles, annotations = Resynced(), 0, 0, GarbleRepairs(), 0
+        if need & Repairs.RESYNC:
             # Before anything that changes characters: a span out of step is read again from its
             # bytes.
+            before = field
             field, resynced = resync(field, learned, seen)
+            need = _after(need, field, before, resynced != Resynced())
+        if need & Repairs.CHARACTERS:
             # After the codecs: a wrong decoding writes full-width letters (ｅ is A3 E5 in GBK)
             # that are bytes of the text, not letters to normalise.
+            before = field
             field, changed = normalise_characters(field)
+            need = _after(need, field, before, changed)
+        if need & Repairs.LOST_VOWELS:
             # The ? of a reading whose tone-marked vowel was lost (点(di?n)) marks no lost byte of
             # the Chinese text: gone before the spans are repaired, which would take it for one.
+            before = field
             field, lost_vowels = remove_lost_vowels(field)
+            need = _after(need, field, before, lost_vowels)
+        if need & Repairs.GARBLED:
+            before = field
             field, garbles = repair_garbled(field, learned)
+            need = _after(need, field, before, garbles != GarbleRepairs())
+        if need & Repairs.ANNOTATIONS:
             field, annotations = remove_annotations(field, learned)
-            annotations += lost_vowels
+        annotations += lost_vowels
         # Spans with no marker at their start are found by their characters, once annotations
         # (ASCII, which splits the runs) are gone; a marker left after them is their lost byte.
         field, unlikely = repair_unlikely_spans(field)
         unusable = field.count("\ufffd")
         field = field.replace("\ufffd", "")
         spans, removed = garbles.spans + unlikely.spans, garbles.removed + unlikely.removed
-        if unusable and need is Repairs.ALL:
+        if unusable and need != Repairs.UNLIKELY_SPANS:
             # A decoder's mark no repair could use is dropped, and the characters either side of
             # it meet: they may be one span out of step that the mark cut in two (``?”\ufffdā``
             # is ``?”ā``, 小报 with its first byte lost).  The spans are looked for once more in
@@ -140,6 +159,12 @@ def _repair_bytes(fields: list[str], repairs: Counter[str]) -> list[str]:
         repairs["punctuation"] += resynced.punctuation
         out.append(field)
     return out
+
+
+def _after(need: int, field: str, before: str, counted: object) -> int:
+    """``need`` once a repair has run: every repair, if it changed the field or counted anything
+    (the test looked at the field as it was), else as it was."""
+    return Repairs.ALL if counted or field != before else need
 
 
 def _layout(title: str | None, body: str, repairs: Counter[str]) -> tuple[str, list[str]]:

@@ -1,11 +1,17 @@
-"""A cheap proof that a text needs none of the repairs of cleaning stages 2 and 3, or only the last.
+"""A cheap proof that a text needs none of the repairs of cleaning stages 2 and 3, or only some.
 
-``repairs_needed(text)`` is ``Repairs.NONE`` only when every one of those repairs would return
-``text`` unchanged and count nothing; cleaning then skips them.  ``Repairs.UNLIKELY_SPANS`` when
-that holds for all of them but ``garbled.repair_unlikely_spans``: cleaning then runs that one alone
-(news has uncommon words close together, 仨瓜俩枣, 胃痉挛, and that repair looks at them and keeps
-them; the others, and what they need of the whole item, cost 250 µs an LCSTS text to find
-nothing).  Else ``Repairs.ALL``.  Most texts are undamaged, and each repair
+``repairs_needed(text)`` names the repairs that may change ``text`` (``Repairs``, a set of
+bits); every other one would return it unchanged and count nothing, and cleaning skips it.
+``Repairs.NONE``: none may.  ``Repairs.UNLIKELY_SPANS`` alone is common (news has uncommon words
+close together, 仨瓜俩枣, 胃痉挛, and that repair looks at them and keeps them; the others, and
+what they need of the whole item, cost 250 µs an LCSTS text to find nothing).  A text is sent
+only to the repairs whose own conditions it meets: a real question mark between ideographs (学
+哪个?如何) sets off the repairs of lost bytes and of lost vowels, a bracketed word (``(M2)``)
+those of annotations, full-width digits the normalisation of characters (sent to every repair,
+10 of the 363 LCSTS texts went through ``misdecoding``, which none of these can set off).  Each
+repair's conditions are below; a repair that changes a text hands the next ones a text this test
+did not look at, so cleaning then runs all the rest (``digest.text._repair_bytes``).  Most texts
+are undamaged, and each repair
 costs more to find nothing than this test does: it looks at each distinct character once (a
 cached verdict per character) and at the text as a whole only through substring tests and one
 short pattern; the per-position work below runs only where rarer characters are.
@@ -18,19 +24,23 @@ imported from them, so that a change to a repair moves the test with it):
   ``_PLAUSIBLE``.  Text whose ideographs are each above that threshold cannot average below it;
   otherwise the lines and runs holding a rarer one are averaged here exactly as the repair
   averages them.
-- ``resync``: a line with U+FFFD, a private-use character or a decoder's ``?``; the end of an
+- ``resync``: a line with U+FFFD, a private-use character or a decoder's ``?`` (where its own
+  ``_MARKED`` finds one: a question mark between ideographs is none); the end of an
   annotation cut by a byte out of step (``_CUT_ANNOTATION``); or rare characters (resync's
   ``is_rare``: ideographs below its ``_SUSPECT``, and GBK's symbols that shifted bytes read as):
   ``_MIN_RARE`` different ones in a line, ``_MIN_RARE`` of them within ``_CLUSTER`` characters,
   or one near an ASCII byte standing alone between wide characters.  Texts with any of these
   are left to the repairs.
 - ``characters``: an entity (``_ENTITY``'s, which only ``&`` can open), zero-width characters and
-  soft hyphens, full-width letters and digits.
+  soft hyphens (which ``resync`` reads too: with any of these, every repair runs), full-width
+  letters and digits (this repair alone rewrites them; ``misdecoding`` and ``resync``, which run
+  before it, are asked about the text with them as it stands).
 - ``garbled.repair_garbled``: ``?``, U+FFFD or private-use characters (and ``？`` before an
-  annotation's end, which it makes a ``?``).
-- ``annotations``: a bracketed pinyin syllable where an annotation can stand
-  (``annotations.may_be_annotated``), or an annotation cut short, with no closing bracket
-  (``annotations.has_cut_annotation``).
+  annotation's end, which it makes a ``?``), or a bracketed syllable ``may_be_annotated`` finds
+  (the character of an orphaned annotation put back).
+- ``annotations``: ``remove_lost_vowels``, a ``?`` or U+FFFD (``报(b?o)``); ``remove_annotations``,
+  a bracketed pinyin syllable where an annotation can stand (``annotations.may_be_annotated``),
+  or an annotation cut short, with no closing bracket (``annotations.has_cut_annotation``).
 - ``garbled.repair_unlikely_spans``: ``_MIN_SUSPECTS`` suspect characters at most ``_GAP`` apart
   in a run of wide characters, a suspect being a character below ``_SUSPECT``, or below
   ``_LONELY`` and making no word with a neighbour in its run.  Grouped run by run here too (a
@@ -40,10 +50,13 @@ A ``?``, and the end of a bracketed word (letters, maybe a tone number, then a c
 is looked at closely only when a substring test or a short pattern finds one: a ``?`` matters
 only in Chinese text (shifted GBK bytes always read as ideographs, and ``resync``,
 ``misdecoding``, ``repair_unlikely_spans`` and, but for its ``？``, ``repair_garbled`` leave a text
-with none alone); a bracketed word only in the forms above.  English text is full of question
-marks and bracketed words, Chinese news of bracketed English (``（BofA）``, ``(M2)``): sending every
-such text through the repairs cost a third of cleaning the bench feeds, for the 2% of those texts
-they changed.
+with none alone), and there only to ``repair_garbled`` (its marker), ``remove_lost_vowels``
+(``报(b?o)``) and ``resync`` where its own ``_MARKED`` finds one (``misdecoding`` averages
+ideographs, which ASCII only separates; ``characters`` and ``annotations`` look for other
+characters); a bracketed word only in the forms above, and only to the repairs named there.
+English text is full of question marks and bracketed words, Chinese news of bracketed English
+(``（BofA）``, ``(M2)``): sending every such text through the repairs cost a third of cleaning the
+bench feeds, for the 2% of those texts they changed.
 
 A repair added to stage 2 or 3 must be ruled out here as well (``tests/text/test_undamaged.py``
 checks every repair on texts this test lets through, damaged ones among them).
@@ -55,19 +68,18 @@ import math
 import re
 import string
 import sys
-from enum import Enum
 from functools import cache
 
 from digest.patterns import LazyPattern
 from digest.sanitize import INVISIBLE
 from digest.text.annotations import TONED, has_cut_annotation, may_be_annotated
-from digest.text.characters import _ENTITY
+from digest.text.characters import _ENTITY, _FULL_WIDTH_ALNUM
 from digest.text.garbled import _GAP, _LONELY, _MIN_SUSPECTS, _PUA, _WIDE_MARKER, _WIDE_RUN
 from digest.text.garbled import _HAN as _ANY_IDEOGRAPH
 from digest.text.garbled import _SUSPECT as _GARBLED_SUSPECT
 from digest.text.hanzi_frequency import log_frequency, word_weight
 from digest.text.misdecoding import _HAN, _MIN_HAN, _PLAUSIBLE
-from digest.text.resync import _CUT_ANNOTATION, _LONE_TRAIL, _MIN_RARE, is_rare, rare_cluster
+from digest.text.resync import _CUT_ANNOTATION, _LONE_TRAIL, _MARKED, _MIN_RARE, is_rare, rare_cluster
 from digest.text.resync import _SUSPECT as _RESYNC_RARE
 
 # Characters a repair removes or rewrites wherever they stand: U+FFFD, 锟 and 錕 (of 锟斤拷: 斤
@@ -141,7 +153,10 @@ _PASS_OVER = _PassOver()
 def _frequency(char: str) -> float | None:
     """``log_frequency`` of ``char``, or None for a character a repair rewrites wherever it
     stands (the ones above, full-width letters and digits, private-use characters)."""
-    if char in _REWRITTEN or _PUA.match(char) or ("\uff10" <= char <= "\uff5a" and char.isalnum()):
+    if char in _REWRITTEN or _PUA.match(char) or _FULL_WIDTH_ALNUM.match(char):
+        # In misdecoding's runs (no separator), though never averaged: a text with full-width
+        # letters or digits is still asked what misdecoding may do.
+        _QUARTERS[ord(char)] = _SEPARATOR if char.isspace() else _OTHER
         return None
     frequency = log_frequency(char)
     above = math.floor((frequency - _PLAUSIBLE) * 4)
@@ -156,21 +171,35 @@ def _frequency(char: str) -> float | None:
     return frequency
 
 
-class Repairs(Enum):
-    """Which of the repairs of cleaning stages 2 and 3 may change a text (``repairs_needed``)."""
+class Repairs:
+    """The repairs of cleaning stages 2 and 3, as bits: ``repairs_needed`` gives the set of those
+    that may change a text.  Plain ints, not an ``enum.Flag``: creating that class cost 1.4
+    million instructions, a quarter of a percent of summarising one document."""
 
-    NONE = "none"
-    UNLIKELY_SPANS = "garbled.repair_unlikely_spans alone"
-    ALL = "all"
+    NONE = 0
+    UNLIKELY_SPANS = 1  # garbled.repair_unlikely_spans
+    MISDECODING = 2  # misdecoding.repair_misdecoding
+    RESYNC = 4  # resync.resync
+    CHARACTERS = 8  # characters.normalise_characters
+    LOST_VOWELS = 16  # annotations.remove_lost_vowels
+    GARBLED = 32  # garbled.repair_garbled
+    ANNOTATIONS = 64  # annotations.remove_annotations
+    ALL = 127
 
 
-def repairs_needed(text: str) -> Repairs:
+# A real question mark between ideographs: garbled's marker, and the ? of a lost vowel.
+_QUESTION = Repairs.LOST_VOWELS | Repairs.GARBLED
+# A bracketed syllable: annotations removes it, garbled restores the character before it.
+_ANNOTATED = Repairs.ANNOTATIONS | Repairs.GARBLED
+
+
+def repairs_needed(text: str) -> int:
     """Which of the repairs of cleaning stages 2 and 3 may change ``text`` (see the module
     docstring); the others would return it unchanged and count nothing."""
     if "&" in text and _ENTITY.search(text):
         return Repairs.ALL
     if text.isascii():  # told at once: ASCII characters are all plain, and none is Chinese
-        return Repairs.ALL if _may_mark_damage(text, chinese=False) else Repairs.NONE
+        return _marked_damage(text, chinese=False)
     passing = _PASS_OVER.pattern
     if passing is not None:
         # The characters left once ASCII and the plain ideographs known are passed over.
@@ -181,12 +210,19 @@ def repairs_needed(text: str) -> Repairs:
         # of ASCII are cut out first (a set of English text's few other characters is built at a
         # third of the cost of one of all its characters), a short text is cheaper to take whole.
         distinct = set(_ASCII.sub("", text) if len(text) > _SHORT else text)
+    needed = Repairs.NONE
     rarer: set[str] = set()
     for char in distinct.difference(_PLAIN):
         frequency = _frequency(char)
         if frequency is None:
-            return Repairs.ALL
-        if frequency > _COMMON:
+            if not _FULL_WIDTH_ALNUM.match(char):
+                return Repairs.ALL
+            # Made ASCII by ``characters``, which runs after ``misdecoding`` and ``resync``: what
+            # those two may do is asked below with the character as it stands (among the rarer
+            # ones, whatever its frequency), and all the rest runs once it is changed.
+            needed = Repairs.CHARACTERS
+            rarer.add(char)
+        elif frequency > _COMMON:
             _PLAIN.add(char)  # only ever characters this test passes everywhere
             if char in _IDEOGRAPHS:
                 _PASS_OVER.add(char)
@@ -197,38 +233,45 @@ def repairs_needed(text: str) -> Repairs:
     chinese = not _IDEOGRAPHS.isdisjoint(distinct) or (
         passing is not None and len(found) < len(text) - len(text.encode("ascii", "ignore"))
     )
-    if _may_mark_damage(text, chinese=chinese):
-        return Repairs.ALL
+    needed |= _marked_damage(text, chinese=chinese)
     # An annotation cut short has no closing bracket to be found by, and stands between ideographs.
-    if chinese and has_cut_annotation(text):
-        return Repairs.ALL
+    if chinese and not needed & Repairs.ANNOTATIONS and has_cut_annotation(text):
+        needed |= Repairs.ANNOTATIONS
     if not rarer:
-        return Repairs.NONE
-    if _may_resync(text, rarer) or _may_misdecode(text, rarer):
-        return Repairs.ALL
-    return Repairs.UNLIKELY_SPANS if _has_unlikely_span(text, rarer) else Repairs.NONE
+        return needed
+    if not needed & Repairs.RESYNC and _may_resync(text, rarer):
+        needed |= Repairs.RESYNC
+    if _may_misdecode(text, rarer):
+        needed |= Repairs.MISDECODING
+    if _has_unlikely_span(text, rarer):
+        needed |= Repairs.UNLIKELY_SPANS
+    return needed
 
 
-def _may_mark_damage(text: str, *, chinese: bool) -> bool:
-    """Whether a ``?`` or a bracketed word in ``text`` may set off a repair (see the module
+def _marked_damage(text: str, *, chinese: bool) -> int:
+    """The repairs a ``?`` or a bracketed word in ``text`` may set off (see the module
     docstring); ``chinese``: the text has an ideograph.  The bracketed forms are looked for only
     just before each closing bracket that follows a letter (or a tone number after one), where
     they all end; the brackets are found by ``str.find`` at C speed, where a pattern tried at
     every position of a long text cost a tenth of cleaning the bench feeds."""
     question, ends = "?" in text, _word_ends(text)
     if not (question or ends):
-        return False
+        return Repairs.NONE
+    needed = Repairs.NONE
     if chinese and question:
-        return True
+        needed = _QUESTION
+        # resync reads a line again for a ? only where its own pattern finds a decoder's one.
+        if _MARKED.search(text):
+            needed |= Repairs.RESYNC
     for end in ends:
         start = max(end + 1 - _LONGEST_BRACKETED, 0)
-        if (
-            (chinese and _CUT_ANNOTATION.search(text, start, end + 1))
-            or may_be_annotated(text, start, end + 1)
-            or ("？" in text[start:end] and _WIDE_MARKER.search(text, start, end + 1))
-        ):
-            return True
-    return False
+        if chinese and _CUT_ANNOTATION.search(text, start, end + 1):
+            needed |= Repairs.RESYNC
+        if may_be_annotated(text, start, end + 1):
+            needed |= _ANNOTATED
+        if "？" in text[start:end] and _WIDE_MARKER.search(text, start, end + 1):
+            needed |= Repairs.GARBLED
+    return needed
 
 
 def _word_ends(text: str) -> list[int]:
