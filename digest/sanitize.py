@@ -91,6 +91,18 @@ def strip_controls(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# Half of a UTF-16 pair with no other half: a JSON ``"\ud800"`` escape decodes to one.
+_LONE_SURROGATE = LazyPattern("[\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """``text`` as UTF-8 can hold it, for the fields stored as obtained (the raw text, the feed's
+    summary), which are not cleaned: a lone surrogate is no character, and neither SQLite nor
+    PostgreSQL can encode one, so the whole batch failed on it.  It becomes U+FFFD, the character
+    Unicode gives an ill-formed code unit."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
 def one_line(text: str) -> str:
     """Collapse all white space (newlines included) to single spaces, for titles and names."""
     return " ".join(strip_controls(text).split())

@@ -12,7 +12,7 @@ from datetime import datetime, tzinfo
 
 from digest.acquire.identity import item_id
 from digest.model import Item, RawItem, ScriptPolicy
-from digest.sanitize import one_line
+from digest.sanitize import one_line, storable
 from digest.store import Store
 
 
@@ -57,8 +57,8 @@ def clean_raw_item(raw: RawItem, options: IngestOptions, identifier: str | None 
         published=cleaned.published,
         editor=cleaned.editor or (one_line(raw.editor) if raw.editor else None),
         reporter=cleaned.reporter or (one_line(raw.author) if raw.author else None),
-        feed_summary=raw.feed_summary,
-        raw=raw.body if raw.title is None else f"{raw.title}\n{raw.body}",
+        feed_summary=storable(raw.feed_summary) if raw.feed_summary else raw.feed_summary,
+        raw=storable(raw.body if raw.title is None else f"{raw.title}\n{raw.body}"),
         repairs=cleaned.repairs,
         backlog=options.backlog and cleaned.published is None,
     )

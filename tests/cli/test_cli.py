@@ -35,6 +35,31 @@ def test_loading_twice_leaves_the_count_unchanged(cli: Cli) -> None:
     assert len(cli("items", "--format", "jsonl").out.splitlines()) == 5
 
 
+@pytest.mark.usefixtures("any_store")
+def test_a_lone_surrogate_in_loaded_text_is_stored_as_a_replacement(cli: Cli, tmp_path: Path) -> None:
+    # JSON can escape half of a UTF-16 pair (\ud800), which decodes to a lone surrogate no store
+    # can encode: the raw text and a feed's summary, stored as obtained, failed the whole load.
+    records = tmp_path / "records.jsonl"
+    records.write_text(
+        '{"title": "好消息\\ud800", "text": "前文\\udc00后文，今天发布了新的规定。"}\n'
+        '{"title": "第二条", "text": "第二条新闻的正文在这里。"}\n',
+        encoding="utf-8",
+    )
+    feed = tmp_path / "feed.json"
+    feed.write_text(
+        '{"version": "https://jsonfeed.org/version/1.1", "title": "源",'
+        ' "items": [{"id": "1", "title": "第三条", "content_html": "<p>第三条新闻的正文。</p>",'
+        ' "summary": "摘要\\ud800。"}]}',
+        encoding="utf-8",
+    )
+    result = cli("load", str(records), str(feed))
+    assert result.code == 0, result.err
+    assert "loaded 3 new items from 2 of 2 inputs" in result.err
+    listed = [json.loads(line) for line in cli("items", "-f", "jsonl").out.splitlines()]
+    assert {item["title"] for item in listed} == {"好消息", "第二条", "第三条"}
+    assert all(char not in line for line in map(json.dumps, listed) for char in ("\\ud800", "\\udc00"))
+
+
 def test_corrupt_file_among_good_ones_is_partial_failure(cli: Cli) -> None:
     result = cli("load", str(FIXTURES / "atom_en.xml"), str(FIXTURES / "corrupt.xml"))
     assert result.code == 3
