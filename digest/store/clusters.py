@@ -57,10 +57,19 @@ def assignments_between(
     ``sort_ts``, migration 009) rather than by id in batches of ``_BATCH`` or joined with the
     items: for the 3,333 items of the day and lookback of bench/speed.py's 100,000-item store, 36 M
     instructions by id, 25 M joined, 17 M by the members' time.  Items of that time that are not
-    among ``item_ids`` (stored since they were read) are left out."""
-    where = "sort_ts >= ?" if end is None else "sort_ts >= ? AND sort_ts < ?"
+    among ``item_ids`` (stored since they were read) are left out.
+
+    A member saved by a digest older than 009 that still runs has no time (see the migration):
+    those, the NULL end of the same index (none while no such digest runs), are joined with their
+    items' time as before."""
+    where = "{0}sort_ts >= ?" if end is None else "{0}sort_ts >= ? AND {0}sort_ts < ?"
     bounds = [int(moment.timestamp()) for moment in (start, end) if moment is not None]
-    rows = db.execute(f"SELECT item_id, cluster_id FROM cluster_members WHERE {where}", bounds)
+    rows = db.execute(
+        f"SELECT item_id, cluster_id FROM cluster_members WHERE {where.format('')} UNION ALL "
+        "SELECT m.item_id, m.cluster_id FROM cluster_members m JOIN items i ON i.id = m.item_id "
+        f"WHERE m.sort_ts IS NULL AND {where.format('i.')}",
+        bounds * 2,
+    )
     return {item_id: str(cluster_id) for item_id, cluster_id in rows if item_id in item_ids}
 
 

@@ -23,7 +23,7 @@ from digest.checkpoint import checkpoint
 from digest.errors import StoreError
 from digest.model import Item, ItemBrief, Summary
 from digest.store.database import Cursor, Database, Params, Transaction, is_postgres_url
-from digest.store.migrations import FILLS, MIGRATIONS
+from digest.store.migrations import FILLS, MIGRATIONS, stored_timestamp
 from digest.store.sqlite import SqliteDatabase, store_error
 
 _ITEM_COLUMNS = (
@@ -319,12 +319,36 @@ class Store:
         # and the rows are the briefs' fields in order: each is made in C (``tuple.__new__``, as
         # the named tuple's own constructor does after a call of its Python-level ``__new__``).
         # The 3,000 briefs of bench/speed.py's 100,000-item store: 44 M instructions, now 27 M.
+        bounds = (int(start.timestamp()), int(end.timestamp()))
         rows = self.execute(
             "SELECT id, source, time_ts, text_length FROM items "
             "WHERE sort_ts >= ? AND sort_ts < ? ORDER BY sort_ts DESC, id",
-            (int(start.timestamp()), int(end.timestamp())),
+            bounds,
         )
-        return list(map(partial(tuple.__new__, ItemBrief), rows))
+        briefs = list(map(partial(tuple.__new__, ItemBrief), rows))
+        # An item written by a digest older than migration 009 that still runs has neither column
+        # (see the migration): its brief is worked out from its row as the migration does.  Such
+        # a row is never filled in or deleted later, so one read above is still found here, by
+        # the migration's partial index (empty while no such digest writes).  Looking through the
+        # briefs for a NULL instead costs 2.6 M instructions for those 3,000.
+        unfilled = self.execute(
+            "SELECT 1 FROM items WHERE (time_ts IS NULL OR text_length IS NULL) "
+            "AND sort_ts >= ? AND sort_ts < ? LIMIT 1",
+            bounds,
+        ).fetchone()
+        return briefs if unfilled is None else self._filled_briefs(briefs)
+
+    def _filled_briefs(self, briefs: list[ItemBrief]) -> list[ItemBrief]:
+        """``briefs`` with the time and length of those that have none worked out from their items'
+        columns, as migration 009 fills them."""
+        unfilled = [brief.id for brief in briefs if None in (brief.timestamp, brief.text_length)]
+        found = {
+            item_id: ItemBrief(item_id, source, stored_timestamp(published, fetched), int(length))
+            for item_id, source, published, fetched, length in self._rows_with_ids(
+                "id, source, published, fetched, length(text)", unfilled
+            )
+        }
+        return [found.get(brief.id, brief) for brief in briefs]
 
     def count_items(self) -> int:
         return int(self.execute("SELECT count(*) FROM items").fetchone()[0])

@@ -190,7 +190,18 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE cluster_members ADD COLUMN sort_ts INTEGER;
         UPDATE cluster_members
             SET sort_ts = (SELECT i.sort_ts FROM items i WHERE i.id = cluster_members.item_id);
-        CREATE INDEX cluster_members_by_time ON cluster_members (sort_ts, item_id, cluster_id)
+        CREATE INDEX cluster_members_by_time ON cluster_members (sort_ts, item_id, cluster_id);
+        -- A digest of an earlier version that opened the store before this migration and still
+        -- runs (a long-lived worker, a fetch by cron, another host on a shared server) goes on
+        -- writing rows without these columns: its items have no length or time, its members no
+        -- time, and nothing fills them later.  The readers work those out for such rows
+        -- (Store.item_briefs_between, clusters.assignments_between).  This index tells a reader
+        -- whether its range holds such an item without reading the range again: it is empty
+        -- while no such digest writes, and holds the columns it tests, so that SQLite takes it
+        -- (its rows are narrower than items_by_time_briefs') rather than the range of that one.
+        -- A member without a time is the NULL end of cluster_members_by_time.
+        CREATE INDEX items_unfilled ON items (sort_ts, time_ts, text_length)
+            WHERE time_ts IS NULL OR text_length IS NULL
         """,
     ),
 ]
@@ -214,15 +225,25 @@ TABLES: tuple[str, ...] = (
 def fill_item_times(db: Transaction) -> None:
     """Migration 009's ``items.time_ts`` for the items stored before it: ``Item.timestamp`` of
     each, reckoned as the items' writer reckons it (SQL has no portable, exact way to read an ISO
-    8601 time with its offset on both back ends).  In id order, as ``Store.add_items`` writes."""
-    rows = db.execute("SELECT id, published, fetched FROM items WHERE time_ts IS NULL ORDER BY id").fetchall()
-    db.executemany(
-        "UPDATE items SET time_ts = ? WHERE id = ?",
-        [(_timestamp(published, fetched), item_id) for item_id, published, fetched in rows],
-    )
+    8601 time with its offset on both back ends).  In id order, ``_FILL_ROWS`` at a time, so that
+    a store of millions of items is not held in memory at once."""
+    after, since = ">=", ""  # from the first id (every string is >= ''), then after the last one done
+    while rows := db.execute(
+        f"SELECT id, published, fetched FROM items WHERE time_ts IS NULL AND id {after} ? "
+        "ORDER BY id LIMIT ?",
+        (since, _FILL_ROWS),
+    ).fetchall():
+        db.executemany(
+            "UPDATE items SET time_ts = ? WHERE id = ?",
+            [(stored_timestamp(published, fetched), item_id) for item_id, published, fetched in rows],
+        )
+        after, since = ">", rows[-1][0]
 
 
-def _timestamp(published: str | None, fetched: str) -> float:
+_FILL_ROWS = 10_000  # items read and updated at a time by fill_item_times: a few MB
+
+
+def stored_timestamp(published: str | None, fetched: str) -> float:
     """``Item.timestamp`` of an item stored with these ``published`` and ``fetched`` columns."""
     return item_time(
         datetime.fromisoformat(published) if published else None, datetime.fromisoformat(fetched)
