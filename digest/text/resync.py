@@ -203,6 +203,7 @@ class SeenWords:
 
     def __init__(self, text: str = "") -> None:
         self.text = text
+        self._in_bytes: dict[str, tuple[tuple[str, bytes], ...]] = {}
 
     @cached_property
     def pairs(self) -> frozenset[str]:
@@ -235,6 +236,20 @@ class SeenWords:
         if self.pairs and pair in self.pairs:
             return max(weight, _SEEN)
         return weight
+
+    def in_bytes(self, codec: str) -> tuple[tuple[str, bytes], ...]:
+        """The pairs in every form ``codec`` writes with two bytes a character (``_forms_in``),
+        each with its four bytes (worked out once a codec: asked for at each unknown byte)."""
+        found = self._in_bytes.get(codec)
+        if found is None:
+            found = tuple(
+                (first + second, first_code + second_code)
+                for pair in sorted(self.pairs)
+                for first, first_code in _forms_in(codec, pair[0])
+                for second, second_code in _forms_in(codec, pair[1])
+            )
+            self._in_bytes[codec] = found
+        return found
 
     def partners(self, char: str, *, following: bool) -> tuple[str, ...]:
         """The characters (simplified) the text writes after ``char`` (``following``) or before it."""
@@ -739,6 +754,32 @@ def _unpaired_names(codec: str, wrong: str, surname: bool, beyond: int) -> tuple
     )
 
 
+def _half_lost(data: list[int], at: int) -> bool:
+    """True when of the two characters the four bytes from ``at`` would be, one is wholly
+    unknown and the other keeps a byte.  Four bytes all unknown fit every pair a decoder
+    refuses, and nothing then tells the pairs apart (a credit's 編輯 came back for half the
+    lost words of its article)."""
+    unknown = [byte < 0 for byte in data[at : at + 4]]
+    return not all(unknown) and ((unknown[0] and unknown[1]) or (unknown[2] and unknown[3]))
+
+
+def _fits_lost(wrong: str, code: bytes, data: list[int], at: int) -> bool:
+    """True when the four bytes ``code`` (two characters) may be what stood at ``at`` in
+    ``data`` (``_half_lost``): each byte known is that byte, and ``wrong``'s decoder could pair
+    none of the unknown ones (as ``_refused_whole``, ``_refused_leads``, ``_refused_trails`` ask
+    of one character)."""
+    if any(0 <= data[at + k] != code[k] for k in range(4)):
+        return False
+    beyond = data[at + 4] if at + 4 < len(data) else -1
+    for start, after in ((0, code[2]), (2, beyond)):
+        lead, trail = code[start], code[start + 1]
+        if data[at + start] < 0 and not _replaced(wrong, lead, trail):
+            return False
+        if data[at + start + 1] < 0 and not _replaced(wrong, trail, after):
+            return False
+    return True
+
+
 @cache
 def _annotated_whole(codec: str, wrong: str | None, syllable: str) -> tuple[str, ...]:
     """The characters ``syllable`` reads that ``codec`` writes with two bytes, and (``wrong``:
@@ -1009,6 +1050,32 @@ def _read(
             script=script,
         )
 
+    def lost_pair(at: int, before: str) -> None:
+        """Offer a pair the text writes where it reads right (``seen``) for the four bytes from
+        ``at``, one character of them wholly unknown and the other not (``_half_lost``), the
+        best among those that fit by how likely it follows ``before`` and is followed by what is
+        in step after it: a character with no byte left before one that is itself a guess
+        (``創業`` read as Big5 keeps only the second byte of 業) has no neighbour in step to be
+        chosen by, and news repeats its words.  Each character costs as its guess alone would
+        (``_BOTH_LOST`` with no byte left, ``_FILL`` with one), and the choice as unsure as it
+        is (as ``_choose`` guesses)."""
+        assert wrong is not None
+        fits = dict.fromkeys(text for text, code in seen.in_bytes(codec) if _fits_lost(wrong, code, data, at))
+        if not fits:
+            return
+        after = _after(codec, data, at + 4)
+        ranks = {
+            text: _follows(before, text[0], seen)
+            + _follows(text[0], text[1], seen)
+            + (_follows(text[1], after, seen) if after else 0.0)
+            for text in fits
+        }
+        chosen = min(ranks, key=ranks.__getitem__)
+        low = ranks[chosen]
+        unsure = math.log(sum(math.exp(low - rank) for rank in ranks.values()))
+        lost = sum(_BOTH_LOST if data[at + k] < 0 and data[at + k + 1] < 0 else _FILL for k in (0, 2))
+        offer(at, at + 4, lost + unsure - _WORD_BONUS * weight(chosen[0], chosen[1]), chosen)
+
     def guess_lost(at: int, sides: tuple[int, ...], before: str, after: str) -> None:
         """A byte lost next to the one at ``at``, read with its likeliest partner: looked up
         now where an annotation may follow the guess (an offer there offers more), else when
@@ -1057,6 +1124,8 @@ def _read(
         annotated = annotations.get(i + 2)
         if annotated is not None and not annotated[2]:
             annotated = None
+        if guess and i + 3 < n and _half_lost(data, i) and seen.pairs:
+            lost_pair(i, before)
         if byte < 0:
             if byte == _HOLE:
                 offer(i, i + 1, _QUESTION, "?")
