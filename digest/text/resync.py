@@ -1130,6 +1130,22 @@ def _read(
             if byte == _HOLE:
                 offer(i, i + 1, _QUESTION, "?")
             offer(i, i + 1, _DROP_UNKNOWN, "", dropped=1)
+            # One unknown byte right before an annotation (``。?(zhè)``): a decoder met the one
+            # byte left of a character whose other byte was lost, and wrote one mark for it; the
+            # reading names the character, as it does for two unknown bytes.  Not when a byte
+            # 40–7E stands between the annotation and a wide character: that is the second byte
+            # of a character the annotator cut in two (``一?(huo4)w化``: 體, its reading inside).
+            lone = annotations.get(i + 1)
+            if lone is not None and lone[2]:
+                end = lone[0]
+                cut = end + 1 < n and 0x40 <= data[end] <= 0x7E and data[end + 1] >= 0x80
+                if not cut:
+                    # A syllable reads both scripts' forms (為 and 为): the text before says which.
+                    script = placed(i, "", ())[2]
+                    candidates = _annotated_whole(codec, None, lone[1])
+                    if script:
+                        candidates = tuple(char for char in candidates if _only_in(char) != -script)
+                    offer_annotated(i, lone, candidates, guess or byte == _REPLACED)
             if following is not None and following < 0:  # both bytes of one character unknown
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
                 if annotated is not None:

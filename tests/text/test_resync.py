@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import importlib
 import math
+import re
 
 import pytest
 from pypinyin import Style, pinyin
@@ -212,6 +213,23 @@ def test_an_annotation_names_the_character_whose_last_byte_a_gbk_decoder_lost(se
     assert len(text) == len(sentence), damaged
     assert all(is_reading(text[index], reading) for index, reading in readings.items()), text
     assert distance(text, sentence) <= 1, text
+
+
+ANNOTATED = "他们的(de)工作很辛苦。这(zhè)是大家都知道的(de)事情，我(wǒ)们要多关(guān)心他们。"
+
+
+@pytest.mark.parametrize("mark", ["?", "\ufffd"])
+@pytest.mark.parametrize("side", [0, 1])
+@pytest.mark.parametrize("annotated", [match.start() for match in re.finditer(r".(?=\()", ANNOTATED)])
+def test_an_annotation_names_the_character_one_mark_stands_for(annotated: int, side: int, mark: str) -> None:
+    """Each annotated character in turn loses its first or its second GBK byte: the decoder
+    cannot pair the byte left with the bracket after it and writes one mark (? or U+FFFD) for
+    the character.  The annotation names it (the sentence came back 这是 → 是, 多关心 → 多心)."""
+    data = ANNOTATED.encode("gb18030")
+    at = len(ANNOTATED[:annotated].encode("gb18030")) + side
+    damaged = (data[:at] + data[at + 1 :]).decode("gb18030", errors="replace").replace("\ufffd", mark)
+    assert f"{mark}(" in damaged
+    assert cleaned(damaged) == re.sub(r"\([a-zàáǎāèéěēìíǐīòóǒōùúǔū]+\)", "", ANNOTATED)
 
 
 @pytest.mark.parametrize(
