@@ -206,12 +206,15 @@ class SeenWords:
         self._in_bytes: dict[str, tuple[tuple[str, bytes], ...]] = {}
 
     @cached_property
+    def _lines(self) -> tuple[str, ...]:
+        """The lines that show no damage."""
+        return tuple(line for line in self.text.split("\n") if not _suspicious(line))
+
+    @cached_property
     def pairs(self) -> frozenset[str]:
         """The pairs themselves."""
         pairs: set[str] = set()
-        for line in self.text.split("\n"):
-            if _suspicious(line):
-                continue
+        for line in self._lines:
             for run in _HAN_RUN.findall(line):
                 simplified = [simplified_char(char) for char in run]
                 pairs.update(map("".join, itertools.pairwise(simplified)))
@@ -239,14 +242,21 @@ class SeenWords:
 
     def in_bytes(self, codec: str) -> tuple[tuple[str, bytes], ...]:
         """The pairs in every form ``codec`` writes with two bytes a character (``_forms_in``),
-        each with its four bytes (worked out once a codec: asked for at each unknown byte)."""
+        each with its four bytes (worked out once a codec: asked for at each unknown byte).
+        Where the text reads right in one script (``_written_in``), a form only the other
+        script writes is left out: the text wrote the pair in its own script, and the other's
+        form has other bytes, which may fit lost bytes the text's own form does not (個 for 个
+        replaced 三 in 三位, both bytes lost, in simplified text read as Big5)."""
         found = self._in_bytes.get(codec)
         if found is None:
+            script = _written_in("\n".join(self._lines))
             found = tuple(
                 (first + second, first_code + second_code)
                 for pair in sorted(self.pairs)
                 for first, first_code in _forms_in(codec, pair[0])
+                if not script or _only_in(first) != -script
                 for second, second_code in _forms_in(codec, pair[1])
+                if not script or _only_in(second) != -script
             )
             self._in_bytes[codec] = found
         return found

@@ -220,3 +220,13 @@ def test_a_character_gbk_read_as_big5_lost_whole_is_a_word_the_text_writes_where
     assert "\ufffd\ufffd\ufffdI" in text
     repaired, _count = repair_misdecoding(text, seen_words(text))
     assert repaired.split("\n")[1].count("創業") == 3
+
+
+def test_a_pair_a_simplified_text_writes_is_offered_in_its_own_script() -> None:
+    # GBK read as Big5 loses both bytes of 三 (C8 FD).  The title writes 个位, whose traditional
+    # form 個 (82 80) is also bytes Big5 cannot pair: offered in that form, the pair replaced 三位.
+    title = "今年全市工业增速回落到个位数"
+    paragraph = "评审会上共有三位专家发言，三位专家都认为这个方案可行。"
+    text = title + "\n" + paragraph.encode("gbk").decode("cp950", errors="replace")
+    repaired, _count = repair_misdecoding(text, seen_words(text))
+    assert repaired.split("\n")[1] == paragraph
