@@ -35,7 +35,7 @@ from itertools import count
 from digest.cache_file import StoredEntries
 from digest.patterns import LazyPattern
 from digest.sanitize import INVISIBLE
-from digest.text.annotations import TONED, characters_read, has_tone_of, is_reading
+from digest.text.annotations import TONED, characters_read, has_tone_of, is_reading, is_usual_reading
 from digest.text.hanzi_frequency import (
     heaviest_word,
     highest_log_frequency,
@@ -1145,8 +1145,12 @@ def _read(
             # reading names the character, as it does for two unknown bytes.  Not when a byte
             # 40–7E stands between the annotation and a wide character: that is the second byte
             # of a character the annotator cut in two (``一?(huo4)w化``: 體, its reading inside).
+            # Nor when the syllable is the usual reading of the character before the mark
+            # (``“这?(zhè)”``): the annotation may name that one, and the mark is then a question
+            # mark the page wrote, not a second such character.  A rarer reading of it (的 read
+            # dì) more likely names the lost one (``的?(dì)一个``: 第).
             lone = annotations.get(i + 1)
-            if lone is not None and lone[2]:
+            if lone is not None and lone[2] and not is_usual_reading(before, lone[1]):
                 end = lone[0]
                 cut = end + 1 < n and 0x40 <= data[end] <= 0x7E and data[end + 1] >= 0x80
                 if not cut:

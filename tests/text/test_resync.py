@@ -232,6 +232,35 @@ def test_an_annotation_names_the_character_one_mark_stands_for(annotated: int, s
     assert cleaned(damaged) == re.sub(r"\([a-zàáǎāèéěēìíǐīòóǒōùúǔū]+\)", "", ANNOTATED)
 
 
+@pytest.mark.parametrize("mark", ["?", "\ufffd"])
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("“这?(zhè)”字怎么读？", "“这”字怎么读？"),
+        ("老师说：“好?(hǎo)”字左边是女。", "老师说：“好”字左边是女。"),
+    ],
+)
+def test_a_mark_after_the_character_its_annotation_reads_is_not_a_second_one(
+    line: str, expected: str, mark: str
+) -> None:
+    """The character before the mark already reads the syllable: the annotation names that one,
+    and the mark is not read as the same character again (这?(zhè) came back 这这)."""
+    assert cleaned(line.replace("?", mark)) == expected
+
+
+@pytest.mark.parametrize("mark", ["?", "\ufffd"])
+@pytest.mark.parametrize("side", [0, 1])
+def test_a_rarer_reading_of_the_character_before_the_mark_names_the_lost_one(side: int, mark: str) -> None:
+    """的 reads dì only in a few words: after it, one mark before (dì) is still the character
+    that lost a byte (第), not a question mark after 的."""
+    sentence = "这是我们的第(dì)一次合作，大家都很期待。"
+    data = sentence.encode("gb18030")
+    at = len(sentence[: sentence.index("第")].encode("gb18030")) + side
+    damaged = (data[:at] + data[at + 1 :]).decode("gb18030", errors="replace").replace("\ufffd", mark)
+    assert f"的{mark}(" in damaged
+    assert cleaned(damaged) == sentence.replace("(dì)", "")
+
+
 @pytest.mark.parametrize(
     "line",
     [
