@@ -767,8 +767,8 @@ def _unpaired_names(codec: str, wrong: str, surname: bool, beyond: int) -> tuple
 def _half_lost(data: list[int], at: int) -> bool:
     """True when of the two characters the four bytes from ``at`` would be, one is wholly
     unknown and the other keeps a byte.  Four bytes all unknown fit every pair a decoder
-    refuses, and nothing then tells the pairs apart (a credit's 編輯 came back for half the
-    lost words of its article)."""
+    refuses, and nothing then tells the pairs apart: the pair likeliest by its neighbours alone
+    would be read for many different lost words of one line."""
     unknown = [byte < 0 for byte in data[at : at + 4]]
     return not all(unknown) and ((unknown[0] and unknown[1]) or (unknown[2] and unknown[3]))
 
