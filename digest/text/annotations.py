@@ -139,6 +139,13 @@ def is_reading(char: str, word: str) -> bool:
     return is_syllable(word) and toneless(word) in readings(char)
 
 
+def is_usual_reading(char: str, word: str) -> bool:
+    """True when ``word`` is the reading pypinyin gives ``char`` first, its usual one (``zhè``
+    for 这; not ``dì`` for 的, which reads it only in a few words such as 目的)."""
+    usual = _pinyin_dict().get(ord(char), "").partition(",")[0] if len(char) == 1 else ""
+    return bool(usual) and is_syllable(word) and toneless(word) == toneless(usual)
+
+
 # Tone marks by tone: ā á ǎ à for tones 1 to 4 (TONED lists each vowel's four in that order).
 _TONE_OF_MARK = {mark: index % 4 + 1 for index, mark in enumerate(TONED)}
 

@@ -35,7 +35,7 @@ from itertools import count
 from digest.cache_file import StoredEntries
 from digest.patterns import LazyPattern
 from digest.sanitize import INVISIBLE
-from digest.text.annotations import TONED, characters_read, has_tone_of, is_reading
+from digest.text.annotations import TONED, characters_read, has_tone_of, is_reading, is_usual_reading
 from digest.text.hanzi_frequency import (
     heaviest_word,
     highest_log_frequency,
@@ -203,14 +203,18 @@ class SeenWords:
 
     def __init__(self, text: str = "") -> None:
         self.text = text
+        self._in_bytes: dict[str, tuple[tuple[str, bytes], ...]] = {}
+
+    @cached_property
+    def _lines(self) -> tuple[str, ...]:
+        """The lines that show no damage."""
+        return tuple(line for line in self.text.split("\n") if not _suspicious(line))
 
     @cached_property
     def pairs(self) -> frozenset[str]:
         """The pairs themselves."""
         pairs: set[str] = set()
-        for line in self.text.split("\n"):
-            if _suspicious(line):
-                continue
+        for line in self._lines:
             for run in _HAN_RUN.findall(line):
                 simplified = [simplified_char(char) for char in run]
                 pairs.update(map("".join, itertools.pairwise(simplified)))
@@ -235,6 +239,27 @@ class SeenWords:
         if self.pairs and pair in self.pairs:
             return max(weight, _SEEN)
         return weight
+
+    def in_bytes(self, codec: str) -> tuple[tuple[str, bytes], ...]:
+        """The pairs in every form ``codec`` writes with two bytes a character (``_forms_in``),
+        each with its four bytes (worked out once a codec: asked for at each unknown byte).
+        Where the text reads right in one script (``_written_in``), a form only the other
+        script writes is left out: the text wrote the pair in its own script, and the other's
+        form has other bytes, which may fit lost bytes the text's own form does not (個 for 个
+        replaced 三 in 三位, both bytes lost, in simplified text read as Big5)."""
+        found = self._in_bytes.get(codec)
+        if found is None:
+            script = _written_in("\n".join(self._lines))
+            found = tuple(
+                (first + second, first_code + second_code)
+                for pair in sorted(self.pairs)
+                for first, first_code in _forms_in(codec, pair[0])
+                if not script or _only_in(first) != -script
+                for second, second_code in _forms_in(codec, pair[1])
+                if not script or _only_in(second) != -script
+            )
+            self._in_bytes[codec] = found
+        return found
 
     def partners(self, char: str, *, following: bool) -> tuple[str, ...]:
         """The characters (simplified) the text writes after ``char`` (``following``) or before it."""
@@ -739,6 +764,32 @@ def _unpaired_names(codec: str, wrong: str, surname: bool, beyond: int) -> tuple
     )
 
 
+def _half_lost(data: list[int], at: int) -> bool:
+    """True when of the two characters the four bytes from ``at`` would be, one is wholly
+    unknown and the other keeps a byte.  Four bytes all unknown fit every pair a decoder
+    refuses, and nothing then tells the pairs apart: the pair likeliest by its neighbours alone
+    would be read for many different lost words of one line."""
+    unknown = [byte < 0 for byte in data[at : at + 4]]
+    return not all(unknown) and ((unknown[0] and unknown[1]) or (unknown[2] and unknown[3]))
+
+
+def _fits_lost(wrong: str, code: bytes, data: list[int], at: int) -> bool:
+    """True when the four bytes ``code`` (two characters) may be what stood at ``at`` in
+    ``data`` (``_half_lost``): each byte known is that byte, and ``wrong``'s decoder could pair
+    none of the unknown ones (as ``_refused_whole``, ``_refused_leads``, ``_refused_trails`` ask
+    of one character)."""
+    if any(0 <= data[at + k] != code[k] for k in range(4)):
+        return False
+    beyond = data[at + 4] if at + 4 < len(data) else -1
+    for start, after in ((0, code[2]), (2, beyond)):
+        lead, trail = code[start], code[start + 1]
+        if data[at + start] < 0 and not _replaced(wrong, lead, trail):
+            return False
+        if data[at + start + 1] < 0 and not _replaced(wrong, trail, after):
+            return False
+    return True
+
+
 @cache
 def _annotated_whole(codec: str, wrong: str | None, syllable: str) -> tuple[str, ...]:
     """The characters ``syllable`` reads that ``codec`` writes with two bytes, and (``wrong``:
@@ -1009,6 +1060,32 @@ def _read(
             script=script,
         )
 
+    def lost_pair(at: int, before: str) -> None:
+        """Offer a pair the text writes where it reads right (``seen``) for the four bytes from
+        ``at``, one character of them wholly unknown and the other not (``_half_lost``), the
+        best among those that fit by how likely it follows ``before`` and is followed by what is
+        in step after it: a character with no byte left before one that is itself a guess
+        (``創業`` read as Big5 keeps only the second byte of 業) has no neighbour in step to be
+        chosen by, and news repeats its words.  Each character costs as its guess alone would
+        (``_BOTH_LOST`` with no byte left, ``_FILL`` with one), and the choice as unsure as it
+        is (as ``_choose`` guesses)."""
+        assert wrong is not None
+        fits = dict.fromkeys(text for text, code in seen.in_bytes(codec) if _fits_lost(wrong, code, data, at))
+        if not fits:
+            return
+        after = _after(codec, data, at + 4)
+        ranks = {
+            text: _follows(before, text[0], seen)
+            + _follows(text[0], text[1], seen)
+            + (_follows(text[1], after, seen) if after else 0.0)
+            for text in fits
+        }
+        chosen = min(ranks, key=ranks.__getitem__)
+        low = ranks[chosen]
+        unsure = math.log(sum(math.exp(low - rank) for rank in ranks.values()))
+        lost = sum(_BOTH_LOST if data[at + k] < 0 and data[at + k + 1] < 0 else _FILL for k in (0, 2))
+        offer(at, at + 4, lost + unsure - _WORD_BONUS * weight(chosen[0], chosen[1]), chosen)
+
     def guess_lost(at: int, sides: tuple[int, ...], before: str, after: str) -> None:
         """A byte lost next to the one at ``at``, read with its likeliest partner: looked up
         now where an annotation may follow the guess (an offer there offers more), else when
@@ -1057,10 +1134,32 @@ def _read(
         annotated = annotations.get(i + 2)
         if annotated is not None and not annotated[2]:
             annotated = None
+        if guess and i + 3 < n and _half_lost(data, i) and seen.pairs:
+            lost_pair(i, before)
         if byte < 0:
             if byte == _HOLE:
                 offer(i, i + 1, _QUESTION, "?")
             offer(i, i + 1, _DROP_UNKNOWN, "", dropped=1)
+            # One unknown byte right before an annotation (``。?(zhè)``): a decoder met the one
+            # byte left of a character whose other byte was lost, and wrote one mark for it; the
+            # reading names the character, as it does for two unknown bytes.  Not when a byte
+            # 40–7E stands between the annotation and a wide character: that is the second byte
+            # of a character the annotator cut in two (``一?(huo4)w化``: 體, its reading inside).
+            # Nor when the syllable is the usual reading of the character before the mark
+            # (``“这?(zhè)”``): the annotation may name that one, and the mark is then a question
+            # mark the page wrote, not a second such character.  A rarer reading of it (的 read
+            # dì) more likely names the lost one (``的?(dì)一个``: 第).
+            lone = annotations.get(i + 1)
+            if lone is not None and lone[2] and not is_usual_reading(before, lone[1]):
+                end = lone[0]
+                cut = end + 1 < n and 0x40 <= data[end] <= 0x7E and data[end + 1] >= 0x80
+                if not cut:
+                    # A syllable reads both scripts' forms (為 and 为): the text before says which.
+                    script = placed(i, "", ())[2]
+                    candidates = _annotated_whole(codec, None, lone[1])
+                    if script:
+                        candidates = tuple(char for char in candidates if _only_in(char) != -script)
+                    offer_annotated(i, lone, candidates, guess or byte == _REPLACED)
             if following is not None and following < 0:  # both bytes of one character unknown
                 offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
                 if annotated is not None:

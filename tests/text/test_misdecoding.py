@@ -16,6 +16,7 @@ from collections.abc import Callable
 import pytest
 
 from digest.text.misdecoding import repair_misdecoding
+from digest.text.resync import seen_words
 
 
 def _utf8_read_as_gbk(sentence: str) -> str:
@@ -208,3 +209,24 @@ def test_a_replacement_character_in_text_that_reads_right_is_dropped() -> None:
     # as the end of such a span and the characters before it were rewritten.
     text = "这家老店的招牌菜一直很受欢迎\ufffd每到周末都要排队，生意非常红火。"
     assert repair_misdecoding(_utf8_read_as_gbk(text)) == (text.replace("\ufffd", ""), 1)
+
+
+def test_a_character_gbk_read_as_big5_lost_whole_is_a_word_the_text_writes_where_it_reads_right() -> None:
+    # GBK read as Big5 loses both bytes of 創 (84 93) and the first of 業 (98 49): its second
+    # byte reads as I, and no neighbour in step is left to choose 創 by.  The title writes 創業.
+    title = "青年創業補貼再提高"
+    paragraph = "今年本市鼓勵大學生創業，對首次創業的青年給予一次性補貼，並為創業團隊提供場地。"
+    text = title + "\n" + paragraph.encode("gbk").decode("cp950", errors="replace")
+    assert "\ufffd\ufffd\ufffdI" in text
+    repaired, _count = repair_misdecoding(text, seen_words(text))
+    assert repaired.split("\n")[1].count("創業") == 3
+
+
+def test_a_pair_a_simplified_text_writes_is_offered_in_its_own_script() -> None:
+    # GBK read as Big5 loses both bytes of 三 (C8 FD).  The title writes 个位, whose traditional
+    # form 個 (82 80) is also bytes Big5 cannot pair: offered in that form, the pair replaced 三位.
+    title = "今年全市工业增速回落到个位数"
+    paragraph = "评审会上共有三位专家发言，三位专家都认为这个方案可行。"
+    text = title + "\n" + paragraph.encode("gbk").decode("cp950", errors="replace")
+    repaired, _count = repair_misdecoding(text, seen_words(text))
+    assert repaired.split("\n")[1] == paragraph

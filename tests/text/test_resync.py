@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import importlib
 import math
+import re
 
 import pytest
 from pypinyin import Style, pinyin
@@ -212,6 +213,52 @@ def test_an_annotation_names_the_character_whose_last_byte_a_gbk_decoder_lost(se
     assert len(text) == len(sentence), damaged
     assert all(is_reading(text[index], reading) for index, reading in readings.items()), text
     assert distance(text, sentence) <= 1, text
+
+
+ANNOTATED = "他们的(de)工作很辛苦。这(zhè)是大家都知道的(de)事情，我(wǒ)们要多关(guān)心他们。"
+
+
+@pytest.mark.parametrize("mark", ["?", "\ufffd"])
+@pytest.mark.parametrize("side", [0, 1])
+@pytest.mark.parametrize("annotated", [match.start() for match in re.finditer(r".(?=\()", ANNOTATED)])
+def test_an_annotation_names_the_character_one_mark_stands_for(annotated: int, side: int, mark: str) -> None:
+    """Each annotated character in turn loses its first or its second GBK byte: the decoder
+    cannot pair the byte left with the bracket after it and writes one mark (? or U+FFFD) for
+    the character.  The annotation names it (the sentence came back 这是 → 是, 多关心 → 多心)."""
+    data = ANNOTATED.encode("gb18030")
+    at = len(ANNOTATED[:annotated].encode("gb18030")) + side
+    damaged = (data[:at] + data[at + 1 :]).decode("gb18030", errors="replace").replace("\ufffd", mark)
+    assert f"{mark}(" in damaged
+    assert cleaned(damaged) == re.sub(r"\([a-zàáǎāèéěēìíǐīòóǒōùúǔū]+\)", "", ANNOTATED)
+
+
+@pytest.mark.parametrize("mark", ["?", "\ufffd"])
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("“这?(zhè)”字怎么读？", "“这”字怎么读？"),
+        ("老师说：“好?(hǎo)”字左边是女。", "老师说：“好”字左边是女。"),
+    ],
+)
+def test_a_mark_after_the_character_its_annotation_reads_is_not_a_second_one(
+    line: str, expected: str, mark: str
+) -> None:
+    """The character before the mark already reads the syllable: the annotation names that one,
+    and the mark is not read as the same character again (这?(zhè) came back 这这)."""
+    assert cleaned(line.replace("?", mark)) == expected
+
+
+@pytest.mark.parametrize("mark", ["?", "\ufffd"])
+@pytest.mark.parametrize("side", [0, 1])
+def test_a_rarer_reading_of_the_character_before_the_mark_names_the_lost_one(side: int, mark: str) -> None:
+    """的 reads dì only in a few words: after it, one mark before (dì) is still the character
+    that lost a byte (第), not a question mark after 的."""
+    sentence = "这是我们的第(dì)一次合作，大家都很期待。"
+    data = sentence.encode("gb18030")
+    at = len(sentence[: sentence.index("第")].encode("gb18030")) + side
+    damaged = (data[:at] + data[at + 1 :]).decode("gb18030", errors="replace").replace("\ufffd", mark)
+    assert f"的{mark}(" in damaged
+    assert cleaned(damaged) == sentence.replace("(dì)", "")
 
 
 @pytest.mark.parametrize(
