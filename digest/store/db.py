@@ -35,7 +35,8 @@ _ITEM_COLUMNS = (
 # What an Item is read from: its columns, and the sort time that says whether it was stored as
 # backlog (see ``add_items``).
 _ITEM_READ = f"{_ITEM_COLUMNS}, sort_ts"
-# What an Item is written as: its columns, the sort time and the text's length (``item_briefs_between``).
+# What an Item is written as: its columns, the sort time, and the text's length and the time in
+# epoch seconds that ``item_briefs_between`` reads.
 _ITEM_WRITE = f"{_ITEM_COLUMNS}, sort_ts, text_length, time_ts"
 _ITEM_VALUES = f"({', '.join('?' * (_ITEM_WRITE.count(',') + 1))})"
 # Items per INSERT: 19 values each, 950 parameters, under the 999 older SQLite builds allow.
