@@ -9,7 +9,8 @@ around the mark begin and end a reading with one vowel between them.  The syllab
 tone mark (``xiāng``), a tone number (``xiang1``) or no tone (``xiang``); only the letters have
 to match, since annotators give one fixed reading per character whatever the word.
 ``(2021)``, ``(Reuters)``, ``（记者 张三）``, ``(a)`` and ``咖啡馆(café)`` stay: none is a reading
-of the character before it.
+of the character before it.  A reading may follow the question mark after its character
+(``你好吗?(ma)``): it goes, the mark stays.
 """
 
 from __future__ import annotations
@@ -62,6 +63,15 @@ _LOST_VOWEL = LazyPattern(
     rf"(?<={_IDEOGRAPH})[(（](?P<head>[a-z]{{0,5}})[?\ufffd]{{1,2}}(?P<tail>[a-z]{{0,4}})[1-5]?[)）]"
 )
 _VOWELS = "aeiouv"
+
+# A question mark between a character and a reading of it: ``你好吗?(ma)同学们``.  The mark is
+# the text's own when the syllable reads that character rather than another (``_reads_only``):
+# the annotation reads it and goes, the mark stays.  A ? standing for a lost character would
+# need the lost one to share its neighbour's usual reading, which a doubled character does
+# (妈妈) and annotators seldom read, or to be the same character again (谁谁).  A rarer reading
+# (的?(dì)) names a character whose bytes were lost there (第), and the repairs of lost bytes put
+# it back.  U+FFFD is never punctuation: the pattern leaves it to them.
+_QUESTION_READING = LazyPattern(rf"(?<={_IDEOGRAPH})(?P<mark>[?？])[(（](?P<syllable>{SYLLABLE})[)）]")
 
 # Distinct syllables annotated with their own characters that make a text an annotating one.
 _ANNOTATING = 3
@@ -142,8 +152,24 @@ def is_reading(char: str, word: str) -> bool:
 def is_usual_reading(char: str, word: str) -> bool:
     """True when ``word`` is the reading pypinyin gives ``char`` first, its usual one (``zhè``
     for 这; not ``dì`` for 的, which reads it only in a few words such as 目的)."""
-    usual = _pinyin_dict().get(ord(char), "").partition(",")[0] if len(char) == 1 else ""
+    usual = _usual_reading(char)
     return bool(usual) and is_syllable(word) and toneless(word) == toneless(usual)
+
+
+def _usual_reading(char: str) -> str:
+    return _pinyin_dict().get(ord(char), "").partition(",")[0] if len(char) == 1 else ""
+
+
+def _reads_only(char: str, word: str) -> bool:
+    """True when ``word`` reads ``char`` rather than another character: it is ``char``'s usual
+    reading (``is_usual_reading``) showing that reading's tone or none (``ma``, ``ma5`` for 吗;
+    not ``mā``, which reads 妈), or it reads no character but ``char`` in either script (``shéi``
+    reads 谁 and 誰 alone)."""
+    shown = tone(word)
+    if is_usual_reading(char, word) and (shown is None or shown == (tone(_usual_reading(char)) or 5)):
+        return True
+    read = characters_read(word)
+    return bool(read) and char in read and {to_simplified(other) for other in read} == {to_simplified(char)}
 
 
 # Tone marks by tone: ā á ǎ à for tones 1 to 4 (TONED lists each vowel's four in that order).
@@ -219,7 +245,7 @@ def remove_annotations(text: str, learned: Mapping[str, frozenset[str]] | None =
     lost_vowel = ("?" in text or "\ufffd" in text) and _LOST_VOWEL.search(text) is not None
     if not may_be_annotated(text) and not has_cut_annotation(text) and not lost_vowel:
         return text, 0
-    removed = 0
+    text, removed = _remove_question_readings(text, "?？")
     known = learned or {}
     annotating = len(known) >= _ANNOTATING
 
@@ -284,13 +310,19 @@ def remove_annotations(text: str, learned: Mapping[str, frozenset[str]] | None =
 
 def remove_lost_vowels(text: str) -> tuple[str, int]:
     """``text`` without the annotations whose tone-marked vowel an encoder or decoder lost
-    (``报(b?o)``: ǎ is none of Big5's characters, and two bytes a GBK decoder may not pair), and
-    how many.  The ``?`` or U+FFFD of one marks the vowel alone, no byte of the Chinese text: the
-    repairs of lost bytes (``garbled``), which read such a mark as one, need them gone first.
-    Never raises."""
-    if ("?" not in text and "\ufffd" not in text) or _LOST_VOWEL.search(text) is None:
+    (``报(b?o)``: ǎ is none of Big5's characters, and two bytes a GBK decoder may not pair), or
+    that follow a question mark the text wrote after the character they read (``吗?(ma)``, see
+    ``_QUESTION_READING``), and how many.  The ``?`` or U+FFFD of the first marks the vowel alone,
+    and the ``?`` of the second ends a question: neither marks a byte of the Chinese text, and the
+    repairs of lost bytes (``garbled``), which read such a mark as one, need those annotations
+    gone first.  Never raises."""
+    if "?" not in text and "\ufffd" not in text:
         return text, 0
-    removed = 0
+    # Only the ASCII mark: ``garbled`` reads no ？ as a lost byte, and the annotation stage
+    # removes a reading after one.
+    text, removed = _remove_question_readings(text, "?")
+    if _LOST_VOWEL.search(text) is None:
+        return text, removed
 
     def replace(match: re.Match[str]) -> str:
         nonlocal removed
@@ -309,6 +341,23 @@ def remove_lost_vowels(text: str) -> tuple[str, int]:
         return match.group()
 
     return _LOST_VOWEL.sub(replace, text), removed
+
+
+def _remove_question_readings(text: str, marks: str) -> tuple[str, int]:
+    """``text`` without the readings that follow one of ``marks`` after the character they read
+    (``_QUESTION_READING``), the marks kept; and how many went."""
+    if "(" not in text and "（" not in text:
+        return text, 0
+    removed = 0
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal removed
+        if match["mark"] in marks and _reads_only(text[match.start() - 1], match["syllable"]):
+            removed += 1
+            return match["mark"]
+        return match.group()
+
+    return _QUESTION_READING.sub(replace, text), removed
 
 
 def _begins_a_reading(text: str, match: re.Match[str]) -> bool:
@@ -334,7 +383,8 @@ def has_cut_annotation(text: str) -> bool:
 def may_be_annotated(text: str, start: int = 0, end: int | None = None) -> bool:
     """Whether a bracketed pinyin syllable of ``text`` (within ``text[start:end]``) stands where
     ``ANNOTATION`` or ``_AFTER_LETTER`` could match it: after an ideograph, or after a letter
-    that follows a non-ASCII character or ASCII clause punctuation; or where it reads a character
+    that follows a non-ASCII character or ASCII clause punctuation; after a question mark after
+    the character it reads (``_QUESTION_READING``); or where it reads a character
     whose bytes were lost (``garbled`` puts it back): before an ideograph, after no letter, digit
     or ideograph but perhaps a decoder's ? and one byte 40–7E read as ASCII.  (Bracketed
     syllables never overlap, so every one is looked at.)  False for the whole text means
@@ -347,6 +397,13 @@ def may_be_annotated(text: str, start: int = 0, end: int | None = None) -> bool:
         if not is_syllable(match["syllable"]):
             continue
         if start >= 1 and _IDEOGRAPH_RE.match(text, start - 1):
+            return True
+        if (
+            start >= 2
+            and text[start - 1] in "?？"
+            and _IDEOGRAPH_RE.match(text, start - 2)
+            and _reads_only(text[start - 2], match["syllable"])
+        ):
             return True
         if start >= 2 and "\x40" <= text[start - 1] <= "\x7e":
             previous = text[start - 2]

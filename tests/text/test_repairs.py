@@ -181,6 +181,43 @@ def test_an_annotation_after_a_question_mark_is_cleaned_once_for_all(
     assert twice.text == once.text
 
 
+@pytest.mark.parametrize(
+    ("damaged", "clean"),
+    [
+        ("老师问大家：你们吃过早饭了吗?(ma)孩子们都点头。", "老师问大家：你们吃过早饭了吗？孩子们都点头。"),
+        ("他们明年还会回来吗？（ma5）", "他们明年还会回来吗？"),
+        # shéi is not 谁's first reading in the table, but no other character reads it.
+        ("這件事到底該怪誰?(shéi)沒有人說得清。", "这件事到底该怪谁？没有人说得清。"),
+        ("你说我们该去哪?(nǎ)他想了很久。", "你说我们该去哪？他想了很久。"),
+    ],
+)
+def test_a_question_mark_before_the_reading_of_the_character_before_it_stays(
+    damaged: str, clean: str, now: datetime, tz: tzinfo
+) -> None:
+    cleaned = clean_item(RawItem(body=damaged, title="标题"), now=now, tz=tz)
+    assert cleaned.text == clean
+    assert cleaned.repairs["pinyin_annotations"] == 1
+    assert "garbled_removed" not in cleaned.repairs
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    [
+        # A rarer reading of the character before the mark (的 dì) names a lost one: 第.
+        "这是我们的?(dì)一次见面。",
+        # Not the tone of 妈's usual reading: mà reads 骂, the character the mark stands for.
+        "他的妈?(mà)声传遍了整条街。",
+        # A decoder's mark is never the text's own.
+        "你们吃过早饭了吗\ufffd(ma)孩子们都点头。",
+    ],
+)
+def test_a_mark_before_a_reading_of_another_character_is_no_question_mark(
+    damaged: str, now: datetime, tz: tzinfo
+) -> None:
+    text = clean_item(RawItem(body=damaged, title="标题"), now=now, tz=tz).text
+    assert "？" not in text and "(" not in text and "（" not in text
+
+
 def test_annotation_spliced_after_a_letter_is_removed() -> None:
     # ，F is A3AC 46 in GBK; AC 46 is 現, which a byte-matching annotator marked.
     assert remove_annotations("還說,F(xiàn)-35") == ("還說,F-35", 1)

@@ -79,6 +79,7 @@ TEXTS = st.one_of(
 @example(text="月30日晚间，联(li想正式宣布", other="")
 @example(text="监管层(ceng2的一举一动", other="")
 @example(text="他赚的盆满钵满。", other="")  # for repair_unlikely_spans alone
+@example(text="他们还会回来吗？（ma5）", other="")  # a question mark, then its character's reading
 def test_every_repair_a_text_skips_leaves_it_unchanged(text: str, other: str) -> None:
     needed = repairs_needed(text)
     # What other fields of the item annotate must not matter either.
@@ -113,6 +114,7 @@ DAMAGED = [
     "Why？xian)",
     "联(li想正式宣布",
     "监管层(ceng2的一举一动",
+    "他们还会回来吗？（ma5）",
 ]
 PLAIN = [
     "",
@@ -156,7 +158,9 @@ ONLY_SOME = {
     "当通信与互联网的边际愈发模糊;当基础电信网络不再是唯一的竞争力?": Repairs.LOST_VOWELS | Repairs.GARBLED,
     "截至去年末我国广义货币(M2)余额达97.42万亿元": Repairs.ANNOTATIONS | Repairs.GARBLED,
     "４Ｇ业务刚推出时，有网友调侃": Repairs.CHARACTERS,
-    "他说?(shuo)的": Repairs.RESYNC | Repairs.LOST_VOWELS | Repairs.GARBLED,
+    "他说?(huà)的": Repairs.RESYNC | Repairs.LOST_VOWELS | Repairs.GARBLED,
+    # The reading of the character before a question mark: the annotation stage removes it.
+    "他说?(shuo)的": Repairs.RESYNC | Repairs.LOST_VOWELS | Repairs.GARBLED | Repairs.ANNOTATIONS,
 }
 
 
