@@ -352,16 +352,20 @@ def parse_byline(paragraph: str) -> tuple[str, str | None]:
 
 
 def _opens_with_surname(name: str) -> bool:
-    """Whether ``name``'s first character is a surname of the name table, in either script."""
-    return to_simplified(name[0]) in name_characters(surname=True)
+    """Whether ``name``'s first character is a surname of the name table, in either script: as
+    written or in its simplified form (OpenCC reads a lone 么, a surname, as the traditional
+    form of 幺)."""
+    surnames = name_characters(surname=True)
+    return name[0] in surnames or to_simplified(name[0]) in surnames
 
 
 def _reads_as_name(text: str) -> bool:
     """Whether ``text``, credited as ``（编辑 张三）``, reads as a person's name: its first character
-    is a surname in the name table, and no later character makes a word with the one before it
-    while running text uses it more than given names do.  ``（编辑 推荐）``, ``（编辑 整理）`` and
-    ``（编辑 部分删节）`` say what was done, not who did it."""
-    if text[0] not in name_characters(surname=True):
+    is a surname in the name table, in either script (``（編輯 陳志明）`` is credited as its
+    simplified form is), and no later character makes a word with the one before it while running
+    text uses it more than given names do.  ``（编辑 推荐）``, ``（编辑 整理）`` and ``（编辑 部分删节）``
+    say what was done, not who did it."""
+    if not _opens_with_surname(text):
         return False
     return not any(
         word_weight(before, char) and name_log_share(char, surname=False) < log_frequency(char)

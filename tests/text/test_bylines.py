@@ -356,6 +356,9 @@ def test_a_question_after_a_reporters_title_is_no_byline(paragraph: str) -> None
         (f"{BODY}\n(編輯 陶宋之)", BODY, "陶宋之"),
         (f"{BODY}（编辑 王寅龙）", BODY, "王寅龙"),
         (f"{BODY}\n【责任编辑 欧阳明】", BODY, "欧阳明"),
+        # Surnames written in traditional characters (陳 is 陈, 劉 is 刘).
+        (f"{BODY}\n（編輯 陳家豪）", BODY, "陳家豪"),
+        (f"{BODY}【責任編輯 劉曉華】", BODY, "劉曉華"),
         # Without brackets, or with more than a name, 编辑 is a word of the text.
         (f"{BODY}\n编辑 张三说明了情况。", f"{BODY}\n编辑 张三说明了情况。", None),
         (f"{BODY}\n（编辑 推荐的五本好书）", f"{BODY}\n（编辑 推荐的五本好书）", None),
@@ -366,6 +369,15 @@ def test_an_editor_credited_with_white_space_closes_the_story(
 ) -> None:
     out = clean_item(RawItem(body=body, title="标题"), now=NOW, tz=TZ, script="keep")
     assert (out.text, out.editor) == (text, editor)
+
+
+@given(name=names)
+def test_a_spaced_editor_credit_reads_alike_in_either_script(name: str) -> None:
+    credited = [
+        clean_item(RawItem(body=f"{BODY}\n（{credit}）", title="标题"), now=NOW, tz=TZ, script="keep").editor
+        for credit in (f"编辑 {name}", f"編輯 {to_traditional(name)}")
+    ]
+    assert credited[1] == (to_traditional(credited[0]) if credited[0] else None)
 
 
 # 本报讯 in GBK read as Big5, 本報訊 in Big5 read as GBK, a dateline, an agency.
