@@ -165,8 +165,12 @@ _BYLINES = (
     # ``本报讯（记 张三）``, ``本报讯（记?? 张三）``: the 者 of 记者 lost with its bytes (a decoder's
     # marks, or nothing once they are dropped).  After an agency, in brackets, the name apart by
     # white space or the marks: no sentence writes 记 so; ``_REPORTER``, which ``name_position``
-    # shares, still needs the whole word.
-    LazyPattern(rf"^{_AGENCY}\s*[{_OPEN}]\s*[记記](?:[?？]{{1,2}}\s*|\s+)(?P<cut>{_NAMES})\s*[{_CLOSE}]\s*"),
+    # shares, still needs the whole word.  Other credits may follow, as after the whole word
+    # (``通讯员 李四``; ``摄影报道`` reads as the role 摄影 and 报道): their names are no reporter's.
+    LazyPattern(
+        rf"^{_AGENCY}\s*[{_OPEN}]\s*[记記](?:[?？]{{1,2}}\s*|\s+)(?P<cut>{_NAMES})"
+        rf"(?:\s*[、,，;；]?\s*{_ROLE}\s*{_NAMES})*\s*[{_CLOSE}]\s*"
+    ),
     # After a short opening, white space between each role and its names: ``郑州讯（记者 王五）``,
     # not a sentence's subject (``李女士（记者家属）表示``).  See ``_opens_a_dateline``.
     LazyPattern(

@@ -450,6 +450,10 @@ def test_the_subject_of_a_sentence_before_bracketed_credits_is_no_dateline(parag
         ("本报讯(记?? 何晓梅)全市今年新建公园十二座。", "何晓梅"),
         ("本報訊（記 林志成 吳家豪）颱風昨晚登陸。", "林志成、吳家豪"),
         ("本报北京5月3日电（记 孙立新）会议今天闭幕。", "孙立新"),
+        # Other credits after the names, as after the whole role word: theirs are no reporter's.
+        ("本报讯（记 周文涛 通讯员 钱小燕）全市今年新建公园十二座。", "周文涛"),
+        ("本报讯（记? 何晓梅 高建军 摄影报道）全市今年新建公园十二座。", "何晓梅、高建军"),
+        ("本報訊（記 林志成 攝影報導）颱風昨晚登陸。", "林志成"),
     ],
 )
 def test_a_reporter_whose_role_word_lost_its_second_character(paragraph: str, reporter: str) -> None:
@@ -470,6 +474,7 @@ def test_a_reporter_whose_role_word_lost_its_second_character(paragraph: str, re
         # What follows the cut 记 must open with a surname.
         "本报讯（记 者周文涛）昨天下午，市体育馆举行了篮球联赛决赛。",
         "本报讯（记 一等功 获得者）昨天下午，市体育馆举行了表彰会。",
+        "本报讯（记 一等功 获得者 通讯员 周文涛）昨天下午，市体育馆举行了表彰会。",
     ],
 )
 def test_a_cut_role_word_needs_an_agency_brackets_and_a_name(paragraph: str) -> None:
