@@ -85,12 +85,13 @@ _NAME = rf"(?!{_ROLE})[\u3400-\u9fff·]{{2,4}}"
 _NAMES = rf"{_NAME}(?:\s*[、,，\s]\s*{_NAME})*"
 _TIGHT_NAMES = rf"{_NAME}(?:[、,，]{_NAME})*"
 # 本报讯, 本报北京4月25日电, 新华社北京4月25日电, 中新网4月25日电; also 本报 and one other
-# character before white space or the bracket of the credits: a byline whose 讯 lost a byte (a
-# UTF-8 page read as GBK loses the byte before the next ASCII one; a Big5 decoder loses bytes
-# anywhere, and the one guessed back may be another character) is still a byline.
+# character, or a decoder's one or two marks, before white space or the bracket of the credits: a
+# byline whose 讯 lost a byte (a UTF-8 page read as GBK loses the byte before the next ASCII one;
+# a Big5 decoder loses bytes anywhere, and the one guessed back may be another character; a GBK
+# decoder writes a mark for each byte it cannot pair, ``本报??(记者 汪龙)``) is still a byline.
 _AGENCY = (
     r"(?:(?:本[报報]|[\u4e00-\u9fff]{1,6}[社网網台])[\u4e00-\u9fff]{0,8}?"
-    r"(?:\d{1,2}月\d{1,2}日)?[讯訊电電]|本[报報][\u4e00-\u9fff]?(?=[\s（(]))"
+    r"(?:\d{1,2}月\d{1,2}日)?[讯訊电電]|本[报報](?:[\u4e00-\u9fff]|[?？]{1,2})?(?=[\s（(]))"
 )
 # 文/记者 张三, 文/图 记者 张三, 图/文 记者 张三: who wrote (and who photographed), before the
 # credits of papers that print the byline on its own line.  图/ alone credits the photographer,
@@ -171,6 +172,11 @@ _BYLINES = (
         rf"^{_AGENCY}\s*[{_OPEN}]\s*[记記](?:[?？]{{1,2}}\s*|\s+)(?P<cut>{_NAMES})"
         rf"(?:\s*[、,，;；]?\s*{_ROLE}\s*{_NAMES})*\s*[{_CLOSE}]\s*"
     ),
+    # ``本报叮记者 侯鹏）``, ``本報崳ㄓ浾 林志成）``: 本报 and a run the damage garbled, the agency's
+    # 讯, the opening bracket and perhaps the role read out of step (``_garbled_credit``; a ]
+    # there is a byte of it, ``瘪]疠``), then white space, names and the closing bracket that has
+    # no opening one left.
+    LazyPattern(rf"^本[报報](?P<garbled>[^\s）)】]{{1,8}}?)\s+(?P<cut>{_NAMES})\s*[{_CLOSE}]\s*"),
     # After a short opening, white space between each role and its names: ``郑州讯（记者 王五）``,
     # not a sentence's subject (``李女士（记者家属）表示``).  See ``_opens_a_dateline``.
     LazyPattern(
@@ -211,6 +217,7 @@ def _may_open_with_byline(paragraph: str) -> bool:
 
 
 _NAME_SPLIT = LazyPattern(r"\s*[、,，\s]\s*")
+_IDEOGRAPH = LazyPattern(r"[\u3400-\u9fff]")
 
 # An editor credited with white space, not a colon, closing a story as wire services print it:
 # ``（编辑 张三）``.  Only in brackets and with a name of two to four ideographs: 编辑 is a word of
@@ -346,13 +353,41 @@ def parse_byline(paragraph: str) -> tuple[str, str | None]:
             continue
         credits, cut = match.groupdict().get("credits"), match.groupdict().get("cut")
         names = _reporters(credits) if credits else _NAME_SPLIT.split(cut.strip()) if cut else []
-        # A 记 cut from its 者 says less than the whole role word: each name must open with a
-        # surname (``（记 者张三）`` and ``（记 一等功 获得者）`` credit no one).
+        # A 记 cut from its 者, or a role garbled, says less than the whole role word: each name
+        # must open with a surname (``（记 者张三）`` and ``（记 一等功 获得者）`` credit no one).
         if cut is not None and not all(_opens_with_surname(name) for name in names):
             continue
+        garbled = match.groupdict().get("garbled")
+        if garbled is not None:
+            # Less still is left of the byline: the names must read as names (``_reads_as_name``).
+            credited = _garbled_credit(garbled)
+            if credited is None or not all(_reads_as_name(name) for name in names):
+                continue
+            names = names if credited else []
         rest = paragraph[match.end() :].lstrip()
         return rest, "、".join(names) or None
     return paragraph, None
+
+
+def _garbled_credit(run: str) -> bool | None:
+    """What the run between 本报 and a byline's names says when the damage garbled its opening
+    bracket: True when it ends with a reporter's title (``叮记者``: the bracket and 讯 out of
+    step) or reads only as bytes out of step, the role with them (``崳ㄓ浾``; bylines credit
+    reporters after 本报讯 far more often than anyone else); False when it names another role
+    (``叮通讯员``), whose names are no reporter's; None when it is text, not damage."""
+    role = re.search(rf"(?:{_ROLE})$", run)
+    if role is not None:
+        return _REPORTER_ROLE.fullmatch(role.group()) is not None
+    # Bytes out of step read as rare ideographs, GBK's symbols, stray brackets and a decoder's
+    # marks, and make no word with their neighbours.
+    if any(word_weight(before, char) for before, char in itertools.pairwise(run)):
+        return None
+    damaged = [
+        char
+        for char in run
+        if char in "?？([（【]" or not _IDEOGRAPH.match(char) or log_frequency(char) < _OUT_OF_STEP
+    ]
+    return True if damaged else None
 
 
 def _opens_with_surname(name: str) -> bool:

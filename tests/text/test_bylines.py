@@ -480,3 +480,51 @@ def test_a_reporter_whose_role_word_lost_its_second_character(paragraph: str, re
 def test_a_cut_role_word_needs_an_agency_brackets_and_a_name(paragraph: str) -> None:
     assert parse_byline(paragraph)[1] is None
     assert "周文涛" not in (clean_item(RawItem(body=paragraph, title="标题"), now=NOW, tz=TZ).reporter or "")
+
+
+def _misread(text: str, written: str, read: str, *, first_byte_lost: bool) -> str:
+    """``text``'s bytes in the codec it was ``written`` in, the first perhaps lost, decoded with
+    the one it was ``read`` with."""
+    data = text.encode(written)
+    return data[int(first_byte_lost) :].decode(read, errors="replace")
+
+
+@pytest.mark.parametrize("name", ["周文涛", "何晓梅"])
+@pytest.mark.parametrize(
+    ("byline", "end", "written", "read", "first_byte_lost"),
+    [
+        ("本报讯(记者 {})", 4, "gbk", "gbk", True),  # 本报\ufffd(记者: the marks where 讯 was
+        ("本报讯（记者 {}）", 4, "gbk", "gbk", True),  # 本报叮\ufffd记者: the bracket too
+        ("本报讯（记者 {}）", 5, "gbk", "big5", False),  # 本报捅ㄗ暮者: and the role's 记
+        ("本報訊（記者 {}）", 6, "gbk", "gbk", True),  # 本報崳ㄓ浾\ufffd: the whole role
+        ("本報訊（記者 {}）", 6, "big5", "gbk", False),  # 本報癟\ufffd]癘\ufffd\ufffd
+    ],
+)
+def test_a_byline_whose_opening_a_wrong_codec_garbled(
+    name: str, byline: str, end: int, written: str, read: str, first_byte_lost: bool
+) -> None:
+    # The agency's 讯, the opening bracket and perhaps the role, read out of step; the name and
+    # the closing bracket are left.
+    credit = byline.format(name)
+    garbled = credit[:2] + _misread(credit[2:end], written, read, first_byte_lost=first_byte_lost)
+    out = clean_item(RawItem(body=garbled + credit[end:] + BODY, title="标题"), now=NOW, tz=TZ)
+    assert (out.text, out.reporter) == (BODY, name)
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        # Words, not bytes out of step, between 本报 and the name.
+        f"本报今天 周文涛）{BODY}",
+        f"本报鏖战 周文涛）{BODY}",
+        # Names that do not read as names.
+        f"本报叮记者 一等功）{BODY}",
+        f"本报崳ㄓ 获得者）{BODY}",
+    ],
+)
+def test_a_garbled_opening_needs_damage_and_a_name(paragraph: str) -> None:
+    assert parse_byline(paragraph) == (paragraph, None)
+
+
+def test_a_garbled_opening_before_another_role_credits_no_reporter() -> None:
+    assert parse_byline(f"本报叮通讯员 周文涛）{BODY}") == (BODY, None)
