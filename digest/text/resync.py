@@ -119,6 +119,9 @@ _RARE = 12.0  # an unknown byte is read as a character only when it is no rarer 
 # (nats), once the text before it shows its script with this many characters of it.
 _OTHER_SCRIPT = 6.0
 _SCRIPT_SHOWN = 2
+# How many characters after a U+FFFD must read in step for it to stand for a whole character
+# (``_reads_on``): bytes out of step read as a common character or two as often as not.
+_READS_ON = 3
 # A new reading must be this much likelier than the text as it was: a byte lost and found again
 # costs about as much, so one shifted span of two characters already pays; real text read right
 # has no cheaper shift (tests/text/test_resync.py, and the Big5 blogs in bench/fidelity.py).
@@ -1186,11 +1189,22 @@ def _read(
                 )
                 # U+FFFD is never text: like a decoder's lost byte, it proves a byte was there.
                 proved = guess or byte == _REPLACED
+                # But a U+FFFD in text read right may stand for a whole character (a feed's
+                # text that lost one): where the bytes after it read on in step, it is neither
+                # made one with the first of them nor removed with it (受歡迎\ufffd每到 had come
+                # back 受歡迎”C到 in Big5, 電影\ufffd述 電影z).
+                whole = (
+                    not guess and byte == _REPLACED and annotated is None and _reads_on(codec, data, i + 1)
+                )
                 if annotated is not None:
                     offer_annotated(i, annotated, leads, proved)
-                elif (found := choose(i, leads, before, _after(codec, data, i + 2), proved)) is not None:
+                elif (
+                    not whole
+                    and (found := choose(i, leads, before, _after(codec, data, i + 2), proved)) is not None
+                ):
                     offer_guess(i, i + 2, _FILL + found[1], found[0])
-                offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
+                if not whole:
+                    offer(i, i + 2, _DROP_UNKNOWN, "", dropped=1)
         elif byte < 0x80:
             offer(i, i + 1, _stray(codec, data, i), chr(byte))
         else:
@@ -1265,6 +1279,31 @@ def _read(
         path.append(step.text)
         at = step.back
     return final.cost, "".join(reversed(path)), final.annotations, final.dropped
+
+
+def _reads_on(codec: str, data: list[int], at: int) -> bool:
+    """True when the bytes from ``at`` read in step as they are: ``_READS_ON`` characters, none
+    of them rare (or fewer, up to an ASCII byte), no byte 40–7E right after a wide character
+    (the second byte of one out of step), and no unknown byte among them or in the four bytes
+    after them.  A U+FFFD the text holds before such bytes stood for a whole character; one
+    written for a single byte leaves the bytes after it out of step (``全\ufffd襟w記者``: the
+    first byte of 媒, then 襟 and a lone ``w``), or the span it opens ends at another mark soon
+    (``\ufffd纳\ufffd意``: 的生 with a byte of each replaced)."""
+    read = 0
+    while read < _READS_ON and at < len(data):
+        byte = data[at]
+        if byte < 0:
+            return False
+        if byte < 0x80:
+            if 0x40 <= byte <= 0x7E and (read or (at + 1 < len(data) and data[at + 1] >= 0x80)):
+                return False
+            break
+        char = _pair(codec, byte, data[at + 1]) if at + 1 < len(data) and data[at + 1] >= 0 else None
+        if char is None or is_rare(char):
+            return False
+        read += 1
+        at += 2
+    return read > 0 and not any(byte < 0 for byte in data[at : at + 4])
 
 
 def _stray(codec: str, data: list[int], at: int) -> float:

@@ -281,6 +281,29 @@ def test_text_read_right_is_left_alone(line: str) -> None:
     assert resync(line, {}) == (line, Resynced())
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "這部電影講述一位鄉村教師堅守崗位三十年的故事。",
+        "消費者委員會提醒市民，網購時應留意商戶的退貨條款。",
+        "新校舍預計明年九月落成，可容納兩千名學生。",
+        "銀行業界普遍預期，利率將在年底前維持不變。",
+    ],
+)
+def test_a_whole_character_a_feed_lost_to_a_replacement_mark_leaves_its_neighbours(sentence: str) -> None:
+    """A feed's traditional text that holds U+FFFD where it lost a whole character (its bytes
+    were never misread): the mark goes, or becomes a character, and every other character stays
+    as written.  Read as a first byte lost with the bytes after it as its second, the mark had
+    rewritten its neighbours (講述 → z, 堅守 → u, 退貨 → f, in Big5 the second byte of the next
+    character read alone), in half the places."""
+    for at, char in enumerate(sentence):
+        if not "\u4e00" <= char <= "\u9fff":
+            continue
+        out = cleaned(sentence[:at] + "\ufffd" + sentence[at + 1 :])
+        assert len(out) in (len(sentence) - 1, len(sentence)), out
+        assert out.startswith(sentence[:at]) and out.endswith(sentence[at + 1 :]), out
+
+
 def test_ascii_punctuation_after_a_question_mark_stays_in_a_line_read_again() -> None:
     """A ? before ASCII punctuation and an ideograph is a question mark and a separator (a
     site's title suffix ``?_财经_新浪网``), not a lost first byte and its second: reading the
