@@ -1285,10 +1285,11 @@ def _reads_on(codec: str, data: list[int], at: int) -> bool:
     """True when the bytes from ``at`` read in step as they are: ``_READS_ON`` characters, none
     of them rare (or fewer, up to an ASCII byte), no byte 40–7E right after a wide character
     (the second byte of one out of step), and no unknown byte among them or in the four bytes
-    after them.  A U+FFFD the text holds before such bytes stood for a whole character; one
-    written for a single byte leaves the bytes after it out of step (``全\ufffd襟w記者``: the
-    first byte of 媒, then 襟 and a lone ``w``), or the span it opens ends at another mark soon
-    (``\ufffd纳\ufffd意``: 的生 with a byte of each replaced)."""
+    after them.  A U+FFFD the text holds before such bytes stood for a whole character.  One
+    written for a single byte of a two-byte character leaves that character's other byte to
+    pair with the next one's first, so what follows reads out of step (a rare character, then a
+    lone letter where a second byte stands alone); and marks close together, each for one byte
+    of neighbouring characters, leave too short a span between them to read on."""
     read = 0
     while read < _READS_ON and at < len(data):
         byte = data[at]
