@@ -15,15 +15,14 @@ of the character before it.  A reading may follow the question mark after its ch
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import unicodedata
 from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
 
 from digest.patterns import LazyPattern
 from digest.text.hanzi_frequency import log_frequency
+from digest.text.readings_table import distinct_readings, every_reading, reading_of
 from digest.text.script import to_simplified
 
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
@@ -86,26 +85,6 @@ def toneless(word: str) -> str:
 
 
 @cache
-def _pinyin_dict() -> Mapping[int, str]:
-    # pypinyin's table of every reading of every character (code point → "xiāng,xiǎng"), loaded
-    # on the first bracket after an ideograph: most texts have none, and the table is large.  Its
-    # module is run on its own: importing it as ``pypinyin.pinyin_dict`` runs the package's
-    # __init__ first, which trains a word segmenter (0.2 s of CPU against 0.03 s for the table).
-    spec = importlib.util.find_spec("pypinyin")
-    folders = (spec.submodule_search_locations or []) if spec else []
-    for path in (Path(folder, "pinyin_dict.py") for folder in folders):
-        table = importlib.util.spec_from_file_location("_pypinyin_readings", path)
-        if path.is_file() and table is not None and table.loader is not None:
-            module = importlib.util.module_from_spec(table)
-            table.loader.exec_module(module)
-            readings: Mapping[int, str] = module.pinyin_dict
-            return readings
-    from pypinyin.pinyin_dict import pinyin_dict  # a layout other than the one above
-
-    return pinyin_dict
-
-
-@cache
 def readings(char: str) -> frozenset[str]:
     """The toneless readings of ``char`` and of its simplified form (``們`` → ``{"men"}``)."""
     return frozenset(reading for reading, _tone in _toned_readings(char))
@@ -113,16 +92,16 @@ def readings(char: str) -> frozenset[str]:
 
 @cache
 def _all_syllables() -> frozenset[str]:
-    # The 1,500 distinct readings made toneless, not the 53,000 readings of all characters.
-    readings = {reading for value in _pinyin_dict().values() for reading in value.split(",")}
-    return frozenset(toneless(reading) for reading in readings if reading)
+    # The 1,500 distinct readings made toneless, not the 53,000 readings of all characters (taken
+    # through a set, so that the syllables come out in the same order in every version).
+    return frozenset(toneless(reading) for reading in set(distinct_readings()) if reading)
 
 
 @cache
 def _by_reading() -> Mapping[str, frozenset[str]]:
     """Toneless reading → the characters pypinyin gives it (built on first use, as the table)."""
     index: dict[str, set[str]] = {}
-    for code, value in _pinyin_dict().items():
+    for code, value in every_reading():
         for reading in value.split(","):
             if reading:
                 index.setdefault(toneless(reading), set()).add(chr(code))
@@ -157,7 +136,7 @@ def is_usual_reading(char: str, word: str) -> bool:
 
 
 def _usual_reading(char: str) -> str:
-    return _pinyin_dict().get(ord(char), "").partition(",")[0] if len(char) == 1 else ""
+    return reading_of(ord(char)).partition(",")[0] if len(char) == 1 else ""
 
 
 def _reads_only(char: str, word: str) -> bool:
@@ -190,7 +169,7 @@ def _toned_readings(char: str) -> frozenset[tuple[str, int]]:
     found: set[tuple[str, int]] = set()
     for form in {char, to_simplified(char)}:
         if len(form) == 1:
-            for reading in _pinyin_dict().get(ord(form), "").split(","):
+            for reading in reading_of(ord(form)).split(","):
                 if reading:
                     found.add((toneless(reading), tone(reading) or 5))
     return frozenset(found)

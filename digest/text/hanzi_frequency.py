@@ -295,7 +295,16 @@ def paired_characters() -> tuple[str, ...]:
 @cache
 def heaviest_word() -> float:
     """The highest ``word_weight`` of any two characters: a bound on a word's bonus."""
-    return _step_weight(max(max(steps) for _after, steps, _before, _ in _pair_lists().values() if steps))
+    # Every pair is among the steps of the characters it follows (82,000 steps in all).
+    return _step_weight(_highest("".join([steps for _after, steps, _before, _ in _pair_lists().values()])))
+
+
+def _highest(chars: str) -> str:
+    """``max(chars)``.  For ASCII, as the pair file writes steps, each character is looked for
+    from the top at C speed: comparing 82,000 steps one by one took 17 million instructions."""
+    if chars and chars.isascii():
+        return next(char for char in map(chr, range(0x7F, -1, -1)) if char in chars)
+    return max(chars)
 
 
 def word_weight(first: str, second: str) -> float:

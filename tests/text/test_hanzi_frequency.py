@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from digest.text import hanzi_frequency
 from digest.text.hanzi_frequency import (
@@ -110,3 +112,13 @@ def test_name_shares_are_read_from_the_tables_name_lines() -> None:
     assert set(surnames) == {"王", "李", "张"} and set(given) == {"华"}
     assert surnames["王"] > surnames["李"] == surnames["张"]
     assert abs(sum(math.exp(share) for share in surnames.values()) - 1) < 1e-9
+
+
+@given(st.text(min_size=1))
+def test_the_highest_character_is_max_s(text: str) -> None:
+    assert hanzi_frequency._highest(text) == max(text)
+
+
+def test_the_heaviest_word_weighs_as_the_heaviest_pair_of_the_table() -> None:
+    weights = (word_partners(char, following=True).values() for char in paired_characters())
+    assert hanzi_frequency.heaviest_word() == max(max(each, default=0.0) for each in weights)
