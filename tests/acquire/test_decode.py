@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from digest.acquire.decode import canonical_encoding, decode_bytes
+from digest.acquire.decode import canonical_encoding, decode_bytes, repair_mojibake
 from digest.errors import InputError
 
 
@@ -30,3 +30,20 @@ def test_lying_label_falls_back_to_utf8() -> None:
 def test_invalid_bytes_after_bom_is_a_clear_error() -> None:
     with pytest.raises(InputError, match="byte-order mark"):
         decode_bytes(codecs.BOM_UTF8 + b"\xff\xfe\xfa")
+
+
+@pytest.mark.parametrize(
+    ("text", "repaired"),
+    [
+        # Each character a mark of mojibake opens with, in Chinese text (stored two bytes a
+        # character, unlike Western text): a C1 control, Ã, â and Â.
+        ("新闻 don\x92t 中文", "新闻 don\u2019t 中文"),
+        ("中文 cafÃ© 新闻", "中文 café 新闻"),
+        ("中文 itâ€™s 新闻", "中文 it\u2019s 新闻"),
+        ("中文 Â© 2026 新闻", "中文 © 2026 新闻"),
+        # Other characters of the same block are no mark.
+        ("习近平·讲话 3×4 中文", "习近平·讲话 3×4 中文"),
+    ],
+)
+def test_mojibake_is_repaired_in_chinese_text(text: str, repaired: str) -> None:
+    assert repair_mojibake(text) == repaired

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from digest.acquire.formats import CutFeed, _fast_parser, parse_document, read_feed
+from digest.acquire.formats import CutFeed, _fast_parser, _fast_parser_fits, parse_document, read_feed
 from digest.errors import InputError, PartialDocument
 from digest.model import RawItem
 
@@ -41,6 +41,20 @@ def test_naked_markup_in_a_description_and_cdata() -> None:
     assert naked.body == "The council approved the budget unanimously on Friday."
     assert cdata.title == "Q&A: what the budget means"
     assert cdata.body == "Five questions, answered."
+
+
+def test_what_the_fast_parser_misreads_counts_outside_cdata_sections_only() -> None:
+    # Markup written straight into a title goes to feedparser; the same markup inside CDATA
+    # sections is text, whatever it looks like.
+    item = b"<rss><channel><item>%s</item></channel></rss>"
+    assert not _fast_parser_fits(item % b"<title>A <b>bold</b> title</title>")
+    assert _fast_parser_fits(
+        item % b"<title><![CDATA[A <b>bold</b> title]]></title>"
+        b"<description><![CDATA[<title>x <b>y</b></title>]]></description>"
+    )
+    # A tag still open where a CDATA section begins: a misread that begins before the section and
+    # reads on into it is still found.
+    assert not _fast_parser_fits(item % b"<title <![CDATA[ type='xhtml' ]]>>x</title>")
 
 
 def test_relative_links_resolve_against_xml_base_the_feed_url_and_content_location() -> None:
