@@ -30,6 +30,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import partial
+from itertools import compress
+from operator import attrgetter, itemgetter, not_
 from typing import Any, Literal, cast, get_args
 
 from digest import paths
@@ -304,7 +306,14 @@ def _cluster(
             db, batch, this_batch, existing, found, lambda: _full_items(store, query, by_id, batch), now
         )
         rows = stored.save_assignments(db, clustering.cluster_of, clustering.merged, now=now, stored=existing)
-        cluster_of = {item_id: rows[key] for item_id, key in clustering.cluster_of.items()}
+        # Made in C: a comprehension was a Python step for each of the batch's items.
+        cluster_of = dict(
+            zip(
+                clustering.cluster_of.keys(),
+                map(rows.__getitem__, clustering.cluster_of.values()),
+                strict=True,
+            )
+        )
         stories = _stories(window, cluster_of, query)
         members = _members(db, stories, cluster_of, briefs)
         shown = _shown_before(db, stories, query, seen_day) if query.hide_shown else {}
@@ -336,7 +345,8 @@ def _members(
     )
     position = {item_id: n for n, (item_id, _) in enumerate(others)}
     members = {
-        cluster_id: [(item_id, briefs[item_id].source) for item_id in ids] for cluster_id, ids in read.items()
+        cluster_id: list(zip(ids, map(_source, map(briefs.__getitem__, ids)), strict=True))
+        for cluster_id, ids in read.items()
     }
     for cluster_id, ids in found.items():
         older = sorted((item_id for item_id in ids if item_id in position), key=position.__getitem__)
@@ -398,6 +408,8 @@ def _clustering(
 # Python code for each link, 6 M of the 24 M instructions of reading the 3,332 links of
 # bench/speed.py's story.
 _stored_link = cast(Callable[[list[Any]], Link], partial(tuple.__new__, Link))
+_id, _source = attrgetter("id"), attrgetter("source")
+_first, _second = itemgetter(0), itemgetter(1)
 
 
 def _hide_shown(store: Store, clustered: _Clustered) -> int:
@@ -443,19 +455,20 @@ def _rank(
     ordered = choose_representative(story.items, priority)
     best = ordered[0]
     members = clustered.members.get(story.cluster_id, [(item.id, item.source) for item in ordered])
-    rest = [
-        brief
-        for brief in choose_representative([briefs[i] for i, _ in members if i in briefs], priority)
-        if brief.id != best.id
-    ]
-    # Lists, not generators, of a story's members (3,333 in bench/speed.py's store): resuming a
-    # generator for each was 1.7 M of the 38 M instructions of ranking that story.
-    known = {best.id, *[item.id for item in rest]}
-    others = [(i, source) for i, source in members if i not in known]
-    ids = (best.id, *[item.id for item in rest], *[i for i, _ in others])
+    # The passes over a story's members (3,333 in bench/speed.py's store) are made of ``map``,
+    # ``filter`` and ``compress``, which run in C, where a comprehension is a Python step for each.
+    member_ids = list(map(_first, members))
+    chosen = choose_representative(
+        list(map(briefs.__getitem__, filter(briefs.__contains__, member_ids))), priority
+    )
+    rest = list(compress(chosen, map(best.id.__ne__, map(_id, chosen))))
+    rest_ids = list(map(_id, rest))
+    known = {best.id, *rest_ids}
+    others = list(compress(members, map(not_, map(known.__contains__, member_ids))))
+    ids = (best.id, *rest_ids, *map(_first, others))
     # Each id's source in the order of ``ids``: a member read has the source of its brief.
-    in_order = [best.source, *[item.source for item in rest], *[source for _, source in others]]
-    sources = tuple(dict.fromkeys([source for source in in_order if source]))
+    in_order = [best.source, *map(_source, rest), *map(_second, others)]
+    sources = tuple(dict.fromkeys(filter(None, in_order)))
     matched = tuple(dict.fromkeys(m for item in story.items for m in story.verdicts[item.id].matched))
     notes = [_why_in_window(story.items, zone), *story.notes, _why_representative(best, ordered, priority)]
     if links:
