@@ -40,9 +40,11 @@ from digest.errors import UsageError
 from digest.model import Cluster, DigestEntry, Item, ItemBrief, Language
 from digest.select.cluster import (
     Clustering,
+    Joined,
     Link,
     batch_key,
     choose_representative,
+    cluster_joined,
     cluster_linked,
     find_links,
     materially_changed,
@@ -215,12 +217,13 @@ def select_stories(store: Store, query: DigestQuery, *, now: datetime) -> Select
     # story of a past bulletin is equally "old" and the ranking says nothing.
     as_of = min(now, query.end) if query.end is not None else now
     priority = {name: profile.priority for name, profile in query.profiles.items()}
-    # Each link joins two items of one cluster: grouped once, not filtered again for every story.
-    links_of: dict[int, list[Link]] = {}
-    for link in clustered.clustering.links:
-        links_of.setdefault(clustered.cluster_of[link.left], []).append(link)
+    # How each cluster's items were linked, for its note: a group the links connect is inside one
+    # cluster.
+    hows: dict[int, set[str]] = {}
+    for group in clustered.clustering.joined:
+        hows.setdefault(clustered.cluster_of[group.ids[0]], set()).update(group.hows)
     ranked = [
-        _rank(story, clustered, links_of.get(story.cluster_id, []), priority, as_of, query.zone)
+        _rank(story, clustered, hows.get(story.cluster_id, set()), priority, as_of, query.zone)
         for story in clustered.stories.values()
     ]
     # Undated stories come after every dated one, whatever their score: their time is only when
@@ -355,9 +358,10 @@ def _members(
 
 
 def _links_stored(store: Store, key: str) -> bool:
-    """Whether the links of the batch ``key`` are stored (read outside any write transaction)."""
+    """Whether the groups of the links of the batch ``key`` are stored (read outside any write
+    transaction)."""
     with store.snapshot() as db:
-        return stored.has_batch_links(db, key)
+        return stored.has_batch_groups(db, key)
 
 
 def _full_items(
@@ -384,30 +388,30 @@ def _clustering(
     now: datetime,
 ) -> Clustering:
     """(2) ``batch`` (whose ``batch_key`` is ``key``) clustered over the ``existing`` clusters,
-    with the same-story links between its items: those stored when this batch was clustered
-    lately, else those ``found`` before the transaction, else found now (``find_links`` of
-    ``full_items()``: the batch's links were stored when asked and deleted since, as the oldest
-    of ``stored.KEPT_BATCHES``), and stored."""
+    with the groups its same-story links connect: those stored when this batch was clustered
+    lately, else those of the links ``found`` before the transaction, else of links found now
+    (``find_links`` of ``full_items()``: the batch's groups were stored when asked and deleted
+    since, as the oldest of ``stored.KEPT_BATCHES``), and stored."""
     if not batch:
         return Clustering(cluster_of={})
-    links = stored.batch_links(db, key, _stored_link)
-    if links is None:
+    groups = stored.batch_groups(db, key, _stored_group)
+    if groups is None:
         links = found if found is not None else find_links(full_items())
-        rows = [(link.left, link.right, link.how, link.score) for link in links]
-        stored.save_batch_links(db, key, rows, now=now)
-        return cluster_linked(batch, existing, links)
-    if len(existing) == len(batch) and all(existing[link.left] == existing[link.right] for link in links):
-        # Every item is in a cluster and every link joins two items of one cluster (as on every
+        clustering = cluster_linked(batch, existing, links)
+        stored.save_batch_groups(db, key, [(group.ids, group.hows) for group in clustering.joined], now=now)
+        return clustering
+    if len(existing) == len(batch) and all(
+        len(set(map(existing.__getitem__, group.ids))) == 1 for group in groups
+    ):
+        # Every item is in a cluster and every group of linked items is inside one (as on every
         # digest of a batch clustered before): clustering again would give back the stored
         # clusters, at 7 ms of CPU for the 3,333-member story of bench/speed.py's store.
-        return Clustering(cluster_of=existing, links=tuple(links))
-    return cluster_linked(batch, existing, links)
+        return Clustering(cluster_of=existing, joined=tuple(groups))
+    return cluster_joined(batch, existing, groups)
 
 
-# A stored link's fields, in ``Link``'s order, made a ``Link`` in C: ``Link._make`` is a call of
-# Python code for each link, 6 M of the 24 M instructions of reading the 3,332 links of
-# bench/speed.py's story.
-_stored_link = cast(Callable[[list[Any]], Link], partial(tuple.__new__, Link))
+# A stored group's fields, ``[ids, hows]``, made a ``Joined`` in C.
+_stored_group = cast(Callable[[list[Any]], Joined], partial(tuple.__new__, Joined))
 _id, _source = attrgetter("id"), attrgetter("source")
 _first, _second = itemgetter(0), itemgetter(1)
 
@@ -444,13 +448,13 @@ def _hide_shown(store: Store, clustered: _Clustered) -> int:
 def _rank(
     story: _Story,
     clustered: _Clustered,
-    links: list[Link],
+    hows: set[str],
     priority: Mapping[str, int],
     as_of: datetime,
     zone: tzinfo,
 ) -> tuple[Rank, DigestEntry]:
-    """(5) The story's representative, its cluster's ids and sources, and its rank (``links``:
-    those between the items of its cluster)."""
+    """(5) The story's representative, its cluster's ids and sources, and its rank (``hows``: how
+    the links between the items of its cluster joined them)."""
     briefs = clustered.briefs
     ordered = choose_representative(story.items, priority)
     best = ordered[0]
@@ -471,8 +475,8 @@ def _rank(
     sources = tuple(dict.fromkeys(filter(None, in_order)))
     matched = tuple(dict.fromkeys(m for item in story.items for m in story.verdicts[item.id].matched))
     notes = [_why_in_window(story.items, zone), *story.notes, _why_representative(best, ordered, priority)]
-    if links:
-        notes.append("merged by " + ", ".join(sorted({link.how for link in links})))
+    if hows:
+        notes.append("merged by " + ", ".join(sorted(hows)))
     rank = rank_story(
         newest=max(item.time for item in story.items),
         now=as_of,

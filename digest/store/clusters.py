@@ -2,9 +2,10 @@
 
 Tables (migration ``004_clusters``): ``clusters`` (one row a story), ``cluster_members`` (item →
 cluster, one cluster per item), ``cluster_shown`` (the items of a cluster a digest showed, with the
-day of that digest); and (``007_cluster_batches``) ``cluster_batches``: the links found between
-the items of the last few batches clustered, so that a digest over the same items (a second look
-at the day, a push after the preview) does not normalise, shingle and compare them again.
+day of that digest); and (``007_cluster_batches``) ``cluster_batches``: what the links found
+between the items of the last few batches clustered connect, so that a digest over the same items
+(a second look at the day, a push after the preview) does not normalise, shingle and compare them
+again.
 
 Cluster keys outside the store are the row ids as decimal strings; keys the
 clustering invents for new clusters start with ``new:`` and get a row here.
@@ -29,7 +30,6 @@ _BATCH = 500  # host parameters per IN (…): well under SQLite's limit
 KEPT_BATCHES = 8
 
 T = TypeVar("T")
-StoredLink = tuple[str, str, str, float]  # left item id, right item id, how, score
 
 
 def _rows_in(db: Transaction, query: str, values: Iterable[T]) -> Iterator[tuple[Any, ...]]:
@@ -182,35 +182,42 @@ def mark_shown(db: Transaction, shown_items: Iterable[tuple[int, str]], *, day: 
     )
 
 
-def has_batch_links(db: Transaction, key: str) -> bool:
-    """Whether links are stored for the batch ``key`` (``batch_links`` without reading them)."""
-    return db.execute("SELECT 1 FROM cluster_batches WHERE key = ?", (key,)).fetchone() is not None
+# What a batch's row holds: the groups of items its links connect (``select.cluster.Joined``), each
+# a JSON array [ids, hows], not the links.  Its key says so, so that a digest from before this
+# form (which stored each link under the bare batch key) and this one, sharing a store, never
+# read each other's rows.
+_FORM = "groups:"
 
 
-def batch_links(db: Transaction, key: str, make: Callable[[list[Any]], T]) -> list[T] | None:
-    """The links stored for the batch ``key``, each what ``make`` makes of the fields of a
-    ``StoredLink`` (a list, in that order), or None when that batch was not clustered lately."""
-    row = db.execute("SELECT links FROM cluster_batches WHERE key = ?", (key,)).fetchone()
+def has_batch_groups(db: Transaction, key: str) -> bool:
+    """Whether groups are stored for the batch ``key`` (``batch_groups`` without reading them)."""
+    return db.execute("SELECT 1 FROM cluster_batches WHERE key = ?", (_FORM + key,)).fetchone() is not None
+
+
+def batch_groups(db: Transaction, key: str, make: Callable[[list[Any]], T]) -> list[T] | None:
+    """The groups stored for the batch ``key``, each what ``make`` makes of its ``[ids, hows]``
+    (a list), or None when that batch was not clustered lately."""
+    row = db.execute("SELECT links FROM cluster_batches WHERE key = ?", (_FORM + key,)).fetchone()
     if row is None:
         return None
-    # Each link is the JSON array ``save_batch_links`` wrote of a ``StoredLink`` (two ids, how and
-    # the score, a float), taken as it was written: converting each field again was 2.6 M of the
-    # 17.8 M instructions of reading the 3,332 links of bench/speed.py's story.  ``make`` takes
-    # the array itself: the caller's own tuple type is made once, not after a plain tuple.
     return list(map(make, json.loads(row[0])))
 
 
-def save_batch_links(db: Transaction, key: str, links: Iterable[StoredLink], *, now: datetime) -> None:
-    """Store the links of the batch ``key``, keeping only the ``KEPT_BATCHES`` newest batches."""
+def save_batch_groups(
+    db: Transaction, key: str, groups: Iterable[tuple[list[str], list[str]]], *, now: datetime
+) -> None:
+    """Store the groups (ids, hows) of the batch ``key``, keeping only the ``KEPT_BATCHES`` newest
+    batches."""
+    stored_key = _FORM + key
     db.execute(
         "INSERT INTO cluster_batches (key, links, created) VALUES (?, ?, ?) "
         "ON CONFLICT (key) DO UPDATE SET links = excluded.links, created = excluded.created",
-        (key, json.dumps(list(links), ensure_ascii=False), now.astimezone(UTC).isoformat()),
+        (stored_key, json.dumps(list(groups), ensure_ascii=False), now.astimezone(UTC).isoformat()),
     )
     # The batch just stored stays whatever the clock says (runs with one pinned clock store
     # batches with one time); of the others, the newest.
     db.execute(
         "DELETE FROM cluster_batches WHERE key != ? AND key NOT IN "
         "(SELECT key FROM cluster_batches WHERE key != ? ORDER BY created DESC, key DESC LIMIT ?)",
-        (key, key, KEPT_BATCHES - 1),
+        (stored_key, stored_key, KEPT_BATCHES - 1),
     )
