@@ -534,11 +534,7 @@ def _shown_before(
     counts every digest of an earlier day."""
     if query.series is not None and query.start is not None:
         return series_shown(db, stories, query.series, before=query.start)
-    return {
-        cluster_id: earlier
-        for cluster_id, rows in stored.shown(db, stories).items()
-        if (earlier := [(item_id, day) for item_id, day in rows if day < seen_day])
-    }
+    return stored.shown(db, stories, before=seen_day)
 
 
 def _stored_items(store: Store, item_ids: list[str], window: Mapping[str, Item]) -> dict[str, Item]:
