@@ -13,7 +13,7 @@ highest configured priority, then the earliest publication, then the id.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from hashlib import blake2b
 from typing import NamedTuple, Protocol, TypeVar
 
@@ -39,9 +39,22 @@ class Link(NamedTuple):
     score: float = 1.0
 
 
+class Joined(NamedTuple):
+    """Items the links of a batch connect: ``ids``, in the batch's order, and ``hows``, how the
+    links between them joined them (distinct, sorted).  Clustering reads no more of the links
+    than these groups, and a digest of a batch clustered before reads only them: for the 3,333
+    items of one story a group is one list, where its 3,332 links were a JSON array and a
+    ``Link`` each."""
+
+    ids: list[str]
+    hows: list[str]
+
+
 @dataclass(frozen=True, slots=True)
 class Clustering:
-    """The result: ``cluster_of`` maps every item id to a cluster key; ``links`` are the evidence.
+    """The result: ``cluster_of`` maps every item id to a cluster key; ``joined``, the groups the
+    links connect (each inside one cluster); ``links``, the links themselves when they were found
+    now (the evidence: empty when a digest read the groups stored for its batch).
 
     Keys of clusters that existed before are kept; new clusters get the id of their earliest
     member (by ``Item.time``, then id) as key, prefixed ``new:`` so the store can number them.
@@ -50,6 +63,7 @@ class Clustering:
     cluster_of: Mapping[str, str]
     links: tuple[Link, ...] = ()
     merged: Mapping[str, str] = field(default_factory=dict)  # old key → the old key it joined
+    joined: tuple[Joined, ...] = ()
 
 
 class Member(Protocol):
@@ -142,12 +156,38 @@ def cluster_items(
     return cluster_linked(items, existing or {}, find_links(items) if links is None else links)
 
 
+def joined_by(ids: Sequence[str], links: Iterable[Link]) -> list[Joined]:
+    """The groups ``links`` connect among ``ids`` (a batch's items, which every link names), in
+    the order of their first item in ``ids``."""
+    union = _Union(ids)
+    listed = list(links)
+    for link in listed:
+        union.join(link.left, link.right)
+    hows: dict[str, set[str]] = {}
+    for link in listed:
+        hows.setdefault(union.find(link.left), set()).add(link.how)
+    groups: dict[str, list[str]] = {}
+    for item_id in ids:
+        groups.setdefault(union.find(item_id), []).append(item_id)
+    return [Joined(group, sorted(hows[root])) for root, group in groups.items() if root in hows]
+
+
 def cluster_linked(items: Sequence[Member], existing: Mapping[str, str], links: Sequence[Link]) -> Clustering:
     """``cluster_items`` with the links of ``items`` given: only their ids and times are read."""
+    clustering = cluster_joined(items, existing, joined_by([item.id for item in items], links))
+    return replace(clustering, links=tuple(links))
+
+
+def cluster_joined(
+    items: Sequence[Member], existing: Mapping[str, str], joined: Sequence[Joined]
+) -> Clustering:
+    """``cluster_linked`` with, for the links, the groups they connect (``joined_by``): the
+    clusters depend on no more than which items the links connect."""
     ids = [item.id for item in items]
     union = _Union(ids)
-    for link in links:
-        union.join(link.left, link.right)
+    for group in joined:
+        for item_id in group.ids[1:]:
+            union.join(group.ids[0], item_id)
     by_old: dict[str, str] = {}
     for item_id in ids:
         if item_id in existing:
@@ -171,7 +211,7 @@ def cluster_linked(items: Sequence[Member], existing: Mapping[str, str], links: 
         else:
             key = "new:" + min(members, key=order.__getitem__)
         cluster_of.update({m: key for m in members})
-    return Clustering(cluster_of=cluster_of, links=tuple(links), merged=merged)
+    return Clustering(cluster_of=cluster_of, merged=merged, joined=tuple(joined))
 
 
 def _key_order(key: str) -> tuple[int, str]:

@@ -30,6 +30,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import partial
+from itertools import compress
+from operator import attrgetter, itemgetter, not_
 from typing import Any, Literal, cast, get_args
 
 from digest import paths
@@ -38,9 +40,11 @@ from digest.errors import UsageError
 from digest.model import Cluster, DigestEntry, Item, ItemBrief, Language
 from digest.select.cluster import (
     Clustering,
+    Joined,
     Link,
     batch_key,
     choose_representative,
+    cluster_joined,
     cluster_linked,
     find_links,
     materially_changed,
@@ -213,12 +217,13 @@ def select_stories(store: Store, query: DigestQuery, *, now: datetime) -> Select
     # story of a past bulletin is equally "old" and the ranking says nothing.
     as_of = min(now, query.end) if query.end is not None else now
     priority = {name: profile.priority for name, profile in query.profiles.items()}
-    # Each link joins two items of one cluster: grouped once, not filtered again for every story.
-    links_of: dict[int, list[Link]] = {}
-    for link in clustered.clustering.links:
-        links_of.setdefault(clustered.cluster_of[link.left], []).append(link)
+    # How each cluster's items were linked, for its note: a group the links connect is inside one
+    # cluster.
+    hows: dict[int, set[str]] = {}
+    for group in clustered.clustering.joined:
+        hows.setdefault(clustered.cluster_of[group.ids[0]], set()).update(group.hows)
     ranked = [
-        _rank(story, clustered, links_of.get(story.cluster_id, []), priority, as_of, query.zone)
+        _rank(story, clustered, hows.get(story.cluster_id, set()), priority, as_of, query.zone)
         for story in clustered.stories.values()
     ]
     # Undated stories come after every dated one, whatever their score: their time is only when
@@ -304,7 +309,14 @@ def _cluster(
             db, batch, this_batch, existing, found, lambda: _full_items(store, query, by_id, batch), now
         )
         rows = stored.save_assignments(db, clustering.cluster_of, clustering.merged, now=now, stored=existing)
-        cluster_of = {item_id: rows[key] for item_id, key in clustering.cluster_of.items()}
+        # Made in C: a comprehension was a Python step for each of the batch's items.
+        cluster_of = dict(
+            zip(
+                clustering.cluster_of.keys(),
+                map(rows.__getitem__, clustering.cluster_of.values()),
+                strict=True,
+            )
+        )
         stories = _stories(window, cluster_of, query)
         members = _members(db, stories, cluster_of, briefs)
         shown = _shown_before(db, stories, query, seen_day) if query.hide_shown else {}
@@ -336,7 +348,8 @@ def _members(
     )
     position = {item_id: n for n, (item_id, _) in enumerate(others)}
     members = {
-        cluster_id: [(item_id, briefs[item_id].source) for item_id in ids] for cluster_id, ids in read.items()
+        cluster_id: list(zip(ids, map(_source, map(briefs.__getitem__, ids)), strict=True))
+        for cluster_id, ids in read.items()
     }
     for cluster_id, ids in found.items():
         older = sorted((item_id for item_id in ids if item_id in position), key=position.__getitem__)
@@ -345,9 +358,10 @@ def _members(
 
 
 def _links_stored(store: Store, key: str) -> bool:
-    """Whether the links of the batch ``key`` are stored (read outside any write transaction)."""
+    """Whether the groups of the links of the batch ``key`` are stored (read outside any write
+    transaction)."""
     with store.snapshot() as db:
-        return stored.has_batch_links(db, key)
+        return stored.has_batch_groups(db, key)
 
 
 def _full_items(
@@ -374,30 +388,32 @@ def _clustering(
     now: datetime,
 ) -> Clustering:
     """(2) ``batch`` (whose ``batch_key`` is ``key``) clustered over the ``existing`` clusters,
-    with the same-story links between its items: those stored when this batch was clustered
-    lately, else those ``found`` before the transaction, else found now (``find_links`` of
-    ``full_items()``: the batch's links were stored when asked and deleted since, as the oldest
-    of ``stored.KEPT_BATCHES``), and stored."""
+    with the groups its same-story links connect: those stored when this batch was clustered
+    lately, else those of the links ``found`` before the transaction, else of links found now
+    (``find_links`` of ``full_items()``: the batch's groups were stored when asked and deleted
+    since, as the oldest of ``stored.KEPT_BATCHES``), and stored."""
     if not batch:
         return Clustering(cluster_of={})
-    links = stored.batch_links(db, key, _stored_link)
-    if links is None:
+    groups = stored.batch_groups(db, key, _stored_group)
+    if groups is None:
         links = found if found is not None else find_links(full_items())
-        rows = [(link.left, link.right, link.how, link.score) for link in links]
-        stored.save_batch_links(db, key, rows, now=now)
-        return cluster_linked(batch, existing, links)
-    if len(existing) == len(batch) and all(existing[link.left] == existing[link.right] for link in links):
-        # Every item is in a cluster and every link joins two items of one cluster (as on every
+        clustering = cluster_linked(batch, existing, links)
+        stored.save_batch_groups(db, key, [(group.ids, group.hows) for group in clustering.joined], now=now)
+        return clustering
+    if len(existing) == len(batch) and all(
+        len(set(map(existing.__getitem__, group.ids))) == 1 for group in groups
+    ):
+        # Every item is in a cluster and every group of linked items is inside one (as on every
         # digest of a batch clustered before): clustering again would give back the stored
         # clusters, at 7 ms of CPU for the 3,333-member story of bench/speed.py's store.
-        return Clustering(cluster_of=existing, links=tuple(links))
-    return cluster_linked(batch, existing, links)
+        return Clustering(cluster_of=existing, joined=tuple(groups))
+    return cluster_joined(batch, existing, groups)
 
 
-# A stored link's fields, in ``Link``'s order, made a ``Link`` in C: ``Link._make`` is a call of
-# Python code for each link, 6 M of the 24 M instructions of reading the 3,332 links of
-# bench/speed.py's story.
-_stored_link = cast(Callable[[list[Any]], Link], partial(tuple.__new__, Link))
+# A stored group's fields, ``[ids, hows]``, made a ``Joined`` in C.
+_stored_group = cast(Callable[[list[Any]], Joined], partial(tuple.__new__, Joined))
+_id, _source = attrgetter("id"), attrgetter("source")
+_first, _second = itemgetter(0), itemgetter(1)
 
 
 def _hide_shown(store: Store, clustered: _Clustered) -> int:
@@ -432,34 +448,35 @@ def _hide_shown(store: Store, clustered: _Clustered) -> int:
 def _rank(
     story: _Story,
     clustered: _Clustered,
-    links: list[Link],
+    hows: set[str],
     priority: Mapping[str, int],
     as_of: datetime,
     zone: tzinfo,
 ) -> tuple[Rank, DigestEntry]:
-    """(5) The story's representative, its cluster's ids and sources, and its rank (``links``:
-    those between the items of its cluster)."""
+    """(5) The story's representative, its cluster's ids and sources, and its rank (``hows``: how
+    the links between the items of its cluster joined them)."""
     briefs = clustered.briefs
     ordered = choose_representative(story.items, priority)
     best = ordered[0]
     members = clustered.members.get(story.cluster_id, [(item.id, item.source) for item in ordered])
-    rest = [
-        brief
-        for brief in choose_representative([briefs[i] for i, _ in members if i in briefs], priority)
-        if brief.id != best.id
-    ]
-    # Lists, not generators, of a story's members (3,333 in bench/speed.py's store): resuming a
-    # generator for each was 1.7 M of the 38 M instructions of ranking that story.
-    known = {best.id, *[item.id for item in rest]}
-    others = [(i, source) for i, source in members if i not in known]
-    ids = (best.id, *[item.id for item in rest], *[i for i, _ in others])
+    # The passes over a story's members (3,333 in bench/speed.py's store) are made of ``map``,
+    # ``filter`` and ``compress``, which run in C, where a comprehension is a Python step for each.
+    member_ids = list(map(_first, members))
+    chosen = choose_representative(
+        list(map(briefs.__getitem__, filter(briefs.__contains__, member_ids))), priority
+    )
+    rest = list(compress(chosen, map(best.id.__ne__, map(_id, chosen))))
+    rest_ids = list(map(_id, rest))
+    known = {best.id, *rest_ids}
+    others = list(compress(members, map(not_, map(known.__contains__, member_ids))))
+    ids = (best.id, *rest_ids, *map(_first, others))
     # Each id's source in the order of ``ids``: a member read has the source of its brief.
-    in_order = [best.source, *[item.source for item in rest], *[source for _, source in others]]
-    sources = tuple(dict.fromkeys([source for source in in_order if source]))
+    in_order = [best.source, *map(_source, rest), *map(_second, others)]
+    sources = tuple(dict.fromkeys(filter(None, in_order)))
     matched = tuple(dict.fromkeys(m for item in story.items for m in story.verdicts[item.id].matched))
     notes = [_why_in_window(story.items, zone), *story.notes, _why_representative(best, ordered, priority)]
-    if links:
-        notes.append("merged by " + ", ".join(sorted({link.how for link in links})))
+    if hows:
+        notes.append("merged by " + ", ".join(sorted(hows)))
     rank = rank_story(
         newest=max(item.time for item in story.items),
         now=as_of,
@@ -517,11 +534,7 @@ def _shown_before(
     counts every digest of an earlier day."""
     if query.series is not None and query.start is not None:
         return series_shown(db, stories, query.series, before=query.start)
-    return {
-        cluster_id: earlier
-        for cluster_id, rows in stored.shown(db, stories).items()
-        if (earlier := [(item_id, day) for item_id, day in rows if day < seen_day])
-    }
+    return stored.shown(db, stories, before=seen_day)
 
 
 def _stored_items(store: Store, item_ids: list[str], window: Mapping[str, Item]) -> dict[str, Item]:

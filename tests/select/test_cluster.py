@@ -5,8 +5,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from digest.model import Item
-from digest.select.cluster import Clustering, choose_representative, cluster_items, materially_changed
+from hypothesis import given
+from hypothesis import strategies as st
+
+from digest.model import Item, ItemBrief
+from digest.select.cluster import (
+    Clustering,
+    Link,
+    choose_representative,
+    cluster_items,
+    cluster_joined,
+    cluster_linked,
+    joined_by,
+    materially_changed,
+)
 from digest.select.similarity import figures_agree, normalise_texts, numbers_in
 from tests.select.conftest import NOW, make_item
 from tests.select.texts import (
@@ -120,3 +132,35 @@ def test_no_text_no_crash() -> None:
     items = [make_item(""), make_item("短", source="乙报"), make_item("", source="丙报")]
     clustering = cluster_items(items)
     assert set(clustering.cluster_of) == {item.id for item in items}
+
+
+_IDS = [f"b2:{n:02x}" for n in range(12)]
+
+
+@given(
+    links=st.lists(
+        st.tuples(st.sampled_from(_IDS), st.sampled_from(_IDS), st.sampled_from(["url", "text", "near"])),
+        max_size=20,
+    ),
+    existing=st.dictionaries(st.sampled_from(_IDS), st.sampled_from(["3", "17", "4"])),
+    times=st.lists(st.integers(0, 5), min_size=len(_IDS), max_size=len(_IDS)),
+)
+def test_the_groups_links_connect_cluster_a_batch_as_the_links_do(
+    links: list[tuple[str, str, str]], existing: dict[str, str], times: list[int]
+) -> None:
+    # A digest of a batch clustered before reads only the groups its links connect: the
+    # clusters, the merges and each cluster's kinds of link must be those of the links.
+    batch = [ItemBrief(item_id, None, float(t), 100) for item_id, t in zip(_IDS, times, strict=True)]
+    linked = [Link(left, right, how) for left, right, how in links]
+    by_links = cluster_linked(batch, existing, linked)
+    by_groups = cluster_joined(batch, existing, joined_by(_IDS, linked))
+    assert list(by_groups.cluster_of.items()) == list(by_links.cluster_of.items())
+    assert by_groups.merged == by_links.merged
+    hows: dict[str, set[str]] = {}
+    for link in linked:
+        hows.setdefault(by_links.cluster_of[link.left], set()).add(link.how)
+    from_groups: dict[str, set[str]] = {}
+    for group in by_groups.joined:
+        assert len({by_groups.cluster_of[item_id] for item_id in group.ids}) == 1
+        from_groups.setdefault(by_groups.cluster_of[group.ids[0]], set()).update(group.hows)
+    assert from_groups == hows

@@ -215,10 +215,10 @@ def test_a_batch_clustered_before_uses_its_stored_links_and_a_new_item_finds_the
             assert links == "[]"  # two different stories: nothing links them
             # Tamper with the stored evidence: a later digest of the same batch must read it
             # instead of comparing the texts again.
-            ids = [entry.item.id for entry in before.entries]
+            ids = sorted(entry.item.id for entry in before.entries)
             db.execute(
                 "UPDATE cluster_batches SET links = ? WHERE key = ?",
-                (f'[["{ids[0]}", "{ids[1]}", "near", 0.5]]', key),
+                (f'[[["{ids[0]}", "{ids[1]}"], ["near"]]]', key),
             )
         assert len(build_digest(store, _query(DAY1), now=NOW).entries) == 1
         # A new item makes a new batch: its links are found from the texts (the Hong Kong report
