@@ -186,9 +186,12 @@ def test_an_annotation_after_a_question_mark_is_cleaned_once_for_all(
     [
         ("老师问大家：你们吃过早饭了吗?(ma)孩子们都点头。", "老师问大家：你们吃过早饭了吗？孩子们都点头。"),
         ("他们明年还会回来吗？（ma5）", "他们明年还会回来吗？"),
-        # shéi is not 谁's first reading in the table, but no other character reads it.
-        ("這件事到底該怪誰?(shéi)沒有人說得清。", "这件事到底该怪谁？没有人说得清。"),
-        ("你说我们该去哪?(nǎ)他想了很久。", "你说我们该去哪？他想了很久。"),
+        ("你在想什么呢?(ne)他没有回答。", "你在想什么呢？他没有回答。"),
+        ("这到底是为什么?(me)谁也说不清。", "这到底是为什么？谁也说不清。"),
+        # shéi is not 谁's first reading in the table, but no other character reads it.  A
+        # full-width mark is the page's own after any character.
+        ("這件事到底該怪誰？（shéi）沒有人說得清。", "这件事到底该怪谁？没有人说得清。"),
+        ("你说我们该去哪？（nǎ）他想了很久。", "你说我们该去哪？他想了很久。"),
     ],
 )
 def test_a_question_mark_before_the_reading_of_the_character_before_it_stays(
@@ -216,6 +219,27 @@ def test_a_mark_before_a_reading_of_another_character_is_no_question_mark(
 ) -> None:
     text = clean_item(RawItem(body=damaged, title="标题"), now=now, tz=tz).text
     assert "？" not in text and "(" not in text and "（" not in text
+
+
+@pytest.mark.parametrize(
+    ("damaged", "clean"),
+    [
+        # A doubled character (病病毒, 悄悄, 耿耿, 年年, 纷纷) or one that reads like the one before
+        # it (意义) lost a GBK byte: the decoder's ? and the annotation go together, as for any
+        # lost character, and no question mark is left inside the word.
+        ("艾滋病?(bing)毒感染者人数上升。", "艾滋病毒感染者人数上升。"),
+        ("他悄?(qiao1)地被毙了。", "他悄地被毙了。"),
+        ("至今耿?(geng3)于怀。", "至今耿于怀。"),
+        ("今年?(nian)底通车。", "今年底通车。"),
+        ("这个项目的意?(yì)很大，大家纷?(fēn)表示支持。", "这个项目的意很大，大家纷表示支持。"),
+    ],
+)
+def test_an_ascii_mark_after_no_question_particle_is_a_lost_character(
+    damaged: str, clean: str, now: datetime, tz: tzinfo
+) -> None:
+    cleaned = clean_item(RawItem(body=damaged, title="标题"), now=now, tz=tz)
+    assert cleaned.text == clean
+    assert cleaned.repairs["pinyin_annotations"] == 0
 
 
 def test_annotation_spliced_after_a_letter_is_removed() -> None:

@@ -158,9 +158,9 @@ ONLY_SOME = {
     "当通信与互联网的边际愈发模糊;当基础电信网络不再是唯一的竞争力?": Repairs.LOST_VOWELS | Repairs.GARBLED,
     "截至去年末我国广义货币(M2)余额达97.42万亿元": Repairs.ANNOTATIONS | Repairs.GARBLED,
     "４Ｇ业务刚推出时，有网友调侃": Repairs.CHARACTERS,
-    "他说?(huà)的": Repairs.RESYNC | Repairs.LOST_VOWELS | Repairs.GARBLED,
-    # The reading of the character before a question mark: the annotation stage removes it.
-    "他说?(shuo)的": Repairs.RESYNC | Repairs.LOST_VOWELS | Repairs.GARBLED | Repairs.ANNOTATIONS,
+    "他说?(shuo)的": Repairs.RESYNC | Repairs.LOST_VOWELS | Repairs.GARBLED,
+    # The reading of the question particle before a question mark: the annotation stage removes it.
+    "他会来吗?(ma)我不知道": Repairs.RESYNC | Repairs.LOST_VOWELS | Repairs.GARBLED | Repairs.ANNOTATIONS,
 }
 
 
