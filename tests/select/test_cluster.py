@@ -11,12 +11,12 @@ from hypothesis import strategies as st
 from digest.model import Item, ItemBrief
 from digest.select.cluster import (
     Clustering,
+    Joined,
     Link,
     choose_representative,
     cluster_items,
     cluster_joined,
     cluster_linked,
-    joined_by,
     materially_changed,
 )
 from digest.select.similarity import figures_agree, normalise_texts, numbers_in
@@ -134,33 +134,86 @@ def test_no_text_no_crash() -> None:
     assert set(clustering.cluster_of) == {item.id for item in items}
 
 
+# A batch's ids are drawn in any order, so that an order taken from anything but the batch (the
+# union-find's roots are the smallest id of each set) shows.  A stored cluster may hold an item
+# outside the batch, which clustering must ignore, and keys that are not row numbers sort last.
 _IDS = [f"b2:{n:02x}" for n in range(12)]
+_OUTSIDE = "b1:00"
+_KEYS = ["3", "17", "4", "new:b1:00"]
+
+
+def _chained(ids: list[str], pairs: list[tuple[str, str]]) -> list[list[str]]:
+    """The sets of ``ids`` that chains of ``pairs`` join, in the order of their first id in ``ids``,
+    each in that order.  Written without a union-find, to check the one the code uses."""
+    together = {item_id: {item_id} for item_id in ids}
+    for a, b in pairs:
+        both = together[a] | together[b]
+        for item_id in both:
+            together[item_id] = both
+    chains: list[list[str]] = []
+    for item_id in ids:
+        chain = [other for other in ids if other in together[item_id]]
+        if chain not in chains:
+            chains.append(chain)
+    return chains
+
+
+def _by_the_links(
+    batch: list[ItemBrief], existing: dict[str, str], links: list[Link]
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[Joined]]:
+    """What the union of the links gives, by the rules of ``cluster_linked`` before clusters were
+    made from groups (4f6a420), restated: items are together when a chain of links or of shared
+    stored clusters joins them; a cluster keeps its oldest stored key (the smallest row number,
+    other keys after every number) and the other stored keys merge into it; a cluster with none is
+    ``new:`` + its earliest member by (time, id).  Returns ``cluster_of``'s and ``merged``'s items in
+    order (clusters by their first item in the batch, members in batch order, merged keys in key
+    order) and the groups the links alone connect, with their kinds."""
+    ids = [item.id for item in batch]
+    time = {item.id: item.timestamp for item in batch}
+    stored = [(a, b) for a in ids for b in ids if a in existing and existing.get(b) == existing[a]]
+    linked = [(link.left, link.right) for link in links]
+    cluster_of: list[tuple[str, str]] = []
+    merged: list[tuple[str, str]] = []
+    for members in _chained(ids, linked + stored):
+        keys = sorted(
+            {existing[m] for m in members if m in existing},
+            key=lambda key: (0, int(key), key) if key.isdigit() else (1, 0, key),
+        )
+        key = keys[0] if keys else "new:" + min(members, key=lambda m: (time[m], m))
+        merged += [(other, key) for other in keys[1:]]
+        cluster_of += [(m, key) for m in members]
+    groups = [
+        Joined(group, sorted({link.how for link in links if link.left in group}))
+        for group in _chained(ids, linked)
+        if any(link.left in group for link in links)
+    ]
+    return cluster_of, merged, groups
 
 
 @given(
+    order=st.permutations(_IDS),
     links=st.lists(
         st.tuples(st.sampled_from(_IDS), st.sampled_from(_IDS), st.sampled_from(["url", "text", "near"])),
         max_size=20,
     ),
-    existing=st.dictionaries(st.sampled_from(_IDS), st.sampled_from(["3", "17", "4"])),
+    existing=st.dictionaries(st.sampled_from([*_IDS, _OUTSIDE]), st.sampled_from(_KEYS)),
     times=st.lists(st.integers(0, 5), min_size=len(_IDS), max_size=len(_IDS)),
 )
 def test_the_groups_links_connect_cluster_a_batch_as_the_links_do(
-    links: list[tuple[str, str, str]], existing: dict[str, str], times: list[int]
+    order: list[str], links: list[tuple[str, str, str]], existing: dict[str, str], times: list[int]
 ) -> None:
     # A digest of a batch clustered before reads only the groups its links connect: the
-    # clusters, the merges and each cluster's kinds of link must be those of the links.
-    batch = [ItemBrief(item_id, None, float(t), 100) for item_id, t in zip(_IDS, times, strict=True)]
+    # clusters, the merges and each group's kinds of link must be those the union of the links
+    # gives, for the links found now (cluster_linked) and for the groups read back (cluster_joined).
+    time = dict(zip(_IDS, times, strict=True))
+    batch = [ItemBrief(item_id, None, float(time[item_id]), 100) for item_id in order]
     linked = [Link(left, right, how) for left, right, how in links]
-    by_links = cluster_linked(batch, existing, linked)
-    by_groups = cluster_joined(batch, existing, joined_by(_IDS, linked))
-    assert list(by_groups.cluster_of.items()) == list(by_links.cluster_of.items())
-    assert by_groups.merged == by_links.merged
-    hows: dict[str, set[str]] = {}
-    for link in linked:
-        hows.setdefault(by_links.cluster_of[link.left], set()).add(link.how)
-    from_groups: dict[str, set[str]] = {}
-    for group in by_groups.joined:
-        assert len({by_groups.cluster_of[item_id] for item_id in group.ids}) == 1
-        from_groups.setdefault(by_groups.cluster_of[group.ids[0]], set()).update(group.hows)
-    assert from_groups == hows
+    cluster_of, merged, groups = _by_the_links(batch, existing, linked)
+    found = cluster_linked(batch, existing, linked)
+    assert list(found.cluster_of.items()) == cluster_of
+    assert list(found.merged.items()) == merged
+    assert list(found.joined) == groups
+    assert found.links == tuple(linked)
+    read_back = cluster_joined(batch, existing, groups)
+    assert list(read_back.cluster_of.items()) == cluster_of
+    assert list(read_back.merged.items()) == merged
