@@ -162,7 +162,7 @@ def _by_the_links(
     batch: list[ItemBrief], existing: dict[str, str], links: list[Link]
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[Joined]]:
     """What the union of the links gives, by the rules of ``cluster_linked`` before clusters were
-    made from groups (4f6a420), restated: items are together when a chain of links or of shared
+    made from groups, restated: items are together when a chain of links or of shared
     stored clusters joins them; a cluster keeps its oldest stored key (the smallest row number,
     other keys after every number) and the other stored keys merge into it; a cluster with none is
     ``new:`` + its earliest member by (time, id).  Returns ``cluster_of``'s and ``merged``'s items in
