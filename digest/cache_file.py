@@ -65,6 +65,25 @@ class StoredEntries(Generic[Key]):
 
             atexit.register(self.save)
 
+    def can_keep(self) -> bool:
+        """Whether a file written now would be kept and read back: the folder can be made and
+        written, the file's place is not a folder, and a file made there is this user's alone (a
+        file system that ignores modes shows every file writable by all, and ``read`` refuses
+        it).  For entries that cost more to make than what they stand for: made in vain where
+        they cannot be kept."""
+        import tempfile
+
+        from digest.paths import ensure_private_dir
+
+        path = self.file_path()
+        try:
+            ensure_private_dir(path.parent)
+            with tempfile.TemporaryFile(dir=path.parent) as probe:
+                kept = _written_by_this_user_alone(os.fstat(probe.fileno()))
+        except OSError:
+            return False
+        return kept and not path.is_dir()
+
     def save(self) -> None:
         """Write what this process added, as its exit would.  For a process that does not exit
         by returning: the parse pool kills its workers when it closes."""

@@ -71,9 +71,11 @@ def test_the_table_read_back_from_the_cache_file_is_pypinyin_s(
     first = new_process(tmp_path)
     assert readings_table.reading_of(ord("们")) == pypinyin_table[ord("们")]
     assert first.path is not None and first.path.exists()  # written at once
+    made = readings_table._in_memory()  # the process that makes the file answers from the dict
+    assert made is not None and made.readings == pypinyin_table
     later = new_process(tmp_path)
     _reads_as_pypinyin(pypinyin_table)
-    assert not later.added  # all read, none made
+    assert not later.added and readings_table._in_memory() is None  # all read from blocks, none made
     assert repairs.is_reading("們", "men") and repairs.is_syllable("xiang1")
 
 
@@ -100,29 +102,49 @@ def test_a_table_made_from_other_data_is_not_read(
     assert new_process(tmp_path).entry(readings_table._DISTINCT) is None
 
 
+def _answers_from_pypinyin_s_table_and_makes_no_block(
+    entries: StoredEntries[readings_table.Key], pypinyin_table: dict[int, str]
+) -> None:
+    _reads_as_pypinyin(pypinyin_table)
+    made = readings_table._in_memory()
+    assert made is not None and made.readings == pypinyin_table
+    assert not entries.stored and not entries.added  # no block made: it could not be kept
+
+
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root writes anywhere")
-def test_a_cache_folder_that_cannot_be_written_keeps_the_table_in_memory(
+def test_a_cache_folder_that_cannot_be_written_gets_no_blocks(
     new_process: NewProcess, tmp_path: Path, pypinyin_table: dict[int, str]
 ) -> None:
-    tmp_path.chmod(0o500)
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache").chmod(0o500)
     try:
         entries = new_process(tmp_path)
-        _reads_as_pypinyin(pypinyin_table)
-        assert entries.stored and entries.path is not None and not entries.path.exists()
+        _answers_from_pypinyin_s_table_and_makes_no_block(entries, pypinyin_table)
+        assert entries.path is not None and not entries.path.exists()
     finally:
-        tmp_path.chmod(0o700)
+        (tmp_path / "cache").chmod(0o700)
 
 
-def test_a_cache_path_that_cannot_be_written_keeps_the_table_in_memory(
+def test_a_cache_path_that_cannot_be_written_gets_no_blocks(
     new_process: NewProcess, tmp_path: Path, pypinyin_table: dict[int, str]
 ) -> None:
     # A file where the cache folder should be: nothing can be written under it, even by root.
     home = tmp_path / "home"
     home.mkdir()
     (home / "cache").write_text("not a folder")
-    entries = new_process(home)
-    _reads_as_pypinyin(pypinyin_table)
-    assert entries.stored  # made, and kept for the run
+    _answers_from_pypinyin_s_table_and_makes_no_block(new_process(home), pypinyin_table)
+
+
+def test_a_folder_where_the_cache_file_should_be_gets_no_blocks(
+    new_process: NewProcess, tmp_path: Path, pypinyin_table: dict[int, str]
+) -> None:
+    # The folder can be written, but the file can never replace a folder: every process would
+    # make the blocks again in vain.
+    entries = new_process(tmp_path)
+    place = entries.file_path()
+    place.mkdir(parents=True)
+    _answers_from_pypinyin_s_table_and_makes_no_block(entries, pypinyin_table)
+    assert place.is_dir()
 
 
 def test_without_pypinyin_s_files_the_table_is_pypinyin_s_own_and_not_stored(
@@ -137,5 +159,8 @@ def test_without_pypinyin_s_files_the_table_is_pypinyin_s_own_and_not_stored(
 
 def test_a_table_whose_blocks_interleave_is_not_stored() -> None:
     # every_reading could not give such a table's order from its blocks.
-    assert readings_table._entries({0x4E00: "yī", 0x5000: "x", 0x4E01: "dīng"}) is None
-    assert readings_table._entries({0x4E00: "yī", 0x4E01: "dīng", 0x5000: "x"}) is not None
+    def entries(table: dict[int, str]) -> dict[readings_table.Key, bytes] | None:
+        return readings_table._entries(readings_table._Table(table, readings_table._distinct(table)))
+
+    assert entries({0x4E00: "yī", 0x5000: "x", 0x4E01: "dīng"}) is None
+    assert entries({0x4E00: "yī", 0x4E01: "dīng", 0x5000: "x"}) is not None
