@@ -16,10 +16,9 @@ The file's header names the table's source by a CRC-32 of pypinyin's module and 
 another version of pypinyin never reads an older table; a file that fails its check is made
 again.  A process that finds no file answers from pypinyin's dict, as before, and splits it into
 blocks only where the file will be kept: a cache that cannot be written costs what it did before
-there was a file.  When
-pypinyin's files are not laid out as this module expects, nothing is stored: pypinyin's own
-table answers.  Like ``simplified_table``, a cache of what an installed library holds, which
-changes how soon cleaning answers, never what.
+there was a file.  When pypinyin's files are not laid out as this module expects, nothing is
+stored: pypinyin's own table answers.  Like ``simplified_table``, a cache of what an installed
+library holds, which changes how soon cleaning answers, never what.
 """
 
 from __future__ import annotations
