@@ -190,6 +190,7 @@ _BYLINES = (
 )
 _CREDIT_PATTERN = LazyPattern(_CREDIT)  # one credit in a byline: a role and its names
 _REPORTER_ROLE = LazyPattern(_REPORTER)
+_ROLE_AT_END = LazyPattern(rf"(?:{_ROLE})$")
 
 
 # What every byline opens with: an agency (本报 or 本報 first, or a name of up to six characters
@@ -217,7 +218,6 @@ def _may_open_with_byline(paragraph: str) -> bool:
 
 
 _NAME_SPLIT = LazyPattern(r"\s*[、,，\s]\s*")
-_IDEOGRAPH = LazyPattern(r"[\u3400-\u9fff]")
 
 # An editor credited with white space, not a colon, closing a story as wire services print it:
 # ``（编辑 张三）``.  Only in brackets and with a name of two to four ideographs: 编辑 is a word of
@@ -375,18 +375,17 @@ def _garbled_credit(run: str) -> bool | None:
     step) or reads only as bytes out of step, the role with them (``崳ㄓ浾``; bylines credit
     reporters after 本报讯 far more often than anyone else); False when it names another role
     (``叮通讯员``), whose names are no reporter's; None when it is text, not damage."""
-    role = re.search(rf"(?:{_ROLE})$", run)
+    role = _ROLE_AT_END.search(run)
     if role is not None:
         return _REPORTER_ROLE.fullmatch(role.group()) is not None
     # Bytes out of step read as rare ideographs, GBK's symbols, stray brackets and a decoder's
     # marks, and make no word with their neighbours.
     if any(word_weight(before, char) for before, char in itertools.pairwise(run)):
         return None
-    damaged = [
-        char
+    damaged = any(
+        char in "?？([（【]" or not "\u3400" <= char <= "\u9fff" or log_frequency(char) < _OUT_OF_STEP
         for char in run
-        if char in "?？([（【]" or not _IDEOGRAPH.match(char) or log_frequency(char) < _OUT_OF_STEP
-    ]
+    )
     return True if damaged else None
 
 
