@@ -13,6 +13,7 @@ import pytest
 import digest.text.annotations as repairs
 from digest.cache_file import StoredEntries
 from digest.text import readings_table
+from tests.stored_entries import new_processes
 
 NewProcess = Callable[[Path], StoredEntries[readings_table.Key]]
 
@@ -35,20 +36,7 @@ def _forget() -> None:
 def new_process(monkeypatch: pytest.MonkeyPatch) -> Iterator[NewProcess]:
     """Start the table as a new process under DIGEST_HOME ``home`` would: nothing made, nothing
     read yet; returns the entries of its file."""
-
-    kept = readings_table._stored
-
-    def start(home: Path) -> StoredEntries[readings_table.Key]:
-        monkeypatch.setenv("DIGEST_HOME", str(home))
-        entries: StoredEntries[readings_table.Key] = StoredEntries(
-            kept.name, kept.layout, kept.reader, kept.maker, kept.most
-        )
-        monkeypatch.setattr(readings_table, "_stored", entries)
-        _forget()
-        return entries
-
-    yield start
-    _forget()  # what a test made under its own settings is not kept for the next
+    yield from new_processes(monkeypatch, readings_table, "_stored", _forget)
 
 
 @pytest.fixture(scope="module")

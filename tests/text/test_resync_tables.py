@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from digest.cache_file import StoredEntries
+from tests.stored_entries import new_processes
 
 resync = importlib.import_module("digest.text.resync")
 CODECS = ["gb18030", "cp950"]
@@ -28,19 +29,7 @@ def _forget() -> None:
 def new_process(monkeypatch: pytest.MonkeyPatch) -> Iterator[NewProcess]:
     """Start resync's tables as a new process under DIGEST_HOME ``home`` would: nothing made,
     nothing read yet; returns the entries of its file."""
-
-    def start(home: Path) -> StoredEntries[tuple[str, int, int]]:
-        monkeypatch.setenv("DIGEST_HOME", str(home))
-        kept = resync._stored_tables
-        entries: StoredEntries[tuple[str, int, int]] = StoredEntries(
-            kept.name, kept.layout, kept.reader, kept.maker, kept.most
-        )
-        monkeypatch.setattr(resync, "_stored_tables", entries)
-        _forget()
-        return entries
-
-    yield start
-    _forget()  # what a test made under its own settings is not kept for the next
+    yield from new_processes(monkeypatch, resync, "_stored_tables", _forget)
 
 
 def _made_and_saved(new_process: NewProcess, home: Path, codec: str) -> Path:
