@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import unicodedata
 
-from digest.sanitize import _UNSAFE, INVISIBLE, strip_controls
+from digest.sanitize import _UNSAFE, INVISIBLE, storable, strip_controls
 
 # Kept on purpose: the joiners (emoji sequences, Persian and Indic words), the tag characters of
 # subdivision flags, and the invisible ones the cleaning stage removes and counts itself.
@@ -62,3 +62,14 @@ def test_right_to_left_letters_are_told_by_their_bidi_class() -> None:
     assert [f"U+{ord(c):04X}" for c in missed if not _RIGHT_TO_LEFT.match(c)] == []
     strong_left = [c for c in chars if unicodedata.bidirectional(c) == "L" or c in marks]
     assert [f"U+{ord(c):04X}" for c in strong_left if _RIGHT_TO_LEFT.match(c)] == []
+
+
+def test_storable_replaces_every_surrogate_wherever_it_stands_and_keeps_every_other_character() -> None:
+    # storable substitutes only when a cheaper test finds a surrogate: that test must find each
+    # one, in text of every width (ASCII, Chinese, astral) and at either end, and nothing else.
+    for surrogate in map(chr, (0xD800, 0xDBFF, 0xDC00, 0xDFFF)):
+        for text in (surrogate, f"a{surrogate}", f"{surrogate}中文", f"中\U0001f600{surrogate}x"):
+            assert storable(text) == text.replace(surrogate, "\ufffd")
+    assert storable("\ud83d\ude00") == "\ufffd\ufffd"  # a pair a JSON escape left unjoined is two
+    others = "".join(chr(cp) for cp in range(sys.maxunicode + 1) if not 0xD800 <= cp <= 0xDFFF)
+    assert storable(others) == others
