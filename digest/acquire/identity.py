@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 from hashlib import blake2b
 from itertools import islice, product
 from urllib.parse import urlsplit, urlunsplit
@@ -105,8 +106,12 @@ def _scheme_twin_ids(raw: RawItem) -> list[str]:
     return []
 
 
+@lru_cache(maxsize=1024)
 def _other_scheme(text: str) -> str:
-    """``text`` with the other of http:// and https:// at its start (unchanged without either)."""
+    """``text`` with the other of http:// and https:// at its start (unchanged without either).
+
+    Cached: a feed's items share their key's first part (the feed's address), and most use their
+    link as their GUID, so the same few texts come back item after item."""
     match = _SCHEME.match(text)
     if match is None:
         return text
