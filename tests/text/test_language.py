@@ -7,9 +7,12 @@ from hypothesis import strategies as st
 
 from digest.text.language import detect_language
 
-# Ideographs of each range the detector counts, ASCII letters and digits, and other characters
-# (kana, Chinese punctuation, accented letters, spaces), so that any mix comes up.
-_CHARACTERS = st.sampled_from("中国的㐀䶵丂鿿豈﫿abcXYZ019 ，。！あéß\n")
+# Ideographs of each range the detector counts (the first and last of each among them), ASCII
+# letters and digits, and other characters (kana, Chinese punctuation, accented letters, spaces,
+# a curly quote, a lone surrogate, and the characters on either side of each range, which share
+# its first byte in UTF-8), so that any mix comes up.
+_OUTSIDE = "\u33ff\u3000\u4dc0\ua000\uf8ff\ufb00\u2019\ud800"
+_CHARACTERS = st.sampled_from("中国的㐀䶵䶿丂一鿿豈﫿abcXYZ019 ，。！あéß\n" + _OUTSIDE)
 
 
 def _by_counting(text: str) -> str:
@@ -31,3 +34,10 @@ def test_the_share_is_read_from_the_first_4000_characters_and_at_exactly_a_third
     assert detect_language("中" + "abcd") == "en"
     assert detect_language("a" * 4000 + "中" * 100) == "en"
     assert detect_language("abc") == detect_language("") == detect_language("。，") == "en"
+
+
+def test_characters_beside_the_ideograph_ranges_are_not_counted() -> None:
+    for char in _OUTSIDE:
+        assert detect_language(f"\u201cab\u201d{char}") == "en"
+    for char in "\u3400\u4dbf\u4e00\u9fff\uf900\ufaff":
+        assert detect_language(f"\u201cab\u201d{char}") == "zh"
