@@ -4,10 +4,11 @@
 stages, in order (each one needs the text as the one before left it):
 
 1. sanitise: controls and invalid code points out (U+FFFD kept for stage 2);
-2. bytes: text decoded with the wrong codec (``misdecoding``); then HTML entities decoded,
-   invisible characters out, full-width letters and digits made ASCII (``characters``); then
-   spans out of step after a marker, repaired or removed (``garbled``), which needs the pinyin
-   annotations still in place: they pin lost bytes;
+2. bytes: spans of UTF-8 read as GBK in lines that read right around them, then text decoded
+   with the wrong codec (``misdecoding``); then HTML entities decoded, invisible characters out,
+   full-width letters and digits made ASCII (``characters``); then spans out of step after a
+   marker, repaired or removed (``garbled``), which needs the pinyin annotations still in place:
+   they pin lost bytes;
 3. pinyin annotations removed (``annotations``), then spans out of step found by their characters
    alone (``garbled``);
 4. layout: the title line when the item has no title (``mobile``);
@@ -32,7 +33,7 @@ from digest.text.characters import normalise_characters
 from digest.text.garbled import GarbleRepairs, repair_garbled, repair_unlikely_spans
 from digest.text.html import collapse_blanks
 from digest.text.language import detect_language
-from digest.text.misdecoding import repair_misdecoding
+from digest.text.misdecoding import repair_misdecoding, repair_utf8_spans
 from digest.text.mobile import (
     editor_credit,
     is_boilerplate,
@@ -43,7 +44,7 @@ from digest.text.mobile import (
 )
 from digest.text.page import day_alone, is_outlet_name, parse_meta_line, strip_site_suffix
 from digest.text.punctuation import fix_punctuation, has_chinese, may_fix_punctuation
-from digest.text.resync import NO_WORDS, Resynced, resync, seen_words
+from digest.text.resync import Resynced, resync, seen_words
 from digest.text.script import (
     POLICIES,
     to_simplified,
@@ -83,17 +84,26 @@ def _repair_bytes(fields: list[str], repairs: Counter[str]) -> list[str]:
     if not any(needed):
         return fields
     fields, decoded = list(fields), [0] * len(fields)
+    # The pairs of ideographs the item writes where it reads right (the title, undamaged lines):
+    # its own words, when the bytes of a damaged line are read again (made when first asked for).
+    seen = seen_words("\n".join(fields))
+    for index, need in enumerate(needed):
+        # A span of UTF-8 read as GBK in a line that reads right around it, first: the repairs
+        # of whole lines and runs see a run hold the span's neighbours, and a ? its decoder wrote
+        # cut it into runs too short to judge alone.  It reads as rare characters, which only
+        # these two repairs look for.
+        if need & (Repairs.RESYNC | Repairs.UNLIKELY_SPANS):
+            field = fields[index]
+            fields[index], decoded[index] = repair_utf8_spans(field, seen)
+            needed[index] = _after(need, fields[index], field, decoded[index])
     learned: Mapping[str, frozenset[str]] = {}
-    seen = NO_WORDS
     if any(need & ~Repairs.UNLIKELY_SPANS for need in needed):
-        # The pairs of ideographs the item writes where it reads right (the title, undamaged
-        # lines): its own words, when the bytes of a damaged line are read again.
-        seen = seen_words("\n".join(fields))
         for index, need in enumerate(needed):
             if need & Repairs.MISDECODING:
                 field = fields[index]
-                fields[index], decoded[index] = repair_misdecoding(field, seen)
-                needed[index] = _after(need, fields[index], field, decoded[index])
+                fields[index], count = repair_misdecoding(field, seen)
+                decoded[index] += count
+                needed[index] = _after(need, fields[index], field, count)
         # The annotations are learned once the wrong codecs are undone: a misread paragraph
         # shows its annotations after the characters it garbled (的(de) in UTF-8 read as GBK is
         # 鐨, a U+FFFD and (de)), and it is often the longest part of the item, the one that

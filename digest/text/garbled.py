@@ -677,6 +677,11 @@ def _repair_region(text: str, first: int, last: int, low: int, high: int) -> tup
 _WIDE_RUN = LazyPattern(r"[^\x00-\xa0\s\ufffd，：；！？（）“”‘’]+")
 
 
+def has_unlikely_spans(text: str) -> bool:
+    """True when ``repair_unlikely_spans`` looks at a region of ``text`` (it may still keep it)."""
+    return bool(_HAN.search(text)) and any(_regions(run.group()) for run in _WIDE_RUN.finditer(text))
+
+
 def repair_unlikely_spans(text: str) -> tuple[str, GarbleRepairs]:
     """``text`` with spans read one byte out of step repaired (or removed), found without a
     marker by how unlikely their characters are as Chinese.  Never raises."""

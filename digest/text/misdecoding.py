@@ -21,7 +21,8 @@ from collections.abc import Callable, Sequence
 
 from digest.patterns import LazyPattern
 from digest.sanitize import INVISIBLE
-from digest.text.annotations import SYLLABLE, is_reading
+from digest.text.annotations import SYLLABLE, TONED, is_reading
+from digest.text.garbled import has_unlikely_spans
 from digest.text.hanzi_frequency import (
     log_frequency,
     log_frequency_as_written,
@@ -29,7 +30,15 @@ from digest.text.hanzi_frequency import (
     word_weight,
 )
 from digest.text.mobile import name_position
-from digest.text.resync import NO_WORDS, PAIRED, SeenWords, pairs_a_bracket, read_gbk, resync
+from digest.text.resync import (
+    NO_WORDS,
+    PAIRED,
+    SeenWords,
+    _suspicious,
+    pairs_a_bracket,
+    read_gbk,
+    resync,
+)
 from digest.text.script import script_counts
 
 # (codec the bytes were wrongly decoded with, codec they were written in)
@@ -100,6 +109,26 @@ _ASIDE = 64
 # theirs by more.  Only closing ones: the bytes after a lost byte are not read yet, and their own
 # marks may have lost a byte too.
 _QUOTES = ("“”", "‘’", "「」", "『』", "《》", "〈〉", "【】", "〔〕")
+# UTF-8 bytes of a span read as GBK in a line that reads right around it (a field a GBK page took
+# from a UTF-8 source): the line as a whole decodes no better, the span's runs hold neighbours read
+# right, and the ? a decoder wrote for a byte it could not pair cuts it into runs too short to judge
+# alone.  Back in GBK, its bytes are UTF-8 sequences one after the other, which GBK text seldom
+# makes for long: ideographs are three bytes in UTF-8, led by E0–EF, and a common ideograph's GBK
+# first byte is B0–D7.  Two-byte sequences count only after an ASCII letter (a reading's
+# tone-marked vowel, ì = C3 AC): in GBK text, a common ideograph is one as often as not.
+_THREE_BYTE_LEAD = range(0xE0, 0xF0)
+_TWO_BYTE_LEAD = range(0xC2, 0xE0)
+_CONTINUATION = range(0x80, 0xC0)
+_MIN_SEQUENCES = 2  # three-byte sequences: one is as often a GBK character's bytes by chance
+# Two of them one after the other anywhere in a line's GBK bytes: a line without is passed over
+# (a test at C speed; most lines sent here are real text with uncommon words).
+_UTF8_PAIR = LazyPattern(rb"(?:[\xe0-\xef][\x80-\xbf]{2}){2}")
+# What a decoded span may hold: ideographs, Chinese and general punctuation, full-width forms,
+# ASCII and a reading's tone-marked vowels.  A letter of another script means the stretch ran on
+# into the text read right after it (长队 came back 长ꠀ where the bytes of ， continued 队's).
+_FOREIGN = LazyPattern(f"[^\x00-\x7f\u2000-\u206f\u3000-\u303f\u3400-\u9fff\uff00-\uffef{TONED}ü]")
+# A stretch whose decoding holds such a letter is tried this many characters shorter, one at a time.
+_SHORTER = 3
 
 
 def _mean(text: str, wide_chars: LazyPattern[str] = _HAN) -> float:
@@ -462,6 +491,137 @@ def _read_as(line: str, confusion: _Confusion) -> str | None:
     if _words(decoded) < _words(_PRIVATE.sub("", line)):
         return None
     return decoded if _mean_decoded(decoded) >= max(_mean_decoded(line) + _MARGIN, _PLAUSIBLE) else None
+
+
+def _gbk_units(line: str) -> list[bytes | None]:
+    """The bytes of each character of ``line`` in GBK: None for a mark of a byte a decoder could
+    not pair (U+FFFD, or ?), empty for a character GBK does not write in two bytes or fewer."""
+    units: list[bytes | None] = []
+    for char in line:
+        if char in (_LOST, "?"):
+            units.append(None)
+            continue
+        try:
+            code = char.encode("gb18030")
+        except UnicodeEncodeError:
+            code = b""
+        units.append(code if len(code) <= 2 else b"")
+    return units
+
+
+def _utf8_stretch(units: Sequence[bytes | None], start: int) -> tuple[int, int, list[int]]:
+    """The stretch of characters from ``start`` (``units``: their bytes, ``_gbk_units``) whose
+    bytes are UTF-8: where it ends (a boundary between characters, after its last sequence of
+    three bytes), how many of those it holds, and the boundaries inside it where a byte was lost.
+
+    A mark (None) stands for any one byte.  A sequence one byte short where the next one starts
+    lost that byte with no mark (a decoder dropped it): the byte is put back at the last boundary
+    between characters inside the sequence, or, with none there, the stretch ends."""
+    need = found = 0
+    wide = False
+    end, previous = start, 0
+    lost: list[int] = []
+    inside: int | None = None  # the last boundary between characters inside the current sequence
+    at = start
+    while at < len(units) and (unit := units[at]) != b"":
+        inside = at if need else None
+        for byte in unit if unit is not None else (None,):
+            if need == 1 and byte is not None and byte not in _CONTINUATION and inside is not None:
+                lost.append(inside)
+                need = 0
+                if wide:
+                    end, found = inside, found + 1
+            if need == 0:
+                inside = None
+                if byte is None or byte in _THREE_BYTE_LEAD:
+                    need, wide = 2, True
+                elif 0x20 <= byte < 0x7F:
+                    wide = False
+                elif byte in _TWO_BYTE_LEAD and chr(previous).isalpha():
+                    need, wide = 1, False
+                else:
+                    return end, found, [place for place in lost if place <= end]
+            elif byte is None or byte in _CONTINUATION:
+                need -= 1
+            else:
+                return end, found, [place for place in lost if place <= end]
+            previous = byte if byte is not None and byte < 0x80 else 0
+        if need == 0 and wide:
+            end, found = at + 1, found + 1
+        at += 1
+    if need == 1 and wide:  # the last byte of the stretch dropped
+        lost.append(at)
+        end, found = at, found + 1
+    return end, found, [place for place in lost if place <= end]
+
+
+def _utf8_span(span: str, lost: Sequence[int]) -> str | None:
+    """``span``, UTF-8 read as GBK, decoded right, a byte put back at each of the places
+    ``lost`` (indices into ``span``) and at each mark; None when that does not read far better
+    than ``span`` (``_MARGIN``, ``_PLAUSIBLE``, by the ideographs), gives fewer than two
+    ideographs or holds a letter of another script (``_FOREIGN``).  Read as Python's GBK decoder
+    reads (it refuses GBK's user-defined rows, so a mark there may stand for a byte of them),
+    unless the span holds private-use characters, which only a browser's GB18030 decoder writes
+    (``_CONFUSIONS``)."""
+    marked = "".join(_LOST * (at in lost) + char for at, char in enumerate(span)).replace("?", _LOST)
+    if len(span) in lost:
+        marked += _LOST
+    wrong = "gb18030" if _PRIVATE.search(span) else "gbk"
+    try:
+        decoded = _decoding(marked, wrong, "utf-8", NO_WORDS)
+    except UnicodeEncodeError:
+        return None
+    if (
+        len(_HAN.findall(decoded)) < _MIN_SEQUENCES
+        or _FOREIGN.search(decoded)
+        or _mean(decoded) < max(_mean(span) + _MARGIN, _PLAUSIBLE)
+    ):
+        return None
+    return decoded
+
+
+def repair_utf8_spans(text: str, seen: SeenWords = NO_WORDS) -> tuple[str, int]:
+    """``text`` with spans of UTF-8 read as GBK inside lines that read right around them decoded
+    right, and how many.  Such a span reads as rare characters: only lines ``resync`` reads again
+    or where ``garbled.repair_unlikely_spans`` looks at a region are looked at.  A span's bytes
+    must be UTF-8 (``_utf8_stretch``) and its decoding read far better (``_utf8_span``).  A line
+    misread as a whole is left to ``repair_misdecoding`` (``seen``: as there), which reads it
+    with its marks and its page.  Never raises."""
+    lines = text.split("\n")
+    repaired = 0
+    for index, line in enumerate(lines):
+        if not _UTF8_PAIR.search(line.encode("gb18030", errors="replace")) or not (
+            _suspicious(line) or has_unlikely_spans(line)
+        ):
+            continue
+        units = _gbk_units(line)
+        pieces: list[str] = []
+        done = at = 0
+        while at < len(units):
+            unit = units[at]
+            if not unit or unit[0] not in _THREE_BYTE_LEAD:
+                at += 1
+                continue
+            end, found, lost = _utf8_stretch(units, at)
+            decoded = None
+            if found >= _MIN_SEQUENCES:
+                for stop in range(end, max(end - _SHORTER, at + 2 * _MIN_SEQUENCES) - 1, -1):
+                    decoded = _utf8_span(line[at:stop], [place - at for place in lost if place <= stop])
+                    if decoded is not None:
+                        end = stop
+                        break
+            if decoded is None:
+                # Not looked at again from inside: a later start reads the same bytes, fewer.
+                at = max(end, at + 1)
+                continue
+            if not pieces and _redecode(line, seen, line=True) is not None:
+                break
+            pieces += [line[done:at], decoded]
+            done = at = end
+            repaired += 1
+        if pieces:
+            lines[index] = "".join(pieces) + line[done:]
+    return "\n".join(lines), repaired
 
 
 def repair_misdecoding(text: str, seen: SeenWords = NO_WORDS) -> tuple[str, int]:

@@ -15,8 +15,12 @@ from collections.abc import Callable
 
 import pytest
 
+from digest.model import RawItem
+from digest.text import clean_item
 from digest.text.misdecoding import repair_misdecoding
 from digest.text.resync import seen_words
+from tests.text.conftest import CHINA as TZ
+from tests.text.conftest import NOW
 
 
 def _utf8_read_as_gbk(sentence: str) -> str:
@@ -230,3 +234,49 @@ def test_a_pair_a_simplified_text_writes_is_offered_in_its_own_script() -> None:
     text = title + "\n" + paragraph.encode("gbk").decode("cp950", errors="replace")
     repaired, _count = repair_misdecoding(text, seen_words(text))
     assert repaired.split("\n")[1] == paragraph
+
+
+def _utf8_span_read_as_gbk(span: str, decoder: str, mark: str) -> str:
+    """``span`` in UTF-8 read by a GBK decoder, each byte it could not pair written as ``mark``
+    (Python's decoder writes U+FFFD, a page may turn it into ?, or drop it)."""
+    return span.encode("utf-8").decode(decoder, errors="replace").replace("\ufffd", mark)
+
+
+# Sentences in three parts: a span of UTF-8 read as GBK in the middle, text read right around it.
+SPANS_IN_TEXT = [
+    ("记者从交通部门了解到，", "这条高速公路将在年底前建成通车", "，届时两地之间只需一个小时。"),
+    ("他告诉记者：“", "我们村里的年轻人都回来创业了", "，日子越过越好。”"),
+    ("今年春天，", "市图书馆新开了一间儿童阅览室", "，每天都有很多家长带孩子来看书。"),
+    ("据气象台预报，", "明天全市大部分地区有中到大雨", "，请市民出行带好雨具。"),
+    ("这家工厂去年", "生产的电动汽车卖到了十多个国家", "，工人们都很自豪。"),
+    ("学校门口新修了", "一座过街天桥", "，孩子们上学更安全了。"),
+]
+
+
+@pytest.mark.parametrize("decoder", ["gbk", "gb18030"])
+@pytest.mark.parametrize("mark", ["\ufffd", "?", ""])
+@pytest.mark.parametrize(("before", "span", "after"), SPANS_IN_TEXT[:2])
+def test_a_span_of_utf8_read_as_gbk_in_text_read_right_is_decoded_right(
+    before: str, span: str, after: str, decoder: str, mark: str
+) -> None:
+    # The line as a whole reads right, and the runs between the decoder's marks are too short to
+    # judge alone: the span is found by its bytes, which are UTF-8.
+    damaged = before + _utf8_span_read_as_gbk(span, decoder, mark) + after
+    assert clean_item(RawItem(body=damaged, title="标题"), now=NOW, tz=TZ).text == before + span + after
+
+
+@pytest.mark.parametrize("decoder", ["gbk", "gb18030"])
+@pytest.mark.parametrize("mark", ["\ufffd", "?", ""])
+@pytest.mark.parametrize(("before", "span", "after"), SPANS_IN_TEXT)
+def test_a_span_of_utf8_read_as_gbk_leaves_no_mojibake(
+    before: str, span: str, after: str, decoder: str, mark: str
+) -> None:
+    # Where the decoder lost a byte, the character it belonged to is chosen by its neighbours,
+    # and may be another (有中到大雨: 中 and 一 share their first two bytes): at most one
+    # character not in the sentence for each byte lost, where mojibake would leave one for each
+    # byte of the span.
+    text = before + span + after
+    lost = _utf8_span_read_as_gbk(span, decoder, "\ufffd").count("\ufffd")
+    damaged = before + _utf8_span_read_as_gbk(span, decoder, mark) + after
+    cleaned = clean_item(RawItem(body=damaged, title="标题"), now=NOW, tz=TZ).text
+    assert len([char for char in cleaned if char not in text]) <= lost
