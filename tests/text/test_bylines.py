@@ -450,6 +450,9 @@ def test_the_subject_of_a_sentence_before_bracketed_credits_is_no_dateline(parag
         ("本报讯(记?? 何晓梅)全市今年新建公园十二座。", "何晓梅"),
         ("本報訊（記 林志成 吳家豪）颱風昨晚登陸。", "林志成、吳家豪"),
         ("本报北京5月3日电（记 孙立新）会议今天闭幕。", "孙立新"),
+        # Opening the paragraph, with no agency: the brackets and the name still make a byline.
+        ("（记 周文涛）昨天下午，市体育馆举行了篮球联赛决赛。", "周文涛"),
+        ("(記?? 林志成)颱風昨晚登陸。", "林志成"),
         # Other credits after the names, as after the whole role word: theirs are no reporter's.
         ("本报讯（记 周文涛 通讯员 钱小燕）全市今年新建公园十二座。", "周文涛"),
         ("本报讯（记? 何晓梅 高建军 摄影报道）全市今年新建公园十二座。", "何晓梅、高建军"),
@@ -466,8 +469,7 @@ def test_a_reporter_whose_role_word_lost_its_second_character(paragraph: str, re
 @pytest.mark.parametrize(
     "paragraph",
     [
-        # No agency before the brackets, no white space after 记, or a word that starts with 记.
-        "（记 周文涛）昨天下午，市体育馆举行了篮球联赛决赛。",
+        # No white space after 记, or a word that starts with 记, or the brackets inside a sentence.
         "本报讯（记周文涛）昨天下午，市体育馆举行了篮球联赛决赛。",
         "本报讯（记事本 上市）昨天下午，新款上市。",
         "他在笔记本上写下（记 一笔）几个字。",
@@ -477,7 +479,7 @@ def test_a_reporter_whose_role_word_lost_its_second_character(paragraph: str, re
         "本报讯（记 一等功 获得者 通讯员 周文涛）昨天下午，市体育馆举行了表彰会。",
     ],
 )
-def test_a_cut_role_word_needs_an_agency_brackets_and_a_name(paragraph: str) -> None:
+def test_a_cut_role_word_needs_brackets_at_the_start_and_a_name(paragraph: str) -> None:
     assert parse_byline(paragraph)[1] is None
     assert "周文涛" not in (clean_item(RawItem(body=paragraph, title="标题"), now=NOW, tz=TZ).reporter or "")
 
