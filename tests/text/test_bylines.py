@@ -388,6 +388,35 @@ def test_bracketed_credits_after_a_short_opening_are_a_byline(opening: str) -> N
     assert parse_byline(f"{opening}（记者 王寅龙）{BODY}") == (BODY, "王寅龙")
 
 
+@pytest.mark.parametrize("name", ["周文涛", "何晓梅"])
+@pytest.mark.parametrize("mark", ["", "?", "？"])
+@pytest.mark.parametrize(
+    ("agency", "written", "read"), [("本报讯", "gbk", "big5"), ("本報訊", "big5", "gbk")]
+)
+def test_credits_after_an_agency_a_wrong_codec_garbled_need_no_white_space(
+    name: str, mark: str, agency: str, written: str, read: str
+) -> None:
+    # 本报讯 read in the wrong codec (掛惆捅, セ厨癟), perhaps a decoder's mark after it, then the
+    # credits in brackets with the name right after the role, as an agency's byline writes them.
+    opening = _misread(agency, written, read, first_byte_lost=False) + mark
+    out = clean_item(RawItem(body=f"{opening}（记者{name}）{BODY}", title="标题"), now=NOW, tz=TZ)
+    assert (out.text, out.reporter) == (BODY, name)
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        # Rare characters before the brackets, but what the brackets hold is no name.
+        f"セ厨癟（记者家属）{BODY}",
+        f"掛惆捅?（记者节）{BODY}",
+        # Words before the brackets, not bytes out of step.
+        f"李女士（记者王寅龙）{BODY}",
+    ],
+)
+def test_credits_with_no_white_space_after_a_garbled_opening_need_a_name(paragraph: str) -> None:
+    assert parse_byline(paragraph) == (paragraph, None)
+
+
 @pytest.mark.parametrize(
     "paragraph",
     ["今天，（记者 王寅龙）来了", "我们（记者节）到了", "他说（记者注：不是这样）", "文/武之道，一张一弛"],
