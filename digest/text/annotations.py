@@ -149,20 +149,30 @@ def _usual_reading(char: str) -> str:
 def _reads_only(char: str, word: str) -> bool:
     """True when ``word`` reads ``char`` rather than another character: it is ``char``'s usual
     reading (``is_usual_reading``) showing that reading's tone or none (``ma``, ``ma5`` for 吗;
-    not ``mā``, which reads 妈), or it reads no character but ``char`` in either script (``shéi``
-    reads 谁 and 誰 alone)."""
+    not ``mā``, which reads 妈), or it reads no character but ``char`` (``_reads_it_alone``)."""
     shown = tone(word)
     if is_usual_reading(char, word) and (shown is None or shown == (tone(_usual_reading(char)) or 5)):
         return True
+    return _reads_it_alone(char, word)
+
+
+def _reads_it_alone(char: str, word: str) -> bool:
+    """True when ``word`` reads no character but ``char``, in either script (``shéi`` reads 谁
+    and 誰 alone)."""
     read = characters_read(word)
     return bool(read) and char in read and {to_simplified(other) for other in read} == {to_simplified(char)}
 
 
 def _ends_a_question(char: str, mark: str, syllable: str) -> bool:
     """Whether ``mark`` after ``char`` is the text's own question mark with ``char``'s reading
-    ``syllable`` after it (``_QUESTION_READING``): a ？ always, a ? only after a question particle
-    (``_QUESTION_PARTICLES``)."""
-    return (mark == "？" or char in _QUESTION_PARTICLES) and _reads_only(char, syllable)
+    ``syllable`` after it (``_QUESTION_READING``): a ？ always; a ? after a question particle
+    (``_QUESTION_PARTICLES``), or after any character where the syllable reads that character
+    alone.  A decoder's ? there would stand for a lost character the syllable reads, which could
+    only be ``char`` again, doubled: of the 195 characters in the LCSTS rows that a syllable reads
+    alone (谁 shéi, 给 gěi, 俩 liǎ), none is doubled."""
+    if mark == "？" or char in _QUESTION_PARTICLES:
+        return _reads_only(char, syllable)
+    return _reads_it_alone(char, syllable)
 
 
 # Tone marks by tone: ā á ǎ à for tones 1 to 4 (TONED lists each vowel's four in that order).

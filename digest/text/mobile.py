@@ -163,13 +163,14 @@ _BYLINES = (
     LazyPattern(
         rf"^(?:{_AGENCY})?\s*[{_OPEN}]\s*(?P<credits>(?:\s*[、,，;；]?\s*{_ROLE}\s*{_NAMES})+)\s*[{_CLOSE}]\s*"
     ),
-    # ``本报讯（记 张三）``, ``本报讯（记?? 张三）``: the 者 of 记者 lost with its bytes (a decoder's
-    # marks, or nothing once they are dropped).  After an agency, in brackets, the name apart by
-    # white space or the marks: no sentence writes 记 so; ``_REPORTER``, which ``name_position``
-    # shares, still needs the whole word.  Other credits may follow, as after the whole word
-    # (``通讯员 李四``; ``摄影报道`` reads as the role 摄影 and 报道): their names are no reporter's.
+    # ``本报讯（记 张三）``, ``（记?? 张三）``: the 者 of 记者 lost with its bytes (a decoder's marks,
+    # or nothing once they are dropped).  After an agency or opening the paragraph, in brackets,
+    # the name apart by white space or the marks: no sentence writes 记 so; ``_REPORTER``, which
+    # ``name_position`` shares, still needs the whole word.  Other credits may follow, as after the
+    # whole word (``通讯员 李四``; ``摄影报道`` reads as the role 摄影 and 报道): their names are no
+    # reporter's.
     LazyPattern(
-        rf"^{_AGENCY}\s*[{_OPEN}]\s*[记記](?:[?？]{{1,2}}\s*|\s+)(?P<cut>{_NAMES})"
+        rf"^(?:{_AGENCY})?\s*[{_OPEN}]\s*[记記](?:[?？]{{1,2}}\s*|\s+)(?P<cut>{_NAMES})"
         rf"(?:\s*[、,，;；]?\s*{_ROLE}\s*{_NAMES})*\s*[{_CLOSE}]\s*"
     ),
     # ``本报叮记者 侯鹏）``, ``本報崳ㄓ浾 林志成）``: 本报 and a run the damage garbled, the agency's
@@ -183,6 +184,14 @@ _BYLINES = (
         rf"^(?P<opening>{_SHORT_OPENING})[{_OPEN}]\s*"
         rf"(?P<credits>(?:\s*[、,，;；]?\s*{_ROLE}\s+{_NAMES})+)\s*[{_CLOSE}]\s*"
     ),
+    # ``緢笥（记者郑波）``, ``緢笥?（记者魏佳梦）``: an agency (本報訊) the page's bytes garbled, whose
+    # characters read only as bytes out of step (``_out_of_step``), perhaps a decoder's marks, then
+    # credits in brackets as after an agency, the names set apart or not.  Each name of a reporter
+    # must open with a surname, as where the role was cut.
+    LazyPattern(
+        rf"^(?P<garbled_opening>{_SHORT_OPENING})[?？]{{0,2}}[{_OPEN}]\s*"
+        rf"(?P<credits>(?:\s*[、,，;；]?\s*{_ROLE}\s*{_NAMES})+)\s*[{_CLOSE}]\s*"
+    ),
     LazyPattern(
         rf"^(?:{_AGENCY}\s*[:：]?|{_WRITTEN_BY})?\s*(?P<credits>{_TIGHT_CREDIT}(?:\s+{_TIGHT_CREDIT})*)(?:\s+|$)"
     ),
@@ -194,8 +203,9 @@ _ROLE_AT_END = LazyPattern(rf"(?:{_ROLE})$")
 
 
 # What every byline opens with: an agency (本报 or 本報 first, or a name of up to six characters
-# ending in 社 网 網 台), a bracket after up to six characters (``_SHORT_OPENING``), or, after
-# white space, a role word, a bracket, or 文 or 图 and a slash (``_WRITTEN_BY``).
+# ending in 社 网 網 台), a bracket after up to six characters (``_SHORT_OPENING``) and two
+# decoder's marks, or, after white space, a role word, a bracket, or 文 or 图 and a slash
+# (``_WRITTEN_BY``).
 _AGENCY_STARTS = ("本报", "本報")
 _WRITTEN_STARTS = frozenset("文图圖")
 _OPENS = frozenset("（(【[")
@@ -206,7 +216,7 @@ _OWN = "报報台网網"  # after 本, a role word (本报记者, 本台记者, 
 
 def _may_open_with_byline(paragraph: str) -> bool:
     """False when no pattern of ``_BYLINES`` can match ``paragraph`` (see the comment above)."""
-    head = paragraph[1:7]
+    head = paragraph[1:9]
     if paragraph.startswith(_AGENCY_STARTS) or not (
         _AGENCY_ENDS.isdisjoint(head) and _OPENS.isdisjoint(head)
     ):
@@ -321,11 +331,14 @@ _DATELINE_ENDS = frozenset("讯訊电電社网網报報")
 
 def _opens_a_dateline(opening: str) -> bool:
     """Whether ``opening``, before bracketed credits, is a dateline or an agency (``郑州讯``,
-    ``中新网``) or such a word garbled by a wrong codec (本报讯 read as ``掛惆捅`` or ``セ厨癟``): at
-    least two characters out of step, and no two neighbours that make a word.  The subject of a
+    ``中新网``) or such a word garbled by a wrong codec (``_out_of_step``).  The subject of a
     sentence (``张先生``, ``李女士``, ``Apple``) is neither."""
-    if opening[-1] in _DATELINE_ENDS:
-        return True
+    return opening[-1] in _DATELINE_ENDS or _out_of_step(opening)
+
+
+def _out_of_step(opening: str) -> bool:
+    """Whether ``opening`` reads only as bytes out of step: at least two characters as rare as
+    those of a garbled span, and no two neighbours that make a word (``掛惆捅``, ``セ厨癟``)."""
     if any(word_weight(before, char) for before, char in itertools.pairwise(opening)):
         return False
     # Letters and digits are words of other scripts, not bytes out of step; an ideograph out of
@@ -348,14 +361,22 @@ def parse_byline(paragraph: str) -> tuple[str, str | None]:
         match = pattern.match(paragraph)
         if match is None:
             continue
-        opening = match.groupdict().get("opening")
+        groups = match.groupdict()
+        opening = groups.get("opening")
         if opening is not None and not _opens_a_dateline(opening):
             continue
-        credits, cut = match.groupdict().get("credits"), match.groupdict().get("cut")
+        garbled_opening = groups.get("garbled_opening")
+        if garbled_opening is not None and not _out_of_step(garbled_opening):
+            continue
+        credits, cut = groups.get("credits"), groups.get("cut")
         names = _reporters(credits) if credits else _NAME_SPLIT.split(cut.strip()) if cut else []
-        # A 记 cut from its 者, or a role garbled, says less than the whole role word: each name
-        # must open with a surname (``（记 者张三）`` and ``（记 一等功 获得者）`` credit no one).
+        # A 记 cut from its 者 says less than the whole role word: each name must open with a
+        # surname (``（记 者张三）`` and ``（记 一等功 获得者）`` credit no one).
         if cut is not None and not all(_opens_with_surname(name) for name in names):
+            continue
+        # After an agency garbled, the names must read as names (``_reads_as_name``): a bracket
+        # after a few rare characters is a byline only by what it holds (``（记者家属）`` is none).
+        if garbled_opening is not None and not all(_reads_as_name(name) for name in names):
             continue
         garbled = match.groupdict().get("garbled")
         if garbled is not None:

@@ -388,6 +388,35 @@ def test_bracketed_credits_after_a_short_opening_are_a_byline(opening: str) -> N
     assert parse_byline(f"{opening}（记者 王寅龙）{BODY}") == (BODY, "王寅龙")
 
 
+@pytest.mark.parametrize("name", ["周文涛", "何晓梅"])
+@pytest.mark.parametrize("mark", ["", "?", "？"])
+@pytest.mark.parametrize(
+    ("agency", "written", "read"), [("本报讯", "gbk", "big5"), ("本報訊", "big5", "gbk")]
+)
+def test_credits_after_an_agency_a_wrong_codec_garbled_need_no_white_space(
+    name: str, mark: str, agency: str, written: str, read: str
+) -> None:
+    # 本报讯 read in the wrong codec (掛惆捅, セ厨癟), perhaps a decoder's mark after it, then the
+    # credits in brackets with the name right after the role, as an agency's byline writes them.
+    opening = _misread(agency, written, read, first_byte_lost=False) + mark
+    out = clean_item(RawItem(body=f"{opening}（记者{name}）{BODY}", title="标题"), now=NOW, tz=TZ)
+    assert (out.text, out.reporter) == (BODY, name)
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        # Rare characters before the brackets, but what the brackets hold is no name.
+        f"セ厨癟（记者家属）{BODY}",
+        f"掛惆捅?（记者节）{BODY}",
+        # Words before the brackets, not bytes out of step.
+        f"李女士（记者王寅龙）{BODY}",
+    ],
+)
+def test_credits_with_no_white_space_after_a_garbled_opening_need_a_name(paragraph: str) -> None:
+    assert parse_byline(paragraph) == (paragraph, None)
+
+
 @pytest.mark.parametrize(
     "paragraph",
     ["今天，（记者 王寅龙）来了", "我们（记者节）到了", "他说（记者注：不是这样）", "文/武之道，一张一弛"],
@@ -450,6 +479,9 @@ def test_the_subject_of_a_sentence_before_bracketed_credits_is_no_dateline(parag
         ("本报讯(记?? 何晓梅)全市今年新建公园十二座。", "何晓梅"),
         ("本報訊（記 林志成 吳家豪）颱風昨晚登陸。", "林志成、吳家豪"),
         ("本报北京5月3日电（记 孙立新）会议今天闭幕。", "孙立新"),
+        # Opening the paragraph, with no agency: the brackets and the name still make a byline.
+        ("（记 周文涛）昨天下午，市体育馆举行了篮球联赛决赛。", "周文涛"),
+        ("(記?? 林志成)颱風昨晚登陸。", "林志成"),
         # Other credits after the names, as after the whole role word: theirs are no reporter's.
         ("本报讯（记 周文涛 通讯员 钱小燕）全市今年新建公园十二座。", "周文涛"),
         ("本报讯（记? 何晓梅 高建军 摄影报道）全市今年新建公园十二座。", "何晓梅、高建军"),
@@ -466,8 +498,7 @@ def test_a_reporter_whose_role_word_lost_its_second_character(paragraph: str, re
 @pytest.mark.parametrize(
     "paragraph",
     [
-        # No agency before the brackets, no white space after 记, or a word that starts with 记.
-        "（记 周文涛）昨天下午，市体育馆举行了篮球联赛决赛。",
+        # No white space after 记, or a word that starts with 记, or the brackets inside a sentence.
         "本报讯（记周文涛）昨天下午，市体育馆举行了篮球联赛决赛。",
         "本报讯（记事本 上市）昨天下午，新款上市。",
         "他在笔记本上写下（记 一笔）几个字。",
@@ -477,7 +508,7 @@ def test_a_reporter_whose_role_word_lost_its_second_character(paragraph: str, re
         "本报讯（记 一等功 获得者 通讯员 周文涛）昨天下午，市体育馆举行了表彰会。",
     ],
 )
-def test_a_cut_role_word_needs_an_agency_brackets_and_a_name(paragraph: str) -> None:
+def test_a_cut_role_word_needs_brackets_at_the_start_and_a_name(paragraph: str) -> None:
     assert parse_byline(paragraph)[1] is None
     assert "周文涛" not in (clean_item(RawItem(body=paragraph, title="标题"), now=NOW, tz=TZ).reporter or "")
 

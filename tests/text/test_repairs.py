@@ -192,6 +192,10 @@ def test_an_annotation_after_a_question_mark_is_cleaned_once_for_all(
         # full-width mark is the page's own after any character.
         ("這件事到底該怪誰？（shéi）沒有人說得清。", "这件事到底该怪谁？没有人说得清。"),
         ("你说我们该去哪？（nǎ）他想了很久。", "你说我们该去哪？他想了很久。"),
+        # An ASCII ? after a character that is no question particle, before a syllable that reads
+        # that character alone: a lost character there would be the same one again, doubled.
+        ("出了这种事能怪谁?(shéi)大家都有责任。", "出了这种事能怪谁？大家都有责任。"),
+        ("錢到底是誰?(shei2)拿走的？", "钱到底是谁？拿走的？"),
     ],
 )
 def test_a_question_mark_before_the_reading_of_the_character_before_it_stays(
