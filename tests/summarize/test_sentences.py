@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from digest.summarize.sentences import clause_ends, split_sentences
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from digest.summarize.sentences import _CLAUSE, _URL, _ZH_END, _url_spans, clause_ends, split_sentences
 
 
 @pytest.mark.parametrize(
@@ -111,3 +115,27 @@ def test_stem_memo_is_bounded_and_still_right() -> None:
     assert len(stems) <= rank._STEMS_MAX
     assert stems["the"] is None
     assert rank.terms("The courts charged", "en") == ["court", "charg"]
+
+
+# The rules of a Chinese sentence end and of a clause end as plainly written: the patterns of
+# sentences.py are these, rewritten so that each starts with a class (re then scans for that
+# class instead of trying a match at every character).
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_PLAIN_ZH_END = re.compile(
+    rf"(?:[。！？；!?;]|…+|\.{{3,}}|(?<=[{_CJK}])\.(?=[{_CJK}“「『（\s]|$))+[”’」』）)】》\"']*"
+)
+_PLAIN_CLAUSE = re.compile("[，、；：,;:]+")
+
+
+@given(st.text(alphabet="中文𠀀。！？；!?;.…”’」』）)】》\"'“「『（ \n\ta1，、：,:", max_size=16))
+@settings(max_examples=2000)
+def test_sentence_and_clause_ends_are_found_where_the_plain_rules_find_them(text: str) -> None:
+    assert [m.span() for m in _ZH_END.finditer(text)] == [m.span() for m in _PLAIN_ZH_END.finditer(text)]
+    assert [m.span() for m in _CLAUSE.finditer(text)] == [m.span() for m in _PLAIN_CLAUSE.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    "text", ["见www.a.cn。", "见WWW.A.CN。", "见wWw.a.cn。", "见http://a.cn/b。", "见ww.a。"]
+)
+def test_a_url_is_found_whatever_the_case_of_its_www(text: str) -> None:
+    assert _url_spans(text) == [m.span() for m in _URL.finditer(text)]
