@@ -164,13 +164,16 @@ _BYLINES = (
         rf"^(?:{_AGENCY})?\s*[{_OPEN}]\s*(?P<credits>(?:\s*[、,，;；]?\s*{_ROLE}\s*{_NAMES})+)\s*[{_CLOSE}]\s*"
     ),
     # ``本报讯（记 张三）``, ``（记?? 张三）``: the 者 of 记者 lost with its bytes (a decoder's marks,
-    # or nothing once they are dropped).  After an agency or opening the paragraph, in brackets,
-    # the name apart by white space or the marks: no sentence writes 记 so; ``_REPORTER``, which
-    # ``name_position`` shares, still needs the whole word.  Other credits may follow, as after the
-    # whole word (``通讯员 李四``; ``摄影报道`` reads as the role 摄影 and 报道): their names are no
-    # reporter's.
+    # or nothing once they are dropped).  After an agency, in brackets, the name apart by white
+    # space or the marks: no sentence writes 记 so; ``_REPORTER``, which ``name_position`` shares,
+    # still needs the whole word.  Opening the paragraph with no agency, only the decoder's marks
+    # tell the damage: a title in brackets may note its subject so (``（记 周末）``, ``（记 余华）``),
+    # and no test of the words tells a real name (余华) from a reporter's.  Other credits may
+    # follow, as after the whole word (``通讯员 李四``; ``摄影报道`` reads as the role 摄影 and
+    # 报道): their names are no reporter's.
     LazyPattern(
-        rf"^(?:{_AGENCY})?\s*[{_OPEN}]\s*[记記](?:[?？]{{1,2}}\s*|\s+)(?P<cut>{_NAMES})"
+        rf"^(?:{_AGENCY}\s*[{_OPEN}]\s*[记記](?:[?？]{{1,2}}\s*|\s+)|\s*[{_OPEN}]\s*[记記][?？]{{1,2}}\s*)"
+        rf"(?P<cut>{_NAMES})"
         rf"(?:\s*[、,，;；]?\s*{_ROLE}\s*{_NAMES})*\s*[{_CLOSE}]\s*"
     ),
     # ``本报叮记者 侯鹏）``, ``本報崳ㄓ浾 林志成）``: 本报 and a run the damage garbled, the agency's
