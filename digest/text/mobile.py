@@ -201,6 +201,9 @@ _BYLINES = (
     LazyPattern(rf"^{_AGENCY}\s*[:：]?\s*"),
 )
 _CREDIT_PATTERN = LazyPattern(_CREDIT)  # one credit in a byline: a role and its names
+# What a credit says was done, written on after the name with no space (``（记者郭伟摄）``,
+# ``记者郭伟摄影报道``, ``记者张三报道``): no part of the name, which keeps at least two characters.
+_WORK_AFTER_NAME = LazyPattern(r"(?<=[\u3400-\u9fff]{2})(?:[摄攝]影?|[报報]道)$")
 _REPORTER_ROLE = LazyPattern(_REPORTER)
 _ROLE_AT_END = LazyPattern(rf"(?:{_ROLE})$")
 
@@ -373,6 +376,7 @@ def parse_byline(paragraph: str) -> tuple[str, str | None]:
             continue
         credits, cut = groups.get("credits"), groups.get("cut")
         names = _reporters(credits) if credits else _NAME_SPLIT.split(cut.strip()) if cut else []
+        names = [_WORK_AFTER_NAME.sub("", name) for name in names]
         # A 记 cut from its 者 says less than the whole role word: each name must open with a
         # surname (``（记 者张三）`` and ``（记 一等功 获得者）`` credit no one).
         if cut is not None and not all(_opens_with_surname(name) for name in names):

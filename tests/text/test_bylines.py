@@ -418,6 +418,22 @@ def test_credits_with_no_white_space_after_a_garbled_opening_need_a_name(paragra
 
 
 @pytest.mark.parametrize(
+    ("paragraph", "reporter"),
+    [
+        ("本报讯（记者郭伟摄）", "郭伟"),
+        ("本报讯（记者 苏雪敏摄）", "苏雪敏"),
+        ("本報訊（記者陳志明攝）", "陳志明"),
+        ("本报讯（记者郭伟摄影报道）", "郭伟"),
+        ("本报讯 记者张三报道", "张三"),
+        ("掛惆捅（记者郭伟摄）", "郭伟"),
+    ],
+)
+def test_what_a_credit_says_was_done_is_no_part_of_the_name(paragraph: str, reporter: str) -> None:
+    # A photo credit's 摄 (摄影, 报道) written on after the name with no space.
+    assert parse_byline(paragraph + BODY) == (BODY, reporter)
+
+
+@pytest.mark.parametrize(
     "paragraph",
     ["今天，（记者 王寅龙）来了", "我们（记者节）到了", "他说（记者注：不是这样）", "文/武之道，一张一弛"],
 )
