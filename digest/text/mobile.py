@@ -22,7 +22,7 @@ from digest.patterns import LazyPattern
 from digest.text.dates import from_fields
 from digest.text.garbled import _SUSPECT as _OUT_OF_STEP
 from digest.text.hanzi_frequency import log_frequency, name_characters, name_log_share, word_weight
-from digest.text.script import to_simplified
+from digest.text.script import to_simplified, to_traditional_variant
 
 DATE = (  # month and day, the year optional: named groups year, month, day
     r"(?:(?P<year>(?:19|20)\d{2})\s*[-/.年]\s*)?"
@@ -187,12 +187,13 @@ _BYLINES = (
         rf"^(?P<opening>{_SHORT_OPENING})[{_OPEN}]\s*"
         rf"(?P<credits>(?:\s*[、,，;；]?\s*{_ROLE}\s+{_NAMES})+)\s*[{_CLOSE}]\s*"
     ),
-    # ``緢笥（记者郑波）``, ``緢笥?（记者魏佳梦）``: an agency (本報訊) the page's bytes garbled, whose
-    # characters read only as bytes out of step (``_out_of_step``), perhaps a decoder's marks, then
+    # ``掛惆捅（记者郑波）``, ``緢笥?（记者魏佳梦）``: an agency (本报讯) the page's bytes garbled, whose
+    # characters read only as bytes out of step (``_out_of_step``) and either read back as text in
+    # the other codec (``_read_in_the_other_codec``) or have a decoder's marks after them, then
     # credits in brackets as after an agency, the names set apart or not.  Each name of a reporter
-    # must open with a surname, as where the role was cut.
+    # must read as a name.
     LazyPattern(
-        rf"^(?P<garbled_opening>{_SHORT_OPENING})[?？]{{0,2}}[{_OPEN}]\s*"
+        rf"^(?P<garbled_opening>{_SHORT_OPENING})(?P<marks>[?？]{{1,2}})?[{_OPEN}]\s*"
         rf"(?P<credits>(?:\s*[、,，;；]?\s*{_ROLE}\s*{_NAMES})+)\s*[{_CLOSE}]\s*"
     ),
     LazyPattern(
@@ -353,6 +354,26 @@ def _out_of_step(opening: str) -> bool:
     return len(rare) >= 2
 
 
+# GBK bytes read as Big5 and Big5 bytes read as GBK: (the codec that read them, the one they were in).
+_OTHER_CODEC = (("cp950", "gbk"), ("gbk", "cp950"))
+
+
+def _read_in_the_other_codec(opening: str) -> bool:
+    """Whether ``opening``'s bytes, in the codec that misread them, are ordinary text in the other:
+    掛惆捅 is GBK's 本报讯 read as Big5, セ厨癟 Big5's 本報訊 read as GBK.  A rare word of real text
+    (貔貅, 犇犇) reads back as rare characters or not at all.  Cleaning may have simplified what
+    Big5 decoded (掛惆捅 to 挂惆捅): its traditional forms are tried too."""
+    for misread in dict.fromkeys((opening, to_traditional_variant(opening))):
+        for wrong, written in _OTHER_CODEC:
+            try:
+                text = misread.encode(wrong).decode(written)
+            except UnicodeError:
+                continue
+            if all(char.isascii() or log_frequency(char) >= _OUT_OF_STEP for char in text):
+                return True
+    return False
+
+
 def parse_byline(paragraph: str) -> tuple[str, str | None]:
     """``paragraph`` without a leading byline, and the reporter(s) it names (``、``-joined).
 
@@ -372,7 +393,9 @@ def parse_byline(paragraph: str) -> tuple[str, str | None]:
         if opening is not None and not _opens_a_dateline(opening):
             continue
         garbled_opening = groups.get("garbled_opening")
-        if garbled_opening is not None and not _out_of_step(garbled_opening):
+        if garbled_opening is not None and not (
+            _out_of_step(garbled_opening) and (groups["marks"] or _read_in_the_other_codec(garbled_opening))
+        ):
             continue
         credits, cut = groups.get("credits"), groups.get("cut")
         names = _reporters(credits) if credits else _NAME_SPLIT.split(cut.strip()) if cut else []

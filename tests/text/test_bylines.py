@@ -418,6 +418,22 @@ def test_credits_with_no_white_space_after_a_garbled_opening_need_a_name(paragra
 
 
 @pytest.mark.parametrize(
+    "paragraph",
+    [
+        # A rare word of real text before the brackets: it reads back as rare characters or not at
+        # all in the other codec, and no decoder's mark follows it.
+        "貔貅（记者张伟摄）昨日在博物馆展出的貔貅引人注目。",
+        "犇犇（记者周文涛）今年三岁，是一只大熊猫。",
+        "龘龘（记者何晓梅）一家人在公园里散步。",
+        "戆戆（记者郑波）",
+        "獬豸（记者刘洋摄）",
+    ],
+)
+def test_a_rare_word_before_bracketed_credits_is_no_garbled_agency(paragraph: str) -> None:
+    assert parse_byline(paragraph) == (paragraph, None)
+
+
+@pytest.mark.parametrize(
     ("paragraph", "reporter"),
     [
         ("本报讯（记者郭伟摄）", "郭伟"),
