@@ -22,7 +22,7 @@ from digest.patterns import LazyPattern
 from digest.text.dates import from_fields
 from digest.text.garbled import _SUSPECT as _OUT_OF_STEP
 from digest.text.hanzi_frequency import log_frequency, name_characters, name_log_share, word_weight
-from digest.text.script import to_simplified
+from digest.text.script import to_simplified, to_traditional_variant
 
 DATE = (  # month and day, the year optional: named groups year, month, day
     r"(?:(?P<year>(?:19|20)\d{2})\s*[-/.年]\s*)?"
@@ -164,13 +164,16 @@ _BYLINES = (
         rf"^(?:{_AGENCY})?\s*[{_OPEN}]\s*(?P<credits>(?:\s*[、,，;；]?\s*{_ROLE}\s*{_NAMES})+)\s*[{_CLOSE}]\s*"
     ),
     # ``本报讯（记 张三）``, ``（记?? 张三）``: the 者 of 记者 lost with its bytes (a decoder's marks,
-    # or nothing once they are dropped).  After an agency or opening the paragraph, in brackets,
-    # the name apart by white space or the marks: no sentence writes 记 so; ``_REPORTER``, which
-    # ``name_position`` shares, still needs the whole word.  Other credits may follow, as after the
-    # whole word (``通讯员 李四``; ``摄影报道`` reads as the role 摄影 and 报道): their names are no
-    # reporter's.
+    # or nothing once they are dropped).  After an agency, in brackets, the name apart by white
+    # space or the marks: no sentence writes 记 so; ``_REPORTER``, which ``name_position`` shares,
+    # still needs the whole word.  Opening the paragraph with no agency, only the decoder's marks
+    # tell the damage: a title in brackets may note its subject so (``（记 周末）``, ``（记 余华）``),
+    # and no test of the words tells a real name (余华) from a reporter's.  Other credits may
+    # follow, as after the whole word (``通讯员 李四``; ``摄影报道`` reads as the role 摄影 and
+    # 报道): their names are no reporter's.
     LazyPattern(
-        rf"^(?:{_AGENCY})?\s*[{_OPEN}]\s*[记記](?:[?？]{{1,2}}\s*|\s+)(?P<cut>{_NAMES})"
+        rf"^(?:{_AGENCY}\s*[{_OPEN}]\s*[记記](?:[?？]{{1,2}}\s*|\s+)|\s*[{_OPEN}]\s*[记記][?？]{{1,2}}\s*)"
+        rf"(?P<cut>{_NAMES})"
         rf"(?:\s*[、,，;；]?\s*{_ROLE}\s*{_NAMES})*\s*[{_CLOSE}]\s*"
     ),
     # ``本报叮记者 侯鹏）``, ``本報崳ㄓ浾 林志成）``: 本报 and a run the damage garbled, the agency's
@@ -184,12 +187,13 @@ _BYLINES = (
         rf"^(?P<opening>{_SHORT_OPENING})[{_OPEN}]\s*"
         rf"(?P<credits>(?:\s*[、,，;；]?\s*{_ROLE}\s+{_NAMES})+)\s*[{_CLOSE}]\s*"
     ),
-    # ``緢笥（记者郑波）``, ``緢笥?（记者魏佳梦）``: an agency (本報訊) the page's bytes garbled, whose
-    # characters read only as bytes out of step (``_out_of_step``), perhaps a decoder's marks, then
+    # ``掛惆捅（记者郑波）``, ``緢笥?（记者魏佳梦）``: an agency (本报讯) the page's bytes garbled, whose
+    # characters read only as bytes out of step (``_out_of_step``) and either read back as text in
+    # the other codec (``_read_in_the_other_codec``) or have a decoder's marks after them, then
     # credits in brackets as after an agency, the names set apart or not.  Each name of a reporter
-    # must open with a surname, as where the role was cut.
+    # must read as a name.
     LazyPattern(
-        rf"^(?P<garbled_opening>{_SHORT_OPENING})[?？]{{0,2}}[{_OPEN}]\s*"
+        rf"^(?P<garbled_opening>{_SHORT_OPENING})(?P<marks>[?？]{{1,2}})?[{_OPEN}]\s*"
         rf"(?P<credits>(?:\s*[、,，;；]?\s*{_ROLE}\s*{_NAMES})+)\s*[{_CLOSE}]\s*"
     ),
     LazyPattern(
@@ -198,6 +202,9 @@ _BYLINES = (
     LazyPattern(rf"^{_AGENCY}\s*[:：]?\s*"),
 )
 _CREDIT_PATTERN = LazyPattern(_CREDIT)  # one credit in a byline: a role and its names
+# What a credit says was done, written on after the name with no space (``（记者郭伟摄）``,
+# ``记者郭伟摄影报道``, ``记者张三报道``): no part of the name, which keeps at least two characters.
+_WORK_AFTER_NAME = LazyPattern(r"(?<=[\u3400-\u9fff]{2})(?:[摄攝]影?|[报報]道)$")
 _REPORTER_ROLE = LazyPattern(_REPORTER)
 _ROLE_AT_END = LazyPattern(rf"(?:{_ROLE})$")
 
@@ -347,6 +354,26 @@ def _out_of_step(opening: str) -> bool:
     return len(rare) >= 2
 
 
+# GBK bytes read as Big5 and Big5 bytes read as GBK: (the codec that read them, the one they were in).
+_OTHER_CODEC = (("cp950", "gbk"), ("gbk", "cp950"))
+
+
+def _read_in_the_other_codec(opening: str) -> bool:
+    """Whether ``opening``'s bytes, in the codec that misread them, are ordinary text in the other:
+    掛惆捅 is GBK's 本报讯 read as Big5, セ厨癟 Big5's 本報訊 read as GBK.  A rare word of real text
+    (貔貅, 犇犇) reads back as rare characters or not at all.  Cleaning may have simplified what
+    Big5 decoded (掛惆捅 to 挂惆捅): its traditional forms are tried too."""
+    for misread in dict.fromkeys((opening, to_traditional_variant(opening))):
+        for wrong, written in _OTHER_CODEC:
+            try:
+                text = misread.encode(wrong).decode(written)
+            except UnicodeError:
+                continue
+            if all(char.isascii() or log_frequency(char) >= _OUT_OF_STEP for char in text):
+                return True
+    return False
+
+
 def parse_byline(paragraph: str) -> tuple[str, str | None]:
     """``paragraph`` without a leading byline, and the reporter(s) it names (``、``-joined).
 
@@ -366,10 +393,13 @@ def parse_byline(paragraph: str) -> tuple[str, str | None]:
         if opening is not None and not _opens_a_dateline(opening):
             continue
         garbled_opening = groups.get("garbled_opening")
-        if garbled_opening is not None and not _out_of_step(garbled_opening):
+        if garbled_opening is not None and not (
+            _out_of_step(garbled_opening) and (groups["marks"] or _read_in_the_other_codec(garbled_opening))
+        ):
             continue
         credits, cut = groups.get("credits"), groups.get("cut")
         names = _reporters(credits) if credits else _NAME_SPLIT.split(cut.strip()) if cut else []
+        names = [_WORK_AFTER_NAME.sub("", name) for name in names]
         # A 记 cut from its 者 says less than the whole role word: each name must open with a
         # surname (``（记 者张三）`` and ``（记 一等功 获得者）`` credit no one).
         if cut is not None and not all(_opens_with_surname(name) for name in names):

@@ -419,6 +419,38 @@ def test_credits_with_no_white_space_after_a_garbled_opening_need_a_name(paragra
 
 @pytest.mark.parametrize(
     "paragraph",
+    [
+        # A rare word of real text before the brackets: it reads back as rare characters or not at
+        # all in the other codec, and no decoder's mark follows it.
+        "貔貅（记者张伟摄）昨日在博物馆展出的貔貅引人注目。",
+        "犇犇（记者周文涛）今年三岁，是一只大熊猫。",
+        "龘龘（记者何晓梅）一家人在公园里散步。",
+        "戆戆（记者郑波）",
+        "獬豸（记者刘洋摄）",
+    ],
+)
+def test_a_rare_word_before_bracketed_credits_is_no_garbled_agency(paragraph: str) -> None:
+    assert parse_byline(paragraph) == (paragraph, None)
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "reporter"),
+    [
+        ("本报讯（记者郭伟摄）", "郭伟"),
+        ("本报讯（记者 苏雪敏摄）", "苏雪敏"),
+        ("本報訊（記者陳志明攝）", "陳志明"),
+        ("本报讯（记者郭伟摄影报道）", "郭伟"),
+        ("本报讯 记者张三报道", "张三"),
+        ("掛惆捅（记者郭伟摄）", "郭伟"),
+    ],
+)
+def test_what_a_credit_says_was_done_is_no_part_of_the_name(paragraph: str, reporter: str) -> None:
+    # A photo credit's 摄 (摄影, 报道) written on after the name with no space.
+    assert parse_byline(paragraph + BODY) == (BODY, reporter)
+
+
+@pytest.mark.parametrize(
+    "paragraph",
     ["今天，（记者 王寅龙）来了", "我们（记者节）到了", "他说（记者注：不是这样）", "文/武之道，一张一弛"],
 )
 def test_a_sentence_with_a_credit_inside_is_no_byline(paragraph: str) -> None:
@@ -479,9 +511,10 @@ def test_the_subject_of_a_sentence_before_bracketed_credits_is_no_dateline(parag
         ("本报讯(记?? 何晓梅)全市今年新建公园十二座。", "何晓梅"),
         ("本報訊（記 林志成 吳家豪）颱風昨晚登陸。", "林志成、吳家豪"),
         ("本报北京5月3日电（记 孙立新）会议今天闭幕。", "孙立新"),
-        # Opening the paragraph, with no agency: the brackets and the name still make a byline.
-        ("（记 周文涛）昨天下午，市体育馆举行了篮球联赛决赛。", "周文涛"),
+        # Opening the paragraph, with no agency: the decoder's marks after 记 tell the damage.
         ("(記?? 林志成)颱風昨晚登陸。", "林志成"),
+        ("（记? 周文涛）昨天下午，市体育馆举行了篮球联赛决赛。", "周文涛"),
+        ("（记？周文涛 通讯员 钱小燕）昨天下午，市体育馆举行了篮球联赛决赛。", "周文涛"),
         # Other credits after the names, as after the whole role word: theirs are no reporter's.
         ("本报讯（记 周文涛 通讯员 钱小燕）全市今年新建公园十二座。", "周文涛"),
         ("本报讯（记? 何晓梅 高建军 摄影报道）全市今年新建公园十二座。", "何晓梅、高建军"),
@@ -499,6 +532,7 @@ def test_a_reporter_whose_role_word_lost_its_second_character(paragraph: str, re
     "paragraph",
     [
         # No white space after 记, or a word that starts with 记, or the brackets inside a sentence.
+        "（记 周文涛）昨天下午，市体育馆举行了篮球联赛决赛。",
         "本报讯（记周文涛）昨天下午，市体育馆举行了篮球联赛决赛。",
         "本报讯（记事本 上市）昨天下午，新款上市。",
         "他在笔记本上写下（记 一笔）几个字。",
@@ -511,6 +545,27 @@ def test_a_reporter_whose_role_word_lost_its_second_character(paragraph: str, re
 def test_a_cut_role_word_needs_brackets_at_the_start_and_a_name(paragraph: str) -> None:
     assert parse_byline(paragraph)[1] is None
     assert "周文涛" not in (clean_item(RawItem(body=paragraph, title="标题"), now=NOW, tz=TZ).reporter or "")
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "（记 周末）我们一家去了郊外。",
+        "（记 江南）江南的春天总是来得很早。",
+        "（记 王老师）王老师是我最尊敬的人。",
+        "（记 余华）余华的小说《活着》深受读者喜爱。",
+        "（记 马拉松）今天是马拉松比赛的日子。",
+        "(记 林间小路)清晨，我走在林间小路上。",
+        "（記 陳年往事）那些年我們一起走過的路。",
+    ],
+)
+def test_a_title_noting_its_subject_is_no_cut_byline(paragraph: str) -> None:
+    # Opening the paragraph with no agency and no decoder's mark after 记, nothing tells a cut
+    # role word from a title that notes its subject, a word or a real person's name (余华).
+    assert parse_byline(paragraph) == (paragraph, None)
+    cleaned = clean_item(RawItem(body=paragraph, title="标题"), now=NOW, tz=TZ, script="keep")
+    assert cleaned.reporter is None
+    assert cleaned.text.startswith(("（记 ", "(记 ", "（記 ", "(記 "))
 
 
 def _misread(text: str, written: str, read: str, *, first_byte_lost: bool) -> str:
