@@ -92,8 +92,10 @@ _TONE_NUMBERS = frozenset("12345")
 # The longest bracketed syllable, cut annotation or ？ before a syllable, in characters: what
 # comes before it, six letters, a tone number, the closing bracket.
 _LONGEST_BRACKETED = 9
+# ``annotations.BRACKETED_SYLLABLE`` in ASCII text (its other letters and brackets are not ASCII),
+# written to open with the one bracket: see ``_ascii_damage``.
+_ASCII_BRACKETED = LazyPattern(r"\([a-zA-Z]{1,6}[1-5]?\)")
 _ASCII = LazyPattern("[\x00-\x7f]+")
-_SHORT = 200
 # The ideographs met so far (by ``_frequency``): whether a text has one is told from its
 # distinct characters, where a search of a long text with none cost as much as the rest of this
 # test.
@@ -128,10 +130,12 @@ _QUARTERS = bytearray(sys.maxunicode + 1)
 
 class _PassOver:
     """A pattern that passes over ASCII and the plain ideographs met so far (``_PLAIN``'s) at
-    C speed: what it finds in a text are the characters that still need a look.  A set of every
-    character of a Chinese text cost a fifth of this test.  Built once ``_FIRST_PASS_OVER`` plain
-    ideographs are known and again each time they have doubled: a batch of texts pays for a few
-    compilations (2 ms for 1,400 ideographs), a single text for none."""
+    C speed: what it finds in a text, one character at a time (a class that opens a pattern is
+    looked for by the regex engine's tight loop; a repeat is tried afresh at every position), are
+    the characters that still need a look.  A set of every character of a Chinese text cost a fifth
+    of this test.  Built once ``_FIRST_PASS_OVER`` plain ideographs are known and again each time
+    they have doubled: a batch of texts pays for a few compilations (2 ms for 1,400 ideographs), a
+    single text for none."""
 
     def __init__(self) -> None:
         self.ideographs: list[str] = []
@@ -141,7 +145,7 @@ class _PassOver:
     def add(self, ideograph: str) -> None:
         self.ideographs.append(ideograph)
         if len(self.ideographs) >= self.next_size:
-            self.pattern = re.compile(f"[^\\x00-\\x7f{''.join(self.ideographs)}]+")
+            self.pattern = re.compile(f"[^\\x00-\\x7f{''.join(self.ideographs)}]")
             self.next_size = 2 * len(self.ideographs)
 
 
@@ -199,17 +203,15 @@ def repairs_needed(text: str) -> int:
     if "&" in text and _ENTITY.search(text):
         return Repairs.ALL
     if text.isascii():  # told at once: ASCII characters are all plain, and none is Chinese
-        return _marked_damage(text, chinese=False)
+        return _ascii_damage(text)
     passing = _PASS_OVER.pattern
-    if passing is not None:
-        # The characters left once ASCII and the plain ideographs known are passed over.
-        found = "".join(passing.findall(text))
-        distinct = set(found)
-    else:
-        # The distinct characters; ASCII's, all plain, need not be among them: a long text's runs
-        # of ASCII are cut out first (a set of English text's few other characters is built at a
-        # third of the cost of one of all its characters), a short text is cheaper to take whole.
-        distinct = set(_ASCII.sub("", text) if len(text) > _SHORT else text)
+    # The characters left once ASCII and the plain ideographs known are passed over, in order (a
+    # set of every character of English text cost three times this).  Every rarer character
+    # stands here as often as in the text.
+    # Before the pattern is built, ASCII's runs are cut out (a ``sub``: on English text, 27
+    # instructions a character against 37 for a search of the other characters one at a time).
+    found = _ASCII.sub("", text) if passing is None else "".join(passing.findall(text))
+    distinct = set(found)
     needed = Repairs.NONE
     rarer: set[str] = set()
     for char in distinct.difference(_PLAIN):
@@ -239,11 +241,16 @@ def repairs_needed(text: str) -> int:
         needed |= Repairs.ANNOTATIONS
     if not rarer:
         return needed
-    if not needed & Repairs.RESYNC and _may_resync(text, rarer):
+    rare = set() if needed & Repairs.RESYNC else {char for char in rarer if is_rare(char)}
+    # Where the rarer characters stand, looked for once for both tests that need it, and only when
+    # one does: the text has a rare one, or enough of them to make an unlikely span.
+    spans = sum(map(found.count, rarer)) >= _MIN_SUSPECTS
+    places = _places(text, rarer) if rare or spans else []
+    if rare and _may_resync(text, rare, [at for at in places if text[at] in rare]):
         needed |= Repairs.RESYNC
     if _may_misdecode(text, rarer):
         needed |= Repairs.MISDECODING
-    if _has_unlikely_span(text, rarer):
+    if spans and _has_unlikely_span(text, places):
         needed |= Repairs.UNLIKELY_SPANS
     return needed
 
@@ -274,6 +281,19 @@ def _marked_damage(text: str, *, chinese: bool) -> int:
     return needed
 
 
+def _ascii_damage(text: str) -> int:
+    """``_marked_damage`` of an ASCII text: a ``?`` matters only in Chinese text, and of the
+    bracketed words only a syllable ``may_be_annotated`` finds (after a letter that follows ASCII
+    clause punctuation; the other places it looks at are by an ideograph or another non-ASCII
+    character).  They are found by their opening bracket, which the regex engine looks for at
+    C speed; a look at each closing bracket of English text (there are many) cost a third of this
+    test on the bench feeds."""
+    for match in _ASCII_BRACKETED.finditer(text):
+        if may_be_annotated(text, match.start(), match.end()):
+            return _ANNOTATED
+    return Repairs.NONE
+
+
 def _word_ends(text: str) -> list[int]:
     """Where a closing bracket of ``text`` follows a letter, or a tone number after one."""
     ends = []
@@ -287,11 +307,9 @@ def _word_ends(text: str) -> list[int]:
     return ends
 
 
-def _may_resync(text: str, rarer: set[str]) -> bool:
-    rare = {char for char in rarer if is_rare(char)}
-    if not rare:
-        return False
-    places = _places(text, rare)
+def _may_resync(text: str, rare: set[str], places: list[int]) -> bool:
+    """Whether ``resync`` may read a line of ``text`` again for its ``rare`` characters (which
+    stand at ``places``, in order)."""
     # A line with _MIN_RARE different rare characters, _MIN_RARE of them within _CLUSTER
     # characters: asked of the whole text, whose rare characters include each line's and stand
     # as close (names and rare words far apart in a news text set no line off).
@@ -355,19 +373,17 @@ def _reads_low(quarters: bytes) -> bool:
     return count >= _MIN_HAN and sum(quarters) - others * _OTHER - count * _OFFSET <= 0
 
 
-def _has_unlikely_span(text: str, rarer: set[str]) -> bool:
+def _has_unlikely_span(text: str, places: list[int]) -> bool:
     """Whether ``_MIN_SUSPECTS`` suspects stand with at most ``_GAP`` between each and the next:
-    first among all the ``rarer`` characters (a superset of the suspects), and only where they
-    cluster, among the suspects."""
-    if sum(map(text.count, rarer)) < _MIN_SUSPECTS:
-        return False
+    first among all the rarer characters (a superset of the suspects, at ``places``, in order),
+    and only where they cluster, among the suspects."""
     # Suspects that group are in one group of the rarer characters: the run of wide characters
     # that links two suspects links every rarer character between them.  So only the characters
     # of those groups are judged (judging every one of a text that has a group was a quarter of
     # this function's time on the clean LCSTS texts).
     return any(
         _groups(text, [at for at in group if _is_suspect(text, at, text[at])])
-        for group in _groups(text, _places(text, rarer))
+        for group in _groups(text, places)
     )
 
 
