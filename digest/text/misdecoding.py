@@ -123,10 +123,13 @@ _MIN_SEQUENCES = 2  # three-byte sequences: one is as often a GBK character's by
 # Two of them one after the other anywhere in a line's GBK bytes: a line without is passed over
 # (a test at C speed; most lines sent here are real text with uncommon words).
 _UTF8_PAIR = LazyPattern(rb"(?:[\xe0-\xef][\x80-\xbf]{2}){2}")
-# What a decoded span may hold: ideographs, Chinese and general punctuation, full-width forms,
-# ASCII and a reading's tone-marked vowels.  A letter of another script means the stretch ran on
-# into the text read right after it (长队 came back 长ꠀ where the bytes of ， continued 队's).
-_FOREIGN = LazyPattern(f"[^\x00-\x7f\u2000-\u206f\u3000-\u303f\u3400-\u9fff\uff00-\uffef{TONED}ü]")
+# What a decoded span may hold: ideographs, Chinese and general punctuation, the vertical and small
+# forms Big5 writes (﹐﹖﹗, usual in Taiwan and Hong Kong text), full-width forms, ASCII and a
+# reading's tone-marked vowels.  A letter of another script means the stretch ran on into the text
+# read right after it (长队 came back 长ꠀ where the bytes of ， continued 队's).
+_FOREIGN = LazyPattern(
+    f"[^\x00-\x7f\u2000-\u206f\u3000-\u303f\u3400-\u9fff\ufe30-\ufe6b\uff00-\uffef{TONED}ü]"
+)
 # A stretch whose decoding holds such a letter is tried this many characters shorter, one at a time.
 _SHORTER = 3
 
