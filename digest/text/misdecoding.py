@@ -528,6 +528,7 @@ def _utf8_stretch(units: Sequence[bytes | None], start: int) -> tuple[int, int, 
     at = start
     while at < len(units) and (unit := units[at]) != b"":
         inside = at if need else None
+        closed = False  # a sequence of three bytes ends inside this character
         for byte in unit if unit is not None else (None,):
             if need == 1 and byte is not None and byte not in _CONTINUATION and inside is not None:
                 lost.append(inside)
@@ -546,10 +547,16 @@ def _utf8_stretch(units: Sequence[bytes | None], start: int) -> tuple[int, int, 
                     return end, found, [place for place in lost if place <= end]
             elif byte is None or byte in _CONTINUATION:
                 need -= 1
+                closed = need == 0 and wide
             else:
                 return end, found, [place for place in lost if place <= end]
             previous = byte if byte is not None and byte < 0x80 else 0
-        if need == 0 and wide:
+        # A sequence that ends inside a character whose last byte is ASCII (the ideograph before
+        # a word: 個 and b read as 鍊媌 in 個band) is a boundary the stretch may end at when ASCII
+        # letters or digits follow that character.  Not when others follow: a character read right
+        # just after the span can have such bytes too (﹐ is A9 6F; after 出 lost its last byte,
+        # E5 87 and A9 read as 凩).
+        if need == 0 and (wide or (closed and at + 1 < len(units) and (units[at + 1] or b"").isalnum())):
             end, found = at + 1, found + 1
         at += 1
     if need == 1 and wide:  # the last byte of the stretch dropped
