@@ -34,10 +34,10 @@ from digest.text.resync import (
     NO_WORDS,
     PAIRED,
     SeenWords,
-    _suspicious,
     pairs_a_bracket,
     read_gbk,
     resync,
+    suspicious,
 )
 from digest.text.script import script_counts
 
@@ -601,7 +601,7 @@ def repair_utf8_spans(text: str, seen: SeenWords = NO_WORDS) -> tuple[str, int]:
     repaired = 0
     for index, line in enumerate(lines):
         if not _UTF8_PAIR.search(line.encode("gb18030", errors="replace")) or not (
-            _suspicious(line) or has_unlikely_spans(line)
+            suspicious(line) or has_unlikely_spans(line)
         ):
             continue
         units = _gbk_units(line)
