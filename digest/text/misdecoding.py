@@ -34,10 +34,10 @@ from digest.text.resync import (
     NO_WORDS,
     PAIRED,
     SeenWords,
-    _suspicious,
     pairs_a_bracket,
     read_gbk,
     resync,
+    suspicious,
 )
 from digest.text.script import script_counts
 
@@ -123,10 +123,13 @@ _MIN_SEQUENCES = 2  # three-byte sequences: one is as often a GBK character's by
 # Two of them one after the other anywhere in a line's GBK bytes: a line without is passed over
 # (a test at C speed; most lines sent here are real text with uncommon words).
 _UTF8_PAIR = LazyPattern(rb"(?:[\xe0-\xef][\x80-\xbf]{2}){2}")
-# What a decoded span may hold: ideographs, Chinese and general punctuation, full-width forms,
-# ASCII and a reading's tone-marked vowels.  A letter of another script means the stretch ran on
-# into the text read right after it (长队 came back 长ꠀ where the bytes of ， continued 队's).
-_FOREIGN = LazyPattern(f"[^\x00-\x7f\u2000-\u206f\u3000-\u303f\u3400-\u9fff\uff00-\uffef{TONED}ü]")
+# What a decoded span may hold: ideographs, Chinese and general punctuation, the vertical and small
+# forms Big5 writes (﹐﹖﹗, usual in Taiwan and Hong Kong text), full-width forms, ASCII and a
+# reading's tone-marked vowels.  A letter of another script means the stretch ran on into the text
+# read right after it (长队 came back 长ꠀ where the bytes of ， continued 队's).
+_FOREIGN = LazyPattern(
+    f"[^\x00-\x7f\u2000-\u206f\u3000-\u303f\u3400-\u9fff\ufe30-\ufe6b\uff00-\uffef{TONED}ü]"
+)
 # A stretch whose decoding holds such a letter is tried this many characters shorter, one at a time.
 _SHORTER = 3
 
@@ -525,6 +528,7 @@ def _utf8_stretch(units: Sequence[bytes | None], start: int) -> tuple[int, int, 
     at = start
     while at < len(units) and (unit := units[at]) != b"":
         inside = at if need else None
+        closed = False  # a sequence of three bytes ends inside this character
         for byte in unit if unit is not None else (None,):
             if need == 1 and byte is not None and byte not in _CONTINUATION and inside is not None:
                 lost.append(inside)
@@ -543,10 +547,16 @@ def _utf8_stretch(units: Sequence[bytes | None], start: int) -> tuple[int, int, 
                     return end, found, [place for place in lost if place <= end]
             elif byte is None or byte in _CONTINUATION:
                 need -= 1
+                closed = need == 0 and wide
             else:
                 return end, found, [place for place in lost if place <= end]
             previous = byte if byte is not None and byte < 0x80 else 0
-        if need == 0 and wide:
+        # A sequence that ends inside a character whose last byte is ASCII (the ideograph before
+        # a word: 個 and b read as 鍊媌 in 個band) is a boundary the stretch may end at when ASCII
+        # letters or digits follow that character.  Not when others follow: a character read right
+        # just after the span can have such bytes too (﹐ is A9 6F; after 出 lost its last byte,
+        # E5 87 and A9 read as 凩).
+        if need == 0 and (wide or (closed and at + 1 < len(units) and (units[at + 1] or b"").isalnum())):
             end, found = at + 1, found + 1
         at += 1
     if need == 1 and wide:  # the last byte of the stretch dropped
@@ -591,7 +601,7 @@ def repair_utf8_spans(text: str, seen: SeenWords = NO_WORDS) -> tuple[str, int]:
     repaired = 0
     for index, line in enumerate(lines):
         if not _UTF8_PAIR.search(line.encode("gb18030", errors="replace")) or not (
-            _suspicious(line) or has_unlikely_spans(line)
+            suspicious(line) or has_unlikely_spans(line)
         ):
             continue
         units = _gbk_units(line)

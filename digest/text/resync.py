@@ -169,7 +169,8 @@ class Resynced:
     punctuation: int = 0  # ASCII ，：；！ read back as the full-width marks their bytes were
 
 
-def _suspicious(line: str) -> bool:
+def suspicious(line: str) -> bool:
+    """True when ``resync`` reads ``line`` again from its bytes (it may still keep it)."""
     # Shifted GBK bytes always read as ideographs among other things: a line with none is left
     # alone (English text's question marks and curly quotes are its own).
     if line.isascii() or not _HAN.search(line):
@@ -211,7 +212,7 @@ class SeenWords:
     @cached_property
     def _lines(self) -> tuple[str, ...]:
         """The lines that show no damage."""
-        return tuple(line for line in self.text.split("\n") if not _suspicious(line))
+        return tuple(line for line in self.text.split("\n") if not suspicious(line))
 
     @cached_property
     def pairs(self) -> frozenset[str]:
@@ -1397,7 +1398,7 @@ def _read_line(
     gain = 0.0
     changed = annotations = removed = punctuation = 0
     for data, kept in _units(line, codec):
-        if not data or len(data) > _MAX_BYTES or not _suspicious(kept):
+        if not data or len(data) > _MAX_BYTES or not suspicious(kept):
             pieces.append(kept)
             continue
         # Annotations are looked for in GBK bytes only: their brackets and tone vowels are
@@ -1430,7 +1431,7 @@ def resync(
     lines = text.split("\n")
     done = annotations = removed = punctuation = 0
     for index, line in enumerate(lines):
-        if not _suspicious(line):
+        if not suspicious(line):
             continue
         # GBK bytes out of step (mainland pages) or Big5 (Taiwan and Hong Kong): the reading
         # that gains the most.  A Big5 line read as GBK can gain too, less than read as Big5.

@@ -280,3 +280,52 @@ def test_a_span_of_utf8_read_as_gbk_leaves_no_mojibake(
     damaged = before + _utf8_span_read_as_gbk(span, decoder, mark) + after
     cleaned = clean_item(RawItem(body=damaged, title="标题"), now=NOW, tz=TZ).text
     assert len([char for char in cleaned if char not in text]) <= lost
+
+
+# Traditional text as Taiwan and Hong Kong pages write it, with Big5's small forms ﹐﹖﹗ in the span.
+SMALL_FORMS_IN_SPAN = [
+    ("上個週末﹐", "我們一家人去山上露營﹐晚上看到滿天的星星﹗", "孩子們都捨不得回家。"),
+    ("老師問大家﹕", "明天的考試你們都準備好了嗎﹖有問題的同學", "下課後可以來找我。"),
+]
+
+
+@pytest.mark.parametrize("decoder", ["gbk", "gb18030"])
+@pytest.mark.parametrize("mark", ["\ufffd", "?", ""])
+@pytest.mark.parametrize(("before", "span", "after"), SMALL_FORMS_IN_SPAN)
+def test_a_span_holding_small_form_punctuation_is_decoded_at_the_first_cleaning(
+    before: str, span: str, after: str, decoder: str, mark: str
+) -> None:
+    # The small forms are punctuation, not letters of another script: a span is not cut at them,
+    # which left it as mojibake or decoded a part of it, and a second cleaning another part.
+    text = before + span + after
+    lost = _utf8_span_read_as_gbk(span, decoder, "\ufffd").count("\ufffd")
+    damaged = before + _utf8_span_read_as_gbk(span, decoder, mark) + after
+    once = clean_item(RawItem(body=damaged, title="標題"), now=NOW, tz=TZ, script="keep").text
+    twice = clean_item(RawItem(body=once, title="標題"), now=NOW, tz=TZ, script="keep").text
+    assert len([char for char in once if char not in text]) <= lost
+    assert twice == once
+
+
+# Spans whose ideographs run into ASCII letters: an odd number of ideographs before the letters
+# puts the last byte of the one before them and the first letter in one GBK character (個b: 鍊媌).
+ASCII_AFTER_IDEOGRAPHS = [
+    ("据了解，", "这家公司推出了新款app的用户", "已经超过一百万。", "auto"),
+    ("如果有空，", "可以來看看我朋友組了一個band的MV", "，非常有趣。", "keep"),
+    # The small comma read right after the span has an ASCII letter as its last GBK byte too.
+    ("上週末﹐", "我們去聽了一場Jazz的演出", "﹐大家都很喜歡。", "keep"),
+]
+
+
+@pytest.mark.parametrize("decoder", ["gbk", "gb18030"])
+@pytest.mark.parametrize("mark", ["\ufffd", "?", ""])
+@pytest.mark.parametrize(("before", "span", "after", "script"), ASCII_AFTER_IDEOGRAPHS)
+def test_a_span_running_into_ascii_letters_is_decoded_through_them(
+    before: str, span: str, after: str, script: str, decoder: str, mark: str
+) -> None:
+    # The span goes on past the letters: cut before them, it left their neighbours as mojibake
+    # and chose a lost byte without the characters after it.
+    text = before + span + after
+    lost = _utf8_span_read_as_gbk(span, decoder, "\ufffd").count("\ufffd")
+    damaged = before + _utf8_span_read_as_gbk(span, decoder, mark) + after
+    cleaned = clean_item(RawItem(body=damaged, title="标题"), now=NOW, tz=TZ, script=script).text
+    assert len([char for char in cleaned if char not in text]) <= lost
