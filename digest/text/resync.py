@@ -60,6 +60,13 @@ _BIG5 = "cp950"
 # One byte a decoder could not use: a ? next to Chinese (which may also be a real question mark),
 # or U+FFFD (never text).
 _HOLE = -1
+# Quote marks say nothing of the bytes next to them: the cleaning turns ASCII quotes around
+# Chinese into curly ones after the byte repairs, so whether a ? (or an ASCII , : !) that one of
+# them touches stands next to Chinese is judged by the character beyond it, whichever form the
+# quotes have (``"?a"一`` and ``“?a”一`` are the same text, and ``“?a`` read as ``“產`` would
+# repair the output of a cleaning that kept ``"?a``).  The punctuation repair looks through
+# them the same way.
+_QUOTES = "\"'“”‘’「」『』"
 _REPLACED = -2
 _FULL_WIDTH_ALNUM = 6.0
 _SYMBOL = 10.0
@@ -147,10 +154,14 @@ _LONE_TRAIL = LazyPattern("(?<=[^\x00-\x7f])[\x40-\x7e](?=[^\x00-\x7f])")
 # or after an annotation (``個(gè)?c(diǎn)``: 點 lost its first byte, its second reads c); or a ?
 # and one byte 40–7E before an annotation, which follows ideographs only (``把?W(xué)``: 學;
 # not ``麥康姆?X（Malcolm X``, whose ? an encoder wrote for a ·).
+# A quote mark next to the ? is looked through: the character beyond it says whether the ? is
+# next to Chinese (``_QUOTES``).
+_WIDE_BEFORE = f"[^\\x00-\\x7f{_QUOTES}][{_QUOTES}]*"
+_WIDE_AFTER = f"[{_QUOTES}]*[^\\x00-\\x7f{_QUOTES}]"
 _MARKED = LazyPattern(
-    f"[^\\x00-\\x7f]\\?+\\(?[a-z]"
+    f"{_WIDE_BEFORE}\\?+\\(?[a-z]"
     # After a ``)`` only an annotation's opening may follow the ?: ``正则(ab)?c`` is a regex.
-    f"|(?:[^\\x00-\\x7f]|\\))\\?+(?:[^\\x00-\\x7f]|\\([a-z{TONED}]|[\\x40-\\x7e][(（][a-z{TONED}ü]{{1,6}}[1-5]?[)）])"
+    f"|(?:{_WIDE_BEFORE}|\\))\\?+(?:{_WIDE_AFTER}|\\([a-z{TONED}]|[\\x40-\\x7e][(（][a-z{TONED}ü]{{1,6}}[1-5]?[)）])"
 )
 # An annotation in the bytes: ( or （, pinyin letters (ASCII, or tone-marked vowels and ü, which
 # GBK writes as A8xx), an optional tone number, ) or ）.  The opening bracket may be missing: a
@@ -851,6 +862,17 @@ def _opens_annotation(line: str, at: int) -> bool:
     return line[at : at + 1] in ("(", "（")
 
 
+def _near_wide(line: str, at: int) -> bool:
+    """Whether a wide character stands next to ``line[at]``, quote marks looked through."""
+    for step in (-1, 1):
+        i = at + step
+        while 0 <= i < len(line) and line[i] in _QUOTES:
+            i += step
+        if 0 <= i < len(line) and not line[i].isascii():
+            return True
+    return False
+
+
 def _units(line: str, codec: str) -> list[tuple[list[int], str]]:
     """The line cut into segments of its bytes in ``codec`` (with holes), each with the text it
     was read from; a character the codec cannot hold is a segment of its own with no bytes."""
@@ -858,17 +880,16 @@ def _units(line: str, codec: str) -> list[tuple[list[int], str]]:
     data: list[int] = []
     start = 0
     for i, char in enumerate(line):
-        before, after = line[i - 1 : i], line[i + 1 : i + 2]
-        near_wide = (before and not before.isascii()) or (after and not after.isascii())
         if char in _INVISIBLE:
             continue
         if char == "\ufffd" or (
-            char == "?" and (near_wide or before in (")", "）") or _opens_annotation(line, i + 1))
+            char == "?"
+            and (_near_wide(line, i) or line[i - 1 : i] in (")", "）") or _opens_annotation(line, i + 1))
         ):
             data.append(_REPLACED if char == "\ufffd" else _HOLE)
             continue
         try:
-            code = _FULL_WIDTH.get(char, char).encode(codec) if near_wide else char.encode(codec)
+            code = (_FULL_WIDTH[char] if char in _FULL_WIDTH and _near_wide(line, i) else char).encode(codec)
         except UnicodeEncodeError:
             code = b""
         if 0 < len(code) <= 2:

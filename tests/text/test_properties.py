@@ -160,6 +160,9 @@ def test_no_residue_controls_or_replacement_characters(body: str, title: str | N
 # A decoder's mark no repair uses, between ” and ā: once it is dropped, ``?”ā`` reads as one span
 # with its first byte lost, which the mark had cut in two.
 @example(body="", title="?”\ufffdā0丢")
+# A ? and a letter between ASCII quotes: the quotes become curly after the byte repairs, and the ?
+# they then stood next to must not be read again as a character whose first byte was lost.
+@example(body="", title='"?a"一')
 def test_cleaning_is_idempotent(body: str, title: str) -> None:
     once = clean(body, title=title)
     twice = clean(once.text, title=once.title)

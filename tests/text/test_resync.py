@@ -280,6 +280,38 @@ def test_text_read_right_is_left_alone(line: str) -> None:
     assert resync(line, {}) == (line, Resynced())
 
 
+@pytest.mark.parametrize("quotes", ['""', "“”", "‘’", "''", "「」", "『』"])
+@pytest.mark.parametrize("inner", ["?a", "?ok", "a?", "?"])
+def test_a_question_mark_a_quote_touches_is_text_when_nothing_wide_is_beyond_the_quote(
+    quotes: str, inner: str
+) -> None:
+    """A ? between a quote mark and ASCII letters is judged by what stands beyond the quote, so
+    the same way whichever form the quotes have.  The cleaning turns ASCII quotes around Chinese
+    into curly ones after the byte repairs: ``"?a"一`` came out as ``“?a”一``, where the curly
+    quote made the ? a neighbour of Chinese, and cleaning that again read ``?a`` as a character
+    whose first byte was lost (``“产”一``); ``“?a”一`` itself came out as ``“产”一``.  The text is
+    kept (its ? may become ？), in the title and in the body, and cleaning the output again
+    changes nothing."""
+    line = f"{quotes[0]}{inner}{quotes[1]}一"
+    once = clean_item(RawItem(body=line, title=line), now=NOW, tz=TZ)
+    for field in (once.title, once.text):
+        assert field[1:-2].replace("？", "?") == inner, field
+    twice = clean_item(RawItem(body=once.text, title=once.title), now=NOW, tz=TZ)
+    assert (twice.title, twice.text) == (once.title, once.text)
+
+
+@pytest.mark.parametrize(
+    "line", ["他问“为什么?”", '他问"为什么?"', "“为什么?”", "「為什麼?」他問", "‘好吗?’一"]
+)
+def test_a_question_mark_after_chinese_inside_quotes_stays_a_question_mark(line: str) -> None:
+    """A real question inside quotes of any form keeps every character (its ? becomes ？), and
+    cleaning the output again changes nothing."""
+    once = clean_item(RawItem(body=line, title="标题"), now=NOW, tz=TZ, script="keep")
+    expected = line.replace("?", "？").replace('"', "“", 1).replace('"', "”", 1)
+    assert once.text == expected
+    assert cleaned(once.text) == once.text
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
