@@ -47,10 +47,11 @@ def _chinese(char: str) -> bool:
     return bool(char) and _CHINESE.match(char) is not None
 
 
-def _neighbour(chars: list[str] | str, i: int, step: int) -> str:
-    """The character next to ``i`` in direction ``step``, looking past quotes, … and —."""
+def character_beside(chars: list[str] | str, i: int, step: int, passing: str = _TRANSPARENT) -> str:
+    """The character next to ``i`` in direction ``step``, looking past ``passing`` (quotes, …
+    and —); empty past either end."""
     i += step
-    while 0 <= i < len(chars) and chars[i] in _TRANSPARENT:
+    while 0 <= i < len(chars) and chars[i] in passing:
         i += step
     return chars[i] if 0 <= i < len(chars) else ""
 
@@ -80,7 +81,7 @@ def _convert_marks(text: str) -> tuple[str, int]:
     while changed and pending:
         changed = False
         for i in list(pending):
-            before, after = _neighbour(chars, i, -1), _neighbour(chars, i, 1)
+            before, after = character_beside(chars, i, -1), character_beside(chars, i, 1)
             if before.isdigit() and after.isdigit():
                 continue  # 1,200 · 22:47 · 3:1
             if _chinese(before) or _chinese(after) or _in_chinese_word(chars, i):

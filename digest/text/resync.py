@@ -50,6 +50,7 @@ from digest.text.hanzi_frequency import (
     word_weight,
 )
 from digest.text.mobile import name_position
+from digest.text.punctuation import character_beside
 from digest.text.script import script_counts, to_traditional, to_traditional_variant
 from digest.text.simplified_table import opencc_version
 
@@ -65,7 +66,7 @@ _HOLE = -1
 # them touches stands next to Chinese is judged by the character beyond it, whichever form the
 # quotes have (``"?a"一`` and ``“?a”一`` are the same text, and ``“?a`` read as ``“產`` would
 # repair the output of a cleaning that kept ``"?a``).  The punctuation repair looks through
-# them the same way.
+# them the same way (``punctuation.character_beside``).
 _QUOTES = "\"'“”‘’「」『』"
 _REPLACED = -2
 _FULL_WIDTH_ALNUM = 6.0
@@ -864,13 +865,7 @@ def _opens_annotation(line: str, at: int) -> bool:
 
 def _near_wide(line: str, at: int) -> bool:
     """Whether a wide character stands next to ``line[at]``, quote marks looked through."""
-    for step in (-1, 1):
-        i = at + step
-        while 0 <= i < len(line) and line[i] in _QUOTES:
-            i += step
-        if 0 <= i < len(line) and not line[i].isascii():
-            return True
-    return False
+    return any(not character_beside(line, at, step, _QUOTES).isascii() for step in (-1, 1))
 
 
 def _units(line: str, codec: str) -> list[tuple[list[int], str]]:
