@@ -346,12 +346,17 @@ def _opens_a_dateline(opening: str) -> bool:
 def _out_of_step(opening: str) -> bool:
     """Whether ``opening`` reads only as bytes out of step: at least two characters as rare as
     those of a garbled span, and no two neighbours that make a word (``掛惆捅``, ``セ厨癟``)."""
-    if any(word_weight(before, char) for before, char in itertools.pairwise(opening)):
+    if _makes_a_word(opening):
         return False
     # Letters and digits are words of other scripts, not bytes out of step; an ideograph out of
     # step (惆, 癟) is as rare as those ``garbled`` takes for a shifted span's.
     rare = [char for char in opening if not char.isascii() and log_frequency(char) < _OUT_OF_STEP]
     return len(rare) >= 2
+
+
+def _makes_a_word(text: str) -> bool:
+    """Whether two neighbours of ``text`` make a word: bytes out of step seldom do."""
+    return any(word_weight(before, char) for before, char in itertools.pairwise(text))
 
 
 # GBK bytes read as Big5 and Big5 bytes read as GBK: (the codec that read them, the one they were in).
@@ -431,7 +436,7 @@ def _garbled_credit(run: str) -> bool | None:
         return _REPORTER_ROLE.fullmatch(role.group()) is not None
     # Bytes out of step read as rare ideographs, GBK's symbols, stray brackets and a decoder's
     # marks, and make no word with their neighbours.
-    if any(word_weight(before, char) for before, char in itertools.pairwise(run)):
+    if _makes_a_word(run):
         return None
     damaged = any(
         char in "?？([（【]" or not "\u3400" <= char <= "\u9fff" or log_frequency(char) < _OUT_OF_STEP
