@@ -413,7 +413,7 @@ def parse_byline(paragraph: str) -> tuple[str, str | None]:
         # after a few rare characters is a byline only by what it holds (``（记者家属）`` is none).
         if garbled_opening is not None and not all(_reads_as_name(name) for name in names):
             continue
-        garbled = match.groupdict().get("garbled")
+        garbled = groups.get("garbled")
         if garbled is not None:
             # Less still is left of the byline: the names must read as names (``_reads_as_name``).
             credited = _garbled_credit(garbled)
