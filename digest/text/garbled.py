@@ -49,6 +49,7 @@ from digest.text.annotations import (
     tone,
 )
 from digest.text.hanzi_frequency import log_frequency, word_weight
+from digest.text.known_words import in_known_word
 
 MARKERS = "?\ufffd"
 _MARKER = LazyPattern(f"[{re.escape(MARKERS)}]")
@@ -545,7 +546,11 @@ def _suspects(run: str) -> list[int]:
             right = word_weight(char, run[i + 1]) if i + 1 < len(run) else 0.0
             if not left and not right:
                 found.append(i)
-    return found
+    if len(found) < _MIN_SUSPECTS:
+        return found
+    # A suspect that stands in a dictionary word with its neighbours is real text (魑魅魍魉, a
+    # name such as 桓銮庠): the characters a shifted byte gives fall together at random.
+    return [i for i in found if not in_known_word(run, i)]
 
 
 def _places(text: str, char: str) -> Iterator[int]:

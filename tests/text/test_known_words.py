@@ -1,0 +1,49 @@
+"""Dictionary words with rare characters (``text.known_words``): the shipped table, and real text
+made of such words left alone by the repairs that find damage by rare characters.
+
+The sentences are written here: idioms, terms and names whose characters are each rarer than the
+suspect line of ``garbled``, two words of them together, which read by their characters alone as
+a span decoded out of step does.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from digest.model import RawItem
+from digest.text import clean_item
+from digest.text.garbled import GarbleRepairs, repair_unlikely_spans
+from digest.text.hanzi_frequency import FrequencyTableError, log_frequency
+from digest.text.known_words import _words, in_known_word, parse_words
+from tests.text.conftest import CHINA as TZ
+from tests.text.conftest import NOW
+
+
+def test_the_shipped_table_holds_words_of_rare_characters() -> None:
+    words = _words()
+    assert len(words) > 20_000
+    assert {"窀穸", "髑髅", "獬豸", "冕旒"} <= words
+    assert all(2 <= len(word) <= 4 for word in words)
+    assert all(min(map(log_frequency, word)) < -11.5 for word in words)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "# only a comment\n", "2\t窀穸髑髅\n"],
+    ids=["empty", "comment only", "too few words"],
+)
+def test_a_missing_or_damaged_table_is_an_error_not_an_empty_table(text: str) -> None:
+    with pytest.raises(FrequencyTableError):
+        parse_words(text)
+
+
+def test_a_character_stands_in_a_word_either_side_of_it_in_either_script() -> None:
+    text = "古墓里的窀穸和髑髏"
+    standing = [in_known_word(text, at) for at in range(len(text))]
+    assert standing == [False] * 4 + [True, True, False, True, True]
+
+
+@pytest.mark.parametrize("text", ["古墓里的窀穸髑髅令人胆寒。", "窀穸髑髅"])
+def test_rare_words_together_are_no_span_out_of_step(text: str) -> None:
+    assert repair_unlikely_spans(text) == (text, GarbleRepairs())
+    assert clean_item(RawItem(title="考古", body=text), now=NOW, tz=TZ, script="keep").text == text
