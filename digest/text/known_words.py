@@ -19,11 +19,13 @@ from __future__ import annotations
 import pkgutil
 from functools import cache
 
-from digest.text.hanzi_frequency import FrequencyTableError, simplified_char
+from digest.patterns import LazyPattern
+from digest.text.hanzi_frequency import FrequencyTableError, log_frequency, simplified_char
 
 TABLE = "hanzi_words.txt"
 # The lengths of the table's words; a word is looked for only where it could stand.
 _LENGTHS = range(2, 5)
+_HAN = LazyPattern("[\u3400-\u9fff]")
 _MIN_WORDS = 10_000  # the built table has about 26,000; fewer means a broken file
 
 
@@ -68,3 +70,10 @@ def in_known_word(text: str, at: int) -> bool:
             if piece in words or "".join(map(simplified_char, piece)) in words:
                 return True
     return False
+
+
+def in_known_words(text: str, rare: float) -> bool:
+    """True when ``text`` has an ideograph rarer than ``rare`` (natural log of its share of
+    running text) and each such ideograph stands in a word of the table (``in_known_word``)."""
+    places = [at for at, char in enumerate(text) if _HAN.match(char) and log_frequency(char) < rare]
+    return bool(places) and all(in_known_word(text, at) for at in places)

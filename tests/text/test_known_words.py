@@ -14,7 +14,8 @@ from digest.model import RawItem
 from digest.text import clean_item
 from digest.text.garbled import GarbleRepairs, repair_unlikely_spans
 from digest.text.hanzi_frequency import FrequencyTableError, log_frequency
-from digest.text.known_words import _words, in_known_word, parse_words
+from digest.text.known_words import _words, in_known_word, in_known_words, parse_words
+from digest.text.misdecoding import repair_misdecoding
 from tests.text.conftest import CHINA as TZ
 from tests.text.conftest import NOW
 
@@ -41,9 +42,18 @@ def test_a_character_stands_in_a_word_either_side_of_it_in_either_script() -> No
     text = "古墓里的窀穸和髑髏"
     standing = [in_known_word(text, at) for at in range(len(text))]
     assert standing == [False] * 4 + [True, True, False, True, True]
+    assert in_known_words(text, -11.5)
+    # One rare character in no word is enough for the text not to read as words.
+    assert not in_known_words("窀穸和犰", -11.5)
+    assert not in_known_words("他说好", -11.5)  # no rare character at all
 
 
 @pytest.mark.parametrize("text", ["古墓里的窀穸髑髅令人胆寒。", "窀穸髑髅"])
 def test_rare_words_together_are_no_span_out_of_step(text: str) -> None:
     assert repair_unlikely_spans(text) == (text, GarbleRepairs())
     assert clean_item(RawItem(title="考古", body=text), now=NOW, tz=TZ, script="keep").text == text
+
+
+@pytest.mark.parametrize("text", ["蟠螭獬豸", "冕旒缧绁", "觳觫睥睨"])
+def test_a_line_of_rare_words_is_not_decoded_as_a_wrong_codec(text: str) -> None:
+    assert repair_misdecoding(text) == (text, 0)
