@@ -660,14 +660,22 @@ def _unrepairable(region: str) -> bool:
 
 def _repair_region(text: str, first: int, last: int, low: int, high: int) -> tuple[int, str, int, int] | None:
     """Repair the suspects ``text[first:last]``; the span may start up to ``_REACH`` characters
-    earlier and end up to ``_REACH`` later, within ``low``…``high``.
+    earlier and end up to ``_REACH`` later, within ``low``…``high``, over no character of a
+    dictionary word (``known_words``).
 
     Returns (start, replacement, end, characters removed), or None to leave the text alone.
     """
+    # Beyond the suspects the span reaches over no character of a dictionary word: the word is
+    # real text next to the damage (窀穸 before a span out of step), not part of it.
+    lowest, highest = first, last
+    while lowest > max(low, first - _REACH) and not in_known_word(text, lowest - 1):
+        lowest -= 1
+    while highest < min(high, last + _REACH) and not in_known_word(text, highest):
+        highest += 1
     # The span whose re-reading gains the most in all; kept if it gains enough per character.
     best: tuple[float, float, int, str, int, int] | None = None
-    for start in range(max(low, first - _REACH), first + 1):
-        for end in range(last, min(high, last + _REACH) + 1):
+    for start in range(lowest, first + 1):
+        for end in range(last, highest + 1):
             found = _realign(text, start, end)
             if found is not None and (best is None or found[0] > best[0]):
                 best = (found[0], found[1], start, found[2], found[3], found[4])

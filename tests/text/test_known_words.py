@@ -57,3 +57,17 @@ def test_rare_words_together_are_no_span_out_of_step(text: str) -> None:
 @pytest.mark.parametrize("text", ["蟠螭獬豸", "冕旒缧绁", "觳觫睥睨"])
 def test_a_line_of_rare_words_is_not_decoded_as_a_wrong_codec(text: str) -> None:
     assert repair_misdecoding(text) == (text, 0)
+
+
+def _shifted(text: str) -> str:
+    """``text`` read one byte out of step: its first GBK byte lost."""
+    return text.encode("gbk")[1:].decode("gbk", errors="replace")
+
+
+def test_a_span_out_of_step_is_repaired_up_to_a_rare_word_before_it() -> None:
+    # The span's first character went with the lost byte; the word before it is real text and
+    # stays, where the re-reading had taken it in too (格格锻 for 窀穸和).
+    text = "古墓里的窀穸" + _shifted("和一些发掘出来的文物") + "都已运走。"
+    repaired, counts = repair_unlikely_spans(text)
+    assert repaired.startswith("古墓里的窀穸一些发掘出来的文")
+    assert counts.spans == 1
