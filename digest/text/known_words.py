@@ -43,21 +43,15 @@ def _words() -> frozenset[str]:
 
 
 def parse_words(text: str) -> frozenset[str]:
-    """The words of the table's text (each line a length, a tab and the words of that length run
-    together); raises ``FrequencyTableError`` when it is not a complete table."""
-    words: set[str] = set()
-    for line in text.splitlines():
-        length, _, run = line.partition("\t")
-        if line.startswith("#") or not length.isdigit():
-            continue
-        size = int(length)
-        words.update(run[at : at + size] for at in range(0, len(run), size))
+    """The words of the table's text (lines of words separated by spaces, after a header of
+    comment lines); raises ``FrequencyTableError`` when it is not a complete table."""
+    words = frozenset(" ".join(line for line in text.splitlines() if not line.startswith("#")).split())
     if len(words) < _MIN_WORDS:
         raise FrequencyTableError(
             f"word table {TABLE} is incomplete ({len(words)} words)",
             hint="rebuild it with scripts/build_hanzi_words.py or reinstall digest",
         )
-    return frozenset(words)
+    return words
 
 
 def in_known_word(text: str, at: int) -> bool:
