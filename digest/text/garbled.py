@@ -699,8 +699,13 @@ _WIDE_RUN = LazyPattern(r"[^\x00-\xa0\s\ufffd，：；！？（）“”‘’]+
 
 
 def has_unlikely_spans(text: str) -> bool:
-    """True when ``repair_unlikely_spans`` looks at a region of ``text`` (it may still keep it)."""
-    return bool(_HAN.search(text)) and any(_regions(run.group()) for run in _WIDE_RUN.finditer(text))
+    """True when ``text`` has a group of suspects close together, dictionary words or not: where
+    ``repair_unlikely_spans`` may look at a region (it may still keep it).  A test of whether to
+    look closer: a span of UTF-8 read as GBK is cut into short runs by the ASCII and the ? in it,
+    and the misdecoding repair that reads it is asked only about a line such a group marks."""
+    return bool(_HAN.search(text)) and any(
+        _grouped(_suspects(run.group()), len(run.group())) for run in _WIDE_RUN.finditer(text)
+    )
 
 
 def repair_unlikely_spans(text: str) -> tuple[str, GarbleRepairs]:
