@@ -122,9 +122,8 @@ _PLAIN: set[str] = {chr(code) for code in range(0x80)}
 # took 97,000 instructions a clean LCSTS text, not 117,000.
 _OFFSET = 64
 _SEPARATOR, _OTHER = 0, 255
-_SEPARATOR_BYTE = bytes([_SEPARATOR])
-# An ideograph's byte at or below _PLAUSIBLE (separators are not in runs).
-_AT_OR_BELOW = LazyPattern(b"[%c-%c]" % (_SEPARATOR + 1, _OFFSET))
+# misdecoding's runs: what ``_SEPARATOR`` does not stand for (``\s`` is ``str.isspace``).
+_RUNS = LazyPattern(r"[^\x00-\x7f\s]+")
 _QUARTERS = bytearray(sys.maxunicode + 1)
 
 
@@ -139,11 +138,14 @@ class _PassOver:
 
     def __init__(self) -> None:
         self.ideographs: list[str] = []
+        # The fewest quarters above _PLAUSIBLE of any of them (``_may_misdecode``'s bound).
+        self.least = _OTHER
         self.pattern: re.Pattern[str] | None = None
         self.next_size = _FIRST_PASS_OVER
 
     def add(self, ideograph: str) -> None:
         self.ideographs.append(ideograph)
+        self.least = min(self.least, _QUARTERS[ord(ideograph)] - _OFFSET)
         if len(self.ideographs) >= self.next_size:
             self.pattern = re.compile(f"[^\\x00-\\x7f{''.join(self.ideographs)}]")
             self.next_size = 2 * len(self.ideographs)
@@ -226,7 +228,8 @@ def repairs_needed(text: str) -> int:
             rarer.add(char)
         elif frequency > _COMMON:
             _PLAIN.add(char)  # only ever characters this test passes everywhere
-            if char in _IDEOGRAPHS:
+            # Only those misdecoding averages: each one passed over adds to a line's sum.
+            if char in _AVERAGED:
                 _PASS_OVER.add(char)
         else:
             rarer.add(char)
@@ -248,7 +251,7 @@ def repairs_needed(text: str) -> int:
     places = _places(text, rarer) if rare or spans else []
     if rare and _may_resync(text, rare, [at for at in places if text[at] in rare]):
         needed |= Repairs.RESYNC
-    if _may_misdecode(text, rarer):
+    if _may_misdecode(text, rarer, found):
         needed |= Repairs.MISDECODING
     if spans and _has_unlikely_span(text, places):
         needed |= Repairs.UNLIKELY_SPANS
@@ -328,40 +331,40 @@ def _may_resync(text: str, rare: set[str], places: list[int]) -> bool:
     return _LONE_TRAIL.search(text, start, end) is not None
 
 
-def _may_misdecode(text: str, rarer: set[str]) -> bool:
+def _may_misdecode(text: str, rarer: set[str], found: str) -> bool:
     """Whether a line, or a run in a line, that holds one of the ``rarer`` ideographs averages
-    as low as ``misdecoding`` re-reads (the lines and runs without one average above it)."""
+    as low as ``misdecoding`` re-reads (the lines and runs without one average above it).
+    ``found``: the characters of ``text`` the pass-over pattern did not pass over, in order."""
     rarer_ideographs = rarer.intersection(_AVERAGED)
     if not rarer_ideographs:
         return False
+    # A bound below the sum of any line's or run's quarters, without translating it: each of its
+    # characters but ASCII and at most ``len(found)`` of them is an ideograph the pattern passed
+    # over, at least ``_PassOver.least`` quarters above _PLAUSIBLE; the rarer ideographs, of the
+    # whole text, add at least what those below it do; other characters add nothing below zero.
+    deficit = sum(min(_QUARTERS[ord(char)] - _OFFSET, 0) * found.count(char) for char in rarer_ideographs)
+    least = _PASS_OVER.least if _PASS_OVER.pattern is not None else 0
+
+    def may_read_low(part: str) -> bool:
+        passed = len(part) - len(part.encode("ascii", "ignore")) - len(found)
+        if least * max(passed, 0) + deficit > 0:
+            return False
+        return _reads_low(part.translate(_QUARTERS).encode("latin-1"))
+
     lines = text.split("\n")
     for line in lines:
         # Every line of a one-line text holds one; each is looked for with ``in`` at C speed,
         # where a set's ``isdisjoint`` of a line made a string of each of its characters.
         if len(lines) > 1 and not any(char in line for char in rarer_ideographs):
             continue
-        quarters = line.translate(_QUARTERS).encode("latin-1")
-        if _reads_low(quarters) or (_SEPARATOR_BYTE in quarters and _has_low_run(quarters)):
+        if may_read_low(line):
             return True
-    return False
-
-
-def _has_low_run(quarters: bytes) -> bool:
-    """Whether a run of ``quarters`` (between separators) reads as low as ``misdecoding``
-    re-reads.  A run with no ideograph at or below _PLAUSIBLE (none of the rarer ones) averages
-    above: only the runs around those (found at C speed, a few in a text) are averaged, where
-    a look at every run of a line cost a third of this test on Chinese news."""
-    end = -1
-    for match in _AT_OR_BELOW.finditer(quarters):
-        at = match.start()
-        if at < end:
-            continue  # in the run just averaged
-        start = quarters.rfind(_SEPARATOR_BYTE, 0, at) + 1
-        end = quarters.find(_SEPARATOR_BYTE, at)
-        if end < 0:
-            end = len(quarters)
-        if _reads_low(quarters[start:end]):
-            return True
+        # misdecoding's runs, between separators (ASCII and white space), where the line has
+        # any: a run reads low only around a rarer ideograph (at or below _PLAUSIBLE).
+        if (runs := _RUNS.findall(line)) != [line]:
+            for run in runs:
+                if any(char in run for char in rarer_ideographs) and may_read_low(run):
+                    return True
     return False
 
 

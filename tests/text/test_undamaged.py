@@ -9,6 +9,8 @@ a text skip, called on its own, returns that text unchanged with nothing counted
 
 from __future__ import annotations
 
+import re
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -192,3 +194,47 @@ def test_plain_ideographs_passed_over_change_no_verdict(text: str) -> None:
         repairs_needed("".join(COMMON))  # every common ideograph met: the pattern is built
         assert undamaged._PASS_OVER.pattern is not None
         assert repairs_needed(text) == looking_at_all
+
+
+def _reads_low_anywhere(text: str) -> bool:
+    """misdecoding's first test asked plainly of every line and every run of a line between
+    ASCII and white space: its ideographs' quarters, averaged, at or below its threshold."""
+    parts = [part for line in text.split("\n") for part in (line, *re.split(r"[\x00-\x7f\s]+", line))]
+    return any(undamaged._reads_low(part.translate(undamaged._QUARTERS).encode("latin-1")) for part in parts)
+
+
+@settings(max_examples=400)
+@given(
+    st.one_of(
+        TEXTS,
+        # Long lines of common ideographs around a low run, a low line, white space of all kinds.
+        st.lists(
+            st.one_of(
+                st.sampled_from(COMMON),
+                st.sampled_from(UNCOMMON),
+                st.sampled_from(RARE),
+                st.sampled_from(" a1\n\u3000\u00a0"),
+            ),
+            max_size=200,
+        ).map("".join),
+    )
+)
+@example("中国人民共和国的人民 ab 鍙戝竷鏂伴椈涓績 cd 中国人民共和国的人民")
+@example("中国人民共和国的人民\u3000鍙戝竷鏂伴椈涓績\u3000中国人民共和国的人民")
+@example("中国人民共和国的人民和平发展鍙戝竷鏂伴椈涓績")
+def test_the_bound_on_a_line_rules_out_only_lines_that_read_high(text: str) -> None:
+    """``repairs_needed`` sends a text to ``misdecoding`` when a line or a run of one reads low,
+    though it works a line's sum out only when a bound cannot rule it out."""
+    repairs_needed("".join(COMMON))  # every common ideograph met: the pattern passes over them
+    needed = repairs_needed(text)
+    if needed != Repairs.ALL:
+        assert bool(needed & Repairs.MISDECODING) == _reads_low_anywhere(text)
+
+
+def test_misdecodings_runs_end_where_its_separators_stand() -> None:
+    """The runs are found by a pattern whose ``\\s`` must be exactly ``str.isspace``, the white
+    space the line's quarters mark as separators."""
+    space = re.compile(r"\s")
+    assert all(
+        (space.match(chr(code)) is not None) == chr(code).isspace() for code in range(sys.maxunicode + 1)
+    )
