@@ -17,7 +17,7 @@ from digest.text.dates import infer_year
 from digest.text.garbled import repair_garbled
 from digest.text.mobile import parse_byline, parse_header
 from digest.text.page import _NOT_A_NAME, _SEPARATOR, _SITE, parse_meta_line, strip_site_suffix
-from digest.text.punctuation import fix_punctuation
+from digest.text.punctuation import _mostly_english, fix_punctuation
 from digest.text.script import reads_traditional, wants_simplified
 
 # 1. Pinyin annotations -------------------------------------------------------------------------
@@ -439,6 +439,21 @@ def test_ascii_clause_punctuation_in_chinese_becomes_full_width(damaged: str, cl
 )
 def test_numbers_times_urls_and_english_keep_ascii(text: str) -> None:
     assert fix_punctuation(text) == (text, 0)
+
+
+@settings(max_examples=2000)
+@given(
+    st.lists(st.sampled_from(["a", "Z", "中", "\u3400", "\uf900", "é", "1", " ", "，"]), max_size=30).map(
+        "".join
+    )
+)
+def test_english_is_told_by_counting_ideographs_only_as_far_as_the_letters_need(text: str) -> None:
+    # Quotes around Chinese stay in English text: more than three times as many Latin letters
+    # as ideographs, as counted by listing both.
+    listed = len(re.findall("[A-Za-z]", text)) > 3 * len(
+        re.findall("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]", text)
+    )
+    assert _mostly_english(text) == listed
 
 
 # 4. Garbled spans -------------------------------------------------------------------------------
