@@ -99,9 +99,13 @@ def strip_site_suffix(title: str) -> tuple[str, int]:
     After ``_`` any short segment goes (channels: ``_科技``); after `` - `` or ``|`` only segments
     that look like site names do, so ``A - B`` headlines keep their second half.
     """
-    # Every separator has one of these characters: a title with none (most) is not scanned by
-    # ``_SEPARATOR``, which tries every position (it opens with white space).
-    if not any(char in title for char in _SEPARATOR_CHARS):
+    # Every separator has one of these characters and nothing else but white space, so the last
+    # separator ends at most after the last of these characters and the white space after it.  A
+    # title with none (most), or with more than a name's 16 characters after that, keeps its end
+    # and is not scanned by ``_SEPARATOR``, which tries every position (it opens with white
+    # space); a text with no title has its first paragraph for one, often a long one.
+    mark = max(map(title.rfind, _SEPARATOR_CHARS))
+    if mark < 0 or (len(title) - mark > 17 and len(title[mark + 1 :].lstrip()) > 16):
         return title, 0
     removed = 0
     while True:

@@ -6,6 +6,8 @@ import re
 from datetime import datetime, timedelta, timezone, tzinfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypinyin import Style, lazy_pinyin
 
 from digest.model import RawItem
@@ -14,8 +16,8 @@ from digest.text.annotations import learn_annotations, remove_annotations
 from digest.text.dates import infer_year
 from digest.text.garbled import repair_garbled
 from digest.text.mobile import parse_byline, parse_header
-from digest.text.page import parse_meta_line, strip_site_suffix
-from digest.text.punctuation import fix_punctuation
+from digest.text.page import _NOT_A_NAME, _SEPARATOR, _SITE, parse_meta_line, strip_site_suffix
+from digest.text.punctuation import _mostly_english, fix_punctuation
 from digest.text.script import reads_traditional, wants_simplified
 
 # 1. Pinyin annotations -------------------------------------------------------------------------
@@ -439,6 +441,21 @@ def test_numbers_times_urls_and_english_keep_ascii(text: str) -> None:
     assert fix_punctuation(text) == (text, 0)
 
 
+@settings(max_examples=2000)
+@given(
+    st.lists(st.sampled_from(["a", "Z", "中", "\u3400", "\uf900", "é", "1", " ", "，"]), max_size=30).map(
+        "".join
+    )
+)
+def test_english_is_told_by_counting_ideographs_only_as_far_as_the_letters_need(text: str) -> None:
+    # Quotes around Chinese stay in English text: more than three times as many Latin letters
+    # as ideographs, as counted by listing both.
+    listed = len(re.findall("[A-Za-z]", text)) > 3 * len(
+        re.findall("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]", text)
+    )
+    assert _mostly_english(text) == listed
+
+
 # 4. Garbled spans -------------------------------------------------------------------------------
 
 
@@ -740,6 +757,33 @@ def test_trailing_end_mark_is_removed(now: datetime, tz: tzinfo) -> None:
 )
 def test_site_suffixes(title: str, clean: str) -> None:
     assert strip_site_suffix(title)[0] == clean
+
+
+def _suffixes_stripped_by_scanning(title: str) -> tuple[str, int]:
+    """``strip_site_suffix``'s rule as plainly written: every title scanned for its separators."""
+    removed = 0
+    while separators := list(_SEPARATOR.finditer(title)):
+        head, tail = title[: separators[-1].start()], title[separators[-1].end() :]
+        if len(head) < 4 or not tail or len(tail) > 16 or _NOT_A_NAME.search(tail):
+            break
+        if not ("_" in separators[-1].group() or _SITE.search(tail)):
+            break
+        title, removed = head, removed + 1
+    return title, removed
+
+
+# Separators, the white space around them (a tail's length is counted after it), words and names.
+_TITLE_PIECES = st.sampled_from(
+    ["_", "-", "–", "—", "——", "|", "｜", " ", "\u3000", "\xa0", "\t", "新闻", "腾讯网", "科技", "a", "1",
+     "苹果发布新手机", "十六个字的一段很长很长的话", "NEWS", "\"", "报"]
+)  # fmt: skip
+
+
+@settings(max_examples=2000)
+@given(st.lists(_TITLE_PIECES, max_size=14).map("".join))
+def test_site_suffixes_are_those_a_scan_of_the_whole_title_finds(title: str) -> None:
+    # The title is scanned only when its last separator character leaves room for a name after it.
+    assert strip_site_suffix(title) == _suffixes_stripped_by_scanning(title)
 
 
 def test_meta_line(now: datetime, tz: tzinfo) -> None:
