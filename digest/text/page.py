@@ -19,8 +19,8 @@ from digest.text.mobile import DATE, EDITOR_LABEL, TIME, strip_chrome
 # underscore between two ASCII letters or digits is part of a name (``user_id``), not a separator.
 _SEPARATOR = LazyPattern(r"\s*(?:(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|\||｜|\s[-–—]\s|——|-)\s*")
 _SEPARATOR_CHARS = "_|｜-–—"
-# Markup, quotes and assignments never occur in a site or channel name.
-_NOT_A_NAME = LazyPattern("[<>\"'=&{}]")
+# Markup, quotes, assignments and a sentence's marks never occur in a site or channel name.
+_NOT_A_NAME = LazyPattern("[<>\"'=&{}，。！？；]")
 _SITE = LazyPattern(
     r"(?:网|網|新闻|新聞|频道|頻道|日报|日報|晚报|晚報|时报|時報|早报|早報|报|報|在线|在線|网站|網站|"
     r"客户端|资讯|資訊|TV|\.com|\.cn|\.net|News|Online)$",
@@ -96,8 +96,10 @@ class PageMeta:
 def strip_site_suffix(title: str) -> tuple[str, int]:
     """``title`` without trailing site and channel names; how many segments were removed.
 
-    After ``_`` any short segment goes (channels: ``_科技``); after `` - `` or ``|`` only segments
-    that look like site names do, so ``A - B`` headlines keep their second half.
+    The last segment goes only when it looks like a site name (``_腾讯网``, `` - 新浪新闻``), so
+    ``A - B`` headlines keep their second half and a name or a year after ``_`` stays
+    (``网友@快乐的小鱼_2023，…``, ``¯\\_(ツ)_/¯``); once a site name went, any short segment before
+    it after ``_`` goes too (the channel of ``_科技_腾讯网``).
     """
     # Every separator has one of these characters: a title with none (most) is not scanned by
     # ``_SEPARATOR``, which tries every position (it opens with white space).
@@ -113,7 +115,7 @@ def strip_site_suffix(title: str) -> tuple[str, int]:
         underscore = "_" in last.group()
         if len(head) < 4 or not tail or len(tail) > 16 or _NOT_A_NAME.search(tail):
             return title, removed
-        if not (underscore or _SITE.search(tail)):
+        if not (_SITE.search(tail) or (underscore and removed)):
             return title, removed
         title = head
         removed += 1

@@ -736,6 +736,12 @@ def test_trailing_end_mark_is_removed(now: datetime, tz: tzinfo) -> None:
         ('会议 <at user_id="ou_abc"> 通知', '会议 <at user_id="ou_abc"> 通知'),
         ("接口 get_user_name 的说明", "接口 get_user_name 的说明"),
         ("snake_case 命名规范_科技_腾讯网", "snake_case 命名规范"),
+        ("苹果发布新手机_新华网", "苹果发布新手机"),
+        # After ``_``, what is no site name stays: a user's name, a year, a face drawn in text.
+        ("转发网友@快乐的小鱼_2023，太真实了", "转发网友@快乐的小鱼_2023，太真实了"),
+        ("转发网友@快乐的小鱼_2023，我也订日报", "转发网友@快乐的小鱼_2023，我也订日报"),
+        ("会议纪要_第三稿", "会议纪要_第三稿"),
+        ("Even core devs have hiccups ¯\\_(ツ)_/¯", "Even core devs have hiccups ¯\\_(ツ)_/¯"),
     ],
 )
 def test_site_suffixes(title: str, clean: str) -> None:
