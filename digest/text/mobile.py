@@ -156,6 +156,12 @@ _BYLINES = (
         rf"^(?:{_AGENCY}|{_WRITTEN_BY})?\s*(?P<credits>{_REPORTER}\s*{_TIGHT_NAMES}?(?:\s*{_TIGHT_CREDIT})*)"
         rf"\s*{_REPORTED}\s*"
     ),
+    # 记者 张三 北京报道: a word glued to 报道 after the names and white space is the place the
+    # report was filed from (北京, 发自上海), not one more reporter.
+    LazyPattern(
+        rf"^(?:{_AGENCY}|{_WRITTEN_BY})?\s*(?P<credits>{_REPORTER}\s*{_NAMES}(?:\s*{_ROLE}\s*{_NAMES})*)"
+        rf"\s+(?!{_ROLE})[\u4e00-\u9fff]{{2,4}}[报報][道導](?:\s+|$)"
+    ),
     LazyPattern(
         rf"^(?:{_AGENCY}|{_WRITTEN_BY})?\s*(?P<credits>{_REPORTER}\s*{_NAMES}?(?:\s*{_ROLE}\s*{_NAMES})*)"
         r"\s*[报報][道導](?:\s+|$)"
@@ -195,6 +201,14 @@ _BYLINES = (
     LazyPattern(
         rf"^(?P<garbled_opening>{_SHORT_OPENING})(?P<marks>[?？]{{1,2}})?[{_OPEN}]\s*"
         rf"(?P<credits>(?:\s*[、,，;；]?\s*{_ROLE}\s*{_NAMES})+)\s*[{_CLOSE}]\s*"
+    ),
+    # 本报记者 张三 李四 通讯员 王五: a reporter's names set apart by white space where the next
+    # credit's role closes them (its own names only tight, as below); each name after the first
+    # must read as a name (``_reads_as_name``).  With nothing after them, where the names end is
+    # unknown: ``_reads_as_name`` passes words (今天), so only the first is credited, as below.
+    LazyPattern(
+        rf"^(?:{_AGENCY}\s*[:：]?|{_WRITTEN_BY})?\s*"
+        rf"(?P<apart>{_REPORTER}\s*{_NAMES}(?:\s+{_TIGHT_CREDIT})+)(?:\s+|$)"
     ),
     LazyPattern(
         rf"^(?:{_AGENCY}\s*[:：]?|{_WRITTEN_BY})?\s*(?P<credits>{_TIGHT_CREDIT}(?:\s+{_TIGHT_CREDIT})*)(?:\s+|$)"
@@ -402,8 +416,11 @@ def parse_byline(paragraph: str) -> tuple[str, str | None]:
             _out_of_step(garbled_opening) and (groups["marks"] or _read_in_the_other_codec(garbled_opening))
         ):
             continue
-        credits, cut = groups.get("credits"), groups.get("cut")
+        apart = groups.get("apart")
+        credits, cut = groups.get("credits") or apart, groups.get("cut")
         names = _reporters(credits) if credits else _NAME_SPLIT.split(cut.strip()) if cut else []
+        if apart is not None and not all(_reads_as_name(name) for name in names[1:]):
+            continue
         names = [_WORK_AFTER_NAME.sub("", name) for name in names]
         # A 记 cut from its 者 says less than the whole role word: each name must open with a
         # surname (``（记 者张三）`` and ``（记 一等功 获得者）`` credit no one).

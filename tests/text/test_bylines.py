@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from digest.model import RawItem
 from digest.text import clean_item
-from digest.text.mobile import parse_byline
+from digest.text.mobile import _reads_as_name, parse_byline
 from digest.text.punctuation import has_chinese
 from digest.text.script import to_traditional
 from tests.text.conftest import CHINA as TZ
@@ -119,6 +119,43 @@ def test_a_byline_whose_reported_was_read_out_of_step_is_still_one(
         byline, reporter = to_traditional(byline), to_traditional(reporter)
     damaged = _out_of_step(byline, len(byline.encode("gbk")) - 5 + byte, split=split)
     assert parse_byline(damaged + BODY) == (BODY, reporter)
+
+
+@given(
+    reporters=st.lists(names, min_size=2, max_size=3, unique=True),
+    role=st.sampled_from(REPORTER_ROLES),
+    other=st.tuples(st.sampled_from(OTHER_ROLES), names),
+)
+def test_reporters_set_apart_by_white_space_before_another_credit_are_all_credited(
+    reporters: list[str], role: str, other: tuple[str, str]
+) -> None:
+    """Every name that reads as one (``_reads_as_name``: what the name table knows) is credited."""
+    assume(all(_reads_as_name(name) for name in reporters[1:]))
+    paragraph = f"{role} {' '.join(reporters)} {other[0]} {other[1]} {BODY}"
+    assert parse_byline(paragraph) == (BODY, "、".join(reporters))
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "rest", "reporter"),
+    [
+        # Closed by the next credit's role, whose own names are only tight.
+        ("本报记者 张三 李四 通讯员 王五 " + BODY, BODY, "张三、李四"),
+        ("本报记者 张三 李四 通讯员 王五、赵六 " + BODY, BODY, "张三、李四"),
+        ("本报讯 记者 王寅龙 李明 实习生 赵六 " + BODY, BODY, "王寅龙、李明"),
+        # A word that is no name is no second reporter.
+        ("本报记者 张三 整理 通讯员 王五 " + BODY, "整理 通讯员 王五 " + BODY, "张三"),
+        # Text after the names: where the names end is unknown, only the first is certain.
+        ("本报记者 张三 李四 今天上午，" + BODY, "李四 今天上午，" + BODY, "张三"),
+        ("本报记者 张三 李四", "李四", "张三"),
+        # The place the report was filed from, glued to 报道, is no reporter.
+        ("本报记者 张三 北京报道", "", "张三"),
+        ("记者 张三、李四 上海报道 " + BODY, BODY, "张三、李四"),
+        ("记者张三 发自杭州报道 " + BODY, BODY, "张三"),
+        ("记者 张三 李四 报道 " + BODY, BODY, "张三、李四"),
+    ],
+)
+def test_reporters_set_apart_by_white_space(paragraph: str, rest: str, reporter: str) -> None:
+    assert parse_byline(paragraph) == (rest, reporter)
 
 
 def test_a_sentence_that_knows_something_is_no_byline() -> None:
