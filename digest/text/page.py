@@ -26,6 +26,14 @@ _SITE = LazyPattern(
     r"客户端|资讯|資訊|TV|\.com|\.cn|\.net|News|Online)$",
     re.IGNORECASE,
 )
+# After ``_`` a portal's brand or channel goes whatever its name (``_知乎``, ``_新华社``,
+# ``_央视网(cctv.com)``): no list of site names is ever whole.  What is refused is only what no site
+# or channel is called: a version (``v2.3``) or a draft (``第三稿``, ``终稿``); see
+# ``_may_be_channel`` for years and faces.
+_NO_CHANNEL = LazyPattern(
+    r"^(?:(?:v|ver\.?|version\s*)\d+(?:\.\d+)*|(?:第[\d一二三四五六七八九十]+|[初终終定])稿)$",
+    re.IGNORECASE,
+)
 _LABELS = {
     "source": r"(?:(?:本文)?(?:来源|來源)|稿源|出处|出處)",
     "author": r"(?:作者|[记記]者)",
@@ -96,10 +104,9 @@ class PageMeta:
 def strip_site_suffix(title: str) -> tuple[str, int]:
     """``title`` without trailing site and channel names; how many segments were removed.
 
-    The last segment goes only when it looks like a site name (``_腾讯网``, `` - 新浪新闻``), so
-    ``A - B`` headlines keep their second half and a name or a year after ``_`` stays
-    (``网友@快乐的小鱼_2023，…``, ``¯\\_(ツ)_/¯``); once a site name went, any short segment before
-    it after ``_`` goes too (the channel of ``_科技_腾讯网``).
+    After ``_`` a short segment goes when it may be a site or channel name (``_科技_腾讯网``,
+    ``_哔哩哔哩_bilibili``, ``_知乎``; ``_may_be_channel``); after `` - `` or ``|`` only segments
+    that look like site names do, so ``A - B`` headlines keep their second half.
     """
     # Every separator has one of these characters: a title with none (most) is not scanned by
     # ``_SEPARATOR``, which tries every position (it opens with white space).
@@ -115,10 +122,21 @@ def strip_site_suffix(title: str) -> tuple[str, int]:
         underscore = "_" in last.group()
         if len(head) < 4 or not tail or len(tail) > 16 or _NOT_A_NAME.search(tail):
             return title, removed
-        if not (_SITE.search(tail) or (underscore and removed)):
+        if not (_SITE.search(tail) or (underscore and _may_be_channel(tail))):
             return title, removed
         title = head
         removed += 1
+
+
+def _may_be_channel(tail: str) -> bool:
+    """Whether ``tail``, after ``_`` at a title's end, may be a site or channel name: it is no
+    year, version or draft (``_NO_CHANNEL``), it has a letter or an ideograph (``_2023`` has none),
+    and letters and digits make at least half of it, so a face drawn in signs is none
+    (``¯\\_(ツ)_/¯``, ``_(ツ)``) while ``央视网(cctv.com)`` is one."""
+    if _NO_CHANNEL.match(tail):
+        return False
+    shown = [char for char in tail if not char.isspace()]
+    return any(char.isalpha() for char in shown) and 2 * sum(char.isalnum() for char in shown) >= len(shown)
 
 
 def parse_meta_line(line: str, *, now: datetime | None, tz: tzinfo) -> PageMeta | None:
