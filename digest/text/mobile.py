@@ -21,7 +21,7 @@ from datetime import datetime, tzinfo
 from digest.patterns import LazyPattern
 from digest.text.dates import from_fields
 from digest.text.garbled import _SUSPECT as _OUT_OF_STEP
-from digest.text.hanzi_frequency import log_frequency, name_characters, name_log_share, word_weight
+from digest.text.hanzi_frequency import log_frequency, log_total, name_characters, name_log_share, word_weight
 from digest.text.script import to_simplified, to_traditional_variant
 
 DATE = (  # month and day, the year optional: named groups year, month, day
@@ -156,6 +156,13 @@ _BYLINES = (
         rf"^(?:{_AGENCY}|{_WRITTEN_BY})?\s*(?P<credits>{_REPORTER}\s*{_TIGHT_NAMES}?(?:\s*{_TIGHT_CREDIT})*)"
         rf"\s*{_REPORTED}\s*"
     ),
+    # 记者 张三 北京报道: a word glued to 报道 after the names and white space is the place the
+    # report was filed from (北京, 发自上海), not one more reporter, unless it reads as a name
+    # (``_credited_apart``: 记者 张三 李明报道, tried by the next pattern).
+    LazyPattern(
+        rf"^(?:{_AGENCY}|{_WRITTEN_BY})?\s*(?P<credits>{_REPORTER}\s*{_NAMES}(?:\s*{_ROLE}\s*{_NAMES})*)"
+        rf"\s+(?!{_ROLE})(?P<place>[\u4e00-\u9fff]{{2,4}})[报報][道導](?:\s+|$)"
+    ),
     LazyPattern(
         rf"^(?:{_AGENCY}|{_WRITTEN_BY})?\s*(?P<credits>{_REPORTER}\s*{_NAMES}?(?:\s*{_ROLE}\s*{_NAMES})*)"
         r"\s*[报報][道導](?:\s+|$)"
@@ -195,6 +202,15 @@ _BYLINES = (
     LazyPattern(
         rf"^(?P<garbled_opening>{_SHORT_OPENING})(?P<marks>[?？]{{1,2}})?[{_OPEN}]\s*"
         rf"(?P<credits>(?:\s*[、,，;；]?\s*{_ROLE}\s*{_NAMES})+)\s*[{_CLOSE}]\s*"
+    ),
+    # 本报记者 张三 李四 通讯员 王五: a reporter's names set apart by white space where the next
+    # credit's role closes them (its own names only tight, as below); each name after the first
+    # must read as a name, not as a word (``_credited_apart``: 本报记者 张三 今天 通讯员 李四 credits
+    # 张三 alone).  With nothing after them, where the names end is unknown: only the first is
+    # credited, as below.
+    LazyPattern(
+        rf"^(?:{_AGENCY}\s*[:：]?|{_WRITTEN_BY})?\s*"
+        rf"(?P<apart>{_REPORTER}\s*{_NAMES}(?:\s+{_TIGHT_CREDIT})+)(?:\s+|$)"
     ),
     LazyPattern(
         rf"^(?:{_AGENCY}\s*[:：]?|{_WRITTEN_BY})?\s*(?P<credits>{_TIGHT_CREDIT}(?:\s+{_TIGHT_CREDIT})*)(?:\s+|$)"
@@ -402,8 +418,14 @@ def parse_byline(paragraph: str) -> tuple[str, str | None]:
             _out_of_step(garbled_opening) and (groups["marks"] or _read_in_the_other_codec(garbled_opening))
         ):
             continue
-        credits, cut = groups.get("credits"), groups.get("cut")
+        apart = groups.get("apart")
+        credits, cut = groups.get("credits") or apart, groups.get("cut")
         names = _reporters(credits) if credits else _NAME_SPLIT.split(cut.strip()) if cut else []
+        if apart is not None and not all(_credited_apart(name) for name in names[1:]):
+            continue
+        place = groups.get("place")
+        if place is not None and _credited_apart(place):
+            continue
         names = [_WORK_AFTER_NAME.sub("", name) for name in names]
         # A 记 cut from its 者 says less than the whole role word: each name must open with a
         # surname (``（记 者张三）`` and ``（记 一等功 获得者）`` credit no one).
@@ -464,6 +486,24 @@ def _reads_as_name(text: str) -> bool:
     return not any(
         word_weight(before, char) and name_log_share(char, surname=False) < log_frequency(char)
         for before, char in itertools.pairwise(text)
+    )
+
+
+def _credited_apart(text: str) -> bool:
+    """Whether ``text``, a word set apart from a reporter's first name by white space, is one more
+    reporter: it reads as a name (``_reads_as_name``) and no two neighbouring characters in it are
+    likelier a word of running text than that part of a name.  The word's share of the word list's
+    counts is weighed against the share of names with that surname and given-name character (or
+    two given-name characters): 今天, 金融, 江苏 are words, 张三, 李明, 陈思雨 names (the list
+    has 张三 and 李明 too, seldom).  ``_reads_as_name`` alone passes 今天: 天 is common in given
+    names."""
+    if not _reads_as_name(text):
+        return False
+    total = log_total()
+    return not any(
+        (weight := word_weight(before, char))
+        and weight - total > name_log_share(before, surname=index == 0) + name_log_share(char, surname=False)
+        for index, (before, char) in enumerate(itertools.pairwise(text))
     )
 
 

@@ -19,11 +19,19 @@ from digest.text.mobile import DATE, EDITOR_LABEL, TIME, strip_chrome
 # underscore between two ASCII letters or digits is part of a name (``user_id``), not a separator.
 _SEPARATOR = LazyPattern(r"\s*(?:(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|\||｜|\s[-–—]\s|——|-)\s*")
 _SEPARATOR_CHARS = "_|｜-–—"
-# Markup, quotes and assignments never occur in a site or channel name.
-_NOT_A_NAME = LazyPattern("[<>\"'=&{}]")
+# Markup, quotes, assignments and a sentence's marks never occur in a site or channel name.
+_NOT_A_NAME = LazyPattern("[<>\"'=&{}，。！？；]")
 _SITE = LazyPattern(
     r"(?:网|網|新闻|新聞|频道|頻道|日报|日報|晚报|晚報|时报|時報|早报|早報|报|報|在线|在線|网站|網站|"
     r"客户端|资讯|資訊|TV|\.com|\.cn|\.net|News|Online)$",
+    re.IGNORECASE,
+)
+# After ``_`` a portal's brand or channel goes whatever its name (``_知乎``, ``_新华社``,
+# ``_央视网(cctv.com)``): no list of site names is ever whole.  What is refused is only what no site
+# or channel is called: a version (``v2.3``) or a draft (``第三稿``, ``终稿``); see
+# ``_may_be_channel`` for years and faces.
+_NO_CHANNEL = LazyPattern(
+    r"^(?:(?:v|ver\.?|version\s*)\d+(?:\.\d+)*|(?:第[\d一二三四五六七八九十]+|[初终終定])稿)$",
     re.IGNORECASE,
 )
 _LABELS = {
@@ -96,7 +104,8 @@ class PageMeta:
 def strip_site_suffix(title: str) -> tuple[str, int]:
     """``title`` without trailing site and channel names; how many segments were removed.
 
-    After ``_`` any short segment goes (channels: ``_科技``); after `` - `` or ``|`` only segments
+    After ``_`` a short segment goes when it may be a site or channel name (``_科技_腾讯网``,
+    ``_哔哩哔哩_bilibili``, ``_知乎``; ``_may_be_channel``); after `` - `` or ``|`` only segments
     that look like site names do, so ``A - B`` headlines keep their second half.
     """
     # Every separator has one of these characters and nothing else but white space, so the last
@@ -117,10 +126,21 @@ def strip_site_suffix(title: str) -> tuple[str, int]:
         underscore = "_" in last.group()
         if len(head) < 4 or not tail or len(tail) > 16 or _NOT_A_NAME.search(tail):
             return title, removed
-        if not (underscore or _SITE.search(tail)):
+        if not (_SITE.search(tail) or (underscore and _may_be_channel(tail))):
             return title, removed
         title = head
         removed += 1
+
+
+def _may_be_channel(tail: str) -> bool:
+    """Whether ``tail``, after ``_`` at a title's end, may be a site or channel name: it is no
+    year, version or draft (``_NO_CHANNEL``), it has a letter or an ideograph (``_2023`` has none),
+    and letters and digits make at least half of it, so a face drawn in signs is none
+    (``¯\\_(ツ)_/¯``, ``_(ツ)``) while ``央视网(cctv.com)`` is one."""
+    if _NO_CHANNEL.match(tail):
+        return False
+    shown = [char for char in tail if not char.isspace()]
+    return any(char.isalpha() for char in shown) and 2 * sum(char.isalnum() for char in shown) >= len(shown)
 
 
 def parse_meta_line(line: str, *, now: datetime | None, tz: tzinfo) -> PageMeta | None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from digest.model import RawItem
 from digest.text import clean_item
-from digest.text.mobile import parse_byline
+from digest.text.mobile import _credited_apart, parse_byline
 from digest.text.punctuation import has_chinese
 from digest.text.script import to_traditional
 from tests.text.conftest import CHINA as TZ
@@ -119,6 +119,65 @@ def test_a_byline_whose_reported_was_read_out_of_step_is_still_one(
         byline, reporter = to_traditional(byline), to_traditional(reporter)
     damaged = _out_of_step(byline, len(byline.encode("gbk")) - 5 + byte, split=split)
     assert parse_byline(damaged + BODY) == (BODY, reporter)
+
+
+@given(
+    reporters=st.lists(names, min_size=2, max_size=3, unique=True),
+    role=st.sampled_from(REPORTER_ROLES),
+    other=st.tuples(st.sampled_from(OTHER_ROLES), names),
+)
+def test_reporters_set_apart_by_white_space_before_another_credit_are_all_credited(
+    reporters: list[str], role: str, other: tuple[str, str]
+) -> None:
+    """Every name that reads as one (``_credited_apart``: what the name table knows) is credited."""
+    assume(all(_credited_apart(name) for name in reporters[1:]))
+    paragraph = f"{role} {' '.join(reporters)} {other[0]} {other[1]} {BODY}"
+    assert parse_byline(paragraph) == (BODY, "、".join(reporters))
+
+
+@given(role=st.sampled_from(REPORTER_ROLES), first=names, second=names)
+def test_a_second_reporter_glued_to_reported_is_credited(role: str, first: str, second: str) -> None:
+    """A name glued to 报道 after a spaced one is a reporter, not the place the report came from,
+    whenever it reads as a name rather than a word (``_credited_apart``)."""
+    assume(first != second and _credited_apart(second))
+    paragraph = f"{role} {first} {second}报道 {BODY}"
+    assert parse_byline(paragraph) == (BODY, f"{first}、{second}")
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "rest", "reporter"),
+    [
+        # A second reporter glued to 报道: a name, not a place.
+        ("记者 张三 李明报道 " + BODY, BODY, "张三、李明"),
+        ("记者 王寅龙 陈思雨报道 " + BODY, BODY, "王寅龙、陈思雨"),
+        ("记者 刘洋 孙丽报道 " + BODY, BODY, "刘洋、孙丽"),
+        ("記者 林悅 陳嘉寧報導 " + BODY, BODY, "林悅、陳嘉寧"),
+        # Words between the names are no reporters, though their first character is a surname.
+        ("本报记者 张三 今天 通讯员 李四 " + BODY, "今天 通讯员 李四 " + BODY, "张三"),
+        ("本报记者 张三 金融 通讯员 李四 " + BODY, "金融 通讯员 李四 " + BODY, "张三"),
+        ("本报记者 张三 明天 实习生 李四 " + BODY, "明天 实习生 李四 " + BODY, "张三"),
+        # Places glued to 报道 that a surname opens stay places.
+        ("记者 张三 江苏报道 " + BODY, BODY, "张三"),
+        ("记者 张三 武汉报道 " + BODY, BODY, "张三"),
+        ("记者 张三 独家报道 " + BODY, BODY, "张三"),
+        # Closed by the next credit's role, whose own names are only tight.
+        ("本报记者 张三 李四 通讯员 王五 " + BODY, BODY, "张三、李四"),
+        ("本报记者 张三 李四 通讯员 王五、赵六 " + BODY, BODY, "张三、李四"),
+        ("本报讯 记者 王寅龙 李明 实习生 赵六 " + BODY, BODY, "王寅龙、李明"),
+        # A word that is no name is no second reporter.
+        ("本报记者 张三 整理 通讯员 王五 " + BODY, "整理 通讯员 王五 " + BODY, "张三"),
+        # Text after the names: where the names end is unknown, only the first is certain.
+        ("本报记者 张三 李四 今天上午，" + BODY, "李四 今天上午，" + BODY, "张三"),
+        ("本报记者 张三 李四", "李四", "张三"),
+        # The place the report was filed from, glued to 报道, is no reporter.
+        ("本报记者 张三 北京报道", "", "张三"),
+        ("记者 张三、李四 上海报道 " + BODY, BODY, "张三、李四"),
+        ("记者张三 发自杭州报道 " + BODY, BODY, "张三"),
+        ("记者 张三 李四 报道 " + BODY, BODY, "张三、李四"),
+    ],
+)
+def test_reporters_set_apart_by_white_space(paragraph: str, rest: str, reporter: str) -> None:
+    assert parse_byline(paragraph) == (rest, reporter)
 
 
 def test_a_sentence_that_knows_something_is_no_byline() -> None:

@@ -753,6 +753,26 @@ def test_trailing_end_mark_is_removed(now: datetime, tz: tzinfo) -> None:
         ('会议 <at user_id="ou_abc"> 通知', '会议 <at user_id="ou_abc"> 通知'),
         ("接口 get_user_name 的说明", "接口 get_user_name 的说明"),
         ("snake_case 命名规范_科技_腾讯网", "snake_case 命名规范"),
+        ("苹果发布新手机_新华网", "苹果发布新手机"),
+        # After ``_``, what is no site name stays: a user's name, a year, a face drawn in text.
+        ("转发网友@快乐的小鱼_2023，太真实了", "转发网友@快乐的小鱼_2023，太真实了"),
+        ("转发网友@快乐的小鱼_2023，我也订日报", "转发网友@快乐的小鱼_2023，我也订日报"),
+        ("会议纪要_第三稿", "会议纪要_第三稿"),
+        ("Even core devs have hiccups ¯\\_(ツ)_/¯", "Even core devs have hiccups ¯\\_(ツ)_/¯"),
+        ("公司年报_2023", "公司年报_2023"),
+        ("会议纪要_2023.12.01", "会议纪要_2023.12.01"),
+        ("产品更新日志_v2.3", "产品更新日志_v2.3"),
+        ("项目方案_终稿", "项目方案_终稿"),
+        ("加班到深夜累成狗了_(:з」∠)", "加班到深夜累成狗了_(:з」∠)"),
+        # A portal's brand after ``_`` goes whatever it is called: no list of names is whole.
+        ("台风过境多地停课_哔哩哔哩_bilibili", "台风过境多地停课"),
+        ("某地暴雨最新消息_中新社", "某地暴雨最新消息"),
+        ("新款折叠屏手机上手体验_爱范儿", "新款折叠屏手机上手体验"),
+        ("春节档电影票房盘点_猫眼", "春节档电影票房盘点"),
+        ("年度游戏盘点_游民星空", "年度游戏盘点"),
+        ("晚会精彩片段_央视网(cctv.com)", "晚会精彩片段"),
+        ("Rust async 入门_SegmentFault 思否", "Rust async 入门"),
+        ("Python 3.13 新特性一览_掘金", "Python 3.13 新特性一览"),
     ],
 )
 def test_site_suffixes(title: str, clean: str) -> None:
