@@ -150,7 +150,14 @@ _PUA = LazyPattern("[\ue000-\uf8ff]")
 _CUT_ANNOTATION = LazyPattern(f"[^\\w(（{TONED}][a-z{TONED}]{{1,6}}[1-5]?[)）]")
 _HAN = LazyPattern("[\u3400-\u9fff]")
 _HAN_RUN = LazyPattern("[\u3400-\u9fff]{2,}")
-_LONE_TRAIL = LazyPattern("(?<=[^\x00-\x7f])[\x40-\x7e](?=[^\x00-\x7f])")
+# A byte 40–7E read alone between two wide characters (``_STRAY``).  Punctuation counts as wide
+# in either form: the cleaning writes ，：；！？（） and curly quotes for ASCII marks after the
+# byte repairs, and ``?‥:A一`` was left alone where its output ``?‥：A一`` was read again.  (A
+# full-width mark is wide in the bytes too: a character after ， whose first byte was lost
+# shows its second byte alone.)
+_WRITTEN_WIDE = ",:;!?()\"'"
+_WIDE = f"[\x80-\U0010ffff{_WRITTEN_WIDE}]"
+_LONE_TRAIL = LazyPattern(f"(?<={_WIDE})[\x40-\x7e](?={_WIDE})")
 # A decoder's ? inside Chinese, or before the annotation it cut into (``下?lián)``, ``种?(zhi)``),
 # or after an annotation (``個(gè)?c(diǎn)``: 點 lost its first byte, its second reads c); or a ?
 # and one byte 40–7E before an annotation, which follows ideographs only (``把?W(xué)``: 學;

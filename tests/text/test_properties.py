@@ -163,6 +163,9 @@ def test_no_residue_controls_or_replacement_characters(body: str, title: str | N
 # A ? and a letter between ASCII quotes: the quotes become curly after the byte repairs, and the ?
 # they then stood next to must not be read again as a character whose first byte was lost.
 @example(body="", title='"?a"一')
+# A letter between ASCII punctuation and an ideograph, near a rare character: the punctuation
+# becomes full width after the byte repairs, and the letter must not then read as a trail byte.
+@example(body="", title="?‥:A一")
 def test_cleaning_is_idempotent(body: str, title: str) -> None:
     once = clean(body, title=title)
     twice = clean(once.text, title=once.title)

@@ -300,6 +300,23 @@ def test_a_question_mark_a_quote_touches_is_text_when_nothing_wide_is_beyond_the
     assert (twice.title, twice.text) == (once.title, once.text)
 
 
+@pytest.mark.parametrize("mark", [":", ",", ";", "!", "?", "(A)", '"A"', "'A'"])
+def test_a_letter_after_punctuation_the_cleaning_makes_full_width_reads_the_same_in_both_forms(
+    mark: str,
+) -> None:
+    """A letter between ASCII punctuation and an ideograph, two characters from a rare one
+    (``?‥:A一``), is weighed as a trail byte whichever form the punctuation has: the cleaning
+    writes ``：`` for ``:`` (``？`` for ``?``, ``（）`` for ``()``, curly quotes for ASCII ones)
+    after the byte repairs, and the line was left alone as ``?‥：A一``, which cleaning again took
+    for a line out of step (``A`` between two wide characters) and read again (``L：A一``).  The
+    line is read again the first time, and cleaning the output again changes nothing."""
+    line = f"?‥{mark if len(mark) > 1 else mark + 'A'}一"
+    once = clean_item(RawItem(body=line, title=line), now=NOW, tz=TZ)
+    assert "?‥" not in once.title and "?‥" not in once.text, once
+    twice = clean_item(RawItem(body=once.text, title=once.title), now=NOW, tz=TZ)
+    assert (twice.title, twice.text) == (once.title, once.text)
+
+
 @pytest.mark.parametrize(
     "line", ["他问“为什么?”", '他问"为什么?"', "“为什么?”", "「為什麼?」他問", "‘好吗?’一"]
 )
