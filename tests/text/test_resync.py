@@ -317,6 +317,19 @@ def test_a_letter_after_punctuation_the_cleaning_makes_full_width_reads_the_same
     assert (twice.title, twice.text) == (once.title, once.text)
 
 
+def test_a_trail_byte_a_dropped_decoder_mark_leaves_between_wide_characters_is_read_at_once() -> None:
+    """A U+FFFD no repair could use is dropped at the end of the cleaning, and the characters
+    either side of it meet: in ``呥@\ufffd婅`` the ``@`` then stands alone between two wide
+    characters, next to rare ones, and cleaning the output ``呥@婅`` again read the line again
+    from its bytes (``这婅``).  The line is read again in the same cleaning, once the mark is
+    gone, and cleaning the output again changes nothing."""
+    line = "呥@\ufffd婅"
+    once = clean_item(RawItem(body=line, title=line), now=NOW, tz=TZ)
+    assert "@" not in once.title and "@" not in once.text, once
+    twice = clean_item(RawItem(body=once.text, title=once.title), now=NOW, tz=TZ)
+    assert (twice.title, twice.text) == (once.title, once.text)
+
+
 @pytest.mark.parametrize(
     "line", ["他问“为什么?”", '他问"为什么?"', "“为什么?”", "「為什麼?」他問", "‘好吗?’一"]
 )
