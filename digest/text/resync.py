@@ -77,6 +77,7 @@ _INVISIBLE = frozenset(INVISIBLE)
 # The site made ，：！ ASCII after the damage; in the bytes they were full width.
 # (Not ; which ends the entities the cleaning decodes later: &nbsp;)
 _FULL_WIDTH = {",": "，", ":": "：", "!": "！"}
+_RUN_OF_MARKS = "".join(_FULL_WIDTH)
 # Costs in nats (natural-log likelihood): a common character costs about 5-8, a rare one 12-20.
 _WORD_BONUS = 0.5  # × ln(count) of the word the character makes with the one before
 # Choosing the character of a lost byte, a word with a neighbour is most of the evidence there is
@@ -870,9 +871,10 @@ def _opens_annotation(line: str, at: int) -> bool:
     return line[at : at + 1] in ("(", "（")
 
 
-def _near_wide(line: str, at: int) -> bool:
-    """Whether a wide character stands next to ``line[at]``, quote marks looked through."""
-    return any(not character_beside(line, at, step, _QUOTES).isascii() for step in (-1, 1))
+def _near_wide(line: str, at: int, passing: str = _QUOTES) -> bool:
+    """Whether a wide character stands next to ``line[at]``, ``passing`` (quote marks) looked
+    through."""
+    return any(not character_beside(line, at, step, passing).isascii() for step in (-1, 1))
 
 
 def _units(line: str, codec: str) -> list[tuple[list[int], str]]:
@@ -891,7 +893,10 @@ def _units(line: str, codec: str) -> list[tuple[list[int], str]]:
             data.append(_REPLACED if char == "\ufffd" else _HOLE)
             continue
         try:
-            code = (_FULL_WIDTH[char] if char in _FULL_WIDTH and _near_wide(line, i) else char).encode(codec)
+            # The punctuation stage makes a run of marks full width together (``,,一`` is
+            # ``，，一``): the run's first mark was full width in the bytes as much as its last.
+            wide = char in _FULL_WIDTH and _near_wide(line, i, _QUOTES + _RUN_OF_MARKS)
+            code = (_FULL_WIDTH[char] if wide else char).encode(codec)
         except UnicodeEncodeError:
             code = b""
         if 0 < len(code) <= 2:

@@ -169,6 +169,8 @@ def test_no_residue_controls_or_replacement_characters(body: str, title: str | N
 # A decoder's mark dropped at the end leaves a letter alone between two wide characters, next to
 # rare ones: a trail byte out of step that cleaning again would read again from its bytes.
 @example(body="", title="呥@\ufffd婅")
+# A run of ASCII marks before Chinese, made full width together after the byte repairs.
+@example(body="", title="ǎ?a,,婅")
 def test_cleaning_is_idempotent(body: str, title: str) -> None:
     once = clean(body, title=title)
     twice = clean(once.text, title=once.title)

@@ -317,6 +317,22 @@ def test_a_letter_after_punctuation_the_cleaning_makes_full_width_reads_the_same
     assert (twice.title, twice.text) == (once.title, once.text)
 
 
+@pytest.mark.parametrize("marks", [",,", ",!", ":,"])
+def test_a_run_of_ascii_marks_before_chinese_is_full_width_in_the_bytes_as_a_whole(marks: str) -> None:
+    """The punctuation stage makes a run of ASCII marks before Chinese full width together
+    (``,,婅`` becomes ``，，婅``), and the bytes were read with only the mark next to the
+    ideograph full width: ``ǎ?a,,婅`` was kept as ``ǎ?a，，婅``, which cleaning again read from
+    its bytes as ``ǎ产，，婅``.  The line reads the same whichever form its marks have, and
+    cleaning the output again changes nothing."""
+    line = f"ǎ?a{marks}婅"
+    full_width = line.translate(str.maketrans(",:!", "，：！"))
+    once = clean_item(RawItem(body=line, title=line), now=NOW, tz=TZ)
+    wide = clean_item(RawItem(body=full_width, title=full_width), now=NOW, tz=TZ)
+    assert (once.title, once.text) == (wide.title, wide.text)
+    twice = clean_item(RawItem(body=once.text, title=once.title), now=NOW, tz=TZ)
+    assert (twice.title, twice.text) == (once.title, once.text)
+
+
 def test_a_trail_byte_a_dropped_decoder_mark_leaves_between_wide_characters_is_read_at_once() -> None:
     """A U+FFFD no repair could use is dropped at the end of the cleaning, and the characters
     either side of it meet: in ``呥@\ufffd婅`` the ``@`` then stands alone between two wide
