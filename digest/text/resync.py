@@ -152,11 +152,13 @@ _CUT_ANNOTATION = LazyPattern(f"[^\\w(（{TONED}][a-z{TONED}]{{1,6}}[1-5]?[)）]
 _HAN = LazyPattern("[\u3400-\u9fff]")
 _HAN_RUN = LazyPattern("[\u3400-\u9fff]{2,}")
 # A byte 40–7E read alone between two wide characters (``_STRAY``).  Punctuation counts as wide
-# in either form: the cleaning writes ，：；！？（） and curly quotes for ASCII marks after the
-# byte repairs, and ``?‥:A一`` was left alone where its output ``?‥：A一`` was read again.  (A
+# in either form: the cleaning writes ，：；！（） and curly quotes for ASCII marks after the byte
+# repairs, and ``?‥:A一`` was left alone where its output ``?‥：A一`` was read again.  (A
 # full-width mark is wide in the bytes too: a character after ， whose first byte was lost
-# shows its second byte alone.)
-_WRITTEN_WIDE = ",:;!?()\"'"
+# shows its second byte alone.)  An ASCII ? is not one of them: it is also the mark a decoder
+# writes for bytes it could not read, and after Chinese it is mostly a question ending before
+# a brand word (``嘞?C罗``, ``喔?A股``), whose letter is no trail byte.
+_WRITTEN_WIDE = ",:;!()\"'"
 _WIDE = f"[\x80-\U0010ffff{_WRITTEN_WIDE}]"
 _LONE_TRAIL = LazyPattern(f"(?<={_WIDE})[\x40-\x7e](?={_WIDE})")
 # A decoder's ? inside Chinese, or before the annotation it cut into (``下?lián)``, ``种?(zhi)``),

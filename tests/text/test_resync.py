@@ -317,6 +317,29 @@ def test_a_letter_after_punctuation_the_cleaning_makes_full_width_reads_the_same
     assert (twice.title, twice.text) == (once.title, once.text)
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "他到底来不来嘞?C罗今晚首发。",
+        "这只股票还能买喔?A股又跌了。",
+        "谁家的锅呗?B站连夜回应。",
+        "呵嗬?T恤打五折。",
+        "你猜咋着咩?C位出道了。",
+    ],
+)
+def test_a_brand_letter_after_an_ascii_question_mark_in_clean_text_is_kept(line: str) -> None:
+    """A question ending in a rare sentence particle, an ASCII ? and a brand word that starts
+    with a Latin letter (``嘞?C罗``, ``喔?A股``) is clean text.  The ? is not weighed as a wide
+    character beside the letter: it is also a decoder's mark for lost bytes, and taking it for
+    Chinese made the letter a trail byte out of step next to a rare character, so the line was
+    read again from its bytes and lost the letter (``喔股``) or had it rewritten (``嘞機罗``).
+    Only the punctuation stage's ？ changes, in the title and in the body, under either script
+    policy."""
+    for script in ("auto", "keep"):
+        once = clean_item(RawItem(body=line, title=line), now=NOW, tz=TZ, script=script)
+        assert (once.title, once.text) == (line.replace("?", "？"),) * 2, once
+
+
 @pytest.mark.parametrize("marks", [",,", ",!", ":,"])
 def test_a_run_of_ascii_marks_before_chinese_is_full_width_in_the_bytes_as_a_whole(marks: str) -> None:
     """The punctuation stage makes a run of ASCII marks before Chinese full width together
