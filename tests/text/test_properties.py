@@ -171,6 +171,8 @@ def test_no_residue_controls_or_replacement_characters(body: str, title: str | N
 @example(body="", title="呥@\ufffd婅")
 # A run of ASCII marks before Chinese, made full width together after the byte repairs.
 @example(body="", title="ǎ?a,,婅")
+# A decoder's mark dropped at the end between a character and its annotation, which then meet.
+@example(body="", title="婅的\ufffd（de）")
 def test_cleaning_is_idempotent(body: str, title: str) -> None:
     once = clean(body, title=title)
     twice = clean(once.text, title=once.title)

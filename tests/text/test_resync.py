@@ -370,6 +370,28 @@ def test_a_trail_byte_a_dropped_decoder_mark_leaves_between_wide_characters_is_r
 
 
 @pytest.mark.parametrize(
+    ("line", "clean"),
+    [
+        ("我们的\ufffd（de）目标", "我们的目标"),
+        ("他说\ufffd（shuo1）了", "他说了"),
+        ("婅的\ufffd（de）", "婅的"),
+    ],
+)
+def test_a_reading_a_dropped_decoder_mark_leaves_after_its_character_is_removed(
+    line: str, clean: str
+) -> None:
+    """A U+FFFD no repair could use between a character and its pinyin annotation hides the
+    annotation: the reading stands after the mark, not after a character it reads.  Once the
+    mark is dropped the two meet, and cleaning the output ``我们的（de）目标`` again removed the
+    annotation.  It is removed in the same cleaning, and cleaning the output again changes
+    nothing."""
+    once = clean_item(RawItem(body=line, title=line), now=NOW, tz=TZ)
+    assert (once.title, once.text) == (clean, clean), once
+    twice = clean_item(RawItem(body=once.text, title=once.title), now=NOW, tz=TZ)
+    assert (twice.title, twice.text) == (once.title, once.text)
+
+
+@pytest.mark.parametrize(
     "line", ["他问“为什么?”", '他问"为什么?"', "“为什么?”", "「為什麼?」他問", "‘好吗?’一"]
 )
 def test_a_question_mark_after_chinese_inside_quotes_stays_a_question_mark(line: str) -> None:
