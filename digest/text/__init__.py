@@ -154,10 +154,22 @@ def _repair_bytes(fields: list[str], repairs: Counter[str]) -> list[str]:
             # it meet: they may be one span out of step that the mark cut in two (``?”\ufffdā``
             # is ``?”ā``, 小报 with its first byte lost).  The spans are looked for once more in
             # the field as it now reads, as cleaning the output again would look for them (the
-            # wrong codecs and the lines read again from their bytes are repaired already).  A
-            # span is counted where it is repaired, so once; the runs flagged are those the last
-            # search leaves in place.
+            # wrong codecs are repaired already): a line read again from its bytes first, as the
+            # mark's neighbours may now be a trail byte alone between wide characters
+            # (``呥@\ufffd婅`` is ``呥@婅``).  Annotations are looked for again after the spans, as
+            # in the first pass: the mark may have stood between a character and its reading,
+            # which then meet (``的\ufffd（de）`` is ``的（de）``).  A span is counted where it is
+            # repaired, so once; the runs flagged are those the last search leaves in place.
+            field, reread = resync(field, learned, seen)
+            resynced = Resynced(
+                resynced.lines + reread.lines,
+                resynced.annotations + reread.annotations,
+                resynced.removed + reread.removed,
+                resynced.punctuation + reread.punctuation,
+            )
             field, again = repair_garbled(field, learned)
+            field, readings = remove_annotations(field, learned)
+            annotations += readings
             field, unlikely = repair_unlikely_spans(field)
             spans, removed = spans + again.spans + unlikely.spans, removed + again.removed + unlikely.removed
         repairs["characters"] += changed

@@ -78,6 +78,7 @@ _INVISIBLE = frozenset(INVISIBLE)
 # The site made ，：！ ASCII after the damage; in the bytes they were full width.
 # (Not ; which ends the entities the cleaning decodes later: &nbsp;)
 _FULL_WIDTH = {",": "，", ":": "：", "!": "！"}
+_RUN_OF_MARKS = "".join(_FULL_WIDTH)
 # Costs in nats (natural-log likelihood): a common character costs about 5-8, a rare one 12-20.
 _WORD_BONUS = 0.5  # × ln(count) of the word the character makes with the one before
 # Choosing the character of a lost byte, a word with a neighbour is most of the evidence there is
@@ -151,7 +152,16 @@ _PUA = LazyPattern("[\ue000-\uf8ff]")
 _CUT_ANNOTATION = LazyPattern(f"[^\\w(（{TONED}][a-z{TONED}]{{1,6}}[1-5]?[)）]")
 _HAN = LazyPattern("[\u3400-\u9fff]")
 _HAN_RUN = LazyPattern("[\u3400-\u9fff]{2,}")
-_LONE_TRAIL = LazyPattern("(?<=[^\x00-\x7f])[\x40-\x7e](?=[^\x00-\x7f])")
+# A byte 40–7E read alone between two wide characters (``_STRAY``).  Punctuation counts as wide
+# in either form: the cleaning writes ，：；！（） and curly quotes for ASCII marks after the byte
+# repairs, and ``?‥:A一`` was left alone where its output ``?‥：A一`` was read again.  (A
+# full-width mark is wide in the bytes too: a character after ， whose first byte was lost
+# shows its second byte alone.)  An ASCII ? is not one of them: it is also the mark a decoder
+# writes for bytes it could not read, and after Chinese it is mostly a question ending before
+# a brand word (``嘞?C罗``, ``喔?A股``), whose letter is no trail byte.
+_WRITTEN_WIDE = ",:;!()\"'"
+_WIDE = f"[\x80-\U0010ffff{_WRITTEN_WIDE}]"
+_LONE_TRAIL = LazyPattern(f"(?<={_WIDE})[\x40-\x7e](?={_WIDE})")
 # A decoder's ? inside Chinese, or before the annotation it cut into (``下?lián)``, ``种?(zhi)``),
 # or after an annotation (``個(gè)?c(diǎn)``: 點 lost its first byte, its second reads c); or a ?
 # and one byte 40–7E before an annotation, which follows ideographs only (``把?W(xué)``: 學;
@@ -864,9 +874,10 @@ def _opens_annotation(line: str, at: int) -> bool:
     return line[at : at + 1] in ("(", "（")
 
 
-def _near_wide(line: str, at: int) -> bool:
-    """Whether a wide character stands next to ``line[at]``, quote marks looked through."""
-    return any(not character_beside(line, at, step, _QUOTES).isascii() for step in (-1, 1))
+def _near_wide(line: str, at: int, passing: str = _QUOTES) -> bool:
+    """Whether a wide character stands next to ``line[at]``, ``passing`` (quote marks) looked
+    through."""
+    return any(not character_beside(line, at, step, passing).isascii() for step in (-1, 1))
 
 
 def _units(line: str, codec: str) -> list[tuple[list[int], str]]:
@@ -885,7 +896,10 @@ def _units(line: str, codec: str) -> list[tuple[list[int], str]]:
             data.append(_REPLACED if char == "\ufffd" else _HOLE)
             continue
         try:
-            code = (_FULL_WIDTH[char] if char in _FULL_WIDTH and _near_wide(line, i) else char).encode(codec)
+            # The punctuation stage makes a run of marks full width together (``,,一`` is
+            # ``，，一``): the run's first mark was full width in the bytes as much as its last.
+            wide = char in _FULL_WIDTH and _near_wide(line, i, _QUOTES + _RUN_OF_MARKS)
+            code = (_FULL_WIDTH[char] if wide else char).encode(codec)
         except UnicodeEncodeError:
             code = b""
         if 0 < len(code) <= 2:

@@ -163,6 +163,16 @@ def test_no_residue_controls_or_replacement_characters(body: str, title: str | N
 # A ? and a letter between ASCII quotes: the quotes become curly after the byte repairs, and the ?
 # they then stood next to must not be read again as a character whose first byte was lost.
 @example(body="", title='"?a"一')
+# A letter between ASCII punctuation and an ideograph, near a rare character: the punctuation
+# becomes full width after the byte repairs, and the letter must not then read as a trail byte.
+@example(body="", title="?‥:A一")
+# A decoder's mark dropped at the end leaves a letter alone between two wide characters, next to
+# rare ones: a trail byte out of step that cleaning again would read again from its bytes.
+@example(body="", title="呥@\ufffd婅")
+# A run of ASCII marks before Chinese, made full width together after the byte repairs.
+@example(body="", title="ǎ?a,,婅")
+# A decoder's mark dropped at the end between a character and its annotation, which then meet.
+@example(body="", title="婅的\ufffd（de）")
 def test_cleaning_is_idempotent(body: str, title: str) -> None:
     once = clean(body, title=title)
     twice = clean(once.text, title=once.title)

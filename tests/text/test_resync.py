@@ -300,6 +300,97 @@ def test_a_question_mark_a_quote_touches_is_text_when_nothing_wide_is_beyond_the
     assert (twice.title, twice.text) == (once.title, once.text)
 
 
+@pytest.mark.parametrize("mark", [":", ",", ";", "!", "?", "(A)", '"A"', "'A'"])
+def test_a_letter_after_punctuation_the_cleaning_makes_full_width_reads_the_same_in_both_forms(
+    mark: str,
+) -> None:
+    """A letter between ASCII punctuation and an ideograph, two characters from a rare one
+    (``?‥:A一``), is weighed as a trail byte whichever form the punctuation has: the cleaning
+    writes ``：`` for ``:`` (``？`` for ``?``, ``（）`` for ``()``, curly quotes for ASCII ones)
+    after the byte repairs, and the line was left alone as ``?‥：A一``, which cleaning again took
+    for a line out of step (``A`` between two wide characters) and read again (``L：A一``).  The
+    line is read again the first time, and cleaning the output again changes nothing."""
+    line = f"?‥{mark if len(mark) > 1 else mark + 'A'}一"
+    once = clean_item(RawItem(body=line, title=line), now=NOW, tz=TZ)
+    assert "?‥" not in once.title and "?‥" not in once.text, once
+    twice = clean_item(RawItem(body=once.text, title=once.title), now=NOW, tz=TZ)
+    assert (twice.title, twice.text) == (once.title, once.text)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "他到底来不来嘞?C罗今晚首发。",
+        "这只股票还能买喔?A股又跌了。",
+        "谁家的锅呗?B站连夜回应。",
+        "呵嗬?T恤打五折。",
+        "你猜咋着咩?C位出道了。",
+    ],
+)
+def test_a_brand_letter_after_an_ascii_question_mark_in_clean_text_is_kept(line: str) -> None:
+    """A question ending in a rare sentence particle, an ASCII ? and a brand word that starts
+    with a Latin letter (``嘞?C罗``, ``喔?A股``) is clean text.  The ? is not weighed as a wide
+    character beside the letter: it is also a decoder's mark for lost bytes, and taking it for
+    Chinese made the letter a trail byte out of step next to a rare character, so the line was
+    read again from its bytes and lost the letter (``喔股``) or had it rewritten (``嘞機罗``).
+    Only the punctuation stage's ？ changes, in the title and in the body, under either script
+    policy."""
+    for script in ("auto", "keep"):
+        once = clean_item(RawItem(body=line, title=line), now=NOW, tz=TZ, script=script)
+        assert (once.title, once.text) == (line.replace("?", "？"),) * 2, once
+
+
+@pytest.mark.parametrize("marks", [",,", ",!", ":,"])
+def test_a_run_of_ascii_marks_before_chinese_is_full_width_in_the_bytes_as_a_whole(marks: str) -> None:
+    """The punctuation stage makes a run of ASCII marks before Chinese full width together
+    (``,,婅`` becomes ``，，婅``), and the bytes were read with only the mark next to the
+    ideograph full width: ``ǎ?a,,婅`` was kept as ``ǎ?a，，婅``, which cleaning again read from
+    its bytes as ``ǎ产，，婅``.  The line reads the same whichever form its marks have, and
+    cleaning the output again changes nothing."""
+    line = f"ǎ?a{marks}婅"
+    full_width = line.translate(str.maketrans(",:!", "，：！"))
+    once = clean_item(RawItem(body=line, title=line), now=NOW, tz=TZ)
+    wide = clean_item(RawItem(body=full_width, title=full_width), now=NOW, tz=TZ)
+    assert (once.title, once.text) == (wide.title, wide.text)
+    twice = clean_item(RawItem(body=once.text, title=once.title), now=NOW, tz=TZ)
+    assert (twice.title, twice.text) == (once.title, once.text)
+
+
+def test_a_trail_byte_a_dropped_decoder_mark_leaves_between_wide_characters_is_read_at_once() -> None:
+    """A U+FFFD no repair could use is dropped at the end of the cleaning, and the characters
+    either side of it meet: in ``呥@\ufffd婅`` the ``@`` then stands alone between two wide
+    characters, next to rare ones, and cleaning the output ``呥@婅`` again read the line again
+    from its bytes (``这婅``).  The line is read again in the same cleaning, once the mark is
+    gone, and cleaning the output again changes nothing."""
+    line = "呥@\ufffd婅"
+    once = clean_item(RawItem(body=line, title=line), now=NOW, tz=TZ)
+    assert "@" not in once.title and "@" not in once.text, once
+    twice = clean_item(RawItem(body=once.text, title=once.title), now=NOW, tz=TZ)
+    assert (twice.title, twice.text) == (once.title, once.text)
+
+
+@pytest.mark.parametrize(
+    ("line", "clean"),
+    [
+        ("我们的\ufffd（de）目标", "我们的目标"),
+        ("他说\ufffd（shuo1）了", "他说了"),
+        ("婅的\ufffd（de）", "婅的"),
+    ],
+)
+def test_a_reading_a_dropped_decoder_mark_leaves_after_its_character_is_removed(
+    line: str, clean: str
+) -> None:
+    """A U+FFFD no repair could use between a character and its pinyin annotation hides the
+    annotation: the reading stands after the mark, not after a character it reads.  Once the
+    mark is dropped the two meet, and cleaning the output ``我们的（de）目标`` again removed the
+    annotation.  It is removed in the same cleaning, and cleaning the output again changes
+    nothing."""
+    once = clean_item(RawItem(body=line, title=line), now=NOW, tz=TZ)
+    assert (once.title, once.text) == (clean, clean), once
+    twice = clean_item(RawItem(body=once.text, title=once.title), now=NOW, tz=TZ)
+    assert (twice.title, twice.text) == (once.title, once.text)
+
+
 @pytest.mark.parametrize(
     "line", ["他问“为什么?”", '他问"为什么?"', "“为什么?”", "「為什麼?」他問", "‘好吗?’一"]
 )
