@@ -55,26 +55,41 @@ _HANGUL_FIRST_BYTES = (b"\xea", b"\xeb", b"\xec", b"\xed")
 _HANZI_FIRST_BYTES = tuple(bytes([byte]) for byte in range(0xE3, 0xEA))
 
 
-def _utf8(text: str) -> bytes | None:
-    """The UTF-8 form of ``text`` (lone surrogates as their three bytes), None for ASCII text
-    (which holds none of the characters above; Python knows it without reading it)."""
-    return None if text.isascii() else text.encode("utf-8", "surrogatepass")
+def _utf8_if_one_byte_mostly(text: str) -> bytes | None:
+    """The UTF-8 form of ``text`` (lone surrogates as their three bytes) when most of its
+    characters are one byte there, None when not (``text`` then costs less to search)."""
+    data = text.encode("utf-8", "surrogatepass")
+    return data if len(data) < 2 * len(text) else None
+
+
+# Reading the bytes pays only for a text of mostly one-byte characters.  Chinese text is three
+# bytes a character and nearly all of it has an E3 byte (。 is E3 80 82): the kana pairs and the
+# hangul bytes would be looked for through its whole UTF-8 form, several times the cost of the
+# one search.  Chinese and Japanese put no spaces between words, so a text without a space (one
+# fast scan of the characters tells) is searched as before without being encoded; one with a space
+# is encoded, and its length in bytes says.
 
 
 def may_hold_kana_or_hangul(text: str) -> bool:
-    """False when ``text`` has no character ``KANA_OR_HANGUL`` matches; True when it may have."""
-    data = _utf8(text)
-    if data is None:
+    """False when ``text`` has no character ``KANA_OR_HANGUL`` matches; True when it may have
+    (or when the search costs less than reading its bytes, above)."""
+    if text.isascii():  # told at once: Python knows it without reading the text
         return False
+    if " " not in text or (data := _utf8_if_one_byte_mostly(text)) is None:
+        return True
     if b"\xe3" in data and any(map(data.__contains__, _KANA_UTF8)):
         return True
     return any(map(data.__contains__, _HANGUL_FIRST_BYTES))
 
 
 def _may_hold_hanzi(text: str) -> bool:
-    """False when ``text`` has no character ``_HANZI`` matches; True when it may have."""
-    data = _utf8(text)
-    return data is not None and any(map(data.__contains__, _HANZI_FIRST_BYTES))
+    """False when ``text`` has no character ``_HANZI`` matches; True when it may have (or when
+    the search costs less than reading its bytes)."""
+    if text.isascii():
+        return False
+    if " " not in text or (data := _utf8_if_one_byte_mostly(text)) is None:
+        return True
+    return any(map(data.__contains__, _HANZI_FIRST_BYTES))
 
 
 def written_in_japanese_or_korean(text: str) -> bool:

@@ -1,6 +1,6 @@
-"""The script checks' shortcut: a text whose UTF-8 bytes hold none of the openings of kana, hangul
-or the ideographs is told without the character-class search; every character the search finds
-must still reach it."""
+"""The script checks' shortcut: a text of mostly one-byte characters whose UTF-8 bytes hold none of
+the openings of kana, hangul or the ideographs is told without the character-class search; every
+character the search finds must still reach it, and other texts are searched as before."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ from digest.text.script import (
 _CODE_POINTS = [*range(0x10000), *range(0x10000, sys.maxunicode + 1, 37)]
 
 
-@pytest.mark.parametrize("frame", ["{}", "It’s {} — here", "é{}"])
+# Each frame has a space and is mostly one-byte characters, so the byte test reads it.
+@pytest.mark.parametrize("frame", ["{} is here", "It’s {} — here", "café au lait {}"])
 def test_every_character_the_searches_find_passes_the_byte_test(frame: str) -> None:
     missed_kana = [
         hex(code)
@@ -38,10 +39,25 @@ def test_every_character_the_searches_find_passes_the_byte_test(frame: str) -> N
 
 
 def test_text_with_none_of_them_fails_the_byte_test() -> None:
-    for text in ("plain ASCII", "It’s — “quoted” café", "Ελληνικά и русский", "emoji 😀", "、。"):
+    for text in ("plain ASCII", "It’s — “quoted” café", "Ελληνικά и русский", "emoji 😀", "It’s 、。 here"):
         assert not may_hold_kana_or_hangul(text), text
-    for text in ("plain ASCII", "It’s — “quoted” café", "ｆｕｌｌ ｗｉｄｔｈ", "emoji 😀"):
+    for text in ("plain ASCII", "It’s — “quoted” café", "a ｆｕｌｌ width word", "emoji 😀"):
         assert not _may_hold_hanzi(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "聚美优品创始人兼CEO陈欧发出长微博。",  # no space between words: not even encoded
+        "iPhone 6 发布，苹果公司的新手机。",  # a space, but three bytes a character in the main
+        "Ελληνικά",  # two bytes a character, no space
+    ],
+)
+def test_text_of_mostly_longer_characters_is_left_to_the_searches(text: str) -> None:
+    # Its UTF-8 form would cost more to read than the one search: both say "may hold".
+    assert may_hold_kana_or_hangul(text)
+    assert _may_hold_hanzi(text)
+    assert not written_in_japanese_or_korean(text)
 
 
 @pytest.mark.parametrize(
@@ -53,6 +69,9 @@ def test_text_with_none_of_them_fails_the_byte_test() -> None:
         ("Café 経済 の", True),  # one kana in three CJK letters
         ("Café 経済経済経済経済経済 の", False),
         ("Café ㆍ ㇀ 経済", False),  # U+318D, U+31C0: beside the kana and hangul ranges
+        ("ドラえもんの漫画", True),  # no spaces: searched
+        ("中文里的一个の字和许多汉字", False),
+        ("서울 특별시", True),  # three bytes a character: searched
     ],
 )
 def test_japanese_or_korean_text_among_other_scripts(text: str, verdict: bool) -> None:
