@@ -33,7 +33,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from digest.patterns import LazyPattern
-from digest.text.script import KANA_OR_HANGUL
+from digest.text.script import KANA_OR_HANGUL, may_hold_kana_or_hangul
 
 EARLIEST_YEAR, LATEST_YEAR = 1970, 9998  # outside this a "date" is noise (or overflows arithmetic)
 _MAX_CHARS = 80
@@ -177,7 +177,7 @@ def zone_of_writing(sample: str) -> tzinfo:
     line of Japanese on it (a link to its Japanese edition), or an English one with a shrug
     (``¯\\_(ツ)_/¯``), is not Japanese.  Anything else: UTC.
     """
-    foreign = len(KANA_OR_HANGUL.findall(sample))
+    foreign = len(KANA_OR_HANGUL.findall(sample)) if may_hold_kana_or_hangul(sample) else 0
     if foreign and foreign * 10 >= len(_LETTER.findall(sample)):
         return _JAPAN_KOREA_TIME
     return CHINA_TIME if _HAN.search(sample) else UTC

@@ -39,6 +39,57 @@ _MAINLAND_TERMS = LazyPattern(
 )
 _HANZI = LazyPattern(r"[\u3400-\u9fff]")
 KANA_OR_HANGUL = LazyPattern(r"[\u3040-\u30ff\u31f0-\u31ff\uac00-\ud7af]")
+# What the UTF-8 of those characters opens with.  A search for a class of characters tries the
+# class at every character of the text, and nearly every text of the feeds of bench/fetch.py is
+# English (with a curly quote or a dash, so not ASCII): the UTF-8 form's bytes, searched at memchr
+# speed, tell most texts apart without it.  A lead byte is never a continuation byte, so each of
+# these opens a character wherever it stands.  Kana (U+3040-U+30FF) open with E3 81, E3 82 or
+# E3 83, the small kana U+31F0-U+31FF with E3 87 (as do U+31C0-U+31EF): those pairs are looked for
+# only in a text with an E3 byte (a search for two bytes is several times slower than for one).
+# Hangul (U+AC00-U+D7AF) opens with EA to ED (as does the rest of U+A000-U+DFFF, surrogates written
+# by "surrogatepass" among them).  A text with none of them has no such character; one with any is
+# searched as before.
+_KANA_UTF8 = (b"\xe3\x81", b"\xe3\x82", b"\xe3\x83", b"\xe3\x87")
+_HANGUL_FIRST_BYTES = (b"\xea", b"\xeb", b"\xec", b"\xed")
+# Likewise the ideographs of ``_HANZI``: U+3400-U+3FFF open with E3, U+4000-U+9FFF with E4 to E9.
+_HANZI_FIRST_BYTES = tuple(bytes([byte]) for byte in range(0xE3, 0xEA))
+
+
+def _utf8_if_one_byte_mostly(text: str) -> bytes | None:
+    """The UTF-8 form of ``text`` (lone surrogates as their three bytes) when most of its
+    characters are one byte there, None when not (``text`` then costs less to search)."""
+    data = text.encode("utf-8", "surrogatepass")
+    return data if len(data) < 2 * len(text) else None
+
+
+# Reading the bytes pays only for a text of mostly one-byte characters.  Chinese text is three
+# bytes a character and nearly all of it has an E3 byte (。 is E3 80 82): the kana pairs and the
+# hangul bytes would be looked for through its whole UTF-8 form, several times the cost of the
+# one search.  Chinese and Japanese put no spaces between words, so a text without a space (one
+# fast scan of the characters tells) is searched as before without being encoded; one with a space
+# is encoded, and its length in bytes says.
+
+
+def may_hold_kana_or_hangul(text: str) -> bool:
+    """False when ``text`` has no character ``KANA_OR_HANGUL`` matches; True when it may have
+    (or when the search costs less than reading its bytes, above)."""
+    if text.isascii():  # told at once: Python knows it without reading the text
+        return False
+    if " " not in text or (data := _utf8_if_one_byte_mostly(text)) is None:
+        return True
+    if b"\xe3" in data and any(map(data.__contains__, _KANA_UTF8)):
+        return True
+    return any(map(data.__contains__, _HANGUL_FIRST_BYTES))
+
+
+def _may_hold_hanzi(text: str) -> bool:
+    """False when ``text`` has no character ``_HANZI`` matches; True when it may have (or when
+    the search costs less than reading its bytes)."""
+    if text.isascii():
+        return False
+    if " " not in text or (data := _utf8_if_one_byte_mostly(text)) is None:
+        return True
+    return any(map(data.__contains__, _HANZI_FIRST_BYTES))
 
 
 def written_in_japanese_or_korean(text: str) -> bool:
@@ -47,7 +98,7 @@ def written_in_japanese_or_korean(text: str) -> bool:
     the text (電話 → 电话, 習 → 习); a Chinese text quoting a Japanese name or a stray の stays
     far below a tenth (Japanese prose is a third kana and more).
     """
-    if text.isascii():  # told at once; the pattern would scan every character of English text
+    if not may_hold_kana_or_hangul(text):
         return False
     foreign = len(KANA_OR_HANGUL.findall(text))
     return foreign > 0 and foreign * 10 >= foreign + len(_HANZI.findall(text))
@@ -208,6 +259,11 @@ def wants_simplified(text: str, *, policy: str, mainland: bool | None, marks: in
         return False
     if mainland:
         return True
+    # Without marks, only a text with an ideograph of ``_HANZI`` can convert (both rules below ask
+    # for a traditional-only one): a text with none is told by its UTF-8 bytes, before the
+    # GB2312 codec reads it (English text, character by character).
+    if not marks and not _may_hold_hanzi(text):
+        return False
     # A text GB2312 encodes (most simplified Chinese and English text, told at C speed) converts
     # under neither rule below unless earlier repairs left marks: the locale is not read for it
     # (four environment look-ups were a third of this function on such text).  Nor does one
