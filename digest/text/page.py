@@ -116,6 +116,11 @@ def strip_site_suffix(title: str) -> tuple[str, int]:
     mark = max(map(title.rfind, _SEPARATOR_CHARS))
     if mark < 0 or (len(title) - mark > 17 and len(title[mark + 1 :].lstrip()) > 16):
         return title, 0
+    return _strip_scanning(title)
+
+
+def _strip_scanning(title: str) -> tuple[str, int]:
+    """``strip_site_suffix`` by scanning the whole title for its separators."""
     removed = 0
     while True:
         separators = list(_SEPARATOR.finditer(title))

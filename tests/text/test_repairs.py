@@ -16,7 +16,7 @@ from digest.text.annotations import learn_annotations, remove_annotations
 from digest.text.dates import infer_year
 from digest.text.garbled import repair_garbled
 from digest.text.mobile import parse_byline, parse_header
-from digest.text.page import _NOT_A_NAME, _SEPARATOR, _SITE, parse_meta_line, strip_site_suffix
+from digest.text.page import _strip_scanning, parse_meta_line, strip_site_suffix
 from digest.text.punctuation import _mostly_english, fix_punctuation
 from digest.text.script import reads_traditional, wants_simplified
 
@@ -779,19 +779,6 @@ def test_site_suffixes(title: str, clean: str) -> None:
     assert strip_site_suffix(title)[0] == clean
 
 
-def _suffixes_stripped_by_scanning(title: str) -> tuple[str, int]:
-    """``strip_site_suffix``'s rule as plainly written: every title scanned for its separators."""
-    removed = 0
-    while separators := list(_SEPARATOR.finditer(title)):
-        head, tail = title[: separators[-1].start()], title[separators[-1].end() :]
-        if len(head) < 4 or not tail or len(tail) > 16 or _NOT_A_NAME.search(tail):
-            break
-        if not ("_" in separators[-1].group() or _SITE.search(tail)):
-            break
-        title, removed = head, removed + 1
-    return title, removed
-
-
 # Separators, the white space around them (a tail's length is counted after it), words and names.
 _TITLE_PIECES = st.sampled_from(
     ["_", "-", "–", "—", "——", "|", "｜", " ", "\u3000", "\xa0", "\t", "新闻", "腾讯网", "科技", "a", "1",
@@ -803,7 +790,7 @@ _TITLE_PIECES = st.sampled_from(
 @given(st.lists(_TITLE_PIECES, max_size=14).map("".join))
 def test_site_suffixes_are_those_a_scan_of_the_whole_title_finds(title: str) -> None:
     # The title is scanned only when its last separator character leaves room for a name after it.
-    assert strip_site_suffix(title) == _suffixes_stripped_by_scanning(title)
+    assert strip_site_suffix(title) == _strip_scanning(title)
 
 
 def test_meta_line(now: datetime, tz: tzinfo) -> None:
