@@ -7,8 +7,8 @@ table).
 
 Reads the word list jieba ships (``jieba/dict.txt``, as ``build_hanzi_frequency.py`` does) and
 keeps its words of two to four ideographs with at least one character rarer than ``--rare``
-(natural log of its share of running text; the repairs of garbled spans take a character rarer
-than -11.5 for damage wherever it stands).  Those are the idioms, names and terms (魑魅魍魉,
+(natural log of its share of running text; by default ``known_words.RARE``, below which the
+repairs of garbled spans take a character for damage wherever it stands).  Those are the idioms, names and terms (魑魅魍魉,
 桓銮庠, 氩弧焊) whose characters, read alone, look like a span decoded out of step; the pair table
 keeps only pairs counted 20 times or more, which leaves most of them out.  Longer words are few
 and made of shorter ones.  The words are written separated by spaces, one line per length (a
@@ -24,6 +24,7 @@ from pathlib import Path
 from build_hanzi_frequency import read_word_list
 
 from digest.text.hanzi_frequency import log_frequency
+from digest.text.known_words import RARE
 
 OUTPUT = Path(__file__).resolve().parents[1] / "digest" / "text" / "data" / "hanzi_words.txt"
 LENGTHS = range(2, 5)
@@ -31,7 +32,7 @@ LENGTHS = range(2, 5)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rare", type=float, default=-11.5, help="ln share below which a character is rare")
+    parser.add_argument("--rare", type=float, default=RARE, help="ln share below which a character is rare")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args()
     by_length: dict[int, set[str]] = defaultdict(set)

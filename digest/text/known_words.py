@@ -25,6 +25,10 @@ from digest.patterns import LazyPattern
 from digest.text.hanzi_frequency import FrequencyTableError, log_frequency, simplified_char
 
 TABLE = "hanzi_words.txt"
+# The table's words each hold a character rarer than this (natural log of its share of running
+# text): the line below which the repairs of wrongly decoded text suspect a character, and the
+# build script's default.
+RARE = -11.5
 # The lengths of the table's words; a word is looked for only where it could stand.
 _LENGTHS = range(2, 5)
 _HAN = LazyPattern("[\u3400-\u9fff]")
@@ -68,8 +72,8 @@ def in_known_word(text: str, at: int) -> bool:
     return False
 
 
-def in_known_words(text: str, rare: float) -> bool:
-    """True when ``text`` has an ideograph rarer than ``rare`` (natural log of its share of
-    running text) and each such ideograph stands in a word of the table (``in_known_word``)."""
-    places = [at for at, char in enumerate(text) if _HAN.match(char) and log_frequency(char) < rare]
+def in_known_words(text: str) -> bool:
+    """True when ``text`` has an ideograph rarer than ``RARE`` and each such ideograph stands in
+    a word of the table (``in_known_word``)."""
+    places = [at for at, char in enumerate(text) if _HAN.match(char) and log_frequency(char) < RARE]
     return bool(places) and all(in_known_word(text, at) for at in places)

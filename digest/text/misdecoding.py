@@ -75,9 +75,6 @@ _LOST = "\ufffd"
 # and be ordinary text itself (real text scores about -7, mojibake -11 and below).
 _MARGIN = 2.5
 _PLAUSIBLE = -9.5
-# Rarer than this (natural log of its share), a character must stand in a dictionary word for a
-# line to read as real text by its words: the line garbled's search for unlikely spans draws.
-_RARE = -11.5
 _HAN = LazyPattern("[\u3400-\u9fff]")
 # What the GB18030 decoder makes of double-byte text: ideographs, and private-use characters for
 # the bytes of GBK's user-defined rows (A140–A7A0, AAA1–AFFE, F8A1–FEFE), where most of Big5's
@@ -383,7 +380,7 @@ def _redecode(text: str, seen: SeenWords, *, line: bool = False) -> tuple[str, _
     # lone symbol in English (– ’) is no evidence.
     by_ideographs = _judged(text, _HAN)
     private = line and _PRIVATE.search(text) is not None
-    if (by_ideographs is not None or private) and in_known_words(text, _RARE):
+    if (by_ideographs is not None or private) and in_known_words(text):
         # Its rare characters make dictionary words (嗷嗷待哺, 磕磕绊绊): real text, which a
         # wrong decoding's characters, falling together at random, seldom make.
         return None

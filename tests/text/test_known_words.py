@@ -14,7 +14,7 @@ from digest.model import RawItem
 from digest.text import clean_item
 from digest.text.garbled import GarbleRepairs, repair_unlikely_spans
 from digest.text.hanzi_frequency import FrequencyTableError, log_frequency
-from digest.text.known_words import _words, in_known_word, in_known_words, parse_words
+from digest.text.known_words import RARE, _words, in_known_word, in_known_words, parse_words
 from digest.text.misdecoding import repair_misdecoding
 from tests.text.conftest import CHINA as TZ
 from tests.text.conftest import NOW
@@ -25,7 +25,7 @@ def test_the_shipped_table_holds_words_of_rare_characters() -> None:
     assert len(words) > 20_000
     assert {"窀穸", "髑髅", "獬豸", "冕旒"} <= words
     assert all(2 <= len(word) <= 4 for word in words)
-    assert all(min(map(log_frequency, word)) < -11.5 for word in words)
+    assert all(min(map(log_frequency, word)) < RARE for word in words)
 
 
 @pytest.mark.parametrize(
@@ -42,10 +42,10 @@ def test_a_character_stands_in_a_word_either_side_of_it_in_either_script() -> No
     text = "古墓里的窀穸和髑髏"
     standing = [in_known_word(text, at) for at in range(len(text))]
     assert standing == [False] * 4 + [True, True, False, True, True]
-    assert in_known_words(text, -11.5)
+    assert in_known_words(text)
     # One rare character in no word is enough for the text not to read as words.
-    assert not in_known_words("窀穸和犰", -11.5)
-    assert not in_known_words("他说好", -11.5)  # no rare character at all
+    assert not in_known_words("窀穸和犰")
+    assert not in_known_words("他说好")  # no rare character at all
 
 
 @pytest.mark.parametrize("text", ["古墓里的窀穸髑髅令人胆寒。", "窀穸髑髅"])
