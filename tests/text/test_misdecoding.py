@@ -242,6 +242,13 @@ def _utf8_span_read_as_gbk(span: str, decoder: str, mark: str) -> str:
     return span.encode("utf-8").decode(decoder, errors="replace").replace("\ufffd", mark)
 
 
+def _with_span_misread(before: str, span: str, after: str, decoder: str, mark: str) -> tuple[str, int]:
+    """The sentence with its ``span`` misread (``_utf8_span_read_as_gbk``), and how many bytes
+    the decoder could not pair there (each may cost one character of the sentence)."""
+    lost = _utf8_span_read_as_gbk(span, decoder, "\ufffd").count("\ufffd")
+    return before + _utf8_span_read_as_gbk(span, decoder, mark) + after, lost
+
+
 # Sentences in three parts: a span of UTF-8 read as GBK in the middle, text read right around it.
 SPANS_IN_TEXT = [
     ("记者从交通部门了解到，", "这条高速公路将在年底前建成通车", "，届时两地之间只需一个小时。"),
@@ -261,7 +268,7 @@ def test_a_span_of_utf8_read_as_gbk_in_text_read_right_is_decoded_right(
 ) -> None:
     # The line as a whole reads right, and the runs between the decoder's marks are too short to
     # judge alone: the span is found by its bytes, which are UTF-8.
-    damaged = before + _utf8_span_read_as_gbk(span, decoder, mark) + after
+    damaged, _lost = _with_span_misread(before, span, after, decoder, mark)
     assert clean_item(RawItem(body=damaged, title="标题"), now=NOW, tz=TZ).text == before + span + after
 
 
@@ -276,8 +283,7 @@ def test_a_span_of_utf8_read_as_gbk_leaves_no_mojibake(
     # character not in the sentence for each byte lost, where mojibake would leave one for each
     # byte of the span.
     text = before + span + after
-    lost = _utf8_span_read_as_gbk(span, decoder, "\ufffd").count("\ufffd")
-    damaged = before + _utf8_span_read_as_gbk(span, decoder, mark) + after
+    damaged, lost = _with_span_misread(before, span, after, decoder, mark)
     cleaned = clean_item(RawItem(body=damaged, title="标题"), now=NOW, tz=TZ).text
     assert len([char for char in cleaned if char not in text]) <= lost
 
@@ -298,8 +304,7 @@ def test_a_span_holding_small_form_punctuation_is_decoded_at_the_first_cleaning(
     # The small forms are punctuation, not letters of another script: a span is not cut at them,
     # which left it as mojibake or decoded a part of it, and a second cleaning another part.
     text = before + span + after
-    lost = _utf8_span_read_as_gbk(span, decoder, "\ufffd").count("\ufffd")
-    damaged = before + _utf8_span_read_as_gbk(span, decoder, mark) + after
+    damaged, lost = _with_span_misread(before, span, after, decoder, mark)
     once = clean_item(RawItem(body=damaged, title="標題"), now=NOW, tz=TZ, script="keep").text
     twice = clean_item(RawItem(body=once, title="標題"), now=NOW, tz=TZ, script="keep").text
     assert len([char for char in once if char not in text]) <= lost
@@ -325,7 +330,6 @@ def test_a_span_running_into_ascii_letters_is_decoded_through_them(
     # The span goes on past the letters: cut before them, it left their neighbours as mojibake
     # and chose a lost byte without the characters after it.
     text = before + span + after
-    lost = _utf8_span_read_as_gbk(span, decoder, "\ufffd").count("\ufffd")
-    damaged = before + _utf8_span_read_as_gbk(span, decoder, mark) + after
+    damaged, lost = _with_span_misread(before, span, after, decoder, mark)
     cleaned = clean_item(RawItem(body=damaged, title="标题"), now=NOW, tz=TZ, script=script).text
     assert len([char for char in cleaned if char not in text]) <= lost
